@@ -1,0 +1,3 @@
+"""schemashift: Prisma-compatible, schema-first database migrations in Python."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Prisma schema language front end: parser, validator, formatter, renderer."""
