@@ -1,0 +1,112 @@
+"""Shared state of one validation run (prisma-engines' ``ParserDatabase`` in spirit).
+
+Passes run in a fixed order (see ``__init__``). Each pass reads what earlier passes resolved
+and fills in its own part; no pass re-parses attributes another pass owns.
+
+Ownership:
+- ``names`` pass (config + names + types): provider, preview_features, relation_mode, models,
+  enums, composite_types, views, field type resolution (``FieldInfo.kind``/``target``).
+- ``attributes`` pass: ``ModelInfo.primary_key``, ``unique_criterias``, ``indexes``,
+  ``db_name``, ``FieldInfo.db_name``, ``FieldInfo.default``, ``FieldInfo.native_type``, ignores.
+- ``relations`` pass: ``relations`` (pairs of relation fields), referential actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from schemashift.diagnostics import Diagnostics, Span
+from schemashift.psl import ast
+
+FieldKind = Literal["scalar", "enum", "model", "composite", "unsupported", "unknown"]
+
+
+@dataclass(slots=True)
+class FieldInfo:
+    node: ast.Field
+    kind: FieldKind = "unknown"
+    target: str | None = None  # scalar name, enum/model/composite name
+    db_name: str | None = None  # @map value
+    default: ast.Attribute | None = None
+    native_type: ast.Attribute | None = None  # the @db.X attribute
+    is_ignored: bool = False
+    is_updated_at: bool = False
+
+
+@dataclass(slots=True)
+class IndexInfo:
+    kind: Literal["unique", "index", "fulltext"]
+    fields: list[str]  # field names (for composite-type paths: "a.b")
+    name: str | None  # `name:` argument (client name, unique only)
+    map: str | None  # `map:` argument (database name)
+    attribute: ast.Attribute
+    from_field: bool = False  # @unique on a field rather than @@unique
+    args: dict[str, object] = field(default_factory=dict)  # sort/length/ops/type/clustered...
+
+
+@dataclass(slots=True)
+class PrimaryKeyInfo:
+    fields: list[str]
+    name: str | None
+    map: str | None
+    attribute: ast.Attribute
+    from_field: bool
+
+
+@dataclass(slots=True)
+class ModelInfo:
+    node: ast.Model
+    fields: dict[str, FieldInfo] = field(default_factory=dict)  # first definition wins
+    db_name: str | None = None  # @@map value
+    schema: str | None = None  # @@schema value
+    primary_key: PrimaryKeyInfo | None = None
+    indexes: list[IndexInfo] = field(default_factory=list)  # unique, index, fulltext in source order
+    is_ignored: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.node.name.name
+
+    @property
+    def is_view(self) -> bool:
+        return self.node.is_view
+
+    def unique_criterias(self) -> list[list[str]]:
+        out: list[list[str]] = []
+        if self.primary_key is not None:
+            out.append(self.primary_key.fields)
+        out.extend(i.fields for i in self.indexes if i.kind == "unique")
+        return out
+
+
+@dataclass(slots=True)
+class RelationInfo:
+    """A relation between two models; ``b`` is None for a one-sided (invalid or ignored) relation."""
+
+    name: str | None
+    a: tuple[str, str]  # (model, field) of the side that holds `fields:` (or the first side)
+    b: tuple[str, str] | None
+    kind: Literal["one_to_one", "one_to_many", "many_to_many", "unknown"] = "unknown"
+
+
+@dataclass(slots=True)
+class Context:
+    ast: ast.SchemaAst
+    diags: Diagnostics
+    provider: str | None = None  # normalised: postgresql, mysql, sqlite, sqlserver, mongodb, cockroachdb
+    datasource: ast.SourceConfig | None = None
+    preview_features: set[str] = field(default_factory=set)
+    relation_mode: Literal["foreignKeys", "prisma"] = "foreignKeys"
+    schemas: list[str] = field(default_factory=list)  # datasource `schemas = [...]`
+    extensions: list[str] = field(default_factory=list)
+    models: dict[str, ModelInfo] = field(default_factory=dict)  # models and views by name
+    enums: dict[str, ast.Enum] = field(default_factory=dict)
+    composite_types: dict[str, ast.CompositeType] = field(default_factory=dict)
+    relations: list[RelationInfo] = field(default_factory=list)
+
+    def error(self, message: str, span: Span) -> None:
+        self.diags.error(message, span)
+
+    def warning(self, message: str, span: Span) -> None:
+        self.diags.warning(message, span)
