@@ -1,0 +1,41 @@
+# schemashift developer entry points. Needs only Python >= 3.11 (python3) on a fresh machine:
+# the virtualenv is created on first use and the package (re)installed only when pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.schemashift-installed
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: help install test test-slow bench demo clean
+
+help:
+	@echo "make demo       init + validate + format --check in a fresh demo/ folder (scripts/demo.sh)"
+	@echo "make test       the test suite in parallel (pytest -n auto), without the slow tests"
+	@echo "make test-slow  only the long exhaustive runs (marker: slow)"
+	@echo "make bench      benchmarks against the Prisma reference engines (bench/run.py)"
+	@echo "make install    create .venv and install schemashift with its test extras"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(PYTEST) -n auto -m "not slow" tests/
+
+test-slow: $(STAMP)
+	$(PYTEST) -n auto -m slow tests/
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+clean:
+	rm -rf demo build bench/results

@@ -1,0 +1,82 @@
+"""Project-wide test fixtures: throwaway databases for every provider.
+
+- ``sqlite_url``: ``file:/abs/tmp/path/test.db`` (the file does not exist yet)
+- ``postgres_url``: ``postgresql://…/<fresh db>?schema=public``, dropped afterwards
+- ``mysql_url``: ``mysql://…/<fresh db>``, dropped afterwards
+- ``provider`` + ``db_url``: parametrized over sqlite / postgresql / mysql (test ids are the
+  provider names); ``provider`` is the datasource provider matching ``db_url``
+
+Without a configured server (see ``tests/dbutil.py``) the server tests are skipped, unless
+``SCHEMASHIFT_REQUIRE_SERVERS=1``: then they fail. Tests that use a server get the
+``postgres`` / ``mysql`` marker automatically (``-m "not mysql"`` deselects them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import dbutil
+
+pytest_plugins = ("pytester",)
+
+_MARKER = {"postgresql": "postgres", "mysql": "mysql"}
+_FIXTURE = {"sqlite": "sqlite_url", "postgresql": "postgres_url", "mysql": "mysql_url"}
+
+
+def _server_database(provider: str) -> Iterator[str]:
+    admin = dbutil.admin_url_or_skip(provider)
+    if provider == "postgresql":
+        create, drop = dbutil.postgres_create, dbutil.postgres_drop
+    else:
+        create, drop = dbutil.mysql_create, dbutil.mysql_drop
+    name = dbutil.unique_db_name()
+    try:
+        url = create(admin, name)
+    except dbutil.ServerUnavailable as exc:
+        pytest.fail(f"{exc} ({dbutil.SERVER_ENV[provider]} is set)", pytrace=False)
+    try:
+        yield url
+    finally:
+        drop(admin, name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"file:{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _server_database("postgresql")
+
+
+@pytest.fixture
+def mysql_url() -> Iterator[str]:
+    yield from _server_database("mysql")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(p, id=p, marks=[getattr(pytest.mark, _MARKER[p])] if p in _MARKER else [])
+        for p in dbutil.PROVIDERS
+    ]
+)
+def provider(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(provider: str, request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(_FIXTURE[provider]))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "postgres_url" in names:
+            item.add_marker(pytest.mark.postgres)
+        if "mysql_url" in names:
+            item.add_marker(pytest.mark.mysql)
