@@ -7,7 +7,9 @@ Ownership:
 - ``names`` pass (config + names + types): provider, preview_features, relation_mode, models,
   enums, composite_types, views, field type resolution (``FieldInfo.kind``/``target``).
 - ``attributes`` pass: ``ModelInfo.primary_key``, ``unique_criterias``, ``indexes``,
-  ``db_name``, ``FieldInfo.db_name``, ``FieldInfo.default``, ``FieldInfo.native_type``, ignores.
+  ``db_name``, ``schema``, ``shard_key``, ``FieldInfo.db_name``, ``FieldInfo.default`` (+
+  ``default_value``/``default_map``), ``FieldInfo.native_type``, ignores, ``is_updated_at``,
+  ``enum_infos``, ``composite_fields``.
 - ``relations`` pass: ``relations`` (pairs of relation fields), referential actions.
 """
 
@@ -32,6 +34,20 @@ class FieldInfo:
     native_type: ast.Attribute | None = None  # the @db.X attribute
     is_ignored: bool = False
     is_updated_at: bool = False
+    # attributes pass: the accepted @default value expression and its `map:` name
+    default_value: ast.Expression | None = None
+    default_map: str | None = None
+
+
+@dataclass(slots=True)
+class IndexFieldInfo:
+    """One entry of an index / id field list, with its per-field arguments (attributes pass)."""
+
+    path: list[str]  # field names from the model down through composite types (len 1 = plain field)
+    sort: Literal["Asc", "Desc"] | None = None
+    length: int | None = None
+    ops: str | None = None  # operator class: a known class name (``JsonbPathOps``) or raw SQL text
+    ops_raw: bool = False  # True when written as ``ops: raw("...")``
 
 
 @dataclass(slots=True)
@@ -43,6 +59,10 @@ class IndexInfo:
     attribute: ast.Attribute
     from_field: bool = False  # @unique on a field rather than @@unique
     args: dict[str, object] = field(default_factory=dict)  # sort/length/ops/type/clustered...
+    # attributes pass: per-field arguments (same order as ``fields``), `type:` and `clustered:`
+    field_args: list[IndexFieldInfo] = field(default_factory=list)
+    algorithm: str | None = None  # BTree, Hash, Gist, Gin, SpGist, Brin (None = not given)
+    clustered: bool | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +72,27 @@ class PrimaryKeyInfo:
     map: str | None
     attribute: ast.Attribute
     from_field: bool
+    field_args: list[IndexFieldInfo] = field(default_factory=list)  # attributes pass
+    clustered: bool | None = None
+
+
+@dataclass(slots=True)
+class ShardKeyInfo:
+    """``@shardKey`` / ``@@shardKey([...])`` (attributes pass)."""
+
+    fields: list[str]
+    attribute: ast.Attribute
+    from_field: bool
+
+
+@dataclass(slots=True)
+class EnumInfo:
+    """Resolved enum attributes (attributes pass): ``@@map``, ``@@schema``, value ``@map``s."""
+
+    db_name: str | None = None
+    schema: str | None = None
+    schema_span: Span | None = None
+    value_db_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -63,6 +104,8 @@ class ModelInfo:
     primary_key: PrimaryKeyInfo | None = None
     indexes: list[IndexInfo] = field(default_factory=list)  # unique, index, fulltext in source order
     is_ignored: bool = False
+    schema_span: Span | None = None  # span of the @@schema argument (attributes pass)
+    shard_key: ShardKeyInfo | None = None  # attributes pass
 
     @property
     def name(self) -> str:
@@ -104,6 +147,10 @@ class Context:
     enums: dict[str, ast.Enum] = field(default_factory=dict)
     composite_types: dict[str, ast.CompositeType] = field(default_factory=dict)
     relations: list[RelationInfo] = field(default_factory=list)
+    # attributes pass: enum attributes by enum name; composite type fields (type name -> field
+    # name -> info, first definition wins) with kind/target/db_name/default/native_type
+    enum_infos: dict[str, EnumInfo] = field(default_factory=dict)
+    composite_fields: dict[str, dict[str, FieldInfo]] = field(default_factory=dict)
 
     def error(self, message: str, span: Span) -> None:
         self.diags.error(message, span)
