@@ -1,0 +1,1 @@
+"""Migrations: the folder, the history table, status, apply, and the dev workflow."""

@@ -1,0 +1,211 @@
+"""The ``_prisma_migrations`` history table: Prisma's DDL, columns and value formats per database.
+
+The table is created exactly as Prisma's schema engine creates it, so a database migrated by Prisma
+is read by schemashift and the reverse. Timestamps are written as Prisma writes them: ``timestamptz``
+on PostgreSQL, ``DATETIME(3)`` in UTC on MySQL, RFC 3339 text (``2026-11-24T08:07:37.511+00:00``)
+on SQLite.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol, Sequence
+
+TABLE = "_prisma_migrations"
+
+_DDL = {
+    "postgresql": """CREATE TABLE IF NOT EXISTS _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+)""",
+    "mysql": """CREATE TABLE IF NOT EXISTS _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             DATETIME(3),
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          DATETIME(3),
+    started_at              DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    applied_steps_count     INTEGER UNSIGNED NOT NULL DEFAULT 0
+) DEFAULT CHARACTER SET utf8mb4""",
+    "sqlite": """CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)""",
+}
+
+_COLUMNS = (
+    "id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count"
+)
+
+
+_TABLES_SQL = {
+    "postgresql": "SELECT table_name FROM information_schema.tables"
+    " WHERE table_schema = %s AND table_type IN ('BASE TABLE', 'VIEW')",
+    "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+    "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    " AND name NOT LIKE 'sqlite_%%' AND %s IS NOT NULL",
+}
+
+
+class Connection(Protocol):
+    provider: str
+
+    @property
+    def schema_name(self) -> str: ...
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any: ...
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]: ...
+
+
+def list_tables(conn: Connection) -> list[str]:
+    """Tables and views of the connection's schema, the history table included."""
+    rows = conn.query(_TABLES_SQL[_family(conn.provider)], (conn.schema_name,))
+    return sorted(str(r[0]) for r in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    id: str
+    checksum: str
+    finished_at: datetime | None
+    migration_name: str
+    logs: str | None
+    rolled_back_at: datetime | None
+    started_at: datetime
+    applied_steps_count: int
+
+    @property
+    def is_rolled_back(self) -> bool:
+        return self.rolled_back_at is not None
+
+    @property
+    def is_failed(self) -> bool:
+        return self.finished_at is None and self.rolled_back_at is None
+
+    @property
+    def is_applied(self) -> bool:
+        return self.finished_at is not None and self.rolled_back_at is None
+
+
+def now() -> datetime:
+    t = datetime.now(timezone.utc)
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
+def _family(provider: str) -> str:
+    return {"postgres": "postgresql", "cockroachdb": "postgresql"}.get(provider, provider)
+
+
+def _to_db(provider: str, value: datetime | None) -> Any:
+    if value is None:
+        return None
+    if provider == "sqlite":
+        return value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    if provider == "mysql":
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _from_db(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)):  # unix milliseconds (old SQLite rows)
+        return datetime.fromtimestamp(value / 1000, timezone.utc)
+    text = str(value).strip().replace(" UTC", "+00:00")
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+class History:
+    """Reads and writes the history table through a connector (one statement per call)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.provider = _family(conn.provider)
+
+    def exists(self) -> bool:
+        return TABLE in list_tables(self.conn)
+
+    def ensure(self) -> None:
+        self.conn.execute(_DDL[self.provider])
+
+    def rows(self) -> list[HistoryRow]:
+        """All rows in the order they were started, as Prisma lists them."""
+        if not self.exists():
+            return []
+        raw = self.conn.query(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY started_at ASC")
+        rows = [
+            HistoryRow(
+                id=str(r[0]),
+                checksum=str(r[1]),
+                finished_at=_from_db(r[2]),
+                migration_name=str(r[3]),
+                logs=r[4],
+                rolled_back_at=_from_db(r[5]),
+                started_at=_from_db(r[6]) or now(),
+                applied_steps_count=int(r[7] or 0),
+            )
+            for r in raw
+        ]
+        rows.sort(key=lambda r: r.started_at)  # SQLite text ordering can differ from time order
+        return rows
+
+    def start(self, name: str, checksum: str) -> str:
+        """Record that a migration started (finished_at NULL: a crash leaves it as failed)."""
+        row_id = str(uuid.uuid4())
+        self.conn.execute(
+            f"INSERT INTO {TABLE} (id, checksum, migration_name, started_at, applied_steps_count)"
+            " VALUES (%s, %s, %s, %s, 0)",
+            (row_id, checksum, name, _to_db(self.provider, now())),
+        )
+        return row_id
+
+    def finish(self, row_id: str, applied_steps: int) -> None:
+        self.conn.execute(
+            f"UPDATE {TABLE} SET finished_at = %s, applied_steps_count = %s WHERE id = %s",
+            (_to_db(self.provider, now()), applied_steps, row_id),
+        )
+
+    def set_progress(self, row_id: str, applied_steps: int, logs: str | None = None) -> None:
+        self.conn.execute(
+            f"UPDATE {TABLE} SET applied_steps_count = %s, logs = %s WHERE id = %s",
+            (applied_steps, logs, row_id),
+        )
+
+    def fail(self, row_id: str, logs: str, applied_steps: int) -> None:
+        self.set_progress(row_id, applied_steps, logs)
+
+    def mark_rolled_back(self, row_id: str) -> None:
+        self.conn.execute(
+            f"UPDATE {TABLE} SET rolled_back_at = %s WHERE id = %s",
+            (_to_db(self.provider, now()), row_id),
+        )
+
+    def record_applied(self, name: str, checksum: str) -> str:
+        """``migrate resolve --applied``: a finished row with no steps run."""
+        row_id = str(uuid.uuid4())
+        t = _to_db(self.provider, now())
+        self.conn.execute(
+            f"INSERT INTO {TABLE} (id, checksum, finished_at, migration_name, started_at,"
+            " applied_steps_count) VALUES (%s, %s, %s, %s, %s, 0)",
+            (row_id, checksum, t, name, t),
+        )
+        return row_id
