@@ -1,0 +1,93 @@
+"""The ``schemashift`` command line: a lazy click group plus the error handling of ``main()``.
+
+Commands live in ``schemashift.commands.<module>`` and are imported only when run. To add a
+command or a command group, add one line to :data:`COMMANDS`:
+``"name": ("module:attribute", "short help shown by schemashift --help")``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from schemashift import __version__
+from schemashift.commands import stderr_color
+from schemashift.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("schemashift.commands.init:init", "Set up a new schema-first project (prisma/schema.prisma + .env)"),
+    "validate": ("schemashift.commands.schema:validate", "Validate the Prisma schema"),
+    "format": ("schemashift.commands.schema:format_", "Format the Prisma schema"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use, from :data:`COMMANDS`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        target, _ = COMMANDS[cmd_name]
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands from the registry's help texts, without importing them."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx) if name in COMMANDS]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-v", "--version", prog_name="schemashift", message="%(prog)s %(version)s")
+def cli() -> None:
+    """schemashift: Prisma-compatible, schema-first database migrations in Python."""
+
+
+def _fail(text: str, code: int) -> int:
+    from schemashift.config import redact_url
+
+    click.echo(redact_url(text), err=True)
+    return code
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit code; every error ends here as a message, never a traceback."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="schemashift", standalone_mode=False)
+    except SchemashiftError as exc:
+        return _fail(exc.render(color=stderr_color()), exc.exit_code)
+    except click.exceptions.Abort:
+        return _fail("Aborted.", EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        return _fail("Interrupted.", EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        if os.environ.get("SCHEMASHIFT_DEBUG") == "1":
+            import traceback
+
+            _fail(traceback.format_exc().rstrip(), EXIT_INTERNAL)
+        return _fail(
+            f"Error: internal error ({type(exc).__name__}: {exc}).\n"
+            "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",
+            EXIT_INTERNAL,
+        )
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,69 @@
+"""``schemashift validate`` and ``schemashift format``: the schema commands that need no database."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from schemashift.commands import info, schema_option, stderr_color
+from schemashift.errors import SchemashiftError
+
+
+def _elapsed(start: float) -> str:
+    ms = round((time.perf_counter() - start) * 1000)
+    return f"{ms}ms" if ms < 1000 else f"{ms / 1000:.2f}s"
+
+
+@click.command()
+@schema_option
+def validate(schema: str | None) -> None:
+    """Validate the Prisma schema (exit 0 valid, 1 invalid)."""
+    from schemashift.config import load_project, resolve_datasource
+    from schemashift.errors import NoDatasourceError, SchemaValidationError, render_diagnostics
+    from schemashift.psl import analyze_files
+
+    project = load_project(schema)
+    info(f"Prisma schema loaded from {project.schema.display}")
+    files = project.read()
+    schema_ast, _, diags = analyze_files(files)
+    if diags.has_errors():
+        raise SchemaValidationError(files, diags.all())
+    if diags.warnings:
+        click.echo(render_diagnostics(files, diags.warnings, color=stderr_color()), err=True, nl=False)
+    try:
+        resolve_datasource(files, schema_ast)
+    except NoDatasourceError:
+        pass  # a schema without a datasource is valid (nothing to connect to)
+    click.echo(f"The schema at {project.schema.display} is valid 🚀")
+
+
+@click.command("format")
+@schema_option
+@click.option("--check", is_flag=True, help="Only check: exit 1 when a file is not formatted; write nothing.")
+def format_(schema: str | None, check: bool) -> None:
+    """Format the Prisma schema in place (or check it with --check)."""
+    from schemashift.config import load_project
+    from schemashift.errors import SchemaValidationError
+    from schemashift.psl import format_files, validate_files
+
+    start = time.perf_counter()
+    project = load_project(schema)
+    info(f"Prisma schema loaded from {project.schema.display}")
+    files = project.read()
+    formatted = format_files(files)
+    diagnostics = validate_files(formatted)
+    if any(d.is_error for d in diagnostics):
+        raise SchemaValidationError(formatted, diagnostics)
+    before = dict(files)
+    changed = [(name, text) for name, text in formatted if before.get(name) != text]
+    if check:
+        if changed:
+            names = "\n".join(f"  {name}" for name, _ in changed)
+            raise SchemashiftError(f"There are unformatted files. Run `schemashift format` to format them.\n{names}")
+        click.echo("All files are formatted correctly!")
+        return
+    paths = dict(zip((name for name, _ in files), project.schema.files()))
+    for name, text in changed:
+        paths[name].write_text(text, encoding="utf-8")
+    click.echo(f"Formatted {project.schema.display} in {_elapsed(start)} 🚀")

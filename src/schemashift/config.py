@@ -1,0 +1,319 @@
+"""Where the project's schema is, reading it, ``.env`` files and the datasource URL.
+
+Schema lookup, first match wins:
+
+1. the ``--schema`` option (a file, or a folder of ``.prisma`` files);
+2. ``[tool.schemashift] schema = "..."`` in ``pyproject.toml`` of the current directory;
+3. ``prisma/schema.prisma``, then the ``prisma/schema/`` folder (multi-file), then ``schema.prisma``.
+
+``.env`` files are read from the current directory and from the schema's directory; variables
+already set in the environment win. Datasource URLs are resolved with Prisma's rules and messages
+(``env("VAR")``, non-empty, protocol per provider). Never print a URL without :func:`redact_url`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from schemashift.diagnostics import Diagnostic, Span
+from schemashift.errors import (
+    NoDatasourceError,
+    SchemaNotFoundError,
+    SchemaReadError,
+    SchemashiftError,
+    SchemaValidationError,
+)
+
+if TYPE_CHECKING:
+    from schemashift.psl import ast
+
+DEFAULT_SCHEMA_FILE = "prisma/schema.prisma"
+DEFAULT_SCHEMA_FOLDER = "prisma/schema"
+ROOT_SCHEMA_FILE = "schema.prisma"
+DEFAULT_LOCATIONS = (DEFAULT_SCHEMA_FILE, DEFAULT_SCHEMA_FOLDER, ROOT_SCHEMA_FILE)
+
+PROVIDER_ALIASES = {"postgres": "postgresql"}
+_PROTOCOLS: dict[str, tuple[str, ...]] = {
+    "postgresql": ("postgresql://", "postgres://"),
+    "mysql": ("mysql://",),
+    "sqlite": ("file:",),
+}
+
+
+# ---------------------------------------------------------------- schema location
+
+
+@dataclass(frozen=True)
+class SchemaLocation:
+    """A schema file, or a folder whose ``.prisma`` files (recursively) form one schema."""
+
+    path: Path  # absolute
+    display: str  # as shown to the user: relative to the current directory when possible
+    is_folder: bool
+
+    @property
+    def directory(self) -> Path:
+        """The folder of the schema file, or the schema folder itself."""
+        return self.path if self.is_folder else self.path.parent
+
+    def files(self) -> list[Path]:
+        if not self.is_folder:
+            return [self.path]
+        return sorted(p for p in self.path.rglob("*.prisma") if p.is_file())
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _location(path: Path, cwd: Path) -> SchemaLocation:
+    absolute = path if path.is_absolute() else cwd / path
+    return SchemaLocation(absolute, _display(absolute, cwd), absolute.is_dir())
+
+
+def pyproject_schema(cwd: Path) -> str | None:
+    """``[tool.schemashift] schema`` from ``cwd/pyproject.toml``, if set."""
+    import tomllib
+
+    pyproject = cwd / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SchemashiftError(f"Could not read {_display(pyproject, cwd)}: {exc}") from exc
+    value = data.get("tool", {}).get("schemashift", {}).get("schema")
+    if value is not None and not isinstance(value, str):
+        raise SchemashiftError("`[tool.schemashift] schema` in pyproject.toml must be a string (a path).")
+    return value
+
+
+def find_schema(explicit: str | None = None, cwd: Path | None = None) -> SchemaLocation:
+    cwd = (cwd or Path.cwd()).resolve()
+    configured = explicit if explicit is not None else pyproject_schema(cwd)
+    if configured is not None:
+        location = _location(Path(configured), cwd)
+        if not location.path.exists():
+            raise SchemaNotFoundError([configured], explicit=configured)
+        return location
+    for candidate in DEFAULT_LOCATIONS:
+        location = _location(Path(candidate), cwd)
+        if location.path.is_file() or (location.is_folder and location.files()):
+            return location
+    raise SchemaNotFoundError(DEFAULT_LOCATIONS)
+
+
+def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple[str, str]]:
+    """``[(display path, text), ...]``; a folder without ``.prisma`` files is an error."""
+    cwd = (cwd or Path.cwd()).resolve()
+    paths = location.files()
+    if not paths:
+        raise SchemaNotFoundError([location.display], explicit=location.display)
+    out = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaReadError(path, str(exc)) from exc
+        out.append((_display(path, cwd), text))
+    return out
+
+
+def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
+    """Load ``.env`` from the current directory and the schema's folder; return the files read."""
+    from dotenv import load_dotenv
+
+    cwd = (cwd or Path.cwd()).resolve()
+    candidates = [cwd / ".env"]
+    if location is not None:
+        candidates.append(location.directory / ".env")
+    loaded: list[Path] = []
+    for env_file in candidates:
+        if env_file.is_file() and env_file.resolve() not in loaded:
+            load_dotenv(env_file, override=False)
+            loaded.append(env_file.resolve())
+    return loaded
+
+
+# ---------------------------------------------------------------- datasource
+
+
+@dataclass(frozen=True)
+class Datasource:
+    name: str
+    provider: str  # normalised: "postgresql", "mysql", "sqlite", ...
+    url: str
+    url_env_var: str | None  # the variable of env("...") when the url came from one
+    direct_url: str | None
+    shadow_database_url: str | None
+    file_name: str  # the schema file holding the block (display path)
+
+    @property
+    def migration_url(self) -> str:
+        """The URL Prisma Migrate connects with: ``directUrl`` when set, else ``url``."""
+        return self.direct_url or self.url
+
+
+def _find_datasource(schema: "ast.SchemaAst") -> tuple["ast.SourceConfig", int] | None:
+    from schemashift.psl import ast
+
+    for file in schema.files:
+        for top in file.tops:
+            if isinstance(top, ast.SourceConfig):
+                return top, file.file_id
+    return None
+
+
+def _property(block: "ast.SourceConfig", name: str) -> "ast.ConfigBlockProperty | None":
+    return next((p for p in block.properties if p.name.name == name), None)
+
+
+class _UrlProblem(Exception):
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+def _string_or_env(prop: "ast.ConfigBlockProperty", env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """``(value, env var name)``; value is None when the variable is not set."""
+    from schemashift.psl import ast
+
+    value = prop.value
+    if isinstance(value, ast.StringValue):
+        return value.value, None
+    if isinstance(value, ast.FunctionCall) and value.name == "env":
+        args = value.arguments.arguments
+        if len(args) == 1 and isinstance(args[0].value, ast.StringValue):
+            var = args[0].value.value
+            return env.get(var), var
+    span = value.span if value is not None else prop.span
+    raise _UrlProblem(f'The "{prop.name.name}" property must be a string or an env("...") call.', span)
+
+
+def _check_url(ds_name: str, provider: str, what: str, url: str, var: str | None, span: Span) -> None:
+    if not url.strip():
+        extra = f". The environment variable `{var}` resolved to an empty string." if var else ""
+        raise _UrlProblem(f"Error validating datasource `{ds_name}`: You must provide a nonempty URL{extra}", span)
+    protocols = _PROTOCOLS.get(provider)
+    if protocols and not url.startswith(protocols):
+        wanted = " or ".join(f"`{p}`" for p in protocols)
+        raise _UrlProblem(f"Error validating datasource `{ds_name}`: {what} must start with the protocol {wanted}.", span)
+
+
+def resolve_datasource(
+    files: Sequence[tuple[str, str]],
+    schema: "ast.SchemaAst | None" = None,
+    env: Mapping[str, str] | None = None,
+) -> Datasource:
+    """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`."""
+    if schema is None:
+        from schemashift.psl import parse_files
+
+        schema, _ = parse_files(files)
+    env = os.environ if env is None else env
+    found = _find_datasource(schema)
+    if found is None:
+        raise NoDatasourceError()
+    block, file_id = found
+    name = block.name.name
+    provider_prop = _property(block, "provider")
+    raw_provider = ""
+    if provider_prop is not None and provider_prop.value is not None:
+        raw_provider = str(getattr(provider_prop.value, "value", ""))
+    provider = PROVIDER_ALIASES.get(raw_provider, raw_provider)
+    try:
+        url_prop = _property(block, "url")
+        if url_prop is None:
+            raise _UrlProblem(f'Argument "url" is missing in data source block "{name}".', block.span)
+        url, var = _string_or_env(url_prop, env)
+        url_span = url_prop.value.span if url_prop.value is not None else url_prop.span
+        if url is None:
+            raise _UrlProblem(f"Environment variable not found: {var}.", url_span)
+        _check_url(name, provider, "the URL", url, var, url_span)
+        direct = _optional_url(block, "directUrl", env, required_env=True)
+        shadow = _optional_url(block, "shadowDatabaseUrl", env, required_env=False)
+        if shadow is not None:
+            shadow_url, shadow_span = shadow
+            _check_url(name, provider, "the shadow database URL", shadow_url, None, shadow_span)
+    except _UrlProblem as problem:
+        diag = Diagnostic("error", problem.message, Span(problem.span.start, problem.span.end, file_id))
+        raise SchemaValidationError(files, [diag]) from None
+    return Datasource(
+        name=name,
+        provider=provider,
+        url=url,
+        url_env_var=var,
+        direct_url=direct[0] if direct else None,
+        shadow_database_url=shadow[0] if shadow else None,
+        file_name=files[file_id][0] if file_id < len(files) else files[0][0],
+    )
+
+
+def _optional_url(
+    block: "ast.SourceConfig", prop_name: str, env: Mapping[str, str], required_env: bool
+) -> tuple[str, Span] | None:
+    """An optional URL property: absent, or an unset/blank env var, gives None (Prisma's rules)."""
+    prop = _property(block, prop_name)
+    if prop is None:
+        return None
+    value, var = _string_or_env(prop, env)
+    span = prop.value.span if prop.value is not None else prop.span
+    if value is None:
+        if required_env:
+            raise _UrlProblem(f"Environment variable not found: {var}.", span)
+        return None
+    if var is not None and not value.strip():
+        return None
+    return value, span
+
+
+# ---------------------------------------------------------------- project
+
+
+@dataclass(frozen=True)
+class Project:
+    """The schema location of one command run, with the ``.env`` files that were loaded."""
+
+    cwd: Path
+    schema: SchemaLocation
+    env_files: tuple[Path, ...]
+
+    def read(self) -> list[tuple[str, str]]:
+        return read_schema(self.schema, self.cwd)
+
+    def datasource(self, files: Sequence[tuple[str, str]] | None = None) -> Datasource:
+        return resolve_datasource(files if files is not None else self.read())
+
+
+def load_project(schema_option: str | None = None, cwd: Path | None = None) -> Project:
+    cwd = (cwd or Path.cwd()).resolve()
+    location = find_schema(schema_option, cwd)
+    env_files = load_env(location, cwd)
+    return Project(cwd, location, tuple(env_files))
+
+
+# ---------------------------------------------------------------- secrets
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<secret>[^\s/]*)@")
+_KEY_PASSWORD = re.compile(r"(?P<head>\b(?:password|pwd|pass|sslpassword)=)(?P<secret>[^&;\s]*)", re.IGNORECASE)
+REDACTED = "****"
+
+
+def redact_url(text: str) -> str:
+    """Hide passwords in a URL, or in every URL of a longer text (messages, logs).
+
+    ``postgresql://u:secret@h/db`` -> ``postgresql://u:****@h/db``; also ``password=...``
+    query/connection-string parameters.
+    """
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}:{REDACTED}@", text)
+    return _KEY_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)
