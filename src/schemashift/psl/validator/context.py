@@ -124,13 +124,46 @@ class ModelInfo:
 
 
 @dataclass(slots=True)
+class RelationFieldInfo:
+    """A model field whose type is a model, with its parsed ``@relation`` (relations pass).
+
+    ``fields``/``references`` are None when the argument is absent, and an empty list when it
+    was given but could not be resolved (an error was reported)."""
+
+    model: str
+    field: str
+    node: ast.Field
+    referenced_model: str
+    attribute: ast.Attribute | None = None  # the @relation attribute
+    name: str | None = None  # explicit relation name
+    fields: list[str] | None = None
+    references: list[str] | None = None
+    on_delete: str | None = None  # explicit referential action (Cascade, Restrict, ...)
+    on_delete_span: Span | None = None  # span of the action value
+    on_update: str | None = None
+    on_update_span: Span | None = None
+    map: str | None = None  # foreign key constraint name
+    is_ignored: bool = False
+
+
+@dataclass(slots=True)
 class RelationInfo:
-    """A relation between two models; ``b`` is None for a one-sided (invalid or ignored) relation."""
+    """A relation between two models; ``b`` is None for a one-sided (invalid or ignored) relation.
+
+    ``model_a``/``field_a`` and ``model_b``/``field_b`` follow prisma-engines: for 1:1 and 1:n,
+    side A holds the foreign key (``fields:``), side B is referenced; ``field_a`` is None for a
+    1:n defined only by its list side. For many-to-many, A and B are ordered by model name
+    (then field name for self relations); ``embedded`` marks MongoDB's two-way embedded form."""
 
     name: str | None
     a: tuple[str, str]  # (model, field) of the side that holds `fields:` (or the first side)
     b: tuple[str, str] | None
     kind: Literal["one_to_one", "one_to_many", "many_to_many", "unknown"] = "unknown"
+    model_a: str = ""
+    field_a: str | None = None
+    model_b: str = ""
+    field_b: str | None = None
+    embedded: bool = False
 
 
 @dataclass(slots=True)
@@ -147,6 +180,8 @@ class Context:
     enums: dict[str, ast.Enum] = field(default_factory=dict)
     composite_types: dict[str, ast.CompositeType] = field(default_factory=dict)
     relations: list[RelationInfo] = field(default_factory=list)
+    # relations pass: every relation field by (model, field), in source order
+    relation_fields: dict[tuple[str, str], RelationFieldInfo] = field(default_factory=dict)
     # attributes pass: enum attributes by enum name; composite type fields (type name -> field
     # name -> info, first definition wins) with kind/target/db_name/default/native_type
     enum_infos: dict[str, EnumInfo] = field(default_factory=dict)
