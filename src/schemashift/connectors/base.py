@@ -1,0 +1,91 @@
+"""The connector interface shared by the three databases.
+
+A :class:`Connector` is one open connection in autocommit mode. Parameters are bound with
+``%s`` placeholders on every database (a literal ``%`` is written ``%%`` when parameters are
+given); SQLite rewrites them to ``?`` itself. Every round trip to the server increments
+:attr:`Connector.queries_sent`, which the describer benchmark reports.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from .url import ConnectionUrl, Provider
+
+Row = tuple[Any, ...]
+Params = Sequence[Any]
+
+#: Prisma's advisory lock key on PostgreSQL, and its lock name on MySQL.
+PG_ADVISORY_LOCK_KEY = 72707369
+MYSQL_LOCK_NAME = "prisma_migrate"
+#: Prisma waits 10 seconds for the migration lock.
+LOCK_TIMEOUT_SECONDS = 10.0
+
+
+class Connector(ABC):
+    provider: Provider
+
+    def __init__(self, url: ConnectionUrl) -> None:
+        self.url = url
+        self.queries_sent = 0
+
+    # --- statements -------------------------------------------------------------------------
+    @abstractmethod
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        """Run one statement; returns the affected row count (-1 when unknown)."""
+
+    @abstractmethod
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        """Run one statement and return all its rows."""
+
+    @abstractmethod
+    def execute_script(self, sql: str) -> None:
+        """Run a whole migration script (several statements)."""
+
+    def query_one(self, sql: str, params: Params | None = None) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    # --- transactions and locks -------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN … COMMIT, or ROLLBACK when the block raises."""
+        self.execute(self._begin_sql)
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    _begin_sql = "BEGIN"
+
+    @abstractmethod
+    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> AbstractContextManager[None]:
+        """Hold the migration lock for the duration of the block (Prisma's lock, same key)."""
+
+    # --- database level ---------------------------------------------------------------------
+    @abstractmethod
+    def reset(self) -> None:
+        """Drop everything in the target schema/database and leave it empty."""
+
+    @abstractmethod
+    def server_version(self) -> str:
+        """The server's version string (``15.20``, ``10.11.19-MariaDB…``, ``3.40.1``)."""
+
+    @property
+    def schema_name(self) -> str:
+        """The namespace describe() reads: PG schema, MySQL database, ``main`` on SQLite."""
+        return self.url.schema or self.url.database
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

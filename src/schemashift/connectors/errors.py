@@ -1,0 +1,104 @@
+"""Errors raised by the connectors, with Prisma's user-facing codes where Prisma has one.
+
+Every message goes through :func:`scrub` before it is stored, so a password that a driver
+echoes back never reaches a log, a traceback or the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from schemashift.errors import SchemashiftError
+
+
+class ConnectorError(SchemashiftError):
+    """Root of the connector errors. ``code`` is a Prisma error code (``P1001``) or None."""
+
+    code: str | None = None
+
+    def __init__(self, message: str, *, code: str | None = None, secrets: Iterable[str] = ()) -> None:
+        self.message = scrub(message, secrets)
+        if code is not None:
+            self.code = code
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}" if self.code else self.message
+
+    def render(self, color: bool = False) -> str:
+        return super().render(color).replace(self.message, str(self), 1)
+
+
+class InvalidUrl(ConnectorError):
+    code = "P1013"
+
+
+class AuthenticationFailed(ConnectorError):
+    code = "P1000"
+
+
+class ServerUnreachable(ConnectorError):
+    code = "P1001"
+
+
+class ServerTimeout(ConnectorError):
+    code = "P1002"
+
+
+class DatabaseDoesNotExist(ConnectorError):
+    code = "P1003"
+
+
+class DatabaseAlreadyExists(ConnectorError):
+    code = "P1009"
+
+
+class AccessDenied(ConnectorError):
+    code = "P1010"
+
+
+class ConnectionClosed(ConnectorError):
+    code = "P1017"
+
+
+class LockTimeout(ConnectorError):
+    """The migration advisory lock was not obtained in time (Prisma reports it as P1002)."""
+
+    code = "P1002"
+
+
+class DatabaseError(ConnectorError):
+    """A statement failed on the server.
+
+    ``db_code`` is the database's own code (SQLSTATE on PostgreSQL, the error number on MySQL,
+    the extended result code name on SQLite); ``statement_index`` is the 0-based index of the
+    failing statement when a script was split client-side (MySQL), else None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        db_code: str | None = None,
+        statement_index: int | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        super().__init__(message, secrets=secrets)
+        self.db_code = db_code
+        self.statement_index = statement_index
+
+    def __str__(self) -> str:
+        prefix = f"Database error code: {self.db_code}\n\n" if self.db_code else ""
+        return f"{prefix}{self.message}"
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every non-empty secret (and its percent-encoded form) replaced by ``****``."""
+    from urllib.parse import quote
+
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in {secret, quote(secret, safe="")}:
+            text = text.replace(form, "****")
+    return text

@@ -1,0 +1,190 @@
+"""MySQL / MariaDB connector (PyMySQL, autocommit, scripts split client-side)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pymysql
+
+from . import errors
+from .base import LOCK_TIMEOUT_SECONDS, MYSQL_LOCK_NAME, Connector, Params, Row
+from .sqltext import split_mysql
+from .url import ConnectionUrl
+
+#: What Prisma creates databases with.
+CREATE_DATABASE_OPTIONS = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+
+_AUTH_FAILED = {1045, 1698}
+_UNKNOWN_DATABASE = 1049
+_ACCESS_DENIED_DB = 1044
+_DB_EXISTS = 1007
+_UNREACHABLE = {2002, 2003, 2005, 2006}
+_CONNECTION_LOST = {2006, 2013}
+
+
+def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "user": url.user or "root",
+        "password": url.password or "",
+        "database": database,
+        "autocommit": True,
+        "charset": "utf8mb4",
+    }
+    if url.connect_timeout > 0:
+        kwargs["connect_timeout"] = url.connect_timeout
+    if url.host.startswith("/"):
+        kwargs["unix_socket"] = url.host
+    else:
+        kwargs["host"], kwargs["port"] = url.host, url.port
+    return kwargs
+
+
+def connect_error(url: ConnectionUrl, exc: pymysql.MySQLError, database: str | None) -> errors.ConnectorError:
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    where = f"`{url.host}`:`{url.port}`"
+    secrets = url.secrets
+    if code in _AUTH_FAILED:
+        return errors.AuthenticationFailed(
+            f"Authentication failed against database server at `{url.host}`, the provided database"
+            f" credentials for `{url.user}` are not valid.\n\nPlease make sure to provide valid database"
+            f" credentials for the database server at `{url.host}`.",
+            secrets=secrets,
+        )
+    if code == _UNKNOWN_DATABASE:
+        return errors.DatabaseDoesNotExist(
+            f"Database `{database}` does not exist on the database server at `{url.host}:{url.port}`.",
+            secrets=secrets,
+        )
+    if code == _ACCESS_DENIED_DB:
+        return errors.AccessDenied(f"User `{url.user}` was denied access on the database `{database}`", secrets=secrets)
+    if code in _UNREACHABLE or code is None:
+        return errors.ServerUnreachable(
+            f"Can't reach database server at {where}\n\nPlease make sure your database server is running at {where}.",
+            secrets=secrets,
+        )
+    return statement_error(url, exc)
+
+
+def statement_error(url: ConnectionUrl, exc: pymysql.MySQLError, index: int | None = None) -> errors.ConnectorError:
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    if code in _CONNECTION_LOST:
+        return errors.ConnectionClosed("Server has closed the connection.", secrets=url.secrets)
+    message = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+    if index is not None:
+        message += f"\n\nPlease check the query number {index + 1} from the migration file."
+    return errors.DatabaseError(message, db_code=str(code) if code is not None else None, statement_index=index, secrets=url.secrets)
+
+
+def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Connection:  # type: ignore[type-arg]
+    try:
+        return pymysql.connect(**_connect_kwargs(url, database))
+    except pymysql.MySQLError as exc:
+        raise connect_error(url, exc, database) from None
+
+
+def quote_ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+class MysqlConnector(Connector):
+    provider = "mysql"
+
+    def __init__(self, url: ConnectionUrl) -> None:
+        super().__init__(url)
+        self._conn = _open(url, url.database)
+
+    def _run(self, sql: str, params: Params | None, index: int | None = None) -> pymysql.cursors.Cursor:
+        self.queries_sent += 1
+        cur = self._conn.cursor()
+        try:
+            cur.execute(sql, tuple(params) if params is not None else None)
+        except pymysql.MySQLError as exc:
+            cur.close()
+            raise statement_error(self.url, exc, index) from None
+        return cur
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        cur = self._run(sql, params)
+        cur.close()
+        return cur.rowcount
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        with self._run(sql, params) as cur:
+            return list(cur.fetchall())
+
+    def execute_script(self, sql: str) -> None:
+        """Statement by statement; an error names the failing statement like Prisma does."""
+        for index, statement in enumerate(split_mysql(sql)):
+            self._run(statement, None, index).close()
+
+    _begin_sql = "START TRANSACTION"
+
+    @contextmanager
+    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+        got = self.query("SELECT GET_LOCK(%s, %s)", (MYSQL_LOCK_NAME, max(0, round(timeout))))[0][0]
+        if got != 1:
+            raise errors.LockTimeout(
+                f"Timed out trying to acquire the migration lock (SELECT GET_LOCK('{MYSQL_LOCK_NAME}'))."
+                f" Timeout: {int(timeout * 1000)}ms."
+            )
+        try:
+            yield
+        finally:
+            self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
+
+    def reset(self) -> None:
+        """Drop and recreate the database (what Prisma does on MySQL), then use it again."""
+        name = quote_ident(self.url.database)
+        self.execute(f"DROP DATABASE IF EXISTS {name}")
+        self.execute(f"CREATE DATABASE {name} {CREATE_DATABASE_OPTIONS}")
+        self.execute(f"USE {name}")
+
+    def server_version(self) -> str:
+        return str(self.query("SELECT VERSION()")[0][0])
+
+    @property
+    def is_mariadb(self) -> bool:
+        return "mariadb" in self.server_version().lower()
+
+    def close(self) -> None:
+        if self._conn.open:
+            self._conn.close()
+
+
+def create_database(url: ConnectionUrl) -> None:
+    conn = _open(url, None)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {quote_ident(url.database)} {CREATE_DATABASE_OPTIONS}")
+    except pymysql.MySQLError as exc:
+        if exc.args and exc.args[0] == _DB_EXISTS:
+            raise errors.DatabaseAlreadyExists(
+                f"Database `{url.database}` already exists on the database server at `{url.host}:{url.port}`",
+                secrets=url.secrets,
+            ) from None
+        raise statement_error(url, exc) from None
+    finally:
+        conn.close()
+
+
+def drop_database(url: ConnectionUrl) -> None:
+    conn = _open(url, None)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {quote_ident(url.database)}")
+    except pymysql.MySQLError as exc:
+        raise statement_error(url, exc) from None
+    finally:
+        conn.close()
+
+
+def database_exists(url: ConnectionUrl) -> bool:
+    conn = _open(url, None)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (url.database,))
+            return cur.fetchone() is not None
+    finally:
+        conn.close()

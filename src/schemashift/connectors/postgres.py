@@ -1,0 +1,170 @@
+"""PostgreSQL connector (psycopg 3, autocommit, simple-query scripts)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import sql as pgsql
+
+from . import errors
+from .base import LOCK_TIMEOUT_SECONDS, PG_ADVISORY_LOCK_KEY, Connector, Params, Row
+from .url import ConnectionUrl
+
+_LOCK_POLL_SECONDS = 0.05
+
+
+def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "host": url.host,
+        "port": url.port,
+        "user": url.user or None,
+        "password": url.password,
+        "dbname": database,
+        "autocommit": True,
+    }
+    if url.connect_timeout > 0:
+        kwargs["connect_timeout"] = max(1, round(url.connect_timeout))
+    for name in ("sslmode", "application_name", "options"):
+        if url.params.get(name):
+            kwargs[name] = url.params[name]
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _open(url: ConnectionUrl, database: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(**_connect_kwargs(url, database))
+    except psycopg.Error as exc:
+        raise connect_error(url, exc, database) from None
+
+
+def connect_error(url: ConnectionUrl, exc: Exception, database: str) -> errors.ConnectorError:
+    """Map a connection failure to Prisma's P1000/P1001/P1002/P1003 (never echoing the password)."""
+    text = str(exc)
+    where = f"`{url.host}`:`{url.port}`"
+    secrets = url.secrets
+    if "password authentication failed" in text or ("role" in text and "does not exist" in text):
+        return errors.AuthenticationFailed(
+            f"Authentication failed against database server at `{url.host}`, the provided database"
+            f" credentials for `{url.user}` are not valid.\n\nPlease make sure to provide valid database"
+            f" credentials for the database server at `{url.host}`.",
+            secrets=secrets,
+        )
+    if f'database "{database}" does not exist' in text:
+        return errors.DatabaseDoesNotExist(
+            f"Database `{database}` does not exist on the database server at `{url.host}:{url.port}`.",
+            secrets=secrets,
+        )
+    if "timeout expired" in text:
+        return errors.ServerTimeout(
+            f"The database server at {where} was reached but timed out.\n\nPlease try again.\n\n"
+            f"Please make sure your database server is running at {where}.",
+            secrets=secrets,
+        )
+    if "permission denied" in text:
+        return errors.AccessDenied(f"User `{url.user}` was denied access on the database `{database}`", secrets=secrets)
+    return errors.ServerUnreachable(
+        f"Can't reach database server at {where}\n\nPlease make sure your database server is running at {where}.",
+        secrets=secrets,
+    )
+
+
+def statement_error(url: ConnectionUrl, exc: psycopg.Error) -> errors.ConnectorError:
+    if isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None:
+        return errors.ConnectionClosed("Server has closed the connection.", secrets=url.secrets)
+    return errors.DatabaseError(str(exc).strip(), db_code=exc.sqlstate, secrets=url.secrets)
+
+
+class PostgresConnector(Connector):
+    provider = "postgresql"
+
+    def __init__(self, url: ConnectionUrl) -> None:
+        super().__init__(url)
+        self._conn = _open(url, url.database)
+        self.execute(f"SET search_path TO {quote_ident(self.schema_name)}")
+
+    def _run(self, sql: str, params: Params | None) -> psycopg.Cursor[Any]:
+        self.queries_sent += 1
+        try:
+            return self._conn.execute(sql, params)  # type: ignore[arg-type]
+        except psycopg.Error as exc:
+            raise statement_error(self.url, exc) from None
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        return self._run(sql, params).rowcount
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        cur = self._run(sql, params)
+        return cur.fetchall() if cur.description is not None else []
+
+    def execute_script(self, sql: str) -> None:
+        """One simple-query round trip, as Prisma sends a migration (implicitly atomic)."""
+        self._run(sql, None)
+
+    @contextmanager
+    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+        deadline = time.monotonic() + timeout
+        while not self.query("SELECT pg_try_advisory_lock(%s)", (PG_ADVISORY_LOCK_KEY,))[0][0]:
+            if time.monotonic() >= deadline:
+                raise errors.LockTimeout(
+                    f"Timed out trying to acquire a postgres advisory lock (SELECT pg_advisory_lock"
+                    f"({PG_ADVISORY_LOCK_KEY})). Timeout: {int(timeout * 1000)}ms. See"
+                    " https://pris.ly/d/migrate-advisory-locking for details."
+                )
+            time.sleep(_LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
+
+    def reset(self) -> None:
+        schema = quote_ident(self.schema_name)
+        self.execute_script(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};")
+
+    def server_version(self) -> str:
+        return str(self.query("SHOW server_version")[0][0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _admin(url: ConnectionUrl) -> psycopg.Connection[Any]:
+    """A connection to the maintenance database (``postgres``, else ``template1``), like Prisma."""
+    try:
+        return _open(url, "postgres")
+    except errors.DatabaseDoesNotExist:
+        return _open(url, "template1")
+
+
+def create_database(url: ConnectionUrl) -> None:
+    with _admin(url) as conn:
+        try:
+            conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(url.database)))
+        except psycopg.errors.DuplicateDatabase:
+            raise errors.DatabaseAlreadyExists(
+                f"Database `{url.database}` already exists on the database server at `{url.host}:{url.port}`",
+                secrets=url.secrets,
+            ) from None
+        except psycopg.Error as exc:
+            raise statement_error(url, exc) from None
+
+
+def drop_database(url: ConnectionUrl) -> None:
+    with _admin(url) as conn:
+        try:
+            conn.execute(pgsql.SQL("DROP DATABASE IF EXISTS {}").format(pgsql.Identifier(url.database)))
+        except psycopg.Error as exc:
+            raise statement_error(url, exc) from None
+
+
+def database_exists(url: ConnectionUrl) -> bool:
+    with _admin(url) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (url.database,)).fetchone()
+        return row is not None
