@@ -1,18 +1,22 @@
 """Parser for Prisma's schema language, faithful to prisma-engines' pest grammar + schema-ast walk.
 
 The grammar is a PEG whose implicit whitespace is spaces and tabs only (never newlines). Every
-rule is reproduced here as a small function over a position in the source, with compiled
-regexes taking whole tokens, so the accepted language, the error-recovery lines ("catch-all"
-rules) and the spans (including the trailing whitespace pest keeps inside some rules) are the
-same as Prisma's. Diagnostics are those that schema-ast emits while walking the parse tree;
-because this parser emits them while parsing, every rule that can backtrack rolls back the
-diagnostics it produced (see ``_Parser.errors`` truncation).
+rule is reproduced here as a small method over a position in the source, with compiled regexes
+taking whole tokens, so the accepted language, the error-recovery lines (the "catch-all" rules)
+and the spans (including the whitespace pest keeps at the end of some rules) are Prisma's.
+The diagnostics are those schema-ast emits while walking the parse tree; as this parser emits
+them while parsing, every rule that can backtrack rolls back what it emitted (``del
+self.errors[saved:]``).
+
+Identifiers are ``(LETTER | ASCII_DIGIT) ~ ("_" | "-" | LETTER | ASCII_DIGIT)*`` where LETTER
+is any Unicode letter (``str.isalpha``); the regexes take ASCII runs and a slow path continues
+when a non-ASCII character follows.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from schemashift.diagnostics import Diagnostic, Diagnostics, Span
 from schemashift.psl.ast import (
@@ -47,23 +51,25 @@ from schemashift.psl.ast import (
 __all__ = ["parse_files", "parse_file"]
 
 # pest's WHITESPACE: the Unicode space separators (category Zs) and tab.
-_WS_CHARS = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_WS = f"[{_WS_CHARS}]"
+_WS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 _NL = r"(?:\r\n|\n|\r)"
-_IDENT_RE = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+_ASCII_IDENT = r"[A-Za-z0-9][A-Za-z0-9_-]*+"
+_COMMENT = r"(?://[^\r\n]*|/\*[\s\S]*?\*/)"  # `//...`, `///...` or `/* ... */`
 
 _skip_ws = re.compile(f"{_WS}*").match
-_ident = re.compile(_IDENT_RE).match
-_path = re.compile(rf"{_IDENT_RE}(?:\.(?:{_IDENT_RE})?)*").match
-_numeric = re.compile(r"-?[0-9]+(?:\.[0-9]+)?").match
-_string = re.compile(r'"((?:\\[\s\S]|[^"\\\x00-\x1f])*)"').match
+_ascii_ident = re.compile(_ASCII_IDENT).match
+_ascii_path = re.compile(rf"{_ASCII_IDENT}(?:\.(?:{_ASCII_IDENT})?)*+").match
+_numeric = re.compile(r"-?[0-9]++(?:\.[0-9]+)?").match
+_string = re.compile(r'"((?:\\[\s\S]|[^"\\\x00-\x1f])*+)"').match
 _newline = re.compile(_NL).match
 _block_open = re.compile(rf"\{{[^\r\n]*{_NL}").match
 _catch_all = re.compile(rf"[^\r\n]+{_NL}?").match
 _empty_lines = re.compile(rf"(?:{_WS}*{_NL})+").match
-_comment_block = re.compile(rf"(?:{_WS}*//[^\r\n]*{_NL}?)+").match
-_trailing_comment = re.compile(r"//[^\r\n]*").match
-_comment_line = re.compile(rf"{_WS}*//(/?)([^\r\n]*)")
+_comment_block = re.compile(rf"(?:{_WS}*{_COMMENT}{_NL}?)+").match
+_trailing_comment = re.compile(_COMMENT).match
+_comment_parts = re.compile(r"///([^\r\n]*)|//[^\r\n]*|/\*([\s\S]*?)\*/")
+# The common head of a field line: name, type, optional `[]` or `?`, then whitespace.
+_field_head = re.compile(rf"({_ASCII_IDENT}){_WS}*+({_ASCII_IDENT})(?:{_WS}*+(\[\]|\?))?{_WS}*+").match
 
 _TOP_LEVEL_INVALID = "Error validating: This line is invalid. It does not start with any known Prisma schema keyword."
 _BLOCK_INVALID = (
@@ -88,14 +94,17 @@ _COMPOSITE_BLOCK_ATTRIBUTE = {
     "fulltext": "A fulltext index should be defined in the model containing the embed.",
     "id": "A composite type cannot define an id.",
 }
+_COMPOSITE_BLOCK_ATTRIBUTE_OTHER = "A composite type cannot have block-level attributes."
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_HEX = frozenset("0123456789abcdefABCDEF")
+_ARITY = {"[]": FieldArity.LIST, "?": FieldArity.OPTIONAL, None: FieldArity.REQUIRED}
 
-# A field's type as parsed: (arity, type) or a legacy-syntax error (message, span).
+# A field's type as parsed: (arity, type), or a legacy-syntax error (message, span).
 _TypeResult = tuple[FieldArity, FieldType] | tuple[str, Span]
 
 
 def parse_files(files: Sequence[tuple[str, str]]) -> tuple[SchemaAst, Diagnostics]:
-    """Parse every (path, source) file; ``file_id`` of each node is the file's index."""
+    """Parse every (path, source) file; the ``file_id`` of each span is the file's index."""
     diagnostics = Diagnostics()
     parsed = [parse_file(source, path, file_id, diagnostics) for file_id, (path, source) in enumerate(files)]
     return SchemaAst(parsed), diagnostics
@@ -109,8 +118,15 @@ def parse_file(source: str, path: str, file_id: int, diagnostics: Diagnostics) -
 
 
 def _comment_text(text: str) -> str | None:
-    """The documentation of a comment block: its ``///`` lines (content left-trimmed), joined."""
-    lines = [m.group(2).lstrip() for m in _comment_line.finditer(text) if m.group(1)]
+    """Documentation carried by comments: ``///`` lines (left-trimmed) and ``/* */`` bodies
+    (trimmed), joined with newlines; plain ``//`` comments carry none."""
+    lines = []
+    for m in _comment_parts.finditer(text):
+        doc, block = m.group(1), m.group(2)
+        if doc is not None:
+            lines.append(doc.lstrip())
+        elif block is not None:
+            lines.append(block.strip())
     return "\n".join(lines) if lines else None
 
 
@@ -120,19 +136,57 @@ def _join_docs(a: str | None, b: str | None) -> str | None:
     return f"{a}\n{b}"
 
 
+def _ident_tail(src: str, i: int) -> int:
+    """Continue an identifier at ``i`` (slow path for non-ASCII letters)."""
+    n = len(src)
+    while i < n:
+        c = src[i]
+        if c < "\x80":
+            if not (c.isalnum() or c == "_" or c == "-"):
+                break
+        elif not c.isalpha():
+            break
+        i += 1
+    return i
+
+
+def _ident_end(src: str, pos: int) -> int:
+    """End of the identifier starting at ``pos``, or -1."""
+    m = _ascii_ident(src, pos)
+    if m is not None:
+        end = m.end()
+        return _ident_tail(src, end) if end < len(src) and src[end] >= "\x80" else end
+    if pos < len(src) and src[pos] >= "\x80" and src[pos].isalpha():
+        return _ident_tail(src, pos + 1)
+    return -1
+
+
+def _path_end(src: str, pos: int) -> int:
+    """End of ``path = identifier ~ ("." ~ path?)*`` at ``pos``, or -1."""
+    m = _ascii_path(src, pos)
+    if m is not None:
+        end = m.end()
+        if end >= len(src) or src[end] < "\x80":
+            return end
+    end = _ident_end(src, pos)
+    if end < 0:
+        return -1
+    n = len(src)
+    while end < n and src[end] == ".":
+        nxt = _ident_end(src, end + 1)
+        end = nxt if nxt >= 0 else end + 1
+    return end
+
+
 class _Parser:
-    __slots__ = ("src", "n", "fid", "errors")
+    __slots__ = ("src", "s", "n", "fid", "errors")
 
     def __init__(self, src: str, file_id: int) -> None:
-        self.src = src
+        self.src = src  # regexes run on this
+        self.s = src + "\0"  # single-character look-ups may read one past the end
         self.n = len(src)
         self.fid = file_id
         self.errors: list[Diagnostic] = []
-
-    # ------------------------------------------------------------ helpers
-
-    def span(self, start: int, end: int) -> Span:
-        return Span(start, end, self.fid)
 
     def error(self, message: str, start: int, end: int) -> None:
         self.errors.append(Diagnostic("error", message, Span(start, end, self.fid)))
@@ -140,8 +194,11 @@ class _Parser:
     def ws(self, pos: int) -> int:
         return _skip_ws(self.src, pos).end()  # type: ignore[union-attr]
 
-    def at(self, pos: int) -> str:
-        return self.src[pos] if pos < self.n else ""
+    def ident(self, pos: int) -> Identifier | None:
+        end = _ident_end(self.src, pos)
+        if end < 0:
+            return None
+        return Identifier(self.src[pos:end], Span(pos, end, self.fid))
 
     # ------------------------------------------------------------ top level
 
@@ -152,6 +209,8 @@ class _Parser:
         pos = self.ws(0)
         while pos < self.n:
             top, end, kind = self.top_level_item(pos)
+            # A comment block directly before a model, enum or config block (no empty line in
+            # between) becomes the pending documentation; only models and enums consume it.
             if previous_comment is not None and kind in ("block", "config"):
                 pending_doc = _comment_text(previous_comment)
             previous_comment = None
@@ -166,10 +225,10 @@ class _Parser:
         return tops
 
     def top_level_item(self, pos: int) -> tuple[Top | None, int, str]:
-        """One repetition of the ``schema`` rule. Returns (node, end, kind)."""
+        """One repetition of the ``schema`` rule: (node, end, kind)."""
         src = self.src
         c = src[pos]
-        if c in "mtv":
+        if c == "m" or c == "t" or c == "v":
             for kw in ("model", "type", "view"):
                 if src.startswith(kw, pos):
                     r = self.model_like(pos, kw)
@@ -180,7 +239,7 @@ class _Parser:
             r_enum = self.enum_decl(pos)
             if r_enum is not None:
                 return r_enum[0], r_enum[1], "block"
-        elif c in "dg":
+        elif c == "d" or c == "g":
             for kw in ("datasource", "generator"):
                 if src.startswith(kw, pos):
                     r_cfg = self.config_block(pos, kw)
@@ -204,47 +263,44 @@ class _Parser:
         if m is not None:
             return None, m.end(), "empty"
         m = _catch_all(src, pos)
-        assert m is not None  # pos < n and not at a newline (empty_lines would have matched)
+        assert m is not None  # not at a newline: empty_lines would have matched
         self.error(_TOP_LEVEL_INVALID, pos, m.end())
         return None, m.end(), "catch_all"
 
     def block_header(self, pos: int, keyword: str) -> tuple[Identifier, int] | None:
-        """``KEYWORD ~ identifier ~ BLOCK_OPEN``; returns the name and the position after ``{...\\n``."""
-        p = self.ws(pos + len(keyword))
-        m = _ident(self.src, p)
-        if m is None:
+        """``KEYWORD ~ identifier ~ BLOCK_OPEN``: the name and the position after ``{...\\n``."""
+        name = self.ident(self.ws(pos + len(keyword)))
+        if name is None:
             return None
-        name = Identifier(m.group(), self.span(p, m.end()))
-        mo = _block_open(self.src, self.ws(m.end()))
+        mo = _block_open(self.src, self.ws(name.span.end))
         if mo is None:
             return None
         return name, mo.end()
 
     def arbitrary_block(self, pos: int) -> int | None:
-        m = _ident(self.src, pos)
-        if m is None:
+        end = _ident_end(self.src, pos)
+        if end < 0:
             return None
-        mo = _block_open(self.src, self.ws(m.end()))
+        mo = _block_open(self.src, self.ws(end))
         if mo is None:
             return None
         close = self.src.find("}", mo.end())
         return None if close < 0 else close + 1
 
     def type_alias(self, pos: int) -> int | None:
-        src = self.src
-        p = self.ws(pos + 4)
-        m = _ident(src, p)
-        if m is None:
+        """``type X = Base @attr...``; returns its end (pest keeps trailing whitespace)."""
+        name = self.ident(self.ws(pos + 4))
+        if name is None:
             return None
-        p = self.ws(m.end())
-        if self.at(p) != "=":
+        p = self.ws(name.span.end)
+        if self.s[p] != "=":
             return None
         saved = len(self.errors)
         r = self.base_type(self.ws(p + 1))
         if r is None:
             return None
         end = p = self.ws(r[1])
-        while self.at(p) == "@":
+        while self.s[p] == "@":
             attr = self.attribute(p, block=False)
             if attr is None:
                 break
@@ -255,18 +311,34 @@ class _Parser:
 
     # ------------------------------------------------------------ blocks
 
-    def block_items(self, pos: int, item):  # type: ignore[no-untyped-def]
-        """Run ``item(pos) -> end | None`` until ``}``; returns the end after ``}`` or None at EOF."""
-        src = self.src
+    def block_items(self, pos: int, item: Callable[[int, str], int]) -> int | None:
+        """Run ``item(pos, first_char) -> end`` until ``}``; the end after ``}``, None at EOF."""
+        s = self.s
         n = self.n
         while True:
-            pos = self.ws(pos)
+            pos = _skip_ws(s, pos).end()  # type: ignore[union-attr]
             if pos >= n:
                 return None
-            c = src[pos]
+            c = s[pos]
             if c == "}":
                 return pos + 1
             pos = item(pos, c)
+
+    def comment_or_empty(self, pos: int, c: str) -> tuple[str | None, int] | None:
+        """``comment_block`` or ``empty_lines`` at ``pos``: (comment text or None, end)."""
+        if c == "\n" or c == "\r":
+            return None, _empty_lines(self.src, pos).end()  # type: ignore[union-attr]
+        if c == "/":
+            m = _comment_block(self.src, pos)
+            if m is not None:
+                return m.group(), m.end()
+        return None
+
+    def catch_all(self, pos: int, message: str) -> int:
+        m = _catch_all(self.src, pos)
+        assert m is not None  # at a character that is neither a newline nor `}`
+        self.error(message, pos, m.end())
+        return m.end()
 
     def model_like(self, pos: int, keyword: str) -> tuple[Top, int] | None:
         header = self.block_header(pos, keyword)
@@ -277,59 +349,54 @@ class _Parser:
         fields: list[Field] = []
         attributes: list[Attribute] = []
         pending: list[str | None] = [None]
-        container = {"model": "model", "view": "view", "type": "type"}[keyword]
         is_type = keyword == "type"
 
         def item(p: int, c: str) -> int:
-            src = self.src
             if c == "@":
                 r = self.block_attribute_line(p)
                 if r is not None:
                     attr, end = r
                     if is_type:
-                        msg = _COMPOSITE_BLOCK_ATTRIBUTE.get(
-                            attr.name.name, "A composite type cannot have block-level attributes."
-                        )
+                        msg = _COMPOSITE_BLOCK_ATTRIBUTE.get(attr.name.name, _COMPOSITE_BLOCK_ATTRIBUTE_OTHER)
                         self.errors.append(Diagnostic("error", "Error validating: " + msg, attr.span))
                     attributes.append(attr)
                     return end
-            elif c == "/":
-                m = _comment_block(src, p)
-                if m is not None:
-                    pending[0] = _comment_text(m.group())
-                    return m.end()
-            elif c == "\n" or c == "\r":
-                return _empty_lines(src, p).end()  # type: ignore[union-attr]
             else:
-                r_field = self.field_declaration(p, container, name.name, pending[0])
+                r_comment = self.comment_or_empty(p, c)
+                if r_comment is not None:
+                    if r_comment[0] is not None:
+                        pending[0] = r_comment[0]
+                    return r_comment[1]
+                r_field = self.field_declaration(p, keyword, name.name, pending)
                 if r_field is not None:
                     fld, end = r_field
-                    pending[0] = None
                     if fld is not None:
                         if is_type:
-                            for a in fld.attributes:
-                                if a.name.name in ("relation", "unique", "id"):
-                                    self.error(
-                                        f"Error validating: Defining `@{a.name.name}` attribute for a field "
-                                        "in a composite type is not allowed.",
-                                        p,
-                                        end,
-                                    )
+                            self.check_composite_field(fld)
                         fields.append(fld)
                     return end
-            m = _catch_all(src, p)
-            assert m is not None
-            self.error(_MODEL_LINE, p, m.end())
-            return m.end()
+            return self.catch_all(p, _MODEL_LINE)
 
         end = self.block_items(p, item)
         if end is None:
             del self.errors[saved:]
             return None
-        span = self.span(pos, end)
+        span = Span(pos, end, self.fid)
         if is_type:
             return CompositeType(name, fields, attributes, None, span), end
         return Model(name, fields, attributes, None, span, is_view=keyword == "view"), end
+
+    def check_composite_field(self, fld: Field) -> None:
+        for a in fld.attributes:
+            if a.name.name in ("relation", "unique", "id"):
+                self.errors.append(
+                    Diagnostic(
+                        "error",
+                        f"Error validating: Defining `@{a.name.name}` attribute for a field in a composite type "
+                        "is not allowed.",
+                        fld.span,
+                    )
+                )
 
     def enum_decl(self, pos: int) -> tuple[Enum, int] | None:
         header = self.block_header(pos, "enum")
@@ -342,35 +409,28 @@ class _Parser:
         pending: list[str | None] = [None]
 
         def item(p: int, c: str) -> int:
-            src = self.src
             if c == "@":
                 r = self.block_attribute_line(p)
                 if r is not None:
                     attributes.append(r[0])
                     return r[1]
-            elif c == "/":
-                m = _comment_block(src, p)
-                if m is not None:
-                    pending[0] = _comment_text(m.group())
-                    return m.end()
-            elif c == "\n" or c == "\r":
-                return _empty_lines(src, p).end()  # type: ignore[union-attr]
             else:
-                r_val = self.enum_value(p, pending[0])
+                r_comment = self.comment_or_empty(p, c)
+                if r_comment is not None:
+                    if r_comment[0] is not None:
+                        pending[0] = r_comment[0]
+                    return r_comment[1]
+                r_val = self.enum_value(p, pending)
                 if r_val is not None:
-                    pending[0] = None
                     values.append(r_val[0])
                     return r_val[1]
-            m = _catch_all(src, p)
-            assert m is not None
-            self.error(_ENUM_LINE, p, m.end())
-            return m.end()
+            return self.catch_all(p, _ENUM_LINE)
 
         end = self.block_items(p, item)
         if end is None:
             del self.errors[saved:]
             return None
-        return Enum(name, values, attributes, None, self.span(pos, end)), end
+        return Enum(name, values, attributes, None, Span(pos, end, self.fid)), end
 
     def config_block(self, pos: int, keyword: str) -> tuple[Top, int] | None:
         header = self.block_header(pos, keyword)
@@ -383,29 +443,22 @@ class _Parser:
         message = f"Error validating: This line is not a valid definition within a {keyword}."
 
         def item(p: int, c: str) -> int:
-            src = self.src
-            if c == "/":
-                m = _comment_block(src, p)
-                if m is not None:
-                    doc[0] = _comment_text(m.group())
-                    return m.end()
-            elif c == "\n" or c == "\r":
-                return _empty_lines(src, p).end()  # type: ignore[union-attr]
-            else:
-                r = self.key_value(p)
-                if r is not None:
-                    properties.append(r[0])
-                    return r[1]
-            m = _catch_all(src, p)
-            assert m is not None
-            self.error(message, p, m.end())
-            return m.end()
+            r_comment = self.comment_or_empty(p, c)
+            if r_comment is not None:
+                if r_comment[0] is not None:
+                    doc[0] = _comment_text(r_comment[0])
+                return r_comment[1]
+            r = self.key_value(p)
+            if r is not None:
+                properties.append(r[0])
+                return r[1]
+            return self.catch_all(p, message)
 
         end = self.block_items(p, item)
         if end is None:
             del self.errors[saved:]
             return None
-        span = self.span(pos, end)
+        span = Span(pos, end, self.fid)
         if keyword == "datasource":
             return SourceConfig(name, properties, doc[0], span), end
         return GeneratorConfig(name, properties, doc[0], span), end
@@ -413,45 +466,52 @@ class _Parser:
     # ------------------------------------------------------------ block contents
 
     def line_end(self, pos: int) -> tuple[str | None, int] | None:
-        """``trailing_comment? ~ NEWLINE`` at ``pos`` (whitespace already skipped).
-
-        Returns (documentation of a trailing ``///`` comment, position after the newline)."""
+        """``trailing_comment? ~ NEWLINE`` at ``pos`` (whitespace already skipped):
+        (documentation of the trailing comment, position after the newline), or None."""
         src = self.src
         doc = None
-        if src.startswith("//", pos):
+        if self.s[pos] == "/":
             m = _trailing_comment(src, pos)
-            assert m is not None
-            text = m.group()
-            if text.startswith("///"):
-                doc = text[3:].lstrip()
-            pos = self.ws(m.end())
+            if m is not None:
+                doc = _comment_text(m.group())
+                pos = self.ws(m.end())
         m_nl = _newline(src, pos)
         if m_nl is None:
             return None
         return doc, m_nl.end()
 
     def field_declaration(
-        self, pos: int, container: str, container_name: str, doc: str | None
+        self, pos: int, container: str, container_name: str, pending: list[str | None]
     ) -> tuple[Field | None, int] | None:
-        """A field line. Returns (field or None when the line had a field error, end) or None."""
-        src = self.src
-        m = _ident(src, pos)
-        if m is None:
-            return None
+        """``identifier ~ LEGACY_COLON? ~ field_type? ~ field_attribute* ~ trailing_comment? ~
+        NEWLINE``: (the field, or None when the line holds a field error; end), or None.
+        ``pending`` holds the documentation of the preceding comment block; a field takes it."""
+        src, s, fid = self.src, self.s, self.fid
         saved = len(self.errors)
-        name = Identifier(m.group(), self.span(pos, m.end()))
-        p = self.ws(m.end())
         colon = None
-        if self.at(p) == ":":
-            colon = p
-            p = self.ws(p + 1)
-        ftype: _TypeResult | None = None
-        r_type = self.field_type(p)
-        if r_type is not None:
-            ftype, p = r_type
-            p = self.ws(p)
+        ftype: _TypeResult | None
+        head = _field_head(src, pos)
+        if head is not None and s[head.end()] in "@\n\r/":
+            # fast path for `name Type`, `name Type[]`, `name Type?`
+            name = Identifier(head.group(1), Span(pos, head.end(1), fid))
+            ftype = (_ARITY[head.group(3)], SupportedFieldType(head.group(2), Span(head.start(2), head.end(2), fid)))
+            p = head.end()
+        else:
+            ident = self.ident(pos)
+            if ident is None:
+                return None
+            name = ident
+            p = self.ws(ident.span.end)
+            if s[p] == ":":
+                colon = p
+                p = self.ws(p + 1)
+            ftype = None
+            r_type = self.field_type(p)
+            if r_type is not None:
+                ftype, p = r_type
+                p = self.ws(p)
         attributes: list[Attribute] = []
-        while self.at(p) == "@":
+        while s[p] == "@":
             attr = self.attribute(p, block=False)
             if attr is None:
                 break
@@ -462,74 +522,76 @@ class _Parser:
             del self.errors[saved:]
             return None
         trailing_doc, end = r_end
+        doc = pending[0]
+        pending[0] = None
         if colon is not None:
             del self.errors[saved:]
             self.error(_LEGACY_COLON, colon, colon + 1)
-            return None, end
-        if ftype is not None and isinstance(ftype[0], str):
-            message, span = ftype
-            del self.errors[saved:]
-            self.errors.append(Diagnostic("error", message, span))
             return None, end
         if ftype is None:
             self.error(f'Error validating {container} "{container_name}": {_MISSING_TYPE}', pos, end)
             return None, end
         arity, field_type = ftype
-        documentation = _join_docs(doc, trailing_doc)
-        return Field(name, field_type, arity, attributes, documentation, self.span(pos, end)), end  # type: ignore[arg-type]
+        if isinstance(arity, str):
+            del self.errors[saved:]
+            self.errors.append(Diagnostic("error", arity, field_type))  # type: ignore[arg-type]
+            return None, end
+        documentation = _join_docs(_comment_text(doc) if doc else None, trailing_doc)
+        return Field(name, field_type, arity, attributes, documentation, Span(pos, end, fid)), end  # type: ignore[arg-type]
 
     def field_type(self, pos: int) -> tuple[_TypeResult, int] | None:
-        src = self.src
-        if self.at(pos) == "[":
+        """``unsupported_optional_list_type | list_type | optional_type | legacy_required_type |
+        legacy_list_type | base_type``."""
+        s, fid = self.s, self.fid
+        if s[pos] == "[":
             r = self.base_type(self.ws(pos + 1))
             if r is None:
                 return None
             p = self.ws(r[1])
-            if self.at(p) != "]":
+            if s[p] != "]":
                 return None
-            return (_LEGACY_LIST, self.span(pos, p + 1)), p + 1
+            return (_LEGACY_LIST, Span(pos, p + 1, fid)), p + 1
         r = self.base_type(pos)
         if r is None:
             return None
         base, end = r
         p = self.ws(end)
-        if src.startswith("[]", p):
+        c = s[p]
+        if c == "[" and s[p + 1] == "]":
             q = self.ws(p + 2)
-            if self.at(q) == "?":
-                return (_OPTIONAL_LIST, self.span(pos, q + 1)), q + 1
+            if s[q] == "?":
+                return (_OPTIONAL_LIST, Span(pos, q + 1, fid)), q + 1
             return (FieldArity.LIST, base), p + 2
-        c = self.at(p)
         if c == "?":
             return (FieldArity.OPTIONAL, base), p + 1
         if c == "!":
-            return (_LEGACY_REQUIRED, self.span(pos, p + 1)), p + 1
+            return (_LEGACY_REQUIRED, Span(pos, p + 1, fid)), p + 1
         return (FieldArity.REQUIRED, base), end
 
     def base_type(self, pos: int) -> tuple[FieldType, int] | None:
-        src = self.src
-        if src.startswith("Unsupported(", pos):
+        """``unsupported_type | identifier``."""
+        if self.src.startswith("Unsupported(", pos):
             saved = len(self.errors)
-            p = self.ws(pos + 12)
-            lit = self.string_literal(p)
+            lit = self.string_literal(self.ws(pos + 12))
             if lit is not None:
                 q = self.ws(lit.span.end)
-                if self.at(q) == ")":
+                if self.s[q] == ")":
                     return UnsupportedFieldType(lit.value, lit.span), q + 1
             del self.errors[saved:]
-        m = _ident(src, pos)
-        if m is None:
+        ident = self.ident(pos)
+        if ident is None:
             return None
-        return SupportedFieldType(m.group(), self.span(pos, m.end())), m.end()
+        return SupportedFieldType(ident.name, ident.span), ident.span.end
 
-    def enum_value(self, pos: int, doc: str | None) -> tuple[EnumValue, int] | None:
-        m = _ident(self.src, pos)
-        if m is None:
+    def enum_value(self, pos: int, pending: list[str | None]) -> tuple[EnumValue, int] | None:
+        """``identifier ~ field_attribute* ~ trailing_comment? ~ NEWLINE``."""
+        name = self.ident(pos)
+        if name is None:
             return None
         saved = len(self.errors)
-        name = Identifier(m.group(), self.span(pos, m.end()))
-        p = self.ws(m.end())
+        p = self.ws(name.span.end)
         attributes: list[Attribute] = []
-        while self.at(p) == "@":
+        while self.s[p] == "@":
             attr = self.attribute(p, block=False)
             if attr is None:
                 break
@@ -540,17 +602,20 @@ class _Parser:
             del self.errors[saved:]
             return None
         trailing_doc, end = r_end
-        return EnumValue(name, attributes, _join_docs(doc, trailing_doc), self.span(pos, end)), end
+        doc = pending[0]
+        pending[0] = None
+        documentation = _join_docs(_comment_text(doc) if doc else None, trailing_doc)
+        return EnumValue(name, attributes, documentation, Span(pos, end, self.fid)), end
 
     def key_value(self, pos: int) -> tuple[ConfigBlockProperty, int] | None:
-        m = _ident(self.src, pos)
-        if m is None:
+        """``identifier ~ "=" ~ expression? ~ trailing_comment? ~ NEWLINE``."""
+        name = self.ident(pos)
+        if name is None:
+            return None
+        p = self.ws(name.span.end)
+        if self.s[p] != "=":
             return None
         saved = len(self.errors)
-        name = Identifier(m.group(), self.span(pos, m.end()))
-        p = self.ws(m.end())
-        if self.at(p) != "=":
-            return None
         p = self.ws(p + 1)
         value = self.expression(p)
         if value is not None:
@@ -560,10 +625,10 @@ class _Parser:
             del self.errors[saved:]
             return None
         end = r_end[1]
-        return ConfigBlockProperty(name, value, self.span(pos, end)), end
+        return ConfigBlockProperty(name, value, Span(pos, end, self.fid)), end
 
     def block_attribute_line(self, pos: int) -> tuple[Attribute, int] | None:
-        """``block_attribute ~ NEWLINE``; returns the attribute and the position after the newline."""
+        """``block_attribute ~ NEWLINE``: the attribute and the position after the newline."""
         saved = len(self.errors)
         attr = self.attribute(pos, block=True)
         if attr is not None:
@@ -576,67 +641,70 @@ class _Parser:
     # ------------------------------------------------------------ attributes and arguments
 
     def attribute(self, pos: int, block: bool) -> Attribute | None:
-        """``"@" ~ path ~ arguments_list?`` (block: ``"@@" ... ~ trailing_comment?``).
-
-        As in pest, the span keeps the whitespace skipped before an absent optional part."""
-        src = self.src
-        marker = "@@" if block else "@"
-        if not src.startswith(marker, pos):
+        """``"@" ~ path ~ arguments_list?``, or ``"@@" ~ path ~ arguments_list? ~
+        trailing_comment?``. Like pest, the span keeps the whitespace skipped before an absent
+        optional part."""
+        src, s, fid = self.src, self.s, self.fid
+        p = pos + 1
+        if block:
+            if s[p] != "@":
+                return None
+            p += 1
+        p = self.ws(p)
+        path_end = _path_end(src, p)
+        if path_end < 0:
             return None
-        p = self.ws(pos + len(marker))
-        m = _path(src, p)
-        if m is None:
-            return None
-        name = Identifier(m.group(), self.span(p, m.end()))
-        end = self.ws(m.end())
+        name = Identifier(src[p:path_end], Span(p, path_end, fid))
+        end = self.ws(path_end)
         arguments = ArgumentsList()
-        if self.at(end) == "(":
+        if s[end] == "(":
             saved = len(self.errors)
             args_end = self.arguments_list(end, arguments)
             if args_end is None:
                 del self.errors[saved:]
                 arguments = ArgumentsList()
             else:
-                end = args_end
-                if block:
-                    end = self.ws(end)
-        if block and src.startswith("//", end):
-            end = _trailing_comment(src, end).end()  # type: ignore[union-attr]
-        return Attribute(name, arguments, self.span(pos, end))
+                end = self.ws(args_end) if block else args_end
+        if block and s[end] == "/":
+            m = _trailing_comment(src, end)
+            if m is not None:
+                end = m.end()
+        return Attribute(name, arguments, Span(pos, end, fid))
 
     def arguments_list(self, pos: int, out: ArgumentsList) -> int | None:
         """``"(" ~ (argument ~ ("," ~ argument)*)? ~ trailing_comma? ~ ")"``; fills ``out``."""
+        s = self.s
         p = self.ws(pos + 1)
         end = self.argument(p, out)
         if end is not None:
             p = end
             while True:
                 q = self.ws(p)
-                if self.at(q) != ",":
+                if s[q] != ",":
                     break
                 end = self.argument(self.ws(q + 1), out)
                 if end is None:
                     break
                 p = end
         p = self.ws(p)
-        if self.at(p) == ",":
-            out.trailing_comma = self.span(p, p + 1)
+        if s[p] == ",":
+            out.trailing_comma = Span(p, p + 1, self.fid)
             p = self.ws(p + 1)
-        if self.at(p) != ")":
+        if s[p] != ")":
             return None
         return p + 1
 
     def argument(self, pos: int, out: ArgumentsList) -> int | None:
         """``named_argument | empty_argument | expression``; appends to ``out``."""
-        m = _ident(self.src, pos)
-        if m is not None:
-            p = self.ws(m.end())
-            if self.at(p) == ":":
-                name = Identifier(m.group(), self.span(pos, m.end()))
+        name_end = _ident_end(self.src, pos)
+        if name_end >= 0:
+            p = self.ws(name_end)
+            if self.s[p] == ":":
+                name = Identifier(self.src[pos:name_end], Span(pos, name_end, self.fid))
                 saved = len(self.errors)
                 value = self.expression(self.ws(p + 1))
                 if value is not None:
-                    out.arguments.append(Argument(name, value, self.span(pos, value.span.end)))
+                    out.arguments.append(Argument(name, value, Span(pos, value.span.end, self.fid)))
                     return value.span.end
                 del self.errors[saved:]
                 out.empty_arguments.append(EmptyArgument(name))
@@ -650,30 +718,33 @@ class _Parser:
     # ------------------------------------------------------------ expressions
 
     def expression(self, pos: int) -> Expression | None:
-        src = self.src
-        c = self.at(pos)
+        """``function_call | array_expression | numeric_literal | string_literal | path``."""
+        src, s, fid = self.src, self.s, self.fid
+        c = s[pos]
         if c == '"':
             return self.string_literal(pos)
         if c == "[":
             return self.array(pos)
-        m = _path(src, pos)
-        if m is not None:
-            p = self.ws(m.end())
-            if self.at(p) == "(":
+        path_end = _path_end(src, pos)
+        if path_end >= 0:
+            p = self.ws(path_end)
+            if s[p] == "(":
                 saved = len(self.errors)
                 arguments = ArgumentsList()
                 end = self.arguments_list(p, arguments)
                 if end is not None:
-                    return FunctionCall(m.group(), arguments, self.span(pos, end))
+                    return FunctionCall(src[pos:path_end], arguments, Span(pos, end, fid))
                 del self.errors[saved:]
         mn = _numeric(src, pos)
         if mn is not None:
-            return NumericValue(mn.group(), self.span(pos, mn.end()))
-        if m is not None:
-            return ConstantValue(m.group(), self.span(pos, m.end()))
+            return NumericValue(mn.group(), Span(pos, mn.end(), fid))
+        if path_end >= 0:
+            return ConstantValue(src[pos:path_end], Span(pos, path_end, fid))
         return None
 
     def array(self, pos: int) -> ArrayExpression | None:
+        """``"[" ~ (expression ~ ("," ~ expression)*)? ~ "]"``."""
+        s = self.s
         saved = len(self.errors)
         elements: list[Expression] = []
         p = self.ws(pos + 1)
@@ -683,7 +754,7 @@ class _Parser:
             p = first.span.end
             while True:
                 q = self.ws(p)
-                if self.at(q) != ",":
+                if s[q] != ",":
                     break
                 e = self.expression(self.ws(q + 1))
                 if e is None:
@@ -691,10 +762,10 @@ class _Parser:
                 elements.append(e)
                 p = e.span.end
         p = self.ws(p)
-        if self.at(p) != "]":
+        if s[p] != "]":
             del self.errors[saved:]
             return None
-        return ArrayExpression(elements, self.span(pos, p + 1))
+        return ArrayExpression(elements, Span(pos, p + 1, self.fid))
 
     def string_literal(self, pos: int) -> StringValue | None:
         m = _string(self.src, pos)
@@ -702,7 +773,7 @@ class _Parser:
             return None
         raw = m.group(1)
         value = self.unescape(raw, pos + 1) if "\\" in raw else raw
-        return StringValue(value, self.span(pos, m.end()))
+        return StringValue(value, Span(pos, m.end(), self.fid))
 
     def unescape(self, raw: str, offset: int) -> str:
         """JSON-style unescaping (RFC 8259 section 7) with Prisma's diagnostics."""
@@ -715,7 +786,7 @@ class _Parser:
                 out.append(c)
                 i += 1
                 continue
-            e = raw[i + 1]
+            e = raw[i + 1]  # the string regex guarantees a character after a backslash
             if e in _SIMPLE_ESCAPES:
                 out.append(_SIMPLE_ESCAPES[e])
                 i += 2
@@ -731,11 +802,10 @@ class _Parser:
 
     def unicode_escape(self, raw: str, i: int, offset: int) -> tuple[int, str | None]:
         """``\\uXXXX`` (or a UTF-16 surrogate pair) at ``raw[i]``: (characters consumed, char)."""
-        rest_len = len(raw) - i
+        rest = len(raw) - i
 
         def fail(consumed: int) -> None:
-            start = offset + i
-            self.error(_BAD_UNICODE_ESCAPE, start, start + min(rest_len, consumed))
+            self.error(_BAD_UNICODE_ESCAPE, offset + i, offset + i + min(rest, consumed))
 
         consumed, first = _codepoint(raw, i)
         if first is None:
@@ -755,13 +825,13 @@ class _Parser:
 
 def _codepoint(raw: str, i: int) -> tuple[int, int | None]:
     """Four hex digits after ``\\u`` at ``raw[i]``: (characters consumed, code unit or None)."""
-    if len(raw[i:].encode()) < 4 or not raw.startswith("\\u", i):
+    if len(raw[i : i + 4].encode()) < 4 or not raw.startswith("\\u", i):
         return 0, None
     value = 0
     for k in range(4):
         j = i + 2 + k
         c = raw[j] if j < len(raw) else ""
-        if not c or c not in "0123456789abcdefABCDEF":
+        if c not in _HEX or not c:
             return 2 + k, None
         value = value * 16 + int(c, 16)
     return 6, value
