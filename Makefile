@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 demo: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 clean:
 	rm -rf demo build bench/results

@@ -5,6 +5,8 @@
 - ``mysql_url``: ``mysql://…/<fresh db>``, dropped afterwards
 - ``provider`` + ``db_url``: parametrized over sqlite / postgresql / mysql (test ids are the
   provider names); ``provider`` is the datasource provider matching ``db_url``
+- ``run_cli(*args)``: runs ``schemashift`` in-process, returns ``CliResult(exit_code, out, err)``
+- every test gets ``os.environ`` restored afterwards (commands load ``.env`` files into it)
 
 Without a configured server (see ``tests/dbutil.py``) the server tests are skipped, unless
 ``SCHEMASHIFT_REQUIRE_SERVERS=1``: then they fail. Tests that use a server get the
@@ -13,7 +15,9 @@ Without a configured server (see ``tests/dbutil.py``) the server tests are skipp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -80,3 +84,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
         if "mysql_url" in names:
             item.add_marker(pytest.mark.mysql)
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ() -> Iterator[None]:
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """``run_cli("validate", "--schema", path)``: the CLI in-process, in the current directory."""
+    from schemashift.cli import run
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
