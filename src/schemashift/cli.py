@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("schemashift.commands.init:init", "Set up a new schema-first project (prisma/schema.prisma + .env)"),
     "validate": ("schemashift.commands.schema:validate", "Validate the Prisma schema"),
     "format": ("schemashift.commands.schema:format_", "Format the Prisma schema"),
+    "migrate": ("schemashift.commands.migrate:migrate", "Create, apply and inspect migrations"),
 }
 
 

@@ -1,0 +1,108 @@
+"""``schemashift migrate ...``: thin glue over :mod:`schemashift.migrations`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from schemashift.commands import info, schema_option
+
+
+@click.group()
+def migrate() -> None:
+    """Create, apply and inspect migrations (Prisma Migrate's commands)."""
+
+
+@contextmanager
+def connector_errors() -> Iterator[None]:
+    """Connector failures (P1001 can't reach server, ...) become user-facing errors."""
+    from schemashift.connectors.errors import ConnectorError
+
+    try:
+        yield
+    except ConnectorError as exc:
+        from schemashift.migrations.errors import MigrationError
+
+        raise MigrationError(exc.message, code=exc.code) from None
+
+
+def _open(schema: str | None, url: str | None = None):  # type: ignore[no-untyped-def]
+    from schemashift.migrations.project import open_project
+
+    mp = open_project(schema, url)
+    info(f"Prisma schema loaded from {mp.project.schema.display}")
+    info(mp.describe_target())
+    return mp
+
+
+@migrate.command()
+@schema_option
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(schema: str | None, as_json: bool) -> None:
+    """Show applied, pending, failed, edited and unknown migrations (exit 1 unless up to date)."""
+    from schemashift.migrations.history import TABLE, History, list_tables
+    from schemashift.migrations.status import diagnose, render_status
+
+    mp = _open(schema)
+    with connector_errors():
+        local = mp.migrations()
+        with mp.connect() as conn:
+            exists = TABLE in list_tables(conn)
+            rows = History(conn).rows() if exists else []
+    st = diagnose(local, rows, table_exists=exists)
+    if as_json:
+        click.echo(json.dumps(st.as_dict(), indent=2))
+    else:
+        click.echo(render_status(st, mp.migrations_display), nl=False)
+    if not st.up_to_date:
+        raise SystemExit(1)
+
+
+@migrate.command()
+@schema_option
+def deploy(schema: str | None) -> None:
+    """Apply pending migrations (no prompts, no shadow database): for production and CI."""
+    from schemashift.migrations.apply import apply_migrations
+
+    mp = _open(schema)
+    with connector_errors():
+        local = mp.migrations()
+        n = len(local)
+        click.echo(f"{n} migration{'s' if n != 1 else ''} found in {mp.migrations_display}\n")
+        with mp.connect(create=True) as conn:
+            result = apply_migrations(conn, local, log=click.echo)
+    if not result.applied:
+        click.echo("No pending migrations to apply.")
+        return
+    click.echo("\nThe following migration(s) have been applied:\n")
+    click.echo(f"{mp.migrations_display}/")
+    for name in result.applied:
+        click.echo(f"  └─ {name}/\n    └─ migration.sql")
+    click.echo("\nAll migrations have been successfully applied.")
+
+
+@migrate.command()
+@schema_option
+@click.option("--applied", "applied", metavar="NAME", help="Record a migration as applied.")
+@click.option("--rolled-back", "rolled_back", metavar="NAME", help="Record a failed migration as rolled back.")
+def resolve(schema: str | None, applied: str | None, rolled_back: str | None) -> None:
+    """Mark a migration as applied or rolled back (baselining, failed-migration recovery)."""
+    from schemashift.errors import UsageError
+    from schemashift.migrations.resolve import resolve_applied, resolve_rolled_back
+
+    if bool(applied) == bool(rolled_back):
+        raise UsageError("Either --applied or --rolled-back must be given (and only one of them).")
+    mp = _open(schema)
+    with connector_errors():
+        with mp.connect() as conn:
+            if applied:
+                resolve_applied(conn, mp.migrations(), applied)
+                click.echo(f"Migration {applied} marked as applied.")
+            else:
+                assert rolled_back is not None
+                resolve_rolled_back(conn, rolled_back)
+                click.echo(f"Migration {rolled_back} marked as rolled back.")
+
