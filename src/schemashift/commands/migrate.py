@@ -58,7 +58,7 @@ def status(schema: str | None, as_json: bool) -> None:
     else:
         click.echo(render_status(st, mp.migrations_display), nl=False)
     if not st.up_to_date:
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
 
 
 @migrate.command()
