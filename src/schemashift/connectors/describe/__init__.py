@@ -1,0 +1,34 @@
+"""Live database -> neutral schema model (:mod:`schemashift.model`).
+
+``describe(connector)`` reads the connector's own namespace (PostgreSQL schema from ``?schema=``,
+MySQL database, SQLite ``main``). The ``_prisma_migrations`` table is never part of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemashift.model import Schema
+
+from ..base import Connector
+
+
+def describe(conn: Connector, schema_name: str | None = None, namespaces: Sequence[str] = ()) -> Schema:
+    """Describe ``schema_name`` (default: the connector's namespace).
+
+    ``namespaces`` (PostgreSQL multi-schema) describes several schemas at once and records each
+    table's namespace in the model.
+    """
+    if conn.provider == "postgresql":
+        from .postgres import describe_postgres
+
+        if namespaces:
+            return describe_postgres(conn, namespaces, multi_schema=True)
+        return describe_postgres(conn, [schema_name or conn.schema_name])
+    if conn.provider == "mysql":
+        from .mysql import describe_mysql
+
+        return describe_mysql(conn, schema_name or conn.schema_name)
+    from .sqlite import describe_sqlite
+
+    return describe_sqlite(conn)
