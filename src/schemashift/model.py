@@ -30,8 +30,8 @@ Column types (:class:`ColumnType`)
   (``@db.Timestamp`` -> ``()``, ``@db.Timestamp(6)`` -> ``(6,)``; Prisma's implicit default
   ``DateTime`` on PostgreSQL is ``("Timestamp", (3,))``); a describer reports them as the database
   does, every argument spelled out (``timestamp`` -> ``(6,)``). Types are compared through
-  :meth:`schemashift.dialects.base.Dialect.normalize_type`, which fills in the dialect's default
-  arguments, so both spellings compare equal. Enum
+  :meth:`schemashift.dialects.base.Dialect.column_type_change`, which knows the dialect's default
+  arguments (PostgreSQL ``Timestamp`` == ``Timestamp(6)``), so both spellings compare equal. Enum
   columns have ``family=ENUM``, ``native=None`` and ``enum`` = the enum's database name (MySQL's
   inline ``ENUM('a','b')`` columns use ``enum`` = ``"<table>_<column>"`` with the values in
   ``Schema.enums``, as Prisma's describer does). Types Prisma does not model are
@@ -226,6 +226,9 @@ class Column:
     arity: Arity = Arity.REQUIRED
     default: Default | None = None
     autoincrement: bool = False
+    # the sequence behind an autoincrement column when a describer knows it (PostgreSQL
+    # ``nextval('"User_id_seq"')``); informative only, never compared
+    sequence: str | None = field(default=None, compare=False)
 
     @property
     def nullable(self) -> bool:

@@ -1,0 +1,102 @@
+"""The dialect interface: capabilities, differ hooks and SQL rendering of steps (all pure).
+
+A dialect answers three kinds of questions:
+
+* **capabilities** (class attributes): ``supports_transactional_ddl``, ``max_identifier_length``,
+  ``supports_namespaces``, ``has_native_enums``, ``can_rename_index``... The differ and the
+  lowering read these, never the dialect's name.
+* **differ hooks** (methods the differ calls): how a column's type change can be done
+  (:meth:`column_type_change`), whether two indexes are the same (:meth:`indexes_match`),
+  which tables need a rebuild (:meth:`needs_table_rebuild`).
+* **rendering**: :meth:`render_script` turns an ordered list of steps into Prisma's script
+  layout; each step is rendered by the method ``render_<step_name_in_snake_case>`` returning a
+  list of statements (without ``;``). A dialect that cannot get a step kind (e.g. ``CreateEnum``
+  on SQLite) simply lacks the method; the differ never produces it because of the capabilities.
+
+A new dialect subclasses :class:`Dialect`, sets the capabilities, implements
+``quote``/``column_type_change`` and the ``render_*`` methods of the steps it can receive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Sequence
+
+from schemashift.diff import steps as st
+from schemashift.model import Column, Index, Table
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+EMPTY_MIGRATION = "-- This is an empty migration."
+
+
+class Dialect:
+    name: ClassVar[str] = "base"
+
+    # ---------------------------------------------------------------- capabilities
+    supports_transactional_ddl: ClassVar[bool] = True
+    max_identifier_length: ClassVar[int] = 63
+    supports_namespaces: ClassVar[bool] = False  # CREATE SCHEMA, @@schema
+    has_native_enums: ClassVar[bool] = False  # enums are database types (CreateEnum/AlterEnum/DropEnum)
+    has_inline_enums: ClassVar[bool] = False  # enums live in the column type (MySQL ENUM(...))
+    has_named_primary_keys: ClassVar[bool] = False
+    has_named_foreign_keys: ClassVar[bool] = True
+    supports_scalar_lists: ClassVar[bool] = False
+    supports_extensions: ClassVar[bool] = False
+    can_rename_index: ClassVar[bool] = True
+    can_rename_foreign_key: ClassVar[bool] = True
+    can_alter_primary_keys: ClassVar[bool] = False
+    # the foreign keys of a created table: separate AddForeignKey steps, or inline in CREATE TABLE
+    foreign_keys_in_create_table: ClassVar[bool] = False
+    create_indexes_for_created_tables: ClassVar[bool] = True
+    drop_foreign_keys_of_dropped_tables: ClassVar[bool] = True
+    drop_indexes_of_dropped_tables: ClassVar[bool] = False
+    # the database drops an index with a dropped column: recreate it after DropAndRecreateColumn
+    indexes_recreated_after_column_drop: ClassVar[bool] = False
+    recreate_primary_key_on_column_recreate: ClassVar[bool] = False
+    # a foreign key implies an index the database created itself (MySQL): never drop it alone
+    foreign_keys_imply_indexes: ClassVar[bool] = False
+    can_cope_with_fk_column_becoming_required: ClassVar[bool] = True
+    ignore_json_defaults: ClassVar[bool] = False
+
+    # ---------------------------------------------------------------- differ hooks
+
+    def column_type_change(self, previous: Column, next: Column) -> st.TypeChange | None:
+        """None when the types are the same (after the dialect's normalisation)."""
+        raise NotImplementedError
+
+    def autoincrement_changed(self, previous: Column, next: Column) -> bool:
+        return previous.autoincrement != next.autoincrement
+
+    def indexes_match(self, previous: Index, next: Index) -> bool:
+        """Dialect-specific facts of two indexes on the same columns agree (algorithm, opclasses)."""
+        return True
+
+    def needs_table_rebuild(self, previous: Table, next: Table, changes: Sequence[st.TableChange]) -> bool:
+        """Whether this table change must be done as a ``RedefineTables`` rebuild."""
+        return False
+
+    def bytes_match_string(self, text: str, data: bytes) -> bool:
+        return text.encode() == data
+
+    # ---------------------------------------------------------------- rendering
+
+    def quote(self, identifier: str) -> str:
+        raise NotImplementedError
+
+    def render_step(self, step: st.Step) -> list[str]:
+        method = getattr(self, "render_" + _SNAKE.sub("_", type(step).__name__).lower())
+        return method(step)
+
+    def render_script(self, steps: Sequence[st.Step]) -> str:
+        """Prisma's ``migrate diff --script`` layout: ``-- Header`` per step, blank line between."""
+        chunks: list[str] = []
+        for step in steps:
+            statements = self.render_step(step)
+            if not statements:
+                continue
+            body = "".join(f"{s};\n" for s in statements)
+            chunks.append(f"-- {st.step_name(step)}\n{body}")
+        if not chunks:
+            return EMPTY_MIGRATION + "\n"
+        return "\n".join(chunks)

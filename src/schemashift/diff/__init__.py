@@ -1,0 +1,1 @@
+"""Schema diffing: model x model -> ordered, immutable migration steps."""
