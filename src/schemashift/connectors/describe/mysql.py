@@ -1,0 +1,229 @@
+"""Describe a MySQL / MariaDB database into the neutral model from ``information_schema``.
+
+Five queries, whatever the number of tables: the server version, columns, index columns
+(``statistics``), foreign-key columns (``key_column_usage`` + ``referential_constraints``) and
+CHECK constraints (MariaDB's JSON columns are ``longtext`` + ``CHECK (json_valid(col))``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from schemashift.model import (
+    Arity,
+    Column,
+    ColumnType,
+    DbGeneratedDefault,
+    Default,
+    EnumType,
+    Family,
+    ForeignKey,
+    Index,
+    IndexAlgorithm,
+    IndexColumn,
+    IndexKind,
+    LiteralDefault,
+    NowDefault,
+    PrimaryKey,
+    ReferentialAction,
+    Schema,
+    SortOrder,
+    Table,
+)
+
+from ..base import Connector
+from .literals import NUMBER, split_top_level, typed_literal, unquote_sql_string
+
+MIGRATIONS_TABLE = "_prisma_migrations"
+
+_COLUMNS_SQL = """
+SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA,
+       c.CHARACTER_MAXIMUM_LENGTH, c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION
+FROM information_schema.COLUMNS c
+JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+WHERE c.TABLE_SCHEMA = %s AND t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_NAME <> '_prisma_migrations'
+ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
+"""
+_INDEXES_SQL = """
+SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, COLLATION, SUB_PART, INDEX_TYPE
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = %s AND TABLE_NAME <> '_prisma_migrations'
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX
+"""
+_FOREIGN_KEYS_SQL = """
+SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME,
+       r.DELETE_RULE, r.UPDATE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+ AND r.TABLE_NAME = k.TABLE_NAME
+WHERE k.TABLE_SCHEMA = %s AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
+"""
+_CHECKS_SQL = """
+SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %s
+"""
+
+#: DATA_TYPE -> (family, Prisma native name, which args)
+_TYPES: dict[str, tuple[Family, str, str]] = {
+    "int": (Family.INT, "Int", ""),
+    "smallint": (Family.INT, "SmallInt", ""),
+    "tinyint": (Family.INT, "TinyInt", ""),
+    "mediumint": (Family.INT, "MediumInt", ""),
+    "bigint": (Family.BIGINT, "BigInt", ""),
+    "year": (Family.INT, "Year", ""),
+    "decimal": (Family.DECIMAL, "Decimal", "numeric"),
+    "float": (Family.FLOAT, "Float", ""),
+    "double": (Family.FLOAT, "Double", ""),
+    "bit": (Family.BINARY, "Bit", "bits"),
+    "char": (Family.STRING, "Char", "length"),
+    "varchar": (Family.STRING, "VarChar", "length"),
+    "tinytext": (Family.STRING, "TinyText", ""),
+    "text": (Family.STRING, "Text", ""),
+    "mediumtext": (Family.STRING, "MediumText", ""),
+    "longtext": (Family.STRING, "LongText", ""),
+    "binary": (Family.BINARY, "Binary", "length"),
+    "varbinary": (Family.BINARY, "VarBinary", "length"),
+    "tinyblob": (Family.BINARY, "TinyBlob", ""),
+    "blob": (Family.BINARY, "Blob", ""),
+    "mediumblob": (Family.BINARY, "MediumBlob", ""),
+    "longblob": (Family.BINARY, "LongBlob", ""),
+    "date": (Family.DATETIME, "Date", ""),
+    "time": (Family.DATETIME, "Time", "precision"),
+    "datetime": (Family.DATETIME, "DateTime", "precision"),
+    "timestamp": (Family.DATETIME, "Timestamp", "precision"),
+    "json": (Family.JSON, "Json", ""),
+}
+_UNSIGNED = {"int", "smallint", "tinyint", "mediumint", "bigint"}
+_ACTIONS = {a.value: a for a in ReferentialAction}
+_ALGORITHMS = {"HASH": IndexAlgorithm.HASH}
+_NOW = re.compile(r"current_timestamp(\(\d*\))?|now\(\d*\)", re.IGNORECASE)
+_JSON_CHECK = re.compile(r"json_valid\(`((?:[^`]|``)+)`\)", re.IGNORECASE)
+
+
+def column_type(table: str, row: tuple, json_columns: set[tuple[str, str]]) -> ColumnType:  # type: ignore[type-arg]
+    _, name, data_type, column_type_text, _, _, _, char_len, num_prec, num_scale, dt_prec = row
+    data_type = data_type.lower()
+    if data_type == "enum":
+        return ColumnType(Family.ENUM, enum=f"{table}_{name}")
+    if data_type == "longtext" and (table, name) in json_columns:
+        return ColumnType(Family.JSON, "Json")
+    if data_type == "tinyint" and column_type_text.lower().startswith("tinyint(1)"):
+        return ColumnType(Family.BOOLEAN, "TinyInt", (1,))
+    if data_type == "bit" and num_prec == 1:
+        return ColumnType(Family.BOOLEAN, "Bit", (1,))
+    known = _TYPES.get(data_type)
+    if known is None:
+        return ColumnType(Family.UNSUPPORTED, raw=column_type_text)
+    family, native, args_kind = known
+    if data_type in _UNSIGNED and "unsigned" in column_type_text.lower():
+        native = "Unsigned" + native
+    args: tuple[int, ...] = ()
+    if args_kind == "numeric":
+        args = (int(num_prec), int(num_scale))
+    elif args_kind == "length":
+        args = (int(char_len),)
+    elif args_kind == "bits":
+        args = (int(num_prec),)
+    elif args_kind == "precision":
+        args = (int(dt_prec or 0),)
+    return ColumnType(family, native, args)
+
+
+def enum_values(column_type_text: str) -> tuple[str, ...]:
+    body = column_type_text[column_type_text.index("(") + 1 : column_type_text.rindex(")")]
+    return tuple(unquote_sql_string(v.strip()[1:-1], backslashes=True) for v in split_top_level(body))
+
+
+def parse_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool) -> Default | None:
+    """MySQL 8 reports literal defaults unquoted (expressions flagged DEFAULT_GENERATED);
+    MariaDB quotes string literals and prints ``NULL`` for an explicit NULL default."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if _NOW.fullmatch(text) and ctype.family is Family.DATETIME:
+        return NowDefault()
+    if mariadb:
+        if text.upper() == "NULL":
+            return None
+        m = re.fullmatch(r"'((?:[^'\\]|''|\\.)*)'", text, re.DOTALL)
+        if m:
+            return _literal(unquote_sql_string(m.group(1), backslashes=True), ctype, quoted=True) or DbGeneratedDefault(text)
+        if NUMBER.fullmatch(text):
+            return _literal(text, ctype, quoted=False) or DbGeneratedDefault(text)
+        return DbGeneratedDefault(text)
+    if "DEFAULT_GENERATED" in extra.upper():
+        return DbGeneratedDefault(text[1:-1] if text.startswith("(") and text.endswith(")") else text)
+    return _literal(text, ctype, quoted=True) or DbGeneratedDefault(text)
+
+
+def _literal(value: str, ctype: ColumnType, *, quoted: bool) -> LiteralDefault | None:
+    numeric = ctype.family in (Family.INT, Family.BIGINT, Family.FLOAT, Family.DECIMAL, Family.BOOLEAN)
+    literal = typed_literal(value, ctype.family, quoted=quoted and not numeric)
+    return LiteralDefault(literal) if literal is not None else None
+
+
+def describe_mysql(conn: Connector, database: str) -> Schema:
+    mariadb = "mariadb" in conn.server_version().lower()
+    json_columns: set[tuple[str, str]] = set()
+    if mariadb:
+        for table, clause in conn.query(_CHECKS_SQL, (database,)):
+            for col in _JSON_CHECK.findall(clause or ""):
+                json_columns.add((table, col.replace("``", "`")))
+
+    columns: dict[str, list[Column]] = {}
+    enums: list[EnumType] = []
+    for row in conn.query(_COLUMNS_SQL, (database,)):
+        table, name, _, column_type_text, nullable, default_raw, extra = row[:7]
+        ctype = column_type(table, row, json_columns)
+        if ctype.family is Family.ENUM:
+            enums.append(EnumType(ctype.enum or "", enum_values(column_type_text)))
+        arity = Arity.NULLABLE if nullable == "YES" else Arity.REQUIRED
+        autoincrement = "auto_increment" in (extra or "").lower()
+        default = None if autoincrement else parse_default(default_raw, extra or "", ctype, mariadb)
+        columns.setdefault(table, []).append(Column(name, ctype, arity, default, autoincrement))
+
+    primary: dict[str, PrimaryKey] = {}
+    indexes: dict[str, list[Index]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for row in conn.query(_INDEXES_SQL, (database,)):
+        grouped[(row[0], row[1])].append(row)
+    for (table, index_name), rows in grouped.items():
+        if table not in columns or any(r[3] is None for r in rows):  # functional index: not modelled
+            continue
+        cols = tuple(
+            IndexColumn(r[3], SortOrder.DESC if r[4] == "D" else None, int(r[5]) if r[5] is not None else None)
+            for r in rows
+        )
+        if index_name == "PRIMARY":
+            primary[table] = PrimaryKey(None, cols)
+            continue
+        non_unique, index_type = int(rows[0][2]), rows[0][6]
+        kind = IndexKind.FULLTEXT if index_type == "FULLTEXT" else IndexKind.NORMAL if non_unique else IndexKind.UNIQUE
+        indexes[table].append(Index(index_name, cols, kind, _ALGORITHMS.get(index_type)))
+
+    fks: dict[str, list[ForeignKey]] = defaultdict(list)
+    fk_rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for row in conn.query(_FOREIGN_KEYS_SQL, (database,)):
+        fk_rows[(row[0], row[1])].append(row)
+    for (table, name), rows in fk_rows.items():
+        fks[table].append(
+            ForeignKey(
+                name=name,
+                columns=tuple(r[2] for r in rows),
+                referenced_table=rows[0][3],
+                referenced_columns=tuple(r[4] for r in rows),
+                on_delete=_ACTIONS.get(rows[0][5], ReferentialAction.NO_ACTION),
+                on_update=_ACTIONS.get(rows[0][6], ReferentialAction.NO_ACTION),
+            )
+        )
+
+    return Schema(
+        tables=tuple(
+            Table(name, tuple(cols), primary.get(name), tuple(indexes.get(name, ())), tuple(fks.get(name, ())))
+            for name, cols in columns.items()
+        ),
+        enums=tuple(enums),
+        default_namespace=database,
+    )

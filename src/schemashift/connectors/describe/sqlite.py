@@ -1,0 +1,191 @@
+"""Describe a SQLite database into the neutral model.
+
+Four queries, whatever the number of tables: ``sqlite_master`` joined with the table-valued
+pragma functions (``pragma_table_info``, ``pragma_index_list`` + ``pragma_index_xinfo``,
+``pragma_foreign_key_list``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from schemashift.model import (
+    Arity,
+    Column,
+    ColumnType,
+    DbGeneratedDefault,
+    Default,
+    Family,
+    ForeignKey,
+    Index,
+    IndexColumn,
+    IndexKind,
+    LiteralDefault,
+    NowDefault,
+    PrimaryKey,
+    ReferentialAction,
+    Schema,
+    SortOrder,
+    Table,
+)
+
+from ..base import Connector
+from .literals import NUMBER, hex_bytes_literal, typed_literal, unquote_sql_string
+
+MIGRATIONS_TABLE = "_prisma_migrations"
+_TABLES = (
+    "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '_prisma_migrations'"
+)
+
+_TABLES_SQL = f"SELECT m.name, m.sql FROM sqlite_master m WHERE {_TABLES} ORDER BY m.name"
+_COLUMNS_SQL = f"""
+SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk
+FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE {_TABLES} ORDER BY m.name, p.cid
+"""
+_INDEXES_SQL = f"""
+SELECT m.name, il.name, il."unique", il.origin, x.cid, x.name, x."desc"
+FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) x
+WHERE {_TABLES} AND x.key = 1 ORDER BY m.name, il.name, x.seqno
+"""
+_FOREIGN_KEYS_SQL = f"""
+SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete
+FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+WHERE {_TABLES} ORDER BY m.name, f.id, f.seq
+"""
+
+#: declared base type (upper case) -> family; anything else by SQLite's affinity rules below
+_FAMILIES = {
+    "INTEGER": Family.INT,
+    "INT": Family.INT,
+    "BIGINT": Family.BIGINT,
+    "REAL": Family.FLOAT,
+    "DOUBLE": Family.FLOAT,
+    "FLOAT": Family.FLOAT,
+    "DECIMAL": Family.DECIMAL,
+    "NUMERIC": Family.DECIMAL,
+    "BOOLEAN": Family.BOOLEAN,
+    "TEXT": Family.STRING,
+    "VARCHAR": Family.STRING,
+    "CHAR": Family.STRING,
+    "DATETIME": Family.DATETIME,
+    "DATE": Family.DATETIME,
+    "TIMESTAMP": Family.DATETIME,
+    "BLOB": Family.BINARY,
+    "JSONB": Family.JSON,
+    "JSON": Family.JSON,
+}
+_ACTIONS = {a.value: a for a in ReferentialAction}
+_DECLARED = re.compile(r"\s*([A-Za-z_][\w ]*?)\s*(?:\(\s*([^)]*)\))?\s*", re.DOTALL)
+_AUTOINCREMENT = re.compile(r"\bAUTOINCREMENT\b", re.IGNORECASE)
+_NOW = re.compile(r"current_timestamp|now\(\)", re.IGNORECASE)
+
+
+def column_type(declared: str) -> ColumnType:
+    m = _DECLARED.fullmatch(declared or "")
+    if m is None:
+        return ColumnType(Family.UNSUPPORTED, raw=declared)
+    native = re.sub(r"\s+", " ", m.group(1)).upper()
+    family = _FAMILIES.get(native)
+    if family is None:
+        return ColumnType(Family.UNSUPPORTED, raw=declared)
+    args = tuple(int(a) for a in re.findall(r"\d+", m.group(2) or ""))
+    return ColumnType(family, native, args)
+
+
+def parse_default(text: str | None, ctype: ColumnType) -> Default | None:
+    if text is None:
+        return None
+    expr = text.strip()
+    while expr.startswith("(") and expr.endswith(")"):
+        expr = expr[1:-1].strip()
+    if expr.upper() == "NULL":
+        return None
+    if _NOW.fullmatch(expr) and ctype.family is Family.DATETIME:
+        return NowDefault()
+    m = re.fullmatch(r"[xX]'([0-9a-fA-F]*)'", expr)
+    if m and ctype.family is Family.BINARY:
+        return LiteralDefault(hex_bytes_literal(m.group(1)))
+    m = re.fullmatch(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"", expr, re.DOTALL)
+    if m:
+        value = unquote_sql_string(m.group(1)) if m.group(1) is not None else m.group(2).replace('""', '"')
+        numeric = ctype.family in (Family.INT, Family.BIGINT, Family.FLOAT, Family.DECIMAL, Family.BOOLEAN)
+        literal = typed_literal(value, ctype.family, quoted=not numeric)
+    elif NUMBER.fullmatch(expr) or expr.lower() in ("true", "false"):
+        literal = typed_literal(expr, ctype.family, quoted=False)
+    else:
+        literal = None
+    return LiteralDefault(literal) if literal is not None else DbGeneratedDefault(text.strip())
+
+
+def describe_sqlite(conn: Connector) -> Schema:
+    table_sql = dict(conn.query(_TABLES_SQL))
+    columns: dict[str, list[Column]] = {name: [] for name in table_sql}
+    pk_positions: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for table, name, declared, notnull, dflt, pk in conn.query(_COLUMNS_SQL):
+        ctype = column_type(declared)
+        arity = Arity.REQUIRED if notnull or (pk and ctype.native == "INTEGER") else Arity.NULLABLE
+        columns[table].append(Column(name, ctype, arity, parse_default(dflt, ctype)))
+        if pk:
+            pk_positions[table].append((pk, name))
+
+    index_rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    for row in conn.query(_INDEXES_SQL):
+        index_rows[(row[0], row[1])].append(row)
+    indexes: dict[str, list[Index]] = defaultdict(list)
+    pk_index: dict[str, tuple[IndexColumn, ...]] = {}
+    for (table, index_name), rows in index_rows.items():
+        if any(r[4] < 0 or r[5] is None for r in rows):  # expression or rowid column: not modelled
+            continue
+        cols = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
+        _, _, unique, origin, *_ = rows[0]
+        if origin == "pk":
+            pk_index[table] = cols
+            continue
+        indexes[table].append(Index(index_name, cols, IndexKind.UNIQUE if unique else IndexKind.NORMAL))
+
+    fk_rows: dict[str, dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))  # type: ignore[type-arg]
+    for row in conn.query(_FOREIGN_KEYS_SQL):
+        fk_rows[row[0]][row[1]].append(row)
+
+    tables: list[Table] = []
+    for name, sql in table_sql.items():
+        pk_cols = pk_index.get(name) or tuple(IndexColumn(c) for _, c in sorted(pk_positions.get(name, [])))
+        cols = columns[name]
+        if len(pk_cols) == 1 and sql and _AUTOINCREMENT.search(sql):
+            cols = [
+                Column(c.name, c.type, c.arity, c.default, autoincrement=True) if c.name == pk_cols[0].name else c
+                for c in cols
+            ]
+        tables.append(
+            Table(
+                name=name,
+                columns=tuple(cols),
+                primary_key=PrimaryKey(None, pk_cols) if pk_cols else None,
+                indexes=tuple(indexes.get(name, ())),
+                foreign_keys=tuple(_foreign_keys(fk_rows.get(name, {}), pk_positions)),
+            )
+        )
+    return Schema(tables=tuple(tables), default_namespace="main")
+
+
+def _foreign_keys(by_id: dict, pk_positions: dict) -> list[ForeignKey]:  # type: ignore[type-arg]
+    """SQLite numbers a table's foreign keys in reverse declaration order: put them back."""
+    result: list[ForeignKey] = []
+    for _, rows in sorted(by_id.items(), reverse=True):
+        referenced = rows[0][2]
+        to_cols = [r[4] for r in rows]
+        if any(c is None for c in to_cols):  # REFERENCES t without columns: t's primary key
+            to_cols = [c for _, c in sorted(pk_positions.get(referenced, []))]
+        result.append(
+            ForeignKey(
+                name=None,
+                columns=tuple(r[3] for r in rows),
+                referenced_table=referenced,
+                referenced_columns=tuple(to_cols),
+                on_delete=_ACTIONS.get(rows[0][6], ReferentialAction.NO_ACTION),
+                on_update=_ACTIONS.get(rows[0][5], ReferentialAction.NO_ACTION),
+            )
+        )
+    return result
