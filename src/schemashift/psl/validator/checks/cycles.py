@@ -38,27 +38,24 @@ class CompleteRelation:
         return (self.forward.model, self.forward.field)
 
 
-def complete_relations(ctx: Context) -> dict[str, list[CompleteRelation]]:
-    """Complete inline relations by referencing model, each list in Prisma's index order
-    (referenced model position in the schema, then relation order)."""
-    position = {m.name.name: i for i, m in enumerate(ctx.ast.models())}
-    by_model: dict[str, list[tuple[int, int, CompleteRelation]]] = {}
-    for idx, rel in enumerate(ctx.relations):
-        if rel.kind == "many_to_many" or rel.field_a is None or rel.field_b is None:
-            continue
-        c = CompleteRelation(
-            ctx.relation_fields[(rel.model_a, rel.field_a)], ctx.relation_fields[(rel.model_b, rel.field_b)]
-        )
-        by_model.setdefault(rel.model_a, []).append((position.get(rel.model_b, 0), idx, c))
-    return {m: [c for _, _, c in sorted(items, key=lambda t: t[:2])] for m, items in by_model.items()}
-
-
 def as_complete(ctx: Context, rel: RelationInfo) -> CompleteRelation | None:
     if rel.kind == "many_to_many" or rel.field_a is None or rel.field_b is None:
         return None
     return CompleteRelation(
         ctx.relation_fields[(rel.model_a, rel.field_a)], ctx.relation_fields[(rel.model_b, rel.field_b)]
     )
+
+
+def complete_relations(ctx: Context) -> dict[str, list[CompleteRelation]]:
+    """Complete inline relations by referencing model, each list in Prisma's index order
+    (referenced model position in the schema, then relation order)."""
+    position = {m.name.name: i for i, m in enumerate(ctx.ast.models())}
+    by_model: dict[str, list[tuple[int, int, CompleteRelation]]] = {}
+    for idx, rel in enumerate(ctx.relations):
+        complete = as_complete(ctx, rel)
+        if complete is not None:
+            by_model.setdefault(rel.model_a, []).append((position.get(rel.model_b, 0), idx, complete))
+    return {m: [c for _, _, c in sorted(items, key=lambda t: t[:2])] for m, items in by_model.items()}
 
 
 def _triggers(ctx: Context, rel: CompleteRelation) -> bool:

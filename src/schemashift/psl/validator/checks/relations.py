@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
+from schemashift.psl.validator.checks import constraint_names
 from schemashift.psl.validator.checks.cycles import as_complete, complete_relations, cycles, multiple_cascading_paths
 from schemashift.psl.validator.checks.referential_actions import (
     argument_span,
@@ -195,6 +196,7 @@ def _mongodb_same_native_type(ctx: Context, rf: RelationFieldInfo) -> None:
 
 def check_relations(ctx: Context) -> None:
     graph = complete_relations(ctx)
+    namespaces = constraint_names.build(ctx)
     for rel in ctx.relations:
         if rel.kind == "many_to_many":
             if rel.embedded:
@@ -213,6 +215,7 @@ def check_relations(ctx: Context) -> None:
             _same_length(ctx, forward)
             _field_arity(ctx, forward)
             _referencing_scalar_field_types(ctx, forward)
+            _unique_constraint_name(ctx, namespaces, forward)
             _required_relation_cannot_use_set_null(ctx, forward)
         if rel.kind == "one_to_one":
             _one_to_one(ctx, forward, back)
@@ -306,6 +309,17 @@ def _referencing_scalar_field_types(ctx: Context, fwd: RelationFieldInfo) -> Non
             _REL + f"The type of the field `{a_name}` in the model `{fwd.model}` is not matching the type of "
             f"the referenced field `{b_name}` in model `{fwd.referenced_model}`.",
             fwd.node.span,
+        )
+
+
+def _unique_constraint_name(ctx: Context, namespaces: constraint_names.Namespaces, fwd: RelationFieldInfo) -> None:
+    """The foreign key name must not clash within the connector's constraint namespaces."""
+    model = ctx.models[fwd.model]
+    name = constraint_names.foreign_key_constraint_name(ctx, model, fwd.fields or [], fwd.map)
+    for scope in namespaces.violations(ctx, model, "relation", name):
+        ctx.error(
+            _REL + constraint_names.clash_message(name, scope, model),
+            argument_span(fwd.node, "relation", "map") or fwd.node.span,
         )
 
 
