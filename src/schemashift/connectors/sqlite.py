@@ -36,13 +36,14 @@ def _statement_error(exc: sqlite3.Error, index: int | None = None) -> errors.Dat
 def split_script(script: str) -> Iterator[str]:
     """Complete statements of a SQLite script (trigger bodies included), as SQLite sees them."""
     buffer = ""
-    for piece in script.split(";"):
+    pieces = script.split(";")
+    for piece in pieces[:-1]:
         buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
             if has_code(buffer, mysql=False):
                 yield buffer
             buffer = ""
-    buffer = buffer[:-1]  # the ';' added after the last piece
+    buffer += pieces[-1]
     if has_code(buffer, mysql=False):
         yield buffer
 

@@ -1,0 +1,69 @@
+"""Prisma connection URL parsing and redaction (no database needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemashift.connectors import parse_url
+from schemashift.connectors.errors import InvalidUrl
+
+
+def test_postgres_url_parts_and_defaults() -> None:
+    url = parse_url("postgresql://alice:s3cret@db.example.com:6543/app?schema=tenant&connection_limit=5&sslmode=require")
+    assert (url.provider, url.host, url.port, url.user, url.password) == (
+        "postgresql", "db.example.com", 6543, "alice", "s3cret",
+    )
+    assert (url.database, url.schema) == ("app", "tenant")
+    assert url.params["sslmode"] == "require"
+    assert url.params["connection_limit"] == "5"
+
+
+def test_postgres_defaults() -> None:
+    url = parse_url("postgres://bob@localhost")
+    assert (url.port, url.database, url.schema, url.password) == (5432, "postgres", "public", None)
+    assert url.connect_timeout == 5
+
+
+def test_percent_decoding_of_credentials_and_database() -> None:
+    url = parse_url("postgresql://us%40er:p%40ss%3Aw%2Fd@h:1/my%20db")
+    assert (url.user, url.password, url.database) == ("us@er", "p@ss:w/d", "my db")
+
+
+def test_redacted_never_shows_the_password() -> None:
+    url = parse_url("mysql://root:hunter%402@127.0.0.1:3306/shop?connect_timeout=3")
+    shown = url.redacted()
+    assert "hunter" not in shown and "****" in shown
+    assert shown.startswith("mysql://root:****@127.0.0.1:3306/shop")
+    assert "hunter" not in repr(url) and "hunter" not in str(url)
+
+
+def test_mysql_defaults_and_socket() -> None:
+    url = parse_url("mysql://root@localhost/?socket=/run/mysqld/mysqld.sock")
+    assert (url.port, url.database, url.schema) == (3306, "mysql", None)
+    assert url.host == "/run/mysqld/mysqld.sock"
+
+
+@pytest.mark.parametrize("raw", ["file:./dev.db", "file:dev.db", "sqlite:./dev.db"])
+def test_sqlite_relative_to_schema_folder(raw: str, tmp_path: Path) -> None:
+    url = parse_url(raw, base_dir=tmp_path / "prisma")
+    assert url.provider == "sqlite"
+    assert url.path == tmp_path / "prisma" / "dev.db"
+
+
+def test_sqlite_absolute_and_parent_paths(tmp_path: Path) -> None:
+    assert parse_url(f"file:{tmp_path}/x.db?connection_limit=1").path == tmp_path / "x.db"
+    assert parse_url("file:../data/x.db", base_dir=tmp_path / "prisma").path == tmp_path / "data" / "x.db"
+
+
+@pytest.mark.parametrize("raw", ["mongodb://h/db", "http://x", "nonsense", "file:"])
+def test_invalid_urls_are_p1013(raw: str) -> None:
+    with pytest.raises(InvalidUrl) as info:
+        parse_url(raw)
+    assert info.value.code == "P1013"
+
+
+def test_with_database_keeps_credentials() -> None:
+    url = parse_url("postgresql://a:b@h:5/one?schema=s").with_database("two")
+    assert (url.database, url.password, url.schema) == ("two", "b", "s")
