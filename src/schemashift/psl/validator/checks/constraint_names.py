@@ -1,0 +1,242 @@
+"""Constraint names: Prisma's generated names and the per-connector name clash namespaces.
+
+Mirrors psl-core's ``datamodel_connector/constraint_names.rs`` (generated names, identifier
+length limit), ``walker_ext_traits.rs`` (``constraint_name`` of indexes, primary keys, defaults
+and foreign keys) and ``validations/{constraint_namespace,names,database_name}.rs``.
+
+:func:`build` computes the namespaces once per run; the index, primary key and default checks
+ask :meth:`Namespaces.violations` for the scopes where a name is taken more than once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemashift.psl import ast
+from schemashift.psl.validator.context import Context, FieldInfo, IndexInfo, ModelInfo
+from schemashift.psl.validator.indexes import Connector, connector_for
+
+# ------------------------------------------------------------------ generated names
+
+
+def _truncate(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` UTF-8 bytes, on a character boundary."""
+    raw = text.encode()
+    if len(raw) <= limit:
+        return text
+    return raw[: max(limit, 0)].decode(errors="ignore")
+
+
+def model_db_name(model: ModelInfo) -> str:
+    return model.db_name or model.name
+
+
+def field_db_name(info: FieldInfo) -> str:
+    return info.db_name or info.node.name.name
+
+
+def _index_column_names(ctx: Context, model: ModelInfo, index: IndexInfo) -> list[str]:
+    out = []
+    for path in index.fields:
+        parts = path.split(".")
+        root = model.fields.get(parts[0])
+        names = [field_db_name(root) if root is not None else parts[0]]
+        target = root.target if root is not None else None
+        for part in parts[1:]:
+            info = ctx.composite_fields.get(target or "", {}).get(part)
+            names.append(field_db_name(info) if info is not None else part)
+            target = info.target if info is not None else None
+        out.append(".".join(names))
+    return out
+
+
+def _index_name(table: str, columns: list[str], suffix: str, connector: Connector) -> str:
+    limit = connector.max_identifier_length
+    joined = f"{table}_{'_'.join(columns)}"
+    if len(joined.encode()) >= limit - len(suffix):
+        joined = _truncate(joined, limit - len(suffix))
+    return joined + suffix
+
+
+def index_constraint_name(ctx: Context, model: ModelInfo, index: IndexInfo) -> str:
+    if index.map is not None:
+        return index.map
+    suffix = "_key" if index.kind == "unique" else "_idx"
+    return _index_name(model_db_name(model), _index_column_names(ctx, model, index), suffix, connector_for(ctx.provider))
+
+
+def primary_key_constraint_name(ctx: Context, model: ModelInfo) -> str | None:
+    """None when the connector has no named primary keys (or there is no primary key)."""
+    connector = connector_for(ctx.provider)
+    if model.primary_key is None or not connector.has("NamedPrimaryKeys"):
+        return None
+    if model.primary_key.map is not None:
+        return model.primary_key.map
+    table = model_db_name(model)
+    limit = connector.max_identifier_length
+    if len(table.encode()) >= limit - 5:
+        table = _truncate(table, limit - 5)
+    return f"{table}_pkey"
+
+
+def default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo) -> str:
+    if info.default_map is not None:
+        return info.default_map
+    limit = connector_for(ctx.provider).max_identifier_length
+    joined = f"{model_db_name(model)}_{field_db_name(info)}"
+    if len(joined.encode()) >= limit - 3:
+        joined = _truncate(joined, limit - 3)
+    return f"{joined}_df"
+
+
+def foreign_key_constraint_name(ctx: Context, model: ModelInfo, fields: list[str], mapped: str | None) -> str:
+    if mapped is not None:
+        return mapped
+    columns = [field_db_name(model.fields[f]) if f in model.fields else f for f in fields]
+    limit = connector_for(ctx.provider).max_identifier_length
+    joined = f"{model_db_name(model)}_{'_'.join(columns)}"
+    if len(joined.encode()) >= limit - 5:
+        joined = _truncate(joined, limit - 5)
+    return f"{joined}_fkey"
+
+
+# ------------------------------------------------------------------ namespaces
+
+_SCOPES_OF = {
+    "index": ("GlobalKeyIndex", "GlobalPrimaryKeyKeyIndex", "ModelKeyIndex", "ModelPrimaryKeyKeyIndex"),
+    "relation": ("GlobalForeignKey", "GlobalPrimaryKeyForeignKeyDefault", "ModelPrimaryKeyKeyIndexForeignKey"),
+    "default": ("GlobalPrimaryKeyForeignKeyDefault",),
+    "primary_key": (
+        "GlobalPrimaryKeyForeignKeyDefault",
+        "GlobalPrimaryKeyKeyIndex",
+        "ModelPrimaryKeyKeyIndex",
+        "ModelPrimaryKeyKeyIndexForeignKey",
+    ),
+}
+
+
+def scope_description(scope: str, model_name: str) -> str:
+    return {
+        "GlobalKeyIndex": "global for indexes and unique constraints",
+        "GlobalForeignKey": "global for foreign keys",
+        "GlobalPrimaryKeyKeyIndex": "global for primary key, indexes and unique constraints",
+        "GlobalPrimaryKeyForeignKeyDefault": "global for primary keys, foreign keys and default constraints",
+        "ModelKeyIndex": f"on model `{model_name}` for indexes and unique constraints",
+        "ModelPrimaryKeyKeyIndex": f"on model `{model_name}` for primary key, indexes and unique constraints",
+        "ModelPrimaryKeyKeyIndexForeignKey": (
+            f"on model `{model_name}` for primary key, indexes, unique constraints and foreign keys"
+        ),
+    }[scope]
+
+
+@dataclass
+class Namespaces:
+    """Occurrence counts of constraint names per scope (``ConstraintNamespace``)."""
+
+    global_names: Counter[tuple[str, str | None, str]] = field(default_factory=Counter)
+    local_names: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    custom_names: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def violations(self, ctx: Context, model: ModelInfo, kind: str, name: str) -> list[str]:
+        """Scopes (global first, then local to ``model``) where ``name`` of ``kind`` clashes."""
+        schema = model.schema
+        out = [s for s in _SCOPES_OF[kind] if self.global_names[(s, schema, name)] > 1]
+        out += [s for s in _SCOPES_OF[kind] if self.local_names[(model.name, s, name)] > 1]
+        return out
+
+    def custom_name_clashes(self, model: ModelInfo, name: str) -> bool:
+        return self.custom_names[(model.name, name)] > 1
+
+
+def _foreign_keys(ctx: Context, model: ModelInfo) -> list[str]:
+    out = []
+    for (model_name, _), rf in ctx.relation_fields.items():
+        if model_name == model.name and rf.fields is not None:
+            out.append(foreign_key_constraint_name(ctx, model, rf.fields, rf.map))
+    return out
+
+
+def _defaults(ctx: Context, model: ModelInfo) -> list[str]:
+    return [
+        default_constraint_name(ctx, model, info)
+        for info in model.fields.values()
+        if info.default is not None and info.kind not in ("model", "unknown")
+    ]
+
+
+def build(ctx: Context) -> Namespaces:
+    ns = Namespaces()
+    connector = connector_for(ctx.provider)
+    models = list(ctx.models.values())
+
+    def add_global(scope: str, names_of) -> None:  # noqa: ANN001
+        for m in models:
+            for name in names_of(m):
+                ns.global_names[(scope, m.schema, name)] += 1
+
+    def add_local(scope: str, names_of) -> None:  # noqa: ANN001
+        for m in models:
+            for name in names_of(m):
+                ns.local_names[(m.name, scope, name)] += 1
+
+    def indexes(m: ModelInfo) -> list[str]:
+        return [index_constraint_name(ctx, m, i) for i in m.indexes]
+
+    def pks(m: ModelInfo) -> list[str]:
+        name = primary_key_constraint_name(ctx, m)
+        return [name] if name is not None else []
+
+    for scope in connector.scopes:
+        if scope == "GlobalKeyIndex":
+            add_global(scope, indexes)
+        elif scope == "GlobalForeignKey":
+            add_global(scope, lambda m: _foreign_keys(ctx, m))
+        elif scope == "GlobalPrimaryKeyKeyIndex":
+            add_global(scope, pks)
+            add_global(scope, indexes)
+        elif scope == "GlobalPrimaryKeyForeignKeyDefault":
+            add_global(scope, pks)
+            add_global(scope, lambda m: _foreign_keys(ctx, m))
+            add_global(scope, lambda m: _defaults(ctx, m))
+        elif scope == "ModelKeyIndex":
+            add_local(scope, indexes)
+        elif scope == "ModelPrimaryKeyKeyIndex":
+            add_local(scope, pks)
+            add_local(scope, indexes)
+        elif scope == "ModelPrimaryKeyKeyIndexForeignKey":
+            add_local(scope, pks)
+            add_local(scope, indexes)
+            add_local(scope, lambda m: _foreign_keys(ctx, m))
+
+    for m in models:
+        if m.primary_key is not None and m.primary_key.name is not None:
+            ns.custom_names[(m.name, m.primary_key.name)] += 1
+        for i in m.indexes:
+            if i.name is not None:
+                ns.custom_names[(m.name, i.name)] += 1
+    return ns
+
+
+# ------------------------------------------------------------------ shared error helpers
+
+
+def clash_message(name: str, scope: str, model: ModelInfo) -> str:
+    return (
+        f"The given constraint name `{name}` has to be unique in the following namespace: "
+        f"{scope_description(scope, model.name)}. Please provide a different name using the `map` argument."
+    )
+
+
+def validate_db_name(ctx: Context, model: ModelInfo, attribute: ast.Attribute, name: str | None, double_at: bool) -> None:
+    """``database_name::validate_db_name``: a ``map:`` longer than the identifier limit."""
+    limit = connector_for(ctx.provider).max_identifier_length
+    if name is None or len(name.encode()) <= limit:
+        return
+    ats = "@@" if double_at else "@"
+    ctx.error(
+        f'Error validating model "{model.name}": The constraint name \'{name}\' specified in the `map` argument '
+        f"for the `{ats}{attribute.name.name}` constraint is too long for your chosen provider. The maximum allowed "
+        f"length is {limit} bytes.",
+        attribute.span,
+    )

@@ -1,0 +1,275 @@
+"""Default value checks (psl-core ``validations/{default_value,autoincrement}.rs``, ``fields.rs``).
+
+Call order in Prisma's pipeline:
+
+- :func:`unknown_default_functions` once, after the composite type checks (functions unknown to
+  Prisma; CockroachDB knows ``sequence(...)``);
+- :func:`validate_auto_increment` per model, after ``models::connector_specific``;
+- per scalar field: :func:`default_constraint_name` (after the client name check) and
+  :func:`validate_default_value` (after the native type arguments check);
+- per composite type field: :func:`validate_composite_default_value` (in the composite type loop).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from schemashift.psl import ast
+from schemashift.psl.validator.attributes import parse_i64
+from schemashift.psl.validator.checks.constraint_names import Namespaces, clash_message, validate_db_name
+from schemashift.psl.validator.checks.constraint_names import default_constraint_name as _constraint_name
+from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo
+from schemashift.psl.validator.defaults import KNOWN_FUNCTIONS
+from schemashift.psl.validator.indexes import connector_for
+
+_SEQUENCE_INTEGER_ARGS = ("cache", "increment", "minValue", "maxValue", "start")
+
+
+def _default_error(ctx: Context, message: str, span) -> None:  # noqa: ANN001
+    ctx.error(f'Error parsing attribute "@default": {message}', span)
+
+
+def _scalar_fields(model: ModelInfo) -> list[FieldInfo]:
+    return [f for f in model.fields.values() if f.kind not in ("model", "unknown")]
+
+
+def unknown_default_functions(ctx: Context) -> None:
+    for model in ctx.models.values():
+        for info in _scalar_fields(model):
+            value = info.default_value
+            if not isinstance(value, ast.FunctionCall) or value.name in KNOWN_FUNCTIONS:
+                continue
+            if ctx.provider == "cockroachdb" and value.name == "sequence":
+                _sequence_args(ctx, value)
+            else:
+                ctx.error(
+                    f"Unknown function in @default(): `{value.name}` is not known. You can read about the available "
+                    "functions here: https://pris.ly/d/attribute-functions",
+                    value.span,
+                )
+
+
+def _sequence_args(ctx: Context, call: ast.FunctionCall) -> None:
+    from schemashift.psl.validator.attributes import describe_value_type, render_expr
+
+    def mismatch(expected: str, expr: ast.Expression) -> None:
+        ctx.error(
+            f"Expected a {expected} value, but received {describe_value_type(expr)} value `{render_expr(expr)}`.",
+            expr.span,
+        )
+
+    for arg in call.arguments.arguments:
+        name = arg.name.name if arg.name is not None else None
+        if name == "virtual":
+            if not (isinstance(arg.value, ast.ConstantValue) and arg.value.value in ("true", "false")):
+                mismatch("boolean", arg.value)
+        elif name in _SEQUENCE_INTEGER_ARGS:
+            if not (isinstance(arg.value, ast.NumericValue) and parse_i64(arg.value.value) is not None):
+                mismatch("numeric", arg.value)
+        else:
+            ctx.error("Unexpected argument in `sequence()` function call", arg.span)
+
+
+def validate_auto_increment(ctx: Context, model: ModelInfo) -> None:
+    fields = [
+        f
+        for f in _scalar_fields(model)
+        if isinstance(f.default_value, ast.FunctionCall) and f.default_value.name == "autoincrement"
+    ]
+    if not fields:
+        return
+    connector = connector_for(ctx.provider)
+    if not connector.has("AutoIncrement"):
+        for f in fields:
+            assert f.default is not None
+            _default_error(
+                ctx,
+                "The `autoincrement()` default value is used with a datasource that does not support it.",
+                f.default.span,
+            )
+        return
+    if not connector.has("AutoIncrementMultipleAllowed") and len(fields) > 1:
+        _default_error(
+            ctx,
+            "The `autoincrement()` default value is used multiple times on this model even though the underlying "
+            "datasource only supports one instance per table.",
+            model.node.span,
+        )
+    pk = model.primary_key
+    for f in fields:
+        name = f.node.name.name
+        is_single_pk = pk is not None and pk.fields == [name]
+        if not connector.has("AutoIncrementAllowedOnNonId") and not is_single_pk:
+            _default_error(
+                ctx,
+                "The `autoincrement()` default value is used on a non-id field even though the datasource does not "
+                "support this.",
+                f.node.span,
+            )
+        if not connector.has("AutoIncrementNonIndexedAllowed") and not _indexed_first(model, name):
+            _default_error(
+                ctx,
+                "The `autoincrement()` default value is used on a non-indexed field even though the datasource does "
+                "not support this.",
+                f.node.span,
+            )
+
+
+def _indexed_first(model: ModelInfo, name: str) -> bool:
+    """``field_is_indexed_for_autoincrement``: first column of the primary key or of an index."""
+    keys = [i.fields for i in model.indexes]
+    if model.primary_key is not None:
+        keys.append(model.primary_key.fields)
+    return any(k and k[0] == name for k in keys)
+
+
+def default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo, names: Namespaces) -> None:
+    if info.default is None:
+        return
+    name = _constraint_name(ctx, model, info)
+    span = next(
+        (a.span for a in info.default.arguments.arguments if a.name is not None and a.name.name == "map"),
+        info.node.span,
+    )
+    for scope in names.violations(ctx, model, "default", name):
+        _default_error(ctx, clash_message(name, scope, model), span)
+
+
+def validate_default_value(ctx: Context, model: ModelInfo, info: FieldInfo) -> None:
+    if info.default is None:
+        return
+    if info.default_map is not None:
+        if not connector_for(ctx.provider).has("NamedDefaultValues"):
+            _default_error(
+                ctx,
+                "You defined a database name for the default value of a field on the model. This is not supported by "
+                "the provider.",
+                info.default.span,
+            )
+        validate_db_name(ctx, model, info.default, info.default_map, False)
+    value = info.default_value
+    if value is None:
+        return
+    if info.kind == "scalar" and info.target is not None:
+        _value_parses(ctx, info.target, value)
+    if isinstance(value, ast.FunctionCall) and value.name == "auto" and not connector_for(ctx.provider).has(
+        "DefaultValueAuto"
+    ):
+        _default_error(ctx, "The current connector does not support the `auto()` function.", value.span)
+
+
+def _value_parses(ctx: Context, scalar: str, value: ast.Expression) -> None:
+    if isinstance(value, ast.ArrayExpression):
+        for item in value.elements:
+            _value_parses(ctx, scalar, item)
+        return
+    if isinstance(value, ast.StringValue):
+        text = value.value
+        if scalar == "Json":
+            problem = _json_problem(text)
+            if problem is not None:
+                _default_error(ctx, f'Parse error: "{text}" is not a valid JSON string. ({problem})', value.span)
+        elif scalar == "Bytes":
+            if not _is_base64(text):
+                _default_error(
+                    ctx,
+                    f'Parse error: "{text}" is not a valid base64 string. (Could not convert from `base64 encoded '
+                    "bytes` to `PrismaValue::Bytes`)",
+                    value.span,
+                )
+        elif scalar == "DateTime":
+            problem = _rfc3339_problem(text)
+            if problem is not None:
+                _default_error(
+                    ctx, f'Parse error: "{text}" is not a valid rfc3339 datetime string. ({problem})', value.span
+                )
+        elif scalar == "Decimal":
+            try:
+                Decimal(text)
+            except InvalidOperation:
+                ctx.error(
+                    f'Error parsing attribute "default": Parse error: "{text}" is not a valid decimal. '
+                    "(Failed to parse decimal)",
+                    value.span,
+                )
+    elif isinstance(value, ast.NumericValue) and scalar in ("Int", "BigInt"):
+        if parse_i64(value.value) is None:
+            _default_error(
+                ctx,
+                f'Parse error: "{value.value}" is not a valid integer. ({_int_problem(value.value)})',
+                value.span,
+            )
+
+
+def _int_problem(text: str) -> str:
+    """The message of Rust's ``ParseIntError`` for an i64."""
+    body = text[1:] if text[:1] in "+-" else text
+    if not text:
+        return "cannot parse integer from empty string"
+    if not body or not body.isascii() or not body.isdigit():
+        return "invalid digit found in string"
+    return "number too small to fit in target type" if text.startswith("-") else "number too large to fit in target type"
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+
+
+def _rfc3339_problem(text: str) -> str | None:
+    """None when ``text`` is an RFC 3339 date-time, else chrono's error description (approximate)."""
+    match = _RFC3339.match(text)
+    if match is None:
+        prefix = re.match(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?)?", text)
+        if prefix is not None and prefix.end() == len(text):
+            return "premature end of input"
+        return "input contains invalid characters"
+    month, day = int(match.group(2)), int(match.group(3))
+    hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second <= 60):
+        return "input is out of range"
+    return None
+
+
+def _json_problem(text: str) -> str | None:
+    """None when ``text`` is JSON, else serde_json's error description (approximate)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        line, column = exc.lineno, exc.colno
+        if exc.msg.startswith("Expecting value"):
+            stripped = text[exc.pos :]
+            if stripped[:1].isalpha():
+                return f"expected ident at line {line} column {column + 1}"
+            if not stripped:
+                return f"EOF while parsing a value at line {line} column {column - 1}"
+            return f"expected value at line {line} column {column}"
+        if exc.msg.startswith("Extra data"):
+            return f"trailing characters at line {line} column {column}"
+        return f"{exc.msg[0].lower()}{exc.msg[1:]} at line {line} column {column}"
+    return None
+
+
+def validate_composite_default_value(ctx: Context, info: FieldInfo) -> None:
+    """``composite_types::validate_default_value``: a composite type field's accepted default."""
+    value = info.default_value
+    if value is None:
+        return
+    if info.kind == "scalar" and info.target is not None:
+        _value_parses(ctx, info.target, value)
+    if isinstance(value, ast.FunctionCall) and value.name == "auto" and not connector_for(ctx.provider).has(
+        "DefaultValueAuto"
+    ):
+        _default_error(ctx, "The current connector does not support the `auto()` function.", value.span)
