@@ -1,0 +1,552 @@
+"""Lowering: a validated PSL schema + provider -> the neutral :class:`~schemashift.model.Schema`.
+
+Follows prisma-engines' SQL schema calculator: tables in model order (views are skipped),
+columns for scalar fields, the primary key, then indexes in Prisma's order (field ``@unique``s,
+``@@index``es, ``@@unique``s, ``@@fulltext``s), foreign keys of inline relations, then the implicit
+many-to-many join tables. Default types, enum style and name limits come from
+:mod:`schemashift.lower.rules`.
+
+The AST is read directly (attributes are simple to read); the validator is assumed to have
+accepted the schema, so malformed input is not re-diagnosed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from schemashift.lower import names
+from schemashift.lower.defaults import lower_default
+from schemashift.lower.rules import SCALAR_FAMILIES, ProviderRules, rules_for
+from schemashift.model import (
+    Arity,
+    Column,
+    ColumnType,
+    EnumType,
+    Extension,
+    Family,
+    ForeignKey,
+    Index,
+    IndexAlgorithm,
+    IndexColumn,
+    IndexKind,
+    PrimaryKey,
+    ReferentialAction,
+    Schema,
+    SortOrder,
+    Table,
+)
+from schemashift.psl import ast
+
+__all__ = ["lower_schema", "lower_source", "lower_files", "LoweringError"]
+
+
+class LoweringError(ValueError):
+    """The schema cannot be lowered (invalid input the validator should have reported)."""
+
+
+def lower_source(source: str, provider: str | None = None) -> Schema:
+    return lower_files([("schema.prisma", source)], provider)
+
+
+def lower_files(files: Sequence[tuple[str, str]], provider: str | None = None) -> Schema:
+    from schemashift.psl import parse_files
+
+    schema_ast, diags = parse_files(files)
+    if diags.has_errors():
+        raise LoweringError(diags.errors[0].message)
+    return lower_schema(schema_ast, provider)
+
+
+# ---------------------------------------------------------------- AST helpers
+
+
+def _attr(attrs: Sequence[ast.Attribute], name: str) -> ast.Attribute | None:
+    return next((a for a in attrs if a.name.name == name), None)
+
+
+def _attrs(attrs: Sequence[ast.Attribute], name: str) -> list[ast.Attribute]:
+    return [a for a in attrs if a.name.name == name]
+
+
+def _arg(attr: ast.Attribute, name: str | None, position: int = 0) -> ast.Expression | None:
+    """A named argument, or (for ``name=None`` or when absent by name) the positional one."""
+    positional = [a for a in attr.arguments.arguments if a.name is None]
+    if name is not None:
+        for a in attr.arguments.arguments:
+            if a.name is not None and a.name.name == name:
+                return a.value
+    if (name is None or position == 0) and len(positional) > position:
+        return positional[position].value
+    return None
+
+
+def _named(attr: ast.Attribute, name: str) -> ast.Expression | None:
+    for a in attr.arguments.arguments:
+        if a.name is not None and a.name.name == name:
+            return a.value
+    return None
+
+
+def _string(expr: ast.Expression | None) -> str | None:
+    return expr.value if isinstance(expr, ast.StringValue) else None
+
+
+def _strings(expr: ast.Expression | None) -> list[str]:
+    if isinstance(expr, ast.ArrayExpression):
+        return [e.value for e in expr.elements if isinstance(e, ast.StringValue)]
+    return []
+
+
+def _property(block: ast.SourceConfig | ast.GeneratorConfig, name: str) -> ast.Expression | None:
+    return next((p.value for p in block.properties if p.name.name == name), None)
+
+
+@dataclass(slots=True)
+class _FieldRef:
+    """An index/key field argument: ``name``, or ``name(sort: Desc, length: 10, ops: X)``."""
+
+    name: str
+    sort: SortOrder | None = None
+    length: int | None = None
+    opclass: str | None = None
+
+
+def _field_refs(expr: ast.Expression | None) -> list[_FieldRef]:
+    out: list[_FieldRef] = []
+    if not isinstance(expr, ast.ArrayExpression):
+        return out
+    for e in expr.elements:
+        if isinstance(e, ast.ConstantValue):
+            out.append(_FieldRef(e.value))
+        elif isinstance(e, ast.FunctionCall):
+            ref = _FieldRef(e.name)
+            for a in e.arguments.arguments:
+                key = a.name.name if a.name else None
+                if key == "sort" and isinstance(a.value, ast.ConstantValue):
+                    ref.sort = SortOrder.DESC if a.value.value == "Desc" else None
+                elif key == "length" and isinstance(a.value, ast.NumericValue):
+                    ref.length = int(a.value.value)
+                elif key == "ops":
+                    ref.opclass = _opclass(a.value)
+            out.append(ref)
+    return out
+
+
+def _opclass(expr: ast.Expression) -> str | None:
+    if isinstance(expr, ast.FunctionCall) and expr.name == "raw":
+        return _string(expr.arguments.arguments[0].value) if expr.arguments.arguments else None
+    if isinstance(expr, ast.ConstantValue):
+        return _snake(expr.value)
+    return None
+
+
+def _snake(name: str) -> str:
+    """``JsonbPathOps`` -> ``jsonb_path_ops``, ``Int4BloomOps`` -> ``int4_bloom_ops``."""
+    out: list[str] = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i > 0:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+_ALGORITHMS = {
+    "BTree": IndexAlgorithm.BTREE,
+    "Hash": IndexAlgorithm.HASH,
+    "Gist": IndexAlgorithm.GIST,
+    "Gin": IndexAlgorithm.GIN,
+    "SpGist": IndexAlgorithm.SPGIST,
+    "Brin": IndexAlgorithm.BRIN,
+}
+
+_ACTIONS = {
+    "Cascade": ReferentialAction.CASCADE,
+    "Restrict": ReferentialAction.RESTRICT,
+    "NoAction": ReferentialAction.NO_ACTION,
+    "SetNull": ReferentialAction.SET_NULL,
+    "SetDefault": ReferentialAction.SET_DEFAULT,
+}
+
+
+# ---------------------------------------------------------------- the lowering
+
+
+@dataclass(slots=True)
+class _Model:
+    node: ast.Model
+    table: str
+    schema: str | None
+    columns: list[Column] = field(default_factory=list)
+    column_of_field: dict[str, str] = field(default_factory=dict)  # scalar field -> column name
+    primary_key: PrimaryKey | None = None
+    pk_fields: list[str] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+
+class _Lowering:
+    def __init__(self, schema_ast: ast.SchemaAst, provider: str | None) -> None:
+        self.ast = schema_ast
+        datasources = schema_ast.datasources()
+        self.datasource = datasources[0] if datasources else None
+        if provider is None:
+            provider = _string(_property(self.datasource, "provider")) if self.datasource else None
+        if provider is None:
+            raise LoweringError("no datasource provider")
+        self.rules: ProviderRules = rules_for(provider)
+        self.limit = self.rules.max_identifier_length
+        self.native_prefix = (self.datasource.name.name if self.datasource else "db") + "."
+        self.namespaces: list[str] = (
+            _strings(_property(self.datasource, "schemas"))
+            if self.datasource and self.rules.supports_namespaces
+            else []
+        )
+        self.models = {m.name.name: m for m in schema_ast.models() if not m.is_view}
+        self.enums = {e.name.name: e for e in schema_ast.enums()}
+        self.lowered: dict[str, _Model] = {}
+        self.inline_enums: list[EnumType] = []
+
+    # -- names
+
+    def _namespace(self, attrs: Sequence[ast.Attribute]) -> str | None:
+        if not self.namespaces:
+            return None
+        a = _attr(attrs, "schema")
+        return _string(_arg(a, None)) if a else None
+
+    def enum_db_name(self, enum: ast.Enum) -> str:
+        a = _attr(enum.attributes, "map")
+        return (_string(_arg(a, "name")) if a else None) or enum.name.name
+
+    def enum_value_db_name(self, enum: ast.Enum, value: str) -> str:
+        for v in enum.values:
+            if v.name.name == value:
+                a = _attr(v.attributes, "map")
+                return (_string(_arg(a, "name")) if a else None) or value
+        return value
+
+    def enum_values(self, enum: ast.Enum) -> tuple[str, ...]:
+        return tuple(self.enum_value_db_name(enum, v.name.name) for v in enum.values)
+
+    @staticmethod
+    def field_db_name(f: ast.Field) -> str:
+        a = _attr(f.attributes, "map")
+        return (_string(_arg(a, "name")) if a else None) or f.name.name
+
+    @staticmethod
+    def model_db_name(m: ast.Model) -> str:
+        a = _attr(m.attributes, "map")
+        return (_string(_arg(a, "name")) if a else None) or m.name.name
+
+    # -- run
+
+    def run(self) -> Schema:
+        enums = self._enums()
+        for model in self.models.values():
+            self.lowered[model.name.name] = self._model(model)
+        relations = _Relations(self)
+        relations.collect()
+        for fk_model, fk in relations.foreign_keys:
+            self.lowered[fk_model].foreign_keys.append(fk)
+        tables = [
+            Table(
+                name=m.table,
+                columns=tuple(m.columns),
+                primary_key=m.primary_key,
+                indexes=tuple(m.indexes),
+                foreign_keys=tuple(m.foreign_keys),
+                schema=m.schema,
+            )
+            for m in self.lowered.values()
+        ]
+        tables.extend(relations.join_tables())
+        return Schema(
+            tables=tuple(tables),
+            enums=tuple(enums) + tuple(self.inline_enums),
+            namespaces=tuple(sorted(self.namespaces)),
+            extensions=self._extensions(),
+            default_namespace=self.rules.default_namespace,
+        )
+
+    def _enums(self) -> list[EnumType]:
+        if not self.rules.native_enums:
+            return []
+        return [
+            EnumType(self.enum_db_name(e), self.enum_values(e), self._namespace(e.attributes))
+            for e in self.enums.values()
+        ]
+
+    def _extensions(self) -> tuple[Extension, ...]:
+        if self.datasource is None or not self.rules.supports_namespaces:
+            return ()
+        if "postgresqlExtensions" not in self._preview_features():
+            return ()
+        expr = _property(self.datasource, "extensions")
+        out: list[Extension] = []
+        if isinstance(expr, ast.ArrayExpression):
+            for e in expr.elements:
+                if isinstance(e, ast.ConstantValue):
+                    out.append(Extension(e.value))
+                elif isinstance(e, ast.FunctionCall):
+                    fake = ast.Attribute(ast.Identifier(e.name, e.span), e.arguments, e.span)
+                    out.append(
+                        Extension(
+                            _string(_named(fake, "map")) or e.name,
+                            _string(_named(fake, "schema")),
+                            _string(_named(fake, "version")),
+                        )
+                    )
+        return tuple(out)
+
+    def _preview_features(self) -> set[str]:
+        out: set[str] = set()
+        for g in self.ast.generators():
+            out.update(_strings(_property(g, "previewFeatures")))
+        return out
+
+    # -- models
+
+    def _model(self, model: ast.Model) -> _Model:
+        lm = _Model(model, self.model_db_name(model), self._namespace(model.attributes))
+        for f in model.fields:
+            if self._is_relation_field(f):
+                continue
+            column = self._column(lm, f)
+            lm.columns.append(column)
+            lm.column_of_field[f.name.name] = column.name
+        self._primary_key(lm)
+        self._indexes(lm)
+        return lm
+
+    def _is_relation_field(self, f: ast.Field) -> bool:
+        return isinstance(f.field_type, ast.SupportedFieldType) and f.field_type.name in self.models
+
+    def _column(self, lm: _Model, f: ast.Field) -> Column:
+        name = self.field_db_name(f)
+        arity = {
+            ast.FieldArity.REQUIRED: Arity.REQUIRED,
+            ast.FieldArity.OPTIONAL: Arity.NULLABLE,
+            ast.FieldArity.LIST: Arity.LIST,
+        }[f.arity]
+        default_attr = _attr(f.attributes, "default")
+        default_expr = _arg(default_attr, "value") if default_attr else None
+        ftype = f.field_type
+        if isinstance(ftype, ast.UnsupportedFieldType):
+            ctype = ColumnType(Family.UNSUPPORTED, raw=ftype.literal)
+            scalar = None
+        elif ftype.name in self.enums:
+            ctype = self._enum_type(lm, f, name)
+            scalar = None
+        else:
+            scalar = ftype.name
+            family = SCALAR_FAMILIES.get(scalar)
+            if family is None:
+                # composite types are stored as JSON on SQL connectors
+                family, scalar = Family.JSON, "Json"
+            native, args = self._native_type(f) or self.rules.default_types[scalar]
+            ctype = ColumnType(family, native, args)
+        autoincrement = isinstance(default_expr, ast.FunctionCall) and default_expr.name == "autoincrement"
+        default = None
+        if default_expr is not None and not autoincrement:
+            enum = self.enums.get(ftype.name) if isinstance(ftype, ast.SupportedFieldType) else None
+            default = lower_default(default_expr, scalar, enum and (lambda v: self.enum_value_db_name(enum, v)))
+        return Column(name, ctype, arity, default, autoincrement, sequence="" if autoincrement else None)
+
+    def _enum_type(self, lm: _Model, f: ast.Field, column: str) -> ColumnType:
+        enum = self.enums[f.field_type.name]  # type: ignore[union-attr]
+        if self.rules.native_enums:
+            return ColumnType(Family.ENUM, enum=self.enum_db_name(enum), enum_schema=self._namespace(enum.attributes))
+        if self.rules.inline_enums:
+            inline = f"{lm.table}_{column}"
+            self.inline_enums.append(EnumType(inline, self.enum_values(enum)))
+            return ColumnType(Family.ENUM, enum=inline)
+        native, args = self.rules.default_types["String"]
+        return ColumnType(Family.STRING, native, args)
+
+    def _native_type(self, f: ast.Field) -> tuple[str, tuple[int, ...]] | None:
+        for a in f.attributes:
+            if a.name.name.startswith(self.native_prefix):
+                args = tuple(
+                    int(x.value.value) for x in a.arguments.arguments if isinstance(x.value, ast.NumericValue)
+                )
+                return a.name.name[len(self.native_prefix) :], args
+        return None
+
+    def _primary_key(self, lm: _Model) -> None:
+        refs: list[_FieldRef] = []
+        map_name: str | None = None
+        for f in lm.node.fields:
+            a = _attr(f.attributes, "id")
+            if a is not None:
+                sort = _named(a, "sort")
+                length = _named(a, "length")
+                refs = [
+                    _FieldRef(
+                        f.name.name,
+                        SortOrder.DESC if isinstance(sort, ast.ConstantValue) and sort.value == "Desc" else None,
+                        int(length.value) if isinstance(length, ast.NumericValue) else None,
+                    )
+                ]
+                map_name = _string(_named(a, "map"))
+                break
+        else:
+            a = _attr(lm.node.attributes, "id")
+            if a is None:
+                return
+            refs = _field_refs(_arg(a, "fields"))
+            map_name = _string(_named(a, "map"))
+        lm.pk_fields = [r.name for r in refs]
+        name = None
+        if self.rules.named_primary_keys:
+            name = map_name or names.primary_key_name(lm.table, self.limit)
+        lm.primary_key = PrimaryKey(name, tuple(self._index_column(lm, r) for r in refs))
+
+    def _index_column(self, lm: _Model, ref: _FieldRef) -> IndexColumn:
+        return IndexColumn(lm.column_of_field.get(ref.name, ref.name), ref.sort, ref.length, ref.opclass)
+
+    def _indexes(self, lm: _Model) -> None:
+        for f in lm.node.fields:
+            a = _attr(f.attributes, "unique")
+            if a is None or self._is_relation_field(f):
+                continue
+            sort = _named(a, "sort")
+            length = _named(a, "length")
+            ref = _FieldRef(
+                f.name.name,
+                SortOrder.DESC if isinstance(sort, ast.ConstantValue) and sort.value == "Desc" else None,
+                int(length.value) if isinstance(length, ast.NumericValue) else None,
+            )
+            lm.indexes.append(self._index(lm, [ref], IndexKind.UNIQUE, a))
+        for kind, attr_name in ((IndexKind.NORMAL, "index"), (IndexKind.UNIQUE, "unique"), (IndexKind.FULLTEXT, "fulltext")):
+            for a in _attrs(lm.node.attributes, attr_name):
+                lm.indexes.append(self._index(lm, _field_refs(_arg(a, "fields")), kind, a))
+
+    def _index(self, lm: _Model, refs: list[_FieldRef], kind: IndexKind, a: ast.Attribute) -> Index:
+        columns = tuple(self._index_column(lm, r) for r in refs)
+        name = _string(_named(a, "map"))
+        if name is None and kind is IndexKind.NORMAL:
+            name = _string(_named(a, "name"))
+        if name is None:
+            col_names = [c.name for c in columns]
+            name = (
+                names.unique_name(lm.table, col_names, self.limit)
+                if kind is IndexKind.UNIQUE
+                else names.index_name(lm.table, col_names, self.limit)
+            )
+        algo = _named(a, "type")
+        algorithm = _ALGORITHMS.get(algo.value) if isinstance(algo, ast.ConstantValue) else None
+        return Index(name, columns, kind, algorithm)
+
+
+class _Relations:
+    """Pairs relation fields into relations; emits foreign keys and join tables in Prisma's order."""
+
+    def __init__(self, low: _Lowering) -> None:
+        self.low = low
+        self.foreign_keys: list[tuple[str, ForeignKey]] = []
+        self.m2m: list[tuple[str, str, str]] = []  # (relation name, model A, model B)
+
+    @staticmethod
+    def _relation_name(f: ast.Field) -> str | None:
+        a = _attr(f.attributes, "relation")
+        return _string(_arg(a, "name")) if a else None
+
+    def collect(self) -> None:
+        low = self.low
+        seen_m2m: set[tuple[str, str, str]] = set()
+        for model in low.models.values():
+            for f in model.fields:
+                if not low._is_relation_field(f):
+                    continue
+                target = f.field_type.name  # type: ignore[union-attr]
+                rel = _attr(f.attributes, "relation")
+                fields = _field_refs(_named(rel, "fields")) if rel else []
+                if fields:
+                    self._inline(model, f, target, rel, fields)  # type: ignore[arg-type]
+                elif f.arity is ast.FieldArity.LIST and self._other_side_is_list(model, f, target):
+                    a, b = sorted((model.name.name, target))
+                    name = self._relation_name(f) or f"{a}To{b}"
+                    key = (name, a, b)
+                    if key not in seen_m2m:
+                        seen_m2m.add(key)
+                        self.m2m.append(key)
+
+    def _other_side_is_list(self, model: ast.Model, f: ast.Field, target: str) -> bool:
+        name = self._relation_name(f)
+        other = self.low.models[target]
+        for g in other.fields:
+            if g is f or not self.low._is_relation_field(g) or g.field_type.name != model.name.name:  # type: ignore[union-attr]
+                continue
+            if self._relation_name(g) == name:
+                return g.arity is ast.FieldArity.LIST
+        return False
+
+    def _inline(self, model: ast.Model, f: ast.Field, target: str, rel: ast.Attribute, fields: list[_FieldRef]) -> None:
+        low = self.low
+        lm = low.lowered[model.name.name]
+        tm = low.lowered[target]
+        columns = tuple(lm.column_of_field.get(r.name, r.name) for r in fields)
+        referenced = tuple(tm.column_of_field.get(r.name, r.name) for r in _field_refs(_named(rel, "references")))
+        on_delete = _named(rel, "onDelete")
+        on_update = _named(rel, "onUpdate")
+        default_delete = (
+            ReferentialAction.RESTRICT if f.arity is ast.FieldArity.REQUIRED else ReferentialAction.SET_NULL
+        )
+        name = _string(_named(rel, "map")) or names.foreign_key_name(lm.table, columns, low.limit)
+        fk = ForeignKey(
+            name,
+            columns,
+            tm.table,
+            referenced,
+            _ACTIONS.get(on_delete.value, default_delete) if isinstance(on_delete, ast.ConstantValue) else default_delete,
+            _ACTIONS.get(on_update.value, ReferentialAction.CASCADE)
+            if isinstance(on_update, ast.ConstantValue)
+            else ReferentialAction.CASCADE,
+            tm.schema,
+        )
+        self.foreign_keys.append((model.name.name, fk))
+
+    def join_tables(self) -> list[Table]:
+        low = self.low
+        out: list[Table] = []
+        for rel_name, a, b in self.m2m:
+            ma, mb = low.lowered[a], low.lowered[b]
+            table, a_fk, b_fk, base, b_index = names.join_table_names("_" + rel_name, low.limit)
+            col_a = Column("A", self._id_type(ma))
+            col_b = Column("B", self._id_type(mb))
+            if low.rules.m2m_primary_key:
+                pk = PrimaryKey(names.join_table_constraint_name(base, "_AB_pkey", low.limit), (IndexColumn("A"), IndexColumn("B")))
+                indexes: tuple[Index, ...] = ()
+            else:
+                pk = None
+                indexes = (
+                    Index(
+                        names.join_table_constraint_name(base, "_AB_unique", low.limit),
+                        (IndexColumn("A"), IndexColumn("B")),
+                        IndexKind.UNIQUE,
+                    ),
+                )
+            indexes += (Index(b_index, (IndexColumn("B"),)),)
+            cascade = ReferentialAction.CASCADE
+            fks = (
+                ForeignKey(a_fk, ("A",), ma.table, (self._id_column(ma),), cascade, cascade, ma.schema),
+                ForeignKey(b_fk, ("B",), mb.table, (self._id_column(mb),), cascade, cascade, mb.schema),
+            )
+            out.append(Table(table, (col_a, col_b), pk, indexes, fks, ma.schema))
+        return out
+
+    @staticmethod
+    def _id_column(lm: _Model) -> str:
+        if lm.primary_key is None:
+            raise LoweringError(f"model {lm.node.name.name} in a many-to-many relation has no id")
+        return lm.primary_key.columns[0].name
+
+    def _id_type(self, lm: _Model) -> ColumnType:
+        name = self._id_column(lm)
+        return next(c.type for c in lm.columns if c.name == name)
+
+
+def lower_schema(schema_ast: ast.SchemaAst, provider: str | None = None) -> Schema:
+    """Lower a parsed (and validated) schema; ``provider`` defaults to the datasource's."""
+    return _Lowering(schema_ast, provider).run()
