@@ -25,7 +25,7 @@ def schema_option(func: F) -> F:
         metavar="PATH",
         default=None,
         help="Schema file or folder (default: prisma/schema.prisma, or the prisma/schema/ folder).",
-    )(func)  # type: ignore[return-value]
+    )(func)
 
 
 def stdout_color() -> bool:

@@ -62,6 +62,10 @@ def provider_of_url(url: str) -> str:
     raise UsageError(f"The url must start with one of the protocols {known}.")
 
 
+def green(text: str) -> str:
+    return click.style(text, fg="green")
+
+
 def write_env(env_path: Path, url: str) -> str | None:
     """Create or extend ``.env``; return a warning when DATABASE_URL is already there."""
     from dotenv import dotenv_values
@@ -115,7 +119,6 @@ def init(provider: str | None, url: str | None) -> None:
     (cwd / "prisma" / "schema.prisma").write_text(schema_template(provider), encoding="utf-8")
     warnings = [w for w in (write_env(cwd / ".env", url), write_gitignore(cwd / ".gitignore")) if w]
 
-    green = lambda text: click.style(text, fg="green")  # noqa: E731
     click.echo(f"\n✔ Your Prisma schema was created at {green('prisma/schema.prisma')}")
     click.echo("  You can now open it in your favorite editor.\n")
     for warning in warnings:
