@@ -106,3 +106,50 @@ def test_init_then_validate(run_cli: Callable, tmp_path: Path) -> None:
     assert run_cli("init", "--datasource-provider", "sqlite").exit_code == 0
     result = run_cli("validate")
     assert result.exit_code == 0, result.err
+
+
+# ---------------------------------------------------------------- format
+
+UNFORMATTED = HEADER + """
+model User {
+  id String @id @default(cuid())
+  email    String @unique
+  createdAt DateTime @default(now())
+}
+"""
+
+
+def test_format_check_then_format(run_cli: Callable, tmp_path: Path) -> None:
+    from schemashift.psl import format as format_text
+
+    path = _schema(tmp_path, UNFORMATTED)
+    result = run_cli("format", "--check")
+    assert result.exit_code == 1
+    assert "Error: There are unformatted files. Run `schemashift format` to format them." in result.err
+    assert "  prisma/schema.prisma" in result.err
+    assert path.read_text() == UNFORMATTED
+
+    result = run_cli("format")
+    assert result.exit_code == 0, result.err
+    assert result.out.startswith("Formatted prisma/schema.prisma in ") and result.out.endswith(" 🚀\n")
+    assert path.read_text() == format_text(UNFORMATTED) != UNFORMATTED
+    assert "  id        String   @id @default(cuid())" in path.read_text()
+
+    result = run_cli("format", "--check")
+    assert result.exit_code == 0, result.err
+    assert result.out == "All files are formatted correctly!\n"
+
+
+def test_format_multi_file_writes_only_changed_files(run_cli: Callable, tmp_path: Path) -> None:
+    from schemashift.psl import format_files
+
+    base = _schema(tmp_path, HEADER, "prisma/schema/base.prisma")
+    user = _schema(tmp_path, UNFORMATTED.removeprefix(HEADER), "prisma/schema/user.prisma")
+    formatted = dict(format_files([("b", HEADER), ("u", user.read_text())]))
+    base.write_text(formatted["b"])
+    before = base.stat().st_mtime_ns
+    result = run_cli("format")
+    assert result.exit_code == 0, result.err
+    assert result.out.startswith("Formatted prisma/schema in ")
+    assert user.read_text() == formatted["u"]
+    assert base.stat().st_mtime_ns == before
