@@ -116,7 +116,7 @@ _TYPES: dict[str, tuple[Family, str, str]] = {
     "xml": (Family.STRING, "Xml", ""),
     "bit": (Family.STRING, "Bit", "bits"),
     "varbit": (Family.STRING, "VarBit", "bits"),
-    "uuid": (Family.UUID, "Uuid", ""),
+    "uuid": (Family.STRING, "Uuid", ""),  # Prisma: String @db.Uuid
     "timestamp": (Family.DATETIME, "Timestamp", "precision"),
     "timestamptz": (Family.DATETIME, "Timestamptz", "precision"),
     "date": (Family.DATETIME, "Date", ""),
