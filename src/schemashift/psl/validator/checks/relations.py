@@ -215,7 +215,8 @@ def check_relations(ctx: Context) -> None:
             _same_length(ctx, forward)
             _field_arity(ctx, forward)
             _referencing_scalar_field_types(ctx, forward)
-            _unique_constraint_name(ctx, namespaces, forward)
+        _unique_constraint_name(ctx, namespaces, rel, forward)
+        if forward is not None:
             _required_relation_cannot_use_set_null(ctx, forward)
         if rel.kind == "one_to_one":
             _one_to_one(ctx, forward, back)
@@ -312,15 +313,41 @@ def _referencing_scalar_field_types(ctx: Context, fwd: RelationFieldInfo) -> Non
         )
 
 
-def _unique_constraint_name(ctx: Context, namespaces: constraint_names.Namespaces, fwd: RelationFieldInfo) -> None:
+def foreign_key_name(ctx: Context, rel: RelationInfo) -> str:
+    """The constraint name of a 1:1 or 1:n relation (Prisma names even a relation without
+    ``fields``, from the referencing model alone)."""
+    forward = ctx.relation_fields[(rel.model_a, rel.field_a)] if rel.field_a else None
+    return constraint_names.foreign_key_constraint_name(
+        ctx,
+        ctx.models[rel.model_a],
+        forward.fields or [] if forward is not None else [],
+        forward.map if forward is not None else None,
+    )
+
+
+def foreign_key_names(ctx: Context, model: ModelInfo, local: bool) -> list[str]:
+    """Foreign key names for the constraint namespaces: for a global scope, of the relations whose
+    referencing model is ``model``; for a model-local scope, of the relations ingested from one of
+    ``model``'s fields (Prisma's ``relations_from``, which differs for list-side-only relations)."""
+    return [
+        foreign_key_name(ctx, r)
+        for r in ctx.relations
+        if r.kind != "many_to_many" and (r.a[0] if local else r.model_a) == model.name
+    ]
+
+
+def _unique_constraint_name(
+    ctx: Context, namespaces: constraint_names.Namespaces, rel: RelationInfo, fwd: RelationFieldInfo | None
+) -> None:
     """The foreign key name must not clash within the connector's constraint namespaces."""
-    model = ctx.models[fwd.model]
-    name = constraint_names.foreign_key_constraint_name(ctx, model, fwd.fields or [], fwd.map)
+    model = ctx.models[rel.model_a]
+    name = foreign_key_name(ctx, rel)
+    if fwd is not None:
+        span = argument_span(fwd.node, "relation", "map") or fwd.node.span
+    else:
+        span = ctx.models[rel.model_b].node.span
     for scope in namespaces.violations(ctx, model, "relation", name):
-        ctx.error(
-            _REL + constraint_names.clash_message(name, scope, model),
-            argument_span(fwd.node, "relation", "map") or fwd.node.span,
-        )
+        ctx.error(_REL + constraint_names.clash_message(name, scope, model), span)
 
 
 def _required_relation_cannot_use_set_null(ctx: Context, fwd: RelationFieldInfo) -> None:
