@@ -30,10 +30,6 @@ _ATTRIBUTE_ORDER = {
 _LAST = len(_ATTRIBUTE_ORDER)
 
 
-def _width(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
-
-
 def _sort_key(attribute: Attribute) -> int:
     return _ATTRIBUTE_ORDER.get(attribute.path, _LAST)
 
@@ -94,6 +90,7 @@ class _Table:
             self.new_row()[1] = " */"
 
     def render(self, target: _Renderer) -> None:
+        """Write the rows; a table always starts at the beginning of a line."""
         widths: list[int] = []
         for row in self.rows:
             if isinstance(row, list):
@@ -101,26 +98,34 @@ class _Table:
                 while cols and cols[-1] == "":
                     cols.pop()
                 for i, col in enumerate(cols):
-                    w = _width(col)
+                    w = len(col) if col.isascii() else len(col.encode("utf-8"))
                     if i == len(widths):
                         widths.append(w)
                     elif w > widths[i]:
                         widths[i] = w
-        write = target.write
+        indent = target.indent
+        out = target.out
         for row in self.rows:
             if isinstance(row, list):
                 cols, suffix = row
+                if not cols:
+                    out.append(indent + suffix + "\n" if suffix else "\n")
+                    continue
                 last = len(cols) - 1
+                parts = [indent]
                 for i, col in enumerate(cols):
-                    write(col)
-                    write(" " * (widths[i] - _width(col) + 1) if i < last else "")
+                    parts.append(col)
+                    if i < last:
+                        w = len(col) if col.isascii() else len(col.encode("utf-8"))
+                        parts.append(" " * (widths[i] - w + 1))
                 if suffix:
-                    if cols:
-                        write(" ")
-                    write(suffix)
+                    parts.append(" ")
+                    parts.append(suffix)
+                parts.append("\n")
+                out.append("".join(parts))
             else:
-                write(row)
-            target.end_line()
+                out.append(indent + row + "\n")
+        target.at_start = True
         self.rows = []
 
 

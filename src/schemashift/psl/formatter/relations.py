@@ -398,7 +398,9 @@ def _missing_arguments(schema: _Schema, relation: _Relation, bits: _Bits) -> Non
     text = ", ".join(extra)
     if attr.args is None or not any(arg.value is not None for arg in attr.args.args):
         bits.add(forward.model.file_id, attr.end, f"({text})")
-    else:
+    elif extra or attr.args.trailing_comma:
+        # Prisma inserts ", " even when nothing is missing; the layout drops that trailing comma
+        # again, unless the arguments already ended with one (then the line no longer parses).
         bits.add(forward.model.file_id, attr.end - 1, f", {text}")
 
 

@@ -79,6 +79,7 @@ class Arg:
 class ArgList:
     args: list[Arg]
     text: str
+    trailing_comma: bool = False
 
 
 @dataclass(slots=True)
@@ -537,7 +538,8 @@ class _Parser:
                     break
                 args.append(r[0])
                 p = self.ws(r[1])
-        if s[p] == ",":
+        trailing_comma = s[p] == ","
+        if trailing_comma:
             p = self.ws(p + 1)
         if s[p] != ")":
             return None
@@ -549,7 +551,7 @@ class _Parser:
                 parts.append(a.name + ": ")
             else:
                 parts.append(a.name + ": " + a.value.text)
-        return ArgList(args, "(" + ", ".join(parts) + ")"), p + 1
+        return ArgList(args, "(" + ", ".join(parts) + ")", trailing_comma), p + 1
 
     def argument(self, pos: int) -> tuple[Arg, int] | None:
         src = self.src
