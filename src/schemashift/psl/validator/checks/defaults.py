@@ -5,9 +5,9 @@ Call order in Prisma's pipeline:
 - :func:`unknown_default_functions` once, after the composite type checks (functions unknown to
   Prisma; CockroachDB knows ``sequence(...)``);
 - :func:`validate_auto_increment` per model, after ``models::connector_specific``;
-- per scalar field: :func:`default_constraint_name` (after the client name check) and
+- per scalar field: :func:`unique_default_constraint_name` (after the client name check) and
   :func:`validate_default_value` (after the native type arguments check);
-- per composite type field: :func:`validate_composite_default_value` (in the composite type loop).
+- per composite type field: :func:`composite_default_value` (in the composite type loop).
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def _indexed_first(model: ModelInfo, name: str) -> bool:
     return any(k and k[0] == name for k in keys)
 
 
-def default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo, names: Namespaces) -> None:
+def unique_default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo, names: Namespaces) -> None:
     if info.default is None:
         return
     name = _constraint_name(ctx, model, info)
@@ -262,8 +262,10 @@ def _json_problem(text: str) -> str | None:
     return None
 
 
-def validate_composite_default_value(ctx: Context, info: FieldInfo) -> None:
-    """``composite_types::validate_default_value``: a composite type field's accepted default."""
+def composite_default_value(ctx: Context, ct: ast.CompositeType, info: FieldInfo) -> None:
+    """``composite_types::validate_default_value`` for a field of ``ct``.
+
+    ``ct`` is unused (the value and the type are on ``info``); the pipeline passes it uniformly."""
     value = info.default_value
     if value is None:
         return

@@ -71,7 +71,7 @@ def _native_display(native: tuple[str, list[str]]) -> str:
 
 def only_one_fulltext_attribute_allowed(ctx: Context, model: ModelInfo) -> None:
     connector = connector_for(ctx.provider)
-    if not connector.has("FullTextIndex") or connector.has("MultipleFullTextAttributesPerModel"):
+    if model.is_view or not connector.has("FullTextIndex") or connector.has("MultipleFullTextAttributesPerModel"):
         return
     fulltext = [i for i in model.indexes if i.kind == "fulltext"]
     if len(fulltext) > 1:
@@ -87,6 +87,9 @@ def only_one_fulltext_attribute_allowed(ctx: Context, model: ModelInfo) -> None:
 
 
 def index_checks(ctx: Context, model: ModelInfo, index: IndexInfo, names: Namespaces) -> None:
+    """All checks of one index (views' indexes are checked by the views checks instead)."""
+    if model.is_view:
+        return
     connector = connector_for(ctx.provider)
     if not index.fields:
         _error(ctx, index, "The list of fields in an index cannot be empty. Please specify at least one field.")
@@ -200,6 +203,8 @@ def _composite_type_in_compound_unique(ctx: Context, model: ModelInfo, index: In
 
 def connector_specific(ctx: Context, model: ModelInfo) -> None:
     provider = ctx.provider
+    if model.is_view:
+        return
     if provider == "postgresql":
         for index in model.indexes:
             _postgres_native_types(ctx, model, index)
@@ -237,9 +242,7 @@ def _postgres_native_types(ctx: Context, model: ModelInfo, index: IndexInfo) -> 
             return
 
 
-_GIST_OPS = {"InetOps"}
 _GIN_OPS = {"JsonbOps", "JsonbPathOps", "ArrayOps"}
-_SPGIST_OPS = {"TextOps"}
 
 # BRIN: native type -> operator classes it accepts (None = the default class)
 _BRIN_NATIVE: dict[str, set[str]] = {
@@ -277,14 +280,20 @@ _BRIN_SCALAR: dict[str, tuple[set[str], str]] = {
 }
 
 
-def _ops_algorithm(ops: str) -> str:
-    if ops in _GIST_OPS:
-        return "Gist"
+def _ops_algorithms(ops: str) -> tuple[str, ...]:
+    """Index types an operator class can be used with (``OperatorClass::supports_index_type``)."""
+    if ops == "InetOps":
+        return ("Gist", "SpGist")
     if ops in _GIN_OPS:
-        return "Gin"
-    if ops in _SPGIST_OPS:
-        return "SpGist"
-    return "Brin"
+        return ("Gin",)
+    if ops == "TextOps":
+        return ("SpGist",)
+    return ("Brin",)
+
+
+def _ops_display(ops: str) -> str:
+    """Prisma prints ``UuidMinMaxMultiOps`` as ``BitMinMaxOps`` (its ``Display`` has that slip)."""
+    return "BitMinMaxOps" if ops == "UuidMinMaxMultiOps" else ops
 
 
 def _supports_field_type(algo: str, info: FieldInfo) -> bool:
@@ -314,8 +323,12 @@ def _postgres_generalized_index(ctx: Context, model: ModelInfo, index: IndexInfo
         ops = entry.ops
         name = info.node.name.name
 
-        if ops is not None and _ops_algorithm(ops) != algo:
-            _error(ctx, index, f"The given operator class `{ops}` is not supported with the `{algo}` index type.")
+        if ops is not None and algo not in _ops_algorithms(ops):
+            _error(
+                ctx,
+                index,
+                f"The given operator class `{_ops_display(ops)}` is not supported with the `{algo}` index type.",
+            )
             continue
 
         def fail(native_name: str | None = native_name, ops: str | None = ops) -> None:
@@ -323,7 +336,8 @@ def _postgres_generalized_index(ctx: Context, model: ModelInfo, index: IndexInfo
                 _error(
                     ctx,
                     index,
-                    f"The given operator class `{ops}` does not support native type `{native_name}` of field `{name}`.",
+                    f"The given operator class `{_ops_display(ops)}` does not support native type `{native_name}` "
+                    f"of field `{name}`.",
                 )
             elif native_name is not None:
                 _error(ctx, index, f"The {algo} index field type `{native_name}` has no default operator class.")
@@ -331,7 +345,8 @@ def _postgres_generalized_index(ctx: Context, model: ModelInfo, index: IndexInfo
                 _error(
                     ctx,
                     index,
-                    f"The given operator class `{ops}` expects the field `{name}` to define a valid native type.",
+                    f"The given operator class `{_ops_display(ops)}` expects the field `{name}` to define a valid "
+                    "native type.",
                 )
             elif not _supports_field_type(algo, info):
                 _error(ctx, index, f"The {algo} index type does not support the type of the field `{name}`.")
@@ -340,7 +355,8 @@ def _postgres_generalized_index(ctx: Context, model: ModelInfo, index: IndexInfo
             _error(
                 ctx,
                 index,
-                f"The given operator class `{ops}` points to the field `{name}` that is not of {expected} type.",
+                f"The given operator class `{_ops_display(ops or '')}` points to the field `{name}` that is not of "
+                f"{expected} type.",
             )
 
         is_list = info.node.arity is ast.FieldArity.LIST

@@ -30,6 +30,9 @@ def _attr_error(ctx: Context, attribute: str, message: str, span) -> None:  # no
 
 
 def model_checks(ctx: Context, model: ModelInfo, names: Namespaces) -> None:
+    """Primary key and shard key checks of a model (a view's keys are the views checks' business)."""
+    if model.is_view:
+        return
     pk = model.primary_key
     if pk is not None:
         _unique_primary_key_name(ctx, model, pk, names)
@@ -174,7 +177,7 @@ def length_used_with_correct_types(
 
 def key_field_checks(ctx: Context, model: ModelInfo) -> None:
     pk = model.primary_key
-    if pk is None:
+    if pk is None or model.is_view:
         return
     length_used_with_correct_types(ctx, model, pk.field_args, _attr_name(pk), pk.attribute.span)
     connector = connector_for(ctx.provider)
