@@ -131,3 +131,61 @@ def test_renders_parser_cases_like_prisma(suite: str, path: str, plain: str, ans
     _, diags = parse_files([("schema.prisma", source)])
     assert render_diagnostics(source, diags.all()) == plain
     assert render_diagnostics(source, diags.all(), color=True) == ansi
+
+
+# Every block of every expected output in the corpus (warnings included) is re-rendered from a
+# diagnostic rebuilt out of the block itself: severity, message, line, highlighted text, and the
+# number of following lines (which fixes the line the span ends on).
+_TITLE = re.compile(r"^\x1b\[1;9[13]m(error|warning)\x1b\[0m: \x1b\[1m(.*)\x1b\[0m$", re.S)
+_ARROW = re.compile(r"^  \x1b\[1;94m-->\x1b\[0m  \x1b\[4mschema\.prisma:(\d+)\x1b\[0m$")
+_GUTTER = re.compile(r"^\x1b\[1;94m( ?\d+| {2}) \| \x1b\[0m")
+_HIGHLIGHT = re.compile(r"^(.*?)\x1b\[1;9[13]m(.*?)\x1b\[0m(.*)$", re.S)
+
+
+def _rebuild(source: str, block: str) -> Diagnostic:
+    lines = block.split("\n")
+    arrow = next(i for i, x in enumerate(lines) if _ARROW.match(x))
+    title = _TITLE.match("\n".join(lines[:arrow]))
+    assert title is not None
+    line_no = int(_ARROW.match(lines[arrow]).group(1))  # type: ignore[union-attr]
+    numbered = [(i, _GUTTER.match(x)) for i, x in enumerate(lines) if i > arrow]
+    span_row = next(i for i, m in numbered if m and m.group(1).strip() == str(line_no))
+    hl = _HIGHLIGHT.match(lines[span_row][_GUTTER.match(lines[span_row]).end() :])  # type: ignore[union-attr]
+    assert hl is not None
+    following = sum(1 for i, m in numbered if i > span_row and m and m.group(1).strip())
+    src_lines = source.split("\n")
+    line_start = sum(len(x) + 1 for x in src_lines[: line_no - 1])
+    start = line_start + len(hl.group(1))
+    if following:
+        end = sum(len(x) + 1 for x in src_lines[: line_no - 1 + following])
+    else:
+        end = start + len(hl.group(2))
+    return Diagnostic(title.group(1), title.group(2), Span(start, end))  # type: ignore[arg-type]
+
+
+def _all_cases() -> list[tuple[str, str, str, str]]:
+    out = []
+    for suite in ("validation", "validation_inline"):
+        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
+        if manifest.exists():
+            for line in manifest.read_text().splitlines():
+                d = json.loads(line)
+                if d["expected"]:
+                    out.append((suite, d["path"], d["expected_plain"], d["expected"]))
+    return out
+
+
+ALL_CASES = _all_cases()
+
+
+@pytest.mark.skipif(not ALL_CASES, reason="conformance corpus not available")
+def test_rerenders_every_corpus_block() -> None:
+    mismatches = []
+    for suite, path, plain, ansi in ALL_CASES:
+        source = (CORPUS / suite / path).read_bytes().decode("utf-8")
+        blocks = [b for b in re.split(r"(?=\x1b\[1;9[13]m(?:error|warning)\x1b\[0m: )", ansi) if b]
+        diags = [_rebuild(source, b) for b in blocks]
+        if render_diagnostics(source, diags, color=True) != ansi or render_diagnostics(source, diags) != plain:
+            mismatches.append(path)
+    assert len(ALL_CASES) > 600
+    assert mismatches == []
