@@ -149,12 +149,12 @@ class Namespaces:
         return self.custom_names[(model.name, name)] > 1
 
 
-def _foreign_keys(ctx: Context, model: ModelInfo) -> list[str]:
-    out = []
-    for (model_name, _), rf in ctx.relation_fields.items():
-        if model_name == model.name and rf.fields is not None:
-            out.append(foreign_key_constraint_name(ctx, model, rf.fields, rf.map))
-    return out
+def _foreign_keys(ctx: Context, model: ModelInfo, local: bool = False) -> list[str]:
+    """Foreign key names of every 1:1/1:n relation (the relations module knows which model a
+    relation counts for in a global or a model-local scope)."""
+    from schemashift.psl.validator.checks.relations import foreign_key_names
+
+    return foreign_key_names(ctx, model, local)
 
 
 def _defaults(ctx: Context, model: ModelInfo) -> list[str]:
@@ -207,7 +207,7 @@ def build(ctx: Context) -> Namespaces:
         elif scope == "ModelPrimaryKeyKeyIndexForeignKey":
             add_local(scope, pks)
             add_local(scope, indexes)
-            add_local(scope, lambda m: _foreign_keys(ctx, m))
+            add_local(scope, lambda m: _foreign_keys(ctx, m, local=True))
 
     for m in models:
         if m.primary_key is not None and m.primary_key.name is not None:
