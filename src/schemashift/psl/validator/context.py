@@ -16,10 +16,13 @@ Ownership:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from schemashift.diagnostics import Diagnostics, Span
 from schemashift.psl import ast
+
+if TYPE_CHECKING:
+    from schemashift.psl.validator.config import Configuration
 
 FieldKind = Literal["scalar", "enum", "model", "composite", "unsupported", "unknown"]
 
@@ -165,6 +168,15 @@ class RelationInfo:
     field_b: str | None = None
     embedded: bool = False
 
+    @property
+    def relation_name(self) -> str:
+        """The explicit name, else Prisma's generated one (``AToB``, model names sorted); an
+        implicit many-to-many join table is ``_`` + this name, with columns ``A`` and ``B``."""
+        if self.name is not None:
+            return self.name
+        first, second = sorted((self.model_a, self.model_b))
+        return f"{first}To{second}"
+
 
 @dataclass(slots=True)
 class Context:
@@ -186,6 +198,9 @@ class Context:
     # name -> info, first definition wins) with kind/target/db_name/default/native_type
     enum_infos: dict[str, EnumInfo] = field(default_factory=dict)
     composite_fields: dict[str, dict[str, FieldInfo]] = field(default_factory=dict)
+    # names pass: the loaded datasources and generators, with their diagnostics (reported by the
+    # checks pass, where Prisma validates the configuration)
+    config: "Configuration | None" = None
 
     def error(self, message: str, span: Span) -> None:
         self.diags.error(message, span)
