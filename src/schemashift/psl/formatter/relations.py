@@ -404,15 +404,13 @@ def _missing_arguments(schema: _Schema, relation: _Relation, bits: _Bits) -> Non
         bits.add(forward.model.file_id, attr.end - 1, f", {text}")
 
 
-def complete_relations(parsed: list[ParsedFile], sources: list[str]) -> list[str] | None:
-    """The sources with the missing relation bits inserted, or None when nothing is to be added."""
+def missing_bits(parsed: list[ParsedFile], sources: list[str]) -> dict[int, list[tuple[int, str]]]:
+    """What ``prisma format`` inserts: per file index, (position, text) pairs in position order."""
     try:
         schema = _Schema(parsed)
     except _Invalid:
-        return None
+        return {}
     relations = _infer_relations(schema)
-    if not relations:
-        return None
     bits = _Bits()
     for relation in relations:
         _missing_fields(schema, relation, bits, sources)
@@ -420,18 +418,7 @@ def complete_relations(parsed: list[ParsedFile], sources: list[str]) -> list[str
         _missing_attribute(schema, relation, bits, sources)
     for relation in relations:
         _missing_arguments(schema, relation, bits)
-    if not bits.by_file:
-        return None
-    out = list(sources)
-    for file_id, file_bits in bits.by_file.items():
-        file_bits.sort()
-        source = sources[file_id]
-        pieces = []
-        last = 0
-        for position, _, content in file_bits:
-            pieces.append(source[last:position])
-            pieces.append(content)
-            last = position
-        pieces.append(source[last:])
-        out[file_id] = "".join(pieces)
-    return out
+    return {
+        file_id: [(position, content) for position, _, content in sorted(file_bits)]
+        for file_id, file_bits in bits.by_file.items()
+    }

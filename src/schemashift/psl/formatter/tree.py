@@ -36,6 +36,22 @@ _field_fast = re.compile(
     rf"({_ASCII_IDENT}){_WS}*+({_ASCII_IDENT})(?!\()(?:{_WS}*+(\[\]|\?))?{_WS}*+(?![?!\[\]])"
 ).match
 
+# A whole field line already in canonical form (ASCII names, arguments written the way the
+# formatter writes them: ", " separators, no stray spaces, no trailing comma). Its attributes'
+# text is then their canonical text; anything else goes through the general rules.
+_PATH = rf"{_ASCII_IDENT}(?:\.(?:{_ASCII_IDENT})?)*+"
+_VALUE_PATH = r"[A-Za-z][A-Za-z0-9_-]*+(?:\.[A-Za-z][A-Za-z0-9_-]*+)*+"
+_ATOM = rf'(?:"(?:\\[\s\S]|[^"\\\x00-\x1f])*+"|-?[0-9]++(?:\.[0-9]++)?|{_VALUE_PATH}(?:\(\))?)'
+_VALUE = (
+    rf"(?:\[(?:{_ATOM}(?:, {_ATOM})*+)?\]|{_VALUE_PATH}\((?:{_ATOM}(?:, {_ATOM})*+)?\)|{_ATOM})"
+)
+_ARGS = rf"\((?:(?:[A-Za-z][A-Za-z0-9_-]*+: )?{_VALUE}(?:, (?:[A-Za-z][A-Za-z0-9_-]*+: )?{_VALUE})*+)?\)"
+_canonical_attribute = re.compile(rf"@({_PATH})(?:{_ARGS})?").finditer
+_canonical_field = re.compile(
+    rf"({_ASCII_IDENT}){_WS}++({_ASCII_IDENT})(\[\]|\?)?((?:{_WS}++@{_PATH}(?:{_ARGS})?)*+)"
+    rf"{_WS}*+(//[^\r\n]*+)?{_NL}"
+).match
+
 
 @dataclass(slots=True)
 class Comment:
@@ -424,7 +440,30 @@ class _Parser:
 
     # ------------------------------------------------------------ fields
 
+    def canonical_field(self, pos: int) -> tuple[Item, int] | None:
+        m = _canonical_field(self.src, pos)
+        if m is None:
+            return None
+        src = self.src
+        attrs: list[Attribute] = []
+        if m.start(4) < m.end(4):
+            for a in _canonical_attribute(src, m.start(4), m.end(4)):
+                path = a.group(1)
+                if path == "relation":
+                    attr = self.attribute(a.start(), 1)
+                    if attr is None:
+                        return None
+                    attrs.append(attr)
+                else:
+                    attrs.append(Attribute(path, None, a.start(), a.end(), src[a.start() + 1 : a.end()]))
+        ftype = FieldType(m.group(2), m.group(3) or "", m.start(2), m.end(2))
+        end = m.end()
+        return Field(m.group(1), ftype, attrs, m.group(5), pos, end), end
+
     def field(self, pos: int) -> tuple[Item, int] | None:
+        r = self.canonical_field(pos)
+        if r is not None:
+            return r
         src = self.src
         s = self.s
         m = _field_fast(src, pos)
