@@ -199,12 +199,19 @@ def _resolve_fields(
 # ---------------------------------------------------------------- inference
 
 
+def relation_fields_of(ctx: Context, model: str) -> list[RelationFieldInfo]:
+    """The relation fields of one model, in field order."""
+    info = ctx.models.get(model)
+    if info is None:
+        return []
+    found = (ctx.relation_fields.get((model, name)) for name in info.fields)
+    return [rf for rf in found if rf is not None]
+
+
 def _opposite(ctx: Context, rf: RelationFieldInfo) -> RelationFieldInfo | None:
     is_self = rf.model == rf.referenced_model
-    for (model, field), other in ctx.relation_fields.items():
-        if model != rf.referenced_model or other.referenced_model != rf.model:
-            continue
-        if is_self and field == rf.field:
+    for other in relation_fields_of(ctx, rf.referenced_model):
+        if other.referenced_model != rf.model or (is_self and other.field == rf.field):
             continue
         if other.name == rf.name:
             return other

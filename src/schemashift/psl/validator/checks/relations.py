@@ -23,6 +23,7 @@ from schemashift.psl.validator.checks.referential_actions import (
     relation_mode,
 )
 from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo, RelationFieldInfo, RelationInfo
+from schemashift.psl.validator.relations import relation_fields_of
 
 _REL = 'Error parsing attribute "@relation": '
 _FORMAT_HINT = "You can run `prisma format` to fix this automatically."
@@ -56,7 +57,7 @@ def _join_fields(names: list[str]) -> str:
 
 
 def check_model_relation_fields(ctx: Context, model: ModelInfo) -> bool:
-    fields = [rf for (m, _), rf in ctx.relation_fields.items() if m == model.name]
+    fields = relation_fields_of(ctx, model.name)
     for rf in fields:
         mysql_set_default_warnings(ctx, rf)
     for rf in fields:
@@ -571,11 +572,11 @@ def _implicit_many_to_many(ctx: Context, rel: RelationInfo) -> None:
                 rf.node.span,
             )
     for rf in pair:
-        for span in (rf.on_delete_span, rf.on_update_span):
-            if span is not None:
+        for action_span in (rf.on_delete_span, rf.on_update_span):
+            if action_span is not None:
                 ctx.error(
                     "Error validating: Referential actions on implicit many-to-many relations are not supported",
-                    span,
+                    action_span,
                 )
     for rf in pair:
         if rf.references is not None:
@@ -631,10 +632,10 @@ def _embedded_many_to_many(ctx: Context, rel: RelationInfo) -> None:
             attribute_span(rf.node, "relation") or rf.node.span,
         )
     for rf in pair:
-        for span in (rf.on_delete_span, rf.on_update_span):
-            if span is not None:
+        for action_span in (rf.on_delete_span, rf.on_update_span):
+            if action_span is not None:
                 ctx.error(
                     "Error validating: Referential actions on two-way embedded many-to-many relations are not "
                     "supported",
-                    span,
+                    action_span,
                 )
