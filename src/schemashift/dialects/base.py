@@ -20,6 +20,7 @@ A new dialect subclasses :class:`Dialect`, sets the capabilities, implements
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
 from schemashift.diff import steps as st
@@ -28,6 +29,22 @@ from schemashift.model import Column, Index, Table
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
 EMPTY_MIGRATION = "-- This is an empty migration."
+
+
+@dataclass(frozen=True, slots=True)
+class TablePairFacts:
+    """What changed in a table present in both schemas (input of :meth:`Dialect.needs_table_rebuild`)."""
+
+    previous: Table
+    next: Table
+    created_primary_key: bool
+    dropped_primary_key: bool
+    primary_key_changed: bool  # columns, order, length, or a key column's type
+    dropped_columns: tuple[Column, ...]
+    added_columns: tuple[Column, ...]
+    any_column_changed: bool
+    created_foreign_keys: bool
+    dropped_foreign_keys: bool
 
 
 class Dialect:
@@ -72,8 +89,8 @@ class Dialect:
         """Dialect-specific facts of two indexes on the same columns agree (algorithm, opclasses)."""
         return True
 
-    def needs_table_rebuild(self, previous: Table, next: Table, changes: Sequence[st.TableChange]) -> bool:
-        """Whether this table change must be done as a ``RedefineTables`` rebuild."""
+    def needs_table_rebuild(self, facts: TablePairFacts) -> bool:
+        """Whether this table must be migrated by a ``RedefineTables`` rebuild (SQLite)."""
         return False
 
     def bytes_match_string(self, text: str, data: bytes) -> bool:

@@ -38,7 +38,7 @@ from schemashift.model import (
 )
 from schemashift.psl import ast
 
-__all__ = ["lower_schema", "lower_source", "lower_files", "LoweringError"]
+__all__ = ["lower_schema", "lower_source", "lower_files", "provider_of", "LoweringError"]
 
 
 class LoweringError(ValueError):
@@ -56,6 +56,18 @@ def lower_files(files: Sequence[tuple[str, str]], provider: str | None = None) -
     if diags.has_errors():
         raise LoweringError(diags.errors[0].message)
     return lower_schema(schema_ast, provider)
+
+
+def provider_of(source: str) -> str:
+    """The datasource provider of a schema text."""
+    from schemashift.psl import parse
+
+    schema_ast, _ = parse(source)
+    for ds in schema_ast.datasources():
+        provider = _string(_property(ds, "provider"))
+        if provider:
+            return provider
+    raise LoweringError("no datasource provider")
 
 
 # ---------------------------------------------------------------- AST helpers
@@ -142,13 +154,13 @@ def _opclass(expr: ast.Expression) -> str | None:
 
 
 def _snake(name: str) -> str:
-    """``JsonbPathOps`` -> ``jsonb_path_ops``, ``Int4BloomOps`` -> ``int4_bloom_ops``."""
+    """``JsonbPathOps`` -> ``jsonb_path_ops``, ``Int4MinMaxMultiOps`` -> ``int4_minmax_multi_ops``."""
     out: list[str] = []
     for i, ch in enumerate(name):
         if ch.isupper() and i > 0:
             out.append("_")
         out.append(ch.lower())
-    return "".join(out)
+    return "".join(out).replace("min_max", "minmax")
 
 
 _ALGORITHMS = {
@@ -203,6 +215,7 @@ class _Lowering:
             else []
         )
         self.models = {m.name.name: m for m in schema_ast.models() if not m.is_view}
+        self.model_and_view_names = {m.name.name for m in schema_ast.models()}
         self.enums = {e.name.name: e for e in schema_ast.enums()}
         self.lowered: dict[str, _Model] = {}
         self.inline_enums: list[EnumType] = []
@@ -320,7 +333,7 @@ class _Lowering:
         return lm
 
     def _is_relation_field(self, f: ast.Field) -> bool:
-        return isinstance(f.field_type, ast.SupportedFieldType) and f.field_type.name in self.models
+        return isinstance(f.field_type, ast.SupportedFieldType) and f.field_type.name in self.model_and_view_names
 
     def _column(self, lm: _Model, f: ast.Field) -> Column:
         name = self.field_db_name(f)
@@ -460,6 +473,8 @@ class _Relations:
                 if not low._is_relation_field(f):
                     continue
                 target = f.field_type.name  # type: ignore[union-attr]
+                if target not in low.models:
+                    continue  # relations to views have no foreign key
                 rel = _attr(f.attributes, "relation")
                 fields = _field_refs(_named(rel, "fields")) if rel else []
                 if fields:
@@ -490,9 +505,12 @@ class _Relations:
         referenced = tuple(tm.column_of_field.get(r.name, r.name) for r in _field_refs(_named(rel, "references")))
         on_delete = _named(rel, "onDelete")
         on_update = _named(rel, "onUpdate")
-        default_delete = (
-            ReferentialAction.RESTRICT if f.arity is ast.FieldArity.REQUIRED else ReferentialAction.SET_NULL
+        # Prisma's "referential arity": required when the relation field or any of its scalar
+        # fields is required
+        required = f.arity is ast.FieldArity.REQUIRED or any(
+            g.name.name in {r.name for r in fields} and g.arity is ast.FieldArity.REQUIRED for g in model.fields
         )
+        default_delete = ReferentialAction.RESTRICT if required else ReferentialAction.SET_NULL
         name = _string(_named(rel, "map")) or names.foreign_key_name(lm.table, columns, low.limit)
         fk = ForeignKey(
             name,

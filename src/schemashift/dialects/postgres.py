@@ -1,0 +1,487 @@
+"""PostgreSQL: capabilities, type-change rules and SQL rendering byte-identical to Prisma 6.19."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import ClassVar
+
+from schemashift.diff import steps as st
+from schemashift.dialects.base import Dialect
+from schemashift.dialects.postgres_casts import native_type_change
+from schemashift.model import (
+    Arity,
+    BoolLit,
+    BytesLit,
+    Column,
+    ColumnType,
+    DateTimeLit,
+    DbGeneratedDefault,
+    DecimalLit,
+    Default,
+    EnumLit,
+    Family,
+    FloatLit,
+    ForeignKey,
+    Index,
+    IndexAlgorithm,
+    IntLit,
+    JsonLit,
+    ListLit,
+    Literal,
+    LiteralDefault,
+    NowDefault,
+    SortOrder,
+    StrLit,
+    Table,
+)
+
+INDENT = "    "
+
+# Prisma native type name -> SQL spelling (args appended as "(a)" / "(p,s)")
+_TYPE_SQL = {
+    "Citext": "CITEXT",
+    "Oid": "OID",
+    "Inet": "INET",
+    "Money": "MONEY",
+    "SmallInt": "SMALLINT",
+    "Integer": "INTEGER",
+    "BigInt": "BIGINT",
+    "Decimal": "DECIMAL",
+    "Real": "REAL",
+    "DoublePrecision": "DOUBLE PRECISION",
+    "VarChar": "VARCHAR",
+    "Char": "CHAR",
+    "Text": "TEXT",
+    "ByteA": "BYTEA",
+    "Date": "DATE",
+    "Timestamp": "TIMESTAMP",
+    "Timestamptz": "TIMESTAMPTZ",
+    "Time": "TIME",
+    "Timetz": "TIMETZ",
+    "Boolean": "BOOLEAN",
+    "Bit": "BIT",
+    "VarBit": "VARBIT",
+    "Uuid": "UUID",
+    "Xml": "XML",
+    "Json": "JSON",
+    "JsonB": "JSONB",
+}
+_SERIAL = {"SmallInt": "SMALLSERIAL", "Integer": "SERIAL", "BigInt": "BIGSERIAL"}
+
+# operator classes that are the default one of their type/algorithm (Prisma's calculator)
+_DEFAULT_OPCLASSES = frozenset(
+    {
+        "jsonb_ops",
+        "array_ops",
+        "text_ops",
+        "bit_minmax_ops",
+        "varbit_minmax_ops",
+        "bpchar_minmax_ops",
+        "bytea_minmax_ops",
+        "date_minmax_ops",
+        "float4_minmax_ops",
+        "float8_minmax_ops",
+        "inet_inclusion_ops",
+        "inet_minmax_ops",
+        "int2_minmax_ops",
+        "int4_minmax_ops",
+        "int8_minmax_ops",
+        "numeric_minmax_ops",
+        "oid_minmax_ops",
+        "text_minmax_ops",
+        "timestamp_minmax_ops",
+        "timestamptz_minmax_ops",
+        "time_minmax_ops",
+        "timetz_minmax_ops",
+        "uuid_minmax_ops",
+    }
+)
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def qualified(schema: str | None, name: str) -> str:
+    return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
+
+
+def string_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _table(t: Table) -> str:
+    return qualified(t.schema, t.name)
+
+
+class PostgresDialect(Dialect):
+    name: ClassVar[str] = "postgresql"
+
+    supports_transactional_ddl = True
+    max_identifier_length = 63
+    supports_namespaces = True
+    has_native_enums = True
+    has_named_primary_keys = True
+    supports_scalar_lists = True
+    supports_extensions = True
+    indexes_recreated_after_column_drop = True
+
+    # ---------------------------------------------------------------- differ hooks
+
+    def column_type_change(self, previous: Column, next: Column) -> st.TypeChange | None:
+        pt, nt = previous.type, next.type
+        p_enum = (pt.enum, pt.enum_schema) if pt.family is Family.ENUM else None
+        n_enum = (nt.enum, nt.enum_schema) if nt.family is Family.ENUM else None
+        if p_enum or n_enum:
+            return None if p_enum == n_enum else st.TypeChange.NOT_CASTABLE
+        to_scalar = previous.arity is Arity.LIST and next.arity is not Arity.LIST
+        to_list = previous.arity is not Arity.LIST and next.arity is Arity.LIST
+        if to_scalar:
+            if nt.native == "Text" or (nt.native == "VarChar" and not nt.args):
+                return st.TypeChange.SAFE_CAST
+            if nt.native in ("VarChar", "Char"):
+                return st.TypeChange.RISKY_CAST
+        if to_scalar or to_list:
+            return st.TypeChange.NOT_CASTABLE
+        p_native = pt.native if pt.family is not Family.UNSUPPORTED else None
+        n_native = nt.native if nt.family is not Family.UNSUPPORTED else None
+        if p_native and n_native:
+            return native_type_change((p_native, pt.args), (n_native, nt.args))
+        if p_native or n_native:
+            return st.TypeChange.RISKY_CAST
+        return None if pt.raw == nt.raw else st.TypeChange.RISKY_CAST
+
+    def indexes_match(self, previous: Index, next: Index) -> bool:
+        if (previous.algorithm or IndexAlgorithm.BTREE) is not (next.algorithm or IndexAlgorithm.BTREE):
+            return False
+        for a, b in zip(previous.columns, next.columns):
+            if a.opclass == b.opclass:
+                continue
+            if a.opclass is None and b.opclass in _DEFAULT_OPCLASSES:
+                continue
+            if b.opclass is None and a.opclass in _DEFAULT_OPCLASSES:
+                continue
+            return False
+        return True
+
+    def bytes_match_string(self, text: str, data: bytes) -> bool:
+        return text.startswith("\\x") and text[2:].lower() == data.hex()
+
+    # ---------------------------------------------------------------- rendering helpers
+
+    def quote(self, identifier: str) -> str:
+        return quote(identifier)
+
+    def render_type(self, column: Column) -> str:
+        t = column.type
+        suffix = "[]" if column.arity is Arity.LIST else ""
+        if t.family is Family.ENUM:
+            return qualified(t.enum_schema, t.enum or "") + suffix
+        if t.family is Family.UNSUPPORTED:
+            return (t.raw or "") + suffix
+        return _native_sql(t, column.autoincrement) + suffix
+
+    def render_column(self, column: Column) -> str:
+        out = f"{INDENT}{quote(column.name)} {self.render_type(column)}"
+        if column.arity is Arity.REQUIRED:
+            out += " NOT NULL"
+        if column.default is not None:
+            default = render_default(column.default, self.render_type(column))
+            if default:
+                out += f" DEFAULT {default}"
+        return out
+
+    def render_table_body(self, table: Table, name: str) -> str:
+        columns = ",\n".join(self.render_column(c) for c in table.columns)
+        pk = ""
+        if table.primary_key is not None:
+            cols = ",".join(quote(c.name) for c in table.primary_key.columns)
+            pk = f",\n\n{INDENT}CONSTRAINT {quote(table.primary_key.name or '')} PRIMARY KEY ({cols})"
+        return f"CREATE TABLE {name} (\n{columns}{pk}\n)"
+
+    def render_index(self, table: Table, index: Index) -> str:
+        unique = "UNIQUE " if index.unique else ""
+        using = ""
+        if index.algorithm is not None and index.algorithm is not IndexAlgorithm.BTREE:
+            using = f" USING {index.algorithm.value} "
+        cols = ", ".join(
+            quote(c.name)
+            + (f" {c.opclass}" if c.opclass else "")
+            + (" DESC" if c.sort is SortOrder.DESC else "")
+            for c in index.columns
+        )
+        return f"CREATE {unique}INDEX {quote(index.name)} ON {_table(table)}{using}({cols})"
+
+    def render_foreign_key(self, table: Table, fk: ForeignKey) -> str:
+        cols = ", ".join(quote(c) for c in fk.columns)
+        refs = ", ".join(quote(c) for c in fk.referenced_columns)
+        constraint = f"CONSTRAINT {quote(fk.name)} " if fk.name else ""
+        return (
+            f"ALTER TABLE {_table(table)} ADD {constraint}FOREIGN KEY ({cols}) "
+            f"REFERENCES {qualified(fk.referenced_schema, fk.referenced_table)}({refs}) "
+            f"ON DELETE {fk.on_delete.value} ON UPDATE {fk.on_update.value}"
+        )
+
+    # ---------------------------------------------------------------- steps
+
+    def render_create_schema(self, step: st.CreateSchema) -> list[str]:
+        return [f"CREATE SCHEMA IF NOT EXISTS {quote(step.namespace)}"]
+
+    def render_create_extension(self, step: st.CreateExtension) -> list[str]:
+        e = step.extension
+        out = f"CREATE EXTENSION IF NOT EXISTS {quote(e.name)}"
+        if e.version or e.schema:
+            out += " WITH"
+        if e.schema:
+            out += f" SCHEMA {quote(e.schema)}"
+        if e.version:
+            out += f" VERSION {quote(e.version)}"
+        return [out]
+
+    def render_drop_extension(self, step: st.DropExtension) -> list[str]:
+        return [f"DROP EXTENSION {quote(step.extension.name)}"]
+
+    def render_alter_extension(self, step: st.AlterExtension) -> list[str]:
+        p, n = step.previous, step.next
+        out = []
+        if p.version and n.version and p.version != n.version:
+            out.append(f"ALTER EXTENSION {quote(p.name)} UPDATE TO {quote(n.version)}")
+        if p.schema and n.schema and p.schema != n.schema:
+            out.append(f"ALTER EXTENSION {quote(p.name)} SET SCHEMA {quote(n.schema)}")
+        return out
+
+    def render_create_enum(self, step: st.CreateEnum) -> list[str]:
+        e = step.enum
+        values = ", ".join(string_literal(v) for v in e.values)
+        return [f"CREATE TYPE {qualified(e.schema, e.name)} AS ENUM ({values})"]
+
+    def render_drop_enum(self, step: st.DropEnum) -> list[str]:
+        return [f"DROP TYPE {qualified(step.enum.schema, step.enum.name)}"]
+
+    def render_alter_enum(self, step: st.AlterEnum) -> list[str]:
+        p, n = step.previous, step.next
+        if not step.dropped:
+            stmts = [f"ALTER TYPE {qualified(p.schema, p.name)} ADD VALUE {string_literal(v)}" for v in step.added]
+            if len(stmts) > 1:
+                stmts[0] = _MULTI_VALUE_WARNING + "\n\n" + stmts[0]
+            return stmts
+        tmp = qualified(n.schema, n.name + "_new")
+        old = p.name + "_old"
+        stmts = ["BEGIN"]
+        values = ", ".join(string_literal(v) for v in n.values)
+        stmts.append(f"CREATE TYPE {tmp} AS ENUM ({values})")
+        for u in step.default_usages:
+            stmts.append(f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {quote(u.column.name)} DROP DEFAULT")
+        for u in step.column_usages:
+            arr = "[]" if u.column.arity is Arity.LIST else ""
+            col = quote(u.column.name)
+            stmts.append(
+                f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {col} TYPE {tmp}{arr} "
+                f"USING ({col}::text::{tmp}{arr})"
+            )
+        stmts.append(f"ALTER TYPE {qualified(p.schema, p.name)} RENAME TO {quote(old)}")
+        stmts.append(f"ALTER TYPE {tmp} RENAME TO {quote(n.name)}")
+        stmts.append(f"DROP TYPE {qualified(p.schema, old)}")
+        for u in step.default_usages:
+            if u.next_column is None or u.next_column.default is None:
+                continue
+            default = render_default(u.next_column.default, self.render_type(u.next_column))
+            stmts.append(
+                f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {quote(u.column.name)} "
+                f"SET DEFAULT {default}"
+            )
+        stmts.append("COMMIT")
+        return stmts
+
+    def render_drop_foreign_key(self, step: st.DropForeignKey) -> list[str]:
+        return [f"ALTER TABLE {_table(step.table)} DROP CONSTRAINT {quote(step.foreign_key.name or '')}"]
+
+    def render_drop_index(self, step: st.DropIndex) -> list[str]:
+        return [f"DROP INDEX {qualified(step.table.schema, step.index.name)}"]
+
+    def render_drop_table(self, step: st.DropTable) -> list[str]:
+        return [f"DROP TABLE {_table(step.table)}"]
+
+    def render_create_table(self, step: st.CreateTable) -> list[str]:
+        return [self.render_table_body(step.table, _table(step.table))]
+
+    def render_create_index(self, step: st.CreateIndex) -> list[str]:
+        return [self.render_index(step.table, step.index)]
+
+    def render_add_foreign_key(self, step: st.AddForeignKey) -> list[str]:
+        return [self.render_foreign_key(step.table, step.foreign_key)]
+
+    def render_rename_foreign_key(self, step: st.RenameForeignKey) -> list[str]:
+        return [
+            f"ALTER TABLE {_table(step.table)} RENAME CONSTRAINT {quote(step.previous.name or '')} "
+            f"TO {quote(step.next.name or '')}"
+        ]
+
+    def render_rename_index(self, step: st.RenameIndex) -> list[str]:
+        return [f"ALTER INDEX {qualified(step.table.schema, step.previous.name)} RENAME TO {quote(step.next.name)}"]
+
+    def render_redefine_index(self, step: st.RedefineIndex) -> list[str]:
+        return [f"DROP INDEX {qualified(step.table.schema, step.previous.name)}", self.render_index(step.table, step.next)]
+
+    def render_redefine_tables(self, step: st.RedefineTables) -> list[str]:
+        out: list[str] = []
+        for r in step.tables:
+            tmp_name = "_prisma_new_" + r.next.name
+            tmp = qualified(r.next.schema, tmp_name)
+            out.append(self.render_table_body(r.next, tmp))
+            for i in r.previous.indexes:
+                out.append(f"DROP INDEX {qualified(r.previous.schema, i.name)}")
+            columns = ",".join(quote(p.next.name) for p in r.column_pairs)
+            if columns:
+                out.append(f"INSERT INTO {tmp} ({columns}) SELECT {columns} FROM {quote(r.previous.name)}")
+            out.append(f"DROP TABLE {_table(r.previous)} CASCADE")
+            out.append(f"ALTER TABLE {tmp} RENAME TO {quote(r.next.name)}")
+            out.extend(self.render_index(r.next, i) for i in r.next.indexes)
+            out.extend(self.render_foreign_key(r.next, fk) for fk in r.next.foreign_keys)
+        return out
+
+    def render_alter_table(self, step: st.AlterTable) -> list[str]:
+        prev, nxt = step.previous, step.next
+        lines: list[str] = []
+        before: list[str] = []
+        after: list[str] = []
+        for change in step.changes:
+            if isinstance(change, st.DropPrimaryKey):
+                lines.append(f"DROP CONSTRAINT {quote(change.primary_key.name or '')}")
+            elif isinstance(change, st.RenamePrimaryKey):
+                lines.append(
+                    f"RENAME CONSTRAINT {quote(change.previous.name or '')} TO {quote(change.next.name or '')}"
+                )
+            elif isinstance(change, st.AddPrimaryKey):
+                pk = change.primary_key
+                named = f"CONSTRAINT {quote(pk.name)} " if pk.name else ""
+                cols = ", ".join(quote(c.name) for c in pk.columns)
+                lines.append(f"ADD {named}PRIMARY KEY ({cols})")
+            elif isinstance(change, st.AddColumn):
+                lines.append(f"ADD COLUMN {self.render_column(change.column)}")
+            elif isinstance(change, st.DropColumn):
+                lines.append(f"DROP COLUMN {quote(change.column.name)}")
+            elif isinstance(change, st.AlterColumn):
+                self._alter_column(nxt, change, before, lines, after)
+            elif isinstance(change, st.DropAndRecreateColumn):
+                lines.append(f"DROP COLUMN {quote(change.previous.name)}")
+                lines.append(f"ADD COLUMN {self.render_column(change.next)}")
+        if not lines:
+            return []
+        return [*before, f"ALTER TABLE {_table(prev)} " + ",\n".join(lines), *after]
+
+    def _alter_column(
+        self, table: Table, change: st.AlterColumn, before: list[str], lines: list[str], after: list[str]
+    ) -> None:
+        p, n = change.previous, change.next
+        prefix = f"ALTER COLUMN {quote(p.name)}"
+        set_type = False
+        actions: list[str] = []
+        for flag in (st.ColumnChange.ARITY, st.ColumnChange.DEFAULT, st.ColumnChange.TYPE, st.ColumnChange.AUTOINCREMENT):
+            if not change.changes & flag:
+                continue
+            if flag is st.ColumnChange.DEFAULT:
+                if n.default is not None:
+                    actions.append(f"{prefix} SET DEFAULT {render_default(n.default, self.render_type(n))}")
+                else:
+                    actions.append(f"{prefix} DROP DEFAULT")
+            elif flag is st.ColumnChange.ARITY:
+                pa, na = p.arity, n.arity
+                if na is Arity.NULLABLE and pa is not Arity.NULLABLE:
+                    set_type = set_type or pa is Arity.LIST
+                    actions.append(f"{prefix} DROP NOT NULL")
+                elif na is Arity.REQUIRED and pa is not Arity.REQUIRED:
+                    set_type = set_type or pa is Arity.LIST
+                    actions.append(f"{prefix} SET NOT NULL")
+                elif na is Arity.LIST:
+                    set_type = True
+            elif flag is st.ColumnChange.TYPE:
+                set_type = True
+            elif p.autoincrement:
+                actions.append(f"{prefix} DROP DEFAULT")
+                after.append(f"DROP SEQUENCE {quote(p.sequence or '')}")
+            else:
+                seq = f"{table.name}_{n.name}_seq"
+                if table.schema:
+                    seq = f"{quote(table.schema)}.{seq}"
+                seq = seq.lower()
+                before.append(f"CREATE SEQUENCE {seq}")
+                actions.append(f"{prefix} SET DEFAULT nextval({string_literal(seq)})")
+                after.append(f"ALTER SEQUENCE {seq} OWNED BY {_table(table)}.{quote(n.name)}")
+        if set_type:
+            actions.append(f"{prefix} SET DATA TYPE {self.render_type(n)}")
+        lines.extend(actions)
+
+
+_MULTI_VALUE_WARNING = (
+    "-- This migration adds more than one value to an enum.\n"
+    "-- With PostgreSQL versions 11 and earlier, this is not possible\n"
+    "-- in a single migration. This can be worked around by creating\n"
+    "-- multiple migrations, each migration adding only one value to\n"
+    "-- the enum."
+)
+
+
+def _native_sql(t: ColumnType, autoincrement: bool) -> str:
+    native = t.native or ""
+    if autoincrement and native in _SERIAL:
+        return _SERIAL[native]
+    sql = _TYPE_SQL.get(native, native.upper())
+    if t.args:
+        sql += "(" + ",".join(str(a) for a in t.args) + ")"
+    return sql
+
+
+def render_default(default: Default, full_type: str) -> str:
+    if isinstance(default, DbGeneratedDefault):
+        return default.expression or ""
+    if isinstance(default, NowDefault):
+        return "CURRENT_TIMESTAMP"
+    assert isinstance(default, LiteralDefault)
+    return _literal(default.value, full_type)
+
+
+def _literal(value: Literal, full_type: str) -> str:
+    if isinstance(value, (StrLit, EnumLit)):
+        return string_literal(value.value)
+    if isinstance(value, JsonLit):
+        return string_literal(value.text)
+    if isinstance(value, DateTimeLit):
+        return string_literal(_chrono_display(value.text))
+    if isinstance(value, BytesLit):
+        return "'\\x" + _decode_base64(value.base64).hex() + "'"
+    if isinstance(value, ListLit):
+        return "ARRAY[" + ", ".join(_literal(v, full_type) for v in value.items) + "]::" + full_type
+    if isinstance(value, BoolLit):
+        return "true" if value.value else "false"
+    if isinstance(value, IntLit):
+        return str(value.value)
+    if isinstance(value, (FloatLit, DecimalLit)):
+        return value.text
+    raise TypeError(f"unknown literal {value!r}")
+
+
+def _decode_base64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=False)
+    except ValueError:
+        return text.encode()
+
+
+def _chrono_display(text: str) -> str:
+    """An RFC 3339 timestamp as chrono's ``DateTime<FixedOffset>`` displays it."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    frac = ""
+    if dt.microsecond:
+        frac = f".{dt.microsecond:06d}"
+        if dt.microsecond % 1000 == 0:
+            frac = f".{dt.microsecond // 1000:03d}"
+    offset = dt.utcoffset()
+    total = int(offset.total_seconds()) if offset is not None else 0
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    return f"{dt:%Y-%m-%d %H:%M:%S}{frac} {sign}{total // 3600:02d}:{total % 3600 // 60:02d}"

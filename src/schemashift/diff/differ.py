@@ -1,0 +1,530 @@
+"""Model x model -> ordered migration steps, with prisma-engines' rules (``sql_schema_differ``).
+
+Tables pair by (namespace, name), columns by name, enums by (namespace, name). Indexes and
+foreign keys pair by what they are (columns, kind, referenced table, actions), not by name: a
+name change alone becomes a rename step. Dialect differences are capabilities and hooks of the
+:class:`~schemashift.dialects.base.Dialect` (see there); nothing here checks a dialect's name.
+
+Ordering: the differ gives each step a ``sort_key`` made of positions in the two schemas (the ids
+Prisma sorts by: table position, global index position, global foreign key position...), then
+sorts by (kind, key) and applies Prisma's one partial-order fix (a dropped unique index moves
+after the ``AlterTable`` that creates a primary key on the same columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from schemashift.diff import steps as st
+from schemashift.diff.columns import column_changes
+from schemashift.dialects.base import Dialect, TablePairFacts
+from schemashift.model import Column, EnumType, ForeignKey, Index, Schema, SortOrder, Table
+
+MIGRATIONS_TABLE = "_prisma_migrations"
+
+Key = tuple[str | None, str]
+
+
+class _Positions:
+    """Prisma-style ids: positions of tables, indexes, foreign keys, enums in one schema."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.table: dict[Key, int] = {}
+        self.index: dict[tuple[Key, str], int] = {}
+        self.fk: dict[tuple[Key, int], int] = {}
+        self.enum: dict[Key, int] = {e.key: i for i, e in enumerate(schema.enums)}
+        idx = fk = 0
+        for ti, t in enumerate(schema.tables):
+            self.table[t.key] = ti
+            for i in t.indexes:
+                self.index[(t.key, i.name)] = idx
+                idx += 1
+            for fi in range(len(t.foreign_keys)):
+                self.fk[(t.key, fi)] = fk
+                fk += 1
+
+
+@dataclass(slots=True)
+class _ColumnPair:
+    previous: Column
+    next: Column
+    changes: st.ColumnChange
+    type_change: st.TypeChange | None
+
+
+def _sort_value(sort: SortOrder | None) -> SortOrder:
+    return sort or SortOrder.ASC
+
+
+class _TablePair:
+    def __init__(self, previous: Table, next: Table, dialect: Dialect) -> None:
+        self.previous = previous
+        self.next = next
+        self.dialect = dialect
+        prev_cols = {c.name: c for c in previous.columns}
+        next_cols = {c.name: c for c in next.columns}
+        # Prisma keys columns by name in a BTreeMap: iteration is in name (byte) order
+        names = sorted(set(prev_cols) | set(next_cols), key=lambda n: n.encode())
+        self.dropped_columns = [prev_cols[n] for n in names if n not in next_cols]
+        self.added_columns = [next_cols[n] for n in names if n not in prev_cols]
+        self.column_pairs: list[_ColumnPair] = []
+        for n in names:
+            if n in prev_cols and n in next_cols:
+                changes, type_change = column_changes(prev_cols[n], next_cols[n], dialect)
+                self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
+        self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
+        self.prev_col_pos = {c.name: i for i, c in enumerate(previous.columns)}
+        self.next_col_pos = {c.name: i for i, c in enumerate(next.columns)}
+
+    # -- indexes
+
+    def indexes_match(self, a: Index, b: Index) -> bool:
+        return (
+            len(a.columns) == len(b.columns)
+            and all(
+                x.name == y.name and x.length == y.length and _sort_value(x.sort) == _sort_value(y.sort)
+                for x, y in zip(a.columns, b.columns)
+            )
+            and a.kind is b.kind
+            and self.dialect.indexes_match(a, b)
+        )
+
+    def created_indexes(self) -> list[Index]:
+        return [n for n in self.next.indexes if not any(self.indexes_match(p, n) for p in self.previous.indexes)]
+
+    def dropped_indexes(self) -> list[Index]:
+        return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
+
+    def index_pairs(self) -> Iterator[tuple[Index, Index]]:
+        for p in self.previous.indexes:
+            twins = sum(1 for q in self.previous.indexes if q.column_names == p.column_names and q.kind is p.kind)
+            if twins != 1:
+                continue
+            n = next((n for n in self.next.indexes if self.indexes_match(p, n)), None)
+            if n is not None:
+                yield p, n
+
+    # -- foreign keys
+
+    def foreign_keys_match(self, a: ForeignKey, b: ForeignKey) -> bool:
+        if (
+            a.referenced_table != b.referenced_table
+            or len(a.referenced_columns) != len(b.referenced_columns)
+            or len(a.columns) != len(b.columns)
+            or a.referenced_columns != b.referenced_columns
+            or a.on_delete is not b.on_delete
+            or a.on_update is not b.on_update
+        ):
+            return False
+        for pc, nc in zip(a.columns, b.columns):
+            if pc != nc:
+                return False
+            pair = self._pair_by_prev.get(pc)
+            if pair is None:
+                continue
+            if pair.changes & st.ColumnChange.TYPE:
+                return False
+            if not self.dialect.can_cope_with_fk_column_becoming_required and not (
+                pair.previous.arity is pair.next.arity
+                or (pair.previous.arity.value == "required" and pair.next.arity.value == "nullable")
+            ):
+                return False
+        return True
+
+    def created_foreign_keys(self) -> list[tuple[int, ForeignKey]]:
+        return [
+            (i, n)
+            for i, n in enumerate(self.next.foreign_keys)
+            if not any(self.foreign_keys_match(p, n) for p in self.previous.foreign_keys)
+        ]
+
+    def dropped_foreign_keys(self) -> list[tuple[int, ForeignKey]]:
+        return [
+            (i, p)
+            for i, p in enumerate(self.previous.foreign_keys)
+            if not any(self.foreign_keys_match(p, n) for n in self.next.foreign_keys)
+        ]
+
+    def foreign_key_pairs(self) -> list[tuple[int, int]]:
+        seen: set[int] = set()
+        out: list[tuple[int, int]] = []
+        for pi, p in enumerate(self.previous.foreign_keys):
+            for ni, n in enumerate(self.next.foreign_keys):
+                if ni not in seen and self.foreign_keys_match(p, n):
+                    seen.add(ni)
+                    out.append((pi, ni))
+                    break
+        return out
+
+    # -- primary key
+
+    def primary_key_changed(self) -> bool:
+        p, n = self.previous.primary_key, self.next.primary_key
+        if p is None or n is None:
+            return False
+        if len(p.columns) != len(n.columns):
+            return True
+        if any(
+            a.name != b.name or _sort_value(a.sort) != _sort_value(b.sort) or a.length != b.length
+            for a, b in zip(p.columns, n.columns)
+        ):
+            return True
+        pk_names = set(p.column_names)
+        return any(
+            pair.changes & st.ColumnChange.TYPE for pair in self.column_pairs if pair.previous.name in pk_names
+        )
+
+    def any_column_changed(self) -> bool:
+        return any(p.changes for p in self.column_pairs)
+
+    def facts(self) -> TablePairFacts:
+        return TablePairFacts(
+            previous=self.previous,
+            next=self.next,
+            created_primary_key=self.previous.primary_key is None and self.next.primary_key is not None,
+            dropped_primary_key=self.previous.primary_key is not None and self.next.primary_key is None,
+            primary_key_changed=self.primary_key_changed(),
+            dropped_columns=tuple(self.dropped_columns),
+            added_columns=tuple(self.added_columns),
+            any_column_changed=self.any_column_changed(),
+            created_foreign_keys=bool(self.created_foreign_keys()),
+            dropped_foreign_keys=bool(self.dropped_foreign_keys()),
+        )
+
+
+class _Differ:
+    def __init__(self, previous: Schema, next: Schema, dialect: Dialect) -> None:
+        self.previous = previous
+        self.next = next
+        self.dialect = dialect
+        self.pp = _Positions(previous)
+        self.np = _Positions(next)
+        prev_tables = {t.key: t for t in previous.tables if t.name != MIGRATIONS_TABLE}
+        next_tables = {t.key: t for t in next.tables if t.name != MIGRATIONS_TABLE}
+        self.created_tables = [t for k, t in next_tables.items() if k not in prev_tables]
+        self.dropped_tables = [t for k, t in prev_tables.items() if k not in next_tables]
+        self.pairs = [_TablePair(t, next_tables[k], dialect) for k, t in prev_tables.items() if k in next_tables]
+        self.redefined = {id(p) for p in self.pairs if dialect.needs_table_rebuild(p.facts())}
+        self.steps: list[st.Step] = []
+
+    def non_redefined(self) -> Iterator[_TablePair]:
+        return (p for p in self.pairs if id(p) not in self.redefined)
+
+    def run(self) -> list[st.Step]:
+        self._extensions()
+        self._namespaces()
+        self._created_tables()
+        self._dropped_tables()
+        self._dropped_indexes()
+        self._created_indexes()
+        self._altered_tables()
+        self._redefined_tables()
+        self._enums()
+        return self._sorted()
+
+    # -- keys
+
+    def _tkey(self, pos: _Positions, t: Table) -> int:
+        return pos.table[t.key]
+
+    def _ikey(self, pos: _Positions, t: Table, i: Index) -> int:
+        return pos.index[(t.key, i.name)]
+
+    def _fkey(self, pos: _Positions, t: Table, fi: int) -> int:
+        return pos.fk[(t.key, fi)]
+
+    # -- steps
+
+    def _extensions(self) -> None:
+        if not self.dialect.supports_extensions:
+            return
+        prev = {e.name: e for e in self.previous.extensions}
+        for i, e in enumerate(self.next.extensions):
+            p = prev.get(e.name)
+            if p is None:
+                self.steps.append(st.CreateExtension(e, sort_key=(i,)))
+            elif (p.version != e.version and p.version and e.version) or (p.schema != e.schema and p.schema and e.schema):
+                self.steps.append(st.AlterExtension(p, e, sort_key=(i,)))
+
+    def _namespaces(self) -> None:
+        if not self.dialect.supports_namespaces:
+            return
+        prev = set(self.previous.namespaces)
+        table_namespaces = {t.schema for t in (*self.previous.tables, *self.next.tables)}
+        prev_enums = {e.key for e in self.previous.enums}
+        enum_namespaces = {e.schema for e in self.next.enums if e.key not in prev_enums}
+        for i, ns in enumerate(self.next.namespaces):
+            if ns in prev or (ns not in table_namespaces and ns not in enum_namespaces):
+                continue
+            self.steps.append(st.CreateSchema(ns, sort_key=(i,)))
+
+    def _created_tables(self) -> None:
+        d = self.dialect
+        for t in self.created_tables:
+            tk = self._tkey(self.np, t)
+            self.steps.append(st.CreateTable(t, sort_key=(tk,)))
+            if not d.foreign_keys_in_create_table:
+                for fi, fk in enumerate(t.foreign_keys):
+                    self.steps.append(st.AddForeignKey(t, fk, sort_key=(self._fkey(self.np, t, fi),)))
+            if d.create_indexes_for_created_tables:
+                for i in t.indexes:
+                    self.steps.append(st.CreateIndex(t, i, sort_key=(0, 0, tk, self._ikey(self.np, t, i), 0)))
+
+    def _dropped_tables(self) -> None:
+        for t in self.dropped_tables:
+            self.steps.append(st.DropTable(t, sort_key=(self._tkey(self.pp, t),)))
+            if self.dialect.drop_foreign_keys_of_dropped_tables:
+                for fi, fk in enumerate(t.foreign_keys):
+                    self.steps.append(st.DropForeignKey(t, fk, sort_key=(self._fkey(self.pp, t, fi),)))
+
+    def _dropped_indexes(self) -> None:
+        seen: set[tuple[Key, str]] = set()
+        for pair in self.non_redefined():
+            for i in pair.dropped_indexes():
+                if self.dialect.foreign_keys_imply_indexes and _index_covers_fk(pair.previous, i):
+                    continue
+                if (pair.previous.key, i.name) not in seen:
+                    seen.add((pair.previous.key, i.name))
+                    self.steps.append(
+                        st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
+                    )
+        if self.redefined and self.dialect.drop_indexes_of_dropped_tables:
+            for t in self.dropped_tables:
+                for i in t.indexes:
+                    if (t.key, i.name) not in seen:
+                        seen.add((t.key, i.name))
+                        self.steps.append(st.DropIndex(t, i, sort_key=(self._ikey(self.pp, t, i),)))
+
+    def _created_indexes(self) -> None:
+        for pair in self.non_redefined():
+            pk, nk = self._tkey(self.pp, pair.previous), self._tkey(self.np, pair.next)
+            for i in pair.created_indexes():
+                self.steps.append(
+                    st.CreateIndex(pair.next, i, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, i), 0))
+                )
+            if self.dialect.indexes_recreated_after_column_drop:
+                recreated = {p.next.name for p in pair.column_pairs if p.type_change is st.TypeChange.NOT_CASTABLE}
+                for _, n in pair.index_pairs():
+                    if any(c.name in recreated for c in n.columns):
+                        self.steps.append(
+                            st.CreateIndex(
+                                pair.next, n, True, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, n), 1)
+                            )
+                        )
+
+    def _altered_tables(self) -> None:
+        d = self.dialect
+        for pair in self.non_redefined():
+            prev, nxt = pair.previous, pair.next
+            for ni, fk in pair.created_foreign_keys():
+                self.steps.append(st.AddForeignKey(nxt, fk, sort_key=(self._fkey(self.np, nxt, ni),)))
+            for pi, fk in pair.dropped_foreign_keys():
+                self.steps.append(st.DropForeignKey(prev, fk, sort_key=(self._fkey(self.pp, prev, pi),)))
+            for pi, ni in pair.foreign_key_pairs():
+                self._foreign_key_pair(pair, pi, ni)
+            for p, n in pair.index_pairs():
+                if p.name != n.name:
+                    key = (self._ikey(self.pp, prev, p), self._ikey(self.np, nxt, n))
+                    step_type = st.RenameIndex if d.can_rename_index else st.RedefineIndex
+                    self.steps.append(step_type(nxt, p, n, sort_key=key))
+            changes = self._table_changes(pair)
+            if changes:
+                self.steps.append(
+                    st.AlterTable(
+                        prev, nxt, tuple(changes), sort_key=(self._tkey(self.pp, prev), self._tkey(self.np, nxt))
+                    )
+                )
+
+    def _foreign_key_pair(self, pair: _TablePair, pi: int, ni: int) -> None:
+        d = self.dialect
+        p, n = pair.previous.foreign_keys[pi], pair.next.foreign_keys[ni]
+        if not d.has_named_foreign_keys or p.name == n.name:
+            return
+        if _is_implicit_m2m(pair.previous) and _is_implicit_m2m(pair.next):
+            return
+        pk, nk = self._fkey(self.pp, pair.previous, pi), self._fkey(self.np, pair.next, ni)
+        if d.can_rename_foreign_key:
+            self.steps.append(st.RenameForeignKey(pair.next, p, n, sort_key=(pk, nk)))
+        else:
+            self.steps.append(st.AddForeignKey(pair.next, n, sort_key=(nk,)))
+            self.steps.append(st.DropForeignKey(pair.previous, p, sort_key=(pk,)))
+
+    def _table_changes(self, pair: _TablePair) -> list[st.TableChange]:
+        d = self.dialect
+        prev, nxt = pair.previous, pair.next
+        changes: list[st.TableChange] = []
+        both_pks = prev.primary_key is not None and nxt.primary_key is not None
+        alter_columns = self._alter_columns(pair)
+        recreated_pk_column = d.recreate_primary_key_on_column_recreate and any(
+            isinstance(c, st.DropAndRecreateColumn) and prev.primary_key and c.previous.name in prev.primary_key.column_names
+            for c in alter_columns
+        )
+        pk_changed = pair.primary_key_changed()
+        if not (both_pks and d.can_alter_primary_keys):
+            if (prev.primary_key is not None and nxt.primary_key is None) or pk_changed or (
+                recreated_pk_column and prev.primary_key is not None
+            ):
+                changes.append(st.DropPrimaryKey(prev.primary_key))  # type: ignore[arg-type]
+        if (
+            prev.primary_key is not None
+            and nxt.primary_key is not None
+            and prev.primary_key.name != nxt.primary_key.name
+        ):
+            changes.append(st.RenamePrimaryKey(prev.primary_key, nxt.primary_key))
+        changes.extend(st.DropColumn(c) for c in pair.dropped_columns)
+        changes.extend(st.AddColumn(c, _has_virtual_default(c)) for c in pair.added_columns)
+        changes.extend(alter_columns)
+        if not (both_pks and d.can_alter_primary_keys):
+            if (prev.primary_key is None and nxt.primary_key is not None) or pk_changed or (
+                recreated_pk_column and nxt.primary_key is not None
+            ):
+                changes.append(st.AddPrimaryKey(nxt.primary_key))  # type: ignore[arg-type]
+        return changes
+
+    def _alter_columns(self, pair: _TablePair) -> list[st.TableChange]:
+        out: list[tuple[tuple[int, int], st.TableChange]] = []
+        for p in pair.column_pairs:
+            if not p.changes:
+                continue
+            key = (pair.prev_col_pos[p.previous.name], pair.next_col_pos[p.next.name])
+            change: st.TableChange
+            if p.type_change is st.TypeChange.NOT_CASTABLE:
+                change = st.DropAndRecreateColumn(p.previous, p.next, p.changes)
+            else:
+                change = st.AlterColumn(p.previous, p.next, p.changes, p.type_change)
+            out.append((key, change))
+        out.sort(key=lambda kc: kc[0])
+        return [c for _, c in out]
+
+    def _redefined_tables(self) -> None:
+        redefined = [p for p in self.pairs if id(p) in self.redefined]
+        if not redefined:
+            return
+        tables = tuple(
+            st.RedefineTable(
+                previous=p.previous,
+                next=p.next,
+                added_columns=tuple(p.added_columns),
+                dropped_columns=tuple(p.dropped_columns),
+                column_pairs=tuple(st.ColumnPair(c.previous, c.next, c.changes, c.type_change) for c in p.column_pairs),
+                dropped_primary_key=p.previous.primary_key is not None
+                and (p.next.primary_key is None or p.primary_key_changed()),
+                added_columns_with_virtual_defaults=tuple(c for c in p.added_columns if _has_virtual_default(c)),
+            )
+            for p in redefined
+        )
+        self.steps.append(st.RedefineTables(tables))
+
+    def _enums(self) -> None:
+        d = self.dialect
+        if not d.has_native_enums:
+            return
+        prev_enums = {e.key: e for e in self.previous.enums}
+        next_enums = {e.key: e for e in self.next.enums}
+        for k, p in prev_enums.items():
+            n = next_enums.get(k)
+            if n is None:
+                continue
+            added = tuple(v for v in n.values if v not in p.values)
+            dropped = tuple(v for v in p.values if v not in n.values)
+            if not added and not dropped:
+                continue
+            self.steps.append(
+                st.AlterEnum(
+                    p,
+                    n,
+                    added,
+                    dropped,
+                    self._enum_default_usages(p, n),
+                    self._enum_column_usages(n),
+                    sort_key=(self.pp.enum[k], self.np.enum[k]),
+                )
+            )
+        for k, n in next_enums.items():
+            if k not in prev_enums:
+                self.steps.append(st.CreateEnum(n, sort_key=(self.np.enum[k],)))
+        for k, p in prev_enums.items():
+            if k not in next_enums:
+                self.steps.append(st.DropEnum(p, sort_key=(self.pp.enum[k],)))
+
+    def _enum_default_usages(self, p: EnumType, n: EnumType) -> tuple[st.EnumColumnUsage, ...]:
+        def uses(c: Column, e: EnumType) -> bool:
+            return c.type.enum == e.name and c.default is not None
+
+        out: list[st.EnumColumnUsage] = []
+        for t in self.dropped_tables:
+            out.extend(st.EnumColumnUsage(t.name, t.schema, c) for c in t.columns if uses(c, p))
+        for pair in self.pairs:
+            t = pair.previous
+            out.extend(st.EnumColumnUsage(t.name, t.schema, c) for c in pair.dropped_columns if uses(c, p))
+            for cp in pair.column_pairs:
+                if uses(cp.previous, p):
+                    out.append(
+                        st.EnumColumnUsage(t.name, t.schema, cp.previous, cp.next if uses(cp.next, n) else None)
+                    )
+        return tuple(out)
+
+    def _enum_column_usages(self, n: EnumType) -> tuple[st.EnumColumnUsage, ...]:
+        return tuple(
+            st.EnumColumnUsage(t.name, t.schema, c)
+            for t in self.next.tables
+            for c in t.columns
+            if c.type.enum == n.name and c.type.enum_schema == n.schema
+        )
+
+    # -- order
+
+    def _sorted(self) -> list[st.Step]:
+        steps = st.sort_steps(self.steps)
+        return _move_dropped_unique_indexes(steps)
+
+
+def _has_virtual_default(c: Column) -> bool:
+    """Client-side defaults are not in the model; Prisma only uses this flag for warnings."""
+    return False
+
+
+def _is_implicit_m2m(t: Table) -> bool:
+    return len(t.columns) == 2 and t.column("A") is not None and t.column("B") is not None
+
+
+def _index_covers_fk(table: Table, index: Index) -> bool:
+    cols = index.column_names
+    return any(fk.columns == cols[: len(fk.columns)] and len(cols) >= len(fk.columns) for fk in table.foreign_keys)
+
+
+def _move_dropped_unique_indexes(steps: list[st.Step]) -> list[st.Step]:
+    """A unique index dropped from a table without primary key goes after the AlterTable that
+    adds a primary key on the same columns (Prisma's ``apply_partial_order_permutations``)."""
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        if isinstance(step, st.DropIndex) and step.index.unique and step.table.primary_key is None:
+            target = None
+            for j in range(i + 1, len(steps)):
+                other = steps[j]
+                if (
+                    isinstance(other, st.AlterTable)
+                    and other.previous.key == step.table.key
+                    and any(isinstance(c, st.AddPrimaryKey) for c in other.changes)
+                    and all(
+                        not (isinstance(c, st.DropColumn) and c.column.name in step.index.column_names)
+                        and not (isinstance(c, st.DropAndRecreateColumn) and c.previous.name in step.index.column_names)
+                        for c in other.changes
+                    )
+                    and other.next.primary_key is not None
+                    and other.next.primary_key.column_names == step.index.column_names
+                ):
+                    target = j
+                    break
+            if target is not None:
+                steps.insert(target, steps.pop(i))
+                continue
+        i += 1
+    return steps
+
+
+def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
+    """The steps that migrate a database shaped like ``previous`` to ``next``, in Prisma's order."""
+    return _Differ(previous, next, dialect).run()
