@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from schemashift.diagnostics import Diagnostic, Diagnostics
 
+# Loaded first: importing the submodule later would rebind the package attribute `render`
+# (the function below) to the module.
+from schemashift.psl import render as _render_module
+
 if TYPE_CHECKING:
     from schemashift.psl.ast import SchemaAst
     from schemashift.psl.validator.context import Context
@@ -75,9 +79,7 @@ def render(
     file_name: str = "schema.prisma",
     color: bool = False,
 ) -> str:
-    from schemashift.psl.render import render_diagnostics
-
-    return render_diagnostics(source, diagnostics, file_name=file_name, color=color)
+    return _render_module.render_diagnostics(source, diagnostics, file_name=file_name, color=color)
 
 
 def format(source: str) -> str:  # noqa: A001 - the API name the brief asks for
