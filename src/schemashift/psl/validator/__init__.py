@@ -14,11 +14,15 @@ from schemashift.psl import ast
 from schemashift.psl.validator.context import Context
 
 PASSES = ("names", "attributes", "relations", "checks")
+PARSER_DATABASE_PASSES = ("attributes", "relations")
 
 
 def validate_ast(schema: ast.SchemaAst, diags: Diagnostics) -> Context:
     ctx = Context(ast=schema, diags=diags)
+    names_failed = False
     for name in PASSES:
+        if name in PARSER_DATABASE_PASSES and names_failed:
+            continue  # parser-database returns early after name and type resolution errors
         try:
             module = importlib.import_module(f"schemashift.psl.validator.{name}")
         except ModuleNotFoundError as exc:
@@ -26,4 +30,6 @@ def validate_ast(schema: ast.SchemaAst, diags: Diagnostics) -> Context:
                 continue
             raise
         module.run(ctx)
+        if name == "names":
+            names_failed = ctx.diags.has_errors()
     return ctx

@@ -1,7 +1,7 @@
 """The ``checks`` pass: psl-core's ``validation_pipeline/validations.rs``, in Prisma's order.
 
-It runs only when the earlier passes (parser-database's work) reported no error, as Prisma
-returns early then. Each sub-module is owned by one helper; a step whose module or function
+It first reports the configuration diagnostics (loaded by the ``names`` pass), then runs only
+when no error was reported so far, as Prisma returns early then. Each sub-module is owned by one helper; a step whose module or function
 does not exist yet is skipped, so the pipeline always follows Prisma's order:
 
 1. composite types: cycles, connector support, then (only without errors so far) the field count,
@@ -47,6 +47,9 @@ def _call(module: str, function: str, *args: Any) -> Any:
 
 
 def run(ctx: Context) -> None:
+    if ctx.config is not None:  # configuration diagnostics come after parser-database's
+        ctx.diags.errors.extend(ctx.config.diags.errors)
+        ctx.diags.warnings.extend(ctx.config.diags.warnings)
     if ctx.diags.has_errors():
         return
     names = _call("constraint_names", "build", ctx)
