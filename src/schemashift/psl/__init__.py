@@ -17,10 +17,6 @@ from typing import TYPE_CHECKING, Sequence
 
 from schemashift.diagnostics import Diagnostic, Diagnostics
 
-# imported before ``render`` below is defined: importing the submodule later would replace the
-# package attribute ``render`` (the function) with the module
-from schemashift.psl import render as _render_module
-
 # Loaded first: importing the submodule later would rebind the package attribute `render`
 # (the function below) to the module.
 from schemashift.psl import render as _render_module
