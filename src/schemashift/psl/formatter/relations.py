@@ -111,7 +111,6 @@ class _Schema:
         self.model_list: list[_Model] = []
         self.enums: set[str] = set()
         self.composites: dict[str, Block] = {}
-        self.datasources: set[str] = set()
         top_names: set[str] = set()
         config_names: set[str] = set()
         for file_id, tree in enumerate(parsed):
@@ -122,8 +121,6 @@ class _Schema:
                     if block.name in config_names:
                         raise _Invalid
                     config_names.add(block.name)
-                    if block.keyword == "datasource":
-                        self.datasources.add(block.name)
                     continue
                 if block.name in top_names:
                     raise _Invalid
@@ -145,9 +142,10 @@ class _Schema:
         for model in self.model_list:
             self._resolve_model(model)
 
-    def is_native_type(self, path: str) -> bool:
-        prefix, dot, _ = path.partition(".")
-        return bool(dot) and prefix in self.datasources
+    @staticmethod
+    def is_native_type(path: str) -> bool:
+        """Datasource-scoped attributes (``@db.VarChar``) are accepted here whatever the prefix."""
+        return "." in path
 
     def _resolve_model(self, model: _Model) -> None:
         for f in model.fields.values():
@@ -394,13 +392,13 @@ def _missing_arguments(schema: _Schema, relation: _Relation, bits: _Bits) -> Non
         extra.append(_fields_argument(schema, relation))
     if forward.references is None:
         extra.append(_references_argument(relation))
+    if not extra:
+        return
     attr = forward.attribute
     text = ", ".join(extra)
     if attr.args is None or not any(arg.value is not None for arg in attr.args.args):
         bits.add(forward.model.file_id, attr.end, f"({text})")
-    elif extra or attr.args.trailing_comma:
-        # Prisma inserts ", " even when nothing is missing; the layout drops that trailing comma
-        # again, unless the arguments already ended with one (then the line no longer parses).
+    else:
         bits.add(forward.model.file_id, attr.end - 1, f", {text}")
 
 

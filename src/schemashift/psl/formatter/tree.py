@@ -95,7 +95,6 @@ class Arg:
 class ArgList:
     args: list[Arg]
     text: str
-    trailing_comma: bool = False
 
 
 @dataclass(slots=True)
@@ -577,8 +576,7 @@ class _Parser:
                     break
                 args.append(r[0])
                 p = self.ws(r[1])
-        trailing_comma = s[p] == ","
-        if trailing_comma:
+        if s[p] == ",":
             p = self.ws(p + 1)
         if s[p] != ")":
             return None
@@ -590,7 +588,7 @@ class _Parser:
                 parts.append(a.name + ": ")
             else:
                 parts.append(a.name + ": " + a.value.text)
-        return ArgList(args, "(" + ", ".join(parts) + ")", trailing_comma), p + 1
+        return ArgList(args, "(" + ", ".join(parts) + ")"), p + 1
 
     def argument(self, pos: int) -> tuple[Arg, int] | None:
         src = self.src
