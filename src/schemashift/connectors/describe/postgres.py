@@ -42,7 +42,10 @@ MIGRATIONS_TABLE = "_prisma_migrations"
 _COLUMNS_SQL = """
 SELECT n.nspname, c.relname, a.attname, a.attnotnull, a.atttypmod,
        COALESCE(et.typname, t.typname), COALESCE(et.typtype, t.typtype), COALESCE(etn.nspname, tn.nspname),
-       et.oid IS NOT NULL, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid),
+       et.oid IS NOT NULL,
+       CASE WHEN COALESCE(et.typtype, t.typtype) = 'e' OR COALESCE(et.typname, t.typname) = ANY(%s)
+            THEN NULL ELSE format_type(a.atttypid, a.atttypmod) END,
+       pg_get_expr(d.adbin, d.adrelid),
        a.attidentity, a.attgenerated
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -156,14 +159,15 @@ def _type_args(kind: str, typmod: int) -> tuple[int, ...]:
     return ()
 
 
-def column_type(typname: str, typtype: str, typ_schema: str, typmod: int, formatted: str,
+def column_type(typname: str, typtype: str, typ_schema: str, typmod: int, formatted: str | None,
                 enum_schema: str | None) -> ColumnType:
-    """``enum_schema`` is the namespace to record for enum types (None outside multi-schema)."""
+    """``enum_schema`` is the namespace to record for enum types (None outside multi-schema);
+    ``formatted`` is ``format_type()``, which the query only computes for types not in _TYPES."""
     if typtype == "e":
         return ColumnType(Family.ENUM, enum=typname, enum_schema=enum_schema)
     known = _TYPES.get(typname)
     if known is None or typ_schema not in ("pg_catalog", "public") and typname != "citext":
-        return ColumnType(Family.UNSUPPORTED, raw=formatted.removesuffix("[]"))
+        return ColumnType(Family.UNSUPPORTED, raw=(formatted or typname).removesuffix("[]"))
     family, native, args_kind = known
     return ColumnType(family, native, _type_args(args_kind, typmod))
 
@@ -302,7 +306,7 @@ def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: 
         return name if multi_schema else None
 
     tables: dict[tuple[str, str], _TableParts] = {}
-    for row in conn.query(_COLUMNS_SQL, (spaces,)):
+    for row in conn.query(_COLUMNS_SQL, (list(_TYPES), spaces)):
         (nsp, table, col, notnull, typmod, typname, typtype, typ_schema, is_array, formatted, default_expr,
          identity, generated) = row
         if table == MIGRATIONS_TABLE:
