@@ -6,14 +6,31 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
 from schemashift.diff import steps as st
 from schemashift.diff.differ import diff
 from schemashift.dialects import Dialect, get_dialect
-from schemashift.lower import lower_source
+from schemashift.lower import lower_schema, parse_checked, provider_of
 from schemashift.lower.rules import rules_for
 from schemashift.model import Schema
 
 __all__ = ["diff_schemas", "plan", "empty_schema"]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building large acyclic value trees (AST, model): it would
+    rescan the growing heap many times for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def empty_schema(provider: str) -> Schema:
@@ -22,12 +39,20 @@ def empty_schema(provider: str) -> Schema:
 
 def plan(from_src: str | None, to_src: str, provider: str | None = None) -> tuple[list[st.Step], Dialect]:
     """The ordered steps from ``from_src`` (None: the empty database) to ``to_src``."""
-    to_schema = lower_source(to_src, provider)
-    if provider is None:
-        from schemashift.lower import provider_of
+    with _gc_paused():
+        return _plan(from_src, to_src, provider)
 
-        provider = provider_of(to_src)
-    from_schema = lower_source(from_src, provider) if from_src is not None else empty_schema(provider)
+
+def _plan(from_src: str | None, to_src: str, provider: str | None) -> tuple[list[st.Step], Dialect]:
+    to_ast = parse_checked([("schema.prisma", to_src)])
+    if provider is None:
+        provider = provider_of(to_ast)
+    to_schema = lower_schema(to_ast, provider)
+    from_schema = (
+        lower_schema(parse_checked([("schema.prisma", from_src)]), provider)
+        if from_src is not None
+        else empty_schema(provider)
+    )
     dialect = get_dialect(provider)
     return diff(from_schema, to_schema, dialect), dialect
 
@@ -35,4 +60,5 @@ def plan(from_src: str | None, to_src: str, provider: str | None = None) -> tupl
 def diff_schemas(from_src: str | None, to_src: str, provider: str | None = None) -> str:
     """The migration script Prisma's ``migrate diff --script`` prints for these schemas."""
     steps, dialect = plan(from_src, to_src, provider)
-    return dialect.render_script(steps)
+    with _gc_paused():
+        return dialect.render_script(steps)

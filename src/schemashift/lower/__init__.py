@@ -38,7 +38,7 @@ from schemashift.model import (
 )
 from schemashift.psl import ast
 
-__all__ = ["lower_schema", "lower_source", "lower_files", "provider_of", "LoweringError"]
+__all__ = ["lower_schema", "lower_source", "lower_files", "provider_of", "parse_checked", "LoweringError"]
 
 
 class LoweringError(ValueError):
@@ -50,19 +50,21 @@ def lower_source(source: str, provider: str | None = None) -> Schema:
 
 
 def lower_files(files: Sequence[tuple[str, str]], provider: str | None = None) -> Schema:
+    return lower_schema(parse_checked(files), provider)
+
+
+def parse_checked(files: Sequence[tuple[str, str]]) -> ast.SchemaAst:
+    """Parse; a schema with syntax errors cannot be lowered."""
     from schemashift.psl import parse_files
 
     schema_ast, diags = parse_files(files)
     if diags.has_errors():
         raise LoweringError(diags.errors[0].message)
-    return lower_schema(schema_ast, provider)
+    return schema_ast
 
 
-def provider_of(source: str) -> str:
-    """The datasource provider of a schema text."""
-    from schemashift.psl import parse
-
-    schema_ast, _ = parse(source)
+def provider_of(schema_ast: ast.SchemaAst) -> str:
+    """The datasource provider of a parsed schema."""
     for ds in schema_ast.datasources():
         provider = _string(_property(ds, "provider"))
         if provider:
@@ -172,6 +174,12 @@ _ALGORITHMS = {
     "Brin": IndexAlgorithm.BRIN,
 }
 
+_ARITIES = {
+    ast.FieldArity.REQUIRED: Arity.REQUIRED,
+    ast.FieldArity.OPTIONAL: Arity.NULLABLE,
+    ast.FieldArity.LIST: Arity.LIST,
+}
+
 _ACTIONS = {
     "Cascade": ReferentialAction.CASCADE,
     "Restrict": ReferentialAction.RESTRICT,
@@ -203,9 +211,7 @@ class _Lowering:
         datasources = schema_ast.datasources()
         self.datasource = datasources[0] if datasources else None
         if provider is None:
-            provider = _string(_property(self.datasource, "provider")) if self.datasource else None
-        if provider is None:
-            raise LoweringError("no datasource provider")
+            provider = provider_of(schema_ast)
         self.rules: ProviderRules = rules_for(provider)
         self.limit = self.rules.max_identifier_length
         self.native_prefix = (self.datasource.name.name if self.datasource else "db") + "."
@@ -337,11 +343,7 @@ class _Lowering:
 
     def _column(self, lm: _Model, f: ast.Field) -> Column:
         name = self.field_db_name(f)
-        arity = {
-            ast.FieldArity.REQUIRED: Arity.REQUIRED,
-            ast.FieldArity.OPTIONAL: Arity.NULLABLE,
-            ast.FieldArity.LIST: Arity.LIST,
-        }[f.arity]
+        arity = _ARITIES[f.arity]
         default_attr = _attr(f.attributes, "default")
         default_expr = _arg(default_attr, "value") if default_attr else None
         ftype = f.field_type
