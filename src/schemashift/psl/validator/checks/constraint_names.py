@@ -149,12 +149,11 @@ class Namespaces:
         return self.custom_names[(model.name, name)] > 1
 
 
-def _foreign_keys(ctx: Context, model: ModelInfo, local: bool = False) -> list[str]:
-    """Foreign key names of every 1:1/1:n relation (the relations module knows which model a
-    relation counts for in a global or a model-local scope)."""
+def _foreign_keys(ctx: Context) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Foreign key names by model, for global and for model-local scopes (see the relations module)."""
     from schemashift.psl.validator.checks.relations import foreign_key_names
 
-    return foreign_key_names(ctx, model, local)
+    return foreign_key_names(ctx)
 
 
 def _defaults(ctx: Context, model: ModelInfo) -> list[str]:
@@ -187,17 +186,19 @@ def build(ctx: Context) -> Namespaces:
         name = primary_key_constraint_name(ctx, m)
         return [name] if name is not None else []
 
+    global_fks, local_fks = _foreign_keys(ctx)
+
     for scope in connector.scopes:
         if scope == "GlobalKeyIndex":
             add_global(scope, indexes)
         elif scope == "GlobalForeignKey":
-            add_global(scope, lambda m: _foreign_keys(ctx, m))
+            add_global(scope, lambda m: global_fks.get(m.name, []))
         elif scope == "GlobalPrimaryKeyKeyIndex":
             add_global(scope, pks)
             add_global(scope, indexes)
         elif scope == "GlobalPrimaryKeyForeignKeyDefault":
             add_global(scope, pks)
-            add_global(scope, lambda m: _foreign_keys(ctx, m))
+            add_global(scope, lambda m: global_fks.get(m.name, []))
             add_global(scope, lambda m: _defaults(ctx, m))
         elif scope == "ModelKeyIndex":
             add_local(scope, indexes)
@@ -207,7 +208,7 @@ def build(ctx: Context) -> Namespaces:
         elif scope == "ModelPrimaryKeyKeyIndexForeignKey":
             add_local(scope, pks)
             add_local(scope, indexes)
-            add_local(scope, lambda m: _foreign_keys(ctx, m, local=True))
+            add_local(scope, lambda m: local_fks.get(m.name, []))
 
     for m in models:
         if m.primary_key is not None and m.primary_key.name is not None:

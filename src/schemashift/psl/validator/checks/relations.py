@@ -326,15 +326,19 @@ def foreign_key_name(ctx: Context, rel: RelationInfo) -> str:
     )
 
 
-def foreign_key_names(ctx: Context, model: ModelInfo, local: bool) -> list[str]:
-    """Foreign key names for the constraint namespaces: for a global scope, of the relations whose
-    referencing model is ``model``; for a model-local scope, of the relations ingested from one of
-    ``model``'s fields (Prisma's ``relations_from``, which differs for list-side-only relations)."""
-    return [
-        foreign_key_name(ctx, r)
-        for r in ctx.relations
-        if r.kind != "many_to_many" and (r.a[0] if local else r.model_a) == model.name
-    ]
+def foreign_key_names(ctx: Context) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Foreign key names of every 1:1/1:n relation for the constraint namespaces, grouped by
+    referencing model (global scopes) and by the model of the field that defined the relation
+    (model-local scopes: Prisma's ``relations_from``, which differs for list-side-only relations)."""
+    by_referencing: dict[str, list[str]] = {}
+    by_defining: dict[str, list[str]] = {}
+    for rel in ctx.relations:
+        if rel.kind == "many_to_many":
+            continue
+        name = foreign_key_name(ctx, rel)
+        by_referencing.setdefault(rel.model_a, []).append(name)
+        by_defining.setdefault(rel.a[0], []).append(name)
+    return by_referencing, by_defining
 
 
 def _unique_constraint_name(
