@@ -81,7 +81,9 @@ class _Table:
                 self.new_row()[1] = comment.kind + comment.text
                 continue
             self.new_row()[1] = "/**"
-            for raw_line in comment.text[2:-2].split("\n"):
+            # Prisma cuts two bytes at each end, whatever they are (leading whitespace included).
+            body = comment.text.encode("utf-8")
+            for raw_line in body[2:-2].decode("utf-8", "replace").split("\n"):
                 line = raw_line.strip()
                 if line.startswith("*"):
                     line = line[1:].lstrip()

@@ -28,8 +28,9 @@ _newline = re.compile(_NL).match
 _block_open = re.compile(rf"\{{[^\r\n]*{_NL}").match
 _catch_all = re.compile(rf"[^\r\n]+{_NL}?").match
 _empty_lines = re.compile(rf"(?:{_WS}*{_NL})+").match
-# One comment of a comment block: leading whitespace, then `///`, `//` or `/* */`.
-_comment = re.compile(rf"{_WS}*+(?:(///)([^\r\n]*)|//([^\r\n]*)|(/\*[\s\S]*?\*/))").match
+# One comment of a comment block: leading whitespace, then `///`, `//` or `/* */` (whose text,
+# as in Prisma's grammar, includes that leading whitespace).
+_comment = re.compile(rf"({_WS}*+)(?:(///)([^\r\n]*)|//([^\r\n]*)|(/\*[\s\S]*?\*/))").match
 _trailing = re.compile(r"//[^\r\n]*|/\*[\s\S]*?\*/").match
 # The common shape of a field line (ASCII name and type, optional `[]`/`?`, whitespace).
 _field_fast = re.compile(
@@ -56,7 +57,7 @@ _canonical_field = re.compile(
 @dataclass(slots=True)
 class Comment:
     kind: str  # "//", "///" or "/*"
-    text: str  # doc content after the slashes, or the whole `/* ... */`
+    text: str  # doc content after the slashes, or the whole `/* ... */` with its indentation
 
 
 @dataclass(slots=True)
@@ -318,12 +319,12 @@ class _Parser:
             m = _comment(src, pos)
             if m is None:
                 break
-            if m.group(1) is not None:
-                comments.append(Comment("///", m.group(2)))
-            elif m.group(4) is not None:
-                comments.append(Comment("/*", m.group(4)))
+            if m.group(2) is not None:
+                comments.append(Comment("///", m.group(3)))
+            elif m.group(5) is not None:
+                comments.append(Comment("/*", m.group(1) + m.group(5)))
             else:
-                comments.append(Comment("//", m.group(3)))
+                comments.append(Comment("//", m.group(4)))
             pos = m.end()
             nl = _newline(src, pos)
             if nl is not None:
