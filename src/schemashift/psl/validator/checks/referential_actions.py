@@ -29,7 +29,6 @@ class RelationConnector:
     embedded_many_to_many: bool = False
     arbitrary_order: bool = True  # RelationFieldsInArbitraryOrder
     set_null_on_required_with_foreign_keys: bool = False
-    default_relation_mode: str = "foreignKeys"
     suggests_relation_indexes: bool = True
 
 
@@ -68,7 +67,6 @@ CONNECTORS: dict[str | None, RelationConnector] = {
         127,
         implicit_many_to_many=False,
         embedded_many_to_many=True,
-        default_relation_mode="prisma",
         suggests_relation_indexes=False,
     ),
 }
@@ -79,16 +77,8 @@ def connector(ctx: Context) -> RelationConnector:
 
 
 def relation_mode(ctx: Context) -> str:
-    """The datasource's relation mode, or the connector's default when none is set."""
-    if ctx.datasource is None:
-        return "foreignKeys"
-    for prop in ctx.datasource.properties:
-        if prop.name.name in ("relationMode", "referentialIntegrity") and isinstance(
-            prop.value, ast.StringValue
-        ):
-            if prop.value.value in ("foreignKeys", "prisma"):
-                return prop.value.value
-    return connector(ctx).default_relation_mode
+    """The datasource's relation mode (the connector's default when none is set: names pass)."""
+    return ctx.relation_mode
 
 
 def allowed_actions(ctx: Context) -> tuple[str, ...]:

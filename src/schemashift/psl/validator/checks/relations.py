@@ -337,7 +337,8 @@ def foreign_key_names(ctx: Context) -> tuple[dict[str, list[str]], dict[str, lis
             continue
         name = foreign_key_name(ctx, rel)
         by_referencing.setdefault(rel.model_a, []).append(name)
-        by_defining.setdefault(rel.a[0], []).append(name)
+        if not ctx.models[rel.a[0]].is_view:  # Prisma counts local foreign keys of models only
+            by_defining.setdefault(rel.a[0], []).append(name)
     return by_referencing, by_defining
 
 
