@@ -108,6 +108,30 @@ def test_init_then_validate(run_cli: Callable, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.err
 
 
+def test_warnings_are_printed_and_do_not_fail(run_cli: Callable, tmp_path: Path) -> None:
+    _schema(
+        tmp_path,
+        HEADER.replace("}\n", '  relationMode = "prisma"\n}\n')
+        + """
+model Post {
+  id       Int  @id
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id])
+}
+
+model User {
+  id    Int    @id
+  posts Post[]
+}
+""",
+    )
+    result = run_cli("validate")
+    assert result.exit_code == 0, result.err
+    assert "warning: With `relationMode = \"prisma\"`, no foreign keys are used" in result.err
+    assert "  -->  prisma/schema.prisma:10" in result.err
+    assert result.out == "The schema at prisma/schema.prisma is valid 🚀\n"
+
+
 # ---------------------------------------------------------------- format
 
 UNFORMATTED = HEADER + """
@@ -138,6 +162,16 @@ def test_format_check_then_format(run_cli: Callable, tmp_path: Path) -> None:
     result = run_cli("format", "--check")
     assert result.exit_code == 0, result.err
     assert result.out == "All files are formatted correctly!\n"
+
+
+def test_format_refuses_invalid_schema(run_cli: Callable, tmp_path: Path) -> None:
+    text = UNFORMATTED.replace("DateTime", "DateTim")
+    path = _schema(tmp_path, text)
+    result = run_cli("format")
+    assert result.exit_code == 1
+    assert "Error: Prisma schema validation" in result.err
+    assert "DateTim" in result.err
+    assert path.read_text() == text
 
 
 def test_format_multi_file_writes_only_changed_files(run_cli: Callable, tmp_path: Path) -> None:
