@@ -264,7 +264,7 @@ class PostgresDialect(Dialect):
         if not step.dropped:
             stmts = [f"ALTER TYPE {qualified(p.schema, p.name)} ADD VALUE {string_literal(v)}" for v in step.added]
             if len(stmts) > 1:
-                stmts[0] = _MULTI_VALUE_WARNING + "\n\n" + stmts[0]
+                stmts[0] = _MULTI_VALUE_WARNING + "\n\n\n" + stmts[0]
             return stmts
         tmp = qualified(n.schema, n.name + "_new")
         old = p.name + "_old"
