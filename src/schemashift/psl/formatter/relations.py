@@ -176,11 +176,18 @@ class _Schema:
                 model.primary_key = self._index_fields(model, attr)
             elif path == "unique":
                 model.uniques.append(self._index_fields(model, attr))
+            elif path in ("index", "fulltext", "shardKey"):
+                self._index_fields(model, attr)
 
     def _index_fields(self, model: _Model, attr: Attribute) -> list[str]:
+        """The fields of an ``@@id``/``@@unique``/``@@index``...: existing scalar fields only."""
         names = _names(_argument(attr, "fields", positional=True))
-        if not names or any(n not in model.fields for n in names):
+        if not names:
             raise _Invalid
+        for name in names:
+            f = model.fields.get(name.partition(".")[0])
+            if f is None or _is_relation(self, f):
+                raise _Invalid
         return names
 
     def _scalar_attributes(self, model: _Model, f: Field) -> None:
@@ -295,7 +302,9 @@ def _infer_scalars(schema: _Schema, relation: _Relation) -> list[_Inferred]:
     prefix = lower_first(relation.model_b.name)
     out = []
     for name in criterias[0]:
-        blueprint = relation.model_b.fields[name]
+        blueprint = relation.model_b.fields.get(name)
+        if blueprint is None:  # a composite type's field: Prisma's formatter panics here
+            raise _Invalid
         inferred_name = prefix + upper_first(name)
         existing = relation.model_a.fields.get(inferred_name)
         source = existing if existing is not None and not _is_relation(schema, existing) else None
@@ -322,7 +331,7 @@ def _references_argument(relation: _Relation) -> str:
     else:
         model = relation.model_b
         for criteria in model.unique_criterias():
-            if all(_strict(model.fields[n]) for n in criteria):
+            if all(n in model.fields and _strict(model.fields[n]) for n in criteria):
                 names = criteria
                 break
     return "references: [" + ", ".join(names) + "]"
@@ -404,18 +413,18 @@ def _missing_arguments(schema: _Schema, relation: _Relation, bits: _Bits) -> Non
 
 def missing_bits(parsed: list[ParsedFile], sources: list[str]) -> dict[int, list[tuple[int, str]]]:
     """What ``prisma format`` inserts: per file index, (position, text) pairs in position order."""
+    bits = _Bits()
     try:
         schema = _Schema(parsed)
+        relations = _infer_relations(schema)
+        for relation in relations:
+            _missing_fields(schema, relation, bits, sources)
+        for relation in relations:
+            _missing_attribute(schema, relation, bits, sources)
+        for relation in relations:
+            _missing_arguments(schema, relation, bits)
     except _Invalid:
         return {}
-    relations = _infer_relations(schema)
-    bits = _Bits()
-    for relation in relations:
-        _missing_fields(schema, relation, bits, sources)
-    for relation in relations:
-        _missing_attribute(schema, relation, bits, sources)
-    for relation in relations:
-        _missing_arguments(schema, relation, bits)
     return {
         file_id: [(position, content) for position, _, content in sorted(file_bits)]
         for file_id, file_bits in bits.by_file.items()
