@@ -218,7 +218,8 @@ def load(schema: ast.SchemaAst) -> Configuration:
                 if gen is not None:
                     config.generators.append(gen)
         sources = [t for t in f.tops if isinstance(t, ast.SourceConfig)]
-        loaded = [ds for ds in (_datasource(s, config.diags) for s in sources) if ds is not None]
+        adapters = "schemaEngineDriverAdapters" in config.preview_features
+        loaded = [ds for ds in (_datasource(s, config.diags, adapters) for s in sources) if ds is not None]
         if len(loaded) > 1:
             for s in sources:
                 config.diags.error(
@@ -315,7 +316,9 @@ def _preview_features(names: list[str], span: Span, diags: Diagnostics, provider
     return out
 
 
-def _datasource(src: ast.SourceConfig, diags: Diagnostics) -> Datasource | None:
+def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool) -> Datasource | None:
+    """``driver_adapters``: the schemaEngineDriverAdapters preview feature, with which a SQLite
+    datasource needs no ``url``."""
     name = src.name.name
     args = _properties(src, "datasource", diags)
     if args is None:
@@ -354,11 +357,14 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics) -> Datasource | None:
         extensions = _extensions(ext.value, diags)
 
     url_prop = args.pop("url", None)
-    if url_prop is None or url_prop.value is None:
+    if url_prop is not None and url_prop.value is not None:
+        url = env_string(diags, url_prop.value)
+        if url is None:
+            return None
+    elif driver_adapters and provider == "sqlite":
+        url = EnvString(value="<invalid>", span=src.span)
+    else:
         diags.error(f'Argument "url" is missing in data source block "{name}".', src.span)
-        return None
-    url = env_string(diags, url_prop.value)
-    if url is None:
         return None
 
     shadow = None
@@ -377,8 +383,8 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics) -> Datasource | None:
             diags.error(
                 f'shadowDatabaseUrl is the same as directUrl for datasource "{name}". {suffix}', direct_prop.value.span
             )
-        if shadow.same_as(url):
-            diags.error(f'shadowDatabaseUrl is the same as url for datasource "{name}". {suffix}', url_prop.value.span)
+        if shadow.same_as(url) and url.span is not None:
+            diags.error(f'shadowDatabaseUrl is the same as url for datasource "{name}". {suffix}', url.span)
 
     guard = args.pop("previewFeatures", None)
     if guard is not None:

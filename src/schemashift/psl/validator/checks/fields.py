@@ -133,3 +133,22 @@ def validate_unsupported_field_type(ctx: Context, model: ModelInfo, info: FieldI
         f"`{spec.scalars[0]} @{ctx.datasource.name.name}.{native_types.render(prefix, parsed)}` for full support.",
         info.node.span,
     )
+
+
+def validate_client_name(ctx: Context, model: ModelInfo, info: FieldInfo) -> None:
+    """A field named like the client name (``name:``) of an index, unique or primary key."""
+    name = info.node.name.name
+    taken = []
+    if any(i.name == name for i in model.indexes if i.kind != "unique"):
+        taken.append("@@index")
+    if any(i.name == name for i in model.indexes if i.kind == "unique"):
+        taken.append("@@unique")
+    if model.primary_key is not None and model.primary_key.name == name:
+        taken.append("@@id")
+    kind = _container(model)
+    for attribute in taken:
+        ctx.error(
+            f'Error validating {kind} "{model.name}": The custom name `{name}` specified for the `{attribute}` '
+            "attribute is already used as a name for a field. Please choose a different name.",
+            model.node.span,
+        )
