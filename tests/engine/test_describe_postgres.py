@@ -115,7 +115,7 @@ pytestmark = pytest.mark.postgres
 def test_tables_views_and_history_table(described: tuple[Schema, int]) -> None:
     schema, queries = described
     assert sorted(t.name for t in schema.tables) == ["Comment", "Post", "User"]
-    assert queries == 4
+    assert queries == 5
 
 
 @pytest.mark.parametrize(
@@ -244,6 +244,6 @@ def test_query_count_does_not_grow_with_tables(postgres_url: str) -> None:
         )
         before = conn.queries_sent
         schema = describe(conn)
-        assert conn.queries_sent - before == 4
+        assert conn.queries_sent - before == 5
     assert len(schema.tables) == 40
     assert all(len(t.foreign_keys) == 1 and len(t.indexes) == 1 for t in schema.tables)

@@ -1,7 +1,9 @@
-"""Describe a PostgreSQL schema into the neutral model with four catalog queries.
+"""Describe a PostgreSQL schema into the neutral model with five catalog queries.
 
-One query each for columns (with their tables), enums, index columns and foreign-key columns,
-all filtered by namespace, so the number of round trips does not grow with the number of tables.
+One query each for columns (with their tables), enums, index columns, foreign-key columns and
+extensions, filtered by namespace, so the number of round trips does not grow with the number of
+tables. Extensions are database-wide: all installed ones are reported (the differ only ever
+creates or alters the ones a schema declares).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from schemashift.model import (
     DbGeneratedDefault,
     Default,
     EnumType,
+    Extension,
     Family,
     ForeignKey,
     Index,
@@ -100,6 +103,12 @@ WHERE con.contype = 'f' AND n.nspname = ANY(%s) AND NOT c.relispartition
 ORDER BY n.nspname, c.relname, con.conname, k.ord
 """
 
+_EXTENSIONS_SQL = """
+SELECT e.extname, n.nspname, e.extversion
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ORDER BY e.extname
+"""
+
 #: typname -> (family, Prisma native type name, how the typmod becomes args)
 _TYPES: dict[str, tuple[Family, str, str]] = {
     "int2": (Family.INT, "SmallInt", ""),
@@ -176,8 +185,10 @@ def column_type(typname: str, typtype: str, typ_schema: str, typmod: int, format
 
 _NEXTVAL = re.compile(r"nextval\('(.*)'::regclass\)", re.IGNORECASE | re.DOTALL)
 _NOW = re.compile(r"now\(\)|current_timestamp(\(\d*\))?", re.IGNORECASE)
-_CAST_STRING = re.compile(r"'((?:[^']|'')*)'(?:::[\w\s\".\[\]()]+)?", re.DOTALL)
-_CAST_SUFFIX = re.compile(r"(.*?)(?:::[\w\s\".\[\]()]+)+", re.DOTALL)
+_CAST = r"(?:::[\w\s\".\[\](),]+)"  # ::type, ::"Enum", ::numeric(65,30), ::integer[]
+_CAST_STRING = re.compile(rf"'((?:[^']|'')*)'{_CAST}?", re.DOTALL)
+_CAST_SUFFIX = re.compile(rf"(.*?){_CAST}+", re.DOTALL)
+_ARRAY = re.compile(r"ARRAY\[(.*)\]", re.DOTALL | re.IGNORECASE)  # after its ::type[] cast is cut off
 _NULL = re.compile(r"NULL(::.*)?", re.IGNORECASE | re.DOTALL)
 
 
@@ -209,7 +220,7 @@ def _scalar(text: str, family: Family):  # type: ignore[no-untyped-def]
 def _array_items(expr: str) -> list[str] | None:
     """The item expressions of ``ARRAY[...]`` or ``'{...}'::t[]``; None when it is neither."""
     expr = _strip_parens(expr)
-    m = re.fullmatch(r"ARRAY\[(.*)\](?:::[\w\s\".\[\]()]+)?", expr, re.DOTALL | re.IGNORECASE)
+    m = _ARRAY.fullmatch(expr.removesuffix("::" + expr.rpartition("::")[2]) if expr.endswith("[]") else expr)
     if m:
         return split_top_level(m.group(1)) if m.group(1).strip() else []
     m = _CAST_STRING.fullmatch(expr)
@@ -343,6 +354,7 @@ def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: 
         ),
         enums=tuple(EnumType(name, tuple(values), ns(nsp)) for (nsp, name), values in enum_values.items()),
         namespaces=tuple(spaces) if multi_schema else (),
+        extensions=tuple(Extension(name, nsp, version) for name, nsp, version in conn.query(_EXTENSIONS_SQL)),
         default_namespace=spaces[0] if spaces else None,
     )
 
