@@ -27,6 +27,8 @@ PROVIDERS = {
     "cockroachdb": "cockroachdb",
 }
 
+MULTI_SCHEMA_PROVIDERS = ("postgresql", "cockroachdb", "sqlserver")
+
 # ------------------------------------------------------------------ preview features (6.19)
 
 ACTIVE_FEATURES = (
@@ -353,7 +355,7 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
     if provider == "postgresql" and "extensions" in args:
         ext = args.pop("extensions")
         assert ext.value is not None
-        extensions_span = ext.span
+        extensions_span = property_span(ext)
         extensions = _extensions(ext.value, diags)
 
     url_prop = args.pop("url", None)
@@ -391,7 +393,7 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
         diags.error(
             "Preview features are only supported in the generator block. Please move this field to the generator "
             "block.",
-            guard.span,
+            property_span(guard),
         )
 
     schemas: list[tuple[str, Span]] = []
@@ -408,9 +410,11 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
                     if a[0] == b[0]:
                         diags.error("Duplicated schema names are not allowed", a[1])
                 schemas, schemas_span = items, sch.value.span
+                if provider not in MULTI_SCHEMA_PROVIDERS:
+                    diags.error("The `schemas` property is not supported on the current connector.", schemas_span)
 
     for prop_name, prop in args.items():
-        diags.error(f'Property not known: "{prop_name}".', prop.span)
+        diags.error(f'Property not known: "{prop_name}".', property_span(prop))
 
     return Datasource(
         node=src,
@@ -427,6 +431,12 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
     )
 
 
+def property_span(prop: ast.ConfigBlockProperty) -> Span:
+    """``name = value``, without what follows the value on its line."""
+    end = prop.value.span.end if prop.value is not None else prop.name.span.end
+    return Span(prop.span.start, end, prop.span.file_id)
+
+
 def _string_with_span(diags: Diagnostics, expr: ast.Expression) -> tuple[str, Span] | None:
     value = _string(diags, expr)
     return (value, expr.span) if value is not None else None
@@ -440,7 +450,7 @@ def _relation_mode(
         diags.warning(
             "The `referentialIntegrity` attribute is deprecated. Please use `relationMode` instead. Learn more at "
             "https://pris.ly/d/relation-mode",
-            legacy.span,
+            property_span(legacy),
         )
     mode = args.pop("relationMode", None)
     legacy = args.pop("referentialIntegrity", None)
@@ -448,7 +458,7 @@ def _relation_mode(
         diags.error(
             "The `referentialIntegrity` and `relationMode` attributes cannot be used together. Please use only "
             "`relationMode` instead.",
-            legacy.span,
+            property_span(legacy),
         )
         return None
     prop = mode or legacy

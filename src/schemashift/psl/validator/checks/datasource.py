@@ -1,9 +1,9 @@
-"""Datasource checks run with the other validations (psl-core ``validations/datasource.rs`` and
-the connectors' ``validate_datasource``): ``schemas`` support and PostgreSQL extensions."""
+"""Datasource checks run with the other validations (the connectors' ``validate_datasource``):
+PostgreSQL extensions. (``schemas`` on a connector without multi-schema support is reported while
+loading the datasource, as Prisma 6.19 does.)"""
 
 from __future__ import annotations
 
-from schemashift.psl.validator.checks.fields import has_capability
 from schemashift.psl.validator.context import Context
 
 
@@ -11,8 +11,6 @@ def run(ctx: Context) -> None:
     if ctx.config is None or not ctx.config.datasources:
         return
     ds = ctx.config.datasources[0]
-    if ds.schemas_span is not None and not has_capability(ctx, "MultiSchema"):
-        ctx.error("The `schemas` property is not supported on the current connector.", ds.schemas_span)
     if ds.provider == "postgresql" and ds.extensions_span is not None:
         if "postgresqlExtensions" not in ctx.preview_features:
             ctx.error(

@@ -55,5 +55,3 @@ def _enum_checks(ctx: Context, enum: ast.Enum) -> None:
         and schema is None
     ):
         ctx.error("This enum is missing an `@@schema` attribute.", enum.span)
-    if ctx.provider == "mysql" and span is not None:
-        ctx.error("MySQL enums do not belong to a schema.", span)
