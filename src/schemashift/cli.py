@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("schemashift.commands.schema:validate", "Validate the Prisma schema"),
     "format": ("schemashift.commands.schema:format_", "Format the Prisma schema"),
     "migrate": ("schemashift.commands.migrate:migrate", "Create, apply and inspect migrations"),
+    "db": ("schemashift.commands.db:db", "Push, execute SQL, seed"),
 }
 
 

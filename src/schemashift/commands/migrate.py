@@ -106,3 +106,86 @@ def resolve(schema: str | None, applied: str | None, rolled_back: str | None) ->
                 resolve_rolled_back(conn, rolled_back)
                 click.echo(f"Migration {rolled_back} marked as rolled back.")
 
+
+
+def _seed_runner(mp, skip: bool):  # type: ignore[no-untyped-def]
+    if skip:
+        return None
+    from schemashift.seed import find_seed, run_seed
+
+    command = find_seed(mp.project.cwd, mp.schema_dir)
+    if command is None:
+        return None
+    return lambda: run_seed(command, mp.project.cwd, echo=click.echo)
+
+
+@migrate.command()
+@schema_option
+@click.option("-n", "--name", default=None, help="Name of the migration.")
+@click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
+@click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
+@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool) -> None:
+    """Create a migration from changes in the schema, apply it, and regenerate the client."""
+    from schemashift.commands.ui import ClickUI
+    from schemashift.migrations.dev import migrate_dev
+
+    mp = _open(schema)
+    ui = ClickUI()
+    with connector_errors():
+        result = migrate_dev(
+            mp,
+            ui,
+            name=name,
+            create_only=create_only,
+            run_seed=_seed_runner(mp, skip_seed),
+        )
+    if result.created is not None:
+        rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
+        if create_only:
+            click.echo(f"Prisma Migrate created the following migration without applying it {result.created.name}\n")
+            click.echo(f"You can now edit it and apply it by running schemashift migrate dev.\n  {rel}")
+            return
+        click.echo("\nThe following migration(s) have been created and applied from new schema changes:\n")
+        click.echo(f"{mp.migrations_display}/\n  └─ {result.created.name}/\n    └─ migration.sql\n")
+        click.echo("Your database is now in sync with your schema.")
+    elif result.in_sync:
+        if result.applied:
+            click.echo("\nYour database is now in sync with your schema.")
+        else:
+            click.echo("Already in sync, no schema change or pending migration was found.")
+
+
+@migrate.command()
+@schema_option
+@click.option("-f", "--force", is_flag=True, help="Skip the confirmation prompt.")
+@click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
+@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool) -> None:
+    """Drop the database, re-create it, apply every migration and run the seed."""
+    from schemashift.commands.ui import ClickUI
+    from schemashift.migrations.dev import migrate_reset
+    from schemashift.migrations.errors import MigrationError
+
+    mp = _open(schema)
+    ui = ClickUI()
+    if not force:
+        if not ui.interactive:
+            raise MigrationError(
+                "Prisma Migrate has detected that the environment is non-interactive. It is recommended "
+                "to run this command in an interactive environment.\n\nUse --force to run this command "
+                "without user interaction.\nSee https://www.prisma.io/docs/reference/api-reference/command-reference#migrate-reset"
+            )
+        if not ui.confirm(f"Are you sure you want to reset your database? All data will be lost."):
+            raise MigrationError("Reset cancelled.", exit_code=130)
+    with connector_errors():
+        applied = migrate_reset(mp, ui)
+    click.echo("\nDatabase reset successful\n")
+    if applied:
+        click.echo("The following migration(s) have been applied:\n")
+        click.echo(f"{mp.migrations_display}/")
+        for n in applied:
+            click.echo(f"  └─ {n}/\n    └─ migration.sql")
+    seed = _seed_runner(mp, skip_seed)
+    if seed is not None:
+        seed()

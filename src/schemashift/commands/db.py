@@ -1,0 +1,89 @@
+"""``schemashift db ...``: push, execute, seed (schema-to-database without migrations)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from schemashift.commands import info, schema_option
+from schemashift.commands.migrate import _open, connector_errors
+
+
+@click.group()
+def db() -> None:
+    """Work with the database directly: push, execute, seed."""
+
+
+@db.command()
+@schema_option
+@click.option("--accept-data-loss", is_flag=True, help="Ignore data loss warnings.")
+@click.option("--force-reset", is_flag=True, help="Reset the database before syncing it with the schema.")
+@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool) -> None:
+    """Push the state of the schema to the database without migrations (prototyping)."""
+    import time
+
+    from schemashift.commands.ui import ClickUI
+    from schemashift.migrations.dev import db_push
+
+    start = time.perf_counter()
+    mp = _open(schema)
+    with connector_errors():
+        changes = db_push(mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset)
+    if force_reset:
+        click.echo("The database was successfully reset.")
+    ms = round((time.perf_counter() - start) * 1000)
+    if changes:
+        click.echo(f"🚀  Your database is now in sync with your Prisma schema. Done in {ms}ms")
+    else:
+        click.echo("The database is already in sync with the Prisma schema.")
+
+
+@db.command()
+@schema_option
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="Path to a SQL file to execute.")
+@click.option("--stdin", "use_stdin", is_flag=True, help="Read the SQL script from standard input.")
+@click.option("--url", default=None, help="The URL of the database to run against (instead of --schema's).")
+def execute(schema: str | None, file: str | None, use_stdin: bool, url: str | None) -> None:
+    """Execute a SQL script against the database (in a transaction where possible)."""
+    from pathlib import Path
+
+    from schemashift.connectors import connect
+    from schemashift.errors import UsageError
+
+    if bool(file) == bool(use_stdin):
+        raise UsageError("Either --stdin or --file must be provided (and only one of them).")
+    if url and schema:
+        raise UsageError("--url and --schema cannot be used together.")
+    script = Path(file).read_text(encoding="utf-8") if file else sys.stdin.read()
+    with connector_errors():
+        if url:
+            conn = connect(url)
+        else:
+            conn = _open(schema).connect()
+        with conn:
+            from schemashift.migrations import engine
+
+            engine.apply_script(conn, script)
+    click.echo("Script executed successfully.")
+
+
+@db.command()
+@schema_option
+def seed(schema: str | None) -> None:
+    """Run the seed command (`[tool.schemashift] seed`, or prisma/seed.py)."""
+    from schemashift.config import load_project
+    from schemashift.errors import SchemashiftError
+    from schemashift.seed import find_seed, run_seed
+
+    project = load_project(schema)
+    command = find_seed(project.cwd, project.schema.directory)
+    if command is None:
+        raise SchemashiftError(
+            "No seed command configured. Add `seed = \"python prisma/seed.py\"` under "
+            "[tool.schemashift] in pyproject.toml, or create prisma/seed.py."
+        )
+    if project.env_files:
+        info("Environment variables loaded from .env")
+    run_seed(command, project.cwd, echo=click.echo)

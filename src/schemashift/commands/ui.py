@@ -1,0 +1,33 @@
+"""The terminal side of the workflow's :class:`schemashift.migrations.dev.UI`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+def is_interactive() -> bool:
+    """A person at a terminal: stdin and stdout are terminals and no CI runner is set."""
+    if os.environ.get("CI") or os.environ.get("SCHEMASHIFT_NON_INTERACTIVE") == "1":
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+class ClickUI:
+    def __init__(self, interactive: bool | None = None) -> None:
+        self.interactive = is_interactive() if interactive is None else interactive
+
+    def echo(self, text: str) -> None:
+        click.echo(text)
+
+    def confirm(self, question: str) -> bool:
+        if not self.interactive:
+            return False
+        return click.confirm(question, default=False)
+
+    def prompt(self, question: str) -> str:
+        if not self.interactive:
+            return ""
+        return str(click.prompt(question, default="", show_default=False))

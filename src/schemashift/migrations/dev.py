@@ -1,0 +1,207 @@
+"""``migrate dev``, ``migrate reset`` and ``db push``: the development workflow of the guide.
+
+``migrate dev``:
+1. validates the schema and lowers it to the target model;
+2. reads the history and finds the reasons the development database must be reset: failed,
+   edited or unknown migrations, and drift (the live database differs from the end state of its
+   applied migrations, replayed into a shadow database or taken from the shadow cache);
+3. asks before resetting (refused when not interactive, as Prisma does);
+4. applies pending migrations, diffs the history's end state with the target model, writes the new
+   migration (with ``down.sql``, the reverse script) and applies it; ``--create-only`` only writes.
+
+Everything that talks to the user goes through :class:`UI`, so the library never prompts on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from schemashift.migrations import engine
+from schemashift.connectors.base import Connector
+from schemashift.migrations import folder
+from schemashift.migrations.apply import apply_migrations
+from schemashift.migrations.errors import MigrationError
+from schemashift.migrations.folder import Migration
+from schemashift.migrations.history import History
+from schemashift.migrations.project import MigrateProject
+from schemashift.migrations.shadow import CACHE_DIR_NAME, ShadowCache, history_end_state
+from schemashift.migrations.status import HistoryStatus, diagnose
+from schemashift.model import Schema
+
+
+class UI(Protocol):
+    interactive: bool
+
+    def echo(self, text: str) -> None: ...
+
+    def confirm(self, question: str) -> bool: ...
+
+    def prompt(self, question: str) -> str: ...
+
+
+@dataclass
+class DevResult:
+    applied: list[str] = field(default_factory=list)
+    created: Migration | None = None
+    reset: bool = False
+    in_sync: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _cache(mp: MigrateProject) -> ShadowCache:
+    return ShadowCache(mp.project.cwd / CACHE_DIR_NAME)
+
+
+def end_state(mp: MigrateProject, migrations: Sequence[Migration]) -> Schema:
+    shadow = mp.datasource.shadow_database_url
+    from schemashift.connectors import parse_url
+
+    return history_end_state(
+        mp.url,
+        list(migrations),
+        shadow_url=parse_url(shadow, mp.schema_dir) if shadow else None,
+        cache=_cache(mp),
+    )
+
+
+def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], status: HistoryStatus) -> list[str]:
+    """Prisma's reasons for a reset of the development database, in its wording."""
+    reasons: list[str] = []
+    for name in status.edited:
+        reasons.append(f"The migration `{name}` was modified after it was applied.")
+    for row in status.failed:
+        reasons.append(f"The migration `{row.migration_name}` failed.")
+    if status.unknown:
+        names = "\n".join(f"- {n}" for n in status.unknown)
+        reasons.append(
+            "The following migration(s) are applied to the database but missing from the local "
+            f"migrations directory:\n{names}"
+        )
+    if reasons:
+        return reasons
+    applied = [m for m in local if m.name in set(status.applied)]
+    expected = end_state(mp, applied)
+    live = engine.describe(conn)
+    drift = engine.diff(expected, live, mp.provider)
+    if drift:
+        reasons.append(
+            "Drift detected: Your database schema is not in sync with your migration history.\n\n"
+            "The following is a summary of the differences between the expected database schema given "
+            "your migrations files, and the actual schema of the database.\n\n"
+            "It should be understood as the set of changes to get from the expected schema to the "
+            f"actual schema.\n\n{engine.summary(drift, expected, live)}"
+        )
+    return reasons
+
+
+def _reset_question(mp: MigrateProject) -> str:
+    u = mp.url
+    if u.provider == "sqlite":
+        where = f'SQLite database "{u.path.name if u.path else u.database}"'
+    elif u.provider == "postgresql":
+        where = f'"{u.schema or "public"}" schema of the "{u.database}" database at "{u.host}:{u.port}"'
+    else:
+        where = f'"{u.database}" database at "{u.host}:{u.port}"'
+    return f"We need to reset the {where}\n\nDo you want to continue? All data will be lost."
+
+
+def reset_database(conn: Connector) -> None:
+    conn.reset()
+
+
+def migrate_dev(
+    mp: MigrateProject,
+    ui: UI,
+    *,
+    name: str | None = None,
+    create_only: bool = False,
+    run_seed: Callable[[], None] | None = None,
+    run_generate: Callable[[], None] | None = None,
+) -> DevResult:
+    result = DevResult()
+    target = engine.target_schema(mp.files, mp.provider)
+    local = mp.migrations()
+    with mp.connect(create=True) as conn:
+        history = History(conn)
+        status = diagnose(local, history.rows(), table_exists=history.exists())
+        reasons = reset_reasons(mp, conn, local, status)
+        if reasons:
+            text = "\n\n".join(reasons)
+            if not ui.interactive:
+                raise MigrationError(
+                    f"{text}\n\n{_reset_question(mp).splitlines()[0]}\n\n"
+                    "You may use `schemashift migrate reset` to drop the development database.\n"
+                    "All data will be lost."
+                )
+            ui.echo(text + "\n")
+            if not ui.confirm(_reset_question(mp)):
+                raise MigrationError("Reset cancelled: nothing was changed.", exit_code=130)
+            reset_database(conn)
+            result.reset = True
+        applied = apply_migrations(conn, local, log=ui.echo, baseline_check=not result.reset).applied
+        result.applied = applied
+        before = end_state(mp, local)
+        steps = engine.diff(before, target, mp.provider)
+        if not steps and not create_only:
+            result.in_sync = True
+        else:
+            warnings = engine.data_loss_warnings(conn, steps)
+            result.warnings = warnings
+            if warnings and not create_only:
+                ui.echo(engine.warning_block(warnings))
+                if not ui.interactive:
+                    raise MigrationError(
+                        "The migration would lose data, and the environment is non-interactive: run "
+                        "it in a terminal to confirm, or use `--create-only` to write the migration "
+                        "and review it first.",
+                    )
+                if not ui.confirm("Are you sure you want to create and apply this migration?"):
+                    raise MigrationError("Migration cancelled: nothing was changed.", exit_code=130)
+            if name is None:
+                name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
+            script = engine.render(steps, mp.provider, warnings=engine.data_loss_warnings(None, steps))
+            down_steps = engine.diff(target, before, mp.provider)
+            down = engine.render_down(down_steps, mp.provider)
+            if folder.read_lock_provider(mp.migrations_dir) is None:
+                folder.write_lock(mp.migrations_dir, mp.provider)
+            created = folder.create_migration(mp.migrations_dir, name, script, down=down)
+            result.created = created
+            if not create_only:
+                result.applied += apply_migrations(conn, [*local, created], log=ui.echo).applied
+    if run_generate is not None and not create_only:
+        run_generate()
+    if run_seed is not None and result.reset:
+        run_seed()
+    return result
+
+
+def migrate_reset(mp: MigrateProject, ui: UI) -> list[str]:
+    """Drop everything, re-apply every migration (the caller runs the seed)."""
+    local = mp.migrations()
+    with mp.connect(create=True) as conn:
+        reset_database(conn)
+        return apply_migrations(conn, local, log=ui.echo).applied
+
+
+def db_push(mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force_reset: bool = False) -> list[str]:
+    """Make the database match the schema without migrations; returns the summary lines."""
+    target = engine.target_schema(mp.files, mp.provider)
+    with mp.connect(create=True) as conn:
+        if force_reset:
+            reset_database(conn)
+        live = engine.describe(conn)
+        steps = engine.diff(live, target, mp.provider)
+        if not steps:
+            return []
+        warnings = engine.data_loss_warnings(conn, steps)
+        if warnings and not accept_data_loss:
+            raise MigrationError(
+                engine.warning_block(warnings)
+                + "\nUse the --accept-data-loss flag to ignore the data loss warnings like prisma migrate dev --force",
+            )
+        script = engine.render(steps, mp.provider)
+        with conn.advisory_lock():
+            engine.apply_script(conn, script)
+        return [engine.summary(steps, live, target)]

@@ -1,0 +1,1 @@
+"""Safety: the data-loss checker and the migration linter."""

@@ -1,0 +1,261 @@
+"""The data-loss checker: which steps of a migration can lose data or cannot run, and why.
+
+Like Prisma's destructive change checker it works on *steps*, never on SQL text, and has two
+modes: a pure check (no database: the wording says what could happen, as in the warnings header
+of a migration file) and a live check against the target database, which counts the rows and
+values concerned and drops the warnings that do not apply (an empty table loses nothing). The
+live check also counts what Prisma does not: duplicates under a new unique constraint, NULLs
+under a new NOT NULL, rows that still use a removed enum value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from schemashift.connectors.base import Connector
+from schemashift.diff import steps as st
+from schemashift.model import Arity, Column, IndexKind, Table
+
+THREE_STEP_HINT = (
+    "Add it in three steps instead (the guide's pattern): 1) add the column as optional, "
+    "2) fill it (UPDATE ... SET ... WHERE ... IS NULL, in batches on large tables), 3) make it "
+    "required in a later migration."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DataLossWarning:
+    message: str
+    unexecutable: bool = False  # the step will fail on the current data
+    hint: str | None = None
+
+
+class _Facts:
+    """Live counts, or None in pure mode."""
+
+    def __init__(self, conn: Connector | None) -> None:
+        self.conn = conn
+
+    def _q(self, name: str) -> str:
+        assert self.conn is not None
+        if self.conn.provider == "mysql":
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def _table(self, table: Table) -> str:
+        return self._q(table.name) if not table.schema else f"{self._q(table.schema)}.{self._q(table.name)}"
+
+    def count(self, sql: str) -> int | None:
+        if self.conn is None:
+            return None
+        row = self.conn.query_one(sql)
+        return int(row[0]) if row else 0
+
+    def rows(self, table: Table) -> int | None:
+        return self.count(f"SELECT COUNT(*) FROM {self._table(table)}") if self.conn else None
+
+    def non_null(self, table: Table, column: str) -> int | None:
+        if self.conn is None:
+            return None
+        return self.count(f"SELECT COUNT(*) FROM {self._table(table)} WHERE {self._q(column)} IS NOT NULL")
+
+    def nulls(self, table: Table, column: str) -> int | None:
+        if self.conn is None:
+            return None
+        return self.count(f"SELECT COUNT(*) FROM {self._table(table)} WHERE {self._q(column)} IS NULL")
+
+    def duplicates(self, table: Table, columns: Sequence[str]) -> int | None:
+        if self.conn is None:
+            return None
+        cols = ", ".join(self._q(c) for c in columns)
+        not_null = " AND ".join(f"{self._q(c)} IS NOT NULL" for c in columns)
+        return self.count(
+            f"SELECT COUNT(*) FROM (SELECT {cols} FROM {self._table(table)} WHERE {not_null}"
+            f" GROUP BY {cols} HAVING COUNT(*) > 1) AS dups"
+        )
+
+    def using_values(self, table: str, schema: str | None, column: str, values: Sequence[str]) -> int | None:
+        if self.conn is None or not values:
+            return None
+        t = Table(name=table, columns=(), schema=schema)
+        placeholders = ", ".join("%s" for _ in values)
+        assert self.conn is not None
+        row = self.conn.query_one(
+            f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS CHAR(255)) IN ({placeholders})"
+            if self.conn.provider == "mysql"
+            else f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS TEXT) IN ({placeholders})",
+            list(values),
+        )
+        return int(row[0]) if row else 0
+
+
+def _type_text(column: Column) -> str:
+    t = column.type
+    if t.native:
+        args = f"({','.join(str(a) for a in t.args)})" if t.args else ""
+        return f"{t.native}{args}"
+    if t.enum:
+        return t.enum
+    return t.raw or t.family.value
+
+
+def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLossWarning]) -> None:
+    live = facts.conn is not None
+    if isinstance(change, st.DropColumn):
+        n = facts.non_null(table, change.column.name)
+        if not live:
+            out.append(DataLossWarning(
+                f"You are about to drop the column `{change.column.name}` on the `{table.name}` table. "
+                "All the data in the column will be lost."
+            ))
+        elif n:
+            out.append(DataLossWarning(
+                f"You are about to drop the column `{change.column.name}` on the `{table.name}` table, "
+                f"which still contains {n} non-null values."
+            ))
+    elif isinstance(change, st.AddColumn):
+        col = change.column
+        if col.arity is Arity.REQUIRED and col.default is None and not col.autoincrement:
+            n = facts.rows(table)
+            if change.has_virtual_default:
+                if n is None or n:
+                    out.append(DataLossWarning(
+                        f"The required column `{col.name}` was added to the `{table.name}` table with a "
+                        "prisma-level default value. "
+                        + (f"There are {n} rows in this table, it is not possible to execute this step. "
+                           if n else "This is not possible if the table is not empty. ")
+                        + "Please add this column as optional, then populate it before making it required.",
+                        unexecutable=True, hint=THREE_STEP_HINT,
+                    ))
+            elif n is None:
+                out.append(DataLossWarning(
+                    f"Added the required column `{col.name}` to the `{table.name}` table without a default "
+                    "value. This is not possible if the table is not empty.",
+                    unexecutable=True, hint=THREE_STEP_HINT,
+                ))
+            elif n:
+                out.append(DataLossWarning(
+                    f"Added the required column `{col.name}` to the `{table.name}` table without a default "
+                    f"value. There are {n} rows in this table, it is not possible to execute this step.",
+                    unexecutable=True, hint=THREE_STEP_HINT,
+                ))
+    elif isinstance(change, (st.AlterColumn, st.DropAndRecreateColumn)):
+        prev, nxt = change.previous, change.next
+        if isinstance(change, st.DropAndRecreateColumn):
+            n = facts.non_null(table, prev.name)
+            if not live or n:
+                suffix = "This will lead to data loss." if live else "This will lead to data loss if there is data in the column."
+                out.append(DataLossWarning(
+                    f"The `{prev.name}` column on the `{table.name}` table would be dropped and recreated. {suffix}"
+                ))
+        elif change.type_change is st.TypeChange.RISKY_CAST:
+            n = facts.non_null(table, prev.name)
+            if not live:
+                out.append(DataLossWarning(
+                    f"You are about to alter the column `{prev.name}` on the `{table.name}` table. The data "
+                    f"in that column could be lost. The data in that column will be cast from "
+                    f"`{_type_text(prev)}` to `{_type_text(nxt)}`."
+                ))
+            elif n:
+                out.append(DataLossWarning(
+                    f"You are about to alter the column `{prev.name}` on the `{table.name}` table, which "
+                    f"contains {n} non-null values. The data in that column will be cast from "
+                    f"`{_type_text(prev)}` to `{_type_text(nxt)}`."
+                ))
+        if prev.arity is Arity.NULLABLE and nxt.arity is Arity.REQUIRED and nxt.default is None:
+            nulls = facts.nulls(table, prev.name)
+            if nulls is None:
+                out.append(DataLossWarning(
+                    f"Made the column `{prev.name}` on table `{table.name}` required. This is not possible "
+                    "if the column contains NULL values.", unexecutable=True, hint=THREE_STEP_HINT,
+                ))
+            elif nulls:
+                out.append(DataLossWarning(
+                    f"Made the column `{prev.name}` on table `{table.name}` required, but there are {nulls} "
+                    "existing NULL values.", unexecutable=True, hint=THREE_STEP_HINT,
+                ))
+    elif isinstance(change, (st.DropPrimaryKey, st.AddPrimaryKey)):
+        pass  # reported once per table below
+
+
+def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataLossWarning]:
+    """Warnings for ``steps``; ``conn`` is the database they will run on (None: pure check)."""
+    facts = _Facts(conn)
+    live = conn is not None
+    out: list[DataLossWarning] = []
+    for step in steps:
+        if isinstance(step, st.DropTable):
+            n = facts.rows(step.table)
+            if not live:
+                out.append(DataLossWarning(
+                    f"You are about to drop the `{step.table.name}` table. If the table is not empty, all "
+                    "the data it contains will be lost."
+                ))
+            elif n:
+                out.append(DataLossWarning(
+                    f"You are about to drop the `{step.table.name}` table, which is not empty ({n} rows)."
+                ))
+        elif isinstance(step, st.AlterTable):
+            for change in step.changes:
+                _column_checks(facts, step.previous, change, out)
+            if any(isinstance(c, st.DropPrimaryKey) for c in step.changes) and any(
+                isinstance(c, st.AddPrimaryKey) for c in step.changes
+            ):
+                out.append(DataLossWarning(
+                    f"The primary key for the `{step.previous.name}` table will be changed. If it partially "
+                    "fails, the table could be left without primary key constraint."
+                ))
+        elif isinstance(step, st.RedefineTables):
+            for t in step.tables:
+                for col in t.dropped_columns:
+                    _column_checks(facts, t.previous, st.DropColumn(col), out)
+                for col in t.added_columns:
+                    _column_checks(
+                        facts, t.previous,
+                        st.AddColumn(col, has_virtual_default=col in t.added_columns_with_virtual_defaults), out,
+                    )
+                for pair in t.column_pairs:
+                    if pair.type_change is st.TypeChange.NOT_CASTABLE:
+                        _column_checks(facts, t.previous, st.DropAndRecreateColumn(pair.previous, pair.next, pair.changes), out)
+                    else:
+                        _column_checks(facts, t.previous, st.AlterColumn(pair.previous, pair.next, pair.changes, pair.type_change), out)
+        elif isinstance(step, st.CreateIndex) and step.index.kind is IndexKind.UNIQUE:
+            if step.from_drop_and_recreate or not _table_is_old(step, steps):
+                continue
+            cols = [c.name for c in step.index.columns]
+            dups = facts.duplicates(step.table, cols)
+            if not live or dups:
+                extra = f" There are {dups} duplicated value groups now." if dups else ""
+                out.append(DataLossWarning(
+                    f"A unique constraint covering the columns `[{','.join(cols)}]` on the table "
+                    f"`{step.table.name}` will be added. If there are existing duplicate values, this will fail."
+                    + extra,
+                    unexecutable=bool(dups),
+                ))
+        elif isinstance(step, st.AlterEnum) and step.dropped:
+            used = 0
+            for usage in step.column_usages:
+                used += facts.using_values(usage.table, usage.table_schema, usage.column.name, step.dropped) or 0
+            if not live or used:
+                values = ",".join(step.dropped)
+                extra = f" {used} rows still use them." if used else ""
+                out.append(DataLossWarning(
+                    f"The values [{values}] on the enum `{step.previous.name}` will be removed. If these "
+                    "variants are still used in the database, this will fail." + extra,
+                    unexecutable=bool(used),
+                ))
+    return out
+
+
+def _table_is_old(step: st.CreateIndex, steps: Sequence[st.Step]) -> bool:
+    """A unique index on a table created in the same migration has nothing to check."""
+    return not any(isinstance(s, st.CreateTable) and s.table.name == step.table.name for s in steps)
+
+
+def header(warnings: Sequence[DataLossWarning]) -> str:
+    """The comment block Prisma puts at the top of a migration file with warnings."""
+    if not warnings:
+        return ""
+    lines = "\n".join(f"  - {w.message}" for w in warnings)
+    return f"/*\n  Warnings:\n\n{lines}\n\n*/\n"
