@@ -360,6 +360,9 @@ class Extension:
     name: str
     schema: str | None = None
     version: str | None = None
+    # ``ALTER EXTENSION ... SET SCHEMA`` works (pg_extension.extrelocatable); a lowered schema
+    # cannot know it (False); informative only, never compared
+    relocatable: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

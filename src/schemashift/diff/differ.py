@@ -239,13 +239,21 @@ class _Differ:
     def _extensions(self) -> None:
         if not self.dialect.supports_extensions:
             return
-        prev = {e.name: e for e in self.previous.extensions}
-        for i, e in enumerate(self.next.extensions):
-            p = prev.get(e.name)
-            if p is None:
-                self.steps.append(st.CreateExtension(e, sort_key=(i,)))
-            elif (p.version != e.version and p.version and e.version) or (p.schema != e.schema and p.schema and e.schema):
-                self.steps.append(st.AlterExtension(p, e, sort_key=(i,)))
+        prev = {e.name: (i, e) for i, e in enumerate(self.previous.extensions)}
+        for ni, n in enumerate(self.next.extensions):
+            if n.name not in prev:
+                self.steps.append(st.CreateExtension(n, sort_key=(ni,)))
+                continue
+            pi, p = prev[n.name]
+            version_changed = bool(p.version and n.version and p.version != n.version)
+            schema_changed = bool(p.schema and n.schema and p.schema != n.schema)
+            if not (version_changed or schema_changed):
+                continue
+            if p.relocatable or n.relocatable:
+                self.steps.append(st.AlterExtension(p, n, sort_key=(pi, ni)))
+            else:
+                self.steps.append(st.DropExtension(p, sort_key=(pi,)))
+                self.steps.append(st.CreateExtension(n, sort_key=(ni,)))
 
     def _namespaces(self) -> None:
         if not self.dialect.supports_namespaces:

@@ -316,7 +316,7 @@ class _Lowering:
                             _string(_named(fake, "version")),
                         )
                     )
-        return tuple(out)
+        return tuple(sorted(out, key=lambda x: x.name))
 
     def _preview_features(self) -> set[str]:
         out: set[str] = set()
