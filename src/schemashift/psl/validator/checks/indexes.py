@@ -148,7 +148,7 @@ def _unique_constraint_name(ctx: Context, model: ModelInfo, index: IndexInfo, na
 def _client_name_does_not_clash(ctx: Context, model: ModelInfo, index: IndexInfo) -> None:
     if index.kind != "unique" or len(index.fields) <= 1:
         return
-    client_name = "_".join(index.fields)
+    client_name = "_".join(f.replace(".", "_") for f in index.fields)
     if any(f.node.name.name == client_name and f.kind not in ("model", "unknown") for f in model.fields.values()):
         attr = attribute_name(index)
         container = "view" if model.is_view else "model"
