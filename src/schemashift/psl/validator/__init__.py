@@ -1,8 +1,9 @@
 """Semantic validation of a parsed schema, with Prisma's rules and messages.
 
 The passes run in this order, each a module with ``run(ctx: Context) -> None``; a pass is skipped
-only when its module does not exist yet. After the ``names`` pass, later passes run only on a
-schema whose names resolved, as prisma-engines stops after name/type resolution errors.
+only when its module does not exist yet. As in Prisma 6.19's parser-database, name, type,
+attribute and relation resolution all run even after errors; the ``checks`` pass (psl-core's
+validation pipeline) runs only on a schema without errors.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ from schemashift.psl import ast
 from schemashift.psl.validator.context import Context
 
 PASSES = ("names", "attributes", "relations", "checks")
-PARSER_DATABASE_PASSES = ("attributes", "relations")
 
 
 def validate_ast(schema: ast.SchemaAst, diags: Diagnostics) -> Context:
     ctx = Context(ast=schema, diags=diags)
-    names_failed = False
     for name in PASSES:
-        if name in PARSER_DATABASE_PASSES and names_failed:
-            continue  # parser-database returns early after name and type resolution errors
         try:
             module = importlib.import_module(f"schemashift.psl.validator.{name}")
         except ModuleNotFoundError as exc:
@@ -30,6 +27,4 @@ def validate_ast(schema: ast.SchemaAst, diags: Diagnostics) -> Context:
                 continue
             raise
         module.run(ctx)
-        if name == "names":
-            names_failed = ctx.diags.has_errors()
     return ctx

@@ -1,8 +1,8 @@
 """The ``names`` pass: configuration, name resolution and type resolution.
 
 Mirrors parser-database's ``names.rs`` (top-level namespaces, reserved names, identifier rules,
-duplicate fields, enum values and config keys) followed by ``types.rs`` (see :mod:`.types`),
-which runs only when names resolved without error. The datasource and generator blocks are
+duplicate fields, enum values and config keys) followed by ``types.rs`` (see :mod:`.types`);
+Prisma 6.19 runs both even after errors. The datasource and generator blocks are
 loaded first (:mod:`.config`) so that later passes know the connector; their diagnostics are
 reported by the ``checks`` pass, where Prisma reports them.
 """
@@ -42,8 +42,7 @@ def top_type(top: ast.Top) -> str:
 def run(ctx: Context) -> None:
     _load_config(ctx)
     resolve_names(ctx)
-    if not ctx.diags.has_errors():
-        types.resolve_types(ctx)
+    types.resolve_types(ctx)
 
 
 def _load_config(ctx: Context) -> None:
