@@ -313,3 +313,50 @@ model B {
         'Error validating model "A": Ambiguous relation detected. The fields `b1` and `b2` in model `A` both '
         "refer to `B`. Please provide different relation names for them by adding `@relation(<name>)."
     ]
+
+
+def test_mongodb_two_way_embedded_many_to_many() -> None:
+    _, ctx, diags = _analyze(
+        """
+model Post {
+  id     String   @id @default(auto()) @map("_id") @db.ObjectId
+  tagIds String[] @db.ObjectId
+  tags   Tag[]    @relation(fields: [tagIds], references: [id])
+}
+model Tag {
+  id      String   @id @default(auto()) @map("_id") @db.ObjectId
+  postIds String[] @db.ObjectId
+  posts   Post[]   @relation(fields: [postIds], references: [id])
+}
+""",
+        "mongodb",
+    )
+    assert not diags.errors and not diags.warnings
+    [rel] = ctx.relations
+    assert (rel.kind, rel.embedded, rel.model_a, rel.model_b, rel.relation_name) == (
+        "many_to_many",
+        True,
+        "Post",
+        "Tag",
+        "PostToTag",
+    )
+
+
+def test_embedded_many_to_many_is_rejected_on_sql() -> None:
+    messages = _messages(
+        """
+model Post {
+  id     Int   @id
+  tagIds Int[]
+  tags   Tag[] @relation(fields: [tagIds], references: [id])
+}
+model Tag {
+  id    Int    @id
+  posts Post[]
+}
+"""
+    )
+    assert messages == [
+        "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the syntax "
+        "defined in https://pris.ly/d/relational-database-many-to-many"
+    ] * 2
