@@ -420,11 +420,6 @@ _EXPECTED = re.compile(r"^(error|warning): (.*?)\n  -->  schema\.prisma:(\d+)", 
 # makes the test fail until the entry is removed).
 KNOWN_MISSES: dict[str, str] = {
     "validation/attributes/index_clustering/clustered_unique_in_view.prisma": "views checks: clustered @@unique",
-    "validation/attributes/schema/on_mysql.prisma": "models schema checks: `schemas` unsupported on MySQL",
-    "validation/attributes/schema/on_sqlite.prisma": "models schema checks: `schemas` unsupported on SQLite",
-    "validation_inline/attributes/composite_index/pointing_to_a_non_existing_type.prisma": (
-        "pipeline stops before attributes after a type error; Prisma 6.19 goes on (checked with prisma6)"
-    ),
 }
 
 CORPUS_CASES = _corpus_cases()
