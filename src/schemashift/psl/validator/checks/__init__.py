@@ -88,6 +88,7 @@ def run(ctx: Context) -> None:
 def _model_checks(ctx: Context, model: ModelInfo, names: Any) -> bool:
     if model.is_view:
         _call("views", "view_definition_without_preview_flag", ctx, model)
+        _call("views", "view_keys_and_indexes", ctx, model)
     _call("models", "has_a_strict_unique_criteria", ctx, model)
     if names is not None:
         _call("primary_keys", "model_checks", ctx, model, names)
