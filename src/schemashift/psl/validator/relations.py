@@ -234,22 +234,16 @@ def infer_relations(ctx: Context) -> list[RelationInfo]:
 
 
 def _relation(
-    rf: RelationFieldInfo,
-    kind: str,
-    field_a: str | None,
-    opp: RelationFieldInfo | None,
-    embedded: bool = False,
+    rf: RelationFieldInfo, kind: str, opp: RelationFieldInfo | None, embedded: bool = False
 ) -> RelationInfo:
-    """A relation with ``rf``'s model as model A (the ingesting field's side)."""
-    a = (rf.model, field_a or rf.field)
-    b = (opp.model, opp.field) if opp is not None else None
+    """A relation with ``rf`` (the ingesting field) as side A."""
     return RelationInfo(
         name=rf.name,
-        a=a,
-        b=b,
+        a=(rf.model, rf.field),
+        b=(opp.model, opp.field) if opp is not None else None,
         kind=kind,  # type: ignore[arg-type]
         model_a=rf.model,
-        field_a=field_a,
+        field_a=rf.field,
         model_b=rf.referenced_model,
         field_b=opp.field if opp is not None else None,
         embedded=embedded,
@@ -268,26 +262,26 @@ def _ingest(ctx: Context, rf: RelationFieldInfo, opp: RelationFieldInfo | None) 
             if rf.model == rf.referenced_model and rf.field > opp.field:
                 return None
             embedded = rf.fields is not None or opp.fields is not None
-            return _relation(rf, "many_to_many", rf.field, opp, embedded)
+            return _relation(rf, "many_to_many", opp, embedded)
         if arity == ast.FieldArity.REQUIRED and opp_arity == ast.FieldArity.OPTIONAL:
-            return _relation(rf, "one_to_one", rf.field, opp)
+            return _relation(rf, "one_to_one", opp)
         if arity == ast.FieldArity.REQUIRED and opp_arity == ast.FieldArity.REQUIRED:
             if key > opp_key:
                 return None
-            return _relation(rf, "one_to_one", rf.field, opp)
+            return _relation(rf, "one_to_one", opp)
         if arity == ast.FieldArity.OPTIONAL and opp_arity == ast.FieldArity.REQUIRED:
             return None
         if arity == ast.FieldArity.OPTIONAL and opp_arity == ast.FieldArity.OPTIONAL:
             if rf.fields is not None:
-                return _relation(rf, "one_to_one", rf.field, opp)
+                return _relation(rf, "one_to_one", opp)
             if opp.fields is None:
                 if key > opp_key:
                     return None
-                return _relation(rf, "one_to_one", rf.field, opp)
+                return _relation(rf, "one_to_one", opp)
             return None
         if arity == ast.FieldArity.LIST:
             return None
-        return _relation(rf, "one_to_many", rf.field, opp)
+        return _relation(rf, "one_to_many", opp)
     if arity == ast.FieldArity.LIST:
         # 1:n defined on the list side only: the referenced model is model A, without a field.
         return RelationInfo(
@@ -301,4 +295,4 @@ def _ingest(ctx: Context, rf: RelationFieldInfo, opp: RelationFieldInfo | None) 
             field_b=rf.field,
         )
     kind = "one_to_one" if rf.fields is not None and _fields_are_unique(ctx, rf) else "one_to_many"
-    return _relation(rf, kind, rf.field, None)
+    return _relation(rf, kind, None)
