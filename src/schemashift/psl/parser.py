@@ -73,6 +73,16 @@ _comment_parts = re.compile(r"///([^\r\n]*)|//[^\r\n]*|/\*([\s\S]*?)\*/")
 _field_head = re.compile(
     rf"({_ASCII_IDENT}){_WS}*+({_ASCII_IDENT})(?:{_WS}*+(\[\]|\?))?{_WS}*+({_NL})?"
 ).match
+# Fast paths for the most common argument lists and arrays (anything else takes the general
+# rules): `()`, `("text")`, `(42)`, `(Constant)`, `(function())`, and `[a, b, c]`.
+_LETTER_IDENT = r"[A-Za-z][A-Za-z0-9_-]*+"
+_simple_arguments = re.compile(
+    rf'\({_WS}*+(?:"([^"\\\x00-\x1f]*+)"|(-?[0-9]++(?:\.[0-9]+)?)|({_LETTER_IDENT})({_WS}*+\({_WS}*+\))?)?{_WS}*+\)'
+).match
+_simple_array = re.compile(
+    rf"\[{_WS}*+(?:{_LETTER_IDENT}(?:{_WS}*+,{_WS}*+{_LETTER_IDENT})*+)?{_WS}*+\]"
+).match
+_letter_ident = re.compile(_LETTER_IDENT)
 # `name:` (a named argument's name, the colon and the whitespace after it)
 _named_head = re.compile(rf"({_ASCII_IDENT}){_WS}*+:{_WS}*+").match
 # `@name` / `@@name` with an ASCII path, and the whitespace after it.
@@ -696,6 +706,10 @@ class _Parser:
 
     def arguments_list(self, pos: int, out: ArgumentsList) -> int | None:
         """``"(" ~ (argument ~ ("," ~ argument)*)? ~ trailing_comma? ~ ")"``; fills ``out``."""
+        simple = _simple_arguments(self.src, pos)
+        if simple is not None:
+            self.simple_arguments(simple, out)
+            return simple.end()
         s = self.s
         p = self.ws(pos + 1)
         end = self.argument(p, out)
@@ -716,6 +730,22 @@ class _Parser:
         if s[p] != ")":
             return None
         return p + 1
+
+    def simple_arguments(self, m: re.Match[str], out: ArgumentsList) -> None:
+        """Fill ``out`` from a match of ``_simple_arguments``."""
+        fid = self.fid
+        value: Expression
+        if m.start(1) >= 0:
+            value = StringValue(m.group(1), Span(m.start(1) - 1, m.end(1) + 1, fid))
+        elif m.start(2) >= 0:
+            value = NumericValue(m.group(2), Span(m.start(2), m.end(2), fid))
+        elif m.start(4) >= 0:
+            value = FunctionCall(m.group(3), ArgumentsList(), Span(m.start(3), m.end(4), fid))
+        elif m.start(3) >= 0:
+            value = ConstantValue(m.group(3), Span(m.start(3), m.end(3), fid))
+        else:
+            return
+        out.arguments.append(Argument(None, value, value.span))
 
     def argument(self, pos: int, out: ArgumentsList) -> int | None:
         """``named_argument | empty_argument | expression``; appends to ``out``."""
@@ -755,7 +785,14 @@ class _Parser:
         if c == '"':
             return self.string_literal(pos)
         if c == "[":
-            return self.array(pos)
+            simple = _simple_array(src, pos)
+            if simple is None:
+                return self.array(pos)
+            elements: list[Expression] = [
+                ConstantValue(e.group(), Span(e.start(), e.end(), fid))
+                for e in _letter_ident.finditer(src, pos, simple.end())
+            ]
+            return ArrayExpression(elements, Span(pos, simple.end(), fid))
         path_end = _path_end(src, pos)
         if path_end >= 0:
             p = self.ws(path_end)
