@@ -1,7 +1,7 @@
 """Datasource and generator blocks, as psl-core's ``datasource_loader.rs``, ``generator_loader.rs``
 and ``env_vars.rs`` (Prisma 6.19).
 
-:func:`load` reads every block (generators first, then datasources, file by file) and returns
+:func:`load` reads every block (datasources first, then generators, file by file) and returns
 its diagnostics without reporting them: Prisma validates the configuration after
 parser-database's name, type, attribute and relation passes, so the ``checks`` pass reports
 them at that point. The small readers :func:`datasource_url` and :func:`generators` serve code
@@ -213,14 +213,9 @@ def env_string(diags: Diagnostics, expr: ast.Expression) -> EnvString | None:
 def load(schema: ast.SchemaAst) -> Configuration:
     config = Configuration()
     provider = _first_provider(schema)
+    adapters = "schemaEngineDriverAdapters" in _declared_features(schema)
     for f in schema.files:
-        for top in f.tops:
-            if isinstance(top, ast.GeneratorConfig):
-                gen = _generator(top, config.diags, provider)
-                if gen is not None:
-                    config.generators.append(gen)
         sources = [t for t in f.tops if isinstance(t, ast.SourceConfig)]
-        adapters = "schemaEngineDriverAdapters" in config.preview_features
         loaded = [ds for ds in (_datasource(s, config.diags, adapters) for s in sources) if ds is not None]
         if len(loaded) > 1:
             for s in sources:
@@ -230,7 +225,24 @@ def load(schema: ast.SchemaAst) -> Configuration:
                     s.span,
                 )
         config.datasources.extend(loaded)
+        for top in f.tops:
+            if isinstance(top, ast.GeneratorConfig):
+                gen = _generator(top, config.diags, provider)
+                if gen is not None:
+                    config.generators.append(gen)
     return config
+
+
+def _declared_features(schema: ast.SchemaAst) -> set[str]:
+    """The preview feature names written in generators (no validation), canonical spelling."""
+    out: set[str] = set()
+    for gen in schema.generators():
+        for prop in gen.properties:
+            if prop.name.name == "previewFeatures" and isinstance(prop.value, ast.ArrayExpression):
+                for e in prop.value.elements:
+                    if isinstance(e, ast.StringValue):
+                        out.add(_ALL_FEATURES.get(e.value.lower(), e.value))
+    return out
 
 
 def _first_provider(schema: ast.SchemaAst) -> str | None:

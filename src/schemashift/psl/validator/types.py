@@ -11,13 +11,15 @@ SCALAR_TYPES = ("Int", "BigInt", "Float", "Boolean", "String", "DateTime", "Json
 
 
 def _suggestion(ctx: Context, name: str) -> str | None:
+    """Prisma's hint: a built-in scalar spelled in another case, or a top-level type named like
+    ``name`` with its first letter in upper case."""
     lowered = name.lower()
     for scalar in SCALAR_TYPES:
         if scalar.lower() == lowered:
             return scalar
-    for top in ctx.ast.tops():
-        if isinstance(top, (ast.Model, ast.Enum, ast.CompositeType)) and top.name.name.lower() == lowered:
-            return top.name.name
+    capitalized = name[:1].upper() + name[1:]
+    if capitalized != name and _top_kinds(ctx).get(capitalized) is not None:
+        return capitalized
     return None
 
 

@@ -1,8 +1,9 @@
 """The ``checks`` pass: psl-core's ``validation_pipeline/validations.rs``, in Prisma's order.
 
 It first reports the configuration diagnostics (loaded by the ``names`` pass), then runs only
-when no error was reported so far, as Prisma returns early then. Each sub-module is owned by one helper; a step whose module or function
-does not exist yet is skipped, so the pipeline always follows Prisma's order:
+when no error was reported so far, as Prisma returns early then. Each sub-module is owned by one
+helper; a step whose module or function does not exist yet is skipped, so the pipeline always
+follows Prisma's order:
 
 1. composite types: cycles, connector support, then (only without errors so far) the field count,
    defaults and native types of each composite type field;
