@@ -185,3 +185,12 @@ def test_mysql_wrong_password_is_p1000(mysql_url: str) -> None:
 def test_scrub_hides_raw_and_encoded_secrets() -> None:
     err = errors.DatabaseError(f"failed for {SECRET} / Sup3r-S3cret%25pw", secrets=[SECRET])
     assert SECRET not in str(err) and "S3cret" not in str(err)
+
+
+def test_postgres_reset_drops_extra_namespaces(postgres_url: str) -> None:
+    with connect(postgres_url) as conn:
+        conn.execute_script('CREATE SCHEMA "one"; CREATE TABLE "one".t (id INT); CREATE TABLE public.p (id INT);')
+        conn.reset(namespaces=["one", "public"])
+        names = {r[0] for r in conn.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('one', 'public')")}
+        assert names == {"public"}
+        assert _tables(conn) == set()

@@ -69,8 +69,9 @@ class Connector(ABC):
 
     # --- database level ---------------------------------------------------------------------
     @abstractmethod
-    def reset(self) -> None:
-        """Drop everything in the target schema/database and leave it empty."""
+    def reset(self, namespaces: Sequence[str] = ()) -> None:
+        """Drop everything in the target schema/database and leave it empty. ``namespaces``
+        (PostgreSQL multi-schema) are dropped as well; only the connection's own is recreated."""
 
     @abstractmethod
     def server_version(self) -> str:

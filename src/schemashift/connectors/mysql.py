@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -134,7 +134,7 @@ class MysqlConnector(Connector):
         finally:
             self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
 
-    def reset(self) -> None:
+    def reset(self, namespaces: Sequence[str] = ()) -> None:
         """Drop and recreate the database (what Prisma does on MySQL), then use it again."""
         name = quote_ident(self.url.database)
         self.execute(f"DROP DATABASE IF EXISTS {name}")

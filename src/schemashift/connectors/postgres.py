@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -120,9 +120,12 @@ class PostgresConnector(Connector):
         finally:
             self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
 
-    def reset(self) -> None:
+    def reset(self, namespaces: Sequence[str] = ()) -> None:
         schema = quote_ident(self.schema_name)
-        self.execute_script(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};")
+        drops = "".join(
+            f"DROP SCHEMA IF EXISTS {quote_ident(ns)} CASCADE; " for ns in dict.fromkeys([self.schema_name, *namespaces])
+        )
+        self.execute_script(f"{drops}CREATE SCHEMA {schema};")
 
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])

@@ -6,7 +6,7 @@ import fcntl
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,7 +112,7 @@ class SqliteConnector(Connector):
         finally:
             os.close(fd)  # closing releases the flock
 
-    def reset(self) -> None:
+    def reset(self, namespaces: Sequence[str] = ()) -> None:
         """Truncate the database file, as Prisma does, and reconnect."""
         self._conn.close()
         path = _path(self.url)
