@@ -80,6 +80,11 @@ class _Invalid(Exception):
     """The schema has an error that stops Prisma's parser database."""
 
 
+def _is_native_type(path: str) -> bool:
+    """Datasource-scoped attributes (``@db.VarChar``) are accepted here whatever the prefix."""
+    return "." in path
+
+
 def _argument(attr: Attribute, name: str, positional: bool = False) -> Expr | None:
     if attr.args is None:
         return None
@@ -142,11 +147,6 @@ class _Schema:
         for model in self.model_list:
             self._resolve_model(model)
 
-    @staticmethod
-    def is_native_type(path: str) -> bool:
-        """Datasource-scoped attributes (``@db.VarChar``) are accepted here whatever the prefix."""
-        return "." in path
-
     def _resolve_model(self, model: _Model) -> None:
         for f in model.fields.values():
             assert f.type is not None  # fields without a type are syntax errors
@@ -204,7 +204,7 @@ class _Schema:
                     model.primary_key = [f.name]
                 elif path == "unique":
                     model.uniques.append([f.name])
-            elif not self.is_native_type(path):
+            elif not _is_native_type(path):
                 raise _Invalid
 
     def _relation_field(self, model: _Model, f: Field, target: _Model) -> _RelationField:
@@ -341,9 +341,9 @@ def _strict(f: Field) -> bool:
     return f.type is not None and f.type.arity != "?" and not f.type.base.startswith("Unsupported(")
 
 
-def _native_type(schema: _Schema, f: Field, source: str) -> str:
+def _native_type(f: Field, source: str) -> str:
     for attr in f.attributes:
-        if schema.is_native_type(attr.path):
+        if _is_native_type(attr.path):
             return source[attr.start : attr.end]
     return ""
 
@@ -358,21 +358,19 @@ def _missing_fields(schema: _Schema, relation: _Relation, bits: _Bits, sources: 
         ignore = "@ignore" if a.ignored else ""
         bits.add(b.file_id, b.block.end - 1, f"{name} {a.name}{arity} {ignore}\n")
     if relation.forward is None:
-        inferred = _infer_scalars(schema, relation)
-        arity = "?" if any(f.arity == "?" for f in inferred) else ""
+        arity = "?" if any(f.arity == "?" for f in _infer_scalars(schema, relation)) else ""
         name = to_camel_case(b.name)
         args = f"{_fields_argument(schema, relation)}, {_references_argument(relation)}"
         bits.add(a.file_id, a.block.end - 1, f"{name} {b.name}{arity} @relation({args})\n")
     if relation.forward is not None and relation.forward.fields is not None:
         return
-    for inferred in _infer_scalars(schema, relation):
-        if inferred.name in a.fields and not _is_relation(schema, a.fields[inferred.name]):
+    for scalar in _infer_scalars(schema, relation):
+        if scalar.name in a.fields and not _is_relation(schema, a.fields[scalar.name]):
             continue
-        if inferred.type is None:
+        if scalar.type is None:
             return
-        native = _native_type(schema, inferred.blueprint, sources[b.file_id])
-        content = f"{inferred.name} {inferred.type}{inferred.arity} {native}\n"
-        bits.add(a.file_id, a.block.end - 1, content)
+        native = _native_type(scalar.blueprint, sources[b.file_id])
+        bits.add(a.file_id, a.block.end - 1, f"{scalar.name} {scalar.type}{scalar.arity} {native}\n")
 
 
 def _after_type(f: Field, source: str) -> int:

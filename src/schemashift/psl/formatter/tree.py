@@ -233,17 +233,13 @@ class _Parser:
     def schema(self) -> ParsedFile:
         tops: list[Top] = []
         blocks: list[Block] = []
-        src = self.src
         pos = self.ws(0)
         while pos < self.n:
             top, pos = self.top_item(pos)
             if isinstance(top, Block):
                 blocks.append(top)
-            if isinstance(top, EmptyLines) and tops and isinstance(tops[-1], EmptyLines):
-                pass  # cannot happen: empty_lines is greedy
             tops.append(top)
             pos = self.ws(pos)
-        del src
         return ParsedFile(tops, self.errors, blocks)
 
     def top_item(self, pos: int) -> tuple[Top, int]:
