@@ -14,7 +14,7 @@ from schemashift.diagnostics import Diagnostics
 from schemashift.psl import ast
 from schemashift.psl.validator.context import Context
 
-PASSES = ("names", "attributes", "relations", "checks")
+PASSES = ("names", "relation_fields", "attributes", "relations", "checks")
 
 
 def validate_ast(schema: ast.SchemaAst, diags: Diagnostics) -> Context:
