@@ -228,6 +228,9 @@ class PostgresDialect(Dialect):
     def render_create_schema(self, step: st.CreateSchema) -> list[str]:
         return [f"CREATE SCHEMA IF NOT EXISTS {quote(step.namespace)}"]
 
+    def render_drop_schema(self, step: st.DropSchema) -> list[str]:
+        return [f"DROP SCHEMA {quote(step.namespace)}"]
+
     def render_create_extension(self, step: st.CreateExtension) -> list[str]:
         e = step.extension
         out = f"CREATE EXTENSION IF NOT EXISTS {quote(e.name)}"

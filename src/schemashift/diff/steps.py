@@ -3,7 +3,7 @@
 Each step carries the model objects it needs (a renderer never looks anything up in a schema),
 knows its :meth:`reverse` and whether it can lose data (:attr:`loses_data`).
 
-Order: steps sort first by ``KIND`` (the position of the step's kind in :data:`STEP_ORDER`, which
+Order: steps sort first by kind (the position of the step's type in :data:`STEP_ORDER`, which
 follows prisma-engines' ``SqlMigrationStep`` declaration), then by ``sort_key``: positions of the
 objects in their schema, filled in by the differ (Prisma sorts by the ids of its schema arenas).
 ``sort_key`` is not part of a step's identity (``compare=False``); ``reverse()`` leaves it empty,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, Flag
-from typing import ClassVar, Union
+from typing import Union
 
 from schemashift.model import Column, EnumType, Extension, ForeignKey, Index, PrimaryKey, Table
 
@@ -143,12 +143,11 @@ TableChange = Union[
 
 @dataclass(frozen=True, slots=True)
 class CreateSchema:
-    KIND: ClassVar[int] = 0
     namespace: str
     sort_key: SortKey = field(default=(), compare=False)
 
-    def reverse(self) -> "CreateSchema":
-        raise NotImplementedError("schemas are never dropped by a migration")
+    def reverse(self) -> "DropSchema":
+        return DropSchema(self.namespace)
 
     @property
     def loses_data(self) -> bool:
@@ -157,7 +156,6 @@ class CreateSchema:
 
 @dataclass(frozen=True, slots=True)
 class DropExtension:
-    KIND: ClassVar[int] = 1
     extension: Extension
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -171,7 +169,6 @@ class DropExtension:
 
 @dataclass(frozen=True, slots=True)
 class CreateExtension:
-    KIND: ClassVar[int] = 2
     extension: Extension
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -185,7 +182,6 @@ class CreateExtension:
 
 @dataclass(frozen=True, slots=True)
 class AlterExtension:
-    KIND: ClassVar[int] = 3
     previous: Extension
     next: Extension
     sort_key: SortKey = field(default=(), compare=False)
@@ -200,7 +196,6 @@ class AlterExtension:
 
 @dataclass(frozen=True, slots=True)
 class CreateEnum:
-    KIND: ClassVar[int] = 7
     enum: EnumType
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -224,7 +219,6 @@ class EnumColumnUsage:
 
 @dataclass(frozen=True, slots=True)
 class AlterEnum:
-    KIND: ClassVar[int] = 8
     previous: EnumType
     next: EnumType
     added: tuple[str, ...]
@@ -245,7 +239,6 @@ class AlterEnum:
 
 @dataclass(frozen=True, slots=True)
 class DropForeignKey:
-    KIND: ClassVar[int] = 9
     table: Table
     foreign_key: ForeignKey
     sort_key: SortKey = field(default=(), compare=False)
@@ -260,7 +253,6 @@ class DropForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class DropIndex:
-    KIND: ClassVar[int] = 10
     table: Table
     index: Index
     sort_key: SortKey = field(default=(), compare=False)
@@ -275,7 +267,6 @@ class DropIndex:
 
 @dataclass(frozen=True, slots=True)
 class AlterTable:
-    KIND: ClassVar[int] = 11
     previous: Table
     next: Table
     changes: tuple[TableChange, ...]
@@ -291,7 +282,6 @@ class AlterTable:
 
 @dataclass(frozen=True, slots=True)
 class DropTable:
-    KIND: ClassVar[int] = 13
     table: Table
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -305,7 +295,6 @@ class DropTable:
 
 @dataclass(frozen=True, slots=True)
 class DropEnum:
-    KIND: ClassVar[int] = 14
     enum: EnumType
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -318,8 +307,22 @@ class DropEnum:
 
 
 @dataclass(frozen=True, slots=True)
+class DropSchema:
+    """Only the reverse of ``CreateSchema``: Prisma's differ never drops a namespace."""
+
+    namespace: str
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> CreateSchema:
+        return CreateSchema(self.namespace)
+
+    @property
+    def loses_data(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True)
 class CreateTable:
-    KIND: ClassVar[int] = 15
     table: Table
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -369,7 +372,6 @@ class RedefineTable:
 
 @dataclass(frozen=True, slots=True)
 class RedefineTables:
-    KIND: ClassVar[int] = 16
     tables: tuple[RedefineTable, ...]
     sort_key: SortKey = field(default=(), compare=False)
 
@@ -383,7 +385,6 @@ class RedefineTables:
 
 @dataclass(frozen=True, slots=True)
 class CreateIndex:
-    KIND: ClassVar[int] = 17
     table: Table
     index: Index
     from_drop_and_recreate: bool = False
@@ -399,7 +400,6 @@ class CreateIndex:
 
 @dataclass(frozen=True, slots=True)
 class RenameForeignKey:
-    KIND: ClassVar[int] = 18
     table: Table
     previous: ForeignKey
     next: ForeignKey
@@ -415,7 +415,6 @@ class RenameForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class AddForeignKey:
-    KIND: ClassVar[int] = 19
     table: Table
     foreign_key: ForeignKey
     sort_key: SortKey = field(default=(), compare=False)
@@ -430,7 +429,6 @@ class AddForeignKey:
 
 @dataclass(frozen=True, slots=True)
 class RenameIndex:
-    KIND: ClassVar[int] = 20
     table: Table
     previous: Index
     next: Index
@@ -448,7 +446,6 @@ class RenameIndex:
 class RedefineIndex:
     """Drop and recreate an index under its new name (dialects that cannot rename indexes)."""
 
-    KIND: ClassVar[int] = 21
     table: Table
     previous: Index
     next: Index
@@ -474,6 +471,7 @@ Step = Union[
     AlterTable,
     DropTable,
     DropEnum,
+    DropSchema,
     CreateTable,
     RedefineTables,
     CreateIndex,
@@ -495,6 +493,7 @@ STEP_ORDER: tuple[type, ...] = (
     AlterTable,
     DropTable,
     DropEnum,
+    DropSchema,
     CreateTable,
     RedefineTables,
     CreateIndex,
@@ -510,5 +509,8 @@ def step_name(step: Step) -> str:
     return type(step).__name__
 
 
+_KIND = {kind: i for i, kind in enumerate(STEP_ORDER)}
+
+
 def sort_steps(steps: list[Step]) -> list[Step]:
-    return sorted(steps, key=lambda s: (s.KIND, s.sort_key))
+    return sorted(steps, key=lambda s: (_KIND[type(s)], s.sort_key))
