@@ -144,21 +144,27 @@ class _Schema:
                     self.enums.add(block.name)
                 else:
                     self.composites[block.name] = block
+        for composite in self.composites.values():
+            for item in composite.items:
+                if isinstance(item, Field) and not self._is_scalar_type(item):
+                    raise _Invalid  # unknown type, or a relation in a composite type
         for model in self.model_list:
             self._resolve_model(model)
 
+    def _is_scalar_type(self, f: Field) -> bool:
+        assert f.type is not None  # fields without a type are syntax errors
+        base = f.type.base
+        return base in _BUILTIN or base in self.enums or base in self.composites or base.startswith("Unsupported(")
+
     def _resolve_model(self, model: _Model) -> None:
         for f in model.fields.values():
-            assert f.type is not None  # fields without a type are syntax errors
-            base = f.type.base
-            target = self.models.get(base)
+            target = self.models.get(f.type.base) if f.type is not None else None
             if target is not None:
                 model.relation_fields.append(self._relation_field(model, f, target))
-                continue
-            if base not in _BUILTIN and base not in self.enums and base not in self.composites:
-                if not base.startswith("Unsupported("):
-                    raise _Invalid
-            self._scalar_attributes(model, f)
+            elif self._is_scalar_type(f):
+                self._scalar_attributes(model, f)
+            else:
+                raise _Invalid
         seen: set[str] = set()
         for item in model.block.items:
             if not isinstance(item, BlockAttribute):
