@@ -3,6 +3,7 @@ focused schemas whose expected output was taken from Prisma 6.19 (the offline or
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -24,6 +25,7 @@ _OTHER_AREAS = re.compile(r"relation|referential|default|index|unique|/id")
 KNOWN_MISSES: dict[str, str] = {}
 
 
+@functools.cache
 def _manifest(suite: str) -> list[dict]:
     return [json.loads(line) for line in (CORPUS / "manifests" / f"{suite}.jsonl").read_text().splitlines()]
 
