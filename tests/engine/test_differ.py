@@ -84,6 +84,8 @@ def test_reversed_diff_undoes() -> None:
 class RebuildingDialect(PostgresDialect):
     """A dialect that rebuilds any changed table (as SQLite must)."""
 
+    rebuilds_tables = True
+
     def needs_table_rebuild(self, facts: TablePairFacts) -> bool:
         return bool(facts.dropped_columns or facts.added_columns or facts.any_column_changed)
 

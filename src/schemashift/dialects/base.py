@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
 from schemashift.diff import steps as st
-from schemashift.model import Column, Index, Table
+from schemashift.model import Column, EnumType, Index, Table
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -63,6 +63,10 @@ class Dialect:
     can_rename_index: ClassVar[bool] = True
     can_rename_foreign_key: ClassVar[bool] = True
     can_alter_primary_keys: ClassVar[bool] = False
+    # a table rebuild (RedefineTables) keeps the foreign keys that point at it (SQLite)
+    can_redefine_tables_with_inbound_foreign_keys: ClassVar[bool] = False
+    # whether needs_table_rebuild can ever say yes (the differ skips computing the facts if not)
+    rebuilds_tables: ClassVar[bool] = False
     # the foreign keys of a created table: separate AddForeignKey steps, or inline in CREATE TABLE
     foreign_keys_in_create_table: ClassVar[bool] = False
     create_indexes_for_created_tables: ClassVar[bool] = True
@@ -78,8 +82,14 @@ class Dialect:
 
     # ---------------------------------------------------------------- differ hooks
 
-    def column_type_change(self, previous: Column, next: Column) -> st.TypeChange | None:
-        """None when the types are the same (after the dialect's normalisation)."""
+    def column_type_change(
+        self, previous: Column, next: Column, enums: tuple[EnumType | None, EnumType | None] = (None, None)
+    ) -> st.TypeChange | None:
+        """None when the types are the same (after the dialect's normalisation).
+
+        ``enums``: the enum types of the two columns when they are enum columns (resolved by the
+        differ in their own schema), for dialects that compare enum values (MySQL's inline enums).
+        """
         raise NotImplementedError
 
     def autoincrement_changed(self, previous: Column, next: Column) -> bool:
@@ -90,7 +100,8 @@ class Dialect:
         return True
 
     def needs_table_rebuild(self, facts: TablePairFacts) -> bool:
-        """Whether this table must be migrated by a ``RedefineTables`` rebuild (SQLite)."""
+        """Whether this table must be migrated by a ``RedefineTables`` rebuild (SQLite); only
+        called when :attr:`rebuilds_tables` is set."""
         return False
 
     def bytes_match_string(self, text: str, data: bytes) -> bool:

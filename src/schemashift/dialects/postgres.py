@@ -20,6 +20,7 @@ from schemashift.model import (
     DecimalLit,
     Default,
     EnumLit,
+    EnumType,
     Family,
     FloatLit,
     ForeignKey,
@@ -129,7 +130,9 @@ class PostgresDialect(Dialect):
 
     # ---------------------------------------------------------------- differ hooks
 
-    def column_type_change(self, previous: Column, next: Column) -> st.TypeChange | None:
+    def column_type_change(
+        self, previous: Column, next: Column, enums: tuple[EnumType | None, EnumType | None] = (None, None)
+    ) -> st.TypeChange | None:
         pt, nt = previous.type, next.type
         p_enum = (pt.enum, pt.enum_schema) if pt.family is Family.ENUM else None
         n_enum = (nt.enum, nt.enum_schema) if nt.family is Family.ENUM else None

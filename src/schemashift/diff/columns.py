@@ -26,10 +26,12 @@ from schemashift.model import (
     StrLit,
 )
 
-def column_changes(previous: Column, next: Column, dialect: Any) -> tuple[ColumnChange, TypeChange | None]:
-    """``dialect`` is a :class:`schemashift.dialects.base.Dialect`."""
+def column_changes(
+    previous: Column, next: Column, dialect: Any, enums: tuple[EnumType | None, EnumType | None]
+) -> tuple[ColumnChange, TypeChange | None]:
+    """``dialect`` is a :class:`schemashift.dialects.base.Dialect`; ``enums`` the columns' enum types."""
     changes = ColumnChange.NONE
-    type_change = dialect.column_type_change(previous, next)
+    type_change = dialect.column_type_change(previous, next, enums)
     if previous.arity is not next.arity:
         changes |= ColumnChange.ARITY
     if type_change is not None:

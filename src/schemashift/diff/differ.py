@@ -58,7 +58,7 @@ def _sort_value(sort: SortOrder | None) -> SortOrder:
 
 
 class _TablePair:
-    def __init__(self, previous: Table, next: Table, dialect: Dialect) -> None:
+    def __init__(self, previous: Table, next: Table, dialect: Dialect, schemas: tuple[Schema, Schema]) -> None:
         self.previous = previous
         self.next = next
         self.dialect = dialect
@@ -71,7 +71,9 @@ class _TablePair:
         self.column_pairs: list[_ColumnPair] = []
         for n in names:
             if n in prev_cols and n in next_cols:
-                changes, type_change = column_changes(prev_cols[n], next_cols[n], dialect)
+                p, q = prev_cols[n], next_cols[n]
+                enums = (_enum_of(schemas[0], p), _enum_of(schemas[1], q))
+                changes, type_change = column_changes(p, q, dialect, enums)
                 self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
         self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
         self.prev_col_pos = {c.name: i for i, c in enumerate(previous.columns)}
@@ -204,8 +206,14 @@ class _Differ:
         next_tables = {t.key: t for t in next.tables if t.name != MIGRATIONS_TABLE}
         self.created_tables = [t for k, t in next_tables.items() if k not in prev_tables]
         self.dropped_tables = [t for k, t in prev_tables.items() if k not in next_tables]
-        self.pairs = [_TablePair(t, next_tables[k], dialect) for k, t in prev_tables.items() if k in next_tables]
-        self.redefined = {id(p) for p in self.pairs if dialect.needs_table_rebuild(p.facts())}
+        schemas = (previous, next)
+        self.pairs = [
+            _TablePair(t, next_tables[k], dialect, schemas) for k, t in prev_tables.items() if k in next_tables
+        ]
+        self.redefined = (
+            {id(p) for p in self.pairs if dialect.needs_table_rebuild(p.facts())} if dialect.rebuilds_tables else set()
+        )
+        self.redefined_keys = {p.previous.key for p in self.pairs if id(p) in self.redefined}
         self.steps: list[st.Step] = []
 
     def non_redefined(self) -> Iterator[_TablePair]:
@@ -347,11 +355,17 @@ class _Differ:
     def _foreign_key_pair(self, pair: _TablePair, pi: int, ni: int) -> None:
         d = self.dialect
         p, n = pair.previous.foreign_keys[pi], pair.next.foreign_keys[ni]
+        pk, nk = self._fkey(self.pp, pair.previous, pi), self._fkey(self.np, pair.next, ni)
+        if (p.referenced_schema, p.referenced_table) in self.redefined_keys and not (
+            d.can_redefine_tables_with_inbound_foreign_keys
+        ):
+            self.steps.append(st.DropForeignKey(pair.previous, p, sort_key=(pk,)))
+            self.steps.append(st.AddForeignKey(pair.next, n, sort_key=(nk,)))
+            return
         if not d.has_named_foreign_keys or p.name == n.name:
             return
         if _is_implicit_m2m(pair.previous) and _is_implicit_m2m(pair.next):
             return
-        pk, nk = self._fkey(self.pp, pair.previous, pi), self._fkey(self.np, pair.next, ni)
         if d.can_rename_foreign_key:
             self.steps.append(st.RenameForeignKey(pair.next, p, n, sort_key=(pk, nk)))
         else:
@@ -486,6 +500,12 @@ class _Differ:
     def _sorted(self) -> list[st.Step]:
         steps = st.sort_steps(self.steps)
         return _move_dropped_unique_indexes(steps)
+
+
+def _enum_of(schema: Schema, column: Column) -> EnumType | None:
+    if column.type.enum is None:
+        return None
+    return schema.enum(column.type.enum, column.type.enum_schema)
 
 
 def _has_virtual_default(c: Column) -> bool:
