@@ -145,7 +145,7 @@ def _resolve_fields(
         info = model.fields.get(name) if "." not in name else None
         if info is None:
             unknown.append(name)
-        elif info.kind == "model":
+        elif info.kind in ("model", "unknown"):  # a field of unresolved type is not scalar either
             relation.append(name)
         elif name in out:
             ctx.error(
