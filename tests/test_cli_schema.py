@@ -43,7 +43,7 @@ def test_valid_schema(run_cli: Callable, tmp_path: Path) -> None:
     result = run_cli("validate")
     assert result.exit_code == 0, result.err
     assert result.out == "The schema at prisma/schema.prisma is valid 🚀\n"
-    assert "Prisma schema loaded from prisma/schema.prisma" in result.err
+    assert result.err == "Environment variables loaded from .env\nPrisma schema loaded from prisma/schema.prisma\n"
 
 
 def test_syntax_error_is_rendered_with_its_line(run_cli: Callable, tmp_path: Path) -> None:

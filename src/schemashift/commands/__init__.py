@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from schemashift.config import Project
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -39,3 +42,14 @@ def stderr_color() -> bool:
 def info(message: str) -> None:
     """A progress note (e.g. which schema was loaded) on stderr, dimmed on a terminal."""
     click.echo(click.style(message, dim=True) if stderr_color() else message, err=True)
+
+
+def open_project(schema: str | None) -> "Project":
+    """Find the schema and load ``.env`` files, saying which (like Prisma) on stderr."""
+    from schemashift.config import load_project
+
+    project = load_project(schema)
+    for env_file in project.env_files:
+        info(f"Environment variables loaded from {os.path.relpath(env_file, project.cwd)}")
+    info(f"Prisma schema loaded from {project.schema.display}")
+    return project

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from schemashift.commands import info, schema_option, stderr_color
+from schemashift.commands import open_project, schema_option, stderr_color
 from schemashift.errors import SchemashiftError
 
 
@@ -19,12 +19,11 @@ def _elapsed(start: float) -> str:
 @schema_option
 def validate(schema: str | None) -> None:
     """Validate the Prisma schema (exit 0 valid, 1 invalid)."""
-    from schemashift.config import load_project, resolve_datasource
+    from schemashift.config import resolve_datasource
     from schemashift.errors import NoDatasourceError, SchemaValidationError, render_diagnostics
     from schemashift.psl import analyze_files
 
-    project = load_project(schema)
-    info(f"Prisma schema loaded from {project.schema.display}")
+    project = open_project(schema)
     files = project.read()
     schema_ast, _, diags = analyze_files(files)
     if diags.has_errors():
@@ -43,13 +42,11 @@ def validate(schema: str | None) -> None:
 @click.option("--check", is_flag=True, help="Only check: exit 1 when a file is not formatted; write nothing.")
 def format_(schema: str | None, check: bool) -> None:
     """Format the Prisma schema in place (or check it with --check)."""
-    from schemashift.config import load_project
     from schemashift.errors import SchemaValidationError
     from schemashift.psl import format_files, validate_files
 
     start = time.perf_counter()
-    project = load_project(schema)
-    info(f"Prisma schema loaded from {project.schema.display}")
+    project = open_project(schema)
     files = project.read()
     formatted = format_files(files)
     diagnostics = validate_files(formatted)
