@@ -107,3 +107,10 @@ def test_installed_entry_point(tmp_path: Path) -> None:
     assert proc.stderr.startswith("Error: Could not find Prisma Schema")
     assert "prisma/schema.prisma: file not found" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_registered_command_loads(run_cli: Callable, name: str) -> None:
+    result = run_cli(name, "--help")
+    assert result.exit_code == 0, result.err
+    assert result.out.startswith(f"Usage: schemashift {name} ")
