@@ -19,7 +19,7 @@ from typing import Iterator
 from schemashift.diff import steps as st
 from schemashift.diff.columns import column_changes
 from schemashift.dialects.base import Dialect, TablePairFacts
-from schemashift.model import Column, EnumType, ForeignKey, Index, Schema, SortOrder, Table
+from schemashift.model import Column, EnumType, Family, ForeignKey, Index, Schema, SortOrder, Table
 
 MIGRATIONS_TABLE = "_prisma_migrations"
 
@@ -72,10 +72,18 @@ class _TablePair:
         for n in names:
             if n in prev_cols and n in next_cols:
                 p, q = prev_cols[n], next_cols[n]
-                enums = (_enum_of(schemas[0], p), _enum_of(schemas[1], q))
-                changes, type_change = column_changes(p, q, dialect, enums)
+                if p == q and p.type.family is not Family.ENUM:
+                    changes, type_change = st.ColumnChange.NONE, None
+                else:
+                    enums = (_enum_of(schemas[0], p), _enum_of(schemas[1], q))
+                    changes, type_change = column_changes(p, q, dialect, enums)
                 self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
         self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
+        # fast paths for the common case of an unchanged table part
+        self.same_indexes = previous.indexes == next.indexes
+        self.same_foreign_keys = previous.foreign_keys == next.foreign_keys and not any(
+            p.changes & (st.ColumnChange.TYPE | st.ColumnChange.ARITY) for p in self.column_pairs
+        )
         self.prev_col_pos = {c.name: i for i, c in enumerate(previous.columns)}
         self.next_col_pos = {c.name: i for i, c in enumerate(next.columns)}
 
@@ -93,9 +101,13 @@ class _TablePair:
         )
 
     def created_indexes(self) -> list[Index]:
+        if self.same_indexes:
+            return []
         return [n for n in self.next.indexes if not any(self.indexes_match(p, n) for p in self.previous.indexes)]
 
     def dropped_indexes(self) -> list[Index]:
+        if self.same_indexes:
+            return []
         return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
 
     def index_pairs(self) -> Iterator[tuple[Index, Index]]:
@@ -135,6 +147,8 @@ class _TablePair:
         return True
 
     def created_foreign_keys(self) -> list[tuple[int, ForeignKey]]:
+        if self.same_foreign_keys:
+            return []
         return [
             (i, n)
             for i, n in enumerate(self.next.foreign_keys)
@@ -142,6 +156,8 @@ class _TablePair:
         ]
 
     def dropped_foreign_keys(self) -> list[tuple[int, ForeignKey]]:
+        if self.same_foreign_keys:
+            return []
         return [
             (i, p)
             for i, p in enumerate(self.previous.foreign_keys)
@@ -149,6 +165,8 @@ class _TablePair:
         ]
 
     def foreign_key_pairs(self) -> list[tuple[int, int]]:
+        if self.same_foreign_keys:
+            return [(i, i) for i in range(len(self.previous.foreign_keys))]
         seen: set[int] = set()
         out: list[tuple[int, int]] = []
         for pi, p in enumerate(self.previous.foreign_keys):
@@ -319,8 +337,8 @@ class _Differ:
                 self.steps.append(
                     st.CreateIndex(pair.next, i, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, i), 0))
                 )
-            if self.dialect.indexes_recreated_after_column_drop:
-                recreated = {p.next.name for p in pair.column_pairs if p.type_change is st.TypeChange.NOT_CASTABLE}
+            recreated = {p.next.name for p in pair.column_pairs if p.type_change is st.TypeChange.NOT_CASTABLE}
+            if recreated and self.dialect.indexes_recreated_after_column_drop:
                 for _, n in pair.index_pairs():
                     if any(c.name in recreated for c in n.columns):
                         self.steps.append(
@@ -337,9 +355,10 @@ class _Differ:
                 self.steps.append(st.AddForeignKey(nxt, fk, sort_key=(self._fkey(self.np, nxt, ni),)))
             for pi, fk in pair.dropped_foreign_keys():
                 self.steps.append(st.DropForeignKey(prev, fk, sort_key=(self._fkey(self.pp, prev, pi),)))
-            for pi, ni in pair.foreign_key_pairs():
-                self._foreign_key_pair(pair, pi, ni)
-            for p, n in pair.index_pairs():
+            if not pair.same_foreign_keys or self.redefined_keys:
+                for pi, ni in pair.foreign_key_pairs():
+                    self._foreign_key_pair(pair, pi, ni)
+            for p, n in () if pair.same_indexes else pair.index_pairs():
                 if p.name != n.name:
                     key = (self._ikey(self.pp, prev, p), self._ikey(self.np, nxt, n))
                     step_type = st.RenameIndex if d.can_rename_index else st.RedefineIndex
