@@ -104,12 +104,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running: {bench.name} ...", file=sys.stderr, flush=True)
             rows.append((bench, measure(bench, ctx)))
     print(table(rows))
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1):
+        print(f"\nwarning: load average {load:.1f} on {os.cpu_count()} CPUs while measuring; times are inflated")
 
     results = {
         "started": started,
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0],
         "repeat": args.repeat,
         "process_repeat": args.process_repeat,
         "benchmarks": [
