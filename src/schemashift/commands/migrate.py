@@ -189,3 +189,53 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool)
     seed = _seed_runner(mp, skip_seed)
     if seed is not None:
         seed()
+
+
+_SOURCES = ("empty", "schema-datamodel", "schema-datasource", "url", "migrations")
+
+
+def _source_options(func):  # type: ignore[no-untyped-def]
+    for side in ("to", "from"):
+        func = click.option(f"--{side}-migrations", metavar="DIR", help="The migrations folder (needs a shadow database on servers).")(func)
+        func = click.option(f"--{side}-url", metavar="URL", help="A live database.")(func)
+        func = click.option(f"--{side}-schema-datasource", metavar="PATH", help="The database of a schema's datasource.")(func)
+        func = click.option(f"--{side}-schema-datamodel", metavar="PATH", help="A schema file (or folder).")(func)
+        func = click.option(f"--{side}-empty", is_flag=True, help="An empty database.")(func)
+    return func
+
+
+@migrate.command("diff")
+@_source_options
+@click.option("--shadow-database-url", metavar="URL", help="Shadow database for --from/--to-migrations.")
+@click.option("--script", is_flag=True, help="Print a SQL script instead of the human summary.")
+@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 0 when empty, 2 when there is a difference, 1 on error.")
+@click.option("-o", "--output", metavar="FILE", help="Write to a file instead of stdout.")
+def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output: str | None, **sources: object) -> None:
+    """Compare two schema sources (schema files, databases, migrations) and print the difference."""
+    from pathlib import Path
+
+    from schemashift.migrations.diffsources import Source, resolve_pair
+
+    def pick(side: str) -> Source:
+        chosen = [
+            (kind, sources[f"{side}_{kind.replace('-', '_')}"])
+            for kind in _SOURCES
+            if sources.get(f"{side}_{kind.replace('-', '_')}")
+        ]
+        from schemashift.errors import UsageError
+
+        if len(chosen) != 1:
+            flags = ", ".join(f"--{side}-{k}" for k in _SOURCES)
+            raise UsageError(f"Exactly one --{side}-... option is required: {flags}.")
+        kind, value = chosen[0]
+        return Source(kind, None if value is True else str(value))
+
+    with connector_errors():
+        result = resolve_pair(pick("from"), pick("to"), shadow_database_url)
+        text = result.script() if script else result.summary()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    if exit_code and result.steps:
+        click.get_current_context().exit(2)

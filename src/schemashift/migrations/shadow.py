@@ -36,8 +36,12 @@ CACHE_DIR_NAME = ".schemashift/shadow-cache"
 
 
 @contextmanager
-def shadow_database(main: ConnectionUrl, shadow_url: ConnectionUrl | None = None) -> Iterator[Connector]:
-    """An empty database for replaying migrations; dropped (or emptied) afterwards."""
+def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None = None) -> Iterator[Connector]:
+    """An empty database for replaying migrations; dropped (or emptied) afterwards.
+
+    ``main`` is the development database (None when only a shadow database is given, as with
+    ``migrate diff --shadow-database-url``): the temporary database is created on its server.
+    """
     if shadow_url is not None:
         if shadow_url == main:
             raise MigrationError(
@@ -49,6 +53,8 @@ def shadow_database(main: ConnectionUrl, shadow_url: ConnectionUrl | None = None
             yield conn
             conn.reset()
         return
+    if main is None:
+        raise ValueError("a shadow database needs either the main database or a shadow URL")
     if main.provider == "sqlite":
         fd, path = tempfile.mkstemp(prefix="schemashift-shadow-", suffix=".db")
         os.close(fd)
@@ -123,7 +129,7 @@ class ShadowCache:
 
 
 def history_end_state(
-    main: ConnectionUrl,
+    main: ConnectionUrl | None,
     migrations: Sequence[Migration],
     *,
     shadow_url: ConnectionUrl | None = None,
@@ -132,7 +138,9 @@ def history_end_state(
     """The schema that ``migrations`` produce from an empty database (cached when possible)."""
     from schemashift.connectors.describe import describe
 
-    key = history_key(main.provider, migrations)
+    target = main or shadow_url
+    assert target is not None, "history_end_state needs a main or a shadow database"
+    key = history_key(target.provider, migrations)
     if cache is not None:
         cached = cache.get(key)
         if cached is not None:

@@ -1,0 +1,117 @@
+"""The two sides of ``migrate diff``: each a schema file, a live database, a migrations folder,
+or the empty database, turned into the neutral model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from schemashift.diff import steps as st
+from schemashift.errors import UsageError
+from schemashift.migrations import engine
+from schemashift.model import Schema
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # empty | schema-datamodel | schema-datasource | url | migrations
+    value: str | None = None
+
+
+@dataclass
+class DiffResult:
+    provider: str
+    previous: Schema
+    next: Schema
+    steps: list[st.Step] = field(default_factory=list)
+
+    def script(self) -> str:
+        return engine.render(self.steps, self.provider)
+
+    def summary(self) -> str:
+        return engine.summary(self.steps, self.previous, self.next) + "\n"
+
+
+def _schema_files(path: str) -> tuple[list[tuple[str, str]], Path]:
+    from schemashift.config import find_schema, load_env, read_schema
+
+    location = find_schema(path)
+    load_env(location)
+    return read_schema(location), location.directory
+
+
+def _provider_of_files(files: list[tuple[str, str]]) -> str:
+    from schemashift.config import PROVIDER_ALIASES
+    from schemashift.lower import provider_of
+    from schemashift.psl import parse_files
+
+    schema_ast, _ = parse_files(files)
+    p = provider_of(schema_ast)
+    return PROVIDER_ALIASES.get(p, p)
+
+
+def _provider(source: Source) -> str | None:
+    """The provider a source implies, when it implies one without I/O."""
+    from schemashift.connectors import parse_url
+    from schemashift.migrations.folder import read_lock_provider
+
+    if source.kind in ("schema-datamodel", "schema-datasource"):
+        assert source.value is not None
+        return _provider_of_files(_schema_files(source.value)[0])
+    if source.kind == "url":
+        assert source.value is not None
+        return parse_url(source.value).provider
+    if source.kind == "migrations":
+        assert source.value is not None
+        p = read_lock_provider(Path(source.value))
+        return {"postgres": "postgresql"}.get(p, p) if p else None
+    return None
+
+
+def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
+    from schemashift.connectors import connect, parse_url
+    from schemashift.engine import empty_schema
+
+    if source.kind == "empty":
+        return empty_schema(provider)
+    assert source.value is not None
+    if source.kind == "schema-datamodel":
+        files, _ = _schema_files(source.value)
+        return engine.target_schema(files, provider)
+    if source.kind in ("schema-datasource", "url"):
+        if source.kind == "url":
+            url = parse_url(source.value)
+        else:
+            from schemashift.config import resolve_datasource
+
+            files, base = _schema_files(source.value)
+            url = parse_url(resolve_datasource(files).url, base)
+        with connect(url) as conn:
+            return engine.describe(conn)
+    from schemashift.migrations.folder import list_migrations
+    from schemashift.migrations.shadow import history_end_state
+
+    migrations = list_migrations(Path(source.value))
+    if shadow_url:
+        return history_end_state(None, migrations, shadow_url=parse_url(shadow_url))
+    if provider != "sqlite":
+        raise UsageError(
+            "You must pass the --shadow-database-url if you want to diff a migrations directory "
+            "on a database server."
+        )
+    return history_end_state(parse_url("file:schemashift-shadow.db"), migrations)
+
+
+def resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
+    provider = _provider(to) or _provider(from_)
+    if provider is None:
+        raise UsageError(
+            "Cannot tell which database the diff is for: give a schema, a URL or a migrations folder "
+            "with a migration_lock.toml on at least one side."
+        )
+    previous = _load(from_, provider, shadow_url)
+    next_ = _load(to, provider, shadow_url)
+    if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
+        previous = replace(previous, default_namespace=next_.default_namespace)
+    return DiffResult(provider, previous, next_, engine.diff(previous, next_, provider))
