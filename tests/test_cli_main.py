@@ -56,6 +56,12 @@ def test_help_does_not_import_command_modules() -> None:
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_no_arguments_show_help(run_cli: Callable) -> None:
+    result = run_cli()
+    assert result.exit_code == 0
+    assert result.out.startswith("Usage: schemashift [OPTIONS] COMMAND [ARGS]...")
+
+
 def test_unknown_command_is_a_usage_error(run_cli: Callable) -> None:
     result = run_cli("frobnicate")
     assert result.exit_code == 2

@@ -67,8 +67,9 @@ def _fail(text: str, code: int) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code; every error ends here as a message, never a traceback."""
+    args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="schemashift", standalone_mode=False)
+        result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
         return _fail(exc.render(color=stderr_color()), exc.exit_code)
     except click.exceptions.Abort:
