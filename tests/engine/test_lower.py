@@ -290,3 +290,10 @@ def test_views_are_not_tables_and_relations_to_views_have_no_fk() -> None:
 def test_syntax_errors_are_not_lowered() -> None:
     with pytest.raises(LoweringError):
         lower_source('datasource db {\n  provider = "postgresql"\n}\nmodel {')
+
+
+def test_sqlite_single_int_id_autoincrements_implicitly() -> None:
+    s = lower_source(schema("sqlite", "model A {\n  id Int @id\n}\nmodel B {\n  a Int\n  b Int\n  @@id([a, b])\n}\n"))
+    assert s.table("A").column("id").autoincrement
+    assert not s.table("B").column("a").autoincrement
+    assert not lower_source(schema("postgresql", "model A {\n  id Int @id\n}\n")).tables[0].column("id").autoincrement

@@ -12,7 +12,7 @@ accepted the schema, so malformed input is not re-diagnosed here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from schemashift.lower import names
@@ -335,8 +335,18 @@ class _Lowering:
             lm.columns.append(column)
             lm.column_of_field[f.name.name] = column.name
         self._primary_key(lm)
+        self._implicit_autoincrement(lm)
         self._indexes(lm)
         return lm
+
+    def _implicit_autoincrement(self, lm: _Model) -> None:
+        if not self.rules.int_primary_key_autoincrements or len(lm.pk_fields) != 1:
+            return
+        field = next((f for f in lm.node.fields if f.name.name == lm.pk_fields[0]), None)
+        if field is None or not isinstance(field.field_type, ast.SupportedFieldType) or field.field_type.name != "Int":
+            return
+        column = lm.column_of_field[field.name.name]
+        lm.columns = [replace(c, autoincrement=True) if c.name == column else c for c in lm.columns]
 
     def _is_relation_field(self, f: ast.Field) -> bool:
         return isinstance(f.field_type, ast.SupportedFieldType) and f.field_type.name in self.model_and_view_names
@@ -366,7 +376,8 @@ class _Lowering:
         if default_expr is not None and not autoincrement:
             enum = self.enums.get(ftype.name) if isinstance(ftype, ast.SupportedFieldType) else None
             default = lower_default(default_expr, scalar, enum and (lambda v: self.enum_value_db_name(enum, v)))
-        return Column(name, ctype, arity, default, autoincrement, sequence="" if autoincrement else None)
+        sequence = "" if autoincrement and self.rules.autoincrement_is_sequence else None
+        return Column(name, ctype, arity, default, autoincrement, sequence=sequence)
 
     def _enum_type(self, lm: _Model, f: ast.Field, column: str) -> ColumnType:
         enum = self.enums[f.field_type.name]  # type: ignore[union-attr]

@@ -39,6 +39,10 @@ class ProviderRules:
     m2m_primary_key: bool  # implicit m2m join tables get a primary key (else a unique index)
     supports_namespaces: bool
     default_namespace: str | None
+    # autoincrement() is a sequence default (PostgreSQL; its name is unknown before describing)
+    autoincrement_is_sequence: bool = False
+    # a single-column Int primary key autoincrements by itself (SQLite's rowid alias)
+    int_primary_key_autoincrements: bool = False
 
 
 POSTGRES = ProviderRules(
@@ -63,6 +67,7 @@ POSTGRES = ProviderRules(
     m2m_primary_key=True,
     supports_namespaces=True,
     default_namespace="public",
+    autoincrement_is_sequence=True,
 )
 
 MYSQL = ProviderRules(
@@ -111,6 +116,7 @@ SQLITE = ProviderRules(
     m2m_primary_key=False,
     supports_namespaces=False,
     default_namespace=None,
+    int_primary_key_autoincrements=True,
 )
 
 RULES: Mapping[str, ProviderRules] = MappingProxyType(
