@@ -21,7 +21,7 @@ import pytest
 
 from schemashift.diagnostics import Diagnostics
 from schemashift.psl import ast, parse, validate
-from schemashift.psl.validator import attributes
+from schemashift.psl.validator import attributes, relation_fields
 from schemashift.psl.validator.checks import constraint_names, defaults, indexes, primary_keys
 from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo
 
@@ -66,6 +66,7 @@ def _lines(source: str, ctx: Context) -> list[tuple[str, int]]:
 
 def _attributes(source: str) -> tuple[Context, list[tuple[str, int]]]:
     ctx = _context(source)
+    relation_fields.run(ctx)  # the pass before attributes in the pipeline
     attributes.run(ctx)
     return ctx, _lines(source, ctx)
 

@@ -409,18 +409,6 @@ def _scalar_fields(model: ModelInfo) -> list[FieldInfo]:
     return out
 
 
-def relation_fields_argument(field: ast.Field) -> list[str]:
-    """The constants of ``@relation(fields: [...])`` on a relation field (empty when absent)."""
-    for attr in field.attributes:
-        if attr.name.name != "relation":
-            continue
-        for arg in attr.arguments.arguments:
-            if arg.name is not None and arg.name.name == "fields":
-                items = arg.value.elements if isinstance(arg.value, ast.ArrayExpression) else [arg.value]
-                return [i.value for i in items if isinstance(i, ast.ConstantValue)]
-    return []
-
-
 def _model(ctx: Context, model: ModelInfo, defaults, indexes) -> None:  # noqa: ANN001
     for info in _scalar_fields(model):
         _scalar_field(ctx, model, info, defaults, indexes)

@@ -451,8 +451,6 @@ def model_index(attrs: AttributeSet, model: ModelInfo, kind: Literal["index", "u
 
 
 def _common_index_validations(attrs: AttributeSet, model: ModelInfo, index: IndexInfo) -> None:
-    from schemashift.psl.validator.attributes import relation_fields_argument
-
     attr = index.attribute
     expr = attrs.default_arg("fields")
     if expr is None:
@@ -471,8 +469,9 @@ def _common_index_validations(attrs: AttributeSet, model: ModelInfo, index: Inde
     if problems.relations:
         suggested: list[str] = []
         for rel in problems.relations:
-            if model.fields[rel].kind == "model":
-                suggested.extend(relation_fields_argument(model.fields[rel].node))
+            relation_field = attrs.ctx.relation_fields.get((model.name, rel))
+            if relation_field is not None:  # resolved `fields:` (relation_fields pass)
+                suggested.extend(relation_field.fields or [])
         suggestion = ""
         if suggested:
             word = "unique" if index.kind == "unique" else "index"
