@@ -13,6 +13,7 @@ from __future__ import annotations
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
 from schemashift.psl.validator.checks import constraint_names
+from schemashift.psl.validator.checks.fields import validate_client_name
 from schemashift.psl.validator.checks.cycles import as_complete, complete_relations, cycles, multiple_cascading_paths
 from schemashift.psl.validator.checks.referential_actions import (
     argument_span,
@@ -63,6 +64,7 @@ def check_model_relation_fields(ctx: Context, model: ModelInfo) -> bool:
     for rf in fields:
         if not _ambiguity(ctx, model, rf, fields):
             return False
+        validate_client_name(ctx, model, model.fields[rf.field])
         _ignored_related_model(ctx, rf)
         check_field_referential_actions(ctx, rf)
         _map(ctx, rf)
