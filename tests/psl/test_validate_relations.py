@@ -360,3 +360,36 @@ model Tag {
         "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the syntax "
         "defined in https://pris.ly/d/relational-database-many-to-many"
     ] * 2
+
+
+def test_relation_attribute_errors_follow_parse_errors() -> None:
+    source = (
+        "model User {\n  id Int @id\n  posts Post[]\n}\n??\n"
+        "model Post {\n  id Int @id\n  user User @relation(fields: [nope], references: [id])\n}\n"
+    )
+    assert [d.message for d in psl.validate(source)] == [
+        "Error validating: This line is invalid. It does not start with any known Prisma schema keyword.",
+        "Error validating: The argument fields must refer only to existing fields. The following fields do not "
+        "exist in this model: nope",
+    ]
+
+
+def test_relation_field_named_like_a_client_name() -> None:
+    messages = _messages(
+        """
+model A {
+  id Int
+  b  B   @relation(fields: [id], references: [id])
+
+  @@id([id], name: "b")
+}
+model B {
+  id Int @id
+  as A[]
+}
+"""
+    )
+    assert messages == [
+        'Error validating model "A": The custom name `b` specified for the `@@id` attribute is already used as a '
+        "name for a field. Please choose a different name."
+    ]
