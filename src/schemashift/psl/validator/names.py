@@ -35,7 +35,7 @@ def top_type(top: ast.Top) -> str:
     if isinstance(top, ast.CompositeType):
         return "composite type"
     if isinstance(top, ast.SourceConfig):
-        return "datasource"
+        return "source"
     return "generator"
 
 

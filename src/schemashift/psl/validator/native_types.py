@@ -176,6 +176,21 @@ NATIVE_TYPES: dict[str, dict[str, NativeTypeSpec]] = {
     "sqlite": {},
 }
 
+# the Prisma type of a native type where it is not the first compatible one
+# (the connectors' ``scalar_type_for_native_type``)
+INFERRED_SCALARS = {
+    ("mysql", "Bit"): "Bytes",
+    ("mysql", "TinyInt"): "Int",
+    ("mysql", "UnsignedTinyInt"): "Int",
+    ("sqlserver", "Bit"): "Bytes",
+    ("sqlserver", "BigInt"): "Int",
+}
+
+
+def inferred_scalar(connector: str, name: str) -> str:
+    return INFERRED_SCALARS.get((connector, name)) or NATIVE_TYPES[connector][name].scalars[0]
+
+
 # the connector names used in native type error messages
 DISPLAY_NAMES = {
     "postgresql": "Postgres",
@@ -215,9 +230,10 @@ def _mssql_len(text: str) -> int | str | None:
 
 
 def parse(spec: NativeTypeSpec, args: list[str]) -> list[int | str] | None:
-    """The parsed arguments, or None where Prisma's ``from_parts`` fails."""
+    """The parsed arguments, or None where Prisma's ``from_parts`` fails (a type without
+    arguments ignores any given)."""
     if not args or spec.args == "":
-        return [] if not args else None
+        return []
     if spec.args in ("u32", "u32?"):
         value = _u32(args[0]) if len(args) == 1 else None
         return [value] if value is not None else None

@@ -87,7 +87,7 @@ def validate_native_type_arguments(ctx: Context, info: FieldInfo) -> None:
         return
     count = len(args)
     if count < spec.required or (count > spec.required and spec.optional == 0):
-        ctx.error(f"Native type {name} takes {spec.required} arguments, but received {count}.", attr.span)
+        ctx.error(f'Function "{name}" takes {spec.required} arguments, but received {count}.', attr.span)
         return
     if count > spec.required + spec.optional and spec.optional > 0:
         ctx.error(f"Native type {name} takes {spec.optional} optional arguments, but received {count}.", attr.span)
@@ -112,7 +112,7 @@ _UNSUPPORTED = re.compile(r"^(?P<prefix>[^(]+)(?:\((?P<params>.*?)\))?(?P<suffix
 
 
 def validate_unsupported_field_type(ctx: Context, model: ModelInfo, info: FieldInfo) -> None:
-    if ctx.datasource is None or info.kind != "unsupported" or info.target is None:
+    if ctx.datasource is None or info.kind != "unsupported" or info.target is None or ctx.provider == "mongodb":
         return
     literal = info.target
     match = _UNSUPPORTED.match(literal)
@@ -127,10 +127,11 @@ def validate_unsupported_field_type(ctx: Context, model: ModelInfo, info: FieldI
     parsed = native_types.parse(spec, args)
     if parsed is None or len(parsed) < spec.required:
         return
+    scalar = native_types.inferred_scalar(ctx.provider or "", prefix)
     ctx.error(
         f'Error validating: The type `Unsupported("{literal}")` you specified in the type definition for the field '
         f"`{info.node.name.name}` is supported as a native type by Prisma. Please use the native type notation "
-        f"`{spec.scalars[0]} @{ctx.datasource.name.name}.{native_types.render(prefix, parsed)}` for full support.",
+        f"`{scalar} @{ctx.datasource.name.name}.{native_types.render(prefix, parsed)}` for full support.",
         info.node.span,
     )
 
