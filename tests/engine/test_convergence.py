@@ -27,17 +27,7 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" /
 CASES = sorted(p for p in CORPUS.glob("*/*") if (p / "to.prisma").is_file())
 
 #: cases that do not converge yet, and why (strict: a fix makes the test fail until removed)
-KNOWN = {
-    "migrations_indexes_postgres_spgist__spgist_inet_ops__None_0": (
-        "engine: an explicit opclass that is the default (inet_ops on SP-GiST) is lowered as given,"
-        " the database reports it as the default (None)"
-    ),
-    "migrations_postgres__scalar_list_defaults_work": (
-        "engine: JSON items of a list default are compared as text ('{ \"a\": [\"b\"] }' vs jsonb's"
-        " '{\"a\": [\"b\"]}')"
-    ),
-    "migrations_postgres__scalar_list_default_diffing": "engine: as scalar_list_defaults_work",
-}
+KNOWN: dict[str, str] = {}
 #: extensions a case needs that this server may not have
 NEEDS_EXTENSION = {"migrations_postgres_extensions__diff_unchanged_unsupported_type__None_0": "vector"}
 

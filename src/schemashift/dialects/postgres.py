@@ -100,6 +100,13 @@ _DEFAULT_OPCLASSES = frozenset(
 )
 
 
+def _is_default_opclass(opclass: str | None, algorithm: IndexAlgorithm | None) -> bool:
+    """Prisma's ``is_default`` of an operator class written in the schema."""
+    if opclass == "inet_ops":
+        return algorithm is IndexAlgorithm.SPGIST
+    return opclass in _DEFAULT_OPCLASSES
+
+
 def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -161,9 +168,9 @@ class PostgresDialect(Dialect):
         for a, b in zip(previous.columns, next.columns):
             if a.opclass == b.opclass:
                 continue
-            if a.opclass is None and b.opclass in _DEFAULT_OPCLASSES:
+            if a.opclass is None and _is_default_opclass(b.opclass, next.algorithm):
                 continue
-            if b.opclass is None and a.opclass in _DEFAULT_OPCLASSES:
+            if b.opclass is None and _is_default_opclass(a.opclass, previous.algorithm):
                 continue
             return False
         return True

@@ -96,7 +96,9 @@ def _literals_match(a: Literal, b: Literal, dialect: Any) -> bool:
 def _list_items_match(a: Literal, b: Literal, dialect: Any) -> bool:
     if isinstance(a, DateTimeLit) or isinstance(b, DateTimeLit):
         return True
-    if isinstance(a, JsonLit) and isinstance(b, StrLit) or isinstance(a, StrLit) and isinstance(b, JsonLit):
+    if isinstance(a, JsonLit) and isinstance(b, (StrLit, JsonLit)) or isinstance(a, StrLit) and isinstance(b, JsonLit):
+        # Prisma compares two JSON items as text; semantically is what a described jsonb[] default
+        # (normalised by the database) needs to converge
         return _json_equal(_json_text(a) or "", _json_text(b) or "")
     if isinstance(a, EnumLit) and isinstance(b, BytesLit):
         return dialect.bytes_match_string(a.value, _b64(b.base64))
