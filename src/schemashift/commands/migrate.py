@@ -239,3 +239,33 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
         click.echo(text, nl=not text.endswith("\n"))
     if exit_code and result.steps:
         click.get_current_context().exit(2)
+
+
+@migrate.command()
+@schema_option
+@click.option("--to", "to", metavar="NAME", help="Roll back every migration applied after NAME.")
+@click.option("--steps", type=int, default=None, help="How many of the newest migrations to roll back (default 1).")
+@click.option("--dry-run", is_flag=True, help="Print the down scripts that would run, change nothing.")
+def rollback(schema: str | None, to: str | None, steps: int | None, dry_run: bool) -> None:
+    """Run the down.sql of the newest applied migrations (newest first) and mark them rolled back."""
+    from schemashift.errors import UsageError
+    from schemashift.migrations.rollback import plan_rollback
+    from schemashift.migrations.rollback import rollback as do_rollback
+
+    if to is not None and steps is not None:
+        raise UsageError("--to and --steps cannot be used together.")
+    mp = _open(schema)
+    with connector_errors(), mp.connect() as conn:
+        local = mp.migrations()
+        if dry_run:
+            for plan in plan_rollback(conn, local, to=to, steps=steps):
+                click.echo(f"-- Rollback of {plan.migration.name} ({plan.migration.down_path.name})\n{plan.script}")
+            return
+        done = do_rollback(conn, local, to=to, steps=steps)
+    if not done:
+        click.echo("Nothing to roll back.")
+        return
+    click.echo("The following migration(s) have been rolled back:\n")
+    for name in done:
+        click.echo(f"  └─ {name}")
+    click.echo("\nThey are pending again: `schemashift migrate deploy` re-applies them.")

@@ -163,7 +163,7 @@ def migrate_dev(
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
             script = engine.render(steps, mp.provider, warnings=engine.data_loss_warnings(None, steps))
             down_steps = engine.diff(target, before, mp.provider)
-            down = engine.render_down(down_steps, mp.provider)
+            down = engine.render_down(down_steps, mp.provider, folder.checksum(script.encode("utf-8")))
             if folder.read_lock_provider(mp.migrations_dir) is None:
                 folder.write_lock(mp.migrations_dir, mp.provider)
             created = folder.create_migration(mp.migrations_dir, name, script, down=down)
