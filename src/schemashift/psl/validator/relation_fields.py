@@ -17,8 +17,26 @@ REFERENTIAL_ACTIONS = ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault
 
 def run(ctx: Context) -> None:
     collect_relation_fields(ctx)
-    for rf in ctx.relation_fields.values():
-        _visit_field_attributes(ctx, rf)
+    for model in ctx.models.values():
+        for node in model.node.fields:
+            rf = _relation_field(ctx, model.name, node)
+            if rf is not None:
+                _visit_field_attributes(ctx, rf)
+
+
+def _relation_field(ctx: Context, model: str, node: ast.Field) -> RelationFieldInfo | None:
+    """The entry of a relation field node. A repeated field name (already an error) has no entry,
+    but Prisma still visits it when its type is a model: it gets a throwaway one."""
+    rf = ctx.relation_fields.get((model, node.name.name))
+    if rf is not None and rf.node is node:
+        return rf
+    first = ctx.models[model].fields.get(node.name.name)
+    if first is None or first.node is node:
+        return None  # unresolved, or a scalar field
+    target = node.field_type.name if isinstance(node.field_type, ast.SupportedFieldType) else None
+    if target not in ctx.models:
+        return None
+    return RelationFieldInfo(model=model, field=node.name.name, node=node, referenced_model=target)
 
 
 def collect_relation_fields(ctx: Context) -> None:
@@ -50,7 +68,9 @@ def _visit_field_attributes(ctx: Context, rf: RelationFieldInfo) -> None:
 
     if v.visit_optional_single("ignore"):
         rf.is_ignored = True
-        ctx.models[rf.model].fields[rf.field].is_ignored = True
+        info = ctx.models[rf.model].fields[rf.field]
+        if info.node is rf.node:
+            info.is_ignored = True
         v.validate_args()
 
     if v.visit_optional_single("default"):
