@@ -17,6 +17,7 @@ def run(ctx: Context) -> None:
                 "The `extensions` property is only available with the `postgresqlExtensions` preview feature.",
                 ds.extensions_span,
             )
+            return
         for name in ds.extensions:
             if "-" in name:
                 ctx.error(
