@@ -2,6 +2,13 @@
 
 Pairs the relation fields of ``ctx.relation_fields`` (filled by the ``relation_fields`` pass)
 into ``ctx.relations``, in the order Prisma ingests them.
+
+For lowering a valid schema: a 1:1/1:n relation's foreign key is on ``model_a`` with the
+``fields``/``references``/``map`` of ``ctx.relation_fields[(model_a, field_a)]``; its actions are
+``checks.referential_actions.on_delete``/``on_update`` (explicit or Prisma's default) and its
+constraint name ``checks.relations.foreign_key_name``. An implicit many-to-many relation is the
+table ``_`` + ``relation_name`` with column ``A`` referencing ``model_a``'s id and ``B``
+``model_b``'s.
 """
 
 from __future__ import annotations
