@@ -17,6 +17,7 @@ What it fills in the :class:`Context` is documented there.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
@@ -409,7 +410,7 @@ def _scalar_fields(model: ModelInfo) -> list[FieldInfo]:
     return out
 
 
-def _model(ctx: Context, model: ModelInfo, defaults, indexes) -> None:  # noqa: ANN001
+def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: ModuleType) -> None:
     for info in _scalar_fields(model):
         _scalar_field(ctx, model, info, defaults, indexes)
 
@@ -458,7 +459,9 @@ def _model(ctx: Context, model: ModelInfo, defaults, indexes) -> None:  # noqa: 
     attrs.finish()
 
 
-def _scalar_field(ctx: Context, model: ModelInfo, info: FieldInfo, defaults, indexes) -> None:  # noqa: ANN001
+def _scalar_field(
+    ctx: Context, model: ModelInfo, info: FieldInfo, defaults: ModuleType, indexes: ModuleType
+) -> None:
     field = info.node
     attrs = AttributeSet(ctx, field.attributes)
 
@@ -644,7 +647,7 @@ def _enum(ctx: Context, enum: ast.Enum) -> None:
     attrs.finish()
 
 
-def _composite_type(ctx: Context, ct: ast.CompositeType, defaults) -> None:  # noqa: ANN001
+def _composite_type(ctx: Context, ct: ast.CompositeType, defaults: ModuleType) -> None:
     infos = ctx.composite_fields.get(ct.name.name, {})
     seen_db_names: dict[str, str] = {}
     for field in ct.fields:

@@ -11,6 +11,7 @@ ask :meth:`Namespaces.violations` for the scopes where a name is taken more than
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemashift.psl import ast
@@ -169,12 +170,12 @@ def build(ctx: Context) -> Namespaces:
     connector = connector_for(ctx.provider)
     models = list(ctx.models.values())
 
-    def add_global(scope: str, names_of) -> None:  # noqa: ANN001
+    def add_global(scope: str, names_of: Callable[[ModelInfo], list[str]]) -> None:
         for m in models:
             for name in names_of(m):
                 ns.global_names[(scope, m.schema, name)] += 1
 
-    def add_local(scope: str, names_of) -> None:  # noqa: ANN001
+    def add_local(scope: str, names_of: Callable[[ModelInfo], list[str]]) -> None:
         for m in models:
             for name in names_of(m):
                 ns.local_names[(m.name, scope, name)] += 1

@@ -18,6 +18,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
+from schemashift.diagnostics import Span
 from schemashift.psl import ast
 from schemashift.psl.validator.attributes import parse_i64
 from schemashift.psl.validator.checks.constraint_names import Namespaces, clash_message, validate_db_name
@@ -29,7 +30,7 @@ from schemashift.psl.validator.indexes import connector_for
 _SEQUENCE_INTEGER_ARGS = ("cache", "increment", "minValue", "maxValue", "start")
 
 
-def _default_error(ctx: Context, message: str, span) -> None:  # noqa: ANN001
+def _default_error(ctx: Context, message: str, span: Span) -> None:
     ctx.error(f'Error parsing attribute "@default": {message}', span)
 
 

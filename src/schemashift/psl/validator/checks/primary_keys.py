@@ -11,6 +11,7 @@ Call order in Prisma's per-model loop:
 
 from __future__ import annotations
 
+from schemashift.diagnostics import Span
 from schemashift.psl.validator.checks.constraint_names import (
     Namespaces,
     clash_message,
@@ -25,7 +26,7 @@ def _attr_name(pk: PrimaryKeyInfo) -> str:
     return "@id" if pk.from_field else "@@id"
 
 
-def _attr_error(ctx: Context, attribute: str, message: str, span) -> None:  # noqa: ANN001
+def _attr_error(ctx: Context, attribute: str, message: str, span: Span) -> None:
     ctx.error(f'Error parsing attribute "{attribute}": {message}', span)
 
 
@@ -54,7 +55,7 @@ def _unique_primary_key_name(ctx: Context, model: ModelInfo, pk: PrimaryKeyInfo,
         _attr_error(ctx, _attr_name(pk), clash_message(name, scope, model), span)
 
 
-def _argument_span(pk: PrimaryKeyInfo, name: str):  # noqa: ANN202
+def _argument_span(pk: PrimaryKeyInfo, name: str) -> Span:
     for arg in pk.attribute.arguments.arguments:
         if arg.name is not None and arg.name.name == name:
             return arg.span
@@ -157,8 +158,8 @@ def _shard_key(ctx: Context, model: ModelInfo) -> None:
 
 
 def length_used_with_correct_types(
-    ctx: Context, model: ModelInfo, field_args: list[IndexFieldInfo], attribute: str, span
-) -> None:  # noqa: ANN001
+    ctx: Context, model: ModelInfo, field_args: list[IndexFieldInfo], attribute: str, span: Span
+) -> None:
     """``validate_length_used_with_correct_types`` for each field of an id or index."""
     if not connector_for(ctx.provider).has("IndexColumnLengthPrefixing"):
         return
