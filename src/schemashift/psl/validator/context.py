@@ -6,11 +6,14 @@ and fills in its own part; no pass re-parses attributes another pass owns.
 Ownership:
 - ``names`` pass (config + names + types): provider, preview_features, relation_mode, models,
   enums, composite_types, views, field type resolution (``FieldInfo.kind``/``target``).
+- ``relation_fields`` pass (before ``attributes``, as Prisma visits relation field attributes
+  first): ``relation_fields`` (parsed ``@relation``: fields, references, name, actions, map) and
+  the ``is_ignored`` of relation fields.
 - ``attributes`` pass: ``ModelInfo.primary_key``, ``unique_criterias``, ``indexes``,
   ``db_name``, ``schema``, ``shard_key``, ``FieldInfo.db_name``, ``FieldInfo.default`` (+
   ``default_value``/``default_map``), ``FieldInfo.native_type``, ignores, ``is_updated_at``,
   ``enum_infos``, ``composite_fields``.
-- ``relations`` pass: ``relations`` (pairs of relation fields), referential actions.
+- ``relations`` pass: ``relations`` (relation fields paired into relations).
 """
 
 from __future__ import annotations
