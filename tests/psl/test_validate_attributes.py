@@ -419,9 +419,7 @@ _EXPECTED = re.compile(r"^(error|warning): (.*?)\n  -->  schema\.prisma:(\d+)", 
 
 # Cases whose outcome depends on work outside this area; each must still differ (so a fix elsewhere
 # makes the test fail until the entry is removed).
-KNOWN_MISSES: dict[str, str] = {
-    "validation/attributes/index_clustering/clustered_unique_in_view.prisma": "views checks: clustered @@unique",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 CORPUS_CASES = _corpus_cases()
 # the corpus cases need the whole pipeline; the names pass resolves what this area builds on
