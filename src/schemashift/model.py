@@ -61,9 +61,15 @@ Indexes
   Primary keys live in ``Table.primary_key``, every other index (unique, normal, fulltext) in
   ``Table.indexes``. An index column's ``sort`` is ``None`` unless DESC was asked for (ASC is the
   default and is stored as ``None``); ``length`` is MySQL's prefix length; ``opclass`` is the
-  PostgreSQL operator class name in SQL spelling (``"jsonb_path_ops"``, ``"inet_ops"``), ``None``
-  when it is the type's default operator class. ``algorithm`` is ``None`` for the dialect's default
+  PostgreSQL operator class name in SQL spelling (``"jsonb_path_ops"``, ``"inet_ops"``): the lowering
+  keeps the one the schema names (Prisma renders it), a describer reports ``None`` for the column
+  type's default operator class; :meth:`Dialect.indexes_match` treats a named default class and
+  ``None`` as equal. ``algorithm`` is ``None`` for the dialect's default
   (B-tree) and otherwise one of :class:`IndexAlgorithm`.
+
+Primary keys
+  ``PrimaryKey.name`` is the constraint name where the dialect names primary keys (PostgreSQL:
+  ``<table>_pkey``); ``None`` on SQLite and MySQL (a describer reports ``None``, not ``PRIMARY``).
 
 Foreign keys
   ``on_delete``/``on_update`` are always spelled out (the database default is ``NO_ACTION``).

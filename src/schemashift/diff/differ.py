@@ -408,7 +408,8 @@ class _Differ:
             ):
                 changes.append(st.DropPrimaryKey(prev.primary_key))  # type: ignore[arg-type]
         if (
-            prev.primary_key is not None
+            d.has_named_primary_keys
+            and prev.primary_key is not None
             and nxt.primary_key is not None
             and prev.primary_key.name != nxt.primary_key.name
         ):
