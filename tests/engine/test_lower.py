@@ -60,7 +60,7 @@ model T {
         (
             "mysql",
             [("VarChar", (191,)), ("Int", ()), ("BigInt", ()), ("Double", ()), ("Decimal", (65, 30)),
-             ("TinyInt", (1,)), ("DateTime", (3,)), ("Json", ()), ("LongBlob", ())],
+             ("TinyInt", ()), ("DateTime", (3,)), ("Json", ()), ("LongBlob", ())],
         ),
         (
             "sqlite",

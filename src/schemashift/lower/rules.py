@@ -79,7 +79,7 @@ MYSQL = ProviderRules(
             "BigInt": ("BigInt", ()),
             "Float": ("Double", ()),
             "Decimal": ("Decimal", (65, 30)),
-            "Boolean": ("TinyInt", (1,)),
+            "Boolean": ("TinyInt", ()),
             "DateTime": ("DateTime", (3,)),
             "Json": ("Json", ()),
             "Bytes": ("LongBlob", ()),
