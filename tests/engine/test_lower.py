@@ -297,3 +297,14 @@ def test_sqlite_single_int_id_autoincrements_implicitly() -> None:
     assert s.table("A").column("id").autoincrement
     assert not s.table("B").column("a").autoincrement
     assert not lower_source(schema("postgresql", "model A {\n  id Int @id\n}\n")).tables[0].column("id").autoincrement
+
+
+def test_relation_mode_prisma_has_no_foreign_keys() -> None:
+    body = (
+        "model A {\n  id Int @id\n  bs B[]\n  cs C[]\n}\n"
+        "model B {\n  id Int @id\n  aId Int\n  a A @relation(fields: [aId], references: [id])\n}\n"
+        "model C {\n  id Int @id\n  as A[]\n}\n"
+    )
+    s = lower_source(schema("postgresql", body, extra_ds='  relationMode = "prisma"\n'))
+    assert all(t.foreign_keys == () for t in s.tables)
+    assert [t.name for t in s.tables] == ["A", "B", "C", "_AToC"]

@@ -220,6 +220,12 @@ class _Lowering:
             if self.datasource and self.rules.supports_namespaces
             else []
         )
+        mode = None
+        if self.datasource is not None:
+            mode = _string(_property(self.datasource, "relationMode")) or _string(
+                _property(self.datasource, "referentialIntegrity")
+            )
+        self.foreign_keys = mode != "prisma"  # relationMode = "prisma": no foreign keys at all
         self.models = {m.name.name: m for m in schema_ast.models() if not m.is_view}
         self.model_and_view_names = {m.name.name for m in schema_ast.models()}
         self.enums = {e.name.name: e for e in schema_ast.enums()}
@@ -266,8 +272,9 @@ class _Lowering:
             self.lowered[model.name.name] = self._model(model)
         relations = _Relations(self)
         relations.collect()
-        for fk_model, fk in relations.foreign_keys:
-            self.lowered[fk_model].foreign_keys.append(fk)
+        if self.foreign_keys:
+            for fk_model, fk in relations.foreign_keys:
+                self.lowered[fk_model].foreign_keys.append(fk)
         tables = [
             Table(
                 name=m.table,
@@ -561,8 +568,12 @@ class _Relations:
             indexes += (Index(b_index, (IndexColumn("B"),)),)
             cascade = ReferentialAction.CASCADE
             fks = (
-                ForeignKey(a_fk, ("A",), ma.table, (self._id_column(ma),), cascade, cascade, ma.schema),
-                ForeignKey(b_fk, ("B",), mb.table, (self._id_column(mb),), cascade, cascade, mb.schema),
+                (
+                    ForeignKey(a_fk, ("A",), ma.table, (self._id_column(ma),), cascade, cascade, ma.schema),
+                    ForeignKey(b_fk, ("B",), mb.table, (self._id_column(mb),), cascade, cascade, mb.schema),
+                )
+                if low.foreign_keys
+                else ()
             )
             out.append(Table(table, (col_a, col_b), pk, indexes, fks, ma.schema))
         return out
