@@ -193,3 +193,21 @@ def test_plural(word: str, plural: str) -> None:
 )
 def test_camel_case(name: str, camel: str) -> None:
     assert to_camel_case(name) == camel
+
+
+def test_comments_move_with_block_attributes_and_keep_prismas_quirks() -> None:
+    src = (
+        "model A {\n  id Int @id\n  // c1\n  /* c2 */  /// c3\n  @@unique([id])\n\n  // lone\n\n"
+        "  /// x\n  name String\n}\n\n/// doc\n/* b */\ntype T = String @db.Text   \nfoo bar\n\n"
+        "model B {\n  id Int @id\n}\n"
+    )
+    assert format_one(src) == (
+        "model A {\n  id Int @id\n\n  // lone\n\n  /// x\n  name String\n\n  // c1\n  /**\n"
+        "   * /* c2\n   */\n  /// c3\n  @@unique([id])\n}\n\n/// doc\n/**\n * b\n */\n"
+        "type T = String @db.Text   \nfoo bar\n\nmodel B {\n  id Int @id\n}\n"
+    )
+
+
+def test_tabs_are_whitespace() -> None:
+    src = 'model A {\n\tid\tInt\t@id\n\tname String  @map("x")\t// tab\n}\n'
+    assert format_one(src) == 'model A {\n  id   Int    @id\n  name String @map("x") // tab\n}\n'
