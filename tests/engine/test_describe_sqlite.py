@@ -44,7 +44,11 @@ CREATE TABLE "User" (
   "doc" JSONB,
   "short" VARCHAR(20),
   "shape" geometry,
-  "lowered" TEXT DEFAULT (lower('A'))
+  "lowered" TEXT DEFAULT (lower('A')),
+  "stamp" DATETIME DEFAULT (datetime('now')),
+  "label" CHARACTER VARYING(10),
+  "amount" NUMERIC(10, 2),
+  "counter" INTEGER DEFAULT (abs(-3))
 );
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 CREATE INDEX "User_name_n_idx" ON "User"("name" DESC, "n");
@@ -67,7 +71,7 @@ def schema(sqlite_url: str) -> Schema:
         conn.execute_script(DDL)
         before = conn.queries_sent
         described = describe(conn)
-        assert conn.queries_sent - before == 4
+        assert conn.queries_sent - before == 3
         return described
 
 
@@ -90,6 +94,8 @@ def test_types_and_arity(schema: Schema) -> None:
     assert types["doc"][0] == ColumnType(Family.JSON, "JSONB")
     assert types["short"][0] == ColumnType(Family.STRING, "VARCHAR", (20,))
     assert types["shape"][0] == ColumnType(Family.UNSUPPORTED, raw="geometry")
+    assert types["label"][0] == ColumnType(Family.STRING, "CHARACTER VARYING", (10,))
+    assert types["amount"][0] == ColumnType(Family.DECIMAL, "NUMERIC", (10, 2))
 
 
 def test_defaults(schema: Schema) -> None:
@@ -110,15 +116,20 @@ def test_defaults(schema: Schema) -> None:
         "doc": None,
         "short": None,
         "shape": None,
-        "lowered": DbGeneratedDefault("lower('A')"),
+        "lowered": LiteralDefault(StrLit("lower('A')")),  # Prisma reads String defaults as text
+        "stamp": NowDefault(),
+        "label": None,
+        "amount": None,
+        "counter": DbGeneratedDefault("abs(-3)"),
     }
 
 
-def test_autoincrement_only_with_the_keyword(schema: Schema) -> None:
-    user, plain = schema.table("User"), schema.table("Plain")
-    assert user is not None and plain is not None
+def test_integer_primary_key_is_autoincrement_as_in_prisma(schema: Schema) -> None:
+    user, plain, post = schema.table("User"), schema.table("Plain"), schema.table("Post")
+    assert user is not None and plain is not None and post is not None
     assert [c.name for c in user.columns if c.autoincrement] == ["id"]
-    assert not any(c.autoincrement for c in plain.columns)
+    assert [c.name for c in plain.columns if c.autoincrement] == ["id"]  # rowid alias, no keyword
+    assert not any(c.autoincrement for c in post.columns)  # compound key
 
 
 def test_primary_keys_keep_their_column_order(schema: Schema) -> None:
@@ -158,6 +169,6 @@ def test_query_count_does_not_grow_with_tables(sqlite_url: str) -> None:
         )
         before = conn.queries_sent
         schema = describe(conn)
-        assert conn.queries_sent - before == 4
+        assert conn.queries_sent - before == 3
     assert len(schema.tables) == 30
     assert all(len(t.foreign_keys) == 1 and len(t.indexes) == 1 for t in schema.tables)

@@ -1,8 +1,10 @@
 """Describe a SQLite database into the neutral model.
 
-Four queries, whatever the number of tables: ``sqlite_master`` joined with the table-valued
+Three queries, whatever the number of tables: ``sqlite_master`` joined with the table-valued
 pragma functions (``pragma_table_info``, ``pragma_index_list`` + ``pragma_index_xinfo``,
-``pragma_foreign_key_list``).
+``pragma_foreign_key_list``). Types, defaults and autoincrement are read the way Prisma's SQLite
+describer reads them (any single ``INTEGER`` primary key is autoincrement; any String default
+is a literal).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from schemashift.model import (
     ReferentialAction,
     Schema,
     SortOrder,
+    StrLit,
     Table,
 )
 
@@ -38,7 +41,6 @@ _TABLES = (
     "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '_prisma_migrations'"
 )
 
-_TABLES_SQL = f"SELECT m.name, m.sql FROM sqlite_master m WHERE {_TABLES} ORDER BY m.name"
 _COLUMNS_SQL = f"""
 SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk
 FROM sqlite_master m JOIN pragma_table_info(m.name) p
@@ -55,31 +57,27 @@ FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
 WHERE {_TABLES} ORDER BY m.name, f.id, f.seq
 """
 
-#: declared base type (upper case) -> family; anything else by SQLite's affinity rules below
+#: declared base type (upper case) -> family, as Prisma's SQLite describer reads declared types
 _FAMILIES = {
     "INTEGER": Family.INT,
     "INT": Family.INT,
+    "SERIAL": Family.INT,
     "BIGINT": Family.BIGINT,
     "REAL": Family.FLOAT,
     "DOUBLE": Family.FLOAT,
     "FLOAT": Family.FLOAT,
-    "DECIMAL": Family.DECIMAL,
-    "NUMERIC": Family.DECIMAL,
     "BOOLEAN": Family.BOOLEAN,
     "TEXT": Family.STRING,
-    "VARCHAR": Family.STRING,
-    "CHAR": Family.STRING,
     "DATETIME": Family.DATETIME,
     "DATE": Family.DATETIME,
     "TIMESTAMP": Family.DATETIME,
     "BLOB": Family.BINARY,
+    "BINARY": Family.BINARY,
     "JSONB": Family.JSON,
-    "JSON": Family.JSON,
 }
 _ACTIONS = {a.value: a for a in ReferentialAction}
 _DECLARED = re.compile(r"\s*([A-Za-z_][\w ]*?)\s*(?:\(\s*([^)]*)\))?\s*", re.DOTALL)
-_AUTOINCREMENT = re.compile(r"\bAUTOINCREMENT\b", re.IGNORECASE)
-_NOW = re.compile(r"current_timestamp|now\(\)", re.IGNORECASE)
+_NOW = re.compile(r"current_timestamp|datetime\('now'(?:,\s*'localtime')?\)", re.IGNORECASE)
 
 
 def column_type(declared: str) -> ColumnType:
@@ -88,6 +86,10 @@ def column_type(declared: str) -> ColumnType:
         return ColumnType(Family.UNSUPPORTED, raw=declared)
     native = re.sub(r"\s+", " ", m.group(1)).upper()
     family = _FAMILIES.get(native)
+    if family is None and "CHAR" in native:
+        family = Family.STRING
+    elif family is None and ("NUMERIC" in native or "DECIMAL" in native):
+        family = Family.DECIMAL
     if family is None:
         return ColumnType(Family.UNSUPPORTED, raw=declared)
     args = tuple(int(a) for a in re.findall(r"\d+", m.group(2) or ""))
@@ -108,6 +110,8 @@ def parse_default(text: str | None, ctype: ColumnType) -> Default | None:
     if m and ctype.family is Family.BINARY:
         return LiteralDefault(hex_bytes_literal(m.group(1)))
     m = re.fullmatch(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"", expr, re.DOTALL)
+    if ctype.family is Family.STRING and not m:  # Prisma reads any other String default as its text
+        return LiteralDefault(StrLit(expr))
     if m:
         value = unquote_sql_string(m.group(1)) if m.group(1) is not None else m.group(2).replace('""', '"')
         numeric = ctype.family in (Family.INT, Family.BIGINT, Family.FLOAT, Family.DECIMAL, Family.BOOLEAN)
@@ -120,13 +124,12 @@ def parse_default(text: str | None, ctype: ColumnType) -> Default | None:
 
 
 def describe_sqlite(conn: Connector) -> Schema:
-    table_sql = dict(conn.query(_TABLES_SQL))
-    columns: dict[str, list[Column]] = {name: [] for name in table_sql}
+    columns: dict[str, list[Column]] = {}  # a SQLite table always has a column
     pk_positions: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for table, name, declared, notnull, dflt, pk in conn.query(_COLUMNS_SQL):
         ctype = column_type(declared)
         arity = Arity.REQUIRED if notnull or (pk and ctype.native == "INTEGER") else Arity.NULLABLE
-        columns[table].append(Column(name, ctype, arity, parse_default(dflt, ctype)))
+        columns.setdefault(table, []).append(Column(name, ctype, arity, parse_default(dflt, ctype)))
         if pk:
             pk_positions[table].append((pk, name))
 
@@ -150,10 +153,9 @@ def describe_sqlite(conn: Connector) -> Schema:
         fk_rows[row[0]][row[1]].append(row)
 
     tables: list[Table] = []
-    for name, sql in table_sql.items():
+    for name, cols in columns.items():
         pk_cols = pk_index.get(name) or tuple(IndexColumn(c) for _, c in sorted(pk_positions.get(name, [])))
-        cols = columns[name]
-        if len(pk_cols) == 1 and sql and _AUTOINCREMENT.search(sql):
+        if len(pk_cols) == 1 and _is_rowid_alias(cols, pk_cols[0].name):
             cols = [
                 Column(c.name, c.type, c.arity, c.default, autoincrement=True) if c.name == pk_cols[0].name else c
                 for c in cols
@@ -168,6 +170,12 @@ def describe_sqlite(conn: Connector) -> Schema:
             )
         )
     return Schema(tables=tuple(tables), default_namespace="main")
+
+
+def _is_rowid_alias(columns: list[Column], name: str) -> bool:
+    """A single-column ``INTEGER`` primary key is SQLite's rowid: Prisma's describer reads it as
+    autoincrement whether or not ``AUTOINCREMENT`` is written."""
+    return any(c.name == name and c.type.native == "INTEGER" and not c.type.args for c in columns)
 
 
 def _foreign_keys(by_id: dict, pk_positions: dict) -> list[ForeignKey]:  # type: ignore[type-arg]
