@@ -119,6 +119,9 @@ class AttributeSet:
         self.unused: list[int] = list(range(len(attributes)))
         self.current: ast.Attribute | None = None
         self.args: dict[str | None, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for i, attr in enumerate(attributes):
+            self.by_name.setdefault(attr.name.name, []).append(i)
 
     # -- errors
 
@@ -181,11 +184,8 @@ class AttributeSet:
 
     # -- selecting attributes
 
-    def _named(self, name: str) -> list[int]:
-        return [i for i, a in enumerate(self.attributes) if a.name.name == name]
-
     def visit_optional_single(self, name: str) -> bool:
-        found = self._named(name)
+        found = self.by_name.get(name, [])
         if not found:
             return False
         if len(found) > 1:
@@ -200,7 +200,7 @@ class AttributeSet:
 
     def visit_repeated(self, name: str) -> Iterator[ast.Attribute]:
         """Yield each valid ``name`` attribute; the caller validates its arguments before the next."""
-        for i in self._named(name):
+        for i in self.by_name.get(name, []):
             if i not in self.unused:
                 continue
             self.unused.remove(i)
