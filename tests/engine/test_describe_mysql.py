@@ -139,7 +139,7 @@ def test_arity_and_autoincrement(schema: Schema) -> None:
         ("role", LiteralDefault(EnumLit("USER"))),
         ("nothing", None),
         ("email", None),
-        ("generated_id", DbGeneratedDefault("uuid()")),
+        ("generated_id", DbGeneratedDefault("(uuid())")),  # in parentheses, as Prisma writes it
     ],
 )
 def test_defaults(schema: Schema, column: str, default: object) -> None:

@@ -137,8 +137,9 @@ def enum_values(column_type_text: str) -> tuple[str, ...]:
 
 
 def parse_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool) -> Default | None:
-    """MySQL 8 reports literal defaults unquoted (expressions flagged DEFAULT_GENERATED);
-    MariaDB quotes string literals and prints ``NULL`` for an explicit NULL default."""
+    """MySQL 8 reports literal defaults unquoted and flags expressions DEFAULT_GENERATED;
+    MariaDB quotes string literals, prints expressions bare and ``NULL`` for an explicit NULL.
+    Expressions are kept in parentheses, as Prisma's describer and renderer write them."""
     if raw is None:
         return None
     text = raw.strip()
@@ -149,13 +150,17 @@ def parse_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool)
             return None
         m = re.fullmatch(r"'((?:[^'\\]|''|\\.)*)'", text, re.DOTALL)
         if m:
-            return _literal(unquote_sql_string(m.group(1), backslashes=True), ctype, quoted=True) or DbGeneratedDefault(text)
+            return _literal(unquote_sql_string(m.group(1), backslashes=True), ctype, quoted=True) or _expression(text)
         if NUMBER.fullmatch(text):
-            return _literal(text, ctype, quoted=False) or DbGeneratedDefault(text)
-        return DbGeneratedDefault(text)
+            return _literal(text, ctype, quoted=False) or _expression(text)
+        return _expression(text)
     if "DEFAULT_GENERATED" in extra.upper():
-        return DbGeneratedDefault(text[1:-1] if text.startswith("(") and text.endswith(")") else text)
+        return _expression(text)
     return _literal(text, ctype, quoted=True) or DbGeneratedDefault(text)
+
+
+def _expression(text: str) -> DbGeneratedDefault:
+    return DbGeneratedDefault(text if text.startswith("(") else f"({text})")
 
 
 def _literal(value: str, ctype: ColumnType, *, quoted: bool) -> LiteralDefault | None:
