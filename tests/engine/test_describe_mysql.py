@@ -107,7 +107,7 @@ def test_tables(schema: Schema) -> None:
         ("big", ColumnType(Family.BIGINT, "BigInt")),
         ("score", ColumnType(Family.FLOAT, "Double")),
         ("price", ColumnType(Family.DECIMAL, "Decimal", (10, 2))),
-        ("flag", ColumnType(Family.BOOLEAN, "TinyInt", (1,))),
+        ("flag", ColumnType(Family.BOOLEAN, "TinyInt")),
         ("created", ColumnType(Family.DATETIME, "DateTime", (3,))),
         ("stamp", ColumnType(Family.DATETIME, "Timestamp", (0,))),
         ("role", ColumnType(Family.ENUM, enum="User_role")),

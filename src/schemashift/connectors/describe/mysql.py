@@ -110,7 +110,7 @@ def column_type(table: str, row: tuple, json_columns: set[tuple[str, str]]) -> C
     if data_type == "longtext" and (table, name) in json_columns:
         return ColumnType(Family.JSON, "Json")
     if data_type == "tinyint" and column_type_text.lower().startswith("tinyint(1)"):
-        return ColumnType(Family.BOOLEAN, "TinyInt", (1,))
+        return ColumnType(Family.BOOLEAN, "TinyInt")  # Prisma: Boolean @db.TinyInt, no argument
     if data_type == "bit" and num_prec == 1:
         return ColumnType(Family.BOOLEAN, "Bit", (1,))
     known = _TYPES.get(data_type)
