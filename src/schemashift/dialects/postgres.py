@@ -413,7 +413,8 @@ class PostgresDialect(Dialect):
                 set_type = True
             elif p.autoincrement:
                 actions.append(f"{prefix} DROP DEFAULT")
-                after.append(f"DROP SEQUENCE {quote(p.sequence or '')}")
+                if not change.sequence_still_used:
+                    after.append(f"DROP SEQUENCE {quote(p.sequence or '')}")
             else:
                 seq = f"{table.name}_{n.name}_seq"
                 if table.schema:

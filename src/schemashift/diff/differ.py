@@ -232,6 +232,9 @@ class _Differ:
             {id(p) for p in self.pairs if dialect.needs_table_rebuild(p.facts())} if dialect.rebuilds_tables else set()
         )
         self.redefined_keys = {p.previous.key for p in self.pairs if id(p) in self.redefined}
+        self.next_sequences = {
+            c.sequence for t in next.tables for c in t.columns if c.autoincrement and c.sequence is not None
+        }
         self.steps: list[st.Step] = []
 
     def non_redefined(self) -> Iterator[_TablePair]:
@@ -434,7 +437,12 @@ class _Differ:
             if p.type_change is st.TypeChange.NOT_CASTABLE:
                 change = st.DropAndRecreateColumn(p.previous, p.next, p.changes)
             else:
-                change = st.AlterColumn(p.previous, p.next, p.changes, p.type_change)
+                still_used = (
+                    bool(p.changes & st.ColumnChange.AUTOINCREMENT)
+                    and p.previous.autoincrement
+                    and p.previous.sequence in self.next_sequences
+                )
+                change = st.AlterColumn(p.previous, p.next, p.changes, p.type_change, still_used)
             out.append((key, change))
         out.sort(key=lambda kc: kc[0])
         return [c for _, c in out]

@@ -73,6 +73,9 @@ class AlterColumn:
     next: Column
     changes: ColumnChange
     type_change: TypeChange | None = None
+    # the column stops autoincrementing but another column of the next schema still uses the
+    # same sequence (``Column.sequence``), so the sequence must be kept
+    sequence_still_used: bool = False
 
     def reverse(self) -> "AlterColumn":
         return AlterColumn(self.next, self.previous, self.changes, self.type_change)
