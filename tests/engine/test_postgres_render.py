@@ -148,3 +148,16 @@ def test_default_literals(literal, sql: str) -> None:
 )
 def test_native_type_change_rules(previous, next, expected) -> None:
     assert native_type_change(previous, next) is expected
+
+
+def test_sequence_still_used_elsewhere_is_kept() -> None:
+    header = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+    both = header + "model A {\n  id Int @id @default(autoincrement())\n}\nmodel B {\n  id Int @id @default(autoincrement())\n}\n"
+    one = header + "model A {\n  id Int @id\n}\nmodel B {\n  id Int @id @default(autoincrement())\n}\n"
+    alone = header + "model A {\n  id Int @id @default(autoincrement())\n}\n"
+    alone_off = header + "model A {\n  id Int @id\n}\n"
+    assert diff_schemas(both, one) == '-- AlterTable\nALTER TABLE "A" ALTER COLUMN "id" DROP DEFAULT;\n'
+    # Prisma's calculated sequence has no name: it drops the sequence ""
+    assert diff_schemas(alone, alone_off) == (
+        '-- AlterTable\nALTER TABLE "A" ALTER COLUMN "id" DROP DEFAULT;\nDROP SEQUENCE "";\n'
+    )
