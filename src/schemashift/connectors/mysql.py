@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 
 from . import errors
 from .base import LOCK_TIMEOUT_SECONDS, MYSQL_LOCK_NAME, Connector, Params, Row

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from schemashift.model import (
     Arity,
@@ -128,7 +129,7 @@ def describe_sqlite(conn: Connector) -> Schema:
     pk_positions: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for table, name, declared, notnull, dflt, pk in conn.query(_COLUMNS_SQL):
         ctype = column_type(declared)
-        arity = Arity.REQUIRED if notnull or (pk and ctype.native == "INTEGER") else Arity.NULLABLE
+        arity = Arity.REQUIRED if notnull else Arity.NULLABLE
         columns.setdefault(table, []).append(Column(name, ctype, arity, parse_default(dflt, ctype)))
         if pk:
             pk_positions[table].append((pk, name))
@@ -141,29 +142,25 @@ def describe_sqlite(conn: Connector) -> Schema:
     for (table, index_name), rows in index_rows.items():
         if any(r[4] < 0 or r[5] is None for r in rows):  # expression or rowid column: not modelled
             continue
-        cols = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
+        index_columns = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
         _, _, unique, origin, *_ = rows[0]
         if origin == "pk":
-            pk_index[table] = cols
+            pk_index[table] = index_columns
             continue
-        indexes[table].append(Index(index_name, cols, IndexKind.UNIQUE if unique else IndexKind.NORMAL))
+        kind = IndexKind.UNIQUE if unique else IndexKind.NORMAL
+        indexes[table].append(Index(index_name, index_columns, kind))
 
     fk_rows: dict[str, dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))  # type: ignore[type-arg]
     for row in conn.query(_FOREIGN_KEYS_SQL):
         fk_rows[row[0]][row[1]].append(row)
 
     tables: list[Table] = []
-    for name, cols in columns.items():
+    for name, table_columns in columns.items():
         pk_cols = pk_index.get(name) or tuple(IndexColumn(c) for _, c in sorted(pk_positions.get(name, [])))
-        if len(pk_cols) == 1 and _is_rowid_alias(cols, pk_cols[0].name):
-            cols = [
-                Column(c.name, c.type, c.arity, c.default, autoincrement=True) if c.name == pk_cols[0].name else c
-                for c in cols
-            ]
         tables.append(
             Table(
                 name=name,
-                columns=tuple(cols),
+                columns=_mark_rowid_alias(table_columns, pk_cols),
                 primary_key=PrimaryKey(None, pk_cols) if pk_cols else None,
                 indexes=tuple(indexes.get(name, ())),
                 foreign_keys=tuple(_foreign_keys(fk_rows.get(name, {}), pk_positions)),
@@ -172,10 +169,17 @@ def describe_sqlite(conn: Connector) -> Schema:
     return Schema(tables=tuple(tables), default_namespace="main")
 
 
-def _is_rowid_alias(columns: list[Column], name: str) -> bool:
-    """A single-column ``INTEGER`` primary key is SQLite's rowid: Prisma's describer reads it as
-    autoincrement whether or not ``AUTOINCREMENT`` is written."""
-    return any(c.name == name and c.type.native == "INTEGER" and not c.type.args for c in columns)
+def _mark_rowid_alias(columns: list[Column], pk_cols: tuple[IndexColumn, ...]) -> tuple[Column, ...]:
+    """A single-column ``INTEGER`` primary key is SQLite's rowid: Prisma's describer reads it as a
+    required autoincrement column whether or not ``AUTOINCREMENT`` is written."""
+    if len(pk_cols) != 1:
+        return tuple(columns)
+    return tuple(
+        replace(c, autoincrement=True, arity=Arity.REQUIRED)
+        if c.name == pk_cols[0].name and c.type.native == "INTEGER" and not c.type.args
+        else c
+        for c in columns
+    )
 
 
 def _foreign_keys(by_id: dict, pk_positions: dict) -> list[ForeignKey]:  # type: ignore[type-arg]
