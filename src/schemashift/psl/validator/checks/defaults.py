@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import calendar
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
@@ -189,12 +189,10 @@ def _value_parses(ctx: Context, scalar: str, value: ast.Expression) -> None:
                     ctx, f'Parse error: "{text}" is not a valid rfc3339 datetime string. ({problem})', value.span
                 )
         elif scalar == "Decimal":
-            try:
-                Decimal(text)
-            except InvalidOperation:
+            if _DECIMAL.match(text) is None:
+                problem = "Failed to parse empty string" if not text else "invalid digit found in string"
                 ctx.error(
-                    f'Error parsing attribute "default": Parse error: "{text}" is not a valid decimal. '
-                    "(Failed to parse decimal)",
+                    f'Error parsing attribute "default": Parse error: "{text}" is not a valid decimal. ({problem})',
                     value.span,
                 )
     elif isinstance(value, ast.NumericValue) and scalar in ("Int", "BigInt"):
@@ -224,6 +222,8 @@ def _is_base64(text: str) -> bool:
     return True
 
 
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 )
@@ -237,30 +237,156 @@ def _rfc3339_problem(text: str) -> str | None:
         if prefix is not None and prefix.end() == len(text):
             return "premature end of input"
         return "input contains invalid characters"
-    month, day = int(match.group(2)), int(match.group(3))
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
     hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second <= 60):
+    in_range = 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    if not (in_range and hour < 24 and minute < 60 and second <= 60):
         return "input is out of range"
     return None
 
 
 def _json_problem(text: str) -> str | None:
-    """None when ``text`` is JSON, else serde_json's error description (approximate)."""
+    """None when ``text`` is JSON, else the error serde_json (Prisma's parser) would describe."""
     try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        line, column = exc.lineno, exc.colno
-        if exc.msg.startswith("Expecting value"):
-            stripped = text[exc.pos :]
-            if stripped[:1].isalpha():
-                return f"expected ident at line {line} column {column + 1}"
-            if not stripped:
-                return f"EOF while parsing a value at line {line} column {column - 1}"
-            return f"expected value at line {line} column {column}"
-        if exc.msg.startswith("Extra data"):
-            return f"trailing characters at line {line} column {column}"
-        return f"{exc.msg[0].lower()}{exc.msg[1:]} at line {line} column {column}"
+        _JsonChecker(text).check()
+    except _JsonError as err:
+        return err.describe(text)
     return None
+
+
+class _JsonError(Exception):
+    def __init__(self, message: str, pos: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos  # index of the offending character; None at the end of the input
+
+    def describe(self, text: str) -> str:
+        if self.pos is None:
+            line, column = text.count("\n") + 1, len(text) - (text.rfind("\n") + 1)
+        else:
+            line, column = text.count("\n", 0, self.pos) + 1, self.pos - text.rfind("\n", 0, self.pos)
+        return f"{self.message} at line {line} column {column}"
+
+
+class _JsonChecker:
+    """A JSON reader with serde_json's error kinds and positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+
+    def check(self) -> None:
+        self.value()
+        self.skip_ws()
+        if self.i < len(self.text):
+            raise _JsonError("trailing characters", self.i)
+
+    def skip_ws(self) -> None:
+        while self.i < len(self.text) and self.text[self.i] in " \t\n\r":
+            self.i += 1
+
+    def peek(self, eof: str) -> str:
+        if self.i >= len(self.text):
+            raise _JsonError(f"EOF while parsing {eof}", None)
+        return self.text[self.i]
+
+    def value(self) -> None:
+        self.skip_ws()
+        c = self.peek("a value")
+        if c in "ntf":
+            self.ident({"n": "null", "t": "true", "f": "false"}[c])
+        elif c == "-" or c.isdigit():
+            self.number()
+        elif c == '"':
+            self.string()
+        elif c == "[":
+            self.sequence("]", "a list", self.value)
+        elif c == "{":
+            self.sequence("}", "an object", self.member)
+        else:
+            raise _JsonError("expected value", self.i)
+
+    def ident(self, word: str) -> None:
+        for expected in word:
+            if self.peek("a value") != expected:
+                raise _JsonError("expected ident", self.i)
+            self.i += 1
+
+    def digits(self) -> None:
+        if not self.peek("a value").isdigit():
+            raise _JsonError("invalid number", self.i)
+        while self.i < len(self.text) and self.text[self.i].isdigit():
+            self.i += 1
+
+    def number(self) -> None:
+        if self.text[self.i] == "-":
+            self.i += 1
+        if self.peek("a value") == "0":
+            self.i += 1
+            if self.i < len(self.text) and self.text[self.i].isdigit():
+                raise _JsonError("invalid number", self.i)
+        else:
+            self.digits()
+        if self.i < len(self.text) and self.text[self.i] == ".":
+            self.i += 1
+            self.digits()
+        if self.i < len(self.text) and self.text[self.i] in "eE":
+            self.i += 1
+            if self.i < len(self.text) and self.text[self.i] in "+-":
+                self.i += 1
+            self.digits()
+
+    def string(self) -> None:
+        self.i += 1
+        while True:
+            c = self.peek("a string")
+            if c == '"':
+                self.i += 1
+                return
+            if c == "\\":
+                self.i += 1
+                escape = self.peek("a string")
+                if escape == "u":
+                    for _ in range(4):
+                        self.i += 1
+                        if self.peek("a string") not in "0123456789abcdefABCDEF":
+                            raise _JsonError("invalid escape", self.i)
+                elif escape not in '"\\/bfnrt':
+                    raise _JsonError("invalid escape", self.i)
+            elif ord(c) < 0x20:
+                raise _JsonError("control character (\\u0000-\\u001F) found while parsing a string", self.i)
+            self.i += 1
+
+    def member(self) -> None:
+        self.skip_ws()
+        if self.peek("an object") != '"':
+            raise _JsonError("key must be a string", self.i)
+        self.string()
+        self.skip_ws()
+        if self.peek("an object") != ":":
+            raise _JsonError("expected `:`", self.i)
+        self.i += 1
+        self.value()
+
+    def sequence(self, close: str, what: str, item: Callable[[], None]) -> None:
+        self.i += 1
+        self.skip_ws()
+        if self.peek(what) == close:
+            self.i += 1
+            return
+        while True:
+            item()
+            self.skip_ws()
+            c = self.peek(what)
+            if c == close:
+                self.i += 1
+                return
+            if c != ",":
+                raise _JsonError(f"expected `,` or `{close}`", self.i)
+            self.i += 1
+            self.skip_ws()
+            if self.peek("a value") == close:
+                raise _JsonError("trailing comma", self.i)
 
 
 def composite_default_value(ctx: Context, ct: ast.CompositeType, info: FieldInfo) -> None:
