@@ -437,3 +437,47 @@ def test_corpus_case(suite: str, path: str, expected: str) -> None:
         assert got != want
     else:
         assert got == want
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('{"a": 1', "EOF while parsing an object at line 1 column 7"),
+        ('"abc', "EOF while parsing a string at line 1 column 4"),
+        ('{"a" 1}', "expected `:` at line 1 column 6"),
+        ("tru", "EOF while parsing a value at line 1 column 3"),
+        ("[1,]", "trailing comma at line 1 column 4"),
+        ("{,}", "key must be a string at line 1 column 2"),
+        ("01", "invalid number at line 1 column 2"),
+        ('{"a":1}}', "trailing characters at line 1 column 8"),
+        ("[1, 2", "EOF while parsing a list at line 1 column 5"),
+        ("", "EOF while parsing a value at line 1 column 0"),
+    ],
+)
+def test_json_default_errors_read_like_serde(value: str, problem: str) -> None:
+    """Expected texts are prisma6's (Prisma parses Json defaults with serde_json)."""
+    literal = attributes.string_literal(value)
+    source = _ds("postgresql") + f"model M {{\n  id Int @id\n  j Json @default({literal})\n}}\n"
+    assert _checks(source) == [
+        (f'Error parsing attribute "@default": Parse error: "{value}" is not a valid JSON string. ({problem})', 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2020-02-30T00:00:00Z", "input is out of range"),
+        ("2020-01-01", "premature end of input"),
+        ("2020-01-01T25:00:00Z", "input is out of range"),
+        ("yesterday", "input contains invalid characters"),
+    ],
+)
+def test_datetime_default_errors(value: str, problem: str) -> None:
+    source = _ds("postgresql") + f'model M {{\n  id Int @id\n  d DateTime @default("{value}")\n}}\n'
+    assert _checks(source) == [
+        (
+            f'Error parsing attribute "@default": Parse error: "{value}" is not a valid rfc3339 datetime string. '
+            f"({problem})",
+            7,
+        )
+    ]
