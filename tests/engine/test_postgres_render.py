@@ -161,3 +161,19 @@ def test_sequence_still_used_elsewhere_is_kept() -> None:
     assert diff_schemas(alone, alone_off) == (
         '-- AlterTable\nALTER TABLE "A" ALTER COLUMN "id" DROP DEFAULT;\nDROP SEQUENCE "";\n'
     )
+
+
+def test_drops_leave_out_the_default_namespace() -> None:
+    head = (
+        'generator c {\n  provider = "prisma-client-js"\n  previewFeatures = ["multiSchema"]\n}\n'
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n'
+        '  schemas  = ["public", "other"]\n}\n'
+    )
+    before = head + (
+        'model A {\n  id Int @id\n  name String @unique\n  @@schema("public")\n}\n'
+        'model B {\n  id Int @id\n  name String @unique\n  @@schema("other")\n}\n'
+    )
+    after = head + 'model A {\n  id Int @id\n  name String\n  @@schema("public")\n}\n'
+    assert diff_schemas(before, after) == (
+        '-- DropIndex\nDROP INDEX "A_name_key";\n\n-- DropTable\nDROP TABLE "other"."B";\n'
+    )

@@ -20,9 +20,11 @@ _MODULES = {
 }
 
 
-def get_dialect(provider: str) -> Dialect:
+def get_dialect(provider: str, **options: object) -> Dialect:
+    """``options`` go to the dialect's constructor (PostgreSQL: ``default_namespace``, the
+    connection's ``?schema=``, which DROP statements leave out)."""
     try:
         module_name, class_name = _MODULES[provider]
     except KeyError:
         raise ValueError(f"unsupported provider: {provider!r}") from None
-    return getattr(importlib.import_module(module_name), class_name)()
+    return getattr(importlib.import_module(module_name), class_name)(**options)

@@ -178,10 +178,17 @@ class PostgresDialect(Dialect):
     def bytes_match_string(self, text: str, data: bytes) -> bool:
         return text.startswith("\\x") and text[2:].lower() == data.hex()
 
+    def __init__(self, default_namespace: str = "public") -> None:
+        self.default_namespace = default_namespace  # the connection's schema (``?schema=``)
+
     # ---------------------------------------------------------------- rendering helpers
 
     def quote(self, identifier: str) -> str:
         return quote(identifier)
+
+    def drop_name(self, schema: str | None, name: str) -> str:
+        """Names in DROP statements leave out the default namespace (Prisma 6.19)."""
+        return qualified(None if schema == self.default_namespace else schema, name)
 
     def render_type(self, column: Column) -> str:
         t = column.type
@@ -270,7 +277,7 @@ class PostgresDialect(Dialect):
         return [f"CREATE TYPE {qualified(e.schema, e.name)} AS ENUM ({values})"]
 
     def render_drop_enum(self, step: st.DropEnum) -> list[str]:
-        return [f"DROP TYPE {qualified(step.enum.schema, step.enum.name)}"]
+        return [f"DROP TYPE {self.drop_name(step.enum.schema, step.enum.name)}"]
 
     def render_alter_enum(self, step: st.AlterEnum) -> list[str]:
         p, n = step.previous, step.next
@@ -308,13 +315,14 @@ class PostgresDialect(Dialect):
         return stmts
 
     def render_drop_foreign_key(self, step: st.DropForeignKey) -> list[str]:
-        return [f"ALTER TABLE {_table(step.table)} DROP CONSTRAINT {quote(step.foreign_key.name or '')}"]
+        table = self.drop_name(step.table.schema, step.table.name)
+        return [f"ALTER TABLE {table} DROP CONSTRAINT {quote(step.foreign_key.name or '')}"]
 
     def render_drop_index(self, step: st.DropIndex) -> list[str]:
-        return [f"DROP INDEX {qualified(step.table.schema, step.index.name)}"]
+        return [f"DROP INDEX {self.drop_name(step.table.schema, step.index.name)}"]
 
     def render_drop_table(self, step: st.DropTable) -> list[str]:
-        return [f"DROP TABLE {_table(step.table)}"]
+        return [f"DROP TABLE {self.drop_name(step.table.schema, step.table.name)}"]
 
     def render_create_table(self, step: st.CreateTable) -> list[str]:
         return [self.render_table_body(step.table, _table(step.table))]
@@ -335,7 +343,8 @@ class PostgresDialect(Dialect):
         return [f"ALTER INDEX {qualified(step.table.schema, step.previous.name)} RENAME TO {quote(step.next.name)}"]
 
     def render_redefine_index(self, step: st.RedefineIndex) -> list[str]:
-        return [f"DROP INDEX {qualified(step.table.schema, step.previous.name)}", self.render_index(step.table, step.next)]
+        drop = f"DROP INDEX {self.drop_name(step.table.schema, step.previous.name)}"
+        return [drop, self.render_index(step.table, step.next)]
 
     def render_redefine_tables(self, step: st.RedefineTables) -> list[str]:
         out: list[str] = []
@@ -344,11 +353,11 @@ class PostgresDialect(Dialect):
             tmp = qualified(r.next.schema, tmp_name)
             out.append(self.render_table_body(r.next, tmp))
             for i in r.previous.indexes:
-                out.append(f"DROP INDEX {qualified(r.previous.schema, i.name)}")
+                out.append(f"DROP INDEX {self.drop_name(r.previous.schema, i.name)}")
             columns = ",".join(quote(p.next.name) for p in r.column_pairs)
             if columns:
                 out.append(f"INSERT INTO {tmp} ({columns}) SELECT {columns} FROM {quote(r.previous.name)}")
-            out.append(f"DROP TABLE {_table(r.previous)} CASCADE")
+            out.append(f"DROP TABLE {self.drop_name(r.previous.schema, r.previous.name)} CASCADE")
             out.append(f"ALTER TABLE {tmp} RENAME TO {quote(r.next.name)}")
             out.extend(self.render_index(r.next, i) for i in r.next.indexes)
             out.extend(self.render_foreign_key(r.next, fk) for fk in r.next.foreign_keys)
