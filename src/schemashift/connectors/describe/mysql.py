@@ -32,7 +32,7 @@ from schemashift.model import (
     Table,
 )
 
-from ..base import Connector
+from ..base import Connector, Row
 from .literals import NUMBER, split_top_level, typed_literal, unquote_sql_string
 
 MIGRATIONS_TABLE = "_prisma_migrations"
@@ -102,7 +102,7 @@ _NOW = re.compile(r"current_timestamp(\(\d*\))?|now\(\d*\)", re.IGNORECASE)
 _JSON_CHECK = re.compile(r"json_valid\(`((?:[^`]|``)+)`\)", re.IGNORECASE)
 
 
-def column_type(table: str, row: tuple, json_columns: set[tuple[str, str]]) -> ColumnType:  # type: ignore[type-arg]
+def column_type(table: str, row: Row, json_columns: set[tuple[str, str]]) -> ColumnType:
     _, name, data_type, column_type_text, _, _, _, char_len, num_prec, num_scale, dt_prec = row
     data_type = data_type.lower()
     if data_type == "enum":
@@ -191,7 +191,7 @@ def describe_mysql(conn: Connector, database: str) -> Schema:
 
     primary: dict[str, PrimaryKey] = {}
     indexes: dict[str, list[Index]] = defaultdict(list)
-    grouped: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    grouped: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_INDEXES_SQL, (database,)):
         grouped[(row[0], row[1])].append(row)
     for (table, index_name), rows in grouped.items():
@@ -209,7 +209,7 @@ def describe_mysql(conn: Connector, database: str) -> Schema:
         indexes[table].append(Index(index_name, cols, kind, _ALGORITHMS.get(index_type)))
 
     fks: dict[str, list[ForeignKey]] = defaultdict(list)
-    fk_rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    fk_rows: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_FOREIGN_KEYS_SQL, (database,)):
         fk_rows[(row[0], row[1])].append(row)
     for (table, name), rows in fk_rows.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from schemashift.model import (
@@ -28,6 +28,7 @@ from schemashift.model import (
     IndexColumn,
     IndexKind,
     ListLit,
+    Literal,
     LiteralDefault,
     NowDefault,
     PrimaryKey,
@@ -37,7 +38,7 @@ from schemashift.model import (
     Table,
 )
 
-from ..base import Connector
+from ..base import Connector, Row
 from .literals import hex_bytes_literal, split_top_level, typed_literal, unquote_sql_string
 
 MIGRATIONS_TABLE = "_prisma_migrations"
@@ -201,7 +202,7 @@ def _strip_parens(expr: str) -> str:
     return expr
 
 
-def _scalar(text: str, family: Family):  # type: ignore[no-untyped-def]
+def _scalar(text: str, family: Family) -> Literal | None:
     """A literal from one scalar default expression, or None."""
     text = _strip_parens(text.strip())
     m = _CAST_STRING.fullmatch(text)
@@ -290,8 +291,9 @@ def parse_default(expr: str | None, col_type: ColumnType, is_list: bool) -> tupl
         items = _array_items(expr)
         if items is not None:
             values = [_scalar(i, col_type.family) for i in items]
-            if all(v is not None for v in values):
-                return LiteralDefault(ListLit(tuple(values))), False
+            literals = [v for v in values if v is not None]
+            if len(literals) == len(values):
+                return LiteralDefault(ListLit(tuple(literals))), False
         return DbGeneratedDefault(expr), False
     value = _scalar(expr, col_type.family)
     return (LiteralDefault(value) if value is not None else DbGeneratedDefault(expr)), False
@@ -360,7 +362,7 @@ def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: 
 
 
 def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str], _TableParts]) -> None:
-    grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    grouped: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_INDEXES_SQL, (spaces,)):
         grouped[(row[0], row[1], row[2])].append(row)
     for (nsp, table, index_name), rows in grouped.items():
@@ -389,8 +391,10 @@ def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str
         )
 
 
-def _add_foreign_keys(conn: Connector, spaces: list[str], tables: dict[tuple[str, str], _TableParts], ns) -> None:  # type: ignore[no-untyped-def]
-    grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+def _add_foreign_keys(
+    conn: Connector, spaces: list[str], tables: dict[tuple[str, str], _TableParts], ns: Callable[[str], str | None]
+) -> None:
+    grouped: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_FOREIGN_KEYS_SQL, (spaces,)):
         grouped[(row[0], row[1], row[2])].append(row)
     for (nsp, table, name), rows in grouped.items():

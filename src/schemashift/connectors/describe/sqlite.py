@@ -34,7 +34,7 @@ from schemashift.model import (
     Table,
 )
 
-from ..base import Connector
+from ..base import Connector, Row
 from .literals import NUMBER, hex_bytes_literal, typed_literal, unquote_sql_string
 
 MIGRATIONS_TABLE = "_prisma_migrations"
@@ -134,7 +134,7 @@ def describe_sqlite(conn: Connector) -> Schema:
         if pk:
             pk_positions[table].append((pk, name))
 
-    index_rows: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+    index_rows: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_INDEXES_SQL):
         index_rows[(row[0], row[1])].append(row)
     indexes: dict[str, list[Index]] = defaultdict(list)
@@ -150,7 +150,7 @@ def describe_sqlite(conn: Connector) -> Schema:
         kind = IndexKind.UNIQUE if unique else IndexKind.NORMAL
         indexes[table].append(Index(index_name, index_columns, kind))
 
-    fk_rows: dict[str, dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))  # type: ignore[type-arg]
+    fk_rows: dict[str, dict[int, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for row in conn.query(_FOREIGN_KEYS_SQL):
         fk_rows[row[0]][row[1]].append(row)
 
@@ -182,7 +182,7 @@ def _mark_rowid_alias(columns: list[Column], pk_cols: tuple[IndexColumn, ...]) -
     )
 
 
-def _foreign_keys(by_id: dict, pk_positions: dict) -> list[ForeignKey]:  # type: ignore[type-arg]
+def _foreign_keys(by_id: dict[int, list[Row]], pk_positions: dict[str, list[tuple[int, str]]]) -> list[ForeignKey]:
     """SQLite numbers a table's foreign keys in reverse declaration order: put them back."""
     result: list[ForeignKey] = []
     for _, rows in sorted(by_id.items(), reverse=True):
