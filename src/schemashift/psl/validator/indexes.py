@@ -490,17 +490,16 @@ def _common_index_validations(attrs: AttributeSet, model: ModelInfo, index: Inde
 
 
 class Connector:
-    """What prisma-engines' connector reports for the provider (the subset the checks need)."""
+    """What prisma-engines' connector reports for the provider: the capabilities, identifier
+    length limit, constraint name scopes and index types the attribute checks need."""
 
     def __init__(
         self,
-        name: str,
         max_identifier_length: int,
         scopes: tuple[str, ...],
         capabilities: frozenset[str],
         index_algorithms: tuple[str, ...] = ("BTree",),
     ) -> None:
-        self.name = name
         self.max_identifier_length = max_identifier_length
         self.scopes = scopes
         self.capabilities = capabilities
@@ -514,21 +513,18 @@ _AUTOINC_ALL = {"AutoIncrement", "AutoIncrementAllowedOnNonId", "AutoIncrementMu
 
 CONNECTORS: dict[str, Connector] = {
     "postgresql": Connector(
-        "Postgres",
         63,
         ("GlobalPrimaryKeyKeyIndex", "ModelPrimaryKeyKeyIndexForeignKey"),
-        frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys", "NamedForeignKeys", "ScalarLists", "Json", "Enums"}),
+        frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys"}),
         ALGORITHMS,
     ),
     "cockroachdb": Connector(
-        "CockroachDB",
         63,
         ("ModelPrimaryKeyKeyIndexForeignKey",),
-        frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys", "NamedForeignKeys", "ScalarLists", "Json", "Enums"}),
+        frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys"}),
         ("BTree", "Gin"),
     ),
     "mysql": Connector(
-        "MySQL",
         64,
         ("GlobalForeignKey", "ModelKeyIndex"),
         frozenset(
@@ -536,18 +532,14 @@ CONNECTORS: dict[str, Connector] = {
                 "AutoIncrement",
                 "AutoIncrementAllowedOnNonId",
                 "CompoundIds",
-                "NamedForeignKeys",
                 "IndexColumnLengthPrefixing",
                 "FullTextIndex",
                 "MultipleFullTextAttributesPerModel",
-                "Json",
-                "Enums",
             }
         ),
     ),
-    "sqlite": Connector("sqlite", 10000, ("GlobalKeyIndex",), frozenset({"AutoIncrement", "CompoundIds"})),
+    "sqlite": Connector(10000, ("GlobalKeyIndex",), frozenset({"AutoIncrement", "CompoundIds"})),
     "sqlserver": Connector(
-        "SQL Server",
         128,
         ("GlobalPrimaryKeyForeignKeyDefault", "ModelPrimaryKeyKeyIndex"),
         frozenset(
@@ -555,7 +547,6 @@ CONNECTORS: dict[str, Connector] = {
             | {
                 "CompoundIds",
                 "NamedDefaultValues",
-                "NamedForeignKeys",
                 "NamedPrimaryKeys",
                 "PrimaryKeySortOrderDefinition",
                 "ClusteringSetting",
@@ -563,14 +554,13 @@ CONNECTORS: dict[str, Connector] = {
         ),
     ),
     "mongodb": Connector(
-        "MongoDB",
         127,
         ("ModelKeyIndex",),
-        frozenset({"FullTextIndex", "SortOrderInFullTextIndex", "DefaultValueAuto", "ScalarLists", "Json", "Enums"}),
+        frozenset({"FullTextIndex", "SortOrderInFullTextIndex", "DefaultValueAuto"}),
     ),
 }
 
-EMPTY_CONNECTOR = Connector("empty", 2**63, (), frozenset({"AutoIncrement", "CompoundIds", "Enums", "Json"}))
+EMPTY_CONNECTOR = Connector(2**63, (), frozenset({"AutoIncrement", "CompoundIds"}))
 
 
 def connector_for(provider: str | None) -> Connector:
