@@ -76,6 +76,9 @@ def _sequence_args(ctx: Context, call: ast.FunctionCall) -> None:
 
 
 def validate_auto_increment(ctx: Context, model: ModelInfo) -> None:
+    """``autoincrement::validate_auto_increment`` (models only: Prisma skips views here)."""
+    if model.is_view:
+        return
     fields = [
         f
         for f in _scalar_fields(model)
