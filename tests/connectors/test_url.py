@@ -67,3 +67,27 @@ def test_invalid_urls_are_p1013(raw: str) -> None:
 def test_with_database_keeps_credentials() -> None:
     url = parse_url("postgresql://a:b@h:5/one?schema=s").with_database("two")
     assert (url.database, url.password, url.schema) == ("two", "b", "s")
+
+
+def test_postgres_connection_options_mapping() -> None:
+    from schemashift.connectors.postgres import _connect_kwargs
+
+    url = parse_url(
+        "postgresql://u:p@h:1/db?schema=s&sslmode=require&sslaccept=strict&sslcert=/ca.pem"
+        "&connect_timeout=0&connection_limit=3&pgbouncer=true&application_name=app"
+    )
+    kwargs = _connect_kwargs(url, url.database)
+    assert kwargs["sslmode"] == "verify-full" and kwargs["sslrootcert"] == "/ca.pem"
+    assert kwargs["application_name"] == "app" and kwargs["dbname"] == "db"
+    assert "connect_timeout" not in kwargs  # 0 = no limit
+    assert not {"connection_limit", "pgbouncer", "schema"} & set(kwargs)
+
+
+def test_mysql_connection_options_mapping() -> None:
+    from schemashift.connectors.mysql import _connect_kwargs
+
+    url = parse_url("mysql://u@localhost/db?socket=/run/my.sock&sslcert=/ca.pem&sslaccept=strict&connect_timeout=7")
+    kwargs = _connect_kwargs(url, url.database)
+    assert kwargs["unix_socket"] == "/run/my.sock" and "host" not in kwargs
+    assert kwargs["ssl_ca"] == "/ca.pem" and kwargs["ssl_verify_cert"] is True
+    assert kwargs["connect_timeout"] == 7 and kwargs["password"] == ""

@@ -34,6 +34,9 @@ def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
     }
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = url.connect_timeout
+    if url.params.get("sslcert"):  # Prisma's sslcert is the server's root certificate
+        kwargs["ssl_ca"] = url.params["sslcert"]
+        kwargs["ssl_verify_cert"] = url.params.get("sslaccept") == "strict"
     if url.host.startswith("/"):
         kwargs["unix_socket"] = url.host
     else:

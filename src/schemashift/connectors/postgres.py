@@ -31,6 +31,10 @@ def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
     for name in ("sslmode", "application_name", "options"):
         if url.params.get(name):
             kwargs[name] = url.params[name]
+    if url.params.get("sslcert"):  # Prisma's sslcert is the server's root certificate
+        kwargs["sslrootcert"] = url.params["sslcert"]
+    if url.params.get("sslaccept") == "strict" and kwargs.get("sslmode") in ("require", "prefer", None):
+        kwargs["sslmode"] = "verify-full"
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
