@@ -59,32 +59,43 @@ def test_reformat_case(case: dict) -> None:  # type: ignore[type-arg]
         assert format_one(files[0][1]) == expected[0][1]
 
 
-def test_large_schema_is_fast() -> None:
-    """1,000 models of the oracle's generator shape (built here, without node)."""
+def _chain_schema(models: int, last_has_parent: bool) -> str:
+    """The shape of ``oracle/gen-schema.mjs``: a chain of models, each pointing to the previous."""
     blocks = ['datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n']
-    for i in range(1000):
+    for i in range(models):
         parent = (
             f"  parentId  Int?\n  parent    Model{i - 1:04}? @relation(fields: [parentId], references: [id],"
             " onDelete: SetNull)\n"
-            if i
-            else ""
         )
+        if i == 0 or (i == models - 1 and not last_has_parent):
+            parent = ""
+        children = f"  children  Model{i + 1:04}[]\n" if i < models - 1 else ""
         blocks.append(
-            f"model Model{i:04} {{\n  id        Int      @id @default(autoincrement())\n{parent}"
-            f"  children  Model{i + 1:04}[]\n  field0   String @unique\n  field1   Int\n"
+            f"model Model{i:04} {{\n  id        Int      @id @default(autoincrement())\n{parent}{children}"
+            "  field0   String @unique\n  field1   Int\n"
             "  field2   Boolean @default(false)\n  field3   DateTime @default(now())\n"
             "  field4   Float\n  field5   String?\n  @@index([field1])\n}\n"
         )
-    blocks.append("model Model1000 {\n  id Int @id\n  parentId Int?\n}\n")
-    source = "\n".join(blocks)
+    return "\n".join(blocks)
+
+
+def test_large_schema_is_fast() -> None:
+    source = _chain_schema(1000, last_has_parent=True)
     best = min(_cpu_time(source) for _ in range(3))
     assert best < 0.3
     out = format_files([("schema.prisma", source)])[0][1]
-    # The last model gets its missing forward relation field and scalar field (checked with prisma6).
+    assert "  parentId Int?\n  parent   Model0998? @relation(fields: [parentId], references: [id], onDelete: SetNull)\n" in out
+
+
+def test_large_schema_gets_its_missing_relation_fields() -> None:
+    out = format_files([("schema.prisma", _chain_schema(1000, last_has_parent=False))])[0][1]
+    # The last model gets its forward relation field and scalar field (checked with prisma6).
     assert out.endswith(
-        "model Model1000 {\n  id          Int        @id\n  parentId    Int?\n"
-        "  model0999   Model0999? @relation(fields: [model0999Id], references: [id])\n"
-        "  model0999Id Int?\n}\n"
+        "model Model0999 {\n  id          Int        @id @default(autoincrement())\n"
+        "  field0      String     @unique\n  field1      Int\n  field2      Boolean    @default(false)\n"
+        "  field3      DateTime   @default(now())\n  field4      Float\n  field5      String?\n"
+        "  model0998   Model0998? @relation(fields: [model0998Id], references: [id])\n"
+        "  model0998Id Int?\n\n  @@index([field1])\n}\n"
     )
 
 

@@ -1,13 +1,16 @@
 """``prisma format``: Prisma's canonical layout plus the missing relation bits it adds.
 
 ``format_files`` never raises: a schema with errors is laid out as well as it can be, and relation
-completion only runs when the schema is free of the errors that stop Prisma's parser database.
+completion only runs when the schema is free of the errors that stop Prisma's parser database
+(checked cheaply by the completion itself, then by the validator's parser-database passes when
+there is something to add).
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+from schemashift.psl.formatter.gate import parser_database_has_errors
 from schemashift.psl.formatter.layout import render
 from schemashift.psl.formatter.relations import missing_bits
 from schemashift.psl.formatter.tree import Block, ParsedFile, parse
@@ -18,7 +21,10 @@ __all__ = ["format_files"]
 def format_files(files: Sequence[tuple[str, str]], indent_width: int = 2) -> list[tuple[str, str]]:
     sources = [source for _, source in files]
     parsed = [parse(source) for source in sources]
-    for file_id, bits in missing_bits(parsed, sources).items():
+    bits_by_file = missing_bits(parsed, sources)
+    if bits_by_file and parser_database_has_errors(files):
+        bits_by_file = {}
+    for file_id, bits in bits_by_file.items():
         parsed[file_id] = _enrich(parsed[file_id], sources[file_id], bits)
     return [(path, render(tree, indent_width)) for (path, _), tree in zip(files, parsed)]
 

@@ -117,15 +117,16 @@ class _Schema:
         self.enums: set[str] = set()
         self.composites: dict[str, Block] = {}
         top_names: set[str] = set()
-        config_names: set[str] = set()
+        config_names: dict[str, set[str]] = {"datasource": set(), "generator": set()}
         for file_id, tree in enumerate(parsed):
             if tree.has_syntax_errors:
                 raise _Invalid
             for block in tree.blocks:
-                if block.keyword in ("datasource", "generator"):
-                    if block.name in config_names:
+                if block.keyword in config_names:
+                    names = config_names[block.keyword]
+                    if block.name in names:
                         raise _Invalid
-                    config_names.add(block.name)
+                    names.add(block.name)
                     continue
                 if block.name in top_names:
                     raise _Invalid
