@@ -211,3 +211,26 @@ def test_comments_move_with_block_attributes_and_keep_prismas_quirks() -> None:
 def test_tabs_are_whitespace() -> None:
     src = 'model A {\n\tid\tInt\t@id\n\tname String  @map("x")\t// tab\n}\n'
     assert format_one(src) == 'model A {\n  id   Int    @id\n  name String @map("x") // tab\n}\n'
+
+
+_B = "model B {\n  id Int @id\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "completed"),
+    [
+        ('model A {\n  id Int @id @unique(map: "")\n  bs B[]\n}\n' + _B, False),
+        ("model A {\n  id Int @id @default(1, 2)\n  bs B[]\n}\n" + _B, False),
+        ("model A {\n  id Int @id @updatedAt\n  bs B[]\n}\n" + _B, False),
+        ("model A {\n  id Int @id\n  bs B[]\n  @@index([id], type: Foo)\n}\n" + _B, False),
+        ('model A {\n  id Int @id @default("\\q")\n  bs B[]\n}\n' + _B, False),
+        ("model A {\n  id Int @id\n  bs B[]\n  @@foo\n}\n" + _B, False),
+        ('datasource db {\n  provider = "nope"\n}\nmodel A {\n  id Int @id\n  bs B[]\n}\n' + _B, True),
+        ('generator a {\n  provider = "x"\n}\ndatasource a {\n  provider = "sqlite"\n  url = "file:x"\n}\n'
+         "model A {\n  id Int @id\n  bs B[]\n}\n" + _B, True),
+    ],
+)
+def test_completion_only_without_parser_database_errors(source: str, completed: bool) -> None:
+    """Which errors stop the completion, as prisma6 decides (configuration errors do not)."""
+    out = format_one(source)
+    assert ("  a   A?   @relation(fields: [aId], references: [id])\n  aId Int?\n" in out) is completed
