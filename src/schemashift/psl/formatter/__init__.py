@@ -56,7 +56,7 @@ def _enrich(tree: ParsedFile, source: str, bits: list[tuple[int, str]]) -> Parse
             continue
         reparsed = parse(_insert(source[top.start : top.end], top.start, mine)).tops
         if len(reparsed) != 1 or not isinstance(reparsed[0], Block):
-            break
+            return parse(_insert(source, 0, bits))
         tops[index] = reparsed[0]
     if i < len(bits):
         return parse(_insert(source, 0, bits))
