@@ -55,7 +55,8 @@ Defaults (:data:`Default`)
   * anything else is :class:`DbGeneratedDefault` with the expression text as the database
     prints it (``gen_random_uuid()``); an empty ``@default(dbgenerated())`` is
     ``DbGeneratedDefault(None)``.
-  * client-side defaults (``cuid()``, ``uuid()``, ``nanoid()``, ``ulid()``) are not in the model.
+  * client-side defaults (``cuid()``, ``uuid()``, ``nanoid()``, ``ulid()``) are no database default;
+    the lowering marks such columns ``client_default=True`` (not compared).
 
 Indexes
   Primary keys live in ``Table.primary_key``, every other index (unique, normal, fulltext) in
@@ -235,6 +236,9 @@ class Column:
     # the sequence behind an autoincrement column when a describer knows it (PostgreSQL
     # ``nextval('"User_id_seq"')``); informative only, never compared
     sequence: str | None = field(default=None, compare=False)
+    # the schema gives the column a client-side default (cuid(), uuid(), nanoid()...): the database
+    # has none, but Prisma's client fills it; known to the lowering only, never compared
+    client_default: bool = field(default=False, compare=False)
 
     @property
     def nullable(self) -> bool:

@@ -98,3 +98,11 @@ def test_capability_turns_table_changes_into_redefine_tables() -> None:
     (table,) = step.tables
     assert [c.name for c in table.dropped_columns] == ["n"] and [c.name for c in table.added_columns] == ["m"]
     assert step.loses_data
+
+
+def test_added_column_with_client_side_default_has_virtual_default() -> None:
+    a = lower("model A {\n  id Int @id\n}\n")
+    b = lower("model A {\n  id Int @id\n  token String @default(cuid())\n  name String\n}\n")
+    (alter,) = diff(a, b, PG)
+    flags = {c.column.name: c.has_virtual_default for c in alter.changes if isinstance(c, st.AddColumn)}
+    assert flags == {"token": True, "name": False}

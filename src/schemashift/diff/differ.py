@@ -537,8 +537,8 @@ def _enum_of(schema: Schema, column: Column) -> EnumType | None:
 
 
 def _has_virtual_default(c: Column) -> bool:
-    """Client-side defaults are not in the model; Prisma only uses this flag for warnings."""
-    return False
+    """A client-side default (Prisma's "prisma-level default") fills the column of existing rows."""
+    return c.client_default
 
 
 def _is_implicit_m2m(t: Table) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from schemashift.lower import names
-from schemashift.lower.defaults import lower_default
+from schemashift.lower.defaults import CLIENT_SIDE, lower_default
 from schemashift.lower.rules import SCALAR_FAMILIES, ProviderRules, rules_for
 from schemashift.model import (
     Arity,
@@ -384,7 +384,10 @@ class _Lowering:
             enum = self.enums.get(ftype.name) if isinstance(ftype, ast.SupportedFieldType) else None
             default = lower_default(default_expr, scalar, enum and (lambda v: self.enum_value_db_name(enum, v)))
         sequence = "" if autoincrement and self.rules.autoincrement_is_sequence else None
-        return Column(name, ctype, arity, default, autoincrement, sequence=sequence)
+        client_default = (
+            isinstance(default_expr, ast.FunctionCall) and default_expr.name in CLIENT_SIDE and default is None
+        )
+        return Column(name, ctype, arity, default, autoincrement, sequence=sequence, client_default=client_default)
 
     def _enum_type(self, lm: _Model, f: ast.Field, column: str) -> ColumnType:
         enum = self.enums[f.field_type.name]  # type: ignore[union-attr]
