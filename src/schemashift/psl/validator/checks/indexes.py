@@ -204,6 +204,11 @@ def _composite_type_in_compound_unique(ctx: Context, model: ModelInfo, index: In
 def connector_specific(ctx: Context, model: ModelInfo) -> None:
     provider = ctx.provider
     if model.is_view:
+        # prisma6 runs only MongoDB's field name check on views
+        if provider == "mongodb":
+            for info in model.fields.values():
+                if info.kind not in ("model", "unknown"):
+                    _mongodb_field_name(ctx, info)
         return
     if provider == "postgresql":
         for index in model.indexes:
@@ -564,14 +569,7 @@ def _mongodb(ctx: Context, model: ModelInfo) -> None:
                 prefix + "The `dbgenerated()` function is not allowed with MongoDB. Please use `auto()` instead.",
                 info.node.span,
             )
-        if info.db_name is not None:
-            map_attr = next(a for a in info.node.attributes if a.name.name == "map")
-            if info.db_name.startswith("$"):
-                ctx.error(
-                    'Error parsing attribute "@map": The field name cannot start with a `$` character', map_attr.span
-                )
-            if "." in info.db_name:
-                ctx.error('Error parsing attribute "@map": The field name cannot contain a `.` character', map_attr.span)
+        _mongodb_field_name(ctx, info)
 
     for index in model.indexes:
         key = _index_key(index)
@@ -588,6 +586,16 @@ def _mongodb(ctx: Context, model: ModelInfo) -> None:
             and pk.fields[0] == index.fields[0]
         ):
             _error(ctx, index, "The same field cannot be an id and unique on MongoDB.")
+
+
+def _mongodb_field_name(ctx: Context, info: FieldInfo) -> None:
+    if info.db_name is None:
+        return
+    map_attr = next(a for a in info.node.attributes if a.name.name == "map")
+    if info.db_name.startswith("$"):
+        ctx.error('Error parsing attribute "@map": The field name cannot start with a `$` character', map_attr.span)
+    if "." in info.db_name:
+        ctx.error('Error parsing attribute "@map": The field name cannot contain a `.` character', map_attr.span)
 
 
 def _index_key(index: IndexInfo) -> list[tuple[str, str | None, int | None]]:
