@@ -58,6 +58,17 @@ def test_syntax_error_is_rendered_with_its_line(run_cli: Callable, tmp_path: Pat
     assert "Traceback" not in result.err
 
 
+def test_colour_on_a_terminal(run_cli: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import schemashift.cli
+
+    monkeypatch.setattr(schemashift.cli, "stderr_color", lambda: True)
+    _schema(tmp_path, HEADER + USER.replace("String?", "Strin?"))
+    result = run_cli("validate")
+    assert result.exit_code == 1
+    assert "\x1b[1;31mError\x1b[0m: Prisma schema validation" in result.err
+    assert "\x1b[1;91merror\x1b[0m: " in result.err
+
+
 def test_missing_env_var(run_cli: Callable, tmp_path: Path) -> None:
     (tmp_path / ".env").unlink()
     _schema(tmp_path, HEADER + USER)
