@@ -152,7 +152,8 @@ def test_native_type_change_rules(previous, next, expected) -> None:
 
 def test_sequence_still_used_elsewhere_is_kept() -> None:
     header = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
-    both = header + "model A {\n  id Int @id @default(autoincrement())\n}\nmodel B {\n  id Int @id @default(autoincrement())\n}\n"
+    serial = "  id Int @id @default(autoincrement())\n"
+    both = header + f"model A {{\n{serial}}}\nmodel B {{\n{serial}}}\n"
     one = header + "model A {\n  id Int @id\n}\nmodel B {\n  id Int @id @default(autoincrement())\n}\n"
     alone = header + "model A {\n  id Int @id @default(autoincrement())\n}\n"
     alone_off = header + "model A {\n  id Int @id\n}\n"

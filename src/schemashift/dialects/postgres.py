@@ -292,7 +292,8 @@ class PostgresDialect(Dialect):
         values = ", ".join(string_literal(v) for v in n.values)
         stmts.append(f"CREATE TYPE {tmp} AS ENUM ({values})")
         for u in step.default_usages:
-            stmts.append(f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {quote(u.column.name)} DROP DEFAULT")
+            table = qualified(u.table_schema, u.table)
+            stmts.append(f"ALTER TABLE {table} ALTER COLUMN {quote(u.column.name)} DROP DEFAULT")
         for u in step.column_usages:
             arr = "[]" if u.column.arity is Arity.LIST else ""
             col = quote(u.column.name)
@@ -400,7 +401,7 @@ class PostgresDialect(Dialect):
         prefix = f"ALTER COLUMN {quote(p.name)}"
         set_type = False
         actions: list[str] = []
-        for flag in (st.ColumnChange.ARITY, st.ColumnChange.DEFAULT, st.ColumnChange.TYPE, st.ColumnChange.AUTOINCREMENT):
+        for flag in _COLUMN_CHANGE_ORDER:
             if not change.changes & flag:
                 continue
             if flag is st.ColumnChange.DEFAULT:
@@ -436,6 +437,14 @@ class PostgresDialect(Dialect):
             actions.append(f"{prefix} SET DATA TYPE {self.render_type(n)}")
         lines.extend(actions)
 
+
+# Prisma renders a column's changes in its bit order
+_COLUMN_CHANGE_ORDER = (
+    st.ColumnChange.ARITY,
+    st.ColumnChange.DEFAULT,
+    st.ColumnChange.TYPE,
+    st.ColumnChange.AUTOINCREMENT,
+)
 
 _MULTI_VALUE_WARNING = (
     "-- This migration adds more than one value to an enum.\n"

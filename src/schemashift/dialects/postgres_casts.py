@@ -73,26 +73,27 @@ def _cast(previous: NativeType, next: NativeType) -> TypeChange:  # noqa: C901 -
             return _to_string(_INT_CHARS[p], next)
         return NO
     if p == "Decimal":
-        old = _decimal(previous)
+        old_d = _decimal(previous)
         if n in _INT_DIGITS:
-            if old is None or old[1] > 0 or old[0] > _DECIMAL_INT_MAX_PRECISION[n]:
+            if old_d is None or old_d[1] > 0 or old_d[0] > _DECIMAL_INT_MAX_PRECISION[n]:
                 return RISKY
             return SAFE
         if n == "Decimal":
-            new = _decimal(next)
-            if old is not None and new is None:
+            new_d = _decimal(next)
+            if old_d is not None and new_d is None:
                 return SAFE
-            if old is None and new is not None:
+            if old_d is None and new_d is not None:
                 return RISKY
-            if old is not None and new is not None and (old[0] - old[1] > new[0] - new[1] or old[1] > new[1]):
-                return RISKY
+            if old_d is not None and new_d is not None:
+                fewer_digits = old_d[0] - old_d[1] > new_d[0] - new_d[1]
+                return RISKY if fewer_digits or old_d[1] > new_d[1] else SAFE
             return SAFE
         if n in ("Real", "DoublePrecision"):
             return RISKY
         if n in ("VarChar", "Char"):
             length = _arg(next)
-            if length is not None and old is not None:
-                needed = old[0] + (1 if old[1] == 0 else 2)
+            if length is not None and old_d is not None:
+                needed = old_d[0] + (1 if old_d[1] == 0 else 2)
                 return RISKY if needed > length else SAFE
             if length is not None:
                 return RISKY if length < 131073 else SAFE

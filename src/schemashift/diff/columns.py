@@ -13,8 +13,9 @@ from schemashift.model import (
     Column,
     DateTimeLit,
     DbGeneratedDefault,
-    EnumLit,
     DecimalLit,
+    EnumLit,
+    EnumType,
     Family,
     FloatLit,
     IntLit,
@@ -25,6 +26,7 @@ from schemashift.model import (
     NowDefault,
     StrLit,
 )
+
 
 def column_changes(
     previous: Column, next: Column, dialect: Any, enums: tuple[EnumType | None, EnumType | None]

@@ -401,7 +401,9 @@ class _Differ:
         both_pks = prev.primary_key is not None and nxt.primary_key is not None
         alter_columns = self._alter_columns(pair)
         recreated_pk_column = d.recreate_primary_key_on_column_recreate and any(
-            isinstance(c, st.DropAndRecreateColumn) and prev.primary_key and c.previous.name in prev.primary_key.column_names
+            isinstance(c, st.DropAndRecreateColumn)
+            and prev.primary_key is not None
+            and c.previous.name in prev.primary_key.column_names
             for c in alter_columns
         )
         pk_changed = pair.primary_key_changed()

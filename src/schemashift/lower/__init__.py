@@ -13,6 +13,7 @@ accepted the schema, so malformed input is not re-diagnosed here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Sequence
 
 from schemashift.lower import names
@@ -382,7 +383,10 @@ class _Lowering:
         default = None
         if default_expr is not None and not autoincrement:
             enum = self.enums.get(ftype.name) if isinstance(ftype, ast.SupportedFieldType) else None
-            default = lower_default(default_expr, scalar, enum and (lambda v: self.enum_value_db_name(enum, v)))
+            enum_value = None
+            if enum is not None:
+                enum_value = partial(self.enum_value_db_name, enum)
+            default = lower_default(default_expr, scalar, enum_value)
         sequence = "" if autoincrement and self.rules.autoincrement_is_sequence else None
         client_default = (
             isinstance(default_expr, ast.FunctionCall) and default_expr.name in CLIENT_SIDE and default is None
@@ -454,7 +458,8 @@ class _Lowering:
                 int(length.value) if isinstance(length, ast.NumericValue) else None,
             )
             lm.indexes.append(self._index(lm, [ref], IndexKind.UNIQUE, a))
-        for kind, attr_name in ((IndexKind.NORMAL, "index"), (IndexKind.UNIQUE, "unique"), (IndexKind.FULLTEXT, "fulltext")):
+        block_kinds = ((IndexKind.NORMAL, "index"), (IndexKind.UNIQUE, "unique"), (IndexKind.FULLTEXT, "fulltext"))
+        for kind, attr_name in block_kinds:
             for a in _attrs(lm.node.attributes, attr_name):
                 lm.indexes.append(self._index(lm, _field_refs(_arg(a, "fields")), kind, a))
 
@@ -514,7 +519,9 @@ class _Relations:
         name = self._relation_name(f)
         other = self.low.models[target]
         for g in other.fields:
-            if g is f or not self.low._is_relation_field(g) or g.field_type.name != model.name.name:  # type: ignore[union-attr]
+            if g is f or not self.low._is_relation_field(g):
+                continue
+            if g.field_type.name != model.name.name:  # type: ignore[union-attr]
                 continue
             if self._relation_name(g) == name:
                 return g.arity is ast.FieldArity.LIST
@@ -540,7 +547,9 @@ class _Relations:
             columns,
             tm.table,
             referenced,
-            _ACTIONS.get(on_delete.value, default_delete) if isinstance(on_delete, ast.ConstantValue) else default_delete,
+            _ACTIONS.get(on_delete.value, default_delete)
+            if isinstance(on_delete, ast.ConstantValue)
+            else default_delete,
             _ACTIONS.get(on_update.value, ReferentialAction.CASCADE)
             if isinstance(on_update, ast.ConstantValue)
             else ReferentialAction.CASCADE,
@@ -557,7 +566,8 @@ class _Relations:
             col_a = Column("A", self._id_type(ma))
             col_b = Column("B", self._id_type(mb))
             if low.rules.m2m_primary_key:
-                pk = PrimaryKey(names.join_table_constraint_name(base, "_AB_pkey", low.limit), (IndexColumn("A"), IndexColumn("B")))
+                pk_name = names.join_table_constraint_name(base, "_AB_pkey", low.limit)
+                pk = PrimaryKey(pk_name, (IndexColumn("A"), IndexColumn("B")))
                 indexes: tuple[Index, ...] = ()
             else:
                 pk = None
