@@ -61,7 +61,7 @@ def cli() -> None:
 def _fail(text: str, code: int) -> int:
     from schemashift.config import redact_url
 
-    click.echo(redact_url(text), err=True)
+    click.echo(redact_url(text), err=True, color=True)  # colour was decided by the caller
     return code
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from schemashift.commands import stdout_color
 from schemashift.errors import SchemaExistsError, UsageError
 
 PROVIDERS = ("postgresql", "mysql", "sqlite")
@@ -63,7 +64,7 @@ def provider_of_url(url: str) -> str:
 
 
 def green(text: str) -> str:
-    return click.style(text, fg="green")
+    return click.style(text, fg="green") if stdout_color() else text
 
 
 def write_env(env_path: Path, url: str) -> str | None:
@@ -122,7 +123,8 @@ def init(provider: str | None, url: str | None) -> None:
     click.echo(f"\n✔ Your Prisma schema was created at {green('prisma/schema.prisma')}")
     click.echo("  You can now open it in your favorite editor.\n")
     for warning in warnings:
-        click.echo(click.style("warn", fg="yellow") + warning.removeprefix("warn"))
+        label = click.style("warn", fg="yellow") if stdout_color() else "warn"
+        click.echo(label + warning.removeprefix("warn"))
     if warnings:
         click.echo()
     click.echo("Next steps:")

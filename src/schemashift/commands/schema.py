@@ -29,7 +29,8 @@ def validate(schema: str | None) -> None:
     if diags.has_errors():
         raise SchemaValidationError(files, diags.all())
     if diags.warnings:
-        click.echo(render_diagnostics(files, diags.warnings, color=stderr_color()), err=True, nl=False)
+        color = stderr_color()
+        click.echo(render_diagnostics(files, diags.warnings, color=color), err=True, nl=False, color=color)
     try:
         resolve_datasource(files, schema_ast)
     except NoDatasourceError:
