@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
-from schemashift.psl.validator.attributes import parse_i64
+from schemashift.psl.validator.attributes import argument_span, parse_i64
 from schemashift.psl.validator.checks.constraint_names import Namespaces, clash_message, validate_db_name
 from schemashift.psl.validator.checks.constraint_names import default_constraint_name as _constraint_name
 from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo
@@ -135,10 +135,7 @@ def unique_default_constraint_name(ctx: Context, model: ModelInfo, info: FieldIn
     if info.default is None:
         return
     name = _constraint_name(ctx, model, info)
-    span = next(
-        (a.span for a in info.default.arguments.arguments if a.name is not None and a.name.name == "map"),
-        info.node.span,
-    )
+    span = argument_span(info.default, "map") or info.node.span
     for scope in names.violations(ctx, model, "default", name):
         _default_error(ctx, clash_message(name, scope, model), span)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
+from schemashift.psl.validator.attributes import argument_span
 from schemashift.psl.validator.checks.constraint_names import (
     Namespaces,
     clash_message,
@@ -33,13 +34,6 @@ def attribute_name(index: IndexInfo) -> str:
 
 def _error(ctx: Context, index: IndexInfo, message: str, span: Span | None = None) -> None:
     ctx.error(f'Error parsing attribute "{attribute_name(index)}": {message}', span or index.attribute.span)
-
-
-def _argument_span(attr: ast.Attribute, name: str) -> Span | None:
-    for arg in attr.arguments.arguments:
-        if arg.name is not None and arg.name.name == name:
-            return arg.span
-    return None
 
 
 def _field_of(ctx: Context, model: ModelInfo, entry: IndexFieldInfo) -> FieldInfo | None:
@@ -101,7 +95,7 @@ def index_checks(ctx: Context, model: ModelInfo, index: IndexInfo, names: Namesp
             index,
             f"The given custom name `{index.name}` has to be unique on the model. Please provide a different name "
             "for the `name` argument.",
-            _argument_span(index.attribute, "name"),
+            argument_span(index.attribute, "name"),
         )
     if not connector.has("IndexColumnLengthPrefixing") and any(f.length is not None for f in index.field_args):
         _error(ctx, index, "The length argument is not supported in an index definition with the current connector")
@@ -110,7 +104,7 @@ def index_checks(ctx: Context, model: ModelInfo, index: IndexInfo, names: Namesp
             ctx,
             index,
             "The given index type is not supported with the current connector",
-            _argument_span(index.attribute, "type"),
+            argument_span(index.attribute, "type"),
         )
     if "Hash" in connector.index_algorithms and index.algorithm == "Hash":
         if any(f.sort is not None for f in index.field_args):
@@ -139,7 +133,7 @@ def _unique_constraint_name(ctx: Context, model: ModelInfo, index: IndexInfo, na
     if not violations:
         return
     span = (
-        _argument_span(index.attribute, "map") or _argument_span(index.attribute, "name") or index.attribute.span
+        argument_span(index.attribute, "map") or argument_span(index.attribute, "name") or index.attribute.span
     )
     for scope in violations:
         _error(ctx, index, clash_message(name, scope, model), span)

@@ -12,6 +12,7 @@ Call order in Prisma's per-model loop:
 from __future__ import annotations
 
 from schemashift.diagnostics import Span
+from schemashift.psl.validator.attributes import argument_span
 from schemashift.psl.validator.checks.constraint_names import (
     Namespaces,
     clash_message,
@@ -56,10 +57,7 @@ def _unique_primary_key_name(ctx: Context, model: ModelInfo, pk: PrimaryKeyInfo,
 
 
 def _argument_span(pk: PrimaryKeyInfo, name: str) -> Span:
-    for arg in pk.attribute.arguments.arguments:
-        if arg.name is not None and arg.name.name == name:
-            return arg.span
-    return pk.attribute.span
+    return argument_span(pk.attribute, name) or pk.attribute.span
 
 
 def _unique_custom_name(ctx: Context, model: ModelInfo, pk: PrimaryKeyInfo, names: Namespaces) -> None:
