@@ -37,28 +37,32 @@ def empty_schema(provider: str) -> Schema:
     return Schema(default_namespace=rules_for(provider).default_namespace)
 
 
-def plan(from_src: str | None, to_src: str, provider: str | None = None) -> tuple[list[st.Step], Dialect]:
-    """The ordered steps from ``from_src`` (None: the empty database) to ``to_src``."""
+def plan(
+    from_src: str | None, to_src: str | None, provider: str | None = None
+) -> tuple[list[st.Step], Dialect]:
+    """The ordered steps from ``from_src`` to ``to_src`` (None: the empty database), and the
+    dialect to render them with."""
     with _gc_paused():
         return _plan(from_src, to_src, provider)
 
 
-def _plan(from_src: str | None, to_src: str, provider: str | None) -> tuple[list[st.Step], Dialect]:
-    to_ast = parse_checked([("schema.prisma", to_src)])
+def _plan(from_src: str | None, to_src: str | None, provider: str | None) -> tuple[list[st.Step], Dialect]:
+    from_ast = parse_checked([("schema.prisma", from_src)]) if from_src is not None else None
+    to_ast = parse_checked([("schema.prisma", to_src)]) if to_src is not None else None
     if provider is None:
-        provider = provider_of(to_ast)
-    to_schema = lower_schema(to_ast, provider)
-    from_schema = (
-        lower_schema(parse_checked([("schema.prisma", from_src)]), provider)
-        if from_src is not None
-        else empty_schema(provider)
-    )
-    dialect = get_dialect(provider)
+        source_ast = to_ast or from_ast
+        if source_ast is None:
+            raise ValueError("diffing the empty schema to itself needs a provider")
+        provider = provider_of(source_ast)
+    from_schema = lower_schema(from_ast, provider) if from_ast is not None else empty_schema(provider)
+    to_schema = lower_schema(to_ast, provider) if to_ast is not None else empty_schema(provider)
+    dialect = get_dialect(provider, **({"target_is_empty": True} if to_ast is None else {}))
     return diff(from_schema, to_schema, dialect), dialect
 
 
-def diff_schemas(from_src: str | None, to_src: str, provider: str | None = None) -> str:
-    """The migration script Prisma's ``migrate diff --script`` prints for these schemas."""
+def diff_schemas(from_src: str | None, to_src: str | None, provider: str | None = None) -> str:
+    """The migration script Prisma's ``migrate diff --script`` prints for these schemas
+    (``None``: ``--from-empty`` / ``--to-empty``)."""
     steps, dialect = plan(from_src, to_src, provider)
     with _gc_paused():
         return dialect.render_script(steps)

@@ -178,3 +178,10 @@ def test_drops_leave_out_the_default_namespace() -> None:
     assert diff_schemas(before, after) == (
         '-- DropIndex\nDROP INDEX "A_name_key";\n\n-- DropTable\nDROP TABLE "other"."B";\n'
     )
+
+
+def test_to_empty_qualifies_drops_with_the_default_namespace() -> None:
+    source = 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nenum E {\n  A\n}\n'
+    assert diff_schemas(source, None) == '-- DropEnum\nDROP TYPE "public"."E";\n'
+    empty_target = 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n'
+    assert diff_schemas(source, empty_target) == '-- DropEnum\nDROP TYPE "E";\n'

@@ -178,8 +178,11 @@ class PostgresDialect(Dialect):
     def bytes_match_string(self, text: str, data: bytes) -> bool:
         return text.startswith("\\x") and text[2:].lower() == data.hex()
 
-    def __init__(self, default_namespace: str = "public") -> None:
+    def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
         self.default_namespace = default_namespace  # the connection's schema (``?schema=``)
+        # diffing to the empty schema (``--to-empty``): Prisma then knows no default namespace and
+        # qualifies every dropped object, the default namespace's too
+        self.target_is_empty = target_is_empty
 
     # ---------------------------------------------------------------- rendering helpers
 
@@ -187,7 +190,10 @@ class PostgresDialect(Dialect):
         return quote(identifier)
 
     def drop_name(self, schema: str | None, name: str) -> str:
-        """Names in DROP statements leave out the default namespace (Prisma 6.19)."""
+        """Names in DROP statements leave out the default namespace (Prisma 6.19), unless the
+        target is the empty schema."""
+        if self.target_is_empty:
+            return qualified(schema or self.default_namespace, name)
         return qualified(None if schema == self.default_namespace else schema, name)
 
     def render_type(self, column: Column) -> str:
