@@ -83,7 +83,7 @@ def schema() -> Iterator[Schema]:
             conn.execute_script(DDL)
             before = conn.queries_sent
             described = describe(conn)
-            assert conn.queries_sent - before == 5
+            assert conn.queries_sent - before == 7
             yield described
 
 
@@ -172,3 +172,22 @@ def test_foreign_keys(schema: Schema) -> None:
     )
     # MySQL created an index of its own for the FK column that had none; it is described as is
     assert {i.name for i in post.indexes} == {"Post_author_idx", "Post_editor_fkey"}
+
+
+def test_query_count_does_not_grow_with_tables(mysql_url: str) -> None:
+    with connect(mysql_url) as conn:
+        conn.execute_script(
+            "".join(
+                f"CREATE TABLE `t{i}` (id INT PRIMARY KEY, v VARCHAR(20) UNIQUE, p INT,"
+                f" CONSTRAINT `t{i}_p_fkey` FOREIGN KEY (p) REFERENCES `t0`(id) ON DELETE SET NULL);"
+                for i in range(25)
+            )
+        )
+        before = conn.queries_sent
+        schema = describe(conn)
+        assert conn.queries_sent - before == 7
+    assert len(schema.tables) == 25
+    assert all(
+        [fk.on_delete for fk in t.foreign_keys] == [ReferentialAction.SET_NULL] and len(t.indexes) == 2
+        for t in schema.tables
+    )  # the unique index and the index MySQL made for the foreign key
