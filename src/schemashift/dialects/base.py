@@ -19,8 +19,10 @@ A new dialect subclasses :class:`Dialect`, sets the capabilities, implements
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar, Sequence
 
 from schemashift.diff import steps as st
@@ -128,3 +130,33 @@ class Dialect:
         if not chunks:
             return EMPTY_MIGRATION + "\n"
         return "\n".join(chunks)
+
+
+# ---------------------------------------------------------------- literal helpers shared by dialects
+
+
+def decode_base64(text: str) -> bytes:
+    """A ``Bytes`` default (base64 in the schema) as bytes."""
+    try:
+        return base64.b64decode(text, validate=False)
+    except ValueError:
+        return text.encode()
+
+
+def datetime_literal_text(text: str) -> str:
+    """An RFC 3339 ``DateTime`` default as Prisma prints it (chrono's ``DateTime<FixedOffset>``):
+    ``2020-09-21T20:00:00+02:00`` -> ``2020-09-21 20:00:00 +02:00``; fractions as .mmm or .uuuuuu."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    frac = ""
+    if dt.microsecond:
+        frac = f".{dt.microsecond:06d}"
+        if dt.microsecond % 1000 == 0:
+            frac = f".{dt.microsecond // 1000:03d}"
+    offset = dt.utcoffset()
+    total = int(offset.total_seconds()) if offset is not None else 0
+    sign = "-" if total < 0 else "+"
+    total = abs(total)
+    return f"{dt:%Y-%m-%d %H:%M:%S}{frac} {sign}{total // 3600:02d}:{total % 3600 // 60:02d}"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
 from typing import ClassVar
 
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect
+from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64
 from schemashift.dialects.postgres_casts import native_type_change
 from schemashift.model import (
     Arity,
@@ -486,9 +484,9 @@ def _literal(value: Literal, full_type: str) -> str:
     if isinstance(value, JsonLit):
         return string_literal(value.text)
     if isinstance(value, DateTimeLit):
-        return string_literal(_chrono_display(value.text))
+        return string_literal(datetime_literal_text(value.text))
     if isinstance(value, BytesLit):
-        return "'\\x" + _decode_base64(value.base64).hex() + "'"
+        return "'\\x" + decode_base64(value.base64).hex() + "'"
     if isinstance(value, ListLit):
         return "ARRAY[" + ", ".join(_literal(v, full_type) for v in value.items) + "]::" + full_type
     if isinstance(value, BoolLit):
@@ -498,28 +496,3 @@ def _literal(value: Literal, full_type: str) -> str:
     if isinstance(value, (FloatLit, DecimalLit)):
         return value.text
     raise TypeError(f"unknown literal {value!r}")
-
-
-def _decode_base64(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=False)
-    except ValueError:
-        return text.encode()
-
-
-def _chrono_display(text: str) -> str:
-    """An RFC 3339 timestamp as chrono's ``DateTime<FixedOffset>`` displays it."""
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    frac = ""
-    if dt.microsecond:
-        frac = f".{dt.microsecond:06d}"
-        if dt.microsecond % 1000 == 0:
-            frac = f".{dt.microsecond // 1000:03d}"
-    offset = dt.utcoffset()
-    total = int(offset.total_seconds()) if offset is not None else 0
-    sign = "-" if total < 0 else "+"
-    total = abs(total)
-    return f"{dt:%Y-%m-%d %H:%M:%S}{frac} {sign}{total // 3600:02d}:{total % 3600 // 60:02d}"

@@ -14,8 +14,7 @@ import base64
 from typing import ClassVar
 
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, TablePairFacts
-from schemashift.dialects.postgres import _chrono_display
+from schemashift.dialects.base import Dialect, TablePairFacts, datetime_literal_text
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -259,7 +258,7 @@ def _literal(value: Literal) -> str:
     if isinstance(value, BytesLit):
         return "'" + _decode_base64(value.base64).hex() + "'"
     if isinstance(value, DateTimeLit):
-        return "'" + _chrono_display(value.text) + "'"
+        return "'" + datetime_literal_text(value.text) + "'"
     if isinstance(value, JsonLit):
         return value.text  # Prisma writes the document unquoted
     if isinstance(value, BoolLit):
