@@ -225,6 +225,26 @@ def test_updated_at_ignore_and_relation_on_scalar() -> None:
     assert ctx.models["A"].fields["a"].is_updated_at
 
 
+def test_enum_composite_and_shard_key_resolution() -> None:
+    source = _ds("mongodb") + (
+        'generator c {\n  provider = "prisma-client-js"\n  previewFeatures = ["shardKeys"]\n}\n'
+        'enum Role {\n  ADMIN @map("admin")\n  USER\n  @@map("roles")\n}\n'
+        'type Address {\n  street String @map("st") @default("main")\n  zip Int @default(cuid())\n}\n'
+        'model U {\n  id String @id @map("_id")\n  region String @shardKey\n  a Address\n'
+        "  @@index([a.street])\n}\n"
+    )
+    ctx, errors = _attributes(source)
+    assert errors == [('Error parsing attribute "@default": The function `cuid()` cannot be used on fields of type `Int`.', 16)]
+    role = ctx.enum_infos["Role"]
+    assert (role.db_name, role.value_db_names) == ("roles", {"ADMIN": "admin"})
+    street = ctx.composite_fields["Address"]["street"]
+    assert street.db_name == "st" and isinstance(street.default_value, ast.StringValue)
+    assert ctx.composite_fields["Address"]["zip"].default is None
+    user = ctx.models["U"]
+    assert user.shard_key is not None and (user.shard_key.fields, user.shard_key.from_field) == (["region"], True)
+    assert [(i.fields, i.field_args[0].path) for i in user.indexes] == [(["a.street"], ["a", "street"])]
+
+
 # ------------------------------------------------------------------ attributes pass: defaults
 
 
