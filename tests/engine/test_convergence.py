@@ -136,6 +136,23 @@ model Entry {
   account       Account @relation(fields: [accountTenant, accountNumber], references: [tenant, number], onUpdate: Restrict)
 }
 """,
+    "scalars": """
+model Kitchen {
+  id     Int      @id @default(autoincrement())
+  label  String   @unique(map: "kitchen_label")
+  notes  String?  @default("it's \\"quoted\\"")
+  ratio  Float?
+  price  Decimal? @default(9.99)
+  born   DateTime?
+  seen   DateTime @updatedAt
+  flag   Boolean  @default(false)
+  raw    Bytes?
+  count  Int      @default(-7)
+  big    BigInt   @default(12345678901)
+
+  @@index([count(sort: Desc), label])
+}
+""",
 }
 PROVIDERS_WITH_URL = {
     "sqlite": 'datasource db {\n  provider = "sqlite"\n  url = "file:dev.db"\n}\n',
