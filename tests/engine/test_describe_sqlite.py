@@ -20,6 +20,7 @@ from schemashift.model import (
     IndexColumn,
     IndexKind,
     IntLit,
+    JsonLit,
     LiteralDefault,
     NowDefault,
     PrimaryKey,
@@ -48,7 +49,9 @@ CREATE TABLE "User" (
   "stamp" DATETIME DEFAULT (datetime('now')),
   "label" CHARACTER VARYING(10),
   "amount" NUMERIC(10, 2),
-  "counter" INTEGER DEFAULT (abs(-3))
+  "counter" INTEGER DEFAULT (abs(-3)),
+  "tags" JSONB NOT NULL DEFAULT ["a",1],
+  "meta" JSONB DEFAULT '{"a": 1}'
 );
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 CREATE INDEX "User_name_n_idx" ON "User"("name" DESC, "n");
@@ -121,6 +124,8 @@ def test_defaults(schema: Schema) -> None:
         "label": None,
         "amount": None,
         "counter": DbGeneratedDefault("abs(-3)"),
+        "tags": LiteralDefault(JsonLit('["a",1]')),  # unquoted, as Prisma renders JSON defaults here
+        "meta": LiteralDefault(JsonLit('{"a": 1}')),
     }
 
 

@@ -24,6 +24,7 @@ from schemashift.model import (
     Index,
     IndexColumn,
     IndexKind,
+    JsonLit,
     LiteralDefault,
     NowDefault,
     PrimaryKey,
@@ -113,6 +114,8 @@ def parse_default(text: str | None, ctype: ColumnType) -> Default | None:
     m = re.fullmatch(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"", expr, re.DOTALL)
     if ctype.family is Family.STRING and not m:  # Prisma reads any other String default as its text
         return LiteralDefault(StrLit(expr))
+    if ctype.family is Family.JSON and not m:  # Prisma renders JSON defaults unquoted on SQLite
+        return LiteralDefault(JsonLit(text.strip()))
     if m:
         value = unquote_sql_string(m.group(1)) if m.group(1) is not None else m.group(2).replace('""', '"')
         numeric = ctype.family in (Family.INT, Family.BIGINT, Family.FLOAT, Family.DECIMAL, Family.BOOLEAN)
