@@ -490,9 +490,15 @@ def test_json_default_errors_read_like_serde(value: str, problem: str) -> None:
         ("2020-01-01", "premature end of input"),
         ("2020-01-01T25:00:00Z", "input is out of range"),
         ("yesterday", "input contains invalid characters"),
+        ("bad", "premature end of input"),
+        ("2020-01-01T00:00:61Z", "input is out of range"),
+        ("2020-01-01T00:00:00+0100", "input contains invalid characters"),
+        ("2020-01-01T00:00:00Zjunk", "trailing input"),
+        ("2019-02-29T00:00:00Z", "input is out of range"),
     ],
 )
 def test_datetime_default_errors(value: str, problem: str) -> None:
+    """Expected texts are prisma6's (chrono's ``parse_from_rfc3339``)."""
     source = _ds("postgresql") + f'model M {{\n  id Int @id\n  d DateTime @default("{value}")\n}}\n'
     assert _checks(source) == [
         (

@@ -224,24 +224,78 @@ def _is_base64(text: str) -> bool:
 
 _DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_TOO_SHORT = "premature end of input"
+_INVALID = "input contains invalid characters"
+_OUT_OF_RANGE = "input is out of range"
+
+
+class _Rfc3339Error(Exception):
+    pass
+
+
+class _Rfc3339Scanner:
+    """chrono's ``parse_from_rfc3339``: the same steps, so the same first error."""
+
+    def __init__(self, text: str) -> None:
+        self.rest = text
+
+    def number(self, digits: int, low: int, high: int) -> int:
+        if len(self.rest) < digits:
+            raise _Rfc3339Error(_TOO_SHORT)
+        head = self.rest[:digits]
+        if not (head.isascii() and head.isdigit()):
+            raise _Rfc3339Error(_INVALID)
+        self.rest = self.rest[digits:]
+        value = int(head)
+        if not low <= value <= high:
+            raise _Rfc3339Error(_OUT_OF_RANGE)
+        return value
+
+    def char(self, allowed: str) -> str:
+        if not self.rest:
+            raise _Rfc3339Error(_TOO_SHORT)
+        if self.rest[0] not in allowed:
+            raise _Rfc3339Error(_INVALID)
+        found, self.rest = self.rest[0], self.rest[1:]
+        return found
+
+    def scan(self) -> None:
+        year = self.number(4, 0, 9999)
+        self.char("-")
+        month = self.number(2, 1, 12)
+        self.char("-")
+        day = self.number(2, 1, 31)
+        self.char("Tt ")
+        self.number(2, 0, 23)
+        self.char(":")
+        self.number(2, 0, 59)
+        self.char(":")
+        self.number(2, 0, 60)
+        if self.rest.startswith("."):
+            self.rest = self.rest[1:]
+            if not self.rest:
+                raise _Rfc3339Error(_TOO_SHORT)
+            digits = len(self.rest) - len(self.rest.lstrip("0123456789"))
+            if digits == 0:
+                raise _Rfc3339Error(_INVALID)
+            self.rest = self.rest[digits:]
+        offset_hours = 0
+        if self.char("Zz+-") in "+-":
+            offset_hours = self.number(2, 0, 99)
+            self.char(":")
+            self.number(2, 0, 59)
+        if self.rest:
+            raise _Rfc3339Error("trailing input")
+        if offset_hours >= 24 or day > calendar.monthrange(year, month)[1]:
+            raise _Rfc3339Error(_OUT_OF_RANGE)
 
 
 def _rfc3339_problem(text: str) -> str | None:
-    """None when ``text`` is an RFC 3339 date-time, else chrono's error description (approximate)."""
-    match = _RFC3339.match(text)
-    if match is None:
-        prefix = re.match(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?)?", text)
-        if prefix is not None and prefix.end() == len(text):
-            return "premature end of input"
-        return "input contains invalid characters"
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    in_range = 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
-    if not (in_range and hour < 24 and minute < 60 and second <= 60):
-        return "input is out of range"
+    """None when ``text`` is an RFC 3339 date-time, else chrono's error description."""
+    try:
+        _Rfc3339Scanner(text).scan()
+    except _Rfc3339Error as err:
+        return str(err)
     return None
 
 
