@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import ClassVar, Sequence
 
 from schemashift.diff import steps as st
-from schemashift.model import Column, EnumType, Index, Table
+from schemashift.model import Column, EnumType, Index, Schema, Table
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -83,6 +83,11 @@ class Dialect:
     ignore_json_defaults: ClassVar[bool] = False
 
     # ---------------------------------------------------------------- differ hooks
+
+    def prepare_schema(self, schema: Schema) -> Schema:
+        """Called by the differ on both schemas before diffing: a dialect may fill in facts its
+        renderer needs from the steps (MySQL: inline enum values in the column types)."""
+        return schema
 
     def column_type_change(
         self, previous: Column, next: Column, enums: tuple[EnumType | None, EnumType | None] = (None, None)

@@ -585,4 +585,4 @@ def _move_dropped_unique_indexes(steps: list[st.Step]) -> list[st.Step]:
 
 def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
     """The steps that migrate a database shaped like ``previous`` to ``next``, in Prisma's order."""
-    return _Differ(previous, next, dialect).run()
+    return _Differ(dialect.prepare_schema(previous), dialect.prepare_schema(next), dialect).run()
