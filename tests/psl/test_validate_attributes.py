@@ -507,3 +507,22 @@ def test_datetime_default_errors(value: str, problem: str) -> None:
             7,
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("abc", "invalid digit found in string"),
+        ("", "Failed to parse empty string"),
+        ("1e", "cannot parse integer from empty string"),
+        ("-", "cannot parse integer from empty string"),
+        ("1_0", None),
+        (".5", None),
+        ("1e999999999999", None),
+    ],
+)
+def test_decimal_default_errors(value: str, problem: str | None) -> None:
+    """Expected texts are prisma6's (the bigdecimal crate's errors; note the attribute name without @)."""
+    source = _ds("postgresql") + f'model M {{\n  id Int @id\n  d Decimal @default("{value}")\n}}\n'
+    expected = f'Error parsing attribute "default": Parse error: "{value}" is not a valid decimal. ({problem})'
+    assert _checks(source) == ([] if problem is None else [(expected, 7)])

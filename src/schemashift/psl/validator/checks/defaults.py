@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
-import re
 from collections.abc import Callable
 
 from schemashift.diagnostics import Span
@@ -189,8 +188,8 @@ def _value_parses(ctx: Context, scalar: str, value: ast.Expression) -> None:
                     ctx, f'Parse error: "{text}" is not a valid rfc3339 datetime string. ({problem})', value.span
                 )
         elif scalar == "Decimal":
-            if _DECIMAL.match(text) is None:
-                problem = "Failed to parse empty string" if not text else "invalid digit found in string"
+            problem = _decimal_problem(text)
+            if problem is not None:
                 ctx.error(
                     f'Error parsing attribute "default": Parse error: "{text}" is not a valid decimal. ({problem})',
                     value.span,
@@ -214,6 +213,28 @@ def _int_problem(text: str) -> str:
     return "number too small to fit in target type" if text.startswith("-") else "number too large to fit in target type"
 
 
+def _decimal_problem(text: str) -> str | None:
+    """None when ``text`` parses as a ``BigDecimal``, else the error that crate reports."""
+    if not text:
+        return "Failed to parse empty string"
+    base, exponent = text, None
+    cut = min((i for i in (text.find("e"), text.find("E")) if i >= 0), default=-1)
+    if cut >= 0:
+        base, exponent = text[:cut], text[cut + 1 :]
+    if exponent is not None and parse_i64(exponent) is None:
+        return _int_problem(exponent)
+    if not base:
+        return "Failed to parse empty string"
+    digits = base.replace(".", "", 1)
+    if digits[:1] in "+-":
+        digits = digits[1:]
+    if not digits:
+        return "cannot parse integer from empty string"
+    if digits.startswith("_") or not all(c.isdigit() and c.isascii() or c == "_" for c in digits):
+        return "invalid digit found in string"
+    return None
+
+
 def _is_base64(text: str) -> bool:
     try:
         base64.b64decode(text, validate=True)
@@ -221,8 +242,6 @@ def _is_base64(text: str) -> bool:
         return False
     return True
 
-
-_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 _TOO_SHORT = "premature end of input"
 _INVALID = "input contains invalid characters"
