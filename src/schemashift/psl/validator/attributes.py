@@ -2,16 +2,19 @@
 
 It mirrors prisma-engines' ``parser-database/src/attributes.rs`` and its sub-modules: the
 attribute/argument state machine of ``context.rs`` (unknown attributes, duplicates, unused,
-duplicate and empty arguments), then per container, in Prisma's order:
+duplicate and empty arguments), then per container, in Prisma's order. The attributes of
+relation fields are visited before, by the ``relation_fields`` pass. Then the blocks in source
+order:
 
-1. (relation fields of every model: done by the ``relations`` pass, whose errors go first);
-2. per model: scalar fields (``@map``, ``@ignore``, ``@relation``, ``@id``, ``@updatedAt``,
-   ``@default``, ``@db.X``, ``@unique``, ``@shardKey``), then ``@@ignore``, ``@@id``, ``@@map``,
-   ``@@schema``, ``@@index``, ``@@unique``, ``@@fulltext``, ``@@shardKey``;
-3. enums (value ``@map``, ``@@map``, ``@@schema``) and composite types (``@db.X``, ``@map``,
-   ``@default``).
+- models and views: scalar fields (``@map``, ``@ignore``, ``@relation``, ``@id``, ``@updatedAt``,
+  ``@default``, ``@db.X``, ``@unique``, ``@shardKey``), then ``@@ignore``, ``@@id``, ``@@map``,
+  ``@@schema``, ``@@index``, ``@@unique``, ``@@fulltext``, ``@@shardKey``;
+- enums: value ``@map``, then ``@@map``, ``@@schema``;
+- composite types: per field ``@db.X``, ``@map``, ``@default``.
 
-What it fills in the :class:`Context` is documented there.
+Fields whose type did not resolve are skipped (Prisma goes on after name and type errors).
+A ``@default`` is recorded only when it was accepted. What the pass fills in the
+:class:`Context` is documented there.
 """
 
 from __future__ import annotations
