@@ -3,8 +3,9 @@
 Three queries, whatever the number of tables: ``sqlite_master`` joined with the table-valued
 pragma functions (``pragma_table_info``, ``pragma_index_list`` + ``pragma_index_xinfo``,
 ``pragma_foreign_key_list``). Types, defaults and autoincrement are read the way Prisma's SQLite
-describer reads them (any single ``INTEGER`` primary key is autoincrement; any String default
-is a literal).
+describer reads them (any single ``INTEGER`` primary key is autoincrement; a String default
+is a literal unless it is an expression, which, like any other, is a ``DbGeneratedDefault``
+in the parentheses SQLite needed; quoted hex on a BLOB column is a Bytes literal).
 """
 
 from __future__ import annotations
@@ -112,19 +113,32 @@ def parse_default(text: str | None, ctype: ColumnType) -> Default | None:
     if m and ctype.family is Family.BINARY:
         return LiteralDefault(hex_bytes_literal(m.group(1)))
     m = re.fullmatch(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"", expr, re.DOTALL)
-    if ctype.family is Family.STRING and not m:  # Prisma reads any other String default as its text
-        return LiteralDefault(StrLit(expr))
+    raw = text.strip()
+    if ctype.family is Family.STRING and not m:
+        # Prisma reads any other String default as its text; but an expression (SQLite takes it
+        # only in parentheses, which dflt_value drops) is a database default, as the schema writes it
+        return LiteralDefault(StrLit(expr)) if _written_bare(raw) else DbGeneratedDefault(f"({raw})")
     if ctype.family is Family.JSON and not m:  # Prisma renders JSON defaults unquoted on SQLite
         return LiteralDefault(JsonLit(text.strip()))
     if m:
         value = unquote_sql_string(m.group(1)) if m.group(1) is not None else m.group(2).replace('""', '"')
+        if ctype.family is Family.BINARY and re.fullmatch(r"(?:[0-9a-fA-F]{2})*", value):
+            return LiteralDefault(hex_bytes_literal(value))  # Prisma writes Bytes defaults as quoted hex
         numeric = ctype.family in (Family.INT, Family.BIGINT, Family.FLOAT, Family.DECIMAL, Family.BOOLEAN)
         literal = typed_literal(value, ctype.family, quoted=not numeric)
     elif NUMBER.fullmatch(expr) or expr.lower() in ("true", "false"):
         literal = typed_literal(expr, ctype.family, quoted=False)
     else:
         literal = None
-    return LiteralDefault(literal) if literal is not None else DbGeneratedDefault(text.strip())
+    if literal is not None:
+        return LiteralDefault(literal)
+    return DbGeneratedDefault(raw if m or _written_bare(raw) else f"({raw})")
+
+
+def _written_bare(text: str) -> bool:
+    """A default SQLite takes without parentheses (a word, a number, a blob literal); any other
+    expression was written in parentheses, which ``dflt_value`` leaves out."""
+    return bool(re.fullmatch(r"[A-Za-z_][\w$]*|[xX]'[0-9a-fA-F]*'", text) or NUMBER.fullmatch(text))
 
 
 def describe_sqlite(conn: Connector) -> Schema:
