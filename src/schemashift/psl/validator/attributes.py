@@ -404,23 +404,29 @@ def run(ctx: Context) -> None:
                 _composite_type(ctx, top, defaults)
 
 
-def _scalar_fields(model: ModelInfo) -> list[FieldInfo]:
+def _scalar_fields(ctx: Context, model: ModelInfo) -> list[FieldInfo]:
+    """The model's scalar fields in source order, duplicates included (Prisma visits their
+    attributes too); a duplicate gets a FieldInfo of its own that is not in ``model.fields``."""
     out = []
     for field in model.node.fields:
         info = model.fields.get(field.name.name)
-        if info is not None and info.node is field and info.kind not in ("model", "unknown"):
+        if info is None or info.node is not field:
+            kind, target = resolve_kind(ctx, field)
+            info = FieldInfo(node=field, kind=kind, target=target)  # type: ignore[arg-type]
+        if info.kind not in ("model", "unknown"):
             out.append(info)
     return out
 
 
 def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: ModuleType) -> None:
-    for info in _scalar_fields(model):
-        _scalar_field(ctx, model, info, defaults, indexes)
+    scalar_fields = _scalar_fields(ctx, model)
+    for info in scalar_fields:
+        _scalar_field(ctx, model, info, scalar_fields, defaults, indexes)
 
     attrs = AttributeSet(ctx, model.node.attributes)
 
     if attrs.visit_optional_single("ignore"):
-        for info in _scalar_fields(model):
+        for info in scalar_fields:
             if info.is_ignored:
                 ctx.error(
                     'Error parsing attribute "@ignore": Fields on an already ignored Model do not need an '
@@ -463,13 +469,18 @@ def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: Module
 
 
 def _scalar_field(
-    ctx: Context, model: ModelInfo, info: FieldInfo, defaults: ModuleType, indexes: ModuleType
+    ctx: Context,
+    model: ModelInfo,
+    info: FieldInfo,
+    scalar_fields: list[FieldInfo],
+    defaults: ModuleType,
+    indexes: ModuleType,
 ) -> None:
     field = info.node
     attrs = AttributeSet(ctx, field.attributes)
 
     if attrs.visit_optional_single("map"):
-        _field_map(attrs, model, info)
+        _field_map(attrs, model, info, scalar_fields)
         attrs.validate_args()
 
     if attrs.visit_optional_single("ignore"):
@@ -540,7 +551,7 @@ def _schema_value(attrs: AttributeSet) -> tuple[str | None, Span | None]:
     return (value, expr.span) if value is not None else (None, None)
 
 
-def _field_map(attrs: AttributeSet, model: ModelInfo, info: FieldInfo) -> None:
+def _field_map(attrs: AttributeSet, model: ModelInfo, info: FieldInfo, scalar_fields: list[FieldInfo]) -> None:
     name = _map_value(attrs)
     if name is None:
         return
@@ -548,7 +559,7 @@ def _field_map(attrs: AttributeSet, model: ModelInfo, info: FieldInfo) -> None:
     field = info.node
     container = "view" if model.is_view else "model"
     duplicate = f'Field "{field.name.name}" is already defined on {container} "{model.name}".'
-    for other in _scalar_fields(model):
+    for other in scalar_fields:
         if other is info or other.node.span.start >= field.span.start:
             continue
         if other.db_name == name:
