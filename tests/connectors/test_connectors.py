@@ -194,3 +194,17 @@ def test_postgres_reset_drops_extra_namespaces(postgres_url: str) -> None:
         names = {r[0] for r in conn.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('one', 'public')")}
         assert names == {"public"}
         assert _tables(conn) == set()
+
+
+def test_postgres_create_database_creates_the_url_schema() -> None:
+    base = dbutil.admin_url_or_skip("postgresql")
+    name = dbutil.unique_db_name()
+    url = dbutil.with_database(base, name, "schema=tenant_a")
+    try:
+        create_database(url)
+        with connect(url) as conn:
+            assert conn.query_one("SELECT 1 FROM pg_namespace WHERE nspname = 'tenant_a'") == (1,)
+            conn.execute("CREATE TABLE t (id INT)")  # lands in tenant_a through the search path
+            assert _tables(conn) == {"t"}
+    finally:
+        drop_database(url)

@@ -151,16 +151,26 @@ def _admin(url: ConnectionUrl) -> psycopg.Connection[Any]:
 
 
 def create_database(url: ConnectionUrl) -> None:
+    """``CREATE DATABASE``, then ``CREATE SCHEMA IF NOT EXISTS`` for the URL's schema (as Prisma
+    does, also when the database was already there, which is still reported as P1009)."""
+    already = False
     with _admin(url) as conn:
         try:
             conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(url.database)))
         except psycopg.errors.DuplicateDatabase:
-            raise errors.DatabaseAlreadyExists(
-                f"Database `{url.database}` already exists on the database server at `{url.host}:{url.port}`",
-                secrets=url.secrets,
-            ) from None
+            already = True
         except psycopg.Error as exc:
             raise statement_error(url, exc) from None
+    with _open(url, url.database) as conn:
+        try:
+            conn.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(url.schema or "public")))
+        except psycopg.Error as exc:
+            raise statement_error(url, exc) from None
+    if already:
+        raise errors.DatabaseAlreadyExists(
+            f"Database `{url.database}` already exists on the database server at `{url.host}:{url.port}`",
+            secrets=url.secrets,
+        )
 
 
 def drop_database(url: ConnectionUrl) -> None:
