@@ -374,13 +374,20 @@ def resolve_kind(ctx: Context, field: ast.Field) -> tuple[str, str | None]:
     return "unknown", None
 
 
+def _field_infos(ctx: Context, fields: list[ast.Field]) -> dict[str, FieldInfo]:
+    """Field infos by name (first definition wins), kinds resolved like the names pass does."""
+    infos: dict[str, FieldInfo] = {}
+    for f in fields:
+        if f.name.name not in infos:
+            kind, target = resolve_kind(ctx, f)
+            infos[f.name.name] = FieldInfo(node=f, kind=kind, target=target)  # type: ignore[arg-type]
+    return infos
+
+
 def _ensure_composite_fields(ctx: Context) -> None:
-    for ct in ctx.ast.composite_types():
-        infos = ctx.composite_fields.setdefault(ct.name.name, {})
-        for f in ct.fields:
-            if f.name.name not in infos:
-                kind, target = resolve_kind(ctx, f)
-                infos[f.name.name] = FieldInfo(node=f, kind=kind, target=target)  # type: ignore[arg-type]
+    for name, ct in ctx.composite_types.items():
+        if name not in ctx.composite_fields:
+            ctx.composite_fields[name] = _field_infos(ctx, ct.fields)
 
 
 # ------------------------------------------------------------------ the pass
@@ -391,17 +398,23 @@ def run(ctx: Context) -> None:
 
     _ensure_composite_fields(ctx)
 
+    # Blocks whose name is taken by an earlier block are visited too (their errors count, as in
+    # Prisma), with throwaway infos that stay out of the Context.
     for top in ctx.ast.tops():
         if isinstance(top, ast.Model):
             model = ctx.models.get(top.name.name)
-            if model is not None and model.node is top:
-                _model(ctx, model, defaults, indexes)
+            if model is None or model.node is not top:
+                model = ModelInfo(node=top, fields=_field_infos(ctx, top.fields))
+            _model(ctx, model, defaults, indexes)
         elif isinstance(top, ast.Enum):
-            if ctx.enums.get(top.name.name) is top:
-                _enum(ctx, top)
+            registered = ctx.enums.get(top.name.name) is top
+            info = ctx.enum_infos.setdefault(top.name.name, EnumInfo()) if registered else EnumInfo()
+            _enum(ctx, top, info)
         elif isinstance(top, ast.CompositeType):
-            if ctx.composite_types.get(top.name.name) is top:
-                _composite_type(ctx, top, defaults)
+            infos = ctx.composite_fields.get(top.name.name, {})
+            if ctx.composite_types.get(top.name.name) is not top:
+                infos = _field_infos(ctx, top.fields)
+            _composite_type(ctx, top, infos, defaults)
 
 
 def _scalar_fields(ctx: Context, model: ModelInfo) -> list[FieldInfo]:
@@ -638,8 +651,7 @@ def _required_single_field_key(ctx: Context, model: ModelInfo) -> None:
             )
 
 
-def _enum(ctx: Context, enum: ast.Enum) -> None:
-    info = ctx.enum_infos.setdefault(enum.name.name, EnumInfo())
+def _enum(ctx: Context, enum: ast.Enum, info: EnumInfo) -> None:
     for value in enum.values:
         attrs = AttributeSet(ctx, value.attributes)
         if attrs.visit_optional_single("map"):
@@ -661,8 +673,9 @@ def _enum(ctx: Context, enum: ast.Enum) -> None:
     attrs.finish()
 
 
-def _composite_type(ctx: Context, ct: ast.CompositeType, defaults: ModuleType) -> None:
-    infos = ctx.composite_fields.get(ct.name.name, {})
+def _composite_type(
+    ctx: Context, ct: ast.CompositeType, infos: dict[str, FieldInfo], defaults: ModuleType
+) -> None:
     seen_db_names: dict[str, str] = {}
     for field in ct.fields:
         info = infos.get(field.name.name)
