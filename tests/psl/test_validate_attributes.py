@@ -526,3 +526,21 @@ def test_decimal_default_errors(value: str, problem: str | None) -> None:
     source = _ds("postgresql") + f'model M {{\n  id Int @id\n  d Decimal @default("{value}")\n}}\n'
     expected = f'Error parsing attribute "default": Parse error: "{value}" is not a valid decimal. ({problem})'
     assert _checks(source) == ([] if problem is None else [(expected, 7)])
+
+
+def test_attributes_of_duplicate_fields_and_blocks_are_visited() -> None:
+    """prisma6 reports the attributes of a field or block whose name is already taken."""
+    source = (
+        "model A {\n  id Int @id\n  id Int @foo\n}\nmodel A {\n  id Int @id @bar\n}\n"
+        "enum E {\n  X @baz\n}\nenum E {\n  Y @qux\n}\n"
+    )
+    got = [(d.message, d.line) for d in validate(source)]
+    assert got == [
+        ('Field "id" is already defined on model "A".', 3),
+        ('The model "A" cannot be defined because a model with that name already exists.', 5),
+        ('The enum "E" cannot be defined because a enum with that name already exists.', 11),
+        ('Attribute not known: "@foo".', 3),
+        ('Attribute not known: "@bar".', 6),
+        ('Attribute not known: "@baz".', 9),
+        ('Attribute not known: "@qux".', 12),
+    ]
