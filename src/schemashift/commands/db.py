@@ -87,3 +87,61 @@ def seed(schema: str | None) -> None:
     if project.env_files:
         info("Environment variables loaded from .env")
     run_seed(command, project.cwd, echo=click.echo)
+
+
+_EMPTY_DATABASE_HELP = """P4001 The introspected database was empty:
+
+schemashift db pull could not create any models in your {name} file and you will not be able to \
+generate Prisma Client with the prisma generate command.
+
+To fix this, you have two options:
+
+- manually create a table in your database.
+- make sure the database connection URL inside the datasource block in {name} points to a database \
+that is not empty (it must contain at least one table).
+
+Then you can run schemashift db pull again."""
+
+
+@db.command()
+@schema_option
+@click.option("--print", "print_", is_flag=True, help="Print the introspected schema to stdout instead of writing it.")
+@click.option("--force", is_flag=True, help="Ignore the current schema's models (keep only its datasource/generators).")
+@click.option("--url", default=None, help="The URL of the database to introspect (instead of the datasource's).")
+def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None:
+    """Introspect the database and write (or print) the Prisma schema (`db pull`)."""
+    import time
+    from pathlib import Path
+
+    from schemashift.connectors import connect
+    from schemashift.errors import SchemashiftError
+    from schemashift.introspect import EmptyDatabaseError
+    from schemashift.introspect import pull as introspect_pull
+
+    start = time.perf_counter()
+    mp = _open(schema, url)
+    files = mp.files
+    with connector_errors():
+        with connect(mp.url) as conn:
+            try:
+                result = introspect_pull(conn, files, force=force)
+            except EmptyDatabaseError:
+                name = Path(mp.project.schema.display).name
+                raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
+    if print_:
+        click.echo(result.text, nl=False)
+        if result.warnings:
+            click.echo("\n" + result.warnings.render_commented(), err=True, nl=False)
+        return
+    paths = mp.project.schema.files()
+    if len(paths) != 1:
+        raise SchemashiftError("`db pull` writes one schema file; use --print with a schema folder.")
+    paths[0].write_text(result.text, encoding="utf-8")
+    ms = round((time.perf_counter() - start) * 1000)
+    what = f"{result.models} model{'s' if result.models != 1 else ''}"
+    if result.enums:
+        what += f" and {result.enums} enum{'s' if result.enums != 1 else ''}"
+    click.echo(f"\n- Introspecting based on datasource defined in {mp.project.schema.display}")
+    click.echo(f"✔ Introspected {what} and wrote them into {mp.project.schema.display} in {ms}ms\n")
+    if result.warnings:
+        click.echo(result.warnings.render())

@@ -1,0 +1,90 @@
+"""``db pull``: a live database -> a Prisma schema (introspection), Prisma's rendering and naming.
+
+    pull(conn, files=None, force=False) -> PullResult
+        describe the database, merge with the existing schema (re-introspection), render.
+    introspect(schema, provider, files=None, force=False, extras=None) -> PullResult
+        the pure part: a described :class:`~schemashift.model.Schema` -> PSL text.
+
+The existing schema (``files``) contributes its datasource and generator blocks verbatim and,
+unless ``force``, the names, ``@map``s, relation names, documentation and order of the models,
+fields and enums that still match the database (see :mod:`.previous`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from schemashift.connectors.base import Connector
+from schemashift.introspect.calculate import Introspected, calculate
+from schemashift.introspect.extras import Extras, read_extras
+from schemashift.introspect.previous import Previous, read_previous
+from schemashift.introspect.warnings import Warnings
+from schemashift.model import Schema
+
+__all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "Warnings", "Extras", "Previous"]
+
+EMPTY_DATABASE_MESSAGE = "The introspected database was empty: "
+
+
+class EmptyDatabaseError(Exception):
+    """Prisma's P4001: nothing to introspect."""
+
+    code = "P4001"
+
+
+@dataclass
+class PullResult:
+    text: str
+    warnings: Warnings
+    models: int
+    enums: int
+    introspected: Introspected
+
+
+_PROVIDER_NAMES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
+
+
+def _default_config(provider: str) -> list[str]:
+    return [f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}']
+
+
+def introspect(
+    schema: Schema,
+    provider: str,
+    files: Sequence[tuple[str, str]] | None = None,
+    force: bool = False,
+    extras: Extras | None = None,
+) -> PullResult:
+    from schemashift.lower.rules import rules_for
+
+    provider = _PROVIDER_NAMES.get(provider, provider)
+    limit = rules_for(provider).max_identifier_length
+    previous = Previous()
+    datasource_name = "db"
+    config: list[str] = []
+    if files:
+        from schemashift.psl import parse_files
+
+        schema_ast, _ = parse_files(files)
+        previous = read_previous(schema_ast, provider, limit)
+        config = previous.config_blocks
+        if schema_ast.datasources():
+            datasource_name = schema_ast.datasources()[0].name.name
+        if force:
+            relation_mode = previous.relation_mode_prisma
+            previous = Previous(config_blocks=config, relation_mode_prisma=relation_mode)
+    if not config:
+        config = _default_config(provider)
+    result = calculate(schema, provider, previous, extras, datasource_name)
+    if result.is_empty:
+        raise EmptyDatabaseError(EMPTY_DATABASE_MESSAGE)
+    text = result.render(config)
+    return PullResult(text, result.warnings, len(result.models), len(result.enums), result)
+
+
+def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force: bool = False) -> PullResult:
+    from schemashift.connectors.describe import describe
+
+    schema = describe(conn)
+    return introspect(schema, conn.provider, files, force, read_extras(conn))

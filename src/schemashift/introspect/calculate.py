@@ -1,0 +1,958 @@
+"""Described database (neutral model) -> PSL text, the way Prisma's introspection renders it.
+
+Follows prisma-engines' ``sql-schema-connector`` introspection: models for tables (Prisma's
+migration tables and implicit many-to-many join tables left out), scalar fields for columns,
+relation fields for foreign keys in both directions (named by ``relation_names``' rules), list
+fields for join tables, then enums. Each block is rendered as Prisma's ``datamodel-renderer``
+would write it and the whole text goes through the formatter (``psl.format``), as Prisma runs
+``reformat`` on its output.
+
+Re-introspection: a :class:`~schemashift.introspect.previous.Previous` supplies the names,
+``@map``s, relation names, documentation, client-side defaults and orders the existing schema
+used for the same database objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from schemashift.introspect import names
+from schemashift.introspect.extras import Extras
+from schemashift.introspect.previous import PrevModel, Previous
+from schemashift.introspect.warnings import Warnings
+from schemashift.lower import names as default_names
+from schemashift.lower.rules import ProviderRules, rules_for
+from schemashift.model import (
+    BoolLit,
+    BytesLit,
+    Column,
+    DateTimeLit,
+    DbGeneratedDefault,
+    DecimalLit,
+    EnumLit,
+    Family,
+    FloatLit,
+    ForeignKey,
+    IndexAlgorithm,
+    IndexColumn,
+    IndexKind,
+    IntLit,
+    JsonLit,
+    ListLit,
+    Literal,
+    LiteralDefault,
+    NowDefault,
+    ReferentialAction,
+    Schema,
+    SortOrder,
+    StrLit,
+    Table,
+)
+
+_SCALAR_OF_FAMILY = {
+    Family.INT: "Int",
+    Family.BIGINT: "BigInt",
+    Family.FLOAT: "Float",
+    Family.DECIMAL: "Decimal",
+    Family.BOOLEAN: "Boolean",
+    Family.STRING: "String",
+    Family.DATETIME: "DateTime",
+    Family.BINARY: "Bytes",
+    Family.JSON: "Json",
+    Family.UUID: "String",
+}
+_ACTIONS = {
+    ReferentialAction.NO_ACTION: "NoAction",
+    ReferentialAction.RESTRICT: "Restrict",
+    ReferentialAction.CASCADE: "Cascade",
+    ReferentialAction.SET_NULL: "SetNull",
+    ReferentialAction.SET_DEFAULT: "SetDefault",
+}
+_ALGORITHMS = {
+    IndexAlgorithm.HASH: "Hash",
+    IndexAlgorithm.GIST: "Gist",
+    IndexAlgorithm.GIN: "Gin",
+    IndexAlgorithm.SPGIST: "SpGist",
+    IndexAlgorithm.BRIN: "Brin",
+}
+#: PostgreSQL operator classes Prisma knows by name (index_field.rs); others are raw("...")
+_MANAGED_OPS = {
+    "inet_ops": "InetOps",
+    "jsonb_ops": "JsonbOps",
+    "jsonb_path_ops": "JsonbPathOps",
+    "array_ops": "ArrayOps",
+    "text_ops": "TextOps",
+    "bit_minmax_ops": "BitMinMaxOps",
+    "varbit_minmax_ops": "VarBitMinMaxOps",
+    "bpchar_bloom_ops": "BpcharBloomOps",
+    "bpchar_minmax_ops": "BpcharMinMaxOps",
+    "bytea_bloom_ops": "ByteaBloomOps",
+    "bytea_minmax_ops": "ByteaMinMaxOps",
+    "date_bloom_ops": "DateBloomOps",
+    "date_minmax_ops": "DateMinMaxOps",
+    "date_minmax_multi_ops": "DateMinMaxMultiOps",
+    "float4_bloom_ops": "Float4BloomOps",
+    "float4_minmax_ops": "Float4MinMaxOps",
+    "float4_minmax_multi_ops": "Float4MinMaxMultiOps",
+    "float8_bloom_ops": "Float8BloomOps",
+    "float8_minmax_ops": "Float8MinMaxOps",
+    "float8_minmax_multi_ops": "Float8MinMaxMultiOps",
+    "inet_inclusion_ops": "InetInclusionOps",
+    "inet_bloom_ops": "InetBloomOps",
+    "inet_minmax_ops": "InetMinMaxOps",
+    "inet_minmax_multi_ops": "InetMinMaxMultiOps",
+    "int2_bloom_ops": "Int2BloomOps",
+    "int2_minmax_ops": "Int2MinMaxOps",
+    "int2_minmax_multi_ops": "Int2MinMaxMultiOps",
+    "int4_bloom_ops": "Int4BloomOps",
+    "int4_minmax_ops": "Int4MinMaxOps",
+    "int4_minmax_multi_ops": "Int4MinMaxMultiOps",
+    "int8_bloom_ops": "Int8BloomOps",
+    "int8_minmax_ops": "Int8MinMaxOps",
+    "int8_minmax_multi_ops": "Int8MinMaxMultiOps",
+    "numeric_bloom_ops": "NumericBloomOps",
+    "numeric_minmax_ops": "NumericMinMaxOps",
+    "numeric_minmax_multi_ops": "NumericMinMaxMultiOps",
+    "oid_bloom_ops": "OidBloomOps",
+    "oid_minmax_ops": "OidMinMaxOps",
+    "oid_minmax_multi_ops": "OidMinMaxMultiOps",
+    "text_bloom_ops": "TextBloomOps",
+    "text_minmax_ops": "TextMinMaxOps",
+    "timestamp_bloom_ops": "TimestampBloomOps",
+    "timestamp_minmax_ops": "TimestampMinMaxOps",
+    "timestamp_minmax_multi_ops": "TimestampMinMaxMultiOps",
+    "timestamptz_bloom_ops": "TimestampTzBloomOps",
+    "timestamptz_minmax_ops": "TimestampTzMinMaxOps",
+    "timestamptz_minmax_multi_ops": "TimestampTzMinMaxMultiOps",
+    "time_bloom_ops": "TimeBloomOps",
+    "time_minmax_ops": "TimeMinMaxOps",
+    "time_minmax_multi_ops": "TimeMinMaxMultiOps",
+    "timetz_bloom_ops": "TimeTzBloomOps",
+    "timetz_minmax_ops": "TimeTzMinMaxOps",
+    "timetz_minmax_multi_ops": "TimeTzMinMaxMultiOps",
+    "uuid_bloom_ops": "UuidBloomOps",
+    "uuid_minmax_ops": "UuidMinMaxOps",
+    "uuid_minmax_multi_ops": "UuidMinMaxMultiOps",
+}
+
+DOC_NO_IDENTIFIER = (
+    "The underlying table does not contain a valid unique identifier and can therefore currently not be "
+    "handled by Prisma Client."
+)
+DOC_CHECK = (
+    "This table contains check constraints and requires additional setup for migrations. "
+    "Visit https://pris.ly/d/check-constraints for more info."
+)
+DOC_EXCLUSION = (
+    "This table contains exclusion constraints and requires additional setup for migrations. "
+    "Visit https://pris.ly/d/exclusion-constraints for more info."
+)
+DOC_COMMENTS = (
+    "This model or at least one of its fields has comments in the database, and requires an additional "
+    "setup for migrations: Read more: https://pris.ly/d/database-comments"
+)
+DOC_ENUM_COMMENT = (
+    "This enum is commented in the database, and requires an additional setup for migrations: "
+    "Read more: https://pris.ly/d/database-comments"
+)
+DOC_RLS = (
+    "This model contains row level security and requires additional setup for migrations. "
+    "Visit https://pris.ly/d/row-level-security for more info."
+)
+DOC_EXPRESSION_INDEX = (
+    "This model contains an expression index which requires additional setup for migrations. "
+    "Visit https://pris.ly/d/expression-indexes for more info."
+)
+DOC_EMPTY_FIELD = (
+    "This field was commented out because of an invalid name. Please provide a valid one that matches "
+    "[a-zA-Z][a-zA-Z0-9_]*"
+)
+
+
+# ---------------------------------------------------------------------------- output blocks
+
+
+@dataclass
+class FieldOut:
+    name: str
+    type: str
+    arity: str = ""  # "", "?", "[]"
+    attributes: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    commented: bool = False
+
+    def render(self) -> str:
+        lines = [f"/// {line}" for d in self.docs for line in d.split("\n")]
+        text = " ".join([f"{self.name} {self.type}{self.arity}", *self.attributes])
+        lines.append(("// " if self.commented else "") + text)
+        return "\n".join(lines)
+
+
+@dataclass
+class ModelOut:
+    name: str
+    fields: list[FieldOut] = field(default_factory=list)
+    block_attributes: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    commented: bool = False
+    position: int | None = None
+
+    def add_doc(self, doc: str) -> None:
+        if not any(doc in d for d in self.docs):
+            self.docs.append(doc)
+
+    def render(self) -> str:
+        c = "// " if self.commented else ""
+        lines = [f"/// {line}" for d in self.docs for line in d.split("\n")]
+        lines.append(f"{c}model {self.name} {{")
+        for f in self.fields:
+            lines.extend(c + line for line in f.render().split("\n"))
+        lines.extend(c + a for a in self.block_attributes)
+        lines.append(f"{c}}}")
+        return "\n".join(lines)
+
+
+@dataclass
+class EnumOut:
+    name: str
+    values: list[tuple[str, str | None, str | None, bool]]  # (name, map, doc, commented)
+    block_attributes: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    position: int | None = None
+
+    def render(self) -> str:
+        lines = [f"/// {line}" for d in self.docs for line in d.split("\n")]
+        lines.append(f"enum {self.name} {{")
+        for name, mapped, doc, commented in self.values:
+            if doc:
+                lines.extend(f"/// {line}" for line in doc.split("\n"))
+            text = name + (f" @map({names.string_literal(mapped)})" if mapped is not None else "")
+            lines.append(("// " if commented else "") + text)
+        lines.extend(self.block_attributes)
+        lines.append("}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Introspected:
+    models: list[ModelOut]
+    enums: list[EnumOut]
+    warnings: Warnings
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.models and not self.enums
+
+    def render(self, config_blocks: list[str]) -> str:
+        from schemashift import psl
+
+        parts = [*config_blocks, *(m.render() for m in self.models), *(e.render() for e in self.enums)]
+        text = psl.format("\n\n".join(parts) + "\n")
+        return text if text.endswith("\n") else text + "\n"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _args(args: list[str]) -> str:
+    return f"({', '.join(args)})" if args else ""
+
+
+def is_m2m_join_table(table: Table, tables_by_name: dict[str, Table]) -> bool:
+    """Prisma's implicit many-to-many join table (``is_prisma_m_to_n_relation``)."""
+    if not table.name.startswith("_") or len(table.foreign_keys) != 2:
+        return False
+
+    def is_a(c: str) -> bool:
+        return c.lower() == "a"
+
+    def is_b(c: str) -> bool:
+        return c.lower() == "b"
+
+    keys = [ix.column_names for ix in table.indexes if ix.unique]
+    if table.primary_key is not None:
+        keys.append(table.primary_key.column_names)
+    if not any(len(k) == 2 and is_a(k[0]) and is_b(k[1]) for k in keys):
+        return False
+    if not any(
+        len(ix.columns) == 1 and is_b(ix.columns[0].name) and ix.kind is IndexKind.NORMAL for ix in table.indexes
+    ):
+        return False
+    first, second = table.foreign_keys
+    if not first.columns or not second.columns:
+        return False
+    c1, c2 = first.columns[0], second.columns[0]
+    return (first.referenced_table <= second.referenced_table and is_a(c1) and is_b(c2)) or (
+        second.referenced_table <= first.referenced_table and is_b(c1) and is_a(c2)
+    )
+
+
+def _is_old_migration_table(table: Table) -> bool:
+    wanted = {"revision", "name", "datamodel", "status", "applied", "rolled_back", "datamodel_steps",
+              "database_migration", "errors", "started_at", "finished_at"}
+    return table.name == "_Migration" and wanted <= {c.name for c in table.columns}
+
+
+def _is_relay_table(table: Table) -> bool:
+    return (
+        table.name == "_RelayId"
+        and table.column("id") is not None
+        and any(c.name.lower() == "stablemodelidentifier" for c in table.columns)
+    )
+
+
+def has_usable_identifier(table: Table) -> bool:
+    keys = [ix.columns for ix in table.indexes if ix.unique]
+    if table.primary_key is not None:
+        keys.append(table.primary_key.columns)
+    for key in keys:
+        ok = True
+        for ic in key:
+            col = table.column(ic.name)
+            if col is None or col.type.family is Family.UNSUPPORTED or col.arity.value != "required":
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------- the calculation
+
+
+class _Calculator:
+    def __init__(self, schema: Schema, provider: str, previous: Previous, extras: Extras, datasource: str) -> None:
+        self.schema = schema
+        self.provider = "postgresql" if provider == "postgres" else provider
+        self.rules: ProviderRules = rules_for(self.provider)
+        self.limit = self.rules.max_identifier_length
+        self.prev = previous
+        self.extras = extras
+        self.ds = datasource
+        self.warnings = Warnings()
+        tables = sorted(schema.tables, key=lambda t: t.name)
+        self.by_name = {t.name: t for t in tables}
+        self.join_tables = [t for t in tables if is_m2m_join_table(t, self.by_name)]
+        join_names = {t.name for t in self.join_tables}
+        self.tables = [
+            t
+            for t in tables
+            if t.name not in join_names and not _is_old_migration_table(t) and not _is_relay_table(t)
+        ]
+        self.all_tables = tables  # TableId order (the describer's: by name)
+        self.table_id = {t.name: i for i, t in enumerate(tables)}
+        self.enums = sorted(schema.enums, key=lambda e: e.name)
+        self.enums_by_name = {e.name: e for e in self.enums}
+        self.fk_enabled = not previous.relation_mode_prisma
+
+    # -- names
+
+    def prev_model(self, table: str) -> PrevModel | None:
+        return self.prev.models.get(table)
+
+    def model_name(self, table: str) -> tuple[str, str | None]:
+        pm = self.prev_model(table)
+        if pm is not None:
+            return pm.name, pm.mapped
+        return names.type_name(table)
+
+    def column_name(self, table: str, column: str) -> tuple[str, str | None]:
+        pm = self.prev_model(table)
+        if pm is not None and column in pm.fields:
+            pf = pm.fields[column]
+            return pf.name, pf.mapped
+        return names.field_name(column)
+
+    def enum_name(self, enum: str) -> tuple[str, str | None]:
+        pe = self.prev.enums.get(enum)
+        if pe is not None:
+            return pe.name, pe.mapped
+        return names.type_name(enum)
+
+    def enum_value_name(self, enum: str, value: str) -> tuple[str, str | None]:
+        pe = self.prev.enums.get(enum)
+        if pe is not None and value in pe.values:
+            name, mapped, _ = pe.values[value]
+            return name, mapped
+        if value == "":
+            return "EMPTY_ENUM_VALUE", ""
+        return names.field_name(value)
+
+    # -- relations
+
+    def compute_relations(self) -> None:
+        """Relation names and field names (relation_names.rs), and each table's relation fields."""
+        self.duplicated: set[int] = set()
+        self.fk_ids: dict[int, tuple[Table, ForeignKey]] = {}
+        fk_id = 0
+        for t in self.all_tables:
+            seen: list[ForeignKey] = []
+            for fk in t.foreign_keys:
+                self.fk_ids[fk_id] = (t, fk)
+                if fk.referenced_table not in self.by_name:
+                    self.duplicated.add(fk_id)  # outside the described schema: no relation
+                elif any(o.columns == fk.columns and o.referenced_columns == fk.referenced_columns for o in seen):
+                    self.duplicated.add(fk_id)
+                seen.append(fk)
+                fk_id += 1
+        self.fk_of = {(t.name, id(fk)): i for i, (t, fk) in self.fk_ids.items()}
+        ambiguous = self._ambiguous()
+        self.inline_names: dict[int, tuple[str, str, str]] = {}
+        self.m2m_names: dict[str, tuple[str, str, str]] = {}
+        join = {t.name for t in self.join_tables}
+        for i, (t, fk) in self.fk_ids.items():
+            if t.name in join or i in self.duplicated:
+                continue
+            self.inline_names[i] = self._inline_name(t, fk, ambiguous)
+        for t in self.join_tables:
+            self.m2m_names[t.name] = self._m2m_name(t, ambiguous)
+        # positions: for every table, the relation fields in Prisma's order
+        self.relation_positions: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for t in self.tables:
+            for fk in t.foreign_keys:
+                i = self.fk_of[(t.name, id(fk))]
+                if i not in self.inline_names:
+                    continue
+                self.relation_positions[t.name].append(("forward", i))
+                self.relation_positions[fk.referenced_table].append(("back", i))
+        self.m2m_positions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for t in self.join_tables:
+            fk_a, fk_b = self._join_fks(t)
+            self.m2m_positions[fk_a.referenced_table].append(("forward", t.name))
+            self.m2m_positions[fk_b.referenced_table].append(("back", t.name))
+
+    def _join_fks(self, t: Table) -> tuple[ForeignKey, ForeignKey]:
+        first, second = t.foreign_keys
+        if first.columns and first.columns[0].lower() == "a":
+            return first, second
+        return second, first
+
+    def _pair(self, a: str, b: str) -> tuple[int, int]:
+        x, y = self.table_id[a], self.table_id[b]
+        return (x, y) if x <= y else (y, x)
+
+    def _ambiguous(self) -> set[tuple[int, int]]:
+        out: set[tuple[int, int]] = set()
+        join = {t.name for t in self.join_tables}
+        for t in self.all_tables:
+            if t.name in join:
+                pair = self._pair(t.foreign_keys[0].referenced_table, t.foreign_keys[1].referenced_table)
+                if pair in out:
+                    continue
+                for model_table in (t.foreign_keys[0].referenced_table, t.foreign_keys[1].referenced_table):
+                    for fk in self.by_name[model_table].foreign_keys:
+                        if fk.referenced_table in self.by_name and self._pair(model_table, fk.referenced_table) == pair:
+                            out.add(pair)
+                for other in self.join_tables:
+                    if other.name != t.name and self._pair(
+                        other.foreign_keys[0].referenced_table, other.foreign_keys[1].referenced_table
+                    ) == pair:
+                        out.add(pair)
+                continue
+            for fk in t.foreign_keys:
+                if fk.referenced_table not in self.by_name:
+                    continue
+                pair = self._pair(t.name, fk.referenced_table)
+                if pair in out:
+                    continue
+                ref = self.by_name[fk.referenced_table]
+                others = [*t.foreign_keys, *ref.foreign_keys]
+                if any(
+                    o is not fk
+                    and o.columns != fk.columns
+                    and o.referenced_table in self.by_name
+                    and self._pair(self._owner(o, t, ref), o.referenced_table) == pair
+                    for o in others
+                ):
+                    out.add(pair)
+                    continue
+                default_field = self.model_name(fk.referenced_table)[0]
+                if any(self.column_name(t.name, c)[0] == default_field for c in fk.columns):
+                    out.add(pair)
+        return out
+
+    @staticmethod
+    def _owner(fk: ForeignKey, t: Table, ref: Table) -> str:
+        return t.name if any(f is fk for f in t.foreign_keys) else ref.name
+
+    def _inline_name(self, t: Table, fk: ForeignKey, ambiguous: set[tuple[int, int]]) -> tuple[str, str, str]:
+        is_self = t.name == fk.referenced_table
+        referencing = self.model_name(t.name)[0]
+        referenced = self.model_name(fk.referenced_table)[0]
+        prefix = "other_" if is_self else ""
+        if self._pair(t.name, fk.referenced_table) not in ambiguous:
+            relation = f"{referencing}To{referenced}" if is_self else ""
+            return relation, referenced, f"{prefix}{referencing}"
+        cols = "_".join(self.column_name(t.name, c)[0] for c in fk.columns)
+        relation = f"{referencing}_{cols}To{referenced}"
+        return relation, f"{referenced}_{relation}", f"{prefix}{referencing}_{relation}"
+
+    def _m2m_name(self, t: Table, ambiguous: set[tuple[int, int]]) -> tuple[str, str, str]:
+        pair = self._pair(t.foreign_keys[0].referenced_table, t.foreign_keys[1].referenced_table)
+        first, second = self.all_tables[pair[0]].name, self.all_tables[pair[1]].name
+        is_self = pair[0] == pair[1]
+        if pair in ambiguous:
+            relation, suffix = t.name[1:], t.name
+        else:
+            default = f"{self.model_name(first)[0]}To{self.model_name(second)[0]}"
+            found = t.name[1:]
+            relation = "" if found == default and not is_self else found
+            suffix = ""
+        return (
+            relation,
+            f"{self.model_name(second)[0]}{suffix}{'_A' if is_self else ''}",
+            f"{self.model_name(first)[0]}{suffix}{'_B' if is_self else ''}",
+        )
+
+    # -- rendering of a model
+
+    def model(self, t: Table) -> ModelOut:
+        pm = self.prev_model(t.name)
+        name, mapped = self.model_name(t.name)
+        m = ModelOut(name, position=pm.position if pm else None)
+        if pm is not None and pm.documentation:
+            m.add_doc(pm.documentation)
+        if pm is None and names.is_reserved(t.name):
+            m.add_doc(
+                f"This model has been renamed to '{name}' during introspection, because the original name "
+                f"'{t.name}' is reserved."
+            )
+        checks = self.extras.check_constraints.get(t.name, [])
+        if pm is None and checks:
+            m.add_doc(DOC_CHECK)
+        if pm is None and self.extras.exclusion_constraints.get(t.name):
+            m.add_doc(DOC_EXCLUSION)
+        ignored_in_psl = pm is not None and pm.ignored
+        usable = has_usable_identifier(t)
+        ignored = ignored_in_psl or (not usable and bool(t.columns))
+        if not t.columns:
+            m.add_doc(
+                "We could not retrieve columns for the underlying table. Either it has none or you are missing "
+                "rights to see them. Please check your privileges."
+                if self.provider == "postgresql"
+                else "We could not retrieve columns for the underlying table. You probably have no rights to see "
+                "them. Please check your privileges."
+            )
+            m.commented = True
+            self.warnings.add("models_without_columns", f'"{name}"')
+        elif not usable and not ignored_in_psl:
+            m.add_doc(DOC_NO_IDENTIFIER)
+            self.warnings.add("models_without_identifiers", f'"{name}"')
+        has_comment = t.name in self.extras.table_comments or any(
+            (t.name, c.name) in self.extras.column_comments for c in t.columns
+        )
+        if pm is None and has_comment:
+            m.add_doc(DOC_COMMENTS)
+        if pm is None and t.name in self.extras.row_level_security:
+            m.add_doc(DOC_RLS)
+        expr_indexes = self.extras.expression_indexes.get(t.name, [])
+        if expr_indexes:
+            m.add_doc(DOC_EXPRESSION_INDEX)
+
+        # warnings in Prisma's order (warnings/model.rs)
+        if pm is not None and pm.id_name and t.primary_key and len(t.primary_key.columns) > 1:
+            self.warnings.add("reintrospected_id_names_in_model", f'"{name}"')
+        if t.name in self.extras.row_level_security:
+            self.warnings.add("row_level_security_tables", f'"{name}"')
+        if pm is not None and pm.mapped:
+            self.warnings.add("remapped_models", f'"{name}"')
+        if t.name in self.extras.table_comments:
+            self.warnings.add("objects_with_comments", f'Type: "model", name: "{name}"')
+        for c in checks:
+            self.warnings.add("check_constraints", f'Model: "{name}", constraint: "{c}"')
+        for c in self.extras.exclusion_constraints.get(t.name, []):
+            self.warnings.add("exclusion_constraints", f'Model: "{name}", constraint: "{c}"')
+        for ix in expr_indexes:
+            self.warnings.add("expression_indexes", f'Model: "{name}", constraint: "{ix}"')
+
+        scalar_fields = [self.scalar_field(t, c, name) for c in t.columns]
+        relation_fields = self.relation_fields(t, ignored)
+        fields = scalar_fields + relation_fields
+        if pm is not None:
+            fields = self._keep_previous_order(pm, fields)
+        m.fields = fields
+        if t.primary_key is not None and len(t.primary_key.columns) > 1:
+            m.block_attributes.append(self.compound_id(t, pm))
+        m.block_attributes.extend(self.block_indexes(t, pm))
+        if mapped is not None:
+            m.block_attributes.append(f"@@map({names.string_literal(mapped)})")
+        if ignored:
+            m.block_attributes.append("@@ignore")
+        return m
+
+    @staticmethod
+    def _keep_previous_order(pm: PrevModel, fields: list[FieldOut]) -> list[FieldOut]:
+        """Fields the existing schema had keep their written order; new ones follow in Prisma's."""
+        order = {n: i for i, n in enumerate(pm.field_order)}
+        known = sorted((f for f in fields if f.name in order), key=lambda f: order[f.name])
+        return known + [f for f in fields if f.name not in order]
+
+    def scalar_field(self, t: Table, c: Column, model_name: str) -> FieldOut:
+        pm = self.prev_model(t.name)
+        pf = pm.fields.get(c.name) if pm else None
+        name, mapped = self.column_name(t.name, c.name)
+        commented = name == ""
+        if commented:
+            name = c.name
+        ftype, unsupported = self.field_type(c)
+        arity = "[]" if c.is_list else "?" if c.nullable else ""
+        out = FieldOut(name, ftype, arity)
+        if pf is not None and pf.documentation:
+            out.docs.append(pf.documentation)
+        attrs: list[str] = []
+        if pf is not None and pf.updated_at:
+            attrs.append("@updatedAt")
+        unique = self.field_unique(t, c)
+        if unique is not None:
+            attrs.append(unique)
+        pk = t.primary_key
+        if pk is not None and len(pk.columns) == 1 and pk.columns[0].name == c.name:
+            args = []
+            if pk.columns[0].sort is SortOrder.DESC:
+                args.append("sort: Desc")
+            if pk.columns[0].length is not None:
+                args.append(f"length: {pk.columns[0].length}")
+            if pk.name and pk.name != default_names.primary_key_name(t.name, self.limit):
+                args.append(f"map: {names.string_literal(pk.name)}")
+            attrs.append("@id" + _args(args))
+        default = self.default(t, c, pf.client_default if pf else None)
+        if default is not None:
+            attrs.append(f"@default({default})")
+        if mapped is not None:
+            attrs.append(f"@map({names.string_literal(mapped)})")
+        native = self.native_type(c)
+        if native is not None:
+            attrs.append(native)
+        if pf is not None and pf.ignored:
+            attrs.append("@ignore")
+        out.attributes = attrs
+        if commented:
+            out.docs.append(DOC_EMPTY_FIELD)
+            out.commented = True
+            self.warnings.add("fields_with_empty_names_in_model", (model_name, name))
+        if pf is not None and pf.mapped:
+            self.warnings.add("remapped_fields_in_model", f'Model: "{model_name}", field: "{name}"')
+        if unsupported:
+            self.warnings.add(
+                "unsupported_types_in_model",
+                f'Model: "{model_name}", field: "{name}", original data type: "{c.type.raw}"',
+            )
+        if (t.name, c.name) in self.extras.column_comments:
+            self.warnings.add("objects_with_comments", f'Type: "field", name: "{model_name}.{name}"')
+        return out
+
+    def field_type(self, c: Column) -> tuple[str, bool]:
+        family = c.type.family
+        if family is Family.UNSUPPORTED:
+            return f"Unsupported({names.string_literal(c.type.raw or '')})", True
+        if family is Family.ENUM:
+            return self.enum_name(c.type.enum or "")[0], False
+        return _SCALAR_OF_FAMILY[family], False
+
+    def native_type(self, c: Column) -> str | None:
+        if self.provider == "sqlite" or c.type.family in (Family.ENUM, Family.UNSUPPORTED) or c.type.native is None:
+            return None
+        scalar = _SCALAR_OF_FAMILY[c.type.family]
+        default_native, default_args = self.rules.default_types[scalar]
+        native, args = c.type.native, c.type.args
+        if native == default_native and (args == default_args or (self.provider == "mysql" and scalar == "Boolean")):
+            return None
+        return f"@{self.ds}.{native}" + _args([str(a) for a in args])
+
+    def field_unique(self, t: Table, c: Column) -> str | None:
+        for ix in t.indexes:
+            if ix.unique and len(ix.columns) == 1 and ix.columns[0].name == c.name:
+                args = []
+                if ix.name != default_names.unique_name(t.name, [c.name], self.limit):
+                    args.append(f"map: {names.string_literal(ix.name)}")
+                if ix.columns[0].sort is SortOrder.DESC:
+                    args.append("sort: Desc")
+                if ix.columns[0].length is not None:
+                    args.append(f"length: {ix.columns[0].length}")
+                return "@unique" + _args(args)
+        return None
+
+    def compound_id(self, t: Table, pm: PrevModel | None) -> str:
+        assert t.primary_key is not None
+        args = [self.field_list(t, t.primary_key.columns)]
+        if pm is not None and pm.id_name:
+            args.append(f"name: {names.string_literal(pm.id_name)}")
+        pk_name = t.primary_key.name
+        if pk_name and pk_name != default_names.primary_key_name(t.name, self.limit):
+            args.append(f"map: {names.string_literal(pk_name)}")
+        return "@@id" + _args(args)
+
+    def field_list(self, t: Table, columns: tuple[IndexColumn, ...]) -> str:
+        items = []
+        for ic in columns:
+            args = []
+            if ic.length is not None:
+                args.append(f"length: {ic.length}")
+            if ic.sort is SortOrder.DESC:
+                args.append("sort: Desc")
+            if ic.opclass is not None and self.provider == "postgresql":
+                managed = _MANAGED_OPS.get(ic.opclass)
+                args.append(f"ops: {managed}" if managed else f"ops: raw({names.string_literal(ic.opclass)})")
+            items.append(self.column_name(t.name, ic.name)[0] + _args(args))
+        return "[" + ", ".join(items) + "]"
+
+    def block_indexes(self, t: Table, pm: PrevModel | None) -> list[str]:
+        out: list[tuple[int | None, str]] = []
+        for ix in t.indexes:
+            if ix.unique and len(ix.columns) == 1:
+                continue
+            prev = next((p for p in pm.indexes if p.constraint == ix.name), None) if pm else None
+            col_names = list(ix.column_names)
+            default = (
+                default_names.unique_name(t.name, col_names, self.limit)
+                if ix.unique
+                else default_names.index_name(t.name, col_names, self.limit)
+            )
+            args = [self.field_list(t, ix.columns)]
+            if prev is not None and prev.name:
+                args.append(f"name: {names.string_literal(prev.name)}")
+            if ix.name != default:
+                args.append(f"map: {names.string_literal(ix.name)}")
+            if ix.algorithm is not None and self.provider == "postgresql" and ix.algorithm in _ALGORITHMS:
+                args.append(f"type: {_ALGORITHMS[ix.algorithm]}")
+            kind = "unique" if ix.unique else "fulltext" if ix.kind is IndexKind.FULLTEXT else "index"
+            out.append((prev.position if prev is not None else None, f"@@{kind}" + _args(args)))
+        out.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
+        return [text for _, text in out]
+
+    # -- defaults
+
+    def default(self, t: Table, c: Column, client_default: str | None) -> str | None:
+        family = c.type.family
+        if c.autoincrement and family in (Family.INT, Family.BIGINT):
+            return "autoincrement()"
+        if c.autoincrement:
+            return "autoincrement()"
+        d = c.default
+        raw = self.extras.raw_defaults.get((t.name, c.name))
+        if d is None:
+            if client_default is not None and family in (Family.STRING, Family.UUID):
+                return client_default
+            return None
+        if isinstance(d, NowDefault):
+            return "now()"
+        if isinstance(d, DbGeneratedDefault):
+            return self._dbgenerated(d.expression)
+        if self.provider == "postgresql" and raw is not None and (
+            family in (Family.UUID, Family.UNSUPPORTED, Family.DATETIME) or c.type.native == "Uuid"
+        ):
+            return self._dbgenerated(raw)
+        assert isinstance(d, LiteralDefault)
+        if family is Family.DATETIME and raw is not None:
+            return self._dbgenerated(raw)
+        return self.literal(d.value, c)
+
+    @staticmethod
+    def _dbgenerated(expr: str | None) -> str:
+        if expr is None or not expr.strip("\0"):
+            return "dbgenerated()"
+        return f"dbgenerated({names.string_literal(expr)})"
+
+    def literal(self, value: Literal, c: Column) -> str:
+        if isinstance(value, ListLit):
+            return "[" + ", ".join(self.literal(v, c) for v in value.items) + "]"
+        if isinstance(value, (StrLit, JsonLit)):
+            return names.string_literal(value.value if isinstance(value, StrLit) else value.text)
+        if isinstance(value, IntLit):
+            return str(value.value)
+        if isinstance(value, (FloatLit, DecimalLit)):
+            return _number(value.text)
+        if isinstance(value, BoolLit):
+            return "true" if value.value else "false"
+        if isinstance(value, BytesLit):
+            return names.string_literal(value.base64)
+        if isinstance(value, DateTimeLit):
+            return names.string_literal(value.text)
+        if isinstance(value, EnumLit):
+            name, _ = self.enum_value_name(c.type.enum or "", value.value)
+            if name == "":
+                return self._dbgenerated(value.value)
+            return name
+        raise TypeError(value)
+
+    # -- relation fields
+
+    def relation_fields(self, t: Table, model_ignored: bool) -> list[FieldOut]:
+        if not self.fk_enabled:
+            return self._emulated_relations(t)
+        out = []
+        for direction, i in self.relation_positions.get(t.name, []):
+            out.append(self.inline_field(direction, i))
+        for direction, join in self.m2m_positions.get(t.name, []):
+            out.append(self.m2m_field(direction, join))
+        return out
+
+    def _emulated_relations(self, t: Table) -> list[FieldOut]:
+        pm = self.prev_model(t.name)
+        if pm is None:
+            return []
+        known = {p.name for p in self.prev.models.values() if p.db_name in self.by_name}
+        out = []
+        for rf in pm.relation_fields:
+            if rf.target not in known:
+                continue
+            text = rf.source.strip()
+            rest = text[len(rf.name) :].strip()
+            ftype, _, attrs = rest.partition(" ")
+            out.append(FieldOut(rf.name, ftype, "", [attrs.strip()] if attrs.strip() else []))
+            self.warnings.add("reintrospected_relations", f'"{rf.target}"')
+        return out
+
+    def _usable(self, table: str) -> bool:
+        return has_usable_identifier(self.by_name[table])
+
+    def _is_ignored(self, table: str) -> bool:
+        pm = self.prev_model(table)
+        t = self.by_name[table]
+        return (pm is not None and pm.ignored) or (not has_usable_identifier(t) and bool(t.columns))
+
+    def inline_field(self, direction: str, i: int) -> FieldOut:
+        t, fk = self.fk_ids[i]
+        relation, forward_name, back_name = self.inline_names[i]
+        previous = self.prev.inline.get((t.name, fk.columns))
+        if previous is not None and previous.back is not None:
+            forward_name, back_name = previous.forward, previous.back
+            relation = previous.relation_name or ""
+        ref = self.by_name[fk.referenced_table]
+        missing_identifiers = not self._usable(t.name) or not self._usable(ref.name)
+        if direction == "forward":
+            out = FieldOut(forward_name, self.model_name(ref.name)[0])
+            any_optional = any(t.column(c) is not None and t.column(c).arity.value != "required" for c in fk.columns)  # type: ignore[union-attr]
+            any_required = any(t.column(c) is not None and t.column(c).arity.value == "required" for c in fk.columns)  # type: ignore[union-attr]
+            if any_optional:
+                out.arity = "?"
+            args = []
+            if relation:
+                args.append(names.string_literal(relation))
+            args.append("fields: [" + ", ".join(self.column_name(t.name, c)[0] for c in fk.columns) + "]")
+            args.append("references: [" + ", ".join(self.column_name(ref.name, c)[0] for c in fk.referenced_columns) + "]")
+            on_delete = _on_delete(any_required, fk.on_delete)
+            if on_delete:
+                args.append(f"onDelete: {on_delete}")
+            if fk.on_update is not ReferentialAction.CASCADE:
+                args.append(f"onUpdate: {_ACTIONS[fk.on_update]}")
+            constraint = previous.mapped if previous is not None and previous.mapped else None
+            if constraint is None and fk.name and fk.name != default_names.foreign_key_name(t.name, fk.columns, self.limit):
+                constraint = fk.name
+            if constraint is not None:
+                args.append(f"map: {names.string_literal(constraint)}")
+            out.attributes.append("@relation" + _args(args))
+            if missing_identifiers and not self._is_ignored(t.name):
+                out.attributes.append("@ignore")
+            return out
+        out = FieldOut(back_name, self.model_name(t.name)[0])
+        unique = _fk_is_unique(t, fk)
+        out.arity = "?" if unique else "[]"
+        if relation:
+            out.attributes.append(f"@relation({names.string_literal(relation)})")
+        if missing_identifiers and not self._is_ignored(ref.name):
+            out.attributes.append("@ignore")
+        return out
+
+    def m2m_field(self, direction: str, join: str) -> FieldOut:
+        t = self.by_name[join]
+        relation, forward_name, back_name = self.m2m_names[join]
+        fk_a, fk_b = self._join_fks(t)
+        previous = self.prev.m2m.get(join[1:])
+        if previous is not None:
+            if not previous.self_relation:
+                forward_name, back_name = previous.field_a, previous.field_b
+            if previous.explicit_name:
+                relation = join[1:]
+        if direction == "forward":
+            out = FieldOut(forward_name, self.model_name(fk_b.referenced_table)[0], "[]")
+        else:
+            out = FieldOut(back_name, self.model_name(fk_a.referenced_table)[0], "[]")
+        if relation:
+            out.attributes.append(f"@relation({names.string_literal(relation)})")
+        return out
+
+    # -- enums
+
+    def enum(self, e_name: str) -> EnumOut:
+        e = self.enums_by_name[e_name]
+        pe = self.prev.enums.get(e.name)
+        name, mapped = self.enum_name(e.name)
+        out = EnumOut(name, [], position=pe.position if pe else None)
+        if pe is not None and pe.documentation:
+            out.docs.append(pe.documentation)
+        if mapped is not None:
+            out.block_attributes.append(f"@@map({names.string_literal(mapped)})")
+        if pe is not None and pe.mapped:
+            self.warnings.add("remapped_enums", f'"{name}"')
+        if e.name in self.extras.enum_comments:
+            if pe is None:
+                out.docs.append(DOC_ENUM_COMMENT)
+            self.warnings.add("objects_with_comments", f'Type: "enum", name: "{name}"')
+        for value in e.values:
+            vname, vmap = self.enum_value_name(e.name, value)
+            doc = pe.values[value][2] if pe is not None and value in pe.values else None
+            commented = vname == "" or names.needs_sanitation(vname)
+            out.values.append((vname, vmap, doc, commented))
+            if commented:
+                self.warnings.add("enum_values_with_empty_names", f'Enum: "{name}", value: "{vname}"')
+            elif pe is not None and value in pe.values and pe.values[value][1] is not None:
+                self.warnings.add("remapped_values", f'Enum: "{name}", value: "{vname}"')
+        return out
+
+    # -- all
+
+    def run(self) -> Introspected:
+        self.compute_relations()
+        used_enums = self.enums
+        if self.provider == "mysql":
+            used = {c.type.enum for t in self.tables for c in t.columns if c.type.family is Family.ENUM}
+            used_enums = [e for e in self.enums if e.name in used]
+        enums = [self.enum(e.name) for e in used_enums]
+        models = [self.model(t) for t in self.tables]
+        models.sort(key=lambda m: (m.position is None, m.position or 0))
+        enums.sort(key=lambda e: (e.position is None, e.position or 0))
+        if self.provider == "mysql":
+            seen: set[str] = set()
+            deduped = []
+            for e in enums:
+                if e.position is not None and e.name in seen:
+                    continue
+                seen.add(e.name)
+                deduped.append(e)
+            enums = deduped
+        return Introspected(models, enums, self.warnings)
+
+
+def _on_delete(any_required: bool, action: ReferentialAction) -> str | None:
+    if action is ReferentialAction.SET_NULL and not any_required:
+        return None
+    if action is ReferentialAction.RESTRICT and any_required:
+        return None
+    return _ACTIONS[action]
+
+
+def _fk_is_unique(t: Table, fk: ForeignKey) -> bool:
+    keys = [ix.column_names for ix in t.indexes if ix.unique]
+    if t.primary_key is not None:
+        keys.append(t.primary_key.column_names)
+    return any(all(c in fk.columns for c in key) for key in keys)
+
+
+def _number(text: str) -> str:
+    """A float/decimal default as Prisma prints it (BigDecimal's Display of the parsed value)."""
+    t = text.strip()
+    if t.startswith("+"):
+        t = t[1:]
+    return t
+
+
+def calculate(
+    schema: Schema,
+    provider: str,
+    previous: Previous | None = None,
+    extras: Extras | None = None,
+    datasource_name: str = "db",
+) -> Introspected:
+    return _Calculator(schema, provider, previous or Previous(), extras or Extras(), datasource_name).run()

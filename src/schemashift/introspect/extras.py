@@ -1,0 +1,96 @@
+"""Database facts the neutral model does not carry but Prisma's introspection reports.
+
+PostgreSQL: default expressions as the database prints them (Prisma writes ``dbgenerated(...)``
+for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments,
+expression indexes and row level security. One query each, filtered by namespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemashift.connectors.base import Connector
+
+
+@dataclass
+class Extras:
+    raw_defaults: dict[tuple[str, str], str] = field(default_factory=dict)
+    check_constraints: dict[str, list[str]] = field(default_factory=dict)
+    exclusion_constraints: dict[str, list[str]] = field(default_factory=dict)
+    table_comments: set[str] = field(default_factory=set)
+    column_comments: set[tuple[str, str]] = field(default_factory=set)
+    enum_comments: set[str] = field(default_factory=set)
+    expression_indexes: dict[str, list[str]] = field(default_factory=dict)
+    row_level_security: set[str] = field(default_factory=set)
+    views: list[str] = field(default_factory=list)
+
+
+_PG_DEFAULTS = """
+SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
+FROM pg_attrdef d
+JOIN pg_class c ON c.oid = d.adrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum
+WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
+"""
+_PG_CONSTRAINTS = """
+SELECT c.relname, con.conname, con.contype
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %s AND con.contype IN ('c', 'x') AND c.relkind IN ('r', 'p')
+ORDER BY c.relname, con.conname
+"""
+_PG_TABLES = """
+SELECT c.relname, c.relkind, c.relrowsecurity, obj_description(c.oid, 'pg_class') IS NOT NULL
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm')
+"""
+_PG_COLUMN_COMMENTS = """
+SELECT c.relname, a.attname
+FROM pg_description ds
+JOIN pg_class c ON c.oid = ds.objoid AND ds.classoid = 'pg_class'::regclass
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid
+WHERE n.nspname = %s AND ds.objsubid > 0 AND c.relkind IN ('r', 'p')
+"""
+_PG_ENUM_COMMENTS = """
+SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = %s AND t.typtype = 'e' AND obj_description(t.oid, 'pg_type') IS NOT NULL
+"""
+_PG_EXPRESSION_INDEXES = """
+SELECT tc.relname, ic.relname
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class tc ON tc.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = tc.relnamespace
+WHERE n.nspname = %s AND i.indexprs IS NOT NULL AND tc.relkind IN ('r', 'p')
+ORDER BY tc.relname, ic.relname
+"""
+
+
+def read_extras(conn: Connector) -> Extras:
+    if conn.provider != "postgresql":
+        return Extras()
+    ns = conn.schema_name
+    extras = Extras()
+    for table, column, expr in conn.query(_PG_DEFAULTS, (ns,)):
+        extras.raw_defaults[(table, column)] = expr
+    for table, name, kind in conn.query(_PG_CONSTRAINTS, (ns,)):
+        target = extras.check_constraints if kind == "c" else extras.exclusion_constraints
+        target.setdefault(table, []).append(name)
+    for table, kind, rls, commented in conn.query(_PG_TABLES, (ns,)):
+        if kind in ("v", "m"):
+            extras.views.append(table)
+            continue
+        if rls:
+            extras.row_level_security.add(table)
+        if commented:
+            extras.table_comments.add(table)
+    for table, column in conn.query(_PG_COLUMN_COMMENTS, (ns,)):
+        extras.column_comments.add((table, column))
+    for (name,) in conn.query(_PG_ENUM_COMMENTS, (ns,)):
+        extras.enum_comments.add(name)
+    for table, index in conn.query(_PG_EXPRESSION_INDEXES, (ns,)):
+        extras.expression_indexes.setdefault(table, []).append(index)
+    return extras

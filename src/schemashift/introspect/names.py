@@ -1,0 +1,67 @@
+"""Prisma's rules for turning database identifiers into PSL names (introspection).
+
+- a name that starts with something other than an ASCII letter loses that prefix, and every
+  character outside ``[_a-zA-Z0-9]`` becomes ``_`` (``2weird-name`` -> ``weird_name``);
+- a model or enum whose name is one of Prisma Client's reserved type names is called
+  ``Renamed<name>``;
+- both keep the database name in ``@map`` / ``@@map``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemashift.psl.validator.names import RESERVED_NAMES
+
+_START = re.compile(r"^[^a-zA-Z]+")
+_INVALID = re.compile(r"[^_a-zA-Z0-9]")
+
+
+def needs_sanitation(name: str) -> bool:
+    return bool(_START.search(name) or _INVALID.search(name))
+
+
+def sanitize(name: str) -> str:
+    if not needs_sanitation(name):
+        return name
+    return _INVALID.sub("_", _START.sub("", name))
+
+
+def is_reserved(name: str) -> bool:
+    return name in RESERVED_NAMES
+
+
+def type_name(db_name: str) -> tuple[str, str | None]:
+    """(PSL name, ``@@map`` value or None) of a table or enum that the previous schema does not know."""
+    if is_reserved(db_name):
+        return "Renamed" + db_name, db_name
+    if needs_sanitation(db_name):
+        return sanitize(db_name), db_name
+    return db_name, None
+
+
+def field_name(db_name: str) -> tuple[str, str | None]:
+    """(PSL name, ``@map`` value or None) of a column; the PSL name is empty when nothing is left."""
+    if needs_sanitation(db_name):
+        return sanitize(db_name), db_name
+    return db_name, None
+
+
+def string_literal(value: str) -> str:
+    """A PSL string literal as Prisma's renderer writes it."""
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
