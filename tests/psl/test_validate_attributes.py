@@ -12,7 +12,6 @@ Two parts:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -442,12 +441,9 @@ _EXPECTED = re.compile(r"^(error|warning): (.*?)\n  -->  schema\.prisma:(\d+)", 
 KNOWN_MISSES: dict[str, str] = {}
 
 CORPUS_CASES = _corpus_cases()
-# the corpus cases need the whole pipeline; the names pass resolves what this area builds on
-NAMES_PASS = importlib.util.find_spec("schemashift.psl.validator.names") is not None
 
 
 @pytest.mark.skipif(not CORPUS_CASES, reason="conformance corpus not available")
-@pytest.mark.skipif(not NAMES_PASS, reason="the names pass is not there yet")
 @pytest.mark.parametrize(("suite", "path", "expected"), CORPUS_CASES, ids=[f"{s}/{p}" for s, p, _ in CORPUS_CASES])
 def test_corpus_case(suite: str, path: str, expected: str) -> None:
     source = (CORPUS / suite / path).read_bytes().decode("utf-8")
