@@ -247,3 +247,20 @@ def test_query_count_does_not_grow_with_tables(postgres_url: str) -> None:
         assert conn.queries_sent - before == 5
     assert len(schema.tables) == 40
     assert all(len(t.foreign_keys) == 1 and len(t.indexes) == 1 for t in schema.tables)
+
+
+def test_the_url_schema_is_described(postgres_url: str) -> None:
+    """``?schema=tenant``: unqualified DDL lands there (search_path) and only it is described."""
+    tenant_url = postgres_url.replace("schema=public", "schema=tenant")
+    with connect(tenant_url) as conn:
+        conn.execute_script(
+            'CREATE SCHEMA tenant; CREATE TYPE "Kind" AS ENUM (\'A\');'
+            ' CREATE TABLE "Item" (id SERIAL PRIMARY KEY, kind "Kind" NOT NULL DEFAULT \'A\');'
+            ' CREATE TABLE public."Elsewhere" (id INT);'
+        )
+        schema = describe(conn)
+    assert [t.name for t in schema.tables] == ["Item"]
+    assert schema.enums == (EnumType("Kind", ("A",)),)
+    item = schema.table("Item")
+    assert item is not None and item.primary_key == PrimaryKey("Item_pkey", (IndexColumn("id"),))
+    assert schema.default_namespace == "tenant"
