@@ -562,33 +562,26 @@ class _Relations:
         out: list[Table] = []
         for rel_name, a, b in self.m2m:
             ma, mb = low.lowered[a], low.lowered[b]
-            table, a_fk, b_fk, base, b_index = names.join_table_names("_" + rel_name, low.limit)
+            n = names.join_table_names(rel_name, low.limit)
             col_a = Column("A", self._id_type(ma))
             col_b = Column("B", self._id_type(mb))
+            ab = (IndexColumn("A"), IndexColumn("B"))
             if low.rules.m2m_primary_key:
-                pk_name = names.join_table_constraint_name(base, "_AB_pkey", low.limit)
-                pk = PrimaryKey(pk_name, (IndexColumn("A"), IndexColumn("B")))
+                pk: PrimaryKey | None = PrimaryKey(n.primary_key, ab)
                 indexes: tuple[Index, ...] = ()
             else:
-                pk = None
-                indexes = (
-                    Index(
-                        names.join_table_constraint_name(base, "_AB_unique", low.limit),
-                        (IndexColumn("A"), IndexColumn("B")),
-                        IndexKind.UNIQUE,
-                    ),
-                )
-            indexes += (Index(b_index, (IndexColumn("B"),)),)
+                pk, indexes = None, (Index(n.unique, ab, IndexKind.UNIQUE),)
+            indexes += (Index(n.b_index, (IndexColumn("B"),)),)
             cascade = ReferentialAction.CASCADE
             fks = (
                 (
-                    ForeignKey(a_fk, ("A",), ma.table, (self._id_column(ma),), cascade, cascade, ma.schema),
-                    ForeignKey(b_fk, ("B",), mb.table, (self._id_column(mb),), cascade, cascade, mb.schema),
+                    ForeignKey(n.a_foreign_key, ("A",), ma.table, (self._id_column(ma),), cascade, cascade, ma.schema),
+                    ForeignKey(n.b_foreign_key, ("B",), mb.table, (self._id_column(mb),), cascade, cascade, mb.schema),
                 )
                 if low.foreign_keys
                 else ()
             )
-            out.append(Table(table, (col_a, col_b), pk, indexes, fks, ma.schema))
+            out.append(Table(n.table, (col_a, col_b), pk, indexes, fks, ma.schema))
         return out
 
     @staticmethod

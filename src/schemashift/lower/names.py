@@ -6,6 +6,7 @@ the suffix within the identifier limit, it is cut to ``limit - len(suffix)`` cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 
@@ -32,19 +33,29 @@ def foreign_key_name(table: str, columns: Sequence[str], limit: int) -> str:
     return _cut("_".join([table, *columns]), "_fkey", limit)
 
 
-def join_table_names(table: str, limit: int) -> tuple[str, str, str, str, str]:
-    """(table, A fk, B fk, AB constraint base, B index) names of an implicit m2m join table.
+@dataclass(frozen=True, slots=True)
+class JoinTableNames:
+    """The names of an implicit many-to-many join table (Prisma's own rule, not ``_cut``)."""
 
-    The AB constraint base is completed with ``_AB_pkey`` or ``_AB_unique`` by the caller
-    through :func:`join_table_constraint_name`.
-    """
-    table = table[:limit]
+    table: str
+    a_foreign_key: str
+    b_foreign_key: str
+    primary_key: str  # ``_AB_pkey`` (PostgreSQL)
+    unique: str  # ``_AB_unique`` (other databases)
+    b_index: str
+
+
+def join_table_names(relation: str, limit: int) -> JoinTableNames:
+    table = ("_" + relation)[:limit]
     room = limit - len("_fkey") - 2
+    # Prisma compares with > for A and >= for B
     a_fk = (table[:room] if len(table) > room else table) + "_A_fkey"
     b_fk = (table[:room] if len(table) >= room else table) + "_B_fkey"
-    b_index = table[: limit - 8] + "_B_index"
-    return table, a_fk, b_fk, table, b_index
-
-
-def join_table_constraint_name(table: str, suffix: str, limit: int) -> str:
-    return table[: limit - len(suffix)] + suffix
+    return JoinTableNames(
+        table=table,
+        a_foreign_key=a_fk,
+        b_foreign_key=b_fk,
+        primary_key=table[: limit - len("_AB_pkey")] + "_AB_pkey",
+        unique=table[: limit - len("_AB_unique")] + "_AB_unique",
+        b_index=table[: limit - 8] + "_B_index",
+    )
