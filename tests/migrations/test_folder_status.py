@@ -21,8 +21,11 @@ def test_create_migration_layout_and_checksum(tmp_path: Path) -> None:
     assert m.name == "20260102030405_add_user_first_name_"
     assert (tmp_path / m.name / "migration.sql").read_bytes() == b'ALTER TABLE "User" ADD "x" TEXT;\n'
     assert m.checksum == hashlib.sha256(b'ALTER TABLE "User" ADD "x" TEXT;\n').hexdigest()
-    with pytest.raises(FileExistsError):
-        folder.create_migration(tmp_path, "add user first-name!", "", now=T0)
+    # a second migration in the same second still sorts after the first
+    again = folder.create_migration(tmp_path, "add user first-name!", "", now=T0)
+    assert again.name == "20260102030406_add_user_first_name_"
+    earlier = folder.create_migration(tmp_path, "a", "", now=T0.replace(year=2025))
+    assert [m.name for m in folder.list_migrations(tmp_path)][-1] == earlier.name == "20260102030407_a"
 
 
 def test_line_ending_conversion_still_matches(tmp_path: Path) -> None:

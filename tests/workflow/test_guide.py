@@ -62,7 +62,6 @@ def migration_dirs(root: Path) -> list[Path]:
 
 @pytest.fixture
 def project(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> Path:
-    pytest.importorskip(f"schemashift.dialects.{'postgres' if provider == 'postgresql' else provider}")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
     r = run_cli("init", "--datasource-provider", provider, "--url", db_url)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from schemashift.migrations.errors import MigrationFolderError
@@ -104,8 +104,18 @@ def create_migration(
     down: str | None = None,
     now: datetime | None = None,
 ) -> Migration:
-    """Write ``<timestamp>_<name>/migration.sql`` (and ``down.sql``), never overwriting a folder."""
-    folder_name = f"{timestamp(now)}_{normalize_name(name)}"
+    """Write ``<timestamp>_<name>/migration.sql`` (and ``down.sql``), never overwriting a folder.
+
+    The timestamp is later than every existing migration's, even when two are created within the
+    same second, so that name order stays creation (= apply) order.
+    """
+    stamp = timestamp(now)
+    existing = directory.iterdir() if directory.is_dir() else iter(())
+    latest = max((p.name[:14] for p in existing if p.is_dir() and p.name[:14].isdigit()), default="")
+    if latest and stamp <= latest:
+        bumped = datetime.strptime(latest, "%Y%m%d%H%M%S") + timedelta(seconds=1)
+        stamp = bumped.strftime("%Y%m%d%H%M%S")
+    folder_name = f"{stamp}_{normalize_name(name)}"
     folder = directory / folder_name
     folder.mkdir(parents=True, exist_ok=False)
     data = script.encode("utf-8")
