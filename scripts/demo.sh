@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The local workflow of docs (database-migration-workflow.md) in a fresh demo/ folder, step by step.
-# Run through `make demo` (which puts .venv/bin on PATH), or directly with schemashift on PATH.
-# DEMO_PROVIDER=sqlite|postgresql|mysql and DEMO_DATABASE_URL choose the database (default: SQLite,
-# which needs no server).
+# The local workflow of the migration guide (database-migration-workflow.md), step by step, in a
+# fresh demo/ folder. Run through `make demo` (which puts .venv/bin on PATH), or directly with
+# schemashift on PATH. DEMO_PROVIDER=sqlite|postgresql|mysql and DEMO_DATABASE_URL choose the
+# database (default: SQLite in demo/prisma/dev.db, which needs no server).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,6 +12,10 @@ PROVIDER="${DEMO_PROVIDER:-sqlite}"
 if [ -t 1 ]; then BOLD=$'\033[1m' DIM=$'\033[2m' RESET=$'\033[0m'; else BOLD='' DIM='' RESET=''; fi
 step() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$RESET"; }
 run() { printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; "$@"; }
+expect_failure() {
+    printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"
+    if "$@"; then echo "demo: expected '$*' to fail" >&2; exit 1; fi
+}
 
 command -v schemashift >/dev/null || { echo "schemashift is not on PATH: run 'make demo'" >&2; exit 1; }
 
@@ -25,36 +29,47 @@ if [ -n "${DEMO_DATABASE_URL:-}" ]; then
 else
     run schemashift init --datasource-provider "$PROVIDER"
 fi
-run cat prisma/schema.prisma
 
-step "2. Make schema changes in prisma/schema.prisma (the guide's User model)"
+step "2. Make schema changes in prisma/schema.prisma: a User model"
 cat >> prisma/schema.prisma <<'PRISMA'
 
 model User {
   id        String   @id @default(cuid())
   email     String   @unique
-  // New field
-  firstName String?  // Add this
   createdAt DateTime @default(now())
 }
 PRISMA
-run tail -n 8 prisma/schema.prisma
-
-step "3. Validate the schema"
+run cat prisma/schema.prisma
 run schemashift validate
+run schemashift format --check
 
-step "4. Check the formatting, format, check again"
-if ! run schemashift format --check; then
-    run schemashift format
-    run schemashift format --check
-fi
+step "3. Generate the first migration and apply it (migrate dev)"
+run schemashift migrate dev --name init
+run cat prisma/migrations/*_init/migration.sql
 
-step "5. A mistake is reported with its place in the file"
+step "4. Example: adding a new field (the guide's firstName)"
+sed -i.bak 's|^  email     String   @unique$|&\n  // New field\n  firstName String?  // Add this|' prisma/schema.prisma
+rm prisma/schema.prisma.bak
+run schemashift format
+run tail -n 8 prisma/schema.prisma
+run schemashift migrate dev --name add_user_first_name
+
+step "5. Review the migration SQL"
+run cat prisma/migrations/*_add_user_first_name/migration.sql
+
+step "6. Migration status"
+run schemashift migrate status
+
+step "7. Production workflow: deploy applies only what is pending"
+run schemashift migrate deploy
+
+step "8. Reset the development database (destructive: drop, re-create, re-apply)"
+run schemashift migrate reset --force
+run schemashift migrate status
+
+step "9. Mistakes are reported with their place in the file"
 sed -i.bak 's/createdAt DateTime/createdAt DateTim/' prisma/schema.prisma
-if run schemashift validate; then
-    echo "expected the invalid schema to be rejected" >&2
-    exit 1
-fi
+expect_failure schemashift validate
 mv prisma/schema.prisma.bak prisma/schema.prisma
 
 step "Done: the project is in demo/"
