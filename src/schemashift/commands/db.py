@@ -20,7 +20,8 @@ def db() -> None:
 @click.option("--accept-data-loss", is_flag=True, help="Ignore data loss warnings.")
 @click.option("--force-reset", is_flag=True, help="Reset the database before syncing it with the schema.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool) -> None:
+@click.option("--force", is_flag=True, help="With --force-reset: reset even if the database looks like production.")
+def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, force: bool) -> None:
     """Push the state of the schema to the database without migrations (prototyping)."""
     import time
 
@@ -29,6 +30,8 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
 
     start = time.perf_counter()
     mp = _open(schema)
+    if force_reset:
+        mp.guard_production("reset the database (db push --force-reset)", force)
     with connector_errors():
         changes = db_push(mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset)
     if force_reset:

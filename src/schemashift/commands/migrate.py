@@ -125,12 +125,14 @@ def _seed_runner(mp, skip: bool):  # type: ignore[no-untyped-def]
 @click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool) -> None:
+@click.option("--force", is_flag=True, help="Run even if the database looks like production.")
+def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool, force: bool) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations.dev import migrate_dev
 
     mp = _open(schema)
+    mp.guard_production("run migrate dev (a development command that may reset the database)", force)
     ui = ClickUI()
     with connector_errors():
         result = migrate_dev(
@@ -168,6 +170,7 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool)
     from schemashift.migrations.errors import MigrationError
 
     mp = _open(schema)
+    mp.guard_production("reset the database", force)
     ui = ClickUI()
     if not force:
         if not ui.interactive:

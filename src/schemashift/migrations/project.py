@@ -14,7 +14,33 @@ from schemashift.connectors import connect, create_database, database_exists, pa
 from schemashift.connectors.base import Connector
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.migrations import folder
+from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
+from schemashift.settings import Settings, load_settings
+
+
+def apply_timeouts(conn: Connector, settings: Settings) -> None:
+    """Session settings so a migration waiting on a lock fails fast instead of blocking the app."""
+    lock, stmt = settings.lock_timeout_ms, settings.statement_timeout_ms
+    if conn.provider == "postgresql":
+        if lock is not None:
+            conn.execute(f"SET lock_timeout = {int(lock)}")
+        if stmt is not None:
+            conn.execute(f"SET statement_timeout = {int(stmt)}")
+    elif conn.provider == "mysql":
+        if lock is not None:
+            seconds = max(1, -(-int(lock) // 1000))
+            conn.execute(f"SET SESSION lock_wait_timeout = {seconds}")
+            conn.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
+        if stmt is not None:
+            mariadb = "mariadb" in conn.server_version().lower()
+            conn.execute(
+                f"SET SESSION max_statement_time = {int(stmt) / 1000}"
+                if mariadb
+                else f"SET SESSION max_execution_time = {int(stmt)}"
+            )
+    elif lock is not None:
+        conn.execute(f"PRAGMA busy_timeout = {int(lock)}")
 
 
 @dataclass
@@ -57,11 +83,37 @@ class MigrateProject:
         folder.check_lock(self.migrations_dir, self.provider)
         return folder.list_migrations(self.migrations_dir)
 
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.project.cwd)
+
     def connect(self, create: bool = False) -> Connector:
-        """Open the datasource; with ``create``, create the database first when it is missing."""
+        """Open the datasource (with the configured timeouts); with ``create``, create the
+        database first when it is missing."""
         if create and not database_exists(self.url):
             create_database(self.url)
-        return connect(self.url)
+        conn = connect(self.url)
+        try:
+            apply_timeouts(conn, self.settings)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def guard_production(self, action: str, force: bool) -> None:
+        """Refuse a destructive ``action`` on a database that looks like production, unless forced."""
+        if force or not self.settings.is_production(self.url.host or None):
+            return
+        why = (
+            "SCHEMASHIFT_ENV is production"
+            if (self.settings.environment or "").lower() in ("production", "prod")
+            else f"its host `{self.url.host}` matches `[tool.schemashift] production_hosts`"
+        )
+        raise MigrationError(
+            f"Refusing to {action}: the database looks like production ({why}). Use --force if you "
+            "really mean it.",
+            code="S3001",
+        )
 
     def describe_target(self) -> str:
         """Prisma's ``Datasource "db": PostgreSQL database "x", schema "public" at "host:port"``."""

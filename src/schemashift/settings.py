@@ -1,0 +1,80 @@
+"""Project settings: ``[tool.schemashift]`` in ``pyproject.toml``, overridable by environment variables.
+
+    [tool.schemashift]
+    schema = "prisma/schema.prisma"      # where the schema is (see config.py)
+    seed = "python prisma/seed.py"       # the seed command (see seed.py)
+    lock_timeout = "5s"                  # PostgreSQL/MySQL: fail fast instead of queueing behind locks
+    statement_timeout = "5min"           # PostgreSQL/MySQL(MariaDB): longest statement of a migration
+    production_hosts = ["*.prod.internal", "db.example.com"]   # production guard (fnmatch patterns)
+
+    [tool.schemashift.lint]              # migrate lint: rule levels ("error", "warning", "off")
+    require-concurrent-index-creation = "error"
+
+Environment: ``SCHEMASHIFT_LOCK_TIMEOUT``, ``SCHEMASHIFT_STATEMENT_TIMEOUT`` override the timeouts;
+``SCHEMASHIFT_ENV=production`` marks every database as production.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemashift.errors import SchemashiftError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$")
+_UNIT_MS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, None: 1000}
+
+
+def parse_duration_ms(value: str | int | float, what: str) -> int:
+    """``"5s"`` -> 5000; a bare number means seconds; ``0`` disables."""
+    if isinstance(value, (int, float)):
+        return int(value * 1000)
+    m = _DURATION.match(value)
+    if not m:
+        raise SchemashiftError(f"`{what}` must be a duration such as 500ms, 5s, 2min or 1h, not {value!r}.")
+    return int(float(m.group(1)) * _UNIT_MS[m.group(2)])
+
+
+@dataclass(frozen=True)
+class Settings:
+    lock_timeout_ms: int | None = None
+    statement_timeout_ms: int | None = None
+    production_hosts: tuple[str, ...] = ()
+    lint: dict[str, str] = field(default_factory=dict)
+    environment: str | None = None
+
+    def is_production(self, host: str | None) -> bool:
+        if (self.environment or "").lower() in ("production", "prod"):
+            return True
+        return bool(host) and any(fnmatch.fnmatch(host or "", p) for p in self.production_hosts)
+
+
+def load_settings(cwd: Path | None = None) -> Settings:
+    cwd = cwd or Path.cwd()
+    data: dict[str, object] = {}
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise SchemashiftError(f"Could not read {pyproject}: {exc}") from None
+        data = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
+    lock = os.environ.get("SCHEMASHIFT_LOCK_TIMEOUT") or data.get("lock_timeout")
+    stmt = os.environ.get("SCHEMASHIFT_STATEMENT_TIMEOUT") or data.get("statement_timeout")
+    hosts = data.get("production_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+        raise SchemashiftError("`[tool.schemashift] production_hosts` must be a list of host patterns.")
+    lint = data.get("lint", {})
+    if not isinstance(lint, dict):
+        raise SchemashiftError("`[tool.schemashift.lint]` must be a table of rule = level.")
+    return Settings(
+        lock_timeout_ms=parse_duration_ms(lock, "lock_timeout") if lock is not None else None,  # type: ignore[arg-type]
+        statement_timeout_ms=parse_duration_ms(stmt, "statement_timeout") if stmt is not None else None,  # type: ignore[arg-type]
+        production_hosts=tuple(hosts),
+        lint={str(k): str(v) for k, v in lint.items()},
+        environment=os.environ.get("SCHEMASHIFT_ENV"),
+    )
