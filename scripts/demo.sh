@@ -2,11 +2,11 @@
 # The local workflow of the migration guide (database-migration-workflow.md), step by step, in a
 # fresh demo/ folder. Run through `make demo` (which puts .venv/bin on PATH), or directly with
 # schemashift on PATH. DEMO_PROVIDER=sqlite|postgresql|mysql and DEMO_DATABASE_URL choose the
-# database (default: SQLite in demo/prisma/dev.db, which needs no server).
+# database (default: SQLite in demo/prisma/dev.db, which needs no server); DEMO_DIR another folder.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DEMO="$ROOT/demo"
+DEMO="${DEMO_DIR:-$ROOT/demo}"
 PROVIDER="${DEMO_PROVIDER:-sqlite}"
 
 if [ -t 1 ]; then BOLD=$'\033[1m' DIM=$'\033[2m' RESET=$'\033[0m'; else BOLD='' DIM='' RESET=''; fi
@@ -72,4 +72,4 @@ sed -i.bak 's/createdAt DateTime/createdAt DateTim/' prisma/schema.prisma
 expect_failure schemashift validate
 mv prisma/schema.prisma.bak prisma/schema.prisma
 
-step "Done: the project is in demo/"
+step "Done: the project is in $DEMO"
