@@ -308,3 +308,18 @@ def test_relation_mode_prisma_has_no_foreign_keys() -> None:
     s = lower_source(schema("postgresql", body, extra_ds='  relationMode = "prisma"\n'))
     assert all(t.foreign_keys == () for t in s.tables)
     assert [t.name for t in s.tables] == ["A", "B", "C", "_AToC"]
+
+
+def test_single_values_where_lists_are_expected() -> None:
+    s = lower_source(
+        schema(
+            "postgresql",
+            "model U {\n  uid Int @id\n  posts P[]\n}\n"
+            "model P {\n  id Int @id\n  uid Int\n  u U @relation(fields: uid, references: uid)\n}\n",
+            extra_ds="  extensions = postgis\n",
+            generator='generator c {\n  provider = "prisma-client-js"\n  previewFeatures = ["postgresqlExtensions"]\n}\n',
+        )
+    )
+    assert [e.name for e in s.extensions] == ["postgis"]
+    fk = s.table("P").foreign_keys[0]
+    assert (fk.columns, fk.referenced_columns) == (("uid",), ("uid",))

@@ -128,10 +128,12 @@ class _FieldRef:
 
 
 def _field_refs(expr: ast.Expression | None) -> list[_FieldRef]:
+    """A list of fields; Prisma also takes a single field without brackets (``fields: id``)."""
     out: list[_FieldRef] = []
-    if not isinstance(expr, ast.ArrayExpression):
+    if expr is None:
         return out
-    for e in expr.elements:
+    elements = expr.elements if isinstance(expr, ast.ArrayExpression) else [expr]
+    for e in elements:
         if isinstance(e, ast.ConstantValue):
             out.append(_FieldRef(e.value))
         elif isinstance(e, ast.FunctionCall):
@@ -311,8 +313,8 @@ class _Lowering:
             return ()
         expr = _property(self.datasource, "extensions")
         out: list[Extension] = []
-        if isinstance(expr, ast.ArrayExpression):
-            for e in expr.elements:
+        if expr is not None:
+            for e in expr.elements if isinstance(expr, ast.ArrayExpression) else [expr]:
                 if isinstance(e, ast.ConstantValue):
                     out.append(Extension(e.value))
                 elif isinstance(e, ast.FunctionCall):
