@@ -14,6 +14,7 @@ used for the same database objects.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -135,6 +136,8 @@ _MANAGED_OPS = {
     "uuid_minmax_ops": "UuidMinMaxOps",
     "uuid_minmax_multi_ops": "UuidMinMaxMultiOps",
 }
+
+_TIME_PRECISION_TYPES = frozenset({"Timestamp", "Timestamptz", "Time", "Timetz"})
 
 DOC_NO_IDENTIFIER = (
     "The underlying table does not contain a valid unique identifier and can therefore currently not be "
@@ -381,6 +384,11 @@ class _Calculator:
 
     # -- relations
 
+    def foreign_keys(self, t: Table) -> tuple[ForeignKey, ...]:
+        """A table's foreign keys in the order Prisma's describer lists them (SQLite: by pragma id,
+        the reverse of the declaration order the model keeps)."""
+        return tuple(reversed(t.foreign_keys)) if self.provider == "sqlite" else t.foreign_keys
+
     def compute_relations(self) -> None:
         """Relation names and field names (relation_names.rs), and each table's relation fields."""
         self.duplicated: set[int] = set()
@@ -388,7 +396,7 @@ class _Calculator:
         fk_id = 0
         for t in self.all_tables:
             seen: list[ForeignKey] = []
-            for fk in t.foreign_keys:
+            for fk in self.foreign_keys(t):
                 self.fk_ids[fk_id] = (t, fk)
                 if fk.referenced_table not in self.by_name:
                     self.duplicated.add(fk_id)  # outside the described schema: no relation
@@ -410,7 +418,7 @@ class _Calculator:
         # positions: for every table, the relation fields in Prisma's order
         self.relation_positions: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for t in self.tables:
-            for fk in t.foreign_keys:
+            for fk in self.foreign_keys(t):
                 i = self.fk_of[(t.name, id(fk))]
                 if i not in self.inline_names:
                     continue
@@ -633,22 +641,28 @@ class _Calculator:
             self.warnings.add("fields_with_empty_names_in_model", (model_name, name))
         if pf is not None and pf.mapped:
             self.warnings.add("remapped_fields_in_model", f'Model: "{model_name}", field: "{name}"')
-        if unsupported:
+        if unsupported is not None:
             self.warnings.add(
                 "unsupported_types_in_model",
-                f'Model: "{model_name}", field: "{name}", original data type: "{c.type.raw}"',
+                f'Model: "{model_name}", field: "{name}", original data type: "{unsupported}"',
             )
         if (t.name, c.name) in self.extras.column_comments:
             self.warnings.add("objects_with_comments", f'Type: "field", name: "{model_name}.{name}"')
         return out
 
-    def field_type(self, c: Column) -> tuple[str, bool]:
+    def field_type(self, c: Column) -> tuple[str, str | None]:
+        """(PSL type, the unsupported type's name or None)."""
         family = c.type.family
         if family is Family.UNSUPPORTED:
-            return f"Unsupported({names.string_literal(c.type.raw or '')})", True
+            raw = c.type.raw or ""
+            if self.provider == "sqlite":
+                raw = raw.lower()  # Prisma's SQLite describer lower-cases the declared type
+            if c.is_list and self.provider == "postgresql":
+                raw = "_" + raw  # Prisma names an array of an unsupported type by its array type (udt_name)
+            return f"Unsupported({names.string_literal(raw)})", raw
         if family is Family.ENUM:
-            return self.enum_name(c.type.enum or "")[0], False
-        return _SCALAR_OF_FAMILY[family], False
+            return self.enum_name(c.type.enum or "")[0], None
+        return _SCALAR_OF_FAMILY[family], None
 
     def native_type(self, c: Column) -> str | None:
         if self.provider == "sqlite" or c.type.family in (Family.ENUM, Family.UNSUPPORTED) or c.type.native is None:
@@ -656,6 +670,8 @@ class _Calculator:
         scalar = _SCALAR_OF_FAMILY[c.type.family]
         default_native, default_args = self.rules.default_types[scalar]
         native, args = c.type.native, c.type.args
+        if c.is_list and native in _TIME_PRECISION_TYPES and self.provider == "postgresql":
+            args = ()  # Prisma reads no precision for arrays (information_schema has none for them)
         if native == default_native and (args == default_args or (self.provider == "mysql" and scalar == "Boolean")):
             return None
         return f"@{self.ds}.{native}" + _args([str(a) for a in args])
@@ -731,6 +747,8 @@ class _Calculator:
             return "autoincrement()"
         d = c.default
         raw = self.extras.raw_defaults.get((t.name, c.name))
+        if self.provider == "sqlite" and raw is not None:
+            return _sqlite_default(raw, family, client_default)
         if d is None:
             if client_default is not None and family in (Family.STRING, Family.UUID):
                 return client_default
@@ -923,6 +941,43 @@ class _Calculator:
                 deduped.append(e)
             enums = deduped
         return Introspected(models, enums, self.warnings)
+
+
+_SQLITE_INT = re.compile(r"^'?(-?\d+)'?$")
+_SQLITE_FLOAT = re.compile(r"^'?([^']+)'?$")
+_SQLITE_STRING = re.compile(r"^'(.*)'$|^\"(.*)\"$", re.DOTALL)
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _sqlite_default(raw: str, family: Family, client_default: str | None) -> str | None:
+    """Prisma's SQLite describer reads ``dflt_value`` as written (sqlite.rs ``push_columns``)."""
+    if raw.lower() == "null":
+        return None
+    generated = f"dbgenerated({names.string_literal(raw)})"
+    if family in (Family.INT, Family.BIGINT):
+        m = _SQLITE_INT.match(raw)
+        return str(int(m.group(1))) if m else generated
+    if family in (Family.FLOAT, Family.DECIMAL):
+        m = _SQLITE_FLOAT.match(raw)
+        return _number(m.group(1)) if m and _DECIMAL.fullmatch(m.group(1)) else generated
+    if family is Family.BOOLEAN:
+        m = _SQLITE_INT.match(raw)
+        if m and int(m.group(1)) in (0, 1):
+            return "true" if int(m.group(1)) == 1 else "false"
+        if raw.lower() in ("true", "false"):
+            return raw.lower()
+        return generated
+    if family is Family.STRING:
+        m = _SQLITE_STRING.match(raw)
+        value = (m.group(1) if m.group(1) is not None else m.group(2)) if m else raw
+        return names.string_literal(value.replace("''", "'"))
+    if family is Family.DATETIME:
+        if raw.lower() in ("current_timestamp", "datetime('now')", "datetime('now', 'localtime')"):
+            return "now()"
+        return generated
+    if family is Family.JSON:
+        return names.string_literal(raw)
+    return generated
 
 
 def _on_delete(any_required: bool, action: ReferentialAction) -> str | None:

@@ -1,5 +1,7 @@
 """Database facts the neutral model does not carry but Prisma's introspection reports.
 
+SQLite: the default expressions as ``pragma_table_info`` prints them (Prisma reads them raw).
+
 PostgreSQL: default expressions as the database prints them (Prisma writes ``dbgenerated(...)``
 for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments,
 expression indexes and row level security. One query each, filtered by namespace.
@@ -69,7 +71,19 @@ ORDER BY tc.relname, ic.relname
 """
 
 
+_SQLITE_DEFAULTS = """
+SELECT m.name, p.name, p.dflt_value
+FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE m.type = 'table' AND p.dflt_value IS NOT NULL
+"""
+
+
 def read_extras(conn: Connector) -> Extras:
+    if conn.provider == "sqlite":
+        extras = Extras()
+        for table, column, expr in conn.query(_SQLITE_DEFAULTS):
+            extras.raw_defaults[(table, column)] = expr
+        return extras
     if conn.provider != "postgresql":
         return Extras()
     ns = conn.schema_name

@@ -1,0 +1,1 @@
+CREATE TABLE arrays (id integer PRIMARY KEY, tags text[] DEFAULT '{}', nums integer[] DEFAULT ARRAY[1, 2, 3], flags boolean[] NOT NULL, names varchar(30)[] DEFAULT '{"a b",c}', grid integer[][], stamps timestamptz[]);

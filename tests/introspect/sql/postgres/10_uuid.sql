@@ -1,0 +1,1 @@
+CREATE TABLE session (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), token uuid NOT NULL UNIQUE, other uuid DEFAULT '00000000-0000-0000-0000-000000000000');

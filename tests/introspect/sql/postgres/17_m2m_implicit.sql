@@ -1,0 +1,4 @@
+CREATE TABLE "Post" (id serial PRIMARY KEY, title text NOT NULL);
+CREATE TABLE "Tag" (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE "_PostToTag" ("A" integer NOT NULL REFERENCES "Post"(id) ON DELETE CASCADE ON UPDATE CASCADE, "B" integer NOT NULL REFERENCES "Tag"(id) ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "_PostToTag_AB_pkey" PRIMARY KEY ("A", "B"));
+CREATE INDEX "_PostToTag_B_index" ON "_PostToTag"("B");

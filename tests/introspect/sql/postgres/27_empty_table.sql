@@ -1,0 +1,2 @@
+CREATE TABLE nothing ();
+CREATE TABLE something (id integer PRIMARY KEY);

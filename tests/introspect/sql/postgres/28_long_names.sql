@@ -1,0 +1,2 @@
+CREATE TABLE a_very_long_table_name_that_is_close_to_the_postgres_limit_xx (id integer PRIMARY KEY, a_very_long_column_name_that_also_is_quite_long integer UNIQUE, other_long_column_name_for_index integer);
+CREATE INDEX ON a_very_long_table_name_that_is_close_to_the_postgres_limit_xx (other_long_column_name_for_index);

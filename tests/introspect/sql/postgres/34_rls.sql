@@ -1,0 +1,2 @@
+CREATE TABLE secure (id integer PRIMARY KEY, owner text);
+ALTER TABLE secure ENABLE ROW LEVEL SECURITY;

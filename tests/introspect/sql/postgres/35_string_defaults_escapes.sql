@@ -1,0 +1,1 @@
+CREATE TABLE esc (id integer PRIMARY KEY, a text DEFAULT 'back\slash', b text DEFAULT 'quote"d', c text DEFAULT E'tab\there', d varchar(5)[] DEFAULT ARRAY['x', 'y']::varchar[], e double precision[] DEFAULT '{1.5,2}', f text DEFAULT ('a' || 'b'));

@@ -1,0 +1,2 @@
+CREATE TABLE item (id INTEGER PRIMARY KEY, price REAL);
+CREATE VIEW cheap AS SELECT id FROM item WHERE price < 1;

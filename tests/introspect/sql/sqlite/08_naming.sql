@@ -1,0 +1,2 @@
+CREATE TABLE "order items" ("item id" INTEGER PRIMARY KEY, "2nd" TEXT, "ok_name" TEXT);
+CREATE TABLE "class" (id INTEGER PRIMARY KEY);
