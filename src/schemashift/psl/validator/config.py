@@ -414,7 +414,9 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
     if sch is not None and sch.value is not None:
         items = _array(diags, sch.value, _string_with_span)
         if items is not None:
-            if not items:
+            if provider not in MULTI_SCHEMA_PROVIDERS:
+                diags.error("The `schemas` property is not supported on the current connector.", sch.value.span)
+            elif not items:
                 diags.error("If provided, the schemas array can not be empty.", sch.value.span)
             else:
                 items.sort(key=lambda p: p[0])
@@ -422,8 +424,6 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
                     if a[0] == b[0]:
                         diags.error("Duplicated schema names are not allowed", a[1])
                 schemas, schemas_span = items, sch.value.span
-                if provider not in MULTI_SCHEMA_PROVIDERS:
-                    diags.error("The `schemas` property is not supported on the current connector.", schemas_span)
 
     for prop_name, prop in args.items():
         diags.error(f'Property not known: "{prop_name}".', property_span(prop))

@@ -94,8 +94,8 @@ def _model_checks(ctx: Context, model: ModelInfo, names: Any) -> bool:
     if names is not None:
         _call("primary_keys", "model_checks", ctx, model, names)
     _call("indexes", "only_one_fulltext_attribute_allowed", ctx, model)
-    _call("models", "schema_checks", ctx, model)
     _call("indexes", "connector_specific", ctx, model)
+    _call("models", "schema_checks", ctx, model)
     _call("defaults", "validate_auto_increment", ctx, model)
     _call("primary_keys", "key_field_checks", ctx, model)
 

@@ -13,7 +13,7 @@ from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo
 # connector capabilities these checks need (psl-core ``ConnectorCapability``)
 CAPABILITIES: dict[str, frozenset[str]] = {
     "postgresql": frozenset({"Json", "JsonLists", "DecimalType", "ScalarLists", "Enums", "MultiSchema"}),
-    "cockroachdb": frozenset({"Json", "JsonLists", "DecimalType", "ScalarLists", "Enums", "MultiSchema"}),
+    "cockroachdb": frozenset({"Json", "DecimalType", "ScalarLists", "Enums", "MultiSchema"}),
     "mysql": frozenset({"Json", "DecimalType", "Enums"}),
     "sqlite": frozenset({"Json", "DecimalType", "Enums"}),
     "sqlserver": frozenset({"DecimalType", "MultiSchema"}),
