@@ -98,11 +98,7 @@ NOT_PORTABLE = {
     ),
 }
 #: (provider, case) -> what does not converge yet (strict xfail)
-KNOWN_PORTED = {
-    ("mysql", "migrations_foreign_keys__changing_a_relation_field_to_a_scalar_field_must_work__0_1"): (
-        "engine (MySQL): the @unique index of a former relation field is not dropped (DROP INDEX `A_b_key`)"
-    ),
-}
+KNOWN_PORTED: dict[tuple[str, str], str] = {}
 
 
 def _ported(source: str, provider: str) -> str:

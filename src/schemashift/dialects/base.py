@@ -77,7 +77,8 @@ class Dialect:
     # the database drops an index with a dropped column: recreate it after DropAndRecreateColumn
     indexes_recreated_after_column_drop: ClassVar[bool] = False
     recreate_primary_key_on_column_recreate: ClassVar[bool] = False
-    # a foreign key implies an index the database created itself (MySQL): never drop it alone
+    # every foreign key needs an index (MySQL): dropping an index that serves keys drops and adds
+    # those keys around it; a normal index exactly on a key's columns is the key's own, kept
     foreign_keys_imply_indexes: ClassVar[bool] = False
     can_cope_with_fk_column_becoming_required: ClassVar[bool] = True
     ignore_json_defaults: ClassVar[bool] = False

@@ -19,7 +19,7 @@ from typing import Iterator
 from schemashift.diff import steps as st
 from schemashift.diff.columns import column_changes
 from schemashift.dialects.base import Dialect, TablePairFacts
-from schemashift.model import Column, EnumType, Family, ForeignKey, Index, Schema, SortOrder, Table
+from schemashift.model import Column, EnumType, Family, ForeignKey, Index, IndexKind, Schema, SortOrder, Table
 
 MIGRATIONS_TABLE = "_prisma_migrations"
 
@@ -318,20 +318,43 @@ class _Differ:
     def _dropped_indexes(self) -> None:
         seen: set[tuple[Key, str]] = set()
         for pair in self.non_redefined():
+            dropped_fks = {pi for pi, _ in pair.dropped_foreign_keys()}
+            recreate: set[int] = set()
             for i in pair.dropped_indexes():
-                if self.dialect.foreign_keys_imply_indexes and _index_covers_fk(pair.previous, i):
-                    continue
+                if self.dialect.foreign_keys_imply_indexes:
+                    # the database keeps an index for every foreign key: the keys an index serves
+                    # are dropped before it and added again after; a normal index exactly on a
+                    # key's columns that left the schema is taken for the key's own index and kept
+                    covered = [fi for fi in _fks_covered_by(pair.previous, i) if fi not in dropped_fks]
+                    if i.kind is IndexKind.NORMAL and any(
+                        len(pair.previous.foreign_keys[fi].columns) == len(i.columns) for fi in covered
+                    ):
+                        continue
+                    recreate.update(covered)
                 if (pair.previous.key, i.name) not in seen:
                     seen.add((pair.previous.key, i.name))
                     self.steps.append(
                         st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
                     )
+            self._recreate_foreign_keys(pair, recreate)
         if self.redefined and self.dialect.drop_indexes_of_dropped_tables:
             for t in self.dropped_tables:
                 for i in t.indexes:
                     if (t.key, i.name) not in seen:
                         seen.add((t.key, i.name))
                         self.steps.append(st.DropIndex(t, i, sort_key=(self._ikey(self.pp, t, i),)))
+
+    def _recreate_foreign_keys(self, pair: _TablePair, previous_positions: set[int]) -> None:
+        """Drop and add again the foreign keys an index that goes away served (both sorted by the
+        previous key's position, as Prisma does)."""
+        next_of = dict(pair.foreign_key_pairs())
+        for pi in sorted(previous_positions):
+            key = (self._fkey(self.pp, pair.previous, pi),)
+            fk = pair.previous.foreign_keys[pi]
+            self.steps.append(st.DropForeignKey(pair.previous, fk, sort_key=key))
+            ni = next_of.get(pi)
+            again = pair.next.foreign_keys[ni] if ni is not None else fk
+            self.steps.append(st.AddForeignKey(pair.next, again, sort_key=key))
 
     def _created_indexes(self) -> None:
         for pair in self.non_redefined():
@@ -547,9 +570,13 @@ def _is_implicit_m2m(t: Table) -> bool:
     return len(t.columns) == 2 and t.column("A") is not None and t.column("B") is not None
 
 
-def _index_covers_fk(table: Table, index: Index) -> bool:
+def _fks_covered_by(table: Table, index: Index) -> list[int]:
+    """Positions of the foreign keys whose columns are the leftmost columns of a (normal or
+    unique) index: the index can serve them."""
+    if index.kind not in (IndexKind.NORMAL, IndexKind.UNIQUE):
+        return []
     cols = index.column_names
-    return any(fk.columns == cols[: len(fk.columns)] and len(cols) >= len(fk.columns) for fk in table.foreign_keys)
+    return [i for i, fk in enumerate(table.foreign_keys) if cols[: len(fk.columns)] == fk.columns]
 
 
 def _move_dropped_unique_indexes(steps: list[st.Step]) -> list[st.Step]:
