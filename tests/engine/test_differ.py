@@ -106,3 +106,18 @@ def test_added_column_with_client_side_default_has_virtual_default() -> None:
     (alter,) = diff(a, b, PG)
     flags = {c.column.name: c.has_virtual_default for c in alter.changes if isinstance(c, st.AddColumn)}
     assert flags == {"token": True, "name": False}
+
+
+def test_mysql_index_serving_a_foreign_key_is_dropped_between_drop_and_add_of_the_key() -> None:
+    mysql_header = 'datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n'
+    user = "model User {\n  id Int @id\n  posts Post[]\n}\n"
+    post = "model Post {\n  id Int @id\n  authorId Int?{}\n  author User? @relation(fields: [authorId], references: [id])\n}\n"
+    before = lower_source(mysql_header + user + post.replace("{}", " @unique"))
+    after = lower_source(mysql_header + user + post.replace("{}", ""))
+    steps = diff(before, after, get_dialect("mysql"))
+    assert kinds(steps) == ["DropForeignKey", "DropIndex", "AddForeignKey"]
+    assert steps[1].index.name == "Post_authorId_key"
+    # the same change on PostgreSQL drops the index alone
+    assert kinds(diff(lower(user + post.replace("{}", " @unique")), lower(user + post.replace("{}", "")), PG)) == [
+        "DropIndex"
+    ]
