@@ -264,3 +264,31 @@ def test_the_url_schema_is_described(postgres_url: str) -> None:
     item = schema.table("Item")
     assert item is not None and item.primary_key == PrimaryKey("Item_pkey", (IndexColumn("id"),))
     assert schema.default_namespace == "tenant"
+
+
+@pytest.mark.parametrize(
+    ("expr", "ctype", "is_list", "expected"),
+    [
+        ("(1) + (2)", ColumnType(Family.INT, "Integer"), False, DbGeneratedDefault("(1) + (2)")),
+        ("((-5))", ColumnType(Family.INT, "Integer"), False, LiteralDefault(IntLit(-5))),
+        ("'a)b'::text", ColumnType(Family.STRING, "Text"), False, LiteralDefault(StrLit("a)b"))),
+        ("'1.50'::numeric(10,2)", ColumnType(Family.DECIMAL, "Decimal", (10, 2)), False, LiteralDefault(DecimalLit("1.50"))),
+        ("ARRAY[]::integer[]", ColumnType(Family.INT, "Integer"), True, LiteralDefault(ListLit(()))),
+        (
+            "'{\"x,y\",z}'::text[]",
+            ColumnType(Family.STRING, "Text"),
+            True,
+            LiteralDefault(ListLit((StrLit("x,y"), StrLit("z")))),
+        ),
+        ("nextval('\"A\"\"b_id_seq\"'::regclass)", ColumnType(Family.INT, "Integer"), False, None),
+        ("NULL::character varying", ColumnType(Family.STRING, "VarChar"), False, None),
+        ("CURRENT_TIMESTAMP(3)", ColumnType(Family.DATETIME, "Timestamp", (3,)), False, NowDefault()),
+    ],
+)
+def test_default_expressions(expr: str, ctype: ColumnType, is_list: bool, expected: object) -> None:
+    from schemashift.connectors.describe.postgres import parse_default, sequence_name
+
+    assert parse_default(expr, ctype, is_list)[0] == expected
+    if expr.startswith("nextval"):
+        assert parse_default(expr, ctype, is_list)[1] is True
+        assert sequence_name(expr) == 'A"b_id_seq'

@@ -194,12 +194,28 @@ _NULL = re.compile(r"NULL(::.*)?", re.IGNORECASE | re.DOTALL)
 
 
 def _strip_parens(expr: str) -> str:
-    while expr.startswith("(") and expr.endswith(")") and split_top_level(expr[1:-1]) == [expr[1:-1].strip()]:
-        inner = expr[1:-1].strip()
-        if inner.count("(") != inner.count(")"):
-            break
-        expr = inner
+    """``expr`` without parentheses that wrap all of it: ``((1))`` -> ``1``, ``(1) + (2)`` unchanged."""
+    while expr.startswith("(") and _closing_paren(expr) == len(expr) - 1:
+        expr = expr[1:-1].strip()
     return expr
+
+
+def _closing_paren(expr: str) -> int:
+    """Index of the parenthesis closing ``expr[0]`` (quotes respected), -1 when unbalanced."""
+    depth = 0
+    quote: str | None = None
+    for i, c in enumerate(expr):
+        if quote:
+            quote = None if c == quote else quote  # a doubled quote reopens at once: same result
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def _scalar(text: str, family: Family) -> Literal | None:
