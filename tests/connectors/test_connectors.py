@@ -208,3 +208,18 @@ def test_postgres_create_database_creates_the_url_schema() -> None:
             assert _tables(conn) == {"t"}
     finally:
         drop_database(url)
+
+
+NASTY = ["a;b", "it's;", "back\\slash;", "-- not a comment;", "/* x; */", "#hash;", "`tick;`", 'dq";', "\\';"]
+
+
+def test_mysql_script_literals_reach_the_server_intact(mysql_url: str) -> None:
+    def literal(value: str) -> str:
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    script = "CREATE TABLE `t;x` (id INT PRIMARY KEY, v VARCHAR(50));\n" + "".join(
+        f"INSERT INTO `t;x` VALUES ({i}, {literal(v)}); -- row {i};\n" for i, v in enumerate(NASTY)
+    )
+    with connect(mysql_url) as conn:
+        conn.execute_script(script)
+        assert [r[0] for r in conn.query("SELECT v FROM `t;x` ORDER BY id")] == NASTY

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from schemashift.connectors.sqlite import split_script
 from schemashift.connectors.sqltext import has_code, qmark_placeholders, split_mysql
 
@@ -66,3 +69,26 @@ def test_qmark_placeholders_leave_literals_alone() -> None:
     assert qmark_placeholders("SELECT '%s', \"%s\" FROM t WHERE a = %s AND b LIKE 'x%%' || %%s") == (
         "SELECT '%s', \"%s\" FROM t WHERE a = ? AND b LIKE 'x%%' || %s"
     )
+
+
+_TEXT = st.text(alphabet=list("ab;'\"`\\-#/*\n $"), max_size=12)
+
+
+def _mysql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _mysql_ident(value: str) -> str:
+    return "`" + value.replace("`", "``") + "`"
+
+
+@given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=6))
+def test_mysql_split_roundtrips_any_quoted_content(items: list[tuple[str, str]]) -> None:
+    statements = [f"SELECT {_mysql_string(a)} AS {_mysql_ident(b or 'x')}" for a, b in items]
+    assert split_mysql(";\n".join(statements) + ";") == statements
+
+
+@given(st.lists(_TEXT, min_size=1, max_size=6))
+def test_sqlite_split_roundtrips_any_quoted_content(values: list[str]) -> None:
+    statements = ["SELECT '" + v.replace("'", "''") + "';" for v in values]
+    assert [s.strip() for s in split_script("\n".join(statements))] == statements
