@@ -259,3 +259,40 @@ def test_config_readers() -> None:
     loaded = config.load(schema)
     assert [d.provider for d in loaded.datasources] == ["postgresql"]
     assert not loaded.diags.all()
+
+
+def test_schemas_elements_checked_before_connector_support() -> None:
+    source = (
+        'datasource db {\n  provider = "mysql"\n  url = "x"\n  schemas = ["one", 2]\n}\n'
+        "model A {\n  id Int @id\n}\n"
+    )
+    assert [m for _, m, _ in _messages(source)] == ["Expected a string value, but received numeric value `2`."]
+    duplicate = source.replace('["one", 2]', '["a", "a"]')
+    assert [m for _, m, _ in _messages(duplicate)] == [
+        "The `schemas` property is not supported on the current connector."
+    ]
+
+
+def test_unsupported_types_name_the_prisma_type_of_the_connector() -> None:
+    def hint(provider: str, literal: str) -> str:
+        source = (
+            f'datasource db {{\n  provider = "{provider}"\n  url = "x"\n}}\n'
+            f'model A {{\n  id Int @id\n  a Unsupported("{literal}")\n}}\n'
+        )
+        hints = [m.split("notation ")[1] for _, m, _ in _messages(source) if "notation " in m]
+        return hints[0] if hints else ""
+
+    assert hint("mysql", "Bit(1)") == "`Bytes @db.Bit(1)` for full support."
+    assert hint("sqlserver", "Bit(1)") == "`Bytes @db.Bit` for full support."
+    assert hint("sqlserver", "BigInt") == "`Int @db.BigInt` for full support."
+    assert hint("postgresql", "Decimal(10, 2)") == "`Decimal @db.Decimal(10,2)` for full support."
+    assert hint("postgresql", "circle") == ""
+    assert hint("mongodb", "Int") == ""
+
+
+def test_cockroachdb_has_no_json_lists() -> None:
+    source = 'datasource db {\n  provider = "cockroachdb"\n  url = "x"\n}\nmodel A {\n  id Int @id\n  j Json[]\n}\n'
+    assert [m for _, m, _ in _messages(source)] == [
+        "Error validating field `j` in model `A`: Field `j` in model `A` can't be of type Json[]. The current "
+        "connector does not support the Json List type."
+    ]
