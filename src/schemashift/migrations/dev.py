@@ -54,7 +54,18 @@ def _cache(mp: MigrateProject) -> ShadowCache:
     return ShadowCache(mp.project.cwd / CACHE_DIR_NAME)
 
 
+_END_STATES: dict[tuple[str, ...], Schema] = {}
+
+
 def end_state(mp: MigrateProject, migrations: Sequence[Migration]) -> Schema:
+    """The schema ``migrations`` produce (shadow database, or the cache); memoised per process."""
+    key = (str(mp.url), *(f"{m.name}:{m.checksum}" for m in migrations))
+    if key not in _END_STATES:
+        _END_STATES[key] = _end_state(mp, migrations)
+    return _END_STATES[key]
+
+
+def _end_state(mp: MigrateProject, migrations: Sequence[Migration]) -> Schema:
     shadow = mp.datasource.shadow_database_url
     from schemashift.connectors import parse_url
 
@@ -121,7 +132,7 @@ def migrate_dev(
     run_generate: Callable[[], None] | None = None,
 ) -> DevResult:
     result = DevResult()
-    target = engine.target_schema(mp.files, mp.provider)
+    target = mp.target
     local = mp.migrations()
     with mp.connect(create=True) as conn:
         history = History(conn)
@@ -187,7 +198,7 @@ def migrate_reset(mp: MigrateProject, ui: UI) -> list[str]:
 
 def db_push(mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force_reset: bool = False) -> list[str]:
     """Make the database match the schema without migrations; returns the summary lines."""
-    target = engine.target_schema(mp.files, mp.provider)
+    target = mp.target
     with mp.connect(create=True) as conn:
         if force_reset:
             reset_database(conn)

@@ -14,21 +14,37 @@ Each is a thin composition of the modules that own the work (:mod:`schemashift.l
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from schemashift.connectors.base import Connector
+from schemashift.diagnostics import Diagnostics
 from schemashift.diff import steps as st
 from schemashift.model import Column, Schema
 from schemashift.safety.dataloss import DataLossWarning
 
+if TYPE_CHECKING:
+    from schemashift.psl.ast import SchemaAst
 
-def target_schema(files: Sequence[tuple[str, str]], provider: str | None = None) -> Schema:
-    """Validate the schema files (raising Prisma's P1012 rendering on errors) and lower them."""
+
+def target_schema(
+    files: Sequence[tuple[str, str]],
+    provider: str | None = None,
+    parsed: "tuple[SchemaAst, Diagnostics] | None" = None,
+) -> Schema:
+    """Validate the schema files (raising Prisma's P1012 rendering on errors) and lower them.
+
+    ``parsed`` is the result of ``psl.parse_files(files)`` when the caller already has it.
+    """
     from schemashift.errors import SchemaValidationError
     from schemashift.lower import lower_schema
-    from schemashift.psl import analyze_files
+    from schemashift.psl import parse_files
+    from schemashift.psl.validator import validate_ast
 
-    schema_ast, _, diags = analyze_files(files)
+    schema_ast, parse_diags = parsed if parsed is not None else parse_files(files)
+    diags = Diagnostics()
+    diags.errors.extend(parse_diags.errors)
+    diags.warnings.extend(parse_diags.warnings)
+    validate_ast(schema_ast, diags)
     if diags.has_errors():
         raise SchemaValidationError(list(files), diags.all())
     return lower_schema(schema_ast, provider)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schemashift.config import Datasource, Project, load_project
 from schemashift.connectors import connect, create_database, database_exists, parse_url
@@ -16,7 +17,12 @@ from schemashift.connectors.url import ConnectionUrl
 from schemashift.migrations import folder
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
+from schemashift.model import Schema
 from schemashift.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from schemashift.diagnostics import Diagnostics
+    from schemashift.psl.ast import SchemaAst
 
 
 def apply_timeouts(conn: Connector, settings: Settings) -> None:
@@ -53,8 +59,24 @@ class MigrateProject:
         return self.project.read()
 
     @cached_property
+    def parsed(self) -> "tuple[SchemaAst, Diagnostics]":
+        """The parsed schema, shared by the datasource lookup and the validation."""
+        from schemashift.psl import parse_files
+
+        return parse_files(self.files)
+
+    @cached_property
     def datasource(self) -> Datasource:
-        return self.project.datasource(self.files)
+        from schemashift.config import resolve_datasource
+
+        return resolve_datasource(self.files, self.parsed[0])
+
+    @cached_property
+    def target(self) -> Schema:
+        """The schema validated (Prisma's P1012 on errors) and lowered for the datasource's provider."""
+        from schemashift.migrations import engine
+
+        return engine.target_schema(self.files, self.provider, self.parsed)
 
     @property
     def provider(self) -> str:
