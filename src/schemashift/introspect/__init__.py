@@ -22,7 +22,7 @@ from schemashift.introspect.previous import Previous, read_previous
 from schemashift.introspect.warnings import Warnings
 from schemashift.model import Schema
 
-__all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "Warnings", "Extras", "Previous"]
+__all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "read_extras", "Warnings", "Extras", "Previous"]
 
 EMPTY_DATABASE_MESSAGE = "The introspected database was empty: "
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from schemashift.introspect import names
 from schemashift.introspect.extras import Extras
-from schemashift.introspect.previous import PrevModel, Previous
+from schemashift.introspect.previous import InlineRelation, PrevModel, Previous
 from schemashift.introspect.warnings import Warnings
 from schemashift.lower import names as default_names
 from schemashift.lower.rules import ProviderRules, rules_for
@@ -718,6 +718,8 @@ class _Calculator:
         for ix in t.indexes:
             if ix.unique and len(ix.columns) == 1:
                 continue
+            if self.provider == "mysql" and _backs_foreign_key(t, ix.name, ix.column_names, ix.kind):
+                continue
             prev = next((p for p in pm.indexes if p.constraint == ix.name), None) if pm else None
             col_names = list(ix.column_names)
             default = (
@@ -830,10 +832,16 @@ class _Calculator:
         t = self.by_name[table]
         return (pm is not None and pm.ignored) or (not has_usable_identifier(t) and bool(t.columns))
 
+    def previous_inline(self, t: Table, fk: ForeignKey) -> InlineRelation | None:
+        """The existing schema's relation for a foreign key: same referencing columns, and the same
+        constraint name when several relations use those columns."""
+        candidates = self.prev.inline.get((t.name, fk.columns), [])
+        return next((r for r in candidates if r.constraint == fk.name), candidates[0] if candidates else None)
+
     def inline_field(self, direction: str, i: int) -> FieldOut:
         t, fk = self.fk_ids[i]
         relation, forward_name, back_name = self.inline_names[i]
-        previous = self.prev.inline.get((t.name, fk.columns))
+        previous = self.previous_inline(t, fk)
         if previous is not None and previous.back is not None:
             forward_name, back_name = previous.forward, previous.back
             relation = previous.relation_name or ""
@@ -978,6 +986,14 @@ def _sqlite_default(raw: str, family: Family, client_default: str | None) -> str
     if family is Family.JSON:
         return names.string_literal(raw)
     return generated
+
+
+def _backs_foreign_key(t: Table, name: str, columns: tuple[str, ...], kind: IndexKind) -> bool:
+    """MySQL creates an index named after a foreign key for its columns when there is none: it is
+    the foreign key's, not the schema's (Prisma's lowering never asks for it)."""
+    return kind is IndexKind.NORMAL and any(
+        fk.name == name and fk.columns == columns for fk in t.foreign_keys
+    )
 
 
 def _on_delete(any_required: bool, action: ReferentialAction) -> str | None:

@@ -87,6 +87,7 @@ class InlineRelation:
     back: str | None
     relation_name: str | None
     mapped: str | None
+    constraint: str  # the foreign key's name: map: or Prisma's default
 
 
 @dataclass
@@ -103,7 +104,8 @@ class Previous:
 
     models: dict[str, PrevModel] = field(default_factory=dict)  # by table name
     enums: dict[str, PrevEnum] = field(default_factory=dict)  # by enum type name
-    inline: dict[tuple[str, tuple[str, ...]], InlineRelation] = field(default_factory=dict)
+    # by (referencing table, referencing columns); several relations can share the columns
+    inline: dict[tuple[str, tuple[str, ...]], list[InlineRelation]] = field(default_factory=dict)
     m2m: dict[str, M2mRelation] = field(default_factory=dict)  # by relation name
     config_blocks: list[str] = field(default_factory=list)  # datasource/generator text, verbatim
     relation_mode_prisma: bool = False
@@ -261,7 +263,10 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                 ]
                 if candidates:
                     back = candidates[0].name
-            prev.inline[(pm.db_name, columns)] = InlineRelation(rf.name, back, rf.relation_name, rf.mapped)
+            constraint = rf.mapped or default_names.foreign_key_name(pm.db_name, columns, limit)
+            prev.inline.setdefault((pm.db_name, columns), []).append(
+                InlineRelation(rf.name, back, rf.relation_name, rf.mapped, constraint)
+            )
     # implicit many-to-many relations: both sides are lists without `fields`
     for pm in by_name.values():
         for rf in pm.relation_fields:
