@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "format": ("schemashift.commands.schema:format_", "Format the Prisma schema"),
     "migrate": ("schemashift.commands.migrate:migrate", "Create, apply and inspect migrations"),
     "db": ("schemashift.commands.db:db", "Push, execute SQL, seed"),
+    "backup": ("schemashift.commands.backup:backup", "Back up, restore and prune database backups"),
 }
 
 

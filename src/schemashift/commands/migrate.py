@@ -63,17 +63,34 @@ def status(schema: str | None, as_json: bool) -> None:
 
 @migrate.command()
 @schema_option
-def deploy(schema: str | None) -> None:
+@click.option(
+    "--backup", "backup_dir", is_flag=False, flag_value="backups", default=None, metavar="[DIR]",
+    help="Back up the database first when there are pending migrations (default folder: backups).",
+)
+def deploy(schema: str | None, backup_dir: str | None) -> None:
     """Apply pending migrations (no prompts, no shadow database): for production and CI."""
-    from schemashift.migrations.apply import apply_migrations
+    from schemashift.migrations.apply import MigrationFailed, apply_migrations
 
     mp = _open(schema)
     with connector_errors():
         local = mp.migrations()
         n = len(local)
         click.echo(f"{n} migration{'s' if n != 1 else ''} found in {mp.migrations_display}\n")
+        taken = None
+        if backup_dir is not None and _has_pending(mp, local):
+            from pathlib import Path
+
+            from schemashift.commands.backup import take_backup
+
+            taken = Path(backup_dir) / take_backup(mp, Path(backup_dir), "before_deploy").file
+            click.echo(f"Backup written: {taken}\n")
         with mp.connect(create=True) as conn:
-            result = apply_migrations(conn, local, log=click.echo)
+            try:
+                result = apply_migrations(conn, local, log=click.echo)
+            except MigrationFailed as exc:
+                if taken is not None:
+                    exc.message += f"\n\nThe backup taken before this deploy is {taken}."
+                raise
     if not result.applied:
         click.echo("No pending migrations to apply.")
         return
@@ -82,6 +99,18 @@ def deploy(schema: str | None) -> None:
     for name in result.applied:
         click.echo(f"  └─ {name}/\n    └─ migration.sql")
     click.echo("\nAll migrations have been successfully applied.")
+
+
+def _has_pending(mp, local) -> bool:  # type: ignore[no-untyped-def]
+    from schemashift.connectors import database_exists
+    from schemashift.migrations.history import History
+    from schemashift.migrations.status import diagnose
+
+    if not database_exists(mp.url):
+        return False  # nothing to lose
+    with mp.connect() as conn:
+        history = History(conn)
+        return bool(diagnose(local, history.rows()).pending)
 
 
 @migrate.command()

@@ -1,0 +1,101 @@
+"""``schemashift backup create | list | restore | prune``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from schemashift.commands import schema_option
+from schemashift.commands.migrate import _open, connector_errors
+
+DEFAULT_DIR = "backups"
+
+
+def current_migration(mp) -> str | None:  # type: ignore[no-untyped-def]
+    from schemashift.connectors import database_exists
+    from schemashift.migrations.history import History
+
+    if not database_exists(mp.url):
+        return None
+    with mp.connect() as conn:
+        applied = [r.migration_name for r in History(conn).rows() if r.is_applied]
+    return applied[-1] if applied else None
+
+
+def take_backup(mp, directory: Path, label: str | None = None):  # type: ignore[no-untyped-def]
+    from schemashift.backup import create_backup
+
+    return create_backup(mp.url, directory, label=label, migration=current_migration(mp))
+
+
+@click.group()
+def backup() -> None:
+    """Back up, list, restore and prune database backups (7 daily / 4 weekly / 12 monthly)."""
+
+
+@backup.command()
+@schema_option
+@click.option("-o", "--output", default=DEFAULT_DIR, show_default=True, help="Folder of the backups.")
+@click.option("--label", default=None, help="A label added to the file name (e.g. before_release_42).")
+def create(schema: str | None, output: str, label: str | None) -> None:
+    """Back up the datasource's database."""
+    mp = _open(schema)
+    with connector_errors():
+        entry = take_backup(mp, Path(output), label)
+    click.echo(f"Backup written: {Path(output) / entry.file} ({entry.size} bytes, sha256 {entry.sha256[:12]}...)")
+    if entry.migration:
+        click.echo(f"The database was at migration {entry.migration}.")
+
+
+@backup.command("list")
+@click.option("-o", "--output", default=DEFAULT_DIR, show_default=True, help="Folder of the backups.")
+def list_(output: str) -> None:
+    """List the backups of the manifest, oldest first."""
+    from schemashift.backup import read_manifest
+
+    entries = read_manifest(Path(output))
+    if not entries:
+        click.echo(f"No backups in {output}.")
+        return
+    for e in entries:
+        click.echo(f"{e.created_at}  {e.file}  {e.size} bytes  migration={e.migration or '-'}")
+
+
+@backup.command()
+@schema_option
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--to-url", default=None, help="Restore into this database instead of the datasource's.")
+@click.option("--force", is_flag=True, help="Replace the contents of a non-empty database.")
+def restore(schema: str | None, file: str, to_url: str | None, force: bool) -> None:
+    """Restore a backup (its checksum is verified first)."""
+    from schemashift.backup import restore_backup
+    from schemashift.connectors import parse_url
+
+    if to_url:
+        url = parse_url(to_url)
+    else:
+        mp = _open(schema)
+        mp.guard_production("restore a backup over the database", force)
+        url = mp.url
+    with connector_errors():
+        entry = restore_backup(Path(file), url, force=force)
+    click.echo(f"Restored {entry.file} into `{url.database}` (taken {entry.created_at}, migration {entry.migration or '-'}).")
+
+
+@backup.command()
+@click.option("-o", "--output", default=DEFAULT_DIR, show_default=True, help="Folder of the backups.")
+@click.option("--daily", default=7, show_default=True, help="Days to keep the newest backup of.")
+@click.option("--weekly", default=4, show_default=True, help="ISO weeks to keep the newest backup of.")
+@click.option("--monthly", default=12, show_default=True, help="Months to keep the newest backup of.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+def prune(output: str, daily: int, weekly: int, monthly: int, dry_run: bool) -> None:
+    """Delete the backups the retention policy does not keep."""
+    from schemashift.backup import prune as do_prune
+    from schemashift.backup.retention import Policy
+
+    kept, removed = do_prune(Path(output), Policy(daily, weekly, monthly), dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    for e in removed:
+        click.echo(f"{verb} {e.file}")
+    click.echo(f"{len(kept)} kept, {len(removed)} {'to delete' if dry_run else 'deleted'}.")
