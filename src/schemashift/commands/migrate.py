@@ -301,3 +301,61 @@ def rollback(schema: str | None, to: str | None, steps: int | None, dry_run: boo
     for name in done:
         click.echo(f"  └─ {name}")
     click.echo("\nThey are pending again: `schemashift migrate deploy` re-applies them.")
+
+
+def _lint_provider(schema: str | None, migrations_dir, explicit_dir: bool):  # type: ignore[no-untyped-def]
+    """The provider from migration_lock.toml, else from the schema's datasource."""
+    from schemashift.migrations.folder import read_lock_provider
+
+    if migrations_dir is not None:
+        locked = read_lock_provider(migrations_dir)
+        if locked:
+            return locked, migrations_dir
+    from schemashift.config import load_project
+    from schemashift.errors import SchemashiftError
+
+    project = load_project(schema)
+    directory = migrations_dir if explicit_dir else project.schema.directory / "migrations"
+    locked = read_lock_provider(directory)
+    if locked:
+        return locked, directory
+    try:
+        return project.datasource(project.read()).provider, directory
+    except SchemashiftError:
+        import re
+
+        for _name, text in project.read():  # the URL may need env vars that lint does not need
+            m = re.search(r'datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"([^"]+)"', text, re.S)
+            if m:
+                return m.group(1), directory
+        raise
+
+
+@migrate.command()
+@schema_option
+@click.option("--migrations", "migrations_dir", metavar="DIR", default=None, help="The migrations folder (default: next to the schema).")
+@click.option("--since", metavar="REF", default=None, help="Only the migrations added or changed since a git ref.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text", show_default=True)
+@click.option("--provider", default=None, hidden=True, help="Override the provider (postgresql, mysql, sqlite).")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt: str, provider: str | None, names: tuple[str, ...]) -> None:
+    """Check migration.sql files for locking, data-loss and rerun hazards (exit 1 on an error-level finding)."""
+    from pathlib import Path
+
+    from schemashift.safety.lint.output import render
+    from schemashift.safety.lint.runner import config_from_settings, lint_files, select_files
+    from schemashift.settings import load_settings
+
+    directory = Path(migrations_dir) if migrations_dir else None
+    if provider is None:
+        provider, directory = _lint_provider(schema, directory, migrations_dir is not None)
+    elif directory is None:
+        from schemashift.config import load_project
+
+        directory = load_project(schema).schema.directory / "migrations"
+    config = config_from_settings(load_settings())
+    files = select_files(directory, list(names), since)
+    result = lint_files(files, provider, config, display_root=Path.cwd())
+    click.echo(render(result.findings, fmt, len(files)), nl=False)
+    if result.failed:
+        click.get_current_context().exit(1)

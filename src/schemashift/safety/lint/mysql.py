@@ -1,0 +1,109 @@
+"""MySQL checks, over the tokens of each statement (split and lexed like schemashift applies them)."""
+
+from __future__ import annotations
+
+from schemashift.safety.lint import myrules as M
+from schemashift.safety.lint import pgrules as R
+from schemashift.safety.lint.engine import Context
+from schemashift.safety.lint.tokens import Tok, has_seq, split_top, table_name, tokenize, words
+
+DDL = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
+NOT_COLUMN = {"CONSTRAINT", "INDEX", "KEY", "UNIQUE", "PRIMARY", "FOREIGN", "FULLTEXT", "SPATIAL", "CHECK", "PARTITION"}
+
+
+def _option(tokens: list[Tok], name: str) -> str:
+    """The value of ``ALGORITHM=X`` / ``LOCK=X`` in an ALTER TABLE, upper-cased, or ''."""
+    for i, t in enumerate(tokens):
+        if t.upper == name:
+            j = i + 1
+            if j < len(tokens) and tokens[j].value == "=":
+                j += 1
+            if j < len(tokens):
+                return tokens[j].value.upper()
+    return ""
+
+
+def check(ctx: Context) -> None:
+    created: set[str] = set()
+    ddl_seen = 0
+    for stmt in ctx.script.statements:
+        toks = tokenize(stmt.text, mysql=True)
+        if not toks:
+            continue
+        head = toks[0].upper
+        report = lambda rule, t=None, msg=None: ctx.report(  # noqa: E731
+            rule, stmt, t.start if t else None, (t.start + len(t.value)) if t else None, msg
+        )
+        if head in DDL:
+            ddl_seen += 1
+            if ddl_seen == 2:
+                report(M.MYSQL_NON_TRANSACTIONAL_DDL)
+        w = words(toks)
+        if head == "CREATE" and "TABLE" in w[:4]:
+            i = w.index("TABLE") + 1
+            if w[i : i + 3] == ["IF", "NOT", "EXISTS"]:
+                i += 3
+            created.add(table_name(toks, i)[0])
+        elif head == "DROP" and len(w) > 1 and w[1] in ("TABLE", "TABLES") or w[:3] == ["DROP", "TEMPORARY", "TABLE"]:
+            if "TEMPORARY" not in w[:2]:
+                report(R.BAN_DROP_TABLE)
+        elif head == "DROP" and len(w) > 1 and w[1] in ("DATABASE", "SCHEMA"):
+            report(R.BAN_DROP_DATABASE)
+        elif head == "RENAME" and len(w) > 1 and w[1] == "TABLE":
+            report(R.RENAMING_TABLE)
+        elif head == "ALTER" and "TABLE" in w[:3]:
+            _alter_table(ctx, stmt, toks, w.index("TABLE") + 1, created, report)
+
+
+def _alter_table(ctx, stmt, toks: list[Tok], at: int, created: set[str], report) -> None:  # type: ignore[no-untyped-def]
+    table, i = table_name(toks, at)
+    new = table in created
+    algorithm = _option(toks, "ALGORITHM")
+    online = algorithm in ("INSTANT", "INPLACE")
+    for action in split_top(toks[i:]):
+        w = words(action)
+        first = w[0]
+        if first == "ADD":
+            rest = w[1:]
+            if rest[:1] == ["COLUMN"] or (rest and rest[0] not in NOT_COLUMN and action[1].kind in ("word", "ident")):
+                _add_column(action, online, algorithm, new, report)
+            elif has_seq(action, "FOREIGN", "KEY") and not new:
+                report(M.MYSQL_ADD_FOREIGN_KEY, action[0])
+            elif has_seq(action, "PRIMARY", "KEY") and not new and not online:
+                report(M.MYSQL_PRIMARY_KEY_CHANGE, action[0])
+        elif first in ("MODIFY", "CHANGE"):
+            if first == "CHANGE":
+                k = 2 if w[1:2] == ["COLUMN"] else 1
+                if len(action) > k + 1 and action[k].name != action[k + 1].name:
+                    report(R.RENAMING_COLUMN, action[0])
+            if not new and not online:
+                report(M.MYSQL_COLUMN_TYPE_CHANGE, action[0])
+        elif first == "DROP":
+            second = w[1] if len(w) > 1 else ""
+            if second == "PRIMARY" and not new:
+                report(M.MYSQL_PRIMARY_KEY_CHANGE, action[0])
+            elif second not in NOT_COLUMN | {"DEFAULT"} and second != "":
+                report(R.BAN_DROP_COLUMN, action[0])
+        elif first == "RENAME":
+            second = w[1] if len(w) > 1 else ""
+            if second == "COLUMN":
+                report(R.RENAMING_COLUMN, action[0])
+            elif second not in ("INDEX", "KEY"):
+                report(R.RENAMING_TABLE, action[0])
+        elif (first == "CONVERT" or first == "ENGINE" or first == "FORCE") and not new:
+            report(M.MYSQL_TABLE_REBUILD, action[0])
+        elif first == "ALGORITHM" and algorithm == "COPY" and not new:
+            report(M.MYSQL_TABLE_REBUILD, action[0])
+
+
+def _add_column(action: list[Tok], online: bool, algorithm: str, new: bool, report) -> None:  # type: ignore[no-untyped-def]
+    w = words(action)
+    generated = "AS" in w or "GENERATED" in w
+    if has_seq(action, "NOT", "NULL") and "DEFAULT" not in w and "AUTO_INCREMENT" not in w and not generated and not new:
+        report(
+            R.ADDING_REQUIRED_FIELD, action[0],
+            "Adding a NOT NULL column without a default: MySQL silently fills existing rows with the "
+            "type's implicit default (0, '', '0000-00-00'), or fails in strict mode for some types.",
+        )
+    if ("FIRST" in w or "AFTER" in w) and algorithm != "INSTANT" and not new:
+        report(M.MYSQL_ADD_COLUMN_POSITION, action[0])

@@ -1,0 +1,102 @@
+"""Rendering findings: text, json, GitHub workflow commands, SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+
+from schemashift.safety.lint.model import REGISTRY, Finding
+
+
+def render(findings: list[Finding], fmt: str, files: int) -> str:
+    return {"text": text, "json": as_json, "github": github, "sarif": sarif}[fmt](findings, files)
+
+
+def text(findings: list[Finding], files: int) -> str:
+    out = []
+    for f in findings:
+        out.append(f"{f.path}:{f.line}:{f.column}: {f.level}[{f.rule}] {f.message}\n  help: {f.help}")
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    out.append(f"{files} migration file(s) checked: {errors} error(s), {warnings} warning(s).")
+    return "\n".join(out) + "\n"
+
+
+def as_json(findings: list[Finding], files: int) -> str:
+    return json.dumps({"files": files, "findings": [f.as_dict() for f in findings]}, indent=2) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: list[Finding], files: int) -> str:
+    lines = []
+    for f in findings:
+        kind = "error" if f.level == "error" else "warning"
+        props = (
+            f"file={_escape_prop(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+            f"endColumn={f.end_column},title={_escape_prop(f.rule)}"
+        )
+        lines.append(f"::{kind} {props}::{_escape_data(f.message + ' Help: ' + f.help)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def sarif(findings: list[Finding], files: int) -> str:
+    used = sorted({f.rule for f in findings})
+    index = {r: i for i, r in enumerate(used)}
+    rules = [
+        {
+            "id": r,
+            "name": r,
+            "shortDescription": {"text": REGISTRY.rules[r].message},
+            "help": {"text": REGISTRY.rules[r].help},
+            "defaultConfiguration": {"level": "error" if REGISTRY.rules[r].level == "error" else "warning"},
+        }
+        for r in used
+    ]
+    results = [
+        {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": "error" if f.level == "error" else "warning",
+            "message": {"text": f"{f.message} Help: {f.help}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path.replace("\\", "/")},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": f.end_line,
+                            "endColumn": f.end_column,
+                        },
+                    }
+                }
+            ],
+        }
+        for f in findings
+    ]
+    from schemashift import __version__
+
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "schemashift-lint",
+                        "version": __version__,
+                        "informationUri": "https://github.com/schemashift/schemashift",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"

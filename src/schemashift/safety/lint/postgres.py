@@ -1,0 +1,473 @@
+"""PostgreSQL checks: each statement parsed by Postgres' own parser (pglast), walked as JSON.
+
+State carried through a file: whether a transaction is open (schemashift's own, or an explicit
+BEGIN in a migration that runs statement by statement), the tables created so far (changes to a
+table created in the same transaction lock nobody), constraints added NOT VALID, enum values
+added, tables altered in the transaction, and whether lock_timeout/statement_timeout are set.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pglast
+
+from schemashift.safety.lint import pgrules as R
+from schemashift.safety.lint.engine import SYNTAX_ERROR, Context
+from schemashift.safety.lint.source import Statement
+
+Node = dict[str, Any]
+
+# Functions that are not volatile: a default using only these (and constants, casts, operators)
+# is evaluated once when the column is added, without rewriting the table.
+NON_VOLATILE = frozenset(
+    """now statement_timestamp transaction_timestamp current_date current_time current_timestamp
+    localtime localtimestamp lower upper btrim ltrim rtrim trim length char_length concat concat_ws
+    substr substring replace to_char to_date to_timestamp to_number make_date make_time
+    make_timestamp make_timestamptz make_interval date_trunc date_part extract timezone abs round
+    floor ceil ceiling trunc greatest least coalesce nullif json_build_object jsonb_build_object
+    json_build_array jsonb_build_array to_json to_jsonb array_to_json md5 sha256 encode decode
+    gen_random_bytes_length current_user current_schema session_user pg_catalog int4 int8 text
+    numeric bool array_fill""".split()
+)
+INT4 = {"int4", "int", "integer", "serial", "serial4"}
+INT2 = {"int2", "smallint", "smallserial", "serial2"}
+SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
+CHAR = {"bpchar", "char", "character"}
+LOCK_FREE = {
+    "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "VariableSetStmt", "VariableShowStmt",
+    "TransactionStmt", "CreateSchemaStmt", "CreateExtensionStmt", "CreateEnumStmt", "GrantStmt",
+    "DoStmt", "CopyStmt", "ExplainStmt", "CallStmt", "CompositeTypeStmt", "CreateSeqStmt",
+    "CreateRoleStmt", "GrantRoleStmt", "CreateFunctionStmt", "NotifyStmt", "MergeStmt",
+}
+
+
+def _one(node: Node) -> tuple[str, Node]:
+    ((kind, body),) = node.items()
+    return kind, body
+
+
+def _names(names: list[Node] | None) -> list[str]:
+    return [n["String"]["sval"] for n in names or () if "String" in n]
+
+
+def _type_name(col: Node) -> str:
+    names = _names(col.get("typeName", {}).get("names"))
+    return names[-1].lower() if names else ""
+
+
+def _walk(node: Any) -> Iterator[tuple[str, Node]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                yield k, v
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def is_volatile(expr: Node | None) -> bool:
+    """Whether a default expression may give each row a different value (forcing a rewrite)."""
+    if not expr:
+        return False
+    for kind, body in _walk(expr):
+        if kind == "FuncCall":
+            name = _names(body.get("funcname"))
+            if not name or name[-1].lower() not in NON_VOLATILE:
+                return True
+        elif kind in ("SubLink", "ColumnRef"):
+            return True
+    return False
+
+
+class PgLinter:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.wrapped = ctx.in_transaction  # schemashift runs the whole file in one transaction
+        self.in_tx = ctx.in_transaction
+        self.explicit_begin: Statement | None = None
+        self.created: set[str] = set()
+        self.altered: set[str] = set()
+        self.not_valid: set[str] = set()  # constraints added NOT VALID in the open transaction
+        self.dropped_constraints: set[str] = set()
+        self.validated_not_null: set[tuple[str, str]] = set()
+        self.check_columns: dict[str, tuple[str, str]] = {}  # constraint -> (table, column) of CHECK (col IS NOT NULL)
+        self.new_enum_values: set[str] = set()
+        self.lock_timeout = ctx.config.lock_timeout
+        self.statement_timeout = ctx.config.statement_timeout
+        self.stmt: Statement | None = None
+        self.text = ""
+        self.ascii = True
+
+    # ------------------------------------------------------------------ helpers
+    def at(self, location: int | None) -> int | None:
+        """Character offset in the statement of a parser (byte) location."""
+        if location is None or location < 0:
+            return None
+        if self.ascii:
+            return location
+        return len(self.text.encode("utf-8")[:location].decode("utf-8", "replace"))
+
+    def report(self, rule_id: str, location: int | None = None, message: str | None = None, length: int | None = None) -> None:
+        assert self.stmt is not None
+        start = self.at(location)
+        end = None if start is None or length is None else start + length
+        self.ctx.report(rule_id, self.stmt, start, end, message)
+
+    def new_table(self, rel: Node | None) -> bool:
+        """Created earlier in the same transaction: invisible to others, so its locks block nobody."""
+        return bool(rel) and self.in_tx and rel.get("relname") in self.created  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> None:
+        for stmt in self.ctx.script.statements:
+            self.stmt, self.text, self.ascii = stmt, stmt.text, stmt.text.isascii()
+            try:
+                parsed = json.loads(pglast.parser.parse_sql_json(stmt.text))
+            except pglast.parser.ParseError as exc:
+                loc = getattr(exc, "location", None)
+                self.report(SYNTAX_ERROR, None, f"Syntax error: {exc.args[0] if exc.args else exc}")
+                del loc
+                continue
+            for raw in parsed.get("stmts", ()):
+                kind, body = _one(raw["stmt"])
+                self.statement(kind, body)
+            self.identifiers()
+        if self.explicit_begin is not None:
+            self.stmt = self.explicit_begin
+            self.text, self.ascii = self.stmt.text, self.stmt.text.isascii()
+            self.report(R.BAN_UNCOMMITTED_TRANSACTION)
+
+    def statement(self, kind: str, body: Node) -> None:
+        self.timeouts(kind, body)
+        handler = getattr(self, f"on_{kind}", None)
+        if handler is not None:
+            handler(body)
+
+    # ------------------------------------------------------------------ file-level rules
+    def timeouts(self, kind: str, body: Node) -> None:
+        if kind == "VariableSetStmt":
+            name = (body.get("name") or "").lower()
+            if name == "lock_timeout":
+                self.lock_timeout = True
+            elif name == "statement_timeout":
+                self.statement_timeout = True
+            return
+        if kind in LOCK_FREE or (kind == "CreateStmt" and not self._has_foreign_key(body)):
+            return
+        if not self.lock_timeout:
+            self.report(R.REQUIRE_LOCK_TIMEOUT)
+            self.lock_timeout = True  # once per file
+        if not self.statement_timeout:
+            self.report(R.REQUIRE_STATEMENT_TIMEOUT)
+            self.statement_timeout = True
+
+    def identifiers(self) -> None:
+        if not self.ctx.enabled(R.IDENTIFIER_TOO_LONG):
+            return
+        try:
+            tokens = pglast.parser.scan(self.text)
+        except Exception:  # noqa: BLE001
+            return
+        data = self.text.encode("utf-8")
+        for t in tokens:
+            if t.name != "IDENT":
+                continue
+            raw = data[t.start : t.end + 1]
+            name = raw[1:-1].replace(b'""', b'"') if raw.startswith(b'"') else raw.lower()
+            if len(name) > 63:
+                self.report(
+                    R.IDENTIFIER_TOO_LONG, t.start,
+                    f"`{name.decode('utf-8', 'replace')}` is {len(name)} bytes long: PostgreSQL truncates "
+                    "identifiers to 63 bytes.",
+                    length=len(raw.decode("utf-8", "replace")),
+                )
+
+    # ------------------------------------------------------------------ transactions
+    def on_TransactionStmt(self, body: Node) -> None:
+        kind = body.get("kind", "")
+        if kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
+            if self.in_tx:
+                self.report(R.TRANSACTION_NESTING, message="A transaction is already open here "
+                            + ("(schemashift runs this migration in one)." if self.wrapped else "(BEGIN twice)."))
+                return
+            self.in_tx = True
+            self.explicit_begin = self.stmt
+            self._reset_tx()
+        elif kind in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK"):
+            if self.wrapped:
+                self.report(R.TRANSACTION_NESTING, message="COMMIT/ROLLBACK ends the transaction schemashift runs "
+                            "this migration in: what follows is no longer atomic with what came before.")
+                self.wrapped = False
+                self.in_tx = False
+                return
+            if self.explicit_begin is None:
+                self.report(R.TRANSACTION_NESTING, message="There is no transaction to COMMIT or ROLLBACK here.")
+                return
+            self.explicit_begin = None
+            self.in_tx = False
+            self._reset_tx()
+
+    def _reset_tx(self) -> None:
+        self.created.clear()
+        self.altered.clear()
+        self.not_valid.clear()
+        self.new_enum_values.clear()
+
+    # ------------------------------------------------------------------ columns and types
+    def column_types(self, col: Node) -> None:
+        t = _type_name(col)
+        loc = col.get("typeName", {}).get("location")
+        if t in INT4:
+            self.report(R.PREFER_BIGINT_OVER_INT, loc)
+        if t in INT2:
+            self.report(R.PREFER_BIGINT_OVER_SMALLINT, loc)
+        if t in SERIAL:
+            self.report(R.PREFER_IDENTITY, loc)
+        if t == "varchar" and col.get("typeName", {}).get("typmods"):
+            self.report(R.PREFER_TEXT_FIELD, loc)
+        if t in CHAR:
+            self.report(R.BAN_CHAR_FIELD, loc)
+        if t == "timestamp":
+            self.report(R.PREFER_TIMESTAMPTZ, loc)
+
+    def _has_foreign_key(self, create: Node) -> bool:
+        for elt in create.get("tableElts", ()):
+            kind, body = _one(elt)
+            cons = [body] if kind == "Constraint" else [c["Constraint"] for c in body.get("constraints", ())]
+            if any(c.get("contype") == "CONSTR_FOREIGN" for c in cons):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ CREATE
+    def on_CreateStmt(self, body: Node) -> None:
+        rel = body.get("relation", {})
+        for elt in body.get("tableElts", ()):
+            kind, el = _one(elt)
+            if kind == "ColumnDef":
+                self.column_types(el)
+        if not body.get("if_not_exists") and not self.in_tx:
+            temp_drop = rel.get("relpersistence") == "t" and body.get("oncommit") == "ONCOMMIT_DROP"
+            if not temp_drop:
+                self.report(R.PREFER_ROBUST_STMTS, message="CREATE TABLE without IF NOT EXISTS fails when the "
+                            "migration is re-run after failing part way (it runs outside a transaction).")
+        self.created.add(rel.get("relname"))
+
+    def on_IndexStmt(self, body: Node) -> None:
+        concurrent = body.get("concurrent", False)
+        if concurrent and self.in_tx:
+            self.report(R.BAN_CONCURRENT_INDEX_IN_TX)
+        if not concurrent and not self.new_table(body.get("relation")):
+            self.report(R.REQUIRE_CONCURRENT_INDEX_CREATION)
+        if not body.get("if_not_exists") and body.get("idxname") and (concurrent or not self.in_tx):
+            self.report(R.PREFER_ROBUST_STMTS, message="CREATE INDEX without IF NOT EXISTS fails when the migration "
+                        "is re-run after failing part way (a failed CONCURRENTLY build also leaves an INVALID index "
+                        "behind: drop it first).")
+
+    def on_CreateDomainStmt(self, body: Node) -> None:
+        for c in body.get("constraints", ()):
+            if c.get("Constraint", {}).get("contype") == "CONSTR_CHECK":
+                self.report(R.BAN_CREATE_DOMAIN_WITH_CONSTRAINT, c["Constraint"].get("location"))
+
+    def on_AlterDomainStmt(self, body: Node) -> None:
+        if body.get("subtype") == "C":
+            self.report(R.BAN_ALTER_DOMAIN_WITH_ADD_CONSTRAINT)
+
+    def on_AlterEnumStmt(self, body: Node) -> None:
+        if body.get("newVal") is None:
+            return
+        if not body.get("newValNeighbor"):
+            self.report(R.REQUIRE_ENUM_VALUE_ORDERING)
+        if self.in_tx:
+            self.new_enum_values.add(body["newVal"])
+
+    # ------------------------------------------------------------------ DROP, TRUNCATE, ...
+    def on_DropStmt(self, body: Node) -> None:
+        kind = body.get("removeType")
+        robust = not body.get("missing_ok") and not self.in_tx
+        if kind == "OBJECT_TABLE":
+            self.report(R.BAN_DROP_TABLE)
+        elif kind == "OBJECT_INDEX":
+            if body.get("concurrent") and self.in_tx:
+                self.report(R.BAN_CONCURRENT_INDEX_IN_TX)
+            if not body.get("concurrent"):
+                self.report(R.REQUIRE_CONCURRENT_INDEX_DELETION)
+        elif kind in R.DROP_RULES:
+            self.report(R.DROP_RULES[kind])
+        if robust and kind in ("OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_TYPE"):
+            self.report(R.PREFER_ROBUST_STMTS, message="DROP without IF EXISTS fails when the migration is re-run "
+                        "after failing part way (it runs outside a transaction).")
+
+    def on_DropdbStmt(self, body: Node) -> None:
+        self.report(R.BAN_DROP_DATABASE)
+
+    def on_TruncateStmt(self, body: Node) -> None:
+        if body.get("behavior") == "DROP_CASCADE":
+            self.report(R.BAN_TRUNCATE_CASCADE)
+
+    def on_ReindexStmt(self, body: Node) -> None:
+        if not any(p.get("DefElem", {}).get("defname") == "concurrently" for p in body.get("params", ())):
+            self.report(R.REQUIRE_CONCURRENT_REINDEX)
+
+    def on_RenameStmt(self, body: Node) -> None:
+        kind = body.get("renameType")
+        if kind == "OBJECT_COLUMN":
+            self.report(R.RENAMING_COLUMN)
+        elif kind == "OBJECT_TABLE":
+            self.report(R.RENAMING_TABLE)
+        else:
+            self.report(R.RENAMING_OBJECT)
+        if kind in ("OBJECT_COLUMN", "OBJECT_TABLE", "OBJECT_TABCONSTRAINT") and not self.in_tx:
+            self.report(R.PREFER_ROBUST_STMTS, message="This ALTER TABLE cannot be made re-runnable and the "
+                        "migration runs outside a transaction: a re-run after a failure fails here.")
+
+    def on_AlterObjectSchemaStmt(self, body: Node) -> None:
+        self.report(R.BAN_SET_SCHEMA)
+
+    def on_UpdateStmt(self, body: Node) -> None:
+        self._backfill(body)
+
+    def on_DeleteStmt(self, body: Node) -> None:
+        self._backfill(body)
+
+    def _backfill(self, body: Node) -> None:
+        rel = body.get("relation", {}).get("relname")
+        if self.in_tx and rel in self.altered and rel not in self.created:
+            self.report(R.BACKFILL_IN_DDL_TRANSACTION)
+        self._enum_use(body)
+
+    def on_InsertStmt(self, body: Node) -> None:
+        self._enum_use(body)
+
+    def _enum_use(self, body: Node) -> None:
+        if not self.new_enum_values:
+            return
+        for kind, node in _walk(body):
+            if kind == "A_Const" and "sval" in node and node["sval"].get("sval") in self.new_enum_values:
+                self.report(R.ENUM_VALUE_USED_IN_TRANSACTION, node.get("location"),
+                            f"'{node['sval']['sval']}' was added to its enum in this transaction and cannot "
+                            "be used before it commits: this statement fails.")
+                return
+
+    # ------------------------------------------------------------------ ALTER TABLE
+    def on_AlterTableStmt(self, body: Node) -> None:
+        if body.get("objtype") not in (None, "OBJECT_TABLE"):
+            return
+        rel = body.get("relation", {})
+        table = rel.get("relname")
+        new = self.new_table(rel)
+        if self.in_tx:
+            self.altered.add(table)
+        self._enum_use(body)
+        for c in body.get("cmds", ()):
+            cmd = c["AlterTableCmd"]
+            sub = cmd.get("subtype")
+            robust: str | None = "tx"  # what prefer-robust-stmts says about this action, None: fine
+            if sub == "AT_AddColumn":
+                self.add_column(cmd["def"]["ColumnDef"], new)
+                robust = None if cmd.get("missing_ok") else "IF NOT EXISTS"
+            elif sub == "AT_AlterColumnType":
+                col = cmd.get("def", {}).get("ColumnDef", {})
+                self.report(R.CHANGING_COLUMN_TYPE, col.get("location"))
+                self.column_types(col)
+            elif sub == "AT_SetNotNull":
+                if (table, cmd.get("name")) not in self.validated_not_null:
+                    self.report(R.ADDING_NOT_NULLABLE_FIELD)
+            elif sub == "AT_DropNotNull":
+                self.report(R.BAN_DROP_NOT_NULL)
+            elif sub == "AT_AddConstraint":
+                robust = self.add_constraint(cmd["def"]["Constraint"], table, new)
+            elif sub == "AT_ValidateConstraint":
+                name = cmd.get("name")
+                if name in self.not_valid:
+                    self.report(R.CONSTRAINT_MISSING_NOT_VALID, message="Validating a constraint in the same "
+                                "transaction that added it NOT VALID keeps the strong lock of the ADD for the whole scan.")
+                if name in self.check_columns:
+                    self.validated_not_null.add(self.check_columns[name])
+                robust = None if name in self.dropped_constraints or name in self.check_columns else "tx"
+            elif sub == "AT_DropColumn":
+                self.report(R.BAN_DROP_COLUMN)
+                robust = None if cmd.get("missing_ok") else "IF EXISTS"
+            elif sub == "AT_DropConstraint":
+                self.report(R.BAN_DROP_CONSTRAINT)
+                self.dropped_constraints.add(cmd.get("name"))
+                robust = None if cmd.get("missing_ok") else "IF EXISTS"
+            elif sub == "AT_ColumnDefault" and "def" not in cmd:
+                self.report(R.BAN_DROP_DEFAULT)
+            elif sub == "AT_DropExpression":
+                self.report(R.BAN_DROP_GENERATED_EXPRESSION)
+            elif sub in ("AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity"):
+                self.report(R.BAN_ALTER_IDENTITY)
+            elif sub == "AT_DetachPartition":
+                if not cmd.get("def", {}).get("PartitionCmd", {}).get("concurrent"):
+                    self.report(R.REQUIRE_CONCURRENT_DETACH)
+            if robust and not self.in_tx:
+                self.report(
+                    R.PREFER_ROBUST_STMTS,
+                    message=(
+                        f"Missing {robust}: the migration runs outside a transaction, so a re-run after a failure "
+                        "fails on this statement."
+                        if robust != "tx"
+                        else "This ALTER TABLE cannot be made re-runnable and the migration runs outside a "
+                        "transaction: a re-run after a failure fails here."
+                    ),
+                )
+
+    def add_column(self, col: Node, new: bool) -> None:
+        self.column_types(col)
+        cons = [c["Constraint"] for c in col.get("constraints", ())]
+        kinds = {c.get("contype") for c in cons}
+        default = next((c for c in cons if c.get("contype") == "CONSTR_DEFAULT"), None)
+        serial = _type_name(col) in SERIAL
+        if "CONSTR_NOTNULL" in kinds and default is None and not serial and not kinds & {"CONSTR_IDENTITY", "CONSTR_GENERATED"}:
+            self.report(R.ADDING_REQUIRED_FIELD, col.get("location"))
+        if default is not None and is_volatile(default.get("raw_expr")):
+            self.report(R.ADDING_FIELD_WITH_DEFAULT, default.get("location"))
+        elif "CONSTR_GENERATED" in kinds or (serial and not new):
+            c = next((c for c in cons if c.get("contype") == "CONSTR_GENERATED"), None)
+            self.report(R.ADDING_FIELD_WITH_DEFAULT, (c or col).get("location"))
+        if new:
+            return
+        for c in cons:
+            if c.get("contype") == "CONSTR_FOREIGN":
+                self.report(R.ADDING_FOREIGN_KEY, c.get("location"))
+            elif c.get("contype") == "CONSTR_PRIMARY":
+                self.report(R.ADDING_PRIMARY_KEY, c.get("location"))
+            elif c.get("contype") == "CONSTR_UNIQUE":
+                self.report(R.DISALLOWED_UNIQUE_CONSTRAINT, c.get("location"))
+
+    def add_constraint(self, con: Node, table: str, new: bool) -> str | None:
+        kind = con.get("contype")
+        name = con.get("conname")
+        loc = con.get("location")
+        not_valid = con.get("skip_validation", False)
+        if kind == "CONSTR_CHECK":
+            expr = con.get("raw_expr", {})
+            test = expr.get("NullTest", {})
+            if test.get("nulltesttype") == "IS_NOT_NULL" and "ColumnRef" in test.get("arg", {}):
+                fields = test["arg"]["ColumnRef"].get("fields", ())
+                if fields and "String" in fields[-1]:
+                    self.check_columns[name] = (table, fields[-1]["String"]["sval"])
+                    if not not_valid:
+                        self.validated_not_null.add((table, fields[-1]["String"]["sval"]))
+        if not_valid and self.in_tx:
+            self.not_valid.add(name)
+        if not new:
+            if kind == "CONSTR_FOREIGN" and not not_valid:
+                self.report(R.ADDING_FOREIGN_KEY, loc)
+            if kind in ("CONSTR_FOREIGN", "CONSTR_CHECK") and not not_valid:
+                self.report(R.CONSTRAINT_MISSING_NOT_VALID, loc)
+            if kind == "CONSTR_UNIQUE" and not con.get("indexname"):
+                self.report(R.DISALLOWED_UNIQUE_CONSTRAINT, loc)
+            if kind == "CONSTR_PRIMARY" and not con.get("indexname"):
+                self.report(R.ADDING_PRIMARY_KEY, loc)
+        if name in self.dropped_constraints:
+            return None
+        return "tx"
+
+
+def check(ctx: Context) -> None:
+    PgLinter(ctx).run()

@@ -1,0 +1,99 @@
+"""Choosing what to lint (a migrations folder, named migrations, the ones added since a git ref)
+and with which provider and levels."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemashift.errors import SchemashiftError, UsageError
+from schemashift.safety.lint.engine import LintConfig, lint_script
+from schemashift.safety.lint.model import LEVELS, REGISTRY, Finding
+from schemashift.settings import Settings
+
+
+@dataclass
+class LintResult:
+    files: list[Path]
+    findings: list[Finding]
+
+    @property
+    def failed(self) -> bool:
+        return any(f.level == "error" for f in self.findings)
+
+
+def config_from_settings(settings: Settings) -> LintConfig:
+    levels: dict[str, str] = {}
+    for name, level in settings.lint.items():
+        ids = REGISTRY.resolve(name)
+        if not ids:
+            raise SchemashiftError(f"`[tool.schemashift.lint]` names an unknown rule `{name}` (see docs/lint.md).")
+        if level not in LEVELS:
+            raise SchemashiftError(
+                f"`[tool.schemashift.lint] {name}` must be one of {', '.join(LEVELS)}, not {level!r}."
+            )
+        for i in ids:
+            levels[i] = level
+    return LintConfig(
+        levels=levels,
+        lock_timeout=bool(settings.lock_timeout_ms),
+        statement_timeout=bool(settings.statement_timeout_ms),
+    )
+
+
+def select_files(migrations: Path, names: list[str], since: str | None) -> list[Path]:
+    if since is not None and names:
+        raise UsageError("Give either --since or migration names, not both.")
+    if since is not None:
+        return _since(migrations, since)
+    if names:
+        out = []
+        for n in names:
+            p = Path(n)
+            if p.is_file():
+                out.append(p)
+            elif (p / "migration.sql").is_file():
+                out.append(p / "migration.sql")
+            elif (migrations / n / "migration.sql").is_file():
+                out.append(migrations / n / "migration.sql")
+            else:
+                raise UsageError(f"No migration `{n}` in {migrations} (and no such file).")
+        return out
+    if not migrations.is_dir():
+        raise SchemashiftError(f"No migrations folder at {migrations}.")
+    return sorted(p / "migration.sql" for p in migrations.iterdir() if (p / "migration.sql").is_file())
+
+
+def _git(args: list[str], cwd: Path) -> list[str]:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise SchemashiftError("--since needs git, which was not found.") from None
+    if proc.returncode != 0:
+        raise SchemashiftError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
+    return [line for line in proc.stdout.splitlines() if line.strip()]
+
+
+def _since(migrations: Path, ref: str) -> list[Path]:
+    """migration.sql files added or changed since ``ref``, committed or not (untracked included)."""
+    migrations = migrations.resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], migrations)[0])
+    changed = _git(["diff", "--name-only", "--diff-filter=AMR", ref, "--", str(migrations)], migrations)
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "--full-name", "--", str(migrations)], migrations)
+    paths = {top / p for p in changed + untracked if p.endswith("migration.sql")}
+    return sorted(p for p in paths if p.is_file())
+
+
+def lint_files(files: list[Path], provider: str, config: LintConfig, display_root: Path | None = None) -> LintResult:
+    findings: list[Finding] = []
+    for path in files:
+        shown = str(path)
+        if display_root is not None:
+            try:
+                shown = str(path.resolve().relative_to(display_root.resolve()))
+            except ValueError:
+                pass
+        sql = path.read_bytes().decode("utf-8", "replace")
+        findings.extend(lint_script(shown, sql, provider, config))
+    return LintResult(files, findings)

@@ -1,0 +1,138 @@
+"""A migration script as the linter sees it: statements with their positions, and comments.
+
+Statements are split by the splitters schemashift applies migrations with
+(:mod:`schemashift.migrations.statements`): Postgres' own scanner, the MySQL lexer, SQLite's
+``complete_statement``; comments come from the same lexers, never from a regex over raw text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from schemashift.migrations import statements as splitting
+
+POSTGRES = ("postgresql", "postgres", "cockroachdb")
+
+
+def family(provider: str) -> str:
+    if provider in POSTGRES:
+        return "postgresql"
+    if provider in ("mysql", "mariadb"):
+        return "mysql"
+    return "sqlite"
+
+
+@dataclass
+class Statement:
+    index: int
+    text: str  # the statement, from its first code character, without the trailing ``;``
+    start: int  # offset of ``text`` in the script (characters)
+    end: int  # offset just past ``text``
+
+
+@dataclass
+class Comment:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Script:
+    path: str
+    sql: str
+    provider: str  # "postgresql", "mysql" or "sqlite"
+    statements: list[Statement] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    _lines: list[int] = field(default_factory=list)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        i = bisect.bisect_right(self._lines, offset) - 1
+        return i + 1, offset - self._lines[i] + 1
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._lines, offset)
+
+
+def _skip_leading(text: str, mysql: bool) -> int:
+    """Offset of the first code character of ``text`` (after whitespace and comments)."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif text.startswith("--", i) or (mysql and c == "#"):
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            break
+    return i
+
+
+def _locate(sql: str, pieces: list[str], mysql: bool) -> list[tuple[int, int]]:
+    """Offsets of statements that the splitters return as text (each a verbatim substring)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for piece in pieces:
+        at = sql.find(piece, pos)
+        if at < 0:  # cannot happen with verbatim pieces; keep going rather than fail
+            continue
+        out.append((at, at + len(piece)))
+        pos = at + len(piece)
+    return out
+
+
+def _pg_comments(sql: str) -> list[Comment] | None:
+    import pglast
+
+    try:
+        tokens = pglast.parser.scan(sql)
+    except Exception:  # noqa: BLE001 - an unterminated literal: fall back to the generic lexer
+        return None
+    if sql.isascii():
+        conv = lambda b: b  # noqa: E731
+    else:
+        data = sql.encode("utf-8")
+        conv = lambda b: len(data[:b].decode("utf-8", "replace"))  # noqa: E731
+    out = []
+    for t in tokens:
+        if t.name in ("SQL_COMMENT", "C_COMMENT"):
+            s, e = conv(t.start), conv(t.end + 1)
+            out.append(Comment(s, e, sql[s:e]))
+    return out
+
+
+def _lexer_comments(sql: str, mysql: bool) -> list[Comment]:
+    from schemashift.connectors.sqltext import _tokens
+
+    return [Comment(s, e, sql[s:e]) for s, e, kind in _tokens(sql, mysql=mysql) if kind == "comment"]
+
+
+def load(path: str, sql: str, provider: str) -> Script:
+    fam = family(provider)
+    script = Script(path, sql, fam)
+    script._lines = [0] + [i + 1 for i, c in enumerate(sql) if c == "\n"]
+    mysql = fam == "mysql"
+    if fam == "postgresql":
+        import pglast
+
+        spans = [(s.start, s.stop) for s in pglast.split(sql, with_parser=False, only_slices=True)]
+        comments = _pg_comments(sql)
+        script.comments = comments if comments is not None else _lexer_comments(sql, False)
+    else:
+        spans = _locate(sql, splitting.split(fam, sql), mysql)
+        script.comments = _lexer_comments(sql, mysql)
+    for start, end in spans:
+        text = sql[start:end]
+        lead = _skip_leading(text, mysql)
+        body = text[lead:].rstrip().rstrip(";").rstrip()
+        if not body:
+            continue
+        s = start + lead
+        script.statements.append(Statement(len(script.statements), body, s, s + len(body)))
+    return script
