@@ -114,6 +114,8 @@ def test_b(provider, db_url):
 '''
 
 
+@pytest.mark.postgres
+@pytest.mark.mysql
 def test_fixtures_under_xdist(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An inner pytest run on two xdist workers: every database is unique, alive, then dropped."""
     for provider_name in ("postgresql", "mysql"):
