@@ -35,6 +35,7 @@ from schemashift.model import (
     Family,
     FloatLit,
     ForeignKey,
+    Index,
     IndexAlgorithm,
     IndexColumn,
     IndexKind,
@@ -248,10 +249,13 @@ class Introspected:
         return not self.models and not self.enums
 
     def render(self, config_blocks: list[str]) -> str:
-        from schemashift import psl
+        # The formatter's layout without its relation completion (there is nothing to complete:
+        # every relation is rendered with both sides), as ``psl.format`` would lay it out.
+        from schemashift.psl.formatter.layout import render
+        from schemashift.psl.formatter.tree import parse
 
         parts = [*config_blocks, *(m.render() for m in self.models), *(e.render() for e in self.enums)]
-        text = psl.format("\n\n".join(parts) + "\n")
+        text = render(parse("\n\n".join(parts) + "\n"), 2)
         return text if text.endswith("\n") else text + "\n"
 
 
@@ -348,6 +352,8 @@ class _Calculator:
         self.enums = sorted(schema.enums, key=lambda e: e.name)
         self.enums_by_name = {e.name: e for e in self.enums}
         self.fk_enabled = not previous.relation_mode_prisma
+        self._usable_cache: dict[str, bool] = {}
+        self._uniques_cache: dict[str, dict[str, list[Index]]] = {}
 
     # -- names
 
@@ -532,7 +538,7 @@ class _Calculator:
         if pm is None and self.extras.exclusion_constraints.get(t.name):
             m.add_doc(DOC_EXCLUSION)
         ignored_in_psl = pm is not None and pm.ignored
-        usable = has_usable_identifier(t)
+        usable = self._usable(t.name)
         ignored = ignored_in_psl or (not usable and bool(t.columns))
         if not t.columns:
             m.add_doc(
@@ -677,8 +683,7 @@ class _Calculator:
         return f"@{self.ds}.{native}" + _args([str(a) for a in args])
 
     def field_unique(self, t: Table, c: Column) -> str | None:
-        for ix in t.indexes:
-            if ix.unique and len(ix.columns) == 1 and ix.columns[0].name == c.name:
+        for ix in self._single_uniques(t).get(c.name, ()):
                 args = []
                 if ix.name != default_names.unique_name(t.name, [c.name], self.limit):
                     args.append(f"map: {names.string_literal(ix.name)}")
@@ -824,13 +829,26 @@ class _Calculator:
             self.warnings.add("reintrospected_relations", f'"{rf.target}"')
         return out
 
+    def _single_uniques(self, t: Table) -> dict[str, list[Index]]:
+        cached = self._uniques_cache.get(t.name)
+        if cached is None:
+            cached = {}
+            for ix in t.indexes:
+                if ix.kind is IndexKind.UNIQUE and len(ix.columns) == 1:
+                    cached.setdefault(ix.columns[0].name, []).append(ix)
+            self._uniques_cache[t.name] = cached
+        return cached
+
     def _usable(self, table: str) -> bool:
-        return has_usable_identifier(self.by_name[table])
+        usable = self._usable_cache.get(table)
+        if usable is None:
+            usable = self._usable_cache[table] = has_usable_identifier(self.by_name[table])
+        return usable
 
     def _is_ignored(self, table: str) -> bool:
         pm = self.prev_model(table)
         t = self.by_name[table]
-        return (pm is not None and pm.ignored) or (not has_usable_identifier(t) and bool(t.columns))
+        return (pm is not None and pm.ignored) or (not self._usable(table) and bool(t.columns))
 
     def previous_inline(self, t: Table, fk: ForeignKey) -> InlineRelation | None:
         """The existing schema's relation for a foreign key: same referencing columns, and the same
