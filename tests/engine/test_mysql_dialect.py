@@ -8,11 +8,13 @@ expected SQL comes from, or ``hand-written``). Optional marker files:
   shadow database) against the schema; ``expected.sql`` is checked against that in the live test;
 * ``skip_live.txt``: why the case cannot run on a real server;
 * ``no_rows.txt``: no rows are inserted before the A -> B migration (it needs an empty table);
-* ``known_live.txt``: why the database does not converge yet (a strict xfail: a fix makes it fail).
+* ``known_live.txt`` / ``known_reverse.txt``: why the database does not converge yet (a strict
+  xfail: a fix makes it fail), for A -> B / for the pair the other way round (B -> A).
 
 Live convergence (``mysql_url``: a fresh database per test): apply diff(empty -> A), insert a
 few rows, apply diff(A -> B), describe, and the differ must find nothing between the described
-database and lower(B).
+database and lower(B); the rows must still be there. Every pair is also run the other way round
+(B -> A, no rows) for more step kinds.
 """
 
 from __future__ import annotations
@@ -257,3 +259,19 @@ def test_converges(case: Path, mysql_url: str, request: pytest.FixtureRequest) -
             for name in sorted(kept):
                 assert conn.query_one(f"SELECT COUNT(*) FROM `{name}`") == (2,), name
         assert _remaining(conn, target) == ""
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (c / "from.prisma").is_file()], ids=lambda p: p.name)
+def test_reverse_converges(case: Path, mysql_url: str, request: pytest.FixtureRequest) -> None:
+    """The same pair the other way round (B -> A) on an empty database: more step kinds live."""
+    reason = _read(case, "skip_live.txt")
+    if reason:
+        pytest.skip(reason.strip())
+    known = _read(case, "known_reverse.txt")
+    if known:
+        request.applymarker(pytest.mark.xfail(reason=known.strip(), strict=True))
+    from_src, to_src = _read(case, "to.prisma") or "", _read(case, "from.prisma") or ""
+    with connect(mysql_url) as conn:
+        conn.execute_script(diff_schemas(None, from_src, "mysql"))
+        conn.execute_script(diff_schemas(from_src, to_src, "mysql"))
+        assert _remaining(conn, _lowered(to_src)) == ""
