@@ -79,6 +79,8 @@ def test_capabilities() -> None:
     assert d.has_inline_enums and not d.has_native_enums
     assert d.foreign_keys_imply_indexes and not d.can_rename_foreign_key
     assert MariadbDialect.can_rename_index is False
+    assert isinstance(get_dialect("mysql", mariadb=True), MariadbDialect)
+    assert type(get_dialect("mysql", mariadb=False)) is MysqlDialect
 
 
 @pytest.mark.parametrize(

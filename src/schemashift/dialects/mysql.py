@@ -460,7 +460,12 @@ class MysqlDialect(Dialect):
     can_cope_with_fk_column_becoming_required = False
     ignore_json_defaults = True
 
-    def __init__(self, **_options: object) -> None:
+    def __new__(cls, mariadb: bool = False, **_options: object) -> "MysqlDialect":
+        """``get_dialect("mysql", mariadb=True)`` gives the MariaDB flavour (Prisma's
+        ``is_mariadb()``: indexes are dropped and recreated rather than renamed)."""
+        return super().__new__(MariadbDialect if mariadb and cls is MysqlDialect else cls)
+
+    def __init__(self, mariadb: bool = False, **_options: object) -> None:
         pass
 
     # ---------------------------------------------------------------- differ hooks
