@@ -82,7 +82,7 @@ def _alter_table(ctx, stmt, toks: list[Tok], at: int, created: set[str], report)
             second = w[1] if len(w) > 1 else ""
             if second == "PRIMARY" and not new:
                 report(M.MYSQL_PRIMARY_KEY_CHANGE, action[0])
-            elif second not in NOT_COLUMN | {"DEFAULT"} and second != "":
+            elif len(action) > 1 and second not in NOT_COLUMN | {"DEFAULT"}:
                 report(R.BAN_DROP_COLUMN, action[0])
         elif first == "RENAME":
             second = w[1] if len(w) > 1 else ""

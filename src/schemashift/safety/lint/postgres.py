@@ -36,11 +36,12 @@ INT4 = {"int4", "int", "integer", "serial", "serial4"}
 INT2 = {"int2", "smallint", "smallserial", "serial2"}
 SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
 CHAR = {"bpchar", "char", "character"}
+# Statements that take no lock worth a timeout (DML, session settings); every other DDL may wait
+# behind a lock (a plain CREATE TABLE only when it references another table).
 LOCK_FREE = {
     "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "VariableSetStmt", "VariableShowStmt",
-    "TransactionStmt", "CreateSchemaStmt", "CreateExtensionStmt", "CreateEnumStmt", "GrantStmt",
-    "DoStmt", "CopyStmt", "ExplainStmt", "CallStmt", "CompositeTypeStmt", "CreateSeqStmt",
-    "CreateRoleStmt", "GrantRoleStmt", "CreateFunctionStmt", "NotifyStmt", "MergeStmt",
+    "TransactionStmt", "GrantStmt", "GrantRoleStmt", "DoStmt", "CopyStmt", "ExplainStmt", "CallStmt",
+    "NotifyStmt", "MergeStmt", "CheckPointStmt", "DiscardStmt", "PrepareStmt", "ExecuteStmt",
 }
 
 
@@ -269,12 +270,14 @@ class PgLinter:
 
     def on_CreateDomainStmt(self, body: Node) -> None:
         for c in body.get("constraints", ()):
-            if c.get("Constraint", {}).get("contype") == "CONSTR_CHECK":
+            if c.get("Constraint", {}).get("contype") in ("CONSTR_CHECK", "CONSTR_NOTNULL"):
                 self.report(R.BAN_CREATE_DOMAIN_WITH_CONSTRAINT, c["Constraint"].get("location"))
 
     def on_AlterDomainStmt(self, body: Node) -> None:
         if body.get("subtype") == "C":
             self.report(R.BAN_ALTER_DOMAIN_WITH_ADD_CONSTRAINT)
+        elif body.get("subtype") == "X":
+            self.report(R.BAN_DROP_CONSTRAINT)
 
     def on_AlterEnumStmt(self, body: Node) -> None:
         if body.get("newVal") is None:

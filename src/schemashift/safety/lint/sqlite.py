@@ -14,12 +14,17 @@ def check(ctx: Context) -> None:
     parsed = [(stmt, tokenize(stmt.text, mysql=False)) for stmt in ctx.script.statements]
     # Prisma's rebuild: CREATE TABLE "new_X"; INSERT INTO "new_X" ... SELECT ... FROM "X";
     # DROP TABLE "X"; ALTER TABLE "new_X" RENAME TO "X".
-    renamed: dict[str, str] = {}  # new_X -> X
+    renamed: dict[str, str] = {}  # new_X -> X, for tables created in this file and renamed over X
+    made: set[str] = set()
     for _stmt, toks in parsed:
         w = words(toks)
+        if w[:1] == ["CREATE"] and "TABLE" in w[:4]:
+            i = w.index("TABLE") + 1
+            made.add(table_name(toks, i + 3 if w[i : i + 3] == ["IF", "NOT", "EXISTS"] else i)[0])
         if w[:2] == ["ALTER", "TABLE"] and has_seq(toks, "RENAME", "TO"):
             src, _ = table_name(toks, 2)
-            renamed[src] = toks[-1].name
+            if src in made:
+                renamed[src] = toks[-1].name
     rebuilt = set(renamed.values())
     created: set[str] = set()
     for stmt, toks in parsed:
@@ -37,7 +42,7 @@ def check(ctx: Context) -> None:
         elif w[0] == "INSERT" and "SELECT" in w:
             target = table_name(toks, w.index("INTO") + 1)[0] if "INTO" in w else ""
             if target in renamed and "FROM" in w:
-                source = table_name(toks, w.index("FROM") + 1)[0]
+                source = toks[w.index("FROM") + 1].value
                 report(M.SQLITE_TABLE_REBUILD, None,
                        f"This copies every row of `{source}` into its rebuilt table (SQLite cannot alter the "
                        "column in place): on a big table the write lock is held for the whole copy.")
@@ -52,8 +57,9 @@ def check(ctx: Context) -> None:
             table, i = table_name(toks, 2)
             rest = toks[i:]
             rw = words(rest)
-            if rw[:2] == ["RENAME", "TO"] and table not in renamed:
-                report(R.RENAMING_TABLE)
+            if rw[:2] == ["RENAME", "TO"]:
+                if table not in renamed:
+                    report(R.RENAMING_TABLE)
             elif rw[:1] == ["RENAME"]:
                 report(R.RENAMING_COLUMN)
             elif rw[:1] == ["DROP"]:

@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD COLUMN "token" TEXT DEFAULT gen_random_uuid();

@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" ADD COLUMN "phone" TEXT;

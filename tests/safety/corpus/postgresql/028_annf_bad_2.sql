@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" ALTER COLUMN "phone" SET NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD CONSTRAINT "fk_0" FOREIGN KEY ("authorId") REFERENCES "Author"("id") NOT VALID;

@@ -1,0 +1,1 @@
+ALTER TABLE users ADD CONSTRAINT "fk_1" FOREIGN KEY ("authorId") REFERENCES "Author"("id") NOT VALID;

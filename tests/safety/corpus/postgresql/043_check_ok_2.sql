@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" ADD CONSTRAINT "age_positive_2" CHECK ("age" > 0) NOT VALID;

@@ -1,0 +1,1 @@
+ALTER TABLE "order_items" ADD CONSTRAINT "age_positive_3" CHECK ("age" > 0) NOT VALID;

@@ -1,0 +1,2 @@
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";

@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD CONSTRAINT "email_key_0" UNIQUE ("email");

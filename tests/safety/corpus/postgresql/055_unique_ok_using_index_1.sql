@@ -1,0 +1,1 @@
+ALTER TABLE users ADD CONSTRAINT "email_key_1" UNIQUE USING INDEX "email_idx_1";

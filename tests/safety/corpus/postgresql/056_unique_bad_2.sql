@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" ADD CONSTRAINT "email_key_2" UNIQUE ("email");

@@ -1,0 +1,1 @@
+ALTER TABLE "order_items" ADD CONSTRAINT "email_key_3" UNIQUE ("email");

@@ -1,0 +1,1 @@
+ALTER TABLE "Legacy" ADD CONSTRAINT "Legacy_pkey" PRIMARY KEY ("id", "tenant");

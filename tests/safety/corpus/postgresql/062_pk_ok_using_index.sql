@@ -1,0 +1,1 @@
+ALTER TABLE "Legacy" ADD CONSTRAINT "Legacy_pkey" PRIMARY KEY USING INDEX "Legacy_id_idx";

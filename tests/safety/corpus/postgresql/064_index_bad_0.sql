@@ -1,0 +1,1 @@
+CREATE INDEX "idx_0" ON "User"("email");

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "uniq_0" ON "User"("email", "tenant");

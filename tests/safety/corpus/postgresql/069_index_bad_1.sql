@@ -1,0 +1,1 @@
+CREATE INDEX "idx_1" ON users("email");

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "uniq_1" ON users("email", "tenant");

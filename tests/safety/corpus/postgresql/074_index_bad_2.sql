@@ -1,0 +1,1 @@
+CREATE INDEX "idx_2" ON public."Account"("email");

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "uniq_2" ON public."Account"("email", "tenant");

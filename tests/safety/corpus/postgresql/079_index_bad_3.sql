@@ -1,0 +1,1 @@
+CREATE INDEX "idx_3" ON "order_items"("email");

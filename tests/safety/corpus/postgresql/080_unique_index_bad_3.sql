@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "uniq_3" ON "order_items"("email", "tenant");

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+CREATE INDEX "users_email_idx" ON users (email);

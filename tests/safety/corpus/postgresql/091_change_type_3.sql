@@ -1,0 +1,1 @@
+ALTER TABLE "order_items" ALTER COLUMN "qty" SET DATA TYPE INTEGER USING "qty"::integer;

@@ -1,0 +1,1 @@
+ALTER TABLE "User" RENAME TO "renamed_0";

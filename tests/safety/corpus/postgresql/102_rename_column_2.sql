@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" RENAME COLUMN "name" TO "full_name";

@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" RENAME TO "renamed_2";

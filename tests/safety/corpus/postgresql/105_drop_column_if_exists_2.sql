@@ -1,0 +1,1 @@
+ALTER TABLE public."Account" DROP COLUMN IF EXISTS "legacy";

@@ -1,0 +1,1 @@
+ALTER TABLE "order_items" RENAME COLUMN "name" TO "full_name";

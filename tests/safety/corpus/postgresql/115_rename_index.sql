@@ -1,0 +1,1 @@
+ALTER INDEX "User_email_key" RENAME TO "User_email_unique";

@@ -1,0 +1,1 @@
+ALTER TABLE "User" SET SCHEMA archive;

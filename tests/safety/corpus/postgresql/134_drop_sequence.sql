@@ -1,0 +1,1 @@
+DROP SEQUENCE "User_id_seq";

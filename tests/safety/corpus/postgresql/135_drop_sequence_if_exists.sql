@@ -1,0 +1,1 @@
+DROP SEQUENCE IF EXISTS "User_id_seq";

@@ -1,0 +1,1 @@
+DROP DOMAIN IF EXISTS positive_int;

@@ -1,0 +1,1 @@
+CREATE TABLE "Counter" ("id" SERIAL NOT NULL, "hits" INTEGER NOT NULL, CONSTRAINT "Counter_pkey" PRIMARY KEY ("id"));

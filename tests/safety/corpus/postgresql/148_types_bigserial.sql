@@ -1,0 +1,1 @@
+CREATE TABLE "Log" ("id" BIGSERIAL PRIMARY KEY, "line" TEXT);

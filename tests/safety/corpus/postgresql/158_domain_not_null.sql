@@ -1,0 +1,1 @@
+CREATE DOMAIN email2 AS text NOT NULL;

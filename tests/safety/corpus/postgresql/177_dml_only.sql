@@ -1,0 +1,2 @@
+UPDATE "User" SET "role" = 'USER' WHERE "role" IS NULL;
+INSERT INTO "Setting" ("key", "value") VALUES ('theme', 'dark');

@@ -1,0 +1,2 @@
+ALTER TABLE "User" ADD COLUMN "status" TEXT;
+UPDATE "User" SET "status" = 'active';

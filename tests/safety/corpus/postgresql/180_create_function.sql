@@ -1,0 +1,1 @@
+CREATE OR REPLACE FUNCTION one() RETURNS int AS 'select 1' LANGUAGE sql;

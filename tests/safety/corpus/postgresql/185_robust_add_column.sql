@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+ALTER TABLE "User" ADD COLUMN "bio" TEXT;

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+CREATE TABLE "Audit" ("id" BIGINT PRIMARY KEY);

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+DROP TABLE "Audit";

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+DROP TYPE "Mood";

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+ALTER TABLE "User" ALTER COLUMN "bio" SET NOT NULL;

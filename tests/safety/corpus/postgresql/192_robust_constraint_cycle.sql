@@ -1,0 +1,5 @@
+-- schemashift:transaction off
+
+ALTER TABLE "Post" DROP CONSTRAINT IF EXISTS "Post_authorId_fkey";
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";

@@ -1,0 +1,2 @@
+-- schemashift:transaction off
+ALTER TABLE "User" RENAME COLUMN "a" TO "b";

@@ -1,0 +1,8 @@
+/*
+  Warnings:
+
+  - You are about to drop the column `legacy` on the `User` table. All the data in the column will be lost.
+
+*/
+-- schemashift:ignore ban-drop-column the app stopped reading `legacy` in release 41
+ALTER TABLE "User" DROP COLUMN "legacy";

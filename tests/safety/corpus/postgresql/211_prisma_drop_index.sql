@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "User_createdAt_idx";

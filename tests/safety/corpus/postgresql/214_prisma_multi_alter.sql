@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "nickname",
+ADD COLUMN     "bio" TEXT,
+ALTER COLUMN "email" SET DATA TYPE VARCHAR(320);

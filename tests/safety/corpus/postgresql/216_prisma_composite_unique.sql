@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE UNIQUE INDEX "Membership_userId_teamId_key" ON "Membership"("userId", "teamId");
