@@ -16,6 +16,8 @@ CONNECTOR_NAMES = {
     "sqlserver": "SQL Server",
     "mongodb": "MongoDB",
 }
+# without a datasource, Rust's type name of the empty connector shows through
+EMPTY_CONNECTOR_NAME = "psl_core::datamodel_connector::empty_connector::EmptyDatamodelConnector"
 
 
 def _required_composite_fields(ctx: Context, ct: ast.CompositeType) -> list[ast.Field]:
@@ -85,7 +87,7 @@ def detect_composite_cycles(ctx: Context) -> None:
 def composite_types_support(ctx: Context, ct: ast.CompositeType) -> None:
     if has_capability(ctx, "CompositeTypes"):
         return
-    name = CONNECTOR_NAMES.get(ctx.provider or "", "")
+    name = CONNECTOR_NAMES.get(ctx.provider or "", EMPTY_CONNECTOR_NAME)
     ctx.error(f"Error validating: Composite types are not supported on {name}.", ct.span)
 
 

@@ -19,7 +19,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "sqlserver": frozenset({"DecimalType", "MultiSchema"}),
     "mongodb": frozenset({"Json", "JsonLists", "ScalarLists", "Enums", "CompositeTypes"}),
 }
-EMPTY_CAPABILITIES = frozenset({"Json", "Enums", "DecimalType"})
+EMPTY_CAPABILITIES = frozenset({"Json", "Enums"})  # no datasource: psl-core's EmptyDatamodelConnector
 
 
 def has_capability(ctx: Context, capability: str) -> bool:
