@@ -157,7 +157,8 @@ def parse_default(raw: str | None, extra: str, ctype: ColumnType, mariadb: bool)
         m = re.fullmatch(r"'((?:[^'\\]|''|\\.)*)'", text, re.DOTALL)
         if m:
             return _literal(unquote_sql_string(m.group(1), backslashes=True), ctype, quoted=True) or _expression(text)
-        if NUMBER.fullmatch(text):
+        if NUMBER.fullmatch(text) or re.fullmatch(r"b'[01]*'", text, re.IGNORECASE):
+            # numbers, and bit literals (a Boolean @db.Bit(1) default prints as b'1')
             return _literal(text, ctype, quoted=False) or _expression(text)
         return _expression(text)
     if "DEFAULT_GENERATED" in extra.upper():
