@@ -277,3 +277,15 @@ def test_reverse_converges(case: Path, mysql_url: str, request: pytest.FixtureRe
         conn.execute_script(diff_schemas(None, from_src, "mysql"))
         conn.execute_script(diff_schemas(from_src, to_src, "mysql"))
         assert _remaining(conn, _lowered(to_src)) == ""
+
+
+def test_mariadb_bit_literal_defaults_are_booleans() -> None:
+    """MariaDB prints a BIT(1) default as ``b'1'`` (unquoted): the describer reads it as the literal
+    the lowering has for ``@default(true)``."""
+    from schemashift.connectors.describe.mysql import parse_default
+    from schemashift.model import BoolLit, LiteralDefault
+
+    bit = ColumnType(Family.BOOLEAN, "Bit", (1,))
+    assert parse_default("b'1'", "", bit, mariadb=True) == LiteralDefault(BoolLit(True))
+    assert parse_default("b'0'", "", bit, mariadb=True) == LiteralDefault(BoolLit(False))
+    assert parse_default("b'1'", "", bit, mariadb=False) == LiteralDefault(BoolLit(True))
