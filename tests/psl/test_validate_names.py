@@ -296,3 +296,24 @@ def test_cockroachdb_has_no_json_lists() -> None:
         "Error validating field `j` in model `A`: Field `j` in model `A` can't be of type Json[]. The current "
         "connector does not support the Json List type."
     ]
+
+
+def test_without_datasource_the_empty_connector_rules_apply() -> None:
+    source = "type T {\n  a String\n}\nmodel A {\n  id Int @id\n  d Decimal\n  j Json\n}\n"
+    assert [m for _, m, _ in _messages(source)] == [
+        "Error validating: Composite types are not supported on "
+        "psl_core::datamodel_connector::empty_connector::EmptyDatamodelConnector.",
+        "Error validating field `d` in model `A`: Field `d` in model `A` can't be of type Decimal. The current "
+        "connector does not support the Decimal type.",
+    ]
+
+
+def test_multi_file_configuration_is_read_per_file() -> None:
+    files = [
+        ("a.prisma", 'datasource a {\n  provider = "postgresql"\n  url = "x"\n}\nmodel A {\n  id Int @id\n}\n'),
+        ("b.prisma", 'generator g {\n  provider = "x"\n  previewFeatures = ["nope"]\n}\nmodel B {\n  id Int @id\n}\n'),
+    ]
+    diags = psl.validate_files(files)
+    assert [(d.span.file_id, d.line, d.message.split(" Expected")[0]) for d in diags] == [
+        (1, 3, 'The preview feature "nope" is not known.')
+    ]
