@@ -18,6 +18,7 @@ follows Prisma's order:
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from types import ModuleType
@@ -37,6 +38,7 @@ def _module(name: str) -> ModuleType | None:
         raise
 
 
+@functools.cache
 def _step(module: str, function: str) -> Callable[..., Any] | None:
     mod = _module(module)
     return getattr(mod, function, None) if mod is not None else None
