@@ -4,8 +4,10 @@ Passes run in a fixed order (see ``__init__``). Each pass reads what earlier pas
 and fills in its own part; no pass re-parses attributes another pass owns.
 
 Ownership:
-- ``names`` pass (config + names + types): provider, preview_features, relation_mode, models,
-  enums, composite_types, views, field type resolution (``FieldInfo.kind``/``target``).
+- ``names`` pass (config + names + types): provider, datasource, preview_features,
+  relation_mode, schemas, extensions, ``config`` (loaded blocks and their diagnostics, reported
+  by the ``checks`` pass), models, enums, composite_types, views, field type resolution
+  (``FieldInfo.kind``/``target``), the ``kind``/``target`` of ``composite_fields``.
 - ``relation_fields`` pass (before ``attributes``, as Prisma visits relation field attributes
   first): ``relation_fields`` (parsed ``@relation``: fields, references, name, actions, map) and
   the ``is_ignored`` of relation fields.
