@@ -256,3 +256,19 @@ def test_deploying_a_parent_rebuild_keeps_the_children(tmp_path: Path, sqlite_ur
         apply_migrations(conn, [first, second])
         assert conn.query('SELECT "id", "name" FROM "P"') == [(1, "p")]
         assert conn.query('SELECT COUNT(*) FROM "C"') == [(1,)]
+
+
+def test_applying_a_parent_rebuild_script_keeps_the_children(sqlite_url: str) -> None:
+    """``db push`` / ``migrate dev``'s apply path runs SQLite scripts outside a transaction (the
+    dialect says its scripts are not transactional), so the script's PRAGMA foreign_keys=OFF holds."""
+    from schemashift.migrations.engine import apply_script
+
+    b = _PARENT_CHILD.replace("  id Int @id\n  c C[]", '  id Int @id\n  name String @default("p")\n  c C[]')
+    with connect(sqlite_url) as conn:
+        apply_script(conn, diff_schemas(None, _PARENT_CHILD, "sqlite"))
+        conn.execute_script('INSERT INTO "P" VALUES (1); INSERT INTO "C" VALUES (1, 1); INSERT INTO "R" VALUES (1, 1);')
+        apply_script(conn, diff_schemas(_PARENT_CHILD, b, "sqlite"))
+        assert conn.query('SELECT "id", "name" FROM "P"') == [(1, "p")]
+        assert conn.query('SELECT COUNT(*) FROM "C"') == [(1,)]
+        assert conn.query('SELECT COUNT(*) FROM "R"') == [(1,)]
+        assert conn.query_one("PRAGMA foreign_keys") == (1,)

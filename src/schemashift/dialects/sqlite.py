@@ -72,7 +72,11 @@ def string_literal(value: str) -> str:
 class SqliteDialect(Dialect):
     name: ClassVar[str] = "sqlite"
 
-    supports_transactional_ddl = True
+    # SQLite's DDL is transactional, but Prisma's SQLite scripts are not meant for a transaction:
+    # a table rebuild switches foreign key enforcement off (PRAGMA foreign_keys=OFF), which SQLite
+    # ignores inside one, and DROP TABLE of a parent then fires its children's ON DELETE actions.
+    # Prisma runs them statement by statement in autocommit; so do the callers that read this.
+    supports_transactional_ddl = False
     max_identifier_length = 10000
     supports_namespaces = False
     has_native_enums = False
