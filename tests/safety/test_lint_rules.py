@@ -269,3 +269,21 @@ def test_statements_in_literals_and_comments_are_not_split() -> None:
     sql = "INSERT INTO t VALUES ('DROP TABLE x; -- ');\n/* DROP TABLE y; */\nSELECT 1;"
     for provider in (PG, MY, LITE):
         assert "ban-drop-table" not in fired(provider, sql)
+
+
+def test_transaction_decision_matches_the_apply_path() -> None:
+    """The linter decides in-transaction from its own parse; it must agree with statements.py."""
+    from pathlib import Path
+
+    from schemashift.migrations.statements import needs_no_transaction
+    from schemashift.safety.lint.engine import Context
+    from schemashift.safety.lint.postgres import PgLinter
+    from schemashift.safety.lint.source import load
+
+    corpus = sorted((Path(__file__).parent / "corpus" / "postgresql").glob("*.sql"))
+    assert corpus
+    for path in corpus:
+        sql = path.read_text()
+        ctx = Context(load(str(path), sql, PG), LintConfig(), False)
+        PgLinter(ctx).run()
+        assert ctx.in_transaction == (not needs_no_transaction(PG, sql)), path.name

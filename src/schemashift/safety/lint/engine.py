@@ -82,7 +82,8 @@ def lint_script(path: str, sql: str, provider: str, config: LintConfig | None = 
     config = config or LintConfig()
     script = load(path, sql, provider)
     fam = script.provider
-    in_tx = fam != "mysql" and not needs_no_transaction(fam, sql)
+    # PostgreSQL: postgres.check decides from its own parse (the same test as statements.py)
+    in_tx = fam == "sqlite" and not needs_no_transaction(fam, sql)
     ctx = Context(script, config, in_tx)
     if fam == "postgresql":
         from schemashift.safety.lint import postgres

@@ -72,8 +72,9 @@ SQLITE_NON_CONSTANT_DEFAULT = rule(
 )
 SQLITE_PRAGMA_IN_TRANSACTION = rule(
     "sqlite-pragma-in-transaction", "warning",
-    "PRAGMA foreign_keys has no effect inside a transaction, and schemashift runs this migration in "
-    "one: foreign keys stay enforced (a DROP TABLE of a referenced table deletes or rejects rows).",
+    "PRAGMA foreign_keys=OFF has no effect inside a transaction, and schemashift runs this migration "
+    "in one: foreign keys stay enforced, so a DROP TABLE of a referenced table (Prisma's table "
+    "rebuild) deletes the referencing rows of ON DELETE CASCADE relations (SET NULL: nulls them).",
     "Mark the migration `-- schemashift:transaction off` if it must switch foreign keys off, or "
     "rely on PRAGMA defer_foreign_keys = ON, which works inside a transaction.",
     providers=LITE,

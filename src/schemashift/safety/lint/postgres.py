@@ -8,6 +8,7 @@ added, tables altered in the transaction, and whether lock_timeout/statement_tim
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,7 @@ import pglast
 
 from schemashift.safety.lint import pgrules as R
 from schemashift.safety.lint.engine import SYNTAX_ERROR, Context
+from schemashift.migrations.statements import TRANSACTION_OFF
 from schemashift.safety.lint.source import Statement
 
 Node = dict[str, Any]
@@ -84,6 +86,15 @@ def is_volatile(expr: Node | None) -> bool:
     return False
 
 
+def refuses_transaction(kind: str, body: Node) -> bool:
+    """Statements PostgreSQL refuses inside a transaction block (as statements.py decides)."""
+    if kind in ("IndexStmt", "DropStmt"):
+        return bool(body.get("concurrent"))
+    if kind == "ReindexStmt":
+        return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in body.get("params", ()))
+    return kind in ("VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt")
+
+
 class PgLinter:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -124,19 +135,27 @@ class PgLinter:
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
+        parsed: list[tuple[Statement, list[tuple[str, Node]] | str]] = []
         for stmt in self.ctx.script.statements:
-            self.stmt, self.text, self.ascii = stmt, stmt.text, stmt.text.isascii()
             try:
-                parsed = json.loads(pglast.parser.parse_sql_json(stmt.text))
+                tree = json.loads(pglast.parser.parse_sql_json(stmt.text))
+                parsed.append((stmt, [_one(raw["stmt"]) for raw in tree.get("stmts", ())]))
             except pglast.parser.ParseError as exc:
-                loc = getattr(exc, "location", None)
-                self.report(SYNTAX_ERROR, None, f"Syntax error: {exc.args[0] if exc.args else exc}")
-                del loc
+                parsed.append((stmt, str(exc.args[0] if exc.args else exc)))
+        # Like statements.needs_no_transaction: the migration runs statement by statement when it
+        # says so or holds a statement PostgreSQL refuses inside a transaction block.
+        refuses = TRANSACTION_OFF.search(self.ctx.script.sql) is not None or any(
+            refuses_transaction(kind, body) for _, nodes in parsed if not isinstance(nodes, str) for kind, body in nodes
+        )
+        self.ctx.in_transaction = self.wrapped = self.in_tx = not refuses
+        for stmt, nodes in parsed:
+            self.stmt, self.text, self.ascii = stmt, stmt.text, stmt.text.isascii()
+            if isinstance(nodes, str):
+                self.report(SYNTAX_ERROR, None, f"Syntax error: {nodes}")
                 continue
-            for raw in parsed.get("stmts", ()):
-                kind, body = _one(raw["stmt"])
+            for kind, body in nodes:
                 self.statement(kind, body)
-            self.identifiers()
+        self.identifiers()
         if self.explicit_begin is not None:
             self.stmt = self.explicit_begin
             self.text, self.ascii = self.stmt.text, self.stmt.text.isascii()
@@ -167,25 +186,21 @@ class PgLinter:
             self.statement_timeout = True
 
     def identifiers(self) -> None:
-        if not self.ctx.enabled(R.IDENTIFIER_TOO_LONG):
-            return
-        try:
-            tokens = pglast.parser.scan(self.text)
-        except Exception:  # noqa: BLE001
-            return
-        data = self.text.encode("utf-8")
-        for t in tokens:
-            if t.name != "IDENT":
+        script = self.ctx.script
+        starts = [st.start for st in script.statements]
+        for tok in script.long_identifiers:
+            raw = tok.text
+            name = (raw[1:-1].replace('""', '"') if raw.startswith('"') else raw.lower()).encode("utf-8")
+            if len(name) <= 63:
                 continue
-            raw = data[t.start : t.end + 1]
-            name = raw[1:-1].replace(b'""', b'"') if raw.startswith(b'"') else raw.lower()
-            if len(name) > 63:
-                self.report(
-                    R.IDENTIFIER_TOO_LONG, t.start,
-                    f"`{name.decode('utf-8', 'replace')}` is {len(name)} bytes long: PostgreSQL truncates "
-                    "identifiers to 63 bytes.",
-                    length=len(raw.decode("utf-8", "replace")),
-                )
+            i = bisect.bisect_right(starts, tok.start) - 1
+            if i < 0:
+                continue
+            stmt = script.statements[i]
+            self.ctx.report(
+                R.IDENTIFIER_TOO_LONG, stmt, tok.start - stmt.start, tok.end - stmt.start,
+                f"`{name.decode('utf-8')}` is {len(name)} bytes long: PostgreSQL truncates identifiers to 63 bytes.",
+            )
 
     # ------------------------------------------------------------------ transactions
     def on_TransactionStmt(self, body: Node) -> None:

@@ -86,14 +86,16 @@ def _since(migrations: Path, ref: str) -> list[Path]:
 
 
 def lint_files(files: list[Path], provider: str, config: LintConfig, display_root: Path | None = None) -> LintResult:
+    import os
+
     findings: list[Finding] = []
+    root = os.path.abspath(display_root) if display_root is not None else None
     for path in files:
         shown = str(path)
-        if display_root is not None:
-            try:
-                shown = str(path.resolve().relative_to(display_root.resolve()))
-            except ValueError:
-                pass
+        if root is not None:
+            rel = os.path.relpath(os.path.abspath(path), root)
+            if not rel.startswith(".."):
+                shown = rel
         sql = path.read_bytes().decode("utf-8", "replace")
         findings.extend(lint_script(shown, sql, provider, config))
     return LintResult(files, findings)

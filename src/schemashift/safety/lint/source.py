@@ -36,6 +36,7 @@ class Comment:
     start: int
     end: int
     text: str
+    ident: bool = False  # not a comment: a long identifier token (PostgreSQL scan)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Script:
     provider: str  # "postgresql", "mysql" or "sqlite"
     statements: list[Statement] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    long_identifiers: list[Comment] = field(default_factory=list)
     _lines: list[int] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -104,6 +106,9 @@ def _pg_comments(sql: str) -> list[Comment] | None:
         if t.name in ("SQL_COMMENT", "C_COMMENT"):
             s, e = conv(t.start), conv(t.end + 1)
             out.append(Comment(s, e, sql[s:e]))
+        elif t.name == "IDENT" and t.end - t.start >= 63:  # possibly too long: kept for the linter
+            s, e = conv(t.start), conv(t.end + 1)
+            out.append(Comment(s, e, sql[s:e], ident=True))
     return out
 
 
@@ -123,7 +128,10 @@ def load(path: str, sql: str, provider: str) -> Script:
 
         spans = [(s.start, s.stop) for s in pglast.split(sql, with_parser=False, only_slices=True)]
         comments = _pg_comments(sql)
-        script.comments = comments if comments is not None else _lexer_comments(sql, False)
+        if comments is None:
+            comments = _lexer_comments(sql, False)
+        script.comments = [c for c in comments if not c.ident]
+        script.long_identifiers = [c for c in comments if c.ident]
     else:
         spans = _locate(sql, splitting.split(fam, sql), mysql)
         script.comments = _lexer_comments(sql, mysql)
