@@ -867,22 +867,25 @@ class _Calculator:
         missing_identifiers = not self._usable(t.name) or not self._usable(ref.name)
         if direction == "forward":
             out = FieldOut(forward_name, self.model_name(ref.name)[0])
-            any_optional = any(t.column(c) is not None and t.column(c).arity.value != "required" for c in fk.columns)  # type: ignore[union-attr]
-            any_required = any(t.column(c) is not None and t.column(c).arity.value == "required" for c in fk.columns)  # type: ignore[union-attr]
+            constrained = [t.column(c) for c in fk.columns]
+            any_optional = any(col is not None and col.arity.value != "required" for col in constrained)
+            any_required = any(col is not None and col.arity.value == "required" for col in constrained)
             if any_optional:
                 out.arity = "?"
             args = []
             if relation:
                 args.append(names.string_literal(relation))
             args.append("fields: [" + ", ".join(self.column_name(t.name, c)[0] for c in fk.columns) + "]")
-            args.append("references: [" + ", ".join(self.column_name(ref.name, c)[0] for c in fk.referenced_columns) + "]")
+            references = ", ".join(self.column_name(ref.name, c)[0] for c in fk.referenced_columns)
+            args.append(f"references: [{references}]")
             on_delete = _on_delete(any_required, fk.on_delete)
             if on_delete:
                 args.append(f"onDelete: {on_delete}")
             if fk.on_update is not ReferentialAction.CASCADE:
                 args.append(f"onUpdate: {_ACTIONS[fk.on_update]}")
             constraint = previous.mapped if previous is not None and previous.mapped else None
-            if constraint is None and fk.name and fk.name != default_names.foreign_key_name(t.name, fk.columns, self.limit):
+            default_name = default_names.foreign_key_name(t.name, fk.columns, self.limit)
+            if constraint is None and fk.name and fk.name != default_name:
                 constraint = fk.name
             if constraint is not None:
                 args.append(f"map: {names.string_literal(constraint)}")

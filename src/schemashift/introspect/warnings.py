@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 _EMPTY_NAMES = (
     "These fields were commented out because their names are currently not supported by Prisma. Please provide "
@@ -12,7 +13,10 @@ _EMPTY_NAMES = (
 #: (kind, message) in Prisma's rendering order
 MESSAGES: tuple[tuple[str, str], ...] = (
     ("fields_with_empty_names_in_model", _EMPTY_NAMES),
-    ("remapped_fields_in_model", "These fields were enriched with `@map` information taken from the previous Prisma schema:"),
+    (
+        "remapped_fields_in_model",
+        "These fields were enriched with `@map` information taken from the previous Prisma schema:",
+    ),
     (
         "enum_values_with_empty_names",
         "These enum values were commented out because their names are currently not supported by Prisma. Please "
@@ -78,9 +82,9 @@ _GROUPED = {"fields_with_empty_names_in_model"}
 
 @dataclass
 class Warnings:
-    items: dict[str, list[object]] = field(default_factory=dict)
+    items: dict[str, list[Any]] = field(default_factory=dict)  # text, or (model, field) for grouped kinds
 
-    def add(self, kind: str, item: object) -> None:
+    def add(self, kind: str, item: Any) -> None:
         self.items.setdefault(kind, []).append(item)
 
     def __bool__(self) -> bool:
@@ -99,7 +103,8 @@ class Warnings:
             out.append("\n" + message + "\n")
             if kind in _GROUPED:
                 by_model: dict[str, list[str]] = {}
-                for model, fld in sorted(set(items)):  # type: ignore[misc]
+                pairs = sorted({(str(m), str(f)) for m, f in items})
+                for model, fld in pairs:
                     by_model.setdefault(model, []).append(fld)
                 for model, flds in by_model.items():
                     joined = ", ".join(f'"{f}"' for f in flds)
