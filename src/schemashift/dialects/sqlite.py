@@ -75,7 +75,9 @@ class SqliteDialect(Dialect):
     # SQLite's DDL is transactional, but Prisma's SQLite scripts are not meant for a transaction:
     # a table rebuild switches foreign key enforcement off (PRAGMA foreign_keys=OFF), which SQLite
     # ignores inside one, and DROP TABLE of a parent then fires its children's ON DELETE actions.
-    # Prisma runs them statement by statement in autocommit; so do the callers that read this.
+    # Prisma runs them statement by statement in autocommit; so do the callers that read this
+    # (migrations.engine.apply_script: db push, migrate dev's push path; rollback). NB the
+    # migrate deploy/dev apply (migrations/apply.py) does not read it yet.
     supports_transactional_ddl = False
     max_identifier_length = 10000
     supports_namespaces = False
