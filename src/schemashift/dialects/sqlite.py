@@ -76,7 +76,7 @@ class SqliteDialect(Dialect):
     # a table rebuild switches foreign key enforcement off (PRAGMA foreign_keys=OFF), which SQLite
     # ignores inside one, and DROP TABLE of a parent then fires its children's ON DELETE actions.
     # Prisma runs them statement by statement in autocommit; so do the callers that read this
-    # (migrations.engine.apply_script: db push, migrate dev's push path; rollback). NB the
+    # (migrations.engine.apply_script: db push, db execute; migrate rollback). NB the
     # migrate deploy/dev apply (migrations/apply.py) does not read it yet.
     supports_transactional_ddl = False
     max_identifier_length = 10000
