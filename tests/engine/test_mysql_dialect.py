@@ -53,7 +53,8 @@ def test_enough_cases_with_sources() -> None:
     assert len(CASES) >= 30
     for case in CASES:
         source = _read(case, "source.txt")
-        assert source and (source.startswith("upstream: prisma/prisma-engines ") or source.startswith("hand-written")), case
+        assert source, case
+        assert source.startswith("upstream: prisma/prisma-engines ") or source.startswith("hand-written"), case
         assert (case / "expected.sql").is_file(), case
 
 
@@ -105,7 +106,9 @@ def test_capabilities() -> None:
         (("UnsignedSmallInt", ()), ("UnsignedInt", ()), st.TypeChange.SAFE_CAST),
     ],
 )
-def test_native_type_changes(previous: tuple[str, tuple[int, ...]], next: tuple[str, tuple[int, ...]], expected: object) -> None:
+def test_native_type_changes(
+    previous: tuple[str, tuple[int, ...]], next: tuple[str, tuple[int, ...]], expected: object
+) -> None:
     assert native_type_change(previous, next) is expected
 
 
@@ -189,7 +192,11 @@ def _insert_rows(conn: Connector, schema: Schema, rows: int = 2) -> None:
 
 
 def _insert_table(
-    conn: Connector, table: Table, enums: dict[str, tuple[str, ...]], done: dict[str, list[dict[str, object]]], rows: int
+    conn: Connector,
+    table: Table,
+    enums: dict[str, tuple[str, ...]],
+    done: dict[str, list[dict[str, object]]],
+    rows: int,
 ) -> list[dict[str, object]]:
     inserted: list[dict[str, object]] = []
     for row in range(rows):
@@ -215,7 +222,8 @@ def _insert_table(
             for c, r in zip(fk.columns, fk.referenced_columns):
                 values[c] = parent.get(r)
         names = list(values)
-        sql = f"INSERT INTO `{table.name}` ({', '.join(f'`{n}`' for n in names)}) VALUES ({', '.join(['%s'] * len(names))})"
+        columns, params = ", ".join(f"`{n}`" for n in names), ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO `{table.name}` ({columns}) VALUES ({params})"
         conn.execute(sql, tuple(values[n] for n in names))
         if any(c.autoincrement for c in table.columns):
             (last,) = conn.query_one("SELECT LAST_INSERT_ID()") or (None,)

@@ -227,7 +227,8 @@ def _blob_table(own: str) -> _Table:
 
 
 def _text_table(own: str, risky_blob_text: tuple[str, ...]) -> _Table:
-    safe = tuple(x for x in ("Binary", "Bit", "Char", "VarBinary", "VarChar") + _TEXTS + _BLOBS if x not in risky_blob_text)
+    candidates = ("Binary", "Bit", "Char", "VarBinary", "VarChar") + _TEXTS + _BLOBS
+    safe = tuple(x for x in candidates if x not in risky_blob_text)
     return _Table(RISKY, safe=safe).with_rules(**{own: _NONE})
 
 
@@ -246,7 +247,9 @@ def _float_table(own: str, other: str, bit_safe: Callable[[int], bool]) -> _Tabl
 def _datetime_table(own: str) -> _Table:
     table = _Table(
         NOT_CASTABLE,
-        safe=_STRINGS + ("BigInt", "UnsignedBigInt") + tuple(d for d in ("Timestamp", "Time", "Date", "DateTime") if d != own),
+        safe=_STRINGS
+        + ("BigInt", "UnsignedBigInt")
+        + tuple(d for d in ("Timestamp", "Time", "Date", "DateTime") if d != own),
     )
     table.rules[own] = _same_or(SAFE, RISKY)
     table.rules["Bit"] = lambda p, n: SAFE if _n(n) == 64 else NOT_CASTABLE
