@@ -497,6 +497,44 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS "Post_title_idx" ON "Post"("title");
 """)
 
 
+# ---------------------------------------------------------------- squawk's opt-in rules
+for name, bad, good in [
+    ("set_default_existing", 'ALTER TABLE "User" ALTER COLUMN "plan" SET DEFAULT \'free\';', 'ALTER TABLE "User" ALTER COLUMN "plan" DROP DEFAULT;'),
+    ("disable_trigger", 'ALTER TABLE "User" DISABLE TRIGGER ALL;', 'ALTER TABLE "User" ENABLE TRIGGER ALL;'),
+    ("replica_identity", 'ALTER TABLE "User" REPLICA IDENTITY FULL;', 'ALTER TABLE "User" OWNER TO app;'),
+    ("drop_policy", 'DROP POLICY "tenant_isolation" ON "User";', 'SELECT 1;'),
+    ("revoke", 'REVOKE SELECT ON "User" FROM reporting;', 'GRANT SELECT ON "User" TO reporting;'),
+    ("replace_view", "CREATE OR REPLACE VIEW active AS SELECT 1 AS one;", "CREATE VIEW active2 AS SELECT 1 AS one;"),
+    ("replace_function", "CREATE OR REPLACE FUNCTION two() RETURNS int AS 'select 2' LANGUAGE sql;",
+     "CREATE FUNCTION three() RETURNS int AS 'select 3' LANGUAGE sql;"),
+    ("alter_policy_condition", 'ALTER POLICY "p" ON "User" USING ("tenant" = current_user);', 'ALTER POLICY "p" ON "User" RENAME TO "q";'),
+    ("alter_policy_roles", 'ALTER POLICY "p" ON "User" TO app_user;', 'SELECT 2;'),
+    ("create_policy", 'CREATE POLICY "p" ON "User" USING (true);', 'SELECT 3;'),
+    ("alter_function_options", "ALTER FUNCTION touch() SECURITY DEFINER;", "COMMENT ON FUNCTION touch() IS 'x';"),
+    ("alter_view_options", "ALTER VIEW active SET (security_barrier = true);", "ALTER VIEW active RENAME COLUMN one TO uno;"),
+    ("alter_role_options", "ALTER ROLE app NOLOGIN;", "SELECT 4;"),
+    ("alter_database_options", "ALTER DATABASE app SET work_mem = '64MB';", "SELECT 5;"),
+    ("alter_rls", 'ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;', 'ALTER TABLE "User" CLUSTER ON "User_pkey";'),
+    ("add_enum_value_after", 'ALTER TYPE "Plan" ADD VALUE \'team\' AFTER \'pro\';', 'ALTER TYPE "Plan" RENAME VALUE \'team\' TO \'teams\';'),
+    ("add_composite_attribute", "ALTER TYPE address ADD ATTRIBUTE zip text;", "CREATE TYPE address2 AS (street text);"),
+    ("add_column_plain", 'ALTER TABLE "User" ADD COLUMN IF NOT EXISTS "nick" TEXT;', 'CREATE TABLE IF NOT EXISTS "Nick" ("id" BIGINT);'),
+    ("no_inherit", "ALTER TABLE measurements_2019 NO INHERIT measurements;", "ALTER TABLE measurements_2019 INHERIT measurements;"),
+    ("alter_sequence", 'ALTER SEQUENCE "User_id_seq" RESTART WITH 1000;', 'CREATE SEQUENCE IF NOT EXISTS "Other_seq";'),
+    ("alter_system", "ALTER SYSTEM SET work_mem = '64MB';", "SELECT 6;"),
+    ("alter_extension", 'ALTER EXTENSION "postgis" UPDATE;', 'CREATE EXTENSION IF NOT EXISTS "postgis";'),
+    ("drop_trigger", 'DROP TRIGGER "audit" ON "User";', 'SELECT 7;'),
+    ("write_restriction_check", 'ALTER TABLE "User" ADD CONSTRAINT "age_ok" CHECK ("age" >= 0) NOT VALID;', 'ALTER TABLE "User" VALIDATE CONSTRAINT "age_ok";'),
+    ("write_restriction_column", 'ALTER TABLE "User" ADD COLUMN "tier" TEXT NOT NULL DEFAULT \'free\';', 'ALTER TABLE "User" ADD COLUMN "tier2" TEXT DEFAULT \'free\';'),
+    ("duplicate_assignment", 'UPDATE "User" SET "a" = 1, "a" = 2 WHERE "id" = 1;', 'UPDATE "User" SET "a" = 1, "b" = 2 WHERE "id" = 1;'),
+    ("set_expression", 'ALTER TABLE "User" ALTER COLUMN "full" SET EXPRESSION AS ("first" || \' \' || "last");', 'SELECT 8;'),
+    ("schema_qualified", 'ALTER TABLE public."User" ADD COLUMN IF NOT EXISTS "x" TEXT;', 'CREATE TABLE IF NOT EXISTS public."Y" ("id" BIGINT);'),
+    ("repack_cluster", 'CLUSTER "User" USING "User_pkey";', 'ANALYZE "User";'),
+    ("repack_vacuum_full", 'VACUUM (FULL) "User";', 'VACUUM (ANALYZE) "User";'),
+]:
+    case(f"optin_{name}", bad)
+    case(f"optin_{name}_ok", good)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.sql"):

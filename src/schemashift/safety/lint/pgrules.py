@@ -327,3 +327,49 @@ BACKFILL_IN_DDL_TRANSACTION = rule(
     "ACCESS EXCLUSIVE lock of that change is held until every row is written.",
     f"Backfill in a separate migration (or a script), and {BATCH}.",
 )
+
+# ---------------------------------------------------------------------------------------------
+# Off by default: squawk's opt-in rules for deployments where old and new application versions
+# run side by side (blue-green, replicas, rolling deploys) or where security settings are
+# reviewed separately. Enable them in [tool.schemashift.lint].
+_COMPAT = "Old application versions still running during a rolling deploy may break on this."
+_REVIEW = "Review it with the team that owns the database's security and replication settings."
+
+
+def _optin(id: str, message: str, help: str = _COMPAT) -> str:
+    return rule(id, "off", message, help, squawk=(id,))
+
+
+BAN_ADD_COLUMN = _optin("ban-add-column", "Adding a column changes `SELECT *` results and positional INSERTs of running clients.")
+BAN_ADD_ENUM_VALUE = _optin("ban-add-enum-value", "Clients that map the enum exhaustively fail on the new value.")
+BAN_ADD_COMPOSITE_ATTRIBUTE = _optin("ban-add-composite-attribute", "Adding an attribute to a composite type changes its shape for every client that reads it.")
+BAN_SET_DEFAULT = _optin("ban-set-default", "Changing a column default changes what inserts by running clients store.")
+BAN_ALTER_GENERATED_EXPRESSION = _optin("ban-alter-generated-expression", "Adding or changing a generated column's expression rewrites the table and changes values under running clients.")
+BAN_DETACH_INHERITANCE = _optin("ban-detach-inheritance", "NO INHERIT / DETACH PARTITION removes the table's rows from queries on the parent table.")
+BAN_ALTER_SEQUENCE_VALUES = _optin("ban-alter-sequence-values", "Changing a sequence's values (RESTART, INCREMENT, bounds) can produce duplicate or unexpected ids.")
+BAN_NEW_WRITE_RESTRICTION = _optin("ban-new-write-restriction", "A new constraint, NOT NULL or unique index can reject writes that running clients still make.")
+BAN_DROP_INDEX = _optin("ban-drop-index", "Dropping an index can make running queries slow (or break ON CONFLICT targets).")
+BAN_DROP_TRIGGER = _optin("ban-drop-trigger", "Dropping a trigger removes behaviour (auditing, derived values) that clients rely on.")
+BAN_DROP_POLICY = _optin("ban-drop-policy", "Dropping a row-level security policy changes which rows clients can see or write.", _REVIEW)
+BAN_CREATE_POLICY = _optin("ban-create-policy", "A new row-level security policy changes which rows clients can see or write.", _REVIEW)
+BAN_ALTER_POLICY_CONDITION = _optin("ban-alter-policy-condition", "Changing a policy's condition changes which rows clients can see or write.", _REVIEW)
+BAN_ALTER_POLICY_ROLES = _optin("ban-alter-policy-roles", "Changing a policy's roles changes who can see or write rows.", _REVIEW)
+BAN_ALTER_ROW_LEVEL_SECURITY = _optin("ban-alter-row-level-security", "Enabling or disabling row-level security changes what every client can see.", _REVIEW)
+BAN_REVOKE = _optin("ban-revoke", "Revoking privileges (or changing a table's owner) breaks clients that use them.", _REVIEW)
+BAN_ALTER_FUNCTION_OPTIONS = _optin("ban-alter-function-options", "Changing function options (SECURITY DEFINER, search_path, volatility) changes its behaviour for callers.", _REVIEW)
+BAN_ALTER_VIEW_OPTIONS = _optin("ban-alter-view-options", "Changing view options (security_barrier, check_option) changes what clients see.", _REVIEW)
+BAN_ALTER_ROLE_OPTIONS = _optin("ban-alter-role-options", "Changing role options in a migration affects every session of that role.", _REVIEW)
+BAN_ALTER_DATABASE_OPTIONS = _optin("ban-alter-database-options", "Changing database settings in a migration affects every session.", _REVIEW)
+BAN_ALTER_SYSTEM_OPTIONS = _optin("ban-alter-system-options", "ALTER SYSTEM changes server configuration from a migration.", _REVIEW)
+BAN_ALTER_EXTENSION = _optin("ban-alter-extension", "Updating or changing an extension changes its functions and types under running clients.", _REVIEW)
+BAN_REPLICA_IDENTITY = _optin("ban-replica-identity", "Changing REPLICA IDENTITY changes what logical replication and CDC consumers receive.", _REVIEW)
+BAN_DISABLE_TRIGGER = _optin("ban-disable-trigger", "Disabling or enabling triggers changes what happens on writes (disabling ALL also skips the foreign key triggers).")
+BAN_REPLACE_VIEW_FUNCTION = _optin("ban-replace-view-function", "CREATE OR REPLACE of a view or function changes it in place under running clients.")
+BAN_DUPLICATE_COLUMN_ASSIGNMENTS = _optin("ban-duplicate-column-assignments", "The UPDATE assigns the same column twice (PostgreSQL rejects it).", "Assign each column once.")
+REQUIRE_TABLE_SCHEMA = _optin("require-table-schema", "The table is not schema-qualified: it resolves through search_path.", "Write schema.table.")
+PREFER_REPACK = rule(
+    "prefer-repack", "warning",
+    "CLUSTER and VACUUM FULL rewrite the table under an ACCESS EXCLUSIVE lock for the whole rewrite.",
+    "Use pg_repack (or pg_squeeze), which rewrites the table online, outside the migration.",
+    squawk=("prefer-repack",),
+)

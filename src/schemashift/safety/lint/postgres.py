@@ -86,6 +86,26 @@ def is_volatile(expr: Node | None) -> bool:
     return False
 
 
+OPT_IN_SUBTYPES = {
+    "AT_SetExpression": R.BAN_ALTER_GENERATED_EXPRESSION,
+    "AT_DropInherit": R.BAN_DETACH_INHERITANCE,
+    "AT_ReplicaIdentity": R.BAN_REPLICA_IDENTITY,
+    "AT_DisableTrig": R.BAN_DISABLE_TRIGGER,
+    "AT_DisableTrigAll": R.BAN_DISABLE_TRIGGER,
+    "AT_DisableTrigUser": R.BAN_DISABLE_TRIGGER,
+    "AT_EnableTrig": R.BAN_DISABLE_TRIGGER,
+    "AT_EnableTrigAll": R.BAN_DISABLE_TRIGGER,
+    "AT_EnableTrigUser": R.BAN_DISABLE_TRIGGER,
+    "AT_EnableAlwaysTrig": R.BAN_DISABLE_TRIGGER,
+    "AT_EnableReplicaTrig": R.BAN_DISABLE_TRIGGER,
+    "AT_ChangeOwner": R.BAN_REVOKE,
+    "AT_EnableRowSecurity": R.BAN_ALTER_ROW_LEVEL_SECURITY,
+    "AT_DisableRowSecurity": R.BAN_ALTER_ROW_LEVEL_SECURITY,
+    "AT_ForceRowSecurity": R.BAN_ALTER_ROW_LEVEL_SECURITY,
+    "AT_NoForceRowSecurity": R.BAN_ALTER_ROW_LEVEL_SECURITY,
+}
+
+
 def refuses_transaction(kind: str, body: Node) -> bool:
     """Statements PostgreSQL refuses inside a transaction block (as statements.py decides)."""
     if kind in ("IndexStmt", "DropStmt"):
@@ -178,6 +198,8 @@ class PgLinter:
             return
         if kind in LOCK_FREE or (kind == "CreateStmt" and not self._has_foreign_key(body)):
             return
+        if kind == "VacuumStmt" and not body.get("is_vacuumcmd"):
+            return  # ANALYZE: a SHARE UPDATE EXCLUSIVE lock that blocks no reads or writes
         if not self.lock_timeout:
             self.report(R.REQUIRE_LOCK_TIMEOUT)
             self.lock_timeout = True  # once per file
@@ -261,6 +283,8 @@ class PgLinter:
     # ------------------------------------------------------------------ CREATE
     def on_CreateStmt(self, body: Node) -> None:
         rel = body.get("relation", {})
+        if not rel.get("schemaname") and rel.get("relpersistence") != "t":
+            self.report(R.REQUIRE_TABLE_SCHEMA, rel.get("location"))
         for elt in body.get("tableElts", ()):
             kind, el = _one(elt)
             if kind == "ColumnDef":
@@ -274,6 +298,8 @@ class PgLinter:
 
     def on_IndexStmt(self, body: Node) -> None:
         concurrent = body.get("concurrent", False)
+        if body.get("unique") and not self.new_table(body.get("relation")):
+            self.report(R.BAN_NEW_WRITE_RESTRICTION)
         if concurrent and self.in_tx:
             self.report(R.BAN_CONCURRENT_INDEX_IN_TX)
         if not concurrent and not self.new_table(body.get("relation")):
@@ -289,14 +315,20 @@ class PgLinter:
                 self.report(R.BAN_CREATE_DOMAIN_WITH_CONSTRAINT, c["Constraint"].get("location"))
 
     def on_AlterDomainStmt(self, body: Node) -> None:
+        if body.get("subtype") in ("C", "O"):
+            self.report(R.BAN_NEW_WRITE_RESTRICTION)
         if body.get("subtype") == "C":
             self.report(R.BAN_ALTER_DOMAIN_WITH_ADD_CONSTRAINT)
         elif body.get("subtype") == "X":
             self.report(R.BAN_DROP_CONSTRAINT)
 
     def on_AlterEnumStmt(self, body: Node) -> None:
+        if body.get("oldVal"):
+            self.report(R.RENAMING_OBJECT)
+            return
         if body.get("newVal") is None:
             return
+        self.report(R.BAN_ADD_ENUM_VALUE)
         if not body.get("newValNeighbor"):
             self.report(R.REQUIRE_ENUM_VALUE_ORDERING)
         if self.in_tx:
@@ -308,6 +340,9 @@ class PgLinter:
         robust = not body.get("missing_ok") and not self.in_tx
         if kind == "OBJECT_TABLE":
             self.report(R.BAN_DROP_TABLE)
+            for obj in body.get("objects", ()):
+                if len(obj.get("List", {}).get("items", ())) == 1:
+                    self.report(R.REQUIRE_TABLE_SCHEMA)
         elif kind == "OBJECT_INDEX":
             if body.get("concurrent") and self.in_tx:
                 self.report(R.BAN_CONCURRENT_INDEX_IN_TX)
@@ -315,6 +350,12 @@ class PgLinter:
                 self.report(R.REQUIRE_CONCURRENT_INDEX_DELETION)
         elif kind in R.DROP_RULES:
             self.report(R.DROP_RULES[kind])
+        elif kind == "OBJECT_TRIGGER":
+            self.report(R.BAN_DROP_TRIGGER)
+        elif kind == "OBJECT_POLICY":
+            self.report(R.BAN_DROP_POLICY)
+        if kind == "OBJECT_INDEX":
+            self.report(R.BAN_DROP_INDEX)
         if robust and kind in ("OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_TYPE"):
             self.report(R.PREFER_ROBUST_STMTS, message="DROP without IF EXISTS fails when the migration is re-run "
                         "after failing part way (it runs outside a transaction).")
@@ -332,6 +373,11 @@ class PgLinter:
 
     def on_RenameStmt(self, body: Node) -> None:
         kind = body.get("renameType")
+        rel = body.get("relation")
+        if rel and not rel.get("schemaname") and (
+            body.get("relationType") == "OBJECT_TABLE" or kind in ("OBJECT_TABLE", "OBJECT_TABCONSTRAINT")
+        ):
+            self.report(R.REQUIRE_TABLE_SCHEMA, rel.get("location"))
         if kind == "OBJECT_COLUMN":
             self.report(R.RENAMING_COLUMN)
         elif kind == "OBJECT_TABLE":
@@ -344,9 +390,71 @@ class PgLinter:
 
     def on_AlterObjectSchemaStmt(self, body: Node) -> None:
         self.report(R.BAN_SET_SCHEMA)
+        rel = body.get("relation")
+        if rel and not rel.get("schemaname") and body.get("objectType") == "OBJECT_TABLE":
+            self.report(R.REQUIRE_TABLE_SCHEMA, rel.get("location"))
 
     def on_UpdateStmt(self, body: Node) -> None:
+        seen: set[str] = set()
+        for t in body.get("targetList", ()):
+            name = t.get("ResTarget", {}).get("name")
+            if name in seen:
+                self.report(R.BAN_DUPLICATE_COLUMN_ASSIGNMENTS, t["ResTarget"].get("location"))
+            seen.add(name)
         self._backfill(body)
+
+    # statements that only opt-in rules look at
+    def on_GrantStmt(self, body: Node) -> None:
+        if not body.get("is_grant"):
+            self.report(R.BAN_REVOKE)
+
+    def on_CreatePolicyStmt(self, body: Node) -> None:
+        self.report(R.BAN_CREATE_POLICY)
+
+    def on_AlterPolicyStmt(self, body: Node) -> None:
+        if body.get("qual") or body.get("with_check"):
+            self.report(R.BAN_ALTER_POLICY_CONDITION)
+        if body.get("roles"):
+            self.report(R.BAN_ALTER_POLICY_ROLES)
+
+    def on_AlterFunctionStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_FUNCTION_OPTIONS)
+
+    def on_AlterRoleStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_ROLE_OPTIONS)
+
+    def on_AlterDatabaseSetStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_DATABASE_OPTIONS)
+
+    def on_AlterDatabaseStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_DATABASE_OPTIONS)
+
+    def on_AlterSystemStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_SYSTEM_OPTIONS)
+
+    def on_AlterExtensionStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_EXTENSION)
+
+    def on_AlterExtensionContentsStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_EXTENSION)
+
+    def on_AlterSeqStmt(self, body: Node) -> None:
+        self.report(R.BAN_ALTER_SEQUENCE_VALUES)
+
+    def on_ViewStmt(self, body: Node) -> None:
+        if body.get("replace"):
+            self.report(R.BAN_REPLACE_VIEW_FUNCTION)
+
+    def on_CreateFunctionStmt(self, body: Node) -> None:
+        if body.get("replace"):
+            self.report(R.BAN_REPLACE_VIEW_FUNCTION)
+
+    def on_ClusterStmt(self, body: Node) -> None:
+        self.report(R.PREFER_REPACK)
+
+    def on_VacuumStmt(self, body: Node) -> None:
+        if any(o.get("DefElem", {}).get("defname") == "full" for o in body.get("options", ())):
+            self.report(R.PREFER_REPACK)
 
     def on_DeleteStmt(self, body: Node) -> None:
         self._backfill(body)
@@ -372,9 +480,20 @@ class PgLinter:
 
     # ------------------------------------------------------------------ ALTER TABLE
     def on_AlterTableStmt(self, body: Node) -> None:
-        if body.get("objtype") not in (None, "OBJECT_TABLE"):
+        objtype = body.get("objtype")
+        if objtype == "OBJECT_TYPE":
+            if any(c["AlterTableCmd"].get("subtype") == "AT_AddColumn" for c in body.get("cmds", ())):
+                self.report(R.BAN_ADD_COMPOSITE_ATTRIBUTE)
+            return
+        if objtype == "OBJECT_VIEW":
+            if any(c["AlterTableCmd"].get("subtype") in ("AT_SetRelOptions", "AT_ResetRelOptions") for c in body.get("cmds", ())):
+                self.report(R.BAN_ALTER_VIEW_OPTIONS)
+            return
+        if objtype not in (None, "OBJECT_TABLE"):
             return
         rel = body.get("relation", {})
+        if not rel.get("schemaname"):
+            self.report(R.REQUIRE_TABLE_SCHEMA, rel.get("location"))
         table = rel.get("relname")
         new = self.new_table(rel)
         if self.in_tx:
@@ -384,7 +503,10 @@ class PgLinter:
             cmd = c["AlterTableCmd"]
             sub = cmd.get("subtype")
             robust: str | None = "tx"  # what prefer-robust-stmts says about this action, None: fine
+            if sub in OPT_IN_SUBTYPES:
+                self.report(OPT_IN_SUBTYPES[sub])
             if sub == "AT_AddColumn":
+                self.report(R.BAN_ADD_COLUMN)
                 self.add_column(cmd["def"]["ColumnDef"], new)
                 robust = None if cmd.get("missing_ok") else "IF NOT EXISTS"
             elif sub == "AT_AlterColumnType":
@@ -392,6 +514,7 @@ class PgLinter:
                 self.report(R.CHANGING_COLUMN_TYPE, col.get("location"))
                 self.column_types(col)
             elif sub == "AT_SetNotNull":
+                self.report(R.BAN_NEW_WRITE_RESTRICTION)
                 if (table, cmd.get("name")) not in self.validated_not_null:
                     self.report(R.ADDING_NOT_NULLABLE_FIELD)
             elif sub == "AT_DropNotNull":
@@ -413,13 +536,14 @@ class PgLinter:
                 self.report(R.BAN_DROP_CONSTRAINT)
                 self.dropped_constraints.add(cmd.get("name"))
                 robust = None if cmd.get("missing_ok") else "IF EXISTS"
-            elif sub == "AT_ColumnDefault" and "def" not in cmd:
-                self.report(R.BAN_DROP_DEFAULT)
+            elif sub == "AT_ColumnDefault":
+                self.report(R.BAN_SET_DEFAULT if "def" in cmd else R.BAN_DROP_DEFAULT)
             elif sub == "AT_DropExpression":
                 self.report(R.BAN_DROP_GENERATED_EXPRESSION)
             elif sub in ("AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity"):
                 self.report(R.BAN_ALTER_IDENTITY)
             elif sub == "AT_DetachPartition":
+                self.report(R.BAN_DETACH_INHERITANCE)
                 if not cmd.get("def", {}).get("PartitionCmd", {}).get("concurrent"):
                     self.report(R.REQUIRE_CONCURRENT_DETACH)
             if robust and not self.in_tx:
@@ -442,6 +566,8 @@ class PgLinter:
         serial = _type_name(col) in SERIAL
         if "CONSTR_NOTNULL" in kinds and default is None and not serial and not kinds & {"CONSTR_IDENTITY", "CONSTR_GENERATED"}:
             self.report(R.ADDING_REQUIRED_FIELD, col.get("location"))
+        if "CONSTR_GENERATED" in kinds:
+            self.report(R.BAN_ALTER_GENERATED_EXPRESSION, col.get("location"))
         if default is not None and is_volatile(default.get("raw_expr")):
             self.report(R.ADDING_FIELD_WITH_DEFAULT, default.get("location"))
         elif "CONSTR_GENERATED" in kinds or (serial and not new):
@@ -449,6 +575,10 @@ class PgLinter:
             self.report(R.ADDING_FIELD_WITH_DEFAULT, (c or col).get("location"))
         if new:
             return
+        if kinds & {"CONSTR_NOTNULL", "CONSTR_CHECK", "CONSTR_UNIQUE", "CONSTR_PRIMARY", "CONSTR_FOREIGN", "CONSTR_EXCLUSION"}:
+            c = next(c for c in cons if c.get("contype") in ("CONSTR_NOTNULL", "CONSTR_CHECK", "CONSTR_UNIQUE",
+                                                               "CONSTR_PRIMARY", "CONSTR_FOREIGN", "CONSTR_EXCLUSION"))
+            self.report(R.BAN_NEW_WRITE_RESTRICTION, c.get("location"))
         for c in cons:
             if c.get("contype") == "CONSTR_FOREIGN":
                 self.report(R.ADDING_FOREIGN_KEY, c.get("location"))
@@ -458,6 +588,8 @@ class PgLinter:
                 self.report(R.DISALLOWED_UNIQUE_CONSTRAINT, c.get("location"))
 
     def add_constraint(self, con: Node, table: str, new: bool) -> str | None:
+        if not new:
+            self.report(R.BAN_NEW_WRITE_RESTRICTION, con.get("location"))
         kind = con.get("contype")
         name = con.get("conname")
         loc = con.get("location")

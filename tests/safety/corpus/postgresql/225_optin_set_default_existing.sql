@@ -1,0 +1,1 @@
+ALTER TABLE "User" ALTER COLUMN "plan" SET DEFAULT 'free';

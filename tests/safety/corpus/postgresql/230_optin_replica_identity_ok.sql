@@ -1,0 +1,1 @@
+ALTER TABLE "User" OWNER TO app;

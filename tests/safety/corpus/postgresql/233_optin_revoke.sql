@@ -1,0 +1,1 @@
+REVOKE SELECT ON "User" FROM reporting;

@@ -1,0 +1,1 @@
+CREATE VIEW active2 AS SELECT 1 AS one;

@@ -1,0 +1,1 @@
+CREATE OR REPLACE FUNCTION two() RETURNS int AS 'select 2' LANGUAGE sql;

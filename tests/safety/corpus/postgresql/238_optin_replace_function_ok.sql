@@ -1,0 +1,1 @@
+CREATE FUNCTION three() RETURNS int AS 'select 3' LANGUAGE sql;

@@ -1,0 +1,1 @@
+ALTER POLICY "p" ON "User" USING ("tenant" = current_user);

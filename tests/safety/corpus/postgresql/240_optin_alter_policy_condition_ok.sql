@@ -1,0 +1,1 @@
+ALTER POLICY "p" ON "User" RENAME TO "q";

@@ -1,0 +1,1 @@
+ALTER POLICY "p" ON "User" TO app_user;

@@ -1,0 +1,1 @@
+CREATE POLICY "p" ON "User" USING (true);

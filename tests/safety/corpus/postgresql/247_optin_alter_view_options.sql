@@ -1,0 +1,1 @@
+ALTER VIEW active SET (security_barrier = true);

@@ -1,0 +1,1 @@
+ALTER VIEW active RENAME COLUMN one TO uno;

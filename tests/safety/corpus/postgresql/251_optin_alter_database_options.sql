@@ -1,0 +1,1 @@
+ALTER DATABASE app SET work_mem = '64MB';

@@ -1,0 +1,1 @@
+ALTER TABLE "User" CLUSTER ON "User_pkey";

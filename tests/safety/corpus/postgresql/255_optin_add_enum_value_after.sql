@@ -1,0 +1,1 @@
+ALTER TYPE "Plan" ADD VALUE 'team' AFTER 'pro';

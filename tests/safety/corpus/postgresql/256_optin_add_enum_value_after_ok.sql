@@ -1,0 +1,1 @@
+ALTER TYPE "Plan" RENAME VALUE 'team' TO 'teams';

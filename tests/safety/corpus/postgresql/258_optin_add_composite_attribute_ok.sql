@@ -1,0 +1,1 @@
+CREATE TYPE address2 AS (street text);

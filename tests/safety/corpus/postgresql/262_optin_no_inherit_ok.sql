@@ -1,0 +1,1 @@
+ALTER TABLE measurements_2019 INHERIT measurements;

@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD CONSTRAINT "age_ok" CHECK ("age" >= 0) NOT VALID;

@@ -1,0 +1,1 @@
+ALTER TABLE "User" VALIDATE CONSTRAINT "age_ok";

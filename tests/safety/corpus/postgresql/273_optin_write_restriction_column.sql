@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD COLUMN "tier" TEXT NOT NULL DEFAULT 'free';

@@ -1,0 +1,1 @@
+ALTER TABLE "User" ADD COLUMN "tier2" TEXT DEFAULT 'free';

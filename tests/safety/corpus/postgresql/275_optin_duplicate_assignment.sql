@@ -1,0 +1,1 @@
+UPDATE "User" SET "a" = 1, "a" = 2 WHERE "id" = 1;

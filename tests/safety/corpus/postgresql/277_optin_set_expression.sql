@@ -1,0 +1,1 @@
+ALTER TABLE "User" ALTER COLUMN "full" SET EXPRESSION AS ("first" || ' ' || "last");

@@ -1,0 +1,1 @@
+ALTER TABLE public."User" ADD COLUMN IF NOT EXISTS "x" TEXT;

@@ -1,0 +1,1 @@
+CLUSTER "User" USING "User_pkey";
