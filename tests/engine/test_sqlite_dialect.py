@@ -242,12 +242,6 @@ _PARENT_CHILD = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrations/apply.py runs a SQLite script in one transaction, where its PRAGMA foreign_keys=OFF "
-    "is a no-op: DROP TABLE of a rebuilt parent deletes its ON DELETE CASCADE children; "
-    "Prisma runs the script outside a transaction",
-)
 def test_deploying_a_parent_rebuild_keeps_the_children(tmp_path: Path, sqlite_url: str) -> None:
     from schemashift.migrations.apply import apply_migrations
     from schemashift.migrations.folder import create_migration

@@ -63,6 +63,10 @@ class Connector(ABC):
 
     _begin_sql = "BEGIN"
 
+    def ddl_transaction(self) -> AbstractContextManager[None]:
+        """The transaction a migration script runs in (SQLite adds its foreign-key dance)."""
+        return self.transaction()
+
     @abstractmethod
     def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> AbstractContextManager[None]:
         """Hold the migration lock for the duration of the block (Prisma's lock, same key)."""

@@ -91,6 +91,26 @@ class SqliteConnector(Connector):
             self._run(statement, None, index)
 
     @contextmanager
+    def ddl_transaction(self) -> Iterator[None]:
+        """SQLite's procedure for schema changes: foreign keys off *before* BEGIN (inside a
+        transaction ``PRAGMA foreign_keys`` is a no-op, so a rebuilt parent's DROP TABLE would
+        cascade to its children), ``foreign_key_check`` before COMMIT, foreign keys on again."""
+        self.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction():
+                yield
+                broken = self.query("PRAGMA foreign_key_check")
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise errors.DatabaseError(
+                        f"FOREIGN KEY constraint failed: {len(broken)} row(s) violate foreign keys after "
+                        f"the migration (first: table `{table}` rowid {rowid} references `{parent}`)",
+                        db_code="SQLITE_CONSTRAINT_FOREIGNKEY",
+                    )
+        finally:
+            self.execute("PRAGMA foreign_keys = ON")
+
+    @contextmanager
     def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
         """An exclusive ``flock`` on the database file: SQLite's own locks are fcntl locks and do
         not interact with it, and it also excludes other connections of this process."""

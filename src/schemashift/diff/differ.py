@@ -359,7 +359,18 @@ class _Differ:
     def _created_indexes(self) -> None:
         for pair in self.non_redefined():
             pk, nk = self._tkey(self.pp, pair.previous), self._tkey(self.np, pair.next)
+            kept_fks = {fk.columns for fk in pair.previous.foreign_keys} & {fk.columns for fk in pair.next.foreign_keys}
             for i in pair.created_indexes():
+                if (
+                    self.dialect.foreign_keys_imply_indexes
+                    and i.kind is IndexKind.NORMAL
+                    and i.column_names in kept_fks
+                    and any(fk.name == i.name for fk in pair.next.foreign_keys)
+                ):
+                    # the index the database made for a foreign key both sides have (a described
+                    # ``next``, e.g. a down script diffed towards a migration history's end state):
+                    # it is already there
+                    continue
                 self.steps.append(
                     st.CreateIndex(pair.next, i, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, i), 0))
                 )

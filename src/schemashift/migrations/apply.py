@@ -123,7 +123,7 @@ def _apply_one(conn: Connector, history: History, m: Migration, resume: HistoryR
         _apply_statementwise(conn, history, m, resume)
         return
     try:
-        with conn.transaction():
+        with conn.ddl_transaction():
             row_id = history.start(m.name, m.checksum)
             conn.execute_script(m.sql)
             history.finish(row_id, 1)

@@ -102,7 +102,7 @@ def apply_script(conn: Connector, script: str) -> None:
     from schemashift.dialects import get_dialect
 
     if get_dialect(conn.provider).supports_transactional_ddl:
-        with conn.transaction():
+        with conn.ddl_transaction():
             conn.execute_script(script)
     else:
         conn.execute_script(script)

@@ -91,16 +91,21 @@ def rollback(conn: Connector, migrations: list[Migration], *, to: str | None = N
         for plan in plan_rollback(conn, migrations, to=to, steps=steps):
             try:
                 if get_dialect(conn.provider).supports_transactional_ddl:
-                    with conn.transaction():
+                    with conn.ddl_transaction():
                         conn.execute_script(plan.script)
                         history.mark_rolled_back(plan.row.id)
                 else:
                     conn.execute_script(plan.script)
                     history.mark_rolled_back(plan.row.id)
             except DatabaseError as exc:
+                state = (
+                    "the database is as it was before this migration's rollback"
+                    if get_dialect(conn.provider).supports_transactional_ddl
+                    else "its down script may have run in part (this database commits DDL at once)"
+                )
+                earlier = f" (rolled back before it: {', '.join(done)})" if done else ""
                 raise MigrationError(
-                    f"Rolling back `{plan.migration.name}` failed; the database is as it was before this "
-                    f"migration's rollback{'' if not done else ' (rolled back before it: ' + ', '.join(done) + ')'}.\n\n"
+                    f"Rolling back `{plan.migration.name}` failed; {state}{earlier}.\n\n"
                     f"Database error:\n{exc.message}"
                 ) from None
             done.append(plan.migration.name)
