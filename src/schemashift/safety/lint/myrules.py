@@ -14,8 +14,8 @@ ONLINE = (
 
 MYSQL_COLUMN_TYPE_CHANGE = rule(
     "mysql-column-type-change", "error",
-    "MODIFY/CHANGE COLUMN that changes a type copies the whole table (ALGORITHM=COPY), blocking "
-    "writes for the duration.",
+    "MODIFY/CHANGE COLUMN rebuilds the table, and a type change copies it (ALGORITHM=COPY), "
+    "blocking writes for the whole copy.",
     f"Expand and contract (new column, backfill in batches, switch, drop), or: {ONLINE}",
     providers=MY,
 )
