@@ -144,6 +144,14 @@ DOC_NO_IDENTIFIER = (
     "The underlying table does not contain a valid unique identifier and can therefore currently not be "
     "handled by Prisma Client."
 )
+DOC_PARTITION = (
+    "This table is a partition table and requires additional setup for migrations. "
+    "Visit https://pris.ly/d/partition-tables for more info."
+)
+DOC_SUBCLASS = (
+    "This table has subclasses and requires additional setup for migrations. "
+    "Visit https://pris.ly/d/table-inheritance for more info."
+)
 DOC_CHECK = (
     "This table contains check constraints and requires additional setup for migrations. "
     "Visit https://pris.ly/d/check-constraints for more info."
@@ -532,6 +540,10 @@ class _Calculator:
                 f"This model has been renamed to '{name}' during introspection, because the original name "
                 f"'{t.name}' is reserved."
             )
+        if pm is None and t.name in self.extras.partitioned:
+            m.add_doc(DOC_PARTITION)
+        if pm is None and t.name in self.extras.inherited:
+            m.add_doc(DOC_SUBCLASS)
         checks = self.extras.check_constraints.get(t.name, [])
         if pm is None and checks:
             m.add_doc(DOC_CHECK)
@@ -567,6 +579,10 @@ class _Calculator:
         # warnings in Prisma's order (warnings/model.rs)
         if pm is not None and pm.id_name and t.primary_key and len(t.primary_key.columns) > 1:
             self.warnings.add("reintrospected_id_names_in_model", f'"{name}"')
+        if t.name in self.extras.partitioned:
+            self.warnings.add("partition_tables", f'"{name}"')
+        if t.name in self.extras.inherited:
+            self.warnings.add("inherited_tables", f'"{name}"')
         if t.name in self.extras.row_level_security:
             self.warnings.add("row_level_security_tables", f'"{name}"')
         if pm is not None and pm.mapped:
@@ -725,6 +741,8 @@ class _Calculator:
                 continue
             if self.provider == "mysql" and _backs_foreign_key(t, ix.name, ix.column_names, ix.kind):
                 continue
+            if ix.name in self.extras.exclusion_constraints.get(t.name, ()):
+                continue  # the index behind an EXCLUDE constraint is the constraint's
             prev = next((p for p in pm.indexes if p.constraint == ix.name), None) if pm else None
             col_names = list(ix.column_names)
             default = (

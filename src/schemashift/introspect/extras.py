@@ -24,6 +24,8 @@ class Extras:
     enum_comments: set[str] = field(default_factory=set)
     expression_indexes: dict[str, list[str]] = field(default_factory=dict)
     row_level_security: set[str] = field(default_factory=set)
+    partitioned: set[str] = field(default_factory=set)  # partitioned tables (their partitions are not described)
+    inherited: set[str] = field(default_factory=set)  # tables other tables inherit from
     views: list[str] = field(default_factory=list)
 
 
@@ -44,7 +46,8 @@ WHERE n.nspname = %s AND con.contype IN ('c', 'x') AND c.relkind IN ('r', 'p')
 ORDER BY c.relname, con.conname
 """
 _PG_TABLES = """
-SELECT c.relname, c.relkind, c.relrowsecurity, obj_description(c.oid, 'pg_class') IS NOT NULL
+SELECT c.relname, c.relkind, c.relrowsecurity, obj_description(c.oid, 'pg_class') IS NOT NULL,
+       c.relhassubclass
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm')
 """
@@ -93,10 +96,14 @@ def read_extras(conn: Connector) -> Extras:
     for table, name, kind in conn.query(_PG_CONSTRAINTS, (ns,)):
         target = extras.check_constraints if kind == "c" else extras.exclusion_constraints
         target.setdefault(table, []).append(name)
-    for table, kind, rls, commented in conn.query(_PG_TABLES, (ns,)):
+    for table, kind, rls, commented, has_subclass in conn.query(_PG_TABLES, (ns,)):
         if kind in ("v", "m"):
             extras.views.append(table)
             continue
+        if kind == "p":
+            extras.partitioned.add(table)
+        elif has_subclass:
+            extras.inherited.add(table)
         if rls:
             extras.row_level_security.add(table)
         if commented:

@@ -51,6 +51,8 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "Relations were copied from the previous data model due to not using foreign keys in the database. If any "
         "of the relation columns changed in the database, the relations might not be correct anymore:",
     ),
+    ("partition_tables", "These tables are partition tables, which are not yet fully supported:"),
+    ("inherited_tables", "These tables are inherited tables, which are not yet fully supported:"),
     (
         "row_level_security_tables",
         "These tables contain row level security, which is not yet fully supported. Read more: "

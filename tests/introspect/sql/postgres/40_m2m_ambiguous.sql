@@ -1,0 +1,7 @@
+CREATE TABLE "Cat" (id serial PRIMARY KEY, "favDogId" integer);
+CREATE TABLE "Dog" (id serial PRIMARY KEY);
+ALTER TABLE "Cat" ADD CONSTRAINT "Cat_favDogId_fkey" FOREIGN KEY ("favDogId") REFERENCES "Dog"(id) ON DELETE SET NULL ON UPDATE CASCADE;
+CREATE TABLE "_CatToDog" ("A" integer NOT NULL REFERENCES "Cat"(id) ON DELETE CASCADE ON UPDATE CASCADE, "B" integer NOT NULL REFERENCES "Dog"(id) ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "_CatToDog_AB_pkey" PRIMARY KEY ("A", "B"));
+CREATE INDEX "_CatToDog_B_index" ON "_CatToDog"("B");
+CREATE TABLE "_friends" ("A" integer NOT NULL REFERENCES "Cat"(id) ON DELETE CASCADE, "B" integer NOT NULL REFERENCES "Dog"(id) ON DELETE CASCADE, CONSTRAINT "_friends_AB_pkey" PRIMARY KEY ("A", "B"));
+CREATE INDEX "_friends_B_index" ON "_friends"("B");
