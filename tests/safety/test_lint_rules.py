@@ -342,3 +342,16 @@ def test_prisma_engine_fixtures_lint_cleanly() -> None:
                 assert "sqlite-table-rebuild" in {f.rule for f in found}, path
     if seen == 0:
         pytest.skip("no engine fixtures")
+
+
+@pytest.mark.parametrize("provider", [PG, MY, LITE])
+@pytest.mark.parametrize(
+    "sql",
+    ["", "-- only a comment\n", "SELECT 'unterminated", "/* open comment", ";;;", "ALTER TABLE", "DROP",
+     "ALTER TABLE x ADD COLUMN y INT DEFAULT", "INSERT INTO x SELECT", "-- schemashift:ignore\n",
+     "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN RETURN NEW; END; $$ LANGUAGE plpgsql;"],
+)
+def test_broken_or_odd_scripts_do_not_crash(provider: str, sql: str) -> None:
+    found = lint_script("m.sql", sql, provider, LintConfig(all_rules=True))
+    if provider == PG and sql in ("SELECT 'unterminated", "/* open comment", "ALTER TABLE", "DROP"):
+        assert "syntax-error" in {f.rule for f in found}

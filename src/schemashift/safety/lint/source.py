@@ -126,7 +126,10 @@ def load(path: str, sql: str, provider: str) -> Script:
     if fam == "postgresql":
         import pglast
 
-        spans = [(s.start, s.stop) for s in pglast.split(sql, with_parser=False, only_slices=True)]
+        try:
+            spans = [(s.start, s.stop) for s in pglast.split(sql, with_parser=False, only_slices=True)]
+        except pglast.parser.ParseError:  # e.g. an unterminated literal: one statement, a syntax error
+            spans = [(0, len(sql))]
         comments = _pg_comments(sql)
         if comments is None:
             comments = _lexer_comments(sql, False)
