@@ -251,6 +251,7 @@ class Introspected:
     models: list[ModelOut]
     enums: list[EnumOut]
     warnings: Warnings
+    views: list[str] = field(default_factory=list)  # kept verbatim from the existing schema
 
     @property
     def is_empty(self) -> bool:
@@ -262,7 +263,7 @@ class Introspected:
         from schemashift.psl.formatter.layout import render
         from schemashift.psl.formatter.tree import parse
 
-        parts = [*config_blocks, *(m.render() for m in self.models), *(e.render() for e in self.enums)]
+        parts = [*config_blocks, *(m.render() for m in self.models), *self.views, *(e.render() for e in self.enums)]
         text = render(parse("\n\n".join(parts) + "\n"), 2)
         return text if text.endswith("\n") else text + "\n"
 
@@ -829,7 +830,21 @@ class _Calculator:
             out.append(self.inline_field(direction, i))
         for direction, join in self.m2m_positions.get(t.name, []):
             out.append(self.m2m_field(direction, join))
-        return out
+        return out + self._view_relations(t)
+
+    def _view_relations(self, t: Table) -> list[FieldOut]:
+        """Relation fields to kept views have no foreign key: copied from the existing schema."""
+        pm = self.prev_model(t.name)
+        if pm is None or not self.prev.view_names:
+            return []
+        views = self.prev.view_names
+        return [self._copied_field(rf.source, rf.name) for rf in pm.relation_fields if rf.target in views]
+
+    @staticmethod
+    def _copied_field(source: str, name: str) -> FieldOut:
+        rest = source.strip()[len(name) :].strip()
+        ftype, _, attrs = rest.partition(" ")
+        return FieldOut(name, ftype, "", [attrs.strip()] if attrs.strip() else [])
 
     def _emulated_relations(self, t: Table) -> list[FieldOut]:
         pm = self.prev_model(t.name)
@@ -840,10 +855,7 @@ class _Calculator:
         for rf in pm.relation_fields:
             if rf.target not in known:
                 continue
-            text = rf.source.strip()
-            rest = text[len(rf.name) :].strip()
-            ftype, _, attrs = rest.partition(" ")
-            out.append(FieldOut(rf.name, ftype, "", [attrs.strip()] if attrs.strip() else []))
+            out.append(self._copied_field(rf.source, rf.name))
             self.warnings.add("reintrospected_relations", f'"{rf.target}"')
         return out
 
@@ -987,7 +999,7 @@ class _Calculator:
                 seen.add(e.name)
                 deduped.append(e)
             enums = deduped
-        return Introspected(models, enums, self.warnings)
+        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks))
 
 
 _SQLITE_INT = re.compile(r"^'?(-?\d+)'?$")

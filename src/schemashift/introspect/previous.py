@@ -109,6 +109,9 @@ class Previous:
     m2m: dict[str, M2mRelation] = field(default_factory=dict)  # by relation name
     config_blocks: list[str] = field(default_factory=list)  # datasource/generator text, verbatim
     relation_mode_prisma: bool = False
+    # `view` blocks, verbatim, kept when the `views` preview feature is on (views are not introspected)
+    view_blocks: list[str] = field(default_factory=list)
+    view_names: set[str] = field(default_factory=set)
 
 
 def _attr(attrs: Sequence[ast.Attribute], name: str) -> ast.Attribute | None:
@@ -165,6 +168,16 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
             if p.name.name in ("relationMode", "referentialIntegrity") and _str(p.value) == "prisma":
                 prev.relation_mode_prisma = True
     model_names = {m.name.name for m in schema_ast.models()}
+    previews: set[str] = set()
+    for g in schema_ast.generators():
+        for p in g.properties:
+            if p.name.name == "previewFeatures" and isinstance(p.value, ast.ArrayExpression):
+                previews.update(e.value for e in p.value.elements if isinstance(e, ast.StringValue))
+    if "views" in previews:
+        for view in (m for m in schema_ast.models() if m.is_view):
+            src = sources.get(view.span.file_id, "")
+            prev.view_blocks.append(src[view.span.start : view.span.end])
+            prev.view_names.add(view.name.name)
     enum_nodes = {e.name.name: e for e in schema_ast.enums()}
     for pos, enum in enumerate(schema_ast.enums()):
         mapped = _positional_str(_attr(enum.attributes, "map"))
