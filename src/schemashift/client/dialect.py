@@ -1,0 +1,300 @@
+"""Per-database details of the client: quoting, placeholders, value conversion, error mapping.
+
+Values are always bound as parameters. Storage follows Prisma's: DateTime values are UTC
+(SQLite: Unix milliseconds, as Prisma writes them; text timestamps are read too), Json is
+stored as its text, Decimal on SQLite as a number.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from schemashift.client import errors
+from schemashift.client.meta import EnumMeta, FieldMeta
+
+UTC = timezone.utc
+Converter = Callable[[Any], Any]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _ms(value: datetime) -> datetime:
+    """UTC, truncated to milliseconds (Prisma's DateTime precision)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    elif value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def _dt_to_naive(value: Any) -> Any:
+    return _ms(value).replace(tzinfo=None) if isinstance(value, datetime) else value
+
+
+def _dt_to_millis(value: Any) -> Any:
+    if isinstance(value, datetime):
+        delta = _ms(value) - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    return value
+
+
+def _dt_from_naive(value: Any) -> Any:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _dt_from_sqlite(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000, UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _json_dump(value: Any) -> Any:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _json_load(value: Any) -> Any:
+    if isinstance(value, (str, bytes)):
+        return json.loads(value)
+    return value
+
+
+def _to_bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _to_decimal(value: Any) -> Any:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def _to_float(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+def _to_str(value: Any) -> Any:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _decimal_to_text(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class Dialect:
+    provider = ""
+    placeholder = "%s"
+    quote_char = '"'
+    returning = True
+    max_params = 32_000
+    like_escape = "!"
+
+    def quote(self, name: str) -> str:
+        q = self.quote_char
+        return q + name.replace(q, q + q) + q
+
+    def table(self, name: str, schema: str | None) -> str:
+        return f"{self.quote(schema)}.{self.quote(name)}" if schema else self.quote(name)
+
+    def limit_offset(self, take: int | None, skip: int | None) -> str:
+        out = ""
+        if take is not None:
+            out += f" LIMIT {int(take)}"
+        if skip:
+            out += f" OFFSET {int(skip)}"
+        return out
+
+    def insensitive(self, column: str, op: str) -> str:
+        return f"LOWER({column}) {op} LOWER({self.placeholder})"
+
+    def nulls(self, column: str, direction: str, nulls: str | None) -> list[str]:
+        if nulls is None:
+            return [f"{column} {direction}"]
+        # emulate NULLS FIRST/LAST: order by "is null" first
+        return [f"CASE WHEN {column} IS NULL THEN {0 if nulls == 'first' else 1} ELSE {1 if nulls == 'first' else 0} END", f"{column} {direction}"]
+
+    def insert_prefix(self, skip_duplicates: bool) -> str:
+        return "INSERT INTO"
+
+    def insert_suffix(self, skip_duplicates: bool) -> str:
+        return ""
+
+    # -- value conversion (None = no conversion needed)
+
+    def writer(self, f: FieldMeta, enums: dict[str, EnumMeta]) -> Converter | None:
+        if f.kind == "enum":
+            values = enums[f.type].values
+
+            def enum_value(v: Any) -> Any:
+                if isinstance(v, Enum):
+                    v = v.name
+                return values.get(v, v) if v is not None else None
+
+            return self._list_writer(enum_value) if f.is_list else enum_value
+        conv = self.scalar_writer(f)
+        if conv is None:
+            return None
+        return self._list_writer(conv) if f.is_list else conv
+
+    @staticmethod
+    def _list_writer(conv: Converter) -> Converter:
+        return lambda v: None if v is None else [conv(x) for x in v]
+
+    def scalar_writer(self, f: FieldMeta) -> Converter | None:
+        if f.type == "DateTime":
+            return _dt_to_naive
+        if f.type == "Json":
+            return _json_dump
+        return None
+
+    def reader(self, f: FieldMeta, enum_class: type[Enum] | None, enums: dict[str, EnumMeta]) -> Converter | None:
+        if f.kind == "enum" and enum_class is not None:
+            by_db = {db: enum_class[name] for name, db in enums[f.type].values.items()}
+
+            def enum_member(v: Any) -> Any:
+                return None if v is None else by_db[v]
+
+            conv: Converter | None = enum_member
+        else:
+            conv = self.scalar_reader(f)
+        if conv is None:
+            return None
+        if f.is_list:
+            inner = conv
+            return lambda v: None if v is None else [inner(x) for x in v]
+        return conv
+
+    def scalar_reader(self, f: FieldMeta) -> Converter | None:
+        if f.type == "DateTime":
+            return _dt_from_naive
+        if f.type == "Json":
+            return _json_load
+        return None
+
+    # -- errors
+
+    def map_error(self, exc: Exception) -> errors.ClientError:
+        return errors.DatabaseError(str(exc).strip())
+
+
+class SqliteDialect(Dialect):
+    provider = "sqlite"
+    placeholder = "?"
+    max_params = 32_766
+
+    def limit_offset(self, take: int | None, skip: int | None) -> str:
+        if take is None and skip:
+            return f" LIMIT -1 OFFSET {int(skip)}"
+        return super().limit_offset(take, skip)
+
+    def insert_prefix(self, skip_duplicates: bool) -> str:
+        return "INSERT OR IGNORE INTO" if skip_duplicates else "INSERT INTO"
+
+    def scalar_writer(self, f: FieldMeta) -> Converter | None:
+        if f.type == "DateTime":
+            return _dt_to_millis
+        if f.type == "Decimal":
+            return _decimal_to_text
+        if f.type == "Json":
+            return _json_dump
+        return None
+
+    def scalar_reader(self, f: FieldMeta) -> Converter | None:
+        return {
+            "DateTime": _dt_from_sqlite,
+            "Boolean": _to_bool,
+            "Decimal": _to_decimal,
+            "Float": _to_float,
+            "Json": _json_load,
+        }.get(f.type)
+
+    def map_error(self, exc: Exception) -> errors.ClientError:
+        text = str(exc)
+        if "UNIQUE constraint failed" in text:
+            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+        if "FOREIGN KEY constraint failed" in text:
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+        if "NOT NULL constraint failed" in text:
+            return errors.NullConstraintError(f"Null constraint violation: {text}")
+        return errors.DatabaseError(text)
+
+
+class PostgresDialect(Dialect):
+    provider = "postgresql"
+    max_params = 65_000
+
+    def insensitive(self, column: str, op: str) -> str:
+        return f"{column} I{op} {self.placeholder}"
+
+    def nulls(self, column: str, direction: str, nulls: str | None) -> list[str]:
+        return [f"{column} {direction}" + (f" NULLS {nulls.upper()}" if nulls else "")]
+
+    def insert_suffix(self, skip_duplicates: bool) -> str:
+        return " ON CONFLICT DO NOTHING" if skip_duplicates else ""
+
+    def scalar_reader(self, f: FieldMeta) -> Converter | None:
+        if f.type == "DateTime":
+            return _dt_from_naive
+        if f.type == "String" and f.native == "Uuid":
+            return _to_str
+        return None  # psycopg returns json/jsonb parsed, numeric as Decimal
+
+    def map_error(self, exc: Exception) -> errors.ClientError:
+        code = getattr(exc, "sqlstate", None)
+        text = str(exc).strip()
+        if code == "23505":
+            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+        if code == "23503":
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+        if code == "23502":
+            return errors.NullConstraintError(f"Null constraint violation: {text}")
+        return errors.DatabaseError(text)
+
+
+class MysqlDialect(Dialect):
+    provider = "mysql"
+    quote_char = "`"
+    returning = False
+    max_params = 30_000
+
+    def limit_offset(self, take: int | None, skip: int | None) -> str:
+        if take is None and skip:
+            return f" LIMIT 18446744073709551615 OFFSET {int(skip)}"
+        return super().limit_offset(take, skip)
+
+    def insert_prefix(self, skip_duplicates: bool) -> str:
+        return "INSERT IGNORE INTO" if skip_duplicates else "INSERT INTO"
+
+    def scalar_reader(self, f: FieldMeta) -> Converter | None:
+        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float}.get(f.type)
+
+    def map_error(self, exc: Exception) -> errors.ClientError:
+        code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+        text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+        if code == 1062:
+            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+        if code in (1451, 1452, 1216, 1217):
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+        if code in (1048, 1364):
+            return errors.NullConstraintError(f"Null constraint violation: {text}")
+        return errors.DatabaseError(text)
+
+
+def dialect_for(provider: str) -> Dialect:
+    if provider == "sqlite":
+        return SqliteDialect()
+    if provider == "mysql":
+        return MysqlDialect()
+    if provider in ("postgresql", "postgres", "cockroachdb"):
+        return PostgresDialect()
+    raise errors.ClientError(f"The client does not support the provider `{provider}`.")

@@ -1,0 +1,747 @@
+"""The query engine of the generated client: Prisma's query semantics compiled to SQL.
+
+One :class:`Engine` holds one database connection (opened on first use, autocommit) and the
+schema metadata; every delegate call of the generated client lands here. Reads are one SELECT,
+plus one SELECT per loaded relation (``include``/``select``), batched over all parent rows, as
+Prisma does. Writes that touch one record (``update``, ``upsert``, ``delete``) run in a
+transaction of their own unless one is open. Values are always bound as parameters.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from schemashift.client import errors, ids
+from schemashift.client.dialect import Dialect, dialect_for
+from schemashift.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+
+__all__ = ["Engine", "resolve_url"]
+
+Record = Any  # a model instance, or a dict for `select`
+_GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
+    "cuid": lambda f: ids.cuid(),
+    "cuid2": lambda f: ids.cuid2(),
+    "uuid": lambda f: ids.uuid4(),
+    "uuid7": lambda f: ids.uuid7(),
+    "nanoid": lambda f: ids.nanoid(f.default_arg or 21),
+    "ulid": lambda f: ids.ulid(),
+}
+_COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+_NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
+
+
+def _now() -> datetime:
+    now = datetime.now(timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def resolve_url(meta: SchemaMeta, package_dir: Path, url: str | None = None) -> tuple[str, Path]:
+    """The datasource URL (argument > environment > ``.env`` files > literal) and the folder
+    relative ``file:`` paths are read from (the schema's, as Prisma does)."""
+    schema_dir = (package_dir / meta.schema_dir).resolve()
+    if url is None and meta.url_env:
+        url = os.environ.get(meta.url_env)
+        if url is None:
+            try:
+                from dotenv import dotenv_values
+            except ImportError:  # pragma: no cover - python-dotenv is a dependency
+                dotenv_values = None  # type: ignore[assignment]
+            if dotenv_values is not None:
+                for folder in (Path.cwd(), schema_dir, schema_dir.parent):
+                    value = dotenv_values(folder / ".env").get(meta.url_env)
+                    if value:
+                        url = value
+                        break
+    if url is None:
+        url = meta.url
+    if not url:
+        raise errors.ClientError(
+            f"No database URL: set the environment variable `{meta.url_env}` or pass `url=` to the client."
+        )
+    return url, schema_dir
+
+
+class _Model:
+    """A model's compiled facts: quoted names, converters, client-side defaults."""
+
+    def __init__(self, engine: Engine, meta: ModelMeta) -> None:
+        d = engine.dialect
+        self.meta = meta
+        self.cls: type | None = engine.classes.get(meta.name)
+        self.table = d.table(meta.table, meta.schema)
+        self.scalars = [f.name for f in meta.fields]
+        self.column = {f.name: d.quote(f.column) for f in meta.fields}
+        self.writers = {f.name: w for f in meta.fields if (w := d.writer(f, engine.meta.enums)) is not None}
+        self.readers = {
+            f.name: r
+            for f in meta.fields
+            if (r := d.reader(f, engine.enum_classes.get(f.type), engine.meta.enums)) is not None
+        }
+        self.generated = [f for f in meta.fields if f.default in _GENERATORS]
+        self.now_fields = [f.name for f in meta.fields if f.default == "now" or f.updated_at]
+        self.updated_at = [f.name for f in meta.fields if f.updated_at]
+        self.autoincrement = next((f.name for f in meta.fields if f.default == "autoincrement"), None)
+        self.compound = {"_".join(u): u for u in meta.uniques if len(u) > 1}
+        if len(meta.primary_key) > 1:
+            self.compound["_".join(meta.primary_key)] = meta.primary_key
+        self.row_readers = [self.readers.get(name) for name in self.scalars]
+        self.select_all = ", ".join(f"{self.table}.{self.column[n]}" for n in self.scalars)
+        self.returning = ", ".join(self.column[n] for n in self.scalars)
+
+    def field(self, name: str) -> FieldMeta:
+        f = self.meta.by_name.get(name)
+        if f is None:
+            raise errors.ClientValidationError(f"Unknown field `{name}` on model `{self.meta.name}`.")
+        return f
+
+
+class Engine:
+    def __init__(
+        self,
+        meta: SchemaMeta,
+        classes: Mapping[str, type],
+        enum_classes: Mapping[str, type[Enum]],
+        url: str | None = None,
+        package_dir: Path | None = None,
+    ) -> None:
+        self.meta = meta
+        self.classes = dict(classes)
+        self.enum_classes = dict(enum_classes)
+        self.dialect: Dialect = dialect_for(meta.provider)
+        self._url = url
+        self._package_dir = package_dir or Path.cwd()
+        self._raw: Any = None
+        self._connector: Any = None
+        self.depth = 0
+        self._aliases = 0
+        self.models = {name: _Model(self, m) for name, m in meta.models.items()}
+
+    # ------------------------------------------------------------------ connection
+
+    def connect(self) -> None:
+        if self._raw is not None:
+            return
+        url, base_dir = resolve_url(self.meta, self._package_dir, self._url)
+        connectors = importlib.import_module("schemashift.connectors")
+        parsed = connectors.parse_url(url, base_dir)
+        if parsed.provider != self.dialect.provider:
+            raise errors.ClientError(
+                f"The URL is a {parsed.provider} URL but the client was generated for {self.dialect.provider}."
+            )
+        if parsed.provider == "mysql":
+            # matched (not changed) rows in update counts, as Prisma reports them
+            mysql = importlib.import_module("schemashift.connectors.mysql")
+            pymysql = importlib.import_module("pymysql")
+            kwargs = mysql._connect_kwargs(parsed, parsed.database)
+            kwargs["client_flag"] = pymysql.constants.CLIENT.FOUND_ROWS
+            try:
+                self._raw = pymysql.connect(**kwargs)
+            except pymysql.MySQLError as exc:
+                raise mysql.connect_error(parsed, exc, parsed.database) from None
+            return
+        self._connector = connectors.connect(parsed)
+        self._raw = self._connector._conn
+
+    def close(self) -> None:
+        if self._connector is not None:
+            self._connector.close()
+        elif self._raw is not None:
+            self._raw.close()
+        self._raw = self._connector = None
+
+    def _cursor(self, sql: str, params: Sequence[Any]) -> Any:
+        if self._raw is None:
+            self.connect()
+        try:
+            if self.dialect.provider == "mysql":
+                cur = self._raw.cursor()
+                cur.execute(sql, params)
+                return cur
+            return self._raw.execute(sql, params)
+        except errors.ClientError:
+            raise
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql"):
+                raise self.dialect.map_error(exc) from exc
+            raise
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return int(self._cursor(sql, params).rowcount)
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self._cursor(sql, params).fetchall())
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN ... COMMIT (ROLLBACK on an exception); inside a transaction it joins it."""
+        if self.depth:
+            yield
+            return
+        self.execute("BEGIN")
+        self.depth = 1
+        try:
+            yield
+        except BaseException:
+            self.depth = 0
+            self.execute("ROLLBACK")
+            raise
+        self.depth = 0
+        self.execute("COMMIT")
+
+    # ------------------------------------------------------------------ where
+
+    def _alias(self) -> str:
+        self._aliases += 1
+        return f"r{self._aliases}"
+
+    def where(self, m: _Model, w: Mapping[str, Any] | None, qual: str, params: list[Any]) -> str:
+        if not w:
+            return ""
+        parts: list[str] = []
+        for key, value in w.items():
+            if key in ("AND", "OR", "NOT"):
+                items = list(value) if isinstance(value, (list, tuple)) else [value]
+                subs = [self.where(m, x, qual, params) for x in items]
+                if key == "OR":
+                    if not subs:
+                        parts.append("1=0")
+                    elif not all(subs):
+                        parts.append("1=1")  # an empty condition in OR matches everything
+                    else:
+                        parts.append("(" + " OR ".join(f"({s})" for s in subs) + ")")
+                else:
+                    body = " AND ".join(f"({s})" for s in subs if s) or "1=1"
+                    parts.append(f"NOT ({body})" if key == "NOT" else f"({body})")
+            elif key in m.meta.by_name:
+                parts.append(self._scalar(m, m.meta.by_name[key], value, f"{qual}.{m.column[key]}", params))
+            elif key in m.meta.relation_by_name:
+                parts.append(self._relation_filter(m, m.meta.relation_by_name[key], value, qual, params))
+            elif key in m.compound and isinstance(value, Mapping):
+                parts.append(self.where(m, {k: value[k] for k in m.compound[key]}, qual, params))
+            else:
+                raise errors.ClientValidationError(f"Unknown argument `{key}` in where on model `{m.meta.name}`.")
+        return " AND ".join(p for p in parts if p)
+
+    def _scalar(self, m: _Model, f: FieldMeta, value: Any, col: str, params: list[Any]) -> str:
+        ph = self.dialect.placeholder
+        conv = m.writers.get(f.name)
+        c: Callable[[Any], Any] = conv if conv is not None else (lambda v: v)
+        if not isinstance(value, Mapping):
+            if value is None:
+                return f"{col} IS NULL"
+            params.append(c(value))
+            return f"{col} = {ph}"
+        parts: list[str] = []
+        insensitive = value.get("mode") == "insensitive"
+        for op, v in value.items():
+            if op == "equals":
+                if v is None:
+                    parts.append(f"{col} IS NULL")
+                else:
+                    params.append(c(v))
+                    parts.append(f"{col} = {ph}")
+            elif op in ("in", "notIn"):
+                values = list(v)
+                if not values:
+                    parts.append("1=0" if op == "in" else "1=1")
+                else:
+                    params.extend(c(x) for x in values)
+                    parts.append(f"{col} {'NOT ' if op == 'notIn' else ''}IN ({', '.join([ph] * len(values))})")
+            elif op in _COMPARE:
+                params.append(c(v))
+                parts.append(f"{col} {_COMPARE[op]} {ph}")
+            elif op in ("contains", "startsWith", "endsWith"):
+                e = self.dialect.like_escape
+                text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
+                pattern = {"contains": f"%{text}%", "startsWith": f"{text}%", "endsWith": f"%{text}"}[op]
+                params.append(pattern)
+                like = self.dialect.insensitive(col, "LIKE") if insensitive else f"{col} LIKE {ph}"
+                parts.append(f"{like} ESCAPE '{e}'")
+            elif op == "not":
+                if v is None:
+                    parts.append(f"{col} IS NOT NULL")
+                elif isinstance(v, Mapping):
+                    parts.append(f"NOT ({self._scalar(m, f, v, col, params)})")
+                else:
+                    params.append(c(v))
+                    parts.append(f"{col} <> {ph}")
+            elif op == "mode":
+                continue
+            else:
+                raise errors.ClientValidationError(f"Unknown filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _relation_link(self, m: _Model, rel: RelationMeta, qual: str) -> tuple[str, str, _Model]:
+        """``SELECT 1 FROM <target> AS alias WHERE <joined to the outer row>`` and the alias."""
+        t = self.models[rel.target]
+        alias = self._alias()
+        q = self.dialect.quote
+        if rel.join_table is not None:
+            j = self._alias()
+            jt = self.dialect.table(rel.join_table, t.meta.schema)
+            tpk = t.column[t.meta.primary_key[0]]
+            mpk = m.column[m.meta.primary_key[0]]
+            link = (
+                f"SELECT 1 FROM {jt} AS {j} JOIN {t.table} AS {alias} ON {alias}.{tpk} = {j}.{q(rel.join_remote)}"
+                f" WHERE {j}.{q(rel.join_local)} = {qual}.{mpk}"
+            )
+        else:
+            cond = " AND ".join(f"{alias}.{t.column[r]} = {qual}.{m.column[l]}" for l, r in zip(rel.local, rel.remote))
+            link = f"SELECT 1 FROM {t.table} AS {alias} WHERE {cond}"
+        return link, alias, t
+
+    def _relation_filter(self, m: _Model, rel: RelationMeta, value: Any, qual: str, params: list[Any]) -> str:
+        def exists(w: Any, negate: bool = False) -> str:
+            link, alias, t = self._relation_link(m, rel, qual)
+            inner = self.where(t, w, alias, params) if w else ""
+            if inner:
+                link += f" AND {'NOT ' if negate else ''}({inner})"
+            return f"EXISTS ({link})"
+
+        if rel.is_list:
+            parts = []
+            for op, w in (value or {}).items():
+                if op == "some":
+                    parts.append(exists(w))
+                elif op == "none":
+                    parts.append(f"NOT {exists(w)}")
+                elif op == "every":
+                    parts.append(f"NOT {exists(w, negate=True)}" if w else "1=1")
+                else:
+                    raise errors.ClientValidationError(f"Unknown list relation filter `{op}` on `{rel.name}`.")
+            return " AND ".join(parts) or "1=1"
+        if value is None:
+            return f"NOT {exists(None)}"
+        if isinstance(value, Mapping) and set(value) <= {"is", "isNot"} and value:
+            parts = []
+            for op, w in value.items():
+                if op == "is":
+                    parts.append(f"NOT {exists(None)}" if w is None else exists(w))
+                else:
+                    parts.append(exists(None) if w is None else f"NOT {exists(w)}")
+            return " AND ".join(parts)
+        return exists(value)
+
+    def order_by(self, m: _Model, ob: Any, qual: str) -> str:
+        if not ob:
+            return ""
+        items = ob if isinstance(ob, (list, tuple)) else [ob]
+        out: list[str] = []
+        for item in items:
+            for name, spec in item.items():
+                m.field(name)
+                col = f"{qual}.{m.column[name]}"
+                sort, nulls = (spec, None) if isinstance(spec, str) else (spec.get("sort", "asc"), spec.get("nulls"))
+                if sort not in ("asc", "desc"):
+                    raise errors.ClientValidationError(f"Invalid sort order `{sort}` for `{name}`.")
+                out.extend(self.dialect.nulls(col, sort.upper(), nulls))
+        return " ORDER BY " + ", ".join(out)
+
+    # ------------------------------------------------------------------ reads
+
+    def read(
+        self,
+        model: str,
+        *,
+        where: Mapping[str, Any] | None = None,
+        order_by: Any = None,
+        take: int | None = None,
+        skip: int | None = None,
+        select: Mapping[str, Any] | None = None,
+        include: Mapping[str, Any] | None = None,
+    ) -> list[Record]:
+        m = self.models[model]
+        return self._read(m, where, order_by, take, skip, select, include)
+
+    def _read(
+        self,
+        m: _Model,
+        where: Mapping[str, Any] | None,
+        order_by: Any,
+        take: int | None,
+        skip: int | None,
+        select: Mapping[str, Any] | None,
+        include: Mapping[str, Any] | None,
+        *,
+        source: str | None = None,
+        lead: str | None = None,
+        extra: tuple[str, list[Any]] | None = None,
+        keep: Sequence[str] = (),
+        leads_out: list[Any] | None = None,
+    ) -> list[Record]:
+        params: list[Any] = []
+        relations: dict[str, Any] = {}
+        if select is not None:
+            names: list[str] = []
+            for key, on in select.items():
+                if not on:
+                    continue
+                if key in m.meta.by_name:
+                    names.append(key)
+                elif key in m.meta.relation_by_name:
+                    relations[key] = on
+                else:
+                    raise errors.ClientValidationError(f"Unknown field `{key}` in select on model `{m.meta.name}`.")
+            selected = set(names)
+            needed = list(keep)
+            for rel_name in relations:
+                rel = m.meta.relation_by_name[rel_name]
+                needed.extend(m.meta.primary_key[:1] if rel.join_table else rel.local)
+            fetch = names + [n for n in dict.fromkeys(needed) if n not in selected]
+            columns = ", ".join(f"{m.table}.{m.column[n]}" for n in fetch)
+        else:
+            for key, on in (include or {}).items():
+                if key not in m.meta.relation_by_name:
+                    raise errors.ClientValidationError(f"Unknown relation `{key}` in include on model `{m.meta.name}`.")
+                if on:
+                    relations[key] = on
+            fetch = m.scalars
+            columns = m.select_all
+        if lead is not None:
+            columns = f"{lead}, {columns}"
+        sql = f"SELECT {columns} FROM {source or m.table}"
+        conds = []
+        if extra is not None:
+            conds.append(extra[0])
+            params.extend(extra[1])
+        w = self.where(m, where, m.table, params)
+        if w:
+            conds.append(w)
+        if conds:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
+        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        rows = self.fetch(sql, params)
+        start = 1 if lead is not None else 0
+        if leads_out is not None:
+            leads_out.extend(r[0] for r in rows)
+        readers = [m.readers.get(n) for n in fetch]
+        if any(readers):
+            pairs = [(i + start, r) for i, r in enumerate(readers) if r is not None]
+            converted = []
+            for row in rows:
+                values = list(row[start:]) if start else list(row)
+                for i, r in pairs:
+                    values[i - start] = r(values[i - start])
+                converted.append(values)
+            rows = converted  # type: ignore[assignment]
+        elif start:
+            rows = [r[start:] for r in rows]
+        records: list[Record]
+        if select is not None:
+            records = [dict(zip(fetch, row)) for row in rows]
+        else:
+            cls = m.cls
+            assert cls is not None
+            records = [cls(*row) for row in rows]
+        for rel_name, args in relations.items():
+            self._load(m, m.meta.relation_by_name[rel_name], records, args, select is not None)
+        if select is not None and len(fetch) != len(selected):
+            drop = [n for n in fetch if n not in selected and n not in keep]
+            for r in records:
+                for n in drop:
+                    del r[n]
+        return records
+
+    def _load(self, m: _Model, rel: RelationMeta, parents: list[Record], args: Any, as_dict: bool) -> None:
+        t = self.models[rel.target]
+        opts: Mapping[str, Any] = args if isinstance(args, Mapping) else {}
+        get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if as_dict else getattr
+
+        def put(r: Record, value: Any) -> None:
+            if as_dict:
+                r[rel.name] = value
+            else:
+                setattr(r, rel.name, value)
+
+        sub_select = opts.get("select")
+        sub_include = opts.get("include")
+        if sub_select is None and as_dict and sub_include is None:
+            sub_select = {n: True for n in t.scalars}  # select: {rel: true} gives the scalars
+        groups: dict[Any, list[Record]] = {}
+        ph = self.dialect.placeholder
+        if rel.join_table is not None:
+            keys = list(dict.fromkeys(get(p, m.meta.primary_key[0]) for p in parents))
+            q = self.dialect.quote
+            jt = self.dialect.table(rel.join_table, t.meta.schema)
+            tpk = t.column[t.meta.primary_key[0]]
+            for chunk in _chunks(keys, self.dialect.max_params // 2):
+                leads: list[Any] = []
+                found = self._read(
+                    t, opts.get("where"), opts.get("order_by"), None, None, sub_select, sub_include,
+                    source=f"{jt} JOIN {t.table} ON {t.table}.{tpk} = {jt}.{q(rel.join_remote)}",
+                    lead=f"{jt}.{q(rel.join_local)}",
+                    extra=(f"{jt}.{q(rel.join_local)} IN ({', '.join([ph] * len(chunk))})", list(chunk)),
+                    leads_out=leads,
+                )
+                for key, rec in zip(leads, found):
+                    groups.setdefault(key, []).append(rec)
+
+            def key_of(p: Record) -> Any:
+                return get(p, m.meta.primary_key[0])
+        else:
+            tuples = list(dict.fromkeys(tuple(get(p, n) for n in rel.local) for p in parents))
+            tuples = [k for k in tuples if None not in k]
+            remote_cols = [f"{t.table}.{t.column[n]}" for n in rel.remote]
+            for chunk in _chunks(tuples, max(1, self.dialect.max_params // (2 * len(rel.remote)))):
+                params: list[Any] = []
+                if len(rel.remote) == 1:
+                    conv = t.writers.get(rel.remote[0])
+                    params = [conv(k[0]) if conv else k[0] for k in chunk]
+                    cond = f"{remote_cols[0]} IN ({', '.join([ph] * len(chunk))})"
+                else:
+                    ors = []
+                    for k in chunk:
+                        ors.append("(" + " AND ".join(f"{c} = {ph}" for c in remote_cols) + ")")
+                        params.extend(k)
+                    cond = " OR ".join(ors)
+                found = self._read(
+                    t, opts.get("where"), opts.get("order_by"), None, None, sub_select, sub_include,
+                    extra=(cond, params), keep=rel.remote if sub_select is not None else (),
+                )
+                for rec in found:
+                    groups.setdefault(tuple(get(rec, n) for n in rel.remote), []).append(rec)
+            if sub_select is not None:
+                selected = {k for k, v in sub_select.items() if v}
+                strip = [n for n in rel.remote if n not in selected]
+                if strip:
+                    for recs in groups.values():
+                        for r in recs:
+                            for n in strip:
+                                r.pop(n, None)
+
+            def key_of(p: Record) -> Any:
+                return tuple(get(p, n) for n in rel.local)
+
+        skip, take = opts.get("skip") or 0, opts.get("take")
+        for p in parents:
+            recs = groups.get(key_of(p), [])
+            if rel.is_list:
+                put(p, recs[skip : None if take is None else skip + take])
+            else:
+                put(p, recs[0] if recs else None)
+
+    def find_unique(self, model: str, where: Mapping[str, Any], select: Any = None, include: Any = None) -> Record | None:
+        m = self.models[model]
+        self._check_unique(m, where)
+        found = self._read(m, where, None, 1, None, select, include)
+        return found[0] if found else None
+
+    def count(self, model: str, where: Mapping[str, Any] | None = None) -> int:
+        m = self.models[model]
+        params: list[Any] = []
+        w = self.where(m, where, m.table, params)
+        sql = f"SELECT COUNT(*) FROM {m.table}" + (f" WHERE {w}" if w else "")
+        return int(self.fetch(sql, params)[0][0])
+
+    def _check_unique(self, m: _Model, where: Mapping[str, Any]) -> None:
+        plain = {k for k, v in where.items() if k in m.meta.by_name and not isinstance(v, Mapping) or (
+            k in m.meta.by_name and isinstance(v, Mapping) and set(v) == {"equals"})}
+        for crit in (m.meta.primary_key, *m.meta.uniques):
+            if crit and set(crit) <= plain:
+                return
+        if any(k in m.compound for k in where):
+            return
+        criteria = ", ".join("_".join(c) for c in (m.meta.primary_key, *m.meta.uniques) if c)
+        raise errors.ClientValidationError(
+            f"The where of a unique query on `{m.meta.name}` needs a unique criterion ({criteria})."
+        )
+
+    # ------------------------------------------------------------------ writes
+
+    def _prepare_create(self, m: _Model, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        by_name = m.meta.by_name
+        for key in data:
+            if key not in by_name:
+                if key in m.meta.relation_by_name:
+                    raise errors.ClientValidationError(
+                        f"Nested writes are not supported: set the relation's scalar fields of `{m.meta.name}` instead of `{key}`."
+                    )
+                raise errors.ClientValidationError(f"Unknown field `{key}` on model `{m.meta.name}`.")
+        row = dict(data)
+        for f in m.generated:
+            if f.name not in row:
+                row[f.name] = _GENERATORS[f.default](f)  # type: ignore[index]
+        for name in m.now_fields:
+            if name not in row:
+                row[name] = now
+        return row
+
+    def _insert_sql(self, m: _Model, names: Sequence[str], rows: int, skip_duplicates: bool = False) -> str:
+        d = self.dialect
+        if not names:
+            if d.provider == "mysql":
+                return f"{d.insert_prefix(skip_duplicates)} {m.table} () VALUES ()"
+            return f"{d.insert_prefix(skip_duplicates)} {m.table} DEFAULT VALUES{d.insert_suffix(skip_duplicates)}"
+        group = "(" + ", ".join([d.placeholder] * len(names)) + ")"
+        cols = ", ".join(m.column[n] for n in names)
+        return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
+
+    def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
+        m = self.models[model]
+        row = self._prepare_create(m, data, _now())
+        names = list(row)
+        params = [m.writers[n](row[n]) if n in m.writers else row[n] for n in names]
+        sql = self._insert_sql(m, names, 1)
+        with self.transaction() if include else _nothing():
+            if self.dialect.returning:
+                fetched = self.fetch(f"{sql} RETURNING {m.returning}", params)
+                record = self._record(m, fetched[0])
+            else:
+                cur = self._cursor(sql, params)
+                key = {n: row[n] for n in m.meta.primary_key if n in row}
+                if m.autoincrement in m.meta.primary_key and m.autoincrement not in key:
+                    key[m.autoincrement] = cur.lastrowid
+                found = self._read(m, key, None, 1, None, None, None)
+                record = found[0]
+            if include:
+                for rel_name, args in include.items():
+                    if args:
+                        self._load(m, m.meta.relation_by_name[rel_name], [record], args, False)
+        return record
+
+    def _record(self, m: _Model, row: Sequence[Any]) -> Record:
+        values = [r(v) if r else v for r, v in zip(m.row_readers, row)]
+        assert m.cls is not None
+        return m.cls(*values)
+
+    def create_many(self, model: str, data: Sequence[Mapping[str, Any]], skip_duplicates: bool = False) -> int:
+        m = self.models[model]
+        now = _now()
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for item in data:
+            row = self._prepare_create(m, item, now)
+            groups.setdefault(tuple(row), []).append(row)
+        total = 0
+        with self.transaction():
+            for names, rows in groups.items():
+                if not names:
+                    for _ in rows:
+                        total += max(self.execute(self._insert_sql(m, names, 1, skip_duplicates)), 0)
+                    continue
+                convs = [m.writers.get(n) for n in names]
+                per_batch = max(1, min(self.dialect.max_params // len(names), 10_000))
+                for start in range(0, len(rows), per_batch):
+                    batch = rows[start : start + per_batch]
+                    params: list[Any] = []
+                    if any(convs):
+                        for row in batch:
+                            params.extend(c(row[n]) if c else row[n] for n, c in zip(names, convs))
+                    else:
+                        for row in batch:
+                            params.extend(row.values())
+                    total += max(self.execute(self._insert_sql(m, names, len(batch), skip_duplicates), params), 0)
+        return total
+
+    def _set(self, m: _Model, data: Mapping[str, Any], params: list[Any]) -> str:
+        ph = self.dialect.placeholder
+        sets: list[str] = []
+        values = dict(data)
+        if m.updated_at:
+            now = _now()
+            for name in m.updated_at:
+                values.setdefault(name, now)
+        for key, value in values.items():
+            f = m.field(key) if key not in m.meta.relation_by_name else None
+            if f is None:
+                raise errors.ClientValidationError(f"Nested writes are not supported: `{key}` on `{m.meta.name}`.")
+            col = m.column[key]
+            conv = m.writers.get(key)
+            if isinstance(value, Mapping) and f.type != "Json":
+                for op, v in value.items():
+                    if op == "set":
+                        params.append(conv(v) if conv else v)
+                        sets.append(f"{col} = {ph}")
+                    elif op in _NUMBER_OPS:
+                        params.append(v)
+                        sets.append(f"{col} = {col} {_NUMBER_OPS[op]} {ph}")
+                    else:
+                        raise errors.ClientValidationError(f"Unknown update operation `{op}` on `{m.meta.name}.{key}`.")
+            else:
+                params.append(conv(value) if conv else value)
+                sets.append(f"{col} = {ph}")
+        return ", ".join(sets)
+
+    def _pk_where(self, m: _Model, record: Record) -> dict[str, Any]:
+        return {n: getattr(record, n) for n in m.meta.primary_key}
+
+    def update(self, model: str, where: Mapping[str, Any], data: Mapping[str, Any], include: Any = None) -> Record:
+        m = self.models[model]
+        self._check_unique(m, where)
+        with self.transaction():
+            found = self._read(m, where, None, 1, None, None, None)
+            if not found:
+                raise errors.RecordNotFoundError(
+                    f"An operation failed because it depends on one or more records that were required but not found. No '{m.meta.name}' record was found for an update."
+                )
+            key = self._pk_where(m, found[0])
+            params: list[Any] = []
+            sets = self._set(m, data, params)
+            if sets:
+                w = self.where(m, key, m.table, params)
+                self.execute(f"UPDATE {m.table} SET {sets} WHERE {w}", params)
+            for n in m.meta.primary_key:
+                v = data.get(n)
+                if v is not None and not isinstance(v, Mapping):
+                    key[n] = v
+                elif isinstance(v, Mapping) and "set" in v:
+                    key[n] = v["set"]
+            return self._read(m, key, None, 1, None, None, include)[0]
+
+    def update_many(self, model: str, where: Mapping[str, Any] | None, data: Mapping[str, Any]) -> int:
+        m = self.models[model]
+        params: list[Any] = []
+        sets = self._set(m, data, params)
+        if not sets:
+            return self.count(model, where)
+        w = self.where(m, where, m.table, params)
+        return self.execute(f"UPDATE {m.table} SET {sets}" + (f" WHERE {w}" if w else ""), params)
+
+    def upsert(
+        self, model: str, where: Mapping[str, Any], create: Mapping[str, Any], update: Mapping[str, Any], include: Any = None
+    ) -> Record:
+        m = self.models[model]
+        self._check_unique(m, where)
+        with self.transaction():
+            if self._read(m, where, None, 1, None, {m.meta.primary_key[0]: True}, None):
+                return self.update(model, where, update, include)
+            return self.create(model, create, include)
+
+    def delete(self, model: str, where: Mapping[str, Any], include: Any = None) -> Record:
+        m = self.models[model]
+        self._check_unique(m, where)
+        with self.transaction():
+            found = self._read(m, where, None, 1, None, None, include)
+            if not found:
+                raise errors.RecordNotFoundError(
+                    f"An operation failed because it depends on one or more records that were required but not found. No '{m.meta.name}' record was found for a delete."
+                )
+            params: list[Any] = []
+            w = self.where(m, self._pk_where(m, found[0]), m.table, params)
+            self.execute(f"DELETE FROM {m.table} WHERE {w}", params)
+            return found[0]
+
+    def delete_many(self, model: str, where: Mapping[str, Any] | None = None) -> int:
+        m = self.models[model]
+        params: list[Any] = []
+        w = self.where(m, where, m.table, params)
+        return self.execute(f"DELETE FROM {m.table}" + (f" WHERE {w}" if w else ""), params)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    size = max(1, size)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

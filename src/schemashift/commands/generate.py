@@ -1,0 +1,56 @@
+"""``schemashift generate``: write the typed Python client (``generator { provider = "schemashift-py" }``)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from schemashift.commands import open_project, schema_option
+
+
+def run_generate(project: object, echo: bool = True, required: bool = True) -> int:
+    """Generate every ``schemashift-py`` client of the project's schema; the number written.
+
+    ``required=False`` (the hooks of ``migrate dev``/``reset``) skips a schema without one."""
+    from schemashift.errors import SchemashiftError
+    from schemashift.generate import PROVIDER, find_generators, generate
+    from schemashift.psl import parse_files
+
+    files = project.read()  # type: ignore[attr-defined]
+    schema_dir: Path = project.schema.directory  # type: ignore[attr-defined]
+    schema_ast, _ = parse_files(files)
+    generators = find_generators(schema_ast, schema_dir)
+    if not generators:
+        if not required:
+            return 0
+        raise SchemashiftError(
+            f"No `{PROVIDER}` generator in the schema. Add one:\n\n"
+            f'generator client {{\n  provider = "{PROVIDER}"\n}}'
+        )
+    start = time.perf_counter()
+    results = generate(files, schema_dir, generators)
+    ms = int((time.perf_counter() - start) * 1000)
+    if echo:
+        cwd = Path.cwd()
+        for r in results:
+            try:
+                shown = os.path.relpath(r.output, cwd)
+            except ValueError:
+                shown = str(r.output)
+            click.echo(f"✔ Generated the schemashift Python client ({r.models} models) to ./{shown} in {ms}ms")
+    return len(results)
+
+
+@click.command()
+@schema_option
+def generate(schema: str | None) -> None:
+    """Generate the typed Python client from the schema's `schemashift-py` generator."""
+    run_generate(open_project(schema))
+
+
+def hook(schema_dir_project: object) -> None:
+    """For ``migrate dev``/``migrate reset``: regenerate when the schema has a client generator."""
+    run_generate(schema_dir_project, required=False)

@@ -1,0 +1,265 @@
+"""``schemashift generate``: write a typed Python client package from the schema.
+
+The schema names the generator::
+
+    generator client {
+      provider = "schemashift-py"
+      output   = "../prisma_client"   // optional, relative to the schema's folder
+    }
+
+Without ``output`` the package is ``prisma_client`` in the schema's folder (next to
+``schema.prisma``, so ``prisma/seed.py`` imports it directly). The package holds ``models.py``
+(enums as ``enum.Enum``, one dataclass per model), ``types.py`` (the TypedDict arguments:
+``<Model>WhereInput``, ``<Model>WhereUniqueInput``, ``<Model>CreateInput``, ``<Model>UpdateInput``,
+``<Model>OrderByInput``, ``<Model>Include``, ``<Model>Select``), ``client.py`` (the schema facts
+and one typed delegate per model) and ``py.typed``; it passes ``mypy --strict``. Table and column
+names come from the lowering (``@map``/``@@map``); the runtime is :mod:`schemashift.client`.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+from schemashift.errors import SchemashiftError
+
+__all__ = ["PROVIDER", "GeneratorConfig", "find_generators", "build_meta", "render_package", "generate"]
+
+PROVIDER = "schemashift-py"
+DEFAULT_OUTPUT = "prisma_client"
+
+PY_TYPES = {
+    "String": "str",
+    "Int": "int",
+    "BigInt": "int",
+    "Float": "float",
+    "Decimal": "Decimal",
+    "Boolean": "bool",
+    "DateTime": "datetime",
+    "Json": "JsonValue",
+    "Bytes": "bytes",
+}
+FILTERS = {
+    "String": "StringFilter",
+    "Int": "IntFilter",
+    "BigInt": "BigIntFilter",
+    "Float": "FloatFilter",
+    "Decimal": "DecimalFilter",
+    "Boolean": "BoolFilter",
+    "DateTime": "DateTimeFilter",
+    "Json": "JsonFilter",
+    "Bytes": "BytesFilter",
+}
+UPDATE_OPS = {"Int": "IntUpdateOps", "BigInt": "BigIntUpdateOps", "Float": "FloatUpdateOps", "Decimal": "DecimalUpdateOps"}
+
+
+class GenerateError(SchemashiftError):
+    pass
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    name: str
+    output: Path
+
+
+@dataclass
+class GenerateResult:
+    output: Path
+    models: int
+    files: list[Path] = field(default_factory=list)
+
+
+def _prop(block: object, name: str) -> object:
+    for p in getattr(block, "properties", []):
+        if p.name.name == name:
+            return p.value
+    return None
+
+
+def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfig]:
+    """The ``schemashift-py`` generator blocks, with their output folders resolved."""
+    from schemashift.psl import ast
+
+    out: list[GeneratorConfig] = []
+    for g in schema_ast.generators():  # type: ignore[attr-defined]
+        provider = _prop(g, "provider")
+        if not (isinstance(provider, ast.StringValue) and provider.value == PROVIDER):
+            continue
+        output = _prop(g, "output")
+        folder = output.value if isinstance(output, ast.StringValue) else DEFAULT_OUTPUT
+        out.append(GeneratorConfig(g.name.name, (schema_dir / folder).resolve()))
+    return out
+
+
+def _default(f_info: object, autoincrement: bool) -> tuple[str | None, int | None]:
+    from schemashift.psl import ast
+
+    if autoincrement:
+        return "autoincrement", None
+    value = getattr(f_info, "default_value", None)
+    if value is None:
+        return None, None
+    if isinstance(value, ast.FunctionCall):
+        args = [a.value for a in value.arguments.arguments]
+        number = int(args[0].value) if args and isinstance(args[0], ast.NumericValue) else None
+        if value.name == "cuid":
+            return ("cuid2" if number == 2 else "cuid"), None
+        if value.name == "uuid":
+            return ("uuid7" if number == 7 else "uuid"), None
+        if value.name == "nanoid":
+            return "nanoid", number
+        if value.name in ("ulid", "now"):
+            return value.name, None
+        if value.name == "autoincrement":
+            return "autoincrement", None
+    return "db", None
+
+
+def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: Path) -> SchemaMeta:
+    """Validate and lower the schema; the facts the generated client needs."""
+    from schemashift.errors import SchemaValidationError
+    from schemashift.lower import lower_schema
+    from schemashift.psl import analyze_files, ast
+
+    schema_ast, ctx, diags = analyze_files(files)
+    if diags.has_errors():
+        raise SchemaValidationError(files, diags.all())
+    provider = ctx.provider or ""
+    if provider not in ("postgresql", "mysql", "sqlite", "cockroachdb"):
+        raise GenerateError(f"The Python client supports sqlite, postgresql and mysql, not `{provider}`.")
+    lowered = lower_schema(schema_ast, provider)
+    models = [m for m in schema_ast.models() if not m.is_view]
+    tables = {m.name.name: t for m, t in zip(models, lowered.tables)}
+    enums: dict[str, EnumMeta] = {}
+    for name, enum in ctx.enums.items():
+        enum_info = ctx.enum_infos.get(name)
+        mapped = enum_info.value_db_names if enum_info else {}
+        enums[name] = EnumMeta(name, {v.name.name: mapped.get(v.name.name, v.name.name) for v in enum.values})
+    out: dict[str, ModelMeta] = {}
+    for model in models:
+        name = model.name.name
+        info = ctx.models[name]
+        if info.is_ignored:
+            continue
+        table = tables[name]
+        columns = iter(table.columns)
+        fields: list[FieldMeta] = []
+        relations: list[RelationMeta] = []
+        for f in model.fields:
+            fi = info.fields.get(f.name.name)
+            if fi is None:
+                continue
+            if fi.kind == "model":
+                continue
+            column = next(columns)
+            if fi.kind not in ("scalar", "enum") or fi.is_ignored:
+                continue  # Unsupported(...) and ignored fields are not in the client
+            if keyword.iskeyword(f.name.name):
+                raise GenerateError(f"The field `{name}.{f.name.name}` is a Python keyword; rename it (and @map it).")
+            default, arg = _default(fi, column.autoincrement)
+            fields.append(
+                FieldMeta(
+                    name=f.name.name,
+                    column=column.name,
+                    type=fi.target or "",
+                    kind=fi.kind,
+                    optional=f.arity is ast.FieldArity.OPTIONAL,
+                    is_list=f.arity is ast.FieldArity.LIST,
+                    default=default,
+                    default_arg=arg,
+                    updated_at=fi.is_updated_at,
+                    native=column.type.native,
+                )
+            )
+        for f in model.fields:
+            fi = info.fields.get(f.name.name)
+            if fi is None or fi.kind != "model" or fi.target not in tables or fi.is_ignored:
+                continue
+            rel = _relation(ctx, lowered, name, f.name.name, fi.target, f.arity)
+            if rel is not None:
+                relations.append(rel)
+        pk = tuple(info.primary_key.fields) if info.primary_key else ()
+        uniques = tuple(tuple(i.fields) for i in info.indexes if i.kind == "unique" and all("." not in x for x in i.fields))
+        out[name] = ModelMeta(name, table.name, tuple(fields), pk, tuple(relations), uniques, table.schema)
+    url_env: str | None = None
+    url: str | None = None
+    for ds in schema_ast.datasources():
+        value = _prop(ds, "url")
+        if isinstance(value, ast.FunctionCall) and value.name == "env" and value.arguments.arguments:
+            env_arg = value.arguments.arguments[0].value
+            url_env = env_arg.value if isinstance(env_arg, ast.StringValue) else None
+        elif isinstance(value, ast.StringValue):
+            url = value.value
+    if url_env is None and url is None:
+        url_env = "DATABASE_URL"  # Prisma 7 style: the url lives outside the schema
+    return SchemaMeta(
+        provider="postgresql" if provider == "cockroachdb" else provider,
+        models=out,
+        enums=enums,
+        url_env=url_env,
+        url=url,
+        schema_dir=os.path.relpath(schema_dir, package_dir),
+    )
+
+
+def _relation(ctx: object, lowered: object, model: str, field_name: str, target: str, arity: object) -> RelationMeta | None:
+    from schemashift.psl import ast
+
+    is_list = arity is ast.FieldArity.LIST
+    optional = arity is ast.FieldArity.OPTIONAL
+    for r in ctx.relations:  # type: ignore[attr-defined]
+        sides = {(r.model_a, r.field_a), (r.model_b, r.field_b)}
+        if (model, field_name) not in sides:
+            continue
+        if r.kind == "many_to_many":
+            table = "_" + r.relation_name
+            names = {t.name for t in lowered.tables}  # type: ignore[attr-defined]
+            if table not in names:
+                table = next((t for t in names if t.startswith(table[:40])), table)
+            mine_is_a = (r.model_a, r.field_a) == (model, field_name)
+            return RelationMeta(
+                field_name, target, True, False, join_table=table,
+                join_local="A" if mine_is_a else "B", join_remote="B" if mine_is_a else "A",
+            )
+        if r.field_a is None:
+            return None
+        rf = ctx.relation_fields[(r.model_a, r.field_a)]  # type: ignore[attr-defined]
+        fields, references = tuple(rf.fields or ()), tuple(rf.references or ())
+        if (r.model_a, r.field_a) == (model, field_name):
+            return RelationMeta(field_name, target, is_list, optional, local=fields, remote=references)
+        return RelationMeta(field_name, target, is_list, optional, local=references, remote=fields)
+    return None
+
+
+def generate(files: Sequence[tuple[str, str]], schema_dir: Path, generators: Sequence[GeneratorConfig]) -> list[GenerateResult]:
+    from schemashift.generate.render import render_package
+
+    results: list[GenerateResult] = []
+    for g in generators:
+        meta = build_meta(files, g.output, schema_dir)
+        rendered = render_package(meta)
+        if g.output.exists() and not (g.output / "client.py").is_file():
+            if any(g.output.iterdir()):
+                raise GenerateError(f"The output folder {g.output} exists and is not a generated client; not overwriting it.")
+        if g.output.exists():
+            shutil.rmtree(g.output)
+        g.output.mkdir(parents=True)
+        written = []
+        for name, text in rendered.items():
+            path = g.output / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        results.append(GenerateResult(g.output, len(meta.models), written))
+    return results
+
+
+def render_package(meta: SchemaMeta) -> dict[str, str]:
+    from schemashift.generate.render import render_package as _render
+
+    return _render(meta)
