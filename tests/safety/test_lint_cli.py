@@ -129,3 +129,18 @@ def test_since_a_git_ref(project: Path, run_cli) -> None:  # type: ignore[no-unt
     assert {f["file"] for f in found["findings"]} == {"prisma/migrations/20250103000000_drop/migration.sql"}
     assert r.exit_code == 1
     assert run_cli("migrate", "lint", "--since", "HEAD", "x").exit_code == 2
+
+
+def test_validated_check_in_an_earlier_migration_makes_set_not_null_fine(tmp_path: Path, monkeypatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The help of adding-not-nullable-field (CHECK NOT VALID, VALIDATE, then SET NOT NULL) passes."""
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, {
+        "1_check": 'ALTER TABLE "User" ADD CONSTRAINT "User_phone_nn" CHECK ("phone" IS NOT NULL) NOT VALID;\n',
+        "2_validate": 'ALTER TABLE "User" VALIDATE CONSTRAINT "User_phone_nn";\n',
+        "3_required": 'ALTER TABLE "User" ALTER COLUMN "phone" SET NOT NULL;\nALTER TABLE "User" ALTER COLUMN "fax" SET NOT NULL;\n',
+    })
+    for args in ((), ("3_required",)):
+        r = run_cli("migrate", "lint", "--format", "json", *args)
+        found = [(f["file"].split("/")[-2], f["line"], f["rule"]) for f in json.loads(r.out)["findings"]
+                 if f["rule"] == "adding-not-nullable-field"]
+        assert found == [("3_required", 2, "adding-not-nullable-field")], args

@@ -137,6 +137,13 @@ def resolve(schema: str | None, applied: str | None, rolled_back: str | None) ->
 
 
 
+def _generate_client(mp) -> None:  # type: ignore[no-untyped-def]
+    """Regenerate the Python client when the schema has a `schemashift-py` generator."""
+    from schemashift.commands.generate import run_generate
+
+    run_generate(mp.project, required=False)
+
+
 def _seed_runner(mp, skip: bool):  # type: ignore[no-untyped-def]
     if skip:
         return None
@@ -170,6 +177,7 @@ def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool
             name=name,
             create_only=create_only,
             run_seed=_seed_runner(mp, skip_seed),
+            run_generate=None if skip_generate else (lambda: _generate_client(mp)),
         )
     if result.created is not None:
         rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
@@ -218,6 +226,8 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool)
         click.echo(f"{mp.migrations_display}/")
         for n in applied:
             click.echo(f"  └─ {n}/\n    └─ migration.sql")
+    if not skip_generate:
+        _generate_client(mp)
     seed = _seed_runner(mp, skip_seed)
     if seed is not None:
         seed()
@@ -343,7 +353,7 @@ def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt:
     from pathlib import Path
 
     from schemashift.safety.lint.output import render
-    from schemashift.safety.lint.runner import config_from_settings, lint_files, select_files
+    from schemashift.safety.lint.runner import config_from_settings, folder_files, lint_files, select_files
     from schemashift.settings import load_settings
 
     directory = Path(migrations_dir) if migrations_dir else None
@@ -355,7 +365,7 @@ def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt:
         directory = load_project(schema).schema.directory / "migrations"
     config = config_from_settings(load_settings())
     files = select_files(directory, list(names), since)
-    result = lint_files(files, provider, config, display_root=Path.cwd())
+    result = lint_files(files, provider, config, display_root=Path.cwd(), context=folder_files(directory))
     click.echo(render(result.findings, fmt, len(files)), nl=False)
     if result.failed:
         click.get_current_context().exit(1)

@@ -60,6 +60,7 @@ class Context:
         self.config = config
         self.in_transaction = in_transaction
         self.reports: list[tuple[str, Statement, int | None, int | None, str | None]] = []
+        self.history = History()
 
     def enabled(self, rule_id: str) -> bool:
         return self.config.level(rule_id) != "off"
@@ -76,7 +77,19 @@ class Context:
         self.reports.append((rule_id, stmt, start, end, message))
 
 
-def lint_script(path: str, sql: str, provider: str, config: LintConfig | None = None) -> list[Finding]:
+@dataclass
+class History:
+    """What earlier migrations of the folder established, carried from one file to the next
+    (e.g. a CHECK (col IS NOT NULL) validated in a previous migration makes SET NOT NULL cheap)."""
+
+    check_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    validated_not_null: set[tuple[str, str]] = field(default_factory=set)
+
+
+def lint_script(
+    path: str, sql: str, provider: str, config: LintConfig | None = None, history: History | None = None
+) -> list[Finding]:
+    """Lint one script. ``history``: shared by the files of one folder, linted in order."""
     from schemashift.migrations.statements import needs_no_transaction
 
     config = config or LintConfig()
@@ -85,6 +98,7 @@ def lint_script(path: str, sql: str, provider: str, config: LintConfig | None = 
     # PostgreSQL: postgres.check decides from its own parse (the same test as statements.py)
     in_tx = fam == "sqlite" and not needs_no_transaction(fam, sql)
     ctx = Context(script, config, in_tx)
+    ctx.history = history if history is not None else History()
     if fam == "postgresql":
         from schemashift.safety.lint import postgres
 

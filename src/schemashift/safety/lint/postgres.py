@@ -125,8 +125,10 @@ class PgLinter:
         self.altered: set[str] = set()
         self.not_valid: set[str] = set()  # constraints added NOT VALID in the open transaction
         self.dropped_constraints: set[str] = set()
-        self.validated_not_null: set[tuple[str, str]] = set()
-        self.check_columns: dict[str, tuple[str, str]] = {}  # constraint -> (table, column) of CHECK (col IS NOT NULL)
+        # CHECK (col IS NOT NULL) constraints: name -> (table, column), and the validated ones;
+        # shared with the folder's earlier migrations
+        self.validated_not_null = ctx.history.validated_not_null
+        self.check_columns = ctx.history.check_columns
         self.new_enum_values: set[str] = set()
         self.lock_timeout = ctx.config.lock_timeout
         self.statement_timeout = ctx.config.statement_timeout

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemashift.errors import SchemashiftError, UsageError
-from schemashift.safety.lint.engine import LintConfig, lint_script
+from schemashift.safety.lint.engine import History, LintConfig, lint_script
 from schemashift.safety.lint.model import LEVELS, REGISTRY, Finding
 from schemashift.settings import Settings
 
@@ -42,6 +42,12 @@ def config_from_settings(settings: Settings) -> LintConfig:
     )
 
 
+def folder_files(migrations: Path) -> list[Path]:
+    if not migrations.is_dir():
+        return []
+    return sorted(p / "migration.sql" for p in migrations.iterdir() if (p / "migration.sql").is_file())
+
+
 def select_files(migrations: Path, names: list[str], since: str | None) -> list[Path]:
     if since is not None and names:
         raise UsageError("Give either --since or migration names, not both.")
@@ -62,7 +68,7 @@ def select_files(migrations: Path, names: list[str], since: str | None) -> list[
         return out
     if not migrations.is_dir():
         raise SchemashiftError(f"No migrations folder at {migrations}.")
-    return sorted(p / "migration.sql" for p in migrations.iterdir() if (p / "migration.sql").is_file())
+    return folder_files(migrations)
 
 
 def _git(args: list[str], cwd: Path) -> list[str]:
@@ -85,17 +91,34 @@ def _since(migrations: Path, ref: str) -> list[Path]:
     return sorted(p for p in paths if p.is_file())
 
 
-def lint_files(files: list[Path], provider: str, config: LintConfig, display_root: Path | None = None) -> LintResult:
+def lint_files(
+    files: list[Path],
+    provider: str,
+    config: LintConfig,
+    display_root: Path | None = None,
+    context: list[Path] | None = None,
+) -> LintResult:
+    """Lint ``files``. ``context``: the folder's migrations in order; the ones not selected are
+    read without being reported, so that what earlier migrations established (a validated
+    CHECK (col IS NOT NULL), say) carries over to the later, selected ones."""
     import os
 
     findings: list[Finding] = []
+    history = History()
     root = os.path.abspath(display_root) if display_root is not None else None
-    for path in files:
+    selected = {os.path.abspath(p): p for p in files}
+    order = [(p, os.path.abspath(p) in selected) for p in context or ()]
+    in_context = {os.path.abspath(p) for p, _ in order}
+    order += [(p, True) for p in files if os.path.abspath(p) not in in_context]
+    for path, report in order:
+        sql = path.read_bytes().decode("utf-8", "replace")
+        if not report:
+            lint_script(str(path), sql, provider, config, history)
+            continue
         shown = str(path)
         if root is not None:
             rel = os.path.relpath(os.path.abspath(path), root)
             if not rel.startswith(".."):
                 shown = rel
-        sql = path.read_bytes().decode("utf-8", "replace")
-        findings.extend(lint_script(shown, sql, provider, config))
+        findings.extend(lint_script(shown, sql, provider, config, history))
     return LintResult(files, findings)
