@@ -106,7 +106,8 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
         (PG, 'CREATE INDEX CONCURRENTLY "i" ON "U"("a");', 'ALTER TABLE "U" ADD COLUMN "a" TEXT;'),
     ],
     "transaction-nesting": [
-        (PG, 'BEGIN;\nALTER TABLE "U" ADD COLUMN "a" TEXT;\nCOMMIT;', 'ALTER TABLE "U" ADD COLUMN "a" TEXT;'),
+        (PG, 'BEGIN;\nALTER TABLE "U" ADD COLUMN "a" TEXT;\nCOMMIT;\nALTER TABLE "U" ADD COLUMN "b" TEXT;',
+         '-- Prisma wraps a whole enum redefinition\nBEGIN;\nALTER TABLE "U" ADD COLUMN "a" TEXT;\nCOMMIT;'),
         (PG, OFF + "COMMIT;", OFF + "BEGIN;\nSELECT 1;\nCOMMIT;"),
     ],
     "ban-uncommitted-transaction": [(PG, OFF + "BEGIN;\nSELECT 1;", OFF + "BEGIN;\nSELECT 1;\nROLLBACK;")],
@@ -221,9 +222,6 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
     "sqlite-non-constant-default": [
         (LITE, 'ALTER TABLE "U" ADD COLUMN "at" DATETIME DEFAULT CURRENT_TIMESTAMP;', 'ALTER TABLE "U" ADD COLUMN "n" INTEGER DEFAULT 0;'),
         (LITE, 'ALTER TABLE "U" ADD COLUMN "x" INTEGER NOT NULL DEFAULT (abs(random()));', 'ALTER TABLE "U" ADD COLUMN "s" TEXT NOT NULL DEFAULT \'a\';'),
-    ],
-    "sqlite-pragma-in-transaction": [
-        (LITE, "PRAGMA foreign_keys=OFF;\nDROP TABLE \"x\";", OFF + "PRAGMA foreign_keys=OFF;\nDROP TABLE \"x\";"),
     ],
 }
 

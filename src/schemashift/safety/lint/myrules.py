@@ -70,12 +70,3 @@ SQLITE_NON_CONSTANT_DEFAULT = rule(
     "Add the column without the default (or with a constant), or rebuild the table.",
     providers=LITE,
 )
-SQLITE_PRAGMA_IN_TRANSACTION = rule(
-    "sqlite-pragma-in-transaction", "warning",
-    "PRAGMA foreign_keys=OFF has no effect inside a transaction, and schemashift runs this migration "
-    "in one: foreign keys stay enforced, so a DROP TABLE of a referenced table (Prisma's table "
-    "rebuild) deletes the referencing rows of ON DELETE CASCADE relations (SET NULL: nulls them).",
-    "Mark the migration `-- schemashift:transaction off` if it must switch foreign keys off, or "
-    "rely on PRAGMA defer_foreign_keys = ON, which works inside a transaction.",
-    providers=LITE,
-)

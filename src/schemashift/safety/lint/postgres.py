@@ -133,6 +133,7 @@ class PgLinter:
         self.lock_timeout = ctx.config.lock_timeout
         self.statement_timeout = ctx.config.statement_timeout
         self.stmt: Statement | None = None
+        self.whole_wrap = False
         self.text = ""
         self.ascii = True
 
@@ -170,6 +171,14 @@ class PgLinter:
             refuses_transaction(kind, body) for _, nodes in parsed if not isinstance(nodes, str) for kind, body in nodes
         )
         self.ctx.in_transaction = self.wrapped = self.in_tx = not refuses
+        # Prisma's own pattern (e.g. redefining an enum): the whole script inside BEGIN ... COMMIT.
+        # Inside schemashift's transaction that is one transaction still: not reported.
+        kinds = [nodes[0][1].get("kind") if not isinstance(nodes, str) and len(nodes) == 1 and nodes[0][0] == "TransactionStmt"
+                 else None for _, nodes in parsed]
+        self.whole_wrap = (
+            self.wrapped and len(kinds) >= 2 and kinds[0] == "TRANS_STMT_BEGIN" and kinds[-1] == "TRANS_STMT_COMMIT"
+            and all(k is None for k in kinds[1:-1])
+        )
         for stmt, nodes in parsed:
             self.stmt, self.text, self.ascii = stmt, stmt.text, stmt.text.isascii()
             if isinstance(nodes, str):
@@ -229,6 +238,8 @@ class PgLinter:
     # ------------------------------------------------------------------ transactions
     def on_TransactionStmt(self, body: Node) -> None:
         kind = body.get("kind", "")
+        if self.whole_wrap:
+            return
         if kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
             if self.in_tx:
                 self.report(R.TRANSACTION_NESTING, message="A transaction is already open here "

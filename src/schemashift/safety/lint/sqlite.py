@@ -51,9 +51,6 @@ def check(ctx: Context) -> None:
             name = table_name(toks, i)[0]
             if name not in rebuilt:
                 report(R.BAN_DROP_TABLE)
-        elif w[0] == "PRAGMA" and len(toks) > 1 and toks[1].name == "foreign_keys" and ctx.in_transaction:
-            if toks[-1].value.lower() in ("off", "0", "false", "no"):
-                report(M.SQLITE_PRAGMA_IN_TRANSACTION)
         elif w[:2] == ["ALTER", "TABLE"]:
             table, i = table_name(toks, 2)
             rest = toks[i:]
