@@ -55,6 +55,11 @@ CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "changing-column-type": [
         (PG, 'ALTER TABLE "User" ALTER COLUMN "a" SET DATA TYPE BIGINT;', 'ALTER TABLE "User" ALTER COLUMN "a" SET DEFAULT 0;'),
+        # a type known from earlier statements (or migrations): widening a varchar is metadata-only
+        (PG, 'CREATE TABLE "T" ("a" VARCHAR(100));\nALTER TABLE "T" ALTER COLUMN "a" SET DATA TYPE VARCHAR(50);',
+         'CREATE TABLE "T" ("a" VARCHAR(100));\nALTER TABLE "T" ALTER COLUMN "a" SET DATA TYPE VARCHAR(200);'),
+        (PG, 'CREATE TABLE "T" ("a" VARCHAR(100));\nALTER TABLE "T" ALTER COLUMN "a" TYPE VARCHAR(200) USING trim("a");',
+         'CREATE TABLE "T" ("n" NUMERIC(10,2));\nALTER TABLE "T" ALTER COLUMN "n" SET DATA TYPE NUMERIC(12,2);'),
     ],
     "renaming-column": [
         (PG, 'ALTER TABLE "User" RENAME COLUMN "a" TO "b";', 'ALTER TABLE "User" ADD COLUMN "b" TEXT;'),

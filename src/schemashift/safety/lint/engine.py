@@ -84,6 +84,7 @@ class History:
 
     check_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
+    columns: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (table, column) -> type
 
 
 def lint_script(

@@ -106,6 +106,42 @@ OPT_IN_SUBTYPES = {
 }
 
 
+Type = tuple[str, tuple[int, ...]]
+# Type changes PostgreSQL makes without rewriting the table or its indexes (binary coercible,
+# length limits only relaxed). Anything else is reported.
+_WIDEN_FREE = {("varchar", "text"), ("varchar", "varchar"), ("text", "varchar"), ("bpchar", "text"),
+               ("bpchar", "varchar"), ("numeric", "numeric"), ("cidr", "inet"), ("varbit", "varbit"),
+               ("bit", "varbit")}
+
+
+def _type_of(col: Node) -> Type:
+    tn = col.get("typeName", {})
+    mods = []
+    for m in tn.get("typmods", ()):
+        v = m.get("A_Const", {}).get("ival", {})
+        mods.append(int(v.get("ival", 0)) if isinstance(v, dict) else 0)
+    name = _type_name(col)
+    return ({"character varying": "varchar", "character": "bpchar", "decimal": "numeric"}.get(name, name), tuple(mods))
+
+
+def _binary_coercible(old: Type, new: Type) -> bool:
+    """True when ALTER COLUMN TYPE old -> new is metadata-only (no rewrite, no index rebuild)."""
+    (a, am), (b, bm) = old, new
+    if (a, b) not in _WIDEN_FREE:
+        return False
+    if b == "text" and a != "bpchar":
+        return True
+    if a == "bpchar":  # char(n) -> varchar/text strips trailing blanks: a rewrite
+        return False
+    if not bm:  # varchar(n) -> varchar, numeric(p,s) -> numeric: limit removed
+        return True
+    if not am:
+        return False
+    if a == "numeric":  # same scale, more precision
+        return len(am) == len(bm) and (len(am) < 2 or am[1] == bm[1]) and bm[0] >= am[0]
+    return bm[0] >= am[0]
+
+
 def refuses_transaction(kind: str, body: Node) -> bool:
     """Statements PostgreSQL refuses inside a transaction block (as statements.py decides)."""
     if kind in ("IndexStmt", "DropStmt"):
@@ -302,6 +338,7 @@ class PgLinter:
             kind, el = _one(elt)
             if kind == "ColumnDef":
                 self.column_types(el)
+                self.ctx.history.columns[(rel.get("relname"), el.get("colname"))] = _type_of(el)
         if not body.get("if_not_exists") and not self.in_tx:
             temp_drop = rel.get("relpersistence") == "t" and body.get("oncommit") == "ONCOMMIT_DROP"
             if not temp_drop:
@@ -393,6 +430,10 @@ class PgLinter:
             self.report(R.REQUIRE_TABLE_SCHEMA, rel.get("location"))
         if kind == "OBJECT_COLUMN":
             self.report(R.RENAMING_COLUMN)
+            table = (rel or {}).get("relname")
+            moved = self.ctx.history.columns.pop((table, body.get("subname")), None)
+            if moved:
+                self.ctx.history.columns[(table, body.get("newname"))] = moved
         elif kind == "OBJECT_TABLE":
             self.report(R.RENAMING_TABLE)
         else:
@@ -520,11 +561,15 @@ class PgLinter:
                 self.report(OPT_IN_SUBTYPES[sub])
             if sub == "AT_AddColumn":
                 self.report(R.BAN_ADD_COLUMN)
-                self.add_column(cmd["def"]["ColumnDef"], new)
+                self.add_column(cmd["def"]["ColumnDef"], new, table)
                 robust = None if cmd.get("missing_ok") else "IF NOT EXISTS"
             elif sub == "AT_AlterColumnType":
                 col = cmd.get("def", {}).get("ColumnDef", {})
-                self.report(R.CHANGING_COLUMN_TYPE, col.get("location"))
+                old = self.ctx.history.columns.get((table, cmd.get("name")))
+                new_type = _type_of(col)
+                if not (old and _binary_coercible(old, new_type) and "raw_default" not in col):
+                    self.report(R.CHANGING_COLUMN_TYPE, col.get("location"))
+                self.ctx.history.columns[(table, cmd.get("name"))] = new_type
                 self.column_types(col)
             elif sub == "AT_SetNotNull":
                 self.report(R.BAN_NEW_WRITE_RESTRICTION)
@@ -571,8 +616,9 @@ class PgLinter:
                     ),
                 )
 
-    def add_column(self, col: Node, new: bool) -> None:
+    def add_column(self, col: Node, new: bool, table: str = "") -> None:
         self.column_types(col)
+        self.ctx.history.columns[(table, col.get("colname"))] = _type_of(col)
         cons = [c["Constraint"] for c in col.get("constraints", ())]
         kinds = {c.get("contype") for c in cons}
         default = next((c for c in cons if c.get("contype") == "CONSTR_DEFAULT"), None)
