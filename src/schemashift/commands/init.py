@@ -50,6 +50,47 @@ datasource db {{
 """
 
 
+# prisma/seed.py: the guide's prisma/seed.ts with the Python client. It needs a schema with
+#
+#   generator client { provider = "schemashift-py" }
+#   enum PlanTier { FREE PRO }
+#   model User { id String @id @default(cuid())  email String @unique  planTier PlanTier @default(FREE) }
+#
+# and does nothing (exit 0) until the client has been generated, so `migrate reset` keeps working.
+SEED_TEMPLATE = '''\
+"""Seed the database: run by `schemashift db seed` and after `schemashift migrate reset`.
+
+Uses the typed client that `schemashift generate` (or `migrate dev`) writes to prisma/prisma_client.
+"""
+
+import sys
+
+try:
+    from prisma_client import Client
+except ModuleNotFoundError:
+    print("prisma/seed.py: no generated client yet: add a `schemashift-py` generator to the schema and run "
+          "`schemashift generate`. Nothing was seeded.")
+    sys.exit(0)
+
+
+def main() -> None:
+    prisma = Client()
+    try:
+        prisma.user.create_many(
+            data=[
+                {"email": "admin@example.com", "planTier": "PRO"},
+                {"email": "user@example.com", "planTier": "FREE"},
+            ],
+        )
+    finally:
+        prisma.close()
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
 def env_line(url: str) -> str:
     escaped = url.replace("\\", "\\\\").replace('"', '\\"')
     return f'DATABASE_URL="{escaped}"\n'
@@ -118,6 +159,8 @@ def init(provider: str | None, url: str | None) -> None:
 
     (cwd / "prisma").mkdir(exist_ok=True)
     (cwd / "prisma" / "schema.prisma").write_text(schema_template(provider), encoding="utf-8")
+    if not (cwd / "prisma" / "seed.py").exists():
+        (cwd / "prisma" / "seed.py").write_text(SEED_TEMPLATE, encoding="utf-8")
     warnings = [w for w in (write_env(cwd / ".env", url), write_gitignore(cwd / ".gitignore")) if w]
 
     click.echo(f"\n✔ Your Prisma schema was created at {green('prisma/schema.prisma')}")
