@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from schemashift.safety.lint import model
 from schemashift.safety.lint.model import REGISTRY, Finding
@@ -82,9 +83,10 @@ class History:
     """What earlier migrations of the folder established, carried from one file to the next
     (e.g. a CHECK (col IS NOT NULL) validated in a previous migration makes SET NOT NULL cheap)."""
 
-    check_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
-    validated_not_null: set[tuple[str, str]] = field(default_factory=set)
-    columns: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (table, column) -> type
+    # names come from parse trees, where any of them may be missing (None)
+    check_columns: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
+    validated_not_null: set[tuple[Any, Any]] = field(default_factory=set)
+    columns: dict[tuple[Any, Any], tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (table, column) -> type
 
 
 def lint_script(

@@ -157,10 +157,10 @@ class PgLinter:
         self.wrapped = ctx.in_transaction  # schemashift runs the whole file in one transaction
         self.in_tx = ctx.in_transaction
         self.explicit_begin: Statement | None = None
-        self.created: set[str] = set()
-        self.altered: set[str] = set()
-        self.not_valid: set[str] = set()  # constraints added NOT VALID in the open transaction
-        self.dropped_constraints: set[str] = set()
+        self.created: set[Any] = set()
+        self.altered: set[Any] = set()
+        self.not_valid: set[Any] = set()  # constraints added NOT VALID in the open transaction
+        self.dropped_constraints: set[Any] = set()
         # CHECK (col IS NOT NULL) constraints: name -> (table, column), and the validated ones;
         # shared with the folder's earlier migrations
         self.validated_not_null = ctx.history.validated_not_null
@@ -190,7 +190,7 @@ class PgLinter:
 
     def new_table(self, rel: Node | None) -> bool:
         """Created earlier in the same transaction: invisible to others, so its locks block nobody."""
-        return bool(rel) and self.in_tx and rel.get("relname") in self.created  # type: ignore[union-attr]
+        return rel is not None and self.in_tx and rel.get("relname") in self.created
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
