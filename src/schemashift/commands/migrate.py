@@ -313,34 +313,6 @@ def rollback(schema: str | None, to: str | None, steps: int | None, dry_run: boo
     click.echo("\nThey are pending again: `schemashift migrate deploy` re-applies them.")
 
 
-def _lint_provider(schema: str | None, migrations_dir, explicit_dir: bool):  # type: ignore[no-untyped-def]
-    """The provider from migration_lock.toml, else from the schema's datasource."""
-    from schemashift.migrations.folder import read_lock_provider
-
-    if migrations_dir is not None:
-        locked = read_lock_provider(migrations_dir)
-        if locked:
-            return locked, migrations_dir
-    from schemashift.config import load_project
-    from schemashift.errors import SchemashiftError
-
-    project = load_project(schema)
-    directory = migrations_dir if explicit_dir else project.schema.directory / "migrations"
-    locked = read_lock_provider(directory)
-    if locked:
-        return locked, directory
-    try:
-        return project.datasource(project.read()).provider, directory
-    except SchemashiftError:
-        import re
-
-        for _name, text in project.read():  # the URL may need env vars that lint does not need
-            m = re.search(r'datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"([^"]+)"', text, re.S)
-            if m:
-                return m.group(1), directory
-        raise
-
-
 @migrate.command()
 @schema_option
 @click.option("--migrations", "migrations_dir", metavar="DIR", default=None, help="The migrations folder (default: next to the schema).")
@@ -353,16 +325,12 @@ def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt:
     from pathlib import Path
 
     from schemashift.safety.lint.output import render
-    from schemashift.safety.lint.runner import config_from_settings, folder_files, lint_files, select_files
+    from schemashift.safety.lint.runner import config_from_settings, folder_files, lint_files, lint_provider, select_files
     from schemashift.settings import load_settings
 
     directory = Path(migrations_dir) if migrations_dir else None
-    if provider is None:
-        provider, directory = _lint_provider(schema, directory, migrations_dir is not None)
-    elif directory is None:
-        from schemashift.config import load_project
-
-        directory = load_project(schema).schema.directory / "migrations"
+    found, directory = lint_provider(schema, directory) if provider is None or directory is None else (provider, directory)
+    provider = provider or found
     config = config_from_settings(load_settings())
     files = select_files(directory, list(names), since)
     result = lint_files(files, provider, config, display_root=Path.cwd(), context=folder_files(directory))

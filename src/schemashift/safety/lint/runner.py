@@ -122,3 +122,32 @@ def lint_files(
                 shown = rel
         findings.extend(lint_script(shown, sql, provider, config, history))
     return LintResult(files, findings)
+
+
+def lint_provider(schema: str | None, migrations_dir: Path | None) -> tuple[str, Path]:
+    """The provider (from migration_lock.toml, else the schema's datasource) and the migrations
+    folder (``migrations_dir``, else next to the schema). No URL is needed: lint connects to nothing."""
+    from schemashift.migrations.folder import read_lock_provider
+
+    if migrations_dir is not None:
+        locked = read_lock_provider(migrations_dir)
+        if locked:
+            return locked, migrations_dir
+    from schemashift.config import PROVIDER_ALIASES, _find_datasource, _property, load_project
+    from schemashift.errors import NoDatasourceError
+    from schemashift.psl import parse_files
+
+    project = load_project(schema)
+    directory = migrations_dir if migrations_dir is not None else project.schema.directory / "migrations"
+    locked = read_lock_provider(directory)
+    if locked:
+        return locked, directory
+    parsed, _ = parse_files(project.read())
+    found = _find_datasource(parsed)
+    if found is None:
+        raise NoDatasourceError()
+    prop = _property(found[0], "provider")
+    raw = str(getattr(prop.value, "value", "")) if prop is not None and prop.value is not None else ""
+    if not raw:
+        raise SchemashiftError("The datasource has no provider: `migrate lint` needs one (or a migration_lock.toml).")
+    return PROVIDER_ALIASES.get(raw, raw), directory
