@@ -358,3 +358,20 @@ def test_broken_or_odd_scripts_do_not_crash(provider: str, sql: str) -> None:
     found = lint_script("m.sql", sql, provider, LintConfig(all_rules=True))
     if provider == PG and sql in ("SELECT 'unterminated", "ALTER TABLE", "DROP"):
         assert "syntax-error" in {f.rule for f in found}
+
+
+def test_mysql_modify_with_the_old_type_known_from_an_earlier_migration() -> None:
+    """Nullability changes and VARCHAR widening within the same length-prefix size are in place."""
+    from schemashift.safety.lint.engine import History
+
+    def after_init(sql: str) -> set[str]:
+        history = History()
+        lint_script("1.sql", "CREATE TABLE `U` (`id` INT, `a` VARCHAR(191) NULL, `b` VARCHAR(20), `c` INT);", MY, None, history)
+        return {f.rule for f in lint_script("2.sql", sql, MY, LintConfig(all_rules=True), history)}
+
+    assert "mysql-column-type-change" not in after_init("ALTER TABLE `U` MODIFY `a` VARCHAR(191) NOT NULL;")
+    assert "mysql-column-type-change" not in after_init("ALTER TABLE `U` MODIFY `b` VARCHAR(60) DEFAULT 'x';")
+    assert "mysql-column-type-change" in after_init("ALTER TABLE `U` MODIFY `a` VARCHAR(60) NOT NULL;")
+    assert "mysql-column-type-change" in after_init("ALTER TABLE `U` MODIFY `b` VARCHAR(100);")  # 1 -> 2 length bytes
+    assert "mysql-column-type-change" in after_init("ALTER TABLE `U` MODIFY `c` BIGINT;")
+    assert "mysql-column-type-change" in after_init("ALTER TABLE `U` MODIFY `z` INT NOT NULL;")  # unknown: reported

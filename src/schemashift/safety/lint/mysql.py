@@ -23,6 +23,55 @@ def _option(tokens: list[Tok], name: str) -> str:
     return ""
 
 
+# Words that end a column's type in a column definition.
+TYPE_END = {"NOT", "NULL", "DEFAULT", "AUTO_INCREMENT", "PRIMARY", "UNIQUE", "KEY", "COMMENT", "COLLATE",
+            "CHARACTER", "CHARSET", "ON", "REFERENCES", "CHECK", "GENERATED", "AS", "FIRST", "AFTER",
+            "VISIBLE", "INVISIBLE", "SRID", "STORAGE", "COLUMN_FORMAT", "ENGINE_ATTRIBUTE", "CONSTRAINT"}
+
+
+def column_type(tokens: list[Tok]) -> tuple[str, ...]:
+    """The type of a column definition (after the column name), e.g. ('VARCHAR', '(', '191', ')')."""
+    out: list[str] = []
+    depth = 0
+    for t in tokens:
+        if depth == 0 and (t.upper in TYPE_END or t.value == ","):
+            break
+        if t.value == "(":
+            depth += 1
+        elif t.value == ")":
+            depth -= 1
+        out.append(t.upper or t.value)
+    return tuple(out)
+
+
+def _in_place(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """MODIFY that keeps the type (nullability, default, comment) or only widens a VARCHAR within
+    the same length-prefix size (assuming 4-byte utf8mb4): no table copy."""
+    if before == after:
+        return True
+    if len(before) == len(after) == 4 and before[0] == after[0] == "VARCHAR" and before[2].isdigit() and after[2].isdigit():
+        n, m = int(before[2]), int(after[2])
+        return m >= n and (n * 4 <= 255) == (m * 4 <= 255)
+    return False
+
+
+def _record_columns(ctx: Context, table: str, rest: list[Tok]) -> None:
+    """Column types of CREATE TABLE t (...), for later MODIFY statements."""
+    if not rest or rest[0].value != "(":
+        return
+    depth, end = 0, len(rest)
+    for i, t in enumerate(rest):
+        depth += t.value == "("
+        depth -= t.value == ")"
+        if depth == 0:
+            end = i
+            break
+    for element in split_top(rest[1:end]):
+        if element[0].upper in NOT_COLUMN or element[0].kind not in ("word", "ident"):
+            continue
+        ctx.history.columns[(table, element[0].name)] = column_type(element[1:])
+
+
 def check(ctx: Context) -> None:
     created: set[str] = set()
     ddl_seen = 0
@@ -43,7 +92,9 @@ def check(ctx: Context) -> None:
             i = w.index("TABLE") + 1
             if w[i : i + 3] == ["IF", "NOT", "EXISTS"]:
                 i += 3
-            created.add(table_name(toks, i)[0])
+            name, j = table_name(toks, i)
+            created.add(name)
+            _record_columns(ctx, name, toks[j:])
         elif head == "DROP" and len(w) > 1 and w[1] in ("TABLE", "TABLES") or w[:3] == ["DROP", "TEMPORARY", "TABLE"]:
             if "TEMPORARY" not in w[:2]:
                 report(R.BAN_DROP_TABLE)
@@ -66,17 +117,30 @@ def _alter_table(ctx, stmt, toks: list[Tok], at: int, created: set[str], report)
         if first == "ADD":
             rest = w[1:]
             if rest[:1] == ["COLUMN"] or (rest and rest[0] not in NOT_COLUMN and action[1].kind in ("word", "ident")):
+                k = 2 if rest[:1] == ["COLUMN"] else 1
+                if len(action) > k:
+                    ctx.history.columns[(table, action[k].name)] = column_type(action[k + 1 :])
                 _add_column(action, online, algorithm, new, report)
             elif has_seq(action, "FOREIGN", "KEY") and not new:
                 report(M.MYSQL_ADD_FOREIGN_KEY, action[0])
             elif has_seq(action, "PRIMARY", "KEY") and not new and not online:
                 report(M.MYSQL_PRIMARY_KEY_CHANGE, action[0])
         elif first in ("MODIFY", "CHANGE"):
-            if first == "CHANGE":
-                k = 2 if w[1:2] == ["COLUMN"] else 1
-                if len(action) > k + 1 and action[k].name != action[k + 1].name:
+            k = 2 if w[1:2] == ["COLUMN"] else 1
+            if len(action) <= k:
+                continue
+            old_name = action[k].name
+            new_name = old_name
+            if first == "CHANGE" and len(action) > k + 1:
+                new_name = action[k + 1].name
+                if old_name != new_name:
                     report(R.RENAMING_COLUMN, action[0])
-            if not new and not online:
+                k += 1
+            columns = ctx.history.columns
+            before = columns.pop((table, old_name), None)
+            after = column_type(action[k + 1 :])
+            columns[(table, new_name)] = after
+            if not new and not online and not (before is not None and _in_place(before, after)):
                 report(M.MYSQL_COLUMN_TYPE_CHANGE, action[0])
         elif first == "DROP":
             second = w[1] if len(w) > 1 else ""
