@@ -86,7 +86,7 @@ class History:
     # names come from parse trees, where any of them may be missing (None)
     check_columns: dict[Any, tuple[Any, Any]] = field(default_factory=dict)
     validated_not_null: set[tuple[Any, Any]] = field(default_factory=set)
-    columns: dict[tuple[Any, Any], tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (table, column) -> type
+    columns: dict[tuple[Any, Any], Any] = field(default_factory=dict)  # (table, column) -> type (per dialect)
 
 
 def lint_script(
