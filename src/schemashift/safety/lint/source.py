@@ -121,7 +121,12 @@ def _lexer_comments(sql: str, mysql: bool) -> list[Comment]:
 def load(path: str, sql: str, provider: str) -> Script:
     fam = family(provider)
     script = Script(path, sql, fam)
-    script._lines = [0] + [i + 1 for i, c in enumerate(sql) if c == "\n"]
+    lines = [0]
+    i = sql.find("\n")
+    while i >= 0:
+        lines.append(i + 1)
+        i = sql.find("\n", i + 1)
+    script._lines = lines
     mysql = fam == "mysql"
     if fam == "postgresql":
         import pglast
