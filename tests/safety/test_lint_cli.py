@@ -129,6 +129,12 @@ def test_since_a_git_ref(project: Path, run_cli) -> None:  # type: ignore[no-unt
     assert {f["file"] for f in found["findings"]} == {"prisma/migrations/20250103000000_drop/migration.sql"}
     assert r.exit_code == 1
     assert run_cli("migrate", "lint", "--since", "HEAD", "x").exit_code == 2
+    # editing a migration that existed at the ref: its own finding, on line 1
+    (project / "prisma" / "migrations" / "20250101000000_init" / "migration.sql").write_text(SAFE + "-- tweak\n")
+    found = json.loads(run_cli("migrate", "lint", "--since", "HEAD", "--format", "json").out)
+    assert found["files"] == 2
+    edited = [f for f in found["findings"] if f["rule"] == "edited-migration"]
+    assert [(f["file"], f["line"]) for f in edited] == [("prisma/migrations/20250101000000_init/migration.sql", 1)]
 
 
 def test_validated_check_in_an_earlier_migration_makes_set_not_null_fine(tmp_path: Path, monkeypatch, run_cli) -> None:  # type: ignore[no-untyped-def]

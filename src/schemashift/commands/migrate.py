@@ -325,7 +325,14 @@ def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt:
     from pathlib import Path
 
     from schemashift.safety.lint.output import render
-    from schemashift.safety.lint.runner import config_from_settings, folder_files, lint_files, lint_provider, select_files
+    from schemashift.safety.lint.runner import (
+        config_from_settings,
+        edited_since,
+        folder_files,
+        lint_files,
+        lint_provider,
+        select_files,
+    )
     from schemashift.settings import load_settings
 
     directory = Path(migrations_dir) if migrations_dir else None
@@ -333,7 +340,8 @@ def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt:
     provider = provider or found
     config = config_from_settings(load_settings())
     files = select_files(directory, list(names), since)
-    result = lint_files(files, provider, config, display_root=Path.cwd(), context=folder_files(directory))
+    edited = edited_since(directory, since) if since is not None else None
+    result = lint_files(files, provider, config, display_root=Path.cwd(), context=folder_files(directory), edited=edited)
     click.echo(render(result.findings, fmt, len(files)), nl=False)
     if result.failed:
         click.get_current_context().exit(1)

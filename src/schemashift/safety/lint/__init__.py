@@ -9,7 +9,7 @@ statement with ``-- schemashift:ignore RULE_ID reason``.
 from __future__ import annotations
 
 from schemashift.safety.lint import engine, model  # noqa: F401  (registers the meta rules)
-from schemashift.safety.lint import pgrules, myrules  # noqa: F401  (registers the rules)
+from schemashift.safety.lint import myrules, pgrules, runner  # noqa: F401  (registers the rules)
 from schemashift.safety.lint.engine import LintConfig, lint_script
 from schemashift.safety.lint.model import REGISTRY, Finding, Rule
 

@@ -9,8 +9,17 @@ from pathlib import Path
 
 from schemashift.errors import SchemashiftError, UsageError
 from schemashift.safety.lint.engine import History, LintConfig, lint_script
-from schemashift.safety.lint.model import LEVELS, REGISTRY, Finding
+from schemashift.safety.lint.model import ALL_PROVIDERS, LEVELS, REGISTRY, Finding, rule
 from schemashift.settings import Settings
+
+
+EDITED_MIGRATION = rule(
+    "edited-migration", "error",
+    "This migration existed at the --since ref and was edited: every database that already applied "
+    "it will report a checksum mismatch (`migrate status`: edited), and the edit never runs there.",
+    "Revert the edit and put the change in a new migration (`schemashift migrate dev --create-only`).",
+    providers=ALL_PROVIDERS,
+)
 
 
 @dataclass
@@ -91,12 +100,21 @@ def _since(migrations: Path, ref: str) -> list[Path]:
     return sorted(p for p in paths if p.is_file())
 
 
+def edited_since(migrations: Path, ref: str) -> set[Path]:
+    """migration.sql files that existed at ``ref`` and were changed since (not added)."""
+    migrations = migrations.resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], migrations)[0])
+    changed = _git(["diff", "--name-only", "--diff-filter=M", ref, "--", str(migrations)], migrations)
+    return {(top / p).resolve() for p in changed if p.endswith("migration.sql")}
+
+
 def lint_files(
     files: list[Path],
     provider: str,
     config: LintConfig,
     display_root: Path | None = None,
     context: list[Path] | None = None,
+    edited: set[Path] | None = None,
 ) -> LintResult:
     """Lint ``files``. ``context``: the folder's migrations in order; the ones not selected are
     read without being reported, so that what earlier migrations established (a validated
@@ -120,6 +138,10 @@ def lint_files(
             rel = os.path.relpath(os.path.abspath(path), root)
             if not rel.startswith(".."):
                 shown = rel
+        if edited and path.resolve() in edited and config.level(EDITED_MIGRATION) != "off":
+            rule = REGISTRY.rules[EDITED_MIGRATION]
+            findings.append(Finding(EDITED_MIGRATION, config.level(EDITED_MIGRATION), shown, 1, 1, 1, 1,
+                                    rule.message, rule.help, -1))
         findings.extend(lint_script(shown, sql, provider, config, history))
     return LintResult(files, findings)
 
