@@ -62,3 +62,19 @@ def test_ignore_inside_a_string_is_not_a_comment() -> None:
 def test_mysql_and_sqlite_comments() -> None:
     assert rules("# schemashift:ignore ban-drop-table gone since 2023\nDROP TABLE `A`;", "mysql") == []
     assert rules('-- schemashift:ignore ban-drop-table gone\nDROP TABLE "A";', "sqlite") == []
+
+
+def test_output_formats_escape_and_handle_no_findings() -> None:
+    import json
+
+    from schemashift.safety.lint.model import Finding
+    from schemashift.safety.lint.output import render
+
+    f = Finding("ban-drop-table", "error", "a,b:c.sql", 2, 3, 2, 9, "50% lost\nnext", "help", 0)
+    line = render([f], "github", 1).strip()
+    assert line.startswith("::error file=a%2Cb%3Ac.sql,line=2,col=3,endLine=2,endColumn=9,title=ban-drop-table::50%25 lost%0Anext")
+    assert json.loads(render([], "json", 0)) == {"files": 0, "findings": []}
+    assert json.loads(render([f], "json", 1))["findings"][0]["file"] == "a,b:c.sql"
+    assert json.loads(render([], "sarif", 0))["runs"][0]["results"] == []
+    assert render([], "github", 0) == ""
+    assert render([], "text", 3).strip() == "3 migration file(s) checked: 0 error(s), 0 warning(s)."
