@@ -258,8 +258,8 @@ def test_deploying_a_parent_rebuild_keeps_the_children(tmp_path: Path, sqlite_ur
 
 
 def test_applying_a_parent_rebuild_script_keeps_the_children(sqlite_url: str) -> None:
-    """``db push`` / ``migrate dev``'s apply path runs SQLite scripts outside a transaction (the
-    dialect says its scripts are not transactional), so the script's PRAGMA foreign_keys=OFF holds."""
+    """``db push`` / ``db execute`` (``apply_script``): the script's rebuild keeps the children's
+    rows although it runs in a transaction (``ddl_transaction`` turns foreign keys off first)."""
     from schemashift.migrations.engine import apply_script
 
     b = _PARENT_CHILD.replace("  id Int @id\n  c C[]", '  id Int @id\n  name String @default("p")\n  c C[]')

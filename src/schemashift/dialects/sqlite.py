@@ -72,13 +72,10 @@ def string_literal(value: str) -> str:
 class SqliteDialect(Dialect):
     name: ClassVar[str] = "sqlite"
 
-    # SQLite's DDL is transactional, but Prisma's SQLite scripts are not meant for a transaction:
-    # a table rebuild switches foreign key enforcement off (PRAGMA foreign_keys=OFF), which SQLite
-    # ignores inside one, and DROP TABLE of a parent then fires its children's ON DELETE actions.
-    # Prisma runs them statement by statement in autocommit; so do the callers that read this
-    # (migrations.engine.apply_script: db push, db execute; migrate rollback). NB the
-    # migrate deploy/dev apply (migrations/apply.py) does not read it yet.
-    supports_transactional_ddl = False
+    # Prisma's scripts switch foreign keys off around a table rebuild (PRAGMA foreign_keys=OFF),
+    # which SQLite ignores inside a transaction: callers run them in ``Connector.ddl_transaction``,
+    # which switches them off before BEGIN (else a rebuilt parent's DROP TABLE cascades).
+    supports_transactional_ddl = True
     max_identifier_length = 10000
     supports_namespaces = False
     has_native_enums = False
