@@ -1,7 +1,7 @@
 """migrate lint benchmark: 1,000 PostgreSQL migration files, whole process, against squawk.
 
 Input: a migrations folder of 1,000 ``<n>_<name>/migration.sql`` folders, cycling through the
-hand-written corpus of ``tests/safety/corpus/postgresql`` (225 files: squawk-rule cases and
+hand-written corpus of ``tests/safety/corpus/postgresql`` (287 files: squawk-rule cases and
 Prisma-generated style migrations). Ours: ``schemashift migrate lint --migrations DIR --format
 json`` (exit 1 is expected: the corpus holds error-level findings). Reference: ``squawk
 --reporter json`` on the same 1,000 files (the ``squawk-cli`` wheel of the ``test`` extra).

@@ -298,6 +298,7 @@ case("prisma_drop_column_ignored", """
 
 */
 -- schemashift:ignore ban-drop-column the app stopped reading `legacy` in release 41
+-- squawk-ignore ban-drop-column
 ALTER TABLE "User" DROP COLUMN "legacy";
 """)
 case("prisma_make_required", """
@@ -533,6 +534,18 @@ for name, bad, good in [
 ]:
     case(f"optin_{name}", bad)
     case(f"optin_{name}_ok", good)
+
+# ---------------------------------------------------------------- ignore comments (each tool's own syntax)
+case("unused_ignores", """
+-- squawk-ignore ban-drop-tabel
+-- schemashift:ignore ban-drop-tabel a typo in the rule name silences nothing
+ALTER TABLE "User" ADD COLUMN IF NOT EXISTS "bio" TEXT;
+""")
+case("used_ignores", """
+-- schemashift:ignore ban-drop-table the archive table was exported to S3 (#812)
+-- squawk-ignore ban-drop-table
+DROP TABLE "Archive";
+""")
 
 
 def main() -> None:

@@ -5,4 +5,5 @@
 
 */
 -- schemashift:ignore ban-drop-column the app stopped reading `legacy` in release 41
+-- squawk-ignore ban-drop-column
 ALTER TABLE "User" DROP COLUMN "legacy";
