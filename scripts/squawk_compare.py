@@ -120,8 +120,10 @@ def compare(corpus: Path = CORPUS, binary: str | None = None) -> dict[str, Row]:
     config = LintConfig(all_rules=True)
     for f in files:
         for finding in lint_script(str(f), texts[f], "postgresql", config):
+            # mapped by position, like squawk's findings (an ignore comment maps to the statement before it)
+            offset = scripts[f]._lines[finding.line - 1] + finding.column - 1
             for sq in REGISTRY.rules[finding.rule].squawk:
-                rows.setdefault(sq, Row(sq)).ours.add((f.name, max(finding.statement, 0)))
+                rows.setdefault(sq, Row(sq)).ours.add((f.name, stmt_at(f, offset)))
     return rows
 
 
