@@ -44,9 +44,46 @@ def _step(module: str, function: str) -> Callable[..., Any] | None:
     return getattr(mod, function, None) if mod is not None else None
 
 
+def _skip(*_args: Any) -> None:
+    return None
+
+
 def _call(module: str, function: str, *args: Any) -> Any:
     fn = _step(module, function)
     return fn(*args) if fn is not None else None
+
+
+class _Steps:
+    """Every step function, resolved once (a missing one is a no-op): the per-model and
+    per-field loops below run tens of thousands of steps on a large schema."""
+
+    def __init__(self) -> None:
+        def get(module: str, function: str) -> Callable[..., Any]:
+            return _step(module, function) or _skip
+
+        self.composite_default_value = get("defaults", "composite_default_value")
+        self.validate_native_type_arguments = get("fields", "validate_native_type_arguments")
+        self.view_definition_without_preview_flag = get("views", "view_definition_without_preview_flag")
+        self.view_keys_and_indexes = get("views", "view_keys_and_indexes")
+        self.has_a_strict_unique_criteria = get("models", "has_a_strict_unique_criteria")
+        self.primary_key_model_checks = get("primary_keys", "model_checks")
+        self.only_one_fulltext_attribute_allowed = get("indexes", "only_one_fulltext_attribute_allowed")
+        self.indexes_connector_specific = get("indexes", "connector_specific")
+        self.schema_checks = get("models", "schema_checks")
+        self.validate_auto_increment = get("defaults", "validate_auto_increment")
+        self.key_field_checks = get("primary_keys", "key_field_checks")
+        self.validate_scalar_field_connector_specific = get("fields", "validate_scalar_field_connector_specific")
+        self.validate_client_name = get("fields", "validate_client_name")
+        self.unique_default_constraint_name = get("defaults", "unique_default_constraint_name")
+        self.validate_default_value = get("defaults", "validate_default_value")
+        self.validate_unsupported_field_type = get("fields", "validate_unsupported_field_type")
+        self.check_model_relation_fields = get("relations", "check_model_relation_fields")
+        self.index_checks = _step("indexes", "index_checks")
+
+
+@functools.cache
+def _steps() -> _Steps:
+    return _Steps()
 
 
 def run(ctx: Context) -> None:
@@ -55,6 +92,7 @@ def run(ctx: Context) -> None:
         ctx.diags.warnings.extend(ctx.config.diags.warnings)
     if ctx.diags.has_errors():
         return
+    steps = _steps()
     names = _call("constraint_names", "build", ctx)
 
     # 1. composite types
@@ -66,8 +104,8 @@ def run(ctx: Context) -> None:
         if not ctx.diags.has_errors():
             _call("composite_types", "more_than_one_field", ctx, ct)
             for info in _composite_field_infos(ctx, ct.name.name):
-                _call("defaults", "composite_default_value", ctx, ct, info)
-                _call("fields", "validate_native_type_arguments", ctx, info)
+                steps.composite_default_value(ctx, ct, info)
+                steps.validate_native_type_arguments(ctx, info)
 
     # 2. connector-wide default function check
     _call("defaults", "unknown_default_functions", ctx)
@@ -78,45 +116,55 @@ def run(ctx: Context) -> None:
     # 4. models and views
     _call("models", "database_name_clashes", ctx)
     for model in _models_then_views(ctx):
-        if not _model_checks(ctx, model, names):
+        if not _model_checks(ctx, model, names, steps):
             return
 
     # 5. enums
     _call("enums", "run", ctx)
 
-    # 6. relations
-    _call("relations", "check_relations", ctx)
-
-
-def _model_checks(ctx: Context, model: ModelInfo, names: Any) -> bool:
-    if model.is_view:
-        _call("views", "view_definition_without_preview_flag", ctx, model)
-        _call("views", "view_keys_and_indexes", ctx, model)
-    _call("models", "has_a_strict_unique_criteria", ctx, model)
+    # 6. relations (with the constraint names built above, when there are any)
     if names is not None:
-        _call("primary_keys", "model_checks", ctx, model, names)
-    _call("indexes", "only_one_fulltext_attribute_allowed", ctx, model)
-    _call("indexes", "connector_specific", ctx, model)
-    _call("models", "schema_checks", ctx, model)
-    _call("defaults", "validate_auto_increment", ctx, model)
-    _call("primary_keys", "key_field_checks", ctx, model)
+        _call("relations", "check_relations", ctx, names)
+    else:
+        _call("relations", "check_relations", ctx)
 
+
+def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> bool:
+    if model.is_view:
+        steps.view_definition_without_preview_flag(ctx, model)
+        steps.view_keys_and_indexes(ctx, model)
+    steps.has_a_strict_unique_criteria(ctx, model)
+    if names is not None:
+        steps.primary_key_model_checks(ctx, model, names)
+    steps.only_one_fulltext_attribute_allowed(ctx, model)
+    steps.indexes_connector_specific(ctx, model)
+    steps.schema_checks(ctx, model)
+    steps.validate_auto_increment(ctx, model)
+    steps.key_field_checks(ctx, model)
+
+    fields = model.fields
+    connector_specific = steps.validate_scalar_field_connector_specific
+    client_name = steps.validate_client_name
+    default_constraint_name = steps.unique_default_constraint_name
+    native_type_arguments = steps.validate_native_type_arguments
+    default_value = steps.validate_default_value
+    unsupported_field_type = steps.validate_unsupported_field_type
     for field in model.node.fields:
-        info = model.fields.get(field.name.name)
+        info = fields.get(field.name.name)
         if info is None or info.node is not field or info.kind in ("model", "unknown"):
             continue
-        _call("fields", "validate_scalar_field_connector_specific", ctx, model, info)
-        _call("fields", "validate_client_name", ctx, model, info)
+        connector_specific(ctx, model, info)
+        client_name(ctx, model, info)
         if names is not None:
-            _call("defaults", "unique_default_constraint_name", ctx, model, info, names)
-        _call("fields", "validate_native_type_arguments", ctx, info)
-        _call("defaults", "validate_default_value", ctx, model, info)
-        _call("fields", "validate_unsupported_field_type", ctx, model, info)
+            default_constraint_name(ctx, model, info, names)
+        native_type_arguments(ctx, info)
+        default_value(ctx, model, info)
+        unsupported_field_type(ctx, model, info)
 
-    if _call("relations", "check_model_relation_fields", ctx, model) is False:
+    if steps.check_model_relation_fields(ctx, model) is False:
         return False
 
-    index_checks = _step("indexes", "index_checks")
+    index_checks = steps.index_checks
     if index_checks is not None and names is not None:
         for index in model.indexes:
             index_checks(ctx, model, index, names)

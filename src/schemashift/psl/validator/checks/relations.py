@@ -197,9 +197,11 @@ def _mongodb_same_native_type(ctx: Context, rf: RelationFieldInfo) -> None:
 # ---------------------------------------------------------------- per relation
 
 
-def check_relations(ctx: Context) -> None:
+def check_relations(ctx: Context, namespaces: constraint_names.Namespaces | None = None) -> None:
+    """``namespaces``: the constraint names the pipeline built already (built here when None)."""
     graph = complete_relations(ctx)
-    namespaces = constraint_names.build(ctx)
+    if namespaces is None:
+        namespaces = constraint_names.build(ctx)
     for rel in ctx.relations:
         if rel.kind == "many_to_many":
             if rel.embedded:
