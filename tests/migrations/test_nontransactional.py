@@ -101,3 +101,36 @@ def test_transactional_migration_is_all_or_nothing(project: Path, provider: str,
         )
     assert tables == []  # rolled back whole
     assert steps(db_url, "20260101000000_init") == [(0, False)]
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_script_with_its_own_transaction(project: Path, db_url: str, run_cli) -> None:
+    """Prisma's enum redefinition wraps itself in BEGIN/COMMIT; it must not take schemashift's COMMIT."""
+    add(
+        project,
+        "20260101000000_init",
+        """CREATE TYPE "Role" AS ENUM ('A', 'B');\nCREATE TABLE "U" ("id" INTEGER PRIMARY KEY, "role" "Role" NOT NULL);\n"""
+        """INSERT INTO "U" VALUES (1, 'A');\n""",
+    )
+    add(
+        project,
+        "20260102000000_redefine",
+        """-- AlterEnum\nBEGIN;\nCREATE TYPE "Role_new" AS ENUM ('A', 'C');\n"""
+        """ALTER TABLE "U" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");\n"""
+        """ALTER TYPE "Role" RENAME TO "Role_old";\nALTER TYPE "Role_new" RENAME TO "Role";\n"""
+        """DROP TYPE "Role_old";\nCOMMIT;\n""",
+    )
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0, r.err
+    assert steps(db_url, "20260102000000_redefine") == [(1, True)]
+    add(
+        project,
+        "20260103000000_bad",
+        """BEGIN;\nCREATE TABLE "V" ("id" INTEGER PRIMARY KEY);\nINSERT INTO "U" VALUES (2, 'B');\nCOMMIT;\n""",
+    )
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "P3018" in r.err
+    assert steps(db_url, "20260103000000_bad") == [(0, False)]
+    with connect(db_url) as conn:
+        assert conn.query("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'V'") == [(0,)]  # its own tx rolled back
+        assert conn.query("SELECT 1") == [(1,)]  # and the connection is usable

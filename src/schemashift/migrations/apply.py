@@ -122,6 +122,9 @@ def _apply_one(conn: Connector, history: History, m: Migration, resume: HistoryR
     if _statementwise(conn, m) or conn.provider == "mysql":
         _apply_statementwise(conn, history, m, resume)
         return
+    if statements.controls_transactions(conn.provider, m.sql):
+        _apply_self_managed(conn, history, m)
+        return
     try:
         with conn.ddl_transaction():
             row_id = history.start(m.name, m.checksum)
@@ -131,6 +134,20 @@ def _apply_one(conn: Connector, history: History, m: Migration, resume: HistoryR
         row_id = history.start(m.name, m.checksum)
         history.fail(row_id, str(exc.message), 0)
         raise MigrationFailed(m.name, exc.message, exc.db_code) from None
+
+
+def _apply_self_managed(conn: Connector, history: History, m: Migration) -> None:
+    """A script with its own BEGIN/COMMIT runs as Prisma runs every script: the history row is
+    written first, the script as one string, then the row is finished (a crash in between leaves
+    the migration recorded as failed, to be resolved by hand)."""
+    row_id = history.start(m.name, m.checksum)
+    try:
+        conn.execute_script(m.sql)
+    except DatabaseError as exc:
+        conn.execute("ROLLBACK")  # leave no transaction the script opened
+        history.fail(row_id, str(exc.message), 0)
+        raise MigrationFailed(m.name, exc.message, exc.db_code) from None
+    history.finish(row_id, 1)
 
 
 def _apply_statementwise(conn: Connector, history: History, m: Migration, resume: HistoryRow | None) -> None:

@@ -78,3 +78,21 @@ def _pg_refuses_transaction(stmt: str) -> bool:
         if isinstance(node, (pg.VacuumStmt, pg.CreatedbStmt, pg.DropdbStmt, pg.AlterSystemStmt)):
             return True
     return False
+
+
+def controls_transactions(provider: str, script: str) -> bool:
+    """True when a PostgreSQL script has its own top-level BEGIN/COMMIT/ROLLBACK (as Prisma's enum
+    redefinition does): it cannot run inside schemashift's transaction, whose COMMIT it would take."""
+    if provider not in ("postgresql", "postgres"):
+        return False
+    import pglast
+    from pglast import ast as pg
+
+    for stmt in split(provider, script):
+        try:
+            parsed = pglast.parse_sql(stmt)
+        except pglast.parser.ParseError:
+            continue
+        if any(isinstance(raw.stmt, pg.TransactionStmt) for raw in parsed):
+            return True
+    return False
