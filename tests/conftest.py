@@ -2,7 +2,8 @@
 
 - ``sqlite_url``: ``file:/abs/tmp/path/test.db`` (the file does not exist yet)
 - ``postgres_url``: ``postgresql://…/<fresh db>?schema=public``, dropped afterwards
-- ``mysql_url``: ``mysql://…/<fresh db>``, dropped afterwards
+- ``mysql_url``: ``mysql://…/<fresh db>``, dropped afterwards (in the background: every drop has
+  finished, or is reported as failed, when the session ends)
 - ``provider`` + ``db_url``: parametrized over sqlite / postgresql / mysql (test ids are the
   provider names); ``provider`` is the datasource provider matching ``db_url``
 - ``run_cli(*args)``: runs ``schemashift`` in-process, returns ``CliResult(exit_code, out, err)``
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,39 @@ pytest_plugins = ("pytester",)
 
 _MARKER = {"postgresql": "postgres", "mysql": "mysql"}
 _FIXTURE = {"sqlite": "sqlite_url", "postgresql": "postgres_url", "mysql": "mysql_url"}
+
+
+class _BackgroundDrops:
+    """Drops run on a small thread pool so a test does not wait for them (DROP DATABASE waits
+    for a checkpoint on a busy server); the session waits for all of them before it ends."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[str, Future[None]]] = []
+
+    def submit(self, drop: Callable[[str, str], None], admin: str, name: str) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sstest-drop")
+        self._pending.append((name, self._pool.submit(drop, admin, name)))
+
+    def wait(self) -> list[str]:
+        """Finish every drop; return the failures."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        failures = [f"{name}: {future.exception()}" for name, future in self._pending if future.exception()]
+        self._pool, self._pending = None, []
+        return failures
+
+
+_DROPS = _BackgroundDrops()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    failures = _DROPS.wait()
+    if failures:
+        session.config.get_terminal_writer().line(
+            "could not drop test database(s):\n  " + "\n  ".join(failures), red=True
+        )
 
 
 def _server_database(provider: str) -> Iterator[str]:
@@ -44,7 +79,7 @@ def _server_database(provider: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        drop(admin, name)
+        _DROPS.submit(drop, admin, name)
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ def test_mysql_url_is_a_live_prisma_url(mysql_url: str) -> None:
     [pytest.param("postgresql", marks=pytest.mark.postgres), pytest.param("mysql", marks=pytest.mark.mysql)],
 )
 def test_drop_removes_database_despite_open_connection(provider_name: str) -> None:
+    """The context managers the fixtures use: the database is gone afterwards, even if in use."""
     admin = dbutil.admin_url_or_skip(provider_name)
     make = dbutil.postgres_database if provider_name == "postgresql" else dbutil.mysql_database
     with make(admin) as url:
@@ -114,6 +115,7 @@ def test_b(provider, db_url):
 '''
 
 
+@pytest.mark.slow  # a whole inner pytest run on two workers: seconds, more on a busy machine
 @pytest.mark.postgres
 @pytest.mark.mysql
 def test_fixtures_under_xdist(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
