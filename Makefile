@@ -10,7 +10,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 .PHONY: help install test test-slow bench demo clean
 
 help:
-	@echo "make demo       init + validate + format --check in a fresh demo/ folder (scripts/demo.sh)"
+	@echo "make demo       the guide's local workflow end to end on SQLite in a fresh demo/ folder (scripts/demo.sh)"
 	@echo "make test       the test suite in parallel (pytest -n auto), without the slow tests"
 	@echo "make test-slow  only the long exhaustive runs (marker: slow)"
 	@echo "make bench      benchmarks against the Prisma reference engines (bench/run.py)"
