@@ -90,7 +90,7 @@ def test_empty_tables_warn_about_nothing(tmp_path: Path, provider: str, db_url: 
     assert r.exit_code == 0, r.err
 
 
-@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
 def test_enum_value_in_use(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", db_url)
@@ -100,8 +100,10 @@ def test_enum_value_in_use(tmp_path: Path, provider: str, db_url: str, monkeypat
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + enum_v1)
     assert run_cli("db", "push").exit_code == 0
     with connect(db_url) as conn:
-        conn.execute("""INSERT INTO "User" VALUES (1, 'LEGACY'), (2, 'FREE')""")
+        conn.execute(f"INSERT INTO {q(provider, 'User')} VALUES (1, 'LEGACY'), (2, 'FREE')")
         target = engine.target_schema([("schema.prisma", header(provider) + enum_v2)], provider)
         steps = engine.diff(engine.describe(conn), target, provider)
         (w,) = check(steps, conn)
-    assert w.unexecutable and "The values [LEGACY] on the enum `Plan` will be removed" in w.message and "1 rows" in w.message
+    enum = "Plan" if provider == "postgresql" else "User_plan"  # MySQL enums are inline, named table_column
+    assert w.unexecutable and f"The values [LEGACY] on the enum `{enum}` will be removed" in w.message
+    assert "1 rows still use them" in w.message

@@ -10,12 +10,13 @@ under a new NOT NULL, rows that still use a removed enum value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.diff import steps as st
-from schemashift.model import Arity, Column, IndexKind, Table
+from schemashift.model import Arity, Column, Family, IndexKind, Table
 
 THREE_STEP_HINT = (
     "Add it in three steps instead (the guide's pattern): 1) add the column as optional, "
@@ -100,6 +101,22 @@ def _type_text(column: Column) -> str:
     return t.raw or t.family.value
 
 
+_ENUM_ITEM = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _inline_enum_values(column: Column) -> set[str]:
+    """The values of an inline ``ENUM('A','B')`` column type (MySQL), else empty."""
+    t = column.type
+    if t.family is not Family.ENUM or not t.raw:
+        return set()
+    return {m.replace("''", "'") for m in _ENUM_ITEM.findall(t.raw)}
+
+
+def _inline_enum_order(column: Column):  # type: ignore[no-untyped-def]
+    order = [m.replace("''", "'") for m in _ENUM_ITEM.findall(column.type.raw or "")]
+    return lambda v: order.index(v) if v in order else len(order)
+
+
 def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLossWarning]) -> None:
     live = facts.conn is not None
     if isinstance(change, st.DropColumn):
@@ -142,6 +159,17 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
                 ))
     elif isinstance(change, (st.AlterColumn, st.DropAndRecreateColumn)):
         prev, nxt = change.previous, change.next
+        dropped = _inline_enum_values(prev) - _inline_enum_values(nxt) if nxt.type.family is Family.ENUM else set()
+        if dropped:  # MySQL's inline ENUM(...) columns
+            values = sorted(dropped, key=_inline_enum_order(prev))
+            used = facts.using_values(table.name, table.schema, prev.name, values) or 0
+            if not live or used:
+                extra = f" {used} rows still use them." if used else ""
+                out.append(DataLossWarning(
+                    f"The values [{','.join(values)}] on the enum `{prev.type.enum}` will be removed. If these "
+                    "variants are still used in the database, this will fail." + extra,
+                    unexecutable=bool(used),
+                ))
         if isinstance(change, st.DropAndRecreateColumn):
             n = facts.non_null(table, prev.name)
             if not live or n:
@@ -149,7 +177,9 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
                 out.append(DataLossWarning(
                     f"The `{prev.name}` column on the `{table.name}` table would be dropped and recreated. {suffix}"
                 ))
-        elif change.type_change is st.TypeChange.RISKY_CAST:
+        elif change.type_change is st.TypeChange.RISKY_CAST and not (
+            prev.type.family is Family.ENUM and nxt.type.family is Family.ENUM  # said above, per value
+        ):
             n = facts.non_null(table, prev.name)
             if not live:
                 out.append(DataLossWarning(
@@ -220,22 +250,32 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
                         _column_checks(facts, t.previous, st.DropAndRecreateColumn(pair.previous, pair.next, pair.changes), out)
                     else:
                         _column_checks(facts, t.previous, st.AlterColumn(pair.previous, pair.next, pair.changes, pair.type_change), out)
+                # live only: unique indexes the rebuilt table gains (recreated inside the step)
+                old_uniques = {i.column_names for i in t.previous.indexes if i.kind is IndexKind.UNIQUE}
+                for index in t.next.indexes if live else ():
+                    if index.kind is not IndexKind.UNIQUE or index.column_names in old_uniques:
+                        continue
+                    cols = list(index.column_names)
+                    fresh = any(t.previous.column(c) is None for c in cols)
+                    dups = None if fresh or not facts.rows(t.previous) else facts.duplicates(t.previous, cols)
+                    if dups or (fresh and facts.rows(t.previous)):
+                        _unique_warning(t.previous, cols, dups, out)
         elif isinstance(step, st.CreateIndex) and step.index.kind is IndexKind.UNIQUE:
             if step.from_drop_and_recreate or not _table_is_old(step, steps):
                 continue
             cols = [c.name for c in step.index.columns]
-            dups = facts.duplicates(step.table, cols)
-            if not live or dups:
-                extra = f" There are {dups} duplicated value groups now." if dups else ""
-                out.append(DataLossWarning(
-                    f"A unique constraint covering the columns `[{','.join(cols)}]` on the table "
-                    f"`{step.table.name}` will be added. If there are existing duplicate values, this will fail."
-                    + extra,
-                    unexecutable=bool(dups),
-                ))
+            # a column added by this migration cannot be counted yet: warn when there are rows
+            fresh = set(cols) & _added_columns(step.table, steps)
+            if fresh and live and not facts.rows(step.table):
+                continue
+            dups = None if fresh else facts.duplicates(step.table, cols)
+            if not live or dups or fresh:
+                _unique_warning(step.table, cols, dups, out)
         elif isinstance(step, st.AlterEnum) and step.dropped:
             used = 0
             for usage in step.column_usages:
+                if not _column_exists_before(usage, steps):
+                    continue  # created by this migration: no rows use the values yet
                 used += facts.using_values(usage.table, usage.table_schema, usage.column.name, step.dropped) or 0
             if not live or used:
                 values = ",".join(step.dropped)
@@ -246,6 +286,42 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
                     unexecutable=bool(used),
                 ))
     return out
+
+
+def _unique_warning(table: Table, cols: Sequence[str], dups: int | None, out: list[DataLossWarning]) -> None:
+    extra = f" There are {dups} duplicated value groups now." if dups else ""
+    out.append(DataLossWarning(
+        f"A unique constraint covering the columns `[{','.join(cols)}]` on the table "
+        f"`{table.name}` will be added. If there are existing duplicate values, this will fail." + extra,
+        unexecutable=bool(dups),
+    ))
+
+
+def _added_columns(table: Table, steps: Sequence[st.Step]) -> set[str]:
+    """Columns of ``table`` that an ``AlterTable`` of the same migration adds (or recreates)."""
+    return {
+        (c.column.name if isinstance(c, st.AddColumn) else c.next.name)
+        for s in steps
+        if isinstance(s, st.AlterTable) and s.next.key == table.key
+        for c in s.changes
+        if isinstance(c, (st.AddColumn, st.DropAndRecreateColumn))
+    }
+
+
+def _column_exists_before(usage: st.EnumColumnUsage, steps: Sequence[st.Step]) -> bool:
+    """The usage's column is in the database before the migration (not in a table it creates,
+    nor added or recreated by it)."""
+    key = (usage.table_schema, usage.table)
+    for s in steps:
+        if isinstance(s, st.CreateTable) and s.table.key == key:
+            return False
+        if isinstance(s, st.AlterTable) and s.next.key == key and usage.column.name in _added_columns(s.next, (s,)):
+            return False
+        if isinstance(s, st.RedefineTables):
+            for t in s.tables:
+                if t.next.key == key and any(c.name == usage.column.name for c in t.added_columns):
+                    return False
+    return True
 
 
 def _table_is_old(step: st.CreateIndex, steps: Sequence[st.Step]) -> bool:
