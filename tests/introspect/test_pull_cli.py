@@ -83,14 +83,11 @@ enum State {
 """
 
 
-@pytest.mark.parametrize("provider_name", ["postgresql"])
-def test_reintrospection_keeps_what_the_user_wrote(  # type: ignore[no-untyped-def]
-    tmp_path, postgres_url, run_cli, provider_name
-):
+def test_reintrospection_keeps_what_the_user_wrote(tmp_path, db_url, provider, run_cli):  # type: ignore[no-untyped-def]
     from schemashift import psl
 
-    _create(postgres_url, "postgresql", KEEPER)
-    schema = _project(tmp_path, postgres_url, "postgresql", KEEPER)
+    _create(db_url, provider, KEEPER)
+    schema = _project(tmp_path, db_url, provider, KEEPER)
     before = psl.format(schema.read_text())
     result = run_cli("db", "pull", "--schema", str(schema))
     assert result.exit_code == 0, result.err

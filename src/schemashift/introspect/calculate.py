@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from schemashift.introspect import names
 from schemashift.introspect.extras import Extras
-from schemashift.introspect.previous import InlineRelation, PrevModel, Previous
+from schemashift.introspect.previous import InlineRelation, PrevEnum, PrevField, PrevModel, Previous
 from schemashift.introspect.warnings import Warnings
 from schemashift.lower import names as default_names
 from schemashift.lower.rules import ProviderRules, rules_for
@@ -361,6 +361,9 @@ class _Calculator:
         self.enums = sorted(schema.enums, key=lambda e: e.name)
         self.enums_by_name = {e.name: e for e in self.enums}
         self.fk_enabled = not previous.relation_mode_prisma
+        self.enum_alias: dict[str, PrevEnum] = {}
+        self.enum_alias = self._mysql_enum_aliases()
+        self.text_enums_used: set[str] = set()
         self._usable_cache: dict[str, bool] = {}
         self._uniques_cache: dict[str, dict[str, list[Index]]] = {}
 
@@ -382,14 +385,38 @@ class _Calculator:
             return pf.name, pf.mapped
         return names.field_name(column)
 
+    def prev_enum(self, enum: str) -> PrevEnum | None:
+        return self.enum_alias.get(enum) or self.prev.enums.get(enum)
+
+    def _mysql_enum_aliases(self) -> dict[str, PrevEnum]:
+        """MySQL enums live in columns (``<table>_<column>``): the existing schema's enum of the
+        field on that column, when its values are the same (prisma-engines' ``match_enums``)."""
+        out: dict[str, PrevEnum] = {}
+        if self.provider != "mysql":
+            return out
+        by_name = {pe.name: pe for pe in self.prev.enums.values()}
+        for t in self.tables:
+            pm = self.prev_model(t.name)
+            if pm is None:
+                continue
+            for c in t.columns:
+                pf = pm.fields.get(c.name)
+                if c.type.family is not Family.ENUM or pf is None or pf.enum_type not in by_name:
+                    continue
+                pe = by_name[pf.enum_type]
+                db_enum = self.enums_by_name.get(c.type.enum or "")
+                if db_enum is not None and tuple(pe.values) == db_enum.values:
+                    out[db_enum.name] = pe
+        return out
+
     def enum_name(self, enum: str) -> tuple[str, str | None]:
-        pe = self.prev.enums.get(enum)
+        pe = self.prev_enum(enum)
         if pe is not None:
             return pe.name, pe.mapped
         return names.type_name(enum)
 
     def enum_value_name(self, enum: str, value: str) -> tuple[str, str | None]:
-        pe = self.prev.enums.get(enum)
+        pe = self.prev_enum(enum)
         if pe is not None and value in pe.values:
             name, mapped, _ = pe.values[value]
             return name, mapped
@@ -627,6 +654,9 @@ class _Calculator:
         if commented:
             name = c.name
         ftype, unsupported = self.field_type(c)
+        enum = self._text_enum(pf, c)
+        if enum is not None:
+            ftype = enum.name
         arity = "[]" if c.is_list else "?" if c.nullable else ""
         out = FieldOut(name, ftype, arity)
         if pf is not None and pf.documentation:
@@ -648,6 +678,10 @@ class _Calculator:
                 args.append(f"map: {names.string_literal(pk.name)}")
             attrs.append("@id" + _args(args))
         default = self.default(t, c, pf.client_default if pf else None)
+        if default == "autoincrement()" and self.rules.int_primary_key_autoincrements and pf and not pf.has_default:
+            default = None  # SQLite: an INTEGER primary key is the rowid either way; keep what was written
+        if enum is not None and default is not None and default.startswith('"'):
+            default = self._enum_default(enum, c) or default
         if default is not None:
             attrs.append(f"@default({default})")
         if mapped is not None:
@@ -672,6 +706,25 @@ class _Calculator:
         if (t.name, c.name) in self.extras.column_comments:
             self.warnings.add("objects_with_comments", f'Type: "field", name: "{model_name}.{name}"')
         return out
+
+    def _text_enum(self, pf: PrevField | None, c: Column) -> PrevEnum | None:
+        """Where enums are plain text columns (SQLite), the existing schema's enum for the field."""
+        if pf is None or pf.enum_type is None or self.rules.native_enums or self.rules.inline_enums:
+            return None
+        if c.type.family is not Family.STRING:
+            return None
+        enum = next((e for e in self.prev.enums.values() if e.name == pf.enum_type), None)
+        if enum is not None:
+            self.text_enums_used.add(enum.name)
+        return enum
+
+    @staticmethod
+    def _enum_default(enum: PrevEnum, c: Column) -> str | None:
+        d = c.default
+        value = d.value.value if isinstance(d, LiteralDefault) and isinstance(d.value, StrLit) else None
+        if value is not None and value in enum.values:
+            return enum.values[value][0]
+        return None
 
     def field_type(self, c: Column) -> tuple[str, str | None]:
         """(PSL type, the unsupported type's name or None)."""
@@ -954,7 +1007,7 @@ class _Calculator:
 
     def enum(self, e_name: str) -> EnumOut:
         e = self.enums_by_name[e_name]
-        pe = self.prev.enums.get(e.name)
+        pe = self.prev_enum(e.name)
         name, mapped = self.enum_name(e.name)
         out = EnumOut(name, [], position=pe.position if pe else None)
         if pe is not None and pe.documentation:
@@ -978,6 +1031,17 @@ class _Calculator:
                 self.warnings.add("remapped_values", f'Enum: "{name}", value: "{vname}"')
         return out
 
+    def text_enum(self, pe: PrevEnum) -> EnumOut:
+        """An enum of the existing schema that text columns use (no database type to read)."""
+        out = EnumOut(pe.name, [], position=pe.position)
+        if pe.documentation:
+            out.docs.append(pe.documentation)
+        if pe.mapped is not None:
+            out.block_attributes.append(f"@@map({names.string_literal(pe.mapped)})")
+        for name, mapped, doc in pe.values.values():
+            out.values.append((name, mapped, doc, False))
+        return out
+
     # -- all
 
     def run(self) -> Introspected:
@@ -988,6 +1052,9 @@ class _Calculator:
             used_enums = [e for e in self.enums if e.name in used]
         enums = [self.enum(e.name) for e in used_enums]
         models = [self.model(t) for t in self.tables]
+        for pe in self.prev.enums.values():
+            if pe.name in self.text_enums_used:
+                enums.append(self.text_enum(pe))
         models.sort(key=lambda m: (m.position is None, m.position or 0))
         enums.sort(key=lambda e: (e.position is None, e.position or 0))
         if self.provider == "mysql":

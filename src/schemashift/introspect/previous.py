@@ -32,6 +32,8 @@ class PrevField:
     updated_at: bool
     ignored: bool
     client_default: str | None  # e.g. "cuid()", "nanoid(10)": kept when the column has no default
+    enum_type: str | None = None  # the field's enum (PSL name), where the database has no enum types
+    has_default: bool = False
 
 
 @dataclass
@@ -233,6 +235,8 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                 _attr(f.attributes, "updatedAt") is not None,
                 _attr(f.attributes, "ignore") is not None,
                 client_default,
+                ftype.name if isinstance(ftype, ast.SupportedFieldType) and ftype.name in enum_nodes else None,
+                default is not None,
             )
             unique = _attr(f.attributes, "unique")
             if unique is not None:
@@ -304,7 +308,6 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
             prev.m2m[name] = M2mRelation(
                 field_on_a.name, field_on_b.name, rf.relation_name is not None, pm.name == target.name
             )
-    del enum_nodes
     return prev
 
 
