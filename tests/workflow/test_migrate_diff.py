@@ -1,0 +1,100 @@
+"""`schemashift migrate diff` with every source kind, --script, --exit-code and -o."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemashift.connectors import connect
+
+A = """
+model User {
+  id    Int    @id
+  email String @unique
+}
+"""
+B = """
+model User {
+  id        Int     @id
+  email     String  @unique
+  firstName String?
+}
+"""
+
+
+def schema(root: Path, name: str, provider: str, models: str) -> str:
+    path = root / name
+    path.write_text(f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n{models}')
+    return str(path)
+
+
+@pytest.fixture
+def here(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return tmp_path
+
+
+def test_schema_to_schema_summary_script_exit_code_output(here: Path, provider: str, run_cli) -> None:
+    a, b = schema(here, "a.prisma", provider, A), schema(here, "b.prisma", provider, B)
+    r = run_cli("migrate", "diff", "--from-schema-datamodel", a, "--to-schema-datamodel", b)
+    assert r.exit_code == 0
+    assert "[*] Changed the `User` table\n  [+] Added column `firstName`" in r.out
+    r = run_cli("migrate", "diff", "--from-schema-datamodel", a, "--to-schema-datamodel", b, "--script", "--exit-code")
+    assert r.exit_code == 2 and "-- AlterTable" in r.out and "firstName" in r.out
+    r = run_cli("migrate", "diff", "--from-schema-datamodel", a, "--to-schema-datamodel", a, "--script", "--exit-code")
+    assert r.exit_code == 0 and r.out == "-- This is an empty migration.\n"
+    r = run_cli("migrate", "diff", "--from-schema-datamodel", a, "--to-schema-datamodel", a)
+    assert r.exit_code == 0 and "No difference detected." in r.out
+    r = run_cli("migrate", "diff", "--from-empty", "--to-schema-datamodel", b, "--script", "-o", "out.sql")
+    assert r.exit_code == 0 and r.out == ""
+    assert "CREATE TABLE" in (here / "out.sql").read_text()
+
+
+def test_database_and_migrations_sources(here: Path, provider: str, db_url: str, run_cli) -> None:
+    a = schema(here, "a.prisma", provider, A)
+    r = run_cli("migrate", "diff", "--from-empty", "--to-schema-datamodel", a, "--script")
+    with connect(db_url) as conn:
+        conn.execute_script(r.out)
+    # the live database equals the schema: by --from-url and by --from-schema-datasource
+    r = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", a, "--exit-code")
+    assert r.exit_code == 0, r.out + r.err
+    r = run_cli("migrate", "diff", "--from-schema-datasource", a, "--to-schema-datamodel", a, "--exit-code")
+    assert r.exit_code == 0, r.out + r.err
+    r = run_cli("migrate", "diff", "--from-url", db_url, "--to-empty", "--script", "--exit-code")
+    assert r.exit_code == 2 and "DROP TABLE" in r.out
+    # a migrations folder (SQLite needs no shadow database; servers need --shadow-database-url)
+    folder = here / "migrations" / "20260101000000_init"
+    folder.mkdir(parents=True)
+    (folder / "migration.sql").write_text(run_cli("migrate", "diff", "--from-empty", "--to-schema-datamodel", a, "--script").out)
+    (here / "migrations" / "migration_lock.toml").write_text(f'provider = "{provider}"')
+    b = schema(here, "b.prisma", provider, B)
+    args = ["migrate", "diff", "--from-migrations", str(here / "migrations"), "--to-schema-datamodel", b, "--script"]
+    if provider == "sqlite":
+        r = run_cli(*args)
+    else:
+        r = run_cli(*args)
+        assert r.exit_code == 2 and "--shadow-database-url" in r.err
+        import dbutil
+
+        admin = dbutil.admin_url(provider)
+        name = dbutil.unique_db_name()
+        create, drop = (dbutil.postgres_create, dbutil.postgres_drop) if provider == "postgresql" else (dbutil.mysql_create, dbutil.mysql_drop)
+        shadow = create(admin, name)
+        try:
+            r = run_cli(*args, "--shadow-database-url", shadow)
+        finally:
+            drop(admin, name)
+    assert r.exit_code == 0, r.err
+    assert "firstName" in r.out and "CREATE TABLE" not in r.out
+
+
+def test_usage_errors(here: Path, provider: str, run_cli) -> None:
+    a = schema(here, "a.prisma", provider, A)
+    r = run_cli("migrate", "diff", "--to-schema-datamodel", a)
+    assert r.exit_code == 2 and "Exactly one --from-" in r.err
+    r = run_cli("migrate", "diff", "--from-empty", "--from-schema-datamodel", a, "--to-empty")
+    assert r.exit_code == 2 and "Exactly one --from-" in r.err
+    r = run_cli("migrate", "diff", "--from-empty", "--to-empty")
+    assert r.exit_code == 2 and "Cannot tell which database" in r.err
