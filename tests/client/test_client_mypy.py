@@ -33,6 +33,7 @@ def run(db: Client) -> list[User]:
         created: datetime = one.createdAt
         tier: PlanTier = one.planTier
         posts: list[Post] | None = one.posts
+    sure: User = db.user.find_unique_or_raise(where={{"email": "a@x.io"}}, include={{"tags": True}})
     rows = db.user.find_many(select={{"email": True}})
     email: object = rows[0]["email"]
     n: int = db.user.count(where={{"posts": {{"some": {{"title": {{"startsWith": "a"}}}}}}}})

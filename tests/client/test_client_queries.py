@@ -152,6 +152,11 @@ def test_order_skip_take(env: tuple[ModuleType, Any, str]) -> None:
     first = client.user.find_first(where={"age": 25}, order_by={"email": "desc"})
     assert first.email == "eve@example.com"
     assert client.user.find_first(where={"age": 1000}) is None
+    assert client.user.find_first_or_raise(where={"age": 25}, order_by={"email": "asc"}).email == "bob@example.com"
+    with pytest.raises(RecordNotFoundError):
+        client.user.find_first_or_raise(where={"age": 1000})
+    with pytest.raises(RecordNotFoundError):
+        client.user.find_unique_or_raise(where={"email": "nobody@x"})
 
 
 def test_relations_include_select_and_relation_filters(env: tuple[ModuleType, Any, str]) -> None:

@@ -92,6 +92,11 @@ class ModelDelegate:
             self._model, where=where, order_by=order_by, skip=skip, take=take, select=select, include=include
         )
 
+    def _or_raise(self, found: Any, what: str) -> Any:
+        if found is None:
+            raise RecordNotFoundError(f"No {self._model} found ({what}).")
+        return found
+
     def _update(self, where: Mapping[str, Any], data: Mapping[str, Any], include: Any = None) -> Any:
         return self._engine.update(self._model, where, data, include)
 

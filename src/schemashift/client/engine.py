@@ -543,8 +543,11 @@ class Engine:
         return int(self.fetch(sql, params)[0][0])
 
     def _check_unique(self, m: _Model, where: Mapping[str, Any]) -> None:
-        plain = {k for k, v in where.items() if k in m.meta.by_name and not isinstance(v, Mapping) or (
-            k in m.meta.by_name and isinstance(v, Mapping) and set(v) == {"equals"})}
+        plain = {
+            k
+            for k, v in where.items()
+            if k in m.meta.by_name and (not isinstance(v, Mapping) or set(v) == {"equals"})
+        }
         for crit in (m.meta.primary_key, *m.meta.uniques):
             if crit and set(crit) <= plain:
                 return

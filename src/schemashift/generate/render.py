@@ -320,6 +320,16 @@ class {n}Delegate(ModelDelegate):
     ) -> list[{n}] | list[dict[str, Any]]:
         return cast("list[{n}] | list[dict[str, Any]]", self._find_many(where, order_by, skip, take, select, include))
 
+    def find_unique_or_raise(self, where: {U}, *, include: {I} | None = None) -> {n}:
+        """`find_unique`, raising `RecordNotFoundError` (P2025) when there is none (findUniqueOrThrow)."""
+        return cast({n}, self._or_raise(self._find_unique(where, None, include), "find_unique_or_raise"))
+
+    def find_first_or_raise(
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None
+    ) -> {n}:
+        """`find_first`, raising `RecordNotFoundError` (P2025) when there is none (findFirstOrThrow)."""
+        return cast({n}, self._or_raise(self._find_first(where, order_by, skip, None, include), "find_first_or_raise"))
+
     def update(self, where: {U}, data: {Up}, *, include: {I} | None = None) -> {n}:
         return cast({n}, self._update(where, data, include))
 
