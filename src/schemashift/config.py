@@ -129,8 +129,6 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
 
 def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
     """Load ``.env`` from the current directory and the schema's folder; return the files read."""
-    from dotenv import load_dotenv
-
     cwd = (cwd or Path.cwd()).resolve()
     candidates = [cwd / ".env"]
     if location is not None:
@@ -138,6 +136,8 @@ def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[P
     loaded: list[Path] = []
     for env_file in candidates:
         if env_file.is_file() and env_file.resolve() not in loaded:
+            from dotenv import load_dotenv  # only with a .env file: it imports tempfile, shutil, lzma...
+
             load_dotenv(env_file, override=False)
             loaded.append(env_file.resolve())
     return loaded

@@ -139,8 +139,17 @@ class Namespaces:
     local_names: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     custom_names: Counter[tuple[str, str]] = field(default_factory=Counter)
 
+    # names counted more than once in some scope (computed on first use, after ``build``)
+    _clashing: set[str] | None = field(default=None, repr=False, compare=False)
+
     def violations(self, ctx: Context, model: ModelInfo, kind: str, name: str) -> list[str]:
         """Scopes (global first, then local to ``model``) where ``name`` of ``kind`` clashes."""
+        clashing = self._clashing
+        if clashing is None:
+            counters = (self.global_names, self.local_names)
+            clashing = self._clashing = {key[2] for c in counters for key, n in c.items() if n > 1}
+        if name not in clashing:  # the common case: no clash anywhere
+            return []
         schema = model.schema
         out = [s for s in _SCOPES_OF[kind] if self.global_names[(s, schema, name)] > 1]
         out += [s for s in _SCOPES_OF[kind] if self.local_names[(model.name, s, name)] > 1]
@@ -180,8 +189,13 @@ def build(ctx: Context) -> Namespaces:
             for name in names_of(m):
                 ns.local_names[(m.name, scope, name)] += 1
 
+    index_names: dict[str, list[str]] = {}  # by model: several scopes count the same names
+
     def indexes(m: ModelInfo) -> list[str]:
-        return [index_constraint_name(ctx, m, i) for i in m.indexes]
+        names = index_names.get(m.name)
+        if names is None:
+            names = index_names[m.name] = [index_constraint_name(ctx, m, i) for i in m.indexes]
+        return names
 
     def pks(m: ModelInfo) -> list[str]:
         name = primary_key_constraint_name(ctx, m)
