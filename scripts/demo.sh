@@ -14,14 +14,15 @@ export SCHEMASHIFT_NON_INTERACTIVE=1
 
 if [ -t 1 ]; then BOLD=$'\033[1m' DIM=$'\033[2m' RESET=$'\033[0m'; else BOLD='' DIM='' RESET=''; fi
 step() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$RESET"; }
-run() { printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; "$@"; }
+LAST=''
+run() { LAST="$*"; printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; "$@"; LAST=""; }
 # run_env NAME=VALUE... command...: a command with extra environment variables, shown as typed.
-run_env() { printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; env "$@"; }
+run_env() { LAST="$*"; printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; env "$@"; LAST=""; }
 expect_failure() {
     printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"
     if "$@"; then echo "demo: expected '$*' to fail" >&2; exit 1; fi
 }
-trap 'status=$?; [ $status -eq 0 ] || printf "\ndemo: FAILED (exit %s) at: %s\n" "$status" "$BASH_COMMAND" >&2' EXIT
+trap 'status=$?; [ $status -eq 0 ] || printf "\ndemo: FAILED (exit %s) at: %s\n" "$status" "${LAST:-$BASH_COMMAND}" >&2' EXIT
 
 command -v schemashift >/dev/null || { echo "schemashift is not on PATH: run 'make demo'" >&2; exit 1; }
 
