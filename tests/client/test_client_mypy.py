@@ -39,6 +39,8 @@ def run(db: Client) -> list[User]:
     n: int = db.user.count(where={{"posts": {{"some": {{"title": {{"startsWith": "a"}}}}}}}})
     db.user.update(where={{"id": "x"}}, data={{"age": {{"increment": 1}}, "name": None}})
     db.post.find_unique(where={{"title_authorId": {{"title": "t", "authorId": "a"}}}})
+    db.post.create(data={{"title": "t", "author": {{"connect": {{"email": "a@x.io"}}}}}})
+    db.post.update(where={{"id": 1}}, data={{"author": {{"disconnect": True}}}})
     db.user.upsert(where={{"email": "a@x.io"}}, create={{"email": "a@x.io"}}, update={{"age": 2}})
     with db.tx() as tx:
         tx.post.delete_many(where={{"author": {{"is": {{"planTier": "PRO"}}}}}})

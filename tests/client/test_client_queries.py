@@ -201,6 +201,15 @@ def test_relations_include_select_and_relation_filters(env: tuple[ModuleType, An
     assert sorted(p.title for p in client.post.find_many(where={"author": {"isNot": {"planTier": "PRO"}}})) == ["b1", "orphan"]
     assert [p.title for p in client.post.find_many(where={"author": None})] == ["orphan"]
     assert sorted(p.title for p in client.post.find_many(where={"author": {"email": {"startsWith": "b"}}})) == ["b1"]
+    # connect through the relation field (the side holding the foreign key), and disconnect
+    linked = client.post.create(data={"title": "c1", "author": {"connect": {"email": "bob@example.com"}}})
+    assert linked.authorId == bob.id
+    moved = client.post.update(where={"id": linked.id}, data={"author": {"connect": {"id": ann.id}}})
+    assert moved.authorId == ann.id
+    assert client.post.update(where={"id": linked.id}, data={"author": {"disconnect": True}}).authorId is None
+    with pytest.raises(RecordNotFoundError):
+        client.post.create(data={"title": "c2", "author": {"connect": {"email": "nobody@x"}}})
+    client.post.delete(where={"id": linked.id})
     # compound unique
     found = client.post.find_unique(where={"title_authorId": {"title": "a2", "authorId": ann.id}})
     assert found is not None and found.published is False

@@ -560,14 +560,41 @@ class Engine:
 
     # ------------------------------------------------------------------ writes
 
+    def _connects(self, m: _Model, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Relation fields given as ``{"connect": <unique where>}`` (or ``{"disconnect": True}`` on
+        update) become their foreign-key fields; other nested writes are not supported."""
+        relations = m.meta.relation_by_name
+        if not any(k in relations for k in data):
+            return data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            rel = relations.get(key)
+            if rel is None:
+                out[key] = value
+                continue
+            if not rel.holds_foreign_key or not isinstance(value, Mapping) or len(value) != 1:
+                raise errors.ClientValidationError(
+                    f"Nested writes through `{m.meta.name}.{key}` are not supported: use `connect` on the side "
+                    "that holds the foreign key, or set the foreign-key fields."
+                )
+            if "disconnect" in value and rel.optional:
+                out.update({name: None for name in rel.local})
+                continue
+            if "connect" not in value:
+                raise errors.ClientValidationError(f"Only `connect`/`disconnect` are supported on `{m.meta.name}.{key}`.")
+            found = self.find_unique(rel.target, value["connect"], {name: True for name in rel.remote}, None)
+            if found is None:
+                raise errors.RecordNotFoundError(
+                    f"No '{rel.target}' record was found to connect to `{m.meta.name}.{key}`."
+                )
+            out.update({l: found[r] for l, r in zip(rel.local, rel.remote)})
+        return out
+
     def _prepare_create(self, m: _Model, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         by_name = m.meta.by_name
+        data = self._connects(m, data)
         for key in data:
             if key not in by_name:
-                if key in m.meta.relation_by_name:
-                    raise errors.ClientValidationError(
-                        f"Nested writes are not supported: set the relation's scalar fields of `{m.meta.name}` instead of `{key}`."
-                    )
                 raise errors.ClientValidationError(f"Unknown field `{key}` on model `{m.meta.name}`.")
         row = dict(data)
         for f in m.generated:
@@ -647,7 +674,7 @@ class Engine:
     def _set(self, m: _Model, data: Mapping[str, Any], params: list[Any]) -> str:
         ph = self.dialect.placeholder
         sets: list[str] = []
-        values = dict(data)
+        values = dict(self._connects(m, data))
         if m.updated_at:
             now = _now()
             for name in m.updated_at:

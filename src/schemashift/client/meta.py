@@ -44,6 +44,7 @@ class RelationMeta:
     join_table: str | None = None
     join_local: str = ""
     join_remote: str = ""
+    holds_foreign_key: bool = False  # this side has `fields:` (its `local` fields are the foreign key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,7 +232,9 @@ def _relation(ctx: object, lowered: object, model: str, field_name: str, target:
         rf = ctx.relation_fields[(r.model_a, r.field_a)]  # type: ignore[attr-defined]
         fields, references = tuple(rf.fields or ()), tuple(rf.references or ())
         if (r.model_a, r.field_a) == (model, field_name):
-            return RelationMeta(field_name, target, is_list, optional, local=fields, remote=references)
+            return RelationMeta(
+                field_name, target, is_list, optional, local=fields, remote=references, holds_foreign_key=True
+            )
         return RelationMeta(field_name, target, is_list, optional, local=references, remote=fields)
     return None
 

@@ -134,12 +134,19 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
             out.append(_td(td, [(c, _scalar_type(meta, by_name[c], inputs=True)) for c in crit], total=True))
             unique.append((cname, td))
     out.append(_td(f"{n}WhereUniqueInput", list(dict.fromkeys(unique))))
-    # create
+    # create: scalar fields (foreign keys included), or `connect` through the relation field
+    connectable = [r for r in m.relations if r.holds_foreign_key]
+    fk_fields = {name for r in connectable for name in r.local}
     create: list[tuple[str, str]] = []
     for f in m.fields:
         t = _input(meta, f)
-        required = not (f.optional or f.is_list or f.default or f.updated_at)
+        required = not (f.optional or f.is_list or f.default or f.updated_at or f.name in fk_fields)
         create.append((f.name, t if required else f"NotRequired[{t}]"))
+    for r in connectable:
+        out.append(_td(f"{n}{_cap(r.name)}ConnectInput", [("connect", f"{r.target}WhereUniqueInput")], total=True))
+        create.append((r.name, f"NotRequired[{n}{_cap(r.name)}ConnectInput]"))
+        if r.optional:
+            out.append(_td(f"{n}{_cap(r.name)}DisconnectInput", [("disconnect", "Literal[True]")], total=True))
     out.append(_td(f"{n}CreateInput", create, total=True))
     update: list[tuple[str, str]] = []
     for f in m.fields:
@@ -147,6 +154,9 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
         if f.type in UPDATE_OPS and f.kind == "scalar" and not f.is_list:
             t = f"{t} | {UPDATE_OPS[f.type]}"
         update.append((f.name, t))
+    for r in connectable:
+        t = f"{n}{_cap(r.name)}ConnectInput" + (f" | {n}{_cap(r.name)}DisconnectInput" if r.optional else "")
+        update.append((r.name, t))
     out.append(_td(f"{n}UpdateInput", update))
     out.append(_td(f"{n}OrderByInput", [(f.name, "SortOrder | SortOrderInput") for f in m.fields]))
     include: list[tuple[str, str]] = []
@@ -189,6 +199,8 @@ def _meta_literal(meta: SchemaMeta) -> str:
             args += [f"join_table={r.join_table!r}", f"join_local={r.join_local!r}", f"join_remote={r.join_remote!r}"]
         else:
             args += [f"local={r.local!r}", f"remote={r.remote!r}"]
+            if r.holds_foreign_key:
+                args.append("holds_foreign_key=True")
         return f"RelationMeta({', '.join(args)})"
 
     lines = ["META = SchemaMeta(\n", f"    provider={meta.provider!r},\n", "    models={\n"]
