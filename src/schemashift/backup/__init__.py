@@ -179,7 +179,7 @@ def create_backup(
     path = directory / _file_name(url, now, label)
     _private_file(path)
     try:
-        tools = _dump(url, path)
+        tools, digest = _dump(url, path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -189,7 +189,7 @@ def create_backup(
         database=url.database,
         created_at=now.astimezone(timezone.utc).isoformat(),
         size=path.stat().st_size,
-        sha256=_sha256(path),
+        sha256=digest or _sha256(path),
         migration=migration,
         label=label,
         tools=tools,
@@ -198,7 +198,26 @@ def create_backup(
     return entry
 
 
-def _dump(url: ConnectionUrl, path: Path) -> dict[str, str]:
+def _stream_to(argv: list[str], env: dict[str, str], path: Path, what: str, secrets: tuple[str, ...]) -> str:
+    """Run a dump tool writing to stdout; store its output in ``path`` and hash it in the same pass."""
+    h = hashlib.sha256()
+    with path.open("wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+            out.write(chunk)
+            h.update(chunk)
+        err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.wait() != 0:
+        for secret in secrets:
+            if secret:
+                err = err.replace(secret, "****")
+        raise BackupError(f"{what} failed (exit {proc.returncode}):\n{err.strip()}")
+    return h.hexdigest()
+
+
+def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
+    """Write the dump; returns the tool versions and the file's sha256 when computed on the way."""
     if url.provider == "sqlite":
         assert url.path is not None
         if not url.path.is_file():
@@ -210,7 +229,7 @@ def _dump(url: ConnectionUrl, path: Path) -> dict[str, str]:
         finally:
             dst.close()
             src.close()
-        return {"sqlite": sqlite3.sqlite_version}
+        return {"sqlite": sqlite3.sqlite_version}, None
     if url.provider == "postgresql":
         exe = _tool("pg_dump")
         version = _version(exe)
@@ -220,11 +239,10 @@ def _dump(url: ConnectionUrl, path: Path) -> dict[str, str]:
             raise BackupError(
                 f"{version} cannot dump a PostgreSQL {server} server: install pg_dump {server} or newer."
             )
-        argv = [exe, "-Fc", "-b", "--no-password", "-f", str(path)]
+        argv = [exe, "-Fc", "-b", "--no-password"]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
-        _run(argv, _pg_env(url), "pg_dump", url.secrets)
-        return {"pg_dump": version}
+        return {"pg_dump": version}, _stream_to(argv, _pg_env(url), path, "pg_dump", url.secrets)
     exe = _tool("mariadb-dump", "mysqldump")
     argv = [exe, *_mysql_args(url), "--single-transaction", "--routines", "--triggers", "--events",
             "--databases", url.database]
@@ -236,7 +254,7 @@ def _dump(url: ConnectionUrl, path: Path) -> dict[str, str]:
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         if proc.wait() != 0:
             raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{err.strip()}")
-    return {Path(exe).name: _version(exe)}
+    return {Path(exe).name: _version(exe)}, None
 
 
 # ---------------------------------------------------------------- restore

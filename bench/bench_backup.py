@@ -1,0 +1,114 @@
+"""Backup and restore of a ~1 GB PostgreSQL database: `schemashift backup create/restore` against
+plain `pg_dump -Fc` / `pg_restore` on the same database (goal: no more than 5% overhead).
+
+The database is built once per run with generate_series (about a minute on this machine) and dropped
+at the end. Set SCHEMASHIFT_BENCH_BACKUP_MB to use another size.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+from harness import Benchmark, Context, Unavailable
+
+PG_ADMIN = os.environ.get("SCHEMASHIFT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SIZE_MB = int(os.environ.get("SCHEMASHIFT_BENCH_BACKUP_MB", "1024"))
+
+
+def _database(ctx: Context) -> str:
+    url = getattr(ctx, "_backup_db", None)
+    if url:
+        return url
+    import psycopg
+
+    if not shutil.which("pg_dump"):
+        raise Unavailable("pg_dump is not installed")
+    name = f"bench_backup_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        raise Unavailable(f"PostgreSQL not reachable: {exc}") from None
+    url = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    rows = SIZE_MB * 1024 * 1024 // 600  # ~600 bytes a row with its index
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute('CREATE TABLE "Event" (id BIGINT PRIMARY KEY, kind TEXT, payload TEXT, at TIMESTAMPTZ)')
+        conn.execute(
+            'INSERT INTO "Event" SELECT i, (ARRAY[\'a\',\'b\',\'c\'])[1 + i %% 3], md5(i::text) || repeat(\'x\', 400), '
+            "now() - i * interval '1 second' FROM generate_series(1, %s) AS i",
+            (rows,),
+        )
+        size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    setattr(ctx, "_backup_db", url)
+    setattr(ctx, "_backup_size", size)
+    return url
+
+
+def _drop(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True, env={**os.environ, **(env or {})})
+    return time.perf_counter() - start
+
+
+def backup_ours(ctx: Context) -> float:
+    url = _database(ctx)
+    out = ctx.workdir / "bk"
+    return _timed([*ctx.schemashift(), "backup", "create", "-o", str(out), "--schema", str(_schema(ctx))], {"DATABASE_URL": url})
+
+
+def backup_plain(ctx: Context) -> float:
+    url = _database(ctx)
+    return _timed(["pg_dump", "-Fc", "-b", "-f", str(ctx.workdir / "plain.dump"), url])
+
+
+def _schema(ctx: Context):  # type: ignore[no-untyped-def]
+    path = ctx.workdir / "bk_schema.prisma"
+    path.write_text('datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n')
+    return path
+
+
+def restore_ours(ctx: Context) -> float:
+    url = _database(ctx)
+    dump = next(p for p in (ctx.workdir / "bk").iterdir() if p.suffix == ".dump")
+    target = f"{url}_r1"
+    try:
+        return _timed([*ctx.schemashift(), "backup", "restore", str(dump), "--to-url", target])
+    finally:
+        _drop(target)
+
+
+def restore_plain(ctx: Context) -> float:
+    url = _database(ctx)
+    target = f"{url}_r2"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
+    try:
+        return _timed(["pg_restore", "--no-owner", "-d", target, str(ctx.workdir / "plain.dump")])
+    finally:
+        _drop(target)
+        _drop(url)  # the last benchmark of this module: the source database goes too
+
+
+def notes(ctx: Context) -> list[str]:
+    size = getattr(ctx, "_backup_size", None)
+    return [f"database size {size / 1e9:.2f} GB"] if size else []
+
+
+BENCHMARKS = [
+    Benchmark("backup create, PostgreSQL ~1 GB (process)", backup_ours, backup_plain, "pg_dump -Fc", notes=notes, max_ratio=1.05),
+    Benchmark("backup restore, PostgreSQL ~1 GB (process)", restore_ours, restore_plain, "pg_restore", max_ratio=1.05),
+]
