@@ -15,7 +15,15 @@ GOOD = """
 from datetime import datetime
 from decimal import Decimal
 
-from {pkg} import Client, PlanTier, Post, User
+from {pkg} import AsyncClient, Client, PlanTier, Post, User
+
+
+async def run_async() -> list[User]:
+    async with AsyncClient() as db:
+        n: int = await db.user.count(where={{"age": {{"gt": 1}}}})
+        async with db.tx() as tx:
+            await tx.user.delete_many(where={{"email": {{"startsWith": "x"}}}})
+        return await db.user.find_many(order_by={{"email": "asc"}}, take=n)
 
 
 def run(db: Client) -> list[User]:

@@ -295,3 +295,28 @@ def test_create_many_batches(env: tuple[ModuleType, Any, str], monkeypatch: pyte
     got = client.user.find_many(where={"email": {"startsWith": "bulk"}}, order_by={"age": "asc"})
     assert [u.age for u in got] == list(range(57))
     assert len({u.id for u in got}) == 57
+
+
+def test_async_client(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> None:
+    import asyncio
+
+    mod = make_client(tmp_path, provider, db_url, run_cli)
+
+    async def main() -> tuple[int, list[str], int, int]:
+        async with mod.AsyncClient(url=db_url) as db:
+            created = await db.user.create_many(data=ROWS)
+            ann = await db.user.find_unique_or_raise(where={"email": "ann@example.com"})
+            await db.post.create(data={"title": "p", "author": {"connect": {"id": ann.id}}})
+            found = await db.user.find_many(where={"posts": {"some": {}}}, include={"posts": True})
+            async with db.tx() as tx:
+                await tx.user.update(where={"id": ann.id}, data={"age": 99})
+            try:
+                async with db.tx() as tx:
+                    await tx.post.delete_many()
+                    raise RuntimeError("rollback")
+            except RuntimeError:
+                pass
+            counts = await asyncio.gather(db.post.count(), db.user.count(where={"age": 99}))
+            return created, [f"{u.email}:{len(u.posts)}" for u in found], counts[0], counts[1]
+
+    assert asyncio.run(main()) == (len(ROWS), ["ann@example.com:1"], 1, 1)

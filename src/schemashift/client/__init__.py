@@ -17,11 +17,14 @@ Usage (Prisma's API in Python spelling)::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 
 
@@ -37,7 +40,11 @@ from schemashift.client.errors import (
 )
 from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta
 
+T = TypeVar("T")
+
 __all__ = [
+    "AsyncBaseClient",
+    "AsyncModelDelegate",
     "BaseClient",
     "ModelDelegate",
     "SchemaMeta",
@@ -164,3 +171,77 @@ class BaseClient:
     def query_raw(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """Run a query and return its rows as tuples."""
         return self._engine.fetch(sql, params)
+
+
+# ---------------------------------------------------------------------------- async variant
+
+
+class AsyncModelDelegate:
+    """The async face of a :class:`ModelDelegate`: each call runs the synchronous operation on
+    the client's single database thread (the connection is used from that thread only)."""
+
+    def __init__(self, sync: ModelDelegate, client: "AsyncBaseClient") -> None:
+        self._sync = sync
+        self._client = client
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self._client._call(fn, *args)
+
+
+class AsyncBaseClient:
+    """The generated ``AsyncClient`` subclasses this: ``async with AsyncClient() as db:
+    await db.user.find_many(...)``. Operations run one at a time on a dedicated thread holding
+    the connection; concurrent tasks share it (use one client per task for isolation)."""
+
+    _sync_client: ClassVar[type[BaseClient]]
+    _executor: ThreadPoolExecutor
+    _client: BaseClient
+
+    def __init__(self, url: str | None = None, *, _parent: "AsyncBaseClient | None" = None) -> None:
+        if _parent is not None:
+            self._executor = _parent._executor
+            self._client = _parent._client
+        else:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-client")
+            self._client = self._sync_client(url)
+        self._setup()
+
+    def _setup(self) -> None:
+        """The generated subclass creates its delegates here."""
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(fn, *args))
+
+    async def connect(self) -> None:
+        await self._call(self._client.connect)
+
+    async def close(self) -> None:
+        await self._call(self._client.close)
+        self._executor.shutdown(wait=False)
+
+    disconnect = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[Self]:
+        """A transaction (see :meth:`BaseClient.tx`)."""
+        manager = self._client._engine.transaction()
+        await self._call(manager.__enter__)
+        try:
+            yield type(self)(_parent=self)
+        except BaseException as exc:
+            await self._call(manager.__exit__, type(exc), exc, exc.__traceback__)
+            raise
+        await self._call(manager.__exit__, None, None, None)
+
+    async def execute_raw(self, sql: str, *params: Any) -> int:
+        return await self._call(self._client.execute_raw, sql, *params)
+
+    async def query_raw(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return await self._call(self._client.query_raw, sql, *params)

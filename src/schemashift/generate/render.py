@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from schemashift.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
 from schemashift.generate import FILTERS, PY_TYPES, UPDATE_OPS
 
@@ -232,7 +234,7 @@ def render_client(meta: SchemaMeta) -> str:
         "from enum import Enum\n",
         "from pathlib import Path\n",
         "from typing import Any, ClassVar, cast, overload\n\n",
-        "from schemashift.client import BaseClient, ModelDelegate\n",
+        "from schemashift.client import AsyncBaseClient, AsyncModelDelegate, BaseClient, ModelDelegate\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
     ]
     if model_names or meta.enums:
@@ -256,6 +258,7 @@ def render_client(meta: SchemaMeta) -> str:
         out.append("        pass\n")
     for n in model_names:
         out.append(f"        self.{_delegate_name(n)} = {n}Delegate(self._engine, {n!r})\n")
+    out.append(render_async(meta))
     return "".join(out)
 
 
@@ -362,14 +365,41 @@ class {n}Delegate(ModelDelegate):
 '''
 
 
+_PRIVATE_CALL = re.compile(r"self\._(create|create_many|find_unique|find_first|find_many|update|update_many|upsert|delete|delete_many|count|or_raise)\(")
+
+
+def _async_delegate(n: str) -> str:
+    """The async delegate: the sync delegate's signatures, each call run on the client's thread."""
+    text = _delegate(n).replace(f"class {n}Delegate(ModelDelegate):", f"class {n}AsyncDelegate(AsyncModelDelegate):")
+    text = text.replace("\n    def ", "\n    async def ")
+    return _PRIVATE_CALL.sub(r"await self._call(self._sync._\1, ", text)
+
+
+def render_async(meta: SchemaMeta) -> str:
+    names = list(meta.models)
+    out: list[str] = []
+    for n in names:
+        out.append(_async_delegate(n))
+    out.append("\n\nclass AsyncClient(AsyncBaseClient):\n")
+    out.append('    """The async client: `async with AsyncClient() as db: await db.user.find_many(...)`."""\n\n')
+    out.append("    _sync_client: ClassVar[type[BaseClient]] = Client\n\n")
+    for n in names:
+        out.append(f"    {_delegate_name(n)}: {n}AsyncDelegate\n")
+    out.append("\n    def _setup(self) -> None:\n")
+    out.append("        sync = cast(Client, self._client)\n")
+    for n in names:
+        out.append(f"        self.{_delegate_name(n)} = {n}AsyncDelegate(sync.{_delegate_name(n)}, self)\n")
+    return "".join(out)
+
+
 def render_package(meta: SchemaMeta) -> dict[str, str]:
     names = [*meta.models, *meta.enums]
     init = (
         HEADER
-        + "from .client import Client\n"
+        + "from .client import AsyncClient, Client\n"
         + (f"from .models import {', '.join(names)}\n" if names else "")
         + "from .types import *  # noqa: F403\n\n"
-        + f"__all__ = {['Client', *names]!r}\n"
+        + f"__all__ = {['AsyncClient', 'Client', *names]!r}\n"
     )
     return {
         "__init__.py": init,
