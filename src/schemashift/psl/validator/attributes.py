@@ -188,7 +188,7 @@ class AttributeSet:
     # -- selecting attributes
 
     def visit_optional_single(self, name: str) -> bool:
-        found = self.by_name.get(name, [])
+        found = self.by_name.get(name)
         if not found:
             return False
         if len(found) > 1:
@@ -490,6 +490,8 @@ def _scalar_field(
     indexes: ModuleType,
 ) -> None:
     field = info.node
+    if not field.attributes:  # nothing below applies to a field without attributes
+        return
     attrs = AttributeSet(ctx, field.attributes)
 
     if attrs.visit_optional_single("map"):

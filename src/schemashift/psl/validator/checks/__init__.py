@@ -155,11 +155,15 @@ def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> 
             continue
         connector_specific(ctx, model, info)
         client_name(ctx, model, info)
-        if names is not None:
+        # the guards are the steps' own first checks, hoisted out of tens of thousands of calls
+        if names is not None and info.default is not None:
             default_constraint_name(ctx, model, info, names)
-        native_type_arguments(ctx, info)
-        default_value(ctx, model, info)
-        unsupported_field_type(ctx, model, info)
+        if info.native_type is not None:
+            native_type_arguments(ctx, info)
+        if info.default is not None:
+            default_value(ctx, model, info)
+        if info.kind == "unsupported":
+            unsupported_field_type(ctx, model, info)
 
     if steps.check_model_relation_fields(ctx, model) is False:
         return False

@@ -32,6 +32,8 @@ def _container(model: ModelInfo) -> str:
 
 def validate_scalar_field_connector_specific(ctx: Context, model: ModelInfo, info: FieldInfo) -> None:
     field = info.node
+    if field.arity is not ast.FieldArity.LIST and (info.kind != "scalar" or info.target not in ("Json", "Decimal")):
+        return  # the common case: nothing below applies
     container, name, fname = _container(model), model.name, field.name.name
     prefix = f"Error validating field `{fname}` in {container} `{name}`: "
     if info.kind == "scalar" and info.target == "Json":
@@ -139,6 +141,9 @@ def validate_unsupported_field_type(ctx: Context, model: ModelInfo, info: FieldI
 def validate_client_name(ctx: Context, model: ModelInfo, info: FieldInfo) -> None:
     """A field named like the client name (``name:``) of an index, unique or primary key."""
     name = info.node.name.name
+    pk = model.primary_key
+    if (pk is None or pk.name != name) and not any(i.name == name for i in model.indexes):
+        return  # the common case: no clash
     taken = []
     if any(i.name == name for i in model.indexes if i.kind != "unique"):
         taken.append("@@index")
