@@ -101,7 +101,10 @@ def test_backup_under_write_load_is_consistent(tmp_path: Path, provider: str, db
         env=os.environ.copy(),
     )
     try:
-        time.sleep(1.0)  # rows are arriving
+        deadline = time.monotonic() + 60
+        with connect(db_url) as conn:  # wait until rows are arriving (the writer may start slowly)
+            while conn.query('SELECT COUNT(*) FROM "Log"')[0][0] < 200 and time.monotonic() < deadline:
+                time.sleep(0.05)
         entry = create_backup(parse_url(db_url), tmp_path)
     finally:
         writer.kill()
