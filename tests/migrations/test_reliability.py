@@ -88,10 +88,7 @@ def assert_consistent(db_url: str, provider: str) -> int:
     return applied
 
 
-@pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)
-def test_kill_9_at_random_points_never_leaves_a_half_applied_migration(
-    tmp_path: Path, provider: str, db_url: str
-) -> None:
+def kill_points(tmp_path: Path, provider: str, db_url: str, wanted: int) -> None:
     make_project(tmp_path, provider)
     env = {**os.environ, "DATABASE_URL": db_url}
     rng = random.Random(20261124)
@@ -102,7 +99,7 @@ def test_kill_9_at_random_points_never_leaves_a_half_applied_migration(
     kills = 0
     partial_states = 0
     attempts = 0
-    while kills < 20 and attempts < 80:  # 20 kills that land while the deploy runs
+    while kills < wanted and attempts < 4 * wanted:  # kills that land while the deploy runs
         attempts += 1
         with connect(db_url) as conn:
             conn.reset()
@@ -120,8 +117,20 @@ def test_kill_9_at_random_points_never_leaves_a_half_applied_migration(
         done = subprocess.run(deploy_cmd(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert assert_consistent(db_url, provider) == N_MIGRATIONS
-    assert kills == 20, f"only {kills} of {attempts} runs were killed mid-deploy"
+    assert kills == wanted, f"only {kills} of {attempts} runs were killed mid-deploy"
     assert partial_states >= 1, "no kill landed in the middle of the migration list"
+
+
+@pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)
+def test_kill_9_at_random_points_never_leaves_a_half_applied_migration(tmp_path: Path, provider: str, db_url: str) -> None:
+    kill_points(tmp_path, provider, db_url, wanted=5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)
+def test_kill_9_at_20_random_points(tmp_path: Path, provider: str, db_url: str) -> None:
+    """The issue's figure: 20 kills per database (make test-slow)."""
+    kill_points(tmp_path, provider, db_url, wanted=20)
 
 
 @pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
