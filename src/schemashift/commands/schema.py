@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import click
 
@@ -19,13 +20,20 @@ def _elapsed(start: float) -> str:
 @schema_option
 def validate(schema: str | None) -> None:
     """Validate the Prisma schema (exit 0 valid, 1 invalid)."""
-    from schemashift.config import resolve_datasource
-    from schemashift.errors import NoDatasourceError, SchemaValidationError, render_diagnostics
-    from schemashift.psl import analyze_files
+    from schemashift.psl import analyze_files, gc_paused
 
     project = open_project(schema)
     files = project.read()
-    schema_ast, _, diags = analyze_files(files)
+    with gc_paused():  # the cyclic GC stays off while the AST and the context are alive
+        _validate(project, files, analyze_files(files))
+
+
+def _validate(project: Any, files: list[tuple[str, str]], analyzed: Any) -> None:
+    """Report the result of ``analyze_files`` (its AST and context are freed on return)."""
+    from schemashift.config import resolve_datasource
+    from schemashift.errors import NoDatasourceError, SchemaValidationError, render_diagnostics
+
+    schema_ast, _, diags = analyzed
     if diags.has_errors():
         raise SchemaValidationError(files, diags.all())
     if diags.warnings:
