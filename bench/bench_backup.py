@@ -90,14 +90,13 @@ def restore_ours(ctx: Context) -> float:
 
 
 def restore_plain(ctx: Context) -> float:
+    """The guide's manual restore into a new database: createdb, then pg_restore."""
     url = _database(ctx)
     target = f"{url}_r2"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
     try:
-        return _timed(["pg_restore", "--no-owner", "-d", target, str(ctx.workdir / "plain.dump")])
+        return _timed(["createdb", f"--maintenance-db={PG_ADMIN}", target.rsplit("/", 1)[1]]) + _timed(
+            ["pg_restore", "--no-owner", "-d", target, str(ctx.workdir / "plain.dump")]
+        )
     finally:
         _drop(target)
         _drop(url)  # the last benchmark of this module: the source database goes too

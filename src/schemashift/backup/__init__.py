@@ -58,7 +58,7 @@ class BackupEntry:
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        for chunk in iter(lambda: f.read(8 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
 
@@ -104,11 +104,6 @@ def _version(exe: str) -> str:
     return out.splitlines()[0] if out else "unknown"
 
 
-def _major(text: str) -> int | None:
-    m = re.search(r"(\d+)(?:\.\d+)+", text)
-    return int(m.group(1)) if m else None
-
-
 def _pg_env(url: ConnectionUrl) -> dict[str, str]:
     env = {**os.environ, "PGHOST": url.host, "PGPORT": str(url.port), "PGDATABASE": url.database}
     if url.user:
@@ -142,13 +137,6 @@ def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ..
             if s:
                 err = err.replace(s, "****")
         raise BackupError(f"{what} failed (exit {proc.returncode}):\n{err.strip()}")
-
-
-def _server_major(url: ConnectionUrl) -> int | None:
-    from schemashift.connectors import connect
-
-    with connect(url) as conn:
-        return _major(conn.server_version())
 
 
 # ---------------------------------------------------------------- create
@@ -198,24 +186,6 @@ def create_backup(
     return entry
 
 
-def _stream_to(argv: list[str], env: dict[str, str], path: Path, what: str, secrets: tuple[str, ...]) -> str:
-    """Run a dump tool writing to stdout; store its output in ``path`` and hash it in the same pass."""
-    h = hashlib.sha256()
-    with path.open("wb") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stderr is not None
-        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
-            out.write(chunk)
-            h.update(chunk)
-        err = proc.stderr.read().decode("utf-8", "replace")
-    if proc.wait() != 0:
-        for secret in secrets:
-            if secret:
-                err = err.replace(secret, "****")
-        raise BackupError(f"{what} failed (exit {proc.returncode}):\n{err.strip()}")
-    return h.hexdigest()
-
-
 def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
     """Write the dump; returns the tool versions and the file's sha256 when computed on the way."""
     if url.provider == "sqlite":
@@ -233,16 +203,21 @@ def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
     if url.provider == "postgresql":
         exe = _tool("pg_dump")
         version = _version(exe)
-        server = _server_major(url)
-        mine = _major(version)
-        if server is not None and mine is not None and mine < server:
-            raise BackupError(
-                f"{version} cannot dump a PostgreSQL {server} server: install pg_dump {server} or newer."
-            )
-        argv = [exe, "-Fc", "-b", "--no-password"]
+        argv = [exe, "-Fc", "-b", "--no-password", "-f", str(path)]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
-        return {"pg_dump": version}, _stream_to(argv, _pg_env(url), path, "pg_dump", url.secrets)
+        try:
+            _run(argv, _pg_env(url), "pg_dump", url.secrets)
+        except BackupError as exc:
+            if "server version mismatch" in exc.message:
+                raise BackupError(
+                    f"{version} is older than the server it dumps; install a pg_dump at least as new as "
+                    f"the server.\n{exc.message}"
+                ) from None
+            raise
+        # pg_dump writes the file itself (piping it through Python costs a core on small machines);
+        # it is hashed afterwards from the page cache
+        return {"pg_dump": version}, None
     exe = _tool("mariadb-dump", "mysqldump")
     argv = [exe, *_mysql_args(url), "--single-transaction", "--routines", "--triggers", "--events",
             "--databases", url.database]
