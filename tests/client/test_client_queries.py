@@ -320,3 +320,49 @@ def test_async_client(tmp_path: Path, provider: str, db_url: str, run_cli: Calla
             return created, [f"{u.email}:{len(u.posts)}" for u in found], counts[0], counts[1]
 
     assert asyncio.run(main()) == (len(ROWS), ["ann@example.com:1"], 1, 1)
+
+
+TYPES_SCHEMA = """\
+generator client {{
+  provider = "schemashift-py"
+  output   = "{output}"
+}}
+
+datasource db {{
+  provider = "{provider}"
+  url      = env("DATABASE_URL")
+}}
+
+model Thing {{
+  id    String   @id @default(uuid()) {uuid}
+  big   BigInt   @default(0)
+  data  Bytes?
+  when  DateTime @default(now())
+  price Decimal  @default(1.5)
+  {tags}
+}}
+"""
+
+
+def test_more_types_and_bulk_paths(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> None:
+    pg = provider == "postgresql"
+    schema = TYPES_SCHEMA.replace("{uuid}", "@db.Uuid" if pg else "").replace("{tags}", "tags String[]" if pg else "")
+    mod = make_client(tmp_path, provider, db_url, run_cli, schema=schema)
+    with mod.Client(url=db_url) as db:
+        extra = {"tags": ["a", "b"]} if pg else {}
+        t = db.thing.create(data={"big": 2**40, "data": b"\x00\x01", **extra})
+        assert re.fullmatch(r"[0-9a-f-]{36}", t.id) and t.big == 2**40 and t.data == b"\x00\x01"
+        assert db.thing.find_unique(where={"id": t.id}) == t
+        now = datetime.now(timezone.utc)
+        window = {"lt": now + timedelta(seconds=5), "gt": now - timedelta(minutes=5)}
+        assert db.thing.count(where={"when": window, "big": {"gt": 2**39}, "price": Decimal("1.5")}) == 1
+        assert db.thing.update(where={"id": t.id}, data={"big": {"increment": 1}}).big == 2**40 + 1
+        rows = [{"big": i, "data": bytes([i % 256]) if i % 2 else None, "price": Decimal(i) / 4} for i in range(300)]
+        assert db.thing.create_many(data=rows) == 300
+        got = db.thing.find_many(where={"big": {"lt": 300}}, order_by={"big": "asc"})
+        assert [(g.big, g.data, g.price) for g in got] == [(r["big"], r["data"], r["price"]) for r in rows]
+        if pg:  # list columns go through VALUES, the rest through unnest
+            assert db.thing.create_many(data=[{"tags": ["x"]}, {"tags": []}]) == 2
+            tagged = db.thing.find_many(where={"big": 0, "price": Decimal("1.5")})
+            assert sorted(len(t.tags or ()) for t in tagged) == [0, 1]
+        assert db.thing.count(where={"data": None}) == 150 + (2 if pg else 0)

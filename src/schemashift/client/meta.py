@@ -27,6 +27,7 @@ class FieldMeta:
     default_arg: int | None = None  # nanoid(n)
     updated_at: bool = False
     native: str | None = None  # the column's native type name (e.g. "Uuid")
+    sql_type: str | None = None  # PostgreSQL: the column's SQL type (bulk inserts cast arrays to it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta
 from schemashift.errors import SchemashiftError
@@ -134,6 +135,16 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
     if provider not in ("postgresql", "mysql", "sqlite", "cockroachdb"):
         raise GenerateError(f"The Python client supports sqlite, postgresql and mysql, not `{provider}`.")
     lowered = lower_schema(schema_ast, provider)
+    sql_type = None
+    if provider == "postgresql":
+        from dataclasses import replace
+
+        from schemashift.dialects import get_dialect
+
+        pg = get_dialect("postgresql")
+
+        def sql_type(column: Any) -> str | None:
+            return str(pg.render_type(replace(column, autoincrement=False)))  # type: ignore[attr-defined]
     models = [m for m in schema_ast.models() if not m.is_view]
     tables = {m.name.name: t for m, t in zip(models, lowered.tables)}
     enums: dict[str, EnumMeta] = {}
@@ -175,6 +186,7 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
                     default_arg=arg,
                     updated_at=fi.is_updated_at,
                     native=column.type.native,
+                    sql_type=sql_type(column) if sql_type is not None else None,
                 )
             )
         for f in model.fields:

@@ -189,7 +189,7 @@ def _cap(name: str) -> str:
 def _meta_literal(meta: SchemaMeta) -> str:
     def field(f: FieldMeta) -> str:
         args = [f"{f.name!r}", f"{f.column!r}", f"{f.type!r}"]
-        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native"):
+        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native", "sql_type"):
             value = getattr(f, attr)
             if value != FieldMeta.__dataclass_fields__[attr].default:
                 args.append(f"{attr}={value!r}")
