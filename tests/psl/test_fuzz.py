@@ -57,12 +57,12 @@ SOURCES = _corpus_sources()
 pytestmark = pytest.mark.skipif(not SOURCES, reason="conformance corpus not available")
 
 # Characters that matter to the PSL grammar, besides arbitrary Unicode text.
-_PUNCTUATION = list('{}()[]@"\\=:,.?!/*\n\t ') + ["@@", "//", "///", "/*", "*/", '\\u', "model ", "enum ", "Int", "@id"]
+_PUNCTUATION = [*'{}()[]@"\\=:,.?!/*\n\t ', "@@", "//", "///", "/*", "*/", "\\u", "model ", "enum ", "Int", "@id"]
 
 _INSERTS = st.one_of(
     st.text(min_size=1, max_size=6),
     st.sampled_from(_PUNCTUATION),
-    st.text(alphabet=st.characters(min_codepoint=0x80, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), min_size=1, max_size=3),
+    st.text(alphabet=st.characters(min_codepoint=0x80, exclude_categories=["Cs"]), min_size=1, max_size=3),
 )
 
 
