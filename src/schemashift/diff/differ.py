@@ -523,7 +523,7 @@ class _Differ:
                     added,
                     dropped,
                     self._enum_default_usages(p, n),
-                    self._enum_column_usages(n),
+                    self._enum_column_usages(p, n),
                     sort_key=(self.pp.enum[k], self.np.enum[k]),
                 )
             )
@@ -551,13 +551,27 @@ class _Differ:
                     )
         return tuple(out)
 
-    def _enum_column_usages(self, n: EnumType) -> tuple[st.EnumColumnUsage, ...]:
-        return tuple(
-            st.EnumColumnUsage(t.name, t.schema, c)
-            for t in self.next.tables
-            for c in t.columns
-            if c.type.enum == n.name and c.type.enum_schema == n.schema
-        )
+    def _enum_column_usages(self, p: EnumType, n: EnumType) -> tuple[st.EnumColumnUsage, ...]:
+        """The columns to re-type when values are dropped: those of the enum's type in the next
+        schema that the database already has, then the database's other columns of that type
+        (in tables or columns this migration drops, or renames away with ``@map``), which still
+        depend on it. Prisma 6.19 takes the next schema's columns only: it re-types columns that
+        do not exist yet and leaves the type's old users behind, and its script fails either way."""
+        out: list[st.EnumColumnUsage] = []
+        seen: set[tuple[tuple[str | None, str], str]] = set()
+        for t in self.next.tables:
+            old = self.previous.table(t.name, t.schema)
+            if old is None:
+                continue
+            for c in t.columns:
+                if c.type.enum == n.name and c.type.enum_schema == n.schema and old.column(c.name) is not None:
+                    out.append(st.EnumColumnUsage(t.name, t.schema, c))
+                    seen.add((t.key, c.name))
+        for t in self.previous.tables:
+            for c in t.columns:
+                if c.type.enum == p.name and c.type.enum_schema == p.schema and (t.key, c.name) not in seen:
+                    out.append(st.EnumColumnUsage(t.name, t.schema, c))
+        return tuple(out)
 
     # -- order
 
