@@ -91,6 +91,8 @@ class _Model:
         self.compound = {"_".join(u): u for u in meta.uniques if len(u) > 1}
         if len(meta.primary_key) > 1:
             self.compound["_".join(meta.primary_key)] = meta.primary_key
+        # what identifies a row for update/delete: the id, else the first unique (as Prisma)
+        self.identity: tuple[str, ...] = meta.primary_key or (meta.uniques[0] if meta.uniques else ())
         self.row_readers = [self.readers.get(name) for name in self.scalars]
         # PostgreSQL bulk inserts: the array element type per column (none for list columns)
         self.unnest_type = {f.name: f.sql_type for f in meta.fields if f.sql_type and not f.is_list}
@@ -629,8 +631,8 @@ class Engine:
                 record = self._record(m, fetched[0])
             else:
                 cur = self._cursor(sql, params)
-                key = {n: row[n] for n in m.meta.primary_key if n in row}
-                if m.autoincrement in m.meta.primary_key and m.autoincrement not in key:
+                key = {n: row[n] for n in m.identity if n in row}
+                if m.autoincrement in m.identity and m.autoincrement not in key:
                     key[m.autoincrement] = cur.lastrowid
                 found = self._read(m, key, None, 1, None, None, None)
                 record = found[0]
@@ -725,7 +727,7 @@ class Engine:
         return ", ".join(sets)
 
     def _pk_where(self, m: _Model, record: Record) -> dict[str, Any]:
-        return {n: getattr(record, n) for n in m.meta.primary_key}
+        return {n: getattr(record, n) for n in m.identity}
 
     def update(self, model: str, where: Mapping[str, Any], data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
@@ -742,7 +744,7 @@ class Engine:
             if sets:
                 w = self.where(m, key, m.table, params)
                 self.execute(f"UPDATE {m.table} SET {sets} WHERE {w}", params)
-            for n in m.meta.primary_key:
+            for n in m.identity:
                 v = data.get(n)
                 if v is not None and not isinstance(v, Mapping):
                     key[n] = v
@@ -765,7 +767,7 @@ class Engine:
         m = self.models[model]
         self._check_unique(m, where)
         with self.transaction():
-            if self._read(m, where, None, 1, None, {m.meta.primary_key[0]: True}, None):
+            if self._read(m, where, None, 1, None, {m.identity[0]: True}, None):
                 return self.update(model, where, update, include)
             return self.create(model, create, include)
 

@@ -193,6 +193,8 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
             fi = info.fields.get(f.name.name)
             if fi is None or fi.kind != "model" or fi.target not in tables or fi.is_ignored:
                 continue
+            if ctx.models[fi.target].is_ignored:
+                continue  # relations to @@ignore'd models are not in the client
             rel = _relation(ctx, lowered, name, f.name.name, fi.target, f.arity)
             if rel is not None:
                 relations.append(rel)
