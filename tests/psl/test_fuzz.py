@@ -26,7 +26,7 @@ from schemashift.diagnostics import Diagnostic
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 DEFAULT_EXAMPLES = 150
-SLOW_EXAMPLES = 5000
+SLOW_EXAMPLES = 20000
 
 
 def _corpus_sources() -> list[str]:
