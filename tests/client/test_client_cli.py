@@ -84,3 +84,52 @@ def test_client_reads_dotenv_and_relative_sqlite_path(run_cli: Callable[..., Any
     assert done.stdout.split() == ["1", "hi"]
     assert (tmp_path / "prisma" / "dev.db").is_file()
     assert not (tmp_path / "dev.db").exists()
+
+
+def test_model_without_id_ignored_models_and_views(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    """A model identified by a compound unique works for update/upsert/delete; @@ignore'd models
+    and views are left out of the client; a literal sqlite url is relative to the schema."""
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(textwrap.dedent("""
+        generator client {
+          provider        = "schemashift-py"
+          previewFeatures = ["views"]
+        }
+        datasource db {
+          provider = "sqlite"
+          url      = "file:./settings.db"
+        }
+        model Setting {
+          key   String
+          scope String
+          value String
+          @@unique([key, scope])
+        }
+        model Legacy {
+          id Int @id
+          @@ignore
+        }
+        view V {
+          id Int @unique
+        }
+    """))
+    assert run_cli("db", "push").exit_code == 0
+    assert run_cli("generate").exit_code == 0
+    script = tmp_path / "use.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        sys.path.insert(0, "prisma")
+        import prisma_client
+        from prisma_client import Client
+        assert not hasattr(prisma_client, "Legacy") and not hasattr(prisma_client, "V")
+        key = {"key_scope": {"key": "a", "scope": "x"}}
+        with Client() as db:
+            db.setting.create(data={"key": "a", "scope": "x", "value": "1"})
+            print(db.setting.update(where=key, data={"value": "2"}).value)
+            print(db.setting.upsert(where=key, create={"key": "a", "scope": "x", "value": "9"}, update={"value": "3"}).value)
+            print(db.setting.delete(where=key).value, db.setting.count())
+    """))
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "3", "3", "0"]
+    assert (tmp_path / "prisma" / "settings.db").is_file()
