@@ -41,13 +41,22 @@ def _schema_files(path: str) -> tuple[list[tuple[str, str]], Path]:
     return read_schema(location), location.directory
 
 
+#: parse results of schema files, from _provider_of_files to _load (popped there)
+_PARSED: dict[tuple[tuple[str, str], ...], object] = {}
+
+
+def _key(files: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(files)
+
+
 def _provider_of_files(files: list[tuple[str, str]]) -> str:
     from schemashift.config import PROVIDER_ALIASES
     from schemashift.lower import provider_of
     from schemashift.psl import parse_files
 
-    schema_ast, _ = parse_files(files)
-    p = provider_of(schema_ast)
+    parsed = parse_files(files)
+    _PARSED[_key(files)] = parsed  # handed to _load: a big schema is parsed once
+    p = provider_of(parsed[0])
     return PROVIDER_ALIASES.get(p, p)
 
 
@@ -78,7 +87,7 @@ def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
     assert source.value is not None
     if source.kind == "schema-datamodel":
         files, _ = _schema_files(source.value)
-        return engine.target_schema(files, provider)
+        return engine.target_schema(files, provider, parsed=_PARSED.pop(_key(files), None))  # type: ignore[arg-type]
     if source.kind in ("schema-datasource", "url"):
         if source.kind == "url":
             url = parse_url(source.value)
@@ -104,6 +113,16 @@ def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
 
 
 def resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
+    from schemashift.engine import _gc_paused
+
+    try:
+        with _gc_paused():  # big acyclic trees (AST, model): the cyclic GC only slows them down
+            return _resolve_pair(from_, to, shadow_url)
+    finally:
+        _PARSED.clear()
+
+
+def _resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
     provider = _provider(to) or _provider(from_)
     if provider is None:
         raise UsageError(
