@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from schemashift.psl.validator.attributes import string_literal  # PSL string literals, as Prisma renders them
 from schemashift.psl.validator.names import RESERVED_NAMES
 
 _START = re.compile(r"^[^a-zA-Z]+")
@@ -45,23 +46,3 @@ def field_name(db_name: str) -> tuple[str, str | None]:
     if needs_sanitation(db_name):
         return sanitize(db_name), db_name
     return db_name, None
-
-
-def string_literal(value: str) -> str:
-    """A PSL string literal as Prisma's renderer writes it."""
-    out = ['"']
-    for ch in value:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
