@@ -97,6 +97,7 @@ def test_backup_under_write_load_is_consistent(tmp_path: Path, provider: str, db
             "with connect(sys.argv[1]) as c:\n"
             "    for i in range(1, 1000000):\n"
             "        c.execute('INSERT INTO \"Log\" VALUES (%s, %s)', (i, 'x' * 200))\n"
+            "        time.sleep(0.0005)  # an application's steady writes, not a lock-hogging loop\n"
         ), db_url],
         env=os.environ.copy(),
     )

@@ -192,7 +192,7 @@ def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
         assert url.path is not None
         if not url.path.is_file():
             raise BackupError(f"The SQLite database {url.path} does not exist.")
-        src = sqlite3.connect(f"file:{url.path}?mode=ro", uri=True)
+        src = sqlite3.connect(f"file:{url.path}?mode=ro", uri=True, timeout=30)
         dst = sqlite3.connect(path)
         try:
             src.backup(dst)  # the online backup API: a consistent snapshot while others write
