@@ -142,7 +142,11 @@ class PostgresDialect(Dialect):
         p_enum = (pt.enum, pt.enum_schema) if pt.family is Family.ENUM else None
         n_enum = (nt.enum, nt.enum_schema) if nt.family is Family.ENUM else None
         if p_enum or n_enum:
-            return None if p_enum == n_enum else st.TypeChange.NOT_CASTABLE
+            if p_enum != n_enum:
+                return st.TypeChange.NOT_CASTABLE
+            # the same enum, list <-> scalar: PostgreSQL has no cast between E[] and E. Prisma 6.19
+            # alters the type in place, which fails even on an empty table
+            return st.TypeChange.NOT_CASTABLE if (previous.arity is Arity.LIST) != (next.arity is Arity.LIST) else None
         to_scalar = previous.arity is Arity.LIST and next.arity is not Arity.LIST
         to_list = previous.arity is not Arity.LIST and next.arity is Arity.LIST
         if to_scalar:
