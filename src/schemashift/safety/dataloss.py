@@ -16,7 +16,7 @@ from typing import Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.diff import steps as st
-from schemashift.model import Arity, Column, Family, IndexKind, Table
+from schemashift.model import Arity, Column, DbGeneratedDefault, Family, IndexKind, NowDefault, Table
 
 THREE_STEP_HINT = (
     "Add it in three steps instead (the guide's pattern): 1) add the column as optional, "
@@ -133,6 +133,14 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
             ))
     elif isinstance(change, st.AddColumn):
         col = change.column
+        if live and facts.conn.provider == "sqlite" and isinstance(col.default, (NowDefault, DbGeneratedDefault)):  # type: ignore[union-attr]
+            n = facts.rows(table)
+            if n:  # SQLite: "Cannot add a column with non-constant default" once the table has rows
+                out.append(DataLossWarning(
+                    f"The column `{col.name}` is added to the `{table.name}` table with a non-constant "
+                    f"default, which SQLite refuses on a table with rows ({n} rows): it is not possible "
+                    "to execute this step.", unexecutable=True,
+                ))
         if col.arity is Arity.REQUIRED and col.default is None and not col.autoincrement:
             n = facts.rows(table)
             if change.has_virtual_default:
@@ -265,7 +273,7 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
                 continue
             cols = [c.name for c in step.index.columns]
             # a column added by this migration cannot be counted yet: warn when there are rows
-            fresh = set(cols) & _added_columns(step.table, steps)
+            fresh = bool(set(cols) & _added_columns(step.table, steps))
             if fresh and live and not facts.rows(step.table):
                 continue
             dups = None if fresh else facts.duplicates(step.table, cols)
