@@ -141,6 +141,11 @@ class Dialect:
 # ---------------------------------------------------------------- literal helpers shared by dialects
 
 
+def string_literal(value: str) -> str:
+    """A SQL string literal: single quotes, inner quotes doubled (nothing else escaped, as Prisma)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def decode_base64(text: str) -> bytes:
     """A ``Bytes`` default (base64 in the schema) as bytes."""
     try:

@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Callable, ClassVar
 
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect
+from schemashift.dialects.base import Dialect, string_literal
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -67,10 +67,6 @@ TABLE_OPTIONS = " DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 def quote(identifier: str) -> str:
     """Backtick quoting, as Prisma writes it (no escaping of inner backticks)."""
     return f"`{identifier}`"
-
-
-def string_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # ---------------------------------------------------------------- types

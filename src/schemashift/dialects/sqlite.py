@@ -10,11 +10,10 @@ strings), and the column type is a function of the Prisma scalar family alone.
 
 from __future__ import annotations
 
-import base64
 from typing import ClassVar
 
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, TablePairFacts, datetime_literal_text
+from schemashift.dialects.base import Dialect, TablePairFacts, datetime_literal_text, decode_base64, string_literal
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -63,10 +62,6 @@ def quote(identifier: str) -> str:
     """Prisma quotes SQLite identifiers in double quotes without escaping (names with ``"`` are
     rejected by its validator)."""
     return f'"{identifier}"'
-
-
-def string_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 class SqliteDialect(Dialect):
@@ -259,7 +254,7 @@ def _literal(value: Literal) -> str:
     if isinstance(value, (StrLit, EnumLit)):
         return string_literal(value.value)
     if isinstance(value, BytesLit):
-        return "'" + _decode_base64(value.base64).hex() + "'"
+        return "'" + decode_base64(value.base64).hex() + "'"
     if isinstance(value, DateTimeLit):
         return "'" + datetime_literal_text(value.text) + "'"
     if isinstance(value, JsonLit):
@@ -273,10 +268,3 @@ def _literal(value: Literal) -> str:
     if isinstance(value, ListLit):  # no scalar lists on SQLite; the validator rejects them
         return "[" + ",".join(_literal(v) for v in value.items) + "]"
     raise TypeError(f"unknown literal {value!r}")
-
-
-def _decode_base64(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=False)
-    except ValueError:
-        return text.encode()
