@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64
+from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, string_literal
 from schemashift.dialects.postgres_casts import native_type_change
 from schemashift.model import (
     Arity,
@@ -111,10 +111,6 @@ def quote(identifier: str) -> str:
 
 def qualified(schema: str | None, name: str) -> str:
     return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
-
-
-def string_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _table(t: Table) -> str:
