@@ -6,31 +6,15 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from typing import Iterator
-
 from schemashift.diff import steps as st
 from schemashift.diff.differ import diff
 from schemashift.dialects import Dialect, get_dialect
 from schemashift.lower import lower_schema, parse_checked, provider_of
 from schemashift.lower.rules import rules_for
 from schemashift.model import Schema
+from schemashift.psl import gc_paused
 
 __all__ = ["diff_schemas", "plan", "empty_schema"]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building large acyclic value trees (AST, model): it would
-    rescan the growing heap many times for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def empty_schema(provider: str) -> Schema:
@@ -42,7 +26,7 @@ def plan(
 ) -> tuple[list[st.Step], Dialect]:
     """The ordered steps from ``from_src`` to ``to_src`` (None: the empty database), and the
     dialect to render them with."""
-    with _gc_paused():
+    with gc_paused():
         return _plan(from_src, to_src, provider)
 
 
@@ -64,5 +48,5 @@ def diff_schemas(from_src: str | None, to_src: str | None, provider: str | None 
     """The migration script Prisma's ``migrate diff --script`` prints for these schemas
     (``None``: ``--from-empty`` / ``--to-empty``)."""
     steps, dialect = plan(from_src, to_src, provider)
-    with _gc_paused():
+    with gc_paused():
         return dialect.render_script(steps)

@@ -113,10 +113,10 @@ def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
 
 
 def resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
-    from schemashift.engine import _gc_paused
+    from schemashift.psl import gc_paused
 
     try:
-        with _gc_paused():  # big acyclic trees (AST, model): the cyclic GC only slows them down
+        with gc_paused():  # big acyclic trees (AST, model): the cyclic GC only slows them down
             return _resolve_pair(from_, to, shadow_url)
     finally:
         _PARSED.clear()
