@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,7 +353,9 @@ def _create_script(source: str, provider: str) -> str:
     return diff_schemas(None, source, provider)
 
 
-def run_pair(conn: Connector, provider: str, pair: tuple[str, str], nulls: bool) -> None:
+def run_pair(
+    conn: Connector, provider: str, pair: tuple[str, str], nulls: bool, tally: Counter[str] | None = None
+) -> None:
     src_a, src_b = pair
     assume(_valid(src_a) and _valid(src_b))
     a, b = _lowered(src_a, provider), _lowered(src_b, provider)
@@ -362,6 +365,11 @@ def run_pair(conn: Connector, provider: str, pair: tuple[str, str], nulls: bool)
     insert_rows(conn, a, nulls)
     forward = migrate_checked(conn, src_a, src_b, a, b)
     backward = migrate_checked(conn, src_b, src_a, b, a)
+    if tally is not None:
+        tally["pairs"] += 1
+        tally["forward ran on the rows"] += not forward.failed_on_data
+        tally["reverse ran on the rows"] += not backward.failed_on_data
+        tally["pairs with no step"] += not forward.steps
     event(f"forward: {'failed on data, rerun empty' if forward.failed_on_data else 'ran on data'}")
     event(f"reverse: {'failed on data, rerun empty' if backward.failed_on_data else 'ran on data'}")
     event(f"steps: {'none' if not forward.steps else '1-3' if forward.steps <= 3 else '4+'}")
@@ -435,9 +443,12 @@ def test_generated_pairs_converge(provider: str, request: pytest.FixtureRequest)
 def test_generated_pairs_converge_exhaustive(provider: str, request: pytest.FixtureRequest) -> None:
     conn = _conn(request, provider)
 
+    tally: Counter[str] = Counter()
+
     @_settings(SLOW_EXAMPLES, derandomize=False)
     @given(pair=schema_pairs(provider), nulls=hst.booleans())
     def run(pair: tuple[str, str], nulls: bool) -> None:
-        run_pair(conn, provider, pair, nulls)
+        run_pair(conn, provider, pair, nulls, tally)
 
     run()
+    print(f"{provider}: " + ", ".join(f"{k} {v}" for k, v in tally.items()))  # shown with -rP
