@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from schemashift.psl.validator.attributes import string_literal  # PSL string literals, as Prisma renders them
+from schemashift.psl.validator.attributes import string_literal as string_literal  # re-exported: PSL string literals
 from schemashift.psl.validator.names import RESERVED_NAMES
 
 _START = re.compile(r"^[^a-zA-Z]+")
