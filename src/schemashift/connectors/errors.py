@@ -7,8 +7,12 @@ echoes back never reaches a log, a traceback or the terminal.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from schemashift.errors import SchemashiftError
+
+if TYPE_CHECKING:
+    from .url import ConnectionUrl
 
 
 class ConnectorError(SchemashiftError):
@@ -90,6 +94,37 @@ class DatabaseError(ConnectorError):
     def __str__(self) -> str:
         prefix = f"Database error code: {self.db_code}\n\n" if self.db_code else ""
         return f"{prefix}{self.message}"
+
+
+# ---------------------------------------------------------------- Prisma's connection failures (server connectors)
+
+
+def authentication_failed(url: ConnectionUrl) -> AuthenticationFailed:
+    return AuthenticationFailed(
+        f"Authentication failed against database server at `{url.host}`, the provided database"
+        f" credentials for `{url.user}` are not valid.\n\nPlease make sure to provide valid database"
+        f" credentials for the database server at `{url.host}`.",
+        secrets=url.secrets,
+    )
+
+
+def database_does_not_exist(url: ConnectionUrl, database: str | None) -> DatabaseDoesNotExist:
+    return DatabaseDoesNotExist(
+        f"Database `{database}` does not exist on the database server at `{url.host}:{url.port}`.",
+        secrets=url.secrets,
+    )
+
+
+def access_denied(url: ConnectionUrl, database: str | None) -> AccessDenied:
+    return AccessDenied(f"User `{url.user}` was denied access on the database `{database}`", secrets=url.secrets)
+
+
+def server_unreachable(url: ConnectionUrl) -> ServerUnreachable:
+    where = f"`{url.host}`:`{url.port}`"
+    return ServerUnreachable(
+        f"Can't reach database server at {where}\n\nPlease make sure your database server is running at {where}.",
+        secrets=url.secrets,
+    )
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

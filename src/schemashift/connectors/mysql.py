@@ -46,27 +46,14 @@ def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
 
 def connect_error(url: ConnectionUrl, exc: pymysql.MySQLError, database: str | None) -> errors.ConnectorError:
     code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-    where = f"`{url.host}`:`{url.port}`"
-    secrets = url.secrets
     if code in _AUTH_FAILED:
-        return errors.AuthenticationFailed(
-            f"Authentication failed against database server at `{url.host}`, the provided database"
-            f" credentials for `{url.user}` are not valid.\n\nPlease make sure to provide valid database"
-            f" credentials for the database server at `{url.host}`.",
-            secrets=secrets,
-        )
+        return errors.authentication_failed(url)
     if code == _UNKNOWN_DATABASE:
-        return errors.DatabaseDoesNotExist(
-            f"Database `{database}` does not exist on the database server at `{url.host}:{url.port}`.",
-            secrets=secrets,
-        )
+        return errors.database_does_not_exist(url, database)
     if code == _ACCESS_DENIED_DB:
-        return errors.AccessDenied(f"User `{url.user}` was denied access on the database `{database}`", secrets=secrets)
+        return errors.access_denied(url, database)
     if code in _UNREACHABLE or code is None:
-        return errors.ServerUnreachable(
-            f"Can't reach database server at {where}\n\nPlease make sure your database server is running at {where}.",
-            secrets=secrets,
-        )
+        return errors.server_unreachable(url)
     return statement_error(url, exc)
 
 

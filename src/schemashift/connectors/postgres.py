@@ -48,32 +48,20 @@ def _open(url: ConnectionUrl, database: str) -> psycopg.Connection[Any]:
 def connect_error(url: ConnectionUrl, exc: Exception, database: str) -> errors.ConnectorError:
     """Map a connection failure to Prisma's P1000/P1001/P1002/P1003 (never echoing the password)."""
     text = str(exc)
-    where = f"`{url.host}`:`{url.port}`"
-    secrets = url.secrets
     if "password authentication failed" in text or ("role" in text and "does not exist" in text):
-        return errors.AuthenticationFailed(
-            f"Authentication failed against database server at `{url.host}`, the provided database"
-            f" credentials for `{url.user}` are not valid.\n\nPlease make sure to provide valid database"
-            f" credentials for the database server at `{url.host}`.",
-            secrets=secrets,
-        )
+        return errors.authentication_failed(url)
     if f'database "{database}" does not exist' in text:
-        return errors.DatabaseDoesNotExist(
-            f"Database `{database}` does not exist on the database server at `{url.host}:{url.port}`.",
-            secrets=secrets,
-        )
+        return errors.database_does_not_exist(url, database)
     if "timeout expired" in text:
+        where = f"`{url.host}`:`{url.port}`"
         return errors.ServerTimeout(
             f"The database server at {where} was reached but timed out.\n\nPlease try again.\n\n"
             f"Please make sure your database server is running at {where}.",
-            secrets=secrets,
+            secrets=url.secrets,
         )
     if "permission denied" in text:
-        return errors.AccessDenied(f"User `{url.user}` was denied access on the database `{database}`", secrets=secrets)
-    return errors.ServerUnreachable(
-        f"Can't reach database server at {where}\n\nPlease make sure your database server is running at {where}.",
-        secrets=secrets,
-    )
+        return errors.access_denied(url, database)
+    return errors.server_unreachable(url)
 
 
 def statement_error(url: ConnectionUrl, exc: psycopg.Error) -> errors.ConnectorError:
