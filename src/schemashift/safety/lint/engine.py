@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from schemashift.safety.lint import model
 from schemashift.safety.lint.model import REGISTRY, Finding
 from schemashift.safety.lint.source import Script, Statement, load
-from schemashift.safety.lint.suppress import parse_ignores
+from schemashift.safety.lint.suppress import Ignore, parse_ignores
+from schemashift.safety.lint.tokens import Tok
 
 INVALID_IGNORE = model.rule(
     "invalid-ignore",
@@ -54,6 +55,12 @@ class LintConfig:
         return default
 
 
+class TokenReport(Protocol):
+    """``report(rule, token=None, message=None)`` on one statement: at the token, else on all of it."""
+
+    def __call__(self, rule_id: str, t: Tok | None = None, message: str | None = None, /) -> None: ...
+
+
 class Context:
     """What a rule module reports to; keeps raw reports, resolved by :func:`lint_script`."""
 
@@ -77,6 +84,14 @@ class Context:
     ) -> None:
         """``start``/``end``: offsets inside ``stmt.text`` of the offending part (default: all)."""
         self.reports.append((rule_id, stmt, start, end, message))
+
+    def token_report(self, stmt: Statement) -> TokenReport:
+        """:meth:`report` on ``stmt``, located by one of its tokens (the token-based checks)."""
+
+        def report(rule_id: str, t: Tok | None = None, message: str | None = None) -> None:
+            self.report(rule_id, stmt, t.start if t else None, (t.start + len(t.value)) if t else None, message)
+
+        return report
 
 
 @dataclass
@@ -121,7 +136,7 @@ def lint_script(
 def _resolve(ctx: Context) -> list[Finding]:
     script, config = ctx.script, ctx.config
     ignores = parse_ignores(script)
-    by_stmt: dict[int, list] = {}
+    by_stmt: dict[int, list[Ignore]] = {}
     findings: list[Finding] = []
     for ig in ignores:
         known = [n for n in ig.rules if REGISTRY.resolve(n)]
@@ -135,7 +150,7 @@ def _resolve(ctx: Context) -> list[Finding]:
             findings.append(_comment_finding(script, INVALID_IGNORE, config, ig, f"{REGISTRY.rules[INVALID_IGNORE].message} ({why})"))
             continue
         by_stmt.setdefault(ig.statement, []).append(ig)
-    seen: set[tuple] = set()
+    seen: set[tuple[str, int, int]] = set()
     for rule_id, stmt, start, end, message in ctx.reports:
         level = config.level(rule_id)
         if level == "off":
@@ -175,7 +190,7 @@ def _resolve(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _comment_finding(script: Script, rule_id: str, config: LintConfig, ig, message: str) -> Finding:  # type: ignore[no-untyped-def]
+def _comment_finding(script: Script, rule_id: str, config: LintConfig, ig: Ignore, message: str) -> Finding:
     rule = REGISTRY.rules[rule_id]
     (l1, c1), (l2, c2) = script.position(ig.comment.start), script.position(ig.comment.end)
     return Finding(rule_id, config.level(rule_id), script.path, l1, c1, l2, c2, message, rule.help, ig.statement)

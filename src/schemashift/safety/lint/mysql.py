@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from schemashift.safety.lint import myrules as M
 from schemashift.safety.lint import pgrules as R
-from schemashift.safety.lint.engine import Context
+from schemashift.safety.lint.engine import Context, TokenReport
+from schemashift.safety.lint.source import Statement
 from schemashift.safety.lint.tokens import Tok, has_seq, split_top, table_name, tokenize, words
 
 DDL = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"}
@@ -80,9 +81,7 @@ def check(ctx: Context) -> None:
         if not toks:
             continue
         head = toks[0].upper
-        report = lambda rule, t=None, msg=None: ctx.report(  # noqa: E731
-            rule, stmt, t.start if t else None, (t.start + len(t.value)) if t else None, msg
-        )
+        report = ctx.token_report(stmt)
         if head in DDL:
             ddl_seen += 1
             if ddl_seen == 2:
@@ -106,7 +105,7 @@ def check(ctx: Context) -> None:
             _alter_table(ctx, stmt, toks, w.index("TABLE") + 1, created, report)
 
 
-def _alter_table(ctx, stmt, toks: list[Tok], at: int, created: set[str], report) -> None:  # type: ignore[no-untyped-def]
+def _alter_table(ctx: Context, stmt: Statement, toks: list[Tok], at: int, created: set[str], report: TokenReport) -> None:
     table, i = table_name(toks, at)
     new = table in created
     algorithm = _option(toks, "ALGORITHM")
@@ -160,7 +159,7 @@ def _alter_table(ctx, stmt, toks: list[Tok], at: int, created: set[str], report)
             report(M.MYSQL_TABLE_REBUILD, action[0])
 
 
-def _add_column(action: list[Tok], online: bool, algorithm: str, new: bool, report) -> None:  # type: ignore[no-untyped-def]
+def _add_column(action: list[Tok], online: bool, algorithm: str, new: bool, report: TokenReport) -> None:
     w = words(action)
     generated = "AS" in w or "GENERATED" in w
     if has_seq(action, "NOT", "NULL") and "DEFAULT" not in w and "AUTO_INCREMENT" not in w and not generated and not new:

@@ -8,6 +8,7 @@ Statements are split by the splitters schemashift applies migrations with
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemashift.migrations import statements as splitting
@@ -96,6 +97,7 @@ def _pg_comments(sql: str) -> list[Comment] | None:
         tokens = pglast.parser.scan(sql)
     except Exception:  # noqa: BLE001 - an unterminated literal: fall back to the generic lexer
         return None
+    conv: Callable[[int], int]
     if sql.isascii():
         conv = lambda b: b  # noqa: E731
     else:

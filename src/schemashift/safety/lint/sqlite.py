@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemashift.safety.lint import myrules as M
 from schemashift.safety.lint import pgrules as R
-from schemashift.safety.lint.engine import Context
+from schemashift.safety.lint.engine import Context, TokenReport
 from schemashift.safety.lint.tokens import Tok, has_seq, table_name, tokenize, words
 
 CONSTANT_DEFAULT_START = {"string", "number"}
@@ -31,9 +31,7 @@ def check(ctx: Context) -> None:
         if not toks:
             continue
         w = words(toks)
-        report = lambda rule, t=None, msg=None, stmt=stmt: ctx.report(  # noqa: E731
-            rule, stmt, t.start if t else None, (t.start + len(t.value)) if t else None, msg
-        )
+        report = ctx.token_report(stmt)
         if w[0] == "CREATE" and "TABLE" in w[:4]:
             i = w.index("TABLE") + 1
             if w[i : i + 3] == ["IF", "NOT", "EXISTS"]:
@@ -66,7 +64,7 @@ def check(ctx: Context) -> None:
                 _add_column(rest, report)
 
 
-def _add_column(rest: list[Tok], report) -> None:  # type: ignore[no-untyped-def]
+def _add_column(rest: list[Tok], report: TokenReport) -> None:
     w = words(rest)
     if "DEFAULT" in w:
         value = rest[w.index("DEFAULT") + 1] if w.index("DEFAULT") + 1 < len(rest) else None
