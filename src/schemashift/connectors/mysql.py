@@ -67,7 +67,7 @@ def statement_error(url: ConnectionUrl, exc: pymysql.MySQLError, index: int | No
     return errors.DatabaseError(message, db_code=str(code) if code is not None else None, statement_index=index, secrets=url.secrets)
 
 
-def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Connection:  # type: ignore[type-arg]
+def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Connection[Any]:
     try:
         return pymysql.connect(**_connect_kwargs(url, database))
     except pymysql.MySQLError as exc:
@@ -98,7 +98,8 @@ class MysqlConnector(Connector):
     def execute(self, sql: str, params: Params | None = None) -> int:
         cur = self._run(sql, params)
         cur.close()
-        return cur.rowcount
+        rowcount: int = cur.rowcount
+        return rowcount
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         with self._run(sql, params) as cur:

@@ -81,7 +81,7 @@ class PostgresConnector(Connector):
     def _run(self, sql: str, params: Params | None) -> psycopg.Cursor[Any]:
         self.queries_sent += 1
         try:
-            return self._conn.execute(sql, params)  # type: ignore[arg-type]
+            return self._conn.execute(sql, params)
         except psycopg.Error as exc:
             raise statement_error(self.url, exc) from None
 

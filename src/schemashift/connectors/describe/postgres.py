@@ -288,7 +288,7 @@ def sequence_name(expr: str | None) -> str | None:
     if m is None:
         return None
     name = unquote_sql_string(m.group(1))
-    last = re.findall(r'"((?:[^"]|"")*)"|([^."]+)', name)[-1]
+    last: tuple[str, str] = re.findall(r'"((?:[^"]|"")*)"|([^."]+)', name)[-1]
     return last[0].replace('""', '"') if last[0] else last[1]
 
 
