@@ -27,4 +27,5 @@ def get_dialect(provider: str, **options: object) -> Dialect:
         module_name, class_name = _MODULES[provider]
     except KeyError:
         raise ValueError(f"unsupported provider: {provider!r}") from None
-    return getattr(importlib.import_module(module_name), class_name)(**options)
+    dialect_class: type[Dialect] = getattr(importlib.import_module(module_name), class_name)
+    return dialect_class(**options)

@@ -23,7 +23,7 @@ import base64
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Sequence
+from typing import Callable, ClassVar, Sequence
 
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
@@ -121,7 +121,7 @@ class Dialect:
         raise NotImplementedError
 
     def render_step(self, step: st.Step) -> list[str]:
-        method = getattr(self, "render_" + _SNAKE.sub("_", type(step).__name__).lower())
+        method: Callable[[st.Step], list[str]] = getattr(self, "render_" + _SNAKE.sub("_", type(step).__name__).lower())
         return method(step)
 
     def render_script(self, steps: Sequence[st.Step]) -> str:

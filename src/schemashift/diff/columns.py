@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import decimal
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from schemashift.diff.steps import ColumnChange, TypeChange
 from schemashift.model import (
@@ -27,11 +27,14 @@ from schemashift.model import (
     StrLit,
 )
 
+if TYPE_CHECKING:
+    from schemashift.dialects.base import Dialect
+
 
 def column_changes(
-    previous: Column, next: Column, dialect: Any, enums: tuple[EnumType | None, EnumType | None]
+    previous: Column, next: Column, dialect: Dialect, enums: tuple[EnumType | None, EnumType | None]
 ) -> tuple[ColumnChange, TypeChange | None]:
-    """``dialect`` is a :class:`schemashift.dialects.base.Dialect`; ``enums`` the columns' enum types."""
+    """``enums``: the columns' enum types."""
     changes = ColumnChange.NONE
     type_change = dialect.column_type_change(previous, next, enums)
     if previous.arity is not next.arity:
@@ -47,12 +50,14 @@ def column_changes(
 
 def _json_equal(a: str, b: str) -> bool:
     try:
-        return json.loads(a) == json.loads(b)
+        left: object = json.loads(a)
+        right: object = json.loads(b)
+        return left == right
     except ValueError:
         return True  # Prisma treats unparsable JSON defaults as equal
 
 
-def defaults_match(previous: Column, next: Column, dialect: Any) -> bool:
+def defaults_match(previous: Column, next: Column, dialect: Dialect) -> bool:
     """Prisma's default comparison rules (``sql_schema_differ/column.rs``)."""
     if dialect.ignore_json_defaults and Family.JSON in (previous.type.family, next.type.family):
         return True
@@ -82,7 +87,7 @@ def defaults_match(previous: Column, next: Column, dialect: Any) -> bool:
     return False
 
 
-def _literals_match(a: Literal, b: Literal, dialect: Any) -> bool:
+def _literals_match(a: Literal, b: Literal, dialect: Dialect) -> bool:
     if isinstance(a, ListLit) and isinstance(b, ListLit):
         return len(a.items) == len(b.items) and all(_list_items_match(x, y, dialect) for x, y in zip(a.items, b.items))
     if isinstance(a, DateTimeLit) or isinstance(b, DateTimeLit):
@@ -95,7 +100,7 @@ def _literals_match(a: Literal, b: Literal, dialect: Any) -> bool:
     return _value(a) == _value(b)
 
 
-def _list_items_match(a: Literal, b: Literal, dialect: Any) -> bool:
+def _list_items_match(a: Literal, b: Literal, dialect: Dialect) -> bool:
     if isinstance(a, DateTimeLit) or isinstance(b, DateTimeLit):
         return True
     if isinstance(a, JsonLit) and isinstance(b, (StrLit, JsonLit)) or isinstance(a, StrLit) and isinstance(b, JsonLit):

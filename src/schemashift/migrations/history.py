@@ -63,7 +63,8 @@ _TABLES_SQL = {
 
 
 class Connection(Protocol):
-    provider: str
+    @property
+    def provider(self) -> str: ...  # read-only: a Connector's Literal provider is one
 
     @property
     def schema_name(self) -> str: ...
