@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import click
 
@@ -236,7 +237,10 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool)
 _SOURCES = ("empty", "schema-datamodel", "schema-datasource", "url", "migrations")
 
 
-def _source_options(func):  # type: ignore[no-untyped-def]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _source_options(func: _F) -> _F:
     for side in ("to", "from"):
         func = click.option(f"--{side}-migrations", metavar="DIR", help="The migrations folder (needs a shadow database on servers).")(func)
         func = click.option(f"--{side}-url", metavar="URL", help="A live database.")(func)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from schemashift.migrations import engine
 from schemashift.connectors.base import Connector
@@ -29,6 +29,9 @@ from schemashift.migrations.project import MigrateProject
 from schemashift.migrations.shadow import CACHE_DIR_NAME, ShadowCache, history_end_state
 from schemashift.migrations.status import HistoryStatus, diagnose
 from schemashift.model import Schema
+
+if TYPE_CHECKING:
+    from schemashift.safety.dataloss import DataLossWarning
 
 
 class UI(Protocol):
@@ -47,7 +50,7 @@ class DevResult:
     created: Migration | None = None
     reset: bool = False
     in_sync: bool = False
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DataLossWarning] = field(default_factory=list)
 
 
 def _cache(mp: MigrateProject) -> ShadowCache:
