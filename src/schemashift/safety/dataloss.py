@@ -201,7 +201,11 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
                     f"contains {n} non-null values. The data in that column will be cast from "
                     f"`{_type_text(prev)}` to `{_type_text(nxt)}`."
                 ))
-        if prev.arity is Arity.NULLABLE and nxt.arity is Arity.REQUIRED and nxt.default is None:
+        # the pure check says what Prisma says (optional -> required without a default); the live
+        # one counts NULLs whatever the default (a default does not fill existing NULLs) and in
+        # list columns too (arrays may be NULL)
+        made_required = prev.arity is not Arity.REQUIRED and nxt.arity is Arity.REQUIRED
+        if made_required and (live or (prev.arity is Arity.NULLABLE and nxt.default is None)):
             nulls = facts.nulls(table, prev.name)
             if nulls is None:
                 out.append(DataLossWarning(
