@@ -408,7 +408,17 @@ def _regressions(provider: str) -> list[tuple[str, str]]:
         head + "model M0 {\n  id Int @id\n}\n",
         head + "model M0 {\n  id Int @id\n  n1 DateTime? @default(now())\n}\n",
     ))
+    # optional -> required with a default: the default does not fill the NULLs already there
+    pairs.append((
+        head + "model M0 {\n  id Int @id\n  f1 Int? @default(-7)\n}\n",
+        head + "model M0 {\n  id Int @id\n  f1 Int @default(-7)\n}\n",
+    ))
     if provider == "postgresql":
+        # a list column may hold NULLs too: list -> required must be checked like optional -> required
+        pairs.append((
+            head + "model M0 {\n  id Int @id\n  f0 String\n}\n",
+            head + "model M0 {\n  id Int @id\n  f0 String[]\n}\n",
+        ))
         # the same enum, list <-> scalar: no cast in PostgreSQL (Prisma alters it in place)
         pairs.append((
             head + "enum E0 {\n  B\n}\n\nmodel M0 {\n  id Int @id\n  f0 E0[]\n}\n",
@@ -434,7 +444,7 @@ def test_generated_pairs_converge(provider: str, request: pytest.FixtureRequest)
         run_pair(conn, provider, pair, nulls)
 
     for pair in _regressions(provider):
-        run = example(pair=pair, nulls=False)(run)
+        run = example(pair=pair, nulls=True)(run)
     run()
 
 
