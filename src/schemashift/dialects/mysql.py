@@ -148,9 +148,7 @@ _TEXTS = ("TinyText", "Text", "MediumText", "LongText")
 _BLOBS = ("TinyBlob", "Blob", "MediumBlob", "LongBlob")
 _SIZED_STRINGS = ("Char", "VarChar", "Binary", "VarBinary")
 _STRINGS = _TEXTS + _BLOBS + _SIZED_STRINGS  # Prisma's "to string" group
-_SIGNED = ("TinyInt", "SmallInt", "MediumInt", "Int", "BigInt")
 _UNSIGNED = ("UnsignedTinyInt", "UnsignedSmallInt", "UnsignedMediumInt", "UnsignedInt", "UnsignedBigInt")
-_DATES = ("Date", "DateTime", "Timestamp")
 
 Native = tuple[str, tuple[int, ...]]
 Rule = Callable[[tuple[int, ...], tuple[int, ...]], "st.TypeChange | None"]
@@ -174,10 +172,6 @@ def _same_or(if_bigger: st.TypeChange, if_smaller: st.TypeChange) -> Rule:
         return if_bigger if n > p else if_smaller
 
     return rule
-
-
-def _cmp(pred: Callable[[int, int], bool], yes: st.TypeChange, no: st.TypeChange) -> Rule:
-    return lambda p, n: yes if pred(_n(p), _n(n)) else no
 
 
 class _Table:

@@ -20,7 +20,6 @@ from schemashift.lower import names as default_names
 from schemashift.psl import ast
 
 _CLIENT_DEFAULTS = frozenset({"cuid", "uuid", "nanoid", "ulid"})
-_SCALARS = frozenset({"String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"})
 
 
 @dataclass

@@ -36,8 +36,6 @@ from schemashift.model import (
 from ..base import Connector, Row
 from .literals import NUMBER, split_top_level, typed_literal, unquote_sql_string
 
-MIGRATIONS_TABLE = "_prisma_migrations"
-
 # information_schema joins are slow on MariaDB (2 s for 1,000 tables): every view is read on its
 # own and joined here.
 _TABLES_SQL = """

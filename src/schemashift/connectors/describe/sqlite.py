@@ -39,7 +39,6 @@ from schemashift.model import (
 from ..base import Connector, Row
 from .literals import NUMBER, hex_bytes_literal, typed_literal, unquote_sql_string
 
-MIGRATIONS_TABLE = "_prisma_migrations"
 _TABLES = (
     "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '_prisma_migrations'"
 )

@@ -55,9 +55,6 @@ class Script:
         i = bisect.bisect_right(self._lines, offset) - 1
         return i + 1, offset - self._lines[i] + 1
 
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._lines, offset)
-
 
 def _skip_leading(text: str, mysql: bool) -> int:
     """Offset of the first code character of ``text`` (after whitespace and comments)."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from schemashift.safety.lint.source import Comment, Script
 
 _IGNORE = re.compile(r"schemashift:ignore\b(.*)", re.S)
-_RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 @dataclass
@@ -59,7 +58,3 @@ def _owner(script: Script, starts: list[int], c: Comment) -> int:
             return i  # trailing comment on the statement's last line
     nxt = i + 1
     return nxt if nxt < len(script.statements) else -1
-
-
-def is_valid_rule_name(name: str) -> bool:
-    return _RULE_ID.match(name) is not None
