@@ -5,7 +5,7 @@ Run once by hand (it needs the oracle and the servers; the tests only read its o
     .venv/bin/python tests/introspect/make_expected.py [postgres|sqlite] [name ...]
 
 For each ``sql/<provider>/<name>.sql`` it creates a fresh database, runs the script, runs
-``prisma7 pull`` with :data:`HEADER` and stores stdout as ``expected/<provider>/<name>.prisma``
+``prisma7 pull`` with :func:`oracle_cases.header` and stores stdout as ``expected/<provider>/<name>.prisma``
 (trailing blank lines trimmed to one newline) and the warnings (stderr, ``// `` lines) as
 ``expected/<provider>/<name>.warnings``.
 """
@@ -20,16 +20,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from oracle_cases import header, scripts  # this folder: the script runs as tests/introspect/make_expected.py
+
 HERE = Path(__file__).parent
 ORACLE = Path(os.environ.get("PRISMA_ORACLE", "/work/shared/oracle")) / "prisma7"
 ADMIN = os.environ.get("PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def header(provider: str) -> str:
-    return (
-        'generator client {\n  provider = "prisma-client-js"\n}\n\n'
-        f'datasource db {{\n  provider = "{provider}"\n}}\n'
-    )
 
 
 def run_one(provider: str, script: Path) -> str:
@@ -79,7 +74,7 @@ def main(argv: list[str]) -> None:
     providers = [argv[0]] if argv else ["postgres", "sqlite"]
     only = set(argv[1:])
     jobs = [
-        (p, s) for p in providers for s in sorted((HERE / "sql" / p).glob("*.sql")) if not only or s.stem in only
+        (p, s) for p in providers for s in scripts(p) if not only or s.stem in only
     ]
     with ThreadPoolExecutor(6) as pool:
         for line in pool.map(lambda j: run_one(*j), jobs):
