@@ -7,10 +7,8 @@ the blocks our parser's diagnostics render to, in the same order: same message, 
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -21,7 +19,7 @@ from schemashift.psl import ast
 from schemashift.psl.parser import parse_files
 from schemashift.psl.render import render_diagnostics
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
+from psl_corpus import CORPUS, case_source, validation_cases
 
 PARSER_MESSAGES = re.compile(
     r"^error: (?:"
@@ -45,15 +43,7 @@ PARSER_MESSAGES = re.compile(
 
 
 def _cases() -> list[tuple[str, str, str]]:
-    out = []
-    for suite in ("validation", "validation_inline"):
-        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
-        if not manifest.exists():
-            continue
-        for line in manifest.read_text().splitlines():
-            d = json.loads(line)
-            out.append((suite, d["path"], d["expected_plain"]))
-    return out
+    return [(suite, d["path"], d["expected_plain"]) for suite, d in validation_cases()]
 
 
 def _blocks(rendered: str) -> list[str]:
@@ -65,7 +55,7 @@ needs_corpus = pytest.mark.skipif(not CASES, reason="conformance corpus not avai
 
 
 def _parser_blocks(suite: str, path: str) -> tuple[list[str], str]:
-    source = (CORPUS / suite / path).read_bytes().decode("utf-8")
+    source = case_source(suite, path)
     _, diags = parse_files([("schema.prisma", source)])
     return _blocks(render_diagnostics(source, diags.all())), source
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +10,8 @@ from schemashift.diagnostics import Diagnostic, Span
 from schemashift.psl.parser import parse_files
 from schemashift.psl.render import render_diagnostics
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
+from psl_corpus import case_source, validation_cases
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -109,15 +108,10 @@ _PARSER_ONLY = re.compile(
 
 def _parser_only_cases() -> list[tuple[str, str, str, str]]:
     out = []
-    for suite in ("validation", "validation_inline"):
-        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
-        if not manifest.exists():
-            continue
-        for line in manifest.read_text().splitlines():
-            d = json.loads(line)
-            blocks = [b for b in re.split(r"(?m)^(?=error: |warning: )", d["expected_plain"]) if b]
-            if blocks and all(_PARSER_ONLY.match(b) for b in blocks):
-                out.append((suite, d["path"], d["expected_plain"], d["expected"]))
+    for suite, d in validation_cases():
+        blocks = [b for b in re.split(r"(?m)^(?=error: |warning: )", d["expected_plain"]) if b]
+        if blocks and all(_PARSER_ONLY.match(b) for b in blocks):
+            out.append((suite, d["path"], d["expected_plain"], d["expected"]))
     return out
 
 
@@ -127,7 +121,7 @@ PARSER_ONLY = _parser_only_cases()
 @pytest.mark.skipif(not PARSER_ONLY, reason="conformance corpus not available")
 @pytest.mark.parametrize(("suite", "path", "plain", "ansi"), PARSER_ONLY, ids=[f"{c[0]}/{c[1]}" for c in PARSER_ONLY])
 def test_renders_parser_cases_like_prisma(suite: str, path: str, plain: str, ansi: str) -> None:
-    source = (CORPUS / suite / path).read_bytes().decode("utf-8")
+    source = case_source(suite, path)
     _, diags = parse_files([("schema.prisma", source)])
     assert render_diagnostics(source, diags.all()) == plain
     assert render_diagnostics(source, diags.all(), color=True) == ansi
@@ -164,15 +158,9 @@ def _rebuild(source: str, block: str) -> Diagnostic:
 
 
 def _all_cases() -> list[tuple[str, str, str, str]]:
-    out = []
-    for suite in ("validation", "validation_inline"):
-        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
-        if manifest.exists():
-            for line in manifest.read_text().splitlines():
-                d = json.loads(line)
-                if d["expected"]:
-                    out.append((suite, d["path"], d["expected_plain"], d["expected"]))
-    return out
+    return [
+        (suite, d["path"], d["expected_plain"], d["expected"]) for suite, d in validation_cases() if d["expected"]
+    ]
 
 
 ALL_CASES = _all_cases()
@@ -182,7 +170,7 @@ ALL_CASES = _all_cases()
 def test_rerenders_every_corpus_block() -> None:
     mismatches = []
     for suite, path, plain, ansi in ALL_CASES:
-        source = (CORPUS / suite / path).read_bytes().decode("utf-8")
+        source = case_source(suite, path)
         blocks = [b for b in re.split(r"(?=\x1b\[1;9[13]m(?:error|warning)\x1b\[0m: )", ansi) if b]
         diags = [_rebuild(source, b) for b in blocks]
         if render_diagnostics(source, diags, color=True) != ansi or render_diagnostics(source, diags) != plain:

@@ -12,9 +12,7 @@ Two parts:
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +22,7 @@ from schemashift.psl.validator import attributes, relation_fields
 from schemashift.psl.validator.checks import constraint_names, defaults, indexes, primary_keys
 from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
+from psl_corpus import case_source, validation_cases
 
 
 # ------------------------------------------------------------------ helpers
@@ -419,18 +417,13 @@ def test_generated_constraint_names() -> None:
 
 def _corpus_cases() -> list[tuple[str, str, str]]:
     out = []
-    for suite in ("validation", "validation_inline"):
-        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
-        if not manifest.exists():
+    for suite, case in validation_cases():
+        path = case["path"]
+        if not (path.startswith("attributes/") or path.startswith("postgres_indexes/")):
             continue
-        for line in manifest.read_text().splitlines():
-            case = json.loads(line)
-            path = case["path"]
-            if not (path.startswith("attributes/") or path.startswith("postgres_indexes/")):
-                continue
-            if path.startswith("attributes/relations/") or "relation_mode" in path:
-                continue
-            out.append((suite, path, case["expected_plain"]))
+        if path.startswith("attributes/relations/") or "relation_mode" in path:
+            continue
+        out.append((suite, path, case["expected_plain"]))
     return out
 
 
@@ -446,7 +439,7 @@ CORPUS_CASES = _corpus_cases()
 @pytest.mark.skipif(not CORPUS_CASES, reason="conformance corpus not available")
 @pytest.mark.parametrize(("suite", "path", "expected"), CORPUS_CASES, ids=[f"{s}/{p}" for s, p, _ in CORPUS_CASES])
 def test_corpus_case(suite: str, path: str, expected: str) -> None:
-    source = (CORPUS / suite / path).read_bytes().decode("utf-8")
+    source = case_source(suite, path)
     want = [(m.group(1), m.group(2), int(m.group(3))) for m in _EXPECTED.finditer(expected)]
     got = [(d.severity, d.message, d.line) for d in validate(source)]
     if f"{suite}/{path}" in KNOWN_MISSES:

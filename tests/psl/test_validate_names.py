@@ -3,17 +3,14 @@ focused schemas whose expected output was taken from Prisma 6.19 (the offline or
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from schemashift import psl
 from schemashift.psl.validator import config, native_types
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance"
+from psl_corpus import CORPUS, assert_validates_like_prisma, validation_cases
 _AREA = re.compile(
     r"config/|datasource|generator|preview_features|postgres_extensions|native_types|types/|base/|capabilities/"
     r"|composite_types|views/|attributes/schema/|attributes/map/|duplicates|reserved|enum"
@@ -25,41 +22,17 @@ _OTHER_AREAS = re.compile(r"relation|referential|default|index|unique|/id")
 KNOWN_MISSES: dict[str, str] = {}
 
 
-@functools.cache
-def _manifest(suite: str) -> list[dict]:
-    return [json.loads(line) for line in (CORPUS / "manifests" / f"{suite}.jsonl").read_text().splitlines()]
-
-
 def _area_cases() -> list[tuple[str, str]]:
-    if not (CORPUS / "manifests").is_dir():
-        return []
     return [
         (suite, case["path"])
-        for suite in ("validation", "validation_inline")
-        for case in _manifest(suite)
+        for suite, case in validation_cases()
         if _AREA.search(case["path"]) and not _OTHER_AREAS.search(case["path"])
     ]
 
 
-def _expected(suite: str, path: str) -> tuple[str, str]:
-    for case in _manifest(suite):
-        if case["path"] == path:
-            return (CORPUS / suite / path).read_bytes().decode("utf-8"), case["expected_plain"]
-    raise KeyError(path)
-
-
-def _rendered(source: str) -> str:
-    return psl.render(source, psl.validate(source))
-
-
 @pytest.mark.parametrize(("suite", "path"), _area_cases(), ids=lambda v: v)
 def test_corpus_case(suite: str, path: str) -> None:
-    source, expected = _expected(suite, path)
-    key = f"{suite}/{path}"
-    if key in KNOWN_MISSES:
-        assert _rendered(source) != expected, f"{key} passes now: remove it from KNOWN_MISSES"
-    else:
-        assert _rendered(source) == expected
+    assert_validates_like_prisma(suite, path, KNOWN_MISSES)
 
 
 def test_area_has_cases_when_corpus_present() -> None:

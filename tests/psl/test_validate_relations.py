@@ -3,16 +3,15 @@ validations, checked against Prisma's own test corpus and on focused schemas."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from schemashift import psl
 from schemashift.psl.validator.checks.referential_actions import on_delete
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "conformance"
+from psl_corpus import CORPUS, assert_validates_like_prisma, validation_cases
+
 _AREA = re.compile(r"relation|referential|cycle|missing_index_warning|set_default|set_null")
 _OTHER_AREAS = re.compile(r"relation_mode/|composite_types/")  # datasource config, composite types
 
@@ -22,38 +21,16 @@ KNOWN_MISSES: dict[str, str] = {}
 
 
 def _area_cases() -> list[tuple[str, str]]:
-    if not (CORPUS / "manifests").is_dir():
-        return []
-    out = []
-    for suite in ("validation", "validation_inline"):
-        for line in (CORPUS / "manifests" / f"{suite}.jsonl").read_text().splitlines():
-            path = json.loads(line)["path"]
-            if _AREA.search(path) and not _OTHER_AREAS.search(path):
-                out.append((suite, path))
-    return out
-
-
-def _expected(suite: str, path: str) -> tuple[str, str]:
-    for line in (CORPUS / "manifests" / f"{suite}.jsonl").read_text().splitlines():
-        case = json.loads(line)
-        if case["path"] == path:
-            source = (CORPUS / suite / path).read_bytes().decode("utf-8")
-            return source, case["expected_plain"]
-    raise KeyError(path)
-
-
-def _rendered(source: str) -> str:
-    return psl.render(source, psl.validate(source))
+    return [
+        (suite, case["path"])
+        for suite, case in validation_cases()
+        if _AREA.search(case["path"]) and not _OTHER_AREAS.search(case["path"])
+    ]
 
 
 @pytest.mark.parametrize(("suite", "path"), _area_cases(), ids=lambda v: v)
 def test_corpus_case(suite: str, path: str) -> None:
-    source, expected = _expected(suite, path)
-    key = f"{suite}/{path}"
-    if key in KNOWN_MISSES:
-        assert _rendered(source) != expected, f"{key} passes now: remove it from KNOWN_MISSES"
-    else:
-        assert _rendered(source) == expected
+    assert_validates_like_prisma(suite, path, KNOWN_MISSES)
 
 
 def test_corpus_is_present_or_skipped() -> None:
