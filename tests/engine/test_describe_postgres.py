@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from schemashift.connectors import Connector, connect
+from schemashift.connectors import connect
 from schemashift.connectors.describe import describe
 from schemashift.model import (
     Arity,

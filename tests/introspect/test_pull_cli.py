@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 HEADER = """generator client {{
   provider = "prisma-client-js"
 }}

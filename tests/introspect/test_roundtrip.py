@@ -8,7 +8,6 @@ equal the formatted original) are printed and guarded against regressions.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import pytest
