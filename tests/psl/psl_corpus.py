@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,12 @@ def assert_validates_like_prisma(suite: str, path: str, known_misses: Mapping[st
         assert rendered != expected_plain(suite, path), f"{key} passes now: remove it from KNOWN_MISSES"
     else:
         assert rendered == expected_plain(suite, path)
+
+
+def area_cases(area: re.Pattern[str], other_areas: re.Pattern[str]) -> list[tuple[str, str]]:
+    """``(suite, path)`` of the validation cases whose path matches ``area`` and not ``other_areas``."""
+    return [
+        (suite, case["path"])
+        for suite, case in validation_cases()
+        if area.search(case["path"]) and not other_areas.search(case["path"])
+    ]

@@ -10,7 +10,7 @@ import pytest
 from schemashift import psl
 from schemashift.psl.validator.checks.referential_actions import on_delete
 
-from psl_corpus import CORPUS, assert_validates_like_prisma, validation_cases
+from psl_corpus import CORPUS, area_cases, assert_validates_like_prisma
 
 _AREA = re.compile(r"relation|referential|cycle|missing_index_warning|set_default|set_null")
 _OTHER_AREAS = re.compile(r"relation_mode/|composite_types/")  # datasource config, composite types
@@ -21,11 +21,7 @@ KNOWN_MISSES: dict[str, str] = {}
 
 
 def _area_cases() -> list[tuple[str, str]]:
-    return [
-        (suite, case["path"])
-        for suite, case in validation_cases()
-        if _AREA.search(case["path"]) and not _OTHER_AREAS.search(case["path"])
-    ]
+    return area_cases(_AREA, _OTHER_AREAS)
 
 
 @pytest.mark.parametrize(("suite", "path"), _area_cases(), ids=lambda v: v)
