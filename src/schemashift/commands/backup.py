@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from schemashift.commands import schema_option
 from schemashift.commands.migrate import _open, connector_errors
 
+if TYPE_CHECKING:
+    from schemashift.backup import BackupEntry
+    from schemashift.migrations.project import MigrateProject
+
 DEFAULT_DIR = "backups"
 
 
-def current_migration(mp) -> str | None:  # type: ignore[no-untyped-def]
+def current_migration(mp: MigrateProject) -> str | None:
     from schemashift.connectors import database_exists
     from schemashift.migrations.history import History
 
@@ -23,7 +28,7 @@ def current_migration(mp) -> str | None:  # type: ignore[no-untyped-def]
     return applied[-1] if applied else None
 
 
-def take_backup(mp, directory: Path, label: str | None = None):  # type: ignore[no-untyped-def]
+def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupEntry:
     from schemashift.backup import create_backup
 
     return create_backup(mp.url, directory, label=label, migration=current_migration(mp))

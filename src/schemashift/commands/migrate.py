@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from schemashift.commands import info, schema_option
+
+if TYPE_CHECKING:
+    from schemashift.migrations.folder import Migration
+    from schemashift.migrations.project import MigrateProject
 
 
 @click.group()
@@ -30,7 +34,7 @@ def connector_errors() -> Iterator[None]:
         raise MigrationError(exc.message, code=exc.code) from None
 
 
-def _open(schema: str | None, url: str | None = None):  # type: ignore[no-untyped-def]
+def _open(schema: str | None, url: str | None = None) -> MigrateProject:
     from schemashift.migrations.project import open_project
 
     mp = open_project(schema, url)
@@ -102,7 +106,7 @@ def deploy(schema: str | None, backup_dir: str | None) -> None:
     click.echo("\nAll migrations have been successfully applied.")
 
 
-def _has_pending(mp, local) -> bool:  # type: ignore[no-untyped-def]
+def _has_pending(mp: MigrateProject, local: list[Migration]) -> bool:
     from schemashift.connectors import database_exists
     from schemashift.migrations.history import History
     from schemashift.migrations.status import diagnose
@@ -138,14 +142,14 @@ def resolve(schema: str | None, applied: str | None, rolled_back: str | None) ->
 
 
 
-def _generate_client(mp) -> None:  # type: ignore[no-untyped-def]
+def _generate_client(mp: MigrateProject) -> None:
     """Regenerate the Python client when the schema has a `schemashift-py` generator."""
     from schemashift.commands.generate import run_generate
 
     run_generate(mp.project, required=False)
 
 
-def _seed_runner(mp, skip: bool):  # type: ignore[no-untyped-def]
+def _seed_runner(mp: MigrateProject, skip: bool) -> Callable[[], None] | None:
     if skip:
         return None
     from schemashift.seed import find_seed, run_seed
