@@ -826,6 +826,15 @@ class _Calculator:
             return "autoincrement()"
         d = c.default
         raw = self.extras.raw_defaults.get((t.name, c.name))
+        if (
+            self.provider == "sqlite"
+            and isinstance(d, LiteralDefault)
+            and isinstance(d.value, BytesLit)
+            and not (raw or "").lstrip("(").lower().startswith("x'")
+        ):
+            # quoted hex text on a BLOB column is how a schema's Bytes default is written: pull it
+            # back as that default (a real x'..' blob literal stays dbgenerated, as Prisma pulls it)
+            return self.literal(d.value, c)
         if self.provider == "sqlite" and raw is not None:
             return _sqlite_default(raw, family, client_default)
         if d is None:
