@@ -16,6 +16,7 @@ from schemashift.diff.differ import diff
 from schemashift.dialects import get_dialect
 from schemashift.engine import diff_schemas, empty_schema
 from schemashift.lower import lower_source
+from schemashift.model import Family
 from schemashift.psl import validate
 
 ORACLE = Path(__file__).resolve().parents[2].parent / "shared" / "oracle" / "prisma6"
@@ -62,5 +63,21 @@ def test_byte_exact_against_prisma(provider: str, count: int, tmp_path: Path) ->
     results = [json.loads(line) for line in answer.read_text().splitlines()]
     compared = [(pair, r["sql"]) for pair, r in zip(pairs, results) if "sql" in r]
     assert len(compared) >= count * 0.8
-    misses = [pair for pair, sql in compared if diff_schemas(*pair, provider) != sql]
+    misses = [pair for pair, sql in compared if diff_schemas(*pair, provider) != sql and not _departure(pair, provider)]
     assert not misses, f"{len(misses)} pairs differ from Prisma, first: {misses[0]}"
+
+
+def _departure(pair: tuple[str | None, str | None], provider: str) -> bool:
+    """Pairs where we depart from Prisma on purpose, because Prisma's script fails on PostgreSQL:
+    an enum column changed between list and scalar is dropped and recreated (docs/architecture.md)."""
+    before, after = pair
+    if before is None or after is None:
+        return False
+    a, b = lower_source(before), lower_source(after)
+    for t in a.tables:
+        other = b.table(t.name, t.schema)
+        for c in t.columns if other else ():
+            d = other.column(c.name) if other else None
+            if d is not None and c.type.family is d.type.family is Family.ENUM and c.is_list != d.is_list:
+                return True
+    return False
