@@ -243,7 +243,7 @@ class _Parser:
                 previous_comment = self.src[pos:end]
             elif top is not None:
                 if kind == "block":
-                    top.documentation = pending_doc  # type: ignore[union-attr]
+                    top.documentation = pending_doc
                     pending_doc = None
                 tops.append(top)
             pos = self.ws(end)

@@ -10,6 +10,8 @@ outside the validator.
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 from dataclasses import dataclass, field
 
 from schemashift.diagnostics import Diagnostics, Span
@@ -170,9 +172,15 @@ def _string(diags: Diagnostics, expr: ast.Expression) -> str | None:
     return None
 
 
-def _array(diags: Diagnostics, expr: ast.Expression, item) -> list | None:  # noqa: ANN001
+T = TypeVar("T")
+
+
+def _array(
+    diags: Diagnostics, expr: ast.Expression, item: Callable[[Diagnostics, ast.Expression], T | None]
+) -> list[T] | None:
     items = expr.elements if isinstance(expr, ast.ArrayExpression) else [expr]
-    out, ok = [], True
+    out: list[T] = []
+    ok = True
     for e in items:
         value = item(diags, e)
         if value is None:

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Literal
 from schemashift.diagnostics import Diagnostics, Span
 from schemashift.psl import ast
 
+_ast = ast  # the Context's field named `ast` shadows the module inside the class body
+
 if TYPE_CHECKING:
     from schemashift.psl.validator.config import Configuration
 
@@ -188,14 +190,14 @@ class Context:
     ast: ast.SchemaAst
     diags: Diagnostics
     provider: str | None = None  # normalised: postgresql, mysql, sqlite, sqlserver, mongodb, cockroachdb
-    datasource: ast.SourceConfig | None = None
+    datasource: _ast.SourceConfig | None = None
     preview_features: set[str] = field(default_factory=set)
     relation_mode: Literal["foreignKeys", "prisma"] = "foreignKeys"
     schemas: list[str] = field(default_factory=list)  # datasource `schemas = [...]`
     extensions: list[str] = field(default_factory=list)
     models: dict[str, ModelInfo] = field(default_factory=dict)  # models and views by name
-    enums: dict[str, ast.Enum] = field(default_factory=dict)
-    composite_types: dict[str, ast.CompositeType] = field(default_factory=dict)
+    enums: dict[str, _ast.Enum] = field(default_factory=dict)
+    composite_types: dict[str, _ast.CompositeType] = field(default_factory=dict)
     relations: list[RelationInfo] = field(default_factory=list)
     # relations pass: every relation field by (model, field), in source order
     relation_fields: dict[tuple[str, str], RelationFieldInfo] = field(default_factory=dict)
