@@ -21,6 +21,8 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -158,19 +160,25 @@ def create_backup(
     directory: Path,
     *,
     label: str | None = None,
-    migration: str | None = None,
+    migration: "str | None | Callable[[], str | None]" = None,
     now: datetime | None = None,
 ) -> BackupEntry:
+    """Dump ``url`` into ``directory``. ``migration`` may be a function (e.g. a history query): it
+    then runs in a thread while the dump runs, so it adds nothing to the backup's time."""
     now = now or datetime.now(timezone.utc)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     path = directory / _file_name(url, now, label)
     _private_file(path)
-    try:
-        tools, digest = _dump(url, path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(migration) if callable(migration) else None
+        try:
+            tools, digest = _dump(url, path)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        at = pending.result() if pending is not None else migration
+    assert at is None or isinstance(at, str)
     entry = BackupEntry(
         file=path.name,
         provider=url.provider,
@@ -178,7 +186,7 @@ def create_backup(
         created_at=now.astimezone(timezone.utc).isoformat(),
         size=path.stat().st_size,
         sha256=digest or _sha256(path),
-        migration=migration,
+        migration=at,
         label=label,
         tools=tools,
     )

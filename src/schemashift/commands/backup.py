@@ -31,7 +31,7 @@ def current_migration(mp: MigrateProject) -> str | None:
 def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupEntry:
     from schemashift.backup import create_backup
 
-    return create_backup(mp.url, directory, label=label, migration=current_migration(mp))
+    return create_backup(mp.url, directory, label=label, migration=lambda: current_migration(mp))
 
 
 @click.group()
