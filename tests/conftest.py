@@ -6,6 +6,8 @@
   finished, or is reported as failed, when the session ends)
 - ``provider`` + ``db_url``: parametrized over sqlite / postgresql / mysql (test ids are the
   provider names); ``provider`` is the datasource provider matching ``db_url``
+- ``sqlite_db``, ``postgresql_db``, ``mysql_db``: one open connection to a throwaway database per
+  test module (property tests reset it between examples)
 - ``run_cli(*args)``: runs ``schemashift`` in-process, returns ``CliResult(exit_code, out, err)``
 - every test gets ``os.environ`` restored afterwards (commands load ``.env`` files into it)
 
@@ -148,3 +150,32 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return invoke
+
+
+# ---------------------------------------------------------------- module-scoped connections
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from schemashift.connectors import connect
+
+    with connect(f"file:{tmp_path_factory.mktemp('moduledb') / 'module.db'}") as conn:
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def postgresql_db() -> Iterator[object]:
+    from schemashift.connectors import connect
+
+    admin = dbutil.admin_url_or_skip("postgresql")
+    with dbutil.postgres_database(admin) as url, connect(url) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def mysql_db() -> Iterator[object]:
+    from schemashift.connectors import connect
+
+    admin = dbutil.admin_url_or_skip("mysql")
+    with dbutil.mysql_database(admin) as url, connect(url) as conn:
+        yield conn

@@ -34,7 +34,6 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,8 +42,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as hst
 
-import dbutil
-from schemashift.connectors import Connector, connect
+from schemashift.connectors import Connector
 from schemashift.connectors.describe import describe
 from schemashift.connectors.errors import ConnectorError
 from schemashift.dialects import get_dialect
@@ -64,27 +62,6 @@ SLOW_EXAMPLES = int(os.environ.get("SCHEMASHIFT_PROPERTY_EXAMPLES", "200"))
 
 
 # ------------------------------------------------------------------ databases
-
-
-@pytest.fixture(scope="module")
-def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connector]:
-    path = tmp_path_factory.mktemp("property") / "property.db"
-    with connect(f"file:{path}") as conn:
-        yield conn
-
-
-@pytest.fixture(scope="module")
-def postgresql_db() -> Iterator[Connector]:
-    admin = dbutil.admin_url_or_skip("postgresql")
-    with dbutil.postgres_database(admin) as url, connect(url) as conn:
-        yield conn
-
-
-@pytest.fixture(scope="module")
-def mysql_db() -> Iterator[Connector]:
-    admin = dbutil.admin_url_or_skip("mysql")
-    with dbutil.mysql_database(admin) as url, connect(url) as conn:
-        yield conn
 
 
 PROVIDER_PARAMS = [

@@ -8,14 +8,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 
-import dbutil
-from schemashift.connectors import Connector, connect
+from schemashift.connectors import Connector
 from schemashift.engine import diff_schemas
 from schemashift.introspect import pull
 from schemashift.lower import lower_schema, parse_checked
@@ -30,26 +28,6 @@ _spec.loader.exec_module(strategies)
 
 DEFAULT_EXAMPLES = 20
 SLOW_EXAMPLES = int(os.environ.get("SCHEMASHIFT_PROPERTY_EXAMPLES", "200"))
-
-
-@pytest.fixture(scope="module")
-def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connector]:
-    with connect(f"file:{tmp_path_factory.mktemp('pullprop') / 'p.db'}") as conn:
-        yield conn
-
-
-@pytest.fixture(scope="module")
-def postgresql_db() -> Iterator[Connector]:
-    admin = dbutil.admin_url_or_skip("postgresql")
-    with dbutil.postgres_database(admin) as url, connect(url) as conn:
-        yield conn
-
-
-@pytest.fixture(scope="module")
-def mysql_db() -> Iterator[Connector]:
-    admin = dbutil.admin_url_or_skip("mysql")
-    with dbutil.mysql_database(admin) as url, connect(url) as conn:
-        yield conn
 
 
 PROVIDERS = [
