@@ -48,18 +48,18 @@ from schemashift.psl.ast import (
     Top,
     UnsupportedFieldType,
 )
+from schemashift.psl.lexing import ASCII_IDENT as _ASCII_IDENT
+from schemashift.psl.lexing import NL as _NL
+from schemashift.psl.lexing import WS as _WS
+from schemashift.psl.lexing import ident_end as _ident_end
+from schemashift.psl.lexing import path_end as _path_end
 
 __all__ = ["parse_files", "parse_file"]
 
 # pest's WHITESPACE: the Unicode space separators (category Zs) and tab.
-_WS = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-_NL = r"(?:\r\n|\n|\r)"
-_ASCII_IDENT = r"[A-Za-z0-9][A-Za-z0-9_-]*+"
 _COMMENT = r"(?://[^\r\n]*|/\*[\s\S]*?\*/)"  # `//...`, `///...` or `/* ... */`
 
 _skip_ws = re.compile(f"{_WS}*").match
-_ascii_ident = re.compile(_ASCII_IDENT).match
-_ascii_path = re.compile(rf"{_ASCII_IDENT}(?:\.(?:{_ASCII_IDENT})?)*+").match
 _numeric = re.compile(r"-?[0-9]++(?:\.[0-9]+)?").match
 _string = re.compile(r'"((?:\\[\s\S]|[^"\\\x00-\x1f])*+)"').match
 _newline = re.compile(_NL).match
@@ -159,48 +159,6 @@ def _join_docs(a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return a if b is None else b
     return f"{a}\n{b}"
-
-
-def _ident_tail(src: str, i: int) -> int:
-    """Continue an identifier at ``i`` (slow path for non-ASCII letters)."""
-    n = len(src)
-    while i < n:
-        c = src[i]
-        if c < "\x80":
-            if not (c.isalnum() or c == "_" or c == "-"):
-                break
-        elif not c.isalpha():
-            break
-        i += 1
-    return i
-
-
-def _ident_end(src: str, pos: int) -> int:
-    """End of the identifier starting at ``pos``, or -1."""
-    m = _ascii_ident(src, pos)
-    if m is not None:
-        end = m.end()
-        return _ident_tail(src, end) if end < len(src) and src[end] >= "\x80" else end
-    if pos < len(src) and src[pos] >= "\x80" and src[pos].isalpha():
-        return _ident_tail(src, pos + 1)
-    return -1
-
-
-def _path_end(src: str, pos: int) -> int:
-    """End of ``path = identifier ~ ("." ~ path?)*`` at ``pos``, or -1."""
-    m = _ascii_path(src, pos)
-    if m is not None:
-        end = m.end()
-        if end >= len(src) or src[end] < "\x80":
-            return end
-    end = _ident_end(src, pos)
-    if end < 0:
-        return -1
-    n = len(src)
-    while end < n and src[end] == ".":
-        nxt = _ident_end(src, end + 1)
-        end = nxt if nxt >= 0 else end + 1
-    return end
 
 
 class _Parser:
