@@ -78,6 +78,10 @@ class Connector(ABC):
         (PostgreSQL multi-schema) are dropped as well; only the connection's own is recreated."""
 
     @abstractmethod
+    def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
+        """Session limits for migrations: waiting on a lock, and one statement (None: unchanged)."""
+
+    @abstractmethod
     def server_version(self) -> str:
         """The server's version string (``15.20``, ``10.11.19-MariaDB…``, ``3.40.1``)."""
 

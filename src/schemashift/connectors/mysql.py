@@ -132,6 +132,18 @@ class MysqlConnector(Connector):
         self.execute(f"CREATE DATABASE {name} {CREATE_DATABASE_OPTIONS}")
         self.execute(f"USE {name}")
 
+    def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
+        if lock_ms is not None:
+            seconds = max(1, -(-int(lock_ms) // 1000))  # whole seconds, rounded up
+            self.execute(f"SET SESSION lock_wait_timeout = {seconds}")
+            self.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
+        if statement_ms is not None:
+            self.execute(
+                f"SET SESSION max_statement_time = {int(statement_ms) / 1000}"
+                if self.is_mariadb
+                else f"SET SESSION max_execution_time = {int(statement_ms)}"
+            )
+
     def server_version(self) -> str:
         return str(self.query("SELECT VERSION()")[0][0])
 

@@ -119,6 +119,12 @@ class PostgresConnector(Connector):
         )
         self.execute_script(f"{drops}CREATE SCHEMA {schema};")
 
+    def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
+        if lock_ms is not None:
+            self.execute(f"SET lock_timeout = {int(lock_ms)}")
+        if statement_ms is not None:
+            self.execute(f"SET statement_timeout = {int(statement_ms)}")
+
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 

@@ -142,6 +142,11 @@ class SqliteConnector(Connector):
             os.truncate(path, 0)
         self._conn = self._open()
 
+    def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
+        """SQLite has no statement limit; the lock timeout is its busy timeout."""
+        if lock_ms is not None:
+            self.execute(f"PRAGMA busy_timeout = {int(lock_ms)}")
+
     def server_version(self) -> str:
         return sqlite3.sqlite_version
 

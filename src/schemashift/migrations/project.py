@@ -25,30 +25,6 @@ if TYPE_CHECKING:
     from schemashift.psl.ast import SchemaAst
 
 
-def apply_timeouts(conn: Connector, settings: Settings) -> None:
-    """Session settings so a migration waiting on a lock fails fast instead of blocking the app."""
-    lock, stmt = settings.lock_timeout_ms, settings.statement_timeout_ms
-    if conn.provider == "postgresql":
-        if lock is not None:
-            conn.execute(f"SET lock_timeout = {int(lock)}")
-        if stmt is not None:
-            conn.execute(f"SET statement_timeout = {int(stmt)}")
-    elif conn.provider == "mysql":
-        if lock is not None:
-            seconds = max(1, -(-int(lock) // 1000))
-            conn.execute(f"SET SESSION lock_wait_timeout = {seconds}")
-            conn.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
-        if stmt is not None:
-            mariadb = "mariadb" in conn.server_version().lower()
-            conn.execute(
-                f"SET SESSION max_statement_time = {int(stmt) / 1000}"
-                if mariadb
-                else f"SET SESSION max_execution_time = {int(stmt)}"
-            )
-    elif lock is not None:
-        conn.execute(f"PRAGMA busy_timeout = {int(lock)}")
-
-
 @dataclass
 class MigrateProject:
     project: Project
@@ -116,7 +92,7 @@ class MigrateProject:
             create_database(self.url)
         conn = connect(self.url)
         try:
-            apply_timeouts(conn, self.settings)
+            conn.set_timeouts(self.settings.lock_timeout_ms, self.settings.statement_timeout_ms)
         except BaseException:
             conn.close()
             raise
