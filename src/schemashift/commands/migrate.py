@@ -281,7 +281,7 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
         return Source(kind, None if value is True else str(value))
 
     with connector_errors():
-        result = resolve_pair(pick("from"), pick("to"), shadow_database_url)
+        result = resolve_pair(pick("from"), pick("to"), shadow_database_url, late_check=True)
         text = result.script() if script else result.summary()
     if output:
         Path(output).write_text(text, encoding="utf-8")

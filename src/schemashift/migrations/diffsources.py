@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from schemashift.diff import steps as st
 from schemashift.errors import UsageError
-from schemashift.migrations import engine
-from schemashift.model import Schema
+
+if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
+    from schemashift.diff import steps as st
+    from schemashift.model import Schema
+    from schemashift.psl.background import BackgroundValidation
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,26 @@ class DiffResult:
     previous: Schema
     next: Schema
     steps: list[st.Step] = field(default_factory=list)
+    #: validations still running in forked children (``resolve_pair(..., late_check=True)``)
+    pending: list[BackgroundValidation] = field(default_factory=list, repr=False)
 
     def script(self) -> str:
-        return engine.render(self.steps, self.provider)
+        from schemashift.migrations import engine
+
+        text = engine.render(self.steps, self.provider)
+        self.check()
+        return text
 
     def summary(self) -> str:
-        return engine.summary(self.steps, self.previous, self.next) + "\n"
+        from schemashift.migrations import engine
+
+        text = engine.summary(self.steps, self.previous, self.next) + "\n"
+        self.check()
+        return text
+
+    def check(self) -> None:
+        """Wait for the background validations; raise Prisma's P1012 error when one failed."""
+        _check(self.pending)
 
 
 def _schema_files(path: str) -> tuple[list[tuple[str, str]], Path]:
@@ -78,16 +95,18 @@ def _provider(source: Source) -> str | None:
     return None
 
 
-def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
+def _load(source: Source, provider: str, shadow_url: str | None, checked_elsewhere: bool = False) -> Schema:
     from schemashift.connectors import connect, parse_url
     from schemashift.engine import empty_schema
+    from schemashift.migrations import engine
 
     if source.kind == "empty":
         return empty_schema(provider)
     assert source.value is not None
     if source.kind == "schema-datamodel":
         files, _ = _schema_files(source.value)
-        return engine.target_schema(files, provider, parsed=_PARSED.pop(_key(files), None))  # type: ignore[arg-type]
+        parsed = _PARSED.pop(_key(files), None)
+        return engine.target_schema(files, provider, parsed=parsed, validate=not checked_elsewhere)  # type: ignore[arg-type]
     if source.kind in ("schema-datasource", "url"):
         if source.kind == "url":
             url = parse_url(source.value)
@@ -112,25 +131,77 @@ def _load(source: Source, provider: str, shadow_url: str | None) -> Schema:
     return history_end_state(parse_url("file:schemashift-shadow.db"), migrations)
 
 
-def resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
+def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: bool = False) -> DiffResult:
+    """The diff between two sources.
+
+    Big schema files are validated in forked children while this process lowers and diffs them
+    (:mod:`schemashift.psl.background`). With ``late_check`` the verdict is awaited by
+    :meth:`DiffResult.script` / :meth:`DiffResult.summary` after rendering, so rendering overlaps
+    it too; otherwise before returning. Either way nothing derived from an invalid schema is
+    returned or printed.
+    """
     from schemashift.psl import gc_paused
 
+    pending = _start_validations((from_, to))
     try:
         with gc_paused():  # big acyclic trees (AST, model): the cyclic GC only slows them down
-            return _resolve_pair(from_, to, shadow_url)
+            result = _resolve_pair(from_, to, shadow_url, pending)
+    except Exception:
+        _check(pending)  # an invalid schema explains the failure better than lowering it did
+        raise
+    except BaseException:
+        for validation in pending.values():
+            validation.cancel()
+        raise
     finally:
         _PARSED.clear()
+    if not late_check:
+        result.check()
+    return result
 
 
-def _resolve_pair(from_: Source, to: Source, shadow_url: str | None) -> DiffResult:
+def _start_validations(sources: tuple[Source, ...]) -> dict[Source, BackgroundValidation]:
+    from schemashift.psl.background import BackgroundValidation, worthwhile
+
+    pending: dict[Source, BackgroundValidation] = {}
+    for source in sources:
+        if source.kind == "schema-datamodel" and source.value is not None and source not in pending:
+            files = _schema_files(source.value)[0]
+            if worthwhile(files):
+                pending[source] = BackgroundValidation(files)
+    return pending
+
+
+def _check(pending: "dict[Source, BackgroundValidation] | list[BackgroundValidation]") -> None:
+    from schemashift.errors import SchemaValidationError
+
+    validations = list(pending.values()) if isinstance(pending, dict) else pending
+    for validation in validations:
+        diags = validation.diagnostics()
+        if diags.has_errors():
+            for other in validations:
+                other.cancel()
+            raise SchemaValidationError(validation.files, diags.all())
+    if isinstance(pending, dict):
+        pending.clear()
+    else:
+        pending[:] = []
+
+
+def _resolve_pair(
+    from_: Source, to: Source, shadow_url: str | None, pending: dict[Source, BackgroundValidation]
+) -> DiffResult:
+    from schemashift.migrations import engine
+
     provider = _provider(to) or _provider(from_)
     if provider is None:
         raise UsageError(
             "Cannot tell which database the diff is for: give a schema, a URL or a migrations folder "
             "with a migration_lock.toml on at least one side."
         )
-    previous = _load(from_, provider, shadow_url)
-    next_ = _load(to, provider, shadow_url)
+    previous = _load(from_, provider, shadow_url, checked_elsewhere=from_ in pending)
+    next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    return DiffResult(provider, previous, next_, engine.diff(previous, next_, provider))
+    steps = engine.diff(previous, next_, provider)
+    return DiffResult(provider, previous, next_, steps, pending=list(pending.values()))

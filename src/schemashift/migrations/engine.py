@@ -30,10 +30,13 @@ def target_schema(
     files: Sequence[tuple[str, str]],
     provider: str | None = None,
     parsed: "tuple[SchemaAst, Diagnostics] | None" = None,
+    validate: bool = True,
 ) -> Schema:
     """Validate the schema files (raising Prisma's P1012 rendering on errors) and lower them.
 
     ``parsed`` is the result of ``psl.parse_files(files)`` when the caller already has it.
+    ``validate=False`` lowers only: for a caller that has the files validated elsewhere and
+    uses nothing derived from them before that verdict (``migrate diff`` on a big schema).
     """
     from schemashift.errors import SchemaValidationError
     from schemashift.lower import lower_schema
@@ -41,6 +44,8 @@ def target_schema(
     from schemashift.psl.validator import validate_ast
 
     schema_ast, parse_diags = parsed if parsed is not None else parse_files(files)
+    if not validate:
+        return lower_schema(schema_ast, provider)
     diags = Diagnostics()
     diags.errors.extend(parse_diags.errors)
     diags.warnings.extend(parse_diags.warnings)
