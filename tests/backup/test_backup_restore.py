@@ -149,3 +149,73 @@ def test_deploy_with_backup(tmp_path: Path, provider: str, db_url: str, monkeypa
     assert f"The backup taken before this deploy is {tmp_path / 'bk' / entry.file}" in r.err
     r = run_cli("backup", "list", "-o", str(tmp_path / "bk"))
     assert entry.file in r.out
+
+
+def test_manifest_checksum_is_the_files_sha256(tmp_path: Path, provider: str, db_url: str) -> None:
+    """pg_dump and mariadb-dump output is hashed on its way to the file: the manifest must still
+    hold the sha256 of the bytes on disk (what `sha256sum` prints)."""
+    fill(db_url, provider, rows=50)
+    entry = create_backup(parse_url(db_url), tmp_path)
+    data = (tmp_path / entry.file).read_bytes()
+    assert entry.size == len(data) > 0
+    assert entry.sha256 == hashlib.sha256(data).hexdigest()
+    assert entry.tools and all(v and v != "unknown" for v in entry.tools.values())
+
+
+def _damaged(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_damaged_file_leaves_the_server_as_it_was(tmp_path: Path, provider: str, db_url: str) -> None:
+    """The restore creates a missing target while the file is hashed: a checksum mismatch must drop
+    that database again, and never touch an existing one, even with --force."""
+    fill(db_url, provider, rows=20)
+    before = content_digest(db_url, provider)
+    entry = create_backup(parse_url(db_url), tmp_path)
+    path = tmp_path / entry.file
+    _damaged(path)
+    admin = dbutil.admin_url(provider)
+    name = dbutil.unique_db_name()
+    target = dbutil.with_database(admin, name, "?schema=public" if provider == "postgresql" else "")
+    try:
+        with pytest.raises(BackupError, match="checksum.*Nothing was restored"):
+            restore_backup(path, parse_url(target))
+        assert not dbutil.database_exists(provider, name)  # the database made for it is gone
+    finally:
+        (dbutil.postgres_drop if provider == "postgresql" else dbutil.mysql_drop)(admin, name)
+    with pytest.raises(BackupError, match="checksum"):
+        restore_backup(path, parse_url(db_url), force=True)
+    assert content_digest(db_url, provider) == before  # not reset
+
+
+def test_postgres_dump_restores_in_parallel(tmp_path: Path, postgres_url: str) -> None:
+    """The dump is written through a pipe (no data offsets in its table of contents): `pg_restore
+    -j` must still restore it, as it does any custom-format dump taken through a pipe."""
+    fill(postgres_url, "postgresql", rows=300)
+    before = content_digest(postgres_url, "postgresql")
+    entry = create_backup(parse_url(postgres_url), tmp_path)
+    admin = dbutil.admin_url("postgresql")
+    name = dbutil.unique_db_name()
+    dbutil.postgres_create(admin, name)
+    target = dbutil.with_database(admin, name)
+    try:
+        proc = subprocess.run(
+            ["pg_restore", "-j", "2", "--no-owner", "-d", target, str(tmp_path / entry.file)],
+            capture_output=True, text=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert content_digest(target, "postgresql") == before
+    finally:
+        dbutil.postgres_drop(admin, name)
+
+
+def test_failed_dump_leaves_no_file_and_no_password(tmp_path: Path, postgres_url: str) -> None:
+    parts = dbutil.url_parts(dbutil.admin_url("postgresql"))
+    missing = f"postgresql://{parts.user or 'postgres'}:s3cr3t-pw@{parts.host}:{parts.port or 5432}/{dbutil.unique_db_name()}"
+    with pytest.raises(BackupError) as info:
+        create_backup(parse_url(missing), tmp_path / "bk")
+    assert "pg_dump failed" in info.value.message and "s3cr3t-pw" not in info.value.message
+    assert [p.name for p in (tmp_path / "bk").iterdir()] == []  # neither a dump nor a manifest

@@ -21,11 +21,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from schemashift.backup.retention import Policy, select_kept
 from schemashift.connectors.url import ConnectionUrl
@@ -135,10 +137,7 @@ def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ..
     proc = subprocess.run(argv, env=env, capture_output=True, **kw)  # type: ignore[call-overload]
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else str(proc.stderr)
-        for s in secrets:
-            if s:
-                err = err.replace(s, "****")
-        raise BackupError(f"{what} failed (exit {proc.returncode}):\n{err.strip()}")
+        raise BackupError(f"{what} failed (exit {proc.returncode}):\n{_redact(err, secrets)}")
 
 
 # ---------------------------------------------------------------- create
@@ -164,16 +163,17 @@ def create_backup(
     now: datetime | None = None,
 ) -> BackupEntry:
     """Dump ``url`` into ``directory``. ``migration`` may be a function (e.g. a history query): it
-    then runs in a thread while the dump runs, so it adds nothing to the backup's time."""
+    then runs in a thread while the dump runs, so it adds nothing to the backup's time; so does
+    asking the dump tool for its version."""
     now = now or datetime.now(timezone.utc)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     path = directory / _file_name(url, now, label)
     _private_file(path)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         pending = pool.submit(migration) if callable(migration) else None
         try:
-            tools, digest = _dump(url, path)
+            tools, digest = _dump(url, path, pool)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -194,7 +194,7 @@ def create_backup(
     return entry
 
 
-def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
+def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dict[str, str], str | None]:
     """Write the dump; returns the tool versions and the file's sha256 when computed on the way."""
     if url.provider == "sqlite":
         assert url.path is not None
@@ -210,34 +210,106 @@ def _dump(url: ConnectionUrl, path: Path) -> tuple[dict[str, str], str | None]:
         return {"sqlite": sqlite3.sqlite_version}, None
     if url.provider == "postgresql":
         exe = _tool("pg_dump")
-        version = _version(exe)
-        argv = [exe, "-Fc", "-b", "--no-password", "-f", str(path)]
+        version = pool.submit(_version, exe)
+        # to stdout, hashed on the way to the file: no second pass over the dump. pg_dump then
+        # writes no data offsets into its table of contents (it cannot seek back); pg_restore,
+        # -j included, finds the blocks by reading on, as it does for any dump taken through a pipe
+        argv = [exe, "-Fc", "-b", "--no-password"]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         try:
-            _run(argv, _pg_env(url), "pg_dump", url.secrets)
+            digest = _pipe_to_file(argv, _pg_env(url), path, "pg_dump", url.secrets)
         except BackupError as exc:
             if "server version mismatch" in exc.message:
                 raise BackupError(
-                    f"{version} is older than the server it dumps; install a pg_dump at least as new as "
-                    f"the server.\n{exc.message}"
+                    f"{version.result()} is older than the server it dumps; install a pg_dump at least as "
+                    f"new as the server.\n{exc.message}"
                 ) from None
             raise
-        # pg_dump writes the file itself (piping it through Python costs a core on small machines);
-        # it is hashed afterwards from the page cache
-        return {"pg_dump": version}, None
+        return {"pg_dump": version.result()}, digest
     exe = _tool("mariadb-dump", "mysqldump")
+    version = pool.submit(_version, exe)
     argv = [exe, *_mysql_args(url), "--single-transaction", "--routines", "--triggers", "--events",
             "--databases", url.database]
-    with gzip.open(path, "wb") as out:
-        proc = subprocess.Popen(argv, env=_mysql_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert proc.stdout is not None
-        for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
-            out.write(chunk)
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        if proc.wait() != 0:
-            raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{err.strip()}")
-    return {Path(exe).name: _version(exe)}, None
+    with path.open("wb") as raw:
+        hashing = _HashingWriter(raw)
+        with gzip.GzipFile(filename="", mode="wb", fileobj=hashing) as out:
+            proc = subprocess.Popen(argv, env=_mysql_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            assert proc.stdout is not None
+            for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+                out.write(chunk)
+            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            if proc.wait() != 0:
+                raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
+    return {Path(exe).name: version.result()}, hashing.digest.hexdigest()
+
+
+class _HashingWriter:
+    """A binary file that hashes what goes through it (for the gzip stream of a MySQL dump)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, secrets: tuple[str, ...]) -> str:
+    """Run ``argv`` with its standard output written to ``path``; the sha256 of what was written.
+
+    The pipe is widened to 1 MiB (Linux) and read into one reused buffer, so the copy costs a few
+    hundred system calls and the hash (which releases the GIL) overlaps the dump tool's own work.
+    """
+    read_fd, write_fd = os.pipe()
+    try:
+        import fcntl
+
+        fcntl.fcntl(read_fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_SIZE)
+    except (ImportError, OSError):
+        pass  # not Linux, or above /proc/sys/fs/pipe-max-size: the default pipe works too
+    digest = hashlib.sha256()
+    out = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    try:
+        with tempfile.TemporaryFile() as err:
+            try:
+                proc = subprocess.Popen(argv, env=env, stdout=write_fd, stderr=err)
+            finally:
+                os.close(write_fd)
+            try:
+                buffer = bytearray(_PIPE_SIZE)
+                view = memoryview(buffer)
+                while n := os.readv(read_fd, [buffer]):
+                    chunk = view[:n]
+                    digest.update(chunk)
+                    while chunk:
+                        chunk = chunk[os.write(out, chunk) :]
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
+            if proc.wait() != 0:
+                err.seek(0)
+                message = _redact(err.read().decode("utf-8", "replace"), secrets)
+                raise BackupError(f"{what} failed (exit {proc.returncode}):\n{message}")
+    finally:
+        os.close(read_fd)
+        os.close(out)
+    return digest.hexdigest()
+
+
+_PIPE_SIZE = 1 << 20
+
+
+def _redact(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "****")
+    return text.strip()
 
 
 # ---------------------------------------------------------------- restore
@@ -250,39 +322,68 @@ def find_entry(file: Path) -> BackupEntry | None:
     return None
 
 
-def verify(file: Path) -> BackupEntry:
+def _entry(file: Path) -> BackupEntry:
     if not file.is_file():
         raise BackupError(f"No backup file at {file}.")
     entry = find_entry(file)
     if entry is None:
         raise BackupError(f"{file.name} is not in {file.parent / MANIFEST}: cannot verify its checksum.")
-    actual = _sha256(file)
+    return entry
+
+
+def _check_digest(file: Path, entry: BackupEntry, actual: str) -> None:
     if actual != entry.sha256:
         raise BackupError(
             f"The checksum of {file.name} does not match the manifest (expected {entry.sha256[:16]}..., "
             f"found {actual[:16]}...): the file is damaged or was changed. Nothing was restored."
         )
+
+
+def verify(file: Path) -> BackupEntry:
+    """The manifest entry of ``file``, after checking the file against its sha256."""
+    entry = _entry(file)
+    _check_digest(file, entry, _sha256(file))
     return entry
 
 
-def _target_is_empty(url: ConnectionUrl) -> bool:
+def _target_is_empty(url: ConnectionUrl, known_to_exist: bool = False) -> bool:
     from schemashift.connectors import connect, database_exists
     from schemashift.migrations.history import list_tables
 
-    if not database_exists(url):
+    if not known_to_exist and not database_exists(url):
         return True
     with connect(url) as conn:
         return not list_tables(conn)
 
 
 def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> BackupEntry:
-    """Restore into ``url`` (created when missing); refuses a non-empty target without ``force``."""
-    from schemashift.connectors import connect, create_database, database_exists
+    """Restore into ``url`` (created when missing); refuses a non-empty target without ``force``.
 
-    entry = verify(file)
+    The checksum is verified before anything is restored. On a server the file is hashed while the
+    target database is created (a thread: hashing releases the GIL); a database created for the
+    restore is dropped again when the checksum does not match, so a damaged file leaves the server
+    as it was. An existing database is only ever reset after the checksum matched.
+    """
+    from schemashift.connectors import connect, create_database_if_missing, drop_database
+
+    entry = _entry(file)
     if entry.provider != url.provider:
         raise BackupError(f"{file.name} is a {entry.provider} backup; the target is {url.provider}.")
-    if not _target_is_empty(url):
+    created = False
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(_sha256, file)
+        try:
+            if url.provider != "sqlite":
+                created = create_database_if_missing(url)
+        finally:
+            actual = digest.result()
+        try:
+            _check_digest(file, entry, actual)
+        except BackupError:
+            if created:
+                drop_database(url)
+            raise
+    if not created and not _target_is_empty(url, known_to_exist=url.provider != "sqlite"):
         if not force:
             raise BackupError(
                 f"The target database `{url.database}` is not empty. Restore into an empty database "
@@ -300,8 +401,6 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
             dst.close()
             src.close()
         return entry
-    if not database_exists(url):
-        create_database(url)
     if url.provider == "postgresql":
         exe = _tool("pg_restore")
         argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]

@@ -20,6 +20,7 @@ __all__ = [
     "DatabaseError",
     "connect",
     "create_database",
+    "create_database_if_missing",
     "database_exists",
     "drop_database",
     "parse_url",
@@ -58,6 +59,13 @@ def create_database(url: UrlLike, base_dir: Path | str | None = None) -> None:
     """Create the URL's database (P1009 when it already exists)."""
     parsed = _parsed(url, base_dir)
     _module(parsed).create_database(parsed)
+
+
+def create_database_if_missing(url: UrlLike, base_dir: Path | str | None = None) -> bool:
+    """Create the URL's database when it does not exist, with one connection to the server (no
+    schema is created in it); True when this call created it."""
+    parsed = _parsed(url, base_dir)
+    return bool(_module(parsed).create_database_if_missing(parsed))
 
 
 def drop_database(url: UrlLike, base_dir: Path | str | None = None) -> None:

@@ -167,6 +167,17 @@ def create_database(url: ConnectionUrl) -> None:
         )
 
 
+def create_database_if_missing(url: ConnectionUrl) -> bool:
+    with _admin(url) as conn:
+        try:
+            conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(url.database)))
+        except psycopg.errors.DuplicateDatabase:
+            return False
+        except psycopg.Error as exc:
+            raise statement_error(url, exc) from None
+    return True
+
+
 def drop_database(url: ConnectionUrl) -> None:
     with _admin(url) as conn:
         try:
