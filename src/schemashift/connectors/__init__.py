@@ -65,7 +65,16 @@ def create_database_if_missing(url: UrlLike, base_dir: Path | str | None = None)
     """Create the URL's database when it does not exist, with one connection to the server (no
     schema is created in it); True when this call created it."""
     parsed = _parsed(url, base_dir)
-    return bool(_module(parsed).create_database_if_missing(parsed))
+    module = _module(parsed)
+    if hasattr(module, "create_database_if_missing"):  # PostgreSQL: without Prisma's CREATE SCHEMA
+        return bool(module.create_database_if_missing(parsed))
+    from .errors import DatabaseAlreadyExists
+
+    try:
+        module.create_database(parsed)
+    except DatabaseAlreadyExists:
+        return False
+    return True
 
 
 def drop_database(url: UrlLike, base_dir: Path | str | None = None) -> None:

@@ -172,14 +172,6 @@ def create_database(url: ConnectionUrl) -> None:
         conn.close()
 
 
-def create_database_if_missing(url: ConnectionUrl) -> bool:
-    try:
-        create_database(url)
-    except errors.DatabaseAlreadyExists:
-        return False
-    return True
-
-
 def drop_database(url: ConnectionUrl) -> None:
     conn = _open(url, None)
     try:

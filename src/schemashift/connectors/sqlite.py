@@ -162,14 +162,6 @@ def create_database(url: ConnectionUrl) -> None:
     sqlite3.connect(path).close()
 
 
-def create_database_if_missing(url: ConnectionUrl) -> bool:
-    try:
-        create_database(url)
-    except errors.DatabaseAlreadyExists:
-        return False
-    return True
-
-
 def drop_database(url: ConnectionUrl) -> None:
     path = _path(url)
     for candidate in (path, *(Path(f"{path}{s}") for s in _SIDE_FILES)):
