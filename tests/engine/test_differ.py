@@ -121,3 +121,31 @@ def test_mysql_index_serving_a_foreign_key_is_dropped_between_drop_and_add_of_th
     assert kinds(diff(lower(user + post.replace("{}", " @unique")), lower(user + post.replace("{}", "")), PG)) == [
         "DropIndex"
     ]
+
+
+def test_mysql_indexes_on_a_recreated_column_are_dropped_before_and_created_after() -> None:
+    """Departure from Prisma: MySQL/MariaDB reject DROP COLUMN + ADD COLUMN of an indexed column in
+    one ALTER TABLE (error 1089); the indexes go around the AlterTable (a renamed one is created
+    under its new name, not renamed), with the foreign keys they serve."""
+    mysql_header = 'datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n'
+    parent = "model P {\n  id Int @id\n  cs C[]\n}\n"
+    child = (
+        "model C {\n  id Int @id\n  s String\n  pid Int\n  p P @relation(fields: [pid], references: [id])\n"
+        "  f {type}\n  other Int\n  @@index([f]{map})\n  @@index([pid, f])\n  @@index([other])\n}\n"
+    )
+    before = lower_source(mysql_header + parent + child.replace("{type}", "Int").replace("{map}", ""))
+    after = lower_source(mysql_header + parent + child.replace("{type}", "DateTime").replace("{map}", ', map: "by_f"'))
+    for dialect in (get_dialect("mysql"), get_dialect("mysql", mariadb=True)):
+        steps = diff(before, after, dialect)
+        assert kinds(steps) == [
+            "DropForeignKey", "DropIndex", "DropIndex", "AlterTable", "CreateIndex", "CreateIndex", "AddForeignKey"
+        ]
+        assert [s.index.name for s in steps if isinstance(s, st.DropIndex)] == ["C_f_idx", "C_pid_f_idx"]
+        created = [s for s in steps if isinstance(s, st.CreateIndex)]
+        assert [s.index.name for s in created] == ["by_f", "C_pid_f_idx"]
+        assert all(s.from_drop_and_recreate for s in created)
+        (alter,) = [s for s in steps if isinstance(s, st.AlterTable)]
+        assert [type(c) for c in alter.changes] == [st.DropAndRecreateColumn]
+    # a castable change keeps the indexes (Prisma's MODIFY)
+    castable = lower_source(mysql_header + parent + child.replace("{type}", "BigInt").replace("{map}", ""))
+    assert kinds(diff(before, castable, get_dialect("mysql"))) == ["AlterTable"]

@@ -76,6 +76,10 @@ class Dialect:
     drop_indexes_of_dropped_tables: ClassVar[bool] = False
     # the database drops an index with a dropped column: recreate it after DropAndRecreateColumn
     indexes_recreated_after_column_drop: ClassVar[bool] = False
+    # the database keeps an index on a column dropped and added again in one ALTER TABLE and
+    # rejects the statement (MySQL bug 57497, MariaDB MDEV-9672): the differ drops the indexes on
+    # such columns before the AlterTable and creates them again after (not Prisma's output)
+    drop_indexes_before_column_recreate: ClassVar[bool] = False
     recreate_primary_key_on_column_recreate: ClassVar[bool] = False
     # every foreign key needs an index (MySQL): dropping an index that serves keys drops and adds
     # those keys around it; a normal index exactly on a key's columns is the key's own, kept

@@ -18,6 +18,9 @@ MySQL specifics the rest of the engine sees through capabilities:
   dialects that set ``can_rename_index = False``;
 * column changes are ``MODIFY`` clauses restating the whole column (MySQL cannot ``SET
   DEFAULT`` an expression); a lone default removal is ``ALTER COLUMN ... DROP DEFAULT``;
+* a type change that cannot be cast drops and adds the column in one ``ALTER TABLE``; unlike
+  Prisma, the indexes on that column are dropped before and created again after (MariaDB rejects
+  the statement while an index uses the column: error 1089, MDEV-9672; MySQL bug 57497);
 * JSON defaults are ignored by the differ and never rendered (MySQL rejects them), and so are
   literal ``Bytes`` defaults.
 """
@@ -452,6 +455,8 @@ class MysqlDialect(Dialect):
     foreign_keys_imply_indexes = True
     can_cope_with_fk_column_becoming_required = False
     ignore_json_defaults = True
+    # a deliberate departure from Prisma: its DROP COLUMN + ADD COLUMN of an indexed column fails
+    drop_indexes_before_column_recreate = True
 
     def __new__(cls, mariadb: bool = False, **_options: object) -> "MysqlDialect":
         """``get_dialect("mysql", mariadb=True)`` gives the MariaDB flavour (Prisma's

@@ -69,6 +69,8 @@ class _TablePair:
         self.dropped_columns = [prev_cols[n] for n in names if n not in next_cols]
         self.added_columns = [next_cols[n] for n in names if n not in prev_cols]
         self.column_pairs: list[_ColumnPair] = []
+        #: columns dropped and added again (a type change the database cannot cast)
+        self.recreated: set[str] = set()
         for n in names:
             if n in prev_cols and n in next_cols:
                 p, q = prev_cols[n], next_cols[n]
@@ -77,6 +79,8 @@ class _TablePair:
                 else:
                     enums = (_enum_of(schemas[0], p), _enum_of(schemas[1], q))
                     changes, type_change = column_changes(p, q, dialect, enums)
+                    if type_change is st.TypeChange.NOT_CASTABLE:
+                        self.recreated.add(n)
                 self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
         self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
         # fast paths for the common case of an unchanged table part
@@ -109,6 +113,18 @@ class _TablePair:
         if self.same_indexes:
             return []
         return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
+
+    def on_recreated_column(self, index: Index) -> bool:
+        return any(c.name in self.recreated for c in index.columns)
+
+    def kept_indexes_on_recreated_columns(self) -> tuple[list[Index], list[Index]]:
+        """The indexes both sides have (previous ones, next ones) that use a recreated column."""
+        prev = [p for p in self.previous.indexes if self.on_recreated_column(p)]
+        nxt = [n for n in self.next.indexes if self.on_recreated_column(n)]
+        return (
+            [p for p in prev if any(self.indexes_match(p, n) for n in self.next.indexes)],
+            [n for n in nxt if any(self.indexes_match(p, n) for p in self.previous.indexes)],
+        )
 
     def index_pairs(self) -> Iterator[tuple[Index, Index]]:
         for p in self.previous.indexes:
@@ -336,6 +352,18 @@ class _Differ:
                     self.steps.append(
                         st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
                     )
+            if pair.recreated and self.dialect.drop_indexes_before_column_recreate:
+                # MySQL/MariaDB reject DROP COLUMN + ADD COLUMN of an indexed column in one ALTER
+                # TABLE: the kept indexes on such a column go before it (and the foreign keys they
+                # serve with them) and are created again after (_created_indexes)
+                for i in pair.kept_indexes_on_recreated_columns()[0]:
+                    if self.dialect.foreign_keys_imply_indexes:
+                        recreate.update(fi for fi in _fks_covered_by(pair.previous, i) if fi not in dropped_fks)
+                    if (pair.previous.key, i.name) not in seen:
+                        seen.add((pair.previous.key, i.name))
+                        self.steps.append(
+                            st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
+                        )
             self._recreate_foreign_keys(pair, recreate)
         if self.redefined and self.dialect.drop_indexes_of_dropped_tables:
             for t in self.dropped_tables:
@@ -374,15 +402,18 @@ class _Differ:
                 self.steps.append(
                     st.CreateIndex(pair.next, i, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, i), 0))
                 )
-            recreated = {p.next.name for p in pair.column_pairs if p.type_change is st.TypeChange.NOT_CASTABLE}
-            if recreated and self.dialect.indexes_recreated_after_column_drop:
-                for _, n in pair.index_pairs():
-                    if any(c.name in recreated for c in n.columns):
-                        self.steps.append(
-                            st.CreateIndex(
-                                pair.next, n, True, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, n), 1)
-                            )
-                        )
+            if not pair.recreated:
+                continue
+            if self.dialect.drop_indexes_before_column_recreate:
+                again = pair.kept_indexes_on_recreated_columns()[1]
+            elif self.dialect.indexes_recreated_after_column_drop:
+                again = [n for _, n in pair.index_pairs() if pair.on_recreated_column(n)]
+            else:
+                again = []
+            for n in again:
+                self.steps.append(
+                    st.CreateIndex(pair.next, n, True, sort_key=(1, pk, nk, self._ikey(self.np, pair.next, n), 1))
+                )
 
     def _altered_tables(self) -> None:
         d = self.dialect
@@ -395,8 +426,9 @@ class _Differ:
             if not pair.same_foreign_keys or self.redefined_keys:
                 for pi, ni in pair.foreign_key_pairs():
                     self._foreign_key_pair(pair, pi, ni)
+            recreated_indexes = pair.recreated and d.drop_indexes_before_column_recreate
             for p, n in () if pair.same_indexes else pair.index_pairs():
-                if p.name != n.name:
+                if p.name != n.name and not (recreated_indexes and pair.on_recreated_column(p)):
                     key = (self._ikey(self.pp, prev, p), self._ikey(self.np, nxt, n))
                     step_type = st.RenameIndex if d.can_rename_index else st.RedefineIndex
                     self.steps.append(step_type(nxt, p, n, sort_key=key))
