@@ -177,6 +177,7 @@ _ALGORITHMS = {
     "Brin": IndexAlgorithm.BRIN,
 }
 
+_REQUIRED, _OPTIONAL = ast.FieldArity.REQUIRED, ast.FieldArity.OPTIONAL
 _ARITIES = {
     ast.FieldArity.REQUIRED: Arity.REQUIRED,
     ast.FieldArity.OPTIONAL: Arity.NULLABLE,
@@ -206,6 +207,22 @@ class _Model:
     pk_fields: list[str] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    #: each field with its attributes by name (the first of a name, as ``_attr`` finds it)
+    field_attrs: list[tuple[ast.Field, dict[str, ast.Attribute]]] = field(default_factory=list)
+    relation_fields: list[tuple[ast.Field, dict[str, ast.Attribute]]] = field(default_factory=list)
+
+
+_NO_ATTRS: dict[str, ast.Attribute] = {}
+
+
+def _attrs_by_name(attrs: Sequence[ast.Attribute]) -> dict[str, ast.Attribute]:
+    """The first attribute of each name: one pass instead of one scan per attribute asked for."""
+    if not attrs:
+        return _NO_ATTRS
+    out: dict[str, ast.Attribute] = {}
+    for a in attrs:
+        out.setdefault(a.name.name, a)
+    return out
 
 
 class _Lowering:
@@ -218,6 +235,7 @@ class _Lowering:
         self.rules: ProviderRules = rules_for(provider)
         self.limit = self.rules.max_identifier_length
         self.native_prefix = (self.datasource.name.name if self.datasource else "db") + "."
+        self._column_types: dict[tuple[str, tuple[str, tuple[int, ...]] | None], ColumnType] = {}
         self.namespaces: list[str] = (
             _strings(_property(self.datasource, "schemas"))
             if self.datasource and self.rules.supports_namespaces
@@ -338,10 +356,15 @@ class _Lowering:
 
     def _model(self, model: ast.Model) -> _Model:
         lm = _Model(model, self.model_db_name(model), self._namespace(model.attributes))
+        relation_types = self.model_and_view_names
         for f in model.fields:
-            if self._is_relation_field(f):
+            attrs = _attrs_by_name(f.attributes)
+            lm.field_attrs.append((f, attrs))
+            ftype = f.field_type
+            if isinstance(ftype, ast.SupportedFieldType) and ftype.name in relation_types:
+                lm.relation_fields.append((f, attrs))
                 continue
-            column = self._column(lm, f)
+            column = self._column(lm, f, attrs)
             lm.columns.append(column)
             lm.column_of_field[f.name.name] = column.name
         self._primary_key(lm)
@@ -361,10 +384,12 @@ class _Lowering:
     def _is_relation_field(self, f: ast.Field) -> bool:
         return isinstance(f.field_type, ast.SupportedFieldType) and f.field_type.name in self.model_and_view_names
 
-    def _column(self, lm: _Model, f: ast.Field) -> Column:
-        name = self.field_db_name(f)
-        arity = _ARITIES[f.arity]
-        default_attr = _attr(f.attributes, "default")
+    def _column(self, lm: _Model, f: ast.Field, attrs: dict[str, ast.Attribute]) -> Column:
+        map_attr = attrs.get("map")
+        name = (_string(_arg(map_attr, "name")) if map_attr else None) or f.name.name
+        fa = f.arity  # identity tests: an Enum key's hash is a Python-level call
+        arity = Arity.REQUIRED if fa is _REQUIRED else Arity.NULLABLE if fa is _OPTIONAL else _ARITIES[fa]
+        default_attr = attrs.get("default")
         default_expr = _arg(default_attr, "value") if default_attr else None
         ftype = f.field_type
         if isinstance(ftype, ast.UnsupportedFieldType):
@@ -379,8 +404,13 @@ class _Lowering:
             if family is None:
                 # composite types are stored as JSON on SQL connectors
                 family, scalar = Family.JSON, "Json"
-            native, args = self._native_type(f) or self.rules.default_types[scalar]
-            ctype = ColumnType(family, native, args)
+            native_type = self._native_type(f) if attrs else None
+            key = (scalar, native_type)
+            cached = self._column_types.get(key)
+            if cached is None:  # column types are immutable values: one object per distinct type
+                native, args = native_type or self.rules.default_types[scalar]
+                cached = self._column_types[key] = ColumnType(family, native, args)
+            ctype = cached
         autoincrement = isinstance(default_expr, ast.FunctionCall) and default_expr.name == "autoincrement"
         default = None
         if default_expr is not None and not autoincrement:
@@ -418,8 +448,8 @@ class _Lowering:
     def _primary_key(self, lm: _Model) -> None:
         refs: list[_FieldRef] = []
         map_name: str | None = None
-        for f in lm.node.fields:
-            a = _attr(f.attributes, "id")
+        for f, attrs in lm.field_attrs:
+            a = attrs.get("id")
             if a is not None:
                 sort = _named(a, "sort")
                 length = _named(a, "length")
@@ -448,8 +478,8 @@ class _Lowering:
         return IndexColumn(lm.column_of_field.get(ref.name, ref.name), ref.sort, ref.length, ref.opclass)
 
     def _indexes(self, lm: _Model) -> None:
-        for f in lm.node.fields:
-            a = _attr(f.attributes, "unique")
+        for f, attrs in lm.field_attrs:
+            a = attrs.get("unique")
             if a is None or self._is_relation_field(f):
                 continue
             sort = _named(a, "sort")
@@ -491,41 +521,38 @@ class _Relations:
         self.m2m: list[tuple[str, str, str]] = []  # (relation name, model A, model B)
 
     @staticmethod
-    def _relation_name(f: ast.Field) -> str | None:
-        a = _attr(f.attributes, "relation")
+    def _relation_name(attrs: dict[str, ast.Attribute]) -> str | None:
+        a = attrs.get("relation")
         return _string(_arg(a, "name")) if a else None
 
     def collect(self) -> None:
         low = self.low
         seen_m2m: set[tuple[str, str, str]] = set()
         for model in low.models.values():
-            for f in model.fields:
-                if not low._is_relation_field(f):
-                    continue
+            for f, attrs in low.lowered[model.name.name].relation_fields:
                 target = f.field_type.name  # type: ignore[union-attr]
                 if target not in low.models:
                     continue  # relations to views have no foreign key
-                rel = _attr(f.attributes, "relation")
+                rel = attrs.get("relation")
                 fields = _field_refs(_named(rel, "fields")) if rel else []
                 if fields:
                     self._inline(model, f, target, rel, fields)  # type: ignore[arg-type]
-                elif f.arity is ast.FieldArity.LIST and self._other_side_is_list(model, f, target):
+                elif f.arity is ast.FieldArity.LIST and self._other_side_is_list(model, f, attrs, target):
                     a, b = sorted((model.name.name, target))
-                    name = self._relation_name(f) or f"{a}To{b}"
+                    name = self._relation_name(attrs) or f"{a}To{b}"
                     key = (name, a, b)
                     if key not in seen_m2m:
                         seen_m2m.add(key)
                         self.m2m.append(key)
 
-    def _other_side_is_list(self, model: ast.Model, f: ast.Field, target: str) -> bool:
-        name = self._relation_name(f)
-        other = self.low.models[target]
-        for g in other.fields:
-            if g is f or not self.low._is_relation_field(g):
+    def _other_side_is_list(self, model: ast.Model, f: ast.Field, attrs: dict[str, ast.Attribute], target: str) -> bool:
+        name = self._relation_name(attrs)
+        for g, g_attrs in self.low.lowered[target].relation_fields:
+            if g is f:
                 continue
             if g.field_type.name != model.name.name:  # type: ignore[union-attr]
                 continue
-            if self._relation_name(g) == name:
+            if self._relation_name(g_attrs) == name:
                 return g.arity is ast.FieldArity.LIST
         return False
 
@@ -539,8 +566,9 @@ class _Relations:
         on_update = _named(rel, "onUpdate")
         # Prisma's "referential arity": required when the relation field or any of its scalar
         # fields is required
+        scalar_names = {r.name for r in fields}
         required = f.arity is ast.FieldArity.REQUIRED or any(
-            g.name.name in {r.name for r in fields} and g.arity is ast.FieldArity.REQUIRED for g in model.fields
+            g.arity is ast.FieldArity.REQUIRED and g.name.name in scalar_names for g in model.fields
         )
         default_delete = ReferentialAction.RESTRICT if required else ReferentialAction.SET_NULL
         name = _string(_named(rel, "map")) or names.foreign_key_name(lm.table, columns, low.limit)
