@@ -15,6 +15,7 @@ when a non-ASCII character follows.
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from typing import Callable, Sequence
@@ -114,6 +115,9 @@ _COMPOSITE_BLOCK_ATTRIBUTE = {
 _COMPOSITE_BLOCK_ATTRIBUTE_OTHER = "A composite type cannot have block-level attributes."
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX = frozenset("0123456789abcdefABCDEF")
+#: ``Span(a, b, fid)`` without the named tuple's Python-level ``__new__``: half the cost, and the
+#: parser builds one span per node (68,000 for 1,000 models)
+_span = functools.partial(tuple.__new__, Span)
 _ARITY = {"[]": FieldArity.LIST, "?": FieldArity.OPTIONAL, None: FieldArity.REQUIRED}
 
 # A field's type as parsed: (arity, type), or a legacy-syntax error (message, span).
@@ -172,7 +176,7 @@ class _Parser:
         self.errors: list[Diagnostic] = []
 
     def error(self, message: str, start: int, end: int) -> None:
-        self.errors.append(Diagnostic("error", message, Span(start, end, self.fid)))
+        self.errors.append(Diagnostic("error", message, _span((start, end, self.fid))))
 
     def ws(self, pos: int) -> int:
         return _skip_ws(self.src, pos).end()  # type: ignore[union-attr]
@@ -181,7 +185,7 @@ class _Parser:
         end = _ident_end(self.src, pos)
         if end < 0:
             return None
-        return Identifier(self.src[pos:end], Span(pos, end, self.fid))
+        return Identifier(self.src[pos:end], _span((pos, end, self.fid)))
 
     # ------------------------------------------------------------ top level
 
@@ -364,7 +368,7 @@ class _Parser:
         if end is None:
             del self.errors[saved:]
             return None
-        span = Span(pos, end, self.fid)
+        span = _span((pos, end, self.fid))
         if is_type:
             return CompositeType(name, fields, attributes, None, span), end
         return Model(name, fields, attributes, None, span, is_view=keyword == "view"), end
@@ -413,7 +417,7 @@ class _Parser:
         if end is None:
             del self.errors[saved:]
             return None
-        return Enum(name, values, attributes, None, Span(pos, end, self.fid)), end
+        return Enum(name, values, attributes, None, _span((pos, end, self.fid))), end
 
     def config_block(self, pos: int, keyword: str) -> tuple[Top, int] | None:
         header = self.block_header(pos, keyword)
@@ -441,7 +445,7 @@ class _Parser:
         if end is None:
             del self.errors[saved:]
             return None
-        span = Span(pos, end, self.fid)
+        span = _span((pos, end, self.fid))
         if keyword == "datasource":
             return SourceConfig(name, properties, doc[0], span), end
         return GeneratorConfig(name, properties, doc[0], span), end
@@ -476,14 +480,14 @@ class _Parser:
         head = _field_head(src, pos)
         if head is not None and (head.group(4) is not None or s[head.end()] in "@/"):
             # fast path for `name Type`, `name Type[]`, `name Type?`
-            name = Identifier(head.group(1), Span(pos, head.end(1), fid))
-            ftype = (_ARITY[head.group(3)], SupportedFieldType(head.group(2), Span(head.start(2), head.end(2), fid)))
+            name = Identifier(head.group(1), _span((pos, head.end(1), fid)))
+            ftype = (_ARITY[head.group(3)], SupportedFieldType(head.group(2), _span((head.start(2), head.end(2), fid))))
             if head.group(4) is not None:  # ... and nothing else on the line
                 doc = pending[0]
                 pending[0] = None
                 end = head.end()
                 documentation = _comment_text(doc) if doc else None
-                return Field(name, ftype[1], ftype[0], [], documentation, Span(pos, end, fid)), end
+                return Field(name, ftype[1], ftype[0], [], documentation, _span((pos, end, fid))), end
             p = head.end()
         else:
             ident = self.ident(pos)
@@ -526,7 +530,7 @@ class _Parser:
             self.errors.append(Diagnostic("error", arity, field_type))  # type: ignore[arg-type]
             return None, end
         documentation = _join_docs(_comment_text(doc) if doc else None, trailing_doc)
-        return Field(name, field_type, arity, attributes, documentation, Span(pos, end, fid)), end  # type: ignore[arg-type]
+        return Field(name, field_type, arity, attributes, documentation, _span((pos, end, fid))), end  # type: ignore[arg-type]
 
     def field_type(self, pos: int) -> tuple[_TypeResult, int] | None:
         """``unsupported_optional_list_type | list_type | optional_type | legacy_required_type |
@@ -539,7 +543,7 @@ class _Parser:
             p = self.ws(r[1])
             if s[p] != "]":
                 return None
-            return (_LEGACY_LIST, Span(pos, p + 1, fid)), p + 1
+            return (_LEGACY_LIST, _span((pos, p + 1, fid))), p + 1
         r = self.base_type(pos)
         if r is None:
             return None
@@ -549,12 +553,12 @@ class _Parser:
         if c == "[" and s[p + 1] == "]":
             q = self.ws(p + 2)
             if s[q] == "?":
-                return (_OPTIONAL_LIST, Span(pos, q + 1, fid)), q + 1
+                return (_OPTIONAL_LIST, _span((pos, q + 1, fid))), q + 1
             return (FieldArity.LIST, base), p + 2
         if c == "?":
             return (FieldArity.OPTIONAL, base), p + 1
         if c == "!":
-            return (_LEGACY_REQUIRED, Span(pos, p + 1, fid)), p + 1
+            return (_LEGACY_REQUIRED, _span((pos, p + 1, fid))), p + 1
         return (FieldArity.REQUIRED, base), end
 
     def base_type(self, pos: int) -> tuple[FieldType, int] | None:
@@ -594,7 +598,7 @@ class _Parser:
         doc = pending[0]
         pending[0] = None
         documentation = _join_docs(_comment_text(doc) if doc else None, trailing_doc)
-        return EnumValue(name, attributes, documentation, Span(pos, end, self.fid)), end
+        return EnumValue(name, attributes, documentation, _span((pos, end, self.fid))), end
 
     def key_value(self, pos: int) -> tuple[ConfigBlockProperty, int] | None:
         """``identifier ~ "=" ~ expression? ~ trailing_comment? ~ NEWLINE``."""
@@ -614,7 +618,7 @@ class _Parser:
             del self.errors[saved:]
             return None
         end = r_end[1]
-        return ConfigBlockProperty(name, value, Span(pos, end, self.fid)), end
+        return ConfigBlockProperty(name, value, _span((pos, end, self.fid))), end
 
     def block_attribute_line(self, pos: int) -> tuple[Attribute, int] | None:
         """``block_attribute ~ NEWLINE``: the attribute and the position after the newline."""
@@ -646,7 +650,7 @@ class _Parser:
             if path_end < 0:
                 return None
             end = self.ws(path_end)
-        name = Identifier(src[path_start:path_end], Span(path_start, path_end, fid))
+        name = Identifier(src[path_start:path_end], _span((path_start, path_end, fid)))
         arguments = ArgumentsList()
         if s[end] == "(":
             saved = len(self.errors)
@@ -660,7 +664,7 @@ class _Parser:
             m = _trailing_comment(src, end)
             if m is not None:
                 end = m.end()
-        return Attribute(name, arguments, Span(pos, end, fid))
+        return Attribute(name, arguments, _span((pos, end, fid)))
 
     def arguments_list(self, pos: int, out: ArgumentsList) -> int | None:
         """``"(" ~ (argument ~ ("," ~ argument)*)? ~ trailing_comma? ~ ")"``; fills ``out``."""
@@ -683,7 +687,7 @@ class _Parser:
                 p = end
         p = self.ws(p)
         if s[p] == ",":
-            out.trailing_comma = Span(p, p + 1, self.fid)
+            out.trailing_comma = _span((p, p + 1, self.fid))
             p = self.ws(p + 1)
         if s[p] != ")":
             return None
@@ -694,13 +698,13 @@ class _Parser:
         fid = self.fid
         value: Expression
         if m.start(1) >= 0:
-            value = StringValue(m.group(1), Span(m.start(1) - 1, m.end(1) + 1, fid))
+            value = StringValue(m.group(1), _span((m.start(1) - 1, m.end(1) + 1, fid)))
         elif m.start(2) >= 0:
-            value = NumericValue(m.group(2), Span(m.start(2), m.end(2), fid))
+            value = NumericValue(m.group(2), _span((m.start(2), m.end(2), fid)))
         elif m.start(4) >= 0:
-            value = FunctionCall(m.group(3), ArgumentsList(), Span(m.start(3), m.end(4), fid))
+            value = FunctionCall(m.group(3), ArgumentsList(), _span((m.start(3), m.end(4), fid)))
         elif m.start(3) >= 0:
-            value = ConstantValue(m.group(3), Span(m.start(3), m.end(3), fid))
+            value = ConstantValue(m.group(3), _span((m.start(3), m.end(3), fid)))
         else:
             return
         out.arguments.append(Argument(None, value, value.span))
@@ -719,11 +723,11 @@ class _Parser:
                 if self.s[p] == ":":
                     value_start = self.ws(p + 1)
         if value_start >= 0:
-            name = Identifier(src[pos:name_end], Span(pos, name_end, fid))
+            name = Identifier(src[pos:name_end], _span((pos, name_end, fid)))
             saved = len(self.errors)
             value = self.expression(value_start)
             if value is not None:
-                out.arguments.append(Argument(name, value, Span(pos, value.span.end, fid)))
+                out.arguments.append(Argument(name, value, _span((pos, value.span.end, fid))))
                 return value.span.end
             del self.errors[saved:]
             out.empty_arguments.append(EmptyArgument(name))
@@ -747,10 +751,10 @@ class _Parser:
             if simple is None:
                 return self.array(pos)
             elements: list[Expression] = [
-                ConstantValue(e.group(), Span(e.start(), e.end(), fid))
+                ConstantValue(e.group(), _span((e.start(), e.end(), fid)))
                 for e in _letter_ident.finditer(src, pos, simple.end())
             ]
-            return ArrayExpression(elements, Span(pos, simple.end(), fid))
+            return ArrayExpression(elements, _span((pos, simple.end(), fid)))
         path_end = _path_end(src, pos)
         if path_end >= 0:
             p = self.ws(path_end)
@@ -759,13 +763,13 @@ class _Parser:
                 arguments = ArgumentsList()
                 end = self.arguments_list(p, arguments)
                 if end is not None:
-                    return FunctionCall(src[pos:path_end], arguments, Span(pos, end, fid))
+                    return FunctionCall(src[pos:path_end], arguments, _span((pos, end, fid)))
                 del self.errors[saved:]
         mn = _numeric(src, pos)
         if mn is not None:
-            return NumericValue(mn.group(), Span(pos, mn.end(), fid))
+            return NumericValue(mn.group(), _span((pos, mn.end(), fid)))
         if path_end >= 0:
-            return ConstantValue(src[pos:path_end], Span(pos, path_end, fid))
+            return ConstantValue(src[pos:path_end], _span((pos, path_end, fid)))
         return None
 
     def array(self, pos: int) -> ArrayExpression | None:
@@ -791,7 +795,7 @@ class _Parser:
         if s[p] != "]":
             del self.errors[saved:]
             return None
-        return ArrayExpression(elements, Span(pos, p + 1, self.fid))
+        return ArrayExpression(elements, _span((pos, p + 1, self.fid)))
 
     def string_literal(self, pos: int) -> StringValue | None:
         m = _string(self.src, pos)
@@ -799,7 +803,7 @@ class _Parser:
             return None
         raw = m.group(1)
         value = self.unescape(raw, pos + 1) if "\\" in raw else raw
-        return StringValue(value, Span(pos, m.end(), self.fid))
+        return StringValue(value, _span((pos, m.end(), self.fid)))
 
     def unescape(self, raw: str, offset: int) -> str:
         """JSON-style unescaping (RFC 8259 section 7) with Prisma's diagnostics."""
