@@ -204,11 +204,12 @@ class PostgresDialect(Dialect):
         return _native_sql(t, column.autoincrement) + suffix
 
     def render_column(self, column: Column) -> str:
-        out = f"{INDENT}{quote(column.name)} {self.render_type(column)}"
+        sql_type = self.render_type(column)
+        out = f"{INDENT}{quote(column.name)} {sql_type}"
         if column.arity is Arity.REQUIRED:
             out += " NOT NULL"
         if column.default is not None:
-            default = render_default(column.default, self.render_type(column))
+            default = render_default(column.default, sql_type)
             if default:
                 out += f" DEFAULT {default}"
         return out

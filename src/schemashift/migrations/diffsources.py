@@ -79,16 +79,17 @@ def _provider_of_files(files: list[tuple[str, str]]) -> str:
 
 def _provider(source: Source) -> str | None:
     """The provider a source implies, when it implies one without I/O."""
-    from schemashift.connectors import parse_url
-    from schemashift.migrations.folder import read_lock_provider
-
     if source.kind in ("schema-datamodel", "schema-datasource"):
         assert source.value is not None
         return _provider_of_files(_schema_files(source.value)[0])
     if source.kind == "url":
+        from schemashift.connectors import parse_url
+
         assert source.value is not None
         return parse_url(source.value).provider
     if source.kind == "migrations":
+        from schemashift.migrations.folder import read_lock_provider
+
         assert source.value is not None
         p = read_lock_provider(Path(source.value))
         return {"postgres": "postgresql"}.get(p, p) if p else None
