@@ -122,9 +122,15 @@ class AttributeSet:
         self.unused: list[int] = list(range(len(attributes)))
         self.current: ast.Attribute | None = None
         self.args: dict[str | None, int] = {}
-        self.by_name: dict[str, list[int]] = {}
+        by_name: dict[str, list[int]] = {}
         for i, attr in enumerate(attributes):
-            self.by_name.setdefault(attr.name.name, []).append(i)
+            name = attr.name.name
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [i]
+            else:
+                found.append(i)
+        self.by_name = by_name  # callers may test ``name in by_name`` before visiting
 
     # -- errors
 
@@ -225,6 +231,11 @@ class AttributeSet:
         return chosen
 
     def _set_attribute(self, attr: ast.Attribute) -> bool:
+        arg_list = attr.arguments
+        if not arg_list.arguments and not arg_list.empty_arguments and arg_list.trailing_comma is None:
+            self.current = attr  # the common case: no arguments, so nothing to report
+            self.args = {}
+            return True
         valid = True
         lists = [attr.arguments] + [
             a.value.arguments for a in attr.arguments.arguments if isinstance(a.value, ast.FunctionCall)
@@ -321,9 +332,11 @@ class AttributeSet:
     def validate_args(self) -> None:
         attr = self.current
         assert attr is not None
-        for idx in sorted(self.args.values()):
-            self.error("No such argument.", attr.arguments.arguments[idx].span)
-        self.discard_args()
+        if self.args:
+            for idx in sorted(self.args.values()):
+                self.error("No such argument.", attr.arguments.arguments[idx].span)
+        self.current = None
+        self.args = {}
 
     def discard_args(self) -> None:
         self.current = None
@@ -437,8 +450,9 @@ def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: Module
         _scalar_field(ctx, model, info, scalar_fields, defaults, indexes)
 
     attrs = AttributeSet(ctx, model.node.attributes)
+    present = attrs.by_name  # skip the visits of attributes the model does not have
 
-    if attrs.visit_optional_single("ignore"):
+    if "ignore" in present and attrs.visit_optional_single("ignore"):
         for info in scalar_fields:
             if info.is_ignored:
                 ctx.error(
@@ -449,17 +463,17 @@ def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: Module
         model.is_ignored = True
         attrs.validate_args()
 
-    if attrs.visit_optional_single("id"):
+    if "id" in present and attrs.visit_optional_single("id"):
         indexes.model_id(attrs, model)
         attrs.validate_args()
 
-    if attrs.visit_optional_single("map"):
+    if "map" in present and attrs.visit_optional_single("map"):
         name = _map_value(attrs)
         if name is not None:
             model.db_name = name
         attrs.validate_args()
 
-    if attrs.visit_optional_single("schema"):
+    if "schema" in present and attrs.visit_optional_single("schema"):
         model.schema, model.schema_span = _schema_value(attrs)
         attrs.validate_args()
 
@@ -473,7 +487,7 @@ def _model(ctx: Context, model: ModelInfo, defaults: ModuleType, indexes: Module
         indexes.model_index(attrs, model, "fulltext")
         attrs.validate_args()
 
-    if attrs.visit_optional_single("shardKey"):
+    if "shardKey" in present and attrs.visit_optional_single("shardKey"):
         _model_shard_key(attrs, model)
         attrs.validate_args()
 
@@ -493,12 +507,15 @@ def _scalar_field(
     if not field.attributes:  # nothing below applies to a field without attributes
         return
     attrs = AttributeSet(ctx, field.attributes)
+    # A visit of an attribute the field does not have is a no-op: test the names first (a field
+    # has one or two attributes, and each is visited under nine names).
+    present = attrs.by_name
 
-    if attrs.visit_optional_single("map"):
+    if "map" in present and attrs.visit_optional_single("map"):
         _field_map(attrs, model, info, scalar_fields)
         attrs.validate_args()
 
-    if attrs.visit_optional_single("ignore"):
+    if "ignore" in present and attrs.visit_optional_single("ignore"):
         if info.kind == "unsupported":
             attrs.attr_error(
                 "Fields of type `Unsupported` cannot take an `@ignore` attribute. "
@@ -508,15 +525,15 @@ def _scalar_field(
             info.is_ignored = True
         attrs.validate_args()
 
-    if attrs.visit_optional_single("relation"):
+    if "relation" in present and attrs.visit_optional_single("relation"):
         attrs.attr_error("Invalid field type, not a relation.")
         attrs.validate_args()
 
-    if attrs.visit_optional_single("id"):
+    if "id" in present and attrs.visit_optional_single("id"):
         indexes.field_id(attrs, model, info)
         attrs.validate_args()
 
-    if attrs.visit_optional_single("updatedAt"):
+    if "updatedAt" in present and attrs.visit_optional_single("updatedAt"):
         if not (info.kind == "scalar" and info.target == "DateTime"):
             attrs.attr_error("Fields that are marked with @updatedAt must be of type DateTime.")
         if field.arity is ast.FieldArity.LIST:
@@ -524,7 +541,7 @@ def _scalar_field(
         info.is_updated_at = True
         attrs.validate_args()
 
-    if attrs.visit_optional_single("default"):
+    if "default" in present and attrs.visit_optional_single("default"):
         defaults.model_field_default(attrs, model, info)
         attrs.validate_args()
 
@@ -533,11 +550,11 @@ def _scalar_field(
         if native is not None:
             info.native_type = native
 
-    if attrs.visit_optional_single("unique"):
+    if "unique" in present and attrs.visit_optional_single("unique"):
         indexes.field_unique(attrs, model, info)
         attrs.validate_args()
 
-    if attrs.visit_optional_single("shardKey"):
+    if "shardKey" in present and attrs.visit_optional_single("shardKey"):
         if model.shard_key is not None:
             model_error(
                 ctx,

@@ -10,7 +10,7 @@ Ownership:
   (``FieldInfo.kind``/``target``), the ``kind``/``target`` of ``composite_fields``.
 - ``relation_fields`` pass (before ``attributes``, as Prisma visits relation field attributes
   first): ``relation_fields`` (parsed ``@relation``: fields, references, name, actions, map) and
-  the ``is_ignored`` of relation fields.
+  the ``is_ignored`` of relation fields; ``model_relation_fields`` (the same, by model).
 - ``attributes`` pass: ``ModelInfo.primary_key``, ``unique_criterias``, ``indexes``,
   ``db_name``, ``schema``, ``shard_key``, ``FieldInfo.db_name``, ``FieldInfo.default`` (+
   ``default_value``/``default_map``), ``FieldInfo.native_type``, ignores, ``is_updated_at``,
@@ -201,6 +201,8 @@ class Context:
     relations: list[RelationInfo] = field(default_factory=list)
     # relations pass: every relation field by (model, field), in source order
     relation_fields: dict[tuple[str, str], RelationFieldInfo] = field(default_factory=dict)
+    # the same entries by model name, in field order (``relations.relation_fields_of``)
+    model_relation_fields: dict[str, list[RelationFieldInfo]] = field(default_factory=dict)
     # attributes pass: enum attributes by enum name; composite type fields (type name -> field
     # name -> info, first definition wins) with kind/target/db_name/default/native_type
     enum_infos: dict[str, EnumInfo] = field(default_factory=dict)

@@ -102,7 +102,9 @@ def validate_identifier(ctx: Context, ident: ast.Identifier, item: str) -> None:
 
 def _attribute_identifiers(ctx: Context, attributes: list[ast.Attribute]) -> None:
     for attr in attributes:
-        validate_identifier(ctx, attr.name, "Attribute")
+        name = attr.name.name
+        if not name or name[0].isnumeric() or "-" in name:  # validate_identifier's conditions, inline
+            validate_identifier(ctx, attr.name, "Attribute")
 
 
 def _enum(ctx: Context, enum: ast.Enum) -> None:
@@ -136,13 +138,18 @@ def _model(ctx: Context, model: ast.Model) -> None:
         )
     _attribute_identifiers(ctx, model.attributes)
     info = ModelInfo(node=model)
+    fields = info.fields
+    field_item = "field" if model.is_view else "Field"
     for f in model.fields:
-        validate_identifier(ctx, f.name, "field" if model.is_view else "Field")
-        _attribute_identifiers(ctx, f.attributes)
-        if f.name.name in info.fields:
-            ctx.error(f'Field "{f.name.name}" is already defined on {kind} "{model.name.name}".', f.name.span)
+        name = f.name.name
+        if not name or name[0].isnumeric() or "-" in name:  # validate_identifier's conditions, inline
+            validate_identifier(ctx, f.name, field_item)
+        if f.attributes:
+            _attribute_identifiers(ctx, f.attributes)
+        if name in fields:
+            ctx.error(f'Field "{name}" is already defined on {kind} "{model.name.name}".', f.name.span)
         else:
-            info.fields[f.name.name] = FieldInfo(node=f)
+            fields[name] = FieldInfo(node=f)
     ctx.models.setdefault(model.name.name, info)
 
 

@@ -17,8 +17,12 @@ REFERENTIAL_ACTIONS = ("Cascade", "Restrict", "NoAction", "SetNull", "SetDefault
 
 def run(ctx: Context) -> None:
     collect_relation_fields(ctx)
-    for model in ctx.models.values():
+    models = ctx.models
+    for model in models.values():
         for node in model.node.fields:
+            ftype = node.field_type
+            if not isinstance(ftype, ast.SupportedFieldType) or ftype.name not in models:
+                continue  # not a relation field (``_relation_field``'s answer would be None)
             rf = _relation_field(ctx, model.name, node)
             if rf is not None:
                 _visit_field_attributes(ctx, rf)
@@ -41,12 +45,15 @@ def _relation_field(ctx: Context, model: str, node: ast.Field) -> RelationFieldI
 
 def collect_relation_fields(ctx: Context) -> None:
     ctx.relation_fields = {}
+    ctx.model_relation_fields = {}
     for model in ctx.models.values():
+        of_model: list[RelationFieldInfo] = []
         for name, info in model.fields.items():
             if info.kind == "model" and info.target is not None:
-                ctx.relation_fields[(model.name, name)] = RelationFieldInfo(
-                    model=model.name, field=name, node=info.node, referenced_model=info.target
-                )
+                rf = RelationFieldInfo(model=model.name, field=name, node=info.node, referenced_model=info.target)
+                ctx.relation_fields[(model.name, name)] = rf
+                of_model.append(rf)
+        ctx.model_relation_fields[model.name] = of_model
 
 
 # ---------------------------------------------------------------- attributes
@@ -54,35 +61,36 @@ def collect_relation_fields(ctx: Context) -> None:
 
 def _visit_field_attributes(ctx: Context, rf: RelationFieldInfo) -> None:
     v = AttributeSet(ctx, rf.node.attributes)
+    present = v.by_name  # skip the visits of attributes the field does not have
 
-    if v.visit_optional_single("relation"):
+    if "relation" in present and v.visit_optional_single("relation"):
         _visit_relation(ctx, rf, v)
         v.validate_args()
 
-    if v.visit_optional_single("id"):
+    if "id" in present and v.visit_optional_single("id"):
         v.attr_error(
             f"The field `{rf.field}` is a relation field and cannot be marked with `@id`. Only scalar "
             "fields can be declared as id."
         )
         v.discard_args()
 
-    if v.visit_optional_single("ignore"):
+    if "ignore" in present and v.visit_optional_single("ignore"):
         rf.is_ignored = True
         info = ctx.models[rf.model].fields[rf.field]
         if info.node is rf.node:
             info.is_ignored = True
         v.validate_args()
 
-    if v.visit_optional_single("default"):
+    if "default" in present and v.visit_optional_single("default"):
         v.attr_error("Cannot set a default value on a relation field.")
         v.discard_args()
 
-    if v.visit_optional_single("map"):
+    if "map" in present and v.visit_optional_single("map"):
         v.attr_error("The attribute `@map` cannot be used on relation fields.")
         v.default_arg("name")
         v.discard_args()
 
-    if v.visit_optional_single("unique"):
+    if "unique" in present and v.visit_optional_single("unique"):
         suggested = rf.fields or []
         if len(suggested) == 1:
             suggestion = f" Did you mean to put it on `{suggested[0]}`?"

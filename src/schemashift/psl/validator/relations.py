@@ -26,11 +26,7 @@ def run(ctx: Context) -> None:
 
 def relation_fields_of(ctx: Context, model: str) -> list[RelationFieldInfo]:
     """The relation fields of one model, in field order."""
-    info = ctx.models.get(model)
-    if info is None:
-        return []
-    found = (ctx.relation_fields.get((model, name)) for name in info.fields)
-    return [rf for rf in found if rf is not None]
+    return ctx.model_relation_fields.get(model, [])
 
 
 def _opposite(ctx: Context, rf: RelationFieldInfo) -> RelationFieldInfo | None:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from schemashift.psl import ast
 from schemashift.psl.validator.context import Context, ModelInfo
 
 _PACKAGE = "schemashift.psl.validator.checks"
@@ -149,14 +150,21 @@ def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> 
     native_type_arguments = steps.validate_native_type_arguments
     default_value = steps.validate_default_value
     unsupported_field_type = steps.validate_unsupported_field_type
+    # the guards below are the steps' own first checks, hoisted out of tens of thousands of calls
+    pk = model.primary_key
+    client_names = {i.name for i in model.indexes if i.name is not None}
+    if pk is not None and pk.name is not None:
+        client_names.add(pk.name)
+    check_default_names = names is not None and "default" in names.kinds
     for field in model.node.fields:
         info = fields.get(field.name.name)
         if info is None or info.node is not field or info.kind in ("model", "unknown"):
             continue
-        connector_specific(ctx, model, info)
-        client_name(ctx, model, info)
-        # the guards are the steps' own first checks, hoisted out of tens of thousands of calls
-        if names is not None and info.default is not None:
+        if field.arity is ast.FieldArity.LIST or (info.kind == "scalar" and info.target in ("Json", "Decimal")):
+            connector_specific(ctx, model, info)
+        if client_names and field.name.name in client_names:
+            client_name(ctx, model, info)
+        if check_default_names and info.default is not None:
             default_constraint_name(ctx, model, info, names)
         if info.native_type is not None:
             native_type_arguments(ctx, info)

@@ -139,8 +139,27 @@ class Namespaces:
     local_names: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     custom_names: Counter[tuple[str, str]] = field(default_factory=Counter)
 
+    # the kinds of names (keys of ``_SCOPES_OF``) that share a scope of the connector: a name
+    # of another kind never clashes (``build`` narrows it)
+    kinds: frozenset[str] = frozenset(_SCOPES_OF)
+    # generated names computed by ``build``, asked again by the checks: index constraint names by
+    # ``id()`` of their IndexInfo (which the Context keeps alive), primary key names by model
+    index_names: dict[int, str] = field(default_factory=dict)
+    primary_key_names: dict[str, str | None] = field(default_factory=dict)
+
     # names counted more than once in some scope (computed on first use, after ``build``)
     _clashing: set[str] | None = field(default=None, repr=False, compare=False)
+
+    def index_name(self, ctx: Context, model: ModelInfo, index: IndexInfo) -> str:
+        name = self.index_names.get(id(index))
+        if name is None:
+            name = self.index_names[id(index)] = index_constraint_name(ctx, model, index)
+        return name
+
+    def primary_key_name(self, ctx: Context, model: ModelInfo) -> str | None:
+        if model.name not in self.primary_key_names:
+            self.primary_key_names[model.name] = primary_key_constraint_name(ctx, model)
+        return self.primary_key_names[model.name]
 
     def violations(self, ctx: Context, model: ModelInfo, kind: str, name: str) -> list[str]:
         """Scopes (global first, then local to ``model``) where ``name`` of ``kind`` clashes."""
@@ -175,8 +194,8 @@ def _defaults(ctx: Context, model: ModelInfo) -> list[str]:
 
 
 def build(ctx: Context) -> Namespaces:
-    ns = Namespaces()
     connector = connector_for(ctx.provider)
+    ns = Namespaces(kinds=frozenset(k for k, scopes in _SCOPES_OF.items() if set(scopes) & set(connector.scopes)))
     models = list(ctx.models.values())
 
     def add_global(scope: str, names_of: Callable[[ModelInfo], list[str]]) -> None:
@@ -189,16 +208,12 @@ def build(ctx: Context) -> Namespaces:
             for name in names_of(m):
                 ns.local_names[(m.name, scope, name)] += 1
 
-    index_names: dict[str, list[str]] = {}  # by model: several scopes count the same names
-
+    # several scopes count the same names: each is computed once (and kept for the checks)
     def indexes(m: ModelInfo) -> list[str]:
-        names = index_names.get(m.name)
-        if names is None:
-            names = index_names[m.name] = [index_constraint_name(ctx, m, i) for i in m.indexes]
-        return names
+        return [ns.index_name(ctx, m, i) for i in m.indexes]
 
     def pks(m: ModelInfo) -> list[str]:
-        name = primary_key_constraint_name(ctx, m)
+        name = ns.primary_key_name(ctx, m)
         return [name] if name is not None else []
 
     global_fks, local_fks = _foreign_keys(ctx)

@@ -131,11 +131,14 @@ def _indexed_first(model: ModelInfo, name: str) -> bool:
 
 
 def unique_default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo, names: Namespaces) -> None:
-    if info.default is None:
+    if info.default is None or "default" not in names.kinds:
         return
     name = _constraint_name(ctx, model, info)
+    violations = names.violations(ctx, model, "default", name)
+    if not violations:
+        return
     span = argument_span(info.default, "map") or info.node.span
-    for scope in names.violations(ctx, model, "default", name):
+    for scope in violations:
         _default_error(ctx, clash_message(name, scope, model), span)
 
 

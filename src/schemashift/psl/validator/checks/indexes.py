@@ -18,7 +18,6 @@ from schemashift.psl.validator.attributes import argument_span
 from schemashift.psl.validator.checks.constraint_names import (
     Namespaces,
     clash_message,
-    index_constraint_name,
     validate_db_name,
 )
 from schemashift.psl.validator.checks.primary_keys import length_used_with_correct_types
@@ -128,7 +127,7 @@ def index_checks(ctx: Context, model: ModelInfo, index: IndexInfo, names: Namesp
 
 
 def _unique_constraint_name(ctx: Context, model: ModelInfo, index: IndexInfo, names: Namespaces) -> None:
-    name = index_constraint_name(ctx, model, index)
+    name = names.index_name(ctx, model, index)
     violations = names.violations(ctx, model, "index", name)
     if not violations:
         return

@@ -16,7 +16,6 @@ from schemashift.psl.validator.attributes import argument_span
 from schemashift.psl.validator.checks.constraint_names import (
     Namespaces,
     clash_message,
-    primary_key_constraint_name,
     validate_db_name,
 )
 from schemashift.psl.validator.context import Context, IndexFieldInfo, ModelInfo, PrimaryKeyInfo
@@ -47,7 +46,7 @@ def model_checks(ctx: Context, model: ModelInfo, names: Namespaces) -> None:
 
 
 def _unique_primary_key_name(ctx: Context, model: ModelInfo, pk: PrimaryKeyInfo, names: Namespaces) -> None:
-    name = primary_key_constraint_name(ctx, model)
+    name = names.primary_key_name(ctx, model)
     if name is None:
         return
     validate_db_name(ctx, model, pk.attribute, name, not pk.from_field)
