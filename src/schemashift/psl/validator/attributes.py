@@ -116,6 +116,8 @@ class AttributeSet:
     container with ``finish`` (unvisited attributes are "Attribute not known").
     """
 
+    __slots__ = ("ctx", "attributes", "unused", "current", "args", "by_name")
+
     def __init__(self, ctx: Context, attributes: list[ast.Attribute]) -> None:
         self.ctx = ctx
         self.attributes = attributes

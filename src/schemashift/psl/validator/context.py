@@ -116,10 +116,19 @@ class ModelInfo:
     is_ignored: bool = False
     schema_span: Span | None = None  # span of the @@schema argument (attributes pass)
     shard_key: ShardKeyInfo | None = None  # attributes pass
+    name: str = field(init=False, compare=False)  # ``node.name.name``, read very often
+    # checks pass: ``scalar_fields()``, once the field kinds are final
+    _scalar_fields: list[FieldInfo] | None = field(default=None, init=False, repr=False, compare=False)
 
-    @property
-    def name(self) -> str:
-        return self.node.name.name
+    def __post_init__(self) -> None:
+        self.name = self.node.name.name
+
+    def scalar_fields(self) -> list[FieldInfo]:
+        """The fields of ``fields`` that are neither relations nor of an unknown type, in source
+        order (computed on first use: call it only after the names pass resolved the kinds)."""
+        if self._scalar_fields is None:
+            self._scalar_fields = [f for f in self.fields.values() if f.kind not in ("model", "unknown")]
+        return self._scalar_fields
 
     @property
     def is_view(self) -> bool:

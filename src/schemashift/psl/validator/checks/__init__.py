@@ -143,7 +143,6 @@ def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> 
     steps.validate_auto_increment(ctx, model)
     steps.key_field_checks(ctx, model)
 
-    fields = model.fields
     connector_specific = steps.validate_scalar_field_connector_specific
     client_name = steps.validate_client_name
     default_constraint_name = steps.unique_default_constraint_name
@@ -156,10 +155,8 @@ def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> 
     if pk is not None and pk.name is not None:
         client_names.add(pk.name)
     check_default_names = names is not None and "default" in names.kinds
-    for field in model.node.fields:
-        info = fields.get(field.name.name)
-        if info is None or info.node is not field or info.kind in ("model", "unknown"):
-            continue
+    for info in model.scalar_fields():
+        field = info.node
         if field.arity is ast.FieldArity.LIST or (info.kind == "scalar" and info.target in ("Json", "Decimal")):
             connector_specific(ctx, model, info)
         if client_names and field.name.name in client_names:

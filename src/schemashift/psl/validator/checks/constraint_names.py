@@ -146,6 +146,7 @@ class Namespaces:
     # ``id()`` of their IndexInfo (which the Context keeps alive), primary key names by model
     index_names: dict[int, str] = field(default_factory=dict)
     primary_key_names: dict[str, str | None] = field(default_factory=dict)
+    foreign_key_names: dict[int, str] = field(default_factory=dict)  # by ``id()`` of the RelationInfo
 
     # names counted more than once in some scope (computed on first use, after ``build``)
     _clashing: set[str] | None = field(default=None, repr=False, compare=False)
@@ -178,11 +179,11 @@ class Namespaces:
         return self.custom_names[(model.name, name)] > 1
 
 
-def _foreign_keys(ctx: Context) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def _foreign_keys(ctx: Context, ns: Namespaces) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Foreign key names by model, for global and for model-local scopes (see the relations module)."""
     from schemashift.psl.validator.checks.relations import foreign_key_names
 
-    return foreign_key_names(ctx)
+    return foreign_key_names(ctx, ns.foreign_key_names)
 
 
 def _defaults(ctx: Context, model: ModelInfo) -> list[str]:
@@ -216,7 +217,7 @@ def build(ctx: Context) -> Namespaces:
         name = ns.primary_key_name(ctx, m)
         return [name] if name is not None else []
 
-    global_fks, local_fks = _foreign_keys(ctx)
+    global_fks, local_fks = _foreign_keys(ctx, ns)
 
     for scope in connector.scopes:
         if scope == "GlobalKeyIndex":

@@ -33,13 +33,9 @@ def _default_error(ctx: Context, message: str, span: Span) -> None:
     ctx.error(f'Error parsing attribute "@default": {message}', span)
 
 
-def _scalar_fields(model: ModelInfo) -> list[FieldInfo]:
-    return [f for f in model.fields.values() if f.kind not in ("model", "unknown")]
-
-
 def unknown_default_functions(ctx: Context) -> None:
     for model in ctx.models.values():
-        for info in _scalar_fields(model):
+        for info in model.scalar_fields():
             value = info.default_value
             if not isinstance(value, ast.FunctionCall) or value.name in KNOWN_FUNCTIONS:
                 continue
@@ -80,7 +76,7 @@ def validate_auto_increment(ctx: Context, model: ModelInfo) -> None:
         return
     fields = [
         f
-        for f in _scalar_fields(model)
+        for f in model.scalar_fields()
         if isinstance(f.default_value, ast.FunctionCall) and f.default_value.name == "autoincrement"
     ]
     if not fields:

@@ -237,7 +237,8 @@ def _references_unique_fields(ctx: Context, fwd: RelationFieldInfo) -> None:
     if not fwd.references:
         return
     criterias = ctx.models[fwd.referenced_model].unique_criterias()
-    if any(sorted(c) == sorted(fwd.references) for c in criterias):
+    references = sorted(fwd.references)
+    if any(sorted(c) == references for c in criterias):
         _referencing_fields_in_correct_order(ctx, fwd, criterias)
         return
     if len(fwd.references) == 1:
@@ -330,16 +331,21 @@ def foreign_key_name(ctx: Context, rel: RelationInfo) -> str:
     )
 
 
-def foreign_key_names(ctx: Context) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def foreign_key_names(
+    ctx: Context, by_relation: dict[int, str] | None = None
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Foreign key names of every 1:1/1:n relation for the constraint namespaces, grouped by
     referencing model (global scopes) and by the model of the field that defined the relation
-    (model-local scopes: Prisma's ``relations_from``, which differs for list-side-only relations)."""
+    (model-local scopes: Prisma's ``relations_from``, which differs for list-side-only relations).
+    ``by_relation`` receives each name by ``id()`` of its RelationInfo."""
     by_referencing: dict[str, list[str]] = {}
     by_defining: dict[str, list[str]] = {}
     for rel in ctx.relations:
         if rel.kind == "many_to_many":
             continue
         name = foreign_key_name(ctx, rel)
+        if by_relation is not None:
+            by_relation[id(rel)] = name
         by_referencing.setdefault(rel.model_a, []).append(name)
         if not ctx.models[rel.a[0]].is_view:  # Prisma counts local foreign keys of models only
             by_defining.setdefault(rel.a[0], []).append(name)
@@ -351,12 +357,17 @@ def _unique_constraint_name(
 ) -> None:
     """The foreign key name must not clash within the connector's constraint namespaces."""
     model = ctx.models[rel.model_a]
-    name = foreign_key_name(ctx, rel)
+    name = namespaces.foreign_key_names.get(id(rel))
+    if name is None:
+        name = foreign_key_name(ctx, rel)
+    violations = namespaces.violations(ctx, model, "relation", name)
+    if not violations:
+        return
     if fwd is not None:
         span = argument_span(fwd.node, "relation", "map") or fwd.node.span
     else:
         span = ctx.models[rel.model_b].node.span
-    for scope in namespaces.violations(ctx, model, "relation", name):
+    for scope in violations:
         ctx.error(_REL + constraint_names.clash_message(name, scope, model), span)
 
 
