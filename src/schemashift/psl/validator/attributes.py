@@ -239,9 +239,10 @@ class AttributeSet:
             self.args = {}
             return True
         valid = True
-        lists = [attr.arguments] + [
-            a.value.arguments for a in attr.arguments.arguments if isinstance(a.value, ast.FunctionCall)
-        ]
+        lists = [arg_list]  # the attribute's arguments, then those of each function call among them
+        for a in arg_list.arguments:
+            if isinstance(a.value, ast.FunctionCall):
+                lists.append(a.value.arguments)
         for args in lists:
             for empty in args.empty_arguments:
                 self.error(
@@ -250,9 +251,10 @@ class AttributeSet:
                 )
                 valid = False
             for arg in args.arguments:
-                if not isinstance(arg.value, ast.ArrayExpression):
+                value = arg.value
+                if not isinstance(value, ast.ArrayExpression):
                     continue
-                for element in arg.value.elements:
+                for element in value.elements:
                     if isinstance(element, ast.FunctionCall):
                         for empty in element.arguments.empty_arguments:
                             self.error(
@@ -270,13 +272,14 @@ class AttributeSet:
             return False
 
         self.current = attr
-        self.args = {}
+        by_key: dict[str | None, int] = {}
+        self.args = by_key
         unnamed: list[str] = []
-        arguments = attr.arguments.arguments
+        arguments = arg_list.arguments
         for idx, arg in enumerate(arguments):
             key = arg.name.name if arg.name is not None else None
-            existing = self.args.get(key)
-            self.args[key] = idx
+            existing = by_key.get(key)
+            by_key[key] = idx
             if existing is None:
                 continue
             if key is None:
@@ -435,6 +438,8 @@ def run(ctx: Context) -> None:
 def _scalar_fields(ctx: Context, model: ModelInfo) -> list[FieldInfo]:
     """The model's scalar fields in source order, duplicates included (Prisma visits their
     attributes too); a duplicate gets a FieldInfo of its own that is not in ``model.fields``."""
+    if len(model.fields) == len(model.node.fields):  # no duplicates: every field has its info
+        return model.scalar_fields()
     out = []
     for field in model.node.fields:
         info = model.fields.get(field.name.name)

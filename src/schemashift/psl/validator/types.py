@@ -8,6 +8,7 @@ from schemashift.psl import ast
 from schemashift.psl.validator.context import Context, FieldInfo, FieldKind
 
 SCALAR_TYPES = ("Int", "BigInt", "Float", "Boolean", "String", "DateTime", "Json", "Bytes", "Decimal")
+_SCALAR_SET = frozenset(SCALAR_TYPES)
 
 
 def _suggestion(ctx: Context, name: str) -> str | None:
@@ -34,14 +35,21 @@ def _not_found(ctx: Context, f: ast.Field) -> None:
 
 def resolve_types(ctx: Context) -> None:
     kinds = _top_kinds(ctx)
+    kind: FieldKind
+    target: str | None
     for top in ctx.ast.tops():
         if isinstance(top, ast.Model):
             model = ctx.models.get(top.name.name)
+            infos = model.fields if model is not None and model.node is top else {}
             for f in top.fields:
-                kind, target = _resolve(f, kinds)
-                if kind == "unknown":
-                    _not_found(ctx, f)
-                info = model.fields.get(f.name.name) if model is not None and model.node is top else None
+                ftype = f.field_type
+                if isinstance(ftype, ast.SupportedFieldType) and ftype.name in _SCALAR_SET:
+                    kind, target = "scalar", ftype.name  # the common case of ``_resolve``, inline
+                else:
+                    kind, target = _resolve(f, kinds)
+                    if kind == "unknown":
+                        _not_found(ctx, f)
+                info = infos.get(f.name.name)
                 if info is not None and info.node is f:
                     info.kind, info.target = kind, target
         elif isinstance(top, ast.CompositeType):
@@ -78,7 +86,7 @@ def _resolve(f: ast.Field, kinds: dict[str, FieldKind]) -> tuple[FieldKind, str 
     ftype = f.field_type
     if isinstance(ftype, ast.UnsupportedFieldType):
         return "unsupported", ftype.literal
-    if ftype.name in SCALAR_TYPES:
+    if ftype.name in _SCALAR_SET:
         return "scalar", ftype.name
     kind = kinds.get(ftype.name)
     return (kind, ftype.name) if kind is not None else ("unknown", None)
