@@ -262,8 +262,10 @@ def clash_message(name: str, scope: str, model: ModelInfo) -> str:
 
 def validate_db_name(ctx: Context, model: ModelInfo, attribute: ast.Attribute, name: str | None, double_at: bool) -> None:
     """``database_name::validate_db_name``: a ``map:`` longer than the identifier limit."""
+    if name is None:
+        return
     limit = connector_for(ctx.provider).max_identifier_length
-    if name is None or len(name.encode()) <= limit:
+    if len(name.encode()) <= limit:
         return
     ats = "@@" if double_at else "@"
     ctx.error(

@@ -230,8 +230,10 @@ def connector_specific(ctx: Context, model: ModelInfo) -> None:
 def _postgres_native_types(ctx: Context, model: ModelInfo, index: IndexInfo) -> None:
     for entry in index.field_args:
         info = _field_of(ctx, model, entry)
+        if info is None or info.native_type is None:
+            continue
         native = _native(info)
-        if native is not None and native[0] == "Xml" and info is not None:
+        if native is not None and native[0] == "Xml":
             span = info.node.span
             if index.kind == "unique":
                 ctx.error("Native type `Xml` cannot be unique in Postgres.", span)
@@ -310,15 +312,15 @@ def _supports_field_type(algo: str, info: FieldInfo) -> bool:
 def _postgres_generalized_index(ctx: Context, model: ModelInfo, index: IndexInfo) -> None:
     algo = index.algorithm or "BTree"
     for entry in index.field_args:
-        if entry.ops_raw:
-            continue
+        ops = entry.ops
+        if entry.ops_raw or (ops is None and algo in ("BTree", "Hash")):
+            continue  # nothing below applies to a B-tree or hash index field without operator class
         info = _field_of(ctx, model, entry)
         if info is None:
             continue
         native = _native(info)
         native_name = native[0] if native is not None else None
         scalar = info.target if info.kind == "scalar" else None
-        ops = entry.ops
         name = info.node.name.name
 
         if ops is not None and algo not in _ops_algorithms(ops):

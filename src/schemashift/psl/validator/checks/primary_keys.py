@@ -50,8 +50,11 @@ def _unique_primary_key_name(ctx: Context, model: ModelInfo, pk: PrimaryKeyInfo,
     if name is None:
         return
     validate_db_name(ctx, model, pk.attribute, name, not pk.from_field)
+    violations = names.violations(ctx, model, "primary_key", name)
+    if not violations:
+        return
     span = _argument_span(pk, "map")
-    for scope in names.violations(ctx, model, "primary_key", name):
+    for scope in violations:
         _attr_error(ctx, _attr_name(pk), clash_message(name, scope, model), span)
 
 
