@@ -144,8 +144,10 @@ def _model(ctx: Context, model: ast.Model) -> None:
         name = f.name.name
         if not name or name[0].isnumeric() or "-" in name:  # validate_identifier's conditions, inline
             validate_identifier(ctx, f.name, field_item)
-        if f.attributes:
-            _attribute_identifiers(ctx, f.attributes)
+        for attr in f.attributes:  # _attribute_identifiers(ctx, f.attributes), inline
+            attr_name = attr.name.name
+            if not attr_name or attr_name[0].isnumeric() or "-" in attr_name:
+                validate_identifier(ctx, attr.name, "Attribute")
         if name in fields:
             ctx.error(f'Field "{name}" is already defined on {kind} "{model.name.name}".', f.name.span)
         else:

@@ -105,6 +105,8 @@ def attribute_span(node: ast.Field, attribute: str) -> Span | None:
 
 
 def check_field_referential_actions(ctx: Context, rf: RelationFieldInfo) -> None:
+    if rf.on_delete is None and rf.on_update is None:
+        return  # no explicit action to check
     conn = connector(ctx)
     prisma_mode = relation_mode(ctx) == "prisma"
     allowed = allowed_actions(ctx)

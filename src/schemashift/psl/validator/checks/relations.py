@@ -61,8 +61,9 @@ def check_model_relation_fields(ctx: Context, model: ModelInfo) -> bool:
     fields = relation_fields_of(ctx, model.name)
     for rf in fields:
         mysql_set_default_warnings(ctx, rf)
-    for rf in fields:
-        if not _ambiguity(ctx, model, rf, fields):
+    relation_names = [_relation_name(rf) for rf in fields]
+    for rf, name in zip(fields, relation_names):
+        if not _ambiguity(ctx, model, rf, name, fields, relation_names):
             return False
         validate_client_name(ctx, model, model.fields[rf.field])
         _ignored_related_model(ctx, rf)
@@ -74,10 +75,19 @@ def check_model_relation_fields(ctx: Context, model: ModelInfo) -> bool:
     return True
 
 
-def _ambiguity(ctx: Context, model: ModelInfo, rf: RelationFieldInfo, fields: list[RelationFieldInfo]) -> bool:
-    name = _relation_name(rf)
+def _ambiguity(
+    ctx: Context,
+    model: ModelInfo,
+    rf: RelationFieldInfo,
+    name: str,
+    fields: list[RelationFieldInfo],
+    relation_names: list[str],
+) -> bool:
+    """``name``: the relation name of ``rf``; ``relation_names``: those of ``fields``, in order."""
     same = [
-        f.field for f in fields if f.referenced_model == rf.referenced_model and _relation_name(f) == name
+        f.field
+        for f, f_name in zip(fields, relation_names)
+        if f.referenced_model == rf.referenced_model and f_name == name
     ]
     if len(same) <= 1:
         return True
