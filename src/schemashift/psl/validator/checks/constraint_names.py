@@ -40,6 +40,10 @@ def field_db_name(info: FieldInfo) -> str:
 def _index_column_names(ctx: Context, model: ModelInfo, index: IndexInfo) -> list[str]:
     out = []
     for path in index.fields:
+        if "." not in path:  # the common case: a field of the model itself
+            info = model.fields.get(path)
+            out.append(field_db_name(info) if info is not None else path)
+            continue
         parts = path.split(".")
         root = model.fields.get(parts[0])
         names = [field_db_name(root) if root is not None else parts[0]]
@@ -199,19 +203,30 @@ def build(ctx: Context) -> Namespaces:
     ns = Namespaces(kinds=frozenset(k for k, scopes in _SCOPES_OF.items() if set(scopes) & set(connector.scopes)))
     models = list(ctx.models.values())
 
+    # (``counts[key] = counts.get(key, 0) + 1``: ``+= 1`` on a Counter calls its Python-level
+    # ``__missing__`` for every new key)
     def add_global(scope: str, names_of: Callable[[ModelInfo], list[str]]) -> None:
+        counts = ns.global_names
         for m in models:
             for name in names_of(m):
-                ns.global_names[(scope, m.schema, name)] += 1
+                key = (scope, m.schema, name)
+                counts[key] = counts.get(key, 0) + 1
 
     def add_local(scope: str, names_of: Callable[[ModelInfo], list[str]]) -> None:
+        counts = ns.local_names
         for m in models:
             for name in names_of(m):
-                ns.local_names[(m.name, scope, name)] += 1
+                key = (m.name, scope, name)
+                counts[key] = counts.get(key, 0) + 1
 
     # several scopes count the same names: each is computed once (and kept for the checks)
+    index_lists: dict[str, list[str]] = {}
+
     def indexes(m: ModelInfo) -> list[str]:
-        return [ns.index_name(ctx, m, i) for i in m.indexes]
+        names = index_lists.get(m.name)
+        if names is None:
+            names = index_lists[m.name] = [ns.index_name(ctx, m, i) for i in m.indexes]
+        return names
 
     def pks(m: ModelInfo) -> list[str]:
         name = ns.primary_key_name(ctx, m)
