@@ -106,6 +106,15 @@ def _clustered_arg(attrs: AttributeSet) -> bool | None:
     return attrs.coerce_boolean(expr) if expr is not None else None
 
 
+def _field_key_args(
+    attrs: AttributeSet,
+) -> tuple[str | None, int | None, Literal["Asc", "Desc"] | None, bool | None]:
+    """``map``, ``length``, ``sort`` and ``clustered`` of ``@id`` / ``@unique``, all optional."""
+    if not attrs.args:  # the common case: ``@id`` or ``@unique`` without arguments
+        return None, None, None, None
+    return attrs.optional_string_arg("map"), _length_arg(attrs), _sort_arg(attrs), _clustered_arg(attrs)
+
+
 # ------------------------------------------------------------------ field lists
 
 
@@ -301,10 +310,7 @@ def field_id(attrs: AttributeSet, model: ModelInfo, info: FieldInfo) -> None:
             model.node.span,
         )
         return
-    mapped = attrs.optional_string_arg("map")
-    length = _length_arg(attrs)
-    sort = _sort_arg(attrs)
-    clustered = _clustered_arg(attrs)
+    mapped, length, sort, clustered = _field_key_args(attrs)
     name = info.node.name.name
     model.primary_key = PrimaryKeyInfo(
         fields=[name],
@@ -394,10 +400,7 @@ def _validate_client_name(attrs: AttributeSet, model: ModelInfo, name: str, attr
 def field_unique(attrs: AttributeSet, model: ModelInfo, info: FieldInfo) -> None:
     attr = attrs.current
     assert attr is not None
-    mapped = attrs.optional_string_arg("map")
-    length = _length_arg(attrs)
-    sort = _sort_arg(attrs)
-    clustered = _clustered_arg(attrs)
+    mapped, length, sort, clustered = _field_key_args(attrs)
     name = info.node.name.name
     model.indexes.append(
         IndexInfo(
