@@ -107,3 +107,152 @@ def test_enum_value_in_use(tmp_path: Path, provider: str, db_url: str, monkeypat
     enum = "Plan" if provider == "postgresql" else "User_plan"  # MySQL enums are inline, named table_column
     assert w.unexecutable and f"The values [LEGACY] on the enum `{enum}` will be removed" in w.message
     assert "1 rows still use them" in w.message
+
+
+# ---------------------------------------------------------------- casts to an integer type round
+
+ROUND_V1 = """
+model Measure {
+  id Int     @id
+  a  Float   @unique
+  b  Float
+  c  Decimal @unique
+  d  Float
+  e  Float
+}
+"""
+
+#: a: 1.5, 2.5, 3 round (half to even) to 2, 2, 3 under a kept unique constraint; b: rounds, no
+#: constraint; c: decimals round half away from zero, 2, 3, 4, no collision; d: 10.5, 11.5, 12
+#: round to 10, 12, 12 under a unique constraint the migration adds; e: whole numbers only
+ROUND_V2 = """
+model Measure {
+  id Int    @id
+  a  BigInt @unique
+  b  Int
+  c  Int    @unique
+  d  BigInt @unique
+  e  Int
+}
+"""
+
+ROUND_ROWS = [
+    {"id": "1", "a": "1.5", "b": "0.25", "c": "1.5", "d": "10.5", "e": "1"},
+    {"id": "2", "a": "2.5", "b": "2", "c": "2.5", "d": "11.5", "e": "2"},
+    {"id": "3", "a": "3", "b": "-1.75", "c": "4", "d": "12", "e": "3"},
+]
+
+
+def _push_rows(tmp_path: Path, provider: str, db_url: str, run_cli, models: str, columns: str) -> None:
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + models)
+    assert run_cli("db", "push").exit_code == 0
+    names = columns.split()
+    with connect(db_url) as conn:
+        for row in ROUND_ROWS:
+            values = ", ".join(row[n] for n in names)
+            conn.execute(
+                f"INSERT INTO {q(provider, 'Measure')} ({', '.join(q(provider, n) for n in names)}) VALUES ({values})"
+            )
+
+
+def _live(provider: str, db_url: str, models: str, kinds: tuple[str, ...] = ("rounding",)) -> list[tuple[str, bool]]:
+    target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
+    with connect(db_url) as conn:
+        steps = engine.diff(engine.describe(conn), target, provider)
+        return [(w.message, w.unexecutable) for w in check(steps, conn) if w.kind in kinds]
+
+
+def test_rounding_casts_on_populated_tables(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    _push_rows(tmp_path, provider, db_url, run_cli, ROUND_V1, "id a b c d e")
+    found = _live(provider, db_url, ROUND_V2)
+    double = {"postgresql": "DoublePrecision", "mysql": "Double"}.get(provider)
+    if provider == "sqlite":
+        # the rebuild copies with INSERT ... SELECT: an INTEGER column keeps 1.5 as REAL, nothing rounds
+        assert found == []
+        (tmp_path / "prisma/schema.prisma").write_text(header(provider) + ROUND_V2)
+        assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+        with connect(db_url) as conn:
+            assert conn.query('SELECT a, typeof(a) FROM "Measure" ORDER BY id') == [(1.5, "real"), (2.5, "real"), (3, "integer")]
+        return
+    integer = "Integer" if provider == "postgresql" else "Int"
+    assert found == [
+        (f"2 rows have fractional values in `Measure`.`a` that will be rounded by the cast from `{double}` to "
+         "`BigInt`. After rounding there will be 1 duplicated value groups under the unique constraint covering "
+         "the columns `[a]`: the migration will fail.", True),
+        (f"2 rows have fractional values in `Measure`.`b` that will be rounded by the cast from `{double}` to "
+         f"`{integer}`.", False),
+        ("2 rows have fractional values in `Measure`.`c` that will be rounded by the cast from `Decimal(65,30)` "
+         f"to `{integer}`.", False),
+        (f"2 rows have fractional values in `Measure`.`d` that will be rounded by the cast from `{double}` to "
+         "`BigInt`. After rounding there will be 1 duplicated value groups under the unique constraint covering "
+         "the columns `[d]`: the migration will fail.", True),
+    ]
+    # db push names the problem and refuses; accepting the data loss, the database refuses
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + ROUND_V2)
+    r = run_cli("db", "push")
+    assert r.exit_code == 1 and "the migration will fail" in r.err and "cannot be executed" in r.err
+    r = run_cli("db", "push", "--accept-data-loss")
+    assert r.exit_code != 0
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_rounding_without_constraint(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """The cast runs and rounds: the live check said how many rows, and db push asked first (on
+    MySQL Prisma calls Double -> Int safe, so nothing else would have)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  b  Float\n  c  Decimal @unique\n  e  Float\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  b  Int\n  c  Int @unique\n  e  Int\n}\n"
+    _push_rows(tmp_path, provider, db_url, run_cli, v1, "id b c e")
+    found = _live(provider, db_url, v2)
+    assert [m.split(" that ")[0] for m, _ in found] == [
+        "2 rows have fractional values in `Measure`.`b`",
+        "2 rows have fractional values in `Measure`.`c`",
+    ]
+    assert not any(unexecutable for _, unexecutable in found)
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    r = run_cli("db", "push")
+    assert r.exit_code == 1 and "fractional values in `Measure`.`b`" in r.err
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    with connect(db_url) as conn:
+        rows = conn.query(f"SELECT b, c, e FROM {q(provider, 'Measure')} ORDER BY id")
+    assert [tuple(int(v) for v in row) for row in rows] == [(0, 2, 1), (2, 3, 2), (-2, 4, 3)]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_rounding_pure_check_says_nothing_new(provider: str) -> None:
+    """Without a database the check stays Prisma's (migration file headers): no rounding warning."""
+    a = engine.target_schema([("schema.prisma", header(provider) + ROUND_V1)], provider)
+    b = engine.target_schema([("schema.prisma", header(provider) + ROUND_V2)], provider)
+    assert not any(w.kind == "rounding" for w in check(engine.diff(a, b, provider)))
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_integer_cast_out_of_range(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """A rounded value the new integer type cannot hold fails the cast (MySQL: in strict SQL mode;
+    Prisma calls Double -> Int and Double -> Boolean safe there)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    (tmp_path / "prisma").mkdir()
+    v1 = "model Measure {\n  id Int @id\n  big Float\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  big Int\n}\n"
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v1)
+    assert run_cli("db", "push").exit_code == 0
+    with connect(db_url) as conn:
+        conn.execute(f"INSERT INTO {q(provider, 'Measure')} (id, big) VALUES (1, -3000000000), (2, 2147483647.5), (3, 7)")
+    double, integer = ("DoublePrecision", "Integer") if provider == "postgresql" else ("Double", "Int")
+    assert _live(provider, db_url, v2, kinds=("out_of_range",)) == [(
+        f"2 rows have values in `Measure`.`big` outside the range of `{integer}` (-2147483648 to 2147483647) once "
+        f"rounded: the cast from `{double}` to `{integer}` will fail.", True,
+    )]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    if provider == "mysql":
+        target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
+        with connect(db_url) as conn:
+            conn.execute("SET SESSION sql_mode = ''")
+            (w,) = [w for w in check(engine.diff(engine.describe(conn), target, provider), conn) if w.kind == "out_of_range"]
+        assert not w.unexecutable and w.message.endswith("will clip them to the range (the server is not in strict SQL mode).")

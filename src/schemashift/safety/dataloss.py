@@ -5,14 +5,17 @@ modes: a pure check (no database: the wording says what could happen, as in the 
 of a migration file) and a live check against the target database, which counts the rows and
 values concerned and drops the warnings that do not apply (an empty table loses nothing). The
 live check also counts what Prisma does not: duplicates under a new unique constraint, NULLs
-under a new NOT NULL, rows that still use a removed enum value.
+under a new NOT NULL, rows that still use a removed enum value, and fractional values that a
+cast to an integer type rounds (PostgreSQL and MySQL/MariaDB round them in place, even where
+Prisma calls the cast safe; the rounded values can collide under a unique constraint, or fall
+outside the integer type's range).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.diff import steps as st
@@ -30,6 +33,27 @@ class DataLossWarning:
     message: str
     unexecutable: bool = False  # the step will fail on the current data
     hint: str | None = None
+    #: what the warning is about, for callers that treat some kinds apart ("rounding": a cast
+    #: to an integer type rounds fractional values, "out_of_range": it meets values the integer
+    #: type cannot hold); None for the others
+    kind: str | None = None
+
+
+#: integer native types a fractional value can be cast to in place, and their ranges (MySQL's
+#: ``Boolean`` is a ``TinyInt``: it rounds, and holds -128 to 127)
+_INTEGER_RANGES: dict[str, tuple[int, int]] = {
+    "TinyInt": (-(2**7), 2**7 - 1),
+    "SmallInt": (-(2**15), 2**15 - 1),
+    "MediumInt": (-(2**23), 2**23 - 1),
+    "Int": (-(2**31), 2**31 - 1),
+    "Integer": (-(2**31), 2**31 - 1),
+    "BigInt": (-(2**63), 2**63 - 1),
+    "UnsignedTinyInt": (0, 2**8 - 1),
+    "UnsignedSmallInt": (0, 2**16 - 1),
+    "UnsignedMediumInt": (0, 2**24 - 1),
+    "UnsignedInt": (0, 2**32 - 1),
+    "UnsignedBigInt": (0, 2**64 - 1),
+}
 
 
 class _Facts:
@@ -66,15 +90,50 @@ class _Facts:
             return None
         return self.count(f"SELECT COUNT(*) FROM {self._table(table)} WHERE {self._q(column)} IS NULL")
 
-    def duplicates(self, table: Table, columns: Sequence[str]) -> int | None:
+    def duplicates(self, table: Table, columns: Sequence[str], rounded: Mapping[str, bool] | None = None) -> int | None:
+        """Groups of rows sharing their non-null values in ``columns``; the ``rounded`` ones (name ->
+        is a list) compared as a cast to an integer type will leave them."""
         if self.conn is None:
             return None
-        cols = ", ".join(self._q(c) for c in columns)
+        rounded = rounded or {}
+        cols = ", ".join(self._rounded(c, rounded[c]) if c in rounded else self._q(c) for c in columns)
         not_null = " AND ".join(f"{self._q(c)} IS NOT NULL" for c in columns)
         return self.count(
-            f"SELECT COUNT(*) FROM (SELECT {cols} FROM {self._table(table)} WHERE {not_null}"
+            f"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {self._table(table)} WHERE {not_null}"
             f" GROUP BY {cols} HAVING COUNT(*) > 1) AS dups"
         )
+
+    def _rounded(self, column: str, is_list: bool) -> str:
+        """``column`` as a cast to an integer type leaves it: ``ROUND`` rounds as the casts do on
+        PostgreSQL and MariaDB (half to even for floating-point values, half away from zero for
+        decimals); a PostgreSQL array element by element."""
+        q = self._q(column)
+        if is_list:
+            return f"(SELECT array_agg(round(x) ORDER BY o) FROM unnest({q}) WITH ORDINALITY AS v(x, o))"
+        return f"ROUND({q})"
+
+    def fractional(self, table: Table, column: str, is_list: bool = False) -> int | None:
+        """Rows whose value in ``column`` (or an element of it) has a fractional part (NaN and the
+        infinities have none)."""
+        return self._rows_where(table, column, is_list, lambda v: f"{v} <> FLOOR({v})")
+
+    def out_of_range(self, table: Table, column: str, is_list: bool, low: int, high: int) -> int | None:
+        """Rows whose value in ``column`` (or an element of it), rounded, is outside ``[low, high]``
+        (on PostgreSQL NaN sorts above every number, so it counts too: no integer holds it)."""
+        return self._rows_where(table, column, is_list, lambda v: f"ROUND({v}) NOT BETWEEN {low} AND {high}")
+
+    def _rows_where(self, table: Table, column: str, is_list: bool, test: Callable[[str], str]) -> int | None:
+        if self.conn is None:
+            return None
+        q = self._q(column)
+        where = f"EXISTS (SELECT 1 FROM unnest({q}) AS v(x) WHERE {test('x')})" if is_list else test(q)
+        return self.count(f"SELECT COUNT(*) FROM {self._table(table)} WHERE {where}")
+
+    def strict_mysql(self) -> bool:
+        """MySQL/MariaDB refuses out-of-range values in strict SQL mode, and clips them otherwise."""
+        assert self.conn is not None
+        row = self.conn.query_one("SELECT @@SESSION.sql_mode")
+        return row is not None and "STRICT_" in str(row[0]).upper()
 
     def using_values(self, table: str, schema: str | None, column: str, values: Sequence[str]) -> int | None:
         if self.conn is None or not values:
@@ -241,6 +300,8 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
         elif isinstance(step, st.AlterTable):
             for change in step.changes:
                 _column_checks(facts, step.previous, change, out)
+            if live:
+                _integer_cast_checks(facts, step.previous, step.next, step.changes, out)
             if any(isinstance(c, st.DropPrimaryKey) for c in step.changes) and any(
                 isinstance(c, st.AddPrimaryKey) for c in step.changes
             ):
@@ -298,6 +359,88 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
                     unexecutable=bool(used),
                 ))
     return out
+
+
+def _rounds(previous: Column, next: Column) -> bool:
+    """A cast from a fractional type (Float/Double/Real, Decimal with a scale) to an integer type."""
+    pt, nt = previous.type, next.type
+    if pt.family is Family.DECIMAL and pt.native == "Decimal" and len(pt.args) == 2 and pt.args[1] == 0:
+        return False  # Decimal(p, 0) holds no fractions
+    return pt.family in (Family.FLOAT, Family.DECIMAL) and nt.native in _INTEGER_RANGES
+
+
+def _integer_cast_checks(
+    facts: _Facts, previous: Table, next: Table, changes: Sequence[st.TableChange], out: list[DataLossWarning]
+) -> None:
+    """Live only: in-place casts from a fractional type to an integer type.
+
+    PostgreSQL (``SET DATA TYPE``) and MySQL/MariaDB (``MODIFY``) round the values in place: half
+    to even for floating-point values, half away from zero for decimals. Prisma classifies such
+    casts as risky on PostgreSQL but as safe on MySQL (Float/Double -> Int/BigInt/Boolean...), so
+    there nothing said the fractional parts would go. Where the column is covered by a unique
+    constraint (or the primary key) the rounded values can collide, and the migration fails; a
+    rounded value outside the new type's range fails the cast too (MySQL without strict SQL mode
+    clips it instead). SQLite is not concerned: it rebuilds the table with ``INSERT ... SELECT``
+    and an INTEGER column keeps a value it cannot convert losslessly as REAL (the in-place
+    ``AlterColumn`` never reaches it).
+    """
+    assert facts.conn is not None
+    if facts.conn.provider == "sqlite":
+        return
+    casts: list[tuple[Column, Column, int, int]] = []  # previous, next, fractional rows, rows out of range
+    for change in changes:
+        if not isinstance(change, st.AlterColumn) or change.type_change is st.TypeChange.NOT_CASTABLE:
+            continue
+        if not (change.changes & st.ColumnChange.TYPE) or not _rounds(change.previous, change.next):
+            continue
+        name, is_list = change.previous.name, change.previous.arity is Arity.LIST
+        low, high = _INTEGER_RANGES[change.next.type.native or ""]
+        casts.append((
+            change.previous, change.next,
+            facts.fractional(previous, name, is_list) or 0,
+            facts.out_of_range(previous, name, is_list, low, high) or 0,
+        ))
+    rounded = {prev.name: prev.arity is Arity.LIST for prev, _, n, _ in casts if n}
+    constraints = [("the primary key", next.primary_key.column_names)] if next.primary_key else []
+    constraints += [
+        ("the unique constraint", i.column_names) for i in next.indexes if i.kind is IndexKind.UNIQUE
+    ]
+    old_uniques = {i.column_names for i in previous.indexes if i.kind is IndexKind.UNIQUE}
+    if previous.primary_key:
+        old_uniques.add(previous.primary_key.column_names)
+    reported: set[tuple[str, ...]] = set()  # a constraint over two rounded columns: said once
+    for prev, nxt, n, outside in casts:
+        name, cast = prev.name, f"the cast from `{_type_text(prev)}` to `{_type_text(nxt)}`"
+        if n:
+            collisions: list[str] = []
+            for what, cols in constraints:
+                if name not in cols or cols in reported or any(previous.column(c) is None for c in cols):
+                    continue  # a column the migration adds cannot be counted (the index check warns)
+                dups = facts.duplicates(previous, cols, rounded={c: rounded[c] for c in cols if c in rounded}) or 0
+                # an index the migration adds may cover duplicates already: those are not
+                # rounding's (the unique index check reports them)
+                before = 0 if cols in old_uniques else facts.duplicates(previous, cols) or 0
+                if dups > before:
+                    reported.add(cols)
+                    collisions.append(
+                        f" After rounding there will be {dups} duplicated value groups under {what} "
+                        f"covering the columns `[{','.join(cols)}]`: the migration will fail."
+                    )
+            out.append(DataLossWarning(
+                f"{n} rows have fractional values in `{previous.name}`.`{name}` that will be rounded by "
+                f"{cast}." + "".join(collisions),
+                unexecutable=bool(collisions), kind="rounding",
+            ))
+        if outside:
+            low, high = _INTEGER_RANGES[nxt.type.native or ""]
+            fails = facts.conn.provider != "mysql" or facts.strict_mysql()
+            out.append(DataLossWarning(
+                f"{outside} rows have values in `{previous.name}`.`{name}` outside the range of "
+                f"`{_type_text(nxt)}` ({low} to {high}) once rounded: "
+                + (f"{cast} will fail." if fails else
+                   f"{cast} will clip them to the range (the server is not in strict SQL mode)."),
+                unexecutable=fails, kind="out_of_range",
+            ))
 
 
 def _unique_warning(table: Table, cols: Sequence[str], dups: int | None, out: list[DataLossWarning]) -> None:
