@@ -98,3 +98,62 @@ def test_usage_errors(here: Path, provider: str, run_cli) -> None:
     assert r.exit_code == 2 and "Exactly one --from-" in r.err
     r = run_cli("migrate", "diff", "--from-empty", "--to-empty")
     assert r.exit_code == 2 and "Cannot tell which database" in r.err
+
+
+RENAME_BEFORE = """
+model Post {
+  id    Int    @id
+  title String @db.VarChar(100)
+  @@index([title], map: "post_title_old")
+}
+"""
+RENAME_AFTER = RENAME_BEFORE.replace("post_title_old", "post_title_new")
+
+
+def _server_is_mariadb(url: str) -> bool:
+    with connect(url) as conn:
+        return "mariadb" in conn.server_version().lower()
+
+
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_live_mariadb_uses_prismas_mariadb_flavour(here: Path, provider: str, db_url: str, run_cli) -> None:
+    """Prisma picks the MariaDB flavour from the connection: an index it would rename on MySQL is
+    dropped and created again. Schema-to-schema diffs (no connection) keep the MySQL flavour; a
+    live MariaDB database, in `migrate diff --from-url` and in `migrate dev`, gets MariaDB's."""
+    mariadb = _server_is_mariadb(db_url)
+    before = schema(here, "before.prisma", provider, RENAME_BEFORE)
+    after = schema(here, "after.prisma", provider, RENAME_AFTER)
+    offline = run_cli("migrate", "diff", "--from-schema-datamodel", before, "--to-schema-datamodel", after, "--script")
+    assert offline.exit_code == 0 and "RENAME INDEX `post_title_old` TO `post_title_new`" in offline.out
+    r = run_cli("migrate", "diff", "--from-empty", "--to-schema-datamodel", before, "--script")
+    with connect(db_url) as conn:
+        conn.execute_script(r.out)
+    live = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", after, "--script")
+    assert live.exit_code == 0, live.err
+    if mariadb:
+        assert "RENAME INDEX" not in live.out
+        assert "DROP INDEX `post_title_old` ON `Post`" in live.out
+        assert "CREATE INDEX `post_title_new` ON `Post`(`title`)" in live.out
+    else:
+        assert live.out == offline.out
+    with connect(db_url) as conn:  # the flavour's script works on this server
+        conn.execute_script(live.out)
+    done = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", after, "--script")
+    assert done.out == "-- This is an empty migration.\n"
+
+    # migrate dev writes the same flavour into migration.sql (and its down.sql)
+    (here / "prisma").mkdir()
+    (here / "prisma/schema.prisma").write_text(Path(before).read_text())
+    with connect(db_url) as conn:
+        conn.reset()
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0
+    (here / "prisma/schema.prisma").write_text(Path(after).read_text())
+    r = run_cli("migrate", "dev", "--name", "rename_index")
+    assert r.exit_code == 0, r.err
+    (folder,) = (here / "prisma/migrations").glob("*_rename_index")
+    sql, down = (folder / "migration.sql").read_text(), (folder / "down.sql").read_text()
+    if mariadb:
+        assert "RENAME INDEX" not in sql + down
+        assert "CREATE INDEX `post_title_new`" in sql and "CREATE INDEX `post_title_old`" in down
+    else:
+        assert "RENAME INDEX `post_title_old` TO `post_title_new`" in sql

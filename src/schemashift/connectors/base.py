@@ -85,6 +85,11 @@ class Connector(ABC):
     def server_version(self) -> str:
         """The server's version string (``15.20``, ``10.11.19-MariaDB…``, ``3.40.1``)."""
 
+    def dialect_options(self) -> dict[str, object]:
+        """Options of this server's dialect flavour for ``get_dialect`` (MySQL: MariaDB), as
+        Prisma's schema engine picks its flavour from the connection (``Circumstances``)."""
+        return {}
+
     @property
     def schema_name(self) -> str:
         """The namespace describe() reads: PG schema, MySQL database, ``main`` on SQLite."""

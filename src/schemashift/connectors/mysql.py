@@ -84,6 +84,7 @@ class MysqlConnector(Connector):
     def __init__(self, url: ConnectionUrl) -> None:
         super().__init__(url)
         self._conn = _open(url, url.database)
+        self._mariadb: bool | None = None
 
     def _run(self, sql: str, params: Params | None, index: int | None = None) -> pymysql.cursors.Cursor:
         self.queries_sent += 1
@@ -149,7 +150,12 @@ class MysqlConnector(Connector):
 
     @property
     def is_mariadb(self) -> bool:
-        return "mariadb" in self.server_version().lower()
+        if self._mariadb is None:
+            self._mariadb = "mariadb" in self.server_version().lower()
+        return self._mariadb
+
+    def dialect_options(self) -> dict[str, object]:
+        return {"mariadb": True} if self.is_mariadb else {}
 
     def close(self) -> None:
         if self._conn.open:

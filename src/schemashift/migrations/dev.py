@@ -98,7 +98,7 @@ def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], s
     applied = [m for m in local if m.name in set(status.applied)]
     expected = end_state(mp, applied)
     live = engine.describe(conn)
-    drift = engine.diff(expected, live, mp.provider)
+    drift = engine.diff(expected, live, mp.provider, conn.dialect_options())
     if drift:
         reasons.append(
             "Drift detected: Your database schema is not in sync with your migration history.\n\n"
@@ -157,7 +157,7 @@ def migrate_dev(
         applied = apply_migrations(conn, local, log=ui.echo, baseline_check=not result.reset).applied
         result.applied = applied
         before = end_state(mp, local)
-        steps = engine.diff(before, target, mp.provider)
+        steps = engine.diff(before, target, mp.provider, conn.dialect_options())
         if not steps and not create_only:
             result.in_sync = True
         else:
@@ -176,7 +176,7 @@ def migrate_dev(
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
             script = engine.render(steps, mp.provider, warnings=engine.data_loss_warnings(None, steps))
-            down_steps = engine.diff(target, before, mp.provider)
+            down_steps = engine.diff(target, before, mp.provider, conn.dialect_options())
             down = engine.render_down(down_steps, mp.provider, folder.checksum(script.encode("utf-8")))
             if folder.read_lock_provider(mp.migrations_dir) is None:
                 folder.write_lock(mp.migrations_dir, mp.provider)
@@ -206,7 +206,7 @@ def db_push(mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force
         if force_reset:
             reset_database(conn)
         live = engine.describe(conn)
-        steps = engine.diff(live, target, mp.provider)
+        steps = engine.diff(live, target, mp.provider, conn.dialect_options())
         if not steps:
             return []
         warnings = engine.data_loss_warnings(conn, steps)

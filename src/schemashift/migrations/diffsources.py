@@ -96,7 +96,14 @@ def _provider(source: Source) -> str | None:
     return None
 
 
-def _load(source: Source, provider: str, shadow_url: str | None, checked_elsewhere: bool = False) -> Schema:
+def _load(
+    source: Source,
+    provider: str,
+    shadow_url: str | None,
+    checked_elsewhere: bool = False,
+    flavour: dict[str, object] | None = None,
+) -> Schema:
+    """The source's schema; a live database adds its dialect flavour (MariaDB) to ``flavour``."""
     from schemashift.connectors import connect, parse_url
     from schemashift.engine import empty_schema
     from schemashift.migrations import engine
@@ -117,6 +124,8 @@ def _load(source: Source, provider: str, shadow_url: str | None, checked_elsewhe
             files, base = _schema_files(source.value)
             url = parse_url(resolve_datasource(files).url, base)
         with connect(url) as conn:
+            if flavour is not None:
+                flavour.update(conn.dialect_options())
             return engine.describe(conn)
     from schemashift.migrations.folder import list_migrations
     from schemashift.migrations.shadow import history_end_state
@@ -200,9 +209,10 @@ def _resolve_pair(
             "Cannot tell which database the diff is for: give a schema, a URL or a migrations folder "
             "with a migration_lock.toml on at least one side."
         )
-    previous = _load(from_, provider, shadow_url, checked_elsewhere=from_ in pending)
-    next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending)
+    flavour: dict[str, object] = {}
+    previous = _load(from_, provider, shadow_url, checked_elsewhere=from_ in pending, flavour=flavour)
+    next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    steps = engine.diff(previous, next_, provider)
+    steps = engine.diff(previous, next_, provider, flavour)
     return DiffResult(provider, previous, next_, steps, pending=list(pending.values()))

@@ -14,7 +14,7 @@ Each is a thin composition of the modules that own the work (:mod:`schemashift.l
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.diagnostics import Diagnostics
@@ -61,11 +61,15 @@ def describe(conn: Connector) -> Schema:
     return _describe(conn)
 
 
-def diff(previous: Schema, next: Schema, provider: str) -> list[st.Step]:
+def diff(
+    previous: Schema, next: Schema, provider: str, flavour: "Mapping[str, object] | None" = None
+) -> list[st.Step]:
     """Steps from ``previous`` to ``next``.
 
     Extensions are managed only when the schema declares them (Prisma's ``postgresqlExtensions``):
     when one side has none, the other side's (e.g. ``plpgsql`` of a described database) are ignored.
+    ``flavour`` is the connection's ``dialect_options()`` when the diff is for a live database:
+    on MariaDB, Prisma drops and recreates an index instead of renaming it.
     """
     from dataclasses import replace
 
@@ -74,7 +78,7 @@ def diff(previous: Schema, next: Schema, provider: str) -> list[st.Step]:
 
     if not previous.extensions or not next.extensions:
         previous, next = replace(previous, extensions=()), replace(next, extensions=())
-    return _diff(previous, next, get_dialect(provider))
+    return _diff(previous, next, get_dialect(provider, **(flavour or {})))
 
 
 def render(steps: Sequence[st.Step], provider: str, warnings: Sequence[DataLossWarning] = ()) -> str:
