@@ -84,6 +84,21 @@ def test_capabilities() -> None:
     assert type(get_dialect("mysql", mariadb=False)) is MysqlDialect
 
 
+def test_mariadb_json_is_an_alias_of_longtext() -> None:
+    """Prisma's MySQL flavour on MariaDB: LONGTEXT -> JSON (and, without native types, String ->
+    Json) is no type change; MySQL keeps it one."""
+    longtext = Column("c", ColumnType(Family.STRING, "LongText"))
+    json_col = Column("c", ColumnType(Family.JSON, "Json"))
+    assert MariadbDialect().column_type_change(longtext, json_col) is None
+    assert MysqlDialect().column_type_change(longtext, json_col) is not None
+    plain_string, plain_json = Column("c", ColumnType(Family.STRING)), Column("c", ColumnType(Family.JSON))
+    assert MariadbDialect().column_type_change(plain_string, plain_json) is None
+    # the other way round, and other text types, are changes on MariaDB too
+    assert MariadbDialect().column_type_change(json_col, longtext) is not None
+    text = Column("c", ColumnType(Family.STRING, "Text"))
+    assert MariadbDialect().column_type_change(text, json_col) == MysqlDialect().column_type_change(text, json_col)
+
+
 @pytest.mark.parametrize(
     ("previous", "next", "expected"),
     [

@@ -657,6 +657,19 @@ class MariadbDialect(MysqlDialect):
     name: ClassVar[str] = "mariadb"
     can_rename_index = False
 
+    def column_type_change(
+        self, previous: Column, next: Column, enums: tuple[EnumType | None, EnumType | None] = (None, None)
+    ) -> st.TypeChange | None:
+        """On MariaDB, JSON is an alias for LONGTEXT: Prisma sees no change from a LONGTEXT (or,
+        without native types, a String) column to a Json one."""
+        pt, nt = previous.type, next.type
+        if pt.native and nt.native:
+            if pt.native == "LongText" and nt.native == "Json":
+                return None
+        elif pt.family is Family.STRING and nt.family is Family.JSON:
+            return None
+        return super().column_type_change(previous, next, enums)
+
 
 def _raw_enum_values(t: ColumnType) -> tuple[str, ...]:
     if not t.raw or "(" not in t.raw:
