@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -91,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of in-process benchmarks (median)")
     parser.add_argument("--process-repeat", type=int, default=3, help="timed runs of whole processes (median)")
     args = parser.parse_args(argv)
+    # SIGTERM ends the run like Ctrl-C does: `finally` blocks and atexit handlers drop the
+    # benchmark databases (bench_*) instead of leaving them on the server
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
     benches = [b for b in discover() if not args.only or any(t in b.name for t in args.only)]
     if not benches:
