@@ -16,9 +16,10 @@ A migration that fails on the data (a required column added without a default, N
 new NOT NULL, a cast the data does not survive, a removed enum value still in use...) is legitimate
 only if the data-loss checker (``safety.dataloss.check``, live) or a ``loses_data`` step warned
 about it; the direction is then checked again on the empty schema (reset, create, migrate), so
-the schema convergence is always checked. The live check's warnings about a cast from a
-fractional to an integer type (PostgreSQL and MySQL round in place; on MySQL Prisma calls
-Double -> BigInt/Boolean safe, so no step is ``loses_data``) are held to what they say: a
+the schema convergence is always checked. The live check's warnings about a narrowing cast
+(to an integer type, to fewer decimal places, double to 4-byte float: PostgreSQL and MySQL round
+in place; on MySQL Prisma calls Double -> BigInt/Boolean/Decimal/Float safe, so no step is
+``loses_data``; on SQLite the values stay REAL, which excuses nothing) are held to what they say: a
 rounding warning excuses a failure only when it said the migration will fail (rounded values
 colliding under a unique constraint), and such a prediction, like an out-of-range one, must come
 true; the recast column changes type, so its values are never compared (they are counted in the
@@ -288,7 +289,7 @@ def check_rows(before_snap: Snapshot, after_snap: Snapshot, before: Schema, afte
 class Outcome:
     failed_on_data: bool = False
     steps: int = 0
-    integer_casts: int = 0  # live warnings about a cast to an integer type (rounding, out of range)
+    integer_casts: int = 0  # live warnings about a narrowing cast (rounding, out of range, SQLite's kept REALs)
 
 
 def _apply_plan(conn: Connector, steps: list[st.Step], script: str) -> None:
@@ -313,9 +314,10 @@ def migrate_checked(conn: Connector, src_from: str, src_to: str, a: Schema, b: S
     steps = mig.diff(a, b, provider)
     script = mig.render(steps, provider)
     warnings = check(steps, conn)
-    integer_casts = [w for w in warnings if w.kind in ("rounding", "out_of_range")]
-    # rounding alone does not fail: only a rounding warning that predicts the failure excuses one
-    excusing = [w for w in warnings if w.kind != "rounding" or w.unexecutable]
+    integer_casts = [w for w in warnings if w.kind in ("rounding", "out_of_range", "kept_as_real")]
+    # rounding alone does not fail (nor does SQLite keeping REALs): only a rounding warning that
+    # predicts the failure excuses one
+    excusing = [w for w in warnings if w.kind not in ("rounding", "kept_as_real") or w.unexecutable]
     before = snapshot(conn, a)
     out = Outcome(steps=len(steps), integer_casts=len(integer_casts))
     try:
@@ -362,7 +364,7 @@ def run_pair(
         tally["forward ran on the rows"] += not forward.failed_on_data
         tally["reverse ran on the rows"] += not backward.failed_on_data
         tally["pairs with no step"] += not forward.steps
-        tally["directions with an integer cast warning"] += bool(forward.integer_casts) + bool(backward.integer_casts)
+        tally["directions with a narrowing cast warning"] += bool(forward.integer_casts) + bool(backward.integer_casts)
     event(f"forward: {'failed on data, rerun empty' if forward.failed_on_data else 'ran on data'}")
     event(f"reverse: {'failed on data, rerun empty' if backward.failed_on_data else 'ran on data'}")
     event(f"steps: {'none' if not forward.steps else '1-3' if forward.steps <= 3 else '4+'}")
@@ -439,6 +441,13 @@ def _regressions(provider: str) -> list[tuple[str, str]]:
             head + "model M3 {\n  id Int @id\n  f0 String\n  f1 Decimal\n  @@index([f0, f1])\n  @@unique([f1, f0])\n}\n",
         ))
     if provider != "sqlite":
+        # fewer decimal places: the rows' n.25 become n.3 (half away from zero), the Float's n.5
+        # become n + 1; a rounding warning each, no collision under the unique constraint, the
+        # migration runs (on MySQL Prisma calls Double -> Decimal safe)
+        pairs.append((
+            head + "model M0 {\n  id Int @id\n  f0 Decimal @db.Decimal(12, 4) @unique\n  f1 Float\n}\n",
+            head + "model M0 {\n  id Int @id\n  f0 Decimal @db.Decimal(10, 1) @unique\n  f1 Decimal @db.Decimal(10, 0)\n}\n",
+        ))
         # the live check counted enum values in a table the migration only creates (@@map), and
         # AlterEnum re-typed that table before it existed (as Prisma does)
         pairs.append((

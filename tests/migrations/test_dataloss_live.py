@@ -256,3 +256,221 @@ def test_integer_cast_out_of_range(tmp_path: Path, provider: str, db_url: str, m
             conn.execute("SET SESSION sql_mode = ''")
             (w,) = [w for w in check(engine.diff(engine.describe(conn), target, provider), conn) if w.kind == "out_of_range"]
         assert not w.unexecutable and w.message.endswith("will clip them to the range (the server is not in strict SQL mode).")
+
+
+# ------------------------------------- fewer decimal places, fewer digits, double -> 4-byte float
+
+
+def _push_values(tmp_path: Path, provider: str, db_url: str, run_cli, models: str, rows: list[str]) -> None:
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + models)
+    assert run_cli("db", "push").exit_code == 0
+    with connect(db_url) as conn:
+        for row in rows:
+            conn.execute(f"INSERT INTO {q(provider, 'Measure')} VALUES ({row})")
+
+
+def _column(provider: str, db_url: str, column: str) -> list[str]:
+    with connect(db_url) as conn:
+        return [str(r[0]) for r in conn.query(f"SELECT {q(provider, column)} FROM {q(provider, 'Measure')} ORDER BY id")]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_decimal_scale_reduction(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """Decimal(10,2) -> Decimal(10,1) / (10,0) rounds in place, half away from zero, on both servers
+    (MySQL in strict mode too: a note, not an error); under a unique constraint 1.25 and 1.30
+    become 1.3 twice and the migration fails."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = ("model Measure {\n  id Int @id\n  a Decimal @db.Decimal(10, 2) @unique\n  b Decimal @db.Decimal(10, 2)\n"
+          "  c Decimal @db.Decimal(10, 2)\n}\n")
+    v2 = ("model Measure {\n  id Int @id\n  a Decimal @db.Decimal(10, 1) @unique\n  b Decimal @db.Decimal(10, 0)\n"
+          "  c Decimal @db.Decimal(12, 2)\n}\n")
+    _push_values(tmp_path, provider, db_url, run_cli, v1, ["1, 1.25, 2.5, 1.25", "2, 1.30, -3.55, 2", "3, 2, 4, 3"])
+    assert _live(provider, db_url, v2) == [
+        ("1 rows have values with more than 1 decimal places in `Measure`.`a` that will be rounded by the cast from "
+         "`Decimal(10,2)` to `Decimal(10,1)`. After rounding there will be 1 duplicated value groups under the "
+         "unique constraint covering the columns `[a]`: the migration will fail.", True),
+        ("2 rows have fractional values in `Measure`.`b` that will be rounded by the cast from `Decimal(10,2)` to "
+         "`Decimal(10,0)`.", False),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    # without the unique constraint the cast runs and rounds as counted
+    v2_free = v2.replace(" @db.Decimal(10, 1) @unique", " @db.Decimal(10, 1)")
+    v1_free = v1.replace(" @db.Decimal(10, 2) @unique", " @db.Decimal(10, 2)", 1)
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v1_free)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    assert [m.split(" in ")[0] for m, _ in _live(provider, db_url, v2_free)] == [
+        "1 rows have values with more than 1 decimal places", "2 rows have fractional values",
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2_free)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    assert _column(provider, db_url, "a") == ["1.3", "1.3", "2.0"]
+    assert _column(provider, db_url, "b") == ["3", "-4", "4"]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_decimal_precision_reduction(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """Decimal(10,2) -> Decimal(5,1): 12345.67 has too many integer digits and 9999.95 rounds to
+    10000.0; PostgreSQL refuses them (numeric field overflow), MySQL in strict mode too (error
+    1264) and clips them to 9999.9 without it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  e Decimal @db.Decimal(10, 2)\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  e Decimal @db.Decimal(5, 1)\n}\n"
+    _push_values(tmp_path, provider, db_url, run_cli, v1, ["1, 12345.67", "2, 9999.95", "3, -9999.94", "4, 3"])
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        ("3 rows have values with more than 1 decimal places in `Measure`.`e` that will be rounded by the cast "
+         "from `Decimal(10,2)` to `Decimal(5,1)`.", False),
+        ("2 rows have values in `Measure`.`e` outside the range of `Decimal(5,1)` (-9999.9 to 9999.9) once "
+         "rounded: the cast from `Decimal(10,2)` to `Decimal(5,1)` will fail.", True),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    r = run_cli("db", "push")
+    assert r.exit_code == 1 and "outside the range of `Decimal(5,1)`" in r.err
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    if provider == "mysql":
+        target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
+        with connect(db_url) as conn:
+            conn.execute("SET SESSION sql_mode = ''")
+            steps = engine.diff(engine.describe(conn), target, provider)
+            (w,) = [w for w in check(steps, conn) if w.kind == "out_of_range"]
+            assert not w.unexecutable and w.message.endswith("will clip them to the range (the server is not in strict SQL mode).")
+            engine.apply_script(conn, engine.render(steps, provider))
+        assert _column(provider, db_url, "e") == ["9999.9", "9999.9", "-9999.9", "3.0"]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_float_to_decimal(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """Float -> Decimal(10,1): both servers go through the double's 15-digit decimal form and round
+    half away from zero (1.25 -> 1.3, 1.005 -> 1.0; 0.1 and 2.5 unchanged); Prisma calls Double ->
+    Decimal safe on MySQL. 1.25 and 1.3 collide under a unique constraint; 1e300 does not fit."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  f Float\n  u Float @unique\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  f Decimal @db.Decimal(10, 1)\n  u Decimal @db.Decimal(10, 1) @unique\n}\n"
+    rows = ["1, 1.25, 1.25", "2, 2.5, 1.3", "3, 0.1, 7", "4, 1.005, 8"]
+    _push_values(tmp_path, provider, db_url, run_cli, v1, rows)
+    double = "DoublePrecision" if provider == "postgresql" else "Double"
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        (f"2 rows have values with more than 1 decimal places in `Measure`.`f` that will be rounded by the cast "
+         f"from `{double}` to `Decimal(10,1)`.", False),
+        (f"1 rows have values with more than 1 decimal places in `Measure`.`u` that will be rounded by the cast "
+         f"from `{double}` to `Decimal(10,1)`. After rounding there will be 1 duplicated value groups under the "
+         "unique constraint covering the columns `[u]`: the migration will fail.", True),
+    ]
+    with connect(db_url) as conn:
+        conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'u')} = 1e300 WHERE id = 1")
+    assert _live(provider, db_url, v2, kinds=("out_of_range",)) == [
+        ("1 rows have values in `Measure`.`u` outside the range of `Decimal(10,1)` (-999999999.9 to 999999999.9) "
+         f"once rounded: the cast from `{double}` to `Decimal(10,1)` will fail.", True),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    with connect(db_url) as conn:
+        conn.execute(f"DELETE FROM {q(provider, 'Measure')} WHERE id = 1")
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    assert _column(provider, db_url, "f") == ["2.5", "0.1", "1.0"]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_double_to_float32(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """Double -> a 4-byte float (PostgreSQL's real, MySQL's FLOAT; Prisma calls it safe on MySQL):
+    values of more than 6 significant digits change, 16777217 becomes 16777216 and collides
+    with it under a unique constraint, 1e39 is out of range (PostgreSQL: overflow; MySQL in strict
+    mode: error 1264); PostgreSQL also refuses 1e-50 (underflow), MySQL makes it 0."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    real = "Real" if provider == "postgresql" else "Float"
+    double = "DoublePrecision" if provider == "postgresql" else "Double"
+    v1 = "model Measure {\n  id Int @id\n  r Float\n  u Float @unique\n}\n"
+    v2 = f"model Measure {{\n  id Int @id\n  r Float @db.{real}\n  u Float @db.{real} @unique\n}}\n"
+    rows = ["1, 0.1, 16777217", "2, 123.456789, 16777216", "3, 123456, 1", "4, 1.0000001, 2"]
+    _push_values(tmp_path, provider, db_url, run_cli, v1, rows)
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        (f"2 rows have values with more than 6 significant digits in `Measure`.`r` that will be rounded by the "
+         f"cast from `{double}` to `{real}`.", False),
+        (f"1 rows have values with more than 6 significant digits in `Measure`.`u` that will be rounded by the "
+         f"cast from `{double}` to `{real}`. After rounding there will be 1 duplicated value groups under the "
+         "unique constraint covering the columns `[u]`: the migration will fail.", True),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    with connect(db_url) as conn:
+        conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'u')} = 5 WHERE id = 1")
+        conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'r')} = -1e39 WHERE id = 3")
+        if provider == "postgresql":
+            conn.execute('UPDATE "Measure" SET r = 1e-50 WHERE id = 1')
+    limits = "magnitudes from 1.4e-45 to 3.4e38" if provider == "postgresql" else "-3.4e38 to 3.4e38"
+    outside = 2 if provider == "postgresql" else 1
+    assert _live(provider, db_url, v2, kinds=("out_of_range",)) == [
+        (f"{outside} rows have values in `Measure`.`r` outside the range of `{real}` ({limits}) once rounded: the "
+         f"cast from `{double}` to `{real}` will fail.", True),
+    ]
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    with connect(db_url) as conn:
+        conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'r')} = 0.1 WHERE id IN (1, 3)")
+    assert _live(provider, db_url, v2, kinds=("out_of_range",)) == []
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    as_double = "DOUBLE PRECISION" if provider == "postgresql" else "DOUBLE"
+    with connect(db_url) as conn:
+        # the nearest 4-byte floats, read as doubles
+        rows = conn.query(
+            f"SELECT CAST({q(provider, 'r')} AS {as_double}), CAST({q(provider, 'u')} AS {as_double}) "
+            f"FROM {q(provider, 'Measure')} ORDER BY id"
+        )
+    assert [float(r) for r, _ in rows] == [0.10000000149011612, 123.456787109375, 0.10000000149011612, 1.0000001192092896]
+    assert [float(u) for _, u in rows] == [5.0, 16777216.0, 1.0, 2.0]
+
+
+def test_sqlite_keeps_fractional_values_as_real(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """SQLite rebuilds the table: the INTEGER column converts 3.0 and keeps 46.5 and -1.25 as REAL
+    (nothing is lost, but Prisma's Int cannot represent them). The live check says so, without
+    claiming data loss."""
+    provider, db_url = "sqlite", sqlite_url
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  a Float\n  b Decimal\n  c Float\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  a Int\n  b BigInt\n  c Int\n}\n"
+    _push_values(tmp_path, provider, db_url, run_cli, v1, ["1, 46.5, 1.5, 1", "2, 3.0, 2, 2", "3, -1.25, 3, 3"])
+    found = [(w.message, w.unexecutable, w.kind) for w in _warnings(provider, db_url, v2) if w.kind]
+    assert found == [
+        ("2 rows of `Measure`.`a` hold fractional values; SQLite will keep them as REAL in the INTEGER column.",
+         False, "kept_as_real"),
+        ("1 rows of `Measure`.`b` hold fractional values; SQLite will keep them as REAL in the INTEGER column.",
+         False, "kept_as_real"),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    r = run_cli("db", "push")
+    assert r.exit_code == 1 and "SQLite will keep them as REAL" in r.err
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    with connect(db_url) as conn:
+        assert conn.query('SELECT a, typeof(a), b, typeof(b) FROM "Measure" ORDER BY id') == [
+            (46.5, "real", 1.5, "real"), (3, "integer", 2, "integer"), (-1.25, "real", 3, "integer"),
+        ]
+
+
+def _warnings(provider: str, db_url: str, models: str):  # type: ignore[no-untyped-def]
+    target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
+    with connect(db_url) as conn:
+        return check(engine.diff(engine.describe(conn), target, provider), conn)
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql", "sqlite"], indirect=True)
+def test_narrowing_pure_check_says_nothing_new(provider: str) -> None:
+    """Without a database the check stays Prisma's (migration file headers): none of the live kinds."""
+    pairs = [
+        ("model M {\n  id Int @id\n  a Decimal @db.Decimal(10, 2)\n}\n", "model M {\n  id Int @id\n  a Decimal @db.Decimal(5, 0)\n}\n"),
+        ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Decimal @db.Decimal(10, 1)\n}\n"),
+        ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Float @db.Real\n}\n"),
+        ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Int\n}\n"),
+    ]
+    for before, after in pairs:
+        if provider != "postgresql":
+            after = after.replace("@db.Real", "@db.Float") if provider == "mysql" else after.replace(" @db.Real", "")
+            if provider == "sqlite":
+                before, after = before.replace(" @db.Decimal(10, 2)", ""), after.replace(" @db.Decimal(5, 0)", "").replace(" @db.Decimal(10, 1)", "")
+        a = engine.target_schema([("schema.prisma", header(provider) + before)], provider)
+        b = engine.target_schema([("schema.prisma", header(provider) + after)], provider)
+        assert not any(w.kind for w in check(engine.diff(a, b, provider)))

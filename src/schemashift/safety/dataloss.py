@@ -5,10 +5,12 @@ modes: a pure check (no database: the wording says what could happen, as in the 
 of a migration file) and a live check against the target database, which counts the rows and
 values concerned and drops the warnings that do not apply (an empty table loses nothing). The
 live check also counts what Prisma does not: duplicates under a new unique constraint, NULLs
-under a new NOT NULL, rows that still use a removed enum value, and fractional values that a
-cast to an integer type rounds (PostgreSQL and MySQL/MariaDB round them in place, even where
-Prisma calls the cast safe; the rounded values can collide under a unique constraint, or fall
-outside the integer type's range).
+under a new NOT NULL, rows that still use a removed enum value, and values that an in-place cast
+rounds: to an integer type, to a ``Decimal`` with fewer decimal places, from a double to a 4-byte
+float (PostgreSQL and MySQL/MariaDB round them in place, even where Prisma calls the cast safe;
+the rounded values can collide under a unique constraint, or fall outside the new type's range).
+On SQLite, which keeps such values as REAL, it counts the rows left with values the column's new
+integer type cannot represent.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ class DataLossWarning:
     message: str
     unexecutable: bool = False  # the step will fail on the current data
     hint: str | None = None
-    #: what the warning is about, for callers that treat some kinds apart ("rounding": a cast
-    #: to an integer type rounds fractional values, "out_of_range": it meets values the integer
-    #: type cannot hold); None for the others
+    #: what the warning is about, for callers that treat some kinds apart ("rounding": an in-place
+    #: cast rounds values, to an integer type, to fewer decimal places or to a 4-byte float;
+    #: "out_of_range": it meets values the new type cannot hold; "kept_as_real": SQLite keeps
+    #: fractional values as REAL in a column rebuilt as an integer type, no data is lost); None
+    #: for the others
     kind: str | None = None
 
 
@@ -90,39 +94,32 @@ class _Facts:
             return None
         return self.count(f"SELECT COUNT(*) FROM {self._table(table)} WHERE {self._q(column)} IS NULL")
 
-    def duplicates(self, table: Table, columns: Sequence[str], rounded: Mapping[str, bool] | None = None) -> int | None:
+    def duplicates(
+        self, table: Table, columns: Sequence[str], rounded: Mapping[str, tuple[bool, Callable[[str], str]]] | None = None
+    ) -> int | None:
         """Groups of rows sharing their non-null values in ``columns``; the ``rounded`` ones (name ->
-        is a list) compared as a cast to an integer type will leave them."""
+        (is a list, the value a cast leaves, as SQL of the stored value)) compared as the cast
+        will leave them."""
         if self.conn is None:
             return None
         rounded = rounded or {}
-        cols = ", ".join(self._rounded(c, rounded[c]) if c in rounded else self._q(c) for c in columns)
+        cols = ", ".join(self._rounded(c, *rounded[c]) if c in rounded else self._q(c) for c in columns)
         not_null = " AND ".join(f"{self._q(c)} IS NOT NULL" for c in columns)
         return self.count(
             f"SELECT COUNT(*) FROM (SELECT 1 AS one FROM {self._table(table)} WHERE {not_null}"
             f" GROUP BY {cols} HAVING COUNT(*) > 1) AS dups"
         )
 
-    def _rounded(self, column: str, is_list: bool) -> str:
-        """``column`` as a cast to an integer type leaves it: ``ROUND`` rounds as the casts do on
-        PostgreSQL and MariaDB (half to even for floating-point values, half away from zero for
-        decimals); a PostgreSQL array element by element."""
+    def _rounded(self, column: str, is_list: bool, cast: Callable[[str], str]) -> str:
+        """``column`` as a cast will leave it; a PostgreSQL array element by element."""
         q = self._q(column)
         if is_list:
-            return f"(SELECT array_agg(round(x) ORDER BY o) FROM unnest({q}) WITH ORDINALITY AS v(x, o))"
-        return f"ROUND({q})"
+            return f"(SELECT array_agg({cast('x')} ORDER BY o) FROM unnest({q}) WITH ORDINALITY AS v(x, o))"
+        return cast(q)
 
-    def fractional(self, table: Table, column: str, is_list: bool = False) -> int | None:
-        """Rows whose value in ``column`` (or an element of it) has a fractional part (NaN and the
-        infinities have none)."""
-        return self._rows_where(table, column, is_list, lambda v: f"{v} <> FLOOR({v})")
-
-    def out_of_range(self, table: Table, column: str, is_list: bool, low: int, high: int) -> int | None:
-        """Rows whose value in ``column`` (or an element of it), rounded, is outside ``[low, high]``
-        (on PostgreSQL NaN sorts above every number, so it counts too: no integer holds it)."""
-        return self._rows_where(table, column, is_list, lambda v: f"ROUND({v}) NOT BETWEEN {low} AND {high}")
-
-    def _rows_where(self, table: Table, column: str, is_list: bool, test: Callable[[str], str]) -> int | None:
+    def rows_where(self, table: Table, column: str, is_list: bool, test: Callable[[str], str]) -> int | None:
+        """Rows whose value in ``column`` (or an element of it, for a list) passes ``test`` (SQL of
+        the value)."""
         if self.conn is None:
             return None
         q = self._q(column)
@@ -301,7 +298,7 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
             for change in step.changes:
                 _column_checks(facts, step.previous, change, out)
             if live:
-                _integer_cast_checks(facts, step.previous, step.next, step.changes, out)
+                _narrowing_checks(facts, step.previous, step.next, step.changes, out)
             if any(isinstance(c, st.DropPrimaryKey) for c in step.changes) and any(
                 isinstance(c, st.AddPrimaryKey) for c in step.changes
             ):
@@ -323,6 +320,8 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
                         _column_checks(facts, t.previous, st.DropAndRecreateColumn(pair.previous, pair.next, pair.changes), out)
                     else:
                         _column_checks(facts, t.previous, st.AlterColumn(pair.previous, pair.next, pair.changes, pair.type_change), out)
+                if live:
+                    _sqlite_real_checks(facts, t, out)
                 # live only: unique indexes the rebuilt table gains (recreated inside the step)
                 old_uniques = {i.column_names for i in t.previous.indexes if i.kind is IndexKind.UNIQUE}
                 for index in t.next.indexes if live else ():
@@ -361,46 +360,150 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
     return out
 
 
-def _rounds(previous: Column, next: Column) -> bool:
-    """A cast from a fractional type (Float/Double/Real, Decimal with a scale) to an integer type."""
+#: a 4-byte float (PostgreSQL's ``real``, MySQL's ``FLOAT``): the largest magnitude it holds, and
+#: the magnitudes a double rounds to an infinity or to zero (round to nearest: FLT_MAX plus half
+#: an ulp, half the smallest subnormal); PostgreSQL refuses both, MySQL refuses above FLT_MAX
+_FLT_MAX = "3.4028234663852886e38"
+_FLT_OVERFLOW = "3.4028235677973366e38"
+_FLT_UNDERFLOW = "7.006492321624085e-46"
+_FLOAT32 = {("DoublePrecision", "Real"), ("Double", "Float")}  # (from, to) per provider's natives
+
+
+@dataclass(frozen=True, slots=True)
+class _Narrowing:
+    """A cast that keeps fewer digits, or a smaller range, than the column's values have: SQL
+    tests and expressions of a stored value ``v``, as the server performs the cast."""
+
+    what: str  # the values it rounds, in the warning: "fractional values", ...
+    changes: Callable[[str], str] | None  # v is one of them (None: it rounds nothing)
+    rounded: Callable[[str], str]  # what the cast leaves of v (compared under unique constraints)
+    outside: Callable[[str], str] | None  # the cast cannot hold v (None: it holds every value)
+    range_text: str  # the new type's range, in the warning
+
+
+def _decimal_args(column: Column, provider: str) -> tuple[int, int] | None:
+    """(precision, scale) of a Decimal column; None for PostgreSQL's unconstrained ``numeric``."""
+    args = column.type.args
+    if len(args) == 2:
+        return args[0], args[1]
+    return (10, 0) if provider == "mysql" else None  # MySQL's DECIMAL is DECIMAL(10,0)
+
+
+def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | None:  # noqa: C901 - per target
+    """What an in-place cast from ``previous`` to ``next`` rounds or cannot hold, if anything.
+
+    Measured on PostgreSQL 15 and MariaDB 10.11: a cast to an integer type rounds half to even
+    for floating-point values, half away from zero for decimals (``ROUND`` does the same); a cast
+    to ``Decimal(p,s)`` rounds half away from zero at ``s`` places (a double goes through its
+    15-digit decimal form first, which ``CAST(v AS numeric)`` and MySQL's ``CAST(v AS DECIMAL)``
+    reproduce) and refuses values of ``p - s`` integer digits or more once rounded (MySQL without
+    strict SQL mode clips them); a cast from a double to a 4-byte float keeps about 7
+    significant digits (counted: values it changes that have more than 6, so not 0.1, whose float
+    reads back as 0.1, nor 16777216, a float already) and refuses values beyond its range
+    (PostgreSQL also refuses nonzero values it would make 0; MySQL makes them 0).
+    """
     pt, nt = previous.type, next.type
-    if pt.family is Family.DECIMAL and pt.native == "Decimal" and len(pt.args) == 2 and pt.args[1] == 0:
-        return False  # Decimal(p, 0) holds no fractions
-    return pt.family in (Family.FLOAT, Family.DECIMAL) and nt.native in _INTEGER_RANGES
+    pg = provider == "postgresql"
+    if pt.family not in (Family.FLOAT, Family.DECIMAL):
+        return None
+    if nt.native in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[nt.native]
+        whole = pt.family is Family.DECIMAL and (_decimal_args(previous, provider) or (0, 1))[1] == 0
+        return _Narrowing(
+            "fractional values",
+            None if whole else (lambda v: f"{v} <> FLOOR({v})"),
+            lambda v: f"ROUND({v})",
+            lambda v: f"ROUND({v}) NOT BETWEEN {low} AND {high}",
+            f"{low} to {high}",
+        )
+    if nt.family is Family.DECIMAL and nt.native == "Decimal":
+        new = _decimal_args(next, provider)
+        if new is None:
+            return None  # unconstrained numeric: holds every value
+        p, s = new
+        old = _decimal_args(previous, provider) if pt.family is Family.DECIMAL else None
+        fewer_places = pt.family is Family.FLOAT or old is None or s < old[1]
+        fewer_digits = pt.family is Family.FLOAT or old is None or p - s < old[0] - old[1] or s < old[1]
+        if not fewer_places and not fewer_digits:
+            return None
+
+        def rounded(v: str) -> str:
+            return f"ROUND(CAST({v} AS numeric), {s})" if pg else f"CAST({v} AS DECIMAL(65, {s}))"
+
+        limit = "1" + "0" * (p - s)  # an exact literal (numeric / DECIMAL) on both servers
+        top = ("9" * (p - s) or "0") + ("." + "9" * s if s else "")
+
+        def outside(v: str) -> str:
+            not_nan = f"{v} <> 'NaN' AND " if pg else ""  # NaN fits any numeric(p,s)
+            return f"{not_nan}ABS({rounded(v)}) >= {limit}"
+
+        return _Narrowing(
+            "fractional values" if s == 0 else f"values with more than {s} decimal places",
+            (lambda v: f"{v} <> {rounded(v)}") if fewer_places else None,
+            rounded,
+            outside if fewer_digits else None,
+            f"-{top} to {top}",
+        )
+    if (pt.native, nt.native) in _FLOAT32:
+        if pg:
+            def fits(v: str) -> str:
+                return f"ABS({v}) < {_FLT_OVERFLOW} AND ({v} = 0 OR ABS({v}) > {_FLT_UNDERFLOW})"
+
+            return _Narrowing(
+                "values with more than 6 significant digits",
+                # changed (not a float already, 16777216) beyond 6 significant digits (not 0.1):
+                # real -> numeric prints 6 significant digits, double precision -> numeric 15
+                lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST({v} AS real) AS double precision) <> {v}"
+                f" AND CAST(CAST({v} AS real) AS numeric) <> CAST({v} AS numeric) ELSE FALSE END",
+                lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST({v} AS real) AS double precision) ELSE {v} END",
+                lambda v: f"{v} <> 'NaN' AND ABS({v}) <> 'Infinity' AND NOT ({fits(v)})",
+                "magnitudes from 1.4e-45 to 3.4e38",
+            )
+        return _Narrowing(
+            "values with more than 6 significant digits",
+            lambda v: f"CAST(CAST({v} AS FLOAT) AS DOUBLE) <> {v} AND ROUND({v}, 5 - FLOOR(LOG10(ABS({v})))) <> {v}",
+            lambda v: f"CAST({v} AS FLOAT)",
+            lambda v: f"ABS({v}) > {_FLT_MAX}",
+            "-3.4e38 to 3.4e38",
+        )
+    return None
 
 
-def _integer_cast_checks(
+def _narrowing_checks(
     facts: _Facts, previous: Table, next: Table, changes: Sequence[st.TableChange], out: list[DataLossWarning]
 ) -> None:
-    """Live only: in-place casts from a fractional type to an integer type.
+    """Live only: in-place casts that round values or meet values they cannot hold.
 
-    PostgreSQL (``SET DATA TYPE``) and MySQL/MariaDB (``MODIFY``) round the values in place: half
-    to even for floating-point values, half away from zero for decimals. Prisma classifies such
-    casts as risky on PostgreSQL but as safe on MySQL (Float/Double -> Int/BigInt/Boolean...), so
-    there nothing said the fractional parts would go. Where the column is covered by a unique
-    constraint (or the primary key) the rounded values can collide, and the migration fails; a
-    rounded value outside the new type's range fails the cast too (MySQL without strict SQL mode
-    clips it instead). SQLite is not concerned: it rebuilds the table with ``INSERT ... SELECT``
-    and an INTEGER column keeps a value it cannot convert losslessly as REAL (the in-place
-    ``AlterColumn`` never reaches it).
+    PostgreSQL (``SET DATA TYPE``) and MySQL/MariaDB (``MODIFY``) round in place (see
+    :func:`_narrowing`): to an integer type, to a ``Decimal`` with a smaller scale, from a double
+    to a 4-byte float. Prisma classifies some of these casts as safe on MySQL (Float/Double ->
+    Int/BigInt/Boolean/Decimal, Double -> Float), so there nothing said values would change; on
+    PostgreSQL its warning says a cast happens, not which values it changes. Where the column is
+    covered by a unique constraint (or the primary key) the rounded values can collide, and the
+    migration fails; a value outside the new type's range fails the cast too (MySQL without
+    strict SQL mode clips it instead). SQLite is not concerned: it rebuilds the table with
+    ``INSERT ... SELECT``, and the column keeps what it cannot convert losslessly (the in-place
+    ``AlterColumn`` never reaches it; see :func:`_sqlite_real_checks`).
     """
     assert facts.conn is not None
-    if facts.conn.provider == "sqlite":
+    provider = facts.conn.provider
+    if provider == "sqlite":
         return
-    casts: list[tuple[Column, Column, int, int]] = []  # previous, next, fractional rows, rows out of range
+    # previous, next, what the cast does, rows it rounds, rows out of range
+    casts: list[tuple[Column, Column, _Narrowing, int, int]] = []
     for change in changes:
         if not isinstance(change, st.AlterColumn) or change.type_change is st.TypeChange.NOT_CASTABLE:
             continue
-        if not (change.changes & st.ColumnChange.TYPE) or not _rounds(change.previous, change.next):
+        if not (change.changes & st.ColumnChange.TYPE):
+            continue
+        narrowing = _narrowing(provider, change.previous, change.next)
+        if narrowing is None:
             continue
         name, is_list = change.previous.name, change.previous.arity is Arity.LIST
-        low, high = _INTEGER_RANGES[change.next.type.native or ""]
-        casts.append((
-            change.previous, change.next,
-            facts.fractional(previous, name, is_list) or 0,
-            facts.out_of_range(previous, name, is_list, low, high) or 0,
-        ))
-    rounded = {prev.name: prev.arity is Arity.LIST for prev, _, n, _ in casts if n}
+        rounds = facts.rows_where(previous, name, is_list, narrowing.changes) if narrowing.changes else 0
+        outside = facts.rows_where(previous, name, is_list, narrowing.outside) if narrowing.outside else 0
+        casts.append((change.previous, change.next, narrowing, rounds or 0, outside or 0))
+    rounded = {prev.name: (prev.arity is Arity.LIST, nar.rounded) for prev, _, nar, n, _ in casts if n}
     constraints = [("the primary key", next.primary_key.column_names)] if next.primary_key else []
     constraints += [
         ("the unique constraint", i.column_names) for i in next.indexes if i.kind is IndexKind.UNIQUE
@@ -409,7 +512,7 @@ def _integer_cast_checks(
     if previous.primary_key:
         old_uniques.add(previous.primary_key.column_names)
     reported: set[tuple[str, ...]] = set()  # a constraint over two rounded columns: said once
-    for prev, nxt, n, outside in casts:
+    for prev, nxt, narrowing, n, outside in casts:
         name, cast = prev.name, f"the cast from `{_type_text(prev)}` to `{_type_text(nxt)}`"
         if n:
             collisions: list[str] = []
@@ -427,19 +530,40 @@ def _integer_cast_checks(
                         f"covering the columns `[{','.join(cols)}]`: the migration will fail."
                     )
             out.append(DataLossWarning(
-                f"{n} rows have fractional values in `{previous.name}`.`{name}` that will be rounded by "
+                f"{n} rows have {narrowing.what} in `{previous.name}`.`{name}` that will be rounded by "
                 f"{cast}." + "".join(collisions),
                 unexecutable=bool(collisions), kind="rounding",
             ))
         if outside:
-            low, high = _INTEGER_RANGES[nxt.type.native or ""]
-            fails = facts.conn.provider != "mysql" or facts.strict_mysql()
+            fails = provider != "mysql" or facts.strict_mysql()
             out.append(DataLossWarning(
                 f"{outside} rows have values in `{previous.name}`.`{name}` outside the range of "
-                f"`{_type_text(nxt)}` ({low} to {high}) once rounded: "
+                f"`{_type_text(nxt)}` ({narrowing.range_text}) once rounded: "
                 + (f"{cast} will fail." if fails else
                    f"{cast} will clip them to the range (the server is not in strict SQL mode)."),
                 unexecutable=fails, kind="out_of_range",
+            ))
+
+
+def _sqlite_real_checks(facts: _Facts, table: st.RedefineTable, out: list[DataLossWarning]) -> None:
+    """Live only, SQLite: a Float/Decimal column rebuilt as Int/BigInt.
+
+    The rebuild copies with ``INSERT ... SELECT``; INTEGER affinity converts a REAL only when the
+    conversion is lossless, so 46.5 stays 46.5, stored as REAL in the INTEGER column: nothing is
+    lost, but the column then holds values its Prisma type (``Int``, ``BigInt``) cannot represent.
+    """
+    for pair in table.column_pairs:
+        prev, nxt = pair.previous, pair.next
+        if pair.type_change is st.TypeChange.NOT_CASTABLE or prev.type.family not in (Family.FLOAT, Family.DECIMAL):
+            continue
+        if nxt.type.family not in (Family.INT, Family.BIGINT):
+            continue
+        n = facts.rows_where(table.previous, prev.name, False, lambda v: f"{v} <> ROUND({v})")
+        if n:
+            out.append(DataLossWarning(
+                f"{n} rows of `{table.previous.name}`.`{prev.name}` hold fractional values; SQLite will keep "
+                f"them as REAL in the INTEGER column.",
+                kind="kept_as_real",
             ))
 
 
