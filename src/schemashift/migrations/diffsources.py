@@ -28,8 +28,9 @@ class DiffResult:
     previous: Schema
     next: Schema
     steps: list[st.Step] = field(default_factory=list)
-    #: validations still running in forked children (``resolve_pair(..., late_check=True)``)
-    pending: list[BackgroundValidation] = field(default_factory=list, repr=False)
+    #: validations still running in a forked child (``resolve_pair(..., late_check=True)``):
+    #: each the child and the position of the schema in it
+    pending: list[tuple[BackgroundValidation, int]] = field(default_factory=list, repr=False)
 
     def script(self) -> str:
         from schemashift.migrations import engine
@@ -160,7 +161,7 @@ def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: 
         _check(pending)  # an invalid schema explains the failure better than lowering it did
         raise
     except BaseException:
-        for validation in pending.values():
+        for validation, _ in pending.values():
             validation.cancel()
         raise
     finally:
@@ -170,28 +171,33 @@ def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: 
     return result
 
 
-def _start_validations(sources: tuple[Source, ...]) -> dict[Source, BackgroundValidation]:
+def _start_validations(sources: tuple[Source, ...]) -> dict[Source, tuple[BackgroundValidation, int]]:
+    """One forked child validating every big schema source, in order; {source: (child, index)}."""
     from schemashift.psl.background import BackgroundValidation, worthwhile
 
-    pending: dict[Source, BackgroundValidation] = {}
+    big: dict[Source, list[tuple[str, str]]] = {}
     for source in sources:
-        if source.kind == "schema-datamodel" and source.value is not None and source not in pending:
+        if source.kind == "schema-datamodel" and source.value is not None and source not in big:
             files = _schema_files(source.value)[0]
             if worthwhile(files):
-                pending[source] = BackgroundValidation(files)
-    return pending
+                big[source] = files
+    if not big:
+        return {}
+    validation = BackgroundValidation(*big.values())
+    return {source: (validation, i) for i, source in enumerate(big)}
 
 
-def _check(pending: "dict[Source, BackgroundValidation] | list[BackgroundValidation]") -> None:
+def _check(
+    pending: "dict[Source, tuple[BackgroundValidation, int]] | list[tuple[BackgroundValidation, int]]",
+) -> None:
     from schemashift.errors import SchemaValidationError
 
     validations = list(pending.values()) if isinstance(pending, dict) else pending
-    for validation in validations:
-        diags = validation.diagnostics()
+    for validation, index in validations:
+        diags = validation.diagnostics(index)
         if diags.has_errors():
-            for other in validations:
-                other.cancel()
-            raise SchemaValidationError(validation.files, diags.all())
+            validation.cancel()
+            raise SchemaValidationError(validation.file_sets[index], diags.all())
     if isinstance(pending, dict):
         pending.clear()
     else:
@@ -199,7 +205,7 @@ def _check(pending: "dict[Source, BackgroundValidation] | list[BackgroundValidat
 
 
 def _resolve_pair(
-    from_: Source, to: Source, shadow_url: str | None, pending: dict[Source, BackgroundValidation]
+    from_: Source, to: Source, shadow_url: str | None, pending: dict[Source, tuple[BackgroundValidation, int]]
 ) -> DiffResult:
     from schemashift.migrations import engine
 

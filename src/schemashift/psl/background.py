@@ -56,11 +56,13 @@ def worthwhile(files: Sequence[tuple[str, str]]) -> bool:
 
 
 class BackgroundValidation:
-    """The verdict on ``files``, computed by a forked child (or in-process as a fallback)."""
+    """The verdicts on one or more schemas (each a list of files), computed one after the other by
+    one forked child (or in-process as a fallback). One child for all: with two big schemas (a
+    schema-to-schema diff) two children and the parent would share two CPUs unevenly."""
 
-    def __init__(self, files: Sequence[tuple[str, str]]) -> None:
-        self.files = list(files)
-        self._result: Diagnostics | None = None
+    def __init__(self, *file_sets: Sequence[tuple[str, str]]) -> None:
+        self.file_sets = [list(files) for files in file_sets]
+        self._results: list[Diagnostics] | None = None
         self._pid = 0
         self._fd = -1
         try:
@@ -77,17 +79,20 @@ class BackgroundValidation:
             return
         if pid == 0:  # the child: never returns
             os.close(read_fd)
-            _child(self.files, write_fd)
+            _child(self.file_sets, write_fd)
         os.close(write_fd)
         self._pid, self._fd = pid, read_fd
 
-    def diagnostics(self) -> Diagnostics:
-        """Block until the verdict is in; validate here when the child could not give it."""
-        if self._result is None:
-            self._result = self._collect()
-            if self._result is None:
-                self._result = _validate(self.files)
-        return self._result
+    @property
+    def files(self) -> list[tuple[str, str]]:
+        """The files of the first (usually the only) schema."""
+        return self.file_sets[0]
+
+    def diagnostics(self, index: int = 0) -> Diagnostics:
+        """Block until the verdicts are in; validate here when the child could not give them."""
+        if self._results is None:
+            self._results = self._collect() or [_validate(files) for files in self.file_sets]
+        return self._results[index]
 
     def cancel(self) -> None:
         """Stop the child (the caller gave up, e.g. on Ctrl-C) and reap it."""
@@ -99,7 +104,7 @@ class BackgroundValidation:
             self._reap()
         self._close()
 
-    def _collect(self) -> Diagnostics | None:
+    def _collect(self) -> list[Diagnostics] | None:
         if not self._pid:
             return None
         chunks = []
@@ -117,13 +122,16 @@ class BackgroundValidation:
         if status != 0 or not chunks:
             return None
         try:
-            errors, warnings = pickle.loads(b"".join(chunks))
+            verdicts = pickle.loads(b"".join(chunks))
+            results = []
+            for errors, warnings in verdicts:
+                diags = Diagnostics()
+                diags.errors.extend(errors)
+                diags.warnings.extend(warnings)
+                results.append(diags)
         except Exception:  # noqa: BLE001 - a truncated or foreign payload: validate here instead
             return None
-        diags = Diagnostics()
-        diags.errors.extend(errors)
-        diags.warnings.extend(warnings)
-        return diags
+        return results if len(results) == len(self.file_sets) else None
 
     def _reap(self) -> int | None:
         pid, self._pid = self._pid, 0
@@ -139,12 +147,15 @@ class BackgroundValidation:
             self._fd = -1
 
 
-def _child(files: list[tuple[str, str]], write_fd: int) -> None:
+def _child(file_sets: list[list[tuple[str, str]]], write_fd: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
-        diags = _validate(files)
-        data = memoryview(pickle.dumps((diags.errors, diags.warnings), protocol=pickle.HIGHEST_PROTOCOL))
+        verdicts = []
+        for files in file_sets:
+            diags = _validate(files)
+            verdicts.append((diags.errors, diags.warnings))
+        data = memoryview(pickle.dumps(verdicts, protocol=pickle.HIGHEST_PROTOCOL))
         while data:
             data = data[os.write(write_fd, data) :]
         code = 0
