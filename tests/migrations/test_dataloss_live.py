@@ -465,6 +465,8 @@ def test_narrowing_pure_check_says_nothing_new(provider: str) -> None:
         ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Decimal @db.Decimal(10, 1)\n}\n"),
         ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Float @db.Real\n}\n"),
         ("model M {\n  id Int @id\n  a Float\n}\n", "model M {\n  id Int @id\n  a Int\n}\n"),
+        ("model M {\n  id Int @id\n  a BigInt\n}\n", "model M {\n  id Int @id\n  a Int\n}\n"),
+        ("model M {\n  id Int @id\n  a Decimal\n}\n", "model M {\n  id Int @id\n  a Float\n}\n"),
     ]
     for before, after in pairs:
         if provider != "postgresql":
@@ -474,3 +476,197 @@ def test_narrowing_pure_check_says_nothing_new(provider: str) -> None:
         a = engine.target_schema([("schema.prisma", header(provider) + before)], provider)
         b = engine.target_schema([("schema.prisma", header(provider) + after)], provider)
         assert not any(w.kind for w in check(engine.diff(a, b, provider)))
+
+
+# ------------------------------------------------------- integer range shrinking, Decimal -> double
+
+
+def _mysql_loose(db_url: str, models: str, apply: bool = False) -> list[tuple[str, bool]]:
+    """The live check (and the migration) in a MySQL session without strict SQL mode."""
+    target = engine.target_schema([("schema.prisma", header("mysql") + models)], "mysql")
+    with connect(db_url) as conn:
+        conn.execute("SET SESSION sql_mode = ''")
+        steps = engine.diff(engine.describe(conn), target, "mysql")
+        found = [(w.message, w.unexecutable) for w in check(steps, conn) if w.kind == "out_of_range"]
+        if apply:
+            engine.apply_script(conn, engine.render(steps, "mysql"))
+    return found
+
+
+def test_integer_range_shrinking_postgresql(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """BigInt -> Int and Int -> SmallInt (lists too): PostgreSQL refuses values outside the new
+    range ("integer out of range", "smallint out of range"); nothing rounds."""
+    provider, db_url = "postgresql", postgres_url
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  a BigInt\n  b Int\n  c BigInt\n  l Int[]\n}\n"
+    v2 = ("model Measure {\n  id Int @id\n  a Int\n  b Int @db.SmallInt\n  c Int @db.SmallInt\n"
+          "  l Int[] @db.SmallInt\n}\n")
+    rows = ["1, 3000000000, 40000, 5, '{1,40000}'", "2, -2147483648, 5, -40000, '{5}'", "3, 5, -32769, 7, '{}'"]
+    _push_values(tmp_path, provider, db_url, run_cli, v1, rows)
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        ("1 rows have values in `Measure`.`a` outside the range of `Integer` (-2147483648 to 2147483647): the cast "
+         "from `BigInt` to `Integer` will fail.", True),
+        ("2 rows have values in `Measure`.`b` outside the range of `SmallInt` (-32768 to 32767): the cast from "
+         "`Integer` to `SmallInt` will fail.", True),
+        ("1 rows have values in `Measure`.`c` outside the range of `SmallInt` (-32768 to 32767): the cast from "
+         "`BigInt` to `SmallInt` will fail.", True),
+        ("1 rows have values in `Measure`.`l` outside the range of `SmallInt` (-32768 to 32767): the cast from "
+         "`Integer` to `SmallInt` will fail.", True),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    r = run_cli("db", "push", "--accept-data-loss")
+    assert r.exit_code != 0 and "out of range" in r.err
+    with connect(db_url) as conn:
+        conn.execute('UPDATE "Measure" SET a = 2147483647, b = 32767, c = -32768, l = \'{1,-32768}\' WHERE id = 1')
+        conn.execute('UPDATE "Measure" SET c = 1 WHERE id = 2')
+        conn.execute('UPDATE "Measure" SET b = 1 WHERE id = 3')
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == []
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    with connect(db_url) as conn:
+        assert conn.query('SELECT a, b, c, l FROM "Measure" ORDER BY id') == [
+            (2147483647, 32767, -32768, [1, -32768]), (-2147483648, 5, 1, [5]), (5, 1, 7, []),
+        ]
+
+
+MYSQL_INT_V1 = ("model Measure {\n  id Int @id\n  a BigInt\n  b Int\n  t Int\n  m Int\n  u Int\n  ub BigInt\n"
+                "  s BigInt @db.UnsignedBigInt\n  bo Int\n  k Int @unique\n}\n")
+MYSQL_INT_V2 = ("model Measure {\n  id Int @id\n  a Int\n  b Int @db.SmallInt\n  t Int @db.TinyInt\n"
+                "  m Int @db.MediumInt\n  u Int @db.UnsignedInt\n  ub BigInt @db.UnsignedBigInt\n  s BigInt\n"
+                "  bo Boolean\n  k Int @db.TinyInt @unique\n}\n")
+
+
+def test_integer_range_shrinking_mysql(tmp_path: Path, mysql_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """BigInt -> Int, Int -> SmallInt/TinyInt/MediumInt, signed <-> unsigned, Int -> Boolean
+    (TINYINT(1)): MariaDB refuses values outside the range in strict SQL mode (error 1264) and
+    clips them without it; clipped values can collide under a unique constraint (error 1062)."""
+    provider, db_url = "mysql", mysql_url
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    rows = [
+        "1, 3000000000, 40000, 200, 9000000, -1, -5, 18446744073709551615, 2, 200",
+        "2, -3000000000, -40000, -200, 5, 5, 5, 5, -200, 300",
+        "3, 5, 5, 5, -9000000, 7, 7, 7, 1, 5",
+    ]
+    _push_values(tmp_path, provider, db_url, run_cli, MYSQL_INT_V1, rows)
+    ranges = {
+        "a": ("BigInt", "Int", "-2147483648 to 2147483647", 2), "b": ("Int", "SmallInt", "-32768 to 32767", 2),
+        "t": ("Int", "TinyInt", "-128 to 127", 2), "m": ("Int", "MediumInt", "-8388608 to 8388607", 2),
+        "u": ("Int", "UnsignedInt", "0 to 4294967295", 1), "ub": ("BigInt", "UnsignedBigInt", "0 to 18446744073709551615", 1),
+        "s": ("UnsignedBigInt", "BigInt", "-9223372036854775808 to 9223372036854775807", 1),
+        "bo": ("Int", "TinyInt", "-128 to 127", 1), "k": ("Int", "TinyInt", "-128 to 127", 2),
+    }
+
+    def expected(tail: dict[str, str]) -> list[tuple[str, bool]]:
+        return [
+            (f"{n} rows have values in `Measure`.`{c}` outside the range of `{new}` ({text}): the cast from `{old}` to "
+             f"`{new}` " + tail.get(c, tail[""]), tail is strict or c == "k")
+            for c, (old, new, text, n) in ranges.items()
+        ]
+
+    strict = {"": "will fail."}
+    assert _live(provider, db_url, MYSQL_INT_V2, kinds=("rounding", "out_of_range")) == expected(strict)
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + MYSQL_INT_V2)
+    r = run_cli("db", "push", "--accept-data-loss")
+    assert r.exit_code != 0 and "Out of range value" in r.err
+    # without strict SQL mode: clipped, and 200, 300 under the unique constraint both become 127
+    clip = "will clip them to the range (the server is not in strict SQL mode)."
+    loose = {"": clip, "k": clip + " After clipping there will be 1 duplicated value groups under the unique "
+             "constraint covering the columns `[k]`: the migration will fail."}
+    assert _mysql_loose(db_url, MYSQL_INT_V2) == expected(loose)
+    with pytest.raises(Exception, match="1062"):
+        _mysql_loose(db_url, MYSQL_INT_V2, apply=True)
+    with connect(db_url) as conn:
+        conn.execute("UPDATE `Measure` SET k = 6 WHERE id = 2")
+    found = _mysql_loose(db_url, MYSQL_INT_V2, apply=True)
+    ranges["k"] = ("Int", "TinyInt", "-128 to 127", 1)  # 200 alone: clipped to 127, no collision
+    assert found == [(m, False) for m, _ in expected({"": clip})]
+    with connect(db_url) as conn:
+        assert [tuple(int(v) for v in r) for r in conn.query(
+            "SELECT a, b, t, m, u, ub, s, bo, k FROM `Measure` ORDER BY id"
+        )] == [
+            (2147483647, 32767, 127, 8388607, 0, 0, 9223372036854775807, 2, 127),
+            (-2147483648, -32768, -128, 5, 5, 5, 5, -128, 6),
+            (5, 5, 5, -8388608, 7, 7, 7, 1, 5),
+        ]
+    assert _live(provider, db_url, MYSQL_INT_V2, kinds=("rounding", "out_of_range")) == []
+
+
+def test_integer_range_shrinking_sqlite(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """SQLite's integers are 64-bit whatever the declared type: BigInt -> Int keeps 3000000000, so
+    the live check reports no range problem (only Prisma's risky cast)."""
+    provider, db_url = "sqlite", sqlite_url
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1, v2 = "model Measure {\n  id Int @id\n  a BigInt\n}\n", "model Measure {\n  id Int @id\n  a Int\n}\n"
+    _push_values(tmp_path, provider, db_url, run_cli, v1, ["1, 3000000000", "2, -9223372036854775808"])
+    assert not any(w.kind for w in _warnings(provider, db_url, v2))
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    with connect(db_url) as conn:
+        assert conn.query('SELECT a, typeof(a) FROM "Measure" ORDER BY id') == [
+            (3000000000, "integer"), (-9223372036854775808, "integer"),
+        ]
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_decimal_to_double(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """Decimal -> Float (a double): values of more than 15 significant digits can change
+    (9007199254740993 becomes 9007199254740992 and collides with it under a unique constraint);
+    Decimal -> a 4-byte float keeps about 7 (the double -> 4-byte float rules)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    real = "Real" if provider == "postgresql" else "Float"
+    double = "DoublePrecision" if provider == "postgresql" else "Double"
+    v1 = "model Measure {\n  id Int @id\n  d Decimal\n  u Decimal @unique\n  r Decimal\n}\n"
+    v2 = f"model Measure {{\n  id Int @id\n  d Float\n  u Float @unique\n  r Float @db.{real}\n}}\n"
+    rows = ["1, 0.123456789012345678, 9007199254740993, 0.1", "2, 9007199254740993, 9007199254740992, 123.4567",
+            "3, 0.1, 1, 1.5", "4, 1.000000000000001, 2, 16777217"]
+    _push_values(tmp_path, provider, db_url, run_cli, v1, rows)
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        ("2 rows have values with more than 15 significant digits in `Measure`.`d` that will be rounded by the cast "
+         f"from `Decimal(65,30)` to `{double}`.", False),
+        ("1 rows have values with more than 15 significant digits in `Measure`.`u` that will be rounded by the cast "
+         f"from `Decimal(65,30)` to `{double}`. After rounding there will be 1 duplicated value groups under the "
+         "unique constraint covering the columns `[u]`: the migration will fail.", True),
+        ("2 rows have values with more than 6 significant digits in `Measure`.`r` that will be rounded by the cast "
+         f"from `Decimal(65,30)` to `{real}`.", False),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    with connect(db_url) as conn:
+        conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'u')} = 3 WHERE id = 1")
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    as_double = "DOUBLE PRECISION" if provider == "postgresql" else "DOUBLE"
+    with connect(db_url) as conn:
+        rows_after = conn.query(
+            f"SELECT {q(provider, 'd')}, {q(provider, 'u')}, CAST({q(provider, 'r')} AS {as_double}) "
+            f"FROM {q(provider, 'Measure')} ORDER BY id"
+        )
+    assert [tuple(float(v) for v in r) for r in rows_after] == [
+        (0.12345678901234568, 3.0, 0.10000000149011612), (9007199254740992.0, 9007199254740992.0, 123.45670318603516),
+        (0.1, 1.0, 1.5), (1.000000000000001, 2.0, 16777216.0),
+    ]
+
+
+def test_unconstrained_numeric_to_double(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """PostgreSQL's unconstrained numeric holds values a double cannot: 1e400 overflows and 1e-400
+    underflows, and PostgreSQL refuses both ("is out of range for type double precision")."""
+    provider, db_url = "postgresql", postgres_url
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    v1 = "model Measure {\n  id Int @id\n  n Decimal @db.Decimal\n}\n"
+    v2 = "model Measure {\n  id Int @id\n  n Float\n}\n"
+    _push_values(tmp_path, provider, db_url, run_cli, v1, ["1, 1e400", "2, -1e-400", "3, 'NaN'", "4, 1e308", "5, 0"])
+    assert _live(provider, db_url, v2, kinds=("rounding", "out_of_range")) == [
+        ("2 rows have values in `Measure`.`n` outside the range of `DoublePrecision` (magnitudes from 4.9e-324 to "
+         "1.8e308) once rounded: the cast from `Decimal` to `DoublePrecision` will fail.", True),
+    ]
+    (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
+    r = run_cli("db", "push", "--accept-data-loss")
+    assert r.exit_code != 0 and "out of range" in r.err
+    with connect(db_url) as conn:
+        conn.execute('DELETE FROM "Measure" WHERE id IN (1, 2)')
+    assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
+    with connect(db_url) as conn:
+        assert [str(v) for (v,) in conn.query('SELECT n FROM "Measure" ORDER BY id')] == ["nan", "1e+308", "0.0"]

@@ -6,9 +6,11 @@ of a migration file) and a live check against the target database, which counts 
 values concerned and drops the warnings that do not apply (an empty table loses nothing). The
 live check also counts what Prisma does not: duplicates under a new unique constraint, NULLs
 under a new NOT NULL, rows that still use a removed enum value, and values that an in-place cast
-rounds: to an integer type, to a ``Decimal`` with fewer decimal places, from a double to a 4-byte
-float (PostgreSQL and MySQL/MariaDB round them in place, even where Prisma calls the cast safe;
-the rounded values can collide under a unique constraint, or fall outside the new type's range).
+rounds: to an integer type, to a ``Decimal`` with fewer decimal places, from a double (or a
+decimal) to a 4-byte float, from a decimal to a double (PostgreSQL and MySQL/MariaDB round them in
+place, even where Prisma calls the cast safe; the rounded values can collide under a unique
+constraint, or fall outside the new type's range), and values outside the range of a smaller
+integer type (BigInt -> Int, Int -> SmallInt, signed <-> unsigned...).
 On SQLite, which keeps such values as REAL, it counts the rows left with values the column's new
 integer type cannot represent.
 """
@@ -379,6 +381,18 @@ class _Narrowing:
     rounded: Callable[[str], str]  # what the cast leaves of v (compared under unique constraints)
     outside: Callable[[str], str] | None  # the cast cannot hold v (None: it holds every value)
     range_text: str  # the new type's range, in the warning
+    #: MySQL without strict SQL mode clips a value outside the range to these bounds (SQL
+    #: literals: low, high; used on MySQL only); None: no bounds to clip to
+    bounds: tuple[str, str] | None = None
+    #: the range is checked on the value once rounded (False: integer to integer, nothing rounds)
+    once_rounded: bool = True
+
+    def clipped(self, v: str) -> str:
+        """What MySQL without strict SQL mode leaves of ``v``: rounded, then clipped to the range."""
+        if self.outside is None or self.bounds is None:
+            return self.rounded(v)
+        low, high = self.bounds
+        return f"CASE WHEN {self.outside(v)} THEN CASE WHEN {v} < 0 THEN {low} ELSE {high} END ELSE {self.rounded(v)} END"
 
 
 def _decimal_args(column: Column, provider: str) -> tuple[int, int] | None:
@@ -400,10 +414,24 @@ def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | No
     strict SQL mode clips them); a cast from a double to a 4-byte float keeps about 7
     significant digits (counted: values it changes that have more than 6, so not 0.1, whose float
     reads back as 0.1, nor 16777216, a float already) and refuses values beyond its range
-    (PostgreSQL also refuses nonzero values it would make 0; MySQL makes them 0).
+    (PostgreSQL also refuses nonzero values it would make 0; MySQL makes them 0), from a decimal
+    too; a decimal to a double, see :func:`_decimal_to_double`. An integer type to a smaller one
+    rounds nothing and refuses values outside the new range (PostgreSQL: "integer out of range",
+    "smallint out of range"; MariaDB: error 1264). MySQL without strict SQL mode clips what is out
+    of range to the bounds (``bounds``; an unsigned type: 0 for a negative value).
     """
     pt, nt = previous.type, next.type
     pg = provider == "postgresql"
+    if pt.native in _INTEGER_RANGES and nt.native in _INTEGER_RANGES:
+        # an integer type to a smaller one (BigInt -> Int, Int -> SmallInt, signed <-> unsigned,
+        # MySQL's Boolean, a TinyInt): nothing rounds, values outside fail or are clipped
+        (old_low, old_high), (low, high) = _INTEGER_RANGES[pt.native], _INTEGER_RANGES[nt.native]
+        if low <= old_low and old_high <= high:
+            return None
+        return _Narrowing(
+            "", None, lambda v: v, lambda v: f"({v} < {low} OR {v} > {high})", f"{low} to {high}",
+            bounds=(str(low), str(high)), once_rounded=False,
+        )
     if pt.family not in (Family.FLOAT, Family.DECIMAL):
         return None
     if nt.native in _INTEGER_RANGES:
@@ -415,6 +443,7 @@ def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | No
             lambda v: f"ROUND({v})",
             lambda v: f"ROUND({v}) NOT BETWEEN {low} AND {high}",
             f"{low} to {high}",
+            bounds=(str(low), str(high)),
         )
     if nt.family is Family.DECIMAL and nt.native == "Decimal":
         new = _decimal_args(next, provider)
@@ -443,8 +472,13 @@ def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | No
             rounded,
             outside if fewer_digits else None,
             f"-{top} to {top}",
+            bounds=(f"-{top}", top),
         )
-    if (pt.native, nt.native) in _FLOAT32:
+    if pt.family is Family.DECIMAL and (nt.native, provider) in (("DoublePrecision", "postgresql"), ("Double", "mysql")):
+        return _decimal_to_double(pg, _decimal_args(previous, provider))
+    if (pt.native, nt.native) in _FLOAT32 or (
+        pt.family is Family.DECIMAL and (nt.native, provider) in (("Real", "postgresql"), ("Float", "mysql"))
+    ):
         if pg:
             def fits(v: str) -> str:
                 return f"ABS({v}) < {_FLT_OVERFLOW} AND ({v} = 0 OR ABS({v}) > {_FLT_UNDERFLOW})"
@@ -465,8 +499,55 @@ def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | No
             lambda v: f"CAST({v} AS FLOAT)",
             lambda v: f"ABS({v}) > {_FLT_MAX}",
             "-3.4e38 to 3.4e38",
+            bounds=(f"-{_FLT_MAX}", _FLT_MAX),
         )
     return None
+
+
+#: a double: the magnitudes a decimal rounds to an infinity (DBL_MAX plus half an ulp, 2**1024 -
+#: 2**970) or to zero (half the smallest subnormal, 2**-1075), exact decimal literals; PostgreSQL
+#: refuses both (numeric -> double precision goes through strtod)
+_DBL_OVERFLOW = str(2**1024 - 2**970)
+_DBL_UNDERFLOW = "0." + str(5**1075).rjust(1075, "0")
+
+
+def _decimal_to_double(pg: bool, old: tuple[int, int] | None) -> _Narrowing | None:
+    """Decimal -> Float (a double): the nearest double, so values of more than 15 significant
+    digits can change (any decimal of 15 digits or fewer reads back as written); measured on
+    PostgreSQL 15 and MariaDB 10.11 (ROUND-half-even of the binary value; 9007199254740993 becomes
+    9007199254740992). A changed value is one whose shortest round-trip form differs from it: as
+    text on PostgreSQL (``extra_float_digits`` >= 1, the default), as MariaDB's ``CAST(... AS
+    DECIMAL)`` of the double, which prints the same 17 digits at most. Only PostgreSQL's
+    unconstrained ``numeric`` (or one of more than 308 integer digits or 323 decimal places) can
+    hold values a double cannot: PostgreSQL refuses them; MySQL's DECIMAL has 65 digits at most.
+    """
+    changes = old is None or old[0] > 15
+    if pg:
+        in_range = old is not None and old[0] - old[1] <= 308 and old[1] <= 323
+
+        def fits(v: str) -> str:
+            return f"(ABS({v}) < {_DBL_OVERFLOW} AND ({v} = 0 OR ABS({v}) > {_DBL_UNDERFLOW}))"
+
+        def outside(v: str) -> str:
+            return f"{v} <> 'NaN' AND ABS({v}) <> 'Infinity' AND NOT {fits(v)}"
+
+        return _Narrowing(
+            "values with more than 15 significant digits",
+            (lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST(CAST({v} AS double precision) AS text) AS numeric) <> {v}"
+             " ELSE FALSE END") if changes else None,
+            lambda v: f"CASE WHEN {fits(v)} THEN CAST({v} AS double precision) END",
+            None if in_range else outside,
+            "magnitudes from 4.9e-324 to 1.8e308",
+        ) if changes or not in_range else None
+    if not changes:
+        return None
+    return _Narrowing(
+        "values with more than 15 significant digits",
+        lambda v: f"CAST(CAST({v} AS DOUBLE) AS DECIMAL(65, 30)) <> {v}",
+        lambda v: f"CAST({v} AS DOUBLE)",
+        None,
+        "-1.8e308 to 1.8e308",
+    )
 
 
 def _narrowing_checks(
@@ -476,12 +557,14 @@ def _narrowing_checks(
 
     PostgreSQL (``SET DATA TYPE``) and MySQL/MariaDB (``MODIFY``) round in place (see
     :func:`_narrowing`): to an integer type, to a ``Decimal`` with a smaller scale, from a double
-    to a 4-byte float. Prisma classifies some of these casts as safe on MySQL (Float/Double ->
+    or a decimal to a 4-byte float, from a decimal to a double; an integer type to a smaller one
+    rounds nothing but meets values outside its range. Prisma classifies some of these casts as safe on MySQL (Float/Double ->
     Int/BigInt/Boolean/Decimal, Double -> Float), so there nothing said values would change; on
     PostgreSQL its warning says a cast happens, not which values it changes. Where the column is
     covered by a unique constraint (or the primary key) the rounded values can collide, and the
     migration fails; a value outside the new type's range fails the cast too (MySQL without
-    strict SQL mode clips it instead). SQLite is not concerned: it rebuilds the table with
+    strict SQL mode clips it instead, and the clipped values can collide in turn: measured, error
+    1062). SQLite is not concerned: it rebuilds the table with
     ``INSERT ... SELECT``, and the column keeps what it cannot convert losslessly (the in-place
     ``AlterColumn`` never reaches it; see :func:`_sqlite_real_checks`).
     """
@@ -503,7 +586,13 @@ def _narrowing_checks(
         rounds = facts.rows_where(previous, name, is_list, narrowing.changes) if narrowing.changes else 0
         outside = facts.rows_where(previous, name, is_list, narrowing.outside) if narrowing.outside else 0
         casts.append((change.previous, change.next, narrowing, rounds or 0, outside or 0))
-    rounded = {prev.name: (prev.arity is Arity.LIST, nar.rounded) for prev, _, nar, n, _ in casts if n}
+    # MySQL without strict SQL mode clips values outside the range, and the clipped values can
+    # collide under a unique constraint too (error 1062: the migration fails)
+    clipping = provider == "mysql" and any(o for *_, o in casts) and not facts.strict_mysql()
+    rounded = {
+        prev.name: (prev.arity is Arity.LIST, nar.clipped if clipping and o else nar.rounded)
+        for prev, _, nar, n, o in casts if n or (clipping and o)
+    }
     constraints = [("the primary key", next.primary_key.column_names)] if next.primary_key else []
     constraints += [
         ("the unique constraint", i.column_names) for i in next.indexes if i.kind is IndexKind.UNIQUE
@@ -514,8 +603,10 @@ def _narrowing_checks(
     reported: set[tuple[str, ...]] = set()  # a constraint over two rounded columns: said once
     for prev, nxt, narrowing, n, outside in casts:
         name, cast = prev.name, f"the cast from `{_type_text(prev)}` to `{_type_text(nxt)}`"
-        if n:
-            collisions: list[str] = []
+        clips = clipping and bool(outside)
+        collisions: list[str] = []
+        if n or clips:
+            after = "rounding and clipping" if n and clips else "clipping" if clips else "rounding"
             for what, cols in constraints:
                 if name not in cols or cols in reported or any(previous.column(c) is None for c in cols):
                     continue  # a column the migration adds cannot be counted (the index check warns)
@@ -526,22 +617,23 @@ def _narrowing_checks(
                 if dups > before:
                     reported.add(cols)
                     collisions.append(
-                        f" After rounding there will be {dups} duplicated value groups under {what} "
+                        f" After {after} there will be {dups} duplicated value groups under {what} "
                         f"covering the columns `[{','.join(cols)}]`: the migration will fail."
                     )
+        if n:
+            said = [] if clips else collisions  # with clipping, said under the range warning
             out.append(DataLossWarning(
                 f"{n} rows have {narrowing.what} in `{previous.name}`.`{name}` that will be rounded by "
-                f"{cast}." + "".join(collisions),
-                unexecutable=bool(collisions), kind="rounding",
+                f"{cast}." + "".join(said),
+                unexecutable=bool(said), kind="rounding",
             ))
         if outside:
-            fails = provider != "mysql" or facts.strict_mysql()
             out.append(DataLossWarning(
                 f"{outside} rows have values in `{previous.name}`.`{name}` outside the range of "
-                f"`{_type_text(nxt)}` ({narrowing.range_text}) once rounded: "
-                + (f"{cast} will fail." if fails else
-                   f"{cast} will clip them to the range (the server is not in strict SQL mode)."),
-                unexecutable=fails, kind="out_of_range",
+                f"`{_type_text(nxt)}` ({narrowing.range_text})" + (" once rounded" if narrowing.once_rounded else "")
+                + ": " + (f"{cast} will clip them to the range (the server is not in strict SQL mode)."
+                          + "".join(collisions) if clips else f"{cast} will fail."),
+                unexecutable=not clips or bool(collisions), kind="out_of_range",
             ))
 
 
