@@ -249,7 +249,7 @@ def test_integer_cast_out_of_range(tmp_path: Path, provider: str, db_url: str, m
         f"rounded: the cast from `{double}` to `{integer}` will fail.", True,
     )]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     if provider == "mysql":
         target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
         with connect(db_url) as conn:
@@ -295,7 +295,7 @@ def test_decimal_scale_reduction(tmp_path: Path, provider: str, db_url: str, mon
          "`Decimal(10,0)`.", False),
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     # without the unique constraint the cast runs and rounds as counted
     v2_free = v2.replace(" @db.Decimal(10, 1) @unique", " @db.Decimal(10, 1)")
     v1_free = v1.replace(" @db.Decimal(10, 2) @unique", " @db.Decimal(10, 2)", 1)
@@ -329,7 +329,7 @@ def test_decimal_precision_reduction(tmp_path: Path, provider: str, db_url: str,
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
     r = run_cli("db", "push")
     assert r.exit_code == 1 and "outside the range of `Decimal(5,1)`" in r.err
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     if provider == "mysql":
         target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
         with connect(db_url) as conn:
@@ -367,7 +367,7 @@ def test_float_to_decimal(tmp_path: Path, provider: str, db_url: str, monkeypatc
          f"once rounded: the cast from `{double}` to `Decimal(10,1)` will fail.", True),
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     with connect(db_url) as conn:
         conn.execute(f"DELETE FROM {q(provider, 'Measure')} WHERE id = 1")
     assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
@@ -396,7 +396,7 @@ def test_double_to_float32(tmp_path: Path, provider: str, db_url: str, monkeypat
          "unique constraint covering the columns `[u]`: the migration will fail.", True),
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     with connect(db_url) as conn:
         conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'u')} = 5 WHERE id = 1")
         conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'r')} = -1e39 WHERE id = 3")
@@ -408,7 +408,7 @@ def test_double_to_float32(tmp_path: Path, provider: str, db_url: str, monkeypat
         (f"{outside} rows have values in `Measure`.`r` outside the range of `{real}` ({limits}) once rounded: the "
          f"cast from `{double}` to `{real}` will fail.", True),
     ]
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     with connect(db_url) as conn:
         conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'r')} = 0.1 WHERE id IN (1, 3)")
     assert _live(provider, db_url, v2, kinds=("out_of_range",)) == []
@@ -481,6 +481,25 @@ def test_narrowing_pure_check_says_nothing_new(provider: str) -> None:
 # ------------------------------------------------------- integer range shrinking, Decimal -> double
 
 
+def _push_refused(provider: str, db_url: str, run_cli, models: str) -> None:
+    r = run_cli("db", "push", "--accept-data-loss")
+    assert r.exit_code == 1 and "cannot be executed" in r.err and "--force-reset" in r.err, r.err
+    _server_refuses(provider, db_url, models)
+
+
+def _server_refuses(provider: str, db_url: str, models: str, fragment: str = "") -> None:
+    """`db push` refuses a change the live check says cannot be executed (as Prisma's does, even
+    with --accept-data-loss); run as it is anyway, the server must fail as the check predicted."""
+    from schemashift.connectors.errors import ConnectorError
+
+    target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
+    with connect(db_url) as conn:
+        steps = engine.diff(engine.describe(conn), target, provider)
+        with pytest.raises(ConnectorError) as info:
+            engine.apply_script(conn, engine.render(steps, provider))
+    assert fragment in info.value.message
+
+
 def _mysql_loose(db_url: str, models: str, apply: bool = False) -> list[tuple[str, bool]]:
     """The live check (and the migration) in a MySQL session without strict SQL mode."""
     target = engine.target_schema([("schema.prisma", header("mysql") + models)], "mysql")
@@ -516,7 +535,8 @@ def test_integer_range_shrinking_postgresql(tmp_path: Path, postgres_url: str, m
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
     r = run_cli("db", "push", "--accept-data-loss")
-    assert r.exit_code != 0 and "out of range" in r.err
+    assert r.exit_code != 0 and "cannot be executed" in r.err and "--force-reset" in r.err
+    _server_refuses(provider, db_url, v2, "out of range")
     with connect(db_url) as conn:
         conn.execute('UPDATE "Measure" SET a = 2147483647, b = 32767, c = -32768, l = \'{1,-32768}\' WHERE id = 1')
         conn.execute('UPDATE "Measure" SET c = 1 WHERE id = 2')
@@ -568,7 +588,8 @@ def test_integer_range_shrinking_mysql(tmp_path: Path, mysql_url: str, monkeypat
     assert _live(provider, db_url, MYSQL_INT_V2, kinds=("rounding", "out_of_range")) == expected(strict)
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + MYSQL_INT_V2)
     r = run_cli("db", "push", "--accept-data-loss")
-    assert r.exit_code != 0 and "Out of range value" in r.err
+    assert r.exit_code != 0 and "cannot be executed" in r.err and "--force-reset" in r.err
+    _server_refuses(provider, db_url, MYSQL_INT_V2, "Out of range value")
     # without strict SQL mode: clipped, and 200, 300 under the unique constraint both become 127
     clip = "will clip them to the range (the server is not in strict SQL mode)."
     loose = {"": clip, "k": clip + " After clipping there will be 1 duplicated value groups under the unique "
@@ -633,7 +654,7 @@ def test_decimal_to_double(tmp_path: Path, provider: str, db_url: str, monkeypat
          f"from `Decimal(65,30)` to `{real}`.", False),
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
-    assert run_cli("db", "push", "--accept-data-loss").exit_code != 0
+    _push_refused(provider, db_url, run_cli, v2)
     with connect(db_url) as conn:
         conn.execute(f"UPDATE {q(provider, 'Measure')} SET {q(provider, 'u')} = 3 WHERE id = 1")
     assert run_cli("db", "push", "--accept-data-loss").exit_code == 0
@@ -664,7 +685,8 @@ def test_unconstrained_numeric_to_double(tmp_path: Path, postgres_url: str, monk
     ]
     (tmp_path / "prisma/schema.prisma").write_text(header(provider) + v2)
     r = run_cli("db", "push", "--accept-data-loss")
-    assert r.exit_code != 0 and "out of range" in r.err
+    assert r.exit_code != 0 and "cannot be executed" in r.err and "--force-reset" in r.err
+    _server_refuses(provider, db_url, v2, "out of range")
     with connect(db_url) as conn:
         conn.execute('DELETE FROM "Measure" WHERE id IN (1, 2)')
     assert run_cli("db", "push", "--accept-data-loss").exit_code == 0

@@ -20,7 +20,7 @@ def db() -> None:
 @click.option("--accept-data-loss", is_flag=True, help="Ignore data loss warnings.")
 @click.option("--force-reset", is_flag=True, help="Reset the database before syncing it with the schema.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-@click.option("--force", is_flag=True, help="With --force-reset: reset even if the database looks like production.")
+@click.option("--force", is_flag=True, help="Reset (--force-reset, or the reset offered for changes that cannot be executed) even if the database looks like production.")
 def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, force: bool) -> None:
     """Push the state of the schema to the database without migrations (prototyping)."""
     import time
@@ -33,7 +33,7 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
     if force_reset:
         mp.guard_production("reset the database (db push --force-reset)", force)
     with connector_errors():
-        changes = db_push(mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset)
+        changes = db_push(mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=force)
     if force_reset:
         click.echo("The database was successfully reset.")
     ms = round((time.perf_counter() - start) * 1000)

@@ -110,6 +110,13 @@ def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], s
     return reasons
 
 
+UNEXECUTABLE_HELP = (
+    "You can use `schemashift migrate dev --create-only` to create the migration file, and manually "
+    "modify it to address the underlying issue(s).\nThen run `schemashift migrate dev` to apply it and "
+    "verify it works."
+)
+
+
 def _reset_question(mp: MigrateProject) -> str:
     u = mp.url
     if u.provider == "sqlite":
@@ -163,6 +170,13 @@ def migrate_dev(
         else:
             warnings = engine.data_loss_warnings(conn, steps)
             result.warnings = warnings
+            if any(w.unexecutable for w in warnings):
+                # Prisma's migrate dev: a migration that cannot run on this data is never applied;
+                # with --create-only it is written, to be edited by hand
+                ui.echo(engine.warning_block([w for w in warnings if w.unexecutable]))
+                if not create_only:
+                    raise MigrationError(UNEXECUTABLE_HELP)
+                ui.echo(UNEXECUTABLE_HELP)
             if warnings and not create_only:
                 ui.echo(engine.warning_block(warnings))
                 if not ui.interactive:
@@ -199,7 +213,9 @@ def migrate_reset(mp: MigrateProject, ui: UI) -> list[str]:
         return apply_migrations(conn, local, log=ui.echo).applied
 
 
-def db_push(mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force_reset: bool = False) -> list[str]:
+def db_push(
+    mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force_reset: bool = False, force: bool = False
+) -> list[str]:
     """Make the database match the schema without migrations; returns the summary lines."""
     target = mp.target
     with mp.connect(create=True) as conn:
@@ -210,6 +226,25 @@ def db_push(mp: MigrateProject, ui: UI, *, accept_data_loss: bool = False, force
         if not steps:
             return []
         warnings = engine.data_loss_warnings(conn, steps)
+        if any(w.unexecutable for w in warnings):
+            # Prisma's db push: --accept-data-loss does not make these run; only a reset does
+            block = engine.warning_block([w for w in warnings if w.unexecutable])
+            if not ui.interactive:
+                raise MigrationError(
+                    block + "\nUse the --force-reset flag to drop the database before push like "
+                    "prisma migrate reset. All data will be lost."
+                )
+            ui.echo(block)
+            mp.guard_production("reset the database to push changes that cannot be executed", force)
+            if not ui.confirm(
+                "To apply this change we need to reset the database, do you want to continue? All data will be lost."
+            ):
+                raise MigrationError("Push cancelled: nothing was changed.", exit_code=130)
+            reset_database(conn)
+            ui.echo("The database was successfully reset.")
+            live = engine.describe(conn)
+            steps = engine.diff(live, target, mp.provider, conn.dialect_options())
+            warnings = []
         if warnings and not accept_data_loss:
             raise MigrationError(
                 engine.warning_block(warnings)
