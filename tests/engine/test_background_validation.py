@@ -63,7 +63,8 @@ def test_big_schema_is_big_enough_to_fork() -> None:
     assert len(files[0][1]) >= MIN_CHARS
     import threading
 
-    expected = (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    expected = cpus > 1 and threading.active_count() == 1
     assert worthwhile(files) == (expected and os.environ.get("SCHEMASHIFT_NO_FORK") != "1")
     assert not worthwhile([("schema.prisma", _schema(3))])
 
@@ -140,3 +141,19 @@ def test_child_failure_falls_back_to_validating_in_process(tmp_path: Path, mode:
     assert forked == "True"
     assert int(errors) == 1  # the unknown type `Strng`, whoever found it
     assert leftover == "False"  # every child is reaped
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this OS")
+def test_one_usable_cpu_means_no_fork(tmp_path: Path) -> None:
+    """Pinned to one CPU (taskset, a container's cpuset), the child would only compete with its
+    parent: the diff validates in-process, with the same output."""
+    path = _write(tmp_path, "schema.prisma", _schema(300))
+    code = (
+        "import os, sys\n"
+        "os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})\n"
+        "from schemashift.psl.background import worthwhile\n"
+        "print(worthwhile([('schema.prisma', open(sys.argv[1]).read())]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

@@ -50,9 +50,16 @@ def worthwhile(files: Sequence[tuple[str, str]]) -> bool:
         hasattr(os, "fork")
         and os.environ.get("SCHEMASHIFT_NO_FORK") != "1"
         and sum(len(text) for _, text in files) >= MIN_CHARS
-        and (os.cpu_count() or 1) > 1
+        and _usable_cpus() > 1
         and threading.active_count() == 1
     )
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one, e.g. `taskset`)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class BackgroundValidation:
