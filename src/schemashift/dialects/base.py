@@ -20,6 +20,7 @@ A new dialect subclasses :class:`Dialect`, sets the capabilities, implements
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,12 @@ from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+@functools.cache
+def _render_method_name(step_type: type) -> str:
+    """``CreateTable`` -> ``render_create_table`` (once per step type)."""
+    return "render_" + _SNAKE.sub("_", step_type.__name__).lower()
 
 EMPTY_MIGRATION = "-- This is an empty migration."
 
@@ -125,7 +132,7 @@ class Dialect:
         raise NotImplementedError
 
     def render_step(self, step: st.Step) -> list[str]:
-        method: Callable[[st.Step], list[str]] = getattr(self, "render_" + _SNAKE.sub("_", type(step).__name__).lower())
+        method: Callable[[st.Step], list[str]] = getattr(self, _render_method_name(type(step)))
         return method(step)
 
     def render_script(self, steps: Sequence[st.Step]) -> str:
