@@ -46,12 +46,14 @@ def test_missing_restore_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         "created_at": "2026-01-01T00:00:00+00:00", "size": 5,
         "sha256": hashlib.sha256(b"PGDMP").hexdigest(), "migration": None,
     }]}))
-    monkeypatch.setattr("schemashift.connectors.create_database_if_missing", lambda url: True)
+    created: list[object] = []
+    monkeypatch.setattr("schemashift.connectors.create_database_if_missing", lambda url: created.append(url) or True)
     empty = tmp_path / "bin"
     empty.mkdir()
     _only_path(monkeypatch, empty)
     with pytest.raises(BackupError, match="`pg_restore` was not found on PATH"):
         restore_backup(dump, parse_url(PG_URL))
+    assert created == []  # the tool is looked up before a target database is created
 
 
 def _fake_tool(directory: Path, name: str, version: str, stderr: str, code: int) -> None:

@@ -369,6 +369,12 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
     entry = _entry(file)
     if entry.provider != url.provider:
         raise BackupError(f"{file.name} is a {entry.provider} backup; the target is {url.provider}.")
+    # the client tool first: a missing one must not leave a freshly created database behind
+    exe = ""
+    if url.provider == "postgresql":
+        exe = _tool("pg_restore")
+    elif url.provider == "mysql":
+        exe = _tool("mariadb", "mysql")
     created = False
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_sha256, file)
@@ -402,13 +408,11 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
             src.close()
         return entry
     if url.provider == "postgresql":
-        exe = _tool("pg_restore")
         argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         _run(argv, _pg_env(url), "pg_restore", url.secrets)
         return entry
-    exe = _tool("mariadb", "mysql")
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
     proc = subprocess.Popen([exe, *_mysql_args(url), url.database], env=_mysql_env(url),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -422,7 +426,7 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
     proc.stdin.close()
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
-        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{err.strip()}")
+        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
     return entry
 
 

@@ -33,9 +33,10 @@ _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 @functools.cache
-def _render_method_name(step_type: type) -> str:
+def _render_method_name(step_name: str) -> str:
     """``CreateTable`` -> ``render_create_table`` (once per step type)."""
-    return "render_" + _SNAKE.sub("_", step_type.__name__).lower()
+    return "render_" + _SNAKE.sub("_", step_name).lower()
+
 
 EMPTY_MIGRATION = "-- This is an empty migration."
 
@@ -132,7 +133,7 @@ class Dialect:
         raise NotImplementedError
 
     def render_step(self, step: st.Step) -> list[str]:
-        method: Callable[[st.Step], list[str]] = getattr(self, _render_method_name(type(step)))
+        method: Callable[[st.Step], list[str]] = getattr(self, _render_method_name(type(step).__name__))
         return method(step)
 
     def render_script(self, steps: Sequence[st.Step]) -> str:

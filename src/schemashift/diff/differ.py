@@ -13,6 +13,7 @@ after the ``AlterTable`` that creates a primary key on the same columns).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -117,6 +118,7 @@ class _TablePair:
     def on_recreated_column(self, index: Index) -> bool:
         return any(c.name in self.recreated for c in index.columns)
 
+    @functools.cached_property
     def kept_indexes_on_recreated_columns(self) -> tuple[list[Index], list[Index]]:
         """The indexes both sides have (previous ones, next ones) that use a recreated column."""
         prev = [p for p in self.previous.indexes if self.on_recreated_column(p)]
@@ -333,6 +335,12 @@ class _Differ:
 
     def _dropped_indexes(self) -> None:
         seen: set[tuple[Key, str]] = set()
+
+        def drop(pair: _TablePair, i: Index) -> None:
+            if (pair.previous.key, i.name) not in seen:
+                seen.add((pair.previous.key, i.name))
+                self.steps.append(st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),)))
+
         for pair in self.non_redefined():
             dropped_fks = {pi for pi, _ in pair.dropped_foreign_keys()}
             recreate: set[int] = set()
@@ -347,23 +355,15 @@ class _Differ:
                     ):
                         continue
                     recreate.update(covered)
-                if (pair.previous.key, i.name) not in seen:
-                    seen.add((pair.previous.key, i.name))
-                    self.steps.append(
-                        st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
-                    )
+                drop(pair, i)
             if pair.recreated and self.dialect.drop_indexes_before_column_recreate:
                 # MySQL/MariaDB reject DROP COLUMN + ADD COLUMN of an indexed column in one ALTER
                 # TABLE: the kept indexes on such a column go before it (and the foreign keys they
                 # serve with them) and are created again after (_created_indexes)
-                for i in pair.kept_indexes_on_recreated_columns()[0]:
+                for i in pair.kept_indexes_on_recreated_columns[0]:
                     if self.dialect.foreign_keys_imply_indexes:
                         recreate.update(fi for fi in _fks_covered_by(pair.previous, i) if fi not in dropped_fks)
-                    if (pair.previous.key, i.name) not in seen:
-                        seen.add((pair.previous.key, i.name))
-                        self.steps.append(
-                            st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),))
-                        )
+                    drop(pair, i)
             self._recreate_foreign_keys(pair, recreate)
         if self.redefined and self.dialect.drop_indexes_of_dropped_tables:
             for t in self.dropped_tables:
@@ -405,7 +405,7 @@ class _Differ:
             if not pair.recreated:
                 continue
             if self.dialect.drop_indexes_before_column_recreate:
-                again = pair.kept_indexes_on_recreated_columns()[1]
+                again = pair.kept_indexes_on_recreated_columns[1]
             elif self.dialect.indexes_recreated_after_column_drop:
                 again = [n for _, n in pair.index_pairs() if pair.on_recreated_column(n)]
             else:

@@ -276,11 +276,6 @@ class _Lowering:
         return tuple(self.enum_value_db_name(enum, v.name.name) for v in enum.values)
 
     @staticmethod
-    def field_db_name(f: ast.Field) -> str:
-        a = _attr(f.attributes, "map")
-        return (_string(_arg(a, "name")) if a else None) or f.name.name
-
-    @staticmethod
     def model_db_name(m: ast.Model) -> str:
         a = _attr(m.attributes, "map")
         return (_string(_arg(a, "name")) if a else None) or m.name.name

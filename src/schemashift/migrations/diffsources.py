@@ -145,7 +145,7 @@ def _load(
 def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: bool = False) -> DiffResult:
     """The diff between two sources.
 
-    Big schema files are validated in forked children while this process lowers and diffs them
+    Big schema files are validated in a forked child while this process lowers and diffs them
     (:mod:`schemashift.psl.background`). With ``late_check`` the verdict is awaited by
     :meth:`DiffResult.script` / :meth:`DiffResult.summary` after rendering, so rendering overlaps
     it too; otherwise before returning. Either way nothing derived from an invalid schema is
@@ -158,7 +158,7 @@ def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: 
         with gc_paused():  # big acyclic trees (AST, model): the cyclic GC only slows them down
             result = _resolve_pair(from_, to, shadow_url, pending)
     except Exception:
-        _check(pending)  # an invalid schema explains the failure better than lowering it did
+        _check(list(pending.values()))  # an invalid schema explains the failure better than lowering it did
         raise
     except BaseException:
         for validation, _ in pending.values():
@@ -187,21 +187,16 @@ def _start_validations(sources: tuple[Source, ...]) -> dict[Source, tuple[Backgr
     return {source: (validation, i) for i, source in enumerate(big)}
 
 
-def _check(
-    pending: "dict[Source, tuple[BackgroundValidation, int]] | list[tuple[BackgroundValidation, int]]",
-) -> None:
+def _check(validations: list[tuple[BackgroundValidation, int]]) -> None:
+    """Raise Prisma's P1012 error for the first schema with errors (verdicts are kept: calling
+    this again costs nothing)."""
     from schemashift.errors import SchemaValidationError
 
-    validations = list(pending.values()) if isinstance(pending, dict) else pending
     for validation, index in validations:
         diags = validation.diagnostics(index)
         if diags.has_errors():
             validation.cancel()
             raise SchemaValidationError(validation.file_sets[index], diags.all())
-    if isinstance(pending, dict):
-        pending.clear()
-    else:
-        pending[:] = []
 
 
 def _resolve_pair(

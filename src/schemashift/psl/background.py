@@ -90,11 +90,6 @@ class BackgroundValidation:
         os.close(write_fd)
         self._pid, self._fd = pid, read_fd
 
-    @property
-    def files(self) -> list[tuple[str, str]]:
-        """The files of the first (usually the only) schema."""
-        return self.file_sets[0]
-
     def diagnostics(self, index: int = 0) -> Diagnostics:
         """Block until the verdicts are in; validate here when the child could not give them."""
         if self._results is None:

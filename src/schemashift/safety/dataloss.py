@@ -69,6 +69,8 @@ class _Facts:
         self.conn = conn
 
     def _q(self, name: str) -> str:
+        """Always escaped: not the dialects' quoting, which is Prisma's (no escaping on MySQL and
+        SQLite) and would break on a described table whose name holds a quote."""
         assert self.conn is not None
         if self.conn.provider == "mysql":
             return "`" + name.replace("`", "``") + "`"
