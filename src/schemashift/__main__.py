@@ -1,0 +1,5 @@
+"""``python -m schemashift``: the command line."""
+
+from schemashift.cli import main
+
+main()
