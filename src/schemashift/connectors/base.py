@@ -11,9 +11,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .url import ConnectionUrl, Provider
+
+if TYPE_CHECKING:
+    from schemashift.dialects import Dialect
 
 Row = tuple[Any, ...]
 Params = Sequence[Any]
@@ -57,7 +61,7 @@ class Connector(ABC):
         try:
             yield
         except BaseException:
-            self.execute("ROLLBACK")
+            self.abort_open_transaction()
             raise
         self.execute("COMMIT")
 
@@ -89,6 +93,28 @@ class Connector(ABC):
         """Options of this server's dialect flavour for ``get_dialect`` (MySQL: MariaDB), as
         Prisma's schema engine picks its flavour from the connection (``Circumstances``)."""
         return {}
+
+    @cached_property
+    def dialect(self) -> Dialect:
+        """The typed dialect of this connection, with its flavour (MariaDB...): what diffs,
+        renders and runs scripts for this database."""
+        from schemashift.dialects import get_dialect
+
+        return get_dialect(self.provider, **self.dialect_options())
+
+    def cancel(self) -> None:
+        """Cancel the statement running on this connection, from a signal handler or another
+        thread; the connection stays usable. A no-op when nothing runs."""
+        raise NotImplementedError
+
+    def abort_open_transaction(self) -> None:
+        """Roll back a transaction a failed script left open (none open: nothing happens)."""
+        from .errors import ConnectorError
+
+        try:
+            self.execute("ROLLBACK")
+        except ConnectorError:
+            pass
 
     @property
     def schema_name(self) -> str:

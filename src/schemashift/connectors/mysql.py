@@ -148,6 +148,16 @@ class MysqlConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SELECT VERSION()")[0][0])
 
+    def cancel(self) -> None:
+        """``KILL QUERY`` from a second connection: the statement fails with error 1317."""
+        thread_id = self._conn.thread_id()
+        other = _open(self.url, None)
+        try:
+            with other.cursor() as cur:
+                cur.execute(f"KILL QUERY {int(thread_id)}")
+        finally:
+            other.close()
+
     @property
     def is_mariadb(self) -> bool:
         if self._mariadb is None:

@@ -128,6 +128,9 @@ class PostgresConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 
+    def cancel(self) -> None:
+        self._conn.cancel()
+
     def close(self) -> None:
         self._conn.close()
 

@@ -150,6 +150,13 @@ class SqliteConnector(Connector):
     def server_version(self) -> str:
         return sqlite3.sqlite_version
 
+    def cancel(self) -> None:
+        self._conn.interrupt()
+
+    def abort_open_transaction(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
     def close(self) -> None:
         self._conn.close()
 

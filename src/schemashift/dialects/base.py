@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, ClassVar, Sequence
 
+from schemashift.dialects.scripts import TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
 
@@ -94,6 +95,9 @@ class Dialect:
     foreign_keys_imply_indexes: ClassVar[bool] = False
     can_cope_with_fk_column_becoming_required: ClassVar[bool] = True
     ignore_json_defaults: ClassVar[bool] = False
+    # a script that runs in one transaction is sent whole, in one round trip (PostgreSQL's simple
+    # query protocol, as Prisma sends it); otherwise statement by statement
+    sends_whole_scripts: ClassVar[bool] = False
 
     # ---------------------------------------------------------------- differ hooks
 
@@ -126,6 +130,24 @@ class Dialect:
 
     def bytes_match_string(self, text: str, data: bytes) -> bool:
         return text.encode() == data
+
+    # ---------------------------------------------------------------- scripts
+
+    def split_statements(self, script: str) -> list[str]:
+        """The statements of a script (without ``;``), by the database's own lexer."""
+        raise NotImplementedError
+
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+        """How a script without ``-- schemashift:transaction off`` runs, and why."""
+        raise NotImplementedError
+
+    def plan_script(self, script: str) -> ScriptPlan:
+        """The script split once, with the way it runs (see :mod:`schemashift.dialects.scripts`)."""
+        statements = tuple(self.split_statements(script))
+        if TRANSACTION_OFF.search(script):
+            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off")
+        mode, reason = self.script_mode(script, statements)
+        return ScriptPlan(script, mode, statements, reason)
 
     # ---------------------------------------------------------------- rendering
 

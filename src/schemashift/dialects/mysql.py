@@ -27,11 +27,14 @@ MySQL specifics the rest of the engine sees through capabilities:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import base64
 from dataclasses import replace
 from datetime import datetime
 from typing import Callable, ClassVar
 
+from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, string_literal
 from schemashift.model import (
@@ -465,6 +468,18 @@ class MysqlDialect(Dialect):
 
     def __init__(self, mariadb: bool = False, **_options: object) -> None:
         pass
+
+    def split_statements(self, script: str) -> list[str]:
+        from schemashift.dialects.scripts import split_mysql
+
+        return split_mysql(script)
+
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+        from schemashift.dialects.scripts import controls_transaction_mysql
+
+        if any(controls_transaction_mysql(s) for s in statements):
+            return RunMode.AS_WRITTEN, "the script manages its own transaction"
+        return RunMode.STATEMENTS, "MySQL commits each DDL statement implicitly"
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from typing import ClassVar
 
+from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, string_literal
 from schemashift.dialects.postgres_casts import native_type_change
@@ -128,6 +131,17 @@ class PostgresDialect(Dialect):
     supports_scalar_lists = True
     supports_extensions = True
     indexes_recreated_after_column_drop = True
+    sends_whole_scripts = True
+
+    def split_statements(self, script: str) -> list[str]:
+        from schemashift.dialects.scripts import split_postgres
+
+        return split_postgres(script)
+
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+        from schemashift.dialects.scripts import postgres_mode
+
+        return postgres_mode(script)
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -10,8 +10,11 @@ strings), and the column type is a function of the Prisma scalar family alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from typing import ClassVar
 
+from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, TablePairFacts, datetime_literal_text, decode_base64, string_literal
 from schemashift.model import (
@@ -88,6 +91,18 @@ class SqliteDialect(Dialect):
     create_indexes_for_created_tables = True
     drop_foreign_keys_of_dropped_tables = False
     drop_indexes_of_dropped_tables = True
+
+    def split_statements(self, script: str) -> list[str]:
+        from schemashift.dialects.scripts import split_sqlite
+
+        return split_sqlite(script)
+
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+        from schemashift.dialects.scripts import controls_transaction_sqlite
+
+        if any(controls_transaction_sqlite(s) for s in statements):
+            return RunMode.AS_WRITTEN, "the script manages its own transaction"
+        return RunMode.TRANSACTION, ""
 
     def __init__(self, **_options: object) -> None:
         pass

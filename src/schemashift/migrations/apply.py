@@ -4,31 +4,54 @@ Safety properties:
 - The whole run holds the migration lock (Prisma's advisory lock key on PostgreSQL, ``GET_LOCK``
   on MySQL, an exclusive lock on SQLite), and the history is read *after* taking it, so concurrent
   deploys apply each migration exactly once.
-- Where DDL is transactional (PostgreSQL, SQLite) the history row, the script and the finishing
-  update commit together: a process killed at any point leaves the migration either fully applied
-  and recorded, or not applied and not recorded. A script that fails is rolled back and then
-  recorded as failed, with its logs, as Prisma records it.
-- A migration that cannot run in a transaction (``-- schemashift:transaction off`` on its first
-  line, or statements such as ``CREATE INDEX CONCURRENTLY``), and every MySQL migration (MySQL
-  commits DDL implicitly), runs statement by statement; ``applied_steps_count`` counts the
-  statements that succeeded. A non-transactional migration that failed is resumed at the failed
-  statement by the next deploy, provided its script is unchanged.
+- Each script is planned once by the connection's dialect (:mod:`schemashift.dialects.scripts`):
+  split once, and run in one of three modes.
+  ``TRANSACTION`` (PostgreSQL, SQLite): the history row, the script and the finishing update
+  commit together, so a process killed at any point leaves the migration either applied and
+  recorded, or not applied and not recorded. A script that fails is rolled back and then recorded
+  as failed with its logs, as Prisma records it (P3018).
+  ``STATEMENTS`` (every MySQL script, ``CREATE INDEX CONCURRENTLY``, ``-- schemashift:transaction
+  off``): statement by statement, ``applied_steps_count`` updated after each.
+  ``AS_WRITTEN`` (the script has its own ``BEGIN``/``COMMIT``): statement by statement as written.
+- A failed migration blocks every later deploy (Prisma's P3009) until it is resolved, with one
+  exception: a ``STATEMENTS`` migration whose failure left a known state is resumed at the
+  statement that did not run, when its row is unresolved, its ``migration.sql`` is unchanged and
+  its logs (written by schemashift) say which statement failed or was interrupted and that
+  ``applied_steps_count`` statements ran. A row without such logs (the process was killed while a
+  statement ran, or Prisma wrote it) is never resumed: P3009 says which statement is uncertain.
+  Once resolved (``migrate resolve``), a migration is never resumed.
+- Ctrl-C: the first SIGINT cancels the running statement on the server and stops at the next safe
+  point; the attempt is recorded with logs saying so, and the command exits 130. A transactional
+  migration is rolled back and recorded as rolled back (it is pending again); a ``STATEMENTS``
+  migration can be resumed by the next deploy. A second Ctrl-C aborts at once.
 """
 
 from __future__ import annotations
 
+import re
+import signal
+import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import TypeVar
 
 from schemashift.connectors.base import Connector
-from schemashift.connectors.errors import ConnectorError, DatabaseError
-from schemashift.migrations import statements
+from schemashift.connectors.errors import DatabaseError
+from schemashift.dialects.scripts import RunMode, ScriptPlan
+from schemashift.errors import EXIT_INTERRUPTED
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
 from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables
 from schemashift.migrations.status import diagnose
 
 Log = Callable[[str], None]
+_T = TypeVar("_T")
+
+#: the first line of the logs schemashift writes when a STATEMENTS migration stops at a statement
+#: that did not run: ``statement K of N failed`` / ``interrupted`` / ``not run``
+_STOPPED_AT = re.compile(r"\Astatement (\d+) of (\d+) (?:failed|interrupted|not run)\b")
 
 
 @dataclass
@@ -51,7 +74,57 @@ class MigrationFailed(MigrationError):
         )
 
 
-def failed_migrations_error(rows: list[HistoryRow]) -> MigrationError:
+class MigrationInterrupted(MigrationError):
+    """Ctrl-C during a deploy: the attempt is recorded, the command exits 130."""
+
+    def __init__(self, message: str, name: str | None = None) -> None:
+        self.migration_name = name
+        super().__init__(f"Interrupted: {message}", exit_code=EXIT_INTERRUPTED)
+
+
+def plan_of(conn: Connector, m: Migration) -> ScriptPlan:
+    return conn.dialect.plan_script(m.sql)
+
+
+def resume_point(row: HistoryRow, m: Migration | None, plan: ScriptPlan | None) -> int | None:
+    """The 0-based index of the statement a failed row can be resumed at, or None."""
+    if m is None or plan is None or not plan.resumable or not m.matches_checksum(row.checksum):
+        return None
+    found = _STOPPED_AT.match(row.logs or "")
+    if found is None:
+        return None
+    k, n = int(found.group(1)), int(found.group(2))
+    if n != len(plan.statements) or k != row.applied_steps_count + 1:
+        return None
+    return row.applied_steps_count
+
+
+def _why_not_resumed(row: HistoryRow, m: Migration | None, plan: ScriptPlan | None) -> str:
+    if m is None:
+        return "Its folder is missing from the local migrations directory."
+    if not m.matches_checksum(row.checksum):
+        return "Its migration.sql was edited after it failed, so it is not resumed."
+    if plan is None:
+        return ""
+    n, done = len(plan.statements), row.applied_steps_count
+    if plan.mode is RunMode.AS_WRITTEN:
+        return (
+            "The script manages its own transactions, so what it committed before it stopped stays "
+            "applied: check the database."
+        )
+    if plan.mode is RunMode.STATEMENTS and row.logs is None:
+        return (
+            f"It stopped without a record of why (the process was killed?) after {done} of {n} "
+            f"statements: statement {done + 1} may or may not have been applied. Check the database."
+        )
+    if plan.mode is RunMode.STATEMENTS:
+        return f"{done} of its {n} statements were applied before it failed."
+    return ""
+
+
+def failed_migrations_error(
+    rows: list[HistoryRow], by_name: dict[str, Migration] | None = None, planner: Callable[[Migration], ScriptPlan] | None = None
+) -> MigrationError:
     lines = [
         "migrate found failed migrations in the target database, new migrations will not be "
         "applied. Read more about how to resolve migration issues in a production database: "
@@ -60,6 +133,11 @@ def failed_migrations_error(rows: list[HistoryRow]) -> MigrationError:
     for r in rows:
         when = r.started_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
         lines.append(f"The `{r.migration_name}` migration started at {when} UTC failed")
+        if by_name is not None:
+            m = by_name.get(r.migration_name)
+            why = _why_not_resumed(r, m, planner(m) if m is not None and planner is not None else None)
+            if why:
+                lines.append(f"  {why}")
     lines.append(
         "Run `schemashift migrate resolve --rolled-back NAME` after reverting its effects, or "
         "`--applied NAME` after finishing it by hand."
@@ -67,19 +145,79 @@ def failed_migrations_error(rows: list[HistoryRow]) -> MigrationError:
     return MigrationError("\n".join(lines), code="P3009")
 
 
-def _resumable(conn: Connector, failed: list[HistoryRow], by_name: dict[str, Migration]) -> bool:
-    """Failed rows that a deploy may resume: non-transactional, script unchanged."""
-    for r in failed:
-        m = by_name.get(r.migration_name)
-        if m is None or not m.matches_checksum(r.checksum) or not _statementwise(conn, m):
-            return False
-    return True
+class _Sigint:
+    """Ctrl-C while migrations run: the first SIGINT cancels the running statement on the server
+    (from a watcher thread woken through ``signal.set_wakeup_fd``, so it works while the main
+    thread is inside a driver call) and sets :attr:`requested`; the caller stops at the next safe
+    point. A second SIGINT raises KeyboardInterrupt at once. Only installed in the main thread."""
 
+    def __init__(self, conn: Connector) -> None:
+        self.conn = conn
+        self.requested = False
+        self._signals = 0
+        self._installed = False
 
-def _statementwise(conn: Connector, m: Migration) -> bool:
-    return conn.provider == "mysql" and statements.TRANSACTION_OFF.search(m.sql) is not None or (
-        conn.provider != "mysql" and statements.needs_no_transaction(conn.provider, m.sql)
-    )
+    def __enter__(self) -> _Sigint:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        self._r, self._w = socket.socketpair()
+        self._w.setblocking(False)
+        try:
+            self._old_fd = signal.set_wakeup_fd(self._w.fileno(), warn_on_full_buffer=False)
+        except ValueError:
+            self._r.close()
+            self._w.close()
+            return self
+        self._old_handler = signal.signal(signal.SIGINT, self._handler)
+        self._installed = True
+        self._thread = threading.Thread(target=self._watch, name="schemashift-sigint", daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                data = self._r.recv(64)
+            except OSError:
+                return
+            if not data:
+                return
+            if signal.SIGINT in data and not self.requested:
+                self.requested = True
+                try:
+                    self.conn.cancel()
+                except Exception:  # noqa: BLE001 - the statement then runs to its end
+                    pass
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        self._signals += 1
+        if not self.requested:  # the watcher had no chance (no wakeup byte): cancel here
+            self.requested = True
+            try:
+                self.conn.cancel()
+            except Exception:  # noqa: BLE001
+                pass
+        elif self._signals > 1:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._installed:
+            return
+        signal.signal(signal.SIGINT, self._old_handler)
+        signal.set_wakeup_fd(self._old_fd)
+        self._w.close()
+        self._thread.join(timeout=1)
+        self._r.close()
+
+    def write(self, action: Callable[[], _T]) -> _T:
+        """A history write; retried once when a cancel meant for the script hit it instead."""
+        try:
+            return action()
+        except DatabaseError:
+            if not self.requested:
+                raise
+            self.conn.abort_open_transaction()
+            return action()
 
 
 def apply_migrations(
@@ -92,6 +230,13 @@ def apply_migrations(
     """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma."""
     result = ApplyResult()
     history = History(conn)
+    plans: dict[str, ScriptPlan] = {}
+
+    def planner(m: Migration) -> ScriptPlan:
+        if m.name not in plans:
+            plans[m.name] = plan_of(conn, m)
+        return plans[m.name]
+
     with conn.advisory_lock():
         tables = list_tables(conn)
         if TABLE not in tables:
@@ -105,63 +250,176 @@ def apply_migrations(
         rows = history.rows()
         status = diagnose(migrations, rows)
         by_name = {m.name: m for m in migrations}
-        resume: dict[str, HistoryRow] = {}
-        if status.failed:
-            if not _resumable(conn, list(status.failed), by_name):
-                raise failed_migrations_error(list(status.failed))
-            resume = {r.migration_name: r for r in status.failed}
+        resume: dict[str, tuple[HistoryRow, int]] = {}
+        for r in status.failed:
+            m = by_name.get(r.migration_name)
+            at = resume_point(r, m, planner(m) if m is not None else None)
+            if at is None:
+                raise failed_migrations_error(list(status.failed), by_name, planner)
+            resume[r.migration_name] = (r, at)
         todo = [m for m in migrations if m.name in status.pending or m.name in resume]
-        for m in todo:
-            log(f"Applying migration `{m.name}`")
-            _apply_one(conn, history, m, resume.get(m.name))
-            result.applied.append(m.name)
+        with _Sigint(conn) as sigint:
+            for m in todo:
+                if sigint.requested:
+                    done = f" after applying {', '.join(f'`{n}`' for n in result.applied)}" if result.applied else ""
+                    raise MigrationInterrupted(
+                        f"stopped{done}; `{m.name}` and the migrations after it were not started. Run "
+                        "`schemashift migrate deploy` again to apply them."
+                    )
+                if m.name in resume:
+                    row, at = resume[m.name]
+                    log(f"Resuming migration `{m.name}` at statement {at + 1} of {len(planner(m).statements)}")
+                else:
+                    row, at = None, 0
+                    log(f"Applying migration `{m.name}`")
+                _Run(conn, history, m, planner(m), sigint).run(row, at)
+                result.applied.append(m.name)
     return result
 
 
-def _apply_one(conn: Connector, history: History, m: Migration, resume: HistoryRow | None) -> None:
-    if _statementwise(conn, m) or conn.provider == "mysql":
-        _apply_statementwise(conn, history, m, resume)
-        return
-    if statements.controls_transactions(conn.provider, m.sql):
-        _apply_self_managed(conn, history, m)
-        return
-    try:
+def execute_plan(conn: Connector, plan: ScriptPlan) -> None:
+    """Run a script as deploy runs it, without history (the shadow database's replay)."""
+    if plan.mode is RunMode.TRANSACTION:
         with conn.ddl_transaction():
-            row_id = history.start(m.name, m.checksum)
-            conn.execute_script(m.sql)
-            history.finish(row_id, 1)
-    except DatabaseError as exc:
-        row_id = history.start(m.name, m.checksum)
-        history.fail(row_id, str(exc.message), 0)
-        raise MigrationFailed(m.name, exc.message, exc.db_code) from None
-
-
-def _apply_self_managed(conn: Connector, history: History, m: Migration) -> None:
-    """A script with its own BEGIN/COMMIT runs as Prisma runs every script: the history row is
-    written first, the script as one string, then the row is finished (a crash in between leaves
-    the migration recorded as failed, to be resolved by hand)."""
-    row_id = history.start(m.name, m.checksum)
+            if conn.dialect.sends_whole_scripts:
+                conn.execute_script(plan.script)
+            else:
+                for stmt in plan.statements:
+                    conn.execute(stmt)
+        return
     try:
-        conn.execute_script(m.sql)
-    except DatabaseError as exc:
-        conn.execute("ROLLBACK")  # leave no transaction the script opened
-        history.fail(row_id, str(exc.message), 0)
-        raise MigrationFailed(m.name, exc.message, exc.db_code) from None
-    history.finish(row_id, 1)
+        for stmt in plan.statements:
+            conn.execute(stmt)
+    except DatabaseError:
+        conn.abort_open_transaction()
+        raise
 
 
-def _apply_statementwise(conn: Connector, history: History, m: Migration, resume: HistoryRow | None) -> None:
-    stmts = statements.split(conn.provider, m.sql)
-    if resume is not None:
-        row_id, done = resume.id, resume.applied_steps_count
-    else:
-        row_id, done = history.start(m.name, m.checksum), 0
-    for i in range(done, len(stmts)):
+class _Run:
+    """One migration's run in the mode its plan says."""
+
+    def __init__(self, conn: Connector, history: History, m: Migration, plan: ScriptPlan, sigint: _Sigint) -> None:
+        self.conn, self.history, self.m, self.plan, self.sigint = conn, history, m, plan, sigint
+
+    def run(self, row: HistoryRow | None, at: int) -> None:
+        if self.plan.mode is RunMode.TRANSACTION:
+            self._transaction()
+        elif self.plan.mode is RunMode.STATEMENTS:
+            self._statements(row, at)
+        else:
+            self._as_written()
+
+    def _failed(self, exc: DatabaseError, extra: str = "") -> MigrationFailed:
+        return MigrationFailed(self.m.name, exc.message + extra, exc.db_code)
+
+    def _transaction(self) -> None:
+        m, history, conn = self.m, self.history, self.conn
         try:
-            conn.execute(stmts[i])
-        except ConnectorError as exc:
-            db_code = getattr(exc, "db_code", None)
-            history.fail(row_id, f"statement {i + 1} of {len(stmts)} failed:\n{exc.message}", i)
-            raise MigrationFailed(m.name, exc.message, db_code) from None
-        history.set_progress(row_id, i + 1)
-    history.finish(row_id, len(stmts))
+            with conn.ddl_transaction():
+                row_id = history.start(m.name, m.checksum)
+                if conn.dialect.sends_whole_scripts:
+                    conn.execute_script(self.plan.script)
+                else:
+                    for stmt in self.plan.statements:
+                        conn.execute(stmt)
+                history.finish(row_id, 1)
+        except DatabaseError as exc:
+            if self.sigint.requested:
+                self.sigint.write(
+                    lambda: history.record_abandoned(
+                        m.name,
+                        m.checksum,
+                        "interrupted by the user (SIGINT): the migration's transaction was rolled back, "
+                        "nothing of it was applied",
+                    )
+                )
+                raise MigrationInterrupted(
+                    f"the migration `{m.name}` was rolled back: nothing of it was applied (the attempt is "
+                    f"recorded in {TABLE} as rolled back). Run `schemashift migrate deploy` again to apply it.",
+                    m.name,
+                ) from None
+            row_id = history.start(m.name, m.checksum)
+            history.fail(row_id, str(exc.message), 0)
+            raise self._failed(exc) from None
+
+    def _statements(self, row: HistoryRow | None, at: int) -> None:
+        m, history, conn, sigint = self.m, self.history, self.conn, self.sigint
+        stmts = self.plan.statements
+        n = len(stmts)
+        row_id = row.id if row is not None else history.start(m.name, m.checksum)
+        for i in range(at, n):
+            if sigint.requested:
+                sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} not run: interrupted by the user (SIGINT)", i))
+                raise self._interrupted(i, n)
+            try:
+                conn.execute(stmts[i])
+            except DatabaseError as exc:
+                if sigint.requested:
+                    sigint.write(
+                        lambda: history.fail(
+                            row_id,
+                            f"statement {i + 1} of {n} interrupted by the user (SIGINT): cancelled, not applied\n"
+                            f"{exc.message}",
+                            i,
+                        )
+                    )
+                    raise self._interrupted(i, n) from None
+                history.fail(row_id, f"statement {i + 1} of {n} failed:\n{exc.message}", i)
+                raise self._failed(exc, f"\n\nPlease check the query number {i + 1} from the migration file.") from None
+            sigint.write(lambda: history.set_progress(row_id, i + 1))
+        sigint.write(lambda: history.finish(row_id, n))
+
+    def _interrupted(self, i: int, n: int) -> MigrationInterrupted:
+        applied = f"statements 1 to {i} of {n} are applied" if i else f"none of its {n} statements was applied"
+        return MigrationInterrupted(
+            f"the migration `{self.m.name}` stopped before statement {i + 1}: {applied} (recorded in "
+            f"{TABLE}). Run `schemashift migrate deploy` again to continue from statement {i + 1}.",
+            self.m.name,
+        )
+
+    def _as_written(self) -> None:
+        m, history, conn, sigint = self.m, self.history, self.conn, self.sigint
+        stmts = self.plan.statements
+        n = len(stmts)
+        row_id = history.start(m.name, m.checksum)
+        for i, stmt in enumerate(stmts):
+            error: DatabaseError | None = None
+            if not sigint.requested:
+                try:
+                    conn.execute(stmt)
+                    continue
+                except DatabaseError as exc:
+                    error = exc
+            conn.abort_open_transaction()  # leave no transaction the script opened
+            if sigint.requested:
+                sigint.write(
+                    lambda: history.fail(
+                        row_id,
+                        f"interrupted by the user (SIGINT) at statement {i + 1} of {n}; the script manages its "
+                        "own transactions: what it committed before stays applied",
+                        0,
+                    )
+                )
+                raise MigrationInterrupted(
+                    f"the migration `{m.name}` stopped at statement {i + 1} of {n}. It manages its own "
+                    "transactions: what it committed before that stays applied, its open transaction was "
+                    f"rolled back. It is recorded as failed: check the database, then run `schemashift migrate "
+                    f"resolve --rolled-back {m.name}` (after reverting what it did) or `--applied {m.name}`.",
+                    m.name,
+                ) from None
+            assert error is not None
+            history.fail(row_id, f"statement {i + 1} of {n} failed:\n{error.message}", 0)
+            raise self._failed(error) from None
+        history.finish(row_id, 1)
+
+
+__all__ = [
+    "ApplyResult",
+    "MigrationFailed",
+    "MigrationInterrupted",
+    "apply_migrations",
+    "execute_plan",
+    "failed_migrations_error",
+    "plan_of",
+    "resume_point",
+]

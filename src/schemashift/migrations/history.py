@@ -200,6 +200,19 @@ class History:
             (_to_db(self.provider, now()), row_id),
         )
 
+    def record_abandoned(self, name: str, checksum: str, logs: str) -> str:
+        """An attempt that changed nothing (rolled back as a whole), kept with its logs as an
+        audit trail: finished_at NULL and rolled_back_at set, so Prisma and schemashift both see
+        the migration as pending again."""
+        row_id = str(uuid.uuid4())
+        t = _to_db(self.provider, now())
+        self.conn.execute(
+            f"INSERT INTO {TABLE} (id, checksum, migration_name, logs, rolled_back_at, started_at,"
+            " applied_steps_count) VALUES (%s, %s, %s, %s, %s, %s, 0)",
+            (row_id, checksum, name, logs, t, t),
+        )
+        return row_id
+
     def record_applied(self, name: str, checksum: str) -> str:
         """``migrate resolve --applied``: a finished row with no steps run."""
         row_id = str(uuid.uuid4())

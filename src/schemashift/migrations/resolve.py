@@ -11,7 +11,11 @@ _EXAMPLE = '(example: "20201207184859_initial_migration")'
 
 
 def resolve_applied(conn: Connector, migrations: list[Migration], name: str) -> None:
-    """Record ``name`` as applied without running it (baselining, or a hotfix done by hand)."""
+    """Record ``name`` as applied without running it (baselining, or a hotfix done by hand).
+
+    As Prisma's ``markMigrationApplied``: failed attempts of the migration are marked rolled back
+    (kept as an audit trail), then a new finished row is written, so ``status`` is up to date and
+    ``deploy`` never resumes or re-runs it."""
     local = {m.name: m for m in migrations}
     if name not in local:
         raise MigrationError(
@@ -22,11 +26,16 @@ def resolve_applied(conn: Connector, migrations: list[Migration], name: str) -> 
     history = History(conn)
     with conn.advisory_lock():
         history.ensure()
-        if any(r.migration_name == name and r.is_applied for r in history.rows()):
+        rows = [r for r in history.rows() if r.migration_name == name]
+        if any(r.is_applied for r in rows):
             raise MigrationError(
                 f"The migration `{name}` is already recorded as applied in the database.", code="P3008"
             )
-        history.record_applied(name, local[name].checksum)
+        with conn.transaction():
+            for r in rows:
+                if r.is_failed:
+                    history.mark_rolled_back(r.id)
+            history.record_applied(name, local[name].checksum)
 
 
 def resolve_rolled_back(conn: Connector, name: str) -> None:

@@ -83,10 +83,14 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
 
 
 def replay_into(conn: Connector, migrations: Sequence[Migration]) -> None:
-    """Run every script, in order, as deploy would; P3006 names the one that fails."""
+    """Run every script, in order, as deploy runs it (in a transaction, statement by statement,
+    or as written: ``CREATE INDEX CONCURRENTLY`` never inside a transaction); P3006 names the
+    one that fails."""
+    from schemashift.migrations.apply import execute_plan
+
     for m in migrations:
         try:
-            conn.execute_script(m.sql)
+            execute_plan(conn, conn.dialect.plan_script(m.sql))
         except ConnectorError as exc:
             raise MigrationError(
                 f"Migration `{m.name}` failed to apply cleanly to the shadow database. \n"

@@ -1,0 +1,168 @@
+"""How a migration script runs: split once, and one of three modes, decided by the dialect.
+
+A :class:`ScriptPlan` is made once per script (``Dialect.plan_script``) and used by everything
+that runs or reads it: ``migrate deploy``, the shadow-database replay, the linter. The modes:
+
+``TRANSACTION``
+    The history row, the script and the finishing update commit in one transaction (PostgreSQL,
+    SQLite): a process killed at any point leaves the migration applied and recorded, or neither.
+``STATEMENTS``
+    Statement by statement in autocommit, the history row's ``applied_steps_count`` updated after
+    each one: every MySQL/MariaDB script (MySQL commits DDL implicitly), a PostgreSQL script with a
+    statement that refuses a transaction block (``CREATE INDEX CONCURRENTLY``, ``VACUUM``...), and
+    any script whose first line is ``-- schemashift:transaction off``.
+``AS_WRITTEN``
+    The script has its own top-level ``BEGIN``/``COMMIT``/``ROLLBACK`` (the guide's "Use
+    Transactions"): it runs statement by statement exactly as written, in autocommit, so its own
+    transaction control takes effect; the history row is started before and finished after.
+
+The splitters are the databases' own lexers where one exists: PostgreSQL's scanner (pglast),
+SQLite's ``complete_statement``; MySQL's is :func:`schemashift.connectors.sqltext.split_mysql`
+(pure text, handling routine bodies without ``DELIMITER``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import sqlite3
+from dataclasses import dataclass
+
+#: ``-- schemashift:transaction off`` on the first line: run the script statement by statement.
+TRANSACTION_OFF = re.compile(r"\A\s*--\s*schemashift:transaction\s+off\b", re.I)
+
+
+class RunMode(enum.Enum):
+    TRANSACTION = "transaction"
+    STATEMENTS = "statements"
+    AS_WRITTEN = "as written"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptPlan:
+    """A script, its statements (split once) and how it runs."""
+
+    script: str
+    mode: RunMode
+    statements: tuple[str, ...]
+    #: why the mode was chosen, for messages (``CREATE INDEX CONCURRENTLY refuses a transaction``)
+    reason: str = ""
+
+    @property
+    def resumable(self) -> bool:
+        """A failure part-way leaves a known prefix applied, so the run can continue after it."""
+        return self.mode is RunMode.STATEMENTS
+
+
+def has_code(stmt: str) -> bool:
+    """True when a statement holds more than comments and blank lines."""
+    for line in stmt.splitlines():
+        s = line.strip()
+        if s and not s.startswith("--"):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- SQLite
+
+
+def split_sqlite(script: str) -> list[str]:
+    """Complete statements as SQLite sees them (trigger bodies included), without ``;``."""
+    out: list[str] = []
+    buf = ""
+    pieces = script.split(";")
+    for piece in pieces[:-1]:
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            stmt = buf.strip().rstrip(";").strip()
+            if has_code(stmt):
+                out.append(stmt)
+            buf = ""
+    rest = (buf + pieces[-1]).strip().rstrip(";").strip()
+    if has_code(rest):
+        out.append(rest)
+    return out
+
+
+_LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
+_SQLITE_TX = re.compile(r"(?:BEGIN|COMMIT|END|ROLLBACK(?!\s+(?:TRANSACTION\s+)?TO\b))\b", re.I)
+_MYSQL_TX = re.compile(
+    r"(?:START\s+TRANSACTION\b|BEGIN(?:\s+WORK)?\s*\Z|COMMIT\b|ROLLBACK\b(?!\s+(?:WORK\s+)?TO\b))", re.I
+)
+
+
+def _first_code(stmt: str) -> str:
+    return stmt[_LEADING_COMMENTS.match(stmt).end() :]  # type: ignore[union-attr]
+
+
+def controls_transaction_sqlite(stmt: str) -> bool:
+    return _SQLITE_TX.match(_first_code(stmt)) is not None
+
+
+def controls_transaction_mysql(stmt: str) -> bool:
+    return _MYSQL_TX.match(_first_code(stmt)) is not None
+
+
+# ---------------------------------------------------------------- MySQL
+
+
+def split_mysql(script: str) -> list[str]:
+    from schemashift.connectors.sqltext import split_mysql as split
+
+    return [s for s in split(script) if has_code(s)]
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+def split_postgres(script: str) -> list[str]:
+    import pglast
+
+    return [s.strip() for s in pglast.split(script, with_parser=False) if has_code(s)]
+
+
+def postgres_mode(script: str) -> tuple[RunMode, str]:
+    """Parsed with PostgreSQL's own parser: a script with top-level transaction control runs as
+    written; one with a statement PostgreSQL refuses inside a transaction block runs statement by
+    statement. A script the parser rejects runs in a transaction (the server reports the error)."""
+    import pglast
+    from pglast import ast as pg
+
+    try:
+        parsed = pglast.parse_sql(script)
+    except pglast.parser.ParseError:
+        return RunMode.TRANSACTION, ""
+    refusing = ""
+    for raw in parsed:
+        node = raw.stmt
+        if isinstance(node, pg.TransactionStmt):
+            return RunMode.AS_WRITTEN, "the script manages its own transaction"
+        if not refusing:
+            refusing = _refuses_transaction(node)
+    if refusing:
+        return RunMode.STATEMENTS, f"{refusing} cannot run inside a transaction block"
+    return RunMode.TRANSACTION, ""
+
+
+def _refuses_transaction(node: object) -> str:
+    """The statement PostgreSQL refuses inside a transaction block, or ''."""
+    from pglast import ast as pg
+
+    if isinstance(node, pg.IndexStmt) and getattr(node, "concurrent", False):
+        return "CREATE INDEX CONCURRENTLY"
+    if isinstance(node, pg.DropStmt) and getattr(node, "concurrent", False):
+        return "DROP INDEX CONCURRENTLY"
+    if isinstance(node, pg.ReindexStmt) and any(
+        getattr(p, "defname", "") == "concurrently" for p in (node.params or ())
+    ):
+        return "REINDEX CONCURRENTLY"
+    names = {
+        pg.VacuumStmt: "VACUUM",
+        pg.CreatedbStmt: "CREATE DATABASE",
+        pg.DropdbStmt: "DROP DATABASE",
+        pg.AlterSystemStmt: "ALTER SYSTEM",
+    }
+    for kind, name in names.items():
+        if isinstance(node, kind):
+            return name
+    return ""
