@@ -6,7 +6,7 @@
 - schema to schema: ``--from-schema-datamodel A --to-schema-datamodel B`` where ``B`` is the
   generator's variant 1 (an ``extra String?`` column on every 10th model), against
   ``prisma6 diff --from A --to B`` and ``prisma7 diff A B``;
-- the same two diffs in-process (``schemashift.engine.diff_schemas``), for reference.
+- the same two diffs in-process (``schemashift.migrations.engine.diff_schemas``), for reference.
 
 Inputs: ``gen-schema.mjs postgresql 1000 10 [1]``; ``--prisma6`` files (with the ``url`` line)
 for schemashift and prisma6, the same schemas without it for prisma7, which rejects ``url``.
@@ -97,7 +97,7 @@ def _reference(tool: str, variant: bool):  # type: ignore[no-untyped-def]
 
 def _in_process(variant: bool):  # type: ignore[no-untyped-def]
     def ours(ctx: Context) -> float:
-        from schemashift.engine import diff_schemas
+        from schemashift.migrations.engine import diff_schemas
 
         a, b = (p.read_text(encoding="utf-8") for p in _pair(ctx, prisma6=True))
         return ctx.time_call(lambda: diff_schemas(a, b) if variant else diff_schemas(None, a))
@@ -141,7 +141,7 @@ def _compare(tool: str, variant: bool):  # type: ignore[no-untyped-def]
 
 def _in_process_notes(variant: bool):  # type: ignore[no-untyped-def]
     def notes(ctx: Context) -> list[str]:
-        from schemashift.engine import diff_schemas
+        from schemashift.migrations.engine import diff_schemas
 
         a, b = (p.read_text(encoding="utf-8") for p in _pair(ctx, prisma6=True))
         script = diff_schemas(a, b) if variant else diff_schemas(None, a)

@@ -78,13 +78,13 @@ def q(provider: str, name: str) -> str:
 
 
 def assert_schema_is(db_url: str, provider: str, stage: int | None) -> None:
-    from schemashift.engine import empty_schema
+    from schemashift.migrations.engine import empty_schema
 
     files = [("schema.prisma", header(provider) + STAGES[stage])] if stage is not None else None
     expected = engine.target_schema(files, provider) if files else empty_schema(provider)
     with connect(db_url) as conn:
         live = engine.describe(conn)
-    assert engine.diff(live, expected, provider) == [], f"stage {stage}"
+    assert engine.diff(live, expected, engine.dialect_for(provider)) == [], f"stage {stage}"
 
 
 def digest(db_url: str, provider: str) -> str:

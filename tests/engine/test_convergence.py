@@ -20,7 +20,7 @@ from schemashift.connectors import Connector, connect
 from schemashift.connectors.describe import describe
 from schemashift.dialects import get_dialect
 from schemashift.diff.differ import diff
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 from schemashift.lower import lower_schema, parse_checked
 from schemashift.model import Schema
 from schemashift.psl import validate

@@ -7,7 +7,7 @@ from schemashift.diff.differ import diff
 from schemashift.dialects import get_dialect
 from schemashift.dialects.base import TablePairFacts
 from schemashift.dialects.postgres import PostgresDialect
-from schemashift.engine import empty_schema
+from schemashift.migrations.engine import empty_schema
 from schemashift.lower import lower_source
 
 PG = get_dialect("postgresql")

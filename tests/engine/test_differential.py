@@ -14,7 +14,7 @@ from schema_gen import schema_pair
 from schemashift.diff import steps as st
 from schemashift.diff.differ import diff
 from schemashift.dialects import get_dialect
-from schemashift.engine import diff_schemas, empty_schema
+from schemashift.migrations.engine import diff_schemas, empty_schema
 from schemashift.lower import lower_source
 from schemashift.model import Family
 from schemashift.psl import validate

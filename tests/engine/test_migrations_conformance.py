@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemashift.diff.corpus import load_cases
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 
 CASES = load_cases()
 pytestmark = pytest.mark.skipif(not CASES, reason="conformance corpus (../shared/conformance) absent")

@@ -29,7 +29,7 @@ from schemashift.dialects import get_dialect
 from schemashift.dialects.mysql import MariadbDialect, MysqlDialect, native_type_change, render_type
 from schemashift.diff import steps as st
 from schemashift.diff.differ import diff
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 from schemashift.lower import lower_schema, parse_checked
 from schemashift.model import Arity, Column, ColumnType, Family, Schema, Table
 

@@ -7,7 +7,7 @@ import pytest
 from schemashift.diff import steps as st
 from schemashift.dialects.postgres import PostgresDialect, render_default
 from schemashift.dialects.postgres_casts import native_type_change
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 from schemashift.model import (
     DateTimeLit,
     FloatLit,

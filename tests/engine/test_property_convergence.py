@@ -91,7 +91,7 @@ def _valid(source: str) -> bool:
 
 def _remaining(conn: Connector, target: Schema) -> str:
     """The script still needed to reach ``target`` from the live database ("" when none)."""
-    steps = mig.diff(describe(conn), target, conn.provider)
+    steps = mig.diff(describe(conn), target, conn.dialect)
     return get_dialect(conn.provider).render_script(steps) if steps else ""
 
 
@@ -304,15 +304,15 @@ def _apply_plan(conn: Connector, steps: list[st.Step], script: str) -> None:
         # user splits the migration in two, and so does the test.
         event("PostgreSQL: new enum value used in the same migration, split in two (as with Prisma)")
         enum_steps = [s for s in steps if isinstance(s, st.AlterEnum)]
-        mig.apply_script(conn, mig.render(enum_steps, provider))
-        mig.apply_script(conn, mig.render([s for s in steps if not isinstance(s, st.AlterEnum)], provider))
+        mig.apply_script(conn, mig.render(enum_steps, mig.dialect_for(provider)))
+        mig.apply_script(conn, mig.render([s for s in steps if not isinstance(s, st.AlterEnum)], mig.dialect_for(provider)))
 
 
 def migrate_checked(conn: Connector, src_from: str, src_to: str, a: Schema, b: Schema) -> Outcome:
     """The live database is ``a`` (with rows): migrate it to ``b`` and check the result."""
     provider = conn.provider
-    steps = mig.diff(a, b, provider)
-    script = mig.render(steps, provider)
+    steps = mig.diff(a, b, mig.dialect_for(provider))
+    script = mig.render(steps, mig.dialect_for(provider))
     warnings = check(steps, conn)
     integer_casts = [w for w in warnings if w.kind in ("rounding", "out_of_range", "kept_as_real")]
     # rounding alone does not fail (nor does SQLite keeping REALs): only a rounding warning that
@@ -342,7 +342,7 @@ def migrate_checked(conn: Connector, src_from: str, src_to: str, a: Schema, b: S
 
 
 def _create_script(source: str, provider: str) -> str:
-    from schemashift.engine import diff_schemas
+    from schemashift.migrations.engine import diff_schemas
 
     return diff_schemas(None, source, provider)
 

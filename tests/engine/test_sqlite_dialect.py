@@ -26,7 +26,7 @@ from schemashift.connectors.describe import describe
 from schemashift.dialects import get_dialect
 from schemashift.diff import steps as st
 from schemashift.diff.differ import diff
-from schemashift.engine import diff_schemas, plan
+from schemashift.migrations.engine import diff_schemas, plan
 from schemashift.lower import lower_schema, parse_checked
 from schemashift.model import Family, Schema, Table
 

@@ -61,7 +61,7 @@ def round_trip(source: str, conn: "Connector", provider: str) -> RoundTrip:
         return RoundTrip(False, [], [], False, False, f"does not lower: {str(exc).splitlines()[0][:80]}")
     if target.namespaces:
         return RoundTrip(False, [], [], False, False, "multiSchema (db pull of one schema only)")
-    script = engine.render(engine.diff(Schema(), target, provider), provider)
+    script = engine.render(engine.diff(Schema(), target, engine.dialect_for(provider)), engine.dialect_for(provider))
     try:
         for ext in target.extensions:
             conn.execute(f'CREATE EXTENSION IF NOT EXISTS "{ext.name}"')
@@ -75,7 +75,7 @@ def round_trip(source: str, conn: "Connector", provider: str) -> RoundTrip:
 
     def diff(text: str) -> list[str]:
         pulled = lower_source(text, provider)
-        return [type(s).__name__ for s in engine.diff(target, pulled, provider)]
+        return [type(s).__name__ for s in engine.diff(target, pulled, engine.dialect_for(provider))]
 
     formatted = psl.format(source)
     return RoundTrip(True, diff(fresh), diff(again), fresh == formatted, again == formatted)

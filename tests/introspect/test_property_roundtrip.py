@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 
 from schemashift.connectors import Connector
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 from schemashift.introspect import pull
 from schemashift.lower import lower_schema, parse_checked
 from schemashift.migrations import engine as mig
@@ -49,8 +49,8 @@ def round_trip(conn: Connector, source: str) -> None:
     errors = [d.message for d in validate(pulled_src) if d.is_error]
     assert not errors, f"the pulled schema is invalid: {errors}\n{pulled_src}"
     again = lower_schema(parse_checked([("schema.prisma", pulled_src)]), provider)
-    steps = mig.diff(again, original, provider)
-    assert steps == [], f"pulled schema differs:\n{mig.render(steps, provider)}\n--- source\n{source}\n--- pulled\n{pulled_src}"
+    steps = mig.diff(again, original, mig.dialect_for(provider))
+    assert steps == [], f"pulled schema differs:\n{mig.render(steps, mig.dialect_for(provider))}\n--- source\n{source}\n--- pulled\n{pulled_src}"
 
 
 def _run(provider: str, request: pytest.FixtureRequest, examples: int) -> None:

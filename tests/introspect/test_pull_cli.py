@@ -24,7 +24,7 @@ def _create(url: str, provider: str, body: str) -> None:
 
     target = engine.target_schema([("schema.prisma", HEADER.format(provider=provider) + body)], provider)
     with connect(url) as conn:
-        engine.apply_script(conn, engine.render(engine.diff(Schema(), target, provider), provider))
+        engine.apply_script(conn, engine.render(engine.diff(Schema(), target, engine.dialect_for(provider)), engine.dialect_for(provider)))
 
 
 def _project(tmp_path: Path, url: str, provider: str, body: str = "") -> Path:

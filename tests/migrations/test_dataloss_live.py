@@ -48,7 +48,7 @@ def messages(provider: str, db_url: str) -> list[tuple[str, bool]]:
     target = engine.target_schema([("schema.prisma", header(provider) + V2)], provider)
     with connect(db_url) as conn:
         live = engine.describe(conn)
-        steps = engine.diff(live, target, provider)
+        steps = engine.diff(live, target, engine.dialect_for(provider))
         return [(w.message, w.unexecutable) for w in check(steps, conn)]
 
 
@@ -102,7 +102,7 @@ def test_enum_value_in_use(tmp_path: Path, provider: str, db_url: str, monkeypat
     with connect(db_url) as conn:
         conn.execute(f"INSERT INTO {q(provider, 'User')} VALUES (1, 'LEGACY'), (2, 'FREE')")
         target = engine.target_schema([("schema.prisma", header(provider) + enum_v2)], provider)
-        steps = engine.diff(engine.describe(conn), target, provider)
+        steps = engine.diff(engine.describe(conn), target, engine.dialect_for(provider))
         (w,) = check(steps, conn)
     enum = "Plan" if provider == "postgresql" else "User_plan"  # MySQL enums are inline, named table_column
     assert w.unexecutable and f"The values [LEGACY] on the enum `{enum}` will be removed" in w.message
@@ -159,7 +159,7 @@ def _push_rows(tmp_path: Path, provider: str, db_url: str, run_cli, models: str,
 def _live(provider: str, db_url: str, models: str, kinds: tuple[str, ...] = ("rounding",)) -> list[tuple[str, bool]]:
     target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
     with connect(db_url) as conn:
-        steps = engine.diff(engine.describe(conn), target, provider)
+        steps = engine.diff(engine.describe(conn), target, engine.dialect_for(provider))
         return [(w.message, w.unexecutable) for w in check(steps, conn) if w.kind in kinds]
 
 
@@ -227,7 +227,7 @@ def test_rounding_pure_check_says_nothing_new(provider: str) -> None:
     """Without a database the check stays Prisma's (migration file headers): no rounding warning."""
     a = engine.target_schema([("schema.prisma", header(provider) + ROUND_V1)], provider)
     b = engine.target_schema([("schema.prisma", header(provider) + ROUND_V2)], provider)
-    assert not any(w.kind == "rounding" for w in check(engine.diff(a, b, provider)))
+    assert not any(w.kind == "rounding" for w in check(engine.diff(a, b, engine.dialect_for(provider))))
 
 
 @pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
@@ -254,7 +254,7 @@ def test_integer_cast_out_of_range(tmp_path: Path, provider: str, db_url: str, m
         target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
         with connect(db_url) as conn:
             conn.execute("SET SESSION sql_mode = ''")
-            (w,) = [w for w in check(engine.diff(engine.describe(conn), target, provider), conn) if w.kind == "out_of_range"]
+            (w,) = [w for w in check(engine.diff(engine.describe(conn), target, engine.dialect_for(provider)), conn) if w.kind == "out_of_range"]
         assert not w.unexecutable and w.message.endswith("will clip them to the range (the server is not in strict SQL mode).")
 
 
@@ -334,10 +334,10 @@ def test_decimal_precision_reduction(tmp_path: Path, provider: str, db_url: str,
         target = engine.target_schema([("schema.prisma", header(provider) + v2)], provider)
         with connect(db_url) as conn:
             conn.execute("SET SESSION sql_mode = ''")
-            steps = engine.diff(engine.describe(conn), target, provider)
+            steps = engine.diff(engine.describe(conn), target, engine.dialect_for(provider))
             (w,) = [w for w in check(steps, conn) if w.kind == "out_of_range"]
             assert not w.unexecutable and w.message.endswith("will clip them to the range (the server is not in strict SQL mode).")
-            engine.apply_script(conn, engine.render(steps, provider))
+            engine.apply_script(conn, engine.render(steps, engine.dialect_for(provider)))
         assert _column(provider, db_url, "e") == ["9999.9", "9999.9", "-9999.9", "3.0"]
 
 
@@ -454,7 +454,7 @@ def test_sqlite_keeps_fractional_values_as_real(tmp_path: Path, sqlite_url: str,
 def _warnings(provider: str, db_url: str, models: str):  # type: ignore[no-untyped-def]
     target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
     with connect(db_url) as conn:
-        return check(engine.diff(engine.describe(conn), target, provider), conn)
+        return check(engine.diff(engine.describe(conn), target, engine.dialect_for(provider)), conn)
 
 
 @pytest.mark.parametrize("provider", ["postgresql", "mysql", "sqlite"], indirect=True)
@@ -475,7 +475,7 @@ def test_narrowing_pure_check_says_nothing_new(provider: str) -> None:
                 before, after = before.replace(" @db.Decimal(10, 2)", ""), after.replace(" @db.Decimal(5, 0)", "").replace(" @db.Decimal(10, 1)", "")
         a = engine.target_schema([("schema.prisma", header(provider) + before)], provider)
         b = engine.target_schema([("schema.prisma", header(provider) + after)], provider)
-        assert not any(w.kind for w in check(engine.diff(a, b, provider)))
+        assert not any(w.kind for w in check(engine.diff(a, b, engine.dialect_for(provider))))
 
 
 # ------------------------------------------------------- integer range shrinking, Decimal -> double
@@ -494,9 +494,9 @@ def _server_refuses(provider: str, db_url: str, models: str, fragment: str = "")
 
     target = engine.target_schema([("schema.prisma", header(provider) + models)], provider)
     with connect(db_url) as conn:
-        steps = engine.diff(engine.describe(conn), target, provider)
+        steps = engine.diff(engine.describe(conn), target, engine.dialect_for(provider))
         with pytest.raises(ConnectorError) as info:
-            engine.apply_script(conn, engine.render(steps, provider))
+            engine.apply_script(conn, engine.render(steps, engine.dialect_for(provider)))
     assert fragment in info.value.message
 
 
@@ -505,10 +505,10 @@ def _mysql_loose(db_url: str, models: str, apply: bool = False) -> list[tuple[st
     target = engine.target_schema([("schema.prisma", header("mysql") + models)], "mysql")
     with connect(db_url) as conn:
         conn.execute("SET SESSION sql_mode = ''")
-        steps = engine.diff(engine.describe(conn), target, "mysql")
+        steps = engine.diff(engine.describe(conn), target, engine.dialect_for("mysql"))
         found = [(w.message, w.unexecutable) for w in check(steps, conn) if w.kind == "out_of_range"]
         if apply:
-            engine.apply_script(conn, engine.render(steps, "mysql"))
+            engine.apply_script(conn, engine.render(steps, engine.dialect_for("mysql")))
     return found
 
 

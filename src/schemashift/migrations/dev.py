@@ -2,11 +2,13 @@
 
 ``migrate dev``:
 1. validates the schema and lowers it to the target model;
-2. reads the history and finds the reasons the development database must be reset: failed,
+2. replays the whole migrations folder on the shadow database (P3006 when a migration fails
+   there: the development database is not touched);
+3. reads the history and finds the reasons the development database must be reset: failed,
    edited or unknown migrations, and drift (the live database differs from the end state of its
    applied migrations, replayed into a shadow database or taken from the shadow cache);
-3. asks before resetting (refused when not interactive, as Prisma does);
-4. applies pending migrations, diffs the history's end state with the target model, writes the new
+4. asks before resetting (refused when not interactive, as Prisma does);
+5. applies pending migrations, diffs the history's end state with the target model, writes the new
    migration (with ``down.sql``, the reverse script) and applies it; ``--create-only`` only writes.
 
 Everything that talks to the user goes through :class:`UI`, so the library never prompts on its own.
@@ -98,14 +100,14 @@ def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], s
     applied = [m for m in local if m.name in set(status.applied)]
     expected = end_state(mp, applied)
     live = engine.describe(conn)
-    drift = engine.diff(expected, live, mp.provider, conn.dialect_options())
+    drift = engine.diff(expected, live, conn.dialect)
     if drift:
         reasons.append(
             "Drift detected: Your database schema is not in sync with your migration history.\n\n"
             "The following is a summary of the differences between the expected database schema given "
             "your migrations files, and the actual schema of the database.\n\n"
             "It should be understood as the set of changes to get from the expected schema to the "
-            f"actual schema.\n\n{engine.summary(drift, expected, live)}"
+            f"actual schema.\n\n{engine.summary(drift)}"
         )
     return reasons
 
@@ -145,6 +147,10 @@ def migrate_dev(
     target = mp.target
     local = mp.migrations()
     with mp.connect(create=True) as conn:
+        # As Prisma does, the whole history, unapplied migrations included (custom SQL written
+        # after --create-only), is replayed on the shadow database first: a migration that fails
+        # there is reported (P3006) before anything touches the development database.
+        before = end_state(mp, local)
         history = History(conn)
         status = diagnose(local, history.rows(), table_exists=history.exists())
         reasons = reset_reasons(mp, conn, local, status)
@@ -163,8 +169,7 @@ def migrate_dev(
             result.reset = True
         applied = apply_migrations(conn, local, log=ui.echo, baseline_check=not result.reset).applied
         result.applied = applied
-        before = end_state(mp, local)
-        steps = engine.diff(before, target, mp.provider, conn.dialect_options())
+        steps = engine.diff(before, target, conn.dialect)
         if not steps and not create_only:
             result.in_sync = True
         else:
@@ -189,9 +194,9 @@ def migrate_dev(
                     raise MigrationError("Migration cancelled: nothing was changed.", exit_code=130)
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
-            script = engine.render(steps, mp.provider, warnings=engine.data_loss_warnings(None, steps))
-            down_steps = engine.diff(target, before, mp.provider, conn.dialect_options())
-            down = engine.render_down(down_steps, mp.provider, folder.checksum(script.encode("utf-8")))
+            script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
+            down_steps = engine.diff(target, before, conn.dialect)
+            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")))
             if folder.read_lock_provider(mp.migrations_dir) is None:
                 folder.write_lock(mp.migrations_dir, mp.provider)
             created = folder.create_migration(mp.migrations_dir, name, script, down=down)
@@ -222,7 +227,7 @@ def db_push(
         if force_reset:
             reset_database(conn)
         live = engine.describe(conn)
-        steps = engine.diff(live, target, mp.provider, conn.dialect_options())
+        steps = engine.diff(live, target, conn.dialect)
         if not steps:
             return []
         warnings = engine.data_loss_warnings(conn, steps)
@@ -243,14 +248,14 @@ def db_push(
             reset_database(conn)
             ui.echo("The database was successfully reset.")
             live = engine.describe(conn)
-            steps = engine.diff(live, target, mp.provider, conn.dialect_options())
+            steps = engine.diff(live, target, conn.dialect)
             warnings = []
         if warnings and not accept_data_loss:
             raise MigrationError(
                 engine.warning_block(warnings)
                 + "\nUse the --accept-data-loss flag to ignore the data loss warnings like prisma migrate dev --force",
             )
-        script = engine.render(steps, mp.provider)
+        script = engine.render(steps, conn.dialect)
         with conn.advisory_lock():
             engine.apply_script(conn, script)
-        return [engine.summary(steps, live, target)]
+        return [engine.summary(steps)]

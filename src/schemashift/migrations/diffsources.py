@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from schemashift.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
+    from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
     from schemashift.model import Schema
     from schemashift.psl.background import BackgroundValidation
@@ -24,7 +25,7 @@ class Source:
 
 @dataclass
 class DiffResult:
-    provider: str
+    dialect: Dialect
     previous: Schema
     next: Schema
     steps: list[st.Step] = field(default_factory=list)
@@ -35,14 +36,14 @@ class DiffResult:
     def script(self) -> str:
         from schemashift.migrations import engine
 
-        text = engine.render(self.steps, self.provider)
+        text = engine.render(self.steps, self.dialect)
         self.check()
         return text
 
     def summary(self) -> str:
         from schemashift.migrations import engine
 
-        text = engine.summary(self.steps, self.previous, self.next) + "\n"
+        text = engine.summary(self.steps) + "\n"
         self.check()
         return text
 
@@ -106,11 +107,10 @@ def _load(
 ) -> Schema:
     """The source's schema; a live database adds its dialect flavour (MariaDB) to ``flavour``."""
     from schemashift.connectors import connect, parse_url
-    from schemashift.engine import empty_schema
     from schemashift.migrations import engine
 
     if source.kind == "empty":
-        return empty_schema(provider)
+        return engine.empty_schema(provider)
     assert source.value is not None
     if source.kind == "schema-datamodel":
         files, _ = _schema_files(source.value)
@@ -215,5 +215,6 @@ def _resolve_pair(
     next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    steps = engine.diff(previous, next_, provider, flavour)
-    return DiffResult(provider, previous, next_, steps, pending=list(pending.values()))
+    dialect = engine.dialect_for(provider, target_is_empty=to.kind == "empty", **flavour)
+    steps = engine.diff(previous, next_, dialect)
+    return DiffResult(dialect, previous, next_, steps, pending=list(pending.values()))

@@ -1,11 +1,16 @@
-"""The workflow's view of the schema engine: the few calls the migration commands need.
+"""The schema engine's one facade: the few calls the commands, the workflow and tests need.
 
     target_schema(files, provider) -> Schema     validate + lower (pure)
     describe(conn) -> Schema                      live database (I/O)
-    diff(a, b, provider) -> [Step]                ordered steps (pure)
-    render(steps, provider) -> str                Prisma's script layout (pure)
-    summary(steps, a, b) -> str                   ``migrate diff``'s human summary (pure)
+    diff(a, b, dialect) -> [Step]                 ordered steps (pure)
+    render(steps, dialect) -> str                 Prisma's script layout (pure)
+    summary(steps) -> str                         ``migrate diff``'s human summary, from the steps
     data_loss_warnings(conn, steps)               live data-loss check (I/O)
+    plan(from_src, to_src) / diff_schemas(...)    schema text(s) -> steps / script (pure)
+
+The dialect is a typed object that travels: from the connection (``Connector.dialect``, with the
+server's flavour: MariaDB), or from :func:`dialect_for` for a provider with no server. Nothing
+here rebuilds a dialect from a provider string behind the caller's back.
 
 Each is a thin composition of the modules that own the work (:mod:`schemashift.lower`,
 :mod:`schemashift.diff`, :mod:`schemashift.dialects`, :mod:`schemashift.connectors.describe`,
@@ -18,12 +23,46 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.diagnostics import Diagnostics
+from schemashift.dialects import Dialect, get_dialect
 from schemashift.diff import steps as st
-from schemashift.model import Column, Schema
+from schemashift.model import Schema
 from schemashift.safety.dataloss import DataLossWarning
 
 if TYPE_CHECKING:
     from schemashift.psl.ast import SchemaAst
+
+__all__ = [
+    "REVERSE_OF",
+    "apply_script",
+    "data_loss_warnings",
+    "describe",
+    "dialect_for",
+    "diff",
+    "diff_schemas",
+    "empty_schema",
+    "plan",
+    "render",
+    "render_down",
+    "summary",
+    "target_schema",
+    "warning_block",
+]
+
+
+def dialect_for(provider: str, *, target_is_empty: bool = False, **flavour: object) -> Dialect:
+    """The dialect of a provider with no server to ask (schema-to-schema diffs); a live database
+    gives its own, with its flavour, as ``Connector.dialect``. ``target_is_empty``: the diff goes
+    to the empty database (``--to-empty``), whose DROP statements Prisma schema-qualifies."""
+    options = dict(flavour)
+    if target_is_empty:
+        options["target_is_empty"] = True
+    return get_dialect(provider, **options)
+
+
+def empty_schema(provider: str) -> Schema:
+    from schemashift.lower.rules import rules_for
+
+    return Schema(default_namespace=rules_for(provider).default_namespace)
 
 
 def target_schema(
@@ -61,37 +100,62 @@ def describe(conn: Connector) -> Schema:
     return _describe(conn)
 
 
-def diff(
-    previous: Schema, next: Schema, provider: str, flavour: "Mapping[str, object] | None" = None
-) -> list[st.Step]:
-    """Steps from ``previous`` to ``next``.
+def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
+    """Steps from ``previous`` to ``next``, for ``dialect`` (a live database's ``conn.dialect``
+    carries its flavour: on MariaDB, Prisma drops and recreates an index instead of renaming it).
 
     Extensions are managed only when the schema declares them (Prisma's ``postgresqlExtensions``):
     when one side has none, the other side's (e.g. ``plpgsql`` of a described database) are ignored.
-    ``flavour`` is the connection's ``dialect_options()`` when the diff is for a live database:
-    on MariaDB, Prisma drops and recreates an index instead of renaming it.
     """
     from dataclasses import replace
 
-    from schemashift.dialects import get_dialect
     from schemashift.diff.differ import diff as _diff
 
     if not previous.extensions or not next.extensions:
         previous, next = replace(previous, extensions=()), replace(next, extensions=())
-    return _diff(previous, next, get_dialect(provider, **(flavour or {})))
+    return _diff(previous, next, dialect)
 
 
-def render(steps: Sequence[st.Step], provider: str, warnings: Sequence[DataLossWarning] = ()) -> str:
-    from schemashift.dialects import get_dialect
+def plan(from_src: str | None, to_src: str | None, provider: str | None = None) -> tuple[list[st.Step], Dialect]:
+    """The ordered steps from schema text ``from_src`` to ``to_src`` (None: the empty database),
+    and the dialect to render them with (``migrate diff --from-empty --to-schema-datamodel``)."""
+    from schemashift.lower import lower_schema, parse_checked, provider_of
+    from schemashift.psl import gc_paused
+
+    with gc_paused():
+        from_ast = parse_checked([("schema.prisma", from_src)]) if from_src is not None else None
+        to_ast = parse_checked([("schema.prisma", to_src)]) if to_src is not None else None
+        if provider is None:
+            source_ast = to_ast or from_ast
+            if source_ast is None:
+                raise ValueError("diffing the empty schema to itself needs a provider")
+            provider = provider_of(source_ast)
+        previous = lower_schema(from_ast, provider) if from_ast is not None else empty_schema(provider)
+        next_ = lower_schema(to_ast, provider) if to_ast is not None else empty_schema(provider)
+        dialect = dialect_for(provider, target_is_empty=to_ast is None)
+        return diff(previous, next_, dialect), dialect
+
+
+def diff_schemas(from_src: str | None, to_src: str | None, provider: str | None = None) -> str:
+    """The migration script Prisma's ``migrate diff --script`` prints for these schemas
+    (``None``: ``--from-empty`` / ``--to-empty``)."""
+    from schemashift.psl import gc_paused
+
+    steps, dialect = plan(from_src, to_src, provider)
+    with gc_paused():
+        return dialect.render_script(steps)
+
+
+def render(steps: Sequence[st.Step], dialect: Dialect, warnings: Sequence[DataLossWarning] = ()) -> str:
     from schemashift.safety.dataloss import header
 
-    return header(warnings) + get_dialect(provider).render_script(steps)
+    return header(warnings) + dialect.render_script(steps)
 
 
 REVERSE_OF = "-- schemashift:reverse-of "
 
 
-def render_down(steps: Sequence[st.Step], provider: str, migration_checksum: str) -> str:
+def render_down(steps: Sequence[st.Step], dialect: Dialect, migration_checksum: str) -> str:
     """``down.sql``: the script that takes the database back to the state before the migration.
 
     Its first line names the checksum of the ``migration.sql`` it reverses; ``migrate rollback``
@@ -103,18 +167,15 @@ def render_down(steps: Sequence[st.Step], provider: str, migration_checksum: str
         f"{REVERSE_OF}{migration_checksum}\n"
         "-- Reverse of migration.sql, generated by schemashift: `schemashift migrate rollback` runs it.\n"
     )
-    return head + render(steps, provider, check(steps))
+    return head + render(steps, dialect, check(steps))
 
 
 def apply_script(conn: Connector, script: str) -> None:
-    """Run a script in one transaction where the database's DDL is transactional."""
-    from schemashift.dialects import get_dialect
+    """Run a script as ``migrate deploy`` runs a migration, without history: in one transaction
+    where the database's DDL is transactional, statement by statement, or as written."""
+    from schemashift.migrations.apply import execute_plan
 
-    if get_dialect(conn.provider).supports_transactional_ddl:
-        with conn.ddl_transaction():
-            conn.execute_script(script)
-    else:
-        conn.execute_script(script)
+    execute_plan(conn, conn.dialect.plan_script(script))
 
 
 def data_loss_warnings(conn: Connector | None, steps: Sequence[st.Step]) -> list[DataLossWarning]:
@@ -140,69 +201,8 @@ def warning_block(warnings: Sequence[DataLossWarning]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the human summary
+def summary(steps: Sequence[st.Step]) -> str:
+    """Prisma's ``migrate diff`` summary, rendered from the steps (:mod:`schemashift.diff.summary`)."""
+    from schemashift.diff.summary import summary as _summary
 
-_ARITY = {"required": "Required", "nullable": "Nullable", "list": "List"}
-
-
-def _altered(prev: Column, nxt: Column) -> str:
-    parts = []
-    if prev.arity != nxt.arity:
-        parts.append(f"changed from {_ARITY[prev.arity.value]} to {_ARITY[nxt.arity.value]}")
-    if prev.type != nxt.type:
-        parts.append("type changed")
-    if prev.default != nxt.default or prev.autoincrement != nxt.autoincrement:
-        parts.append("default changed")
-    return ", ".join(parts)
-
-
-def summary(steps: Sequence[st.Step], previous: Schema, next: Schema) -> str:
-    """Prisma's ``migrate diff`` summary: added/removed enums and tables, then the changed ones."""
-    if not steps:
-        return "No difference detected."
-    out: list[str] = []
-
-    def section(mark: str, title: str, names: list[str]) -> None:
-        if names:
-            out.extend([f"[{mark}] {title}", *(f"  - {n}" for n in names), ""])
-
-    prev_enums = {e.key: e for e in previous.enums}
-    next_enums = {e.key: e for e in next.enums}
-    prev_tables = {t.key: t for t in previous.tables}
-    next_tables = {t.key: t for t in next.tables}
-    section("+", "Added enums", sorted(k[1] for k in next_enums.keys() - prev_enums.keys()))
-    section("+", "Added tables", sorted(k[1] for k in next_tables.keys() - prev_tables.keys()))
-    section("-", "Removed enums", sorted(k[1] for k in prev_enums.keys() - next_enums.keys()))
-    section("-", "Removed tables", sorted(k[1] for k in prev_tables.keys() - next_tables.keys()))
-    for key in sorted(prev_enums.keys() & next_enums.keys(), key=lambda k: k[1]):
-        a, b = prev_enums[key].values, next_enums[key].values
-        lines = [f"  [+] Added variant `{v}`" for v in b if v not in a]
-        lines += [f"  [-] Removed variant `{v}`" for v in a if v not in b]
-        if lines:
-            out += [f"[*] Changed the `{key[1]}` enum", *lines, ""]
-    for key in sorted(next_tables.keys(), key=lambda k: k[1]):
-        new, old = next_tables[key], prev_tables.get(key)
-        lines = []
-        new_fks = {(f.columns, f.referenced_table) for f in new.foreign_keys}
-        old_fks = {(f.columns, f.referenced_table) for f in old.foreign_keys} if old else set()
-        if old is not None:
-            lines += [f"  [-] Removed foreign key on columns ({', '.join(c)})" for c, _ in sorted(old_fks - new_fks)]
-            old_idx = {(i.column_names, i.unique) for i in old.indexes}
-            new_idx = {(i.column_names, i.unique) for i in new.indexes}
-            for cols, unique in sorted(old_idx - new_idx):
-                lines.append(f"  [-] Removed {'unique index' if unique else 'index'} on columns ({', '.join(cols)})")
-            old_cols = {c.name: c for c in old.columns}
-            new_cols = {c.name: c for c in new.columns}
-            lines += [f"  [-] Removed column `{n}`" for n in old_cols if n not in new_cols]
-            lines += [f"  [+] Added column `{n}`" for n in new_cols if n not in old_cols]
-            for n, col in new_cols.items():
-                if n in old_cols and old_cols[n] != col and (what := _altered(old_cols[n], col)):
-                    lines.append(f"  [*] Altered column `{n}` ({what})")
-            if old.primary_key != new.primary_key:
-                lines.append("  [*] Changed the primary key")
-            for cols, unique in sorted(new_idx - old_idx):
-                lines.append(f"  [+] Added {'unique index' if unique else 'index'} on columns ({', '.join(cols)})")
-        lines += [f"  [+] Added foreign key on columns ({', '.join(c)})" for c, _ in sorted(new_fks - old_fks)]
-        if lines:
-            out += [f"[*] Changed the `{key[1]}` table", *lines, ""]
-    return "\n" + "\n".join(out)
+    return _summary(steps)
