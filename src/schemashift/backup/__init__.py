@@ -143,15 +143,24 @@ def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ..
 # ---------------------------------------------------------------- create
 
 
-def _file_name(url: ConnectionUrl, now: datetime, label: str | None) -> str:
+def _file_name(url: ConnectionUrl, now: datetime, label: str | None, n: int = 1) -> str:
     stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     suffix = f"_{_LABEL.sub('_', label)}" if label else ""
-    return f"{_LABEL.sub('_', url.database)}_{stamp}{suffix}{_EXT[url.provider]}"
+    again = f"_{n}" if n > 1 else ""  # a second backup with that name within the same second
+    return f"{_LABEL.sub('_', url.database)}_{stamp}{suffix}{again}{_EXT[url.provider]}"
 
 
-def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+def _private_file(directory: Path, url: ConnectionUrl, now: datetime, label: str | None) -> Path:
+    """A new empty file (mode 0600) named for the backup; never one that exists."""
+    for n in range(1, 1000):
+        path = directory / _file_name(url, now, label, n)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise BackupError(f"Too many backups named {_file_name(url, now, label)} in {directory}.")
 
 
 def create_backup(
@@ -168,8 +177,7 @@ def create_backup(
     now = now or datetime.now(timezone.utc)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    path = directory / _file_name(url, now, label)
-    _private_file(path)
+    path = _private_file(directory, url, now, label)
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = pool.submit(migration) if callable(migration) else None
         try:
