@@ -136,3 +136,28 @@ def test_restore_is_guarded_and_keeps_a_copy(
     assert r.exit_code == 0, r.err
     assert users(db_url, provider) == [1, 2, 3]
     assert len(read_manifest(project / "bk")) == 3
+
+
+@pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)
+def test_the_reset_db_push_offers_is_guarded(
+    project: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli
+) -> None:
+    """A change that cannot run on the data (a required column without default on a table with
+    rows): at a terminal db push offers a reset; on production only with --allow-production."""
+    import click
+
+    from schemashift.commands import ui
+
+    write_schema(project, provider, V1)
+    assert run_cli("db", "push").exit_code == 0
+    add_users(db_url, provider, 1)
+    write_schema(project, provider, V1.replace("id Int @id", "id Int @id\n  phone String"))
+    monkeypatch.setattr(ui, "is_interactive", lambda: True)
+    monkeypatch.setattr(click, "confirm", lambda question, default=False: True)
+    monkeypatch.setenv("SCHEMASHIFT_ENV", "production")
+    r = run_cli("db", "push")
+    assert refused(r), r.err
+    assert users(db_url, provider) == [1]
+    r = run_cli("db", "push", "--allow-production")
+    assert r.exit_code == 0, r.err
+    assert users(db_url, provider) == []

@@ -213,14 +213,15 @@ def test_without_a_shadow_database_the_loss_must_be_accepted(
     # a shadowDatabaseUrl that cannot be opened: the shadow database is what is missing
     missing = {
         "sqlite": "file:/nonexistent-dir/shadow.db",
-        "postgresql": "postgresql://postgres@127.0.0.1:5432/schemashift_no_such_shadow",
-        "mysql": "mysql://root@127.0.0.1:3306/schemashift_no_such_shadow",
+        "postgresql": "postgresql://postgres:Shadow-s3cret@127.0.0.1:5432/schemashift_no_such_shadow",
+        "mysql": "mysql://root:Shadow-s3cret@127.0.0.1:3306/schemashift_no_such_shadow",
     }[provider]
     write_schema(project, provider, V2, shadow=missing)
 
     r = run_cli("migrate", "rollback")
     assert r.exit_code == 1
     assert "could not be counted" in r.err and "shadow database" in r.err and "--accept-data-loss" in r.err
+    assert "Shadow-s3cret" not in r.err + r.out
     # the end state of the remaining history is in the shadow cache (migrate dev put it there):
     # the pure check still says what the rollback can lose
     assert "You are about to drop the `Post` table. If the table is not empty" in r.err, r.err
