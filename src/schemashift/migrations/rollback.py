@@ -145,7 +145,9 @@ def _diff(before: Schema, after: Schema, conn: Connector) -> list[Step]:
 # ---------------------------------------------------------------- the data-loss check
 
 
-def _uncounted(mp: MigrateProject, conn: Connector, plans: list[RollbackPlan], remaining: list[Migration] | None, why: str) -> RollbackCheck:
+def _uncounted(
+    mp: MigrateProject, conn: Connector, plans: list[RollbackPlan], remaining: list[Migration] | None, why: str
+) -> RollbackCheck:
     """No shadow run: the pure check of live -> the remaining history's end state, when the shadow
     cache has that end state; otherwise no warnings at all (the caller says the loss is unknown)."""
     from schemashift.engine import empty_schema
@@ -163,7 +165,9 @@ def _uncounted(mp: MigrateProject, conn: Connector, plans: list[RollbackPlan], r
     return RollbackCheck(plans, warnings, uncounted=why)
 
 
-def check_rollback(mp: MigrateProject, conn: Connector, migrations: list[Migration], plans: list[RollbackPlan]) -> RollbackCheck:
+def check_rollback(
+    mp: MigrateProject, conn: Connector, migrations: list[Migration], plans: list[RollbackPlan]
+) -> RollbackCheck:
     """Replay the applied history into a shadow database, run ``plans`` there, diff before -> after,
     and count what those steps lose on ``conn`` (the live database). Raises when a down script
     fails on the shadow database (the live database is not touched)."""
@@ -224,7 +228,10 @@ def _unknown_loss(report: RollbackCheck) -> str:
     assert report.uncounted is not None
     text = f"⚠️  The data this rollback loses could not be counted: {report.uncounted}.\n"
     if report.warnings:
-        return text + "What the down scripts can lose (from the migration history, not counted):\n\n" + engine.warning_block(report.warnings)
+        return (
+            text + "What the down scripts can lose (from the migration history, not counted):\n\n"
+            + engine.warning_block(report.warnings)
+        )
     return text + "Review the down scripts (`schemashift migrate rollback --dry-run` prints them).\n"
 
 
