@@ -55,10 +55,30 @@ def test_backup_restore_round_trip(tmp_path: Path, provider: str, db_url: str) -
     with connect(db_url) as conn:  # damage: the guide's reason to restore
         conn.execute(f"DELETE FROM {q(provider, 'Item')} WHERE id < 100")
         conn.execute(f"DROP TABLE {q(provider, 'Tag')}")
+    damaged = _digest_or_none(db_url, provider)
     with pytest.raises(BackupError, match="not empty"):
         restore_backup(path, url)
-    restore_backup(path, url, force=True)
+    with pytest.raises(BackupError, match="needs a folder to back them up into first"):
+        restore_backup(path, url, force=True)  # never replaced without a copy
+    assert _digest_or_none(db_url, provider) == damaged
+    done = restore_backup(path, url, force=True, copy_dir=tmp_path / "copies")
     assert content_digest(db_url, provider) == before
+    # the replaced contents were backed up first, and that copy restores them
+    assert done.entry == entry and done.previous is not None and done.previous.parent == tmp_path / "copies"
+    (copy,) = read_manifest(tmp_path / "copies")
+    assert copy.file == done.previous.name and "_before_restore" in copy.file
+    restore_backup(done.previous, url, force=True, copy_dir=tmp_path / "copies")
+    assert _digest_or_none(db_url, provider) == damaged
+    assert len(read_manifest(tmp_path / "copies")) == 2
+
+
+def _digest_or_none(db_url: str, provider: str) -> tuple[str, ...]:
+    """The rows of Item, and whether Tag exists (the damaged state drops it)."""
+    from schemashift.migrations.history import list_tables
+
+    with connect(db_url) as conn:
+        rows = conn.query(f"SELECT id FROM {q(provider, 'Item')} ORDER BY id")
+        return (repr([tuple(map(str, r)) for r in rows]), repr("Tag" in list_tables(conn)))
 
 
 def test_restore_into_a_new_database_and_checksum_guard(tmp_path: Path, provider: str, db_url: str) -> None:
@@ -187,8 +207,9 @@ def test_damaged_file_leaves_the_server_as_it_was(tmp_path: Path, provider: str,
     finally:
         (dbutil.postgres_drop if provider == "postgresql" else dbutil.mysql_drop)(admin, name)
     with pytest.raises(BackupError, match="checksum"):
-        restore_backup(path, parse_url(db_url), force=True)
+        restore_backup(path, parse_url(db_url), force=True, copy_dir=tmp_path / "copies")
     assert content_digest(db_url, provider) == before  # not reset
+    assert not (tmp_path / "copies").exists()  # checked before anything, the copy included
 
 
 def test_postgres_dump_restores_in_parallel(tmp_path: Path, postgres_url: str) -> None:

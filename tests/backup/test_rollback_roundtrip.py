@@ -122,23 +122,32 @@ def test_rollback_to_every_point_and_forward_then_restore(
     assert r.exit_code == 0, r.err
     (backup_file,) = [p for p in (tmp_path / "bk").iterdir() if p.name != "manifest.json"]
 
-    for k in range(len(STAGES) - 1, 0, -1):  # one step at a time, down to the first migration
+    # what each rollback loses, counted on the live data (refused without a terminal until accepted)
+    losses = {
+        3: "drop the column `body` on the `Post` table, which still contains 15 non-null values",
+        2: "drop the column `firstName` on the `User` table, which still contains 5 non-null values",
+        1: "drop the `Post` table, which is not empty (15 rows)",
+        0: "drop the `User` table, which is not empty (5 rows)",
+    }
+    for k in range(len(STAGES) - 1, -1, -1):  # one step at a time, down to the empty database
         r = run_cli("migrate", "rollback")
+        assert r.exit_code == 1 and losses[k] in r.err and "--accept-data-loss" in r.err, r.err
+        assert_schema_is(db_url, provider, k)  # refused: nothing changed
+        r = run_cli("migrate", "rollback", "--accept-data-loss")
         assert r.exit_code == 0, r.err
-        assert_schema_is(db_url, provider, k - 1)
+        assert losses[k] in r.out
+        assert_schema_is(db_url, provider, k - 1 if k else None)
         r = run_cli("migrate", "status")
         assert r.exit_code == 1 and names[k] in r.out  # pending again
-    r = run_cli("migrate", "rollback")
-    assert r.exit_code == 0
-    assert_schema_is(db_url, provider, None)
 
     r = run_cli("migrate", "deploy")
     assert r.exit_code == 0, r.err
     assert_schema_is(db_url, provider, len(STAGES) - 1)
     assert run_cli("migrate", "status").exit_code == 0
 
-    r = run_cli("migrate", "rollback", "--to", names[1])
+    r = run_cli("migrate", "rollback", "--to", names[1], "--accept-data-loss")  # empty tables: no warning
     assert r.exit_code == 0, r.err
+    assert "Warnings" not in r.out
     assert_schema_is(db_url, provider, 1)
     assert run_cli("migrate", "deploy").exit_code == 0
     assert_schema_is(db_url, provider, len(STAGES) - 1)

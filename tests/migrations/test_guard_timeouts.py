@@ -40,14 +40,16 @@ def test_production_guard_by_env_and_host(project: Path, provider: str, monkeypa
         r = run_cli(*args)
         assert r.exit_code == 1 and "looks like production" in r.err, (args, r.err)
     assert not (project / "prisma/migrations").exists()
-    r = run_cli("migrate", "dev", "--name", "init", "--force")
+    r = run_cli("migrate", "dev", "--name", "init", "--allow-production")
     assert r.exit_code == 0, r.err
     monkeypatch.delenv("SCHEMASHIFT_ENV")
     if provider != "sqlite":
         (project / "pyproject.toml").write_text('[tool.schemashift]\nproduction_hosts = ["127.0.0.*"]\n')
         assert load_settings(project).is_production("127.0.0.1")
-        r = run_cli("migrate", "reset", "--force")
-        assert r.exit_code == 0  # --force is the explicit override
+        r = run_cli("migrate", "reset", "--force")  # --force only skips the prompt (Prisma's meaning)
+        assert r.exit_code == 1 and "S3001" in r.err and "--allow-production" in r.err, r.err
+        r = run_cli("migrate", "reset", "--force", "--allow-production")
+        assert r.exit_code == 0, r.err  # --allow-production is the explicit override
         r = run_cli("db", "push", "--force-reset")
         assert r.exit_code == 1 and "production_hosts" in r.err
 

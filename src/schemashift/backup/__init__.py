@@ -143,15 +143,24 @@ def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ..
 # ---------------------------------------------------------------- create
 
 
-def _file_name(url: ConnectionUrl, now: datetime, label: str | None) -> str:
+def _file_name(url: ConnectionUrl, now: datetime, label: str | None, n: int = 1) -> str:
     stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     suffix = f"_{_LABEL.sub('_', label)}" if label else ""
-    return f"{_LABEL.sub('_', url.database)}_{stamp}{suffix}{_EXT[url.provider]}"
+    again = f"_{n}" if n > 1 else ""  # a second backup with that name within the same second
+    return f"{_LABEL.sub('_', url.database)}_{stamp}{suffix}{again}{_EXT[url.provider]}"
 
 
-def _private_file(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
+def _private_file(directory: Path, url: ConnectionUrl, now: datetime, label: str | None) -> Path:
+    """A new empty file (mode 0600) named for the backup; never one that exists."""
+    for n in range(1, 1000):
+        path = directory / _file_name(url, now, label, n)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise BackupError(f"Too many backups named {_file_name(url, now, label)} in {directory}.")
 
 
 def create_backup(
@@ -168,8 +177,7 @@ def create_backup(
     now = now or datetime.now(timezone.utc)
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    path = directory / _file_name(url, now, label)
-    _private_file(path)
+    path = _private_file(directory, url, now, label)
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = pool.submit(migration) if callable(migration) else None
         try:
@@ -356,13 +364,29 @@ def _target_is_empty(url: ConnectionUrl, known_to_exist: bool = False) -> bool:
         return not list_tables(conn)
 
 
-def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> BackupEntry:
+@dataclass(frozen=True)
+class Restored:
+    entry: BackupEntry  # the backup that was restored
+    previous: Path | None = None  # the backup of what the target held before (``force`` over data)
+
+
+def restore_backup(
+    file: Path,
+    url: ConnectionUrl,
+    *,
+    force: bool = False,
+    copy_dir: Path | None = None,
+    migration: "str | None | Callable[[], str | None]" = None,
+) -> Restored:
     """Restore into ``url`` (created when missing); refuses a non-empty target without ``force``.
 
     The checksum is verified before anything is restored. On a server the file is hashed while the
     target database is created (a thread: hashing releases the GIL); a database created for the
     restore is dropped again when the checksum does not match, so a damaged file leaves the server
-    as it was. An existing database is only ever reset after the checksum matched.
+    as it was. An existing database is only ever reset after the checksum matched, and only after
+    its contents were backed up into ``copy_dir`` (label ``before_restore``; ``migration`` as for
+    :func:`create_backup`): a restore never destroys data without a copy, so ``force`` over a
+    database that holds data needs ``copy_dir``.
     """
     from schemashift.connectors import connect, create_database_if_missing, drop_database
 
@@ -389,12 +413,19 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
             if created:
                 drop_database(url)
             raise
+    previous = None
     if not created and not _target_is_empty(url, known_to_exist=url.provider != "sqlite"):
         if not force:
             raise BackupError(
                 f"The target database `{url.database}` is not empty. Restore into an empty database "
-                "(--to-url), or use --force to replace its contents."
+                "(--to-url), or use --force to replace its contents (they are backed up first)."
             )
+        if copy_dir is None:
+            raise BackupError(
+                f"The target database `{url.database}` is not empty: replacing its contents needs a "
+                "folder to back them up into first. Nothing was restored."
+            )
+        previous = copy_dir / create_backup(url, copy_dir, label="before_restore", migration=migration).file
         with connect(url) as conn:
             conn.reset()
     if url.provider == "sqlite":
@@ -406,13 +437,13 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
         finally:
             dst.close()
             src.close()
-        return entry
+        return Restored(entry, previous)
     if url.provider == "postgresql":
         argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         _run(argv, _pg_env(url), "pg_restore", url.secrets)
-        return entry
+        return Restored(entry, previous)
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
     proc = subprocess.Popen([exe, *_mysql_args(url), url.database], env=_mysql_env(url),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -427,7 +458,7 @@ def restore_backup(file: Path, url: ConnectionUrl, *, force: bool = False) -> Ba
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
         raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
-    return entry
+    return Restored(entry, previous)
 
 
 # ---------------------------------------------------------------- prune

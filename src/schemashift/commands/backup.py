@@ -8,22 +8,24 @@ from typing import TYPE_CHECKING
 import click
 
 from schemashift.commands import schema_option
-from schemashift.commands.migrate import _open, connector_errors
+from schemashift.commands.migrate import _open, allow_production_option, connector_errors
 
 if TYPE_CHECKING:
     from schemashift.backup import BackupEntry
+    from schemashift.connectors.url import ConnectionUrl
     from schemashift.migrations.project import MigrateProject
 
 DEFAULT_DIR = "backups"
 
 
-def current_migration(mp: MigrateProject) -> str | None:
-    from schemashift.connectors import database_exists
+def current_migration(url: ConnectionUrl) -> str | None:
+    """The newest migration applied to ``url`` (None: no database, no history)."""
+    from schemashift.connectors import connect, database_exists
     from schemashift.migrations.history import History
 
-    if not database_exists(mp.url):
+    if not database_exists(url):
         return None
-    with mp.connect() as conn:
+    with connect(url) as conn:
         applied = [r.migration_name for r in History(conn).rows() if r.is_applied]
     return applied[-1] if applied else None
 
@@ -31,7 +33,7 @@ def current_migration(mp: MigrateProject) -> str | None:
 def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupEntry:
     from schemashift.backup import create_backup
 
-    return create_backup(mp.url, directory, label=label, migration=lambda: current_migration(mp))
+    return create_backup(mp.url, directory, label=label, migration=lambda: current_migration(mp.url))
 
 
 @click.group()
@@ -71,8 +73,12 @@ def list_(output: str) -> None:
 @schema_option
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--to-url", default=None, help="Restore into this database instead of the datasource's.")
-@click.option("--force", is_flag=True, help="Replace the contents of a non-empty database.")
-def restore(schema: str | None, file: str, to_url: str | None, force: bool) -> None:
+@click.option(
+    "--force", is_flag=True,
+    help="Replace the contents of a non-empty database (backed up first, beside FILE).",
+)
+@allow_production_option
+def restore(schema: str | None, file: str, to_url: str | None, force: bool, allow_production: bool) -> None:
     """Restore a backup (its checksum is verified first)."""
     from schemashift.backup import restore_backup
     from schemashift.connectors import parse_url
@@ -81,11 +87,15 @@ def restore(schema: str | None, file: str, to_url: str | None, force: bool) -> N
         url = parse_url(to_url)
     else:
         mp = _open(schema)
-        mp.guard_production("restore a backup over the database", force)
+        mp.guard_production("restore a backup over the database", allow_production)
         url = mp.url
+    path = Path(file)
     with connector_errors():
-        entry = restore_backup(Path(file), url, force=force)
-    click.echo(f"Restored {entry.file} into `{url.database}` (taken {entry.created_at}, migration {entry.migration or '-'}).")
+        done = restore_backup(path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url))
+    if done.previous is not None:
+        click.echo(f"Backup of the replaced contents written: {done.previous}")
+    e = done.entry
+    click.echo(f"Restored {e.file} into `{url.database}` (taken {e.created_at}, migration {e.migration or '-'}).")
 
 
 @backup.command()

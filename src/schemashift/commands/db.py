@@ -7,7 +7,7 @@ import sys
 import click
 
 from schemashift.commands import info, schema_option
-from schemashift.commands.migrate import _open, connector_errors
+from schemashift.commands.migrate import _open, allow_production_option, connector_errors, retired_force_option
 
 
 @click.group()
@@ -20,8 +20,9 @@ def db() -> None:
 @click.option("--accept-data-loss", is_flag=True, help="Ignore data loss warnings.")
 @click.option("--force-reset", is_flag=True, help="Reset the database before syncing it with the schema.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-@click.option("--force", is_flag=True, help="Reset (--force-reset, or the reset offered for changes that cannot be executed) even if the database looks like production.")
-def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, force: bool) -> None:
+@allow_production_option
+@retired_force_option("db push")
+def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, allow_production: bool) -> None:
     """Push the state of the schema to the database without migrations (prototyping)."""
     import time
 
@@ -31,9 +32,12 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
     start = time.perf_counter()
     mp = _open(schema)
     if force_reset:
-        mp.guard_production("reset the database (db push --force-reset)", force)
+        mp.guard_production("reset the database (db push --force-reset)", allow_production)
     with connector_errors():
-        changes = db_push(mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=force)
+        # db_push's `force` is the guard's override of the reset it offers: --allow-production only
+        changes = db_push(
+            mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=allow_production
+        )
     if force_reset:
         click.echo("The database was successfully reset.")
     ms = round((time.perf_counter() - start) * 1000)

@@ -160,20 +160,47 @@ def _seed_runner(mp: MigrateProject, skip: bool) -> Callable[[], None] | None:
     return lambda: run_seed(command, mp.project.cwd, echo=click.echo)
 
 
+def allow_production_option(func: _F) -> _F:
+    """``--allow-production``: the only way past the production guard (``--force`` is not)."""
+    return click.option(
+        "--allow-production", is_flag=True,
+        help="Run even if the database looks like production (SCHEMASHIFT_ENV, [tool.schemashift] production_hosts).",
+    )(func)
+
+
+def retired_force_option(command: str) -> Callable[[_F], _F]:
+    """A hidden ``--force`` that used to pass the production guard of ``command`` (Prisma has no
+    such flag there): a usage error naming ``--allow-production``."""
+
+    def refuse(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            from schemashift.errors import UsageError
+
+            raise UsageError(
+                f"`{command}` has no --force option: to run it on a database that looks like "
+                "production, use --allow-production."
+            )
+
+    return click.option("--force", is_flag=True, hidden=True, expose_value=False, callback=refuse)
+
+
 @migrate.command()
 @schema_option
 @click.option("-n", "--name", default=None, help="Name of the migration.")
 @click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-@click.option("--force", is_flag=True, help="Run even if the database looks like production.")
-def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool, force: bool) -> None:
+@allow_production_option
+@retired_force_option("migrate dev")
+def dev(
+    schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool, allow_production: bool
+) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations.dev import migrate_dev
 
     mp = _open(schema)
-    mp.guard_production("run migrate dev (a development command that may reset the database)", force)
+    mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
     with connector_errors():
         result = migrate_dev(
@@ -202,17 +229,18 @@ def dev(schema: str | None, name: str | None, create_only: bool, skip_seed: bool
 
 @migrate.command()
 @schema_option
-@click.option("-f", "--force", is_flag=True, help="Skip the confirmation prompt.")
+@click.option("-f", "--force", is_flag=True, help="Skip the confirmation prompt (the production guard still applies).")
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
-def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool) -> None:
+@allow_production_option
+def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool, allow_production: bool) -> None:
     """Drop the database, re-create it, apply every migration and run the seed."""
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations.dev import migrate_reset
     from schemashift.migrations.errors import MigrationError
 
     mp = _open(schema)
-    mp.guard_production("reset the database", force)
+    mp.guard_production("reset the database", allow_production)
     ui = ClickUI()
     if not force:
         if not ui.interactive:
@@ -295,28 +323,48 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
 @schema_option
 @click.option("--to", "to", metavar="NAME", help="Roll back every migration applied after NAME.")
 @click.option("--steps", type=int, default=None, help="How many of the newest migrations to roll back (default 1).")
-@click.option("--dry-run", is_flag=True, help="Print the down scripts that would run, change nothing.")
-def rollback(schema: str | None, to: str | None, steps: int | None, dry_run: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Print the down scripts that would run and the data they would lose; change nothing.")
+@click.option("--accept-data-loss", is_flag=True, help="Roll back without asking, even when data would be lost (or cannot be counted).")
+@click.option(
+    "--backup", "backup_dir", is_flag=False, flag_value="backups", default=None, metavar="[DIR]",
+    help="Back up the database before the first statement runs (default folder: backups).",
+)
+@allow_production_option
+def rollback(
+    schema: str | None, to: str | None, steps: int | None, dry_run: bool, accept_data_loss: bool,
+    backup_dir: str | None, allow_production: bool,
+) -> None:
     """Run the down.sql of the newest applied migrations (newest first) and mark them rolled back."""
+    from pathlib import Path
+
+    from schemashift.commands.ui import ClickUI
     from schemashift.errors import UsageError
-    from schemashift.migrations.rollback import plan_rollback
-    from schemashift.migrations.rollback import rollback as do_rollback
+    from schemashift.migrations.rollback import migrate_rollback
 
     if to is not None and steps is not None:
         raise UsageError("--to and --steps cannot be used together.")
     mp = _open(schema)
-    with connector_errors(), mp.connect() as conn:
-        local = mp.migrations()
-        if dry_run:
-            for plan in plan_rollback(conn, local, to=to, steps=steps):
-                click.echo(f"-- Rollback of {plan.migration.name} ({plan.migration.down_path.name})\n{plan.script}")
-            return
-        done = do_rollback(conn, local, to=to, steps=steps)
-    if not done:
+    if not dry_run:
+        mp.guard_production("roll back migrations", allow_production)
+
+    def backup() -> Path:
+        from schemashift.commands.backup import take_backup
+
+        assert backup_dir is not None
+        return Path(backup_dir) / take_backup(mp, Path(backup_dir), "before_rollback").file
+
+    with connector_errors():
+        result = migrate_rollback(
+            mp, ClickUI(), to=to, steps=steps, accept_data_loss=accept_data_loss, dry_run=dry_run,
+            backup=backup if backup_dir is not None else None,
+        )
+    if result.check is None:
         click.echo("Nothing to roll back.")
         return
+    if dry_run:
+        return
     click.echo("The following migration(s) have been rolled back:\n")
-    for name in done:
+    for name in result.rolled_back:
         click.echo(f"  └─ {name}")
     click.echo("\nThey are pending again: `schemashift migrate deploy` re-applies them.")
 

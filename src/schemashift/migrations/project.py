@@ -98,9 +98,10 @@ class MigrateProject:
             raise
         return conn
 
-    def guard_production(self, action: str, force: bool) -> None:
-        """Refuse a destructive ``action`` on a database that looks like production, unless forced."""
-        if force or not self.settings.is_production(self.url.host or None):
+    def guard_production(self, action: str, allow_production: bool) -> None:
+        """Refuse a destructive ``action`` on a database that looks like production (S3001), unless
+        ``allow_production`` (the commands' ``--allow-production``; ``--force`` never passes it)."""
+        if allow_production or not self.settings.is_production(self.url.host or None):
             return
         why = (
             "SCHEMASHIFT_ENV is production"
@@ -108,8 +109,8 @@ class MigrateProject:
             else f"its host `{self.url.host}` matches `[tool.schemashift] production_hosts`"
         )
         raise MigrationError(
-            f"Refusing to {action}: the database looks like production ({why}). Use --force if you "
-            "really mean it.",
+            f"Refusing to {action}: the database looks like production ({why}). Use --allow-production "
+            "if you really mean it.",
             code="S3001",
         )
 

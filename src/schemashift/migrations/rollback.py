@@ -6,18 +6,39 @@ line naming the checksum of the migration it reverses. A rolled-back migration i
 ``_prisma_migrations`` exactly as ``migrate resolve --rolled-back`` marks a failed one
 (``rolled_back_at``), so ``status`` lists it as pending and a later ``deploy`` applies it again.
 Prisma ignores the extra file, so the folder stays compatible with it.
+
+Before anything runs, :func:`check_rollback` finds out what the down scripts (generated or written
+by hand) do: the applied history is replayed into a shadow database, described, the down scripts
+run there as the rollback would run them, and the result is described again; the diff of the two
+is checked against the live database (:func:`schemashift.safety.dataloss.check`: rows and values
+that would be lost). A down script that fails there stops the rollback before the live database
+is touched. Without a shadow database the loss cannot be counted: the pure check (when the end
+state of the remaining history is in the shadow cache) or nothing is shown, and the caller must
+accept the loss explicitly. :func:`migrate_rollback` asks through the :class:`UI` (the library
+never prompts itself): a prompt at a terminal, a refusal without one unless ``accept_data_loss``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schemashift.connectors.base import Connector
-from schemashift.connectors.errors import DatabaseError
+from schemashift.connectors.errors import ConnectorError, DatabaseError
 from schemashift.migrations import engine
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration, checksum
 from schemashift.migrations.history import History, HistoryRow
+
+if TYPE_CHECKING:
+    from schemashift.diff.steps import Step
+    from schemashift.migrations.dev import UI
+    from schemashift.migrations.project import MigrateProject
+    from schemashift.model import Schema
+    from schemashift.safety.dataloss import DataLossWarning
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,25 @@ class RollbackPlan:
     migration: Migration
     row: HistoryRow
     script: str
+
+
+@dataclass
+class RollbackCheck:
+    """What running the down scripts of ``plans`` does to the data of the live database."""
+
+    plans: list[RollbackPlan]
+    warnings: list[DataLossWarning]
+    #: why the rows and values could not be counted on the live database (no shadow database, the
+    #: history does not replay...): ``warnings`` are then the pure check's, or empty when not even
+    #: that could be derived. None when they were counted.
+    uncounted: str | None = None
+
+
+@dataclass
+class RollbackResult:
+    rolled_back: list[str] = field(default_factory=list)
+    check: RollbackCheck | None = None
+    backup: Path | None = None  # the backup taken before the first statement ran
 
 
 def _down_script(m: Migration) -> str:
@@ -52,8 +92,9 @@ def plan_rollback(
 ) -> list[RollbackPlan]:
     """The migrations to roll back, newest first."""
     local = {m.name: m for m in migrations}
-    applied = [r for r in History(conn).rows() if r.is_applied]
-    if any(r.is_failed for r in History(conn).rows()):
+    rows = History(conn).rows()
+    applied = [r for r in rows if r.is_applied]
+    if any(r.is_failed for r in rows):
         raise MigrationError(
             "There is a failed migration in the database: resolve it first (`schemashift migrate "
             "resolve --rolled-back NAME` or `--applied NAME`)."
@@ -80,23 +121,224 @@ def plan_rollback(
     return plans
 
 
-def rollback(conn: Connector, migrations: list[Migration], *, to: str | None = None, steps: int | None = None) -> list[str]:
+def _run_down(conn: Connector, script: str, then: Callable[[], None] | None = None) -> None:
+    """A down script as the rollback runs it (``then`` after it, the history mark): in one
+    transaction where the database's DDL is transactional. Used on the shadow and the live database."""
+    from schemashift.dialects import get_dialect
+
+    if get_dialect(conn.provider).supports_transactional_ddl:
+        with conn.ddl_transaction():
+            conn.execute_script(script)
+            if then is not None:
+                then()
+    else:
+        conn.execute_script(script)
+        if then is not None:
+            then()
+
+
+def _diff(before: Schema, after: Schema, conn: Connector) -> list[Step]:
+    """The one call into the engine's diff (its dialect argument is about to change)."""
+    return engine.diff(before, after, conn.provider, conn.dialect_options())
+
+
+# ---------------------------------------------------------------- the data-loss check
+
+
+def _uncounted(
+    mp: MigrateProject, conn: Connector, plans: list[RollbackPlan], remaining: list[Migration] | None, why: str
+) -> RollbackCheck:
+    """No shadow run: the pure check of live -> the remaining history's end state, when the shadow
+    cache has that end state; otherwise no warnings at all (the caller says the loss is unknown)."""
+    from schemashift.engine import empty_schema
+    from schemashift.migrations.dev import end_state
+    from schemashift.safety.dataloss import check
+
+    warnings: list[DataLossWarning] = []
+    if remaining is not None:
+        try:
+            after = end_state(mp, remaining) if remaining else empty_schema(conn.provider)
+        except (MigrationError, ConnectorError):
+            after = None  # not cached, and no shadow database to replay it in
+        if after is not None:
+            warnings = check(_diff(engine.describe(conn), after, conn))
+    return RollbackCheck(plans, warnings, uncounted=why)
+
+
+def check_rollback(
+    mp: MigrateProject, conn: Connector, migrations: list[Migration], plans: list[RollbackPlan]
+) -> RollbackCheck:
+    """Replay the applied history into a shadow database, run ``plans`` there, diff before -> after,
+    and count what those steps lose on ``conn`` (the live database). Raises when a down script
+    fails on the shadow database (the live database is not touched)."""
+    from schemashift.connectors import parse_url
+    from schemashift.migrations.shadow import replay_into, shadow_database
+    from schemashift.safety.dataloss import check
+
+    local = {m.name: m for m in migrations}
+    applied = [r.migration_name for r in History(conn).rows() if r.is_applied]
+    gone = [n for n in applied if n not in local]
+    undone = {p.migration.name for p in plans}
+    remaining = None if gone else [local[n] for n in applied if n not in undone]
+    if gone:
+        return _uncounted(
+            mp, conn, plans, remaining,
+            f"the applied migration `{gone[0]}` is missing from the local migrations folder, so the "
+            "history cannot be replayed into a shadow database",
+        )
+    shadow = mp.datasource.shadow_database_url
+    with ExitStack() as stack:
+        try:
+            sconn = stack.enter_context(
+                shadow_database(mp.url, parse_url(shadow, mp.schema_dir) if shadow else None)
+            )
+        except ConnectorError as exc:
+            return _uncounted(mp, conn, plans, remaining, f"the shadow database could not be opened ({exc})")
+        except MigrationError as exc:
+            if exc.code != "P3014":
+                raise
+            return _uncounted(mp, conn, plans, remaining, f"no shadow database could be created ({exc.message})")
+        try:
+            replay_into(sconn, [local[n] for n in applied])
+        except MigrationError as exc:
+            return _uncounted(mp, conn, plans, remaining, f"the applied history does not replay ({exc.message})")
+        before = engine.describe(sconn)
+        for plan in plans:
+            try:
+                _run_down(sconn, plan.script)
+            except ConnectorError as exc:
+                raise MigrationError(
+                    f"The down.sql of `{plan.migration.name}` failed on the shadow database, so nothing "
+                    f"was rolled back and your database was not touched. Fix {plan.migration.down_path}, "
+                    f"then run the rollback again.\n\nDatabase error:\n{exc.message}"
+                ) from None
+        after = engine.describe(sconn)
+    steps = _diff(before, after, conn)
+    try:
+        return RollbackCheck(plans, check(steps, conn))
+    except DatabaseError as exc:
+        # the live database is not what its history says (drift): the steps name what it lacks
+        return RollbackCheck(
+            plans, check(steps),
+            uncounted=f"counting on your database failed; it may differ from its migration history ({exc.message})",
+        )
+
+
+def _unknown_loss(report: RollbackCheck) -> str:
+    assert report.uncounted is not None
+    text = f"⚠️  The data this rollback loses could not be counted: {report.uncounted}.\n"
+    if report.warnings:
+        return (
+            text + "What the down scripts can lose (from the migration history, not counted):\n\n"
+            + engine.warning_block(report.warnings)
+        )
+    return text + "Review the down scripts (`schemashift migrate rollback --dry-run` prints them).\n"
+
+
+def _confirm(report: RollbackCheck, ui: UI, accept_data_loss: bool) -> None:
+    """Prompt at a terminal, refuse without one unless ``accept_data_loss``; a loss that cannot be
+    counted always needs ``accept_data_loss``; a down script that cannot run on this data is refused."""
+    unexecutable = [w for w in report.warnings if w.unexecutable]
+    if unexecutable:
+        raise MigrationError(
+            engine.warning_block(unexecutable)
+            + "\nThe rollback cannot run on the current data: edit the down.sql to handle it. Nothing was changed."
+        )
+    if report.uncounted is not None:
+        if not accept_data_loss:
+            raise MigrationError(
+                _unknown_loss(report) + "\nUse --accept-data-loss to roll back anyway. Nothing was changed."
+            )
+        ui.echo(_unknown_loss(report))
+        return
+    if not report.warnings:
+        return
+    block = engine.warning_block(report.warnings)
+    if accept_data_loss:
+        ui.echo(block)
+        return
+    if not ui.interactive:
+        raise MigrationError(
+            block + "\nThe rollback would lose data, and the environment is non-interactive: run it in a "
+            "terminal to confirm, or use --accept-data-loss. Nothing was changed."
+        )
+    ui.echo(block)
+    if not ui.confirm("Are you sure you want to roll back? The data listed above will be lost."):
+        raise MigrationError("Rollback cancelled: nothing was changed.", exit_code=130)
+
+
+def describe_check(report: RollbackCheck) -> str:
+    """The warnings part of ``--dry-run``."""
+    if report.uncounted is not None:
+        return _unknown_loss(report)
+    if report.warnings:
+        return engine.warning_block(report.warnings)
+    return "-- No data would be lost (checked on a shadow database and counted on this database)."
+
+
+def migrate_rollback(
+    mp: MigrateProject,
+    ui: UI,
+    *,
+    to: str | None = None,
+    steps: int | None = None,
+    accept_data_loss: bool = False,
+    dry_run: bool = False,
+    backup: Callable[[], Path] | None = None,
+) -> RollbackResult:
+    """Check, confirm, back up (``backup``, after the confirmation, before the first statement),
+    then roll back. ``dry_run`` prints the down scripts and the warnings and changes nothing."""
+    result = RollbackResult()
+    local = mp.migrations()
+    with mp.connect() as conn:
+        plans = plan_rollback(conn, local, to=to, steps=steps)
+        if not plans:
+            return result
+        report = check_rollback(mp, conn, local, plans)
+        result.check = report
+        if dry_run:
+            for plan in plans:
+                ui.echo(f"-- Rollback of {plan.migration.name} ({plan.migration.down_path.name})\n{plan.script}")
+            ui.echo(describe_check(report))
+            return result
+        _confirm(report, ui, accept_data_loss)
+        if backup is not None:
+            result.backup = backup()
+            ui.echo(f"Backup written: {result.backup}\n")
+        try:
+            result.rolled_back = rollback(conn, local, to=to, steps=steps, expected=plans)
+        except MigrationError as exc:
+            if result.backup is not None:
+                exc.message += f"\n\nThe backup taken before this rollback is {result.backup}."
+            raise
+    return result
+
+
+def rollback(
+    conn: Connector,
+    migrations: list[Migration],
+    *,
+    to: str | None = None,
+    steps: int | None = None,
+    expected: Sequence[RollbackPlan] | None = None,
+) -> list[str]:
     """Roll back under the migration lock; each down script and its history mark in one transaction
-    where the database allows it."""
+    where the database allows it. ``expected``: the plans that were checked and confirmed; the
+    rollback stops when the history (or a down script) changed since."""
     from schemashift.dialects import get_dialect
 
     done: list[str] = []
     history = History(conn)
     with conn.advisory_lock():
-        for plan in plan_rollback(conn, migrations, to=to, steps=steps):
+        plans = plan_rollback(conn, migrations, to=to, steps=steps)
+        if expected is not None and [(p.row.id, p.script) for p in plans] != [(p.row.id, p.script) for p in expected]:
+            raise MigrationError(
+                "The migration history or a down.sql changed while the rollback was being checked "
+                "(another deploy or rollback?): nothing was rolled back. Run the command again."
+            )
+        for plan in plans:
             try:
-                if get_dialect(conn.provider).supports_transactional_ddl:
-                    with conn.ddl_transaction():
-                        conn.execute_script(plan.script)
-                        history.mark_rolled_back(plan.row.id)
-                else:
-                    conn.execute_script(plan.script)
-                    history.mark_rolled_back(plan.row.id)
+                _run_down(conn, plan.script, lambda: history.mark_rolled_back(plan.row.id))
             except DatabaseError as exc:
                 state = (
                     "the database is as it was before this migration's rollback"
