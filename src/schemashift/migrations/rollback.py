@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from schemashift.dialects.scripts import RunMode
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import ConnectorError, DatabaseError
 from schemashift.migrations import engine
@@ -122,24 +123,31 @@ def plan_rollback(
 
 
 def _run_down(conn: Connector, script: str, then: Callable[[], None] | None = None) -> None:
-    """A down script as the rollback runs it (``then`` after it, the history mark): in one
-    transaction where the database's DDL is transactional. Used on the shadow and the live database."""
-    from schemashift.dialects import get_dialect
+    """A down script as the rollback runs it (``then`` after it, the history mark), planned by the
+    dialect as deploy plans a migration: in one transaction with the mark where the script can run
+    in one, else statement by statement (or as written). Used on the shadow and the live database."""
+    from schemashift.dialects.scripts import RunMode
+    from schemashift.migrations.apply import execute_plan
 
-    if get_dialect(conn.provider).supports_transactional_ddl:
+    plan = conn.dialect.plan_script(script)
+    if plan.mode is RunMode.TRANSACTION:
         with conn.ddl_transaction():
-            conn.execute_script(script)
+            if conn.dialect.sends_whole_scripts:
+                conn.execute_script(script)
+            else:
+                for stmt in plan.statements:
+                    conn.execute(stmt)
             if then is not None:
                 then()
     else:
-        conn.execute_script(script)
+        execute_plan(conn, plan)
         if then is not None:
             then()
 
 
 def _diff(before: Schema, after: Schema, conn: Connector) -> list[Step]:
-    """The one call into the engine's diff (its dialect argument is about to change)."""
-    return engine.diff(before, after, conn.provider, conn.dialect_options())
+    """The one call into the engine's diff, with the connection's dialect (and its flavour)."""
+    return engine.diff(before, after, conn.dialect)
 
 
 # ---------------------------------------------------------------- the data-loss check
@@ -150,7 +158,7 @@ def _uncounted(
 ) -> RollbackCheck:
     """No shadow run: the pure check of live -> the remaining history's end state, when the shadow
     cache has that end state; otherwise no warnings at all (the caller says the loss is unknown)."""
-    from schemashift.engine import empty_schema
+    from schemashift.migrations.engine import empty_schema
     from schemashift.migrations.dev import end_state
     from schemashift.safety.dataloss import check
 
@@ -325,8 +333,6 @@ def rollback(
     """Roll back under the migration lock; each down script and its history mark in one transaction
     where the database allows it. ``expected``: the plans that were checked and confirmed; the
     rollback stops when the history (or a down script) changed since."""
-    from schemashift.dialects import get_dialect
-
     done: list[str] = []
     history = History(conn)
     with conn.advisory_lock():
@@ -342,7 +348,7 @@ def rollback(
             except DatabaseError as exc:
                 state = (
                     "the database is as it was before this migration's rollback"
-                    if get_dialect(conn.provider).supports_transactional_ddl
+                    if conn.dialect.plan_script(plan.script).mode is RunMode.TRANSACTION
                     else "its down script may have run in part (this database commits DDL at once)"
                 )
                 earlier = f" (rolled back before it: {', '.join(done)})" if done else ""
