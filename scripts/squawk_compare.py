@@ -88,7 +88,8 @@ def _run_squawk(binary: str, files: list[Path], in_tx: bool) -> list[dict]:
 
 
 def compare(corpus: Path = CORPUS, binary: str | None = None) -> dict[str, Row]:
-    from schemashift.migrations.statements import needs_no_transaction
+    from schemashift.dialects import get_dialect
+    from schemashift.dialects.scripts import RunMode
     from schemashift.safety.lint import REGISTRY, LintConfig, lint_script
     from schemashift.safety.lint.source import load
 
@@ -98,7 +99,8 @@ def compare(corpus: Path = CORPUS, binary: str | None = None) -> dict[str, Row]:
     files = sorted(corpus.glob("*.sql"))
     texts = {f: f.read_text(encoding="utf-8") for f in files}
     scripts = {f: load(str(f), texts[f], "postgresql") for f in files}
-    tx = [f for f in files if not needs_no_transaction("postgresql", texts[f])]
+    plans = {f: get_dialect("postgresql").plan_script(texts[f]) for f in files}
+    tx = [f for f in files if plans[f].mode is not RunMode.STATEMENTS and not plans[f].refusing]
     no_tx = [f for f in files if f not in set(tx)]
 
     def stmt_at(f: Path, offset: int) -> int:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from schemashift.migrations import folder, statements
+from schemashift.dialects import get_dialect
+from schemashift.dialects.scripts import RunMode
+from schemashift.migrations import folder
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.history import HistoryRow
 from schemashift.migrations.status import diagnose, render_status
@@ -104,23 +106,31 @@ def test_diagnose_up_to_date_pending_failed_edited_unknown(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("provider", "script", "expected"),
     [
-        ("postgresql", "CREATE INDEX CONCURRENTLY i ON t(a);", True),
-        ("postgresql", 'CREATE INDEX "i" ON "t"("a");\nDROP INDEX CONCURRENTLY "j";', True),
-        ("postgresql", "CREATE INDEX i ON t(a); -- CONCURRENTLY in a comment", False),
-        ("postgresql", "SELECT 'CREATE INDEX CONCURRENTLY';", False),
-        ("sqlite", "-- schemashift:transaction off\nCREATE TABLE a (x);", True),
-        ("mysql", "CREATE TABLE a (x int);", False),
+        ("postgresql", "CREATE INDEX CONCURRENTLY i ON t(a);", RunMode.STATEMENTS),
+        ("postgresql", 'CREATE INDEX "i" ON "t"("a");\nDROP INDEX CONCURRENTLY "j";', RunMode.STATEMENTS),
+        ("postgresql", "CREATE INDEX i ON t(a); -- CONCURRENTLY in a comment", RunMode.TRANSACTION),
+        ("postgresql", "SELECT 'CREATE INDEX CONCURRENTLY';", RunMode.TRANSACTION),
+        ("postgresql", "BEGIN;\nUPDATE t SET a = 1;\nCOMMIT;", RunMode.AS_WRITTEN),
+        ("postgresql", "-- schemashift:transaction off\nCREATE TABLE a (x int);", RunMode.STATEMENTS),
+        ("sqlite", "-- schemashift:transaction off\nCREATE TABLE a (x);", RunMode.STATEMENTS),
+        ("sqlite", "CREATE TABLE a (x);", RunMode.TRANSACTION),
+        ("sqlite", "BEGIN TRANSACTION;\nUPDATE t SET a = 1;\nEND;", RunMode.AS_WRITTEN),
+        ("sqlite", "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 1; END;", RunMode.TRANSACTION),
+        ("sqlite", "SAVEPOINT s; UPDATE t SET a = 1; ROLLBACK TO s; RELEASE s;", RunMode.TRANSACTION),
+        ("mysql", "CREATE TABLE a (x int);", RunMode.STATEMENTS),
+        ("mysql", "START TRANSACTION;\nUPDATE t SET a = 1;\nCOMMIT;", RunMode.AS_WRITTEN),
+        ("mysql", "CREATE PROCEDURE p() BEGIN SELECT 1; END;", RunMode.STATEMENTS),
     ],
 )
-def test_needs_no_transaction(provider: str, script: str, expected: bool) -> None:
-    assert statements.needs_no_transaction(provider, script) is expected
+def test_the_dialect_plans_how_a_script_runs(provider: str, script: str, expected: RunMode) -> None:
+    assert get_dialect(provider).plan_script(script).mode is expected
 
 
 def test_split_respects_strings_and_comments() -> None:
     script = "CREATE TABLE \"a;b\" (x TEXT DEFAULT 'q;');\n-- note; here\nINSERT INTO x VALUES (1);\n"
-    assert statements.split("sqlite", script) == [
+    assert get_dialect("sqlite").split_statements(script) == [
         "CREATE TABLE \"a;b\" (x TEXT DEFAULT 'q;')",
         "-- note; here\nINSERT INTO x VALUES (1)",
     ]
-    assert len(statements.split("postgresql", script)) == 2
-    assert len(statements.split("mysql", "CREATE TABLE `a;b` (x TEXT DEFAULT 'q;'); SELECT 1;")) == 2
+    assert len(get_dialect("postgresql").split_statements(script)) == 2
+    assert len(get_dialect("mysql").split_statements("CREATE TABLE `a;b` (x TEXT DEFAULT 'q;'); SELECT 1;")) == 2

@@ -312,10 +312,11 @@ def test_statements_in_literals_and_comments_are_not_split() -> None:
 
 
 def test_transaction_decision_matches_the_apply_path() -> None:
-    """The linter decides in-transaction from its own parse; it must agree with statements.py."""
+    """The linter's in-transaction decision is the dialect's plan, the one deploy runs by."""
     from pathlib import Path
 
-    from schemashift.migrations.statements import needs_no_transaction
+    from schemashift.dialects import get_dialect
+    from schemashift.dialects.scripts import RunMode
     from schemashift.safety.lint.engine import Context
     from schemashift.safety.lint.postgres import PgLinter
     from schemashift.safety.lint.source import load
@@ -326,7 +327,8 @@ def test_transaction_decision_matches_the_apply_path() -> None:
         sql = path.read_text()
         ctx = Context(load(str(path), sql, PG), LintConfig(), False)
         PgLinter(ctx).run()
-        assert ctx.in_transaction == (not needs_no_transaction(PG, sql)), path.name
+        plan = get_dialect(PG).plan_script(sql)
+        assert ctx.in_transaction == (plan.mode is not RunMode.STATEMENTS and not plan.refusing), path.name
 
 
 def test_prisma_engine_fixtures_lint_cleanly() -> None:

@@ -137,17 +137,18 @@ class Dialect:
         """The statements of a script (without ``;``), by the database's own lexer."""
         raise NotImplementedError
 
-    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
-        """How a script without ``-- schemashift:transaction off`` runs, and why."""
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str, str]:
+        """How a script without ``-- schemashift:transaction off`` runs, why, and the statement
+        that refuses a transaction block if there is one (PostgreSQL)."""
         raise NotImplementedError
 
     def plan_script(self, script: str) -> ScriptPlan:
         """The script split once, with the way it runs (see :mod:`schemashift.dialects.scripts`)."""
         statements = tuple(self.split_statements(script))
+        mode, reason, refusing = self.script_mode(script, statements)
         if TRANSACTION_OFF.search(script):
-            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off")
-        mode, reason = self.script_mode(script, statements)
-        return ScriptPlan(script, mode, statements, reason)
+            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off", refusing)
+        return ScriptPlan(script, mode, statements, reason, refusing)
 
     # ---------------------------------------------------------------- rendering
 

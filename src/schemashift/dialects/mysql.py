@@ -474,12 +474,12 @@ class MysqlDialect(Dialect):
 
         return split_mysql(script)
 
-    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str, str]:
         from schemashift.dialects.scripts import controls_transaction_mysql
 
         if any(controls_transaction_mysql(s) for s in statements):
-            return RunMode.AS_WRITTEN, "the script manages its own transaction"
-        return RunMode.STATEMENTS, "MySQL commits each DDL statement implicitly"
+            return RunMode.AS_WRITTEN, "the script manages its own transaction", ""
+        return RunMode.STATEMENTS, "MySQL commits each DDL statement implicitly", ""
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -138,10 +138,10 @@ class PostgresDialect(Dialect):
 
         return split_postgres(script)
 
-    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str, str]:
         from schemashift.dialects.scripts import postgres_mode
 
-        return postgres_mode(script)
+        return postgres_mode(statements)
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: ``-- schemashift:transaction off`` on the first line: run the script statement by statement.
@@ -47,6 +48,9 @@ class ScriptPlan:
     statements: tuple[str, ...]
     #: why the mode was chosen, for messages (``CREATE INDEX CONCURRENTLY refuses a transaction``)
     reason: str = ""
+    #: a statement of the script that PostgreSQL refuses inside a transaction block (also when
+    #: the script runs as written), or ""
+    refusing: str = ""
 
     @property
     def resumable(self) -> bool:
@@ -116,32 +120,41 @@ def split_mysql(script: str) -> list[str]:
 
 
 def split_postgres(script: str) -> list[str]:
+    """By PostgreSQL's scanner; a script it cannot scan (an unterminated literal or comment) is one
+    statement, for the server to reject with its own message."""
     import pglast
 
-    return [s.strip() for s in pglast.split(script, with_parser=False) if has_code(s)]
+    try:
+        return [s.strip() for s in pglast.split(script, with_parser=False) if has_code(s)]
+    except pglast.parser.ParseError:
+        return [script.strip()] if has_code(script) else []
 
 
-def postgres_mode(script: str) -> tuple[RunMode, str]:
-    """Parsed with PostgreSQL's own parser: a script with top-level transaction control runs as
-    written; one with a statement PostgreSQL refuses inside a transaction block runs statement by
-    statement. A script the parser rejects runs in a transaction (the server reports the error)."""
+def postgres_mode(statements: Sequence[str]) -> tuple[RunMode, str, str]:
+    """Parsed with PostgreSQL's own parser, statement by statement: a script with top-level
+    transaction control runs as written; one with a statement PostgreSQL refuses inside a
+    transaction block runs statement by statement. A statement the parser rejects says nothing
+    (the server reports the error)."""
     import pglast
     from pglast import ast as pg
 
-    try:
-        parsed = pglast.parse_sql(script)
-    except pglast.parser.ParseError:
-        return RunMode.TRANSACTION, ""
     refusing = ""
-    for raw in parsed:
-        node = raw.stmt
-        if isinstance(node, pg.TransactionStmt):
-            return RunMode.AS_WRITTEN, "the script manages its own transaction"
-        if not refusing:
-            refusing = _refuses_transaction(node)
+    own_transaction = False
+    for stmt in statements:
+        try:
+            parsed = pglast.parse_sql(stmt)
+        except pglast.parser.ParseError:
+            continue
+        for raw in parsed:
+            node = raw.stmt
+            own_transaction = own_transaction or isinstance(node, pg.TransactionStmt)
+            if not refusing:
+                refusing = _refuses_transaction(node)
+    if own_transaction:
+        return RunMode.AS_WRITTEN, "the script manages its own transaction", refusing
     if refusing:
-        return RunMode.STATEMENTS, f"{refusing} cannot run inside a transaction block"
-    return RunMode.TRANSACTION, ""
+        return RunMode.STATEMENTS, f"{refusing} cannot run inside a transaction block", refusing
+    return RunMode.TRANSACTION, "", ""
 
 
 def _refuses_transaction(node: object) -> str:

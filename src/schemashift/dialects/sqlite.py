@@ -97,12 +97,12 @@ class SqliteDialect(Dialect):
 
         return split_sqlite(script)
 
-    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str]:
+    def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str, str]:
         from schemashift.dialects.scripts import controls_transaction_sqlite
 
         if any(controls_transaction_sqlite(s) for s in statements):
-            return RunMode.AS_WRITTEN, "the script manages its own transaction"
-        return RunMode.TRANSACTION, ""
+            return RunMode.AS_WRITTEN, "the script manages its own transaction", ""
+        return RunMode.TRANSACTION, "", ""
 
     def __init__(self, **_options: object) -> None:
         pass

@@ -109,13 +109,13 @@ def lint_script(
     path: str, sql: str, provider: str, config: LintConfig | None = None, history: History | None = None
 ) -> list[Finding]:
     """Lint one script. ``history``: shared by the files of one folder, linted in order."""
-    from schemashift.migrations.statements import needs_no_transaction
+    from schemashift.dialects.scripts import RunMode
 
     config = config or LintConfig()
     script = load(path, sql, provider)
     fam = script.provider
-    # PostgreSQL: postgres.check decides from its own parse (the same test as statements.py)
-    in_tx = fam == "sqlite" and not needs_no_transaction(fam, sql)
+    # the dialect's plan of the script: whether schemashift runs it in one transaction
+    in_tx = script.plan is not None and script.plan.mode is RunMode.TRANSACTION
     ctx = Context(script, config, in_tx)
     ctx.history = history if history is not None else History()
     if fam == "postgresql":

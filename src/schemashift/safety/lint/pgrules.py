@@ -213,10 +213,12 @@ PREFER_ROBUST_STMTS = rule(
 )
 TRANSACTION_NESTING = rule(
     "transaction-nesting", "error",
-    "BEGIN/COMMIT/ROLLBACK here conflicts with the transaction schemashift runs the migration in "
-    "(a COMMIT ends it early, so a later failure leaves the migration half applied).",
-    "Remove the transaction statements: schemashift wraps each migration in a transaction (or runs "
-    "it statement by statement when it contains CONCURRENTLY or `-- schemashift:transaction off`).",
+    "BEGIN/COMMIT/ROLLBACK here splits the migration: a script with its own transaction control runs "
+    "as written, so what a COMMIT commits stays applied when a later statement fails (the migration "
+    "is left half applied).",
+    "Remove the transaction statements (schemashift runs each migration in one transaction, or "
+    "statement by statement when it contains CONCURRENTLY or `-- schemashift:transaction off`), or "
+    "wrap the whole script in one BEGIN ... COMMIT.",
     squawk=("transaction-nesting",),
 )
 BAN_UNCOMMITTED_TRANSACTION = rule(

@@ -17,7 +17,7 @@ import pglast
 
 from schemashift.safety.lint import pgrules as R
 from schemashift.safety.lint.engine import SYNTAX_ERROR, Context
-from schemashift.migrations.statements import TRANSACTION_OFF
+from schemashift.dialects.scripts import RunMode
 from schemashift.safety.lint.source import Statement
 
 Node = dict[str, Any]
@@ -142,15 +142,6 @@ def _binary_coercible(old: Type, new: Type) -> bool:
     return bm[0] >= am[0]
 
 
-def refuses_transaction(kind: str, body: Node) -> bool:
-    """Statements PostgreSQL refuses inside a transaction block (as statements.py decides)."""
-    if kind in ("IndexStmt", "DropStmt"):
-        return bool(body.get("concurrent"))
-    if kind == "ReindexStmt":
-        return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in body.get("params", ()))
-    return kind in ("VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt")
-
-
 class PgLinter:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -201,12 +192,13 @@ class PgLinter:
                 parsed.append((stmt, [_one(raw["stmt"]) for raw in tree.get("stmts", ())]))
             except pglast.parser.ParseError as exc:
                 parsed.append((stmt, str(exc.args[0] if exc.args else exc)))
-        # Like statements.needs_no_transaction: the migration runs statement by statement when it
-        # says so or holds a statement PostgreSQL refuses inside a transaction block.
-        refuses = TRANSACTION_OFF.search(self.ctx.script.sql) is not None or any(
-            refuses_transaction(kind, body) for _, nodes in parsed if not isinstance(nodes, str) for kind, body in nodes
-        )
-        self.ctx.in_transaction = self.wrapped = self.in_tx = not refuses
+        # The dialect's plan decides (dialects/scripts.py): statement by statement (CONCURRENTLY,
+        # `transaction off`) is never in a transaction; a file wrapped by schemashift, or one with
+        # its own BEGIN/COMMIT (run as written), is linted as one unit of work: a COMMIT before its
+        # end (transaction-nesting) leaves it half applied when a later statement fails.
+        plan = self.ctx.script.plan
+        wrapped = plan is None or (plan.mode is not RunMode.STATEMENTS and not plan.refusing)
+        self.ctx.in_transaction = self.wrapped = self.in_tx = wrapped
         # Prisma's own pattern (e.g. redefining an enum): the whole script inside BEGIN ... COMMIT.
         # Inside schemashift's transaction that is one transaction still: not reported.
         kinds = [nodes[0][1].get("kind") if not isinstance(nodes, str) and len(nodes) == 1 and nodes[0][0] == "TransactionStmt"

@@ -1,8 +1,9 @@
 """A migration script as the linter sees it: statements with their positions, and comments.
 
-Statements are split by the splitters schemashift applies migrations with
-(:mod:`schemashift.migrations.statements`): Postgres' own scanner, the MySQL lexer, SQLite's
-``complete_statement``; comments come from the same lexers, never from a regex over raw text.
+Statements are split by the dialect that applies the migration (``Dialect.plan_script``: Postgres'
+own scanner, the MySQL lexer, SQLite's ``complete_statement``), and the script's plan says how it
+will run (in a transaction, statement by statement, as written); comments come from the same
+lexers, never from a regex over raw text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from schemashift.migrations import statements as splitting
+from schemashift.dialects import get_dialect
+from schemashift.dialects.scripts import ScriptPlan
 
 POSTGRES = ("postgresql", "postgres", "cockroachdb")
 
@@ -45,6 +47,7 @@ class Script:
     path: str
     sql: str
     provider: str  # "postgresql", "mysql" or "sqlite"
+    plan: ScriptPlan | None = None  # how schemashift will run it (mode, statements)
     statements: list[Statement] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     long_identifiers: list[Comment] = field(default_factory=list)
@@ -119,7 +122,8 @@ def _lexer_comments(sql: str, mysql: bool) -> list[Comment]:
 
 def load(path: str, sql: str, provider: str) -> Script:
     fam = family(provider)
-    script = Script(path, sql, fam)
+    plan = get_dialect(fam).plan_script(sql)
+    script = Script(path, sql, fam, plan)
     lines = [0]
     i = sql.find("\n")
     while i >= 0:
@@ -140,7 +144,7 @@ def load(path: str, sql: str, provider: str) -> Script:
         script.comments = [c for c in comments if not c.ident]
         script.long_identifiers = [c for c in comments if c.ident]
     else:
-        spans = _locate(sql, splitting.split(fam, sql), mysql)
+        spans = _locate(sql, list(plan.statements), mysql)
         script.comments = _lexer_comments(sql, mysql)
     for start, end in spans:
         text = sql[start:end]
