@@ -124,7 +124,7 @@ class MysqlConnector(Connector):
         got = self.query("SELECT GET_LOCK(%s, 0)", (MYSQL_LOCK_NAME,))[0][0]
         if got != 1:
             self._lock_busy(timeout)
-            got = self.query("SELECT GET_LOCK(%s, %s)", (MYSQL_LOCK_NAME, max(0, round(timeout))))[0][0]
+            got = self.query("SELECT GET_LOCK(%s, %s)", (MYSQL_LOCK_NAME, max(0.0, float(timeout))))[0][0]  # fractional seconds
         if got != 1:
             raise errors.LockTimeout(
                 f"Timed out trying to acquire the migration lock (SELECT GET_LOCK('{MYSQL_LOCK_NAME}'))."

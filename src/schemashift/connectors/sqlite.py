@@ -18,6 +18,15 @@ from .url import ConnectionUrl
 _LOCK_POLL_SECONDS = 0.05
 _BUSY_TIMEOUT_SECONDS = 5.0
 _SIDE_FILES = ("-journal", "-wal", "-shm")
+#: SQLite virtual-machine steps between two calls of the progress handler.
+_PROGRESS_OPS = 100_000
+
+
+def _run_signal_handlers() -> int:
+    """The progress handler: calling any Python function lets the interpreter run pending signal
+    handlers, so a Ctrl-C handler can :meth:`SqliteConnector.cancel` a long statement (without
+    it, Python runs them only once ``sqlite3_step`` returns). 0: go on."""
+    return 0
 
 
 def _path(url: ConnectionUrl) -> Path:
@@ -62,6 +71,7 @@ class SqliteConnector(Connector):
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_SECONDS)
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.set_progress_handler(_run_signal_handlers, _PROGRESS_OPS)
         except sqlite3.Error:
             raise _not_found(path) from None
         return conn
@@ -83,7 +93,11 @@ class SqliteConnector(Connector):
         return self._run(sql, params).rowcount
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        return self._run(sql, params).fetchall()
+        cursor = self._run(sql, params)
+        try:
+            return cursor.fetchall()
+        except sqlite3.Error as exc:  # later rows are computed while fetching (an interrupt too)
+            raise _statement_error(exc) from None
 
     def execute_script(self, sql: str) -> None:
         """Statement by statement on this connection; no implicit COMMIT (unlike executescript)."""
