@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from schemashift.migrations.folder import Migration
     from schemashift.migrations.project import MigrateProject
 
-#: ``--wait`` without a value: how long to wait for a database server that is still starting.
-DEFAULT_WAIT_SECONDS = 60.0
-
-
 @dataclass
 class DeployResult:
     found: int
