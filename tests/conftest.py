@@ -8,6 +8,7 @@
   provider names); ``provider`` is the datasource provider matching ``db_url``
 - ``sqlite_db``, ``postgresql_db``, ``mysql_db``: one open connection to a throwaway database per
   test module (property tests reset it between examples)
+- ``missing_db_url``: like ``db_url``, but the database does not exist yet
 - ``run_cli(*args)``: runs ``schemashift`` in-process, returns ``CliResult(exit_code, out, err)``
 - every test gets ``os.environ`` restored afterwards (commands load ``.env`` files into it)
 
@@ -112,6 +113,18 @@ def provider(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_url(provider: str, request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(_FIXTURE[provider]))
+
+
+@pytest.fixture
+def missing_db_url(provider: str, tmp_path: Path) -> Iterator[str]:
+    """A ``db_url`` whose database does not exist yet (SQLite: in a folder that does not exist
+    either); dropped afterwards if the test created it."""
+    if provider == "sqlite":
+        yield f"file:{tmp_path / 'data' / 'app.db'}"
+        return
+    admin, name = dbutil.admin_url_or_skip(provider), dbutil.unique_db_name()
+    yield dbutil.with_database(admin, name)
+    _DROPS.submit(dbutil.postgres_drop if provider == "postgresql" else dbutil.mysql_drop, admin, name)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

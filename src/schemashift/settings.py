@@ -5,12 +5,14 @@
     seed = "python prisma/seed.py"       # the seed command (see seed.py)
     lock_timeout = "5s"                  # PostgreSQL/MySQL: fail fast instead of queueing behind locks
     statement_timeout = "5min"           # PostgreSQL/MySQL(MariaDB): longest statement of a migration
+    migration_lock_timeout = "10s"       # how long deploy/dev wait for the migration lock (Prisma: 10 s)
     production_hosts = ["*.prod.internal", "db.example.com"]   # production guard (fnmatch patterns)
 
     [tool.schemashift.lint]              # migrate lint: rule levels ("error", "warning", "off")
     require-concurrent-index-creation = "error"
 
-Environment: ``SCHEMASHIFT_LOCK_TIMEOUT``, ``SCHEMASHIFT_STATEMENT_TIMEOUT`` override the timeouts;
+Environment: ``SCHEMASHIFT_LOCK_TIMEOUT``, ``SCHEMASHIFT_STATEMENT_TIMEOUT``,
+``SCHEMASHIFT_MIGRATION_LOCK_TIMEOUT`` override the timeouts;
 ``SCHEMASHIFT_ENV=production`` marks every database as production.
 """
 
@@ -43,6 +45,8 @@ def parse_duration_ms(value: str | int | float, what: str) -> int:
 class Settings:
     lock_timeout_ms: int | None = None
     statement_timeout_ms: int | None = None
+    #: How long to wait for the migration lock (None: Prisma's 10 s).
+    migration_lock_timeout_ms: int | None = None
     production_hosts: tuple[str, ...] = ()
     lint: dict[str, str] = field(default_factory=dict)
     environment: str | None = None
@@ -51,6 +55,16 @@ class Settings:
         if (self.environment or "").lower() in ("production", "prod"):
             return True
         return bool(host) and any(fnmatch.fnmatch(host or "", p) for p in self.production_hosts)
+
+
+def _duration_setting(data: dict[str, object], key: str) -> int | None:
+    """``SCHEMASHIFT_<KEY>`` from the environment, else ``key`` of ``[tool.schemashift]``."""
+    raw = os.environ.get(f"SCHEMASHIFT_{key.upper()}") or data.get(key)
+    if raw is None:
+        return None
+    if not isinstance(raw, (str, int, float)):
+        raise SchemashiftError(f"`{key}` must be a duration such as 500ms, 5s, 2min or 1h, not {raw!r}.")
+    return parse_duration_ms(raw, key)
 
 
 def load_settings(cwd: Path | None = None) -> Settings:
@@ -63,8 +77,6 @@ def load_settings(cwd: Path | None = None) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise SchemashiftError(f"Could not read {pyproject}: {exc}") from None
         data = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
-    lock = os.environ.get("SCHEMASHIFT_LOCK_TIMEOUT") or data.get("lock_timeout")
-    stmt = os.environ.get("SCHEMASHIFT_STATEMENT_TIMEOUT") or data.get("statement_timeout")
     hosts = data.get("production_hosts", [])
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise SchemashiftError("`[tool.schemashift] production_hosts` must be a list of host patterns.")
@@ -72,8 +84,9 @@ def load_settings(cwd: Path | None = None) -> Settings:
     if not isinstance(lint, dict):
         raise SchemashiftError("`[tool.schemashift.lint]` must be a table of rule = level.")
     return Settings(
-        lock_timeout_ms=parse_duration_ms(lock, "lock_timeout") if lock is not None else None,  # type: ignore[arg-type]
-        statement_timeout_ms=parse_duration_ms(stmt, "statement_timeout") if stmt is not None else None,  # type: ignore[arg-type]
+        lock_timeout_ms=_duration_setting(data, "lock_timeout"),
+        statement_timeout_ms=_duration_setting(data, "statement_timeout"),
+        migration_lock_timeout_ms=_duration_setting(data, "migration_lock_timeout"),
         production_hosts=tuple(hosts),
         lint={str(k): str(v) for k, v in lint.items()},
         environment=os.environ.get("SCHEMASHIFT_ENV"),

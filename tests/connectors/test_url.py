@@ -21,8 +21,8 @@ def test_postgres_url_parts_and_defaults() -> None:
 
 
 def test_postgres_defaults() -> None:
-    url = parse_url("postgres://bob@localhost")
-    assert (url.port, url.database, url.schema, url.password) == (5432, "postgres", "public", None)
+    url = parse_url("postgres://bob@localhost/app")
+    assert (url.port, url.database, url.schema, url.password) == (5432, "app", "public", None)
     assert url.connect_timeout == 5
 
 
@@ -40,8 +40,8 @@ def test_redacted_never_shows_the_password() -> None:
 
 
 def test_mysql_defaults_and_socket() -> None:
-    url = parse_url("mysql://root@localhost/?socket=/run/mysqld/mysqld.sock")
-    assert (url.port, url.database, url.schema) == (3306, "mysql", None)
+    url = parse_url("mysql://root@localhost/shop?socket=/run/mysqld/mysqld.sock")
+    assert (url.port, url.database, url.schema) == (3306, "shop", None)
     assert url.host == "/run/mysqld/mysqld.sock"
 
 
@@ -91,3 +91,59 @@ def test_mysql_connection_options_mapping() -> None:
     assert kwargs["unix_socket"] == "/run/my.sock" and "host" not in kwargs
     assert kwargs["ssl_ca"] == "/ca.pem" and kwargs["ssl_verify_cert"] is True
     assert kwargs["connect_timeout"] == 7 and kwargs["password"] == ""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["postgresql://", "postgres://bob@localhost", "postgresql://u@h:5432/", "postgresql://@:5432/?schema=x",
+     "mysql://root@127.0.0.1", "mysql://root@127.0.0.1:3306/", "mysql://root@localhost/?socket=/run/my.sock"],
+)
+def test_a_url_without_a_database_is_refused(raw: str) -> None:
+    """No silent fall back to the server's `postgres` / `mysql` database (a deploy would write
+    `_prisma_migrations` into it): an empty `.env` variable ends up like this."""
+    with pytest.raises(InvalidUrl) as info:
+        parse_url(raw)
+    assert info.value.code == "P1013"
+    assert "The database name is missing in database URL" in info.value.message
+    assert "/DATABASE`" in info.value.message  # an example of the right form
+
+
+@pytest.mark.parametrize("raw", ["postgresql://u@[::1/db", "postgresql://u@::1]/db", "mysql://root@[fe80::1/db"])
+def test_a_broken_ipv6_bracket_is_p1013_not_a_crash(raw: str) -> None:
+    with pytest.raises(InvalidUrl) as info:
+        parse_url(raw)
+    assert info.value.code == "P1013" and "IPv6" in info.value.message
+
+
+def test_ipv6_host_in_brackets() -> None:
+    url = parse_url("postgresql://u@[::1]:5433/db")
+    assert (url.host, url.port, url.database) == ("::1", 5433, "db")
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"])
+@pytest.mark.parametrize("param", ["sslcert", "sslrootcert", "sslidentity", "sslkey"])
+def test_missing_tls_file_names_the_parameter_and_the_path(provider: str, param: str, tmp_path: Path) -> None:
+    url = parse_url(f"{provider}://u@h/db?{param}=certs/ca.pem", base_dir=tmp_path)
+    with pytest.raises(InvalidUrl) as info:
+        url.check_tls_files()
+    assert info.value.code == "P1013"
+    assert f"`{tmp_path / 'certs/ca.pem'}` given as `{param}` does not exist" in info.value.message
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs/ca.pem").write_text("x")
+    url.check_tls_files()  # relative to the schema folder, as Prisma resolves it
+
+
+def test_unreadable_tls_file_and_folder(tmp_path: Path) -> None:
+    import os
+
+    pem = tmp_path / "key.pem"
+    pem.write_text("x")
+    pem.chmod(0)
+    url = parse_url(f"postgresql://u@h/db?sslkey={pem}&sslrootcert={tmp_path}")
+    with pytest.raises(InvalidUrl) as info:
+        url.check_tls_files()
+    if os.geteuid() == 0:  # root reads any file: only the folder is refused
+        assert f"`sslrootcert` must name a file, and `{tmp_path}` is a folder" in info.value.message
+    else:
+        assert f"`{pem}` given as `sslkey` cannot be read: Permission denied" in info.value.message
+    assert parse_url("postgresql://u@h/db?sslrootcert=system").tls_files() == {}  # libpq's trust store

@@ -12,7 +12,6 @@ import click
 from schemashift.commands import info, schema_option
 
 if TYPE_CHECKING:
-    from schemashift.migrations.folder import Migration
     from schemashift.migrations.project import MigrateProject
 
 
@@ -52,6 +51,7 @@ def status(schema: str | None, as_json: bool) -> None:
     from schemashift.migrations.status import diagnose, render_status
 
     mp = _open(schema)
+    mp.validate()
     with connector_errors():
         local = mp.migrations()
         with mp.connect() as conn:
@@ -72,30 +72,23 @@ def status(schema: str | None, as_json: bool) -> None:
     "--backup", "backup_dir", is_flag=False, flag_value="backups", default=None, metavar="[DIR]",
     help="Back up the database first when there are pending migrations (default folder: backups).",
 )
-def deploy(schema: str | None, backup_dir: str | None) -> None:
+@click.option(
+    "--lock-timeout", "lock_timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    help="How long to wait for the migration lock held by another deploy (default: the "
+    "migration_lock_timeout setting, else 10).",
+)
+@click.option(
+    "--wait", "wait", is_flag=False, flag_value=60.0, type=click.FloatRange(min=0), default=None,
+    metavar="[SECONDS]",
+    help="Wait up to SECONDS (default 60) for a database server that is unreachable or still starting.",
+)
+def deploy(schema: str | None, backup_dir: str | None, lock_timeout: float | None, wait: float | None) -> None:
     """Apply pending migrations (no prompts, no shadow database): for production and CI."""
-    from schemashift.migrations.apply import MigrationFailed, apply_migrations
+    from schemashift.migrations.deploy import deploy as deploy_migrations
 
     mp = _open(schema)
     with connector_errors():
-        local = mp.migrations()
-        n = len(local)
-        click.echo(f"{n} migration{'s' if n != 1 else ''} found in {mp.migrations_display}\n")
-        taken = None
-        if backup_dir is not None and _has_pending(mp, local):
-            from pathlib import Path
-
-            from schemashift.commands.backup import take_backup
-
-            taken = Path(backup_dir) / take_backup(mp, Path(backup_dir), "before_deploy").file
-            click.echo(f"Backup written: {taken}\n")
-        with mp.connect(create=True) as conn:
-            try:
-                result = apply_migrations(conn, local, log=click.echo)
-            except MigrationFailed as exc:
-                if taken is not None:
-                    exc.message += f"\n\nThe backup taken before this deploy is {taken}."
-                raise
+        result = deploy_migrations(mp, backup_dir=backup_dir, log=click.echo, lock_timeout=lock_timeout, wait=wait)
     if not result.applied:
         click.echo("No pending migrations to apply.")
         return
@@ -104,18 +97,6 @@ def deploy(schema: str | None, backup_dir: str | None) -> None:
     for name in result.applied:
         click.echo(f"  └─ {name}/\n    └─ migration.sql")
     click.echo("\nAll migrations have been successfully applied.")
-
-
-def _has_pending(mp: MigrateProject, local: list[Migration]) -> bool:
-    from schemashift.connectors import database_exists
-    from schemashift.migrations.history import History
-    from schemashift.migrations.status import diagnose
-
-    if not database_exists(mp.url):
-        return False  # nothing to lose
-    with mp.connect() as conn:
-        history = History(conn)
-        return bool(diagnose(local, history.rows()).pending)
 
 
 @migrate.command()
@@ -130,6 +111,7 @@ def resolve(schema: str | None, applied: str | None, rolled_back: str | None) ->
     if bool(applied) == bool(rolled_back):
         raise UsageError("Either --applied or --rolled-back must be given (and only one of them).")
     mp = _open(schema)
+    mp.validate()
     with connector_errors():
         with mp.connect() as conn:
             if applied:

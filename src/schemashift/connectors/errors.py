@@ -127,6 +127,19 @@ def server_unreachable(url: ConnectionUrl) -> ServerUnreachable:
     )
 
 
+def server_starting(url: ConnectionUrl) -> ServerUnreachable:
+    where = f"`{url.host}`:`{url.port}`"
+    return ServerUnreachable(
+        f"The database server at {where} is starting up and does not accept connections yet.\n\n"
+        "Please try again in a moment (`migrate deploy --wait` waits for it).",
+        secrets=url.secrets,
+    )
+
+
+#: Failures to connect that a server still starting gives (``migrate deploy --wait`` retries them).
+RETRYABLE_CONNECT = (ServerUnreachable, ServerTimeout, ConnectionClosed)
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every non-empty secret (and its percent-encoded form) replaced by ``****``."""
     from urllib.parse import quote

@@ -9,7 +9,7 @@ from typing import Any
 import pymysql  # type: ignore[import-untyped]
 
 from . import errors
-from .base import LOCK_TIMEOUT_SECONDS, MYSQL_LOCK_NAME, Connector, Params, Row
+from .base import APPLICATION_NAME, MYSQL_LOCK_NAME, Connector, LockHolder, Params, Row
 from .sqltext import split_mysql
 from .url import ConnectionUrl
 
@@ -20,7 +20,8 @@ _AUTH_FAILED = {1045, 1698}
 _UNKNOWN_DATABASE = 1049
 _ACCESS_DENIED_DB = 1044
 _DB_EXISTS = 1007
-_UNREACHABLE = {2002, 2003, 2005, 2006}
+#: 2013 at connect time: the server closed the connection during the handshake (still starting).
+_UNREACHABLE = {2002, 2003, 2005, 2006, 2013}
 _CONNECTION_LOST = {2006, 2013}
 
 
@@ -31,6 +32,7 @@ def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
         "database": database,
         "autocommit": True,
         "charset": "utf8mb4",
+        "program_name": APPLICATION_NAME,
     }
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = url.connect_timeout
@@ -68,6 +70,7 @@ def statement_error(url: ConnectionUrl, exc: pymysql.MySQLError, index: int | No
 
 
 def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Connection[Any]:
+    url.check_tls_files()
     try:
         return pymysql.connect(**_connect_kwargs(url, database))
     except pymysql.MySQLError as exc:
@@ -85,6 +88,8 @@ class MysqlConnector(Connector):
         super().__init__(url)
         self._conn = _open(url, url.database)
         self._mariadb: bool | None = None
+        #: The server's id of this connection, for ``KILL QUERY`` from another connection.
+        self.connection_id: int = self._conn.thread_id()
 
     def _run(self, sql: str, params: Params | None, index: int | None = None) -> pymysql.cursors.Cursor:
         self.queries_sent += 1
@@ -114,8 +119,12 @@ class MysqlConnector(Connector):
     _begin_sql = "START TRANSACTION"
 
     @contextmanager
-    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-        got = self.query("SELECT GET_LOCK(%s, %s)", (MYSQL_LOCK_NAME, max(0, round(timeout))))[0][0]
+    def advisory_lock(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = self.lock_timeout if timeout is None else timeout
+        got = self.query("SELECT GET_LOCK(%s, 0)", (MYSQL_LOCK_NAME,))[0][0]
+        if got != 1:
+            self._lock_busy(timeout)
+            got = self.query("SELECT GET_LOCK(%s, %s)", (MYSQL_LOCK_NAME, max(0.0, float(timeout))))[0][0]  # fractional seconds
         if got != 1:
             raise errors.LockTimeout(
                 f"Timed out trying to acquire the migration lock (SELECT GET_LOCK('{MYSQL_LOCK_NAME}'))."
@@ -125,6 +134,44 @@ class MysqlConnector(Connector):
             yield
         finally:
             self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
+
+    def lock_holder(self) -> LockHolder | None:
+        """The connection holding ``prisma_migrate`` (IS_USED_LOCK), from the processlist; its
+        program name from performance_schema when that is enabled (MariaDB: off by default)."""
+        row = self.query_one(
+            "SELECT p.ID, p.HOST, p.TIME FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(%s)",
+            (MYSQL_LOCK_NAME,),
+        )
+        if row is None:
+            return None
+        holder_id, client, seconds = row
+        try:
+            attr = self.query_one(
+                "SELECT ATTR_VALUE FROM performance_schema.session_connect_attrs"
+                " WHERE PROCESSLIST_ID = %s AND ATTR_NAME = 'program_name'",
+                (holder_id,),
+            )
+        except errors.DatabaseError:  # performance_schema missing or not readable
+            attr = None
+        return LockHolder(
+            int(holder_id),
+            label="connection",
+            program=str(attr[0]) if attr else None,
+            client=str(client).rsplit(":", 1)[0] if client else None,
+            seconds=float(seconds) if seconds is not None else None,
+        )
+
+    def cancel(self) -> None:
+        """``KILL QUERY`` from a second, short connection: the statement fails (error 1317) and
+        this connection stays open and usable."""
+        conn = _open(self.url, None)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"KILL QUERY {int(self.connection_id)}")
+        except pymysql.MySQLError as exc:
+            raise statement_error(self.url, exc) from None
+        finally:
+            conn.close()
 
     def reset(self, namespaces: Sequence[str] = ()) -> None:
         """Drop and recreate the database (what Prisma does on MySQL), then use it again."""
@@ -148,15 +195,6 @@ class MysqlConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SELECT VERSION()")[0][0])
 
-    def cancel(self) -> None:
-        """``KILL QUERY`` from a second connection: the statement fails with error 1317."""
-        thread_id = self._conn.thread_id()
-        other = _open(self.url, None)
-        try:
-            with other.cursor() as cur:
-                cur.execute(f"KILL QUERY {int(thread_id)}")
-        finally:
-            other.close()
 
     @property
     def is_mariadb(self) -> bool:

@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql as pgsql
 
 from . import errors
-from .base import LOCK_TIMEOUT_SECONDS, PG_ADVISORY_LOCK_KEY, Connector, Params, Row
+from .base import APPLICATION_NAME, PG_ADVISORY_LOCK_KEY, Connector, LockHolder, Params, Row
 from .url import ConnectionUrl
 
 _LOCK_POLL_SECONDS = 0.05
@@ -28,6 +28,7 @@ def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
     }
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = max(1, round(url.connect_timeout))
+    kwargs["application_name"] = APPLICATION_NAME
     for name in ("sslmode", "application_name", "options"):
         if url.params.get(name):
             kwargs[name] = url.params[name]
@@ -39,6 +40,7 @@ def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
 
 
 def _open(url: ConnectionUrl, database: str) -> psycopg.Connection[Any]:
+    url.check_tls_files()
     try:
         return psycopg.connect(**_connect_kwargs(url, database))
     except psycopg.Error as exc:
@@ -61,6 +63,8 @@ def connect_error(url: ConnectionUrl, exc: Exception, database: str) -> errors.C
         )
     if "permission denied" in text:
         return errors.access_denied(url, database)
+    if "the database system is starting up" in text or "the database system is in recovery mode" in text:
+        return errors.server_starting(url)
     return errors.server_unreachable(url)
 
 
@@ -97,9 +101,14 @@ class PostgresConnector(Connector):
         self._run(sql, None)
 
     @contextmanager
-    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    def advisory_lock(self, timeout: float | None = None) -> Iterator[None]:
+        timeout = self.lock_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
+        announced = False
         while not self.query("SELECT pg_try_advisory_lock(%s)", (PG_ADVISORY_LOCK_KEY,))[0][0]:
+            if not announced:
+                announced = True
+                self._lock_busy(timeout)
             if time.monotonic() >= deadline:
                 raise errors.LockTimeout(
                     f"Timed out trying to acquire a postgres advisory lock (SELECT pg_advisory_lock"
@@ -111,6 +120,35 @@ class PostgresConnector(Connector):
             yield
         finally:
             self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
+
+    def lock_holder(self) -> LockHolder | None:
+        """The session holding Prisma's advisory lock in this database (pg_locks: a bigint key is
+        classid = high 32 bits, objid = low 32 bits, objsubid = 1), from pg_stat_activity."""
+        row = self.query_one(
+            "SELECT l.pid, a.application_name, COALESCE(host(a.client_addr), a.client_hostname),"
+            " EXTRACT(EPOCH FROM now() - a.backend_start)::float8"
+            " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+            " AND l.classid = %s AND l.objid = %s"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (PG_ADVISORY_LOCK_KEY >> 32, PG_ADVISORY_LOCK_KEY & 0xFFFFFFFF),
+        )
+        if row is None:
+            return None
+        pid, program, client, seconds = row
+        if program is not None and not client and seconds is not None:
+            client = "local socket"
+        return LockHolder(int(pid), program=program or None, client=client or None, seconds=seconds)
+
+    def cancel(self) -> None:
+        """libpq's cancel request on a second, short connection (the statement fails with
+        SQLSTATE 57014); psycopg's ``cancel_safe`` waits for the request to be sent."""
+        self._conn.cancel_safe(timeout=5.0)
+
+    def ensure_namespace(self) -> None:
+        schema = self.schema_name
+        if self.query_one("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)) is None:
+            _create_schema(self._conn, self.url)
 
     def reset(self, namespaces: Sequence[str] = ()) -> None:
         schema = quote_ident(self.schema_name)
@@ -128,9 +166,6 @@ class PostgresConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 
-    def cancel(self) -> None:
-        self._conn.cancel()
-
     def close(self) -> None:
         self._conn.close()
 
@@ -147,23 +182,37 @@ def _admin(url: ConnectionUrl) -> psycopg.Connection[Any]:
         return _open(url, "template1")
 
 
-def create_database(url: ConnectionUrl) -> None:
-    """``CREATE DATABASE``, then ``CREATE SCHEMA IF NOT EXISTS`` for the URL's schema (as Prisma
-    does, also when the database was already there, which is still reported as P1009)."""
-    already = False
+def _create(url: ConnectionUrl) -> bool:
+    """``CREATE DATABASE``; False when it exists. Two sessions creating the same database at once
+    can also fail with a unique violation on ``pg_database`` (the other one committed first)."""
     with _admin(url) as conn:
         try:
             conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(url.database)))
-        except psycopg.errors.DuplicateDatabase:
-            already = True
+        except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+            return False
         except psycopg.Error as exc:
             raise statement_error(url, exc) from None
+    return True
+
+
+def _create_schema(conn: psycopg.Connection[Any], url: ConnectionUrl) -> None:
+    """``CREATE SCHEMA IF NOT EXISTS``; racing sessions can get a unique violation on
+    ``pg_namespace`` instead of the notice, which means the schema is there."""
+    try:
+        conn.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(url.schema or "public")))
+    except (psycopg.errors.DuplicateSchema, psycopg.errors.UniqueViolation):
+        pass
+    except psycopg.Error as exc:
+        raise statement_error(url, exc) from None
+
+
+def create_database(url: ConnectionUrl) -> None:
+    """``CREATE DATABASE``, then ``CREATE SCHEMA IF NOT EXISTS`` for the URL's schema (as Prisma
+    does, also when the database was already there, which is still reported as P1009)."""
+    created = _create(url)
     with _open(url, url.database) as conn:
-        try:
-            conn.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(pgsql.Identifier(url.schema or "public")))
-        except psycopg.Error as exc:
-            raise statement_error(url, exc) from None
-    if already:
+        _create_schema(conn, url)
+    if not created:
         raise errors.DatabaseAlreadyExists(
             f"Database `{url.database}` already exists on the database server at `{url.host}:{url.port}`",
             secrets=url.secrets,
@@ -171,14 +220,7 @@ def create_database(url: ConnectionUrl) -> None:
 
 
 def create_database_if_missing(url: ConnectionUrl) -> bool:
-    with _admin(url) as conn:
-        try:
-            conn.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(url.database)))
-        except psycopg.errors.DuplicateDatabase:
-            return False
-        except psycopg.Error as exc:
-            raise statement_error(url, exc) from None
-    return True
+    return _create(url)
 
 
 def drop_database(url: ConnectionUrl) -> None:

@@ -11,13 +11,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import errors
-from .base import LOCK_TIMEOUT_SECONDS, Connector, Params, Row
+from .base import Connector, LockHolder, Params, Row
 from .sqltext import has_code, qmark_placeholders
 from .url import ConnectionUrl
 
 _LOCK_POLL_SECONDS = 0.05
 _BUSY_TIMEOUT_SECONDS = 5.0
 _SIDE_FILES = ("-journal", "-wal", "-shm")
+#: SQLite virtual-machine steps between two calls of the progress handler.
+_PROGRESS_OPS = 100_000
+
+
+def _run_signal_handlers() -> int:
+    """The progress handler: calling any Python function lets the interpreter run pending signal
+    handlers, so a Ctrl-C handler can :meth:`SqliteConnector.cancel` a long statement (without
+    it, Python runs them only once ``sqlite3_step`` returns). 0: go on."""
+    return 0
 
 
 def _path(url: ConnectionUrl) -> Path:
@@ -62,6 +71,7 @@ class SqliteConnector(Connector):
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_SECONDS)
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.set_progress_handler(_run_signal_handlers, _PROGRESS_OPS)
         except sqlite3.Error:
             raise _not_found(path) from None
         return conn
@@ -83,7 +93,11 @@ class SqliteConnector(Connector):
         return self._run(sql, params).rowcount
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        return self._run(sql, params).fetchall()
+        cursor = self._run(sql, params)
+        try:
+            return cursor.fetchall()
+        except sqlite3.Error as exc:  # later rows are computed while fetching (an interrupt too)
+            raise _statement_error(exc) from None
 
     def execute_script(self, sql: str) -> None:
         """Statement by statement on this connection; no implicit COMMIT (unlike executescript)."""
@@ -111,17 +125,22 @@ class SqliteConnector(Connector):
             self.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
-    def advisory_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    def advisory_lock(self, timeout: float | None = None) -> Iterator[None]:
         """An exclusive ``flock`` on the database file: SQLite's own locks are fcntl locks and do
         not interact with it, and it also excludes other connections of this process."""
+        timeout = self.lock_timeout if timeout is None else timeout
         fd = os.open(_path(self.url), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             deadline = time.monotonic() + timeout
+            announced = False
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if not announced:
+                        announced = True
+                        self._lock_busy(timeout)
                     if time.monotonic() >= deadline:
                         raise errors.LockTimeout(
                             f"Timed out trying to acquire the migration lock on {_path(self.url).name}."
@@ -131,6 +150,15 @@ class SqliteConnector(Connector):
             yield
         finally:
             os.close(fd)  # closing releases the flock
+
+    def lock_holder(self) -> LockHolder | None:
+        """The process holding the ``flock`` of the database file, from ``/proc/locks`` (Linux;
+        None elsewhere, or when the holder is not visible, e.g. in another PID namespace)."""
+        return flock_holder(_path(self.url))
+
+    def cancel(self) -> None:
+        """``sqlite3_interrupt``: thread-safe; the running statement fails with SQLITE_INTERRUPT."""
+        self._conn.interrupt()
 
     def reset(self, namespaces: Sequence[str] = ()) -> None:
         """Truncate the database file, as Prisma does, and reconnect."""
@@ -150,9 +178,6 @@ class SqliteConnector(Connector):
     def server_version(self) -> str:
         return sqlite3.sqlite_version
 
-    def cancel(self) -> None:
-        self._conn.interrupt()
-
     def abort_open_transaction(self) -> None:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
@@ -162,11 +187,54 @@ class SqliteConnector(Connector):
 
 
 def create_database(url: ConnectionUrl) -> None:
+    """An empty file is an empty SQLite database; ``O_EXCL`` makes exactly one of several
+    processes creating it at once the creator (the others get P1009)."""
     path = _path(url)
-    if path.exists():
-        raise errors.DatabaseAlreadyExists(f"Database `{path.name}` already exists at {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    sqlite3.connect(path).close()
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except FileExistsError:
+        raise errors.DatabaseAlreadyExists(f"Database `{path.name}` already exists at {path}") from None
+
+
+def flock_holder(path: Path, proc: Path = Path("/proc")) -> LockHolder | None:
+    """The process holding a ``flock`` on ``path``, from ``/proc/locks`` (``FLOCK ADVISORY WRITE
+    <pid> <major>:<minor>:<inode> ...``, device numbers in hex)."""
+    try:
+        st = path.stat()
+        locks = (proc / "locks").read_text()
+    except OSError:
+        return None
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in locks.splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == key and fields[3] == "WRITE":
+            pid = int(fields[4])
+            return LockHolder(pid, program=_program(proc / str(pid)), seconds=_process_age(proc / str(pid), proc))
+    return None
+
+
+def _program(process: Path) -> str | None:
+    try:
+        argv = (process / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return None
+    names = [Path(a.decode(errors="replace")).name for a in argv[:3] if a]
+    # "python -m schemashift.cli", "/venv/bin/schemashift": the script rather than the interpreter
+    for name in names[1:]:
+        if not name.startswith("-") and not name.startswith("python"):
+            return name
+    return names[0] if names else None
+
+
+def _process_age(process: Path, proc: Path) -> float | None:
+    try:
+        stat = (process / "stat").read_text()
+        uptime = float((proc / "uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    started_ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, counted after "(comm)"
+    return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
 
 
 def drop_database(url: ConnectionUrl) -> None:

@@ -20,8 +20,16 @@ Provider = Literal["postgresql", "mysql", "sqlite"]
 
 _SCHEMES: dict[str, Provider] = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql"}
 _DEFAULT_PORT: dict[Provider, int] = {"postgresql": 5432, "mysql": 3306}
-_DEFAULT_DATABASE: dict[Provider, str] = {"postgresql": "postgres", "mysql": "mysql"}
 REDACTED = "****"
+#: URL parameters that name a TLS file, per provider (Prisma's names and libpq's).
+TLS_FILE_PARAMS: dict[Provider, tuple[str, ...]] = {
+    "postgresql": ("sslcert", "sslrootcert", "sslidentity", "sslkey", "sslcrl"),
+    "mysql": ("sslcert", "sslidentity", "sslrootcert", "sslkey"),
+    "sqlite": (),
+}
+#: libpq's special ``sslrootcert`` value: the system's trust store, not a file.
+_NOT_FILES = {"system"}
+_INVALID = "The provided database string is invalid."
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,8 @@ class ConnectionUrl:
     #: SQLite: the absolute database file path.
     path: Path | None = None
     scheme: str = ""
+    #: The folder relative TLS file paths are resolved against (the schema's folder, as Prisma).
+    base_dir: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -52,6 +62,30 @@ class ConnectionUrl:
             return float(raw)
         except ValueError:
             raise InvalidUrl(f"The provided database string is invalid. `connect_timeout` must be a number, got `{raw}`.") from None
+
+    def tls_files(self) -> dict[str, Path]:
+        """The TLS files the URL names, by parameter, resolved against :attr:`base_dir`."""
+        files: dict[str, Path] = {}
+        for name in TLS_FILE_PARAMS[self.provider]:
+            raw = self.params.get(name, "")
+            if raw and raw not in _NOT_FILES:
+                path = Path(raw).expanduser()
+                files[name] = path if path.is_absolute() or self.base_dir is None else self.base_dir / path
+        return files
+
+    def check_tls_files(self) -> None:
+        """P1013 naming the parameter and the path when a TLS file is missing or unreadable
+        (the drivers would report it as an unreachable server, or not at all)."""
+        for name, path in self.tls_files().items():
+            try:
+                with open(path, "rb"):
+                    pass
+            except FileNotFoundError:
+                raise InvalidUrl(f"{_INVALID} The file `{path}` given as `{name}` does not exist.") from None
+            except IsADirectoryError:
+                raise InvalidUrl(f"{_INVALID} `{name}` must name a file, and `{path}` is a folder.") from None
+            except OSError as exc:
+                raise InvalidUrl(f"{_INVALID} The file `{path}` given as `{name}` cannot be read: {exc.strerror}.") from None
 
     def with_database(self, database: str) -> ConnectionUrl:
         """The same server and credentials, another database (PostgreSQL/MySQL)."""
@@ -86,21 +120,36 @@ def parse_url(url: str, base_dir: Path | str | None = None) -> ConnectionUrl:
             " Please refer to the documentation in https://pris.ly/d/config-url for constructing a correct"
             " connection string."
         )
-    return _parse_server(url, scheme.lower(), provider)
+    return _parse_server(url, scheme.lower(), provider, Path(base_dir) if base_dir is not None else None)
 
 
-def _parse_server(url: str, scheme: str, provider: Provider) -> ConnectionUrl:
-    parts = urlsplit(url)
+def _parse_server(url: str, scheme: str, provider: Provider, base_dir: Path | None) -> ConnectionUrl:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "Invalid IPv6 URL": an unclosed or stray bracket
+        raise InvalidUrl(
+            f"{_INVALID} The host is not valid in database URL: an IPv6 address must be written in"
+            " brackets, e.g. `postgresql://user@[::1]:5432/mydb`."
+        ) from None
     password = unquote(parts.password) if parts.password is not None else None
     try:
         port = parts.port or _DEFAULT_PORT[provider]
     except ValueError:
-        raise InvalidUrl("The provided database string is invalid. invalid port number in database URL.") from None
+        raise InvalidUrl(f"{_INVALID} invalid port number in database URL.") from None
     params = dict(parse_qsl(parts.query, keep_blank_values=True))
-    host = params.get("host") or parts.hostname or "localhost"
+    host = params.get("host") or hostname or "localhost"
     if provider == "mysql" and params.get("socket"):
         host = params["socket"]
-    database = unquote(parts.path.lstrip("/")) or _DEFAULT_DATABASE[provider]
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        shown = "localhost" if host.startswith("/") else f"[{host}]" if ":" in host else host
+        example = f"{scheme}://USER@{shown}:{port}/DATABASE"
+        raise InvalidUrl(
+            f"{_INVALID} The database name is missing in database URL (an empty variable in `.env`?):"
+            f" write it after the host, e.g. `{example}`. schemashift does not fall back to the"
+            " server's default database."
+        )
     schema = params.get("schema") or "public" if provider == "postgresql" else None
     return ConnectionUrl(
         provider=provider,
@@ -112,6 +161,7 @@ def _parse_server(url: str, scheme: str, provider: Provider) -> ConnectionUrl:
         schema=schema,
         params=params,
         scheme=scheme,
+        base_dir=base_dir,
     )
 
 
@@ -121,7 +171,7 @@ def _parse_sqlite(url: str, base_dir: Path) -> ConnectionUrl:
     if raw_path.startswith("//"):  # file://relative or file:///abs
         raw_path = raw_path[2:]
     if not raw_path:
-        raise InvalidUrl("The provided database string is invalid. The SQLite file path is empty.")
+        raise InvalidUrl(f"{_INVALID} The SQLite file path is empty.")
     path = Path(unquote(raw_path))
     if not path.is_absolute():
         path = base_dir / path

@@ -146,7 +146,7 @@ def migrate_dev(
     result = DevResult()
     target = mp.target
     local = mp.migrations()
-    with mp.connect(create=True) as conn:
+    with mp.connect(create=True, log=ui.echo) as conn:
         # As Prisma does, the whole history, unapplied migrations included (custom SQL written
         # after --create-only), is replayed on the shadow database first: a migration that fails
         # there is reported (P3006) before anything touches the development database.
@@ -213,7 +213,7 @@ def migrate_dev(
 def migrate_reset(mp: MigrateProject, ui: UI) -> list[str]:
     """Drop everything, re-apply every migration (the caller runs the seed)."""
     local = mp.migrations()
-    with mp.connect(create=True) as conn:
+    with mp.connect(create=True, log=ui.echo) as conn:
         reset_database(conn)
         return apply_migrations(conn, local, log=ui.echo).applied
 
@@ -223,7 +223,7 @@ def db_push(
 ) -> list[str]:
     """Make the database match the schema without migrations; returns the summary lines."""
     target = mp.target
-    with mp.connect(create=True) as conn:
+    with mp.connect(create=True, log=ui.echo) as conn:
         if force_reset:
             reset_database(conn)
         live = engine.describe(conn)

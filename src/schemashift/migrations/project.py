@@ -5,14 +5,17 @@ Commands build a :class:`MigrateProject` and call the library with it; nothing h
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schemashift.config import Datasource, Project, load_project
-from schemashift.connectors import connect, create_database, database_exists, parse_url
-from schemashift.connectors.base import Connector
+from schemashift.connectors import connect, create_database_if_missing, parse_url
+from schemashift.connectors.base import Connector, LockHolder
+from schemashift.connectors.errors import RETRYABLE_CONNECT, DatabaseDoesNotExist
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.migrations import folder
 from schemashift.migrations.errors import MigrationError
@@ -23,6 +26,10 @@ from schemashift.settings import Settings, load_settings
 if TYPE_CHECKING:
     from schemashift.diagnostics import Diagnostics
     from schemashift.psl.ast import SchemaAst
+
+Log = Callable[[str], None]
+#: Seconds between two connection attempts while waiting for a server (``--wait``).
+WAIT_RETRY_SECONDS = 0.5
 
 
 @dataclass
@@ -85,18 +92,96 @@ class MigrateProject:
     def settings(self) -> Settings:
         return load_settings(self.project.cwd)
 
-    def connect(self, create: bool = False) -> Connector:
-        """Open the datasource (with the configured timeouts); with ``create``, create the
-        database first when it is missing."""
-        if create and not database_exists(self.url):
-            create_database(self.url)
-        conn = connect(self.url)
+    def validate(self) -> None:
+        """Stop with Prisma's P1012 when the schema is invalid (e.g. merge-conflict markers left
+        in it), before any database is touched: what Prisma 7 does for deploy, status, resolve."""
+        self.target  # noqa: B018 - validates (and lowers, which the caller may reuse)
+
+    def connect(
+        self,
+        create: bool = False,
+        *,
+        log: Log | None = None,
+        wait: float | None = None,
+        lock_timeout: float | None = None,
+    ) -> Connector:
+        """Open the datasource (with the configured timeouts).
+
+        - ``create``: create the database first when it is missing (race-free: several processes
+          doing this at once all succeed, one creates it); ``log`` gets Prisma's
+          ``PostgreSQL database x created at host:port`` line when this call created it.
+        - ``wait``: keep retrying for up to that many seconds while the server cannot be reached
+          or is starting up, saying so once through ``log``.
+        - ``lock_timeout``: seconds to wait for the migration lock (default: the
+          ``migration_lock_timeout`` setting, else Prisma's 10 s); a busy lock is reported through
+          ``log`` with its holder.
+        """
+        conn = self._connect_waiting(create, log, wait)
         try:
             conn.set_timeouts(self.settings.lock_timeout_ms, self.settings.statement_timeout_ms)
+            if lock_timeout is None and self.settings.migration_lock_timeout_ms is not None:
+                lock_timeout = self.settings.migration_lock_timeout_ms / 1000
+            if lock_timeout is not None:
+                conn.lock_timeout = lock_timeout
+            if log is not None:
+                conn.on_lock_wait = lambda holder, seconds: log(lock_wait_message(holder, seconds))
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _connect_waiting(self, create: bool, log: Log | None, wait: float | None) -> Connector:
+        deadline = time.monotonic() + (wait or 0)
+        announced = False
+        while True:
+            try:
+                return self._connect_creating(create, log)
+            except RETRYABLE_CONNECT as exc:
+                left = deadline - time.monotonic()
+                if wait is None:
+                    raise
+                if left <= 0:
+                    exc.message += f"\n\nGave up after waiting {wait:g} s for it (--wait)."
+                    raise
+                if not announced and log is not None:
+                    announced = True
+                    reason = exc.message.split("\n", 1)[0].rstrip(".")
+                    log(
+                        f"Waiting for the database server at {self.url.host}:{self.url.port} to accept"
+                        f" connections ({reason}); giving up after {wait:g} s (--wait)."
+                    )
+                time.sleep(min(WAIT_RETRY_SECONDS, left))
+
+    def _connect_creating(self, create: bool, log: Log | None) -> Connector:
+        if not create:
+            return connect(self.url)
+        created = False
+        if self.url.provider == "sqlite":  # connecting would create the file without a word
+            created = create_database_if_missing(self.url)
+            conn = connect(self.url)
+        else:
+            try:
+                conn = connect(self.url)  # one connection when the database exists (the usual case)
+            except DatabaseDoesNotExist:
+                created = create_database_if_missing(self.url)
+                conn = connect(self.url)
+        try:
+            conn.ensure_namespace()
+        except BaseException:
+            conn.close()
+            raise
+        if created and log is not None:
+            log(self.created_message())
+        return conn
+
+    def created_message(self) -> str:
+        """Prisma's line when deploy or dev created the database."""
+        u = self.url
+        if u.provider == "sqlite":
+            assert u.path is not None
+            return f"SQLite database {u.path.name} created at {self.url_override or self.datasource.migration_url}"
+        kind = "PostgreSQL" if u.provider == "postgresql" else "MySQL"
+        return f"{kind} database {u.database} created at {u.host}:{u.port}"
 
     def guard_production(self, action: str, allow_production: bool) -> None:
         """Refuse a destructive ``action`` on a database that looks like production (S3001), unless
@@ -127,6 +212,13 @@ class MigrateProject:
                 f' at "{u.host}:{u.port}"'
             )
         return f'Datasource "{name}": MySQL database "{u.database}" at "{u.host}:{u.port}"'
+
+
+def lock_wait_message(holder: LockHolder | None, timeout: float) -> str:
+    """``Waiting for the migration lock, held by PID 4242 (schemashift, 127.0.0.1, for 12 s);
+    giving up after 10 s (--lock-timeout).``"""
+    who = holder.describe() if holder is not None else "another session"
+    return f"Waiting for the migration lock, held by {who}; giving up after {timeout:g} s (--lock-timeout)."
 
 
 def open_project(schema: str | None, url: str | None = None) -> MigrateProject:
