@@ -9,6 +9,12 @@ Ordering: the differ gives each step a ``sort_key`` made of positions in the two
 Prisma sorts by: table position, global index position, global foreign key position...), then
 sorts by (kind, key) and applies Prisma's one partial-order fix (a dropped unique index moves
 after the ``AlterTable`` that creates a primary key on the same columns).
+
+Unmanaged indexes (``Table.unmanaged_indexes``: a predicate, INCLUDE columns, an expression) are
+left alone, as Prisma 6.19's describer leaves partial and expression indexes out: never dropped,
+never drift. Two exceptions: an index of the next schema with the same name claims one (it is
+dropped before the schema's is created), and a table rebuild (SQLite) has the others created again
+unless they use a column the rebuild drops (:attr:`steps.RedefineTable.unmanaged_indexes`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,18 @@ from typing import Iterator
 from schemashift.diff import steps as st
 from schemashift.diff.columns import column_changes
 from schemashift.dialects.base import Dialect, TablePairFacts
-from schemashift.model import Column, EnumType, Family, ForeignKey, Index, IndexKind, Schema, SortOrder, Table
+from schemashift.model import (
+    Column,
+    EnumType,
+    Family,
+    ForeignKey,
+    Index,
+    IndexKind,
+    Schema,
+    SortOrder,
+    Table,
+    UnmanagedIndex,
+)
 
 MIGRATIONS_TABLE = "_prisma_migrations"
 
@@ -44,6 +61,10 @@ class _Positions:
             for fi in range(len(t.foreign_keys)):
                 self.fk[(t.key, fi)] = fk
                 fk += 1
+        for t in schema.tables:  # after all the others: they only sort claimed unmanaged indexes
+            for u in t.unmanaged_indexes:
+                self.index.setdefault((t.key, u.name), idx)
+                idx += 1
 
 
 @dataclass(slots=True)
@@ -114,6 +135,23 @@ class _TablePair:
         if self.same_indexes:
             return []
         return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
+
+    @functools.cached_property
+    def claimed_unmanaged_indexes(self) -> list[Index]:
+        """The previous table's unmanaged indexes whose names an index of the next table takes."""
+        names = {i.name for i in self.next.indexes}
+        return [u.as_index() for u in self.previous.unmanaged_indexes if u.name in names]
+
+    def kept_unmanaged_indexes(self) -> tuple[UnmanagedIndex, ...]:
+        """The previous table's unmanaged indexes a rebuild of the table must create again: not
+        claimed, and using no dropped column."""
+        claimed = {i.name for i in self.claimed_unmanaged_indexes}
+        dropped = {c.name for c in self.dropped_columns}
+        return tuple(
+            u
+            for u in self.previous.unmanaged_indexes
+            if u.name not in claimed and u.definition is not None and not dropped.intersection(u.columns)
+        )
 
     def on_recreated_column(self, index: Index) -> bool:
         return any(c.name in self.recreated for c in index.columns)
@@ -342,6 +380,8 @@ class _Differ:
                 self.steps.append(st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),)))
 
         for pair in self.non_redefined():
+            for i in pair.claimed_unmanaged_indexes:
+                drop(pair, i)
             dropped_fks = {pi for pi, _ in pair.dropped_foreign_keys()}
             recreate: set[int] = set()
             for i in pair.dropped_indexes():
@@ -529,6 +569,7 @@ class _Differ:
                 dropped_primary_key=p.previous.primary_key is not None
                 and (p.next.primary_key is None or p.primary_key_changed()),
                 added_columns_with_virtual_defaults=tuple(c for c in p.added_columns if _has_virtual_default(c)),
+                unmanaged_indexes=p.kept_unmanaged_indexes(),
             )
             for p in redefined
         )
