@@ -104,9 +104,7 @@ def _history(provider: str, run_cli: Cli) -> None:
 
 
 def _unmanaged(url: str) -> dict[str, set[Unexpressed]]:
-    with connect(url) as conn:
-        (user,) = [t for t in describe(conn).tables if t.name == "User"]
-    return {u.name: set(u.unexpressed) for u in user.unmanaged_indexes}
+    return _unmanaged_of(url, "User")
 
 
 def _index_names(url: str, provider: str) -> set[str]:
@@ -250,3 +248,43 @@ def test_mysql_functional_index_is_unmanaged(mysql_url: str) -> None:
     assert [(u.name, set(u.unexpressed)) for u in user.unmanaged_indexes] == [
         ("User_lower_email_idx", {Unexpressed.EXPRESSION})
     ]
+
+
+def test_exclusion_constraint_and_hand_made_indexes_are_no_drift(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Cli
+) -> None:
+    """Made by hand in the database, outside any migration: an EXCLUDE constraint (its index
+    was described as a GiST index and dropped with a DROP INDEX the server refuses) and a partial
+    index. Neither is drift for ``migrate dev``, neither is touched by ``db push``."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    (tmp_path / "prisma").mkdir()
+    Path("prisma/schema.prisma").write_text(
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+        'model Room {\n  id     Int                    @id\n  during Unsupported("tsrange")?\n}\n'
+    )
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0  # type: ignore[attr-defined]
+    with connect(postgres_url) as conn:
+        conn.execute('ALTER TABLE "Room" ADD CONSTRAINT "Room_no_overlap" EXCLUDE USING gist ("during" WITH &&)')
+        conn.execute('CREATE INDEX "Room_open_idx" ON "Room"("id") WHERE "during" IS NULL')
+    assert _unmanaged_of(postgres_url, "Room") == {
+        "Room_no_overlap": {Unexpressed.EXCLUSION},
+        "Room_open_idx": {Unexpressed.PREDICATE},
+    }
+    r = run_cli("migrate", "dev", "--name", "again")
+    assert r.exit_code == 0, r.err  # type: ignore[attr-defined]
+    assert "Drift" not in r.out + r.err  # type: ignore[attr-defined]
+    assert not list(Path("prisma/migrations").glob("*_again"))
+    r = run_cli("db", "push")
+    assert r.exit_code == 0, r.err  # type: ignore[attr-defined]
+    assert set(_unmanaged_of(postgres_url, "Room")) == {"Room_no_overlap", "Room_open_idx"}
+    with connect(postgres_url) as conn:
+        conn.execute("""INSERT INTO "Room" VALUES (1, '[2024-01-01,2024-01-03)')""")
+        with pytest.raises(DatabaseError):  # the constraint still works
+            conn.execute("""INSERT INTO "Room" VALUES (2, '[2024-01-02,2024-01-04)')""")
+
+
+def _unmanaged_of(url: str, table: str) -> dict[str, set[Unexpressed]]:
+    with connect(url) as conn:
+        (t,) = [t for t in describe(conn).tables if t.name == table]
+    return {u.name: set(u.unexpressed) for u in t.unmanaged_indexes}
