@@ -76,8 +76,8 @@ Unmanaged indexes
   hand in a migration (``CREATE UNIQUE INDEX ... WHERE deleted_at IS NULL``). The differ leaves
   them alone: it never drops or alters one and never counts one as drift, except that an index of
   the next schema with the same name claims it (the unmanaged index is dropped, the schema's
-  created); on SQLite, whose table rebuild loses a table's indexes, it has the others created
-  again from ``definition``. ``Table.unmanaged_indexes`` is not compared (``==`` ignores it).
+  created); on SQLite, whose table rebuild loses a table's indexes, the rebuild creates the others
+  again from their ``definition``. ``Table.unmanaged_indexes`` is not compared (``==`` ignores it).
   Operator classes are not in this list: ``ops: raw("text_pattern_ops")`` expresses any class on
   any index type, so an index using one is an ordinary :class:`Index`.
 

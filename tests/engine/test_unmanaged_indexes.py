@@ -146,8 +146,11 @@ def test_migrate_dev_keeps_them_and_reports_no_drift(project: tuple[str, str], r
     script = (folder / "migration.sql").read_text()
     assert "DROP INDEX" not in script
     if provider == "sqlite":
-        assert "RedefineTables" in script
-        assert 'CREATE UNIQUE INDEX "User_email_live_key" ON "User"("email") WHERE "deletedAt" IS NULL' in script
+        # both ways: the down script's rebuild (towards the described end state) keeps them too
+        partial = 'CREATE UNIQUE INDEX "User_email_live_key" ON "User"("email") WHERE "deletedAt" IS NULL'
+        down = (folder / "down.sql").read_text()
+        assert "RedefineTables" in script and partial in script
+        assert "RedefineTables" in down and partial in down and "DROP INDEX" not in down
     assert _all_index_names(provider) <= _index_names(url, provider)
     _assert_uniqueness_enforced(url)
     # and the next migrate dev is in sync: the shadow database's replay agrees with the database

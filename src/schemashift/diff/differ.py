@@ -13,8 +13,9 @@ after the ``AlterTable`` that creates a primary key on the same columns).
 Unmanaged indexes (``Table.unmanaged_indexes``: a predicate, INCLUDE columns, an expression) are
 left alone, as Prisma 6.19's describer leaves partial and expression indexes out: never dropped,
 never drift. Two exceptions: an index of the next schema with the same name claims one (it is
-dropped before the schema's is created), and a table rebuild (SQLite) has the others created again
-unless they use a column the rebuild drops (:attr:`steps.RedefineTable.unmanaged_indexes`).
+dropped before the schema's is created), and a table rebuild (SQLite) creates the others again,
+those of either side, unless they use a column the rebuilt table lacks
+(:attr:`steps.RedefineTable.unmanaged_indexes`).
 """
 
 from __future__ import annotations
@@ -143,14 +144,18 @@ class _TablePair:
         return [u.as_index() for u in self.previous.unmanaged_indexes if u.name in names]
 
     def kept_unmanaged_indexes(self) -> tuple[UnmanagedIndex, ...]:
-        """The previous table's unmanaged indexes a rebuild of the table must create again: not
-        claimed, and using no dropped column."""
-        claimed = {i.name for i in self.claimed_unmanaged_indexes}
-        dropped = {c.name for c in self.dropped_columns}
+        """The unmanaged indexes a rebuild of the table must create again: the previous table's,
+        then the next table's others (a ``next`` described from a database that has them, e.g.
+        the end state a down script returns to), unless claimed or using a column the next table
+        does not have."""
+        claimed = {i.name for i in self.next.indexes}
+        columns = {c.name for c in self.next.columns}
+        previous = {u.name for u in self.previous.unmanaged_indexes}
+        others = (u for u in self.next.unmanaged_indexes if u.name not in previous)
         return tuple(
             u
-            for u in self.previous.unmanaged_indexes
-            if u.name not in claimed and u.definition is not None and not dropped.intersection(u.columns)
+            for u in (*self.previous.unmanaged_indexes, *others)
+            if u.name not in claimed and u.definition is not None and columns.issuperset(u.columns)
         )
 
     def on_recreated_column(self, index: Index) -> bool:
