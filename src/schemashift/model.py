@@ -74,10 +74,10 @@ Unmanaged indexes
   (:class:`Unexpressed`: a ``WHERE`` predicate, ``INCLUDE`` columns, an expression key part, an
   ``EXCLUDE`` constraint); a lowered schema never has one. Such indexes are typically written by
   hand in a migration (``CREATE UNIQUE INDEX ... WHERE deleted_at IS NULL``). The differ leaves
-  them alone: it never drops or alters one and never counts one as drift, except that an index of
-  the next schema with the same name claims it (the unmanaged index is dropped, the schema's
-  created); on SQLite, whose table rebuild loses a table's indexes, the rebuild creates the others
-  again from their ``definition``. ``Table.unmanaged_indexes`` is not compared (``==`` ignores it).
+  them alone: it never creates, drops or alters one and never counts one as drift; an index of
+  the other side with the same name is taken for it (a team keeps ``@unique`` in the schema for
+  the client and makes the index partial by hand: no step); on SQLite, whose table rebuild loses
+  a table's indexes, the rebuild creates them again from their ``definition``. ``Table.unmanaged_indexes`` is not compared (``==`` ignores it).
   Operator classes are not in this list: ``ops: raw("text_pattern_ops")`` expresses any class on
   any index type, so an index using one is an ordinary :class:`Index`.
 
@@ -333,10 +333,6 @@ class UnmanagedIndex:
     # the statement that creates it as the database prints it (PostgreSQL ``pg_get_indexdef``,
     # SQLite ``sqlite_master.sql``); None where the database does not keep one (MySQL)
     definition: str | None = None
-
-    def as_index(self) -> Index:
-        """The index as the steps that drop it by name need it (no key columns)."""
-        return Index(self.name, (), IndexKind.UNIQUE if self.unique else IndexKind.NORMAL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,18 @@ from schemashift.connectors import DatabaseError, connect
 from schemashift.connectors.describe import describe
 from schemashift.diff.differ import diff
 from schemashift.dialects import get_dialect
-from schemashift.model import Column, ColumnType, Family, Schema, Table, Unexpressed, UnmanagedIndex
+from schemashift.model import (
+    Column,
+    ColumnType,
+    Family,
+    Index,
+    IndexColumn,
+    IndexKind,
+    Schema,
+    Table,
+    Unexpressed,
+    UnmanagedIndex,
+)
 
 MODELS = """
 model User {{
@@ -168,17 +179,30 @@ def test_migrate_diff_from_url_drops_none(project: tuple[str, str], run_cli: Cli
     assert "This is an empty migration." in r.out  # type: ignore[attr-defined]
 
 
-def test_a_schema_index_of_the_same_name_claims_one(project: tuple[str, str], run_cli: Cli) -> None:
-    """The schema names the partial index for a full unique one: the schema wins (drop, create)."""
+def test_a_schema_index_of_the_same_name_is_taken_for_it(project: tuple[str, str], run_cli: Cli) -> None:
+    """A team keeps ``@unique`` in the schema (for the client's ``findUnique``) and makes its index
+    partial by hand under the same name: the partial index stands for the schema's, no step (as
+    Prisma 7.10 does; Prisma 6.19, whose describer leaves it out, would create it again), and a
+    SQLite rebuild creates the partial one, not a full one."""
     provider, url = project
     _history(provider, run_cli)
-    _schema(provider, extra='  @@unique([email], map: "User_email_live_key")\n')
+    unique = '  @@unique([email], map: "User_email_live_key")\n'
+    _schema(provider, extra=unique)
     r = run_cli("migrate", "diff", "--from-url", url, "--to-schema-datamodel", "prisma/schema.prisma", "--script")
     assert r.exit_code == 0, r.err  # type: ignore[attr-defined]
-    out = r.out  # type: ignore[attr-defined]
-    assert out.count("DROP INDEX") == 1 and '"User_email_live_key"' in out.split("DROP INDEX")[1].split(";")[0]
-    assert 'CREATE UNIQUE INDEX "User_email_live_key" ON "User"("email")' in out
-    assert out.index("DROP INDEX") < out.index("CREATE UNIQUE INDEX")
+    assert "This is an empty migration." in r.out  # type: ignore[attr-defined]
+    r = run_cli("migrate", "dev", "--name", "declare_unique")
+    assert r.exit_code == 0, r.err  # type: ignore[attr-defined]
+    assert not list(Path("prisma/migrations").glob("*_declare_unique"))
+    _schema(provider, tenant="BigInt", extra=unique)
+    r = run_cli("migrate", "dev", "--name", "widen_tenant")
+    assert r.exit_code == 0, r.err  # type: ignore[attr-defined]
+    (folder,) = Path("prisma/migrations").glob("*_widen_tenant")
+    script = (folder / "migration.sql").read_text()
+    assert "DROP INDEX" not in script
+    assert 'CREATE UNIQUE INDEX "User_email_live_key" ON "User"("email");' not in script
+    assert _unmanaged(url)["User_email_live_key"] == {Unexpressed.PREDICATE}
+    _assert_uniqueness_enforced(url)
 
 
 def test_db_push_keeps_them(project: tuple[str, str], run_cli: Cli) -> None:
@@ -233,6 +257,12 @@ def test_differ_never_drops_an_unmanaged_index(provider: str) -> None:
     dialect = get_dialect(provider)
     assert diff(described, lowered, dialect) == []
     assert diff(lowered, described, dialect) == []
+    # a schema index of the same name is taken for it, both ways
+    index = Index("User_email_live_key", (IndexColumn("email"),), IndexKind.UNIQUE)
+    declared = Schema(tables=(Table("User", (column,), indexes=(index,)),))
+    assert diff(described, declared, dialect) == []
+    assert diff(declared, described, dialect) == []
+    assert [type(s).__name__ for s in diff(lowered, declared, dialect)] == ["CreateIndex"]
 
 
 @pytest.mark.mysql

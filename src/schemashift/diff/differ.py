@@ -12,10 +12,10 @@ after the ``AlterTable`` that creates a primary key on the same columns).
 
 Unmanaged indexes (``Table.unmanaged_indexes``: a predicate, INCLUDE columns, an expression) are
 left alone, as Prisma 6.19's describer leaves partial and expression indexes out: never dropped,
-never drift. Two exceptions: an index of the next schema with the same name claims one (it is
-dropped before the schema's is created), and a table rebuild (SQLite) creates the others again,
-those of either side, unless they use a column the rebuilt table lacks
-(:attr:`steps.RedefineTable.unmanaged_indexes`).
+never drift. An index of the other side with the same name is taken for the unmanaged one (the
+database's version of the schema's ``@unique``, as Prisma 7.10 does): no step for either. A table
+rebuild (SQLite) creates them again, those of either side, unless they use a column the rebuilt
+table lacks (:attr:`steps.RedefineTable.unmanaged_indexes`).
 """
 
 from __future__ import annotations
@@ -62,10 +62,6 @@ class _Positions:
             for fi in range(len(t.foreign_keys)):
                 self.fk[(t.key, fi)] = fk
                 fk += 1
-        for t in schema.tables:  # after all the others: they only sort claimed unmanaged indexes
-            for u in t.unmanaged_indexes:
-                self.index.setdefault((t.key, u.name), idx)
-                idx += 1
 
 
 @dataclass(slots=True)
@@ -107,7 +103,11 @@ class _TablePair:
                 self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
         self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
         # fast paths for the common case of an unchanged table part
-        self.same_indexes = previous.indexes == next.indexes
+        # an index and an unmanaged index of the same name on the two sides are one index: the
+        # database's version of the schema's (a partial unique index behind `@unique`), no step
+        self.previous_indexes = _unshadowed(previous.indexes, next.unmanaged_indexes)
+        self.next_indexes = _unshadowed(next.indexes, previous.unmanaged_indexes)
+        self.same_indexes = self.previous_indexes == self.next_indexes
         self.same_foreign_keys = previous.foreign_keys == next.foreign_keys and not any(
             p.changes & (st.ColumnChange.TYPE | st.ColumnChange.ARITY) for p in self.column_pairs
         )
@@ -130,32 +130,24 @@ class _TablePair:
     def created_indexes(self) -> list[Index]:
         if self.same_indexes:
             return []
-        return [n for n in self.next.indexes if not any(self.indexes_match(p, n) for p in self.previous.indexes)]
+        return [n for n in self.next_indexes if not any(self.indexes_match(p, n) for p in self.previous_indexes)]
 
     def dropped_indexes(self) -> list[Index]:
         if self.same_indexes:
             return []
-        return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
-
-    @functools.cached_property
-    def claimed_unmanaged_indexes(self) -> list[Index]:
-        """The previous table's unmanaged indexes whose names an index of the next table takes."""
-        names = {i.name for i in self.next.indexes}
-        return [u.as_index() for u in self.previous.unmanaged_indexes if u.name in names]
+        return [p for p in self.previous_indexes if not any(self.indexes_match(p, n) for n in self.next_indexes)]
 
     def kept_unmanaged_indexes(self) -> tuple[UnmanagedIndex, ...]:
         """The unmanaged indexes a rebuild of the table must create again: the previous table's,
         then the next table's others (a ``next`` described from a database that has them, e.g.
-        the end state a down script returns to), unless claimed or using a column the next table
-        does not have."""
-        claimed = {i.name for i in self.next.indexes}
+        the end state a down script returns to), unless they use a column the next table lacks."""
         columns = {c.name for c in self.next.columns}
         previous = {u.name for u in self.previous.unmanaged_indexes}
         others = (u for u in self.next.unmanaged_indexes if u.name not in previous)
         return tuple(
             u
             for u in (*self.previous.unmanaged_indexes, *others)
-            if u.name not in claimed and u.definition is not None and columns.issuperset(u.columns)
+            if u.definition is not None and columns.issuperset(u.columns)
         )
 
     def on_recreated_column(self, index: Index) -> bool:
@@ -164,19 +156,19 @@ class _TablePair:
     @functools.cached_property
     def kept_indexes_on_recreated_columns(self) -> tuple[list[Index], list[Index]]:
         """The indexes both sides have (previous ones, next ones) that use a recreated column."""
-        prev = [p for p in self.previous.indexes if self.on_recreated_column(p)]
-        nxt = [n for n in self.next.indexes if self.on_recreated_column(n)]
+        prev = [p for p in self.previous_indexes if self.on_recreated_column(p)]
+        nxt = [n for n in self.next_indexes if self.on_recreated_column(n)]
         return (
-            [p for p in prev if any(self.indexes_match(p, n) for n in self.next.indexes)],
-            [n for n in nxt if any(self.indexes_match(p, n) for p in self.previous.indexes)],
+            [p for p in prev if any(self.indexes_match(p, n) for n in self.next_indexes)],
+            [n for n in nxt if any(self.indexes_match(p, n) for p in self.previous_indexes)],
         )
 
     def index_pairs(self) -> Iterator[tuple[Index, Index]]:
-        for p in self.previous.indexes:
-            twins = sum(1 for q in self.previous.indexes if q.column_names == p.column_names and q.kind is p.kind)
+        for p in self.previous_indexes:
+            twins = sum(1 for q in self.previous_indexes if q.column_names == p.column_names and q.kind is p.kind)
             if twins != 1:
                 continue
-            n = next((n for n in self.next.indexes if self.indexes_match(p, n)), None)
+            n = next((n for n in self.next_indexes if self.indexes_match(p, n)), None)
             if n is not None:
                 yield p, n
 
@@ -385,8 +377,6 @@ class _Differ:
                 self.steps.append(st.DropIndex(pair.previous, i, sort_key=(self._ikey(self.pp, pair.previous, i),)))
 
         for pair in self.non_redefined():
-            for i in pair.claimed_unmanaged_indexes:
-                drop(pair, i)
             dropped_fks = {pi for pi, _ in pair.dropped_foreign_keys()}
             recreate: set[int] = set()
             for i in pair.dropped_indexes():
@@ -662,6 +652,14 @@ def _enum_of(schema: Schema, column: Column) -> EnumType | None:
     if column.type.enum is None:
         return None
     return schema.enum(column.type.enum, column.type.enum_schema)
+
+
+def _unshadowed(indexes: tuple[Index, ...], unmanaged: tuple[UnmanagedIndex, ...]) -> tuple[Index, ...]:
+    """``indexes`` but those an unmanaged index of the other side stands for (the same name)."""
+    if not unmanaged:
+        return indexes
+    names = {u.name for u in unmanaged}
+    return tuple(i for i in indexes if i.name not in names)
 
 
 def _has_virtual_default(c: Column) -> bool:
