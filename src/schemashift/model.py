@@ -68,6 +68,19 @@ Indexes
   ``None`` as equal. ``algorithm`` is ``None`` for the dialect's default
   (B-tree) and otherwise one of :class:`IndexAlgorithm`.
 
+Unmanaged indexes
+  An index the schema language cannot express is never in ``Table.indexes``: a describer puts it
+  in ``Table.unmanaged_indexes`` as an :class:`UnmanagedIndex` whose ``unexpressed`` says why
+  (:class:`Unexpressed`: a ``WHERE`` predicate, ``INCLUDE`` columns, an expression key part, an
+  ``EXCLUDE`` constraint); a lowered schema never has one. Such indexes are typically written by
+  hand in a migration (``CREATE UNIQUE INDEX ... WHERE deleted_at IS NULL``). The differ leaves
+  them alone: it never creates, drops or alters one and never counts one as drift; an index of
+  the other side with the same name is taken for it (a team keeps ``@unique`` in the schema for
+  the client and makes the index partial by hand: no step); on SQLite, whose table rebuild loses
+  a table's indexes, the rebuild creates them again from their ``definition``. ``Table.unmanaged_indexes`` is not compared (``==`` ignores it).
+  Operator classes are not in this list: ``ops: raw("text_pattern_ops")`` expresses any class on
+  any index type, so an index using one is an ordinary :class:`Index`.
+
 Primary keys
   ``PrimaryKey.name`` is the constraint name where the dialect names primary keys (PostgreSQL:
   ``<table>_pkey``); ``None`` on SQLite and MySQL (a describer reports ``None``, not ``PRIMARY``).
@@ -109,6 +122,8 @@ __all__ = [
     "IndexKind",
     "IndexAlgorithm",
     "Index",
+    "Unexpressed",
+    "UnmanagedIndex",
     "PrimaryKey",
     "ReferentialAction",
     "ForeignKey",
@@ -296,6 +311,30 @@ class Index:
         return tuple(c.name for c in self.columns)
 
 
+class Unexpressed(Enum):
+    """What about an index the schema language cannot express (see "Unmanaged indexes")."""
+
+    PREDICATE = "predicate"  # a partial index: CREATE INDEX ... WHERE <predicate>
+    INCLUDE = "include"  # PostgreSQL non-key columns: CREATE INDEX ... INCLUDE (c)
+    EXPRESSION = "expression"  # a key part is an expression: CREATE INDEX ... (lower(email))
+    EXCLUSION = "exclusion"  # PostgreSQL: the index of an EXCLUDE constraint
+
+
+@dataclass(frozen=True, slots=True)
+class UnmanagedIndex:
+    """An index the schema cannot express: the differ keeps it (see "Unmanaged indexes")."""
+
+    name: str
+    unique: bool
+    unexpressed: frozenset[Unexpressed]
+    # the table columns it uses (key, INCLUDE, predicate and expression columns) as far as the
+    # describer can tell, in table order
+    columns: tuple[str, ...] = ()
+    # the statement that creates it as the database prints it (PostgreSQL ``pg_get_indexdef``,
+    # SQLite ``sqlite_master.sql``); None where the database does not keep one (MySQL)
+    definition: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class PrimaryKey:
     name: str | None  # constraint name; None where the dialect has no named primary keys (SQLite, MySQL)
@@ -336,6 +375,8 @@ class Table:
     indexes: tuple[Index, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     schema: str | None = None  # namespace in a multi-schema setup
+    # indexes the schema cannot express (described only, see "Unmanaged indexes"); never compared
+    unmanaged_indexes: tuple[UnmanagedIndex, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -406,6 +447,7 @@ class Schema:
                 columns=tuple(sorted(t.columns, key=lambda c: c.name)),
                 indexes=tuple(sorted(t.indexes, key=lambda i: i.name)),
                 foreign_keys=tuple(sorted(t.foreign_keys, key=lambda f: (f.name or "", f.columns))),
+                unmanaged_indexes=tuple(sorted(t.unmanaged_indexes, key=lambda i: i.name)),
             )
 
         return Schema(

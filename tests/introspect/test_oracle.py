@@ -17,8 +17,8 @@ from introspect.oracle_cases import HERE, pull_script, scripts
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("postgres", "31_partial_and_include_index"): (
         "Prisma 7 pulls a partial index as `where: raw(...)` and adds the `partialIndexes` preview feature; "
-        "Prisma 6 (whose semantics schemashift follows) and the neutral model have no index predicates, so the "
-        "index is pulled without its WHERE clause"
+        "Prisma 6 (whose semantics schemashift follows) has no index predicates: like Prisma 6.19's describer, "
+        "schemashift leaves the index out of the schema (an unmanaged index, which migrations keep), with a warning"
     ),
 }
 

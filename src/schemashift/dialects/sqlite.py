@@ -233,7 +233,10 @@ class SqliteDialect(Dialect):
                 )
             out.append(f"DROP TABLE {quote(r.previous.name)}")
             out.append(f"ALTER TABLE {quote(temporary)} RENAME TO {quote(r.next.name)}")
-            out.extend(self.render_index(r.next, i) for i in r.next.indexes)
+            # an unmanaged index stands for the schema's index of the same name (see the differ)
+            unmanaged = {u.name: u.definition for u in r.unmanaged_indexes if u.definition is not None}
+            out.extend(self.render_index(r.next, i) for i in r.next.indexes if i.name not in unmanaged)
+            out.extend(unmanaged.values())
         out.extend(["PRAGMA foreign_keys=ON", "PRAGMA defer_foreign_keys=OFF"])
         return out
 

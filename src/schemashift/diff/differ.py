@@ -9,6 +9,13 @@ Ordering: the differ gives each step a ``sort_key`` made of positions in the two
 Prisma sorts by: table position, global index position, global foreign key position...), then
 sorts by (kind, key) and applies Prisma's one partial-order fix (a dropped unique index moves
 after the ``AlterTable`` that creates a primary key on the same columns).
+
+Unmanaged indexes (``Table.unmanaged_indexes``: a predicate, INCLUDE columns, an expression) are
+left alone, as Prisma 6.19's describer leaves partial and expression indexes out: never dropped,
+never drift. An index of the other side with the same name is taken for the unmanaged one (the
+database's version of the schema's ``@unique``, as Prisma 7.10 does): no step for either. A table
+rebuild (SQLite) creates them again, those of either side, unless they use a column the rebuilt
+table lacks (:attr:`steps.RedefineTable.unmanaged_indexes`).
 """
 
 from __future__ import annotations
@@ -20,7 +27,18 @@ from typing import Iterator
 from schemashift.diff import steps as st
 from schemashift.diff.columns import column_changes
 from schemashift.dialects.base import Dialect, TablePairFacts
-from schemashift.model import Column, EnumType, Family, ForeignKey, Index, IndexKind, Schema, SortOrder, Table
+from schemashift.model import (
+    Column,
+    EnumType,
+    Family,
+    ForeignKey,
+    Index,
+    IndexKind,
+    Schema,
+    SortOrder,
+    Table,
+    UnmanagedIndex,
+)
 
 MIGRATIONS_TABLE = "_prisma_migrations"
 
@@ -85,7 +103,11 @@ class _TablePair:
                 self.column_pairs.append(_ColumnPair(prev_cols[n], next_cols[n], changes, type_change))
         self._pair_by_prev = {p.previous.name: p for p in self.column_pairs}
         # fast paths for the common case of an unchanged table part
-        self.same_indexes = previous.indexes == next.indexes
+        # an index and an unmanaged index of the same name on the two sides are one index: the
+        # database's version of the schema's (a partial unique index behind `@unique`), no step
+        self.previous_indexes = _unshadowed(previous.indexes, next.unmanaged_indexes)
+        self.next_indexes = _unshadowed(next.indexes, previous.unmanaged_indexes)
+        self.same_indexes = self.previous_indexes == self.next_indexes
         self.same_foreign_keys = previous.foreign_keys == next.foreign_keys and not any(
             p.changes & (st.ColumnChange.TYPE | st.ColumnChange.ARITY) for p in self.column_pairs
         )
@@ -108,12 +130,25 @@ class _TablePair:
     def created_indexes(self) -> list[Index]:
         if self.same_indexes:
             return []
-        return [n for n in self.next.indexes if not any(self.indexes_match(p, n) for p in self.previous.indexes)]
+        return [n for n in self.next_indexes if not any(self.indexes_match(p, n) for p in self.previous_indexes)]
 
     def dropped_indexes(self) -> list[Index]:
         if self.same_indexes:
             return []
-        return [p for p in self.previous.indexes if not any(self.indexes_match(p, n) for n in self.next.indexes)]
+        return [p for p in self.previous_indexes if not any(self.indexes_match(p, n) for n in self.next_indexes)]
+
+    def kept_unmanaged_indexes(self) -> tuple[UnmanagedIndex, ...]:
+        """The unmanaged indexes a rebuild of the table must create again: the previous table's,
+        then the next table's others (a ``next`` described from a database that has them, e.g.
+        the end state a down script returns to), unless they use a column the next table lacks."""
+        columns = {c.name for c in self.next.columns}
+        previous = {u.name for u in self.previous.unmanaged_indexes}
+        others = (u for u in self.next.unmanaged_indexes if u.name not in previous)
+        return tuple(
+            u
+            for u in (*self.previous.unmanaged_indexes, *others)
+            if u.definition is not None and columns.issuperset(u.columns)
+        )
 
     def on_recreated_column(self, index: Index) -> bool:
         return any(c.name in self.recreated for c in index.columns)
@@ -121,19 +156,19 @@ class _TablePair:
     @functools.cached_property
     def kept_indexes_on_recreated_columns(self) -> tuple[list[Index], list[Index]]:
         """The indexes both sides have (previous ones, next ones) that use a recreated column."""
-        prev = [p for p in self.previous.indexes if self.on_recreated_column(p)]
-        nxt = [n for n in self.next.indexes if self.on_recreated_column(n)]
+        prev = [p for p in self.previous_indexes if self.on_recreated_column(p)]
+        nxt = [n for n in self.next_indexes if self.on_recreated_column(n)]
         return (
-            [p for p in prev if any(self.indexes_match(p, n) for n in self.next.indexes)],
-            [n for n in nxt if any(self.indexes_match(p, n) for p in self.previous.indexes)],
+            [p for p in prev if any(self.indexes_match(p, n) for n in self.next_indexes)],
+            [n for n in nxt if any(self.indexes_match(p, n) for p in self.previous_indexes)],
         )
 
     def index_pairs(self) -> Iterator[tuple[Index, Index]]:
-        for p in self.previous.indexes:
-            twins = sum(1 for q in self.previous.indexes if q.column_names == p.column_names and q.kind is p.kind)
+        for p in self.previous_indexes:
+            twins = sum(1 for q in self.previous_indexes if q.column_names == p.column_names and q.kind is p.kind)
             if twins != 1:
                 continue
-            n = next((n for n in self.next.indexes if self.indexes_match(p, n)), None)
+            n = next((n for n in self.next_indexes if self.indexes_match(p, n)), None)
             if n is not None:
                 yield p, n
 
@@ -529,6 +564,7 @@ class _Differ:
                 dropped_primary_key=p.previous.primary_key is not None
                 and (p.next.primary_key is None or p.primary_key_changed()),
                 added_columns_with_virtual_defaults=tuple(c for c in p.added_columns if _has_virtual_default(c)),
+                unmanaged_indexes=p.kept_unmanaged_indexes(),
             )
             for p in redefined
         )
@@ -616,6 +652,14 @@ def _enum_of(schema: Schema, column: Column) -> EnumType | None:
     if column.type.enum is None:
         return None
     return schema.enum(column.type.enum, column.type.enum_schema)
+
+
+def _unshadowed(indexes: tuple[Index, ...], unmanaged: tuple[UnmanagedIndex, ...]) -> tuple[Index, ...]:
+    """``indexes`` but those an unmanaged index of the other side stands for (the same name)."""
+    if not unmanaged:
+        return indexes
+    names = {u.name for u in unmanaged}
+    return tuple(i for i in indexes if i.name not in names)
 
 
 def _has_virtual_default(c: Column) -> bool:

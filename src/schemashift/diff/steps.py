@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum, Flag
 from typing import Union
 
-from schemashift.model import Column, EnumType, Extension, ForeignKey, Index, PrimaryKey, Table
+from schemashift.model import Column, EnumType, Extension, ForeignKey, Index, PrimaryKey, Table, UnmanagedIndex
 
 SortKey = tuple[object, ...]
 
@@ -356,6 +356,8 @@ class RedefineTable:
     column_pairs: tuple[ColumnPair, ...]  # columns kept (by name), with their changes
     dropped_primary_key: bool = False
     added_columns_with_virtual_defaults: tuple[Column, ...] = ()
+    # the previous table's unmanaged indexes to create again after the rebuild (their definitions)
+    unmanaged_indexes: tuple[UnmanagedIndex, ...] = ()
 
     def reverse(self) -> "RedefineTable":
         return RedefineTable(

@@ -50,6 +50,7 @@ from schemashift.model import (
     SortOrder,
     StrLit,
     Table,
+    Unexpressed,
 )
 
 _SCALAR_OF_FAMILY = {
@@ -600,7 +601,7 @@ class _Calculator:
             m.add_doc(DOC_COMMENTS)
         if pm is None and t.name in self.extras.row_level_security:
             m.add_doc(DOC_RLS)
-        expr_indexes = self.extras.expression_indexes.get(t.name, [])
+        expr_indexes, left_out = self._unmanaged_indexes(t)
         if expr_indexes:
             m.add_doc(DOC_EXPRESSION_INDEX)
 
@@ -623,6 +624,8 @@ class _Calculator:
             self.warnings.add("exclusion_constraints", f'Model: "{name}", constraint: "{c}"')
         for ix in expr_indexes:
             self.warnings.add("expression_indexes", f'Model: "{name}", constraint: "{ix}"')
+        for ix in left_out:
+            self.warnings.add("unmanaged_indexes", f'Model: "{name}", index: "{ix}"')
 
         scalar_fields = [self.scalar_field(t, c, name) for c in t.columns]
         relation_fields = self.relation_fields(t, ignored)
@@ -788,6 +791,21 @@ class _Calculator:
             items.append(self.column_name(t.name, ic.name)[0] + _args(args))
         return "[" + ", ".join(items) + "]"
 
+    def _unmanaged_indexes(self, t: Table) -> tuple[list[str], list[str]]:
+        """The names of the table's indexes the schema cannot express that Prisma reports as
+        expression indexes (PostgreSQL only), and of the others left out of the schema with a
+        warning of ours (partial and INCLUDE indexes; Prisma 6.19 leaves them out silently).
+        The indexes of EXCLUDE constraints have their own warning."""
+        expression: list[str] = []
+        left_out: list[str] = []
+        for u in t.unmanaged_indexes:
+            if Unexpressed.EXPRESSION in u.unexpressed:
+                if self.provider == "postgresql":
+                    expression.append(u.name)
+            elif Unexpressed.EXCLUSION not in u.unexpressed:
+                left_out.append(u.name)
+        return expression, left_out
+
     def block_indexes(self, t: Table, pm: PrevModel | None) -> list[str]:
         out: list[tuple[int | None, str]] = []
         for ix in t.indexes:
@@ -795,8 +813,6 @@ class _Calculator:
                 continue
             if self.provider == "mysql" and _backs_foreign_key(t, ix.name, ix.column_names, ix.kind):
                 continue
-            if ix.name in self.extras.exclusion_constraints.get(t.name, ()):
-                continue  # the index behind an EXCLUDE constraint is the constraint's
             prev = next((p for p in pm.indexes if p.constraint == ix.name), None) if pm else None
             col_names = list(ix.column_names)
             default = (

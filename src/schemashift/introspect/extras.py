@@ -3,8 +3,9 @@
 SQLite: the default expressions as ``pragma_table_info`` prints them (Prisma reads them raw).
 
 PostgreSQL: default expressions as the database prints them (Prisma writes ``dbgenerated(...)``
-for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments,
-expression indexes and row level security. One query each, filtered by namespace.
+for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments and
+row level security. One query each, filtered by namespace. (Expression indexes are in the model:
+``Table.unmanaged_indexes``.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ class Extras:
     table_comments: set[str] = field(default_factory=set)
     column_comments: set[tuple[str, str]] = field(default_factory=set)
     enum_comments: set[str] = field(default_factory=set)
-    expression_indexes: dict[str, list[str]] = field(default_factory=dict)
     row_level_security: set[str] = field(default_factory=set)
     partitioned: set[str] = field(default_factory=set)  # partitioned tables (their partitions are not described)
     inherited: set[str] = field(default_factory=set)  # tables other tables inherit from
@@ -62,15 +62,6 @@ WHERE n.nspname = %s AND ds.objsubid > 0 AND c.relkind IN ('r', 'p')
 _PG_ENUM_COMMENTS = """
 SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = %s AND t.typtype = 'e' AND obj_description(t.oid, 'pg_type') IS NOT NULL
-"""
-_PG_EXPRESSION_INDEXES = """
-SELECT tc.relname, ic.relname
-FROM pg_index i
-JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_class tc ON tc.oid = i.indrelid
-JOIN pg_namespace n ON n.oid = tc.relnamespace
-WHERE n.nspname = %s AND i.indexprs IS NOT NULL AND tc.relkind IN ('r', 'p')
-ORDER BY tc.relname, ic.relname
 """
 
 
@@ -112,6 +103,4 @@ def read_extras(conn: Connector) -> Extras:
         extras.column_comments.add((table, column))
     for (name,) in conn.query(_PG_ENUM_COMMENTS, (ns,)):
         extras.enum_comments.add(name)
-    for table, index in conn.query(_PG_EXPRESSION_INDEXES, (ns,)):
-        extras.expression_indexes.setdefault(table, []).append(index)
     return extras

@@ -78,6 +78,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "These indexes are not supported by Prisma Client, because Prisma currently does not fully support "
         "expression indexes. Read more: https://pris.ly/d/expression-indexes",
     ),
+    (
+        "unmanaged_indexes",
+        "These indexes were left out of the schema because it cannot express them (a WHERE predicate or "
+        "INCLUDE columns); migrations keep them in the database as they are:",
+    ),
 )
 _GROUPED = {"fields_with_empty_names_in_model"}
 

@@ -31,6 +31,8 @@ from schemashift.model import (
     Schema,
     SortOrder,
     Table,
+    Unexpressed,
+    UnmanagedIndex,
 )
 
 from ..base import Connector, Row
@@ -202,8 +204,14 @@ def describe_mysql(conn: Connector, database: str) -> Schema:
     grouped: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for row in conn.query(_INDEXES_SQL, (database,)):
         grouped[(row[0], row[1])].append(row)
+    unmanaged: dict[str, list[UnmanagedIndex]] = defaultdict(list)
     for (table, index_name), rows in grouped.items():
-        if table not in columns or any(r[3] is None for r in rows):  # functional index: not modelled
+        if table not in columns:
+            continue
+        if any(r[3] is None for r in rows):  # MySQL 8 functional key part (MariaDB has none)
+            plain = tuple(r[3] for r in rows if r[3] is not None)
+            what = frozenset({Unexpressed.EXPRESSION})
+            unmanaged[table].append(UnmanagedIndex(index_name, not int(rows[0][2]), what, plain))
             continue
         cols = tuple(
             IndexColumn(r[3], SortOrder.DESC if r[4] == "D" else None, int(r[5]) if r[5] is not None else None)
@@ -238,7 +246,14 @@ def describe_mysql(conn: Connector, database: str) -> Schema:
 
     return Schema(
         tables=tuple(
-            Table(name, tuple(cols), primary.get(name), tuple(indexes.get(name, ())), tuple(fks.get(name, ())))
+            Table(
+                name,
+                tuple(cols),
+                primary.get(name),
+                tuple(indexes.get(name, ())),
+                tuple(fks.get(name, ())),
+                unmanaged_indexes=tuple(unmanaged.get(name, ())),
+            )
             for name, cols in columns.items()
         ),
         enums=tuple(enums),

@@ -2,7 +2,8 @@
 
 One query each for columns (with their tables), enums, index columns, foreign-key columns and
 extensions, filtered by namespace, so the number of round trips does not grow with the number of
-tables. Extensions are database-wide: all installed ones are reported (the differ only ever
+tables. Indexes the schema cannot express (a ``WHERE`` predicate, ``INCLUDE`` columns, an
+expression, an exclusion constraint's) are ``Table.unmanaged_indexes``. Extensions are database-wide: all installed ones are reported (the differ only ever
 creates or alters the ones a schema declares).
 """
 
@@ -36,6 +37,8 @@ from schemashift.model import (
     Schema,
     SortOrder,
     Table,
+    Unexpressed,
+    UnmanagedIndex,
 )
 
 from ..base import Connector, Row
@@ -72,10 +75,24 @@ WHERE n.nspname = ANY(%s)
 ORDER BY n.nspname, t.typname, e.enumsortorder
 """
 
+#: one row per key column; the last columns only for an index the schema cannot express (a
+#: predicate, INCLUDE columns, an expression, an exclusion constraint's): what, its definition,
+#: the table columns it uses
 _INDEXES_SQL = """
 SELECT n.nspname, tc.relname, ic.relname, i.indisprimary, i.indisunique, am.amname,
        a.attname, (i.indoption[k.ord::int - 1] & 1) = 1, opc.opcname, opc.opcdefault,
-       i.indexprs IS NOT NULL
+       i.indexprs IS NOT NULL, i.indpred IS NOT NULL, i.indnatts > i.indnkeyatts, i.indisexclusion,
+       CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR i.indnatts > i.indnkeyatts OR i.indisexclusion
+            THEN pg_get_indexdef(i.indexrelid) END,
+       CASE WHEN i.indexprs IS NOT NULL OR i.indpred IS NOT NULL OR i.indnatts > i.indnkeyatts OR i.indisexclusion THEN
+         ARRAY(SELECT ua.attname FROM pg_attribute ua
+               WHERE ua.attrelid = i.indrelid AND ua.attnum > 0 AND NOT ua.attisdropped
+                 AND (ua.attnum = ANY(i.indkey::int2[]) OR EXISTS (
+                   SELECT 1 FROM pg_depend d
+                   WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+                     AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid
+                     AND d.refobjsubid = ua.attnum))
+               ORDER BY ua.attnum) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid
@@ -324,6 +341,7 @@ class _TableParts:
     primary_key: PrimaryKey | None = None
     indexes: list[Index] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    unmanaged_indexes: list[UnmanagedIndex] = field(default_factory=list)
 
 
 def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: bool = False) -> Schema:
@@ -367,6 +385,7 @@ def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: 
                 indexes=tuple(p.indexes),
                 foreign_keys=tuple(p.foreign_keys),
                 schema=ns(nsp),
+                unmanaged_indexes=tuple(p.unmanaged_indexes),
             )
             for (nsp, name), p in tables.items()
         ),
@@ -383,16 +402,23 @@ def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str
         grouped[(row[0], row[1], row[2])].append(row)
     for (nsp, table, index_name), rows in grouped.items():
         parts = tables.get((nsp, table))
-        if parts is None or any(r[10] or r[6] is None for r in rows):  # expression indexes: not modelled
+        if parts is None:
             continue
         _, _, _, primary, unique, amname, *_ = rows[0]
+        unexpressed = _unexpressed(rows[0])
+        if unexpressed and not primary:
+            definition, used = rows[0][14], rows[0][15]
+            parts.unmanaged_indexes.append(UnmanagedIndex(index_name, unique, unexpressed, tuple(used), definition))
+            continue
+        if any(r[6] is None for r in rows):  # an expression in a primary key: not modelled
+            continue
         columns = tuple(
             IndexColumn(
                 name=attname,
                 sort=SortOrder.DESC if desc else None,
                 opclass=None if opc_default or opcname is None else opcname,
             )
-            for *_, attname, desc, opcname, opc_default, _ in rows
+            for *_, attname, desc, opcname, opc_default in (r[:10] for r in rows)
         )
         if primary:
             parts.primary_key = PrimaryKey(index_name, tuple(IndexColumn(c.name, c.sort) for c in columns))
@@ -405,6 +431,21 @@ def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str
                 algorithm=_ALGORITHMS.get(amname),
             )
         )
+
+
+def _unexpressed(row: Row) -> frozenset[Unexpressed]:
+    """What about the index of an ``_INDEXES_SQL`` row the schema cannot express."""
+    expression, predicate, include, exclusion = row[10:14]
+    return frozenset(
+        what
+        for what, present in (
+            (Unexpressed.EXPRESSION, expression),
+            (Unexpressed.PREDICATE, predicate),
+            (Unexpressed.INCLUDE, include),
+            (Unexpressed.EXCLUSION, exclusion),
+        )
+        if present
+    )
 
 
 def _add_foreign_keys(

@@ -34,6 +34,8 @@ from schemashift.model import (
     SortOrder,
     StrLit,
     Table,
+    Unexpressed,
+    UnmanagedIndex,
 )
 
 from ..base import Connector, Row
@@ -49,10 +51,13 @@ FROM sqlite_master m JOIN pragma_table_info(m.name) p
 WHERE {_TABLES} ORDER BY m.name, p.cid
 """
 _INDEXES_SQL = f"""
-SELECT m.name, il.name, il."unique", il.origin, x.cid, x.name, x."desc"
+SELECT m.name, il.name, il."unique", il.origin, x.cid, x.name, x."desc", il.partial, im.sql
 FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) x
+LEFT JOIN sqlite_master im ON im.type = 'index' AND im.name = il.name
 WHERE {_TABLES} AND x.key = 1 ORDER BY m.name, il.name, x.seqno
 """
+#: a string literal (skipped) or an identifier, bare or quoted the ways SQLite takes
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"((?:[^\"]|\"\")*)\"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([A-Za-z_][\w$]*)")
 _FOREIGN_KEYS_SQL = f"""
 SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete
 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
@@ -154,12 +159,24 @@ def describe_sqlite(conn: Connector) -> Schema:
     for row in conn.query(_INDEXES_SQL):
         index_rows[(row[0], row[1])].append(row)
     indexes: dict[str, list[Index]] = defaultdict(list)
+    unmanaged: dict[str, list[UnmanagedIndex]] = defaultdict(list)
     pk_index: dict[str, tuple[IndexColumn, ...]] = {}
     for (table, index_name), rows in index_rows.items():
-        if any(r[4] < 0 or r[5] is None for r in rows):  # expression or rowid column: not modelled
+        _, _, unique, origin, *_, partial, sql = rows[0]
+        unexpressed = frozenset(
+            what
+            for what, present in (
+                (Unexpressed.EXPRESSION, any(r[4] < 0 or r[5] is None for r in rows)),  # or the rowid
+                (Unexpressed.PREDICATE, bool(partial)),
+            )
+            if present
+        )
+        if unexpressed:
+            used = _identifiers(sql or "")
+            names = tuple(c.name for c in columns.get(table, ()) if c.name.lower() in used)
+            unmanaged[table].append(UnmanagedIndex(index_name, bool(unique), unexpressed, names, sql))
             continue
         index_columns = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
-        _, _, unique, origin, *_ = rows[0]
         if origin == "pk":
             pk_index[table] = index_columns
             continue
@@ -180,9 +197,25 @@ def describe_sqlite(conn: Connector) -> Schema:
                 primary_key=PrimaryKey(None, pk_cols) if pk_cols else None,
                 indexes=tuple(indexes.get(name, ())),
                 foreign_keys=tuple(_foreign_keys(fk_rows.get(name, {}), pk_positions)),
+                unmanaged_indexes=tuple(unmanaged.get(name, ())),
             )
         )
     return Schema(tables=tuple(tables), default_namespace="main")
+
+
+def _identifiers(sql: str) -> set[str]:
+    """The identifiers (lower case: SQLite compares them so) a statement mentions outside string
+    literals: the columns an index's expressions and predicate may use are among them."""
+    found: set[str] = set()
+    for m in _TOKEN.finditer(sql):
+        dquoted, bquoted, bracketed, bare = m.groups()
+        if dquoted is not None:
+            found.add(dquoted.replace('""', '"').lower())
+        elif bquoted is not None:
+            found.add(bquoted.replace("``", "`").lower())
+        elif bracketed is not None or bare is not None:
+            found.add((bracketed or bare).lower())
+    return found
 
 
 def _mark_rowid_alias(columns: list[Column], pk_cols: tuple[IndexColumn, ...]) -> tuple[Column, ...]:
