@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from schemashift.dialects.postgres import quote_literal
 from schemashift.model import (
     Arity,
     Column,
@@ -279,7 +280,7 @@ def _pg_array_item(item: str) -> str:
         value = item
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|true|false|t|f", value):
         return value
-    return "'" + value.replace("'", "''") + "'"
+    return quote_literal(value)
 
 
 def sequence_name(expr: str | None) -> str | None:
