@@ -187,7 +187,8 @@ def column_type(typname: str, typtype: str, typ_schema: str, typmod: int, format
 
 _NEXTVAL = re.compile(r"nextval\('(.*)'::regclass\)", re.IGNORECASE | re.DOTALL)
 _NOW = re.compile(r"now\(\)|current_timestamp(\(\d*\))?", re.IGNORECASE)
-_CAST = r"(?:::[\w\s\".\[\](),]+)"  # ::type, ::"Enum", ::numeric(65,30), ::integer[]
+# ::type, ::"Enum" (any characters, "" doubled), ::numeric(65,30), ::integer[]
+_CAST = r"(?:::(?:\"(?:[^\"]|\"\")*\"|[\w\s.\[\](),])+)"
 _CAST_STRING = re.compile(rf"'((?:[^']|'')*)'{_CAST}?", re.DOTALL)
 _CAST_SUFFIX = re.compile(rf"(.*?){_CAST}+", re.DOTALL)
 _ARRAY = re.compile(r"ARRAY\[(.*)\]", re.DOTALL | re.IGNORECASE)  # after its ::type[] cast is cut off
