@@ -189,6 +189,27 @@ def test_backslash_defaults_are_stored_as_written(provider: str, request: pytest
         assert remaining(conn, provider, source) == []
 
 
+def test_sqlite_json_defaults_are_string_literals(sqlite_url: str) -> None:
+    """Prisma writes SQLite JSON defaults bare: an object is a syntax error, an array is read as a
+    [bracketed identifier] (``[1, 2]`` stored as ``1, 2``), and a JSON string ending in ``\\"``
+    closes the statement early (the rest of the document ran as SQL)."""
+    crafted = '"a\\"); DROP TABLE Victim; --"'
+    obj = '{"k": [1, "it\'s"]}'
+    source = header("sqlite") + VICTIM + (
+        f"model Doc {{\n  id Int @id\n  obj Json @default({psl_string(obj)})\n"
+        f"  arr Json @default({psl_string('[1, 2]')})\n  str Json @default({psl_string(crafted)})\n}}\n"
+    )
+    rendered = script(source, "sqlite")
+    assert """DEFAULT '{"k": [1, "it''s"]}'""" in rendered and "DEFAULT '[1, 2]'" in rendered
+    with connect(sqlite_url) as conn:
+        with conn.ddl_transaction():
+            conn.execute_script(rendered)
+        conn.execute('INSERT INTO "Doc" (id) VALUES (1)')
+        assert conn.query('SELECT obj, arr, str FROM "Doc"') == [(obj, "[1, 2]", crafted)]
+        assert conn.query("SELECT name FROM sqlite_master WHERE name = 'Victim'") == [("Victim",)]
+        assert remaining(conn, "sqlite", source) == []
+
+
 # ------------------------------------------------------------------ names the database cannot hold
 
 

@@ -272,7 +272,7 @@ def _literal(value: Literal) -> str:
     if isinstance(value, DateTimeLit):
         return quote_literal(datetime_literal_text(value.text))
     if isinstance(value, JsonLit):
-        return value.text  # Prisma writes the document unquoted
+        return quote_literal(value.text)  # Prisma writes it bare: objects fail, arrays are misread
     if isinstance(value, BoolLit):
         return "true" if value.value else "false"
     if isinstance(value, IntLit):
