@@ -18,9 +18,8 @@ after a few mutations, both rendered to PSL text. The specs cover what the live 
 Relations always point from a later model to an earlier one, so the foreign keys form a DAG and
 rows can be inserted table by table. The specs avoid what a provider cannot hold at all (enums on
 SQLite, lists outside PostgreSQL, indexes on Json/Bytes/MySQL Text, uniques on Boolean/enum
-columns, literal defaults on MySQL BLOB/TEXT/JSON columns) and two Prisma renderings a test
-server rejects (Json defaults on SQLite, unquoted as Prisma writes them; RFC 3339 DateTime
-defaults on MariaDB); the test still runs the validator and
+columns, literal defaults on MySQL BLOB/TEXT/JSON columns) and a Prisma rendering a test
+server rejects (RFC 3339 DateTime defaults on MariaDB); the test still runs the validator and
 ``assume()``s away the rest.
 """
 
@@ -162,8 +161,6 @@ def _default(draw: st.DrawFn, s: SchemaSpec, f: FieldSpec) -> Optional[str]:
         return draw(st.sampled_from(s.enums[f.type]))
     if s.provider == "mysql" and (f.type in ("Json", "Bytes") or f.native == "Text"):
         return None  # MySQL: no literal defaults on BLOB/TEXT/JSON columns
-    if s.provider == "sqlite" and f.type == "Json":
-        return None  # rendered unquoted, as Prisma does: SQLite rejects `DEFAULT {}`
     choices = DEFAULTS[f.type]
     if f.native == "Date" or (s.provider == "mysql" and f.type == "DateTime"):
         # MySQL: Prisma renders RFC 3339 literals ('...T...+00:00'), which MariaDB rejects

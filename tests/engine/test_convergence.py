@@ -92,11 +92,7 @@ def test_postgres_corpus_converges(case: Path, pg_conn: Connector, request: pyte
 # ------------------------------------------------------------------ the same corpus on SQLite and MySQL
 
 #: (provider, case) -> why the case is not run there
-NOT_PORTABLE = {
-    ("sqlite", "migrations_postgres__json_defaults_with_escaped_quotes_work"): (
-        "Prisma renders JSON defaults unquoted on SQLite; SQLite rejects this one ('{'), as with Prisma"
-    ),
-}
+NOT_PORTABLE: dict[tuple[str, str], str] = {}
 #: (provider, case) -> what does not converge yet (strict xfail)
 KNOWN_PORTED: dict[tuple[str, str], str] = {}
 

@@ -35,7 +35,11 @@ CASES = sorted(p for p in FIXTURES.iterdir() if (p / "to.prisma").is_file())
 IDS = [p.name for p in CASES]
 
 #: snapshot cases we render differently from Prisma, and why (strict: they must still differ)
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "json_object_default": "Prisma writes JSON defaults bare (objects are a syntax error, arrays are read as [identifiers]); we write a string literal (test_escaping)",
+    "bytes_json_datetime_defaults_change": "Prisma writes JSON defaults bare (objects are a syntax error, arrays are read as [identifiers]); we write a string literal (test_escaping)",
+    "create_all_scalars": "Prisma writes JSON defaults bare (objects are a syntax error, arrays are read as [identifiers]); we write a string literal (test_escaping)",
+}
 
 #: cases whose ``from -> to`` migration Prisma itself cannot run cleanly on tables holding rows
 #: (it warns, or SQLite refuses): their convergence runs on empty tables
@@ -50,9 +54,7 @@ NO_ROWS: dict[str, str] = {
 }
 
 #: cases whose Prisma script SQLite itself rejects: snapshot only, no convergence
-NOT_RUNNABLE: dict[str, str] = {
-    "json_object_default": "Prisma writes JSON defaults unquoted: SQLite rejects `DEFAULT {...}`",
-}
+NOT_RUNNABLE: dict[str, str] = {}
 
 
 def _read(case: Path, name: str) -> str | None:

@@ -448,10 +448,13 @@ def restore_backup(
     proc = subprocess.Popen([exe, *_mysql_args(url), url.database], env=_mysql_env(url),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
-    source_db = entry.database
+    from schemashift.dialects.mysql import quote
+
+    # the source database's name as the dump writes it (backticks doubled, as the dialect quotes)
+    source_db = quote(entry.database).encode()
     with gzip.open(file, "rb") as dump:
         for line in dump:
-            if line.startswith((b"CREATE DATABASE", b"USE `")) and f"`{source_db}`".encode() in line:
+            if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
                 continue
             proc.stdin.write(line)
     proc.stdin.close()

@@ -1,6 +1,7 @@
 """Per-database details of the client: quoting, placeholders, value conversion, error mapping.
 
-Values are always bound as parameters. Storage follows Prisma's: DateTime values are UTC
+Names are quoted by the SQL dialect's one quoting function (``schemashift.dialects.<db>.quote``);
+values are always bound as parameters. Storage follows Prisma's: DateTime values are UTC
 (SQLite: Unix milliseconds, as Prisma writes them; text timestamps are read too), Json is
 stored as its text, Decimal on SQLite as a number.
 """
@@ -16,6 +17,9 @@ from typing import Any
 
 from schemashift.client import errors
 from schemashift.client.meta import EnumMeta, FieldMeta
+from schemashift.dialects import mysql as mysql_sql
+from schemashift.dialects import postgres as postgres_sql
+from schemashift.dialects import sqlite as sqlite_sql
 
 UTC = timezone.utc
 Converter = Callable[[Any], Any]
@@ -94,14 +98,17 @@ def _decimal_to_text(value: Any) -> Any:
 class Dialect:
     provider = ""
     placeholder = "%s"
-    quote_char = '"'
     returning = True
     max_params = 32_000
     like_escape = "!"
+    #: the SQL dialect's quoting function
+    sql_quote: Callable[[str], str] = staticmethod(postgres_sql.quote)
 
     def quote(self, name: str) -> str:
-        q = self.quote_char
-        return q + name.replace(q, q + q) + q
+        """The quoted name, ready for a statement with parameters: with ``%s`` placeholders
+        (psycopg, PyMySQL) a ``%`` in a name is doubled, or the driver reads it as a placeholder."""
+        quoted = self.sql_quote(name)
+        return quoted.replace("%", "%%") if self.placeholder == "%s" else quoted
 
     def table(self, name: str, schema: str | None) -> str:
         return f"{self.quote(schema)}.{self.quote(name)}" if schema else self.quote(name)
@@ -190,6 +197,7 @@ class Dialect:
 class SqliteDialect(Dialect):
     provider = "sqlite"
     placeholder = "?"
+    sql_quote = staticmethod(sqlite_sql.quote)
     max_params = 32_766
 
     def limit_offset(self, take: int | None, skip: int | None) -> str:
@@ -231,6 +239,7 @@ class SqliteDialect(Dialect):
 
 class PostgresDialect(Dialect):
     provider = "postgresql"
+    sql_quote = staticmethod(postgres_sql.quote)
     max_params = 65_000
 
     def insensitive(self, column: str, op: str) -> str:
@@ -263,7 +272,7 @@ class PostgresDialect(Dialect):
 
 class MysqlDialect(Dialect):
     provider = "mysql"
-    quote_char = "`"
+    sql_quote = staticmethod(mysql_sql.quote)
     returning = False
     max_params = 30_000
 

@@ -78,7 +78,9 @@ def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Conne
 
 
 def quote_ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
+    from schemashift.dialects.mysql import quote  # the dialect's one quoting function
+
+    return quote(name)
 
 
 class MysqlConnector(Connector):

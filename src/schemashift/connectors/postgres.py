@@ -171,7 +171,9 @@ class PostgresConnector(Connector):
 
 
 def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    from schemashift.dialects.postgres import quote  # the dialect's one quoting function
+
+    return quote(name)
 
 
 def _admin(url: ConnectionUrl) -> psycopg.Connection[Any]:

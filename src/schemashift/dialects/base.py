@@ -153,7 +153,23 @@ class Dialect:
     # ---------------------------------------------------------------- rendering
 
     def quote(self, identifier: str) -> str:
+        """``identifier`` as a quoted SQL identifier, inner quote characters doubled. Every name
+        that reaches SQL (scripts, down scripts, data-loss probes, backups, the client, the
+        connectors) goes through this one function of its dialect."""
         raise NotImplementedError
+
+    def quote_literal(self, value: str) -> str:
+        """``value`` as a SQL string literal, escaped for this database (the one literal function
+        of the dialect): standard SQL, inner single quotes doubled; MySQL also escapes backslashes."""
+        return string_literal(value)
+
+    def identifier_too_long(self, name: str) -> str | None:
+        """None when the database holds ``name`` (a table, column, type or enum label) unchanged,
+        else why not, for the validator's diagnostic."""
+        size = len(name.encode())
+        if size <= self.max_identifier_length:
+            return None
+        return f"it is {size} bytes long, and the database keeps at most {self.max_identifier_length}"
 
     def render_step(self, step: st.Step) -> list[str]:
         method: Callable[[st.Step], list[str]] = getattr(self, _render_method_name(type(step).__name__))
@@ -177,8 +193,16 @@ class Dialect:
 
 
 def string_literal(value: str) -> str:
-    """A SQL string literal: single quotes, inner quotes doubled (nothing else escaped, as Prisma)."""
+    """A standard SQL string literal: single quotes, inner quotes doubled (nothing else escaped, as
+    Prisma). Correct on PostgreSQL (``standard_conforming_strings``) and SQLite; MySQL's literal
+    function (:func:`schemashift.dialects.mysql.quote_literal`) escapes backslashes first."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def quoted_identifier(identifier: str, quote_char: str) -> str:
+    """``identifier`` between ``quote_char`` with inner ones doubled: the quoting rule of all three
+    databases (``"`` on PostgreSQL and SQLite, a backtick on MySQL)."""
+    return quote_char + identifier.replace(quote_char, quote_char * 2) + quote_char
 
 
 def decode_base64(text: str) -> bytes:

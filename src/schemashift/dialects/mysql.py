@@ -36,7 +36,7 @@ from typing import Callable, ClassVar
 
 from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, string_literal
+from schemashift.dialects.base import Dialect, quoted_identifier, string_literal
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -71,8 +71,18 @@ TABLE_OPTIONS = " DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 
 
 def quote(identifier: str) -> str:
-    """Backtick quoting, as Prisma writes it (no escaping of inner backticks)."""
-    return f"`{identifier}`"
+    """Backticks, inner ones doubled. Prisma 6.19 writes the name as it is, so a backtick in an
+    ``@map`` ends the identifier and the rest of the name runs as SQL."""
+    return quoted_identifier(identifier, "`")
+
+
+def quote_literal(value: str) -> str:
+    """A string literal for MySQL's default SQL mode, where a backslash escapes the next
+    character: backslashes are doubled, then quotes (Prisma doubles the quotes only, so
+    ``'C:\\temp'`` is stored with a tab, and its enum values are not escaped at all). Under
+    ``NO_BACKSLASH_ESCAPES`` a doubled backslash would be stored twice: the migration scripts are
+    written for the default mode."""
+    return string_literal(value.replace("\\", "\\\\"))
 
 
 # ---------------------------------------------------------------- types
@@ -117,7 +127,7 @@ _TEMPORAL = frozenset({"Time", "DateTime", "Timestamp"})
 
 
 def enum_type_sql(values: tuple[str, ...]) -> str:
-    return "ENUM(" + ", ".join(string_literal(v) for v in values) + ")"
+    return "ENUM(" + ", ".join(quote_literal(v) for v in values) + ")"
 
 
 def render_type(t: ColumnType) -> str:
@@ -401,9 +411,9 @@ def render_default(column: Column, default: Default) -> str:
         return f"CURRENT_TIMESTAMP({precision})"
     value = default.value
     if isinstance(value, (StrLit, EnumLit)):
-        return string_literal(value.value)
+        return quote_literal(value.value)
     if isinstance(value, DateTimeLit):
-        return string_literal(_rfc3339(value.text)) if column.type.family is Family.DATETIME else value.text
+        return quote_literal(_rfc3339(value.text)) if column.type.family is Family.DATETIME else value.text
     if isinstance(value, BoolLit):
         return "true" if value.value else "false"
     if isinstance(value, IntLit):
@@ -411,12 +421,12 @@ def render_default(column: Column, default: Default) -> str:
     if isinstance(value, (FloatLit, DecimalLit)):
         return value.text
     if isinstance(value, JsonLit):
-        return string_literal(value.text)
+        return quote_literal(value.text)
     if isinstance(value, BytesLit):
         try:
             return "0x" + base64.b64decode(value.base64).hex()
         except ValueError:
-            return string_literal(value.base64)
+            return quote_literal(value.base64)
     if isinstance(value, ListLit):  # no scalar lists on MySQL
         return ""
     raise TypeError(f"unknown default {default!r}")
@@ -532,6 +542,15 @@ class MysqlDialect(Dialect):
 
     def quote(self, identifier: str) -> str:
         return quote(identifier)
+
+    def quote_literal(self, value: str) -> str:
+        return quote_literal(value)
+
+    def identifier_too_long(self, name: str) -> str | None:
+        """MySQL counts characters: 64 at most for tables, columns, indexes and constraints."""
+        if len(name) <= self.max_identifier_length:
+            return None
+        return f"it is {len(name)} characters long, and MySQL and MariaDB refuse names of more than {self.max_identifier_length}"
 
     def render_type(self, column: Column) -> str:
         return render_type(column.type)
@@ -692,4 +711,4 @@ def _raw_enum_values(t: ColumnType) -> tuple[str, ...]:
     from schemashift.connectors.describe.literals import split_top_level, unquote_sql_string
 
     body = t.raw[t.raw.index("(") + 1 : t.raw.rindex(")")]
-    return tuple(unquote_sql_string(v.strip()[1:-1]) for v in split_top_level(body) if v.strip())
+    return tuple(unquote_sql_string(v.strip()[1:-1], backslashes=True) for v in split_top_level(body) if v.strip())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-
 from typing import ClassVar
 
 from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, string_literal
+from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, quoted_identifier, string_literal
 from schemashift.dialects.postgres_casts import native_type_change
 from schemashift.model import (
     Arity,
@@ -109,7 +109,16 @@ def _is_default_opclass(opclass: str | None, algorithm: IndexAlgorithm | None) -
 
 
 def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+    """Double quotes, inner ones doubled (Prisma 6.19 does not escape them: a ``"`` in a mapped
+    name breaks its script)."""
+    return quoted_identifier(identifier, '"')
+
+
+#: string literals are standard SQL (``standard_conforming_strings`` is on since PostgreSQL 9.1)
+quote_literal = string_literal
+
+#: a name PostgreSQL reads unquoted as itself (Prisma writes generated sequence names so)
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def qualified(schema: str | None, name: str) -> str:
@@ -200,6 +209,13 @@ class PostgresDialect(Dialect):
 
     def quote(self, identifier: str) -> str:
         return quote(identifier)
+
+    def identifier_too_long(self, name: str) -> str | None:
+        size = len(name.encode())
+        if size <= self.max_identifier_length:
+            return None
+        # longer table, column and type names are cut without an error, longer enum values refused
+        return f"it is {size} bytes long, and PostgreSQL holds names of at most {self.max_identifier_length} bytes"
 
     def drop_name(self, schema: str | None, name: str) -> str:
         """Names in DROP statements leave out the default namespace (Prisma 6.19), unless the
@@ -292,7 +308,7 @@ class PostgresDialect(Dialect):
 
     def render_create_enum(self, step: st.CreateEnum) -> list[str]:
         e = step.enum
-        values = ", ".join(string_literal(v) for v in e.values)
+        values = ", ".join(quote_literal(v) for v in e.values)
         return [f"CREATE TYPE {qualified(e.schema, e.name)} AS ENUM ({values})"]
 
     def render_drop_enum(self, step: st.DropEnum) -> list[str]:
@@ -301,14 +317,14 @@ class PostgresDialect(Dialect):
     def render_alter_enum(self, step: st.AlterEnum) -> list[str]:
         p, n = step.previous, step.next
         if not step.dropped:
-            stmts = [f"ALTER TYPE {qualified(p.schema, p.name)} ADD VALUE {string_literal(v)}" for v in step.added]
+            stmts = [f"ALTER TYPE {qualified(p.schema, p.name)} ADD VALUE {quote_literal(v)}" for v in step.added]
             if len(stmts) > 1:
                 stmts[0] = _MULTI_VALUE_WARNING + "\n\n\n" + stmts[0]
             return stmts
         tmp = qualified(n.schema, n.name + "_new")
         old = p.name + "_old"
         stmts = ["BEGIN"]
-        values = ", ".join(string_literal(v) for v in n.values)
+        values = ", ".join(quote_literal(v) for v in n.values)
         stmts.append(f"CREATE TYPE {tmp} AS ENUM ({values})")
         for u in step.default_usages:
             table = qualified(u.table_schema, u.table)
@@ -445,12 +461,13 @@ class PostgresDialect(Dialect):
                 if not change.sequence_still_used:
                     after.append(f"DROP SEQUENCE {quote(p.sequence or '')}")
             else:
-                seq = f"{table.name}_{n.name}_seq"
+                seq = f"{table.name}_{n.name}_seq".lower()
+                if not _PLAIN_NAME.fullmatch(seq):  # Prisma writes it unquoted, whatever it holds
+                    seq = quote(seq)
                 if table.schema:
-                    seq = f"{quote(table.schema)}.{seq}"
-                seq = seq.lower()
+                    seq = f"{quote(table.schema)}.{seq}".lower()
                 before.append(f"CREATE SEQUENCE {seq}")
-                actions.append(f"{prefix} SET DEFAULT nextval({string_literal(seq)})")
+                actions.append(f"{prefix} SET DEFAULT nextval({quote_literal(seq)})")
                 after.append(f"ALTER SEQUENCE {seq} OWNED BY {_table(table)}.{quote(n.name)}")
         if set_type:
             actions.append(f"{prefix} SET DATA TYPE {self.render_type(n)}")
@@ -495,11 +512,11 @@ def render_default(default: Default, full_type: str) -> str:
 
 def _literal(value: Literal, full_type: str) -> str:
     if isinstance(value, (StrLit, EnumLit)):
-        return string_literal(value.value)
+        return quote_literal(value.value)
     if isinstance(value, JsonLit):
-        return string_literal(value.text)
+        return quote_literal(value.text)
     if isinstance(value, DateTimeLit):
-        return string_literal(datetime_literal_text(value.text))
+        return quote_literal(datetime_literal_text(value.text))
     if isinstance(value, BytesLit):
         return "'\\x" + decode_base64(value.base64).hex() + "'"
     if isinstance(value, ListLit):

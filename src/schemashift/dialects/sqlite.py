@@ -16,7 +16,14 @@ from typing import ClassVar
 
 from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
-from schemashift.dialects.base import Dialect, TablePairFacts, datetime_literal_text, decode_base64, string_literal
+from schemashift.dialects.base import (
+    Dialect,
+    TablePairFacts,
+    datetime_literal_text,
+    decode_base64,
+    quoted_identifier,
+    string_literal,
+)
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -62,9 +69,13 @@ _FAMILY_SQL = {
 
 
 def quote(identifier: str) -> str:
-    """Prisma quotes SQLite identifiers in double quotes without escaping (names with ``"`` are
-    rejected by its validator)."""
-    return f'"{identifier}"'
+    """Double quotes, inner ones doubled. Prisma 6.19 writes the name as it is, so a ``"`` in an
+    ``@map`` ends the identifier and the rest of the name runs as SQL."""
+    return quoted_identifier(identifier, '"')
+
+
+#: SQLite string literals are standard SQL (a backslash is an ordinary character)
+quote_literal = string_literal
 
 
 class SqliteDialect(Dialect):
@@ -140,6 +151,9 @@ class SqliteDialect(Dialect):
 
     def quote(self, identifier: str) -> str:
         return quote(identifier)
+
+    def identifier_too_long(self, name: str) -> str | None:
+        return None  # SQLite has no length limit for names
 
     def render_type(self, column: Column) -> str:
         t = column.type
@@ -270,13 +284,13 @@ def render_default(default: Default) -> str | None:
 
 def _literal(value: Literal) -> str:
     if isinstance(value, (StrLit, EnumLit)):
-        return string_literal(value.value)
+        return quote_literal(value.value)
     if isinstance(value, BytesLit):
-        return "'" + decode_base64(value.base64).hex() + "'"
+        return quote_literal(decode_base64(value.base64).hex())
     if isinstance(value, DateTimeLit):
-        return "'" + datetime_literal_text(value.text) + "'"
+        return quote_literal(datetime_literal_text(value.text))
     if isinstance(value, JsonLit):
-        return value.text  # Prisma writes the document unquoted
+        return quote_literal(value.text)  # Prisma writes it bare: objects fail, arrays are misread
     if isinstance(value, BoolLit):
         return "true" if value.value else "false"
     if isinstance(value, IntLit):

@@ -67,14 +67,13 @@ class _Facts:
 
     def __init__(self, conn: Connector | None) -> None:
         self.conn = conn
+        # the probes quote names and literals with the dialect's functions (escaping is the same
+        # in every flavour of a database, so the provider's dialect is enough)
+        self.dialect = conn.dialect if conn is not None else None
 
     def _q(self, name: str) -> str:
-        """Always escaped: not the dialects' quoting, which is Prisma's (no escaping on MySQL and
-        SQLite) and would break on a described table whose name holds a quote."""
-        assert self.conn is not None
-        if self.conn.provider == "mysql":
-            return "`" + name.replace("`", "``") + "`"
-        return '"' + name.replace('"', '""') + '"'
+        assert self.dialect is not None
+        return self.dialect.quote(name)
 
     def _table(self, table: Table) -> str:
         return self._q(table.name) if not table.schema else f"{self._q(table.schema)}.{self._q(table.name)}"
@@ -140,15 +139,11 @@ class _Facts:
         if self.conn is None or not values:
             return None
         t = Table(name=table, columns=(), schema=schema)
-        placeholders = ", ".join("%s" for _ in values)
-        assert self.conn is not None
-        row = self.conn.query_one(
-            f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS CHAR(255)) IN ({placeholders})"
-            if self.conn.provider == "mysql"
-            else f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS TEXT) IN ({placeholders})",
-            list(values),
-        )
-        return int(row[0]) if row else 0
+        assert self.dialect is not None
+        # the values as literals, not parameters: a name holding `%` would be read as a placeholder
+        literals = ", ".join(self.dialect.quote_literal(v) for v in values)
+        text = "CHAR(255)" if self.conn.provider == "mysql" else "TEXT"
+        return self.count(f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS {text}) IN ({literals})")
 
 
 def _type_text(column: Column) -> str:

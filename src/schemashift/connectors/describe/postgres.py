@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from schemashift.dialects.postgres import quote_literal
 from schemashift.model import (
     Arity,
     Column,
@@ -203,7 +204,8 @@ def column_type(typname: str, typtype: str, typ_schema: str, typmod: int, format
 
 _NEXTVAL = re.compile(r"nextval\('(.*)'::regclass\)", re.IGNORECASE | re.DOTALL)
 _NOW = re.compile(r"now\(\)|current_timestamp(\(\d*\))?", re.IGNORECASE)
-_CAST = r"(?:::[\w\s\".\[\](),]+)"  # ::type, ::"Enum", ::numeric(65,30), ::integer[]
+# ::type, ::"Enum" (any characters, "" doubled), ::numeric(65,30), ::integer[]
+_CAST = r"(?:::(?:\"(?:[^\"]|\"\")*\"|[\w\s.\[\](),])+)"
 _CAST_STRING = re.compile(rf"'((?:[^']|'')*)'{_CAST}?", re.DOTALL)
 _CAST_SUFFIX = re.compile(rf"(.*?){_CAST}+", re.DOTALL)
 _ARRAY = re.compile(r"ARRAY\[(.*)\]", re.DOTALL | re.IGNORECASE)  # after its ::type[] cast is cut off
@@ -296,7 +298,7 @@ def _pg_array_item(item: str) -> str:
         value = item
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|true|false|t|f", value):
         return value
-    return "'" + value.replace("'", "''") + "'"
+    return quote_literal(value)
 
 
 def sequence_name(expr: str | None) -> str | None:

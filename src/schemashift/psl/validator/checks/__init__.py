@@ -13,7 +13,8 @@ follows Prisma's order:
    criteria, primary keys, fulltext, ``@@schema``, connector rules, autoincrement, key fields,
    scalar fields, relation fields (an ambiguous relation stops everything), indexes;
 5. enums: database name clashes, connector support, ``@@schema``, connector rules;
-6. relations.
+6. relations;
+7. (not Prisma's) table, column and enum names longer than the database holds.
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ def run(ctx: Context) -> None:
         _call("relations", "check_relations", ctx, names)
     else:
         _call("relations", "check_relations", ctx)
+
+    # 7. schemashift's own: names the database cannot hold (too long)
+    _call("identifier_lengths", "run", ctx)
 
 
 def _model_checks(ctx: Context, model: ModelInfo, names: Any, steps: _Steps) -> bool:
