@@ -345,3 +345,18 @@ def test_names_and_defaults_round_trip(provider: str, request: pytest.FixtureReq
 @pytest.mark.parametrize("provider", PROVIDER_PARAMS)
 def test_names_and_defaults_round_trip_exhaustive(provider: str, request: pytest.FixtureRequest) -> None:
     _property(request, provider, 300)
+
+
+def test_mysql_sessions_read_backslashes_as_the_scripts_write_them(mysql_url: str) -> None:
+    """The MySQL scripts escape backslashes; every connection clears NO_BACKSLASH_ESCAPES from its
+    session (a server configured with it would otherwise store each backslash twice)."""
+    from schemashift.connectors import connect
+    from schemashift.connectors.mysql import SESSION_SQL_MODE
+
+    with connect(mysql_url) as conn:
+        assert "NO_BACKSLASH_ESCAPES" not in str(conn.query("SELECT @@SESSION.sql_mode")[0][0])
+        conn.execute("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')")
+        assert conn.query("SELECT LENGTH('a\\\\b')")[0][0] == 4  # read literally: two backslashes
+        conn.execute(SESSION_SQL_MODE)  # what each new connection runs first
+        assert "NO_BACKSLASH_ESCAPES" not in str(conn.query("SELECT @@SESSION.sql_mode")[0][0])
+        assert conn.query("SELECT LENGTH('a\\\\b')")[0][0] == 3

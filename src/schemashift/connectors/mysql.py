@@ -25,6 +25,9 @@ _UNREACHABLE = {2002, 2003, 2005, 2006, 2013}
 _CONNECTION_LOST = {2006, 2013}
 
 
+SESSION_SQL_MODE = "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')"
+
+
 def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "user": url.user or "root",
@@ -33,6 +36,9 @@ def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
         "autocommit": True,
         "charset": "utf8mb4",
         "program_name": APPLICATION_NAME,
+        # the scripts escape backslashes in string literals (dialects/mysql.py): a server whose
+        # sql_mode has NO_BACKSLASH_ESCAPES would store each one twice
+        "init_command": SESSION_SQL_MODE,
     }
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = url.connect_timeout
