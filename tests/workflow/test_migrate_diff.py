@@ -157,3 +157,31 @@ def test_live_mariadb_uses_prismas_mariadb_flavour(here: Path, provider: str, db
         assert "CREATE INDEX `post_title_new`" in sql and "CREATE INDEX `post_title_old`" in down
     else:
         assert "RENAME INDEX `post_title_old` TO `post_title_new`" in sql
+
+
+def test_a_pure_index_rename_is_summarised_from_the_steps(here: Path, provider: str, run_cli) -> None:
+    """The summary is rendered from the steps: a rename is a difference (exit 2), never "No
+    difference detected." with an empty summary (it was a second comparison before)."""
+    if provider == "sqlite":
+        pytest.skip("SQLite cannot rename an index: the differ drops and creates it")
+    a = schema(here, "a.prisma", provider, A.replace("}\n", '\n  @@index([email], map: "old_idx")\n}\n', 1))
+    b = schema(here, "b.prisma", provider, A.replace("}\n", '\n  @@index([email], map: "new_idx")\n}\n', 1))
+    r = run_cli("migrate", "diff", "--from-schema-datamodel", a, "--to-schema-datamodel", b, "--exit-code")
+    assert r.exit_code == 2, r.err
+    assert "[*] Changed the `User` table\n  [*] Renamed index `old_idx` to `new_idx`\n" in r.out
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_to_empty_from_a_url_drops_in_the_urls_schema(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:
+    """The connection's ?schema= travels with its dialect: the drop script names that schema, never
+    `public` (which held another table of the same name)."""
+    url = db_url.replace("schema=public", "schema=tenant")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    path = schema(tmp_path, "s.prisma", "postgresql", A)
+    assert run_cli("db", "push", "--schema", path).exit_code == 0
+    r = run_cli("migrate", "diff", "--from-url", url, "--to-empty", "--script")
+    assert r.exit_code == 0, r.err
+    assert 'DROP TABLE "tenant"."User";' in r.out and "public" not in r.out
+    r = run_cli("migrate", "diff", "--from-url", url, "--to-schema-datamodel", path, "--exit-code")
+    assert r.exit_code == 0, r.out + r.err

@@ -166,6 +166,11 @@ class PostgresConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 
+    def dialect_options(self) -> dict[str, object]:
+        """The connection's schema (``?schema=``) is the default namespace: names in it are
+        written unqualified, and a drop to the empty database is qualified with it."""
+        return {"default_namespace": self.schema_name}
+
     def close(self) -> None:
         self._conn.close()
 
