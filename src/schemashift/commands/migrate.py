@@ -219,22 +219,11 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool,
     """Drop the database, re-create it, apply every migration and run the seed."""
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations.dev import migrate_reset
-    from schemashift.migrations.errors import MigrationError
 
     mp = _open(schema)
     mp.guard_production("reset the database", allow_production)
-    ui = ClickUI()
-    if not force:
-        if not ui.interactive:
-            raise MigrationError(
-                "Prisma Migrate has detected that the environment is non-interactive. It is recommended "
-                "to run this command in an interactive environment.\n\nUse --force to run this command "
-                "without user interaction.\nSee https://www.prisma.io/docs/reference/api-reference/command-reference#migrate-reset"
-            )
-        if not ui.confirm(f"Are you sure you want to reset your database? All data will be lost."):
-            raise MigrationError("Reset cancelled.", exit_code=130)
     with connector_errors():
-        applied = migrate_reset(mp, ui)
+        applied = migrate_reset(mp, ClickUI(), force=force)
     click.echo("\nDatabase reset successful\n")
     if applied:
         click.echo("The following migration(s) have been applied:\n")

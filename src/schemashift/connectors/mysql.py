@@ -140,8 +140,15 @@ class MysqlConnector(Connector):
             )
         try:
             yield
-        finally:
-            self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
+        except BaseException:
+            # an error (or Ctrl-C) is on its way out: a connection it broke cannot release the lock,
+            # the server releases it with the session; the original error is what the user needs
+            try:
+                self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
+            except errors.ConnectorError:
+                pass
+            raise
+        self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
 
     def lock_holder(self) -> LockHolder | None:
         """The connection holding ``prisma_migrate`` (IS_USED_LOCK), from the processlist; its

@@ -118,8 +118,15 @@ class PostgresConnector(Connector):
             time.sleep(_LOCK_POLL_SECONDS)
         try:
             yield
-        finally:
-            self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
+        except BaseException:
+            # an error (or Ctrl-C) is on its way out: a connection it broke cannot release the lock,
+            # the server releases it with the session; the original error is what the user needs
+            try:
+                self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
+            except errors.ConnectorError:
+                pass
+            raise
+        self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
 
     def lock_holder(self) -> LockHolder | None:
         """The session holding Prisma's advisory lock in this database (pg_locks: a bigint key is

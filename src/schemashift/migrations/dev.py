@@ -210,8 +210,21 @@ def migrate_dev(
     return result
 
 
-def migrate_reset(mp: MigrateProject, ui: UI) -> list[str]:
-    """Drop everything, re-apply every migration (the caller runs the seed)."""
+RESET_NON_INTERACTIVE = (
+    "Prisma Migrate has detected that the environment is non-interactive. It is recommended "
+    "to run this command in an interactive environment.\n\nUse --force to run this command "
+    "without user interaction.\nSee https://www.prisma.io/docs/reference/api-reference/command-reference#migrate-reset"
+)
+
+
+def migrate_reset(mp: MigrateProject, ui: UI, *, force: bool = False) -> list[str]:
+    """Drop everything, re-apply every migration (the caller runs the seed). Without ``force``
+    the user confirms at a terminal; without a terminal it is refused, as Prisma does."""
+    if not force:
+        if not ui.interactive:
+            raise MigrationError(RESET_NON_INTERACTIVE)
+        if not ui.confirm("Are you sure you want to reset your database? All data will be lost."):
+            raise MigrationError("Reset cancelled.", exit_code=130)
     local = mp.migrations()
     with mp.connect(create=True, log=ui.echo) as conn:
         reset_database(conn)
