@@ -15,7 +15,7 @@ import click
 
 from schemashift import __version__
 from schemashift.commands import stderr_color
-from schemashift.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError
+from schemashift.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("schemashift.commands.init:init", "Set up a new schema-first project (prisma/schema.prisma + .env)"),
@@ -61,9 +61,8 @@ def cli() -> None:
 
 
 def _fail(text: str, code: int) -> int:
-    from schemashift.config import redact_url
-
-    click.echo(redact_url(text), err=True, color=True)  # colour was decided by the caller
+    """Print an error on stderr; the last line of defence against a password in it."""
+    click.echo(redact(text), err=True, color=True)  # colour was decided by the caller
     return code
 
 

@@ -8,13 +8,13 @@ Schema lookup, first match wins:
 
 ``.env`` files are read from the current directory and from the schema's directory; variables
 already set in the environment win. Datasource URLs are resolved with Prisma's rules and messages
-(``env("VAR")``, non-empty, protocol per provider). Never print a URL without :func:`redact_url`.
+(``env("VAR")``, non-empty, protocol per provider). Never print a URL without
+:func:`schemashift.errors.redact`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,21 +299,3 @@ def load_project(schema_option: str | None = None, cwd: Path | None = None) -> P
     location = find_schema(schema_option, cwd)
     env_files = load_env(location, cwd)
     return Project(cwd, location, tuple(env_files))
-
-
-# ---------------------------------------------------------------- secrets
-
-
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<secret>[^\s/]*)@")
-_KEY_PASSWORD = re.compile(r"(?P<head>\b(?:password|pwd|pass|sslpassword)=)(?P<secret>[^&;\s]*)", re.IGNORECASE)
-REDACTED = "****"
-
-
-def redact_url(text: str) -> str:
-    """Hide passwords in a URL, or in every URL of a longer text (messages, logs).
-
-    ``postgresql://u:secret@h/db`` -> ``postgresql://u:****@h/db``; also ``password=...``
-    query/connection-string parameters.
-    """
-    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}:{REDACTED}@", text)
-    return _KEY_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)

@@ -1,9 +1,13 @@
 """The one exception hierarchy of schemashift.
 
-Every error meant for the user derives from :class:`SchemashiftError`, which carries the message
-and the process exit code; :func:`schemashift.cli.main` prints ``Error: <message>`` on stderr and
-exits with that code, never with a traceback. Subclasses carry the data they are about, so
-library callers can react without parsing messages.
+Every error meant for the user derives from :class:`SchemashiftError`, which carries the message,
+Prisma's error code when there is one (``P1001``, ``P3009``...) and the process exit code;
+:func:`schemashift.cli.run` prints :meth:`SchemashiftError.render` on stderr and exits with that
+code, never with a traceback. Subclasses carry the data they are about, so library callers can
+react without parsing messages.
+
+One rendering (:func:`render_error`, Prisma's layout) and one redaction (:func:`redact`) serve every
+error: connector, migration and schema errors alike.
 
 Exit codes (documented in docs/cli.md): 0 success, 1 error, 2 usage error, 70 internal error,
 130 interrupted.
@@ -11,7 +15,8 @@ Exit codes (documented in docs/cli.md): 0 success, 1 error, 2 usage error, 70 in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,17 +44,39 @@ def _error_label(color: bool) -> str:
     return "\x1b[1;31mError\x1b[0m:" if color else "Error:"
 
 
-class SchemashiftError(Exception):
-    """Root of all user-facing errors."""
+def render_error(message: str, code: str | None = None, color: bool = False) -> str:
+    """An error as the Prisma CLI prints it (without a trailing newline).
 
-    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+    Prisma has two layouts, and which one depends on the code: the connection errors it checks
+    before running the engine (P1xxx: P1000 authentication, P1001 unreachable, P1003 no database,
+    P1013 bad URL...) on one line, ``Error: P1001: Can't reach database server...``; the errors of
+    the migration engine (P3xxx, P4xxx...) as ``Error: P3009``, a blank line, then the message
+    (checked against prisma 7.10 ``migrate deploy``). Without a code: ``Error: message``.
+    """
+    label = _error_label(color)
+    if code is None:
+        return f"{label} {message}"
+    if code.startswith("P1"):
+        return f"{label} {code}: {message}"
+    return f"{label} {code}\n\n{message}"
+
+
+class SchemashiftError(Exception):
+    """Root of all user-facing errors. ``code`` is Prisma's error code (``P1001``) or None;
+    subclasses may set it as a class attribute."""
+
+    code: str | None = None
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        if code is not None:
+            self.code = code
 
     def render(self, color: bool = False) -> str:
         """The text printed on stderr (without a trailing newline)."""
-        return f"{_error_label(color)} {self.message}"
+        return render_error(self.message, self.code, color)
 
 
 class UsageError(SchemashiftError):
@@ -123,7 +150,60 @@ class EnvVarNotFoundError(SchemashiftError):
 
 
 class NoDatasourceError(SchemashiftError):
-    """The command needs a database but the schema has no ``datasource`` block."""
+    """The command needs a database (or a provider) but the schema has no ``datasource`` block."""
 
-    def __init__(self) -> None:
-        super().__init__("The schema has no datasource block; add one with a provider and a url.")
+    def __init__(self, where: str | None = None) -> None:
+        self.where = where
+        at = f" `{where}`" if where else ""
+        super().__init__(
+            f"There is no datasource in the schema{at}; add a `datasource` block with a provider"
+            " (sqlite, postgresql or mysql) and a url."
+        )
+
+
+#: The datasource providers schemashift has a dialect and a connector for (``postgres`` is an
+#: alias of ``postgresql``).
+SUPPORTED_PROVIDERS = ("sqlite", "postgresql", "mysql")
+
+
+class UnsupportedProviderError(SchemashiftError):
+    """The schema's datasource names a provider schemashift has no dialect for (cockroachdb...)."""
+
+    def __init__(self, provider: str, where: str | None = None) -> None:
+        self.provider = provider
+        self.where = where
+        at = f" in `{where}`" if where else ""
+        super().__init__(
+            f"The datasource provider `{provider}`{at} is not supported by schemashift. Supported"
+            f" providers: {', '.join(SUPPORTED_PROVIDERS)}."
+        )
+
+
+# ---------------------------------------------------------------- secrets
+
+REDACTED = "****"
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<secret>[^\s/]*)@")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-F]{2}")
+_KEY_PASSWORD = re.compile(r"(?P<head>\b(?:password|pwd|pass|sslpassword)=)(?P<secret>[^&;\s]*)", re.IGNORECASE)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` without passwords: the one redaction of schemashift.
+
+    Every non-empty secret of ``secrets`` (as given, and in the percent-encoded forms a URL may
+    carry it in) becomes ``****``; so does the password of every URL in the text
+    (``postgresql://u:secret@h/db`` -> ``postgresql://u:****@h/db``) and every ``password=...``
+    query or connection-string parameter. Errors redact their message with it, and the CLI
+    redacts everything it prints on failure.
+    """
+    from urllib.parse import quote, quote_plus
+
+    for secret in secrets:
+        if not secret:
+            continue
+        forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+        forms |= {_PERCENT_ESCAPE.sub(lambda m: m[0].lower(), f) for f in forms}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, REDACTED)
+    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}:{REDACTED}@", text)
+    return _KEY_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)

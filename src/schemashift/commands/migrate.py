@@ -23,15 +23,10 @@ def migrate() -> None:
 
 @contextmanager
 def connector_errors() -> Iterator[None]:
-    """Connector failures (P1001 can't reach server, ...) become user-facing errors."""
-    from schemashift.connectors.errors import ConnectorError
-
-    try:
-        yield
-    except ConnectorError as exc:
-        from schemashift.migrations.errors import MigrationError
-
-        raise MigrationError(exc.message, code=exc.code) from None
+    """A no-op, kept until its calls are removed: a connector failure (P1001 can't reach server...)
+    is a :class:`~schemashift.errors.SchemashiftError` with its Prisma code, rendered by
+    :func:`schemashift.errors.render_error` like every other error."""
+    yield
 
 
 def _open(schema: str | None, url: str | None = None) -> MigrateProject:
