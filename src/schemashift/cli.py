@@ -15,7 +15,7 @@ import click
 
 from schemashift import __version__
 from schemashift.commands import stderr_color
-from schemashift.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
+from schemashift.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("schemashift.commands.init:init", "Set up a new schema-first project (prisma/schema.prisma + .env)"),
@@ -80,17 +80,29 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
-        if os.environ.get("SCHEMASHIFT_DEBUG") == "1":
-            import traceback
+    except OSError as exc:
+        if exc.filename is None:  # not about a file: a bug, or a failure a connector should name
+            return _internal(exc)
+        # a file or folder that cannot be read or written (read-only project, a file where a
+        # folder should be, disk full): the environment's fault, said with the path
+        from schemashift.errors import file_error
 
-            _fail(traceback.format_exc().rstrip(), EXIT_INTERNAL)
-        return _fail(
-            f"Error: internal error ({type(exc).__name__}: {exc}).\n"
-            "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",
-            EXIT_INTERNAL,
-        )
+        return _fail(file_error(exc.filename, exc, "access").render(color=stderr_color()), EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        return _internal(exc)
     return result if isinstance(result, int) else 0
+
+
+def _internal(exc: BaseException) -> int:
+    if os.environ.get("SCHEMASHIFT_DEBUG") == "1":
+        import traceback
+
+        _fail("".join(traceback.format_exception(exc)).rstrip(), EXIT_INTERNAL)
+    return _fail(
+        f"Error: internal error ({type(exc).__name__}: {exc}).\n"
+        "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",
+        EXIT_INTERNAL,
+    )
 
 
 def main() -> None:

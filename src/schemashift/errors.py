@@ -105,12 +105,54 @@ class SchemaNotFoundError(SchemashiftError):
         super().__init__(message)
 
 
-class SchemaReadError(SchemashiftError):
+class FileError(SchemashiftError):
+    """A file or folder cannot be read or written (permissions, a file where a folder should be,
+    not UTF-8...): names the path and the reason."""
+
+    def __init__(self, path: Path | str, action: str, reason: str, what: str = "") -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"Could not {action} {what}{path}: {reason}.")
+
+
+def describe_file_problem(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read or written, for :class:`FileError`: the OS's reason
+    (``Permission denied``), or where the bytes stop being UTF-8."""
+    if isinstance(exc, UnicodeDecodeError):
+        bad = exc.object[exc.start : exc.start + 1]
+        byte = f"byte 0x{bad[0]:02x}" if isinstance(bad, bytes) and bad else "a byte"
+        return f"it is not valid UTF-8 text ({byte} at offset {exc.start})"
+    return exc.strerror or str(exc)
+
+
+def file_error(path: Path | str, exc: OSError | UnicodeDecodeError, action: str = "read", what: str = "") -> FileError:
+    """The :class:`FileError` for an ``OSError`` or ``UnicodeDecodeError`` about ``path``."""
+    return FileError(path, action, describe_file_problem(exc), what)
+
+
+def decode_utf8(data: bytes, path: Path | str, what: str = "") -> str:
+    """``data`` (the contents of ``path``) as text; invalid UTF-8 is a :class:`FileError` with the
+    byte offset."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise file_error(path, exc, what=what) from None
+
+
+def read_text(path: Path | str, what: str = "") -> str:
+    """The UTF-8 text of a file; unreadable or not UTF-8 is a :class:`FileError` naming it."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise file_error(path, exc, what=what) from None
+    return decode_utf8(data, path, what)
+
+
+class SchemaReadError(FileError):
     """A schema file exists but cannot be read as UTF-8 text."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        super().__init__(f"Could not read the schema file {path}: {reason}")
+        super().__init__(path, "read", reason, "the schema file ")
 
 
 class SchemaExistsError(SchemashiftError):
@@ -157,25 +199,20 @@ class NoDatasourceError(SchemashiftError):
         at = f" `{where}`" if where else ""
         super().__init__(
             f"There is no datasource in the schema{at}; add a `datasource` block with a provider"
-            " (sqlite, postgresql or mysql) and a url."
+            " and a url."
         )
-
-
-#: The datasource providers schemashift has a dialect and a connector for (``postgres`` is an
-#: alias of ``postgresql``).
-SUPPORTED_PROVIDERS = ("sqlite", "postgresql", "mysql")
 
 
 class UnsupportedProviderError(SchemashiftError):
     """The schema's datasource names a provider schemashift has no dialect for (cockroachdb...)."""
 
-    def __init__(self, provider: str, where: str | None = None) -> None:
+    def __init__(self, provider: str, supported: Sequence[str], where: str | None = None) -> None:
         self.provider = provider
         self.where = where
         at = f" in `{where}`" if where else ""
         super().__init__(
             f"The datasource provider `{provider}`{at} is not supported by schemashift. Supported"
-            f" providers: {', '.join(SUPPORTED_PROVIDERS)}."
+            f" providers: {', '.join(supported)}."
         )
 
 
