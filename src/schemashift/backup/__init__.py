@@ -204,6 +204,8 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         dst = sqlite3.connect(path)
         try:
             src.backup(dst)  # the online backup API: a consistent snapshot while others write
+        except sqlite3.Error as exc:  # e.g. a file that is not a SQLite database
+            raise BackupError(f"Could not back up the SQLite database {url.path}: {exc}.") from None
         finally:
             dst.close()
             src.close()

@@ -50,16 +50,14 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
 @click.option("--url", default=None, help="The URL of the database to run against (instead of --schema's).")
 def execute(schema: str | None, file: str | None, use_stdin: bool, url: str | None) -> None:
     """Execute a SQL script against the database (in a transaction where possible)."""
-    from pathlib import Path
-
     from schemashift.connectors import connect
-    from schemashift.errors import UsageError
+    from schemashift.errors import UsageError, read_text
 
     if bool(file) == bool(use_stdin):
         raise UsageError("Either --stdin or --file must be provided (and only one of them).")
     if url and schema:
         raise UsageError("--url and --schema cannot be used together.")
-    script = Path(file).read_text(encoding="utf-8") if file else sys.stdin.read()
+    script = read_text(file, "the SQL script ") if file else sys.stdin.read()
     with connector_errors():
         if url:
             conn = connect(url)

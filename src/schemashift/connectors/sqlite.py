@@ -77,6 +77,10 @@ class SqliteConnector(Connector):
                 return self._conn.execute(sql)
             return self._conn.execute(qmark_placeholders(sql), tuple(params))
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_NOTADB":  # say which file
+                raise errors.DatabaseError(
+                    f"{_path(self.url)} is not a SQLite database ({exc}).", db_code="SQLITE_NOTADB"
+                ) from None
             raise _statement_error(exc, index) from None
 
     def execute(self, sql: str, params: Params | None = None) -> int:
@@ -158,8 +162,14 @@ def create_database(url: ConnectionUrl) -> None:
     path = _path(url)
     if path.exists():
         raise errors.DatabaseAlreadyExists(f"Database `{path.name}` already exists at {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sqlite3.connect(path).close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sqlite3.connect(path).close()
+    except (OSError, sqlite3.Error) as exc:  # a read-only folder, a file where the folder should be
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise errors.ConnectorError(
+            f"Could not create the SQLite database {path}: {reason} (is {path.parent} a writable folder?)"
+        ) from None
 
 
 def drop_database(url: ConnectionUrl) -> None:
