@@ -14,6 +14,7 @@ from schemashift.config import Datasource, Project, load_project
 from schemashift.connectors import connect, create_database, database_exists, parse_url
 from schemashift.connectors.base import Connector
 from schemashift.connectors.url import ConnectionUrl
+from schemashift.errors import redact
 from schemashift.migrations import folder
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
@@ -119,7 +120,8 @@ class MigrateProject:
         name = self.datasource.name
         if u.provider == "sqlite":
             assert u.path is not None
-            return f'Datasource "{name}": SQLite database "{u.path.name}" at "{self.datasource.migration_url}"'
+            at = redact(self.datasource.migration_url)  # as written, but no ?password=...
+            return f'Datasource "{name}": SQLite database "{u.path.name}" at "{at}"'
         if u.provider == "postgresql":
             return (
                 f'Datasource "{name}": PostgreSQL database "{u.database}", schema "{u.schema or "public"}"'
