@@ -73,7 +73,7 @@ def _fuzz(examples: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_cli_fuzz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _fuzz(300, tmp_path, capsys)
+    _fuzz(500, tmp_path, capsys)
 
 
 @pytest.mark.slow

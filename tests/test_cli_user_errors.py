@@ -324,3 +324,11 @@ def test_no_password_in_connection_failures(
             assert "Traceback" not in result.err
             if provider != "sqlite":  # (SQLite creates the missing folder and file)
                 assert result.exit_code == 1 and re.search(r"Error: |P100\d", result.err), (command, result)
+
+
+def test_usage_error_does_not_echo_a_password(run_cli: Callable) -> None:
+    """click repeats a stray argument in its usage error: redacted like every other error."""
+    result = run_cli("db", "execute", "--stdin", f"postgresql://u:{ENCODED}@127.0.0.1/db")
+    assert result.exit_code == 2
+    assert "Got unexpected extra argument (postgresql://u:****@127.0.0.1/db)" in result.err
+    _assert_no_password(result.out + result.err)

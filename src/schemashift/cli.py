@@ -77,9 +77,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _fail("Aborted.", EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return _fail("Interrupted.", EXIT_INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+    except click.ClickException as exc:  # usage errors: click's text, redacted (it echoes values)
+        import io
+
+        text = io.StringIO()
+        exc.show(file=text)
+        return _fail(text.getvalue().rstrip("\n"), exc.exit_code)
     except OSError as exc:
         if exc.filename is None:  # not about a file: a bug, or a failure a connector should name
             return _internal(exc)

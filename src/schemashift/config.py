@@ -130,7 +130,7 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
     cwd = (cwd or Path.cwd()).resolve()
     paths = location.files()
     if not paths:
-        raise SchemaNotFoundError([location.display], explicit=location.display)
+        raise SchemaNotFoundError([location.display], location.display, "the folder has no .prisma files")
     out = []
     for path in paths:
         try:

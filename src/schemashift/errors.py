@@ -89,11 +89,11 @@ class UsageError(SchemashiftError):
 class SchemaNotFoundError(SchemashiftError):
     """No schema at the given path or at any default location."""
 
-    def __init__(self, checked: Sequence[str], explicit: str | None = None) -> None:
+    def __init__(self, checked: Sequence[str], explicit: str | None = None, reason: str = "file or directory not found") -> None:
         self.checked = list(checked)
         self.explicit = explicit
         if explicit is not None:
-            message = f"Could not load `--schema` from provided path `{explicit}`: file or directory not found"
+            message = f"Could not load `--schema` from provided path `{explicit}`: {reason}"
         else:
             lines = "\n".join(f"{p}: file not found" for p in self.checked)
             message = (
