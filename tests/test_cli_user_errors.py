@@ -332,3 +332,10 @@ def test_usage_error_does_not_echo_a_password(run_cli: Callable) -> None:
     assert result.exit_code == 2
     assert "Got unexpected extra argument (postgresql://u:****@127.0.0.1/db)" in result.err
     _assert_no_password(result.out + result.err)
+
+
+def test_generate_for_cockroachdb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable) -> None:
+    monkeypatch.chdir(tmp_path)
+    schema = _project(tmp_path, "cockroachdb", f'"postgresql://u@127.0.0.1:{closed_port()}/db"')
+    schema.write_text('generator client {\n  provider = "schemashift-py"\n}\n' + schema.read_text())
+    _user_error(run_cli("generate"), "The Python client supports sqlite, postgresql and mysql, not `cockroachdb`.")
