@@ -156,8 +156,9 @@ _JUNK = [
 
 
 @st.composite
-def schema_bytes(draw: st.DrawFn) -> bytes:
-    provider = draw(st.sampled_from(_PROVIDERS))
+def schema_bytes(draw: st.DrawFn, provider: str | None = None) -> bytes:
+    if provider is None:
+        provider = draw(st.sampled_from(_PROVIDERS))
     url = draw(st.sampled_from(['env("DATABASE_URL")'] * 4 + ['"file:./dev.db"', 'env("UNSET_VAR_X")', '""', "42"]))
     base = schema_text(provider, url).encode()
     if provider == "":
@@ -343,13 +344,22 @@ class Case:
     database: bytes | None  # the contents of prisma/dev.db (None: no such file)
 
 
+def matching_url(provider: str, password: str) -> str:
+    """A well-formed URL for the provider: a SQLite file, or 127.0.0.1 on the closed port."""
+    if provider == "sqlite":
+        return "file:./dev.db"
+    scheme = "mysql" if provider == "mysql" else "postgresql"
+    return f"{scheme}://u:{quote(password, safe='')}@127.0.0.1:{CLOSED_PORT}/db?connect_timeout=1"
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
     password = draw(passwords)
+    provider = draw(st.sampled_from(_PROVIDERS))
     return Case(
         argv=draw(argv(password)),
-        schema=draw(st.one_of(st.none(), schema_bytes(), schema_bytes(), schema_bytes(), schema_bytes())),
-        url=draw(st.one_of(st.just("file:./dev.db"), urls(password))),
+        schema=draw(st.one_of(st.none(), *[schema_bytes(provider)] * 4)),
+        url=draw(st.one_of(st.just(matching_url(provider, password)), urls(password))),
         password=password,
         migrations=draw(migrations_layouts()),
         readonly=draw(st.booleans()) and readonly_available(),
