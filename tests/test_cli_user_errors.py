@@ -245,10 +245,15 @@ def test_writing_into_a_read_only_project(
 def test_render_error_follows_prisma_layout() -> None:
     """prisma 7.10 `migrate deploy`: `Error: P1001: Can't reach database server at ...` for the
     connection check, `Error: P3009` + blank line + message for the engine's errors."""
-    assert render_error("Can't reach", "P1001") == "Error: P1001: Can't reach"
+    from schemashift.connectors import errors
+
+    assert render_error("Can't reach", "P1001", one_line=True) == "Error: P1001: Can't reach"
     assert render_error("migrate found failed migrations", "P3009") == "Error: P3009\n\nmigrate found failed migrations"
     assert render_error("plain") == "Error: plain"
     assert SchemashiftError("x", code="P3005").render() == "Error: P3005\n\nx"
+    assert errors.InvalidUrl("bad").render() == "Error: P1013: bad"
+    assert errors.LockTimeout("Timed out").render() == "Error: P1002\n\nTimed out"  # from the engine
+    assert errors.DatabaseError("ERROR: syntax error", db_code="42601").render() == "Error: ERROR: syntax error"
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "mysql"])

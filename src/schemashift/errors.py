@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from schemashift.diagnostics import Diagnostic
@@ -44,19 +44,20 @@ def _error_label(color: bool) -> str:
     return "\x1b[1;31mError\x1b[0m:" if color else "Error:"
 
 
-def render_error(message: str, code: str | None = None, color: bool = False) -> str:
+def render_error(message: str, code: str | None = None, color: bool = False, *, one_line: bool = False) -> str:
     """An error as the Prisma CLI prints it (without a trailing newline).
 
-    Prisma has two layouts, and which one depends on the code: the connection errors it checks
-    before running the engine (P1xxx: P1000 authentication, P1001 unreachable, P1003 no database,
-    P1013 bad URL...) on one line, ``Error: P1001: Can't reach database server...``; the errors of
-    the migration engine (P3xxx, P4xxx...) as ``Error: P3009``, a blank line, then the message
+    Prisma has two layouts, and which one depends on where the error comes from: the connection
+    check it runs before the engine (P1000 authentication, P1001 unreachable, P1003 no database,
+    P1013 bad URL...) prints the code and the message on one line (``one_line``),
+    ``Error: P1001: Can't reach database server...``; errors of the migration engine (P3009,
+    P3018, a P1002 lock timeout...) print ``Error: P3009``, a blank line, then the message
     (checked against prisma 7.10 ``migrate deploy``). Without a code: ``Error: message``.
     """
     label = _error_label(color)
     if code is None:
         return f"{label} {message}"
-    if code.startswith("P1"):
+    if one_line:
         return f"{label} {code}: {message}"
     return f"{label} {code}\n\n{message}"
 
@@ -66,6 +67,8 @@ class SchemashiftError(Exception):
     subclasses may set it as a class attribute."""
 
     code: str | None = None
+    #: Prisma's layout for the code (:func:`render_error`): one line for connection failures
+    one_line: ClassVar[bool] = False
 
     def __init__(self, message: str, exit_code: int = EXIT_ERROR, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -76,7 +79,7 @@ class SchemashiftError(Exception):
 
     def render(self, color: bool = False) -> str:
         """The text printed on stderr (without a trailing newline)."""
-        return render_error(self.message, self.code, color)
+        return render_error(self.message, self.code, color, one_line=self.one_line)
 
 
 class UsageError(SchemashiftError):

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 
 class ConnectorError(SchemashiftError):
-    """Root of the connector errors. ``code`` is a Prisma error code (``P1001``) or None."""
+    """Root of the connector errors. ``code`` is a Prisma error code (``P1001``) or None; failures
+    to connect print it on one line, as Prisma's connection check does."""
+
+    one_line = True
 
     def __init__(self, message: str, *, code: str | None = None, secrets: Iterable[str] = ()) -> None:
         super().__init__(redact(message, secrets), code=code)
@@ -57,9 +60,11 @@ class ConnectionClosed(ConnectorError):
 
 
 class LockTimeout(ConnectorError):
-    """The migration advisory lock was not obtained in time (Prisma reports it as P1002)."""
+    """The migration advisory lock was not obtained in time (Prisma reports it as P1002, from the
+    engine: code, blank line, message)."""
 
     code = "P1002"
+    one_line = False
 
 
 class DatabaseError(ConnectorError):
