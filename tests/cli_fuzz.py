@@ -341,6 +341,7 @@ class Case:
     migrations: MigrationsLayout
     readonly: bool  # the project folder (and prisma/) read-only
     env_file: bool  # a .env with DATABASE_URL instead of the environment
+    stdin_closed: bool  # sys.stdin is None, as when the process starts with `<&-`
     database: bytes | None  # the contents of prisma/dev.db (None: no such file)
 
 
@@ -364,6 +365,7 @@ def cases(draw: st.DrawFn) -> Case:
         migrations=draw(migrations_layouts()),
         readonly=draw(st.booleans()) and readonly_available(),
         env_file=draw(st.booleans()),
+        stdin_closed=draw(st.booleans()),
         database=draw(st.sampled_from([None, None, None, _SQLITE_DB, b"", b"not a database at all" * 100])),
     )
 
@@ -444,7 +446,7 @@ class Outcome:
 
 
 def run_case(case: Case, root: Path) -> Outcome:
-    """``schemashift.cli.run(case.argv)`` in ``root``, stdin at EOF, output captured; the
+    """``schemashift.cli.run(case.argv)`` in ``root``, stdin at EOF or closed, output captured; the
     environment and the working directory are restored afterwards."""
     from schemashift import cli
 
@@ -465,7 +467,7 @@ def run_case(case: Case, root: Path) -> Outcome:
     if not case.env_file:
         os.environ["DATABASE_URL"] = case.url
     saved_stdin = sys.stdin
-    sys.stdin = io.StringIO("")
+    sys.stdin = None if case.stdin_closed else io.StringIO("")  # type: ignore[assignment]
     try:
         os.chdir(root)
         guard = permission_bits_enforced() if case.readonly or "unreadable" in " ".join(case.argv) else contextlib.nullcontext()
@@ -474,6 +476,8 @@ def run_case(case: Case, root: Path) -> Outcome:
             code = cli.run(case.argv)
     finally:
         cli._internal = report
+        if sys.stdin is not None:
+            sys.stdin.close()  # (cli.run opens os.devnull for a closed stdin)
         sys.stdin = saved_stdin
         os.chdir(saved_cwd)
         os.environ.clear()

@@ -344,3 +344,26 @@ def test_generate_for_cockroachdb_is_refused(tmp_path: Path, monkeypatch: pytest
     schema = _project(tmp_path, "cockroachdb", f'"postgresql://u@127.0.0.1:{closed_port()}/db"')
     schema.write_text('generator client {\n  provider = "schemashift-py"\n}\n' + schema.read_text())
     _user_error(run_cli("generate"), "The Python client supports sqlite, postgresql and mysql, not `cockroachdb`.")
+
+
+def test_closed_stdin(tmp_path: Path) -> None:
+    """Started with standard input closed (`<&-`, sys.stdin is None): it reads as empty and is not
+    a terminal (was: exit 70, AttributeError on None)."""
+    import os
+    import subprocess
+    import sys
+
+    _project(tmp_path)
+    exe = Path(sys.executable).with_name("schemashift")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(exe), *args], cwd=tmp_path, capture_output=True, text=True, preexec_fn=lambda: os.close(0), check=False
+        )
+
+    reset = run("migrate", "reset")
+    assert reset.returncode == 1 and "non-interactive" in reset.stderr, reset
+    execute = run("db", "execute", "--stdin", "--url", "file:./dev.db")
+    assert execute.returncode == 0 and "Script executed successfully." in execute.stdout, execute
+    dev = run("migrate", "dev", "--name", "init")
+    assert dev.returncode == 0 and "Traceback" not in dev.stderr, dev

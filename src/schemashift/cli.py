@@ -69,6 +69,8 @@ def _fail(text: str, code: int) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code; every error ends here as a message, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
+        sys.stdin = open(os.devnull, encoding="utf-8")
     try:
         result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
