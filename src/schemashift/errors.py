@@ -170,7 +170,9 @@ class SchemaExistsError(SchemashiftError):
 
 
 class SchemaValidationError(SchemashiftError):
-    """The schema has errors; rendered with source excerpts like Prisma's P1012."""
+    """The schema has errors; rendered with source excerpts like Prisma's P1012 (its own layout)."""
+
+    code = "P1012"
 
     def __init__(self, files: Sequence[tuple[str, str]], diagnostics: Sequence["Diagnostic"]) -> None:
         self.files = list(files)
