@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from schemashift.config import find_schema, load_env, read_schema, redact_url, resolve_datasource
-from schemashift.errors import NoDatasourceError, SchemaNotFoundError, SchemaValidationError
+from schemashift.config import find_schema, load_env, read_schema, resolve_datasource
+from schemashift.errors import NoDatasourceError, SchemaNotFoundError, SchemaValidationError, redact
 
 DS = """datasource db {{
   provider = "{provider}"
@@ -175,4 +175,4 @@ def test_no_datasource() -> None:
     ],
 )
 def test_redact_url(text: str, expected: str) -> None:
-    assert redact_url(text) == expected
+    assert redact(text) == expected

@@ -15,7 +15,7 @@ import click
 
 from schemashift import __version__
 from schemashift.commands import stderr_color
-from schemashift.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError
+from schemashift.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("schemashift.commands.init:init", "Set up a new schema-first project (prisma/schema.prisma + .env)"),
@@ -61,15 +61,16 @@ def cli() -> None:
 
 
 def _fail(text: str, code: int) -> int:
-    from schemashift.config import redact_url
-
-    click.echo(redact_url(text), err=True, color=True)  # colour was decided by the caller
+    """Print an error on stderr; the last line of defence against a password in it."""
+    click.echo(redact(text), err=True, color=True)  # colour was decided by the caller
     return code
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code; every error ends here as a message, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
+        sys.stdin = open(os.devnull, encoding="utf-8")
     try:
         result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
@@ -78,20 +79,35 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _fail("Aborted.", EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return _fail("Interrupted.", EXIT_INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
-        if os.environ.get("SCHEMASHIFT_DEBUG") == "1":
-            import traceback
+    except click.ClickException as exc:  # usage errors: click's text, redacted (it echoes values)
+        import io
 
-            _fail(traceback.format_exc().rstrip(), EXIT_INTERNAL)
-        return _fail(
-            f"Error: internal error ({type(exc).__name__}: {exc}).\n"
-            "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",
-            EXIT_INTERNAL,
-        )
+        text = io.StringIO()
+        exc.show(file=text)
+        return _fail(text.getvalue().rstrip("\n"), exc.exit_code)
+    except OSError as exc:
+        if exc.filename is None:  # not about a file: a bug, or a failure a connector should name
+            return _internal(exc)
+        # a file or folder that cannot be read or written (read-only project, a file where a
+        # folder should be, disk full): the environment's fault, said with the path
+        from schemashift.errors import file_error
+
+        return _fail(file_error(exc.filename, exc, "access").render(color=stderr_color()), EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
+        return _internal(exc)
     return result if isinstance(result, int) else 0
+
+
+def _internal(exc: BaseException) -> int:
+    if os.environ.get("SCHEMASHIFT_DEBUG") == "1":
+        import traceback
+
+        _fail("".join(traceback.format_exception(exc)).rstrip(), EXIT_INTERNAL)
+    return _fail(
+        f"Error: internal error ({type(exc).__name__}: {exc}).\n"
+        "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",
+        EXIT_INTERNAL,
+    )
 
 
 def main() -> None:

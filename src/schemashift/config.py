@@ -8,13 +8,13 @@ Schema lookup, first match wins:
 
 ``.env`` files are read from the current directory and from the schema's directory; variables
 already set in the environment win. Datasource URLs are resolved with Prisma's rules and messages
-(``env("VAR")``, non-empty, protocol per provider). Never print a URL without :func:`redact_url`.
+(``env("VAR")``, non-empty, protocol per provider). Never print a URL without
+:func:`schemashift.errors.redact`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,8 @@ from schemashift.errors import (
     SchemaReadError,
     SchemashiftError,
     SchemaValidationError,
+    UnsupportedProviderError,
+    describe_file_problem,
 )
 
 if TYPE_CHECKING:
@@ -39,10 +41,22 @@ DEFAULT_LOCATIONS = (DEFAULT_SCHEMA_FILE, DEFAULT_SCHEMA_FOLDER, ROOT_SCHEMA_FIL
 
 PROVIDER_ALIASES = {"postgres": "postgresql"}
 _PROTOCOLS: dict[str, tuple[str, ...]] = {
+    "sqlite": ("file:",),
     "postgresql": ("postgresql://", "postgres://"),
     "mysql": ("mysql://",),
-    "sqlite": ("file:",),
 }
+#: The datasource providers schemashift has a dialect and a connector for.
+SUPPORTED_PROVIDERS = tuple(_PROTOCOLS)
+
+
+def supported_provider(provider: str, where: str | None = None) -> str:
+    """``provider`` normalised (``postgres`` -> ``postgresql``); a provider schemashift has no
+    dialect for (cockroachdb, sqlserver, mongodb...) is an :class:`UnsupportedProviderError`
+    naming ``where`` (the schema file)."""
+    provider = PROVIDER_ALIASES.get(provider, provider)
+    if provider not in SUPPORTED_PROVIDERS:
+        raise UnsupportedProviderError(provider, SUPPORTED_PROVIDERS, where)
+    return provider
 
 
 # ---------------------------------------------------------------- schema location
@@ -116,13 +130,13 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
     cwd = (cwd or Path.cwd()).resolve()
     paths = location.files()
     if not paths:
-        raise SchemaNotFoundError([location.display], explicit=location.display)
+        raise SchemaNotFoundError([location.display], location.display, "the folder has no .prisma files")
     out = []
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise SchemaReadError(path, str(exc)) from exc
+            raise SchemaReadError(path, describe_file_problem(exc)) from None
         out.append((_display(path, cwd), text))
     return out
 
@@ -214,7 +228,8 @@ def resolve_datasource(
     schema: "ast.SchemaAst | None" = None,
     env: Mapping[str, str] | None = None,
 ) -> Datasource:
-    """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`."""
+    """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`,
+    a provider schemashift does not support as an :class:`UnsupportedProviderError`."""
     if schema is None:
         from schemashift.psl import parse_files
 
@@ -222,15 +237,18 @@ def resolve_datasource(
     env = os.environ if env is None else env
     found = _find_datasource(schema)
     if found is None:
-        raise NoDatasourceError()
+        raise NoDatasourceError(", ".join(name for name, _ in files))
     block, file_id = found
     name = block.name.name
+    file_name = files[file_id][0] if file_id < len(files) else files[0][0]
     provider_prop = _property(block, "provider")
     raw_provider = ""
     if provider_prop is not None and provider_prop.value is not None:
         raw_provider = str(getattr(provider_prop.value, "value", ""))
-    provider = PROVIDER_ALIASES.get(raw_provider, raw_provider)
+    provider = supported_provider(raw_provider, file_name) if raw_provider else ""
     try:
+        if not provider:
+            raise _UrlProblem(f'Argument "provider" is missing in data source block "{name}".', block.span)
         url_prop = _property(block, "url")
         if url_prop is None:
             raise _UrlProblem(f'Argument "url" is missing in data source block "{name}".', block.span)
@@ -254,7 +272,7 @@ def resolve_datasource(
         url_env_var=var,
         direct_url=direct[0] if direct else None,
         shadow_database_url=shadow[0] if shadow else None,
-        file_name=files[file_id][0] if file_id < len(files) else files[0][0],
+        file_name=file_name,
     )
 
 
@@ -299,21 +317,3 @@ def load_project(schema_option: str | None = None, cwd: Path | None = None) -> P
     location = find_schema(schema_option, cwd)
     env_files = load_env(location, cwd)
     return Project(cwd, location, tuple(env_files))
-
-
-# ---------------------------------------------------------------- secrets
-
-
-_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*):(?P<secret>[^\s/]*)@")
-_KEY_PASSWORD = re.compile(r"(?P<head>\b(?:password|pwd|pass|sslpassword)=)(?P<secret>[^&;\s]*)", re.IGNORECASE)
-REDACTED = "****"
-
-
-def redact_url(text: str) -> str:
-    """Hide passwords in a URL, or in every URL of a longer text (messages, logs).
-
-    ``postgresql://u:secret@h/db`` -> ``postgresql://u:****@h/db``; also ``password=...``
-    query/connection-string parameters.
-    """
-    text = _URL_PASSWORD.sub(lambda m: f"{m['head']}:{REDACTED}@", text)
-    return _KEY_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)

@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from schemashift.backup.retention import Policy, select_kept
 from schemashift.connectors.url import ConnectionUrl
-from schemashift.errors import SchemashiftError
+from schemashift.errors import SchemashiftError, redact
 
 MANIFEST = "manifest.json"
 _EXT = {"postgresql": ".dump", "mysql": ".sql.gz", "sqlite": ".db"}
@@ -212,6 +212,8 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         dst = sqlite3.connect(path)
         try:
             src.backup(dst)  # the online backup API: a consistent snapshot while others write
+        except sqlite3.Error as exc:  # e.g. a file that is not a SQLite database
+            raise BackupError(f"Could not back up the SQLite database {url.path}: {exc}.") from None
         finally:
             dst.close()
             src.close()
@@ -314,10 +316,8 @@ _PIPE_SIZE = 1 << 20
 
 
 def _redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "****")
-    return text.strip()
+    """A tool's error output, stripped and without the password (:func:`schemashift.errors.redact`)."""
+    return redact(text, secrets).strip()
 
 
 # ---------------------------------------------------------------- restore

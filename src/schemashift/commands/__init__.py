@@ -32,11 +32,11 @@ def schema_option(func: F) -> F:
 
 
 def stdout_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def stderr_color() -> bool:
-    return sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    return sys.stderr is not None and sys.stderr.isatty() and "NO_COLOR" not in os.environ
 
 
 def info(message: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from schemashift.commands import schema_option
-from schemashift.commands.migrate import _open, allow_production_option, connector_errors
+from schemashift.commands.migrate import _open, allow_production_option
 
 if TYPE_CHECKING:
     from schemashift.backup import BackupEntry
@@ -48,8 +48,7 @@ def backup() -> None:
 def create(schema: str | None, output: str, label: str | None) -> None:
     """Back up the datasource's database."""
     mp = _open(schema)
-    with connector_errors():
-        entry = take_backup(mp, Path(output), label)
+    entry = take_backup(mp, Path(output), label)
     click.echo(f"Backup written: {Path(output) / entry.file} ({entry.size} bytes, sha256 {entry.sha256[:12]}...)")
     if entry.migration:
         click.echo(f"The database was at migration {entry.migration}.")
@@ -90,8 +89,7 @@ def restore(schema: str | None, file: str, to_url: str | None, force: bool, allo
         mp.guard_production("restore a backup over the database", allow_production)
         url = mp.url
     path = Path(file)
-    with connector_errors():
-        done = restore_backup(path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url))
+    done = restore_backup(path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url))
     if done.previous is not None:
         click.echo(f"Backup of the replaced contents written: {done.previous}")
     e = done.entry

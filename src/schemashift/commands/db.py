@@ -7,7 +7,7 @@ import sys
 import click
 
 from schemashift.commands import info, schema_option
-from schemashift.commands.migrate import _open, allow_production_option, connector_errors, retired_force_option
+from schemashift.commands.migrate import _open, allow_production_option, retired_force_option
 
 
 @click.group()
@@ -33,11 +33,10 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
     mp = _open(schema)
     if force_reset:
         mp.guard_production("reset the database (db push --force-reset)", allow_production)
-    with connector_errors():
-        # db_push's `force` is the guard's override of the reset it offers: --allow-production only
-        changes = db_push(
-            mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=allow_production
-        )
+    # db_push's `force` is the guard's override of the reset it offers: --allow-production only
+    changes = db_push(
+        mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=allow_production
+    )
     if force_reset:
         click.echo("The database was successfully reset.")
     ms = round((time.perf_counter() - start) * 1000)
@@ -54,25 +53,22 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
 @click.option("--url", default=None, help="The URL of the database to run against (instead of --schema's).")
 def execute(schema: str | None, file: str | None, use_stdin: bool, url: str | None) -> None:
     """Execute a SQL script against the database (in a transaction where possible)."""
-    from pathlib import Path
-
     from schemashift.connectors import connect
-    from schemashift.errors import UsageError
+    from schemashift.errors import UsageError, read_text
 
     if bool(file) == bool(use_stdin):
         raise UsageError("Either --stdin or --file must be provided (and only one of them).")
     if url and schema:
         raise UsageError("--url and --schema cannot be used together.")
-    script = Path(file).read_text(encoding="utf-8") if file else sys.stdin.read()
-    with connector_errors():
-        if url:
-            conn = connect(url)
-        else:
-            conn = _open(schema).connect()
-        with conn:
-            from schemashift.migrations import engine
+    script = read_text(file, "the SQL script ") if file else sys.stdin.read()
+    if url:
+        conn = connect(url)
+    else:
+        conn = _open(schema).connect()
+    with conn:
+        from schemashift.migrations import engine
 
-            engine.apply_script(conn, script)
+        engine.apply_script(conn, script)
     click.echo("Script executed successfully.")
 
 
@@ -128,13 +124,12 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None
     start = time.perf_counter()
     mp = _open(schema, url)
     files = mp.files
-    with connector_errors():
-        with connect(mp.url) as conn:
-            try:
-                result = introspect_pull(conn, files, force=force)
-            except EmptyDatabaseError:
-                name = Path(mp.project.schema.display).name
-                raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
+    with connect(mp.url) as conn:
+        try:
+            result = introspect_pull(conn, files, force=force)
+        except EmptyDatabaseError:
+            name = Path(mp.project.schema.display).name
+            raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
     if print_:
         click.echo(result.text, nl=False)
         if result.warnings:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -18,19 +17,6 @@ if TYPE_CHECKING:
 @click.group()
 def migrate() -> None:
     """Create, apply and inspect migrations (Prisma Migrate's commands)."""
-
-
-@contextmanager
-def connector_errors() -> Iterator[None]:
-    """Connector failures (P1001 can't reach server, ...) become user-facing errors."""
-    from schemashift.connectors.errors import ConnectorError
-
-    try:
-        yield
-    except ConnectorError as exc:
-        from schemashift.migrations.errors import MigrationError
-
-        raise MigrationError(exc.message, code=exc.code) from None
 
 
 def _open(schema: str | None, url: str | None = None) -> MigrateProject:
@@ -52,11 +38,10 @@ def status(schema: str | None, as_json: bool) -> None:
 
     mp = _open(schema)
     mp.validate()
-    with connector_errors():
-        local = mp.migrations()
-        with mp.connect() as conn:
-            exists = TABLE in list_tables(conn)
-            rows = History(conn).rows() if exists else []
+    local = mp.migrations()
+    with mp.connect() as conn:
+        exists = TABLE in list_tables(conn)
+        rows = History(conn).rows() if exists else []
     st = diagnose(local, rows, table_exists=exists)
     if as_json:
         click.echo(json.dumps(st.as_dict(), indent=2))
@@ -87,8 +72,7 @@ def deploy(schema: str | None, backup_dir: str | None, lock_timeout: float | Non
     from schemashift.migrations.deploy import deploy as deploy_migrations
 
     mp = _open(schema)
-    with connector_errors():
-        result = deploy_migrations(mp, backup_dir=backup_dir, log=click.echo, lock_timeout=lock_timeout, wait=wait)
+    result = deploy_migrations(mp, backup_dir=backup_dir, log=click.echo, lock_timeout=lock_timeout, wait=wait)
     if not result.applied:
         click.echo("No pending migrations to apply.")
         return
@@ -112,15 +96,14 @@ def resolve(schema: str | None, applied: str | None, rolled_back: str | None) ->
         raise UsageError("Either --applied or --rolled-back must be given (and only one of them).")
     mp = _open(schema)
     mp.validate()
-    with connector_errors():
-        with mp.connect() as conn:
-            if applied:
-                resolve_applied(conn, mp.migrations(), applied)
-                click.echo(f"Migration {applied} marked as applied.")
-            else:
-                assert rolled_back is not None
-                resolve_rolled_back(conn, rolled_back)
-                click.echo(f"Migration {rolled_back} marked as rolled back.")
+    with mp.connect() as conn:
+        if applied:
+            resolve_applied(conn, mp.migrations(), applied)
+            click.echo(f"Migration {applied} marked as applied.")
+        else:
+            assert rolled_back is not None
+            resolve_rolled_back(conn, rolled_back)
+            click.echo(f"Migration {rolled_back} marked as rolled back.")
 
 
 
@@ -184,15 +167,14 @@ def dev(
     mp = _open(schema)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
-    with connector_errors():
-        result = migrate_dev(
-            mp,
-            ui,
-            name=name,
-            create_only=create_only,
-            run_seed=_seed_runner(mp, skip_seed),
-            run_generate=None if skip_generate else (lambda: _generate_client(mp)),
-        )
+    result = migrate_dev(
+        mp,
+        ui,
+        name=name,
+        create_only=create_only,
+        run_seed=_seed_runner(mp, skip_seed),
+        run_generate=None if skip_generate else (lambda: _generate_client(mp)),
+    )
     if result.created is not None:
         rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
         if create_only:
@@ -222,8 +204,7 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool,
 
     mp = _open(schema)
     mp.guard_production("reset the database", allow_production)
-    with connector_errors():
-        applied = migrate_reset(mp, ClickUI(), force=force)
+    applied = migrate_reset(mp, ClickUI(), force=force)
     click.echo("\nDatabase reset successful\n")
     if applied:
         click.echo("The following migration(s) have been applied:\n")
@@ -279,9 +260,8 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
         kind, value = chosen[0]
         return Source(kind, None if value is True else str(value))
 
-    with connector_errors():
-        result = resolve_pair(pick("from"), pick("to"), shadow_database_url, late_check=True)
-        text = result.script() if script else result.summary()
+    result = resolve_pair(pick("from"), pick("to"), shadow_database_url, late_check=True)
+    text = result.script() if script else result.summary()
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
@@ -324,11 +304,10 @@ def rollback(
         assert backup_dir is not None
         return Path(backup_dir) / take_backup(mp, Path(backup_dir), "before_rollback").file
 
-    with connector_errors():
-        result = migrate_rollback(
-            mp, ClickUI(), to=to, steps=steps, accept_data_loss=accept_data_loss, dry_run=dry_run,
-            backup=backup if backup_dir is not None else None,
-        )
+    result = migrate_rollback(
+        mp, ClickUI(), to=to, steps=steps, accept_data_loss=accept_data_loss, dry_run=dry_run,
+        backup=backup if backup_dir is not None else None,
+    )
     if result.check is None:
         click.echo("Nothing to roll back.")
         return

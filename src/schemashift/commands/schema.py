@@ -31,7 +31,12 @@ def validate(schema: str | None) -> None:
 def _validate(project: Any, files: list[tuple[str, str]], analyzed: Any) -> None:
     """Report the result of ``analyze_files`` (its AST and context are freed on return)."""
     from schemashift.config import resolve_datasource
-    from schemashift.errors import NoDatasourceError, SchemaValidationError, render_diagnostics
+    from schemashift.errors import (
+        NoDatasourceError,
+        SchemaValidationError,
+        UnsupportedProviderError,
+        render_diagnostics,
+    )
 
     schema_ast, _, diags = analyzed
     if diags.has_errors():
@@ -41,8 +46,8 @@ def _validate(project: Any, files: list[tuple[str, str]], analyzed: Any) -> None
         click.echo(render_diagnostics(files, diags.warnings, color=color), err=True, nl=False, color=color)
     try:
         resolve_datasource(files, schema_ast)
-    except NoDatasourceError:
-        pass  # a schema without a datasource is valid (nothing to connect to)
+    except (NoDatasourceError, UnsupportedProviderError):
+        pass  # valid for Prisma: no datasource (nothing to connect to), or one schemashift cannot migrate
     click.echo(f"The schema at {project.schema.display} is valid 🚀")
 
 
@@ -71,5 +76,10 @@ def format_(schema: str | None, check: bool) -> None:
         return
     paths = dict(zip((name for name, _ in files), project.schema.files()))
     for name, text in changed:
-        paths[name].write_text(text, encoding="utf-8")
+        try:
+            paths[name].write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from schemashift.errors import file_error
+
+            raise file_error(paths[name], exc, "write") from None
     click.echo(f"Formatted {project.schema.display} in {_elapsed(start)} 🚀")

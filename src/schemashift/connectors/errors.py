@@ -1,7 +1,9 @@
 """Errors raised by the connectors, with Prisma's user-facing codes where Prisma has one.
 
-Every message goes through :func:`scrub` before it is stored, so a password that a driver
-echoes back never reaches a log, a traceback or the terminal.
+Every message goes through :func:`schemashift.errors.redact` before it is stored, so a password
+that a driver echoes back never reaches a log, a traceback or the terminal. The code is
+:attr:`SchemashiftError.code <schemashift.errors.SchemashiftError.code>`, rendered by
+:func:`schemashift.errors.render_error` like every other error's.
 """
 
 from __future__ import annotations
@@ -9,28 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from schemashift.errors import SchemashiftError
+from schemashift.errors import SchemashiftError, redact
 
 if TYPE_CHECKING:
     from .url import ConnectionUrl
 
 
 class ConnectorError(SchemashiftError):
-    """Root of the connector errors. ``code`` is a Prisma error code (``P1001``) or None."""
+    """Root of the connector errors. ``code`` is a Prisma error code (``P1001``) or None; failures
+    to connect print it on one line, as Prisma's connection check does."""
 
-    code: str | None = None
+    one_line = True
 
     def __init__(self, message: str, *, code: str | None = None, secrets: Iterable[str] = ()) -> None:
-        self.message = scrub(message, secrets)
-        if code is not None:
-            self.code = code
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}" if self.code else self.message
-
-    def render(self, color: bool = False) -> str:
-        return super().render(color).replace(self.message, str(self), 1)
+        super().__init__(redact(message, secrets), code=code)
 
 
 class InvalidUrl(ConnectorError):
@@ -66,9 +60,11 @@ class ConnectionClosed(ConnectorError):
 
 
 class LockTimeout(ConnectorError):
-    """The migration advisory lock was not obtained in time (Prisma reports it as P1002)."""
+    """The migration advisory lock was not obtained in time (Prisma reports it as P1002, from the
+    engine: code, blank line, message)."""
 
     code = "P1002"
+    one_line = False
 
 
 class DatabaseError(ConnectorError):
@@ -92,6 +88,8 @@ class DatabaseError(ConnectorError):
         self.statement_index = statement_index
 
     def __str__(self) -> str:
+        """The message with the database's own code; the CLI prints the message alone, as Prisma
+        does (``Error: ERROR: syntax error at or near "SELEC"``)."""
         prefix = f"Database error code: {self.db_code}\n\n" if self.db_code else ""
         return f"{prefix}{self.message}"
 
@@ -139,14 +137,3 @@ def server_starting(url: ConnectionUrl) -> ServerUnreachable:
 #: Failures to connect that a server still starting gives (``migrate deploy --wait`` retries them).
 RETRYABLE_CONNECT = (ServerUnreachable, ServerTimeout, ConnectionClosed)
 
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every non-empty secret (and its percent-encoded form) replaced by ``****``."""
-    from urllib.parse import quote
-
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote(secret, safe="")}:
-            text = text.replace(form, "****")
-    return text

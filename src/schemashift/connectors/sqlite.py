@@ -87,6 +87,10 @@ class SqliteConnector(Connector):
                 return self._conn.execute(sql)
             return self._conn.execute(qmark_placeholders(sql), tuple(params))
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_NOTADB":  # say which file
+                raise errors.DatabaseError(
+                    f"{_path(self.url)} is not a SQLite database ({exc}).", db_code="SQLITE_NOTADB"
+                ) from None
             raise _statement_error(exc, index) from None
 
     def execute(self, sql: str, params: Params | None = None) -> int:
@@ -190,11 +194,16 @@ def create_database(url: ConnectionUrl) -> None:
     """An empty file is an empty SQLite database; ``O_EXCL`` makes exactly one of several
     processes creating it at once the creator (the others get P1009)."""
     path = _path(url)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
     except FileExistsError:
         raise errors.DatabaseAlreadyExists(f"Database `{path.name}` already exists at {path}") from None
+    except OSError as exc:  # a read-only folder, a file where the folder should be
+        reason = exc.strerror or str(exc)
+        raise errors.ConnectorError(
+            f"Could not create the SQLite database {path}: {reason} (is {path.parent} a writable folder?)"
+        ) from None
 
 
 def flock_holder(path: Path, proc: Path = Path("/proc")) -> LockHolder | None:

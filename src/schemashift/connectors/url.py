@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from schemashift.errors import REDACTED, redact
+
 from .errors import InvalidUrl
 
 Provider = Literal["postgresql", "mysql", "sqlite"]
 
 _SCHEMES: dict[str, Provider] = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql"}
 _DEFAULT_PORT: dict[Provider, int] = {"postgresql": 5432, "mysql": 3306}
-REDACTED = "****"
 #: URL parameters that name a TLS file, per provider (Prisma's names and libpq's).
 TLS_FILE_PARAMS: dict[Provider, tuple[str, ...]] = {
     "postgresql": ("sslcert", "sslrootcert", "sslidentity", "sslkey", "sslcrl"),
@@ -92,16 +93,17 @@ class ConnectionUrl:
         return dataclasses.replace(self, database=database)
 
     def redacted(self) -> str:
-        """The URL with the password replaced by ``****``: the only form fit for display."""
+        """The URL with the password (and ``?sslpassword=``...) replaced by ``****``: the only form
+        fit for display."""
         query = f"?{urlencode(dict(self.params), safe='/:')}" if self.params else ""
         if self.provider == "sqlite":
-            return f"file:{self.path}{query}"
+            return redact(f"file:{self.path}{query}")
         auth = quote(self.user, safe="")
         if self.password is not None:
             auth += f":{REDACTED}"
         host = f"[{self.host}]" if ":" in self.host else self.host
         netloc = f"{auth}@{host}:{self.port}" if auth else f"{host}:{self.port}"
-        return f"{self.scheme}://{netloc}/{quote(self.database, safe='')}{query}"
+        return redact(f"{self.scheme}://{netloc}/{quote(self.database, safe='')}{query}")
 
     def __str__(self) -> str:
         return self.redacted()

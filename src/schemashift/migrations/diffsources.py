@@ -69,14 +69,24 @@ def _key(files: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
 
 
 def _provider_of_files(files: list[tuple[str, str]]) -> str:
-    from schemashift.config import PROVIDER_ALIASES
-    from schemashift.lower import provider_of
-    from schemashift.psl import parse_files
+    """The schema's provider; no datasource, one without a provider or a provider schemashift has
+    no dialect for are the user's errors (Prisma: "There is no datasource in the schema.")."""
+    from schemashift.config import supported_provider
+    from schemashift.errors import NoDatasourceError, SchemaValidationError
+    from schemashift.lower import LoweringError, provider_of
+    from schemashift.psl import parse_files, validate_files
 
     parsed = parse_files(files)
     _PARSED[_key(files)] = parsed  # handed to _load: a big schema is parsed once
-    p = provider_of(parsed[0])
-    return PROVIDER_ALIASES.get(p, p)
+    where = ", ".join(name for name, _ in files)
+    try:
+        p = provider_of(parsed[0])
+    except LoweringError:
+        diagnostics = validate_files(files)  # a datasource without a provider: Prisma's P1012
+        if any(d.is_error for d in diagnostics):
+            raise SchemaValidationError(files, diagnostics) from None
+        raise NoDatasourceError(where) from None
+    return supported_provider(p, where)
 
 
 def _provider(source: Source) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from schemashift.errors import decode_utf8, file_error, read_text
 from schemashift.migrations.errors import MigrationFolderError
 
 LOCK_FILE = "migration_lock.toml"
@@ -45,7 +46,8 @@ class Migration:
 
     @property
     def sql(self) -> str:
-        return self.script.decode("utf-8")
+        """The script as text; invalid UTF-8 is a user error naming the file and the byte offset."""
+        return decode_utf8(self.script, self.path / SCRIPT_FILE, "the migration script ")
 
     @property
     def down_path(self) -> Path:
@@ -117,11 +119,14 @@ def create_migration(
         stamp = bumped.strftime("%Y%m%d%H%M%S")
     folder_name = f"{stamp}_{normalize_name(name)}"
     folder = directory / folder_name
-    folder.mkdir(parents=True, exist_ok=False)
     data = script.encode("utf-8")
-    (folder / SCRIPT_FILE).write_bytes(data)
-    if down is not None:
-        (folder / DOWN_FILE).write_bytes(down.encode("utf-8"))
+    try:
+        folder.mkdir(parents=True, exist_ok=False)
+        (folder / SCRIPT_FILE).write_bytes(data)
+        if down is not None:
+            (folder / DOWN_FILE).write_bytes(down.encode("utf-8"))
+    except OSError as exc:  # a read-only project, a file where the folder should be...
+        raise file_error(exc.filename or folder, exc, "write") from None
     return Migration(folder_name, folder, data)
 
 
@@ -129,13 +134,16 @@ def read_lock_provider(directory: Path) -> str | None:
     lock = directory / LOCK_FILE
     if not lock.is_file():
         return None
-    m = _PROVIDER_LINE.search(lock.read_text(encoding="utf-8"))
+    m = _PROVIDER_LINE.search(read_text(lock, "the migration lock file "))
     return m.group(1) if m else None
 
 
 def write_lock(directory: Path, provider: str) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / LOCK_FILE).write_text(f'{LOCK_HEADER}provider = "{provider}"', encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / LOCK_FILE).write_text(f'{LOCK_HEADER}provider = "{provider}"', encoding="utf-8")
+    except OSError as exc:
+        raise file_error(exc.filename or directory / LOCK_FILE, exc, "write") from None
 
 
 def _family(provider: str) -> str:

@@ -17,6 +17,7 @@ from schemashift.connectors import connect, create_database_if_missing, parse_ur
 from schemashift.connectors.base import Connector, LockHolder
 from schemashift.connectors.errors import RETRYABLE_CONNECT, DatabaseDoesNotExist
 from schemashift.connectors.url import ConnectionUrl
+from schemashift.errors import redact
 from schemashift.migrations import folder
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
@@ -179,7 +180,7 @@ class MigrateProject:
         u = self.url
         if u.provider == "sqlite":
             assert u.path is not None
-            return f"SQLite database {u.path.name} created at {self.url_override or self.datasource.migration_url}"
+            return f"SQLite database {u.path.name} created at {redact(self.url_override or self.datasource.migration_url)}"
         kind = "PostgreSQL" if u.provider == "postgresql" else "MySQL"
         return f"{kind} database {u.database} created at {u.host}:{u.port}"
 
@@ -205,7 +206,8 @@ class MigrateProject:
         name = self.datasource.name
         if u.provider == "sqlite":
             assert u.path is not None
-            return f'Datasource "{name}": SQLite database "{u.path.name}" at "{self.datasource.migration_url}"'
+            at = redact(self.datasource.migration_url)  # as written, but no ?password=...
+            return f'Datasource "{name}": SQLite database "{u.path.name}" at "{at}"'
         if u.provider == "postgresql":
             return (
                 f'Datasource "{name}": PostgreSQL database "{u.database}", schema "{u.schema or "public"}"'
