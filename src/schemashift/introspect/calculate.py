@@ -22,7 +22,6 @@ from schemashift.introspect import names
 from schemashift.introspect.extras import Extras
 from schemashift.introspect.previous import InlineRelation, PrevEnum, PrevField, PrevModel, Previous
 from schemashift.introspect.warnings import Warnings
-from schemashift.lower import names as default_names
 from schemashift.lower.rules import ProviderRules, rules_for
 from schemashift.model import (
     BoolLit,
@@ -52,6 +51,7 @@ from schemashift.model import (
     Table,
     Unexpressed,
 )
+from schemashift.psl import constraint_names as default_names
 
 _SCALAR_OF_FAMILY = {
     Family.INT: "Int",
@@ -677,8 +677,9 @@ class _Calculator:
                 args.append("sort: Desc")
             if pk.columns[0].length is not None:
                 args.append(f"length: {pk.columns[0].length}")
-            if pk.name and pk.name != default_names.primary_key_name(t.name, self.limit):
-                args.append(f"map: {names.string_literal(pk.name)}")
+            pk_map = names.map_argument(pk.name, default_names.primary_key_name(t.name, self.limit))
+            if pk_map is not None:
+                args.append(pk_map)
             attrs.append("@id" + _args(args))
         default = self.default(t, c, pf.client_default if pf else None)
         if default == "autoincrement()" and self.rules.int_primary_key_autoincrements and pf and not pf.has_default:
@@ -757,9 +758,8 @@ class _Calculator:
 
     def field_unique(self, t: Table, c: Column) -> str | None:
         for ix in self._single_uniques(t).get(c.name, ()):
-                args = []
-                if ix.name != default_names.unique_name(t.name, [c.name], self.limit):
-                    args.append(f"map: {names.string_literal(ix.name)}")
+                map_arg = names.map_argument(ix.name, default_names.unique_name(t.name, [c.name], self.limit))
+                args = [map_arg] if map_arg is not None else []
                 if ix.columns[0].sort is SortOrder.DESC:
                     args.append("sort: Desc")
                 if ix.columns[0].length is not None:
@@ -772,9 +772,9 @@ class _Calculator:
         args = [self.field_list(t, t.primary_key.columns)]
         if pm is not None and pm.id_name:
             args.append(f"name: {names.string_literal(pm.id_name)}")
-        pk_name = t.primary_key.name
-        if pk_name and pk_name != default_names.primary_key_name(t.name, self.limit):
-            args.append(f"map: {names.string_literal(pk_name)}")
+        pk_map = names.map_argument(t.primary_key.name, default_names.primary_key_name(t.name, self.limit))
+        if pk_map is not None:
+            args.append(pk_map)
         return "@@id" + _args(args)
 
     def field_list(self, t: Table, columns: tuple[IndexColumn, ...]) -> str:
@@ -823,8 +823,9 @@ class _Calculator:
             args = [self.field_list(t, ix.columns)]
             if prev is not None and prev.name:
                 args.append(f"name: {names.string_literal(prev.name)}")
-            if ix.name != default:
-                args.append(f"map: {names.string_literal(ix.name)}")
+            map_arg = names.map_argument(ix.name, default)
+            if map_arg is not None:
+                args.append(map_arg)
             if ix.algorithm is not None and self.provider == "postgresql" and ix.algorithm in _ALGORITHMS:
                 args.append(f"type: {_ALGORITHMS[ix.algorithm]}")
             kind = "unique" if ix.unique else "fulltext" if ix.kind is IndexKind.FULLTEXT else "index"
@@ -991,12 +992,12 @@ class _Calculator:
                 args.append(f"onDelete: {on_delete}")
             if fk.on_update is not ReferentialAction.CASCADE:
                 args.append(f"onUpdate: {_ACTIONS[fk.on_update]}")
-            constraint = previous.mapped if previous is not None and previous.mapped else None
-            default_name = default_names.foreign_key_name(t.name, fk.columns, self.limit)
-            if constraint is None and fk.name and fk.name != default_name:
-                constraint = fk.name
-            if constraint is not None:
-                args.append(f"map: {names.string_literal(constraint)}")
+            if previous is not None and previous.mapped:  # re-introspection keeps what the schema said
+                args.append(f"map: {names.string_literal(previous.mapped)}")
+            else:
+                fk_map = names.map_argument(fk.name, default_names.foreign_key_name(t.name, fk.columns, self.limit))
+                if fk_map is not None:
+                    args.append(fk_map)
             out.attributes.append("@relation" + _args(args))
             if missing_identifiers and not self._is_ignored(t.name):
                 out.attributes.append("@ignore")

@@ -4,7 +4,9 @@
   character outside ``[_a-zA-Z0-9]`` becomes ``_`` (``2weird-name`` -> ``weird_name``);
 - a model or enum whose name is one of Prisma Client's reserved type names is called
   ``Renamed<name>``;
-- both keep the database name in ``@map`` / ``@@map``.
+- both keep the database name in ``@map`` / ``@@map``;
+- a constraint or index whose live name is Prisma's default for it
+  (:mod:`schemashift.psl.constraint_names`, on the live table and column names) gets no ``map:``.
 """
 
 from __future__ import annotations
@@ -46,3 +48,11 @@ def field_name(db_name: str) -> tuple[str, str | None]:
     if needs_sanitation(db_name):
         return sanitize(db_name), db_name
     return db_name, None
+
+
+def map_argument(live_name: str | None, default_name: str) -> str | None:
+    """The ``map: "..."`` argument a constraint needs, or None when its live name is the default
+    one (PostgreSQL keeps a generated name as written: it is never longer than 63 bytes)."""
+    if not live_name or live_name == default_name:
+        return None
+    return f"map: {string_literal(live_name)}"

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from schemashift.lower import names as default_names
 from schemashift.psl import ast
+from schemashift.psl import constraint_names as default_names
 
 _CLIENT_DEFAULTS = frozenset({"cuid", "uuid", "nanoid", "ulid"})
 

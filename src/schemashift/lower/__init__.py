@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Sequence
 
-from schemashift.lower import names
 from schemashift.lower.defaults import CLIENT_SIDE, lower_default
 from schemashift.lower.rules import SCALAR_FAMILIES, ProviderRules, rules_for
 from schemashift.model import (
@@ -38,6 +37,7 @@ from schemashift.model import (
     Table,
 )
 from schemashift.psl import ast
+from schemashift.psl import constraint_names as names
 
 __all__ = ["lower_schema", "lower_source", "lower_files", "provider_of", "parse_checked", "LoweringError"]
 

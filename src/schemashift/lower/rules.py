@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from schemashift.model import Family
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 
 # Prisma scalar type name -> family
 SCALAR_FAMILIES: Mapping[str, Family] = MappingProxyType(
@@ -60,7 +61,7 @@ POSTGRES = ProviderRules(
             "Bytes": ("ByteA", ()),
         }
     ),
-    max_identifier_length=63,
+    max_identifier_length=MAX_IDENTIFIER_LENGTH["postgresql"],
     native_enums=True,
     inline_enums=False,
     named_primary_keys=True,
@@ -85,7 +86,7 @@ MYSQL = ProviderRules(
             "Bytes": ("LongBlob", ()),
         }
     ),
-    max_identifier_length=64,
+    max_identifier_length=MAX_IDENTIFIER_LENGTH["mysql"],
     native_enums=False,
     inline_enums=True,
     named_primary_keys=False,
@@ -109,7 +110,7 @@ SQLITE = ProviderRules(
             "Bytes": ("BLOB", ()),
         }
     ),
-    max_identifier_length=10000,
+    max_identifier_length=MAX_IDENTIFIER_LENGTH["sqlite"],
     native_enums=False,
     inline_enums=False,
     named_primary_keys=False,

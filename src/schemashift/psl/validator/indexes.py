@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.psl.validator.context import FieldInfo, IndexFieldInfo, IndexInfo, ModelInfo, PrimaryKeyInfo
 
 if TYPE_CHECKING:
@@ -516,19 +517,19 @@ _AUTOINC_ALL = {"AutoIncrement", "AutoIncrementAllowedOnNonId", "AutoIncrementMu
 
 CONNECTORS: dict[str, Connector] = {
     "postgresql": Connector(
-        63,
+        MAX_IDENTIFIER_LENGTH["postgresql"],
         ("GlobalPrimaryKeyKeyIndex", "ModelPrimaryKeyKeyIndexForeignKey"),
         frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys"}),
         ALGORITHMS,
     ),
     "cockroachdb": Connector(
-        63,
+        MAX_IDENTIFIER_LENGTH["cockroachdb"],
         ("ModelPrimaryKeyKeyIndexForeignKey",),
         frozenset(_AUTOINC_ALL | {"CompoundIds", "NamedPrimaryKeys"}),
         ("BTree", "Gin"),
     ),
     "mysql": Connector(
-        64,
+        MAX_IDENTIFIER_LENGTH["mysql"],
         ("GlobalForeignKey", "ModelKeyIndex"),
         frozenset(
             {
@@ -541,9 +542,9 @@ CONNECTORS: dict[str, Connector] = {
             }
         ),
     ),
-    "sqlite": Connector(10000, ("GlobalKeyIndex",), frozenset({"AutoIncrement", "CompoundIds"})),
+    "sqlite": Connector(MAX_IDENTIFIER_LENGTH["sqlite"], ("GlobalKeyIndex",), frozenset({"AutoIncrement", "CompoundIds"})),
     "sqlserver": Connector(
-        128,
+        MAX_IDENTIFIER_LENGTH["sqlserver"],
         ("GlobalPrimaryKeyForeignKeyDefault", "ModelPrimaryKeyKeyIndex"),
         frozenset(
             _AUTOINC_ALL
@@ -557,7 +558,7 @@ CONNECTORS: dict[str, Connector] = {
         ),
     ),
     "mongodb": Connector(
-        127,
+        MAX_IDENTIFIER_LENGTH["mongodb"],
         ("ModelKeyIndex",),
         frozenset({"FullTextIndex", "SortOrderInFullTextIndex", "DefaultValueAuto"}),
     ),

@@ -1,8 +1,8 @@
-"""Constraint names: Prisma's generated names and the per-connector name clash namespaces.
+"""Constraint names of the schema's models and the per-connector name clash namespaces.
 
-Mirrors psl-core's ``datamodel_connector/constraint_names.rs`` (generated names, identifier
-length limit), ``walker_ext_traits.rs`` (``constraint_name`` of indexes, primary keys, defaults
-and foreign keys) and ``validations/{constraint_namespace,names,database_name}.rs``.
+Mirrors psl-core's ``walker_ext_traits.rs`` (``constraint_name`` of indexes, primary keys, defaults
+and foreign keys) and ``validations/{constraint_namespace,names,database_name}.rs``; the generated names
+themselves (``constraint_names.rs``) come from :mod:`schemashift.psl.constraint_names`.
 
 :func:`build` computes the namespaces once per run; the index, primary key and default checks
 ask :meth:`Namespaces.violations` for the scopes where a name is taken more than once.
@@ -15,18 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schemashift.psl import ast
+from schemashift.psl import constraint_names as generated_names
 from schemashift.psl.validator.context import Context, FieldInfo, IndexInfo, ModelInfo
-from schemashift.psl.validator.indexes import Connector, connector_for
+from schemashift.psl.validator.indexes import connector_for
 
 # ------------------------------------------------------------------ generated names
-
-
-def _truncate(text: str, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` UTF-8 bytes, on a character boundary."""
-    raw = text.encode()
-    if len(raw) <= limit:
-        return text
-    return raw[: max(limit, 0)].decode(errors="ignore")
 
 
 def model_db_name(model: ModelInfo) -> str:
@@ -56,19 +49,12 @@ def _index_column_names(ctx: Context, model: ModelInfo, index: IndexInfo) -> lis
     return out
 
 
-def _index_name(table: str, columns: list[str], suffix: str, connector: Connector) -> str:
-    limit = connector.max_identifier_length
-    joined = f"{table}_{'_'.join(columns)}"
-    if len(joined.encode()) >= limit - len(suffix):
-        joined = _truncate(joined, limit - len(suffix))
-    return joined + suffix
-
-
 def index_constraint_name(ctx: Context, model: ModelInfo, index: IndexInfo) -> str:
     if index.map is not None:
         return index.map
-    suffix = "_key" if index.kind == "unique" else "_idx"
-    return _index_name(model_db_name(model), _index_column_names(ctx, model, index), suffix, connector_for(ctx.provider))
+    generated = generated_names.unique_name if index.kind == "unique" else generated_names.index_name
+    limit = connector_for(ctx.provider).max_identifier_length
+    return generated(model_db_name(model), _index_column_names(ctx, model, index), limit)
 
 
 def primary_key_constraint_name(ctx: Context, model: ModelInfo) -> str | None:
@@ -78,21 +64,14 @@ def primary_key_constraint_name(ctx: Context, model: ModelInfo) -> str | None:
         return None
     if model.primary_key.map is not None:
         return model.primary_key.map
-    table = model_db_name(model)
-    limit = connector.max_identifier_length
-    if len(table.encode()) >= limit - 5:
-        table = _truncate(table, limit - 5)
-    return f"{table}_pkey"
+    return generated_names.primary_key_name(model_db_name(model), connector.max_identifier_length)
 
 
 def default_constraint_name(ctx: Context, model: ModelInfo, info: FieldInfo) -> str:
     if info.default_map is not None:
         return info.default_map
     limit = connector_for(ctx.provider).max_identifier_length
-    joined = f"{model_db_name(model)}_{field_db_name(info)}"
-    if len(joined.encode()) >= limit - 3:
-        joined = _truncate(joined, limit - 3)
-    return f"{joined}_df"
+    return generated_names.default_name(model_db_name(model), field_db_name(info), limit)
 
 
 def foreign_key_constraint_name(ctx: Context, model: ModelInfo, fields: list[str], mapped: str | None) -> str:
@@ -100,10 +79,7 @@ def foreign_key_constraint_name(ctx: Context, model: ModelInfo, fields: list[str
         return mapped
     columns = [field_db_name(model.fields[f]) if f in model.fields else f for f in fields]
     limit = connector_for(ctx.provider).max_identifier_length
-    joined = f"{model_db_name(model)}_{'_'.join(columns)}"
-    if len(joined.encode()) >= limit - 5:
-        joined = _truncate(joined, limit - 5)
-    return f"{joined}_fkey"
+    return generated_names.foreign_key_name(model_db_name(model), columns, limit)
 
 
 # ------------------------------------------------------------------ namespaces
@@ -280,7 +256,7 @@ def validate_db_name(ctx: Context, model: ModelInfo, attribute: ast.Attribute, n
     if name is None:
         return
     limit = connector_for(ctx.provider).max_identifier_length
-    if len(name.encode()) <= limit:
+    if not generated_names.is_too_long(name, limit):
         return
     ats = "@@" if double_at else "@"
     ctx.error(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.psl.validator.context import Context, RelationFieldInfo
 
 # Prisma's bit-flag order, which is also the order of "Allowed values" in messages.
@@ -44,18 +45,18 @@ CONNECTORS: dict[str | None, RelationConnector] = {
         "Postgres",
         ALL_ACTIONS,
         _EMULATED_NO_NOACTION,
-        63,
+        MAX_IDENTIFIER_LENGTH["postgresql"],
         named_foreign_keys=True,
         set_null_on_required_with_foreign_keys=True,
     ),
-    "cockroachdb": RelationConnector("CockroachDB", ALL_ACTIONS, _EMULATED_DEFAULT, 63, named_foreign_keys=True),
-    "mysql": RelationConnector("MySQL", ALL_ACTIONS, _EMULATED_DEFAULT, 64, named_foreign_keys=True),
-    "sqlite": RelationConnector("sqlite", ALL_ACTIONS, _EMULATED_NO_NOACTION, 10000),
+    "cockroachdb": RelationConnector("CockroachDB", ALL_ACTIONS, _EMULATED_DEFAULT, MAX_IDENTIFIER_LENGTH["cockroachdb"], named_foreign_keys=True),
+    "mysql": RelationConnector("MySQL", ALL_ACTIONS, _EMULATED_DEFAULT, MAX_IDENTIFIER_LENGTH["mysql"], named_foreign_keys=True),
+    "sqlite": RelationConnector("sqlite", ALL_ACTIONS, _EMULATED_NO_NOACTION, MAX_IDENTIFIER_LENGTH["sqlite"]),
     "sqlserver": RelationConnector(
         "SQL Server",
         ("Cascade", "NoAction", "SetNull", "SetDefault"),
         _EMULATED_DEFAULT,
-        128,
+        MAX_IDENTIFIER_LENGTH["sqlserver"],
         named_foreign_keys=True,
         cycle_detection=True,
         arbitrary_order=False,
@@ -64,7 +65,7 @@ CONNECTORS: dict[str | None, RelationConnector] = {
         "MongoDB",
         (),
         _EMULATED_DEFAULT,
-        127,
+        MAX_IDENTIFIER_LENGTH["mongodb"],
         implicit_many_to_many=False,
         embedded_many_to_many=True,
         suggests_relation_indexes=False,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
+from schemashift.psl.constraint_names import is_too_long
 from schemashift.psl.validator.checks import constraint_names
 from schemashift.psl.validator.checks.fields import validate_client_name
 from schemashift.psl.validator.checks.cycles import as_complete, complete_relations, cycles, multiple_cascading_paths
@@ -149,7 +150,7 @@ def _map(ctx: Context, rf: RelationFieldInfo) -> None:
             attribute_span(rf.node, "relation") or Span.empty(),
         )
         return
-    if rf.attribute is not None and len(rf.map.encode()) > conn.max_identifier_length:
+    if rf.attribute is not None and is_too_long(rf.map, conn.max_identifier_length):
         ctx.error(
             f'Error validating model "{rf.model}": The constraint name \'{rf.map}\' specified in the `map` '
             "argument for the `@relation` constraint is too long for your chosen provider. The maximum "
