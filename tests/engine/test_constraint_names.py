@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemashift import psl
-from schemashift.engine import diff_schemas
+from schemashift.migrations.engine import diff_schemas
 from schemashift.psl import constraint_names as names
 
 _REPO = Path(__file__).resolve().parents[2]

@@ -35,6 +35,7 @@ from datetime import datetime
 from typing import Callable, ClassVar
 
 from schemashift.dialects.scripts import RunMode
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, quoted_identifier, string_literal
 from schemashift.model import (
@@ -451,7 +452,7 @@ class MysqlDialect(Dialect):
     name: ClassVar[str] = "mysql"
 
     supports_transactional_ddl = False
-    max_identifier_length = 64
+    max_identifier_length = MAX_IDENTIFIER_LENGTH["mysql"]  # Prisma's limit, kept in psl/constraint_names.py
     supports_namespaces = False
     has_native_enums = False
     has_inline_enums = True

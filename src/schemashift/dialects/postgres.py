@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from schemashift.dialects.scripts import RunMode
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, quoted_identifier, string_literal
 from schemashift.dialects.postgres_casts import native_type_change
@@ -133,7 +134,7 @@ class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgresql"
 
     supports_transactional_ddl = True
-    max_identifier_length = 63
+    max_identifier_length = MAX_IDENTIFIER_LENGTH["postgresql"]  # Prisma's limit, kept in psl/constraint_names.py
     supports_namespaces = True
     has_native_enums = True
     has_named_primary_keys = True

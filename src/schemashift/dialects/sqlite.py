@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from schemashift.dialects.scripts import RunMode
+from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.diff import steps as st
 from schemashift.dialects.base import (
     Dialect,
@@ -85,7 +86,7 @@ class SqliteDialect(Dialect):
     # which SQLite ignores inside a transaction: callers run them in ``Connector.ddl_transaction``,
     # which switches them off before BEGIN (else a rebuilt parent's DROP TABLE cascades).
     supports_transactional_ddl = True
-    max_identifier_length = 10000
+    max_identifier_length = MAX_IDENTIFIER_LENGTH["sqlite"]  # Prisma's limit, kept in psl/constraint_names.py
     supports_namespaces = False
     has_native_enums = False
     has_inline_enums = False
