@@ -29,17 +29,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+from schemashift.backup.clients import ClientConnection, confirm_mysql_tls, mysql_client, pg_client, pg_parameters
+from schemashift.backup.errors import BackupError
 from schemashift.backup.retention import Policy, select_kept
 from schemashift.connectors.url import ConnectionUrl
-from schemashift.errors import SchemashiftError
 
 MANIFEST = "manifest.json"
 _EXT = {"postgresql": ".dump", "mysql": ".sql.gz", "sqlite": ".db"}
 _LABEL = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-class BackupError(SchemashiftError):
-    """A backup or restore that cannot be done (missing tool, wrong version, bad checksum...)."""
 
 
 @dataclass(frozen=True)
@@ -108,29 +105,13 @@ def _version(exe: str) -> str:
     return out.splitlines()[0] if out else "unknown"
 
 
-def _pg_env(url: ConnectionUrl) -> dict[str, str]:
-    env = {**os.environ, "PGHOST": url.host, "PGPORT": str(url.port), "PGDATABASE": url.database}
-    if url.user:
-        env["PGUSER"] = url.user
-    if url.password:
-        env["PGPASSWORD"] = url.password
-    if url.params.get("sslmode"):
-        env["PGSSLMODE"] = url.params["sslmode"]
-    return env
+def _pg_env(client: ClientConnection) -> dict[str, str]:
+    return {**os.environ, **client.env}
 
 
-def _mysql_env(url: ConnectionUrl) -> dict[str, str]:
-    env = dict(os.environ)
-    if url.password:
-        env["MYSQL_PWD"] = url.password
-    return env
-
-
-def _mysql_args(url: ConnectionUrl) -> list[str]:
-    args = [f"--host={url.host}", f"--port={url.port}"]
-    if url.user:
-        args.append(f"--user={url.user}")
-    return args
+def _mysql_env(client: ClientConnection) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MYSQL_PWD"}  # never a password the URL has not
+    return {**env, **client.env}
 
 
 def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ...], **kw: object) -> None:
@@ -226,7 +207,8 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         try:
-            digest = _pipe_to_file(argv, _pg_env(url), path, "pg_dump", url.secrets)
+            with pg_client(url) as client:
+                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", url.secrets)
         except BackupError as exc:
             if "server version mismatch" in exc.message:
                 raise BackupError(
@@ -237,12 +219,15 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         return {"pg_dump": version.result()}, digest
     exe = _tool("mariadb-dump", "mysqldump")
     version = pool.submit(_version, exe)
-    argv = [exe, *_mysql_args(url), "--single-transaction", "--routines", "--triggers", "--events",
+    client = mysql_client(url)
+    if client.unenforced_tls:
+        confirm_mysql_tls(url)
+    argv = [exe, *client.args, "--single-transaction", "--routines", "--triggers", "--events",
             "--databases", url.database]
     with path.open("wb") as raw:
         hashing = _HashingWriter(raw)
         with gzip.GzipFile(filename="", mode="wb", fileobj=hashing) as out:
-            proc = subprocess.Popen(argv, env=_mysql_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(argv, env=_mysql_env(client), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             assert proc.stdout is not None
             for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
                 out.write(chunk)
@@ -393,12 +378,18 @@ def restore_backup(
     entry = _entry(file)
     if entry.provider != url.provider:
         raise BackupError(f"{file.name} is a {entry.provider} backup; the target is {url.provider}.")
-    # the client tool first: a missing one must not leave a freshly created database behind
+    # the client tool and its settings first: a missing tool, or a connection setting it cannot
+    # take, must not leave a freshly created database behind
     exe = ""
+    client = ClientConnection()
     if url.provider == "postgresql":
         exe = _tool("pg_restore")
+        pg_parameters(url)
     elif url.provider == "mysql":
         exe = _tool("mariadb", "mysql")
+        client = mysql_client(url)
+        if client.unenforced_tls:
+            confirm_mysql_tls(url)
     created = False
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_sha256, file)
@@ -442,10 +433,11 @@ def restore_backup(
         argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
-        _run(argv, _pg_env(url), "pg_restore", url.secrets)
+        with pg_client(url) as client:
+            _run(argv, _pg_env(client), "pg_restore", url.secrets)
         return Restored(entry, previous)
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
-    proc = subprocess.Popen([exe, *_mysql_args(url), url.database], env=_mysql_env(url),
+    proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     source_db = entry.database
