@@ -259,3 +259,22 @@ def test_mysql_disable_is_passed_on() -> None:
     assert "--skip-ssl" in mysql_client(parse_url("mysql://u@h/db?sslmode=disable")).args
     strict = mysql_client(parse_url("mysql://u@h/db?sslmode=disable&sslaccept=strict")).args
     assert "--skip-ssl" not in strict and "--ssl-verify-server-cert" in strict  # never less checking
+
+
+def test_a_tls_setting_the_translation_does_not_know_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the connectors give their drivers a new TLS argument, the tools never run without it."""
+    from schemashift.backup.clients import mysql_client, pg_parameters
+    from schemashift.connectors import mysql as mysql_connector
+    from schemashift.connectors import postgres as pg_connector
+
+    pg_kwargs = pg_connector._connect_kwargs
+    monkeypatch.setattr(pg_connector, "_connect_kwargs", lambda url, db: {**pg_kwargs(url, db), "keepalives": 1})
+    assert "keepalives" not in pg_parameters(parse_url("postgresql://u@h/db"))  # not about security: left out
+    monkeypatch.setattr(pg_connector, "_connect_kwargs", lambda url, db: {**pg_kwargs(url, db), "sslnegotiation": "direct"})
+    with pytest.raises(ClientSettingError, match="sslnegotiation"):
+        pg_parameters(parse_url("postgresql://u@h/db"))
+
+    my_kwargs = mysql_connector._connect_kwargs
+    monkeypatch.setattr(mysql_connector, "_connect_kwargs", lambda url, db: {**my_kwargs(url, db), "ssl_key_password": "x"})
+    with pytest.raises(ClientSettingError, match="ssl_key_password"):
+        mysql_client(parse_url("mysql://u@h/db"))

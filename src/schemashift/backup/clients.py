@@ -97,13 +97,18 @@ def pg_parameters(url: ConnectionUrl) -> dict[str, str]:
     for name in _PG_URL_TLS:
         if url.params.get(name) and name not in params:
             params[name] = url.params[name]
-    unknown = sorted(set(params) - set(_PG_ENV) - set(_PG_SERVICE_ONLY))
+    unknown = sorted(k for k in set(params) - set(_PG_ENV) - set(_PG_SERVICE_ONLY) if k.startswith(_PG_SECURITY))
     if unknown:
         raise ClientSettingError(
             f"The connection setting(s) {', '.join(unknown)} cannot be passed to pg_dump/pg_restore; "
-            "no backup was taken rather than one made over a different connection."
+            "no backup was taken rather than one made over a less secure connection."
         )
-    return params
+    return {k: v for k, v in params.items() if k in _PG_ENV or k in _PG_SERVICE_ONLY}
+
+
+#: Prefixes of libpq parameters that bear on security: one the translation does not know stops
+#: the backup; any other unknown parameter (a keepalive setting...) is left to libpq's default.
+_PG_SECURITY = ("ssl", "gss", "krb", "channel_binding", "require", "password", "service")
 
 
 @contextmanager
@@ -134,12 +139,10 @@ def _service_value(name: str, value: str) -> str:
 
 # ---------------------------------------------------------------- MySQL / MariaDB
 
-#: PyMySQL keyword arguments that carry no connection setting a client tool needs.
-_MYSQL_IGNORED = ("autocommit", "database", "password", "program_name", "connect_timeout")
-
-
 def mysql_client(url: ConnectionUrl) -> ClientConnection:
-    """The options and environment of ``mariadb-dump``/``mariadb`` for ``url``."""
+    """The options and environment of ``mariadb-dump``/``mariadb`` for ``url``. PyMySQL arguments
+    that are no connection setting of the tools (``autocommit``, ``program_name``, the
+    database, timeouts) are left out; an ``ssl*`` one the translation does not know stops it."""
     from schemashift.connectors.mysql import _connect_kwargs
 
     _refuse_pkcs12(url, "mariadb-dump and the mariadb client")

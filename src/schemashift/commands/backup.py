@@ -66,7 +66,8 @@ def list_(output: str) -> None:
         click.echo(f"No backups in {output}.")
         return
     for e in entries:
-        click.echo(f"{e.created_at}  {e.file}  {e.size} bytes  migration={e.migration or '-'}")
+        label = f"  label={e.label}" if e.label else ""
+        click.echo(f"{e.created_at}  {e.file}  {e.size} bytes  migration={e.migration or '-'}{label}")
 
 
 @backup.command()
