@@ -278,3 +278,18 @@ def test_a_tls_setting_the_translation_does_not_know_stops_it(monkeypatch: pytes
     monkeypatch.setattr(mysql_connector, "_connect_kwargs", lambda url, db: {**my_kwargs(url, db), "ssl_key_password": "x"})
     with pytest.raises(ClientSettingError, match="ssl_key_password"):
         mysql_client(parse_url("mysql://u@h/db"))
+
+
+def test_tool_errors_never_show_the_key_passphrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "pg_dump"
+    script.write_text("#!/bin/sh\n[ \"$1\" = --version ] && { echo 'pg_dump (PostgreSQL) 15.2'; exit 0; }\n"
+                      "echo \"could not decrypt key with $(grep sslpassword \"$PGSERVICEFILE\")\" >&2; exit 1\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    url = parse_url(f"postgresql://u:{PASSWORD}@127.0.0.1/shop?sslpassword={KEY_PASSWORD}")
+    with pytest.raises(BackupError) as info:
+        create_backup(url, tmp_path / "bk")
+    assert "could not decrypt key with sslpassword=****" in info.value.message
+    assert KEY_PASSWORD not in info.value.message

@@ -209,7 +209,7 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
             argv += ["-n", url.schema]
         try:
             with pg_client(url) as client:
-                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", url.secrets)
+                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", _secrets(url))
         except BackupError as exc:
             if "server version mismatch" in exc.message:
                 raise BackupError(
@@ -234,7 +234,7 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
                 out.write(chunk)
             err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
             if proc.wait() != 0:
-                raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
+                raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, _secrets(url))}")
     return {Path(exe).name: version.result()}, hashing.digest.hexdigest()
 
 
@@ -297,6 +297,11 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
 
 
 _PIPE_SIZE = 1 << 20
+
+
+def _secrets(url: ConnectionUrl) -> tuple[str, ...]:
+    """What a tool's error output must not show: the password, and the client key's passphrase."""
+    return (*url.secrets, *(v for k, v in url.params.items() if k == "sslpassword" and v))
 
 
 def _redact(text: str, secrets: tuple[str, ...]) -> str:
@@ -512,7 +517,7 @@ def restore_backup(
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         with pg_client(url) as client:
-            _run(argv, _pg_env(client), "pg_restore", url.secrets)
+            _run(argv, _pg_env(client), "pg_restore", _secrets(url))
         return Restored(entry, previous)
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
     proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
@@ -529,7 +534,7 @@ def restore_backup(
     proc.stdin.close()
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
-        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
+        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, _secrets(url))}")
     return Restored(entry, previous)
 
 
