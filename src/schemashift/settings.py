@@ -7,6 +7,7 @@
     statement_timeout = "5min"           # PostgreSQL/MySQL(MariaDB): longest statement of a migration
     migration_lock_timeout = "10s"       # how long deploy/dev wait for the migration lock (Prisma: 10 s)
     production_hosts = ["*.prod.internal", "db.example.com"]   # production guard (fnmatch patterns)
+    keep_labelled_days = 90              # backup prune: labelled backups older than this are deleted
 
     [tool.schemashift.lint]              # migrate lint: rule levels ("error", "warning", "off")
     require-concurrent-index-creation = "error"
@@ -50,6 +51,7 @@ class Settings:
     production_hosts: tuple[str, ...] = ()
     lint: dict[str, str] = field(default_factory=dict)
     environment: str | None = None
+    keep_labelled_days: int | None = None  # backup prune; None: labelled backups are kept
 
     def is_production(self, host: str | None) -> bool:
         if (self.environment or "").lower() in ("production", "prod"):
@@ -83,7 +85,11 @@ def load_settings(cwd: Path | None = None) -> Settings:
     lint = data.get("lint", {})
     if not isinstance(lint, dict):
         raise SchemashiftError("`[tool.schemashift.lint]` must be a table of rule = level.")
+    keep_labelled = data.get("keep_labelled_days")
+    if keep_labelled is not None and (type(keep_labelled) is not int or keep_labelled < 0):
+        raise SchemashiftError("`[tool.schemashift] keep_labelled_days` must be a whole number of days (0 or more).")
     return Settings(
+        keep_labelled_days=keep_labelled,
         lock_timeout_ms=_duration_setting(data, "lock_timeout"),
         statement_timeout_ms=_duration_setting(data, "statement_timeout"),
         migration_lock_timeout_ms=_duration_setting(data, "migration_lock_timeout"),

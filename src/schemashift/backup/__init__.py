@@ -22,24 +22,22 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from schemashift.backup.retention import Policy, select_kept
+from schemashift.backup.clients import ClientConnection, confirm_mysql_tls, mysql_client, pg_client, pg_parameters
+from schemashift.backup.errors import BackupError
+from schemashift.backup.retention import Policy, rotation
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.errors import SchemashiftError, redact
 
 MANIFEST = "manifest.json"
 _EXT = {"postgresql": ".dump", "mysql": ".sql.gz", "sqlite": ".db"}
 _LABEL = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-class BackupError(SchemashiftError):
-    """A backup or restore that cannot be done (missing tool, wrong version, bad checksum...)."""
 
 
 @dataclass(frozen=True)
@@ -108,29 +106,13 @@ def _version(exe: str) -> str:
     return out.splitlines()[0] if out else "unknown"
 
 
-def _pg_env(url: ConnectionUrl) -> dict[str, str]:
-    env = {**os.environ, "PGHOST": url.host, "PGPORT": str(url.port), "PGDATABASE": url.database}
-    if url.user:
-        env["PGUSER"] = url.user
-    if url.password:
-        env["PGPASSWORD"] = url.password
-    if url.params.get("sslmode"):
-        env["PGSSLMODE"] = url.params["sslmode"]
-    return env
+def _pg_env(client: ClientConnection) -> dict[str, str]:
+    return {**os.environ, **client.env}
 
 
-def _mysql_env(url: ConnectionUrl) -> dict[str, str]:
-    env = dict(os.environ)
-    if url.password:
-        env["MYSQL_PWD"] = url.password
-    return env
-
-
-def _mysql_args(url: ConnectionUrl) -> list[str]:
-    args = [f"--host={url.host}", f"--port={url.port}"]
-    if url.user:
-        args.append(f"--user={url.user}")
-    return args
+def _mysql_env(client: ClientConnection) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MYSQL_PWD"}  # never a password the URL has not
+    return {**env, **client.env}
 
 
 def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ...], **kw: object) -> None:
@@ -198,6 +180,7 @@ def create_backup(
         label=label,
         tools=tools,
     )
+    write_checksum(path, entry.sha256)
     write_manifest(directory, [*read_manifest(directory), entry])
     return entry
 
@@ -228,7 +211,8 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
         try:
-            digest = _pipe_to_file(argv, _pg_env(url), path, "pg_dump", url.secrets)
+            with pg_client(url) as client:
+                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", url.secrets)
         except BackupError as exc:
             if "server version mismatch" in exc.message:
                 raise BackupError(
@@ -239,12 +223,15 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         return {"pg_dump": version.result()}, digest
     exe = _tool("mariadb-dump", "mysqldump")
     version = pool.submit(_version, exe)
-    argv = [exe, *_mysql_args(url), "--single-transaction", "--routines", "--triggers", "--events",
+    client = mysql_client(url)
+    if client.unenforced_tls:
+        confirm_mysql_tls(url)
+    argv = [exe, *client.args, "--single-transaction", "--routines", "--triggers", "--events",
             "--databases", url.database]
     with path.open("wb") as raw:
         hashing = _HashingWriter(raw)
         with gzip.GzipFile(filename="", mode="wb", fileobj=hashing) as out:
-            proc = subprocess.Popen(argv, env=_mysql_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(argv, env=_mysql_env(client), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             assert proc.stdout is not None
             for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
                 out.write(chunk)
@@ -330,28 +317,97 @@ def find_entry(file: Path) -> BackupEntry | None:
     return None
 
 
-def _entry(file: Path) -> BackupEntry:
+CHECKSUM_SUFFIX = ".sha256"
+_CHECKSUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
+_STAMP = re.compile(r"_(\d{8}T\d{6}Z)")
+
+
+def write_checksum(path: Path, digest: str) -> Path:
+    """``<file>.sha256`` beside the dump, in ``sha256sum`` format (``sha256sum -c`` checks it), so a
+    dump copied away from its manifest can still be verified."""
+    sidecar = Path(f"{path}{CHECKSUM_SUFFIX}")
+    fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"{digest}  {path.name}\n")
+    return sidecar
+
+
+def read_checksum(file: Path) -> str | None:
+    """The sha256 that ``<file>.sha256`` gives for ``file``, if that file exists."""
+    sidecar = Path(f"{file}{CHECKSUM_SUFFIX}")
+    try:
+        text = sidecar.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BackupError(f"The checksum file {sidecar} cannot be read: {exc}") from None
+    for line in text.splitlines():
+        m = _CHECKSUM_LINE.match(line.strip())
+        if m and Path(m.group(2)).name == file.name:
+            return m.group(1).lower()
+    raise BackupError(
+        f"{sidecar} holds no sha256 for {file.name} (expected a line `<sha256>  {file.name}`, as "
+        "sha256sum writes it). Nothing was restored."
+    )
+
+
+@dataclass(frozen=True)
+class _Expected:
+    entry: BackupEntry
+    digests: tuple[tuple[str, str], ...]  # (where from, sha256): every checksum found for the file
+
+
+def _expected(file: Path, verify: bool) -> _Expected:
+    """The backup's description and every checksum it can be verified against: its manifest entry
+    and its ``.sha256`` file. Without either, only ``verify=False`` (``--no-verify``) goes on."""
     if not file.is_file():
         raise BackupError(f"No backup file at {file}.")
     entry = find_entry(file)
-    if entry is None:
-        raise BackupError(f"{file.name} is not in {file.parent / MANIFEST}: cannot verify its checksum.")
-    return entry
-
-
-def _check_digest(file: Path, entry: BackupEntry, actual: str) -> None:
-    if actual != entry.sha256:
+    sidecar = read_checksum(file)
+    digests = []
+    if entry is not None:
+        digests.append((f"the manifest {file.parent / MANIFEST}", entry.sha256))
+    if sidecar is not None:
+        digests.append((f"{file.name}{CHECKSUM_SUFFIX}", sidecar))
+    if not digests and verify:
         raise BackupError(
-            f"The checksum of {file.name} does not match the manifest (expected {entry.sha256[:16]}..., "
-            f"found {actual[:16]}...): the file is damaged or was changed. Nothing was restored."
+            f"Cannot verify {file}: it is not listed in {file.parent / MANIFEST} and there is no "
+            f"{file.name}{CHECKSUM_SUFFIX} beside it. Provide one of: the manifest.json it was listed in "
+            f"(in the same folder), its {file.name}{CHECKSUM_SUFFIX} file, or --no-verify to restore it "
+            "unchecked. Nothing was restored."
         )
+    if entry is None:
+        entry = _entry_from_file(file, sidecar)
+    return _Expected(entry, tuple(digests))
+
+
+def _entry_from_file(file: Path, sha256: str | None) -> BackupEntry:
+    """What can be known of a backup without its manifest entry: the provider from the file's
+    extension, the time from its name (else the file's), no database name, no migration."""
+    provider = next((p for p, ext in _EXT.items() if file.name.endswith(ext)), "")
+    stamp = _STAMP.search(file.name)
+    if stamp:
+        created = datetime.strptime(stamp.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    else:
+        created = datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
+    return BackupEntry(file=file.name, provider=provider, database="", created_at=created.isoformat(),
+                       size=file.stat().st_size, sha256=sha256 or "", migration=None)
+
+
+def _check_digest(file: Path, expected: _Expected, actual: str) -> None:
+    for where, digest in expected.digests:
+        if actual != digest:
+            raise BackupError(
+                f"The checksum of {file.name} does not match {where} (expected {digest[:16]}..., "
+                f"found {actual[:16]}...): the file is damaged or was changed. Nothing was restored."
+            )
 
 
 def verify(file: Path) -> BackupEntry:
-    """The manifest entry of ``file``, after checking the file against its sha256."""
-    entry = _entry(file)
-    _check_digest(file, entry, _sha256(file))
-    return entry
+    """The description of ``file``, after checking it against every checksum found for it."""
+    expected = _expected(file, verify=True)
+    _check_digest(file, expected, _sha256(file))
+    return expected.entry
 
 
 def _target_is_empty(url: ConnectionUrl, known_to_exist: bool = False) -> bool:
@@ -377,10 +433,14 @@ def restore_backup(
     force: bool = False,
     copy_dir: Path | None = None,
     migration: "str | None | Callable[[], str | None]" = None,
+    verify: bool = True,
+    warn: Callable[[str], None] | None = None,
 ) -> Restored:
     """Restore into ``url`` (created when missing); refuses a non-empty target without ``force``.
 
-    The checksum is verified before anything is restored. On a server the file is hashed while the
+    The checksum (of the manifest entry and of ``<file>.sha256``, whichever exist) is verified
+    before anything is restored; a file with neither is refused unless ``verify`` is False, and
+    then ``warn`` is told that it is restored unchecked. On a server the file is hashed while the
     target database is created (a thread: hashing releases the GIL); a database created for the
     restore is dropped again when the checksum does not match, so a damaged file leaves the server
     as it was. An existing database is only ever reset after the checksum matched, and only after
@@ -390,15 +450,25 @@ def restore_backup(
     """
     from schemashift.connectors import connect, create_database_if_missing, drop_database
 
-    entry = _entry(file)
-    if entry.provider != url.provider:
+    expected = _expected(file, verify)
+    entry = expected.entry
+    if entry.provider and entry.provider != url.provider:
         raise BackupError(f"{file.name} is a {entry.provider} backup; the target is {url.provider}.")
-    # the client tool first: a missing one must not leave a freshly created database behind
+    if not expected.digests and warn is not None:
+        warn(f"{file.name} has no checksum (not in {MANIFEST}, no {file.name}{CHECKSUM_SUFFIX}): "
+             "it is restored unchecked (--no-verify).")
+    # the client tool and its settings first: a missing tool, or a connection setting it cannot
+    # take, must not leave a freshly created database behind
     exe = ""
+    client = ClientConnection()
     if url.provider == "postgresql":
         exe = _tool("pg_restore")
+        pg_parameters(url)
     elif url.provider == "mysql":
         exe = _tool("mariadb", "mysql")
+        client = mysql_client(url)
+        if client.unenforced_tls:
+            confirm_mysql_tls(url)
     created = False
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_sha256, file)
@@ -408,7 +478,7 @@ def restore_backup(
         finally:
             actual = digest.result()
         try:
-            _check_digest(file, entry, actual)
+            _check_digest(file, expected, actual)
         except BackupError:
             if created:
                 drop_database(url)
@@ -442,16 +512,19 @@ def restore_backup(
         argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
-        _run(argv, _pg_env(url), "pg_restore", url.secrets)
+        with pg_client(url) as client:
+            _run(argv, _pg_env(client), "pg_restore", url.secrets)
         return Restored(entry, previous)
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
-    proc = subprocess.Popen([exe, *_mysql_args(url), url.database], env=_mysql_env(url),
+    proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     from schemashift.dialects.mysql import quote
 
-    # the source database's name as the dump writes it (backticks doubled, as the dialect quotes)
-    source_db = quote(entry.database).encode()
+    # the source database's name as the dump writes it (backticks doubled, as the dialect quotes);
+    # without its manifest entry the source database's name is unknown: the dump holds one
+    # database, so every such line names it
+    source_db = quote(entry.database).encode() if entry.database else b""
     with gzip.open(file, "rb") as dump:
         for line in dump:
             if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
@@ -467,18 +540,84 @@ def restore_backup(
 # ---------------------------------------------------------------- prune
 
 
-def prune(directory: Path, policy: Policy, *, now: datetime | None = None, dry_run: bool = False) -> tuple[list[BackupEntry], list[BackupEntry]]:
-    """(kept, removed) per database; files not in the manifest are never touched."""
+@dataclass(frozen=True)
+class Decision:
+    """What ``backup prune`` does with one backup, and why."""
+
+    entry: BackupEntry
+    keep: bool
+    reason: str
+
+
+def plan_prune(
+    entries: list[BackupEntry],
+    policy: Policy,
+    *,
+    now: datetime,
+    delete: Collection[str] = (),
+    keep_labelled_days: int | None = None,
+) -> list[Decision]:
+    """The decision on every backup of the manifest, oldest first (pure: ``prune`` and its dry run
+    use this one function).
+
+    - a backup named in ``delete`` is deleted, whatever its label;
+    - a labelled backup (``--label``, ``before_deploy``, ``before_rollback``, ``before_restore``)
+      is kept, or kept for ``keep_labelled_days`` days when that is set;
+    - the others follow the 7/4/12 rotation, per database (labelled backups take no part in it).
+    """
+    decisions: dict[str, Decision] = {}
+    rotating = [e for e in entries if e.file not in delete and not e.label]
+    for database in sorted({(e.provider, e.database) for e in rotating}):
+        group = [(e.created, e) for e in rotating if (e.provider, e.database) == database]
+        for e, why in rotation(group, now, policy):
+            decisions[e.file] = Decision(e, why is not None, why or _SUPERSEDED)
+    for e in entries:
+        if e.file in delete:
+            decisions[e.file] = Decision(e, False, "named with --delete")
+        elif e.label:
+            decisions[e.file] = _labelled(e, now, keep_labelled_days)
+    return [decisions[e.file] for e in sorted(entries, key=lambda e: e.created_at)]
+
+
+_SUPERSEDED = "not the newest of a day, week or month that the policy keeps"
+
+
+def _labelled(e: BackupEntry, now: datetime, keep_days: int | None) -> Decision:
+    if keep_days is None:
+        return Decision(e, True, f"labelled `{e.label}`: labelled backups are kept until named with --delete "
+                                 "(or for keep_labelled_days, when set)")
+    age = (now - e.created).total_seconds() / 86400
+    if age < keep_days:
+        return Decision(e, True, f"labelled `{e.label}`, {age:.0f} days old (keep_labelled_days = {keep_days})")
+    return Decision(e, False, f"labelled `{e.label}`, {age:.0f} days old: older than keep_labelled_days = {keep_days}")
+
+
+def prune(
+    directory: Path,
+    policy: Policy,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    delete: Collection[str] = (),
+    keep_labelled_days: int | None = None,
+) -> list[Decision]:
+    """Delete what :func:`plan_prune` does not keep (nothing with ``dry_run``); files not in the
+    manifest are never touched. ``delete`` names backups (file names) to delete whatever their
+    label; a name that is not in the manifest is an error and nothing is deleted."""
     now = now or datetime.now(timezone.utc)
     entries = read_manifest(directory)
-    kept: list[BackupEntry] = []
-    for database in sorted({(e.provider, e.database) for e in entries}):
-        group = [e for e in entries if (e.provider, e.database) == database]
-        kept += select_kept([(e.created, e) for e in group], now, policy)
-    kept_files = {e.file for e in kept}
-    removed = [e for e in entries if e.file not in kept_files]
+    unknown = sorted(set(delete) - {e.file for e in entries})
+    if unknown:
+        raise BackupError(
+            f"Not in {directory / MANIFEST}: {', '.join(unknown)}. Nothing was deleted "
+            "(`backup list` shows the backups by file name)."
+        )
+    decisions = plan_prune(entries, policy, now=now, delete=delete, keep_labelled_days=keep_labelled_days)
     if not dry_run:
-        for e in removed:
-            (directory / e.file).unlink(missing_ok=True)
-        write_manifest(directory, [e for e in entries if e.file in kept_files])
-    return kept, removed
+        kept = [d.entry for d in decisions if d.keep]
+        write_manifest(directory, kept)  # first: a crash leaves stray files, never entries without a file
+        for d in decisions:
+            if not d.keep:
+                (directory / d.entry.file).unlink(missing_ok=True)
+                Path(f"{directory / d.entry.file}{CHECKSUM_SUFFIX}").unlink(missing_ok=True)
+    return decisions

@@ -4,6 +4,10 @@ A backup is kept when it is the newest backup of its UTC day among the last ``da
 its ISO week among the last ``weekly`` weeks, or of its month among the last ``monthly`` months
 (each window counted back from ``now``, the current period included). Everything else is pruned.
 The newest backup is always kept, whatever the windows say.
+
+Labelled backups (``backup create --label``, and those taken by ``migrate deploy --backup``,
+``migrate rollback --backup`` and ``backup restore --force``) are outside this rotation: kept until
+deleted by name, or for ``keep_labelled_days`` days when that is set (see :func:`schemashift.backup.plan_prune`).
 """
 
 from __future__ import annotations
@@ -31,29 +35,39 @@ def _week_start(d: date) -> date:
     return d - timedelta(days=d.isoweekday() - 1)
 
 
-def select_kept(items: Sequence[tuple[datetime, T]], now: datetime, policy: Policy = Policy()) -> list[T]:
-    """The items (each with its creation time) that the policy keeps, newest first."""
-    if not items:
-        return []
+def rotation(items: Sequence[tuple[datetime, T]], now: datetime, policy: Policy = Policy()) -> list[tuple[T, str | None]]:
+    """Each item (with its creation time), newest first, with the reason the policy keeps it, or
+    None when it does not."""
     today = now.astimezone(timezone.utc).date()
     ordered = sorted(items, key=lambda it: it[0], reverse=True)
-    kept: dict[int, T] = {}
+    out: list[tuple[T, str | None]] = []
     seen_day: set[date] = set()
     seen_week: set[date] = set()
     seen_month: set[int] = set()
     for i, (when, item) in enumerate(ordered):
         d = when.astimezone(timezone.utc).date()
         if d > today:
-            kept[i] = item  # from the future (clock skew): never delete it
+            out.append((item, "dated in the future (clock skew): never deleted"))
             continue
-        day_ok = (today - d).days < policy.daily and d not in seen_day
         week = _week_start(d)
-        week_ok = (_week_start(today) - week).days // 7 < policy.weekly and week not in seen_week
         month = _month_index(d)
-        month_ok = _month_index(today) - month < policy.monthly and month not in seen_month
-        if day_ok or week_ok or month_ok or i == 0:
-            kept[i] = item
+        why = None
+        if (today - d).days < policy.daily and d not in seen_day:
+            why = f"the newest of {d.isoformat()} (daily, last {policy.daily} days)"
+        elif (_week_start(today) - week).days // 7 < policy.weekly and week not in seen_week:
+            iso = d.isocalendar()
+            why = f"the newest of week {iso[0]}-W{iso[1]:02d} (weekly, last {policy.weekly} weeks)"
+        elif _month_index(today) - month < policy.monthly and month not in seen_month:
+            why = f"the newest of {d.strftime('%Y-%m')} (monthly, last {policy.monthly} months)"
+        elif i == 0:
+            why = "the newest backup (always kept)"
+        out.append((item, why))
         seen_day.add(d)
         seen_week.add(week)
         seen_month.add(month)
-    return [kept[i] for i in sorted(kept)]
+    return out
+
+
+def select_kept(items: Sequence[tuple[datetime, T]], now: datetime, policy: Policy = Policy()) -> list[T]:
+    """The items (each with its creation time) that the policy keeps, newest first."""
+    return [item for item, why in rotation(items, now, policy) if why is not None]

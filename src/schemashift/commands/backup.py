@@ -65,7 +65,8 @@ def list_(output: str) -> None:
         click.echo(f"No backups in {output}.")
         return
     for e in entries:
-        click.echo(f"{e.created_at}  {e.file}  {e.size} bytes  migration={e.migration or '-'}")
+        label = f"  label={e.label}" if e.label else ""
+        click.echo(f"{e.created_at}  {e.file}  {e.size} bytes  migration={e.migration or '-'}{label}")
 
 
 @backup.command()
@@ -76,9 +77,15 @@ def list_(output: str) -> None:
     "--force", is_flag=True,
     help="Replace the contents of a non-empty database (backed up first, beside FILE).",
 )
+@click.option(
+    "--no-verify", is_flag=True,
+    help="Restore a file that has no checksum (no manifest entry, no FILE.sha256), with a warning.",
+)
 @allow_production_option
-def restore(schema: str | None, file: str, to_url: str | None, force: bool, allow_production: bool) -> None:
-    """Restore a backup (its checksum is verified first)."""
+def restore(
+    schema: str | None, file: str, to_url: str | None, force: bool, no_verify: bool, allow_production: bool
+) -> None:
+    """Restore a backup (its checksum is verified first: manifest.json or FILE.sha256)."""
     from schemashift.backup import restore_backup
     from schemashift.connectors import parse_url
 
@@ -89,7 +96,10 @@ def restore(schema: str | None, file: str, to_url: str | None, force: bool, allo
         mp.guard_production("restore a backup over the database", allow_production)
         url = mp.url
     path = Path(file)
-    done = restore_backup(path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url))
+    done = restore_backup(
+        path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url),
+        verify=not no_verify, warn=lambda text: click.echo(f"Warning: {text}", err=True),
+    )
     if done.previous is not None:
         click.echo(f"Backup of the replaced contents written: {done.previous}")
     e = done.entry
@@ -101,14 +111,44 @@ def restore(schema: str | None, file: str, to_url: str | None, force: bool, allo
 @click.option("--daily", default=7, show_default=True, help="Days to keep the newest backup of.")
 @click.option("--weekly", default=4, show_default=True, help="ISO weeks to keep the newest backup of.")
 @click.option("--monthly", default=12, show_default=True, help="Months to keep the newest backup of.")
-@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
-def prune(output: str, daily: int, weekly: int, monthly: int, dry_run: bool) -> None:
-    """Delete the backups the retention policy does not keep."""
+@click.option(
+    "--keep-labelled-days", type=click.IntRange(min=0), default=None,
+    help="Delete labelled backups older than this many days (default: [tool.schemashift] "
+    "keep_labelled_days; unset: labelled backups are kept until deleted with --delete).",
+)
+@click.option(
+    "--delete", "delete", multiple=True, metavar="FILE",
+    help="Delete this backup whatever its label (repeatable; a file name from `backup list`).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be kept and deleted, and why; delete nothing.")
+def prune(
+    output: str, daily: int, weekly: int, monthly: int, keep_labelled_days: int | None,
+    delete: tuple[str, ...], dry_run: bool,
+) -> None:
+    """Delete the backups the retention policy does not keep, saying what is kept and why.
+
+    Unlabelled backups follow the 7 daily / 4 weekly / 12 monthly rotation. Labelled backups
+    (--label, and those taken by deploy/rollback --backup and restore --force) are kept until
+    named with --delete, or for keep_labelled_days days when that is set.
+    """
     from schemashift.backup import prune as do_prune
     from schemashift.backup.retention import Policy
+    from schemashift.settings import load_settings
 
-    kept, removed = do_prune(Path(output), Policy(daily, weekly, monthly), dry_run=dry_run)
-    verb = "Would delete" if dry_run else "Deleted"
-    for e in removed:
-        click.echo(f"{verb} {e.file}")
-    click.echo(f"{len(kept)} kept, {len(removed)} {'to delete' if dry_run else 'deleted'}.")
+    if keep_labelled_days is None:
+        keep_labelled_days = load_settings().keep_labelled_days
+    decisions = do_prune(
+        Path(output), Policy(daily, weekly, monthly), dry_run=dry_run,
+        delete={Path(name).name for name in delete}, keep_labelled_days=keep_labelled_days,
+    )
+    if not decisions:
+        click.echo(f"No backups in {output}.")
+        return
+    for d in decisions:
+        click.echo(f"{'keep  ' if d.keep else 'delete'}  {d.entry.file}: {d.reason}")
+    kept = sum(d.keep for d in decisions)
+    gone = len(decisions) - kept
+    if dry_run:
+        click.echo(f"{kept} to keep, {gone} to delete. Dry run: nothing was deleted.")
+    else:
+        click.echo(f"{kept} kept, {gone} deleted.")

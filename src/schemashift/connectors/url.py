@@ -53,7 +53,8 @@ class ConnectionUrl:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return (self.password,) if self.password else ()
+        """What no output may show: the password and the client key's passphrase (``sslpassword``)."""
+        return tuple(v for v in (self.password, self.params.get("sslpassword")) if v)
 
     @property
     def connect_timeout(self) -> float:

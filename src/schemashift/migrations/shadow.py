@@ -15,8 +15,9 @@ temporary file.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
-import pickle
+import secrets
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
@@ -107,29 +108,105 @@ def history_key(provider: str, migrations: Sequence[Migration], server_version: 
 
 
 class ShadowCache:
-    """Described end states of migration histories, one pickle per history key."""
+    """Described end states of migration histories: one JSON file per history key, never code.
 
-    def __init__(self, directory: Path) -> None:
+    A file is ``<key>.json``: a header line ``schemashift-shadow-cache <format> <model fingerprint>
+    <mac>`` and the schema as :mod:`schemashift.model_json` data. The MAC is an HMAC-SHA256 of the
+    key, the fingerprint and the data under a secret of this user on this machine
+    (:func:`cache_secret`, outside the project), so a cache file that comes from anywhere else (one
+    committed to the repository with ``git add -f``, a truncated write, an older format or model)
+    is ignored and rebuilt. Loading is a JSON parse and a type-checked rebuild of the model's
+    dataclasses: nothing in the file can run code. Old ``.pickle`` entries are never read, and are
+    deleted on the next write.
+    """
+
+    FORMAT = "1"
+    MAGIC = b"schemashift-shadow-cache"
+
+    def __init__(self, directory: Path, secret: bytes | None = None) -> None:
         self.directory = directory
+        self._secret = secret
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            self._secret = cache_secret()
+        return self._secret
 
     def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.pickle"
+        return self.directory / f"{key}.json"
+
+    def _mac(self, key: str, data: bytes) -> str:
+        from schemashift.model_json import FINGERPRINT
+
+        head = f"{self.FORMAT}\0{FINGERPRINT}\0{key}\0".encode()
+        return hmac.new(self.secret, head + data, hashlib.sha256).hexdigest()
 
     def get(self, key: str) -> Schema | None:
+        """The cached end state, or None (missing, damaged, foreign or from another format)."""
+        from schemashift.model_json import FINGERPRINT, ModelDecodeError, loads
+
         try:
-            value = pickle.loads(self._path(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            raw = self._path(key).read_bytes()
+        except OSError:
             return None
-        return value if isinstance(value, Schema) else None
+        header, _, data = raw.partition(b"\n")
+        parts = header.split(b" ")
+        if len(parts) != 4 or parts[0] != self.MAGIC or parts[1].decode("ascii", "replace") != self.FORMAT:
+            return None
+        if parts[2].decode("ascii", "replace") != FINGERPRINT:
+            return None
+        if not hmac.compare_digest(parts[3], self._mac(key, data).encode()):
+            return None
+        try:
+            return loads(data)
+        except ModelDecodeError:
+            return None
 
     def put(self, key: str, schema: Schema) -> None:
+        from schemashift.model_json import FINGERPRINT, dumps
+
         self.directory.mkdir(parents=True, exist_ok=True)
         gitignore = self.directory.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n")
+        data = dumps(schema)
+        header = b" ".join([self.MAGIC, self.FORMAT.encode(), FINGERPRINT.encode(), self._mac(key, data).encode()])
         tmp = self._path(key).with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(schema, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(header + b"\n" + data)
         tmp.replace(self._path(key))
+        for old in self.directory.glob("*.pickle"):  # the format before 0.x: never loaded again
+            old.unlink(missing_ok=True)
+
+
+def cache_secret() -> bytes:
+    """This user's secret for the shadow cache MACs: ``$XDG_CACHE_HOME/schemashift/shadow-cache.key``
+    (``~/.cache/...``), created (mode 0600) on first use. Without a writable home folder, a secret
+    for this process only: the cache then only serves this run."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "schemashift" / "shadow-cache.key"
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except OSError:
+        pass
+    secret = secrets.token_hex(32).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secret)
+        try:
+            os.link(tmp, path)  # never replaces a secret another process wrote meanwhile
+        except FileExistsError:
+            secret = path.read_bytes()
+        finally:
+            tmp.unlink(missing_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() without a home folder
+        pass
+    return secret
 
 
 def history_end_state(
