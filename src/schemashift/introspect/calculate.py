@@ -1128,7 +1128,10 @@ def _sqlite_default(raw: str, family: Family, client_default: str | None) -> str
             return "now()"
         return generated
     if family is Family.JSON:
-        return names.string_literal(raw)
+        # Prisma reads the JSON text as written; schemashift writes it as a string literal (Prisma's
+        # bare JSON breaks on objects and strings), which is read back without its quotes
+        m = re.fullmatch(r"'((?:[^']|'')*)'", raw, re.DOTALL)
+        return names.string_literal(m.group(1).replace("''", "'") if m else raw)
     return generated
 
 

@@ -133,7 +133,11 @@ def plan(from_src: str | None, to_src: str | None, provider: str | None = None) 
         previous = lower_schema(from_ast, provider) if from_ast is not None else empty_schema(provider)
         next_ = lower_schema(to_ast, provider) if to_ast is not None else empty_schema(provider)
         dialect = dialect_for(provider, target_is_empty=to_ast is None)
-        return diff(previous, next_, dialect), dialect
+        # schema to schema: the extensions both schemas declare are compared as they are (the
+        # rule of diff() is for a described database, which always has plpgsql)
+        from schemashift.diff.differ import diff as _diff
+
+        return _diff(previous, next_, dialect), dialect
 
 
 def diff_schemas(from_src: str | None, to_src: str | None, provider: str | None = None) -> str:
