@@ -33,7 +33,7 @@ from schemashift.backup.clients import ClientConnection, confirm_mysql_tls, mysq
 from schemashift.backup.errors import BackupError
 from schemashift.backup.retention import Policy, rotation
 from schemashift.connectors.url import ConnectionUrl
-from schemashift.errors import SchemashiftError, redact
+from schemashift.errors import EXIT_INTERRUPTED, SchemashiftError, redact
 
 MANIFEST = "manifest.json"
 _EXT = {"postgresql": ".dump", "mysql": ".sql.gz", "sqlite": ".db"}
@@ -525,12 +525,29 @@ def restore_backup(
     # without its manifest entry the source database's name is unknown: the dump holds one
     # database, so every such line names it
     source_db = quote(entry.database).encode() if entry.database else b""
-    with gzip.open(file, "rb") as dump:
-        for line in dump:
-            if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
-                continue
-            proc.stdin.write(line)
-    proc.stdin.close()
+    try:
+        with gzip.open(file, "rb") as dump:
+            for line in dump:
+                if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
+                    continue
+                proc.stdin.write(line)
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # the client stopped reading: its exit status and error output say why
+    except KeyboardInterrupt:
+        # the client got the same SIGINT and only kills its current query ("Continuing normally"):
+        # stop it, or it would go on restoring the rest of the dump
+        proc.kill()
+        proc.wait()
+        raise SchemashiftError(
+            f"Interrupted: the restore into `{url.database}` was stopped part way; the database holds part "
+            f"of {file.name}. Run `schemashift backup restore {file} --force` again to restore it whole.",
+            EXIT_INTERRUPTED,
+        ) from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
         raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")

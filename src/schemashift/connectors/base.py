@@ -159,6 +159,23 @@ class Connector(ABC):
 
         return get_dialect(self.provider, **self.dialect_options())
 
+    @contextmanager
+    def released_by(self, sql: str, params: Params) -> Iterator[None]:
+        """Run the block, then the statement that releases a lock. When an error (or Ctrl-C) is on
+        its way out and the connection it broke cannot release the lock, the server releases it
+        with the session: the original error is what the user needs, not the release's."""
+        from .errors import ConnectorError
+
+        try:
+            yield
+        except BaseException:
+            try:
+                self.query(sql, params)
+            except ConnectorError:
+                pass
+            raise
+        self.query(sql, params)
+
     def abort_open_transaction(self) -> None:
         """Roll back a transaction a failed script left open (none open: nothing happens)."""
         from .errors import ConnectorError

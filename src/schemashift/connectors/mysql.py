@@ -138,17 +138,8 @@ class MysqlConnector(Connector):
                 f"Timed out trying to acquire the migration lock (SELECT GET_LOCK('{MYSQL_LOCK_NAME}'))."
                 f" Timeout: {int(timeout * 1000)}ms."
             )
-        try:
+        with self.released_by("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,)):
             yield
-        except BaseException:
-            # an error (or Ctrl-C) is on its way out: a connection it broke cannot release the lock,
-            # the server releases it with the session; the original error is what the user needs
-            try:
-                self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
-            except errors.ConnectorError:
-                pass
-            raise
-        self.query("SELECT RELEASE_LOCK(%s)", (MYSQL_LOCK_NAME,))
 
     def lock_holder(self) -> LockHolder | None:
         """The connection holding ``prisma_migrate`` (IS_USED_LOCK), from the processlist; its

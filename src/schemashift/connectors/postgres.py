@@ -116,17 +116,8 @@ class PostgresConnector(Connector):
                     " https://pris.ly/d/migrate-advisory-locking for details."
                 )
             time.sleep(_LOCK_POLL_SECONDS)
-        try:
+        with self.released_by("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,)):
             yield
-        except BaseException:
-            # an error (or Ctrl-C) is on its way out: a connection it broke cannot release the lock,
-            # the server releases it with the session; the original error is what the user needs
-            try:
-                self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
-            except errors.ConnectorError:
-                pass
-            raise
-        self.query("SELECT pg_advisory_unlock(%s)", (PG_ADVISORY_LOCK_KEY,))
 
     def lock_holder(self) -> LockHolder | None:
         """The session holding Prisma's advisory lock in this database (pg_locks: a bigint key is
