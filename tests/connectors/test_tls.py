@@ -384,3 +384,56 @@ def test_client_identity_reaches_mariadb(tls_mariadb: tls_servers.Server, certs:
     with pytest.raises(AuthenticationFailed):  # the server's view: no certificate, no entry
         connect(base)
 
+
+
+# ---------------------------------------------------------------- the command-line tools (backup/)
+
+
+def test_libpq_env_gives_psql_tls_and_the_identity(tls_postgres: tls_servers.Server, certs: tls_servers.Certificates) -> None:
+    import shutil
+    import subprocess
+
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql not found on PATH")
+    query = f"sslcert={certs.ca}&sslaccept=strict&sslidentity={certs.client_p12}&sslpassword={tls_servers.IDENTITY_PASSWORD}"
+    settings = tls_settings(parse_url(server_url(tls_postgres, query, "postgres")))
+    with settings.libpq_env() as env:
+        assert tls_servers.IDENTITY_PASSWORD not in "".join(env.values())  # only inside the service file
+        seen = subprocess.run(
+            [psql, "-h", "127.0.0.1", "-p", str(tls_postgres.port), "-U", "postgres", "-d", "postgres", "-Atc",
+             "SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"],
+            env={**os.environ, **env}, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    assert seen.returncode == 0, seen.stderr
+    assert seen.stdout.strip() == "t|/CN=tlsclient"
+    with tls_settings(parse_url(server_url(tls_postgres, f"sslcert={certs.other_ca}", "postgres"))).libpq_env() as env:
+        wrong = subprocess.run([psql, "-h", "127.0.0.1", "-p", str(tls_postgres.port), "-U", "postgres", "-d", "postgres", "-c", "SELECT 1"],
+                               env={**os.environ, **env}, capture_output=True, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert wrong.returncode != 0 and "certificate verify failed" in wrong.stderr
+
+
+def test_mariadb_client_options_give_the_client_tls_and_the_identity(
+    tls_mariadb: tls_servers.Server, certs: tls_servers.Certificates, mariadb_cert_user: str
+) -> None:
+    import shutil
+    import subprocess
+
+    client = shutil.which("mariadb")
+    if client is None:
+        pytest.skip("the mariadb client not found on PATH")
+    query = f"sslcert={certs.ca}&sslaccept=strict&sslidentity={certs.client_p12}&sslpassword={tls_servers.IDENTITY_PASSWORD}"
+    url = f"mysql://{mariadb_cert_user}@127.0.0.1:{tls_mariadb.port}/mysql?{query}"
+    with tls_settings(parse_url(url)).mariadb_client_options() as options:
+        seen = subprocess.run(
+            [client, "--no-defaults", *options, "-h", "127.0.0.1", f"-P{tls_mariadb.port}", f"-u{mariadb_cert_user}", "-N", "-e", MYSQL_VIEW],
+            capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        key = Path(options[-1].split("=", 1)[1])
+    assert seen.returncode == 0, seen.stderr
+    assert seen.stdout.split("\t")[0] == "Ssl_cipher" and seen.stdout.split("\t")[1].strip()
+    assert not key.exists()  # the key in clear lived as long as the block
+    with tls_settings(parse_url(f"mysql://root@127.0.0.1:{tls_mariadb.port}/mysql?sslcert={certs.other_ca}&sslaccept=strict")).mariadb_client_options() as options:
+        wrong = subprocess.run([client, "--no-defaults", *options, "-h", "127.0.0.1", f"-P{tls_mariadb.port}", "-uroot", "-e", "SELECT 1"],
+                               capture_output=True, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert wrong.returncode != 0 and "certificate" in wrong.stderr.lower()

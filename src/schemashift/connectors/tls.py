@@ -1,9 +1,10 @@
 """TLS settings of a server URL: Prisma's URL parameters, read and checked in this one place.
 
 :func:`tls_settings` turns a :class:`ConnectionUrl`'s query parameters into a frozen
-:class:`TlsSettings`; the drivers take it through :meth:`TlsSettings.libpq_params` (psycopg, and
-``pg_dump``/``psql``, which read the same libpq options) and :meth:`TlsSettings.ssl_context`
-(PyMySQL). Prisma's meanings, for PostgreSQL and MySQL alike:
+:class:`TlsSettings`; the drivers take it through :meth:`TlsSettings.libpq_params` (psycopg) and
+:meth:`TlsSettings.ssl_context` (PyMySQL), the command-line tools through
+:meth:`TlsSettings.libpq_env` (``pg_dump``, ``psql``) and :meth:`TlsSettings.mariadb_client_options`
+(``mariadb-dump``). Prisma's meanings, for PostgreSQL and MySQL alike:
 
 ==================  =============================================================================
 ``sslmode``         ``disable``, ``prefer`` (default), ``require``; libpq's ``verify-ca`` and
@@ -109,18 +110,19 @@ class TlsSettings:
     # ------------------------------------------------------------------ client identity as PEM
 
     @contextmanager
-    def client_pem(self) -> Iterator[tuple[Path, Path, str | None] | None]:
+    def client_pem(self, encrypted_key: bool = True) -> Iterator[tuple[Path, Path, str | None] | None]:
         """``(certificate, key, key password)`` PEM files of the client identity while the block
         runs (for libpq and ``ssl.SSLContext.load_cert_chain``, which read PEM only), or None.
         A PKCS#12 identity is written to a private temporary folder, its key encrypted with
-        ``sslpassword`` (or a random password), and removed afterwards."""
+        ``sslpassword`` (or a random password; in clear only with ``encrypted_key=False``, for
+        tools that cannot be given a key password), and removed afterwards."""
         if self.identity_file is None:
             yield None
             return
         if self.key_file is not None:
             yield self.identity_file, self.key_file, self.password
             return
-        cert_pem, key_pem, password = _pkcs12_to_pem(self.identity_file, self.password)
+        cert_pem, key_pem, password = _pkcs12_to_pem(self.identity_file, self.password, encrypted_key)
         with tempfile.TemporaryDirectory(prefix="schemashift-tls-") as folder:  # mode 0700
             cert, key = Path(folder) / "client.crt", Path(folder) / "client.key"
             for path, data in ((cert, cert_pem), (key, key_pem)):
@@ -153,6 +155,52 @@ class TlsSettings:
                 if pem[2] is not None:
                     params["sslpassword"] = pem[2]
             yield params
+
+    @contextmanager
+    def libpq_env(self) -> Iterator[dict[str, str]]:
+        """Environment variables that give libpq's command-line tools (``pg_dump``,
+        ``pg_restore``, ``psql``) these settings while the block runs (``PGSSLMODE``,
+        ``PGSSLROOTCERT``...). A key password has no variable: it goes through a private service
+        file (``PGSERVICEFILE`` + ``PGSERVICE``), never the command line."""
+        with self.libpq_params() as params, tempfile.TemporaryDirectory(prefix="schemashift-tls-") as folder:
+            env = {f"PG{name.upper()}": value for name, value in params.items() if name != "sslpassword"}
+            if "sslpassword" in params:
+                if "\n" in params["sslpassword"]:
+                    raise InvalidUrl(f"{_INVALID} `sslpassword` cannot contain a line break.")
+                service = Path(folder) / "pg_service.conf"
+                fd = os.open(service, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as out:
+                    out.write(f"[schemashift]\nsslpassword={params['sslpassword']}\n")
+                env["PGSERVICEFILE"], env["PGSERVICE"] = str(service), "schemashift"
+            yield env
+
+    @contextmanager
+    def mariadb_client_options(self) -> Iterator[list[str]]:
+        """Options for MariaDB's command-line tools (``mariadb-dump``, ``mariadb``) while the
+        block runs. Their client verifies the certificate together with the host name
+        (``--ssl-verify-server-cert``), so ``verify="ca"`` is checked as ``full`` there; it takes
+        no key password, so a PKCS#12 key is written in clear to a private temporary folder
+        for the block's duration."""
+        if self.mode == "disable":
+            yield ["--skip-ssl"]
+            return
+        if self.mode != "require":
+            yield []
+            return
+        options = ["--ssl"]
+        if self.ca_file is not None:
+            options.append(f"--ssl-ca={self.ca_file}")
+        if self.verify != "none":
+            options.append("--ssl-verify-server-cert")
+        with self.client_pem(encrypted_key=False) as pem:
+            if pem is not None:
+                if pem[2] is not None and self.key_file is not None:
+                    raise InvalidUrl(
+                        f"{_INVALID} MariaDB's client tools cannot read the encrypted key `{self.key_file}`:"
+                        " give the identity as a PKCS#12 file in `sslidentity`."
+                    )
+                options += [f"--ssl-cert={pem[0]}", f"--ssl-key={pem[1]}"]
+            yield options
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """The context for a required TLS connection (PyMySQL's ``ssl=``), None otherwise."""
@@ -289,8 +337,9 @@ def _is_pem(path: Path) -> bool:
         return b"-----BEGIN" in handle.read(4096)
 
 
-def _pkcs12_to_pem(path: Path, password: str | None) -> tuple[bytes, bytes, str]:
-    """Certificate chain and encrypted key (PEM) of a PKCS#12 file, and the key's password."""
+def _pkcs12_to_pem(path: Path, password: str | None, encrypted_key: bool) -> tuple[bytes, bytes, str | None]:
+    """Certificate chain and key (PEM, encrypted unless told) of a PKCS#12 file, and the key's
+    password (None for a key in clear)."""
     try:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.serialization import pkcs12
@@ -304,11 +353,10 @@ def _pkcs12_to_pem(path: Path, password: str | None) -> tuple[bytes, bytes, str]
         ) from None
     if key is None or cert is None:
         raise InvalidUrl(f"{_INVALID} `sslidentity` `{path}` holds no client certificate with its private key.")
-    key_password = password or secrets.token_urlsafe(24)
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(key_password.encode()),
+    key_password = (password or secrets.token_urlsafe(24)) if encrypted_key else None
+    protection: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(key_password.encode()) if key_password else serialization.NoEncryption()
     )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
     chain = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *(extra or [])])
     return chain, key_pem, key_password
