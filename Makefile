@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 test: $(STAMP)
-	$(PYTEST) -n auto --dist loadgroup -m "not slow" tests/
+	$(PYTEST) -n auto -m "not slow" tests/
 
 test-slow: $(STAMP)
 	$(PYTEST) -n auto -m slow tests/

@@ -2,8 +2,9 @@
 server's own view of the connection (``pg_stat_ssl``, ``Ssl_cipher``) for ``migrate deploy``,
 ``db pull`` and the generated client.
 
-The TLS servers are throwaway PostgreSQL and MariaDB instances started once per session (see
-``tls_servers.py``); they refuse plain TCP connections. The plain-server cases use the shared test
+The TLS servers are throwaway PostgreSQL and MariaDB instances started once per session (under
+pytest-xdist: once per worker that runs one of these tests; see ``tls_servers.py``); they refuse
+plain TCP connections. The plain-server cases use the shared test
 servers (no TLS there), through the ``postgres_url`` / ``mysql_url`` fixtures.
 """
 
@@ -31,9 +32,6 @@ import tls_servers  # noqa: E402
 from schemashift.connectors import connect, parse_url  # noqa: E402
 from schemashift.connectors.errors import InvalidUrl  # noqa: E402
 from schemashift.connectors.tls import TlsError, tls_settings  # noqa: E402
-
-# one worker starts the servers, once (make test: --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("tls-servers")
 
 PG_VIEW = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
 MYSQL_VIEW = "SHOW SESSION STATUS LIKE 'Ssl_cipher'"
@@ -168,11 +166,13 @@ def test_wrong_tls_parameters_are_p1013(provider: str, query: str, message: str,
     assert message in info.value.message
 
 
-def test_the_password_stays_out_of_repr(certs: tls_servers.Certificates) -> None:
-    settings = tls_settings(parse_url(f"mysql://u@h/db?sslidentity={certs.client_p12}&sslpassword={tls_servers.IDENTITY_PASSWORD}"))
+def test_the_key_password_is_never_shown(certs: tls_servers.Certificates) -> None:
+    url = parse_url(f"mysql://u:pw@h/db?sslidentity={certs.client_p12}&sslpassword={tls_servers.IDENTITY_PASSWORD}")
+    settings = tls_settings(url)
     assert settings.password == tls_servers.IDENTITY_PASSWORD
-    assert tls_servers.IDENTITY_PASSWORD not in repr(settings)
-    assert tls_servers.IDENTITY_PASSWORD not in settings.describe()
+    shown = [repr(settings), settings.describe(), url.redacted(), str(settings.handshake_error(url, f"echo {tls_servers.IDENTITY_PASSWORD}"))]
+    assert all(tls_servers.IDENTITY_PASSWORD not in text for text in shown), shown
+    assert "sslpassword=****" in url.redacted()
 
 
 def test_a_pkcs12_identity_exists_as_pem_only_while_needed(certs: tls_servers.Certificates) -> None:

@@ -183,13 +183,20 @@ def _as_user(name: str) -> dict[str, object]:
     """Popen arguments that run the server as ``name`` when we are root (else as ourselves)."""
     if os.geteuid() != 0:
         return {}
-    entry = pwd.getpwnam(name)
+    entry = _user(name)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+def _user(name: str) -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        raise CannotStart(f"running as root, and there is no `{name}` user to run the server as") from None
 
 
 def _own(paths: list[Path], user: str) -> None:
     if os.geteuid() == 0:
-        entry = pwd.getpwnam(user)
+        entry = _user(user)
         for path in paths:
             os.chown(path, entry.pw_uid, entry.pw_gid)
 
@@ -286,8 +293,8 @@ def start_mariadb(server_bin: str, install_bin: str, certs: Certificates) -> Ser
 
     folder, data, (cert, key, ca) = _prepare("mariadb", certs, "mysql")
     _run(
-        [install_bin, "--no-defaults", f"--datadir={data}", "--user=mysql", "--auth-root-authentication-method=normal",
-         "--skip-test-db", "--skip-name-resolve"],
+        [install_bin, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal",
+         "--skip-test-db", "--skip-name-resolve", *(["--user=mysql"] if os.geteuid() == 0 else [])],
         None,  # it drops to --user=mysql itself
         folder / "install.log",
     )  # fmt: skip

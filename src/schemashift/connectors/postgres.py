@@ -48,7 +48,8 @@ def _open(url: ConnectionUrl, database: str) -> psycopg.Connection[Any]:
         if isinstance(error, errors.ServerUnreachable) and is_tls_failure(str(exc)):
             raise settings.handshake_error(url, str(exc)) from None
         raise error from None
-    if settings.required and not conn.pgconn.ssl_in_use:  # libpq guarantees it; checked all the same
+    # libpq guarantees it; checked all the same (not on a Unix socket: libpq uses no TLS there)
+    if settings.required and not url.host.startswith("/") and not conn.pgconn.ssl_in_use:
         conn.close()
         raise settings.handshake_error(url, "the connection is not encrypted")
     return conn

@@ -44,7 +44,8 @@ class ConnectionUrl:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return (self.password,) if self.password else ()
+        """The password and the TLS key's (``sslpassword``): scrubbed from every message."""
+        return tuple(secret for secret in (self.password, self.params.get("sslpassword")) if secret)
 
     @property
     def connect_timeout(self) -> float:
@@ -67,8 +68,9 @@ class ConnectionUrl:
         return dataclasses.replace(self, database=database)
 
     def redacted(self) -> str:
-        """The URL with the password replaced by ``****``: the only form fit for display."""
-        query = f"?{urlencode(dict(self.params), safe='/:')}" if self.params else ""
+        """The URL with the passwords replaced by ``****``: the only form fit for display."""
+        params = {k: REDACTED if k == "sslpassword" and v else v for k, v in self.params.items()}
+        query = f"?{urlencode(params, safe='/:*')}" if params else ""
         if self.provider == "sqlite":
             return f"file:{self.path}{query}"
         auth = quote(self.user, safe="")
