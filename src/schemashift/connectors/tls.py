@@ -138,8 +138,10 @@ class TlsSettings:
         """libpq connection options (psycopg keyword arguments; ``PGSSLMODE``-style options for
         ``pg_dump``/``psql`` through a conninfo string), valid while the block runs."""
         params: dict[str, str] = {}
-        if self.mode != "require":
-            params["sslmode"] = self.mode
+        if self.mode == "disable":
+            params["sslmode"] = "disable"
+        elif self.mode == "prefer":
+            pass  # libpq's default, and a PGSSLMODE in the environment still applies
         elif self.verify == "none":  # (libpq still verifies against a ~/.postgresql/root.crt it finds)
             params["sslmode"] = "require"
         elif self.ca_file is None:  # the system's trust store: libpq allows it with verify-full only
