@@ -135,8 +135,8 @@ class TlsSettings:
 
     @contextmanager
     def libpq_params(self) -> Iterator[dict[str, str]]:
-        """libpq connection options (psycopg keyword arguments; ``PGSSLMODE``-style options for
-        ``pg_dump``/``psql`` through a conninfo string), valid while the block runs."""
+        """libpq's connection options (psycopg's keyword arguments), valid while the block runs
+        (a PKCS#12 identity's PEM files exist that long; the tools take :meth:`libpq_env`)."""
         params: dict[str, str] = {}
         if self.mode == "disable":
             params["sslmode"] = "disable"
