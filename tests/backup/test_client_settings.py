@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from schemashift.errors import SchemashiftError
+
 from schemashift.backup import BackupError, create_backup, restore_backup
 from schemashift.backup.clients import ClientSettingError
 from schemashift.connectors import connect, database_exists, drop_database, parse_url
@@ -121,31 +123,29 @@ def fill(url: str, provider: str) -> None:
 def test_postgres_tools_get_the_password_and_every_tls_setting(
     postgres_url: str, recorded: Path, tls_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    # sslmode=prefer: the TLS settings are given, and the server without TLS still answers
+    """The tools get the settings the migration connection uses (connectors/tls.py, one mapping):
+    TLS required, the CA (Prisma's sslcert), the client identity and key, the CRL, the key's
+    passphrase in a 0600 service file removed afterwards; the password only in the environment."""
     url = parse_url(with_params(
-        postgres_url, PASSWORD, sslmode="prefer", sslcert=str(tls_files["ca"]), sslkey=str(tls_files["key"]),
-        sslpassword=KEY_PASSWORD, sslcrl=str(tls_files["crl"]),
+        postgres_url, PASSWORD, sslcert=str(tls_files["ca"]), sslidentity=str(tls_files["root"]),
+        sslkey=str(tls_files["key"]), sslpassword=KEY_PASSWORD, sslcrl=str(tls_files["crl"]),
     ))
     fill(postgres_url, "postgresql")
-    entry = create_backup(url, tmp_path / "bk")
-    restore_backup(tmp_path / "bk" / entry.file, url.with_database(url.database + "_r"))
-    try:
-        for tool in ("pg_dump", "pg_restore"):
-            (call,) = calls(recorded, tool)
-            assert call.env["PGPASSWORD"] == PASSWORD
-            assert call.env["PGSSLMODE"] == "prefer"
-            assert call.env["PGSSLROOTCERT"] == str(tls_files["ca"])  # Prisma's sslcert: the server's CA
-            assert call.env["PGSSLKEY"] == str(tls_files["key"])
-            assert call.env["PGSSLCRL"] == str(tls_files["crl"])
-            assert "PGSSLCERT" not in call.env  # not the client certificate (Prisma's meaning)
-            # no variable exists for the key's passphrase: a private service file, removed afterwards
-            assert call.service is not None and f"sslpassword={KEY_PASSWORD}" in call.service
-            assert call.service_mode == 0o600
-            assert not Path(call.env["PGSERVICEFILE"]).exists()
-            assert PASSWORD not in (call.service or "")
-        assert_no_secret_on_command_lines(recorded)
-    finally:
-        drop_database(url.with_database(url.database + "_r"))
+    with pytest.raises(BackupError):  # the test server has no TLS: the dump never goes on without it
+        create_backup(url, tmp_path / "bk")
+    assert list((tmp_path / "bk").iterdir()) == []
+    (call,) = calls(recorded, "pg_dump")
+    assert call.env["PGPASSWORD"] == PASSWORD
+    assert call.env["PGSSLMODE"] in ("verify-ca", "verify-full")
+    assert call.env["PGSSLROOTCERT"] == str(tls_files["ca"])  # Prisma's sslcert: the server's CA
+    assert call.env["PGSSLCERT"] == str(tls_files["root"]) and call.env["PGSSLKEY"] == str(tls_files["key"])
+    assert call.env["PGSSLCRL"] == str(tls_files["crl"])
+    # no variable exists for the key's passphrase: a private service file, removed afterwards
+    assert call.service is not None and f"sslpassword={KEY_PASSWORD}" in call.service
+    assert call.service_mode == 0o600
+    assert not Path(call.env["PGSERVICEFILE"]).exists()
+    assert PASSWORD not in (call.service or "")
+    assert_no_secret_on_command_lines(recorded)
 
 
 @pytest.mark.parametrize(
@@ -183,38 +183,38 @@ def test_mysql_tls_is_required_as_the_migration_connection_requires_it(
     fill(mysql_url, "mysql")
     plain = create_backup(parse_url(mysql_url), tmp_path / "plain")
     started = sum(len(calls(recorded, tool)) for tool in TOOLS)
-    url = parse_url(with_params(mysql_url, sslcert=str(tls_files["ca"]), sslkey=str(tls_files["key"])))
-    with pytest.raises(BackupError, match="does not offer it") as info:
+    url = parse_url(with_params(mysql_url, sslmode="require", sslaccept="accept_invalid_certs"))
+    with pytest.raises(SchemashiftError) as info:  # the migration connection's refusal (P1011) or the tools' check
         create_backup(url, tmp_path / "bk")
-    assert "without TLS" in info.value.message
+    assert "TLS" in info.value.message or "SSL" in info.value.message
     assert list((tmp_path / "bk").iterdir()) == []
     target = parse_url(with_params(mysql_url, sslmode="require")).with_database(url.database + "_r")
-    with pytest.raises(BackupError, match="does not offer it"):
+    with pytest.raises(SchemashiftError, match="TLS|SSL"):
         restore_backup(tmp_path / "plain" / plain.file, target)
-    assert not database_exists(target)  # refused before the target was created
+    assert not database_exists(parse_url(mysql_url).with_database(target.database))  # refused before it was created
     assert sum(len(calls(recorded, tool)) for tool in TOOLS) == started  # no tool was started
 
 
 def test_mysql_tools_get_the_tls_options(
     mysql_url: str, recorded: Path, tls_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # without the TLS check above, the tools are started with every setting, and (as this shows)
-    # connect in plain text to a server without TLS: the reason for that check
-    monkeypatch.setattr("schemashift.backup.confirm_mysql_tls", lambda url: None)
     fill(mysql_url, "mysql")
-    url = parse_url(with_params(mysql_url, sslcert=str(tls_files["ca"]), sslkey=str(tls_files["key"])))
-    entry = create_backup(url, tmp_path / "bk")
+    url = parse_url(with_params(mysql_url, sslcert=str(tls_files["ca"]), sslidentity=str(tls_files["root"]),
+                                sslkey=str(tls_files["key"])))
+    with pytest.raises(BackupError):  # verified TLS against a server without it: refused by the tool
+        create_backup(url, tmp_path / "bk")
     (dump,) = calls(recorded, "mariadb-dump")
     assert f"--ssl-ca={tls_files['ca']}" in dump.argv and f"--ssl-key={tls_files['key']}" in dump.argv
-    assert "--ssl" in dump.argv and "--ssl-verify-server-cert" not in dump.argv
+    assert f"--ssl-cert={tls_files['root']}" in dump.argv
+    assert "--ssl" in dump.argv and "--ssl-verify-server-cert" in dump.argv
     assert "MYSQL_PWD" not in dump.env
-    target = parse_url(with_params(mysql_url, sslmode="require")).with_database(url.database + "_r")
-    try:
-        restore_backup(tmp_path / "bk" / entry.file, target)
-        (restore,) = calls(recorded, "mariadb")
-        assert "--ssl" in restore.argv and "--skip-ssl" not in restore.argv
-    finally:
-        drop_database(target)
+    assert list((tmp_path / "bk").iterdir()) == []
+    # without the TLS check of unverified TLS, the tools are started with --ssl, and (as this shows)
+    # connect in plain text to a server without TLS: the reason for that check
+    from schemashift.backup.clients import mysql_client
+
+    with mysql_client(parse_url(with_params(mysql_url, sslmode="require"))) as client:
+        assert "--ssl" in client.args and "--skip-ssl" not in client.args and client.unenforced_tls
 
 
 def test_mysql_password_only_in_the_environment(mysql_url: str, recorded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,11 +244,11 @@ def test_mysql_strict_certificate_check_is_never_dropped(
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "mysql"])
-def test_pkcs12_identity_stops_the_backup(scheme: str, recorded: Path, tls_files: dict[str, Path], tmp_path: Path) -> None:
-    url = parse_url(f"{scheme}://u:{PASSWORD}@127.0.0.1/shop?sslidentity={tls_files['ca']}&sslpassword={KEY_PASSWORD}")
+def test_a_wrong_tls_setting_stops_the_backup_before_any_tool(scheme: str, recorded: Path, tmp_path: Path) -> None:
+    url = parse_url(f"{scheme}://u:{PASSWORD}@127.0.0.1/shop?sslmode=verify-ful")
     with pytest.raises(ClientSettingError) as info:
         create_backup(url, tmp_path / "bk")
-    assert "sslidentity" in info.value.message and "No backup was taken" in info.value.message
+    assert "sslmode" in info.value.message and PASSWORD not in info.value.message
     assert all(calls(recorded, tool) == [] for tool in TOOLS)  # no tool was started
     assert list((tmp_path / "bk").iterdir()) == []
 
@@ -256,28 +256,11 @@ def test_pkcs12_identity_stops_the_backup(scheme: str, recorded: Path, tls_files
 def test_mysql_disable_is_passed_on() -> None:
     from schemashift.backup.clients import mysql_client
 
-    assert "--skip-ssl" in mysql_client(parse_url("mysql://u@h/db?sslmode=disable")).args
-    strict = mysql_client(parse_url("mysql://u@h/db?sslmode=disable&sslaccept=strict")).args
-    assert "--skip-ssl" not in strict and "--ssl-verify-server-cert" in strict  # never less checking
-
-
-def test_a_tls_setting_the_translation_does_not_know_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Should the connectors give their drivers a new TLS argument, the tools never run without it."""
-    from schemashift.backup.clients import mysql_client, pg_parameters
-    from schemashift.connectors import mysql as mysql_connector
-    from schemashift.connectors import postgres as pg_connector
-
-    pg_kwargs = pg_connector._connect_kwargs
-    monkeypatch.setattr(pg_connector, "_connect_kwargs", lambda url, db: {**pg_kwargs(url, db), "keepalives": 1})
-    assert "keepalives" not in pg_parameters(parse_url("postgresql://u@h/db"))  # not about security: left out
-    monkeypatch.setattr(pg_connector, "_connect_kwargs", lambda url, db: {**pg_kwargs(url, db), "sslnegotiation": "direct"})
-    with pytest.raises(ClientSettingError, match="sslnegotiation"):
-        pg_parameters(parse_url("postgresql://u@h/db"))
-
-    my_kwargs = mysql_connector._connect_kwargs
-    monkeypatch.setattr(mysql_connector, "_connect_kwargs", lambda url, db: {**my_kwargs(url, db), "ssl_key_password": "x"})
-    with pytest.raises(ClientSettingError, match="ssl_key_password"):
-        mysql_client(parse_url("mysql://u@h/db"))
+    with mysql_client(parse_url("mysql://u@h/db?sslmode=disable")) as client:
+        assert "--skip-ssl" in client.args
+    with pytest.raises(ClientSettingError, match="sslaccept"):  # a contradiction, never less checking
+        with mysql_client(parse_url("mysql://u@h/db?sslmode=disable&sslaccept=strict")):
+            pass
 
 
 def test_tool_errors_never_show_the_key_passphrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,7 +271,9 @@ def test_tool_errors_never_show_the_key_passphrase(tmp_path: Path, monkeypatch: 
                       "echo \"could not decrypt key with $(grep sslpassword \"$PGSERVICEFILE\")\" >&2; exit 1\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin")
-    url = parse_url(f"postgresql://u:{PASSWORD}@127.0.0.1/shop?sslpassword={KEY_PASSWORD}")
+    key = tmp_path / "key.pem"
+    key.write_text("not really a key")
+    url = parse_url(f"postgresql://u:{PASSWORD}@127.0.0.1/shop?sslidentity={key}&sslkey={key}&sslpassword={KEY_PASSWORD}")
     with pytest.raises(BackupError) as info:
         create_backup(url, tmp_path / "bk")
     assert "could not decrypt key with sslpassword=****" in info.value.message

@@ -69,28 +69,34 @@ def test_with_database_keeps_credentials() -> None:
     assert (url.database, url.password, url.schema) == ("two", "b", "s")
 
 
-def test_postgres_connection_options_mapping() -> None:
+def test_postgres_connection_options_mapping(tmp_path: Path) -> None:
     from schemashift.connectors.postgres import _connect_kwargs
+    from schemashift.connectors.tls import tls_settings
 
+    (tmp_path / "ca.pem").write_text("x")
     url = parse_url(
-        "postgresql://u:p@h:1/db?schema=s&sslmode=require&sslaccept=strict&sslcert=/ca.pem"
+        f"postgresql://u:p@h:1/db?schema=s&sslmode=require&sslaccept=strict&sslcert={tmp_path / 'ca.pem'}"
         "&connect_timeout=0&connection_limit=3&pgbouncer=true&application_name=app"
     )
-    kwargs = _connect_kwargs(url, url.database)
-    assert kwargs["sslmode"] == "verify-full" and kwargs["sslrootcert"] == "/ca.pem"
+    with tls_settings(url).libpq_params() as tls:
+        kwargs = _connect_kwargs(url, url.database, tls)
+    assert kwargs["sslmode"] == "verify-full" and kwargs["sslrootcert"] == str(tmp_path / "ca.pem")
     assert kwargs["application_name"] == "app" and kwargs["dbname"] == "db"
     assert "connect_timeout" not in kwargs  # 0 = no limit
     assert not {"connection_limit", "pgbouncer", "schema"} & set(kwargs)
 
 
 def test_mysql_connection_options_mapping() -> None:
+    import ssl
+
     from schemashift.connectors.mysql import _connect_kwargs
 
-    url = parse_url("mysql://u@localhost/db?socket=/run/my.sock&sslcert=/ca.pem&sslaccept=strict&connect_timeout=7")
+    url = parse_url("mysql://u@localhost/db?socket=/run/my.sock&sslaccept=strict&connect_timeout=7")
     kwargs = _connect_kwargs(url, url.database)
     assert kwargs["unix_socket"] == "/run/my.sock" and "host" not in kwargs
-    assert kwargs["ssl_ca"] == "/ca.pem" and kwargs["ssl_verify_cert"] is True
+    assert kwargs["ssl"].verify_mode == ssl.CERT_REQUIRED and kwargs["ssl"].check_hostname
     assert kwargs["connect_timeout"] == 7 and kwargs["password"] == ""
+    assert _connect_kwargs(parse_url("mysql://u@h/db?sslmode=disable"), "db")["ssl_disabled"] is True
 
 
 @pytest.mark.parametrize(
@@ -130,7 +136,11 @@ def test_missing_tls_file_names_the_parameter_and_the_path(provider: str, param:
     assert f"`{tmp_path / 'certs/ca.pem'}` given as `{param}` does not exist" in info.value.message
     (tmp_path / "certs").mkdir()
     (tmp_path / "certs/ca.pem").write_text("x")
-    url.check_tls_files()  # relative to the schema folder, as Prisma resolves it
+    if param == "sslkey":  # found now (relative to the schema folder, as Prisma resolves it): the pairing is next
+        with pytest.raises(InvalidUrl, match="`sslkey` needs `sslidentity`"):
+            url.check_tls_files()
+    else:
+        url.check_tls_files()  # relative to the schema folder, as Prisma resolves it
 
 
 def test_unreadable_tls_file_and_folder(tmp_path: Path) -> None:
@@ -146,4 +156,4 @@ def test_unreadable_tls_file_and_folder(tmp_path: Path) -> None:
         assert f"`sslrootcert` must name a file, and `{tmp_path}` is a folder" in info.value.message
     else:
         assert f"`{pem}` given as `sslkey` cannot be read: Permission denied" in info.value.message
-    assert parse_url("postgresql://u@h/db?sslrootcert=system").tls_files() == {}  # libpq's trust store
+    parse_url("postgresql://u@h/db?sslrootcert=system").check_tls_files()  # libpq's trust store, not a file

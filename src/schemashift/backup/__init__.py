@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from schemashift.backup.clients import ClientConnection, confirm_mysql_tls, mysql_client, pg_client, pg_parameters
+from schemashift.backup.clients import ClientConnection, check_client_settings, confirm_mysql_tls, mysql_client, pg_client
 from schemashift.backup.errors import BackupError
 from schemashift.backup.retention import Policy, rotation
 from schemashift.connectors.url import ConnectionUrl
@@ -223,7 +223,11 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         return {"pg_dump": version.result()}, digest
     exe = _tool("mariadb-dump", "mysqldump")
     version = pool.submit(_version, exe)
-    client = mysql_client(url)
+    with mysql_client(url) as client:
+        return {Path(exe).name: version.result()}, _dump_mysql(exe, client, url, path)
+
+
+def _dump_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, path: Path) -> str:
     if client.unenforced_tls:
         confirm_mysql_tls(url)
     argv = [exe, *client.args, "--single-transaction", "--routines", "--triggers", "--events",
@@ -238,7 +242,7 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
             err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
             if proc.wait() != 0:
                 raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
-    return {Path(exe).name: version.result()}, hashing.digest.hexdigest()
+    return hashing.digest.hexdigest()
 
 
 class _HashingWriter:
@@ -463,12 +467,13 @@ def restore_backup(
     client = ClientConnection()
     if url.provider == "postgresql":
         exe = _tool("pg_restore")
-        pg_parameters(url)
+        check_client_settings(url)
     elif url.provider == "mysql":
         exe = _tool("mariadb", "mysql")
-        client = mysql_client(url)
-        if client.unenforced_tls:
-            confirm_mysql_tls(url)
+        check_client_settings(url)
+        with mysql_client(url) as probe:
+            if probe.unenforced_tls:
+                confirm_mysql_tls(url)
     created = False
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_sha256, file)
@@ -515,6 +520,12 @@ def restore_backup(
         with pg_client(url) as client:
             _run(argv, _pg_env(client), "pg_restore", url.secrets)
         return Restored(entry, previous)
+    with mysql_client(url) as client:
+        _restore_mysql(exe, client, url, file, entry)
+    return Restored(entry, previous)
+
+
+def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry) -> None:
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
     proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -551,7 +562,6 @@ def restore_backup(
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
         raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
-    return Restored(entry, previous)
 
 
 # ---------------------------------------------------------------- prune

@@ -143,12 +143,7 @@ class Engine:
             # matched (not changed) rows in update counts, as Prisma reports them
             mysql = importlib.import_module("schemashift.connectors.mysql")
             pymysql = importlib.import_module("pymysql")
-            kwargs = mysql._connect_kwargs(parsed, parsed.database)
-            kwargs["client_flag"] = pymysql.constants.CLIENT.FOUND_ROWS
-            try:
-                self._raw = pymysql.connect(**kwargs)
-            except pymysql.MySQLError as exc:
-                raise mysql.connect_error(parsed, exc, parsed.database) from None
+            self._raw = mysql.connect_raw(parsed, parsed.database, client_flag=pymysql.constants.CLIENT.FOUND_ROWS)
             return
         self._connector = connectors.connect(parsed)
         self._raw = self._connector._conn

@@ -11,6 +11,7 @@ import pymysql  # type: ignore[import-untyped]
 from . import errors
 from .base import APPLICATION_NAME, MYSQL_LOCK_NAME, Connector, LockHolder, Params, Row
 from .sqltext import split_mysql
+from .tls import is_tls_failure, tls_settings
 from .url import ConnectionUrl
 
 #: What Prisma creates databases with.
@@ -42,9 +43,11 @@ def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
     }
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = url.connect_timeout
-    if url.params.get("sslcert"):  # Prisma's sslcert is the server's root certificate
-        kwargs["ssl_ca"] = url.params["sslcert"]
-        kwargs["ssl_verify_cert"] = url.params.get("sslaccept") == "strict"
+    settings = tls_settings(url)
+    if settings.mode == "disable":
+        kwargs["ssl_disabled"] = True
+    elif settings.required:  # PyMySQL >= 1.2 refuses a server without TLS when given a context
+        kwargs["ssl"] = settings.ssl_context()
     if url.host.startswith("/"):
         kwargs["unix_socket"] = url.host
     else:
@@ -76,11 +79,27 @@ def statement_error(url: ConnectionUrl, exc: pymysql.MySQLError, index: int | No
 
 
 def _open(url: ConnectionUrl, database: str | None) -> pymysql.connections.Connection[Any]:
-    url.check_tls_files()
+    return connect_raw(url, database)
+
+
+def connect_raw(url: ConnectionUrl, database: str | None, **extra: Any) -> pymysql.connections.Connection[Any]:
+    """A PyMySQL connection with the URL's options and TLS (``extra``: more PyMySQL arguments,
+    e.g. the generated client's ``client_flag``); connection failures mapped to Prisma's codes."""
+    kwargs = {**_connect_kwargs(url, database), **extra}
     try:
-        return pymysql.connect(**_connect_kwargs(url, database))
+        return pymysql.connect(**kwargs)
     except pymysql.MySQLError as exc:
-        raise connect_error(url, exc, database) from None
+        error = connect_error(url, exc, database)
+        message = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+        if isinstance(error, errors.ServerUnreachable | errors.DatabaseError) and is_tls_failure(message):
+            raise tls_settings(url).handshake_error(url, _tls_reason(message)) from None
+        raise error from None
+
+
+def _tls_reason(message: str) -> str:
+    """PyMySQL wraps an OpenSSL failure as "Can't connect to MySQL server on 'h' ([SSL: ...] ...)"."""
+    start = message.find("(")
+    return message[start + 1 : message.rfind(")")] if start >= 0 and "SSL" in message[start:] else message
 
 
 def quote_ident(name: str) -> str:

@@ -12,12 +12,14 @@ from psycopg import sql as pgsql
 
 from . import errors
 from .base import APPLICATION_NAME, PG_ADVISORY_LOCK_KEY, Connector, LockHolder, Params, Row
+from .tls import is_tls_failure, tls_settings
 from .url import ConnectionUrl
 
 _LOCK_POLL_SECONDS = 0.05
 
 
-def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
+def _connect_kwargs(url: ConnectionUrl, database: str, tls: dict[str, str] | None = None) -> dict[str, Any]:
+    """psycopg's keyword arguments; ``tls``: the libpq TLS options (:meth:`TlsSettings.libpq_params`)."""
     kwargs: dict[str, Any] = {
         "host": url.host,
         "port": url.port,
@@ -29,22 +31,28 @@ def _connect_kwargs(url: ConnectionUrl, database: str) -> dict[str, Any]:
     if url.connect_timeout > 0:
         kwargs["connect_timeout"] = max(1, round(url.connect_timeout))
     kwargs["application_name"] = APPLICATION_NAME
-    for name in ("sslmode", "application_name", "options"):
+    for name in ("application_name", "options"):
         if url.params.get(name):
             kwargs[name] = url.params[name]
-    if url.params.get("sslcert"):  # Prisma's sslcert is the server's root certificate
-        kwargs["sslrootcert"] = url.params["sslcert"]
-    if url.params.get("sslaccept") == "strict" and kwargs.get("sslmode") in ("require", "prefer", None):
-        kwargs["sslmode"] = "verify-full"
+    kwargs.update(tls or {})
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
 def _open(url: ConnectionUrl, database: str) -> psycopg.Connection[Any]:
-    url.check_tls_files()
+    settings = tls_settings(url)
     try:
-        return psycopg.connect(**_connect_kwargs(url, database))
+        with settings.libpq_params() as tls:  # a PKCS#12 identity's PEM files live this long
+            conn = psycopg.connect(**_connect_kwargs(url, database, tls))
     except psycopg.Error as exc:
-        raise connect_error(url, exc, database) from None
+        error = connect_error(url, exc, database)
+        if isinstance(error, errors.ServerUnreachable) and is_tls_failure(str(exc)):
+            raise settings.handshake_error(url, str(exc)) from None
+        raise error from None
+    # libpq guarantees it; checked all the same (not on a Unix socket: libpq uses no TLS there)
+    if settings.required and not url.host.startswith("/") and not conn.pgconn.ssl_in_use:
+        conn.close()
+        raise settings.handshake_error(url, "the connection is not encrypted")
+    return conn
 
 
 def connect_error(url: ConnectionUrl, exc: Exception, database: str) -> errors.ConnectorError:

@@ -22,14 +22,6 @@ Provider = Literal["postgresql", "mysql", "sqlite"]
 
 _SCHEMES: dict[str, Provider] = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql"}
 _DEFAULT_PORT: dict[Provider, int] = {"postgresql": 5432, "mysql": 3306}
-#: URL parameters that name a TLS file, per provider (Prisma's names and libpq's).
-TLS_FILE_PARAMS: dict[Provider, tuple[str, ...]] = {
-    "postgresql": ("sslcert", "sslrootcert", "sslidentity", "sslkey", "sslcrl"),
-    "mysql": ("sslcert", "sslidentity", "sslrootcert", "sslkey"),
-    "sqlite": (),
-}
-#: libpq's special ``sslrootcert`` value: the system's trust store, not a file.
-_NOT_FILES = {"system"}
 _INVALID = "The provided database string is invalid."
 
 
@@ -65,38 +57,21 @@ class ConnectionUrl:
         except ValueError:
             raise InvalidUrl(f"The provided database string is invalid. `connect_timeout` must be a number, got `{raw}`.") from None
 
-    def tls_files(self) -> dict[str, Path]:
-        """The TLS files the URL names, by parameter, resolved against :attr:`base_dir`."""
-        files: dict[str, Path] = {}
-        for name in TLS_FILE_PARAMS[self.provider]:
-            raw = self.params.get(name, "")
-            if raw and raw not in _NOT_FILES:
-                path = Path(raw).expanduser()
-                files[name] = path if path.is_absolute() or self.base_dir is None else self.base_dir / path
-        return files
-
     def check_tls_files(self) -> None:
-        """P1013 naming the parameter and the path when a TLS file is missing or unreadable
-        (the drivers would report it as an unreachable server, or not at all)."""
-        for name, path in self.tls_files().items():
-            try:
-                with open(path, "rb"):
-                    pass
-            except FileNotFoundError:
-                raise InvalidUrl(f"{_INVALID} The file `{path}` given as `{name}` does not exist.") from None
-            except IsADirectoryError:
-                raise InvalidUrl(f"{_INVALID} `{name}` must name a file, and `{path}` is a folder.") from None
-            except OSError as exc:
-                raise InvalidUrl(f"{_INVALID} The file `{path}` given as `{name}` cannot be read: {exc.strerror}.") from None
+        """P1013 when a TLS parameter is wrong or names a missing/unreadable file (the check
+        lives in :func:`schemashift.connectors.tls.tls_settings`)."""
+        from .tls import tls_settings
+
+        tls_settings(self)
 
     def with_database(self, database: str) -> ConnectionUrl:
         """The same server and credentials, another database (PostgreSQL/MySQL)."""
         return dataclasses.replace(self, database=database)
 
     def redacted(self) -> str:
-        """The URL with the password (and ``?sslpassword=``...) replaced by ``****``: the only form
-        fit for display."""
-        query = f"?{urlencode(dict(self.params), safe='/:')}" if self.params else ""
+        """The URL with the passwords replaced by ``****``: the only form fit for display."""
+        params = {k: REDACTED if k == "sslpassword" and v else v for k, v in self.params.items()}
+        query = f"?{urlencode(params, safe='/:*')}" if params else ""
         if self.provider == "sqlite":
             return redact(f"file:{self.path}{query}")
         auth = quote(self.user, safe="")
