@@ -64,6 +64,8 @@ class Dialect:
     # ---------------------------------------------------------------- capabilities
     supports_transactional_ddl: ClassVar[bool] = True
     max_identifier_length: ClassVar[int] = 63
+    # a longer identifier is cut to the limit without an error (PostgreSQL), not refused (MySQL)
+    truncates_identifiers: ClassVar[bool] = False
     supports_namespaces: ClassVar[bool] = False  # CREATE SCHEMA, @@schema
     has_native_enums: ClassVar[bool] = False  # enums are database types (CreateEnum/AlterEnum/DropEnum)
     has_inline_enums: ClassVar[bool] = False  # enums live in the column type (MySQL ENUM(...))

@@ -135,6 +135,7 @@ class PostgresDialect(Dialect):
 
     supports_transactional_ddl = True
     max_identifier_length = MAX_IDENTIFIER_LENGTH["postgresql"]  # Prisma's limit, kept in psl/constraint_names.py
+    truncates_identifiers = True
     supports_namespaces = True
     has_native_enums = True
     has_named_primary_keys = True

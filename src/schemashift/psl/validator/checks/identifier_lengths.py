@@ -1,8 +1,9 @@
 """Names the database cannot hold (a schemashift check; Prisma 6.19 has none for these names).
 
 PostgreSQL cuts table, column and type names beyond 63 bytes without an error (so the database
-never matches the schema, and every migration tries again) and refuses longer enum values; MySQL
-and MariaDB refuse names of more than 64 characters when the migration runs. Each name is checked
+never matches the schema, and every migration tries again: a warning, since Prisma accepts such
+schemas) and refuses longer enum values (an error); MySQL and MariaDB refuse names of more than
+64 characters when the migration runs (an error). Each name is checked
 where it reaches the database: the table of a model or view (``@@map`` or the model name), the
 columns of its scalar fields (``@map`` or the field name), the type and values of an enum where
 enums are database types, and the join table of an implicit many-to-many relation. The error
@@ -35,14 +36,23 @@ def _map_argument(attributes: list[ast.Attribute]) -> Span | None:
 
 
 def _check(
-    ctx: Context, dialect: Dialect, what: str, name: str, span: Span, given: Span | None, fix: str = "map"
+    ctx: Context, dialect: Dialect, what: str, name: str, span: Span, given: Span | None, fix: str = "map",
+    refused: bool = False,
 ) -> None:
-    """``given``: the span of the string that sets ``name`` (``@map``, ``@@map``, a relation name)."""
+    """``given``: the span of the string that sets ``name`` (``@map``, ``@@map``, a relation name).
+    A name the database refuses is an error; one it silently cuts (PostgreSQL's identifiers, which
+    Prisma accepts) is a warning: the schema stays valid, as for Prisma, and says what will happen."""
     reason = dialect.identifier_too_long(name)
     if reason is None:
         return
     advice = f"Use a shorter name in the `{fix}` argument." if given is not None else "Use a shorter name, or `@map`/`@@map` it to one."
-    ctx.error(f"The database name `{name}` of {what} is too long: {reason}. {advice}", given or span)
+    message = f"The database name `{name}` of {what} is too long: {reason}. {advice}"
+    if refused or not dialect.truncates_identifiers:
+        ctx.error(message, given or span)
+    else:
+        ctx.warning(
+            f"{message} The database would store it cut short, so it would never match the schema.", given or span
+        )
 
 
 def run(ctx: Context) -> None:
@@ -68,7 +78,7 @@ def run(ctx: Context) -> None:
             for value in enum.values:
                 label = (enum_info.value_db_names.get(value.name.name) if enum_info is not None else None) or value.name.name
                 what = f'the value "{value.name.name}" of the enum "{enum.name.name}"'
-                _check(ctx, dialect, what, label, value.name.span, _map_argument(value.attributes))
+                _check(ctx, dialect, what, label, value.name.span, _map_argument(value.attributes), refused=True)
     for relation in ctx.relations:
         if relation.kind != "many_to_many" or relation.field_a is None:
             continue
