@@ -355,3 +355,25 @@ def test_ctrl_c_during_deploy_records_the_attempt_and_exits_130(project: Path, p
         assert audit(db_url) == [] and last[2]
         r = run_cli("migrate", "status")
         assert r.exit_code == 1 and "20260102000000_slow" in r.out
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_a_failed_concurrent_index_build_leaves_nothing_in_the_way(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """A failed (or cancelled) CREATE INDEX CONCURRENTLY leaves its index INVALID, which made the
+    resumed statement fail with "already exists": it is dropped, the statement is truly not applied,
+    and the resumed deploy builds it."""
+    add(project, "20260101500000_t", 'CREATE TABLE "T" ("v" INTEGER);\nINSERT INTO "T" VALUES (1), (1);\n')
+    assert run_cli("migrate", "deploy").exit_code == 0
+    add(project, "20260102000000_idx", 'CREATE UNIQUE INDEX CONCURRENTLY "T_v_key" ON "T"("v");\n')
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "P3018" in r.err
+    with connect(db_url) as conn:
+        assert conn.query("SELECT 1 FROM pg_class WHERE relname = 'T_v_key'") == []  # no INVALID leftover
+        conn.execute('DELETE FROM "T" WHERE ctid <> (SELECT min(ctid) FROM "T")')
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0, r.err
+    assert "Resuming migration `20260102000000_idx` at statement 1 of 1" in r.out
+    with connect(db_url) as conn:
+        assert conn.query(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'T_v_key'"
+        ) == [(True,)]

@@ -159,6 +159,11 @@ class Connector(ABC):
 
         return get_dialect(self.provider, **self.dialect_options())
 
+    def drop_invalid_index(self, schema: str | None, name: str) -> bool:
+        """Drop the index ``name`` if a failed ``CREATE INDEX CONCURRENTLY`` left it INVALID
+        (PostgreSQL); True when one was dropped. A valid index is never touched."""
+        return False
+
     @contextmanager
     def released_by(self, sql: str, params: Params) -> Iterator[None]:
         """Run the block, then the statement that releases a lock. When an error (or Ctrl-C) is on

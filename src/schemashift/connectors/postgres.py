@@ -172,6 +172,19 @@ class PostgresConnector(Connector):
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
 
+    def drop_invalid_index(self, schema: str | None, name: str) -> bool:
+        namespace = schema or self.schema_name
+        invalid = self.query_one(
+            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = %s AND n.nspname = %s AND NOT i.indisvalid",
+            (name, namespace),
+        )
+        if invalid is None:
+            return False
+        self.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {quote_ident(namespace)}.{quote_ident(name)}")
+        return True
+
     def dialect_options(self) -> dict[str, object]:
         """The connection's schema (``?schema=``) is the default namespace: names in it are
         written unqualified, and a drop to the empty database is qualified with it."""

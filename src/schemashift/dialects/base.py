@@ -144,6 +144,11 @@ class Dialect:
         that refuses a transaction block if there is one (PostgreSQL)."""
         raise NotImplementedError
 
+    def index_built_concurrently(self, statement: str) -> tuple[str | None, str] | None:
+        """``(schema, name)`` of the index a ``CREATE INDEX CONCURRENTLY`` statement builds: when
+        it fails or is cancelled, PostgreSQL leaves that index behind, INVALID (None elsewhere)."""
+        return None
+
     def plan_script(self, script: str) -> ScriptPlan:
         """The script split once, with the way it runs (see :mod:`schemashift.dialects.scripts`)."""
         statements = tuple(self.split_statements(script))

@@ -149,6 +149,19 @@ class PostgresDialect(Dialect):
 
         return split_postgres(script)
 
+    def index_built_concurrently(self, statement: str) -> tuple[str | None, str] | None:
+        import pglast
+        from pglast import ast as pg
+
+        try:
+            (raw,) = pglast.parse_sql(statement)
+        except (pglast.parser.ParseError, ValueError):
+            return None
+        node = raw.stmt
+        if not isinstance(node, pg.IndexStmt) or not node.concurrent or not node.idxname:
+            return None
+        return (node.relation.schemaname if node.relation is not None else None), node.idxname
+
     def script_mode(self, script: str, statements: Sequence[str]) -> tuple[RunMode, str, str]:
         from schemashift.dialects.scripts import postgres_mode
 

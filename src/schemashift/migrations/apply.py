@@ -347,6 +347,8 @@ class _Run:
         stmts = self.plan.statements
         n = len(stmts)
         row_id = row.id if row is not None else history.start(m.name, m.checksum)
+        if row is not None:  # a run that stopped at statement `at` may have left its index INVALID
+            self._drop_leftover(stmts[at])
         for i in range(at, n):
             if sigint.requested:
                 sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} not run: interrupted by the user (SIGINT)", i))
@@ -354,6 +356,7 @@ class _Run:
             try:
                 conn.execute(stmts[i])
             except DatabaseError as exc:
+                sigint.write(lambda: self._drop_leftover(stmts[i]))  # "not applied" means nothing left behind
                 if sigint.requested:
                     sigint.write(
                         lambda: history.fail(
@@ -368,6 +371,12 @@ class _Run:
                 raise self._failed(exc, f"\n\nPlease check the query number {i + 1} from the migration file.") from None
             sigint.write(lambda: history.set_progress(row_id, i + 1))
         sigint.write(lambda: history.finish(row_id, n))
+
+    def _drop_leftover(self, stmt: str) -> bool:
+        """A failed or cancelled ``CREATE INDEX CONCURRENTLY`` leaves its index INVALID (and in the
+        way of running the statement again): drop it, so the statement is truly not applied."""
+        built = self.conn.dialect.index_built_concurrently(stmt)
+        return built is not None and self.conn.drop_invalid_index(*built)
 
     def _interrupted(self, i: int, n: int) -> MigrationInterrupted:
         applied = f"statements 1 to {i} of {n} are applied" if i else f"none of its {n} statements was applied"
