@@ -377,3 +377,45 @@ def test_a_failed_concurrent_index_build_leaves_nothing_in_the_way(project: Path
         assert conn.query(
             "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'T_v_key'"
         ) == [(True,)]
+
+
+# ---------------------------------------------------------------- rollback that stops part way
+
+
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_a_rollback_that_stopped_continues_and_never_runs_a_down_statement_twice(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """MySQL commits each down statement: a rollback that failed at statement 2 continues there
+    (statement 1 is not run again); one killed while a statement ran says which is uncertain and
+    is recorded by `resolve --rolled-back` once finished by hand."""
+    assert run_cli("migrate", "deploy").exit_code == 0
+    folder = add(project, "20260102000000_extra", "CREATE TABLE `Extra` (`id` INTEGER);\n")
+    (folder / "down.sql").write_text(insert(provider, 1) + insert(provider, 2) + "DROP TABLE `Extra`;\n")
+    assert run_cli("migrate", "deploy").exit_code == 0
+    with connect(db_url) as conn:  # only the live database has it: the shadow check passes, the live run fails at 2
+        conn.execute("INSERT INTO `Audit` (id) VALUES (2)")
+    r = run_cli("migrate", "rollback", "--accept-data-loss")
+    assert r.exit_code == 1 and "ran in part" in r.err, r.out + r.err
+    assert audit(db_url) == [1, 2]
+    assert "statement 2 of 3 failed" in (rows(db_url)[-1][4] or "")
+    with connect(db_url) as conn:
+        conn.execute("DELETE FROM `Audit` WHERE id = 2")
+    r = run_cli("migrate", "rollback", "--accept-data-loss")
+    assert r.exit_code == 0, r.out + r.err
+    assert audit(db_url) == [1, 2]  # statement 1 was not run again (a duplicate key otherwise)
+    assert "Extra" not in tables(db_url, provider)
+    assert rows(db_url)[-1][2]  # recorded rolled back
+    # a rollback killed while statement 2 ran: uncertain, said so; finished by hand, then resolved
+    assert run_cli("migrate", "deploy").exit_code == 0
+    with connect(db_url) as conn:
+        conn.execute("DELETE FROM `Audit`")
+        conn.execute("UPDATE _prisma_migrations SET logs = 'rollback of down.sql: statement 2 of 3 running'"
+                     " WHERE migration_name = '20260102000000_extra' AND finished_at IS NOT NULL AND rolled_back_at IS NULL")
+    r = run_cli("migrate", "rollback", "--accept-data-loss")
+    assert r.exit_code == 1 and "statement 2 of 3" in r.err and "may or may not" in r.err, r.err
+    assert audit(db_url) == []  # nothing run
+    with connect(db_url) as conn:
+        conn.execute("DROP TABLE `Extra`")
+    r = run_cli("migrate", "resolve", "--rolled-back", "20260102000000_extra")
+    assert r.exit_code == 0, r.err
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 1 and "20260102000000_extra" in r.out  # pending again

@@ -29,25 +29,19 @@ Safety properties:
 from __future__ import annotations
 
 import re
-import signal
-import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
-from typing import TypeVar
 
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
 from schemashift.dialects.scripts import RunMode, ScriptPlan
-from schemashift.errors import EXIT_INTERRUPTED
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
 from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables
+from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
 
 Log = Callable[[str], None]
-_T = TypeVar("_T")
 
 #: the first line of the logs schemashift writes when a STATEMENTS migration stops at a statement
 #: that did not run: ``statement K of N failed`` / ``interrupted`` / ``not run``
@@ -72,14 +66,6 @@ class MigrationFailed(MigrationError):
             f"Migration name: {name}\n\n{code_part}Database error:\n{db_error}",
             code="P3018",
         )
-
-
-class MigrationInterrupted(MigrationError):
-    """Ctrl-C during a deploy: the attempt is recorded, the command exits 130."""
-
-    def __init__(self, message: str, name: str | None = None) -> None:
-        self.migration_name = name
-        super().__init__(f"Interrupted: {message}", exit_code=EXIT_INTERRUPTED)
 
 
 def plan_of(conn: Connector, m: Migration) -> ScriptPlan:
@@ -145,81 +131,6 @@ def failed_migrations_error(
     return MigrationError("\n".join(lines), code="P3009")
 
 
-class _Sigint:
-    """Ctrl-C while migrations run: the first SIGINT cancels the running statement on the server
-    (from a watcher thread woken through ``signal.set_wakeup_fd``, so it works while the main
-    thread is inside a driver call) and sets :attr:`requested`; the caller stops at the next safe
-    point. A second SIGINT raises KeyboardInterrupt at once. Only installed in the main thread."""
-
-    def __init__(self, conn: Connector) -> None:
-        self.conn = conn
-        self.requested = False
-        self._signals = 0
-        self._installed = False
-
-    def __enter__(self) -> _Sigint:
-        if threading.current_thread() is not threading.main_thread():
-            return self
-        self._r, self._w = socket.socketpair()
-        self._w.setblocking(False)
-        try:
-            self._old_fd = signal.set_wakeup_fd(self._w.fileno(), warn_on_full_buffer=False)
-        except ValueError:
-            self._r.close()
-            self._w.close()
-            return self
-        self._old_handler = signal.signal(signal.SIGINT, self._handler)
-        self._installed = True
-        self._thread = threading.Thread(target=self._watch, name="schemashift-sigint", daemon=True)
-        self._thread.start()
-        return self
-
-    def _watch(self) -> None:
-        while True:
-            try:
-                data = self._r.recv(64)
-            except OSError:
-                return
-            if not data:
-                return
-            if signal.SIGINT in data and not self.requested:
-                self.requested = True
-                try:
-                    self.conn.cancel()
-                except Exception:  # noqa: BLE001 - the statement then runs to its end
-                    pass
-
-    def _handler(self, signum: int, frame: FrameType | None) -> None:
-        self._signals += 1
-        if not self.requested:  # the watcher had no chance (no wakeup byte): cancel here
-            self.requested = True
-            try:
-                self.conn.cancel()
-            except Exception:  # noqa: BLE001
-                pass
-        elif self._signals > 1:
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc: object) -> None:
-        if not self._installed:
-            return
-        signal.signal(signal.SIGINT, self._old_handler)
-        signal.set_wakeup_fd(self._old_fd)
-        self._w.close()
-        self._thread.join(timeout=1)
-        self._r.close()
-
-    def write(self, action: Callable[[], _T]) -> _T:
-        """A history write; retried once when a cancel meant for the script hit it instead."""
-        try:
-            return action()
-        except DatabaseError:
-            if not self.requested:
-                raise
-            self.conn.abort_open_transaction()
-            return action()
-
-
 def apply_migrations(
     conn: Connector,
     migrations: list[Migration],
@@ -258,7 +169,7 @@ def apply_migrations(
                 raise failed_migrations_error(list(status.failed), by_name, planner)
             resume[r.migration_name] = (r, at)
         todo = [m for m in migrations if m.name in status.pending or m.name in resume]
-        with _Sigint(conn) as sigint:
+        with SigintGuard(conn) as sigint:
             for m in todo:
                 if sigint.requested:
                     done = f" after applying {', '.join(f'`{n}`' for n in result.applied)}" if result.applied else ""
@@ -298,7 +209,7 @@ def execute_plan(conn: Connector, plan: ScriptPlan) -> None:
 class _Run:
     """One migration's run in the mode its plan says."""
 
-    def __init__(self, conn: Connector, history: History, m: Migration, plan: ScriptPlan, sigint: _Sigint) -> None:
+    def __init__(self, conn: Connector, history: History, m: Migration, plan: ScriptPlan, sigint: SigintGuard) -> None:
         self.conn, self.history, self.m, self.plan, self.sigint = conn, history, m, plan, sigint
 
     def run(self, row: HistoryRow | None, at: int) -> None:

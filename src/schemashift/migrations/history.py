@@ -191,6 +191,9 @@ class History:
             (applied_steps, logs, row_id),
         )
 
+    def set_logs(self, row_id: str, logs: str | None) -> None:
+        self.conn.execute(f"UPDATE {TABLE} SET logs = %s WHERE id = %s", (logs, row_id))
+
     def fail(self, row_id: str, logs: str, applied_steps: int) -> None:
         self.set_progress(row_id, applied_steps, logs)
 

@@ -6,6 +6,7 @@ from schemashift.connectors.base import Connector
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
 from schemashift.migrations.history import History
+from schemashift.migrations.rollback import ROLLBACK_MARK
 
 _EXAMPLE = '(example: "20201207184859_initial_migration")'
 
@@ -50,6 +51,9 @@ def resolve_rolled_back(conn: Connector, name: str) -> None:
                 code="P3011",
             )
         failed = [r for r in rows if r.is_failed]
+        # an applied migration whose rollback (a down script run statement by statement) stopped
+        # and was finished by hand: recorded as rolled back, as the rollback itself would have
+        failed += [r for r in rows if r.is_applied and (r.logs or "").startswith(ROLLBACK_MARK)]
         if not failed:
             raise MigrationError(
                 f"Migration `{name}` cannot be rolled back because it is not in a failed state.",

@@ -20,19 +20,21 @@ never prompts itself): a prompt at a terminal, a refusal without one unless ``ac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schemashift.dialects.scripts import RunMode
+from schemashift.dialects.scripts import RunMode, ScriptPlan
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import ConnectorError, DatabaseError
 from schemashift.migrations import engine
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration, checksum
 from schemashift.migrations.history import History, HistoryRow
+from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 
 if TYPE_CHECKING:
     from schemashift.diff.steps import Step
@@ -211,10 +213,16 @@ def check_rollback(
         except MigrationError as exc:
             return _uncounted(mp, conn, plans, remaining, f"the applied history does not replay ({exc.message})")
         before = engine.describe(sconn)
+        sigint = stack.enter_context(SigintGuard(sconn))
         for plan in plans:
             try:
                 _run_down(sconn, plan.script)
             except ConnectorError as exc:
+                if sigint.requested:
+                    raise MigrationInterrupted(
+                        "the rollback was stopped while its down scripts were tried on the shadow database: "
+                        "nothing was rolled back and your database was not touched."
+                    ) from None
                 raise MigrationError(
                     f"The down.sql of `{plan.migration.name}` failed on the shadow database, so nothing "
                     f"was rolled back and your database was not touched. Fix {plan.migration.down_path}, "
@@ -342,19 +350,94 @@ def rollback(
                 "The migration history or a down.sql changed while the rollback was being checked "
                 "(another deploy or rollback?): nothing was rolled back. Run the command again."
             )
-        for plan in plans:
-            try:
-                _run_down(conn, plan.script, lambda: history.mark_rolled_back(plan.row.id))
-            except DatabaseError as exc:
-                state = (
-                    "the database is as it was before this migration's rollback"
-                    if conn.dialect.plan_script(plan.script).mode is RunMode.TRANSACTION
-                    else "its down script may have run in part (this database commits DDL at once)"
-                )
-                earlier = f" (rolled back before it: {', '.join(done)})" if done else ""
-                raise MigrationError(
-                    f"Rolling back `{plan.migration.name}` failed; {state}{earlier}.\n\n"
-                    f"Database error:\n{exc.message}"
-                ) from None
-            done.append(plan.migration.name)
+        with SigintGuard(conn) as sigint:
+            for plan in plans:
+                if sigint.requested:
+                    raise MigrationInterrupted(
+                        f"stopped after rolling back {', '.join(f'`{n}`' for n in done) or 'nothing'}; "
+                        f"`{plan.migration.name}` and older migrations are still applied."
+                    )
+                script_plan = conn.dialect.plan_script(plan.script)
+                try:
+                    if script_plan.mode is RunMode.TRANSACTION:
+                        _run_down(conn, plan.script, lambda: history.mark_rolled_back(plan.row.id))
+                    else:
+                        _run_down_tracked(conn, history, plan, script_plan, sigint)
+                except DatabaseError as exc:
+                    if sigint.requested:
+                        raise MigrationInterrupted(
+                            f"the rollback of `{plan.migration.name}` was cancelled"
+                            + (
+                                ": its down script's transaction was rolled back, the migration is still applied."
+                                if script_plan.mode is RunMode.TRANSACTION
+                                else " (see `schemashift migrate status`; run `schemashift migrate rollback` again to continue it)."
+                            ),
+                            plan.migration.name,
+                        ) from None
+                    state = (
+                        "the database is as it was before this migration's rollback"
+                        if script_plan.mode is RunMode.TRANSACTION
+                        else "its down script ran in part: run `schemashift migrate rollback` again to continue it "
+                        "from the failed statement once its cause is fixed"
+                    )
+                    earlier = f" (rolled back before it: {', '.join(done)})" if done else ""
+                    raise MigrationError(
+                        f"Rolling back `{plan.migration.name}` failed; {state}{earlier}.\n\n"
+                        f"Database error:\n{exc.message}"
+                    ) from None
+                done.append(plan.migration.name)
     return done
+
+
+#: the logs of an applied migration whose down script runs statement by statement (MySQL, or a
+#: down script with CONCURRENTLY): how far it got, so a rollback that stopped continues exactly
+ROLLBACK_MARK = "rollback of down.sql:"
+_ROLLBACK_STATE = re.compile(r"\Arollback of down\.sql: statement (\d+) of (\d+) (running|done|not run|failed)\b")
+
+
+def rollback_resume_point(row: HistoryRow, statements: int) -> int:
+    """The 0-based index of the down statement to run next; raises when it cannot be known."""
+    found = _ROLLBACK_STATE.match(row.logs or "")
+    if found is None or int(found.group(2)) != statements:
+        return 0
+    k, state = int(found.group(1)), found.group(3)
+    if state == "done":
+        return k
+    if state in ("not run", "failed"):
+        return k - 1
+    raise MigrationError(
+        f"The rollback of `{row.migration_name}` stopped while statement {k} of {statements} of its down.sql "
+        "ran (the process was killed?): that statement may or may not have been applied. Check it, run the "
+        f"statements of down.sql from {k} on that are not applied by hand, then record the rollback with "
+        f"`schemashift migrate resolve --rolled-back {row.migration_name}`."
+    )
+
+
+def _run_down_tracked(
+    conn: Connector, history: History, plan: RollbackPlan, script_plan: ScriptPlan, sigint: SigintGuard
+) -> None:
+    """A down script that runs statement by statement: its progress is kept in the migration's
+    ``logs`` (Prisma ignores them on an applied row), so a rollback that stopped cleanly continues
+    at the statement that did not run, and one killed mid-statement says which is uncertain."""
+    stmts = script_plan.statements
+    n = len(stmts)
+    row_id = plan.row.id
+    for i in range(rollback_resume_point(plan.row, n), n):
+        if sigint.requested:
+            sigint.write(lambda: history.set_logs(row_id, f"{ROLLBACK_MARK} statement {i + 1} of {n} not run: interrupted"))
+            raise MigrationInterrupted(
+                f"the rollback of `{plan.migration.name}` stopped before statement {i + 1} of {n} of its down.sql; "
+                "run `schemashift migrate rollback` again to continue it.",
+                plan.migration.name,
+            )
+        history.set_logs(row_id, f"{ROLLBACK_MARK} statement {i + 1} of {n} running")
+        try:
+            conn.execute(stmts[i])
+        except DatabaseError as exc:
+            conn.abort_open_transaction()
+            sigint.write(
+                lambda: history.set_logs(row_id, f"{ROLLBACK_MARK} statement {i + 1} of {n} failed, not applied:\n{exc.message}")
+            )
+            raise
+        sigint.write(lambda: history.set_logs(row_id, f"{ROLLBACK_MARK} statement {i + 1} of {n} done"))
+    sigint.write(lambda: history.mark_rolled_back(row_id))
