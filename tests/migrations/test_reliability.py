@@ -88,14 +88,29 @@ def assert_consistent(db_url: str, provider: str) -> int:
     return applied
 
 
+def _wait_for_applying(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("Applying migration"):
+            return
+
+
+def _apply_phase(tmp_path: Path, env: dict[str, str]) -> float:
+    proc = subprocess.Popen(deploy_cmd(), cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    _wait_for_applying(proc)
+    start = time.perf_counter()
+    proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    return time.perf_counter() - start
+
+
 def kill_points(tmp_path: Path, provider: str, db_url: str, wanted: int) -> None:
     make_project(tmp_path, provider)
     env = {**os.environ, "DATABASE_URL": db_url}
     rng = random.Random(20261124)
-    # time one full deploy, to spread the kill points over its duration
-    start = time.perf_counter()
-    subprocess.run(deploy_cmd(), cwd=tmp_path, env=env, check=True, capture_output=True, timeout=60)
-    duration = time.perf_counter() - start
+    # time the apply phase of one full deploy (from its first "Applying migration" line: start-up,
+    # imports and schema validation come before it), to spread the kill points over it
+    duration = _apply_phase(tmp_path, env)
     kills = 0
     partial_states = 0
     attempts = 0
@@ -103,15 +118,16 @@ def kill_points(tmp_path: Path, provider: str, db_url: str, wanted: int) -> None
         attempts += 1
         with connect(db_url) as conn:
             conn.reset()
-        delay = rng.uniform(0.1 * duration, 0.9 * duration)
-        proc = subprocess.Popen(deploy_cmd(), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        delay = rng.uniform(0.05 * duration, 0.95 * duration)
+        proc = subprocess.Popen(deploy_cmd(), cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        _wait_for_applying(proc)
         time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         else:
             duration *= 0.8  # the machine got faster: aim earlier
-        proc.wait()
+        proc.communicate()
         applied = assert_consistent(db_url, provider)
         partial_states += 0 < applied < N_MIGRATIONS
         done = subprocess.run(deploy_cmd(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
