@@ -317,10 +317,15 @@ def test_deploy_pull_and_client_are_encrypted_seen_from_the_server(
     with connect(url, tmp_path / "prisma") as conn:
         assert conn.query('SELECT tls FROM "Seen"' if provider == "postgresql" else "SELECT tls FROM `Seen`") == [("on",)]
 
+    # the dump tool connects as the migration did (connectors/tls.py's forms for pg_dump/mariadb-dump)
+    backed_up = run_cli("backup", "create", "--schema", str(schema), "-o", str(tmp_path / "backups"))
+    assert backed_up.exit_code == 0, backed_up.err
+    assert any(p.name.startswith(database) for p in (tmp_path / "backups").iterdir())
+
     pulled = run_cli("db", "pull", "--print", "--schema", str(schema))
     assert pulled.exit_code == 0, pulled.err
     assert "model Seen" in pulled.out
-    if provider == "postgresql":  # the server's log line for pull's session (log_connections)
+    if provider == "postgresql":  # pull's and pg_dump's sessions, in the server's log (log_connections)
         lines = [line for line in tls_server.log.read_text().splitlines() if f"database={database}" in line and "authorized" in line]
         assert lines and all("SSL enabled" in line for line in lines), lines
     # (MariaDB refuses plain TCP here: --require-secure-transport, see the control test)
