@@ -68,9 +68,16 @@ def test_byte_exact_against_prisma(provider: str, count: int, tmp_path: Path) ->
 
 
 def _departure(pair: tuple[str | None, str | None], provider: str) -> bool:
-    """Pairs where we depart from Prisma on purpose, because Prisma's script fails on PostgreSQL:
-    an enum column changed between list and scalar is dropped and recreated (docs/architecture.md)."""
+    """Pairs where we depart from Prisma on purpose (docs/architecture.md, "Departures"): a SQLite
+    `Json` default is written as a string literal (Prisma writes it bare: an object is a syntax
+    error, an array is stored as something else); on PostgreSQL an enum column changed between list
+    and scalar is dropped and recreated (Prisma's script fails)."""
     before, after = pair
+    if provider == "sqlite" and any(
+        src is not None and any(c.type.family is Family.JSON and c.default is not None for t in lower_source(src).tables for c in t.columns)
+        for src in pair
+    ):
+        return True
     if before is None or after is None:
         return False
     a, b = lower_source(before), lower_source(after)
