@@ -367,3 +367,22 @@ def test_closed_stdin(tmp_path: Path) -> None:
     assert execute.returncode == 0 and "Script executed successfully." in execute.stdout, execute
     dev = run("migrate", "dev", "--name", "init")
     assert dev.returncode == 0 and "Traceback" not in dev.stderr, dev
+
+
+@pytest.mark.parametrize("content", [b"[tool.schemashift]\nseed = \"caf\xe9\"\n", b"[tool.schemashift\n"])
+@pytest.mark.parametrize("command", [("migrate", "status"), ("db", "seed"), ("validate",)])
+def test_a_broken_pyproject_is_named_never_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli, content: bytes, command: tuple[str, ...]
+) -> None:
+    """pyproject.toml is read by one function (config.tool_settings) for the schema path, the
+    settings and the seed: invalid UTF-8 or TOML there is exit 1 naming the file (it was exit 70
+    in the settings and seed readers)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(
+        'datasource db {\n  provider = "sqlite"\n  url      = "file:./dev.db"\n}\n'
+    )
+    r = run_cli(*command)
+    assert r.exit_code == 1, r.out + r.err
+    assert "pyproject.toml" in r.err and "Traceback" not in r.err and "internal error" not in r.err

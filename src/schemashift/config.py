@@ -93,17 +93,31 @@ def _location(path: Path, cwd: Path) -> SchemaLocation:
     return SchemaLocation(absolute, _display(absolute, cwd), absolute.is_dir())
 
 
-def pyproject_schema(cwd: Path) -> str | None:
-    """``[tool.schemashift] schema`` from ``cwd/pyproject.toml``, if set."""
+def tool_settings(cwd: Path) -> dict[str, object]:
+    """``[tool.schemashift]`` of ``cwd/pyproject.toml`` ({} without one): the one reader of it,
+    for the schema path, the settings and the seed command. A file that is not UTF-8 or not TOML
+    is a clear error naming it, never a crash."""
     import tomllib
 
     pyproject = cwd / "pyproject.toml"
     if not pyproject.is_file():
-        return None
+        return {}
+    from schemashift.errors import read_text
+
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SchemashiftError(f"Could not read {_display(pyproject, cwd)}: {exc}") from exc
+        data = tomllib.loads(read_text(pyproject))  # not UTF-8, unreadable: an error naming the file
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemashiftError(f"Could not read {_display(pyproject, cwd)}: {exc}") from None
+    tool = data.get("tool", {})
+    table = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise SchemashiftError(f"`[tool.schemashift]` in {_display(pyproject, cwd)} must be a table.")
+    return table
+
+
+def pyproject_schema(cwd: Path) -> str | None:
+    """``[tool.schemashift] schema`` from ``cwd/pyproject.toml``, if set."""
+    data = {"tool": {"schemashift": tool_settings(cwd)}}
     value = data.get("tool", {}).get("schemashift", {}).get("schema")
     if value is not None and not isinstance(value, str):
         raise SchemashiftError("`[tool.schemashift] schema` in pyproject.toml must be a string (a path).")

@@ -11,7 +11,6 @@ import os
 import shlex
 import subprocess
 import sys
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,19 +19,16 @@ from schemashift.errors import SchemashiftError
 
 def find_seed(cwd: Path, schema_dir: Path) -> list[str] | None:
     """The seed command as an argument list, or None when none is configured."""
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            configured = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("schemashift", {}).get("seed")
-        except tomllib.TOMLDecodeError as exc:
-            raise SchemashiftError(f"Could not read pyproject.toml: {exc}") from None
-        if configured:
-            if not isinstance(configured, str):
-                raise SchemashiftError("`[tool.schemashift] seed` in pyproject.toml must be a string (a command).")
-            args = shlex.split(configured)
-            if len(args) == 1 and args[0].endswith(".py"):
-                return [sys.executable, args[0]]
-            return args
+    from schemashift.config import tool_settings
+
+    configured = tool_settings(cwd).get("seed")
+    if configured:
+        if not isinstance(configured, str):
+            raise SchemashiftError("`[tool.schemashift] seed` in pyproject.toml must be a string (a command).")
+        args = shlex.split(configured)
+        if len(args) == 1 and args[0].endswith(".py"):
+            return [sys.executable, args[0]]
+        return args
     default = schema_dir / "seed.py"
     if default.is_file():
         return [sys.executable, os.path.relpath(default, cwd)]

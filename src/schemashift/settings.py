@@ -22,7 +22,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,14 +70,9 @@ def _duration_setting(data: dict[str, object], key: str) -> int | None:
 
 def load_settings(cwd: Path | None = None) -> Settings:
     cwd = cwd or Path.cwd()
-    data: dict[str, object] = {}
-    pyproject = cwd / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise SchemashiftError(f"Could not read {pyproject}: {exc}") from None
-        data = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
+    from schemashift.config import tool_settings
+
+    data = tool_settings(cwd)
     hosts = data.get("production_hosts", [])
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise SchemashiftError("`[tool.schemashift] production_hosts` must be a list of host patterns.")
