@@ -210,6 +210,8 @@ def check_rollback(
             return _uncounted(mp, conn, plans, remaining, f"no shadow database could be created ({exc.message})")
         try:
             replay_into(sconn, [local[n] for n in applied])
+        except MigrationInterrupted:
+            raise
         except MigrationError as exc:
             return _uncounted(mp, conn, plans, remaining, f"the applied history does not replay ({exc.message})")
         before = engine.describe(sconn)

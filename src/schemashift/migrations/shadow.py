@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from schemashift import __version__
 from schemashift.connectors import connect, create_database, drop_database
@@ -88,16 +89,27 @@ def replay_into(conn: Connector, migrations: Sequence[Migration]) -> None:
     or as written: ``CREATE INDEX CONCURRENTLY`` never inside a transaction); P3006 names the
     one that fails."""
     from schemashift.migrations.apply import execute_plan
+    from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 
-    for m in migrations:
-        try:
-            execute_plan(conn, conn.dialect.plan_script(m.sql))
-        except ConnectorError as exc:
-            raise MigrationError(
-                f"Migration `{m.name}` failed to apply cleanly to the shadow database. \n"
-                f"Error:\n{exc.message}",
-                code="P3006",
-            ) from None
+    stopped = "stopped while the migrations were replayed on the shadow database; nothing was changed in your database."
+    with SigintGuard(conn) as sigint:
+        for m in migrations:
+            try:
+                execute_plan(conn, conn.dialect.plan_script(m.sql))
+            except ConnectorError as exc:
+                if sigint.requested:
+                    raise MigrationInterrupted(stopped) from None
+                _replay_failed(m, exc)
+            if sigint.requested:
+                raise MigrationInterrupted(stopped)
+
+
+def _replay_failed(m: Migration, exc: ConnectorError) -> NoReturn:
+    raise MigrationError(
+        f"Migration `{m.name}` failed to apply cleanly to the shadow database. \n"
+        f"Error:\n{exc.message}",
+        code="P3006",
+    ) from None
 
 
 def history_key(provider: str, migrations: Sequence[Migration], server_version: str = "") -> str:
