@@ -75,8 +75,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
         return _fail(exc.render(color=stderr_color()), exc.exit_code)
-    except click.exceptions.Abort:
-        return _fail("Aborted.", EXIT_INTERRUPTED)
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort: say so (a closed prompt is an Abort too)
+        interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+        return _fail("Interrupted (Ctrl-C): the command stopped." if interrupted else "Aborted.", EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return _fail("Interrupted.", EXIT_INTERRUPTED)
     except click.ClickException as exc:  # usage errors: click's text, redacted (it echoes values)

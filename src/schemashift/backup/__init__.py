@@ -116,7 +116,14 @@ def _mysql_env(client: ClientConnection) -> dict[str, str]:
 
 
 def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ...], **kw: object) -> None:
-    proc = subprocess.run(argv, env=env, capture_output=True, **kw)  # type: ignore[call-overload]
+    try:
+        proc = subprocess.run(argv, env=env, capture_output=True, **kw)  # type: ignore[call-overload]
+    except KeyboardInterrupt:  # subprocess.run kills the tool; say what that leaves
+        raise SchemashiftError(
+            f"Interrupted: {what} was stopped part way; the database holds part of the backup. Run "
+            "`schemashift backup restore FILE --force` again to restore it whole.",
+            EXIT_INTERRUPTED,
+        ) from None
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else str(proc.stderr)
         raise BackupError(f"{what} failed (exit {proc.returncode}):\n{_redact(err, secrets)}")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from schemashift import __version__
-from schemashift.connectors import connect, create_database, drop_database
+from schemashift.connectors import connect, create_database, create_database_if_missing, drop_database
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import ConnectorError
 from schemashift.connectors.url import ConnectionUrl
@@ -50,6 +50,8 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
                 "The shadow database you configured appears to be the same as the main database. "
                 "Please specify another shadow database."
             )
+        # a reset killed half way (MySQL drops the database, then creates it) left it missing
+        create_database_if_missing(shadow_url)
         with connect(shadow_url) as conn:
             conn.reset()
             yield conn
