@@ -175,6 +175,22 @@ def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[P
 
 
 @dataclass(frozen=True)
+class UrlSetting:
+    """A connection URL given outside the schema (``prisma.config.ts``, ``[tool.schemashift] url``,
+    ``DATABASE_URL``): its value (None when its environment variable is not set), the variable
+    it came from, where it was written (for messages) and the folder relative SQLite paths start from."""
+
+    value: str | None
+    env_var: str | None
+    origin: str
+    base_dir: Path
+
+
+class MissingUrlError(SchemashiftError):
+    """No connection URL anywhere (a Prisma 7 schema without ``url``, and nothing configured)."""
+
+
+@dataclass(frozen=True)
 class Datasource:
     name: str
     provider: str  # normalised: "postgresql", "mysql", "sqlite", ...
@@ -183,6 +199,7 @@ class Datasource:
     direct_url: str | None
     shadow_database_url: str | None
     file_name: str  # the schema file holding the block (display path)
+    base_dir: Path | None = None  # where a relative SQLite path starts (None: the schema's folder)
 
     @property
     def migration_url(self) -> str:
@@ -241,9 +258,17 @@ def resolve_datasource(
     files: Sequence[tuple[str, str]],
     schema: "ast.SchemaAst | None" = None,
     env: Mapping[str, str] | None = None,
+    configured: UrlSetting | None = None,
+    shadow_setting: UrlSetting | None = None,
 ) -> Datasource:
     """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`,
-    a provider schemashift does not support as an :class:`UnsupportedProviderError`."""
+    a provider schemashift does not support as an :class:`UnsupportedProviderError`.
+
+    The URL, first found wins: ``configured`` (``prisma.config.ts`` or ``[tool.schemashift] url``,
+    see :meth:`Project.url_setting`), the schema's ``url``, the ``DATABASE_URL`` variable (only for a
+    schema without ``url``, Prisma 7's layout); none at all is a :class:`MissingUrlError`. A URL from
+    outside the schema comes with ``shadow_setting`` (the config's ``shadowDatabaseUrl``), never
+    with the schema's ``directUrl``/``shadowDatabaseUrl``."""
     if schema is None:
         from schemashift.psl import parse_files
 
@@ -264,8 +289,20 @@ def resolve_datasource(
         if not provider:
             raise _UrlProblem(f'Argument "provider" is missing in data source block "{name}".', block.span)
         url_prop = _property(block, "url")
-        if url_prop is None:
-            raise _UrlProblem(f'Argument "url" is missing in data source block "{name}".', block.span)
+        if configured is not None or url_prop is None:
+            setting = configured if configured is not None else _database_url(env, name, file_name)
+            url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
+            shadow_url = _setting_url(name, provider, "the shadow database URL", shadow_setting)
+            return Datasource(
+                name=name,
+                provider=provider,
+                url=url,
+                url_env_var=setting.env_var,
+                direct_url=None,
+                shadow_database_url=shadow_url or None,
+                file_name=file_name,
+                base_dir=setting.base_dir,
+            )
         url, var = _string_or_env(url_prop, env)
         url_span = url_prop.value.span if url_prop.value is not None else url_prop.span
         if url is None:
@@ -288,6 +325,36 @@ def resolve_datasource(
         shadow_database_url=shadow[0] if shadow else None,
         file_name=file_name,
     )
+
+
+def _database_url(env: Mapping[str, str], ds_name: str, file_name: str) -> UrlSetting:
+    """The last resort for a schema without ``url`` (Prisma 7): the ``DATABASE_URL`` variable."""
+    if not env.get("DATABASE_URL", "").strip():
+        raise MissingUrlError(
+            f"The datasource `{ds_name}` in {file_name} has no `url` (a Prisma 7 schema), and no connection URL "
+            "is configured. Give one with `--url`, `datasource: { url: env(\"DATABASE_URL\") }` in "
+            "prisma.config.ts, `url = \"...\"` under `[tool.schemashift]` in pyproject.toml, or the "
+            "DATABASE_URL environment variable (or a .env file)."
+        )
+    return UrlSetting(env["DATABASE_URL"], "DATABASE_URL", "the DATABASE_URL environment variable", Path.cwd())
+
+
+def _setting_url(ds_name: str, provider: str, what: str, setting: UrlSetting | None) -> str | None:
+    """A URL from outside the schema, checked with Prisma's rules; errors name where it was written."""
+    if setting is None:
+        return None
+    if setting.value is None:
+        raise SchemashiftError(f"Environment variable not found: {setting.env_var} (in {setting.origin}).")
+    protocols = _PROTOCOLS.get(provider)
+    if not setting.value.strip():
+        extra = f" The environment variable `{setting.env_var}` resolved to an empty string." if setting.env_var else ""
+        raise SchemashiftError(f"{what.capitalize()} in {setting.origin} is empty: give a nonempty URL.{extra}")
+    if protocols and not setting.value.startswith(protocols):
+        wanted = " or ".join(f"`{p}`" for p in protocols)
+        raise SchemashiftError(
+            f"Error validating datasource `{ds_name}`: {what} ({setting.origin}) must start with the protocol {wanted}."
+        )
+    return setting.value
 
 
 def _optional_url(

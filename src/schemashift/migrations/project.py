@@ -83,7 +83,9 @@ class MigrateProject:
 
     @cached_property
     def url(self) -> ConnectionUrl:
-        return parse_url(self.url_override or self.datasource.migration_url, self.schema_dir)
+        if self.url_override:
+            return parse_url(self.url_override, self.schema_dir)
+        return parse_url(self.datasource.migration_url, self.datasource.base_dir or self.schema_dir)
 
     def migrations(self) -> list[Migration]:
         folder.check_lock(self.migrations_dir, self.provider)
