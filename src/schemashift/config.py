@@ -291,12 +291,12 @@ def resolve_datasource(
         url_prop = _property(block, "url")
         if configured is not None or url_prop is None:
             setting = configured if configured is not None else _database_url(env, name, file_name)
-            url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
+            configured_url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
             shadow_url = _setting_url(name, provider, "the shadow database URL", shadow_setting)
             return Datasource(
                 name=name,
                 provider=provider,
-                url=url,
+                url=configured_url,
                 url_env_var=setting.env_var,
                 direct_url=None,
                 shadow_database_url=shadow_url or None,
