@@ -32,6 +32,7 @@ from schemashift.errors import (
 )
 
 if TYPE_CHECKING:
+    from schemashift.prisma_config import PrismaConfig
     from schemashift.psl import ast
 
 DEFAULT_SCHEMA_FILE = "prisma/schema.prisma"
@@ -124,9 +125,23 @@ def pyproject_schema(cwd: Path) -> str | None:
     return value
 
 
-def find_schema(explicit: str | None = None, cwd: Path | None = None) -> SchemaLocation:
+def find_schema(
+    explicit: str | None = None, cwd: Path | None = None, prisma_config: "PrismaConfig | None" = None
+) -> SchemaLocation:
+    """``--schema`` > ``schema`` of ``prisma.config.ts`` > ``[tool.schemashift] schema`` > the defaults."""
     cwd = (cwd or Path.cwd()).resolve()
-    configured = explicit if explicit is not None else pyproject_schema(cwd)
+    configured = explicit
+    if configured is None and prisma_config is not None and (
+        prisma_config.readable("schema") or pyproject_schema(cwd) is None
+    ):
+        from_config = prisma_config.path_of("schema")  # unreadable and not in pyproject.toml: the error
+        if from_config is not None:
+            location = _location(from_config, cwd)
+            if not location.path.exists():
+                raise SchemaNotFoundError([location.display], explicit=f"{location.display} ({prisma_config.origin('schema')})")
+            return location
+    if configured is None:
+        configured = pyproject_schema(cwd)
     if configured is not None:
         location = _location(Path(configured), cwd)
         if not location.path.exists():
@@ -292,6 +307,8 @@ def resolve_datasource(
         if configured is not None or url_prop is None:
             setting = configured if configured is not None else _database_url(env, name, file_name)
             configured_url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
+            if shadow_setting is not None and not (shadow_setting.value or "").strip():
+                shadow_setting = None  # undefined or empty: no shadow database URL, as in Prisma
             shadow_url = _setting_url(name, provider, "the shadow database URL", shadow_setting)
             return Datasource(
                 name=name,
@@ -385,16 +402,63 @@ class Project:
     cwd: Path
     schema: SchemaLocation
     env_files: tuple[Path, ...]
+    prisma_config: "PrismaConfig | None" = None  # Prisma 7's prisma.config.ts of cwd, read statically
 
     def read(self) -> list[tuple[str, str]]:
         return read_schema(self.schema, self.cwd)
 
-    def datasource(self, files: Sequence[tuple[str, str]] | None = None) -> Datasource:
-        return resolve_datasource(files if files is not None else self.read())
+    def datasource(
+        self, files: Sequence[tuple[str, str]] | None = None, schema: "ast.SchemaAst | None" = None
+    ) -> Datasource:
+        return resolve_datasource(
+            files if files is not None else self.read(),
+            schema,
+            configured=self.url_setting("datasource.url", "url"),
+            shadow_setting=self.url_setting("datasource.shadowDatabaseUrl", "shadow_url"),
+        )
+
+    def url_setting(self, config_key: str, pyproject_key: str | None) -> UrlSetting | None:
+        """A URL given outside the schema: ``prisma.config.ts`` > ``[tool.schemashift]``; None when neither."""
+        config = self.prisma_config
+        if config is not None and config.readable(config_key) and config_key in config.values:
+            value = config.values[config_key]
+            return UrlSetting(config.get(config_key), value.env_var, config.origin(config_key), config.directory)
+        raw = self._pyproject(pyproject_key)
+        if raw is not None:
+            return UrlSetting(raw, None, "`[tool.schemashift]` in pyproject.toml", self.cwd)
+        if config is not None:
+            config.check(config_key)  # unreadable, and not given another way
+        return None
+
+    def _pyproject(self, key: str | None) -> str | None:
+        raw = tool_settings(self.cwd).get(key) if key is not None else None
+        if raw is not None and not isinstance(raw, str):
+            raise SchemashiftError(f"`[tool.schemashift] {key}` in pyproject.toml must be a string.")
+        return raw
+
+    @property
+    def migrations_dir(self) -> Path:
+        """``migrations.path`` of ``prisma.config.ts`` > ``[tool.schemashift] migrations`` > next to the schema."""
+        config = self.prisma_config
+        if config is not None and config.readable("migrations.path"):
+            configured = config.path_of("migrations.path")
+            if configured is not None:
+                return configured
+        raw = self._pyproject("migrations")
+        if raw is not None:
+            return self.cwd / raw
+        if config is not None:
+            config.check("migrations.path")
+        return self.schema.directory / "migrations"
 
 
 def load_project(schema_option: str | None = None, cwd: Path | None = None) -> Project:
+    from schemashift.prisma_config import find_config
+
     cwd = (cwd or Path.cwd()).resolve()
-    location = find_schema(schema_option, cwd)
+    prisma_config = find_config(cwd)
+    if prisma_config is not None:
+        load_env(None, cwd)  # `import "dotenv/config"`: the folder's .env before the config's values
+    location = find_schema(schema_option, cwd, prisma_config)
     env_files = load_env(location, cwd)
-    return Project(cwd, location, tuple(env_files))
+    return Project(cwd, location, tuple(env_files), prisma_config)

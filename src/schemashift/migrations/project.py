@@ -51,9 +51,7 @@ class MigrateProject:
 
     @cached_property
     def datasource(self) -> Datasource:
-        from schemashift.config import resolve_datasource
-
-        return resolve_datasource(self.files, self.parsed[0])
+        return self.project.datasource(self.files, self.parsed[0])
 
     @cached_property
     def target(self) -> Schema:
@@ -72,7 +70,7 @@ class MigrateProject:
 
     @property
     def migrations_dir(self) -> Path:
-        return self.schema_dir / "migrations"
+        return self.project.migrations_dir
 
     @property
     def migrations_display(self) -> str:
