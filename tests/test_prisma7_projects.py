@@ -291,3 +291,120 @@ def test_unreadable_value_can_be_given_in_pyproject(tmp_path: Path, run_cli, mon
     r = run_cli("migrate", "dev", "--name", "init")
     assert r.exit_code == 0, r.err
     assert (tmp_path / "a.db").exists() and (tmp_path / "db" / "migrations").is_dir()
+
+
+# ---------------------------------------------------------------- 3. the guide on a Prisma 7 project
+
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+
+import dbutil  # noqa: E402
+
+from schemashift.connectors import connect  # noqa: E402
+
+GUIDE_V1 = "model User {\n  id        String   @id @default(cuid())\n  email     String   @unique\n  createdAt DateTime @default(now())\n}\n"
+GUIDE_V2 = GUIDE_V1.replace("  createdAt", "  firstName String?\n  createdAt")
+
+
+def _prisma7_project(root: Path, provider: str, db_url: str) -> None:
+    """What `prisma init` writes in Prisma 7: prisma.config.ts, .env and a schema without url."""
+    (root / "prisma").mkdir()
+    (root / "prisma.config.ts").write_text(textwrap.dedent(f"""\
+        import "dotenv/config";
+        import {{ defineConfig, env }} from "prisma/config";
+
+        export default defineConfig({{
+          schema: "prisma/schema.prisma",
+          migrations: {{
+            path: "prisma/migrations",
+            seed: "{sys.executable} prisma/seed.py",
+          }},
+          datasource: {{
+            url: env("APP_DATABASE_URL"),
+          }},
+        }});
+    """))
+    (root / ".env").write_text(f'APP_DATABASE_URL="{db_url}"\n')
+    (root / "prisma" / "schema.prisma").write_text(
+        f'generator client {{\n  provider = "prisma-client"\n  output   = "../generated/prisma"\n}}\n\n'
+        f'datasource db {{\n  provider = "{provider}"\n}}\n\n{GUIDE_V1}'
+    )
+    q = "`" if provider == "mysql" else '"'
+    (root / "prisma" / "seed.py").write_text(textwrap.dedent(f"""
+        import os
+        from schemashift.connectors import connect
+        with connect(os.environ["APP_DATABASE_URL"]) as conn:
+            for i, email in enumerate(["admin@example.com", "user@example.com"]):
+                conn.execute('''INSERT INTO {q}User{q} ({q}id{q}, {q}email{q}) VALUES (%s, %s)''', (f"u{{i}}", email))
+    """))
+
+
+def _prisma7_status(root: Path, db_url: str) -> subprocess.CompletedProcess[str]:
+    assert ORACLE is not None
+    env = {**os.environ, "DATABASE_URL": db_url, "MIGRATIONS_DIR": str(root / "prisma" / "migrations")}
+    return subprocess.run(
+        [str(ORACLE), "status", str(root / "prisma" / "schema.prisma")],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_guide_on_a_prisma7_project(
+    tmp_path: Path, provider: str, db_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    for var in ("APP_DATABASE_URL", "DATABASE_URL"):  # only .env gives it (restored after the test)
+        monkeypatch.setenv(var, "unset")
+        monkeypatch.delenv(var)
+    _prisma7_project(root, provider, db_url)
+
+    r = run_cli("validate")
+    assert r.exit_code == 0 and "is valid" in r.out, r.err
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+    assert "Loaded Prisma config from prisma.config.ts." in r.err
+    assert "Your database is now in sync with your schema." in r.out
+    (root / "prisma" / "schema.prisma").write_text((root / "prisma" / "schema.prisma").read_text().replace(GUIDE_V1, GUIDE_V2))
+    r = run_cli("migrate", "dev", "--name", "add_first_name")
+    assert r.exit_code == 0, r.err
+    dirs = sorted(p.name for p in (root / "prisma" / "migrations").iterdir() if p.is_dir())
+    assert len(dirs) == 2 and dirs[1].endswith("_add_first_name")
+    assert f'provider = "{provider}"' in (root / "prisma" / "migrations" / "migration_lock.toml").read_text()
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 0 and "2 migrations found" in r.out and "Database schema is up to date!" in r.out, r.out + r.err
+
+    if provider != "mysql" and ORACLE is not None and shutil.which("node") is not None:
+        p = _prisma7_status(root, db_url)
+        assert p.returncode == 0 and "Database schema is up to date!" in p.stdout, p.stdout + p.stderr
+
+    # production: the committed migrations deployed to a second database (the environment wins over .env)
+    with dbutil.second_database(provider, tmp_path) as staging:
+        monkeypatch.setenv("APP_DATABASE_URL", staging)
+        r = run_cli("migrate", "status")
+        assert r.exit_code == 1 and "have not yet been applied" in r.out
+        r = run_cli("migrate", "deploy")
+        assert r.exit_code == 0 and "All migrations have been successfully applied." in r.out, r.err
+        r = run_cli("migrate", "status")
+        assert r.exit_code == 0 and "Database schema is up to date!" in r.out
+        r = run_cli("migrate", "diff", "--from-url", staging, "--to-url", db_url, "--exit-code")
+        assert r.exit_code == 0, r.out + r.err
+        monkeypatch.setenv("APP_DATABASE_URL", db_url)
+
+    # reset runs the seed command of prisma.config.ts
+    q = "`" if provider == "mysql" else '"'
+    with connect(db_url) as conn:
+        conn.execute(f"INSERT INTO {q}User{q} ({q}id{q}, {q}email{q}) VALUES ('old', 'old@example.com')")
+    r = run_cli("migrate", "reset", "--force")
+    assert r.exit_code == 0, r.err
+    assert "prisma/seed.py` ..." in r.out and "The seed command has been executed." in r.out
+    with connect(db_url) as conn:
+        emails = sorted(row[0] for row in conn.query(f"SELECT {q}email{q} FROM {q}User{q}"))
+    assert emails == ["admin@example.com", "user@example.com"]
+    r = run_cli("db", "seed")
+    assert r.exit_code == 1 and "An error occurred while running the seed command" in r.err  # unique emails
+
+    if provider != "mysql" and ORACLE is not None and shutil.which("node") is not None:
+        p = _prisma7_status(root, db_url)
+        assert p.returncode == 0 and "Database schema is up to date!" in p.stdout, p.stdout + p.stderr

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from schemashift.commands import info, schema_option
+from schemashift.commands import info, schema_loaded, schema_option
 
 if TYPE_CHECKING:
     from schemashift.migrations.project import MigrateProject
@@ -23,7 +23,7 @@ def _open(schema: str | None, url: str | None = None) -> MigrateProject:
     from schemashift.migrations.project import open_project
 
     mp = open_project(schema, url)
-    info(f"Prisma schema loaded from {mp.project.schema.display}")
+    schema_loaded(mp.project)
     info(mp.describe_target())
     return mp
 
