@@ -408,3 +408,39 @@ def test_guide_on_a_prisma7_project(
     if provider != "mysql" and ORACLE is not None and shutil.which("node") is not None:
         p = _prisma7_status(root, db_url)
         assert p.returncode == 0 and "Database schema is up to date!" in p.stdout, p.stdout + p.stderr
+
+
+# ---------------------------------------------------------------- Prisma 7's migrate diff flags
+
+
+def test_migrate_diff_config_datasource(
+    tmp_path: Path, provider: str, db_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--from/--to-config-datasource`` and ``--to-schema`` (Prisma 7), with Prisma 6's flags still working;
+    the script is Prisma 7's own ``migrate diff --from-config-datasource`` where prisma7 runs."""
+    root = tmp_path / "app"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("APP_DATABASE_URL", "unset")
+    monkeypatch.delenv("APP_DATABASE_URL")
+    _prisma7_project(root, provider, db_url)
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0
+    r = run_cli("migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--exit-code")
+    assert r.exit_code == 0 and "No difference detected." in r.out, r.out + r.err
+    r = run_cli("migrate", "diff", "--from-empty", "--to-config-datasource", "--script")
+    assert r.exit_code == 0 and "CREATE TABLE" in r.out, r.err
+    (root / "prisma" / "schema.prisma").write_text((root / "prisma" / "schema.prisma").read_text().replace(GUIDE_V1, GUIDE_V2))
+    ours = run_cli("migrate", "diff", "--from-config-datasource", "--to-schema", "prisma/schema.prisma", "--script")
+    assert ours.exit_code == 0 and "firstName" in ours.out, ours.err
+    prisma6_flags = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", "prisma/schema.prisma", "--script")
+    assert prisma6_flags.exit_code == 0 and prisma6_flags.out == ours.out
+    r = run_cli("migrate", "diff", "--from-config-datasource", "--from-empty", "--to-schema", "prisma/schema.prisma")
+    assert r.exit_code == 2 and "Exactly one --from-... option is required" in r.err
+    if provider != "mysql" and ORACLE is not None and shutil.which("node") is not None:
+        p = subprocess.run(
+            [str(ORACLE), "diff-db", str(root / "prisma" / "schema.prisma")],
+            cwd=root, env={**os.environ, "DATABASE_URL": db_url}, capture_output=True, text=True, timeout=300,
+        )
+        assert p.returncode == 0, p.stderr
+        assert ours.out.strip() == p.stdout.strip()

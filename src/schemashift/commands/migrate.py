@@ -218,7 +218,9 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool,
         seed()
 
 
-_SOURCES = ("empty", "schema-datamodel", "schema-datasource", "url", "migrations")
+_SOURCES = ("empty", "schema-datamodel", "schema-datasource", "config-datasource", "url", "migrations")
+#: Prisma 7's spelling of a source flag -> the source (Prisma 6's flags keep working)
+_PRISMA7_SOURCES = {"schema": "schema-datamodel"}
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -230,6 +232,11 @@ def _source_options(func: _F) -> _F:
         func = click.option(f"--{side}-url", metavar="URL", help="A live database.")(func)
         func = click.option(f"--{side}-schema-datasource", metavar="PATH", help="The database of a schema's datasource.")(func)
         func = click.option(f"--{side}-schema-datamodel", metavar="PATH", help="A schema file (or folder).")(func)
+        func = click.option(f"--{side}-schema", metavar="PATH", help="A schema file or folder (Prisma 7's --{side}-schema-datamodel).")(func)
+        func = click.option(
+            f"--{side}-config-datasource", is_flag=True,
+            help="The database of the project's configuration (prisma.config.ts, [tool.schemashift], the schema's url).",
+        )(func)
         func = click.option(f"--{side}-empty", is_flag=True, help="An empty database.")(func)
     return func
 
@@ -251,7 +258,7 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
             (kind, sources[f"{side}_{kind.replace('-', '_')}"])
             for kind in _SOURCES
             if sources.get(f"{side}_{kind.replace('-', '_')}")
-        ]
+        ] + [(kind, sources[f"{side}_{flag}"]) for flag, kind in _PRISMA7_SOURCES.items() if sources.get(f"{side}_{flag}")]
         from schemashift.errors import UsageError
 
         if len(chosen) != 1:
