@@ -444,3 +444,33 @@ def test_migrate_diff_config_datasource(
         )
         assert p.returncode == 0, p.stderr
         assert ours.out.strip() == p.stdout.strip()
+
+
+def test_config_shadow_database_url_is_used(
+    tmp_path: Path, postgres_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``datasource.shadowDatabaseUrl`` of prisma.config.ts is migrate dev's shadow database (here one
+    that cannot be reached, so the error shows it was used); without it a temporary one is made."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("PG_URL", postgres_url)
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(_schema("postgresql"))
+    config = 'export default {{\n  datasource: {{ url: process.env.PG_URL, {} }},\n}} satisfies PrismaConfig\n'
+    (tmp_path / "prisma.config.ts").write_text(config.format('shadowDatabaseUrl: "postgresql://postgres@127.0.0.1:1/shadow"'))
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 1 and "Can't reach database server at `127.0.0.1`:`1`" in r.err, r.err
+    (tmp_path / "prisma.config.ts").write_text(config.format('shadowDatabaseUrl: process.env.NO_SHADOW ?? ""'))
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['url "postgresql://u:s3cret@h/d"', 'url: `postgresql://u:s3cret@${HOST}/d`', 'url: "postgresql://u:s3cret@h/d" + x'],
+)
+def test_reader_errors_never_show_a_password(value: str) -> None:
+    config = parse_config(f"export default defineConfig({{ datasource: {{ {value} }} }})", Path("/p/prisma.config.ts"), "prisma.config.ts")
+    with pytest.raises(ConfigFileError) as info:
+        config.get("datasource.url", {})
+    assert "s3cret" not in str(info.value) and "prisma.config.ts:1" in str(info.value)

@@ -190,7 +190,7 @@ def _unquote(raw: str, line: int, where: str) -> str:
     body = raw[1:-1]
     if raw[0] == "`" and "${" in body:
         raise ConfigFileError(
-            f"{where}:{line}: cannot read a template string with `${{...}}` ({raw[:40]}) without running it. {HINT}"
+            f"{where}:{line}: cannot read a template string with `${{...}}` without running it. {HINT}"
         )
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.S)
 
@@ -237,7 +237,8 @@ class _Reader:
 
     def fail(self, what: str, tok: _Tok | None = None) -> ConfigFileError:
         tok = tok or self.peek()
-        got = "the end of the file" if tok.kind == "end" else f"`{tok.text}`"
+        # a string's content is never shown: it may be a URL with a password
+        got = {"end": "the end of the file", "str": "a string"}.get(tok.kind, f"`{tok.text}`")
         return ConfigFileError(f"{self.where}:{tok.line}: cannot read {what} (found {got}). {HINT}")
 
     def expect(self, text: str, what: str) -> _Tok:
