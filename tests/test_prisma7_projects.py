@@ -474,3 +474,11 @@ def test_reader_errors_never_show_a_password(value: str) -> None:
     with pytest.raises(ConfigFileError) as info:
         config.get("datasource.url", {})
     assert "s3cret" not in str(info.value) and "prisma.config.ts:1" in str(info.value)
+
+
+def test_config_schema_that_does_not_exist(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prisma.config.ts").write_text('import { defineConfig } from "prisma/config";\n\nexport default defineConfig({\n  schema: "db/nope.prisma",\n});\n')
+    r = run_cli("validate")
+    assert r.exit_code == 1
+    assert "Could not load the schema `db/nope.prisma` named by `schema` in prisma.config.ts:4" in r.err

@@ -138,7 +138,10 @@ def find_schema(
         if from_config is not None:
             location = _location(from_config, cwd)
             if not location.path.exists():
-                raise SchemaNotFoundError([location.display], explicit=f"{location.display} ({prisma_config.origin('schema')})")
+                raise SchemashiftError(
+                    f"Could not load the schema `{location.display}` named by `schema` in "
+                    f"{prisma_config.origin('schema')}: file or directory not found"
+                )
             return location
     if configured is None:
         configured = pyproject_schema(cwd)
