@@ -482,3 +482,33 @@ def test_config_schema_that_does_not_exist(tmp_path: Path, run_cli, monkeypatch:
     r = run_cli("validate")
     assert r.exit_code == 1
     assert "Could not load the schema `db/nope.prisma` named by `schema` in prisma.config.ts:4" in r.err
+
+
+def test_reader_dirname_is_the_file_folder() -> None:
+    text = 'export default defineConfig({\n  schema: path.join(__dirname, "prisma", "schema.prisma"),\n  migrations: { path: path.join(import.meta.dirname, "migs") },\n})'
+    config = parse_config(text, Path("/p/q/prisma.config.ts"), "prisma.config.ts")
+    assert config.path_of("schema") == Path("/p/q/prisma/schema.prisma")
+    assert config.path_of("migrations.path") == Path("/p/q/migs")
+
+
+def test_migrate_diff_from_migrations_takes_the_config_shadow_database(
+    tmp_path: Path, postgres_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prisma 7 has no --shadow-database-url: --from-migrations on a server uses the config's."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(_schema("postgresql"))
+    (tmp_path / "prisma.config.ts").write_text(f'export default {{ datasource: {{ url: "{postgres_url}" }} }}\n')
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0
+    args = ("migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", "prisma/schema.prisma", "--exit-code")
+    r = run_cli(*args)
+    assert r.exit_code == 2 and "--shadow-database-url" in r.err
+    with dbutil.second_database("postgresql", tmp_path) as shadow:
+        (tmp_path / "prisma.config.ts").write_text(
+            f'export default {{ datasource: {{ url: "{postgres_url}", shadowDatabaseUrl: "{shadow}" }} }}\n'
+        )
+        r = run_cli(*args)
+        assert r.exit_code == 0 and "No difference detected." in r.out, r.out + r.err
+    r = run_cli(*args, "--shadow-database-url", "postgresql://postgres@127.0.0.1:1/x")  # the flag wins
+    assert r.exit_code == 1 and "127.0.0.1`:`1`" in r.err, r.err

@@ -18,7 +18,7 @@ about two hundred lines is the simplest honest tool. What it reads:
 - values: string literals (single, double, template without ``${}``), ``env("X")`` (Prisma's
   helper: an error when X is not set), ``process.env.X`` and ``process.env["X"]`` (undefined when
   not set), ``a || b`` and ``a ?? b`` fallbacks, ``path.join(...)``/``path.resolve(...)``/``join(...)``
-  of those, numbers, booleans, ``null``/``undefined``, arrays and nested objects.
+  of those and of ``__dirname``/``import.meta.dirname`` (the file's folder); nested objects.
 
 Keys schemashift uses (Prisma 7's documented ``PrismaConfig``): ``schema``, ``migrations.path``,
 ``migrations.seed``, ``datasource.url``, ``datasource.shadowDatabaseUrl``. Other keys (``views``,
@@ -218,10 +218,11 @@ def _tokens(text: str, where: str) -> list[_Tok]:
 
 
 class _Reader:
-    def __init__(self, tokens: list[_Tok], where: str) -> None:
+    def __init__(self, tokens: list[_Tok], where: str, directory: Path) -> None:
         self.toks = tokens
         self.i = 0
         self.where = where
+        self.directory = directory  # __dirname, import.meta.dirname
 
     def peek(self, ahead: int = 0) -> _Tok:
         return self.toks[min(self.i + ahead, len(self.toks) - 1)]
@@ -352,6 +353,12 @@ class _Reader:
         if tok.kind == "str":
             self.next()
             return Value("str", tok.text, line=tok.line)
+        if tok.kind == "name" and tok.text == "__dirname":
+            self.next()
+            return Value("str", str(self.directory), line=tok.line)
+        if tok.kind == "name" and tok.text == "import" and [self.peek(k).text for k in (1, 2, 3, 4)] == [".", "meta", ".", "dirname"]:
+            self.i += 5
+            return Value("str", str(self.directory), line=tok.line)
         if tok.kind == "name" and tok.text == "env" and self.peek(1).text == "(":
             self.i += 2
             name = self.string_arg(what)
@@ -396,7 +403,7 @@ class _Reader:
 def parse_config(text: str, path: Path, display: str) -> PrismaConfig:
     """``text`` of the configuration file at ``path`` read (a :class:`ConfigFileError` when it cannot be)."""
     try:
-        reader = _Reader(_tokens(text, display), display)
+        reader = _Reader(_tokens(text, display), display, path.parent)
         return PrismaConfig(path=path, display=display, values=reader.module())
     except ConfigFileError as exc:
         return PrismaConfig(path=path, display=display, error=str(exc))

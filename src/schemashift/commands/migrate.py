@@ -241,6 +241,19 @@ def _source_options(func: _F) -> _F:
     return func
 
 
+def _config_shadow_url() -> str | None:
+    """Prisma 7's shadow database for ``migrate diff --from-migrations``: ``datasource.shadowDatabaseUrl``
+    of ``prisma.config.ts`` in the current directory (Prisma 6's ``--shadow-database-url`` wins)."""
+    from pathlib import Path
+
+    from schemashift.prisma_config import find_config
+
+    config = find_config(Path.cwd())
+    if config is None or not config.readable("datasource.shadowDatabaseUrl"):
+        return None
+    return config.get("datasource.shadowDatabaseUrl") or None
+
+
 @migrate.command("diff")
 @_source_options
 @click.option("--shadow-database-url", metavar="URL", help="Shadow database for --from/--to-migrations.")
@@ -267,7 +280,10 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
         kind, value = chosen[0]
         return Source(kind, None if value is True else str(value))
 
-    result = resolve_pair(pick("from"), pick("to"), shadow_database_url, late_check=True)
+    from_, to = pick("from"), pick("to")
+    if shadow_database_url is None and "migrations" in (from_.kind, to.kind):
+        shadow_database_url = _config_shadow_url()
+    result = resolve_pair(from_, to, shadow_database_url, late_check=True)
     text = result.script() if script else result.summary()
     if output:
         Path(output).write_text(text, encoding="utf-8")
