@@ -515,3 +515,23 @@ def test_migrate_diff_from_migrations_takes_the_config_shadow_database(
         assert r.exit_code == 0 and "No difference detected." in r.out, r.out + r.err
     r = run_cli(*args, "--shadow-database-url", "postgresql://postgres@127.0.0.1:1/x")  # the flag wins
     assert r.exit_code == 1 and "127.0.0.1`:`1`" in r.err, r.err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import { defineConfig } from '@prisma/config'\n\nexport default defineConfig({\n  datasource: {\n    url: process.env.DATABASE_URL!, // moved here\n  },\n})\n",
+        'export default defineConfig({ datasource: { url: process.env.DATABASE_URL as string } })',
+        '"use strict";\nconst { defineConfig } = require("prisma/config");\n\nmodule.exports = defineConfig({\n  datasource: { url: process.env.DATABASE_URL },\n});\n',
+    ],
+)
+def test_reader_typescript_and_commonjs_forms(text: str) -> None:
+    config = parse_config(text, Path("/p/prisma.config.ts"), "prisma.config.ts")
+    assert config.get("datasource.url", {"DATABASE_URL": "file:./x.db"}) == "file:./x.db"
+
+
+def test_reader_other_declarations_are_errors() -> None:
+    text = 'import { defineConfig } from "prisma/config";\nconst url = buildUrl();\nexport default defineConfig({ datasource: { url } })\n'
+    config = parse_config(text, Path("/p/prisma.config.ts"), "prisma.config.ts")
+    with pytest.raises(ConfigFileError, match=r"prisma\.config\.ts:2: cannot read this statement"):
+        config.get("datasource.url", {})

@@ -13,11 +13,12 @@ about two hundred lines is the simplest honest tool. What it reads:
 
 - comments (``//``, ``/* */``); ``import "dotenv/config"`` and other ``import ... from "..."`` lines
   (skipped: ``.env`` files are loaded by schemashift anyway);
-- ``export default defineConfig({...})``, ``export default {...}``, optionally followed by
-  ``satisfies PrismaConfig`` (or ``as PrismaConfig``);
+- ``export default defineConfig({...})``, ``export default {...}`` (or CommonJS's
+  ``module.exports = ...`` with ``const { defineConfig } = require("prisma/config")`` and
+  ``"use strict"``), optionally followed by ``satisfies PrismaConfig`` (or ``as PrismaConfig``);
 - values: string literals (single, double, template without ``${}``), ``env("X")`` (Prisma's
   helper: an error when X is not set), ``process.env.X`` and ``process.env["X"]`` (undefined when
-  not set), ``a || b`` and ``a ?? b`` fallbacks, ``path.join(...)``/``path.resolve(...)``/``join(...)``
+  not set), TypeScript's ``x!`` and ``x as string``, ``a || b`` and ``a ?? b`` fallbacks, ``path.join(...)``/``path.resolve(...)``/``join(...)``
   of those and of ``__dirname``/``import.meta.dirname`` (the file's folder); nested objects.
 
 Keys schemashift uses (Prisma 7's documented ``PrismaConfig``): ``schema``, ``migrations.path``,
@@ -259,6 +260,13 @@ class _Reader:
             elif self.at("export") and self.peek(1).text == "default":
                 self.i += 2
                 values = self.default_export()
+            elif self.at("module") and [self.peek(k).text for k in (1, 2, 3)] == [".", "exports", "="]:
+                self.i += 4
+                values = self.default_export()
+            elif self.peek().kind == "str":  # a directive: "use strict";
+                self.next()
+            elif self.at("const") or self.at("let") or self.at("var"):
+                self.require_()
             else:
                 raise self.fail("this statement: only imports and `export default defineConfig({...})` are read")
         if values is None:
@@ -274,6 +282,20 @@ class _Reader:
         self.next()
         if self.at(";"):
             self.next()
+
+    def require_(self) -> None:
+        """``const { defineConfig } = require("prisma/config")``: CommonJS's import, skipped."""
+        start = self.next()
+        while not self.at("="):
+            if self.peek().kind == "end" or self.at(";"):
+                raise self.fail("this declaration", start)
+            self.next()
+        self.next()
+        if not (self.at("require") and self.peek(1).text == "(" and self.peek(2).kind == "str" and self.peek(3).text == ")"):
+            raise self.fail(
+                "this statement: only imports, require() and `export default defineConfig({...})` are read", start
+            )
+        self.i += 4
 
     def default_export(self) -> dict[str, Value]:
         wrapped = self.at("defineConfig")
@@ -341,11 +363,23 @@ class _Reader:
             self.next()
 
     def expression(self, key: str) -> Value:
-        value = self.primary(key)
+        value = self.postfix(key)
         while self.at("||") or self.at("??"):
             op = self.next()
-            value = Value("or" if op.text == "||" else "coalesce", parts=(value, self.primary(key)), line=op.line)
+            value = Value("or" if op.text == "||" else "coalesce", parts=(value, self.postfix(key)), line=op.line)
         return value
+
+    def postfix(self, key: str) -> Value:
+        """A value with TypeScript's ``!`` (non-null) and ``as string``, which change nothing at run time."""
+        value = self.primary(key)
+        while True:
+            if self.at("!"):
+                self.next()
+            elif self.at("as") and self.peek(1).kind == "name":
+                self.next()
+                self.type_name()
+            else:
+                return value
 
     def primary(self, key: str) -> Value:
         tok = self.peek()
