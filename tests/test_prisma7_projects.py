@@ -535,3 +535,15 @@ def test_reader_other_declarations_are_errors() -> None:
     config = parse_config(text, Path("/p/prisma.config.ts"), "prisma.config.ts")
     with pytest.raises(ConfigFileError, match=r"prisma\.config\.ts:2: cannot read this statement"):
         config.get("datasource.url", {})
+
+
+def test_url_flag_serves_a_schema_without_url(tmp_path: Path, sqlite_url: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--url` is enough for a url-less schema with nothing configured (no DATABASE_URL needed)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(_schema("sqlite"))
+    with connect(sqlite_url) as conn:
+        conn.execute('CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY)')
+    r = run_cli("db", "pull", "--print", "--url", sqlite_url)
+    assert r.exit_code == 0 and "model Post" in r.out, r.err

@@ -278,6 +278,7 @@ def resolve_datasource(
     env: Mapping[str, str] | None = None,
     configured: UrlSetting | None = None,
     shadow_setting: UrlSetting | None = None,
+    url_flag: UrlSetting | None = None,
 ) -> Datasource:
     """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`,
     a provider schemashift does not support as an :class:`UnsupportedProviderError`.
@@ -286,7 +287,8 @@ def resolve_datasource(
     see :meth:`Project.url_setting`), the schema's ``url``, the ``DATABASE_URL`` variable (only for a
     schema without ``url``, Prisma 7's layout); none at all is a :class:`MissingUrlError`. A URL from
     outside the schema comes with ``shadow_setting`` (the config's ``shadowDatabaseUrl``), never
-    with the schema's ``directUrl``/``shadowDatabaseUrl``."""
+    with the schema's ``directUrl``/``shadowDatabaseUrl``. ``url_flag`` (``--url``, which the caller
+    connects with anyway) stands in for ``DATABASE_URL`` when nothing else gives a URL."""
     if schema is None:
         from schemashift.psl import parse_files
 
@@ -308,7 +310,7 @@ def resolve_datasource(
             raise _UrlProblem(f'Argument "provider" is missing in data source block "{name}".', block.span)
         url_prop = _property(block, "url")
         if configured is not None or url_prop is None:
-            setting = configured if configured is not None else _database_url(env, name, file_name)
+            setting = configured or url_flag or _database_url(env, name, file_name)
             configured_url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
             if shadow_setting is not None and not (shadow_setting.value or "").strip():
                 shadow_setting = None  # undefined or empty: no shadow database URL, as in Prisma
@@ -411,13 +413,18 @@ class Project:
         return read_schema(self.schema, self.cwd)
 
     def datasource(
-        self, files: Sequence[tuple[str, str]] | None = None, schema: "ast.SchemaAst | None" = None
+        self,
+        files: Sequence[tuple[str, str]] | None = None,
+        schema: "ast.SchemaAst | None" = None,
+        url_flag: str | None = None,
     ) -> Datasource:
+        """The datasource, its URL by the documented precedence (``url_flag``: the ``--url`` option)."""
         return resolve_datasource(
             files if files is not None else self.read(),
             schema,
             configured=self.url_setting("datasource.url", "url"),
             shadow_setting=self.url_setting("datasource.shadowDatabaseUrl", "shadow_url"),
+            url_flag=UrlSetting(url_flag, None, "--url", self.cwd) if url_flag else None,
         )
 
     def url_setting(self, config_key: str, pyproject_key: str | None) -> UrlSetting | None:

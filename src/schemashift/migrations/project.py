@@ -51,7 +51,7 @@ class MigrateProject:
 
     @cached_property
     def datasource(self) -> Datasource:
-        return self.project.datasource(self.files, self.parsed[0])
+        return self.project.datasource(self.files, self.parsed[0], self.url_override)
 
     @cached_property
     def target(self) -> Schema:
