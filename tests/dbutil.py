@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -232,3 +233,18 @@ def database_exists(provider: str, name: str) -> bool:
 
 def database_name(url: str) -> str:
     return url_parts(url).database
+
+
+@contextmanager
+def second_database(provider: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of ``provider`` (a staging database in the guide's tests), dropped afterwards."""
+    if provider == "sqlite":
+        yield f"file:{tmp_path / 'staging.db'}"
+        return
+    admin, name = admin_url(provider), unique_db_name()
+    create, drop = (postgres_create, postgres_drop) if provider == "postgresql" else (mysql_create, mysql_drop)
+    url = create(admin, name)
+    try:
+        yield url
+    finally:
+        drop(admin, name)

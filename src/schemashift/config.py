@@ -32,6 +32,7 @@ from schemashift.errors import (
 )
 
 if TYPE_CHECKING:
+    from schemashift.prisma_config import PrismaConfig
     from schemashift.psl import ast
 
 DEFAULT_SCHEMA_FILE = "prisma/schema.prisma"
@@ -124,9 +125,26 @@ def pyproject_schema(cwd: Path) -> str | None:
     return value
 
 
-def find_schema(explicit: str | None = None, cwd: Path | None = None) -> SchemaLocation:
+def find_schema(
+    explicit: str | None = None, cwd: Path | None = None, prisma_config: "PrismaConfig | None" = None
+) -> SchemaLocation:
+    """``--schema`` > ``schema`` of ``prisma.config.ts`` > ``[tool.schemashift] schema`` > the defaults."""
     cwd = (cwd or Path.cwd()).resolve()
-    configured = explicit if explicit is not None else pyproject_schema(cwd)
+    configured = explicit
+    if configured is None and prisma_config is not None and (
+        prisma_config.readable("schema") or pyproject_schema(cwd) is None
+    ):
+        from_config = prisma_config.path_of("schema")  # unreadable and not in pyproject.toml: the error
+        if from_config is not None:
+            location = _location(from_config, cwd)
+            if not location.path.exists():
+                raise SchemashiftError(
+                    f"Could not load the schema `{location.display}` named by `schema` in "
+                    f"{prisma_config.origin('schema')}: file or directory not found"
+                )
+            return location
+    if configured is None:
+        configured = pyproject_schema(cwd)
     if configured is not None:
         location = _location(Path(configured), cwd)
         if not location.path.exists():
@@ -175,6 +193,22 @@ def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[P
 
 
 @dataclass(frozen=True)
+class UrlSetting:
+    """A connection URL given outside the schema (``prisma.config.ts``, ``[tool.schemashift] url``,
+    ``DATABASE_URL``): its value (None when its environment variable is not set), the variable
+    it came from, where it was written (for messages) and the folder relative SQLite paths start from."""
+
+    value: str | None
+    env_var: str | None
+    origin: str
+    base_dir: Path
+
+
+class MissingUrlError(SchemashiftError):
+    """No connection URL anywhere (a Prisma 7 schema without ``url``, and nothing configured)."""
+
+
+@dataclass(frozen=True)
 class Datasource:
     name: str
     provider: str  # normalised: "postgresql", "mysql", "sqlite", ...
@@ -183,6 +217,7 @@ class Datasource:
     direct_url: str | None
     shadow_database_url: str | None
     file_name: str  # the schema file holding the block (display path)
+    base_dir: Path | None = None  # where a relative SQLite path starts (None: the schema's folder)
 
     @property
     def migration_url(self) -> str:
@@ -241,9 +276,19 @@ def resolve_datasource(
     files: Sequence[tuple[str, str]],
     schema: "ast.SchemaAst | None" = None,
     env: Mapping[str, str] | None = None,
+    configured: UrlSetting | None = None,
+    shadow_setting: UrlSetting | None = None,
+    url_flag: UrlSetting | None = None,
 ) -> Datasource:
     """The first datasource with its URLs resolved; Prisma's errors as a :class:`SchemaValidationError`,
-    a provider schemashift does not support as an :class:`UnsupportedProviderError`."""
+    a provider schemashift does not support as an :class:`UnsupportedProviderError`.
+
+    The URL, first found wins: ``configured`` (``prisma.config.ts`` or ``[tool.schemashift] url``,
+    see :meth:`Project.url_setting`), the schema's ``url``, the ``DATABASE_URL`` variable (only for a
+    schema without ``url``, Prisma 7's layout); none at all is a :class:`MissingUrlError`. A URL from
+    outside the schema comes with ``shadow_setting`` (the config's ``shadowDatabaseUrl``), never
+    with the schema's ``directUrl``/``shadowDatabaseUrl``. ``url_flag`` (``--url``, which the caller
+    connects with anyway) stands in for ``DATABASE_URL`` when nothing else gives a URL."""
     if schema is None:
         from schemashift.psl import parse_files
 
@@ -264,8 +309,22 @@ def resolve_datasource(
         if not provider:
             raise _UrlProblem(f'Argument "provider" is missing in data source block "{name}".', block.span)
         url_prop = _property(block, "url")
-        if url_prop is None:
-            raise _UrlProblem(f'Argument "url" is missing in data source block "{name}".', block.span)
+        if configured is not None or url_prop is None:
+            setting = configured or url_flag or _database_url(env, name, file_name)
+            configured_url = _setting_url(name, provider, "the URL", setting) or ""  # never empty: checked
+            if shadow_setting is not None and not (shadow_setting.value or "").strip():
+                shadow_setting = None  # undefined or empty: no shadow database URL, as in Prisma
+            shadow_url = _setting_url(name, provider, "the shadow database URL", shadow_setting)
+            return Datasource(
+                name=name,
+                provider=provider,
+                url=configured_url,
+                url_env_var=setting.env_var,
+                direct_url=None,
+                shadow_database_url=shadow_url or None,
+                file_name=file_name,
+                base_dir=setting.base_dir,
+            )
         url, var = _string_or_env(url_prop, env)
         url_span = url_prop.value.span if url_prop.value is not None else url_prop.span
         if url is None:
@@ -288,6 +347,36 @@ def resolve_datasource(
         shadow_database_url=shadow[0] if shadow else None,
         file_name=file_name,
     )
+
+
+def _database_url(env: Mapping[str, str], ds_name: str, file_name: str) -> UrlSetting:
+    """The last resort for a schema without ``url`` (Prisma 7): the ``DATABASE_URL`` variable."""
+    if not env.get("DATABASE_URL", "").strip():
+        raise MissingUrlError(
+            f"The datasource `{ds_name}` in {file_name} has no `url` (a Prisma 7 schema), and no connection URL "
+            "is configured. Give one with `--url`, `datasource: { url: env(\"DATABASE_URL\") }` in "
+            "prisma.config.ts, `url = \"...\"` under `[tool.schemashift]` in pyproject.toml, or the "
+            "DATABASE_URL environment variable (or a .env file)."
+        )
+    return UrlSetting(env["DATABASE_URL"], "DATABASE_URL", "the DATABASE_URL environment variable", Path.cwd())
+
+
+def _setting_url(ds_name: str, provider: str, what: str, setting: UrlSetting | None) -> str | None:
+    """A URL from outside the schema, checked with Prisma's rules; errors name where it was written."""
+    if setting is None:
+        return None
+    if setting.value is None:
+        raise SchemashiftError(f"Environment variable not found: {setting.env_var} (in {setting.origin}).")
+    protocols = _PROTOCOLS.get(provider)
+    if not setting.value.strip():
+        extra = f" The environment variable `{setting.env_var}` resolved to an empty string." if setting.env_var else ""
+        raise SchemashiftError(f"{what.capitalize()} in {setting.origin} is empty: give a nonempty URL.{extra}")
+    if protocols and not setting.value.startswith(protocols):
+        wanted = " or ".join(f"`{p}`" for p in protocols)
+        raise SchemashiftError(
+            f"Error validating datasource `{ds_name}`: {what} ({setting.origin}) must start with the protocol {wanted}."
+        )
+    return setting.value
 
 
 def _optional_url(
@@ -318,16 +407,68 @@ class Project:
     cwd: Path
     schema: SchemaLocation
     env_files: tuple[Path, ...]
+    prisma_config: "PrismaConfig | None" = None  # Prisma 7's prisma.config.ts of cwd, read statically
 
     def read(self) -> list[tuple[str, str]]:
         return read_schema(self.schema, self.cwd)
 
-    def datasource(self, files: Sequence[tuple[str, str]] | None = None) -> Datasource:
-        return resolve_datasource(files if files is not None else self.read())
+    def datasource(
+        self,
+        files: Sequence[tuple[str, str]] | None = None,
+        schema: "ast.SchemaAst | None" = None,
+        url_flag: str | None = None,
+    ) -> Datasource:
+        """The datasource, its URL by the documented precedence (``url_flag``: the ``--url`` option)."""
+        return resolve_datasource(
+            files if files is not None else self.read(),
+            schema,
+            configured=self.url_setting("datasource.url", "url"),
+            shadow_setting=self.url_setting("datasource.shadowDatabaseUrl", "shadow_url"),
+            url_flag=UrlSetting(url_flag, None, "--url", self.cwd) if url_flag else None,
+        )
+
+    def url_setting(self, config_key: str, pyproject_key: str | None) -> UrlSetting | None:
+        """A URL given outside the schema: ``prisma.config.ts`` > ``[tool.schemashift]``; None when neither."""
+        config = self.prisma_config
+        if config is not None and config.readable(config_key) and config_key in config.values:
+            value = config.values[config_key]
+            return UrlSetting(config.get(config_key), value.env_var, config.origin(config_key), config.directory)
+        raw = self._pyproject(pyproject_key)
+        if raw is not None:
+            return UrlSetting(raw, None, "`[tool.schemashift]` in pyproject.toml", self.cwd)
+        if config is not None:
+            config.check(config_key)  # unreadable, and not given another way
+        return None
+
+    def _pyproject(self, key: str | None) -> str | None:
+        raw = tool_settings(self.cwd).get(key) if key is not None else None
+        if raw is not None and not isinstance(raw, str):
+            raise SchemashiftError(f"`[tool.schemashift] {key}` in pyproject.toml must be a string.")
+        return raw
+
+    @property
+    def migrations_dir(self) -> Path:
+        """``migrations.path`` of ``prisma.config.ts`` > ``[tool.schemashift] migrations`` > next to the schema."""
+        config = self.prisma_config
+        if config is not None and config.readable("migrations.path"):
+            configured = config.path_of("migrations.path")
+            if configured is not None:
+                return configured
+        raw = self._pyproject("migrations")
+        if raw is not None:
+            return self.cwd / raw
+        if config is not None:
+            config.check("migrations.path")
+        return self.schema.directory / "migrations"
 
 
 def load_project(schema_option: str | None = None, cwd: Path | None = None) -> Project:
+    from schemashift.prisma_config import find_config
+
     cwd = (cwd or Path.cwd()).resolve()
-    location = find_schema(schema_option, cwd)
+    prisma_config = find_config(cwd)
+    if prisma_config is not None:
+        load_env(None, cwd)  # `import "dotenv/config"`: the folder's .env before the config's values
+    location = find_schema(schema_option, cwd, prisma_config)
     env_files = load_env(location, cwd)
-    return Project(cwd, location, tuple(env_files))
+    return Project(cwd, location, tuple(env_files), prisma_config)

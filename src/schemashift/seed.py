@@ -1,4 +1,5 @@
-"""The seed command: ``[tool.schemashift] seed`` in pyproject.toml, or ``prisma/seed.py``.
+"""The seed command: ``migrations.seed`` in Prisma 7's ``prisma.config.ts``, ``[tool.schemashift] seed``
+in pyproject.toml, or ``prisma/seed.py``.
 
 Like Prisma's ``"prisma": {"seed": "..."}`` in package.json, the configured value is a command
 line; a value that is just a ``.py`` file is run with the current Python interpreter. The seed
@@ -18,10 +19,18 @@ from schemashift.errors import SchemashiftError
 
 
 def find_seed(cwd: Path, schema_dir: Path) -> list[str] | None:
-    """The seed command as an argument list, or None when none is configured."""
+    """The seed command as an argument list, or None when none is configured: ``migrations.seed``
+    of ``prisma.config.ts`` (run as given, e.g. ``tsx prisma/seed.ts``), ``[tool.schemashift] seed``,
+    then ``seed.py`` next to the schema."""
     from schemashift.config import tool_settings
+    from schemashift.prisma_config import find_config
 
+    prisma_config = find_config(cwd)
     configured = tool_settings(cwd).get("seed")
+    if prisma_config is not None and (prisma_config.readable("migrations.seed") or not configured):
+        from_config = prisma_config.get("migrations.seed")  # unreadable, and not in pyproject.toml: the error
+        if from_config:
+            return shlex.split(from_config)
     if configured:
         if not isinstance(configured, str):
             raise SchemashiftError("`[tool.schemashift] seed` in pyproject.toml must be a string (a command).")

@@ -5,8 +5,6 @@ on SQLite, PostgreSQL and MySQL/MariaDB, through the real CLI (``schemashift`` f
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dbutil
@@ -37,23 +35,6 @@ def write_schema(root: Path, provider: str, models: str) -> None:
     (root / "prisma" / "schema.prisma").write_text(
         f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n{models}'
     )
-
-
-@contextmanager
-def second_database(provider: str, tmp_path: Path) -> Iterator[str]:
-    if provider == "sqlite":
-        yield f"file:{tmp_path / 'staging.db'}"
-        return
-    admin = dbutil.admin_url(provider)
-    name = dbutil.unique_db_name()
-    create, drop = (
-        (dbutil.postgres_create, dbutil.postgres_drop) if provider == "postgresql" else (dbutil.mysql_create, dbutil.mysql_drop)
-    )
-    url = create(admin, name)
-    try:
-        yield url
-    finally:
-        drop(admin, name)
 
 
 def migration_dirs(root: Path) -> list[Path]:
@@ -98,7 +79,7 @@ def test_local_development_and_production_workflow(project: Path, provider: str,
     assert r.exit_code == 0 and "Already in sync" in r.out
 
     # Production: deploy the committed migrations to a second database, then status says up to date.
-    with second_database(provider, tmp_path) as staging:
+    with dbutil.second_database(provider, tmp_path) as staging:
         import os
 
         os.environ["DATABASE_URL"] = staging

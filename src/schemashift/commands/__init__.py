@@ -49,7 +49,16 @@ def open_project(schema: str | None) -> "Project":
     from schemashift.config import load_project
 
     project = load_project(schema)
+    if project.prisma_config is not None:
+        info(f"Loaded Prisma config from {project.prisma_config.display}.")
     for env_file in project.env_files:
         info(f"Environment variables loaded from {os.path.relpath(env_file, project.cwd)}")
     info(f"Prisma schema loaded from {project.schema.display}")
     return project
+
+
+def schema_loaded(project: "Project") -> None:
+    """Prisma's ``Loaded Prisma config from ...`` (Prisma 7 projects) and ``Prisma schema loaded from ...``."""
+    if project.prisma_config is not None:
+        info(f"Loaded Prisma config from {project.prisma_config.display}.")
+    info(f"Prisma schema loaded from {project.schema.display}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from schemashift.commands import info, schema_option
+from schemashift.commands import info, schema_loaded, schema_option
 
 if TYPE_CHECKING:
     from schemashift.migrations.project import MigrateProject
@@ -23,7 +23,7 @@ def _open(schema: str | None, url: str | None = None) -> MigrateProject:
     from schemashift.migrations.project import open_project
 
     mp = open_project(schema, url)
-    info(f"Prisma schema loaded from {mp.project.schema.display}")
+    schema_loaded(mp.project)
     info(mp.describe_target())
     return mp
 
@@ -218,7 +218,9 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool,
         seed()
 
 
-_SOURCES = ("empty", "schema-datamodel", "schema-datasource", "url", "migrations")
+_SOURCES = ("empty", "schema-datamodel", "schema-datasource", "config-datasource", "url", "migrations")
+#: Prisma 7's spelling of a source flag -> the source (Prisma 6's flags keep working)
+_PRISMA7_SOURCES = {"schema": "schema-datamodel"}
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -230,8 +232,26 @@ def _source_options(func: _F) -> _F:
         func = click.option(f"--{side}-url", metavar="URL", help="A live database.")(func)
         func = click.option(f"--{side}-schema-datasource", metavar="PATH", help="The database of a schema's datasource.")(func)
         func = click.option(f"--{side}-schema-datamodel", metavar="PATH", help="A schema file (or folder).")(func)
+        func = click.option(f"--{side}-schema", metavar="PATH", help="A schema file or folder (Prisma 7's --{side}-schema-datamodel).")(func)
+        func = click.option(
+            f"--{side}-config-datasource", is_flag=True,
+            help="The database of the project's configuration (prisma.config.ts, [tool.schemashift], the schema's url).",
+        )(func)
         func = click.option(f"--{side}-empty", is_flag=True, help="An empty database.")(func)
     return func
+
+
+def _config_shadow_url() -> str | None:
+    """Prisma 7's shadow database for ``migrate diff --from-migrations``: ``datasource.shadowDatabaseUrl``
+    of ``prisma.config.ts`` in the current directory (Prisma 6's ``--shadow-database-url`` wins)."""
+    from pathlib import Path
+
+    from schemashift.prisma_config import find_config
+
+    config = find_config(Path.cwd())
+    if config is None or not config.readable("datasource.shadowDatabaseUrl"):
+        return None
+    return config.get("datasource.shadowDatabaseUrl") or None
 
 
 @migrate.command("diff")
@@ -251,7 +271,7 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
             (kind, sources[f"{side}_{kind.replace('-', '_')}"])
             for kind in _SOURCES
             if sources.get(f"{side}_{kind.replace('-', '_')}")
-        ]
+        ] + [(kind, sources[f"{side}_{flag}"]) for flag, kind in _PRISMA7_SOURCES.items() if sources.get(f"{side}_{flag}")]
         from schemashift.errors import UsageError
 
         if len(chosen) != 1:
@@ -260,7 +280,10 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
         kind, value = chosen[0]
         return Source(kind, None if value is True else str(value))
 
-    result = resolve_pair(pick("from"), pick("to"), shadow_database_url, late_check=True)
+    from_, to = pick("from"), pick("to")
+    if shadow_database_url is None and "migrations" in (from_.kind, to.kind):
+        shadow_database_url = _config_shadow_url()
+    result = resolve_pair(from_, to, shadow_database_url, late_check=True)
     text = result.script() if script else result.summary()
     if output:
         Path(output).write_text(text, encoding="utf-8")

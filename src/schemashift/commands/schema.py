@@ -44,8 +44,11 @@ def _validate(project: Any, files: list[tuple[str, str]], analyzed: Any) -> None
     if diags.warnings:
         color = stderr_color()
         click.echo(render_diagnostics(files, diags.warnings, color=color), err=True, nl=False, color=color)
+    from schemashift.psl.validator.config import datasource_url
+
     try:
-        resolve_datasource(files, schema_ast)
+        if datasource_url(schema_ast) is not None:  # Prisma 7's schemas without url: no URL to check
+            resolve_datasource(files, schema_ast)
     except (NoDatasourceError, UnsupportedProviderError):
         pass  # valid for Prisma: no datasource (nothing to connect to), or one schemashift cannot migrate
     click.echo(f"The schema at {project.schema.display} is valid 🚀")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from schemashift.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
+    from schemashift.connectors.url import ConnectionUrl
     from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
     from schemashift.model import Schema
@@ -19,8 +20,20 @@ if TYPE_CHECKING:  # imported where used: on a big schema they load while a fork
 
 @dataclass(frozen=True)
 class Source:
-    kind: str  # empty | schema-datamodel | schema-datasource | url | migrations
+    kind: str  # empty | schema-datamodel | schema-datasource | config-datasource | url | migrations
     value: str | None = None
+
+
+def _config_datasource() -> "tuple[list[tuple[str, str]], ConnectionUrl]":
+    """Prisma 7's ``--from/--to-config-datasource``: the project's schema files and the database its
+    configuration names (``prisma.config.ts``, ``[tool.schemashift]``, the schema's ``url``, ``DATABASE_URL``)."""
+    from schemashift.config import load_project
+    from schemashift.connectors import parse_url
+
+    project = load_project()
+    files = project.read()
+    ds = project.datasource(files)
+    return files, parse_url(ds.migration_url, ds.base_dir or project.schema.directory)
 
 
 @dataclass
@@ -94,6 +107,8 @@ def _provider(source: Source) -> str | None:
     if source.kind in ("schema-datamodel", "schema-datasource"):
         assert source.value is not None
         return _provider_of_files(_schema_files(source.value)[0])
+    if source.kind == "config-datasource":
+        return _provider_of_files(_config_datasource()[0])
     if source.kind == "url":
         from schemashift.connectors import parse_url
 
@@ -121,6 +136,11 @@ def _load(
 
     if source.kind == "empty":
         return engine.empty_schema(provider)
+    if source.kind == "config-datasource":
+        with connect(_config_datasource()[1]) as conn:
+            if flavour is not None:
+                flavour.update(conn.dialect_options())
+            return engine.describe(conn)
     assert source.value is not None
     if source.kind == "schema-datamodel":
         files, _ = _schema_files(source.value)

@@ -51,9 +51,7 @@ class MigrateProject:
 
     @cached_property
     def datasource(self) -> Datasource:
-        from schemashift.config import resolve_datasource
-
-        return resolve_datasource(self.files, self.parsed[0])
+        return self.project.datasource(self.files, self.parsed[0], self.url_override)
 
     @cached_property
     def target(self) -> Schema:
@@ -72,7 +70,7 @@ class MigrateProject:
 
     @property
     def migrations_dir(self) -> Path:
-        return self.schema_dir / "migrations"
+        return self.project.migrations_dir
 
     @property
     def migrations_display(self) -> str:
@@ -83,7 +81,9 @@ class MigrateProject:
 
     @cached_property
     def url(self) -> ConnectionUrl:
-        return parse_url(self.url_override or self.datasource.migration_url, self.schema_dir)
+        if self.url_override:
+            return parse_url(self.url_override, self.schema_dir)
+        return parse_url(self.datasource.migration_url, self.datasource.base_dir or self.schema_dir)
 
     def migrations(self) -> list[Migration]:
         folder.check_lock(self.migrations_dir, self.provider)

@@ -1,6 +1,13 @@
 """Datasource and generator blocks, as psl-core's ``datasource_loader.rs``, ``generator_loader.rs``
 and ``env_vars.rs`` (Prisma 6.19).
 
+A datasource without ``url`` follows Prisma 7's rules (checked against ``prisma7 validate``):
+it is valid, and ``directUrl``/``shadowDatabaseUrl`` in it are errors (they moved to
+``prisma.config.ts`` with the URL). The one exception is a schema that declares Prisma 6's
+``schemaEngineDriverAdapters`` preview feature: it is a Prisma 6 schema, whose non-SQLite
+datasource still needs a ``url`` (Prisma 6's corpus case ``url_is_still_required``).
+A datasource with ``url`` keeps Prisma 6's rules exactly.
+
 :func:`load` reads every block (datasources first, then generators, file by file) and returns
 its diagnostics without reporting them: Prisma validates the configuration after
 parser-database's name, type, attribute and relation passes, so the ``checks`` pass reports
@@ -122,7 +129,7 @@ class Datasource:
     node: ast.SourceConfig
     name: str
     provider: str  # normalised
-    url: EnvString
+    url: EnvString | None  # None: a Prisma 7 datasource (the URL lives in prisma.config.ts)
     direct_url: EnvString | None = None
     shadow_database_url: EnvString | None = None
     relation_mode: str | None = None
@@ -379,15 +386,27 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
         extensions = _extensions(ext.value, diags)
 
     url_prop = args.pop("url", None)
+    url: EnvString | None = None
     if url_prop is not None and url_prop.value is not None:
         url = env_string(diags, url_prop.value)
         if url is None:
             return None
     elif driver_adapters and provider == "sqlite":
         url = EnvString(value="<invalid>", span=src.span)
-    else:
+    elif driver_adapters:
+        # Prisma 6's preview feature: a Prisma 6 schema, whose non-SQLite datasource needs a url
         diags.error(f'Argument "url" is missing in data source block "{name}".', src.span)
         return None
+    else:
+        # Prisma 7: the URLs live in prisma.config.ts; the schema may not name them
+        for moved in ("shadowDatabaseUrl", "directUrl"):
+            prop = args.pop(moved, None)
+            if prop is not None:
+                diags.error(
+                    f"The datasource property `{moved}` is no longer supported in schema files. Move connection "
+                    "URLs to `prisma.config.ts`. See https://pris.ly/d/config-datasource",
+                    property_span(prop),
+                )
 
     shadow = None
     shadow_prop = args.pop("shadowDatabaseUrl", None)
@@ -405,7 +424,7 @@ def _datasource(src: ast.SourceConfig, diags: Diagnostics, driver_adapters: bool
             diags.error(
                 f'shadowDatabaseUrl is the same as directUrl for datasource "{name}". {suffix}', direct_prop.value.span
             )
-        if shadow.same_as(url) and url.span is not None:
+        if url is not None and shadow.same_as(url) and url.span is not None:
             diags.error(f'shadowDatabaseUrl is the same as url for datasource "{name}". {suffix}', url.span)
 
     guard = args.pop("previewFeatures", None)

@@ -160,7 +160,7 @@ def lint_provider(schema: str | None, migrations_dir: Path | None) -> tuple[str,
     from schemashift.psl import parse_files
 
     project = load_project(schema)
-    directory = migrations_dir if migrations_dir is not None else project.schema.directory / "migrations"
+    directory = migrations_dir if migrations_dir is not None else project.migrations_dir
     locked = read_lock_provider(directory)
     if locked:
         return locked, directory

@@ -1,0 +1,443 @@
+"""Prisma 7's ``prisma.config.ts`` read statically, without Node.
+
+Prisma 7 moved the connection URL, the schema and migrations paths and the seed command out of
+the schema into ``prisma.config.ts`` (or ``.js``/``.mjs``/``.mts``/``.cts``/``.cjs``) in the
+project folder. Prisma runs that file as a program; schemashift must not need Node, so this
+module reads the small subset of TypeScript that real configuration files use, and says clearly
+(file, line, what, and how to say it instead) when a file goes beyond it.
+
+Why a hand-written scanner: no maintained Python library parses TypeScript (tree-sitter would add
+a native grammar package for a file of a dozen lines), and evaluating the file needs a JavaScript
+engine anyway. The subset is small and closed, so a tokenizer plus a recursive-descent reader of
+about two hundred lines is the simplest honest tool. What it reads:
+
+- comments (``//``, ``/* */``); ``import "dotenv/config"`` and other ``import ... from "..."`` lines
+  (skipped: ``.env`` files are loaded by schemashift anyway);
+- ``export default defineConfig({...})``, ``export default {...}`` (or CommonJS's
+  ``module.exports = ...`` with ``const { defineConfig } = require("prisma/config")`` and
+  ``"use strict"``), optionally followed by ``satisfies PrismaConfig`` (or ``as PrismaConfig``);
+- values: string literals (single, double, template without ``${}``), ``env("X")`` (Prisma's
+  helper: an error when X is not set), ``process.env.X`` and ``process.env["X"]`` (undefined when
+  not set), TypeScript's ``x!`` and ``x as string``, ``a || b`` and ``a ?? b`` fallbacks, ``path.join(...)``/``path.resolve(...)``/``join(...)``
+  of those and of ``__dirname``/``import.meta.dirname`` (the file's folder); nested objects.
+
+Keys schemashift uses (Prisma 7's documented ``PrismaConfig``): ``schema``, ``migrations.path``,
+``migrations.seed``, ``datasource.url``, ``datasource.shadowDatabaseUrl``. Other keys (``views``,
+``typedSql``, ``experimental``, ``tables``, ``enums``, ``migrations.initShadowDb``...) are skipped
+whatever their value, so a function or a variable there does not stop a project. Relative paths
+are relative to the configuration file's folder, as in Prisma.
+
+A value (or a whole file) the reader cannot read is kept as an error, raised only when that key
+is needed and not given another way (``--schema``/``--url``, ``[tool.schemashift]``), so the
+user can always say it instead without editing the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemashift.errors import SchemashiftError
+
+#: Prisma 7's file names, in its lookup order.
+CONFIG_FILES = (
+    "prisma.config.ts",
+    "prisma.config.mts",
+    "prisma.config.cts",
+    "prisma.config.js",
+    "prisma.config.mjs",
+    "prisma.config.cjs",
+)
+#: The keys read (dotted); every other key is skipped.
+USED_KEYS = ("schema", "migrations.path", "migrations.seed", "datasource.url", "datasource.shadowDatabaseUrl")
+
+HINT = (
+    "Write it as a string literal, env(\"VAR\") or process.env.VAR in the file, or give it to schemashift "
+    "another way: the `--schema`/`--url` options, or the keys `url`, `shadow_url`, `schema`, `migrations` and `seed` under "
+    "`[tool.schemashift]` in pyproject.toml."
+)
+
+
+class ConfigFileError(SchemashiftError):
+    """A ``prisma.config.ts`` that the static reader cannot read (exit 1)."""
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Value:
+    """An expression of the file, evaluated against the environment when used."""
+
+    kind: str  # "str", "env" (env("X"): required), "penv" (process.env.X), "join", "or", "coalesce", "other"
+    text: str = ""
+    parts: tuple["Value", ...] = ()
+    line: int = 0
+
+    def evaluate(self, env: Mapping[str, str], where: str) -> str | None:
+        """The value (None: an unset ``process.env`` variable); ``env("X")`` unset is an error, as in Prisma."""
+        if self.kind == "str":
+            return self.text
+        if self.kind == "env":
+            if self.text not in env:
+                raise ConfigFileError(
+                    f"{where}:{self.line}: Cannot resolve environment variable: {self.text}. Set it in the "
+                    "environment or in a .env file."
+                )
+            return env[self.text]
+        if self.kind == "penv":
+            return env.get(self.text)
+        if self.kind in ("or", "coalesce"):
+            first = self.parts[0].evaluate(env, where)
+            if first is not None and (self.kind == "coalesce" or first != ""):
+                return first
+            return self.parts[1].evaluate(env, where)
+        if self.kind == "join":
+            pieces = [p.evaluate(env, where) for p in self.parts]
+            if any(p is None for p in pieces):
+                raise ConfigFileError(f"{where}:{self.line}: path.join() of an unset environment variable.")
+            return os.path.normpath(os.path.join(*[p for p in pieces if p is not None]))
+        return None
+
+    @property
+    def env_var(self) -> str | None:
+        """The variable the value comes from (the first one of a fallback)."""
+        if self.kind in ("env", "penv"):
+            return self.text
+        if self.kind in ("or", "coalesce"):
+            return self.parts[0].env_var
+        return None
+
+
+@dataclass
+class PrismaConfig:
+    """The keys schemashift reads from one configuration file."""
+
+    path: Path  # absolute
+    display: str  # as shown in messages
+    values: dict[str, Value] = field(default_factory=dict)
+    #: why the whole file could not be read (then every key is unreadable)
+    error: str | None = None
+
+    def readable(self, key: str) -> bool:
+        """Whether ``key`` was read (set or absent); False when the file or that value could not be read."""
+        value = self.values.get(key)
+        return self.error is None and (value is None or value.kind != "unreadable")
+
+    def check(self, key: str) -> None:
+        """A :class:`ConfigFileError` when ``key`` could not be read."""
+        value = self.values.get(key)
+        if self.error is not None:
+            raise ConfigFileError(self.error)
+        if value is not None and value.kind == "unreadable":
+            raise ConfigFileError(value.text)
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    def get(self, key: str, env: Mapping[str, str] | None = None) -> str | None:
+        """``key`` (dotted, one of :data:`USED_KEYS`) evaluated; None when absent or unset."""
+        self.check(key)
+        value = self.values.get(key)
+        if value is None:
+            return None
+        return value.evaluate(os.environ if env is None else env, self.display)
+
+    def path_of(self, key: str) -> Path | None:
+        """A path key, absolute (relative paths start at the file's folder)."""
+        raw = self.get(key)
+        return None if raw is None else self.directory / raw
+
+    def origin(self, key: str) -> str:
+        value = self.values.get(key)
+        return f"{self.display}:{value.line}" if value is not None else self.display
+
+
+def find_config(cwd: Path) -> PrismaConfig | None:
+    """The configuration file of ``cwd`` read, or None when there is none."""
+    for name in CONFIG_FILES:
+        path = cwd / name
+        if path.is_file():
+            from schemashift.errors import read_text
+
+            return parse_config(read_text(path), path, name)
+    return None
+
+
+# ---------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<line>//[^\n]*)|(?P<block>/\*.*?\*/)
+    |(?P<str>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)
+    |(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_$][\w$]*)
+    |(?P<op>\?\?|\|\||\.\.\.|[{}()\[\],:;.=*?!<>+\-/&|])""",
+    re.S | re.X,
+)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"': '"', "`": "`"}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "str", "num", "name", "op", "end"
+    text: str
+    line: int
+
+
+def _unquote(raw: str, line: int, where: str) -> str:
+    body = raw[1:-1]
+    if raw[0] == "`" and "${" in body:
+        raise ConfigFileError(
+            f"{where}:{line}: cannot read a template string with `${{...}}` without running it. {HINT}"
+        )
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.S)
+
+
+def _tokens(text: str, where: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos, line = 0, 1
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise ConfigFileError(f"{where}:{line}: cannot read {text[pos:pos + 20]!r}. {HINT}")
+        kind = m.lastgroup or "ws"
+        raw = m.group()
+        if kind == "str":
+            out.append(_Tok("str", _unquote(raw, line, where), line))
+        elif kind in ("num", "name", "op"):
+            out.append(_Tok(kind, raw, line))
+        line += raw.count("\n")
+        pos = m.end()
+    out.append(_Tok("end", "", line))
+    return out
+
+
+# ---------------------------------------------------------------- reader
+
+
+class _Reader:
+    def __init__(self, tokens: list[_Tok], where: str, directory: Path) -> None:
+        self.toks = tokens
+        self.i = 0
+        self.where = where
+        self.directory = directory  # __dirname, import.meta.dirname
+
+    def peek(self, ahead: int = 0) -> _Tok:
+        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
+
+    def next(self) -> _Tok:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def at(self, text: str) -> bool:
+        tok = self.peek()
+        return tok.kind in ("op", "name") and tok.text == text
+
+    def fail(self, what: str, tok: _Tok | None = None) -> ConfigFileError:
+        tok = tok or self.peek()
+        # a string's content is never shown: it may be a URL with a password
+        got = {"end": "the end of the file", "str": "a string"}.get(tok.kind, f"`{tok.text}`")
+        return ConfigFileError(f"{self.where}:{tok.line}: cannot read {what} (found {got}). {HINT}")
+
+    def expect(self, text: str, what: str) -> _Tok:
+        if not self.at(text):
+            raise self.fail(what)
+        return self.next()
+
+    # -- statements
+
+    def module(self) -> dict[str, Value]:
+        values: dict[str, Value] | None = None
+        while self.peek().kind != "end":
+            if self.at(";"):
+                self.next()
+            elif self.at("import"):
+                self.import_()
+            elif self.at("export") and self.peek(1).text == "default":
+                self.i += 2
+                values = self.default_export()
+            elif self.at("module") and [self.peek(k).text for k in (1, 2, 3)] == [".", "exports", "="]:
+                self.i += 4
+                values = self.default_export()
+            elif self.peek().kind == "str":  # a directive: "use strict";
+                self.next()
+            elif self.at("const") or self.at("let") or self.at("var"):
+                self.require_()
+            else:
+                raise self.fail("this statement: only imports and `export default defineConfig({...})` are read")
+        if values is None:
+            raise ConfigFileError(f"{self.where}: no `export default defineConfig({{...}})` found. {HINT}")
+        return values
+
+    def import_(self) -> None:
+        start = self.next()
+        while not (self.peek().kind == "str"):
+            if self.peek().kind == "end" or self.at(";"):
+                raise self.fail("this import", start)
+            self.next()
+        self.next()
+        if self.at(";"):
+            self.next()
+
+    def require_(self) -> None:
+        """``const { defineConfig } = require("prisma/config")``: CommonJS's import, skipped."""
+        start = self.next()
+        while not self.at("="):
+            if self.peek().kind == "end" or self.at(";"):
+                raise self.fail("this declaration", start)
+            self.next()
+        self.next()
+        if not (self.at("require") and self.peek(1).text == "(" and self.peek(2).kind == "str" and self.peek(3).text == ")"):
+            raise self.fail(
+                "this statement: only imports, require() and `export default defineConfig({...})` are read", start
+            )
+        self.i += 4
+
+    def default_export(self) -> dict[str, Value]:
+        wrapped = self.at("defineConfig")
+        if wrapped:
+            self.next()
+            self.expect("(", "the call of defineConfig")
+        if not self.at("{"):
+            raise self.fail("the default export: `defineConfig({...})` or an object literal")
+        values: dict[str, Value] = {}
+        self.object_("", values)
+        if wrapped:
+            if self.at(","):
+                self.next()
+            self.expect(")", "the end of defineConfig(...)")
+        if self.at("satisfies") or self.at("as"):
+            self.next()
+            self.type_name()
+        return values
+
+    def type_name(self) -> None:
+        if self.peek().kind != "name":
+            raise self.fail("the type after `satisfies`")
+        self.next()
+        while self.at(".") and self.peek(1).kind == "name":
+            self.i += 2
+
+    # -- values
+
+    def object_(self, prefix: str, values: dict[str, Value]) -> None:
+        self.expect("{", "an object")
+        while not self.at("}"):
+            tok = self.next()
+            if tok.kind not in ("name", "str"):
+                raise self.fail("a key of the object", tok)
+            key = prefix + tok.text
+            self.expect(":", f"the value of `{key}`")
+            if key in USED_KEYS:
+                try:
+                    values[key] = self.expression(key)
+                except ConfigFileError as exc:  # this key only: it may be given elsewhere
+                    values[key] = Value("unreadable", str(exc), line=tok.line)
+                    self.skip_value()
+            elif self.at("{") and any(k.startswith(key + ".") for k in USED_KEYS):
+                self.object_(key + ".", values)
+            else:
+                self.skip_value()
+            if not self.at(","):
+                break
+            self.next()
+        self.expect("}", "the end of the object")
+
+    def skip_value(self) -> None:
+        """A value schemashift does not use: skipped up to the next `,` or `}` at its depth."""
+        depth = 0
+        while True:
+            tok = self.peek()
+            if tok.kind == "end":
+                raise self.fail("the end of a value")
+            if depth == 0 and tok.kind == "op" and tok.text in (",", "}", ")", "]"):
+                return
+            if tok.kind == "op" and tok.text in ("{", "(", "["):
+                depth += 1
+            elif tok.kind == "op" and tok.text in ("}", ")", "]"):
+                depth -= 1
+            self.next()
+
+    def expression(self, key: str) -> Value:
+        value = self.postfix(key)
+        while self.at("||") or self.at("??"):
+            op = self.next()
+            value = Value("or" if op.text == "||" else "coalesce", parts=(value, self.postfix(key)), line=op.line)
+        return value
+
+    def postfix(self, key: str) -> Value:
+        """A value with TypeScript's ``!`` (non-null) and ``as string``, which change nothing at run time."""
+        value = self.primary(key)
+        while True:
+            if self.at("!"):
+                self.next()
+            elif self.at("as") and self.peek(1).kind == "name":
+                self.next()
+                self.type_name()
+            else:
+                return value
+
+    def primary(self, key: str) -> Value:
+        tok = self.peek()
+        what = f"the value of `{key}`"
+        if tok.kind == "str":
+            self.next()
+            return Value("str", tok.text, line=tok.line)
+        if tok.kind == "name" and tok.text == "__dirname":
+            self.next()
+            return Value("str", str(self.directory), line=tok.line)
+        if tok.kind == "name" and tok.text == "import" and [self.peek(k).text for k in (1, 2, 3, 4)] == [".", "meta", ".", "dirname"]:
+            self.i += 5
+            return Value("str", str(self.directory), line=tok.line)
+        if tok.kind == "name" and tok.text == "env" and self.peek(1).text == "(":
+            self.i += 2
+            name = self.string_arg(what)
+            self.expect(")", what)
+            return Value("env", name, line=tok.line)
+        if tok.kind == "name" and tok.text == "process" and self.peek(1).text == "." and self.peek(2).text == "env":
+            self.i += 3
+            if self.at(".") and self.peek(1).kind == "name":
+                self.next()
+                return Value("penv", self.next().text, line=tok.line)
+            if self.at("["):
+                self.next()
+                name = self.string_arg(what)
+                self.expect("]", what)
+                return Value("penv", name, line=tok.line)
+            raise self.fail(what)
+        if tok.kind == "name" and tok.text in ("path", "join", "resolve"):
+            if tok.text == "path":
+                self.next()
+                self.expect(".", what)
+                if not (self.at("join") or self.at("resolve")):
+                    raise self.fail(what)
+            self.next()
+            self.expect("(", what)
+            parts = []
+            while not self.at(")"):
+                parts.append(self.expression(key))
+                if not self.at(","):
+                    break
+                self.next()
+            self.expect(")", what)
+            return Value("join", parts=tuple(parts), line=tok.line)
+        raise self.fail(what)
+
+    def string_arg(self, what: str) -> str:
+        tok = self.next()
+        if tok.kind != "str":
+            raise self.fail(what, tok)
+        return tok.text
+
+
+def parse_config(text: str, path: Path, display: str) -> PrismaConfig:
+    """``text`` of the configuration file at ``path`` read (a :class:`ConfigFileError` when it cannot be)."""
+    try:
+        reader = _Reader(_tokens(text, display), display, path.parent)
+        return PrismaConfig(path=path, display=display, values=reader.module())
+    except ConfigFileError as exc:
+        return PrismaConfig(path=path, display=display, error=str(exc))
