@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from schemashift import __version__
-from schemashift.connectors import connect, create_database, create_database_if_missing, drop_database
+from schemashift.connectors import connect, create_database, drop_database
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import ConnectorError
 from schemashift.connectors.url import ConnectionUrl
@@ -50,9 +50,7 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
                 "The shadow database you configured appears to be the same as the main database. "
                 "Please specify another shadow database."
             )
-        # a reset killed half way (MySQL drops the database, then creates it) left it missing
-        create_database_if_missing(shadow_url)
-        with connect(shadow_url) as conn:
+        with _connect_shadow(shadow_url) as conn:
             conn.reset()
             yield conn
             conn.reset()
@@ -84,6 +82,21 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
             yield conn
     finally:
         drop_database(url)
+
+
+def _connect_shadow(url: ConnectionUrl) -> Connector:
+    """The configured shadow database; a missing one is the user's to create (and a MySQL reset
+    killed between its DROP and CREATE DATABASE leaves it missing): the error says so."""
+    from schemashift.connectors.errors import DatabaseDoesNotExist
+
+    try:
+        return connect(url)
+    except DatabaseDoesNotExist as exc:
+        exc.message += (
+            f"\n\nIt is the shadow database of `shadowDatabaseUrl`: create it (CREATE DATABASE "
+            f"{url.database}), or remove `shadowDatabaseUrl` to let schemashift use a temporary one."
+        )
+        raise
 
 
 def replay_into(conn: Connector, migrations: Sequence[Migration]) -> None:
