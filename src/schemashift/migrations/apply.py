@@ -267,7 +267,8 @@ class _Run:
             try:
                 conn.execute(stmts[i])
             except DatabaseError as exc:
-                sigint.write(lambda: self._drop_leftover(stmts[i]))  # "not applied" means nothing left behind
+                if not sigint.requested:  # "not applied" means nothing left behind; after Ctrl-C the
+                    self._drop_leftover(stmts[i])  # resumed deploy drops it (it could wait on a lock now)
                 if sigint.requested:
                     sigint.write(
                         lambda: history.fail(
