@@ -1,0 +1,142 @@
+"""kill -9 and Ctrl-C at random points of `migrate deploy` and `migrate resolve`, one deployer or
+several at once, on the three databases, with transactional, non-transactional
+(`-- schemashift:transaction off`, PostgreSQL `CREATE INDEX CONCURRENTLY`, every MySQL migration)
+and self-managed (`BEGIN; ... COMMIT;`) migrations.
+
+After each fault: no statement ran twice, nothing is recorded applied that is not (and nothing
+applied is unrecorded), `userdata` keeps its rows, and the next `migrate deploy` either finishes
+the work or refuses with P3009 naming the migration and what to run; the user then looks at the
+database, finishes or reverts the migration by hand, resolves it and deploys again.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from faultkit import Project, Tally, Violation, check_attempt_recorded, check_interrupt_message
+
+MODES = {
+    "sqlite": ["tx", "off", "self", "tx"],
+    "postgresql": ["tx", "conc", "off", "self"],
+    "mysql": ["tx", "off", "self", "tx"],
+}
+# migrations that leave something to resolve when killed (used by the resolve scenario)
+RESOLVE_MODES = {
+    "sqlite": ["off", "self", "off"],
+    "postgresql": ["off", "conc", "self"],
+    "mysql": ["tx", "self", "off"],
+}
+N_AUDIT = 3
+
+
+def new_project(tmp_path: Path, provider: str, db_url: str, seed: int, modes: list[str]) -> tuple[Project, float]:
+    """The project with its first migration applied, and the duration of a full deploy."""
+    p = Project(tmp_path, provider, db_url, modes, N_AUDIT, seed)
+    window = p.timed("migrate", "deploy")
+    p.all_applied("first deploy (no fault)")
+    p.reset_to_init()
+    return p, window
+
+
+def deploy_round(p: Project, sig: signal.Signals, window: float, tally: Tally) -> None:
+    f = p.faulted(sig, window, "migrate", "deploy")
+    if not f.landed:
+        tally.missed += 1
+        if f.done.rc != 0:
+            raise Violation(f"deploy failed without a fault:\n{f.done}")
+        p.all_applied("deploy (signal came too late)")
+        p.reset_to_init()
+        return
+    tally.injected += 1
+    context = f"after {f.signal} of `migrate deploy` at +{f.delay:.3f}s"
+    if sig is signal.SIGINT:
+        check_interrupt_message(f.done)
+    elif f.done.rc != -signal.SIGKILL:
+        raise Violation(f"{context}: exit {f.done.rc}")
+    st = p.check(context, after_kill=True)
+    if sig is signal.SIGINT:
+        check_attempt_recorded(f.done, st)
+    failed = [r for r in st.history if not r.finished and not r.rolled_back]
+    for r in failed:
+        tally.notes[f"hit {p.by_name[r.name].mode}"] += 1
+    if not failed:
+        tally.notes["between migrations"] += 1
+    p.recover(tally)
+    p.all_applied(f"{context}, then recovery")
+    tally.survived += 1
+    p.reset_to_init()
+
+
+def _sizes(normal: int, slow: int) -> list[object]:
+    return [pytest.param(normal, id="quick"), pytest.param(slow, id="many", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("faults", _sizes(4, 40))
+def test_kill_9_during_deploy(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
+    p, window = new_project(tmp_path, provider, db_url, seed, MODES[provider])
+    tally = tally_for(provider, "deploy SIGKILL")
+    while tally.injected < faults and tally.missed < 3 * faults:
+        deploy_round(p, signal.SIGKILL, window, tally)
+    assert tally.injected == faults, tally.line()
+
+
+@pytest.mark.parametrize("faults", _sizes(3, 30))
+def test_ctrl_c_during_deploy(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
+    p, window = new_project(tmp_path, provider, db_url, seed, MODES[provider])
+    tally = tally_for(provider, "deploy SIGINT")
+    while tally.injected < faults and tally.missed < 3 * faults:
+        deploy_round(p, signal.SIGINT, window, tally)
+    assert tally.injected == faults, tally.line()
+
+
+@pytest.mark.parametrize("faults", _sizes(2, 20))
+def test_kill_9_during_resolve(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
+    """Deploys killed until migrations need resolving; each `migrate resolve` the user runs is
+    itself killed or interrupted at a random point (it must be all or nothing)."""
+    p, window = new_project(tmp_path, provider, db_url, seed, RESOLVE_MODES[provider])
+    p.resolve_window = 0.25
+    deploys = tally_for(provider, "deploy SIGKILL (for resolve)")
+    p.resolve_tally = tally_for(provider, "resolve SIGKILL/SIGINT")
+    while p.resolve_tally.injected < faults and deploys.injected < 12 * faults:
+        deploy_round(p, signal.SIGKILL, window, deploys)
+    assert p.resolve_tally.injected >= faults, p.resolve_tally.line()
+
+
+@pytest.mark.parametrize("rounds", _sizes(2, 15))
+def test_concurrent_deployers_some_killed(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, rounds: int) -> None:
+    """Four deploys at once; one or two of them killed at random points, the others finish or
+    stop at P3009 (a killed one left a failed migration)."""
+    p, window = new_project(tmp_path, provider, db_url, seed, MODES[provider])
+    tally = tally_for(provider, "concurrent deploys SIGKILL")
+    for _ in range(rounds):
+        runs = [p.spawn("migrate", "deploy") for _ in range(4)]
+        starts = [r.wait_marker() for r in runs]
+        victims = p.rng.sample(range(4), p.rng.choice([1, 2]))
+        import time
+
+        for i in sorted(victims, key=lambda _i: p.rng.random()):
+            t0 = starts[i]
+            if t0 is None:
+                continue
+            time.sleep(max(0.0, t0 + p.rng.uniform(0.0, 2 * window) - time.monotonic()))
+            if runs[i].signal(signal.SIGKILL):
+                tally.injected += 1
+            else:
+                tally.missed += 1
+        for i, r in enumerate(runs):
+            done = r.finish()
+            if done.rc in (0, -signal.SIGKILL):
+                continue
+            if done.rc == 1 and "P3009" in done.err and "Traceback" not in done.err:
+                tally.notes["survivor stopped at P3009"] += 1
+                continue
+            raise Violation(f"a concurrent deployer failed:\n{done}")
+        p.check("after concurrent deploys, some killed", after_kill=True)
+        p.recover(tally)
+        p.all_applied("concurrent deploys, then recovery")
+        tally.survived = tally.injected
+        p.reset_to_init()
+    assert tally.injected >= 1, tally.line()
