@@ -264,6 +264,8 @@ class Project:
         for m in self.migs:
             self._write(m.name, m.script, down_script(provider, m, down_audit) if down_audit else None)
         self._spawned = 0
+        self._signals = [signal.SIGKILL, signal.SIGINT]
+        self.rng.shuffle(self._signals)
         self.by_hand: set[str] = set()  # migrations the user finished or reverted by hand
         self.resolve_tally: Tally | None = None  # set: each resolve the user runs is faulted too
 
@@ -304,6 +306,11 @@ class Project:
             raise Violation(f"`schemashift {' '.join(args)}` failed:\n{done}")
         assert t0 is not None
         return time.monotonic() - t0
+
+    def next_signal(self) -> signal.Signals:
+        """SIGKILL and SIGINT in turn (the first one at random)."""
+        self._signals.reverse()
+        return self._signals[0]
 
     def faulted(self, sig: signal.Signals, window: float, *args: str) -> Fault:
         """Run the command and send ``sig`` at a random point of its work (after its first line)."""
@@ -445,9 +452,10 @@ class Project:
             raise Violation(f"P3009 names {name!r}, which is not a migration of the project:\n{message}")
         st = self.check(f"before resolving {name}")
         row = next(r for r in st.history if r.name == name and not r.finished and not r.rolled_back)
-        if m.statementwise and not row.logs and not re.search(rf"statement {row.steps + 1}\b", message):
+        uncertain = row.steps + 1
+        if m.statementwise and not row.logs and uncertain <= len(m.stmts) and not re.search(rf"statement {uncertain}\b", message):
             raise Violation(
-                f"P3009 for {name} (killed, statement {row.steps + 1} uncertain) does not name that statement:\n{message}"
+                f"P3009 for {name} (killed, statement {uncertain} uncertain) does not name that statement:\n{message}"
             )
         present = self.present(m, st)
         if all(present) and not st.invalid_indexes:
@@ -501,7 +509,7 @@ class Project:
                 return actions
             if "Traceback" in d.err:
                 raise Violation(f"`{' '.join(command)}` crashed:\n{d}")
-            if "P3009" in d.err or ("migrate resolve" in d.err and command[1] == "dev"):
+            if "P3009" in d.err:
                 names = re.findall(r"`(\d{14}_[^`]+)` migration", d.err) or re.findall(r"`(\d{14}_[^`]+)`", d.err)
                 if attempt == 0 and clean & set(names):
                     raise Violation(
