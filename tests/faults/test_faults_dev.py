@@ -31,7 +31,7 @@ from faultkit import (
     slow_insert,
 )
 
-N_AUDIT = 3
+N_AUDIT = 2
 
 MODELS = """
 model userdata {
@@ -124,7 +124,7 @@ def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, sh
         tally.notes[f.signal] += 1
         context = f"after {f.signal} of `migrate dev` at +{f.delay:.3f}s"
         if sig is signal.SIGINT:
-            check_interrupt_message(f.done)
+            check_interrupt_message(f.done, p.soft)
         st = p.check(context, after_kill=True)
         if sig is signal.SIGINT:
             check_attempt_recorded(f.done, st)
@@ -135,3 +135,4 @@ def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, sh
         p.all_applied(f"{context}, then recovery")
         tally.survived += 1
     assert tally.injected == faults, tally.line()
+    p.assert_no_soft_problems(tally)

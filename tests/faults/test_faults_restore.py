@@ -1,5 +1,5 @@
 """kill -9 and Ctrl-C at random points of `backup restore --force` over the datasource's database
-(with a 60,000-row table, so that pg_restore / the mariadb client work for a while), on the three
+(with a 30,000-row table, so that pg_restore / the mariadb client work for a while), on the three
 databases.
 
 After each fault the backup file is intact and the user's next commands recover: `backup restore`
@@ -18,7 +18,7 @@ import pytest
 
 from faultkit import Project, State, Tally, Violation, check_interrupt_message, q
 
-BULK_ROWS = 60_000
+BULK_ROWS = 30_000
 
 
 def _fill_bulk(p: Project) -> None:
@@ -52,7 +52,7 @@ def restore_round(p: Project, sig: signal.Signals, window: float, file: str, exp
     tally.notes[f.signal] += 1
     context = f"after {f.signal} of `backup restore --force` at +{f.delay:.3f}s"
     if sig is signal.SIGINT:
-        check_interrupt_message(f.done)
+        check_interrupt_message(f.done, p.soft)
     p.wait_quiet()
     again = p.run("backup", "restore", file)
     if again.rc == 0:
@@ -88,3 +88,4 @@ def test_fault_during_restore(tmp_path: Path, provider: str, db_url: str, seed: 
     while tally.injected < faults and tally.missed < 4 * faults:
         restore_round(p, p.next_signal(), window, file, expected, tally)
     assert tally.injected == faults, tally.line()
+    p.assert_no_soft_problems(tally)

@@ -64,7 +64,7 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
     tally.notes[f.signal] += 1
     context = f"after {f.signal} of `migrate rollback` at +{f.delay:.3f}s"
     if sig is signal.SIGINT:
-        check_interrupt_message(f.done)
+        check_interrupt_message(f.done, p.soft)
     st = p.check(context, after_kill=True)
     if _check_rollback(p, st, context):
         tally.notes["done before the signal"] += 1
@@ -94,3 +94,4 @@ def test_fault_during_rollback(tmp_path: Path, provider: str, db_url: str, seed:
     while tally.injected < faults and tally.missed < 3 * faults:
         rollback_round(p, p.next_signal(), window, tally)
     assert tally.injected == faults, tally.line()
+    p.assert_no_soft_problems(tally)
