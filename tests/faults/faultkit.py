@@ -176,17 +176,19 @@ class Running:
             )
         self.started = time.monotonic()
 
-    def wait_marker(self, timeout: float = 30.0) -> float | None:
-        """Seconds until the command printed its first line (None: it ended first)."""
+    def wait_marker(self, anchor: str | None = None, timeout: float = 30.0) -> float | None:
+        """When the command printed its first line (stderr), or ``anchor`` (stdout); None when it
+        ended without printing it."""
+        path, text = (self.err_path, MARKER) if anchor is None else (self.out_path, anchor)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             ended = self.proc.poll() is not None
-            if MARKER.encode() in self.err_path.read_bytes():
+            if text.encode() in path.read_bytes():
                 return time.monotonic()
             if ended:
                 return None
             time.sleep(0.003)
-        raise AssertionError(f"no {MARKER!r} after {timeout} s: {self.err_path.read_text()}")
+        raise AssertionError(f"no {text!r} after {timeout} s: {self.err_path.read_text()}")
 
     def signal(self, sig: signal.Signals) -> bool:
         """Send ``sig`` to the process group; True when the command was still running."""
@@ -303,14 +305,15 @@ class Project:
         self._spawned += 1
         return Running(self.argv(*args), self.root, self.env, f"{os.getpid()}-{self._spawned}")
 
-    def timed(self, *args: str) -> float:
-        """Seconds from the command's first line to its end (unfaulted run, must succeed)."""
+    def timed(self, *args: str, anchor: str | None = None) -> float:
+        """Seconds from the command's first line (or ``anchor`` on stdout) to its end (unfaulted
+        run, must succeed)."""
         r = self.spawn(*args)
-        t0 = r.wait_marker()
+        t0 = r.wait_marker(anchor)
         done = r.finish()
         if done.rc != 0:
             raise Violation(f"`schemashift {' '.join(args)}` failed:\n{done}")
-        assert t0 is not None
+        assert t0 is not None, f"no {anchor!r} in the output:\n{done}"
         return time.monotonic() - t0
 
     def assert_no_soft_problems(self, tally: Tally) -> None:
@@ -327,10 +330,11 @@ class Project:
         self._signals.reverse()
         return self._signals[0]
 
-    def faulted(self, sig: signal.Signals, window: float, *args: str) -> Fault:
-        """Run the command and send ``sig`` at a random point of its work (after its first line)."""
+    def faulted(self, sig: signal.Signals, window: float, *args: str, anchor: str | None = None) -> Fault:
+        """Run the command and send ``sig`` at a random point of its work: within ``window``
+        seconds after its first line, or after ``anchor`` appeared on its stdout."""
         r = self.spawn(*args)
-        t0 = r.wait_marker()
+        t0 = r.wait_marker(anchor)
         delay = self.rng.uniform(0.0, window)
         landed = False
         if t0 is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import signal
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,17 +35,35 @@ RESOLVE_MODES = {
 N_AUDIT = 2
 
 
-def new_project(tmp_path: Path, provider: str, db_url: str, seed: int, modes: list[str]) -> tuple[Project, float]:
-    """The project with its first migration applied, and the kill window (a full deploy's duration)."""
+APPLYING = "Applying migration"
+
+
+@dataclass(frozen=True)
+class Windows:
+    whole: float  # from the command's first line to its end
+    apply: float  # from its first "Applying migration" to its end
+
+
+def new_project(tmp_path: Path, provider: str, db_url: str, seed: int, modes: list[str]) -> tuple[Project, Windows]:
+    """The project with its first migration applied, and the kill windows of a full deploy."""
     p = Project(tmp_path, provider, db_url, modes, N_AUDIT, seed)
-    window = p.timed("migrate", "deploy")
+    run = p.spawn("migrate", "deploy")
+    first, applying = run.wait_marker(), run.wait_marker(APPLYING)
+    done = run.finish()
+    if done.rc != 0 or first is None or applying is None:
+        raise Violation(f"first deploy (no fault) failed:\n{done}")
+    end = time.monotonic()
     p.all_applied("first deploy (no fault)")
     p.reset_to_init()
-    return p, window * 0.9  # that deploy also applied the first migration
+    return p, Windows(end - first, end - applying)
 
 
-def deploy_round(p: Project, sig: signal.Signals, window: float, tally: Tally) -> None:
-    f = p.faulted(sig, window, "migrate", "deploy")
+def deploy_round(p: Project, sig: signal.Signals, windows: Windows, tally: Tally) -> None:
+    # three faults in four start counting at the first migration, the others at the start
+    if p.rng.random() < 0.75:
+        f = p.faulted(sig, windows.apply, "migrate", "deploy", anchor=APPLYING)
+    else:
+        f = p.faulted(sig, windows.whole, "migrate", "deploy")
     if not f.landed:
         tally.missed += 1
         if f.done.rc != 0:
@@ -127,7 +146,7 @@ def test_concurrent_deployers_some_killed(tmp_path: Path, provider: str, db_url:
             t0 = starts[i]
             if t0 is None:
                 continue
-            time.sleep(max(0.0, t0 + p.rng.uniform(0.0, window) - time.monotonic()))
+            time.sleep(max(0.0, t0 + p.rng.uniform(0.0, window.whole) - time.monotonic()))
             if runs[i].signal(signal.SIGKILL):
                 tally.injected += 1
             else:
