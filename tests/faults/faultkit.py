@@ -45,6 +45,13 @@ SLEEP = 0.05
 SQLITE_ITERATIONS = 150_000  # ~0.035 s (idle machine) of recursive CTE on this machine
 
 
+def sizes(quick: int, many: int) -> list[Any]:
+    """Parameters: ``quick`` faults in ``make test``, ``many`` under ``@pytest.mark.slow``."""
+    import pytest
+
+    return [pytest.param(quick, id="quick"), pytest.param(many, id="many", marks=pytest.mark.slow)]
+
+
 def cli_env(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCHEMASHIFT_")}
     env.update(DATABASE_URL=url, PYTHONPATH=str(SRC), NO_COLOR="1", PYTHONUNBUFFERED="1")

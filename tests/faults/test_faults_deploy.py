@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from faultkit import Project, State, Tally, Violation, check_attempt_recorded, check_interrupt_message
+from faultkit import Project, State, Tally, Violation, check_attempt_recorded, check_interrupt_message, sizes
 
 MODES = {
     "sqlite": ["tx", "off", "self", "tx"],
@@ -98,11 +98,7 @@ def where(p: Project, out: str, st: State) -> str:
     return "outside a migration"
 
 
-def _sizes(normal: int, slow: int) -> list[object]:
-    return [pytest.param(normal, id="quick"), pytest.param(slow, id="many", marks=pytest.mark.slow)]
-
-
-@pytest.mark.parametrize("faults", _sizes(4, 24))
+@pytest.mark.parametrize("faults", sizes(4, 24))
 def test_kill_and_ctrl_c_during_deploy(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for,
                                        faults: int) -> None:
     """SIGKILL and SIGINT in turn at random points of `migrate deploy`."""
@@ -114,7 +110,7 @@ def test_kill_and_ctrl_c_during_deploy(tmp_path: Path, provider: str, db_url: st
     p.assert_no_soft_problems(tally)
 
 
-@pytest.mark.parametrize("faults", _sizes(1, 8))
+@pytest.mark.parametrize("faults", sizes(1, 8))
 def test_kill_and_ctrl_c_during_resolve(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for,
                                         faults: int) -> None:
     """Deploys killed until a migration needs resolving; each `migrate resolve` the user then runs
@@ -129,7 +125,7 @@ def test_kill_and_ctrl_c_during_resolve(tmp_path: Path, provider: str, db_url: s
     p.assert_no_soft_problems(p.resolve_tally)
 
 
-@pytest.mark.parametrize("rounds", _sizes(1, 8))
+@pytest.mark.parametrize("rounds", sizes(1, 8))
 def test_concurrent_deployers_some_killed(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for,
                                           rounds: int) -> None:
     """Four deploys at once; one or two of them killed at random points, the others finish or

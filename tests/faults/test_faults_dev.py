@@ -20,6 +20,7 @@ import pytest
 
 import dbutil
 from faultkit import (
+    sizes,
     USER_ROWS,
     Effect,
     Mig,
@@ -90,11 +91,7 @@ def _add_migration(p: Project, j: int, shadow: bool) -> None:
     p.by_name[m.name] = m
 
 
-def _sizes(normal: int, slow: int) -> list[object]:
-    return [pytest.param(normal, id="quick"), pytest.param(slow, id="many", marks=pytest.mark.slow)]
-
-
-@pytest.mark.parametrize("faults", _sizes(2, 8))
+@pytest.mark.parametrize("faults", sizes(2, 8))
 def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, shadow_url: str | None, seed: int,
                                   tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, [], N_AUDIT, seed, schema=_schema(provider, shadow_url is not None, 0),

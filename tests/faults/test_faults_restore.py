@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from faultkit import Project, State, Tally, Violation, check_interrupt_message, q
+from faultkit import Project, State, Tally, Violation, check_interrupt_message, q, sizes
 
 BULK_ROWS = 30_000
 
@@ -69,11 +69,7 @@ def restore_round(p: Project, sig: signal.Signals, window: float, file: str, exp
     tally.survived += 1
 
 
-def _sizes(normal: int, slow: int) -> list[object]:
-    return [pytest.param(normal, id="quick"), pytest.param(slow, id="many", marks=pytest.mark.slow)]
-
-
-@pytest.mark.parametrize("faults", _sizes(2, 16))
+@pytest.mark.parametrize("faults", sizes(2, 16))
 def test_fault_during_restore(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, ["tx", "tx"], 1, seed)
     p.run_ok("migrate", "deploy")

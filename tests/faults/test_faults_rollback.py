@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from faultkit import Project, State, Tally, Violation, check_interrupt_message, q
+from faultkit import Project, State, Tally, Violation, check_interrupt_message, q, sizes
 
 MODES = {"sqlite": ["tx", "off"], "postgresql": ["tx", "off"], "mysql": ["tx", "tx"]}
 N_AUDIT = 2
@@ -80,11 +80,7 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
     _reapply(p)
 
 
-def _sizes(normal: int, slow: int) -> list[object]:
-    return [pytest.param(normal, id="quick"), pytest.param(slow, id="many", marks=pytest.mark.slow)]
-
-
-@pytest.mark.parametrize("faults", _sizes(2, 16))
+@pytest.mark.parametrize("faults", sizes(2, 16))
 def test_fault_during_rollback(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, MODES[provider], N_AUDIT, seed, down_audit=DOWN_AUDIT)
     p.run_ok("migrate", "deploy")
