@@ -337,21 +337,28 @@ class Project:
         self._signals.reverse()
         return self._signals[0]
 
-    def faulted(self, sig: signal.Signals, window: float, *args: str, anchor: str | None = None) -> Fault:
+    def faulted(self, sig: signal.Signals, window: float, *args: str, anchor: str | None = None,
+                double: bool = False) -> Fault:
         """Run the command and send ``sig`` at a random point of its work: within ``window``
-        seconds after its first line, or after ``anchor`` appeared on its stdout."""
+        seconds after its first line, or after ``anchor`` appeared on its stdout. ``double``: a
+        second Ctrl-C follows within 0.2 s (it must abort at once)."""
         r = self.spawn(*args)
         t0 = r.wait_marker(anchor)
         delay = self.rng.uniform(0.0, window)
+        second = self.rng.uniform(0.0, 0.2)
         landed = False
         if t0 is not None:
             time.sleep(max(0.0, t0 + delay - time.monotonic()))
             landed = r.signal(sig)
+            if landed and double:
+                time.sleep(second)
+                double = r.signal(sig)
+        name = f"{sig.name} x2" if landed and double else sig.name
         # Ctrl-C must end the command promptly (the running statement is cancelled, not awaited)
-        done = r.finish(INTERRUPT_TIMEOUT, f" after {sig.name} at +{delay:.3f}s") if landed and sig is signal.SIGINT else r.finish()
+        done = r.finish(INTERRUPT_TIMEOUT, f" after {name} at +{delay:.3f}s") if landed and sig is signal.SIGINT else r.finish()
         if landed and done.rc == 0:
             landed = False  # the signal came after the work was done (process teardown)
-        return Fault(sig.name, delay, landed, done)
+        return Fault(name, delay, landed, done)
 
     # --- looking at the database
 

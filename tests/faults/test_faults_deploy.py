@@ -60,10 +60,11 @@ def new_project(tmp_path: Path, provider: str, db_url: str, seed: int, modes: li
 
 def deploy_round(p: Project, sig: signal.Signals, windows: Windows, tally: Tally) -> None:
     # three faults in four start counting at the first migration, the others at the start
+    double = sig is signal.SIGINT and p.rng.random() < 0.25  # one Ctrl-C in four is pressed twice
     if p.rng.random() < 0.75:
-        f = p.faulted(sig, windows.apply, "migrate", "deploy", anchor=APPLYING)
+        f = p.faulted(sig, windows.apply, "migrate", "deploy", anchor=APPLYING, double=double)
     else:
-        f = p.faulted(sig, windows.whole, "migrate", "deploy")
+        f = p.faulted(sig, windows.whole, "migrate", "deploy", double=double)
     if not f.landed:
         tally.missed += 1
         if f.done.rc != 0:
@@ -79,8 +80,8 @@ def deploy_round(p: Project, sig: signal.Signals, windows: Windows, tally: Tally
     elif f.done.rc != -signal.SIGKILL:
         raise Violation(f"{context}: exit {f.done.rc}")
     st = p.check(context, after_kill=True)
-    if sig is signal.SIGINT:
-        check_attempt_recorded(f.done, st)
+    if sig is signal.SIGINT and not f.signal.endswith("x2"):
+        check_attempt_recorded(f.done, st)  # a second Ctrl-C may abort before the record
     tally.notes[where(p, f.done.out, st)] += 1
     p.recover(tally)
     p.all_applied(f"{context}, then recovery")
