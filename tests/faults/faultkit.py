@@ -358,6 +358,10 @@ class Project:
         done = r.finish(INTERRUPT_TIMEOUT, f" after {name} at +{delay:.3f}s") if landed and sig is signal.SIGINT else r.finish()
         if landed and done.rc == 0:
             landed = False  # the signal came after the work was done (process teardown)
+        if landed and done.rc == -signal.SIGINT and not re.search(r"error|abort|interrupt", done.err, re.I):
+            # Python's default SIGINT action at interpreter exit, after the work was done and its
+            # output printed (the shell shows 130): too late to count as a fault
+            landed = False
         return Fault(name, delay, landed, done)
 
     # --- looking at the database
