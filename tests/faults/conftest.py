@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
+import dbutil
+
 from faultkit import Tally
 
 _SEED = int(os.environ.get("FAULTS_SEED") or random.SystemRandom().randrange(1, 10**9))
@@ -61,3 +63,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("fault injection summary")
         for line in sorted(_LINES):
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def shadow_url(provider: str) -> Iterator[str | None]:
+    """A shadow database of our own on the servers: a killed `migrate dev` or `rollback` cannot leave a
+    temporary shadow database behind on the shared server."""
+    if provider == "sqlite":
+        yield None
+        return
+    admin = dbutil.admin_url_or_skip(provider)
+    name = dbutil.unique_db_name()
+    create, drop = (
+        (dbutil.postgres_create, dbutil.postgres_drop) if provider == "postgresql" else (dbutil.mysql_create, dbutil.mysql_drop)
+    )
+    url = create(admin, name)
+    try:
+        yield url
+    finally:
+        drop(admin, name)

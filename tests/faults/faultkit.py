@@ -52,6 +52,13 @@ def sizes(quick: int, many: int) -> list[Any]:
     return [pytest.param(quick, id="quick"), pytest.param(many, id="many", marks=pytest.mark.slow)]
 
 
+def datasource(provider: str, shadow: bool = False) -> str:
+    """The schema's datasource block; ``shadow``: with ``shadowDatabaseUrl`` (a database of the
+    test's own, so that a killed command leaves no temporary shadow database on the server)."""
+    shadow_line = '  shadowDatabaseUrl = env("SHADOW_DATABASE_URL")\n' if shadow else ""
+    return f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n{shadow_line}}}\n'
+
+
 def cli_env(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCHEMASHIFT_")}
     env.update(DATABASE_URL=url, PYTHONPATH=str(SRC), NO_COLOR="1", PYTHONUNBUFFERED="1")
@@ -269,8 +276,7 @@ class Project:
         self.migs = [make_migration(provider, i, mode, n_audit) for i, mode in enumerate(modes, start=1)]
         self.by_name = {m.name: m for m in self.migs}
         (root / "prisma").mkdir(parents=True, exist_ok=True)
-        ds = f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n'
-        (root / "prisma/schema.prisma").write_text(schema or ds)
+        (root / "prisma/schema.prisma").write_text(schema or datasource(provider))
         folder = root / "prisma/migrations"
         folder.mkdir(exist_ok=True)
         (folder / "migration_lock.toml").write_text(f'provider = "{provider}"\n')
@@ -284,6 +290,13 @@ class Project:
         self.rng.shuffle(self._signals)
         self.by_hand: set[str] = set()  # migrations the user finished or reverted by hand
         self.resolve_tally: Tally | None = None  # set: each resolve the user runs is faulted too
+
+    def use_shadow(self, shadow_url: str | None) -> None:
+        """Give the schema a shadowDatabaseUrl (servers; SQLite uses a temporary file)."""
+        if shadow_url is not None:
+            self.env["SHADOW_DATABASE_URL"] = shadow_url
+            schema = self.root / "prisma/schema.prisma"
+            schema.write_text(schema.read_text().replace(datasource(self.provider), datasource(self.provider, True)))
 
     def _write(self, name: str, script: str, down: str | None = None) -> None:
         d = self.root / "prisma/migrations" / name

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import dbutil
 from faultkit import (
     sizes,
     USER_ROWS,
@@ -29,6 +27,7 @@ from faultkit import (
     Violation,
     check_attempt_recorded,
     check_interrupt_message,
+    datasource,
     q,
     slow_insert,
 )
@@ -49,29 +48,9 @@ model audit {
 """
 
 
-@pytest.fixture
-def shadow_url(provider: str) -> Iterator[str | None]:
-    """A shadow database of our own on the servers: a killed `migrate dev` cannot leave a
-    temporary shadow database behind on the shared server."""
-    if provider == "sqlite":
-        yield None
-        return
-    admin = dbutil.admin_url_or_skip(provider)
-    name = dbutil.unique_db_name()
-    create, drop = (
-        (dbutil.postgres_create, dbutil.postgres_drop) if provider == "postgresql" else (dbutil.mysql_create, dbutil.mysql_drop)
-    )
-    url = create(admin, name)
-    try:
-        yield url
-    finally:
-        drop(admin, name)
-
-
 def _schema(provider: str, shadow: bool, n_objs: int) -> str:
-    shadow_line = '  shadowDatabaseUrl = env("SHADOW_DATABASE_URL")\n' if shadow else ""
     objs = "".join(f"\nmodel obj_{j} {{\n  id Int @id\n}}\n" for j in range(1, n_objs + 1))
-    return f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n{shadow_line}}}\n{MODELS}{objs}'
+    return f"{datasource(provider, shadow)}{MODELS}{objs}"
 
 
 def _add_migration(p: Project, j: int, shadow: bool) -> None:
@@ -96,8 +75,7 @@ def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, sh
                                   tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, [], N_AUDIT, seed, schema=_schema(provider, shadow_url is not None, 0),
                 init=False)
-    if shadow_url is not None:
-        p.env["SHADOW_DATABASE_URL"] = shadow_url
+    p.use_shadow(shadow_url)
     p.run_ok("migrate", "dev", "--name", "init")
     with p.conn() as c:
         values = ", ".join(f"({i}, 'user {i}')" for i in range(1, USER_ROWS + 1))

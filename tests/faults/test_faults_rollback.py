@@ -81,8 +81,10 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
 
 
 @pytest.mark.parametrize("faults", sizes(2, 16))
-def test_fault_during_rollback(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
+def test_fault_during_rollback(tmp_path: Path, provider: str, db_url: str, shadow_url: str | None, seed: int,
+                               tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, MODES[provider], N_AUDIT, seed, down_audit=DOWN_AUDIT)
+    p.use_shadow(shadow_url)  # rollback replays the history into a shadow database to count losses
     p.run_ok("migrate", "deploy")
     window = p.timed("migrate", "rollback")
     _reapply(p)
