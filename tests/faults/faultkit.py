@@ -179,6 +179,11 @@ class Fault:
     landed: bool
     done: Done
 
+    @property
+    def completed(self) -> bool:
+        """Not landed, and the command did its work (the signal came too late or never)."""
+        return not self.landed and (self.done.rc == 0 or self.done.rc == -signal.SIGINT)
+
 
 class Running:
     def __init__(self, argv: list[str], cwd: Path, env: dict[str, str], tag: str) -> None:
@@ -369,13 +374,12 @@ class Project:
         name = f"{sig.name} x2" if landed and double else sig.name
         # Ctrl-C must end the command promptly (the running statement is cancelled, not awaited)
         done = r.finish(INTERRUPT_TIMEOUT, f" after {name} at +{delay:.3f}s") if landed and sig is signal.SIGINT else r.finish()
-        if landed and done.rc == 0:
-            landed = False  # the signal came after the work was done (process teardown)
-        if landed and done.rc == -signal.SIGINT and not re.search(r"error|abort|interrupt", done.err, re.I):
+        late = done.rc == 0 or (
             # Python's default SIGINT action at interpreter exit, after the work was done and its
-            # output printed (the shell shows 130): too late to count as a fault
-            landed = False
-        return Fault(name, delay, landed, done)
+            # output printed (the shell shows 130)
+            done.rc == -signal.SIGINT and not re.search(r"error|abort|interrupt", done.err, re.I)
+        )
+        return Fault(name, delay, landed and not late, done)
 
     # --- looking at the database
 
@@ -383,22 +387,24 @@ class Project:
         return connect(self.url)
 
     def wait_quiet(self) -> None:
-        """Wait until no other session works on the database: a killed client's statement goes on
-        on the server (pg_sleep, SLEEP) and must have ended before the state is judged."""
+        """Wait until no session works on the test's databases (the shadow one too): a killed
+        client's statement goes on on the server (pg_sleep, SLEEP, a describe) and must have ended
+        before the state is judged or the next command drops or resets a database. (MariaDB
+        10.11 once crashed on an information_schema query racing such a drop.)"""
         if self.provider == "sqlite":
             return
-        sql = (
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            if self.provider == "postgresql"
-            else "SELECT count(*) FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()"
-        )
-        from schemashift.connectors import database_exists
+        import dbutil
 
-        if not database_exists(parse_url(self.url)):
-            return  # e.g. MySQL's reset (restore --force) interrupted between DROP and CREATE DATABASE
+        names = [parse_url(u).database for u in (self.url, self.env.get("SHADOW_DATABASE_URL")) if u]
+        marks = ", ".join(["%s"] * len(names))
+        sql = (
+            f"SELECT count(*) FROM pg_stat_activity WHERE datname IN ({marks}) AND pid <> pg_backend_pid()"
+            if self.provider == "postgresql"
+            else f"SELECT count(*) FROM information_schema.processlist WHERE db IN ({marks}) AND id <> CONNECTION_ID()"
+        )
         deadline = time.monotonic() + QUIET_TIMEOUT
-        with self.conn() as c:
-            while c.query(sql)[0][0]:
+        with connect(dbutil.admin_url(self.provider)) as c:
+            while c.query(sql, names)[0][0]:
                 if time.monotonic() > deadline:
                     raise Violation("sessions of a killed command still run after 60 s")
                 time.sleep(0.02)
@@ -543,7 +549,7 @@ class Project:
                 t.survived += 1
                 return
             t.missed += 1
-            if f.done.rc == 0:
+            if f.completed:
                 return
             raise Violation(f"`migrate resolve {action} {name}` failed:\n{f.done}")
         self.run_ok("migrate", "resolve", action, name)
@@ -603,7 +609,7 @@ def check_interrupt_message(d: Done, soft: list[str]) -> None:
     """Ctrl-C: exit 130, a clear message on stderr, no traceback. A problem is recorded in ``soft``
     (the test fails at its end) so that the scenario goes on and shows what else happens."""
     problems = []
-    if d.rc != EXIT_INTERRUPTED:
+    if d.rc not in (EXIT_INTERRUPTED, -signal.SIGINT):  # killed by its own SIGINT: the shell shows 130
         problems.append(f"exit code {d.rc}, expected {EXIT_INTERRUPTED}")
     if "Traceback" in d.err:
         problems.append("a traceback on stderr")

@@ -67,7 +67,7 @@ def deploy_round(p: Project, sig: signal.Signals, windows: Windows, tally: Tally
         f = p.faulted(sig, windows.whole, "migrate", "deploy", double=double)
     if not f.landed:
         tally.missed += 1
-        if f.done.rc != 0:
+        if not f.completed:
             raise Violation(f"deploy failed without a fault:\n{f.done}")
         p.all_applied("deploy (signal came too late)")
         p.reset_to_init()

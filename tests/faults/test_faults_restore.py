@@ -45,7 +45,7 @@ def restore_round(p: Project, sig: signal.Signals, window: float, file: str, exp
     f = p.faulted(sig, window, "backup", "restore", file, "--force")
     if not f.landed:
         tally.missed += 1
-        if f.done.rc != 0:
+        if not f.completed:
             raise Violation(f"restore failed without a fault:\n{f.done}")
         return
     tally.injected += 1

@@ -55,7 +55,7 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
     f = p.faulted(sig, window, "migrate", "rollback")
     if not f.landed:
         tally.missed += 1
-        if f.done.rc != 0:
+        if not f.completed:
             raise Violation(f"rollback failed without a fault:\n{f.done}")
         _check_rollback(p, p.check("rollback (signal too late)"), "rollback (signal too late)")
         _reapply(p)
