@@ -21,10 +21,10 @@ from faultkit import Project, State, Tally, Violation, check_interrupt_message, 
 BULK_ROWS = 30_000
 
 
-def _fill_bulk(p: Project) -> None:
+def _fill_bulk(p: Project, rows: int = BULK_ROWS) -> None:
     with p.conn() as c:
         c.execute(f"CREATE TABLE {q(p.provider, 'bulk')} (id INTEGER PRIMARY KEY, v VARCHAR(60) NOT NULL)")
-        for start in range(0, BULK_ROWS, 5000):
+        for start in range(0, rows, 5000):
             values = ", ".join(f"({i}, 'bulk row number {i} of the restore test')" for i in range(start, start + 5000))
             c.execute(f"INSERT INTO {q(p.provider, 'bulk')} (id, v) VALUES {values}")
 

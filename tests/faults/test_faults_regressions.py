@@ -1,0 +1,168 @@
+"""Faults the random suite found, pinned at the exact point where they hurt (no randomness: the
+test waits until the server runs the statement, then sends the signal).
+
+- Ctrl-C during `migrate rollback`'s down script (live, or its check on the shadow database):
+  exit 130 and a message saying it was interrupted, nothing half-done on PostgreSQL.
+- kill -9 during `migrate rollback` on MySQL (DDL commits at once): the next rollback must not run
+  a down statement a second time.
+- Ctrl-C while PostgreSQL builds an index CONCURRENTLY: the cancelled build leaves an INVALID
+  index; the next deploy, which resumes the migration at that statement, must still finish.
+- Ctrl-C during `backup restore` on MySQL: the command ends promptly.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dbutil
+from faultkit import Project, Violation, check_interrupt_message, connect, q
+
+
+def wait_for_statement(p: Project, fragment: str, url: str | None = None, timeout: float = 30.0) -> None:
+    """Wait until the server runs a statement containing ``fragment`` on the database of ``url``
+    (default: the test's database)."""
+    database = dbutil.url_parts(url or p.url).database
+    sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE %s AND datname = %s"
+        " AND pid <> pg_backend_pid()"
+        if p.provider == "postgresql"
+        else "SELECT count(*) FROM information_schema.processlist WHERE info LIKE %s AND db = %s AND id <> CONNECTION_ID()"
+    )
+    deadline = time.monotonic() + timeout
+    with connect(dbutil.admin_url(p.provider)) as c:
+        while not c.query(sql, (f"%{fragment}%", database))[0][0]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server never ran {fragment!r} on {database}")
+            time.sleep(0.01)
+
+
+def _slow_down_project(tmp_path: Path, provider: str, url: str, shadow_url: str | None) -> Project:
+    p = Project(tmp_path, provider, url, ["tx"], 1, 0, down_audit=1)
+    m = p.migs[0]
+    tag = f"m{m.index}"
+    slow = {
+        "postgresql": "SELECT pg_sleep(3)",
+        "mysql": "SELECT SLEEP(3)",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT max(x) FROM c",
+    }[provider]
+    down = (
+        f"INSERT INTO {q(provider, 'audit')} (mig, stmt) VALUES ('{tag}_down', 1);\n{slow};\n"
+        f"INSERT INTO {q(provider, 'audit')} (mig, stmt) VALUES ('{tag}_down', 2);\n"
+        f"DELETE FROM {q(provider, 'audit')} WHERE mig = '{tag}';\nDROP TABLE {q(provider, f'obj_{m.index}')};\n"
+    )
+    (tmp_path / "prisma/migrations" / m.name / "down.sql").write_text(down)
+    p.use_shadow(shadow_url)
+    p.run_ok("migrate", "deploy")
+    return p
+
+
+def _signal_in_down_script(p: Project, sig: signal.Signals, shadow_url: str | None) -> Any:
+    """``sig`` while the down script runs on the live database (``shadow_url`` given: while the
+    rollback's check runs it on the shadow database)."""
+    run = p.spawn("migrate", "rollback")
+    assert run.wait_marker() is not None
+    if p.provider == "sqlite":
+        assert shadow_url is None
+        time.sleep(2.0)  # inside the check on the shadow copy (~5 s of down script)
+    else:
+        wait_for_statement(p, "SLEEP(3)" if p.provider == "mysql" else "pg_sleep(3)", shadow_url)
+        time.sleep(0.3)
+    assert run.signal(sig)
+    return run.finish(30.0, f" after {sig.name} in the down script")
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_ctrl_c_during_rollback_down_script(tmp_path: Path, provider: str, db_url: str, shadow_url: str | None) -> None:
+    p = _slow_down_project(tmp_path, provider, db_url, shadow_url)
+    done = _signal_in_down_script(p, signal.SIGINT, None)
+    check_interrupt_message(done, p.soft)
+    st = p.check("after Ctrl-C in the down script")
+    rows = [r for r in st.history if r.name == p.migs[0].name and not r.rolled_back]
+    down = sorted(k for (mig, k) in st.audit if mig.endswith("_down"))
+    if provider != "mysql":
+        assert rows and rows[0].finished and down == [], f"not atomic: {st.describe()}"
+    again = p.run("migrate", "rollback")
+    p.check(f"rollback again after Ctrl-C:\n{again}")
+    assert again.rc == 0, again
+    if p.soft:
+        raise Violation(p.soft[0])
+
+
+def test_ctrl_c_during_rollback_shadow_check(tmp_path: Path, provider: str, db_url: str, shadow_url: str | None) -> None:
+    """Ctrl-C while the rollback tries the down script on the shadow database: interrupted (130),
+    not reported as a failing down.sql, and the live database untouched."""
+    p = _slow_down_project(tmp_path, provider, db_url, shadow_url)
+    done = _signal_in_down_script(p, signal.SIGINT, shadow_url)
+    check_interrupt_message(done, p.soft)
+    st = p.check("after Ctrl-C during the rollback's shadow check")
+    assert [k for k in st.audit if k[0].endswith("_down")] == [], st.describe()
+    if p.soft:
+        raise Violation(p.soft[0])
+
+
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_kill_9_during_rollback_down_script_then_rollback_again(tmp_path: Path, provider: str, db_url: str,
+                                                                shadow_url: str | None) -> None:
+    """MySQL commits each down statement: after kill -9 the migration is still recorded applied
+    with statement 1 of its down script done. Running `migrate rollback` again (what the user
+    does: the migration is listed applied) must not run that statement a second time."""
+    p = _slow_down_project(tmp_path, provider, db_url, shadow_url)
+    done = _signal_in_down_script(p, signal.SIGKILL, None)
+    assert done.rc == -signal.SIGKILL
+    p.wait_quiet()
+    again = p.run("migrate", "rollback")
+    p.check(f"`migrate rollback` after kill -9 in its down script:\n{again}")
+    assert again.rc == 0, again
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_ctrl_c_during_create_index_concurrently_then_deploy(tmp_path: Path, provider: str, db_url: str) -> None:
+    """An open writing transaction makes CREATE INDEX CONCURRENTLY wait (with its index already
+    in the catalog, INVALID); Ctrl-C cancels it there. The user deploys again."""
+    p = Project(tmp_path, provider, db_url, ["conc"], 1, 0)
+    p.migs = []  # only the first migration now
+    (tmp_path / "prisma/migrations/20260101000001_m1_conc").rename(tmp_path / "m1_conc")
+    p.run_ok("migrate", "deploy")
+    (tmp_path / "m1_conc").rename(tmp_path / "prisma/migrations/20260101000001_m1_conc")
+    p.migs = list(p.by_name.values())
+    import psycopg
+
+    holder = psycopg.connect(dbutil.with_database(db_url, dbutil.url_parts(db_url).database))
+    try:
+        holder.execute("UPDATE userdata SET v = v WHERE id = 1")  # an open writer: the build waits for it
+        run = p.spawn("migrate", "deploy")
+        wait_for_statement(p, "CREATE INDEX CONCURRENTLY")
+        time.sleep(0.3)
+        assert run.signal(signal.SIGINT)
+        done = run.finish(30.0, " after Ctrl-C during CREATE INDEX CONCURRENTLY")
+    finally:
+        holder.close()
+    check_interrupt_message(done, p.soft)
+    p.check("after Ctrl-C during CREATE INDEX CONCURRENTLY")
+    p.recover()
+    p.all_applied("Ctrl-C during CREATE INDEX CONCURRENTLY, then deploy")
+
+
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_ctrl_c_during_mysql_restore_ends_promptly(tmp_path: Path, provider: str, db_url: str) -> None:
+    from test_faults_restore import _fill_bulk
+
+    p = Project(tmp_path, provider, db_url, ["tx"], 1, 0)
+    p.run_ok("migrate", "deploy")
+    _fill_bulk(p, 60_000)
+    made = p.run_ok("backup", "create", "-o", "backups")
+    file = made.out.split("Backup written: ")[1].split()[0]
+    run = p.spawn("backup", "restore", file, "--force")
+    wait_for_statement(p, "INSERT INTO `bulk`")
+    assert run.signal(signal.SIGINT)
+    done = run.finish(20.0, " after Ctrl-C during the mariadb import")
+    check_interrupt_message(done, p.soft)
+    p.wait_quiet()
+    p.run_ok("backup", "restore", file, "--force")
+    with p.conn() as c:
+        assert c.query("SELECT count(*) FROM `bulk`")[0][0] == 60_000
