@@ -37,7 +37,7 @@ INIT = "20260101000000_init"
 MARKER = "Prisma schema loaded"  # the first line every command of a project prints (stderr)
 QUIET_TIMEOUT = 60.0
 EXIT_INTERRUPTED = 130
-INTERRUPT_TIMEOUT = 20.0
+INTERRUPT_TIMEOUT = 10.0
 
 # statements per second of sleeping: short enough to keep the suite fast, long enough that most
 # kills land inside a statement rather than between two

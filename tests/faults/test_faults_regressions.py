@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import dbutil
-from faultkit import Project, Violation, check_interrupt_message, connect, q
+from faultkit import INTERRUPT_TIMEOUT, Project, Violation, check_interrupt_message, connect, q
 
 
 def wait_for_statement(p: Project, fragment: str, url: str | None = None, timeout: float = 30.0) -> None:
@@ -46,9 +46,9 @@ def _slow_down_project(tmp_path: Path, provider: str, url: str, shadow_url: str 
     m = p.migs[0]
     tag = f"m{m.index}"
     slow = {
-        "postgresql": "SELECT pg_sleep(3)",
-        "mysql": "SELECT SLEEP(3)",
-        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT max(x) FROM c",
+        "postgresql": "SELECT pg_sleep(1.5)",
+        "mysql": "SELECT SLEEP(1.5)",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) SELECT max(x) FROM c",
     }[provider]
     down = (
         f"INSERT INTO {q(provider, 'audit')} (mig, stmt) VALUES ('{tag}_down', 1);\n{slow};\n"
@@ -68,12 +68,12 @@ def _signal_in_down_script(p: Project, sig: signal.Signals, shadow_url: str | No
     assert run.wait_marker() is not None
     if p.provider == "sqlite":
         assert shadow_url is None
-        time.sleep(2.0)  # inside the check on the shadow copy (~5 s of down script)
+        time.sleep(1.0)  # inside the check on the shadow copy (~2 s of down script)
     else:
-        wait_for_statement(p, "SLEEP(3)" if p.provider == "mysql" else "pg_sleep(3)", shadow_url)
+        wait_for_statement(p, "SLEEP(1.5)" if p.provider == "mysql" else "pg_sleep(1.5)", shadow_url)
         time.sleep(0.3)
     assert run.signal(sig)
-    return run.finish(30.0, f" after {sig.name} in the down script")
+    return run.finish(INTERRUPT_TIMEOUT if sig is signal.SIGINT else 30.0, f" after {sig.name} in the down script")
 
 
 @pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
@@ -139,7 +139,7 @@ def test_ctrl_c_during_create_index_concurrently_then_deploy(tmp_path: Path, pro
         wait_for_statement(p, "CREATE INDEX CONCURRENTLY")
         time.sleep(0.3)
         assert run.signal(signal.SIGINT)
-        done = run.finish(30.0, " after Ctrl-C during CREATE INDEX CONCURRENTLY")
+        done = run.finish(INTERRUPT_TIMEOUT, " after Ctrl-C during CREATE INDEX CONCURRENTLY")
     finally:
         holder.close()
     check_interrupt_message(done, p.soft)
@@ -160,7 +160,7 @@ def test_ctrl_c_during_mysql_restore_ends_promptly(tmp_path: Path, provider: str
     run = p.spawn("backup", "restore", file, "--force")
     wait_for_statement(p, "INSERT INTO `bulk`")
     assert run.signal(signal.SIGINT)
-    done = run.finish(20.0, " after Ctrl-C during the mariadb import")
+    done = run.finish(INTERRUPT_TIMEOUT, " after Ctrl-C during the mariadb import")
     check_interrupt_message(done, p.soft)
     p.wait_quiet()
     p.run_ok("backup", "restore", file, "--force")
