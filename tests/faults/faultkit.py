@@ -37,6 +37,7 @@ INIT = "20260101000000_init"
 MARKER = "Prisma schema loaded"  # the first line every command of a project prints (stderr)
 QUIET_TIMEOUT = 60.0
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
 INTERRUPT_TIMEOUT = 10.0
 
 # statements per second of sleeping: short enough to keep the suite fast, long enough that most
@@ -318,7 +319,10 @@ class Project:
     def run(self, *args: str, timeout: float = 180.0) -> Done:
         r = subprocess.run(self.argv(*args), cwd=self.root, env=self.env, capture_output=True, text=True,
                            timeout=timeout, stdin=subprocess.DEVNULL)
-        return Done(r.returncode, r.stdout, r.stderr)
+        done = Done(r.returncode, r.stdout, r.stderr)
+        if done.rc == EXIT_INTERNAL or "Traceback" in done.err:
+            raise Violation(f"`schemashift {' '.join(args)}` crashed (an internal error, exit 70, or a traceback):\n{done}")
+        return done
 
     def run_ok(self, *args: str) -> Done:
         d = self.run(*args)
