@@ -598,7 +598,7 @@ class Project:
                 self.recover(tally)
                 continue
             raise Violation(f"`{' '.join(command)}` failed during recovery (attempt {attempt + 1}):\n{d}")
-        raise Violation(f"no recovery after 6 attempts; actions {actions}")
+        raise Violation(f"no recovery after 6 attempts; actions {actions}; the last answer:\n{d}\n{self.snapshot().describe()}")
 
     def all_applied(self, context: str) -> State:
         st = self.check(context)
