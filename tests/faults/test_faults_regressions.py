@@ -166,3 +166,39 @@ def test_ctrl_c_during_mysql_restore_ends_promptly(tmp_path: Path, provider: str
     p.run_ok("backup", "restore", file, "--force")
     with p.conn() as c:
         assert c.query("SELECT count(*) FROM `bulk`")[0][0] == 60_000
+
+
+def test_ctrl_c_during_migrate_dev_shadow_replay(tmp_path: Path, provider: str, db_url: str,
+                                                 shadow_url: str | None) -> None:
+    """Ctrl-C while `migrate dev` replays the migrations into the shadow database: interrupted
+    (130), not reported as a migration that fails to apply (P3006), and `migrate dev` then works."""
+    from test_faults_dev import _schema
+
+    p = Project(tmp_path, provider, db_url, [], 1, 0, schema=_schema(provider, shadow_url is not None, 0), init=False)
+    p.use_shadow(shadow_url)
+    p.run_ok("migrate", "dev", "--name", "init")
+    (tmp_path / "prisma/schema.prisma").write_text(_schema(provider, shadow_url is not None, 1))
+    p.run_ok("migrate", "dev", "--create-only", "--name", "slow")
+    folder = next(d for d in (tmp_path / "prisma/migrations").iterdir() if d.name.endswith("_slow"))
+    slow = {
+        "postgresql": "SELECT pg_sleep(1.5);\n",
+        "mysql": "SELECT SLEEP(1.5);\n",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) SELECT max(x) FROM c;\n",
+    }[provider]
+    with open(folder / "migration.sql", "a") as f:
+        f.write(slow)
+    run = p.spawn("migrate", "dev")
+    assert run.wait_marker() is not None
+    if provider == "sqlite":
+        time.sleep(1.0)  # the replay into the temporary shadow file comes first (~2 s of slow statement)
+    else:
+        wait_for_statement(p, "SLEEP(1.5)" if provider == "mysql" else "pg_sleep(1.5)", shadow_url)
+        time.sleep(0.3)
+    assert run.signal(signal.SIGINT)
+    done = run.finish(INTERRUPT_TIMEOUT, " after Ctrl-C during the shadow replay")
+    check_interrupt_message(done, p.soft)
+    with p.conn() as c:
+        assert not [r for r in c.query("SELECT migration_name FROM _prisma_migrations") if r[0] == folder.name]
+    p.run_ok("migrate", "dev")
+    if p.soft:
+        raise Violation(p.soft[0])
