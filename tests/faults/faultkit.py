@@ -106,13 +106,12 @@ class Mig:
     mode: str  # "tx" | "off" | "conc" | "self"
     stmts: list[Stmt]
     script: str
+    provider: str
 
     @property
     def statementwise(self) -> bool:
         """Runs statement by statement (the semantics' STATEMENTS mode) on this provider."""
         return self.mode in ("off", "conc") or (self.mode == "tx" and self.provider == "mysql")
-
-    provider: str = ""
 
 
 def make_migration(provider: str, i: int, mode: str, n_audit: int) -> Mig:
@@ -419,7 +418,7 @@ class Project:
 
     # --- the invariants
 
-    def check(self, context: str, after_kill: bool = False) -> State:
+    def check(self, context: str) -> State:
         """Every invariant of the brief; raises Violation naming what broke."""
         self.wait_quiet()
         st = self.snapshot()
@@ -430,7 +429,7 @@ class Project:
         if st.userdata != (USER_ROWS, USER_SUM):
             problems.append(f"user data lost: userdata has (count, sum) {st.userdata}, expected {(USER_ROWS, USER_SUM)}")
         for m in self.migs:
-            problems += self._check_migration(m, st, after_kill)
+            problems += self._check_migration(m, st)
         if problems:
             raise Violation(f"{context} (seed {self.seed}):\n  " + "\n  ".join(problems) + f"\n{st.describe()}")
         return st
@@ -438,7 +437,7 @@ class Project:
     def present(self, m: Mig, st: State) -> list[bool]:
         return [st.has(s.effect) for s in m.stmts]
 
-    def _check_migration(self, m: Mig, st: State, after_kill: bool) -> list[str]:
+    def _check_migration(self, m: Mig, st: State) -> list[str]:
         rows = [r for r in st.history if r.name == m.name and not r.rolled_back]
         present = self.present(m, st)
         n = len(m.stmts)

@@ -79,7 +79,7 @@ def deploy_round(p: Project, sig: signal.Signals, windows: Windows, tally: Tally
         check_interrupt_message(f.done, p.soft)
     elif f.done.rc != -signal.SIGKILL:
         raise Violation(f"{context}: exit {f.done.rc}")
-    st = p.check(context, after_kill=True)
+    st = p.check(context)
     if sig is signal.SIGINT and not f.signal.endswith("x2"):
         check_attempt_recorded(f.done, st)  # a second Ctrl-C may abort before the record
     tally.notes[where(p, f.done.out, st)] += 1
@@ -156,7 +156,7 @@ def test_concurrent_deployers_some_killed(tmp_path: Path, provider: str, db_url:
                 tally.notes["survivor stopped at P3009"] += 1
                 continue
             raise Violation(f"a concurrent deployer failed:\n{done}")
-        p.check("after concurrent deploys, some killed", after_kill=True)
+        p.check("after concurrent deploys, some killed")
         p.recover(tally)
         p.all_applied("concurrent deploys, then recovery")
         tally.survived = tally.injected

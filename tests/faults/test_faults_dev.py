@@ -110,7 +110,7 @@ def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, sh
         context = f"after {f.signal} of `migrate dev` at +{f.delay:.3f}s"
         if sig is signal.SIGINT:
             check_interrupt_message(f.done, p.soft)
-        st = p.check(context, after_kill=True)
+        st = p.check(context)
         if sig is signal.SIGINT:
             check_attempt_recorded(f.done, st)
         name = p.migs[-1].name

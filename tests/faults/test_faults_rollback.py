@@ -65,7 +65,7 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
     context = f"after {f.signal} of `migrate rollback` at +{f.delay:.3f}s"
     if sig is signal.SIGINT:
         check_interrupt_message(f.done, p.soft)
-    st = p.check(context, after_kill=True)
+    st = p.check(context)
     if _check_rollback(p, st, context):
         tally.notes["done before the signal"] += 1
     else:
