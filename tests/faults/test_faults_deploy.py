@@ -99,7 +99,7 @@ def where(p: Project, out: str, st: State) -> str:
     return "outside a migration"
 
 
-@pytest.mark.parametrize("faults", sizes(4, 24))
+@pytest.mark.parametrize("faults", sizes(3, 24))
 def test_kill_and_ctrl_c_during_deploy(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for,
                                        faults: int) -> None:
     """SIGKILL and SIGINT in turn at random points of `migrate deploy`."""
