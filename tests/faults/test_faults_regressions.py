@@ -46,9 +46,9 @@ def _slow_down_project(tmp_path: Path, provider: str, url: str, shadow_url: str 
     m = p.migs[0]
     tag = f"m{m.index}"
     slow = {
-        "postgresql": "SELECT pg_sleep(1.5)",
-        "mysql": "SELECT SLEEP(1.5)",
-        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) SELECT max(x) FROM c",
+        "postgresql": "SELECT pg_sleep(0.8)",
+        "mysql": "SELECT SLEEP(0.8)",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT max(x) FROM c",
     }[provider]
     down = (
         f"INSERT INTO {q(provider, 'audit')} (mig, stmt) VALUES ('{tag}_down', 1);\n{slow};\n"
@@ -68,9 +68,9 @@ def _signal_in_down_script(p: Project, sig: signal.Signals, shadow_url: str | No
     assert run.wait_marker() is not None
     if p.provider == "sqlite":
         assert shadow_url is None
-        time.sleep(1.0)  # inside the check on the shadow copy (~2 s of down script)
+        time.sleep(0.5)  # inside the check on the shadow copy (~1 s of down script)
     else:
-        wait_for_statement(p, "SLEEP(1.5)" if p.provider == "mysql" else "pg_sleep(1.5)", shadow_url)
+        wait_for_statement(p, "SLEEP(0.8)" if p.provider == "mysql" else "pg_sleep(0.8)", shadow_url)
         time.sleep(0.3)
     assert run.signal(sig)
     return run.finish(INTERRUPT_TIMEOUT if sig is signal.SIGINT else 30.0, f" after {sig.name} in the down script")
@@ -154,7 +154,7 @@ def test_ctrl_c_during_mysql_restore_ends_promptly(tmp_path: Path, provider: str
 
     p = Project(tmp_path, provider, db_url, ["tx"], 1, 0)
     p.run_ok("migrate", "deploy")
-    _fill_bulk(p, 60_000)
+    _fill_bulk(p, 40_000)
     made = p.run_ok("backup", "create", "-o", "backups")
     file = made.out.split("Backup written: ")[1].split()[0]
     run = p.spawn("backup", "restore", file, "--force")
@@ -165,7 +165,7 @@ def test_ctrl_c_during_mysql_restore_ends_promptly(tmp_path: Path, provider: str
     p.wait_quiet()
     p.run_ok("backup", "restore", file, "--force")
     with p.conn() as c:
-        assert c.query("SELECT count(*) FROM `bulk`")[0][0] == 60_000
+        assert c.query("SELECT count(*) FROM `bulk`")[0][0] == 40_000
 
 
 def test_ctrl_c_during_migrate_dev_shadow_replay(tmp_path: Path, provider: str, db_url: str,
@@ -181,18 +181,18 @@ def test_ctrl_c_during_migrate_dev_shadow_replay(tmp_path: Path, provider: str, 
     p.run_ok("migrate", "dev", "--create-only", "--name", "slow")
     folder = next(d for d in (tmp_path / "prisma/migrations").iterdir() if d.name.endswith("_slow"))
     slow = {
-        "postgresql": "SELECT pg_sleep(1.5);\n",
-        "mysql": "SELECT SLEEP(1.5);\n",
-        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) SELECT max(x) FROM c;\n",
+        "postgresql": "SELECT pg_sleep(0.8);\n",
+        "mysql": "SELECT SLEEP(0.8);\n",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000) SELECT max(x) FROM c;\n",
     }[provider]
     with open(folder / "migration.sql", "a") as f:
         f.write(slow)
     run = p.spawn("migrate", "dev")
     assert run.wait_marker() is not None
     if provider == "sqlite":
-        time.sleep(1.0)  # the replay into the temporary shadow file comes first (~2 s of slow statement)
+        time.sleep(0.5)  # the replay into the temporary shadow file comes first (~1 s of slow statement)
     else:
-        wait_for_statement(p, "SLEEP(1.5)" if provider == "mysql" else "pg_sleep(1.5)", shadow_url)
+        wait_for_statement(p, "SLEEP(0.8)" if provider == "mysql" else "pg_sleep(0.8)", shadow_url)
         time.sleep(0.3)
     assert run.signal(signal.SIGINT)
     done = run.finish(INTERRUPT_TIMEOUT, " after Ctrl-C during the shadow replay")
