@@ -32,7 +32,7 @@ from faultkit import (
     slow_insert,
 )
 
-N_AUDIT = 2
+N_AUDIT = 1
 
 MODELS = """
 model userdata {

@@ -18,8 +18,8 @@ import pytest
 from faultkit import Project, State, Tally, Violation, check_interrupt_message, q, sizes
 
 MODES = {"sqlite": ["tx", "off"], "postgresql": ["tx", "off"], "mysql": ["tx", "tx"]}
-N_AUDIT = 2
-DOWN_AUDIT = 4
+N_AUDIT = 1
+DOWN_AUDIT = 3
 
 
 def _down_rows(st: State, tag: str) -> dict[int, int]:
