@@ -107,6 +107,7 @@ class Mig:
     stmts: list[Stmt]
     script: str
     provider: str
+    down: list[Stmt] = field(default_factory=list)  # its down.sql, when it has one
 
     @property
     def statementwise(self) -> bool:
@@ -137,15 +138,20 @@ def make_migration(provider: str, i: int, mode: str, n_audit: int) -> Mig:
     return Mig(i, name, mode, stmts, script, provider)
 
 
-def down_script(provider: str, m: Mig, n_audit: int) -> str:
-    """Observable reverse of ``m``: down audit rows, then the up effects removed."""
+def down_statements(provider: str, m: Mig, n_audit: int) -> list[Stmt]:
+    """Observable reverse of ``m``: down audit rows, then the up effects removed. The effects of
+    the last statements are "gone" checks (what a user finishing the rollback by hand verifies)."""
     tag = f"m{m.index}"
-    lines = [slow_insert(provider, f"{tag}_down", k) for k in range(1, n_audit + 1)]
-    lines.append(f"DELETE FROM {q(provider, 'audit')} WHERE mig = '{tag}'")
+    out = [Stmt(slow_insert(provider, f"{tag}_down", k), Effect("audit", f"{tag}_down", k)) for k in range(1, n_audit + 1)]
+    out.append(Stmt(f"DELETE FROM {q(provider, 'audit')} WHERE mig = '{tag}'", Effect("rows gone", tag)))
     if any(s.effect.kind == "index" for s in m.stmts):
-        lines.append(f'DROP INDEX "idx_{m.index}"')
-    lines.append(f"DROP TABLE {q(provider, f'obj_{m.index}')}")
-    return "".join(s + ";\n" for s in lines)
+        out.append(Stmt(f'DROP INDEX "idx_{m.index}"', Effect("index gone", f"idx_{m.index}")))
+    out.append(Stmt(f"DROP TABLE {q(provider, f'obj_{m.index}')}", Effect("table gone", f"obj_{m.index}")))
+    return out
+
+
+def script_of(stmts: list[Stmt]) -> str:
+    return "".join(s.sql + ";\n" for s in stmts)
 
 
 def init_script(provider: str) -> str:
@@ -288,7 +294,9 @@ class Project:
         if init:
             self._write(INIT, init_script(provider))
         for m in self.migs:
-            self._write(m.name, m.script, down_script(provider, m, down_audit) if down_audit else None)
+            if down_audit:
+                m.down = down_statements(provider, m, down_audit)
+            self._write(m.name, m.script, script_of(m.down) if m.down else None)
         self._spawned = 0
         self.soft: list[str] = []  # problems that leave the database sound (messages): reported at the end
         self._signals = [signal.SIGKILL, signal.SIGINT]
@@ -508,6 +516,37 @@ class Project:
             if self.provider == "postgresql":
                 c.execute(f'DROP INDEX IF EXISTS "idx_{m.index}"')
             c.execute(f"DROP TABLE IF EXISTS {q(self.provider, f'obj_{m.index}')}")
+
+    def finish_rollback_by_hand(self, m: Mig, k: int) -> None:
+        """What `migrate rollback` asks after a rollback killed at down statement ``k``: check it,
+        run the statements from ``k`` on that are not applied, by hand."""
+        st = self.snapshot()
+        with self.conn() as c:
+            for s in m.down[k - 1 :]:
+                e = s.effect
+                if e.kind == "audit" and st.has(e):
+                    continue  # applied before the kill
+                if e.kind == "table gone":
+                    c.execute(f"DROP TABLE IF EXISTS {q(self.provider, e.name)}")
+                elif e.kind == "index gone":
+                    c.execute(f'DROP INDEX IF EXISTS "{e.name}"')
+                else:
+                    c.execute(s.sql)
+
+    def rollback_again(self, context: str) -> str:
+        """The user runs `migrate rollback` again (the migration is still listed applied) and
+        follows what it says. Returns what happened."""
+        again = self.run("migrate", "rollback")
+        if again.rc == 0:
+            return "rollback again"
+        found = re.search(r"stopped while statement (\d+) of (\d+)", again.err)
+        m = self.migs[-1]
+        if again.rc == 1 and found and f"migrate resolve --rolled-back {m.name}" in again.err:
+            self.check(f"{context}, rollback refused (statement {found.group(1)} uncertain)")
+            self.finish_rollback_by_hand(m, int(found.group(1)))
+            self.run_ok("migrate", "resolve", "--rolled-back", m.name)
+            return "rollback finished by hand, resolve --rolled-back"
+        raise Violation(f"{context}: `migrate rollback` again failed:\n{again}\n{self.snapshot().describe()}")
 
     def resolve_failed(self, name: str, message: str) -> str:
         """P3009 named ``name``: look at the database, finish or revert by hand, then resolve."""

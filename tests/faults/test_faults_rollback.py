@@ -70,9 +70,7 @@ def rollback_round(p: Project, sig: signal.Signals, window: float, tally: Tally)
         tally.notes["done before the signal"] += 1
     else:
         tally.notes["still applied"] += 1
-        again = p.run("migrate", "rollback")
-        if again.rc != 0:
-            raise Violation(f"{context}: `migrate rollback` run again failed:\n{again}\n{p.snapshot().describe()}")
+        tally.notes[p.rollback_again(context)] += 1
         st = p.check(f"{context}, then rollback again")
         if not _check_rollback(p, st, f"{context}, then rollback again"):
             raise Violation(f"{context}: the second rollback did not roll back\n{st.describe()}")
