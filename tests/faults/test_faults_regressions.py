@@ -203,3 +203,22 @@ def test_ctrl_c_during_migrate_dev_shadow_replay(tmp_path: Path, provider: str, 
     p.run_ok("migrate", "dev")
     if p.soft:
         raise Violation(p.soft[0])
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_migrate_dev_after_a_kill_inside_the_shadow_reset(tmp_path: Path, provider: str, db_url: str,
+                                                          shadow_url: str) -> None:
+    """The shadow database (shadowDatabaseUrl) is reset by dropping and recreating it (MySQL) or
+    its schema (PostgreSQL); kill -9 between the two (seen in the random MySQL run: every later
+    `migrate dev` then failed with P1003 "Database ... does not exist") must not block the next
+    `migrate dev`. The state is made by hand: the window is a few milliseconds wide."""
+    from test_faults_dev import _schema
+
+    p = Project(tmp_path, provider, db_url, [], 1, 0, schema=_schema(provider, True, 0), init=False)
+    p.use_shadow(shadow_url)
+    p.run_ok("migrate", "dev", "--name", "init")
+    shadow = dbutil.url_parts(shadow_url).database
+    with connect(dbutil.admin_url(provider) if provider == "mysql" else shadow_url) as c:
+        c.execute(f"DROP DATABASE `{shadow}`" if provider == "mysql" else 'DROP SCHEMA "public" CASCADE')
+    (tmp_path / "prisma/schema.prisma").write_text(_schema(provider, True, 1))
+    p.run_ok("migrate", "dev", "--name", "m1")
