@@ -355,10 +355,12 @@ class Project:
     def assert_no_soft_problems(self, tally: Tally) -> None:
         if self.soft:
             tally.notes["with a message problem"] = len(self.soft)
-            kinds = sorted({problem.splitlines()[0] for problem in self.soft})
+            kinds: dict[str, str] = {}
+            for problem in self.soft:
+                kinds.setdefault(problem.splitlines()[0], problem)
             raise Violation(
-                f"{len(self.soft)} faults were survived, but with these problems:\n  " + "\n  ".join(kinds)
-                + f"\nfirst one in full:\n{self.soft[0]}"
+                f"{len(self.soft)} faults were survived, but with these problems (one example of each):\n\n"
+                + "\n\n".join(kinds.values())
             )
 
     def next_signal(self) -> signal.Signals:
