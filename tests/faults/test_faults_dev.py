@@ -70,7 +70,7 @@ def _add_migration(p: Project, j: int, shadow: bool) -> None:
     p.by_name[m.name] = m
 
 
-@pytest.mark.parametrize("faults", sizes(2, 8))
+@pytest.mark.parametrize("faults", sizes(1, 8))
 def test_fault_during_migrate_dev(tmp_path: Path, provider: str, db_url: str, shadow_url: str | None, seed: int,
                                   tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, [], N_AUDIT, seed, schema=_schema(provider, shadow_url is not None, 0),

@@ -69,7 +69,7 @@ def restore_round(p: Project, sig: signal.Signals, window: float, file: str, exp
     tally.survived += 1
 
 
-@pytest.mark.parametrize("faults", sizes(2, 16))
+@pytest.mark.parametrize("faults", sizes(1, 16))
 def test_fault_during_restore(tmp_path: Path, provider: str, db_url: str, seed: int, tally_for, faults: int) -> None:
     p = Project(tmp_path, provider, db_url, ["tx", "tx"], 1, seed)
     p.run_ok("migrate", "deploy")
