@@ -535,6 +535,18 @@ class Project:
                 else:
                     c.execute(s.sql)
 
+    def create_missing_shadow(self, d: Done) -> str | None:
+        """What P1003 says when the shadowDatabaseUrl's database is missing (a reset killed
+        between DROP and CREATE DATABASE): the user runs the CREATE DATABASE it names."""
+        found = re.search(r"shadowDatabaseUrl`: create it \((CREATE DATABASE [^)]+)\)", d.err)
+        if d.rc != 1 or found is None:
+            return None
+        import dbutil
+
+        with connect(dbutil.admin_url(self.provider)) as c:
+            c.execute(found.group(1))
+        return "created the missing shadow database"
+
     def rollback_again(self, context: str) -> str:
         """The user runs `migrate rollback` again (the migration is still listed applied) and
         follows what it says. Returns what happened."""
@@ -629,6 +641,12 @@ class Project:
                     actions.append(f"resolve {self.resolve_failed(name, d.err)}")
                     if tally is not None:
                         tally.notes[actions[-1]] += 1
+                continue
+            created = self.create_missing_shadow(d)
+            if created:
+                actions.append(created)
+                if tally is not None:
+                    tally.notes[created] += 1
                 continue
             if command[1] == "dev":
                 # migrate dev refuses (it would reset): a user who keeps the data deploys instead
