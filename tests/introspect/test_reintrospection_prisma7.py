@@ -133,10 +133,6 @@ def _add_column(url: str, provider: str) -> None:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN extra INTEGER")
 
 
-def _ours(schema: Path, run_cli) -> str:  # type: ignore[no-untyped-def]
-    result = run_cli("db", "pull", "--print", "--schema", str(schema))
-    assert result.exit_code == 0, result.err
-    return str(result.out)
 
 
 def _prisma7(schema: Path, url: str) -> str:
@@ -149,6 +145,21 @@ def _prisma7(schema: Path, url: str) -> str:
     return p.stdout.split("\nPrisma schema loaded from")[0].rstrip("\n") + "\n"
 
 
+def _pull_and_compare(  # type: ignore[no-untyped-def]
+    schema: Path, url: str, provider: str, run_cli, datasource: str, existing: str, expected: str
+) -> None:
+    """``db pull --print`` of ``existing`` gives ``expected``, and (PostgreSQL, SQLite) Prisma 7's text."""
+    schema.write_text(datasource.format(provider=provider) + existing)
+    result = run_cli("db", "pull", "--print", "--schema", str(schema))
+    assert result.exit_code == 0, result.err
+    assert result.out == datasource.format(provider=provider) + expected
+    if provider == "mysql":
+        return  # no Prisma 7 oracle for MySQL: the same rule, asserted above
+    if not HAS_ORACLE:
+        pytest.skip("needs node and ../shared/oracle/prisma7 to compare with Prisma 7")
+    assert result.out == _prisma7(schema, url)
+
+
 @pytest.mark.parametrize(
     ("existing", "expected"), [(EXISTING, EXPECTED), (WITHOUT_M2M, EXPECTED_WITHOUT_M2M)], ids=["m2m-kept", "m2m-new"]
 )
@@ -157,16 +168,8 @@ def test_reintrospection_field_order_and_m2m_name(  # type: ignore[no-untyped-de
 ):
     _create(db_url, provider, DATABASE)
     _add_column(db_url, provider)
-    schema = tmp_path / "schema.prisma"
-    schema.write_text(DATASOURCE.format(provider=provider) + existing)
     monkeypatch.setenv("DATABASE_URL", db_url)
-    ours = _ours(schema, run_cli)
-    assert ours == DATASOURCE.format(provider=provider) + expected
-    if provider == "mysql":
-        return  # no Prisma 7 oracle for MySQL: the same rule, asserted above
-    if not HAS_ORACLE:
-        pytest.skip("needs node and ../shared/oracle/prisma7 to compare with Prisma 7")
-    assert ours == _prisma7(schema, db_url)
+    _pull_and_compare(tmp_path / "schema.prisma", db_url, provider, run_cli, DATASOURCE, existing, expected)
 
 
 # relationMode = "prisma": no foreign key, so the relation fields are the existing schema's, kept in
@@ -234,13 +237,7 @@ def test_reintrospection_order_with_emulated_relations(  # type: ignore[no-untyp
     tmp_path, db_url, provider, run_cli, monkeypatch
 ):
     _create(db_url, provider, EMULATED_DATABASE)
-    schema = tmp_path / "schema.prisma"
-    schema.write_text(EMULATED_DATASOURCE.format(provider=provider) + EMULATED_EXISTING)
     monkeypatch.setenv("DATABASE_URL", db_url)
-    ours = _ours(schema, run_cli)
-    assert ours == EMULATED_DATASOURCE.format(provider=provider) + EMULATED_EXPECTED
-    if provider == "mysql":
-        return  # no Prisma 7 oracle for MySQL: the same rule, asserted above
-    if not HAS_ORACLE:
-        pytest.skip("needs node and ../shared/oracle/prisma7 to compare with Prisma 7")
-    assert ours == _prisma7(schema, db_url)
+    _pull_and_compare(
+        tmp_path / "schema.prisma", db_url, provider, run_cli, EMULATED_DATASOURCE, EMULATED_EXISTING, EMULATED_EXPECTED
+    )
