@@ -133,15 +133,14 @@ def _add_column(url: str, provider: str) -> None:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN extra INTEGER")
 
 
-
-
 def _prisma7(schema: Path, url: str) -> str:
     env = {**os.environ, "DATABASE_URL": url}
     p = subprocess.run(
         [str(ORACLE), "pull", str(schema)], cwd=schema.parent, env=env, capture_output=True, text=True, timeout=300
     )
     assert p.returncode == 0, p.stderr
-    # the CLI prints the schema, a blank line, then (when stdout is its terminal) where it loaded it from
+    # Prisma 7's --print adds two newlines after the schema (ours ends with the file's one), then, when
+    # stdout is its terminal, where it loaded the schema from: compare the schema text itself
     return p.stdout.split("\nPrisma schema loaded from")[0].rstrip("\n") + "\n"
 
 
