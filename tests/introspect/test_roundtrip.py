@@ -28,8 +28,10 @@ EXPECTED_DIFFERENCES: dict[str, str] = {
         "`@default(dbgenerated())` leaves no default in the database"
     ),
 }
-#: lower bounds of the texts equal to the formatted original (measured: see the report)
-MIN_EQUAL = {"postgresql": (50, 71), "sqlite": (14, 60), "mysql": (38, 60)}
+#: lower bounds of the texts equal to the formatted original (measured: see the report). Re-introspection
+#: writes scalar fields in column order, then relation fields, as Prisma 7 does: the 3 originals per
+#: database that put a relation field before a scalar one are not text-equal (checked against prisma7)
+MIN_EQUAL = {"postgresql": (50, 68), "sqlite": (14, 58), "mysql": (38, 57)}
 
 
 def _run(provider: str, connect_case) -> Counter[str]:  # type: ignore[no-untyped-def]

@@ -629,10 +629,9 @@ class _Calculator:
 
         scalar_fields = [self.scalar_field(t, c, name) for c in t.columns]
         relation_fields = self.relation_fields(t, ignored)
-        fields = scalar_fields + relation_fields
-        if pm is not None:
-            fields = self._keep_previous_order(pm, fields)
-        m.fields = fields
+        # re-introspection too: scalar fields in the table's column order, then relation fields in
+        # Prisma's order, whatever order the existing schema wrote them in (Prisma 7 does the same)
+        m.fields = scalar_fields + relation_fields
         if t.primary_key is not None and len(t.primary_key.columns) > 1:
             m.block_attributes.append(self.compound_id(t, pm))
         m.block_attributes.extend(self.block_indexes(t, pm))
@@ -641,13 +640,6 @@ class _Calculator:
         if ignored:
             m.block_attributes.append("@@ignore")
         return m
-
-    @staticmethod
-    def _keep_previous_order(pm: PrevModel, fields: list[FieldOut]) -> list[FieldOut]:
-        """Fields the existing schema had keep their written order; new ones follow in Prisma's."""
-        order = {n: i for i, n in enumerate(pm.field_order)}
-        known = sorted((f for f in fields if f.name in order), key=lambda f: order[f.name])
-        return known + [f for f in fields if f.name not in order]
 
     def scalar_field(self, t: Table, c: Column, model_name: str) -> FieldOut:
         pm = self.prev_model(t.name)
@@ -1019,8 +1011,9 @@ class _Calculator:
         if previous is not None:
             if not previous.self_relation:
                 forward_name, back_name = previous.field_a, previous.field_b
-            if previous.explicit_name:
-                relation = join[1:]
+            # a relation the existing schema had is written with its name, even where that
+            # schema left it implicit (Prisma 7: `@relation("OrderToTag")`)
+            relation = join[1:]
         if direction == "forward":
             out = FieldOut(forward_name, self.model_name(fk_b.referenced_table)[0], "[]")
         else:

@@ -64,7 +64,6 @@ class PrevModel:
     ignored: bool
     fields: dict[str, PrevField] = field(default_factory=dict)  # by column name
     relation_fields: list[PrevRelationField] = field(default_factory=list)
-    field_order: list[str] = field(default_factory=list)  # PSL field names in written order
     indexes: list[PrevIndex] = field(default_factory=list)
     id_name: str | None = None  # @@id(name: ...)
 
@@ -95,7 +94,6 @@ class InlineRelation:
 class M2mRelation:
     field_a: str
     field_b: str
-    explicit_name: bool
     self_relation: bool
 
 
@@ -198,7 +196,6 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
         src = sources.get(model.span.file_id, "")
         column_of: dict[str, str] = {}
         for fpos, f in enumerate(model.fields):
-            pm.field_order.append(f.name.name)
             ftype = f.field_type
             if isinstance(ftype, ast.SupportedFieldType) and ftype.name in model_names:
                 rel = _attr(f.attributes, "relation")
@@ -304,9 +301,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                 continue
             field_on_a = rf if pm.name == a_name else other[0]
             field_on_b = other[0] if field_on_a is rf else rf
-            prev.m2m[name] = M2mRelation(
-                field_on_a.name, field_on_b.name, rf.relation_name is not None, pm.name == target.name
-            )
+            prev.m2m[name] = M2mRelation(field_on_a.name, field_on_b.name, pm.name == target.name)
     return prev
 
 
