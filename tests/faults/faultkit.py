@@ -553,6 +553,10 @@ class Project:
         again = self.run("migrate", "rollback")
         if again.rc == 0:
             return "rollback again"
+        if self.create_missing_shadow(again) is not None:  # a reset killed between DROP and CREATE
+            again = self.run("migrate", "rollback")
+            if again.rc == 0:
+                return "created the missing shadow database, rollback again"
         found = re.search(r"stopped while statement (\d+) of (\d+)", again.err)
         m = self.migs[-1]
         if again.rc == 1 and found and f"migrate resolve --rolled-back {m.name}" in again.err:

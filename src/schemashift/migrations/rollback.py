@@ -203,7 +203,7 @@ def check_rollback(
                 shadow_database(mp.url, parse_url(shadow, mp.schema_dir) if shadow else None)
             )
         except ConnectorError as exc:
-            return _uncounted(mp, conn, plans, remaining, f"the shadow database could not be opened ({exc})")
+            return _uncounted(mp, conn, plans, remaining, f"the shadow database could not be opened ({exc.message})")
         except MigrationError as exc:
             if exc.code != "P3014":
                 raise

@@ -50,10 +50,14 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
                 "The shadow database you configured appears to be the same as the main database. "
                 "Please specify another shadow database."
             )
+        from schemashift.migrations.interrupt import sigint_deferred
+
         with _connect_shadow(shadow_url) as conn:
-            conn.reset()
+            with sigint_deferred():  # MySQL's reset drops the database, then creates it again
+                conn.reset()
             yield conn
-            conn.reset()
+            with sigint_deferred():
+                conn.reset()
         return
     if main is None:
         raise ValueError("a shadow database needs either the main database or a shadow URL")
