@@ -471,7 +471,6 @@ def restore_backup(
     # the client tool and its settings first: a missing tool, or a connection setting it cannot
     # take, must not leave a freshly created database behind
     exe = ""
-    client = ClientConnection()
     if url.provider == "postgresql":
         exe = _tool("pg_restore")
         check_client_settings(url)

@@ -68,10 +68,6 @@ class MigrationFailed(MigrationError):
         )
 
 
-def plan_of(conn: Connector, m: Migration) -> ScriptPlan:
-    return conn.dialect.plan_script(m.sql)
-
-
 def resume_point(row: HistoryRow, m: Migration | None, plan: ScriptPlan | None) -> int | None:
     """The 0-based index of the statement a failed row can be resumed at, or None."""
     if m is None or plan is None or not plan.resumable or not m.matches_checksum(row.checksum):
@@ -145,7 +141,7 @@ def apply_migrations(
 
     def planner(m: Migration) -> ScriptPlan:
         if m.name not in plans:
-            plans[m.name] = plan_of(conn, m)
+            plans[m.name] = conn.dialect.plan_script(m.sql)
         return plans[m.name]
 
     with conn.advisory_lock():
@@ -188,22 +184,32 @@ def apply_migrations(
     return result
 
 
-def execute_plan(conn: Connector, plan: ScriptPlan) -> None:
-    """Run a script as deploy runs it, without history (the shadow database's replay)."""
+def send_script(conn: Connector, plan: ScriptPlan) -> None:
+    """A plan's statements: one round trip where the dialect sends a transactional script whole
+    (PostgreSQL's simple query protocol, as Prisma does), else one statement at a time."""
+    if plan.mode is RunMode.TRANSACTION and conn.dialect.sends_whole_scripts:
+        conn.execute_script(plan.script)
+        return
+    for stmt in plan.statements:
+        conn.execute(stmt)
+
+
+def execute_plan(conn: Connector, plan: ScriptPlan, then: Callable[[], None] | None = None) -> None:
+    """Run a script as deploy runs it, without history (the shadow replay, rollback's down
+    scripts); ``then`` (a history write) commits with it when the script runs in a transaction."""
     if plan.mode is RunMode.TRANSACTION:
         with conn.ddl_transaction():
-            if conn.dialect.sends_whole_scripts:
-                conn.execute_script(plan.script)
-            else:
-                for stmt in plan.statements:
-                    conn.execute(stmt)
+            send_script(conn, plan)
+            if then is not None:
+                then()
         return
     try:
-        for stmt in plan.statements:
-            conn.execute(stmt)
+        send_script(conn, plan)
     except DatabaseError:
         conn.abort_open_transaction()
         raise
+    if then is not None:
+        then()
 
 
 class _Run:
@@ -228,11 +234,7 @@ class _Run:
         try:
             with conn.ddl_transaction():
                 row_id = history.start(m.name, m.checksum)
-                if conn.dialect.sends_whole_scripts:
-                    conn.execute_script(self.plan.script)
-                else:
-                    for stmt in self.plan.statements:
-                        conn.execute(stmt)
+                send_script(conn, self.plan)
                 history.finish(row_id, 1)
         except DatabaseError as exc:
             if self.sigint.requested:
@@ -341,6 +343,6 @@ __all__ = [
     "apply_migrations",
     "execute_plan",
     "failed_migrations_error",
-    "plan_of",
+    "send_script",
     "resume_point",
 ]

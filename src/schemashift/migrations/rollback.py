@@ -125,26 +125,12 @@ def plan_rollback(
 
 
 def _run_down(conn: Connector, script: str, then: Callable[[], None] | None = None) -> None:
-    """A down script as the rollback runs it (``then`` after it, the history mark), planned by the
-    dialect as deploy plans a migration: in one transaction with the mark where the script can run
-    in one, else statement by statement (or as written). Used on the shadow and the live database."""
-    from schemashift.dialects.scripts import RunMode
+    """A down script as the rollback runs it (``then``: the history mark, in the same transaction
+    when the script runs in one), planned by the dialect as deploy plans a migration. Used on the
+    shadow and the live database."""
     from schemashift.migrations.apply import execute_plan
 
-    plan = conn.dialect.plan_script(script)
-    if plan.mode is RunMode.TRANSACTION:
-        with conn.ddl_transaction():
-            if conn.dialect.sends_whole_scripts:
-                conn.execute_script(script)
-            else:
-                for stmt in plan.statements:
-                    conn.execute(stmt)
-            if then is not None:
-                then()
-    else:
-        execute_plan(conn, plan)
-        if then is not None:
-            then()
+    execute_plan(conn, conn.dialect.plan_script(script), then)
 
 
 def _diff(before: Schema, after: Schema, conn: Connector) -> list[Step]:
