@@ -173,20 +173,43 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
     return out
 
 
-def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
-    """Load ``.env`` from the current directory and the schema's folder; return the files read."""
-    cwd = (cwd or Path.cwd()).resolve()
+def _env_files(location: SchemaLocation | None, cwd: Path) -> list[Path]:
     candidates = [cwd / ".env"]
     if location is not None:
         candidates.append(location.directory / ".env")
-    loaded: list[Path] = []
+    found: list[Path] = []
     for env_file in candidates:
-        if env_file.is_file() and env_file.resolve() not in loaded:
-            from dotenv import load_dotenv  # only with a .env file: it imports tempfile, shutil, lzma...
+        if env_file.is_file() and env_file.resolve() not in found:
+            found.append(env_file.resolve())
+    return found
 
-            load_dotenv(env_file, override=False)
-            loaded.append(env_file.resolve())
+
+def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
+    """Load ``.env`` from the current directory and the schema's folder into ``os.environ``
+    (variables already set win); return the files read. The command line's behaviour, as Prisma's:
+    the seed and generators it starts see the variables. The library API uses :func:`read_env`."""
+    loaded = _env_files(location, (cwd or Path.cwd()).resolve())
+    for env_file in loaded:
+        from dotenv import load_dotenv  # only with a .env file: it imports tempfile, shutil, lzma...
+
+        load_dotenv(env_file, override=False)
     return loaded
+
+
+def read_env(
+    location: SchemaLocation | None, base: Mapping[str, str], cwd: Path | None = None
+) -> tuple[list[Path], dict[str, str]]:
+    """What :func:`load_env` would make of ``base`` (the environment), returned instead of set:
+    ``(files read, base + their variables)``, ``base``'s values winning; ``os.environ`` is untouched."""
+    merged = dict(base)
+    files = _env_files(location, (cwd or Path.cwd()).resolve())
+    for env_file in files:
+        from dotenv import dotenv_values
+
+        for key, value in dotenv_values(env_file).items():
+            if value is not None and key not in merged:
+                merged[key] = value
+    return files, merged
 
 
 # ---------------------------------------------------------------- datasource
@@ -327,6 +350,8 @@ def resolve_datasource(
             )
         url, var = _string_or_env(url_prop, env)
         url_span = url_prop.value.span if url_prop.value is not None else url_prop.span
+        if url is None and url_flag is not None and url_flag.value:
+            url = url_flag.value  # `--url` (or the API's url=) stands in for an unset variable
         if url is None:
             raise _UrlProblem(f"Environment variable not found: {var}.", url_span)
         _check_url(name, provider, "the URL", url, var, url_span)
@@ -408,6 +433,9 @@ class Project:
     schema: SchemaLocation
     env_files: tuple[Path, ...]
     prisma_config: "PrismaConfig | None" = None  # Prisma 7's prisma.config.ts of cwd, read statically
+    #: the variables ``env("...")`` reads: None is ``os.environ`` (the command line, which loads
+    #: ``.env`` files into it); the library API passes its own mapping (``.env`` files merged in)
+    env: Mapping[str, str] | None = None
 
     def read(self) -> list[tuple[str, str]]:
         return read_schema(self.schema, self.cwd)
@@ -422,6 +450,7 @@ class Project:
         return resolve_datasource(
             files if files is not None else self.read(),
             schema,
+            env=self.env,
             configured=self.url_setting("datasource.url", "url"),
             shadow_setting=self.url_setting("datasource.shadowDatabaseUrl", "shadow_url"),
             url_flag=UrlSetting(url_flag, None, "--url", self.cwd) if url_flag else None,
@@ -432,7 +461,9 @@ class Project:
         config = self.prisma_config
         if config is not None and config.readable(config_key) and config_key in config.values:
             value = config.values[config_key]
-            return UrlSetting(config.get(config_key), value.env_var, config.origin(config_key), config.directory)
+            return UrlSetting(
+                config.get(config_key, self.env), value.env_var, config.origin(config_key), config.directory
+            )
         raw = self._pyproject(pyproject_key)
         if raw is not None:
             return UrlSetting(raw, None, "`[tool.schemashift]` in pyproject.toml", self.cwd)
@@ -462,11 +493,20 @@ class Project:
         return self.schema.directory / "migrations"
 
 
-def load_project(schema_option: str | None = None, cwd: Path | None = None) -> Project:
+def load_project(
+    schema_option: str | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> Project:
+    """The project of ``cwd``. Without ``env``, ``.env`` files are loaded into ``os.environ`` (the
+    command line); with it (the library API), they are merged into a copy of it kept on the project
+    (:attr:`Project.env`) and ``os.environ`` is neither read for ``env("...")`` nor changed."""
     from schemashift.prisma_config import find_config
 
     cwd = (cwd or Path.cwd()).resolve()
     prisma_config = find_config(cwd)
+    if env is not None:
+        location = find_schema(schema_option, cwd, prisma_config)
+        env_files, merged = read_env(location, env, cwd)
+        return Project(cwd, location, tuple(env_files), prisma_config, merged)
     if prisma_config is not None:
         load_env(None, cwd)  # `import "dotenv/config"`: the folder's .env before the config's values
     location = find_schema(schema_option, cwd, prisma_config)

@@ -29,6 +29,7 @@ Safety properties:
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ _STOPPED_AT = re.compile(r"\Astatement (\d+) of (\d+) (?:failed|interrupted|not 
 @dataclass
 class ApplyResult:
     applied: list[str] = field(default_factory=list)
+    #: seconds each applied migration took (script and history writes), by name
+    durations: dict[str, float] = field(default_factory=dict)
 
 
 class MigrationFailed(MigrationError):
@@ -179,7 +182,9 @@ def apply_migrations(
                 else:
                     row, at = None, 0
                     log(f"Applying migration `{m.name}`")
+                started = time.perf_counter()
                 _Run(conn, history, m, planner(m), sigint).run(row, at)
+                result.durations[m.name] = time.perf_counter() - started
                 result.applied.append(m.name)
     return result
 

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class DeployResult:
     found: int
     applied: list[str] = field(default_factory=list)
+    #: seconds each applied migration took, by name
+    durations: dict[str, float] = field(default_factory=dict)
     #: The backup taken before applying (``backup_dir`` given and migrations pending).
     backup: Path | None = None
 
@@ -54,7 +56,8 @@ def deploy(
             if result.backup is not None:
                 log(f"Backup written: {result.backup}\n")
         try:
-            result.applied = apply_migrations(conn, local, log=log).applied
+            applied = apply_migrations(conn, local, log=log)
+            result.applied, result.durations = applied.applied, applied.durations
         except MigrationFailed as exc:
             if result.backup is not None:
                 exc.message += f"\n\nThe backup taken before this deploy is {result.backup}."

@@ -4,6 +4,7 @@ or the empty database, turned into the neutral model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,15 +23,18 @@ if TYPE_CHECKING:  # imported where used: on a big schema they load while a fork
 class Source:
     kind: str  # empty | schema-datamodel | schema-datasource | config-datasource | url | migrations
     value: str | None = None
+    #: the environment ``env("...")`` reads, ``.env`` files merged in without touching
+    #: ``os.environ`` (the library API); None: ``os.environ``, ``.env`` files loaded into it (the CLI)
+    env: Mapping[str, str] | None = field(default=None, compare=False)
 
 
-def _config_datasource() -> "tuple[list[tuple[str, str]], ConnectionUrl]":
+def _config_datasource(env: Mapping[str, str] | None = None) -> "tuple[list[tuple[str, str]], ConnectionUrl]":
     """Prisma 7's ``--from/--to-config-datasource``: the project's schema files and the database its
     configuration names (``prisma.config.ts``, ``[tool.schemashift]``, the schema's ``url``, ``DATABASE_URL``)."""
     from schemashift.config import load_project
     from schemashift.connectors import parse_url
 
-    project = load_project()
+    project = load_project(env=env)
     files = project.read()
     ds = project.datasource(files)
     return files, parse_url(ds.migration_url, ds.base_dir or project.schema.directory)
@@ -65,12 +69,22 @@ class DiffResult:
         _check(self.pending)
 
 
-def _schema_files(path: str) -> tuple[list[tuple[str, str]], Path]:
+def _schema_files(path: str, env: Mapping[str, str] | None = None) -> tuple[list[tuple[str, str]], Path]:
     from schemashift.config import find_schema, load_env, read_schema
 
     location = find_schema(path)
-    load_env(location)
+    if env is None:
+        load_env(location)
     return read_schema(location), location.directory
+
+
+def _source_env(source: Source) -> Mapping[str, str] | None:
+    """The variables a schema-datasource source resolves ``env("...")`` with (None: ``os.environ``)."""
+    if source.env is None or source.value is None:
+        return None
+    from schemashift.config import find_schema, read_env
+
+    return read_env(find_schema(source.value), source.env)[1]
 
 
 #: parse results of schema files, from _provider_of_files to _load (popped there)
@@ -106,9 +120,9 @@ def _provider(source: Source) -> str | None:
     """The provider a source implies, when it implies one without I/O."""
     if source.kind in ("schema-datamodel", "schema-datasource"):
         assert source.value is not None
-        return _provider_of_files(_schema_files(source.value)[0])
+        return _provider_of_files(_schema_files(source.value, source.env)[0])
     if source.kind == "config-datasource":
-        return _provider_of_files(_config_datasource()[0])
+        return _provider_of_files(_config_datasource(source.env)[0])
     if source.kind == "url":
         from schemashift.connectors import parse_url
 
@@ -137,13 +151,13 @@ def _load(
     if source.kind == "empty":
         return engine.empty_schema(provider)
     if source.kind == "config-datasource":
-        with connect(_config_datasource()[1]) as conn:
+        with connect(_config_datasource(source.env)[1]) as conn:
             if flavour is not None:
                 flavour.update(conn.dialect_options())
             return engine.describe(conn)
     assert source.value is not None
     if source.kind == "schema-datamodel":
-        files, _ = _schema_files(source.value)
+        files, _ = _schema_files(source.value, source.env)
         parsed = _PARSED.pop(_key(files), None)
         return engine.target_schema(files, provider, parsed=parsed, validate=not checked_elsewhere)  # type: ignore[arg-type]
     if source.kind in ("schema-datasource", "url"):
@@ -152,8 +166,8 @@ def _load(
         else:
             from schemashift.config import resolve_datasource
 
-            files, base = _schema_files(source.value)
-            url = parse_url(resolve_datasource(files).url, base)
+            files, base = _schema_files(source.value, source.env)
+            url = parse_url(resolve_datasource(files, env=_source_env(source)).url, base)
         with connect(url) as conn:
             if flavour is not None:
                 flavour.update(conn.dialect_options())
@@ -208,7 +222,7 @@ def _start_validations(sources: tuple[Source, ...]) -> dict[Source, tuple[Backgr
     big: dict[Source, list[tuple[str, str]]] = {}
     for source in sources:
         if source.kind == "schema-datamodel" and source.value is not None and source not in big:
-            files = _schema_files(source.value)[0]
+            files = _schema_files(source.value, source.env)[0]
             if worthwhile(files):
                 big[source] = files
     if not big:

@@ -37,6 +37,8 @@ WAIT_RETRY_SECONDS = 0.5
 class MigrateProject:
     project: Project
     url_override: str | None = None
+    #: the migrations folder given by the caller (the library API's ``migrations=``)
+    migrations_override: Path | None = None
 
     @cached_property
     def files(self) -> list[tuple[str, str]]:
@@ -70,6 +72,8 @@ class MigrateProject:
 
     @property
     def migrations_dir(self) -> Path:
+        if self.migrations_override is not None:
+            return self.migrations_override
         return self.project.migrations_dir
 
     @property
