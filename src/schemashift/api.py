@@ -143,6 +143,8 @@ class StatusResult:
     unknown: tuple[str, ...]
     last_common: str | None
     history_table_exists: bool
+    #: the diagnosis it was made from (:mod:`schemashift.migrations.status`)
+    history: HistoryStatus = field(repr=False, compare=False)
 
     @property
     def up_to_date(self) -> bool:
@@ -226,6 +228,7 @@ def status_of(mp: MigrateProject) -> StatusResult:
         unknown=st.unknown,
         last_common=st.last_common,
         history_table_exists=exists,
+        history=st,
     )
 
 
@@ -796,6 +799,7 @@ class PullResult:
     enums: int
     warnings: tuple[PullWarning, ...] = field(default=())
     warnings_text: str = ""  # Prisma's rendering of the warnings ("" when none)
+    warnings_commented: str = ""  # the same behind ``// `` (what ``db pull --print`` shows)
 
 
 def pull(
@@ -832,4 +836,5 @@ def pull_of(mp: MigrateProject, force: bool = False) -> PullResult:
             shown = tuple(".".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in items)
             warnings.append(PullWarning(kind, message, shown))
     text = result.warnings.render() if result.warnings else ""
-    return PullResult(result.text, result.models, result.enums, tuple(warnings), text)
+    commented = result.warnings.render_commented() if result.warnings else ""
+    return PullResult(result.text, result.models, result.enums, tuple(warnings), text, commented)

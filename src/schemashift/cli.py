@@ -56,8 +56,13 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-v", "--version", prog_name="schemashift", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Only results and errors: no progress notes, no warnings of the log.")
+@click.option("--verbose", is_flag=True, help="Log what schemashift does on stderr, down to each SQL query (DEBUG).")
+def cli(quiet: bool, verbose: bool) -> None:
     """schemashift: Prisma-compatible, schema-first database migrations in Python."""
+    from schemashift.commands.output import setup_logging
+
+    setup_logging(quiet, verbose)
 
 
 def _fail(text: str, code: int) -> int:
@@ -71,22 +76,29 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
         sys.stdin = open(os.devnull, encoding="utf-8")
+    from schemashift.commands import output
+
+    output.reset()
     try:
         result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
-        return _fail(exc.render(color=stderr_color()), exc.exit_code)
+        exit_code = exc.exit_code
+        if output.json_requested(args):
+            click.echo(output.schemashift_error_document(exc, exit_code))
+        return _fail(exc.render(color=stderr_color()), exit_code)
     except click.exceptions.Abort as exc:
         # click turns Ctrl-C into Abort: say so (a closed prompt is an Abort too)
         interrupted = isinstance(exc.__context__, KeyboardInterrupt)
-        return _fail("Interrupted (Ctrl-C): the command stopped." if interrupted else "Aborted.", EXIT_INTERRUPTED)
+        said = "Interrupted (Ctrl-C): the command stopped." if interrupted else "Aborted."
+        return _json_fail(args, "interrupted", said, EXIT_INTERRUPTED)
     except KeyboardInterrupt:
-        return _fail("Interrupted.", EXIT_INTERRUPTED)
+        return _json_fail(args, "interrupted", "Interrupted.", EXIT_INTERRUPTED)
     except click.ClickException as exc:  # usage errors: click's text, redacted (it echoes values)
         import io
 
         text = io.StringIO()
         exc.show(file=text)
-        return _fail(text.getvalue().rstrip("\n"), exc.exit_code)
+        return _json_fail(args, "usage", text.getvalue().rstrip("\n"), exc.exit_code)
     except OSError as exc:
         if exc.filename is None:  # not about a file: a bug, or a failure a connector should name
             return _internal(exc)
@@ -94,10 +106,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         # folder should be, disk full): the environment's fault, said with the path
         from schemashift.errors import file_error
 
-        return _fail(file_error(exc.filename, exc, "access").render(color=stderr_color()), EXIT_ERROR)
+        error = file_error(exc.filename, exc, "access")
+        if output.json_requested(args):
+            click.echo(output.schemashift_error_document(error, EXIT_ERROR))
+        return _fail(error.render(color=stderr_color()), EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
         return _internal(exc)
     return result if isinstance(result, int) else 0
+
+
+def _json_fail(args: Sequence[str], code: str, text: str, exit_code: int) -> int:
+    """An error that is not a SchemashiftError: the JSON error object too, with ``--json``."""
+    from schemashift.commands import output
+
+    if output.json_requested(args):
+        click.echo(output.error_document(code, redact(text), exit_code))
+    return _fail(text, exit_code)
 
 
 def _internal(exc: BaseException) -> int:
@@ -105,6 +129,10 @@ def _internal(exc: BaseException) -> int:
         import traceback
 
         _fail("".join(traceback.format_exception(exc)).rstrip(), EXIT_INTERNAL)
+    from schemashift.commands import output
+
+    if output.state.json:
+        click.echo(output.error_document("internal", f"internal error ({type(exc).__name__}: {exc})", EXIT_INTERNAL))
     return _fail(
         f"Error: internal error ({type(exc).__name__}: {exc}).\n"
         "This is a bug in schemashift; run again with SCHEMASHIFT_DEBUG=1 to see the traceback.",

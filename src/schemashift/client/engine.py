@@ -10,6 +10,7 @@ transaction of their own unless one is open. Values are always bound as paramete
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,11 @@ _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
 }
 _COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
+
+
+#: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
+#: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
+_QUERY_LOG = logging.getLogger("schemashift.query")
 
 
 def _now() -> datetime:
@@ -158,6 +164,8 @@ class Engine:
     def _cursor(self, sql: str, params: Sequence[Any]) -> Any:
         if self._raw is None:
             self.connect()
+        if _QUERY_LOG.isEnabledFor(logging.DEBUG):
+            _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
         try:
             if self.dialect.provider == "mysql":
                 cur = self._raw.cursor()

@@ -40,7 +40,11 @@ def stderr_color() -> bool:
 
 
 def info(message: str) -> None:
-    """A progress note (e.g. which schema was loaded) on stderr, dimmed on a terminal."""
+    """A progress note (e.g. which schema was loaded) on stderr, dimmed on a terminal; none with -q."""
+    from schemashift.commands.output import state
+
+    if state.quiet:
+        return
     click.echo(click.style(message, dim=True) if stderr_color() else message, err=True)
 
 

@@ -9,6 +9,7 @@ import click
 
 from schemashift.commands import schema_option
 from schemashift.commands.migrate import _open, allow_production_option
+from schemashift.commands.output import emit, json_option
 
 if TYPE_CHECKING:
     from schemashift.backup import BackupEntry
@@ -20,14 +21,9 @@ DEFAULT_DIR = "backups"
 
 def current_migration(url: ConnectionUrl) -> str | None:
     """The newest migration applied to ``url`` (None: no database, no history)."""
-    from schemashift.connectors import connect, database_exists
-    from schemashift.migrations.history import History
+    from schemashift.api import current_migration as newest
 
-    if not database_exists(url):
-        return None
-    with connect(url) as conn:
-        applied = [r.migration_name for r in History(conn).rows() if r.is_applied]
-    return applied[-1] if applied else None
+    return newest(url)
 
 
 def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupEntry:
@@ -45,10 +41,16 @@ def backup() -> None:
 @schema_option
 @click.option("-o", "--output", default=DEFAULT_DIR, show_default=True, help="Folder of the backups.")
 @click.option("--label", default=None, help="A label added to the file name (e.g. before_release_42).")
-def create(schema: str | None, output: str, label: str | None) -> None:
+@json_option
+def create(schema: str | None, output: str, label: str | None, as_json: bool) -> None:
     """Back up the datasource's database."""
+    from schemashift.api import backup_of
+
     mp = _open(schema)
-    entry = take_backup(mp, Path(output), label)
+    entry = backup_of(mp, Path(output), label)
+    if as_json:
+        emit({"backup": entry.as_dict()})
+        return
     click.echo(f"Backup written: {Path(output) / entry.file} ({entry.size} bytes, sha256 {entry.sha256[:12]}...)")
     if entry.migration:
         click.echo(f"The database was at migration {entry.migration}.")
@@ -56,11 +58,15 @@ def create(schema: str | None, output: str, label: str | None) -> None:
 
 @backup.command("list")
 @click.option("-o", "--output", default=DEFAULT_DIR, show_default=True, help="Folder of the backups.")
-def list_(output: str) -> None:
+@json_option
+def list_(output: str, as_json: bool) -> None:
     """List the backups of the manifest, oldest first."""
-    from schemashift.backup import read_manifest
+    from schemashift.api import backup_list
 
-    entries = read_manifest(Path(output))
+    entries = backup_list(output)
+    if as_json:
+        emit({"directory": output, "backups": [e.as_dict() for e in entries]})
+        return
     if not entries:
         click.echo(f"No backups in {output}.")
         return
@@ -121,9 +127,10 @@ def restore(
     help="Delete this backup whatever its label (repeatable; a file name from `backup list`).",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be kept and deleted, and why; delete nothing.")
+@json_option
 def prune(
     output: str, daily: int, weekly: int, monthly: int, keep_labelled_days: int | None,
-    delete: tuple[str, ...], dry_run: bool,
+    delete: tuple[str, ...], dry_run: bool, as_json: bool,
 ) -> None:
     """Delete the backups the retention policy does not keep, saying what is kept and why.
 
@@ -131,21 +138,34 @@ def prune(
     (--label, and those taken by deploy/rollback --backup and restore --force) are kept until
     named with --delete, or for keep_labelled_days days when that is set.
     """
-    from schemashift.backup import prune as do_prune
-    from schemashift.backup.retention import Policy
+    from schemashift.api import backup_prune
     from schemashift.settings import load_settings
 
     if keep_labelled_days is None:
         keep_labelled_days = load_settings().keep_labelled_days
-    decisions = do_prune(
-        Path(output), Policy(daily, weekly, monthly), dry_run=dry_run,
-        delete={Path(name).name for name in delete}, keep_labelled_days=keep_labelled_days,
+    decisions = backup_prune(
+        output, daily=daily, weekly=weekly, monthly=monthly, dry_run=dry_run, delete=delete,
+        keep_labelled_days=keep_labelled_days,
     )
+    if as_json:
+        emit(
+            {
+                "directory": output,
+                "dry_run": dry_run,
+                "decisions": [
+                    {"file": d.backup.file, "keep": d.keep, "reason": d.reason, "backup": d.backup.as_dict()}
+                    for d in decisions
+                ],
+                "kept": sum(d.keep for d in decisions),
+                "deleted": sum(not d.keep for d in decisions),
+            }
+        )
+        return
     if not decisions:
         click.echo(f"No backups in {output}.")
         return
     for d in decisions:
-        click.echo(f"{'keep  ' if d.keep else 'delete'}  {d.entry.file}: {d.reason}")
+        click.echo(f"{'keep  ' if d.keep else 'delete'}  {d.backup.file}: {d.reason}")
     kept = sum(d.keep for d in decisions)
     gone = len(decisions) - kept
     if dry_run:

@@ -8,6 +8,7 @@ import click
 
 from schemashift.commands import info, schema_option
 from schemashift.commands.migrate import _open, allow_production_option, retired_force_option
+from schemashift.commands.output import emit, json_option
 
 
 @click.group()
@@ -22,7 +23,11 @@ def db() -> None:
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
 @allow_production_option
 @retired_force_option("db push")
-def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, allow_production: bool) -> None:
+@json_option
+def push(
+    schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, allow_production: bool,
+    as_json: bool,
+) -> None:
     """Push the state of the schema to the database without migrations (prototyping)."""
     import time
 
@@ -37,9 +42,12 @@ def push(schema: str | None, accept_data_loss: bool, force_reset: bool, skip_gen
     changes = db_push(
         mp, ClickUI(), accept_data_loss=accept_data_loss, force_reset=force_reset, force=allow_production
     )
+    ms = round((time.perf_counter() - start) * 1000)
+    if as_json:
+        emit({"changed": bool(changes), "reset": force_reset, "milliseconds": ms})
+        return
     if force_reset:
         click.echo("The database was successfully reset.")
-    ms = round((time.perf_counter() - start) * 1000)
     if changes:
         click.echo(f"🚀  Your database is now in sync with your Prisma schema. Done in {ms}ms")
     else:
@@ -111,39 +119,50 @@ Then you can run schemashift db pull again."""
 @click.option("--print", "print_", is_flag=True, help="Print the introspected schema to stdout instead of writing it.")
 @click.option("--force", is_flag=True, help="Ignore the current schema's models (keep only its datasource/generators).")
 @click.option("--url", default=None, help="The URL of the database to introspect (instead of the datasource's).")
-def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None:
+@json_option
+def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json: bool) -> None:
     """Introspect the database and write (or print) the Prisma schema (`db pull`)."""
     import time
     from pathlib import Path
 
-    from schemashift.connectors import connect
+    from schemashift.api import pull_of
     from schemashift.errors import SchemashiftError
-    from schemashift.introspect import EmptyDatabaseError
-    from schemashift.introspect import pull as introspect_pull
 
     start = time.perf_counter()
     mp = _open(schema, url)
-    files = mp.files
-    with connect(mp.url) as conn:
-        try:
-            result = introspect_pull(conn, files, force=force)
-        except EmptyDatabaseError:
+    try:
+        result = pull_of(mp, force)
+    except SchemashiftError as exc:
+        if exc.code == "P4001":
             name = Path(mp.project.schema.display).name
             raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
-    if print_:
-        click.echo(result.text, nl=False)
-        if result.warnings:
-            click.echo("\n" + result.warnings.render_commented(), err=True, nl=False)
-        return
+        raise
     paths = mp.project.schema.files()
-    if len(paths) != 1:
+    if not print_ and len(paths) != 1:
         raise SchemashiftError("`db pull` writes one schema file; use --print with a schema folder.")
-    paths[0].write_text(result.text, encoding="utf-8")
+    if not print_:
+        paths[0].write_text(result.schema, encoding="utf-8")
+    if as_json:
+        emit(
+            {
+                "schema": result.schema,
+                "written": None if print_ else str(paths[0]),
+                "models": result.models,
+                "enums": result.enums,
+                "warnings": [{"kind": w.kind, "message": w.message, "items": list(w.items)} for w in result.warnings],
+            }
+        )
+        return
+    if print_:
+        click.echo(result.schema, nl=False)
+        if result.warnings_commented:
+            click.echo("\n" + result.warnings_commented, err=True, nl=False)
+        return
     ms = round((time.perf_counter() - start) * 1000)
     what = f"{result.models} model{'s' if result.models != 1 else ''}"
     if result.enums:
         what += f" and {result.enums} enum{'s' if result.enums != 1 else ''}"
     click.echo(f"\n- Introspecting based on datasource defined in {mp.project.schema.display}")
     click.echo(f"✔ Introspected {what} and wrote them into {mp.project.schema.display} in {ms}ms\n")
-    if result.warnings:
-        click.echo(result.warnings.render())
+    if result.warnings_text:
+        click.echo(result.warnings_text)

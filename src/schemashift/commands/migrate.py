@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from schemashift.commands import info, schema_loaded, schema_option
+from schemashift.commands.output import emit, human, json_option
 
 if TYPE_CHECKING:
     from schemashift.migrations.project import MigrateProject
@@ -28,26 +29,37 @@ def _open(schema: str | None, url: str | None = None) -> MigrateProject:
     return mp
 
 
+#: ``migrate status --exit-code``: one code per state (docs/cli.md); 1 stays "error"
+STATUS_EXIT_CODES = {"up_to_date": 0, "pending": 2, "failed": 3, "drift": 4, "unreachable": 5}
+
+
 @migrate.command()
 @schema_option
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(schema: str | None, as_json: bool) -> None:
+@json_option
+@click.option(
+    "--exit-code", "exit_code", is_flag=True,
+    help="Exit with the state: 0 up to date, 2 pending, 3 failed, 4 drift (edited or unknown "
+    "migrations), 5 database unreachable, 1 any other error.",
+)
+def status(schema: str | None, as_json: bool, exit_code: bool) -> None:
     """Show applied, pending, failed, edited and unknown migrations (exit 1 unless up to date)."""
-    from schemashift.migrations.history import TABLE, History, list_tables
-    from schemashift.migrations.status import diagnose, render_status
+    from schemashift.api import DatabaseUnreachable, status_of
+    from schemashift.migrations.status import render_status
 
     mp = _open(schema)
-    mp.validate()
-    local = mp.migrations()
-    with mp.connect() as conn:
-        exists = TABLE in list_tables(conn)
-        rows = History(conn).rows() if exists else []
-    st = diagnose(local, rows, table_exists=exists)
+    try:
+        result = status_of(mp)
+    except DatabaseUnreachable as exc:
+        if exit_code:
+            exc.exit_code = STATUS_EXIT_CODES["unreachable"]
+        raise
     if as_json:
-        click.echo(json.dumps(st.as_dict(), indent=2))
+        emit(result.as_dict())
     else:
-        click.echo(render_status(st, mp.migrations_display), nl=False)
-    if not st.up_to_date:
+        click.echo(render_status(result.history, mp.migrations_display), nl=False)
+    if exit_code:
+        click.get_current_context().exit(STATUS_EXIT_CODES[result.state])
+    if not result.up_to_date:
         click.get_current_context().exit(1)
 
 
@@ -67,12 +79,47 @@ def status(schema: str | None, as_json: bool) -> None:
     metavar="[SECONDS]",
     help="Wait up to SECONDS (default 60) for a database server that is unreachable or still starting.",
 )
-def deploy(schema: str | None, backup_dir: str | None, lock_timeout: float | None, wait: float | None) -> None:
+@click.option(
+    "--dry-run", is_flag=True,
+    help="Show the migrations that would be applied, in order, with the linter's findings; change nothing.",
+)
+@json_option
+def deploy(
+    schema: str | None, backup_dir: str | None, lock_timeout: float | None, wait: float | None, dry_run: bool,
+    as_json: bool,
+) -> None:
     """Apply pending migrations (no prompts, no shadow database): for production and CI."""
-    from schemashift.migrations.deploy import deploy as deploy_migrations
+    from schemashift.api import deploy_of
 
     mp = _open(schema)
-    result = deploy_migrations(mp, backup_dir=backup_dir, log=click.echo, lock_timeout=lock_timeout, wait=wait)
+    result = deploy_of(
+        mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait, progress=human
+    )
+    if as_json:
+        emit(
+            {
+                "dry_run": result.dry_run,
+                "migrations_found": result.found,
+                "applied": list(result.applied),
+                "migrations": [
+                    {
+                        "name": m.name,
+                        "mode": m.mode,
+                        "statements": m.statements,
+                        "resume_at": m.resume_at,
+                        "seconds": None if m.seconds is None else round(m.seconds, 6),
+                        "findings": [f.as_dict() for f in m.findings],
+                    }
+                    for m in result.migrations
+                ],
+                "backup": None if result.backup is None else str(result.backup),
+                "seconds": round(result.seconds, 6),
+            }
+        )
+        return
+    if dry_run:
+        _print_dry_run(mp, result)
+        return
     if not result.applied:
         click.echo("No pending migrations to apply.")
         return
@@ -81,6 +128,21 @@ def deploy(schema: str | None, backup_dir: str | None, lock_timeout: float | Non
     for name in result.applied:
         click.echo(f"  └─ {name}/\n    └─ migration.sql")
     click.echo("\nAll migrations have been successfully applied.")
+
+
+def _print_dry_run(mp: MigrateProject, result: Any) -> None:
+    n = result.found
+    click.echo(f"{n} migration{'s' if n != 1 else ''} found in {mp.migrations_display}\n")
+    if not result.migrations:
+        click.echo("No pending migrations to apply.")
+    else:
+        click.echo("The following migration(s) would be applied, in this order:\n")
+        for m in result.migrations:
+            at = f", resumed at statement {m.resume_at}" if m.resume_at else ""
+            click.echo(f"  {m.name}  ({m.statements} statement(s), {m.mode}{at})")
+            for f in m.findings:
+                click.echo(f"    {f.level} [{f.rule}] line {f.line}: {f.message}")
+    click.echo("\nDry run: nothing was applied.")
 
 
 @migrate.command()
@@ -157,8 +219,10 @@ def retired_force_option(command: str) -> Callable[[_F], _F]:
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
 @allow_production_option
 @retired_force_option("migrate dev")
+@json_option
 def dev(
-    schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool, allow_production: bool
+    schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool,
+    allow_production: bool, as_json: bool,
 ) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.commands.ui import ClickUI
@@ -175,6 +239,21 @@ def dev(
         run_seed=_seed_runner(mp, skip_seed),
         run_generate=None if skip_generate else (lambda: _generate_client(mp)),
     )
+    if as_json:
+        emit(
+            {
+                "created": None if result.created is None else {
+                    "name": result.created.name,
+                    "path": str(result.created.path),
+                    "migration_sql": str(result.created.path / "migration.sql"),
+                },
+                "applied": list(result.applied),
+                "create_only": create_only,
+                "reset": result.reset,
+                "in_sync": result.in_sync,
+            }
+        )
+        return
     if result.created is not None:
         rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
         if create_only:
@@ -260,7 +339,10 @@ def _config_shadow_url() -> str | None:
 @click.option("--script", is_flag=True, help="Print a SQL script instead of the human summary.")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 0 when empty, 2 when there is a difference, 1 on error.")
 @click.option("-o", "--output", metavar="FILE", help="Write to a file instead of stdout.")
-def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output: str | None, **sources: object) -> None:
+@json_option
+def diff_(
+    shadow_database_url: str | None, script: bool, exit_code: bool, output: str | None, as_json: bool, **sources: object
+) -> None:
     """Compare two schema sources (schema files, databases, migrations) and print the difference."""
     from pathlib import Path
 
@@ -284,6 +366,15 @@ def diff_(shadow_database_url: str | None, script: bool, exit_code: bool, output
     if shadow_database_url is None and "migrations" in (from_.kind, to.kind):
         shadow_database_url = _config_shadow_url()
     result = resolve_pair(from_, to, shadow_database_url, late_check=True)
+    if as_json:
+        summary = result.summary()
+        sql = result.script()
+        if output:
+            Path(output).write_text(sql if script else summary, encoding="utf-8")
+        emit({"empty": not result.steps, "steps": len(result.steps), "summary": summary, "script": sql})
+        if exit_code and result.steps:
+            click.get_current_context().exit(2)
+        return
     text = result.script() if script else result.summary()
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -348,29 +439,31 @@ def rollback(
 @click.option("--since", metavar="REF", default=None, help="Only the migrations added or changed since a git ref.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text", show_default=True)
 @click.option("--provider", default=None, hidden=True, help="Override the provider (postgresql, mysql, sqlite).")
+@json_option
 @click.argument("names", nargs=-1, metavar="[NAME]...")
-def lint(schema: str | None, migrations_dir: str | None, since: str | None, fmt: str, provider: str | None, names: tuple[str, ...]) -> None:
+def lint(
+    schema: str | None, migrations_dir: str | None, since: str | None, fmt: str, provider: str | None,
+    as_json: bool, names: tuple[str, ...],
+) -> None:
     """Check migration.sql files for locking, data-loss and rerun hazards (exit 1 on an error-level finding)."""
-    from pathlib import Path
-
+    from schemashift import api
     from schemashift.safety.lint.output import render
-    from schemashift.safety.lint.runner import (
-        config_from_settings,
-        edited_since,
-        folder_files,
-        lint_files,
-        lint_provider,
-        select_files,
-    )
-    from schemashift.settings import load_settings
 
-    directory = Path(migrations_dir) if migrations_dir else None
-    found, directory = lint_provider(schema, directory) if provider is None or directory is None else (provider, directory)
-    provider = provider or found
-    config = config_from_settings(load_settings())
-    files = select_files(directory, list(names), since)
-    edited = edited_since(directory, since) if since is not None else None
-    result = lint_files(files, provider, config, display_root=Path.cwd(), context=folder_files(directory), edited=edited)
-    click.echo(render(result.findings, fmt, len(files)), nl=False)
+    if fmt == "json" and not as_json:  # --format json: the versioned document of --json
+        from schemashift.commands import output
+
+        as_json = output.state.json = True
+        output.state.command = "migrate lint"
+    result = api.lint(schema=schema, migrations=migrations_dir, names=names, since=since, provider=provider)
+    if as_json:
+        emit(
+            {
+                "files": len(result.files),
+                "failed": result.failed,
+                "findings": [f.as_dict() for f in result.findings],
+            }
+        )
+    else:
+        click.echo(render(list(result.findings), fmt, len(result.files)), nl=False)
     if result.failed:
         click.get_current_context().exit(1)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from schemashift.commands import open_project, schema_option, stderr_color
+from schemashift.commands.output import emit, json_option
 from schemashift.errors import SchemashiftError
 
 
@@ -18,11 +19,26 @@ def _elapsed(start: float) -> str:
 
 @click.command()
 @schema_option
-def validate(schema: str | None) -> None:
+@json_option
+def validate(schema: str | None, as_json: bool) -> None:
     """Validate the Prisma schema (exit 0 valid, 1 invalid)."""
     from schemashift.psl import analyze_files, gc_paused
 
     project = open_project(schema)
+    if as_json:
+        from schemashift.api import validate_of
+
+        result = validate_of(project)
+        emit(
+            {
+                "schema": result.schema,
+                "valid": result.valid,
+                "diagnostics": [d.as_dict() for d in result.diagnostics],
+            }
+        )
+        if not result.valid:
+            click.get_current_context().exit(1)
+        return
     files = project.read()
     with gc_paused():  # the cyclic GC stays off while the AST and the context are alive
         _validate(project, files, analyze_files(files))

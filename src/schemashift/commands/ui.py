@@ -16,11 +16,17 @@ def is_interactive() -> bool:
 
 
 class ClickUI:
+    """Messages on stdout (stderr with ``--json``, which also means no prompts: refused as in CI)."""
+
     def __init__(self, interactive: bool | None = None) -> None:
-        self.interactive = is_interactive() if interactive is None else interactive
+        from schemashift.commands.output import state
+
+        self.interactive = (is_interactive() if interactive is None else interactive) and not state.json
 
     def echo(self, text: str) -> None:
-        click.echo(text)
+        from schemashift.commands.output import human
+
+        human(text)
 
     def confirm(self, question: str) -> bool:
         if not self.interactive:
