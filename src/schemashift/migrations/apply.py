@@ -28,6 +28,7 @@ Safety properties:
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
 
 Log = Callable[[str], None]
+#: the statements of migration scripts as they are sent, at DEBUG (``schemashift --verbose``)
+_QUERY_LOG = logging.getLogger("schemashift.query")
 
 #: the first line of the logs schemashift writes when a STATEMENTS migration stops at a statement
 #: that did not run: ``statement K of N failed`` / ``interrupted`` / ``not run``
@@ -193,9 +196,11 @@ def send_script(conn: Connector, plan: ScriptPlan) -> None:
     """A plan's statements: one round trip where the dialect sends a transactional script whole
     (PostgreSQL's simple query protocol, as Prisma does), else one statement at a time."""
     if plan.mode is RunMode.TRANSACTION and conn.dialect.sends_whole_scripts:
+        _QUERY_LOG.debug("%s", plan.script)
         conn.execute_script(plan.script)
         return
     for stmt in plan.statements:
+        _QUERY_LOG.debug("%s", stmt)
         conn.execute(stmt)
 
 

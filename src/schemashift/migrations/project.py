@@ -5,6 +5,7 @@ Commands build a :class:`MigrateProject` and call the library with it; nothing h
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from schemashift.psl.ast import SchemaAst
 
 Log = Callable[[str], None]
+_LOG = logging.getLogger("schemashift.migrations")
 #: Seconds between two connection attempts while waiting for a server (``--wait``).
 WAIT_RETRY_SECONDS = 0.5
 
@@ -121,6 +123,7 @@ class MigrateProject:
           ``migration_lock_timeout`` setting, else Prisma's 10 s); a busy lock is reported through
           ``log`` with its holder.
         """
+        _LOG.debug("connecting: %s", self.describe_target())
         conn = self._connect_waiting(create, log, wait)
         try:
             conn.set_timeouts(self.settings.lock_timeout_ms, self.settings.statement_timeout_ms)
