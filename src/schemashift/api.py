@@ -72,6 +72,8 @@ class DatabaseUnreachable(SchemashiftError):
     """The database could not be reached or opened (server down, timeout, authentication, missing
     database): the connector's error, with its Prisma code (P1000-P1003, P1010, P1017)."""
 
+    one_line = True  # rendered as the connector's error is: ``Error: P1001: Can't reach ...``
+
 
 def _str(path: PathLike | None) -> str | None:
     return None if path is None else os.fspath(path)

@@ -60,9 +60,10 @@ class LazyGroup(click.Group):
 @click.option("--verbose", is_flag=True, help="Log what schemashift does on stderr, down to each SQL query (DEBUG).")
 def cli(quiet: bool, verbose: bool) -> None:
     """schemashift: Prisma-compatible, schema-first database migrations in Python."""
-    from schemashift.commands.output import setup_logging
+    from schemashift.commands import output
 
-    setup_logging(quiet, verbose)
+    output.reset()  # a new run in the same process (tests, an embedding application)
+    output.setup_logging(quiet, verbose)
 
 
 def _fail(text: str, code: int) -> int:
@@ -76,13 +77,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
         sys.stdin = open(os.devnull, encoding="utf-8")
-    from schemashift.commands import output
-
-    output.reset()
     try:
         result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
     except SchemashiftError as exc:
         exit_code = exc.exit_code
+        from schemashift.commands import output
+
         if output.json_requested(args):
             click.echo(output.schemashift_error_document(exc, exit_code))
         return _fail(exc.render(color=stderr_color()), exit_code)
@@ -105,6 +105,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         # a file or folder that cannot be read or written (read-only project, a file where a
         # folder should be, disk full): the environment's fault, said with the path
         from schemashift.errors import file_error
+
+        from schemashift.commands import output
 
         error = file_error(exc.filename, exc, "access")
         if output.json_requested(args):
