@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from schemashift.connectors.base import Connector
     from schemashift.diagnostics import Diagnostic
     from schemashift.dialects.scripts import ScriptPlan
+    from schemashift.migrations.dev import UI
     from schemashift.migrations.project import MigrateProject
     from schemashift.migrations.status import HistoryStatus
     from schemashift.safety.lint.model import Finding
@@ -395,6 +396,7 @@ class DevResult:
     created: Path | None
     applied: tuple[str, ...]
     in_sync: bool
+    reset: bool = False  # the database was reset first (only when a UI confirmed it)
 
 
 def dev(
@@ -414,10 +416,27 @@ def dev(
 
     mp = _project(schema, url, migrations, cwd, env)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
-    result = migrate_dev(mp, _SilentUI(), name=name or "", create_only=create_only)
-    return DevResult(
-        result.created.path if result.created is not None else None, tuple(result.applied), result.in_sync
+    return dev_of(mp, name=name or "", create_only=create_only)
+
+
+def dev_of(
+    mp: MigrateProject,
+    ui: UI | None = None,
+    *,
+    name: str | None = None,
+    create_only: bool = False,
+    run_seed: Callable[[], None] | None = None,
+    run_generate: Callable[[], None] | None = None,
+) -> DevResult:
+    """:func:`dev` of a project already opened, with the command line's ``ui`` (a terminal that
+    may confirm a reset or data loss), seed and generators."""
+    from schemashift.migrations.dev import migrate_dev
+
+    result = migrate_dev(
+        mp, ui or _SilentUI(), name=name, create_only=create_only, run_seed=run_seed, run_generate=run_generate
     )
+    created = result.created.path if result.created is not None else None
+    return DevResult(created, tuple(result.applied), result.in_sync, result.reset)
 
 
 @dataclass(frozen=True)
@@ -436,11 +455,17 @@ def reset(
 ) -> ResetResult:
     """Drop everything in the database and apply every migration (no confirmation: calling it is
     the confirmation; the production guard still applies). The seed is not run."""
-    from schemashift.migrations.dev import migrate_reset
-
     mp = _project(schema, url, migrations, cwd, env)
     mp.guard_production("reset the database", allow_production)
-    return ResetResult(tuple(migrate_reset(mp, _SilentUI(), force=True)))
+    return reset_of(mp, force=True)
+
+
+def reset_of(mp: MigrateProject, ui: UI | None = None, *, force: bool = False) -> ResetResult:
+    """:func:`reset` of a project already opened; without ``force`` the ``ui`` confirms (refused
+    when it is not interactive, as Prisma does)."""
+    from schemashift.migrations.dev import migrate_reset
+
+    return ResetResult(tuple(migrate_reset(mp, ui or _SilentUI(), force=force)))
 
 
 # ---------------------------------------------------------------- diff
@@ -738,7 +763,13 @@ def backup_create(
     env: Mapping[str, str] | None = None,
 ) -> BackupInfo:
     """Back up the database (``url``, else the project's) into ``directory``."""
-    return backup_of(_project(schema, url, None, cwd, env), directory, label)
+    return backup_of(_project(schema, url, None, cwd, env), _folder(directory, cwd), label)
+
+
+def _folder(directory: PathLike, cwd: PathLike | None) -> Path:
+    """A backup folder: relative to ``cwd`` when given, else to the current directory."""
+    path = Path(directory)
+    return path if path.is_absolute() or cwd is None else Path(cwd) / path
 
 
 def backup_of(mp: MigrateProject, directory: PathLike, label: str | None = None) -> BackupInfo:
@@ -752,11 +783,11 @@ def backup_of(mp: MigrateProject, directory: PathLike, label: str | None = None)
     return BackupInfo.of(folder, entry)
 
 
-def backup_list(directory: PathLike = "backups") -> tuple[BackupInfo, ...]:
+def backup_list(directory: PathLike = "backups", *, cwd: PathLike | None = None) -> tuple[BackupInfo, ...]:
     """The backups of ``directory``'s manifest, oldest first."""
     from schemashift.backup import read_manifest
 
-    folder = Path(directory)
+    folder = _folder(directory, cwd)
     return tuple(BackupInfo.of(folder, e) for e in read_manifest(folder))
 
 
@@ -769,12 +800,13 @@ def backup_prune(
     keep_labelled_days: int | None = None,
     delete: Collection[str] = (),
     dry_run: bool = False,
+    cwd: PathLike | None = None,
 ) -> tuple[PruneDecision, ...]:
     """Apply the retention policy (nothing deleted with ``dry_run``); each backup's fate and why."""
     from schemashift.backup import prune
     from schemashift.backup.retention import Policy
 
-    folder = Path(directory)
+    folder = _folder(directory, cwd)
     decisions = prune(
         folder, Policy(daily, weekly, monthly), dry_run=dry_run,
         delete={Path(n).name for n in delete}, keep_labelled_days=keep_labelled_days,

@@ -231,11 +231,12 @@ def test_backups_through_the_api(provider: str, db_url: str, tmp_path: Path, unt
     add_migration(tmp_path, "20260101000000_init", f"CREATE TABLE {q}A{q} ({q}id{q} INTEGER PRIMARY KEY);\n")
     api.deploy(cwd=tmp_path, env=env)
     folder = tmp_path / "backups"
-    made = api.backup_create(directory=folder, label="api_test", cwd=tmp_path, env=env)
+    made = api.backup_create(directory="backups", label="api_test", cwd=tmp_path, env=env)
+    assert made.path == folder / made.file  # relative to cwd=
     assert made.path.is_file() and made.path.stat().st_size == made.size and made.size > 0
     assert made.migration == "20260101000000_init" and made.label == "api_test" and made.provider == provider
     listed = api.backup_list(folder)
-    assert listed == (made,)
+    assert listed == (made,) and api.backup_list("backups", cwd=tmp_path) == (made,)
     decisions = api.backup_prune(folder, dry_run=True, delete=[made.file])
     assert [(d.backup.file, d.keep) for d in decisions] == [(made.file, False)]
     assert made.path.is_file()  # a dry run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -225,13 +224,13 @@ def dev(
     allow_production: bool, as_json: bool,
 ) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
+    from schemashift.api import dev_of
     from schemashift.commands.ui import ClickUI
-    from schemashift.migrations.dev import migrate_dev
 
     mp = _open(schema)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
-    result = migrate_dev(
+    result = dev_of(
         mp,
         ui,
         name=name,
@@ -244,8 +243,8 @@ def dev(
             {
                 "created": None if result.created is None else {
                     "name": result.created.name,
-                    "path": str(result.created.path),
-                    "migration_sql": str(result.created.path / "migration.sql"),
+                    "path": str(result.created),
+                    "migration_sql": str(result.created / "migration.sql"),
                 },
                 "applied": list(result.applied),
                 "create_only": create_only,
@@ -278,12 +277,12 @@ def dev(
 @allow_production_option
 def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool, allow_production: bool) -> None:
     """Drop the database, re-create it, apply every migration and run the seed."""
+    from schemashift.api import reset_of
     from schemashift.commands.ui import ClickUI
-    from schemashift.migrations.dev import migrate_reset
 
     mp = _open(schema)
     mp.guard_production("reset the database", allow_production)
-    applied = migrate_reset(mp, ClickUI(), force=force)
+    applied = reset_of(mp, ClickUI(), force=force).applied
     click.echo("\nDatabase reset successful\n")
     if applied:
         click.echo("The following migration(s) have been applied:\n")
