@@ -114,6 +114,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _fail(error.render(color=stderr_color()), EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, not a traceback
         return _internal(exc)
+    finally:
+        output_module = sys.modules.get("schemashift.commands.output")
+        if output_module is not None:  # the next run in this process starts without --json, -q
+            output_module.reset()
     return result if isinstance(result, int) else 0
 
 

@@ -23,6 +23,9 @@ JSON_VERSION = 1
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_HANDLER: logging.Handler | None = None
+
+
 @dataclass
 class _State:
     json: bool = False
@@ -34,7 +37,15 @@ state = _State()
 
 
 def reset() -> None:
+    """Forget ``--json``/``-q`` and take the CLI's log handler off (a process that runs the CLI
+    and then uses the library, or runs it again, starts clean)."""
+    global _HANDLER
     state.json, state.quiet, state.command = False, False, None
+    if _HANDLER is not None:
+        logger = logging.getLogger("schemashift")
+        logger.removeHandler(_HANDLER)
+        logger.setLevel(logging.NOTSET)
+        _HANDLER = None
 
 
 def _command_name(ctx: click.Context) -> str:
@@ -106,7 +117,6 @@ class _ClickHandler(logging.Handler):
         click.echo(redact(text), err=True)
 
 
-_HANDLER: _ClickHandler | None = None
 
 
 def setup_logging(quiet: bool, verbose: bool) -> None:
