@@ -184,6 +184,14 @@ def test_status_states_and_unreachable(provider: str, db_url: str, tmp_path: Pat
     st = api.status(cwd=tmp_path, env=env)
     assert st.state == "failed" and [f.name for f in st.failed] == ["20260102000000_bad"]
     assert st.failed[0].started_at and st.as_dict()["state"] == "failed"
+    if provider == "mysql":  # statement by statement, failed at its first: deploy would resume it
+        (planned,) = api.deploy(dry_run=True, cwd=tmp_path, env=env).migrations
+        assert (planned.name, planned.mode, planned.resume_at) == ("20260102000000_bad", "statements", 1)
+    else:  # rolled back with its transaction, recorded failed: deploy refuses, so does the dry run
+        with pytest.raises(SchemashiftError) as blocked:
+            api.deploy(dry_run=True, cwd=tmp_path, env=env)
+        assert blocked.value.code == "P3009" and "20260102000000_bad" in blocked.value.message
+    assert api.status(cwd=tmp_path, env=env).failed == st.failed  # the dry run wrote nothing
 
     unreachable = {
         "sqlite": f"file:{tmp_path / 'no' / 'such' / 'dir.db'}",
@@ -253,3 +261,16 @@ def test_pull_through_the_api(provider: str, db_url: str, tmp_path: Path, untouc
     assert pulled.models == 1 and pulled.enums == 0 and "model User {" in pulled.schema
     assert "@unique" in pulled.schema and pulled.warnings == () and pulled.warnings_text == ""
     assert path.read_text() == before  # the API returns the text, it writes nothing
+
+
+def test_dry_run_refuses_what_deploy_refuses(provider: str, db_url: str, tmp_path: Path, untouched: None) -> None:
+    """A database with tables and no history: P3005, as deploy; still no history table after."""
+    write_schema(tmp_path, provider, V1)
+    q = "`" if provider == "mysql" else '"'
+    add_migration(tmp_path, "20260101000000_init", f"CREATE TABLE {q}T{q} ({q}id{q} INTEGER PRIMARY KEY);\n")
+    with connect(db_url) as conn:
+        conn.execute(f"CREATE TABLE {q}legacy{q} ({q}id{q} INTEGER PRIMARY KEY)")
+    with pytest.raises(SchemashiftError) as refused:
+        api.deploy(dry_run=True, cwd=tmp_path, env={"APP_DB_URL": db_url})
+    assert refused.value.code == "P3005"
+    assert tables(db_url) == ["legacy"]
