@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from schemashift.backup import BackupEntry, Decision
     from schemashift.config import Project
     from schemashift.connectors.base import Connector
+    from schemashift.connectors.url import ConnectionUrl
     from schemashift.diagnostics import Diagnostic
     from schemashift.dialects.scripts import ScriptPlan
     from schemashift.migrations.dev import UI
+    from schemashift.migrations.folder import Migration
     from schemashift.migrations.project import MigrateProject
     from schemashift.migrations.status import HistoryStatus
     from schemashift.safety.lint.model import Finding
@@ -318,8 +320,7 @@ def _plan(mp: MigrateProject, sql: str, conn: Connector | None = None) -> Script
 
 def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
     from schemashift.connectors import database_exists
-    from schemashift.migrations.apply import failed_migrations_error, resume_point
-    from schemashift.migrations.errors import MigrationError
+    from schemashift.migrations.apply import failed_migrations_error, not_empty_error, resume_point
     from schemashift.migrations.history import TABLE, History, list_tables
     from schemashift.migrations.status import diagnose
 
@@ -335,11 +336,7 @@ def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
             tables = list_tables(conn)
             if TABLE not in tables:
                 if tables:
-                    raise MigrationError(
-                        "The database schema is not empty. Read more about how to baseline an existing "
-                        "production database: https://pris.ly/d/migrate-baseline",
-                        code="P3005",
-                    )
+                    raise not_empty_error()
             else:
                 st = diagnose(local, History(conn).rows())
                 c = conn
@@ -370,16 +367,18 @@ def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
     return DeployResult(True, len(local), planned, None, time.perf_counter() - started)
 
 
-def _lint_pending(mp: MigrateProject, todo: Sequence[object]) -> dict[str, list[Finding]]:
+def _lint_pending(mp: MigrateProject, todo: Sequence[Migration]) -> dict[str, list[Finding]]:
     """The linter's findings on the pending migrations, by migration (earlier migrations are read
-    for context, unreported)."""
-    from schemashift.migrations.folder import Migration
+    for context, unreported); paths relative to the project's folder."""
     from schemashift.safety.lint.runner import config_from_settings, folder_files, lint_files
 
-    paths = [m.path / "migration.sql" for m in todo if isinstance(m, Migration)]
+    paths = [m.path / "migration.sql" for m in todo]
     if not paths:
         return {}
-    result = lint_files(paths, mp.provider, config_from_settings(mp.settings), context=folder_files(mp.migrations_dir))
+    config = config_from_settings(mp.settings)
+    result = lint_files(
+        paths, mp.provider, config, display_root=mp.project.cwd, context=folder_files(mp.migrations_dir)
+    )
     out: dict[str, list[Finding]] = {}
     for f in result.findings:
         out.setdefault(Path(f.path).parent.name, []).append(f)
@@ -741,14 +740,14 @@ class PruneDecision:
         return cls(BackupInfo.of(directory, d.entry), d.keep, d.reason)
 
 
-def current_migration(url: object) -> str | None:
+def current_migration(url: ConnectionUrl) -> str | None:
     """The newest migration applied to ``url`` (None: no database, no history)."""
     from schemashift.connectors import connect, database_exists
     from schemashift.migrations.history import History
 
-    if not database_exists(url):  # type: ignore[arg-type]
+    if not database_exists(url):
         return None
-    with connect(url) as conn:  # type: ignore[arg-type]
+    with connect(url) as conn:
         applied = [r.migration_name for r in History(conn).rows() if r.is_applied]
     return applied[-1] if applied else None
 

@@ -12,7 +12,7 @@ from schemashift.commands.migrate import _open, allow_production_option
 from schemashift.commands.output import emit, json_option
 
 if TYPE_CHECKING:
-    from schemashift.backup import BackupEntry
+    from schemashift.api import BackupInfo
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.migrations.project import MigrateProject
 
@@ -26,10 +26,10 @@ def current_migration(url: ConnectionUrl) -> str | None:
     return newest(url)
 
 
-def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupEntry:
-    from schemashift.backup import create_backup
+def take_backup(mp: MigrateProject, directory: Path, label: str | None = None) -> BackupInfo:
+    from schemashift.api import backup_of
 
-    return create_backup(mp.url, directory, label=label, migration=lambda: current_migration(mp.url))
+    return backup_of(mp, directory, label)
 
 
 @click.group()
@@ -44,10 +44,8 @@ def backup() -> None:
 @json_option
 def create(schema: str | None, output: str, label: str | None, as_json: bool) -> None:
     """Back up the datasource's database."""
-    from schemashift.api import backup_of
-
     mp = _open(schema)
-    entry = backup_of(mp, Path(output), label)
+    entry = take_backup(mp, Path(output), label)
     if as_json:
         emit({"backup": entry.as_dict()})
         return

@@ -133,6 +133,15 @@ def failed_migrations_error(
     return MigrationError("\n".join(lines), code="P3009")
 
 
+def not_empty_error() -> MigrationError:
+    """P3005: tables and no history; deploy does not apply migrations over a schema it did not make."""
+    return MigrationError(
+        "The database schema is not empty. Read more about how to baseline an existing "
+        "production database: https://pris.ly/d/migrate-baseline",
+        code="P3005",
+    )
+
+
 def apply_migrations(
     conn: Connector,
     migrations: list[Migration],
@@ -154,11 +163,7 @@ def apply_migrations(
         tables = list_tables(conn)
         if TABLE not in tables:
             if baseline_check and tables:
-                raise MigrationError(
-                    "The database schema is not empty. Read more about how to baseline an existing "
-                    "production database: https://pris.ly/d/migrate-baseline",
-                    code="P3005",
-                )
+                raise not_empty_error()
             history.ensure()
         rows = history.rows()
         status = diagnose(migrations, rows)
