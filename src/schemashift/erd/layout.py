@@ -115,7 +115,7 @@ def layout(diagram: Diagram) -> Layout:
         neighbours[r.target].add(r.source)
         if r.kind == "enum":
             parents[r.target].add(r.source)  # an enum below the models using it
-        else:
+        elif r.kind != "m-n":  # (m-n is symmetric: it only draws the two models near)
             parents[r.source].add(r.target)  # a model below the models it references
     placed: list[tuple[float, float, dict[str, tuple[float, float]]]] = []
     for component in _components([e.name for e in diagram.entities], neighbours):
