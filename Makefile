@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 test: $(STAMP)
+	-@bash scripts/install-chromium  # the ERD browser tests' Chromium; they skip without it
 	$(PYTEST) -n auto -m "not slow" tests/
 
 test-slow: $(STAMP)
