@@ -5,8 +5,11 @@ of hostile names, doc comments and defaults."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pydot
 import pytest
@@ -204,3 +207,20 @@ def test_hostile_text_is_escaped_in_every_format() -> None:
     # the default as written in the schema (a PSL string), by Mermaid's entity codes
     assert "default #34;#60;b onload=#92;#34;x#92;#34;#62;#38;amp; #92;#92;#92;#34; #35;35;#34;" in mermaid
     assert NASTY_DEFAULT.startswith("<b onload")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed (apt-get install graphviz)")
+@pytest.mark.parametrize("schema", [RELATIONS, NASTY], ids=["relations", "nasty"])
+def test_graphviz_renders_the_dot_output(schema: str, tmp_path: Path) -> None:
+    """Where Graphviz is installed, its own parser accepts the text and draws every node."""
+    source = tmp_path / "erd.dot"
+    source.write_text(_render(schema, "dot"), encoding="utf-8")
+    proc = subprocess.run(["dot", "-Tsvg", str(source)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    root = ET.fromstring(proc.stdout)
+    titles = [t.text for g in root.iter(f"{SVG}g") if g.attrib.get("class") == "node" for t in g.iter(f"{SVG}title")]
+    expected = MODELS + ENUMS if schema is RELATIONS else ["Evil", "Other"]
+    assert sorted(titles) == sorted(expected)
+    if schema is NASTY:
+        tips = [a.attrib.get("{http://www.w3.org/1999/xlink}title") for a in root.iter(f"{SVG}a")]
+        assert NASTY_DOC in tips

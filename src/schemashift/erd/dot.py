@@ -26,6 +26,11 @@ def _port(name: str) -> str:
     return dot_id("c_" + name)
 
 
+def _cell(text: str, color: str) -> str:
+    """A cell in a colour (Graphviz refuses an empty ``<FONT>``)."""
+    return f'<TD ALIGN="LEFT"><FONT COLOR="{color}">{text}</FONT></TD>' if text else '<TD></TD>'
+
+
 def _label(e: Entity) -> str:
     head = xml_text(header_text(e) + (" (ignored)" if e.ignored else ""))
     rows = [
@@ -35,10 +40,8 @@ def _label(e: Entity) -> str:
     for c in e.columns:
         keys, name, type_, default = (xml_text(v) for v in column_cells(c))
         rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT COLOR="#b5651d">{keys}</FONT></TD>'
-            f'<TD ALIGN="LEFT" PORT="{xml_attr("c_" + c.name)}">{name}</TD>'
-            f'<TD ALIGN="LEFT"><FONT COLOR="#2a6f97">{type_}</FONT></TD>'
-            f'<TD ALIGN="LEFT"><FONT COLOR="#6b7280">{default}</FONT></TD></TR>'
+            f"<TR>{_cell(keys, '#b5651d')}<TD ALIGN=\"LEFT\" PORT=\"{xml_attr('c_' + c.name)}\">{name}</TD>"
+            f"{_cell(type_, '#2a6f97')}{_cell(default, '#6b7280')}</TR>"
         )
     for note in e.notes:
         rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><I>{xml_text(note)}</I></TD></TR>')
