@@ -125,7 +125,7 @@ def from_context(ctx: Context) -> Diagram:
 def _doc(doc: str | None, mapped: str | None) -> str | None:
     if mapped is None:
         return doc
-    note = f"@map({mapped!r})"
+    note = f"@map({string_literal(mapped)})"
     return note if doc is None else f"{doc}\n{note}"
 
 
