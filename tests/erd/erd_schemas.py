@@ -147,3 +147,33 @@ def star_schema(models: int = 200) -> str:
             f"  hub Hub @relation(fields: [hubId], references: [id])\n{extra}{link}{back}}}\n"
         )
     return "\n".join(blocks)
+
+# MongoDB: a composite type used by a model and by another type, and a two-way embedded m-n
+MONGO = """datasource db {
+  provider = "mongodb"
+  url      = env("DATABASE_URL")
+}
+
+type Address {
+  street String
+  geo    Geo?
+}
+
+type Geo {
+  lat Float
+  lng Float
+}
+
+model Person {
+  id        String   @id @default(auto()) @map("_id") @db.ObjectId
+  addresses Address[]
+  tagIds    String[] @db.ObjectId
+  tags      Tag[]    @relation(fields: [tagIds], references: [id])
+}
+
+model Tag {
+  id        String   @id @default(auto()) @map("_id") @db.ObjectId
+  personIds String[] @db.ObjectId
+  people    Person[] @relation(fields: [personIds], references: [id])
+}
+"""

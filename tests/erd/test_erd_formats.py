@@ -14,7 +14,7 @@ from pathlib import Path
 import pydot
 import pytest
 
-from erd_schemas import EDGES, ENUMS, MODELS, NASTY, NASTY_DEFAULT, NASTY_DOC, RELATIONS
+from erd_schemas import EDGES, ENUMS, MODELS, MONGO, NASTY, NASTY_DEFAULT, NASTY_DOC, RELATIONS
 from schemashift.erd import build_diagram, render
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -139,6 +139,24 @@ def test_mermaid_is_an_er_diagram_with_every_entity_and_relationship() -> None:
     assert attributes[("User", "managerId")] == ("Int", "FK")
     assert attributes[("TagOnPost", "tagId")] == ("Int", "PK,FK")
     assert attributes[("Role", "ADMIN")] == ("value", "")
+
+
+def test_composite_types_are_entities_used_through_dashed_edges() -> None:
+    root = ET.fromstring(_render(MONGO, "svg"))
+    entities = _svg_entities(root)
+    assert sorted(entities) == ["Address", "Geo", "Person", "Tag"]
+    assert "type" in entities["Geo"].attrib["class"].split()
+    assert _svg_edges(root) == {
+        ("m-n", "Person", "Tag", "zero_or_many", "zero_or_many"),
+        ("type", "Person", "Address", "zero_or_many", "zero_or_many"),
+        ("type", "Address", "Geo", "zero_or_many", "zero_or_one"),
+    }
+    # the embedded m-n of MongoDB has no join table
+    mn = next(p for p in root.iter(f"{SVG}path") if p.attrib.get("data-kind") == "m-n")
+    assert "via" not in (mn.find(f"{SVG}title").text or "")  # type: ignore[union-attr]
+    mermaid = _render(MONGO, "mermaid").splitlines()
+    assert '    Person }o..o{ Address : "addresses"' in mermaid
+    assert '    Address }o..o| Geo : "geo"' in mermaid
 
 
 class _Elements(HTMLParser):

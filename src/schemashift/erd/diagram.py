@@ -18,7 +18,7 @@ from schemashift.psl.validator.attributes import render_expr, string_literal
 from schemashift.psl.validator.context import Context, FieldInfo, ModelInfo, RelationInfo
 
 EntityKind = Literal["model", "view", "enum", "type"]
-RelationKind = Literal["1-1", "1-n", "m-n", "enum"]
+RelationKind = Literal["1-1", "1-n", "m-n", "enum", "type"]  # enum, type: a field of that enum/composite type
 # how many entities of one end relate to one entity of the other end (crow's foot notation)
 Cardinality = Literal["one", "zero_or_one", "zero_or_many"]
 
@@ -49,8 +49,9 @@ class Entity:
 @dataclass(frozen=True, slots=True)
 class Relation:
     """An edge. ``source`` holds the foreign key (1-1, 1-n), is the first model of an m-n
-    relation (Prisma's model A), or is the model using an enum; ``source_card`` says how many
-    ``source`` entities one ``target`` has, ``target_card`` how many targets one source has."""
+    relation (Prisma's model A), or is the model (or composite type) using an enum or a composite
+    type; ``source_card`` says how many ``source`` entities one ``target`` has, ``target_card``
+    how many targets one source has."""
 
     kind: RelationKind
     source: str
@@ -63,6 +64,11 @@ class Relation:
     source_columns: tuple[str, ...] = ()  # ``fields:`` (the foreign key)
     target_columns: tuple[str, ...] = ()  # ``references:``
     join_table: str | None = None  # an implicit m-n relation's table (``_CategoryToPost``)
+
+    @property
+    def is_use(self) -> bool:
+        """A field whose type is an enum or a composite type (not a relation between models)."""
+        return self.kind in ("enum", "type")
 
     @property
     def is_self(self) -> bool:
@@ -78,7 +84,7 @@ class Relation:
 @dataclass(frozen=True, slots=True)
 class Diagram:
     entities: tuple[Entity, ...]  # models and views in source order, then composite types, then enums
-    relations: tuple[Relation, ...]  # relations in the validator's order, then enum uses
+    relations: tuple[Relation, ...]  # relations in the validator's order, then enum and type uses
 
     def entity(self, name: str) -> Entity:
         for e in self.entities:
@@ -112,13 +118,16 @@ def from_context(ctx: Context) -> Diagram:
             Entity(name, "enum", values, db_name=enum_info.db_name if enum_info else None, doc=enum.documentation)
         )
     relations = [r for r in (_relation(ctx, rel) for rel in ctx.relations) if r is not None]
-    for info in ctx.models.values():
-        for f in info.node.fields:
-            fi = info.fields.get(f.name.name)
-            if fi is not None and fi.node is f and fi.kind == "enum" and fi.target in ctx.enums:
-                relations.append(
-                    Relation("enum", info.name, fi.target, "zero_or_many", _card(f.arity), f.name.name, f.name.name)
-                )
+    users = [(info.name, info.node.fields, info.fields) for info in ctx.models.values()]
+    users += [(name, t.fields, ctx.composite_fields.get(name, {})) for name, t in ctx.composite_types.items()]
+    for user, user_fields, infos in users:
+        for f in user_fields:
+            fi = infos.get(f.name.name)
+            if fi is None or fi.node is not f or fi.target is None:
+                continue
+            if (fi.kind == "enum" and fi.target in ctx.enums) or (fi.kind == "composite" and fi.target in ctx.composite_types):
+                kind: RelationKind = "enum" if fi.kind == "enum" else "type"
+                relations.append(Relation(kind, user, fi.target, "zero_or_many", _card(f.arity), f.name.name, f.name.name))
     return Diagram(tuple(entities), tuple(relations))
 
 

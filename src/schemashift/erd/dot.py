@@ -58,11 +58,11 @@ def _end(e: Entity, columns: tuple[str, ...], field: str | None) -> str:
 def _edge(r: Relation, entities: dict[str, Entity]) -> str:
     source = entities[r.source]
     target = entities[r.target]
-    if r.kind in ("m-n", "enum"):
+    if r.kind == "m-n" or r.is_use:
         tail, head = _end(source, (), r.source_field), _end(target, (), r.target_field if r.kind == "m-n" else None)
     else:
         tail, head = _end(source, r.source_columns, r.source_field), _end(target, r.target_columns, r.target_field)
-    style = ', style="dashed"' if r.kind == "enum" else ""
+    style = ', style="dashed"' if r.is_use else ""
     return (
         f"  {tail} -> {head} [dir=both, arrowtail={ARROWS[r.source_card]}, arrowhead={ARROWS[r.target_card]}, "
         f"label={dot_id(r.label)}, tooltip={dot_id(edge_title(r))}{style}];"

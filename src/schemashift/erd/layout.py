@@ -113,8 +113,8 @@ def layout(diagram: Diagram) -> Layout:
             continue
         neighbours[r.source].add(r.target)
         neighbours[r.target].add(r.source)
-        if r.kind == "enum":
-            parents[r.target].add(r.source)  # an enum below the models using it
+        if r.is_use:
+            parents[r.target].add(r.source)  # an enum or a composite type below the models using it
         elif r.kind != "m-n":  # (m-n is symmetric: it only draws the two models near)
             parents[r.source].add(r.target)  # a model below the models it references
     placed: list[tuple[float, float, dict[str, tuple[float, float]]]] = []

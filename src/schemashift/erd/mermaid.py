@@ -1,7 +1,7 @@
 """The diagram as a Mermaid ``erDiagram`` (for Markdown files that GitHub and others render).
 
 Mermaid has no enums and no m-n join tables: an enum is an entity whose attributes are its
-values, used through a dotted (non-identifying) relationship; an implicit m-n relation is one
+values, used through a dotted (non-identifying) relationship, as a composite type is; an implicit m-n relation is one
 ``}o--o{`` relationship whose label names the join table. Attribute types keep the schema's
 type with ``?`` and ``[]`` moved into the comment (Mermaid's type grammar has neither ``?`` nor
 quotes). Every quoted string goes through :func:`mermaid_string`.
@@ -73,7 +73,7 @@ def _entity(e: Entity) -> list[str]:
 
 
 def _relationship(r: Relation) -> str:
-    line = ".." if r.kind == "enum" else "--"
+    line = ".." if r.is_use else "--"
     label = r.label + (f" ({r.join_table})" if r.join_table is not None else "")
     return (
         f"    {mermaid_name(r.source)} {LEFT[r.source_card]}{line}{RIGHT[r.target_card]} "

@@ -33,6 +33,7 @@ STYLE = """
 .erd .note { fill: #6b7280; font-style: italic; }
 .erd .edge { fill: none; stroke: #7b8794; stroke-width: 1.3; }
 .erd .edge.enum { stroke-dasharray: 5 4; stroke: #b08a5b; }
+.erd .edge.type { stroke-dasharray: 5 4; stroke: #8a6bb0; }
 .erd .edge.m-n { stroke: #8a5bb0; }
 .erd .marker { fill: #ffffff; stroke: #5b6b7f; stroke-width: 1.3; }
 """
@@ -138,7 +139,7 @@ def edge_points(r: Relation, entities: dict[str, Entity], placed: Layout) -> tup
     if r.kind == "m-n":
         s_row = _row(entities[r.source], (), r.source_field)
         t_row = _row(entities[r.target], (), r.target_field)
-    elif r.kind == "enum":
+    elif r.is_use:
         s_row, t_row = _row(entities[r.source], (), r.source_field), None
     else:
         s_row = _row(entities[r.source], r.source_columns, r.source_field)
