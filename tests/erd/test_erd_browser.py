@@ -155,6 +155,16 @@ def test_search_pan_and_zoom_on_200_models(browser: Any, tmp_path: Path) -> None
     ).release().perform()
     moved = _rect(browser, "#view svg")
     assert (moved["x"] - after["x"], moved["y"] - after["y"]) == (pytest.approx(120, abs=4), pytest.approx(80, abs=4))
+    # the wheel zooms around the pointer (here the view's centre, which stays where it is)
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+
+    before = _rect(browser, "#view svg")
+    origin = ScrollOrigin.from_element(browser.find_element("id", "view"))
+    ActionChains(browser).scroll_from_origin(origin, 0, -200).perform()
+    wheeled = _rect(browser, "#view svg")
+    assert wheeled["width"] > before["width"] * 1.1
+    ratio = wheeled["width"] / before["width"]
+    assert centre_x - wheeled["x"] == pytest.approx((centre_x - before["x"]) * ratio, abs=3)
     browser.find_element("id", "fit").click()
     assert _rect(browser, "#view svg") == pytest.approx(fitted, abs=1)
     assert _errors(browser) == []
