@@ -310,6 +310,11 @@ def argv(draw: st.DrawFn, password: str) -> list[str]:
             ("--url", url),
         ],
         ("db", "pull"): [("--schema", path), ("--print", None), ("--force", None), ("--url", url)],
+        ("erd",): [
+            ("--schema", path),
+            ("--format", st.sampled_from(["svg", "html", "mermaid", "dot", "png"])),
+            ("-o", st.sampled_from(["out.svg", "out.html", "out.txt", "unreadable/out.svg", "prisma", "missing/x.dot"])),
+        ],
         ("backup", "list"): [("-o", st.sampled_from(["backups", "afile.txt", "missing", "unreadable", "badbackups"]))],
         ("backup", "create"): [
             ("--schema", path),
