@@ -32,11 +32,16 @@ def schema_option(func: F) -> F:
 
 
 def stdout_color() -> bool:
-    return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on stdout (``NO_COLOR``, ``FORCE_COLOR``, a terminal: see ``ui.use_color``)."""
+    from schemashift.commands.ui import use_color
+
+    return use_color(sys.stdout)
 
 
 def stderr_color() -> bool:
-    return sys.stderr is not None and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    from schemashift.commands.ui import use_color
+
+    return use_color(sys.stderr)
 
 
 def info(message: str) -> None:
