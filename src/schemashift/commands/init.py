@@ -298,12 +298,12 @@ def next_steps(plan: Plan, env_kept: bool) -> list[str]:
 )
 def init(provider: str | None, url: str | None, generator: str, prisma7: bool) -> None:
     """Set up a new schema-first project: schema, seed, .env and .gitignore."""
+    if not generator.strip() or '"' in generator or "\\" in generator or "\n" in generator:
+        raise UsageError("--generator-provider must be a name such as `schemashift-py` (no quotes).")
     cwd = Path.cwd()
     for existing in ("schema.prisma", "prisma/schema.prisma", *(CONFIG_NAMES if prisma7 else ())):
         if (cwd / existing).exists():
             raise SchemaExistsError(existing)
-    if not generator.strip() or '"' in generator or "\\" in generator or "\n" in generator:
-        raise UsageError("--generator-provider must be a name such as `schemashift-py` (no quotes).")
     if provider is not None:
         provider = provider.lower()
     url_given = url is not None
