@@ -23,10 +23,10 @@ EXIT_MISSING_DEPENDENCY = 3
 
 # import name -> (extra, what it is for)
 EXTRAS: dict[str, tuple[str, str]] = {
-    "psycopg": ("postgres", "the PostgreSQL driver (psycopg)"),
+    "psycopg": ("postgres", "The PostgreSQL driver (psycopg)"),
     "pglast": ("postgres", "PostgreSQL's SQL parser (pglast)"),
-    "pymysql": ("mysql", "the MySQL/MariaDB driver (PyMySQL)"),
-    "cryptography": ("tls", "cryptography (PKCS#12 client identities, `sslidentity`)"),
+    "pymysql": ("mysql", "The MySQL/MariaDB driver (PyMySQL)"),
+    "cryptography": ("tls", "The `cryptography` package (PKCS#12 client identities, `sslidentity`)"),
 }
 
 
@@ -34,7 +34,7 @@ class MissingDependencyError(SchemashiftError):
     """An optional dependency is not installed; the message says which extra installs it."""
 
     def __init__(self, module: str, extra: str | None = None) -> None:
-        default_extra, what = EXTRAS.get(module, ("all", f"`{module}`"))
+        default_extra, what = EXTRAS.get(module, ("all", f"The `{module}` package"))
         self.module = module
         self.extra = extra or default_extra
         super().__init__(
