@@ -14,8 +14,7 @@ from collections.abc import Sequence
 import click
 
 from schemashift import __version__
-from schemashift.commands import stderr_color
-from schemashift.commands.ui import click_color, tolerate_unencodable_output
+from schemashift.commands import click_color, stderr_color, tolerate_unencodable_output
 from schemashift.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -1,48 +1,11 @@
-"""The terminal: colour and encoding of the output, and the workflow's :class:`schemashift.migrations.dev.UI`."""
+"""The terminal side of the workflow's :class:`schemashift.migrations.dev.UI` (colour and output
+encoding: ``schemashift.commands``, which ``cli.py`` imports without any command module)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
-
 import click
-
-
-def use_color(stream: TextIO | None) -> bool:
-    """Colour on ``stream``: never with ``NO_COLOR`` (no-color.org: set and not empty, whatever
-    its value), always with ``FORCE_COLOR`` (force-color.org: set and not empty, whatever its
-    value, ``0`` included), else only on a terminal. ``NO_COLOR`` wins when both are set."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream is not None and stream.isatty()
-
-
-def click_color() -> bool | None:
-    """click's ``Context.color``: True keeps styles in output that is not a terminal
-    (``FORCE_COLOR``), False strips them everywhere (``NO_COLOR``), None lets click decide."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return None
-
-
-def tolerate_unencodable_output() -> None:
-    """Output whose encoding cannot hold our symbols (✔, 🚀, 🌱: ``PYTHONIOENCODING=latin-1``, a
-    Windows code page) gets ``?`` for them instead of a UnicodeEncodeError. (click already writes
-    UTF-8 bytes to a stream that says ASCII, e.g. under ``LANG=C``.)"""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None)
-        reconfigure = getattr(stream, "reconfigure", None)
-        if not encoding or reconfigure is None or getattr(stream, "errors", "strict") != "strict":
-            continue
-        try:
-            "✔🚀🌱".encode(encoding)
-        except (UnicodeEncodeError, LookupError):
-            reconfigure(errors="replace")
 
 
 def is_interactive() -> bool:
