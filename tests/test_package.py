@@ -275,3 +275,19 @@ def test_shell_completion_script(tmp_path: Path) -> None:
     done = _cli([], tmp_path, _SCHEMASHIFT_COMPLETE="bash_source")
     assert done.returncode == 0
     assert b"_schemashift_completion" in done.stdout
+
+
+@pytest.mark.postgres
+def test_postgres_client_runtime_does_not_import_the_linter(tmp_path: Path, postgres_url: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "NO_COLOR": "1", "DATABASE_URL": postgres_url}
+    for args in (["init", "--url", postgres_url], ["migrate", "dev", "--name", "init"]):
+        done = _run([sys.executable, "-m", "schemashift", *args], tmp_path, env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    code = ("import sys; sys.path.insert(0, 'prisma')\n"
+            "from prisma_client import Client\n"
+            "c = Client(); c.user.upsert(where={'email': 'a@b.c'}, create={'email': 'a@b.c'}, update={})\n"
+            "print(c.user.count()); c.close()\n"
+            f"print(sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0] in {OPTIONAL!r}}}))\n"
+            "print([m for m in sys.modules if m.startswith('schemashift.safety')])")
+    done = _run([sys.executable, "-c", code], tmp_path, env)
+    assert done.stdout == "1\n['psycopg']\n[]\n", done.stderr
