@@ -4,6 +4,7 @@ prisma/seed.py), the interpreter it runs with, ``db seed -- ARGS``, and failures
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +111,25 @@ def test_no_seed(run_cli: Callable, project: Path) -> None:
     result = run_cli("db", "seed")
     assert result.exit_code == 1
     assert "No seed command configured" in result.err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX shell syntax")
+def test_shell_syntax_runs_through_the_shell(run_cli: Callable, project: Path) -> None:
+    """Prisma hands the command to a shell: `&&`, redirections and variables work as there."""
+    seed = 'python prisma/pkg.py "a b" && echo "$SEED_WORD" > second.txt'
+    (project / "package.json").write_text(json.dumps({"prisma": {"seed": seed}}))
+    os.environ["SEED_WORD"] = "second"
+    try:
+        result = run_cli("db", "seed", "--", "--tail")
+    finally:
+        del os.environ["SEED_WORD"]
+    assert result.exit_code == 0, result.err
+    assert f"Running seed command `{seed} --tail` ..." in result.out
+    assert _ran(project) == {"script": "pkg.py", "python": sys.executable, "args": ["a b"]}
+    assert (project / "second.txt").read_text() == "second --tail\n"  # ARGS go at the end, as in Prisma
+
+
+def test_quoted_shell_characters_are_text(run_cli: Callable, project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.schemashift]\nseed = \"python prisma/other.py '&&' 'a|b'\"\n")
+    assert run_cli("db", "seed").exit_code == 0
+    assert _ran(project)["args"] == ["&&", "a|b"]

@@ -9,11 +9,14 @@ First found wins (``find_seed``):
    exists; Prisma 7 no longer reads it at all);
 4. ``seed.py`` next to the schema.
 
-As in Prisma, a configured value is a command line, split as a POSIX shell splits words (quotes,
-no expansions). A value that is just a ``.py`` file, or whose program is ``python``/``python3``,
-runs with the interpreter that runs schemashift (``sys.executable``): in a pipx or ``uv tool``
-install that is the tool's own environment, where ``schemashift.client`` (the generated client's
-runtime) is importable. Arguments after ``db seed --`` are appended. The seed runs with the
+As in Prisma, a configured value is a command line. Prisma hands it to the shell; we split it as
+a POSIX shell splits words (quotes, no expansions) and run it directly, unless it uses the shell
+itself (``&&``, ``|``, ``;``, redirections, ``$VAR``, globs...): then it runs through the shell
+(``/bin/sh -c``; ``cmd /c`` on Windows), as in Prisma. A value that is just a ``.py`` file, or
+whose program is ``python``/``python3``, runs with the interpreter that runs schemashift
+(``sys.executable``): in a pipx or ``uv tool`` install that is the tool's own environment, where
+``schemashift.client`` (the generated client's runtime) is importable. Arguments after
+``db seed --`` are appended (quoted for the shell when it runs one). The seed runs with the
 project's environment (``.env`` already loaded), from the project folder; a seed that exits
 non-zero is an error (exit 1), never reported as done.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -31,6 +35,17 @@ from pathlib import Path
 from schemashift.errors import SchemashiftError
 
 PYTHON_NAMES = ("python", "python3")
+_SHELL_SYNTAX = re.compile(r"[|&;<>()$`*?\[\]{}~!#\n]")  # what only a shell gives a meaning to
+
+
+def _shell() -> list[str]:
+    if os.name == "nt":
+        return [os.environ.get("COMSPEC", "cmd.exe"), "/d", "/s", "/c"]
+    return ["/bin/sh", "-c"]
+
+
+def _is_shell(command: list[str]) -> bool:
+    return len(command) == len(_shell()) + 1 and command[:-1] == _shell()
 
 
 def _python_command(args: list[str]) -> list[str]:
@@ -42,14 +57,21 @@ def _python_command(args: list[str]) -> list[str]:
     return args
 
 
-def _split(value: str, where: str) -> list[str]:
+def _command(value: str, where: str) -> list[str]:
+    """A configured seed command as the argument list to run (see the module)."""
     try:
         args = shlex.split(value)
     except ValueError as exc:
         raise SchemashiftError(f"The seed command in {where} cannot be read: {exc} (`{value}`).") from None
     if not args:
         raise SchemashiftError(f"The seed command in {where} is empty.")
-    return args
+    unquoted = re.sub(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"", "", value)  # shell syntax inside quotes is text
+    if _SHELL_SYNTAX.search(unquoted):
+        first, _, rest = value.strip().partition(" ")
+        if first in PYTHON_NAMES:
+            value = f"{shlex.quote(sys.executable)} {rest}".rstrip()
+        return [*_shell(), value]
+    return _python_command(args)
 
 
 def package_json_seed(cwd: Path) -> str | None:
@@ -82,15 +104,15 @@ def find_seed(cwd: Path, schema_dir: Path) -> list[str] | None:
     if prisma_config is not None and (prisma_config.readable("migrations.seed") or not configured):
         from_config = prisma_config.get("migrations.seed")  # unreadable, and not in pyproject.toml: the error
         if from_config:
-            return _python_command(_split(from_config, prisma_config.display))
+            return _command(from_config, prisma_config.display)
     if configured:
         if not isinstance(configured, str):
             raise SchemashiftError("`[tool.schemashift] seed` in pyproject.toml must be a string (a command).")
-        return _python_command(_split(configured, "pyproject.toml"))
+        return _command(configured, "pyproject.toml")
     if prisma_config is None:
         from_package = package_json_seed(cwd)
         if from_package is not None:
-            return _python_command(_split(from_package, "package.json"))
+            return _command(from_package, "package.json")
     default = schema_dir / "seed.py"
     if default.is_file():
         return [sys.executable, os.path.relpath(default, cwd)]
@@ -101,8 +123,13 @@ def run_seed(
     command: list[str], cwd: Path, echo: Callable[[str], None] = print, args: Sequence[str] = ()
 ) -> None:
     """Run the seed with ``args`` appended; a failure (non-zero exit) is a SchemashiftError."""
-    command = [*command, *args]
-    shown = shlex.join(["python" if c == sys.executable else c for c in command])
+    if _is_shell(command):
+        line = " ".join([command[-1], *([shlex.join(args)] if args else [])])
+        command = [*command[:-1], line]
+        shown = line.replace(shlex.quote(sys.executable), "python", 1)
+    else:
+        command = [*command, *args]
+        shown = shlex.join(["python" if c == sys.executable else c for c in command])
     echo(f"Running seed command `{shown}` ...")
     sys.stdout.flush()  # before the seed's own output
     try:
