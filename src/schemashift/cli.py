@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from schemashift import __version__
-from schemashift.commands import stderr_color
+from schemashift.commands import click_color, stderr_color, tolerate_unencodable_output
 from schemashift.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -72,8 +72,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
         sys.stdin = open(os.devnull, encoding="utf-8")
+    tolerate_unencodable_output()
     try:
-        result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
+        result = cli.main(args=args, prog_name="schemashift", standalone_mode=False, color=click_color())
     except SchemashiftError as exc:
         return _fail(exc.render(color=stderr_color()), exc.exit_code)
     except click.exceptions.Abort as exc:

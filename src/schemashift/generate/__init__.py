@@ -29,7 +29,15 @@ from typing import Any
 from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta
 from schemashift.errors import SchemashiftError
 
-__all__ = ["PROVIDER", "GeneratorConfig", "find_generators", "build_meta", "render_package", "generate"]
+__all__ = [
+    "PROVIDER",
+    "GeneratorConfig",
+    "find_generators",
+    "skipped_generators",
+    "build_meta",
+    "render_package",
+    "generate",
+]
 
 PROVIDER = "schemashift-py"
 DEFAULT_OUTPUT = "prisma_client"
@@ -95,6 +103,24 @@ def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfi
         output = _prop(g, "output")
         folder = output.value if isinstance(output, ast.StringValue) else DEFAULT_OUTPUT
         out.append(GeneratorConfig(g.name.name, (schema_dir / folder).resolve()))
+    return out
+
+
+def skipped_generators(schema_ast: object) -> list[tuple[str, str]]:
+    """``(name, provider)`` of the generator blocks schemashift does not run (every provider but
+    ``schemashift-py``), for ``generate`` and ``migrate dev`` to name them."""
+    from schemashift.psl import ast
+
+    out: list[tuple[str, str]] = []
+    for g in schema_ast.generators():  # type: ignore[attr-defined]
+        provider = _prop(g, "provider")
+        if isinstance(provider, ast.StringValue):
+            if provider.value == PROVIDER:
+                continue
+            shown = provider.value
+        else:
+            shown = "(not a string)" if provider is None else "(from the environment)"
+        out.append((g.name.name, shown))
     return out
 
 

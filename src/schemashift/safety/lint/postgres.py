@@ -13,7 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pglast
+from schemashift.extras import missing
+
+try:
+    import pglast
+except ImportError:
+    raise missing("pglast", "lint") from None
 
 from schemashift.safety.lint import pgrules as R
 from schemashift.safety.lint.engine import SYNTAX_ERROR, Context
