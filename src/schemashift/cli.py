@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("schemashift.commands.db:db", "Push, execute SQL, seed"),
     "backup": ("schemashift.commands.backup:backup", "Back up, restore and prune database backups"),
     "generate": ("schemashift.commands.generate:generate", "Generate the typed Python client"),
+    "check": ("schemashift.commands.check:check", "Run the pre-deployment checklist (exit 1 when a check fails)"),
 }
 
 
