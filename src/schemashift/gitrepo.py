@@ -6,7 +6,6 @@ a ref that is missing there gets the advice to fetch the history, not git's bare
 from __future__ import annotations
 
 import subprocess
-from functools import lru_cache
 from pathlib import Path
 
 from schemashift.errors import SchemashiftError
@@ -27,7 +26,6 @@ def run(args: list[str], cwd: Path, what: str = "this") -> list[str]:
     return [line for line in proc.stdout.splitlines() if line.strip()]
 
 
-@lru_cache(maxsize=32)
 def toplevel(path: Path) -> Path | None:
     """The root of the work tree holding ``path`` (a folder); None outside a repository or without git."""
     try:
