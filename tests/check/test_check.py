@@ -163,10 +163,11 @@ _SCRATCH: list[tuple[str, str]] = []
 def _drop_scratch() -> object:
     yield None
     import dbutil
+    from conftest import _DROPS  # the suite's background dropper: DROP DATABASE waits for a checkpoint
 
     while _SCRATCH:
         admin, name = _SCRATCH.pop()
-        dbutil.postgres_drop(admin, name)
+        _DROPS.submit(dbutil.postgres_drop, admin, name)
 
 
 @pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)

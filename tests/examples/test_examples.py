@@ -98,10 +98,12 @@ class Databases:
 
 @pytest.fixture
 def pg() -> Iterator[Databases]:
+    from conftest import _DROPS  # the suite's background dropper: DROP DATABASE waits for a checkpoint
+
     dbs = Databases(dbutil.admin_url_or_skip("postgresql"))
     yield dbs
     for name in dbs.names:
-        dbutil.postgres_drop(dbs.admin, name)
+        _DROPS.submit(dbutil.postgres_drop, dbs.admin, name)
 
 
 def make_repo(tmp_path: Path, upto: int | None = None) -> Path:
