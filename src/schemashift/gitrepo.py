@@ -69,9 +69,11 @@ def verify_ref(ref: str, cwd: Path, option: str = "--since") -> None:
 
 
 def uncommitted(directory: Path) -> list[tuple[str, str]]:
-    """Files under ``directory`` that are untracked, modified, added or deleted but not committed:
-    (git's two-letter status, path relative to the repository root), ignored files left out."""
-    lines = run(["status", "--porcelain=v1", "--untracked-files=all", "--", "."], directory, "the check")
+    """Files under ``directory`` that are untracked, modified, added or deleted but not committed,
+    and the ignored ones (status ``!!``; a wholly ignored folder ends with ``/``): (git's
+    two-letter status, path relative to the repository root)."""
+    lines = run(["status", "--porcelain=v1", "--untracked-files=all", "--ignored=matching", "--", "."],
+                directory, "the check")
     out = []
     for line in lines:
         status, path = line[:2], line[3:]

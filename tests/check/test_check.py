@@ -286,3 +286,25 @@ def test_lint_since_a_ref_and_the_step_summary(project: Path, provider: str, mon
     assert "| ❌ | Migrations reviewed: lint is clean (`lint`) | 1 migration(s) changed since" in text
     r = run_cli("check", "--only", "lint", "--since", "no-such-ref")
     assert r.exit_code == 1 and "--since no-such-ref: no such commit in this repository." in r.out
+
+
+def test_a_gitignored_migration_is_not_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    write_schema(tmp_path, "sqlite", USER)
+    d = tmp_path / "prisma/migrations/20250101000000_init"
+    d.mkdir(parents=True)
+    (d / "migration.sql").write_text('CREATE TABLE "User" ("id" INTEGER);\n')
+    (d / "notes.txt").write_text("scratch\n")
+    (tmp_path / ".gitignore").write_text("*.sql\n*.txt\n")  # a too-wide rule
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "init")
+    r = run_cli("check", "--only", "migrations-committed", "--format", "json")
+    assert r.exit_code == 1
+    (result,) = json.loads(r.out)["checks"]
+    # the ignored migration.sql counts, an ignored scratch file does not
+    assert result["details"] == ["prisma/migrations/20250101000000_init/migration.sql (ignored by .gitignore, never committed)"]
+    (tmp_path / ".gitignore").write_text("prisma/\n")  # the whole folder
+    r = run_cli("check", "--only", "migrations-committed")
+    assert r.exit_code == 1 and "\n      prisma/migrations (ignored by .gitignore, never committed)\n" in r.out

@@ -172,8 +172,22 @@ class Context:
         assert not isinstance(state, (str, int))
         return state  # type: ignore[return-value]
 
-    @cached_property
+    @property
     def target(self) -> _Target:
+        """The target's history, read once; an error reading it (unreachable server) is kept and
+        given to every check that asks, so the connection is not tried again."""
+        if "target" not in self._memo:
+            try:
+                self._memo["target"] = self._read_target()
+            except (SchemashiftError, _Skip) as exc:
+                self._memo["target"] = exc
+        found = self._memo["target"]
+        if isinstance(found, BaseException):
+            raise found
+        assert isinstance(found, _Target)
+        return found
+
+    def _read_target(self) -> _Target:
         from schemashift.connectors import connect, database_exists
         from schemashift.migrations.history import TABLE, History, list_tables
         from schemashift.migrations.status import diagnose
@@ -190,6 +204,9 @@ class Context:
 
 
 Check = Callable[[Context], Outcome]
+
+#: the files of a migrations folder that deploy reads
+MIGRATION_FILES = ("migration.sql", "down.sql", "migration_lock.toml")
 
 
 def _target_name(url: ConnectionUrl) -> str:
@@ -254,12 +271,14 @@ def migrations_committed(ctx: Context) -> Outcome:
     root = gitrepo.toplevel(ctx.migrations_dir.resolve())
     if root is None:
         raise _Skip(f"{ctx.display(ctx.migrations_dir)} is not in a git repository (or git is not installed)")
-    found = gitrepo.uncommitted(ctx.migrations_dir)
+    # ignored files matter when they are what deploy reads (a .gitignore'd migration is never pushed)
+    found = [(status, path) for status, path in gitrepo.uncommitted(ctx.migrations_dir)
+             if status != "!!" or path.endswith("/") or Path(path).name in MIGRATION_FILES]
     if not found:
         return Outcome("pass",
                            f"Every file under {ctx.display(ctx.migrations_dir)} is committed.")
     words = {"?": "untracked", "M": "modified", "A": "added, not committed", "D": "deleted", "R": "renamed",
-             "U": "unmerged"}
+             "U": "unmerged", "!": "ignored by .gitignore, never committed"}
     lines, notes = [], []
     for status, path in found:
         word = words.get(status.strip()[:1] or "M", "changed")

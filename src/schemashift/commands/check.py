@@ -37,15 +37,15 @@ def check(
     from schemashift.check import CheckOptions, run_checks
     from schemashift.check.output import render
     from schemashift.config import load_project
-    from schemashift.errors import UsageError
+    from schemashift.errors import SchemashiftError, UsageError
     from schemashift.settings import parse_duration_ms
 
     age = None
     if max_backup_age is not None:
         try:
             age = timedelta(milliseconds=parse_duration_ms(max_backup_age, "--max-backup-age"))
-        except Exception as exc:  # noqa: BLE001 - a SchemashiftError naming the option
-            raise UsageError(str(exc)) from None
+        except SchemashiftError as exc:  # a usage error: exit 2
+            raise UsageError(exc.message) from None
     project = load_project(schema)
     schema_loaded(project)
     options = CheckOptions(schema=schema, url=url, shadow_database_url=shadow_database_url, since=since,
