@@ -232,8 +232,8 @@ def schema_valid(ctx: Context) -> Outcome:
             line = text.count("\n", 0, d.span.start) + 1
             column = d.span.start - (text.rfind("\n", 0, d.span.start) + 1) + 1
             notes.append(Annotation(name, "error", d.message, line, column, title="schema-valid"))
-        return Outcome("fail",
-            f"The schema at {ctx.mp.project.schema.display} has {exc.error_count} error(s) (P1012).",
+        return Outcome(
+            "fail", f"The schema at {ctx.mp.project.schema.display} has {exc.error_count} error(s) (P1012).",
             tuple(exc.render().splitlines()[1:]), tuple(notes),
         )
     return Outcome("pass", f"The schema at {ctx.mp.project.schema.display} is valid.")
@@ -247,8 +247,8 @@ def lock_provider(ctx: Context) -> Outcome:
     if locked is None:
         if not ctx.migrations:
             raise _Skip(f"no migrations in {ctx.display(ctx.migrations_dir)}")
-        return Outcome("warn",
-            f"{ctx.display(lock)} is missing: `schemashift migrate dev` writes it; commit it with the migrations.",
+        return Outcome(
+            "warn", f"{ctx.display(lock)} is missing: `schemashift migrate dev` writes it; commit it with the migrations.",
         )
     from schemashift.config import PROVIDER_ALIASES
 
@@ -257,9 +257,8 @@ def lock_provider(ctx: Context) -> Outcome:
             f"{ctx.display(lock)} says `{locked}` but the schema's datasource is `{ctx.provider}` (P3019): "
             "this migration history was written for another database; start a new one with `schemashift migrate dev`."
         )
-        return Outcome("fail", message,
-            annotations=(Annotation(ctx.display(lock), "error", message, 1, title="lock-provider"),),
-        )
+        note = Annotation(ctx.display(lock), "error", message, 1, title="lock-provider")
+        return Outcome("fail", message, annotations=(note,))
     return Outcome("pass", f"{ctx.display(lock)} says `{locked}`, as the schema.")
 
 
@@ -275,8 +274,8 @@ def migrations_committed(ctx: Context) -> Outcome:
     found = [(status, path) for status, path in gitrepo.uncommitted(ctx.migrations_dir)
              if status != "!!" or path.endswith("/") or Path(path).name in MIGRATION_FILES]
     if not found:
-        return Outcome("pass",
-                           f"Every file under {ctx.display(ctx.migrations_dir)} is committed.")
+        return Outcome(
+            "pass", f"Every file under {ctx.display(ctx.migrations_dir)} is committed.")
     words = {"?": "untracked", "M": "modified", "A": "added, not committed", "D": "deleted", "R": "renamed",
              "U": "unmerged", "!": "ignored by .gitignore, never committed"}
     lines, notes = [], []
@@ -286,8 +285,8 @@ def migrations_committed(ctx: Context) -> Outcome:
         lines.append(f"{shown} ({word})")
         notes.append(Annotation(shown, "error", f"{shown} is {word}: commit it (git add {shown}).",
                                 title="migrations-committed"))
-    return Outcome("fail",
-        f"{len(found)} file(s) under {ctx.display(ctx.migrations_dir)} are not committed: "
+    return Outcome(
+        "fail", f"{len(found)} file(s) under {ctx.display(ctx.migrations_dir)} are not committed: "
         "`git add` and commit them, or the deploy runs without them.",
         tuple(lines), tuple(notes), {"files": [p for _, p in found]},
     )
@@ -301,16 +300,15 @@ def schema_in_sync(ctx: Context) -> Outcome:
     steps = engine.diff(end, ctx.target_schema, engine.dialect_for(ctx.provider))
     n = len(ctx.migrations)
     if not steps:
-        return Outcome("pass",
-                           f"The {n} migration(s) of {ctx.display(ctx.migrations_dir)} produce the schema.")
-    return Outcome("fail",
-        f"The schema has changes no migration contains: create one with `schemashift migrate dev --name ...` "
+        return Outcome(
+            "pass", f"The {n} migration(s) of {ctx.display(ctx.migrations_dir)} produce the schema.")
+    note = Annotation(ctx.mp.project.schema.display, "error",
+                      "The schema has changes that no migration contains: run `schemashift migrate dev`.",
+                      title="schema-in-sync")
+    return Outcome(
+        "fail", f"The schema has changes no migration contains: create one with `schemashift migrate dev --name ...` "
         f"({len(steps)} step(s); `migrate diff --from-migrations --to-schema-datamodel` shows them).",
-        tuple(engine.summary(steps).rstrip("\n").splitlines()),
-        (Annotation(ctx.mp.project.schema.display, "error",
-                    "The schema has changes that no migration contains: run `schemashift migrate dev`.",
-                    title="schema-in-sync"),),
-        {"steps": len(steps)},
+        tuple(engine.summary(steps).rstrip("\n").splitlines()), (note,), {"steps": len(steps)},
     )
 
 
@@ -338,7 +336,8 @@ def lint(ctx: Context) -> Outcome:
     )
     details = tuple(f"{f.path}:{f.line}:{f.column}: {f.level}[{f.rule}] {f.message}" for f in result.findings)
     status: Status = "fail" if errors else "warn" if warnings else "pass"
-    return Outcome(status, f"{scope} linted: {errors} error(s), {warnings} warning(s).",
+    return Outcome(
+        status, f"{scope} linted: {errors} error(s), {warnings} warning(s).",
         details, notes, {"files": len(files), "errors": errors, "warnings": warnings},
     )
 
@@ -348,8 +347,8 @@ def pending_migrations(ctx: Context) -> Outcome:
     where = _target_name(target.url)
     if target.status is None:
         names = [m.name for m in ctx.migrations]
-        return Outcome("pass",
-            f"The database {where} does not exist yet: deploy creates it and applies {len(names)} migration(s).",
+        return Outcome(
+            "pass", f"The database {where} does not exist yet: deploy creates it and applies {len(names)} migration(s).",
             tuple(names), data={"pending": names, "exists": False},
         )
     st = target.status
@@ -363,17 +362,17 @@ def pending_migrations(ctx: Context) -> Outcome:
     if st.unknown:
         problems.append("applied to the database but missing from the folder: " + ", ".join(st.unknown))
     if problems:
-        return Outcome("fail",
-            f"The migration history of {where} has problems: " + "; ".join(problems) + ".",
+        return Outcome(
+            "fail", f"The migration history of {where} has problems: " + "; ".join(problems) + ".",
             tuple(f"pending: {n}" for n in st.pending), data=data,
         )
     if st.pending:
-        return Outcome("pass",
-            f"{len(st.pending)} migration(s) pending on {where}: `schemashift migrate deploy` applies them.",
+        return Outcome(
+            "pass", f"{len(st.pending)} migration(s) pending on {where}: `schemashift migrate deploy` applies them.",
             st.pending, data=data,
         )
-    return Outcome("pass",
-                       f"{where} is up to date ({len(st.applied)} migration(s) applied).", data=data)
+    return Outcome(
+        "pass", f"{where} is up to date ({len(st.applied)} migration(s) applied).", data=data)
 
 
 def drift(ctx: Context) -> Outcome:
@@ -393,10 +392,10 @@ def drift(ctx: Context) -> Outcome:
         live = engine.describe(conn)
         steps = engine.diff(expected, live, conn.dialect)
     if not steps:
-        return Outcome("pass",
-                           f"{where} matches its {len(applied)} applied migration(s).")
-    return Outcome("fail",
-        f"Drift detected: {where} differs from what its {len(applied)} applied migration(s) produce "
+        return Outcome(
+            "pass", f"{where} matches its {len(applied)} applied migration(s).")
+    return Outcome(
+        "fail", f"Drift detected: {where} differs from what its {len(applied)} applied migration(s) produce "
         "(changes made outside migrations). The summary reads from the expected schema to the actual one.",
         tuple(engine.summary(steps).rstrip("\n").splitlines()), data={"steps": len(steps)},
     )
@@ -426,8 +425,8 @@ def backup(ctx: Context) -> Outcome:
     shown = ctx.display(directory)
     mine = [e for e in read_manifest(directory) if e.provider == url.provider and e.database == url.database]
     if not mine:
-        return Outcome("fail",
-            f"No backup of {_target_name(url)} in {shown}: take one with `schemashift backup create -o {shown}` "
+        return Outcome(
+            "fail", f"No backup of {_target_name(url)} in {shown}: take one with `schemashift backup create -o {shown}` "
             "(or `migrate deploy --backup`).",
         )
     newest = max(mine, key=lambda e: e.created)
@@ -436,18 +435,18 @@ def backup(ctx: Context) -> Outcome:
     file = directory / newest.file
     data: dict[str, object] = {"file": newest.file, "created_at": newest.created_at, "age_seconds": int(age.total_seconds())}
     if not file.is_file():
-        return Outcome("fail",
-                           f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is in the manifest but the file is missing.",
-                           data=data)
+        return Outcome(
+            "fail", f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is in the manifest but the file is missing.",
+            data=data)
     if age > max_age:
-        return Outcome("fail",
-            f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is {_age(age)} old: more than "
+        return Outcome(
+            "fail", f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is {_age(age)} old: more than "
             f"--max-backup-age ({_age(max_age)}). Take one with `schemashift backup create -o {shown}`.",
             data=data,
         )
     at = f", at migration {newest.migration}" if newest.migration else ""
-    return Outcome("pass",
-                       f"{ctx.display(file)} was taken {_age(age)} ago{at}.", data=data)
+    return Outcome(
+        "pass", f"{ctx.display(file)} was taken {_age(age)} ago{at}.", data=data)
 
 
 def _needs_valid_schema(ctx: Context) -> None:
