@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -159,15 +161,22 @@ def _scratch_url(project: Path) -> str:
 _SCRATCH: list[tuple[str, str]] = []
 
 
+@pytest.fixture(scope="module")
+def _drops() -> Iterator[ThreadPoolExecutor]:
+    """Scratch databases are dropped in the background (DROP DATABASE waits for a checkpoint on a
+    busy server), all of them before the module ends."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield pool
+
+
 @pytest.fixture(autouse=True)
-def _drop_scratch() -> object:
+def _drop_scratch(_drops: ThreadPoolExecutor) -> Iterator[None]:
     yield None
     import dbutil
-    from conftest import _DROPS  # the suite's background dropper: DROP DATABASE waits for a checkpoint
 
     while _SCRATCH:
         admin, name = _SCRATCH.pop()
-        _DROPS.submit(dbutil.postgres_drop, admin, name)
+        _drops.submit(dbutil.postgres_drop, admin, name)
 
 
 @pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,14 +97,20 @@ class Databases:
         return url
 
 
-@pytest.fixture
-def pg() -> Iterator[Databases]:
-    from conftest import _DROPS  # the suite's background dropper: DROP DATABASE waits for a checkpoint
+@pytest.fixture(scope="module")
+def _drops() -> Iterator[ThreadPoolExecutor]:
+    """Databases are dropped in the background (DROP DATABASE waits for a checkpoint on a busy
+    server), all of them before the module ends."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield pool
 
+
+@pytest.fixture
+def pg(_drops: ThreadPoolExecutor) -> Iterator[Databases]:
     dbs = Databases(dbutil.admin_url_or_skip("postgresql"))
     yield dbs
     for name in dbs.names:
-        _DROPS.submit(dbutil.postgres_drop, dbs.admin, name)
+        _drops.submit(dbutil.postgres_drop, dbs.admin, name)
 
 
 def make_repo(tmp_path: Path, upto: int | None = None) -> Path:
