@@ -240,11 +240,19 @@ def _other_url(provider: str, project: Path) -> str:
     return _scratch_url(project)
 
 
-def test_invalid_duration_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     write_schema(tmp_path, "sqlite", USER)
     r = run_cli("check", "--max-backup-age", "soon")
     assert r.exit_code == 2 and "--max-backup-age" in r.err and "Traceback" not in r.err
+    # a URL of another database than the schema's: a usage error before any check runs
+    r = run_cli("check", "--url", "postgresql://u:secret@127.0.0.1:1/x")
+    assert r.exit_code == 2 and r.out == ""
+    assert "Error: --url is a postgresql URL, but the schema's datasource is sqlite." in r.err
+    r = run_cli("check", "--shadow-database-url", "mysql://root@127.0.0.1:1/x")
+    assert r.exit_code == 2 and "--shadow-database-url is a mysql URL" in r.err
+    r = run_cli("check", "--url", "nonsense")
+    assert r.exit_code == 1 and "P1013" in r.err and "Traceback" not in r.err
 
 
 def test_invalid_schema_and_other_provider_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -109,12 +109,34 @@ class Context:
         return list_migrations(self.migrations_dir) if self.migrations_dir.is_dir() else []
 
     def display(self, path: Path) -> str:
+        """``path`` relative to the current directory."""
         import os
 
         try:
             return os.path.relpath(path, self.cwd)
-        except ValueError:
+        except ValueError:  # another drive on Windows
             return str(path)
+
+    def _for_schema(self, url: ConnectionUrl, option: str) -> ConnectionUrl:
+        """``url`` (given as ``option``) when it is a database of the schema's provider; a usage
+        error otherwise (exit 2)."""
+        from schemashift.errors import UsageError
+
+        if url.provider != self.provider:
+            raise UsageError(f"{option} is a {url.provider} URL, but the schema's datasource is {self.provider}.")
+        return url
+
+    def check_options(self) -> None:
+        """Stop before any check when ``--url`` or ``--shadow-database-url`` is for another
+        database than the schema's (a schema without provider is left to the checks to report)."""
+        try:
+            self.provider  # noqa: B018
+        except SchemashiftError:
+            return
+        if self.options.url:
+            self.target_url  # noqa: B018
+        if self.options.shadow_database_url:
+            self.shadow()
 
     def datasource_url(self) -> ConnectionUrl | None:
         """The datasource's URL, None when it is not set (e.g. ``DATABASE_URL`` unset in a PR job)."""
@@ -131,7 +153,7 @@ class Context:
         from schemashift.connectors import parse_url
 
         if self.options.url:
-            return parse_url(self.options.url, self.mp.schema_dir)
+            return self._for_schema(parse_url(self.options.url, self.mp.schema_dir), "--url")
         return self.datasource_url()
 
     def shadow(self) -> tuple[ConnectionUrl | None, ConnectionUrl | None]:
@@ -141,7 +163,8 @@ class Context:
         from schemashift.connectors import parse_url
 
         if self.options.shadow_database_url:
-            return None, parse_url(self.options.shadow_database_url, self.mp.schema_dir)
+            shadow = parse_url(self.options.shadow_database_url, self.mp.schema_dir)
+            return None, self._for_schema(shadow, "--shadow-database-url")
         try:
             configured = self.mp.datasource.shadow_database_url
         except SchemashiftError:
@@ -422,7 +445,7 @@ def backup(ctx: Context) -> Outcome:
     if url is None:
         raise _Skip("no target database: give --url, or set the datasource's URL (e.g. DATABASE_URL)")
     directory = ctx.options.backups if ctx.options.backups.is_absolute() else ctx.cwd / ctx.options.backups
-    shown = ctx.display(directory)
+    shown = str(ctx.options.backups)  # as given
     mine = [e for e in read_manifest(directory) if e.provider == url.provider and e.database == url.database]
     if not mine:
         return Outcome(
@@ -436,17 +459,17 @@ def backup(ctx: Context) -> Outcome:
     data: dict[str, object] = {"file": newest.file, "created_at": newest.created_at, "age_seconds": int(age.total_seconds())}
     if not file.is_file():
         return Outcome(
-            "fail", f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is in the manifest but the file is missing.",
+            "fail", f"The newest backup of {_target_name(url)}, {Path(shown) / newest.file}, is in the manifest but the file is missing.",
             data=data)
     if age > max_age:
         return Outcome(
-            "fail", f"The newest backup of {_target_name(url)}, {ctx.display(file)}, is {_age(age)} old: more than "
+            "fail", f"The newest backup of {_target_name(url)}, {Path(shown) / newest.file}, is {_age(age)} old: more than "
             f"--max-backup-age ({_age(max_age)}). Take one with `schemashift backup create -o {shown}`.",
             data=data,
         )
     at = f", at migration {newest.migration}" if newest.migration else ""
     return Outcome(
-        "pass", f"{ctx.display(file)} was taken {_age(age)} ago{at}.", data=data)
+        "pass", f"{Path(shown) / newest.file} was taken {_age(age)} ago{at}.", data=data)
 
 
 def _needs_valid_schema(ctx: Context) -> None:
@@ -485,6 +508,7 @@ def run_checks(options: CheckOptions, only: Sequence[str] = (), project: Project
 
     project = project or load_project(options.schema, options.cwd)
     ctx = Context(options, MigrateProject(project))
+    ctx.check_options()
     results = []
     for check_id, title, check in CHECKS:
         if only and check_id not in only:
