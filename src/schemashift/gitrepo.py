@@ -5,6 +5,7 @@ a ref that is missing there gets the advice to fetch the history, not git's bare
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -15,15 +16,19 @@ class GitError(SchemashiftError):
     """git is missing, or a git command failed (the message says which and why)."""
 
 
-def run(args: list[str], cwd: Path, what: str = "this") -> list[str]:
-    """The non-empty lines git prints for ``args`` in ``cwd``; a :class:`GitError` when it fails."""
+def _output(args: list[str], cwd: Path, what: str) -> str:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise GitError(f"{what} needs git, which was not found.") from None
     if proc.returncode != 0:
         raise GitError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
-    return [line for line in proc.stdout.splitlines() if line.strip()]
+    return proc.stdout
+
+
+def run(args: list[str], cwd: Path, what: str = "this") -> list[str]:
+    """The non-empty lines git prints for ``args`` in ``cwd``; a :class:`GitError` when it fails."""
+    return [line for line in _output(args, cwd, what).splitlines() if line.strip()]
 
 
 def toplevel(path: Path) -> Path | None:
@@ -72,12 +77,34 @@ def uncommitted(directory: Path) -> list[tuple[str, str]]:
     """Files under ``directory`` that are untracked, modified, added or deleted but not committed,
     and the ignored ones (status ``!!``; a wholly ignored folder ends with ``/``): (git's
     two-letter status, path relative to the repository root)."""
-    lines = run(["status", "--porcelain=v1", "--untracked-files=all", "--ignored=matching", "--", "."],
-                directory, "the check")
+    # -z: paths as they are (no C-style quoting), NUL-separated; a rename is followed by its old name
+    fields = _output(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching", "--", "."],
+                     directory, "the check").split("\0")
     out = []
-    for line in lines:
-        status, path = line[:2], line[3:]
-        if " -> " in path:  # a rename: the new name
-            path = path.split(" -> ", 1)[1]
-        out.append((status, path.strip('"')))
+    i = 0
+    while i < len(fields):
+        entry = fields[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        status, path = entry[:2], entry[3:]
+        if "R" in status or "C" in status:
+            i += 1  # the old name
+        out.append((status, path))
     return out
+
+
+def repo_root(cwd: Path | None = None) -> Path:
+    """The root CI tools resolve paths against: the git work tree's root, else ``cwd``."""
+    cwd = (cwd or Path.cwd()).resolve()
+    return toplevel(cwd) or cwd
+
+
+def repo_path(shown: str, root: Path, cwd: Path | None = None) -> str | None:
+    """A finding's path (as shown: relative to ``cwd``, or absolute) relative to ``root``, with
+    forward slashes; None when the file is outside ``root``."""
+    absolute = Path(os.path.abspath(Path(cwd or Path.cwd()) / shown))
+    try:
+        return absolute.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None

@@ -63,6 +63,8 @@ def project(tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
     monkeypatch.setenv("DATABASE_URL", db_url)
+    # MySQL's migration lock (GET_LOCK) is server-wide: other suites on the same server may hold it
+    monkeypatch.setenv("SCHEMASHIFT_MIGRATION_LOCK_TIMEOUT", "120s")
     git(tmp_path, "init", "-q", "-b", "main")
     (tmp_path / ".gitignore").write_text(".schemashift/\nbackups/\n*.db\n*.db-journal\n")
     write_schema(tmp_path, provider, USER)

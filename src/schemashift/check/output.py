@@ -38,27 +38,20 @@ def as_json(report: Report) -> str:
     return json.dumps(report.as_dict(), indent=2) + "\n"
 
 
-def _escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_prop(s: str) -> str:
-    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
-
-
 def _command(level: str, message: str, title: str, note: Annotation | None = None, root: Path | None = None) -> str:
-    from schemashift.safety.lint.output import repo_path
+    from schemashift.gitrepo import repo_path
+    from schemashift.safety.lint.output import escape_data, escape_property
 
     props = []
     if note is not None:
         path = (repo_path(note.path, root) if root is not None else None) or note.path
-        props.append(f"file={_escape_prop(path)}")
+        props.append(f"file={escape_property(path)}")
         for key, value in (("line", note.line), ("col", note.column), ("endLine", note.end_line),
                            ("endColumn", note.end_column)):
             if value is not None:
                 props.append(f"{key}={value}")
-    props.append(f"title={_escape_prop(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+    props.append(f"title={escape_property(title)}")
+    return f"::{level} {','.join(props)}::{escape_data(message)}"
 
 
 def github(report: Report) -> str:
@@ -66,7 +59,7 @@ def github(report: Report) -> str:
     annotation (lint findings, uncommitted files, schema errors) with ``file=`` relative to the
     repository root, so GitHub shows them on the pull request's files. Passed and skipped checks
     are plain log lines. With ``GITHUB_STEP_SUMMARY`` set, a table is added to the job summary."""
-    from schemashift.safety.lint.output import repo_root
+    from schemashift.gitrepo import repo_root
 
     root = repo_root()
     out = []

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from schemashift import gitrepo
 from schemashift.safety.lint.model import REGISTRY, Finding
 
 #: SARIF's name for the root that result paths are relative to (GitHub code scanning resolves it
@@ -33,50 +34,34 @@ def as_json(findings: list[Finding], files: int) -> str:
     return f'{{\n  "files": {files},\n  "findings": [' + (f"\n    {rows}\n  " if rows else "") + "]\n}\n"
 
 
-def repo_root(cwd: Path | None = None) -> Path:
-    """The root CI tools resolve paths against: the git work tree's root, else ``cwd``."""
-    from schemashift import gitrepo
-
-    cwd = (cwd or Path.cwd()).resolve()
-    return gitrepo.toplevel(cwd) or cwd
-
-
-def repo_path(shown: str, root: Path, cwd: Path | None = None) -> str | None:
-    """A finding's path (as shown: relative to ``cwd``, or absolute) relative to ``root``, with
-    forward slashes; None when the file is outside ``root``."""
-    absolute = Path(os.path.abspath(Path(cwd or Path.cwd()) / shown))
-    try:
-        return absolute.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return None
-
-
-def _escape_data(s: str) -> str:
+def escape_data(s: str) -> str:
+    """A GitHub workflow command's message, escaped (``%``, CR, LF)."""
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_prop(s: str) -> str:
-    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+def escape_property(s: str) -> str:
+    """A GitHub workflow command's property value (``file=``, ``title=``), escaped."""
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def github(findings: list[Finding], files: int) -> str:
     """Workflow commands; ``file=`` is relative to the repository root, as GitHub expects, also
     when the command runs in a sub-folder (``working-directory:``)."""
     lines = []
-    root = repo_root()
+    root = gitrepo.repo_root()
     for f in findings:
         kind = "error" if f.level == "error" else "warning"
-        path = repo_path(f.path, root) or f.path
+        path = gitrepo.repo_path(f.path, root) or f.path
         props = (
-            f"file={_escape_prop(path)},line={f.line},col={f.column},endLine={f.end_line},"
-            f"endColumn={f.end_column},title={_escape_prop(f.rule)}"
+            f"file={escape_property(path)},line={f.line},col={f.column},endLine={f.end_line},"
+            f"endColumn={f.end_column},title={escape_property(f.rule)}"
         )
-        lines.append(f"::{kind} {props}::{_escape_data(f.message + ' Help: ' + f.help)}")
+        lines.append(f"::{kind} {props}::{escape_data(f.message + ' Help: ' + f.help)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _artifact(path: str, root: Path) -> dict[str, str]:
-    relative = repo_path(path, root)
+    relative = gitrepo.repo_path(path, root)
     if relative is None:  # outside the repository: an absolute file URI
         return {"uri": Path(os.path.abspath(path)).as_uri()}
     return {"uri": relative, "uriBaseId": SRCROOT}
@@ -85,7 +70,7 @@ def _artifact(path: str, root: Path) -> dict[str, str]:
 def sarif(findings: list[Finding], files: int) -> str:
     """SARIF 2.1.0; result paths are relative to the repository root (``uriBaseId`` %SRCROOT%,
     whose absolute URI is in ``originalUriBaseIds``), as GitHub code scanning expects."""
-    root = repo_root()
+    root = gitrepo.repo_root()
     used = sorted({f.rule for f in findings})
     index = {r: i for i, r in enumerate(used)}
     rules = [
