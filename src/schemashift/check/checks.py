@@ -1,7 +1,7 @@
 """The guide's pre-deployment checklist, one function per check.
 
-Each check returns a :class:`CheckResult` (pass, warn, fail, or skipped with the reason); a
-:class:`SchemashiftError` inside a check (a database that cannot be reached, a missing git ref)
+Each check returns an :class:`Outcome` (pass, warn, fail) or raises ``_Skip`` with the reason;
+the runner turns them into :class:`CheckResult` rows. A :class:`SchemashiftError` inside a check (a database that cannot be reached, a missing git ref)
 makes that check fail with the error's message, and the other checks still run. Checks that
 need something another check found wrong (a valid schema, a readable history) are skipped and
 say which.
@@ -72,6 +72,7 @@ class Context:
     options: CheckOptions
     mp: MigrateProject
     _memo: dict[str, object] = field(default_factory=dict)
+    _states: dict[str, Schema] = field(default_factory=dict)  # end states of migration lists
 
     @property
     def cwd(self) -> Path:
@@ -185,15 +186,13 @@ class Context:
         """The schema ``migrations`` produce, replayed on the shadow database (or from the cache)."""
         from schemashift.migrations.shadow import CACHE_DIR_NAME, ShadowCache, history_end_state
 
-        key = "end:" + "|".join(f"{m.name}:{m.checksum}" for m in migrations)
-        if key not in self._memo:
+        key = "|".join(f"{m.name}:{m.checksum}" for m in migrations)
+        if key not in self._states:
             main, configured = self.shadow()
-            self._memo[key] = history_end_state(
+            self._states[key] = history_end_state(
                 main, list(migrations), shadow_url=configured, cache=ShadowCache(self.cwd / CACHE_DIR_NAME)
             )
-        state = self._memo[key]
-        assert not isinstance(state, (str, int))
-        return state  # type: ignore[return-value]
+        return self._states[key]
 
     @property
     def target(self) -> _Target:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from schemashift.commands import schema_loaded, schema_option
-
 from schemashift.check.checks import CHECKS
+from schemashift.check.output import FORMATS
+from schemashift.commands import schema_loaded, schema_option
 
 _IDS = tuple(check_id for check_id, _, _ in CHECKS)
 
@@ -26,7 +26,7 @@ _IDS = tuple(check_id for check_id, _, _ in CHECKS)
 @click.option("--only", "only", multiple=True, type=click.Choice(_IDS), metavar="CHECK",
               help=f"Run only this check (repeatable): {', '.join(_IDS)}.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 def check(
     schema: str | None, url: str | None, shadow_database_url: str | None, since: str | None, backups: str,
     max_backup_age: str | None, only: tuple[str, ...], strict: bool, fmt: str,
