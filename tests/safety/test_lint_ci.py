@@ -142,3 +142,28 @@ def test_unknown_tool_schemashift_keys_are_warned_about_once(tmp_path: Path, mon
     )
     r = run_cli("migrate", "lint", "--format", "json")
     assert "Warning" not in r.err, r.err
+
+
+def test_timeout_findings_on_the_example_projects_generated_migrations() -> None:
+    """examples/project: seven migrations written by `migrate dev` (the sixth edited to CONCURRENTLY),
+    linted without the project's lock_timeout/statement_timeout settings."""
+    from schemashift.safety.lint import LintConfig
+    from schemashift.safety.lint.runner import folder_files, lint_files
+
+    folder = Path(__file__).resolve().parents[2] / "examples/project/prisma/migrations"
+    files = folder_files(folder)
+    found: dict[str, list[tuple[str, int]]] = {}
+    for f in lint_files(files, PG, LintConfig()).findings:
+        if f.rule in TIMEOUT_RULES:
+            found.setdefault(Path(f.path).parent.name.split("_", 1)[1], []).append((f.rule, f.line))
+    def fk_line(name: str) -> int:
+        (sql,) = folder.glob(f"*_{name}/migration.sql")
+        return next(i for i, line in enumerate(sql.read_text().splitlines(), 1) if "FOREIGN KEY" in line)
+
+    assert "init" not in found  # CREATE TABLE + its unique index: nothing to wait for
+    for name in ("add_messages", "add_api_keys"):  # a new table's foreign key to "User"
+        assert found[name] == [("require-lock-timeout", fk_line(name))]
+    for name in ("add_user_first_name", "add_user_subscription_tier", "add_user_phone_number",
+                 "add_users_created_at_index"):  # ALTER TABLE / CREATE INDEX on "User"
+        assert sorted(rule for rule, _ in found[name]) == sorted(TIMEOUT_RULES)
+    assert sum(map(len, found.values())) == 10  # 14 before tables created in the migration were known
