@@ -80,8 +80,9 @@ class Context:
 
     @cached_property
     def provider(self) -> str:
-        """The datasource's provider, read from the schema: no URL (nor its variable) is needed."""
-        from schemashift.config import PROVIDER_ALIASES, _find_datasource, _property
+        """The datasource's provider, read from the schema: no URL (nor its variable) is needed;
+        one schemashift has no dialect for (sqlserver, mongodb...) is an error naming the schema."""
+        from schemashift.config import _find_datasource, _property, supported_provider
         from schemashift.errors import NoDatasourceError
 
         found = _find_datasource(self.mp.parsed[0])
@@ -91,7 +92,7 @@ class Context:
         raw = str(getattr(prop.value, "value", "")) if prop is not None and prop.value is not None else ""
         if not raw:
             raise SchemashiftError("The datasource has no provider.")
-        return PROVIDER_ALIASES.get(raw, raw)
+        return supported_provider(raw, self.mp.project.schema.display)
 
     @cached_property
     def target_schema(self) -> Schema:
@@ -472,13 +473,12 @@ def backup(ctx: Context) -> Outcome:
 
 
 def _needs_valid_schema(ctx: Context) -> None:
-    from schemashift.errors import SchemaValidationError
     from schemashift.migrations.errors import MigrationFolderError
     from schemashift.migrations.folder import check_lock
 
     try:
         ctx.target_schema  # noqa: B018
-    except SchemaValidationError:
+    except SchemashiftError:  # invalid, no datasource, a provider schemashift cannot migrate
         raise _Skip("the schema is invalid (see schema-valid)") from None
     try:
         check_lock(ctx.migrations_dir, ctx.provider)
