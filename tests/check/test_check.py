@@ -327,3 +327,14 @@ def test_a_gitignored_migration_is_not_committed(tmp_path: Path, monkeypatch: py
     (tmp_path / ".gitignore").write_text("prisma/\n")  # the whole folder
     r = run_cli("check", "--only", "migrations-committed")
     assert r.exit_code == 1 and "\n      prisma/migrations (ignored by .gitignore, never committed)\n" in r.out
+
+
+def test_a_provider_schemashift_cannot_migrate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    write_schema(tmp_path, "sqlserver", USER)
+    r = run_cli("check", "--format", "json")
+    assert r.exit_code == 1, r.err
+    checks = {c["id"]: c for c in json.loads(r.out)["checks"]}
+    assert checks["schema-valid"]["status"] == "fail"
+    assert "`sqlserver` in `prisma/schema.prisma` is not supported" in checks["schema-valid"]["message"]
+    assert checks["schema-in-sync"]["message"] == "Skipped: the schema is invalid (see schema-valid)."
