@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("schemashift.commands.backup:backup", "Back up, restore and prune database backups"),
     "generate": ("schemashift.commands.generate:generate", "Generate the typed Python client"),
     "erd": ("schemashift.commands.erd:erd", "Draw the schema as a diagram (svg, html, mermaid, dot)"),
+    "check": ("schemashift.commands.check:check", "Run the pre-deployment checklist (exit 1 when a check fails)"),
 }
 
 

@@ -15,7 +15,7 @@ already set in the environment win. Datasource URLs are resolved with Prisma's r
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,10 +94,57 @@ def _location(path: Path, cwd: Path) -> SchemaLocation:
     return SchemaLocation(absolute, _display(absolute, cwd), absolute.is_dir())
 
 
+#: Every key of ``[tool.schemashift]`` and what it is for: the one list of them. A key missing
+#: here is reported as unknown (a typo such as ``lock_timout`` would otherwise be ignored silently).
+TOOL_KEYS: dict[str, str] = {
+    "schema": "where the schema is (config.find_schema)",
+    "migrations": "the migrations folder (Project.migrations_dir)",
+    "url": "the datasource URL (Project.url_setting)",
+    "shadow_url": "the shadow database URL (Project.url_setting)",
+    "seed": "the seed command (seed.py)",
+    "lock_timeout": "PostgreSQL/MySQL lock timeout of migration connections (settings.py)",
+    "statement_timeout": "longest statement of a migration (settings.py)",
+    "migration_lock_timeout": "how long deploy/dev wait for the migration lock (settings.py)",
+    "production_hosts": "host patterns of the production guard (settings.py)",
+    "keep_labelled_days": "backup prune: age of labelled backups to delete (settings.py)",
+    "lint": "[tool.schemashift.lint]: migrate lint rule levels (safety/lint/runner.py)",
+}
+
+
+def _print_warning(message: str) -> None:
+    import sys
+
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+
+
+#: Where configuration warnings go (stderr; a library caller may replace it).
+warning_sink: Callable[[str], None] = _print_warning
+_WARNED: set[tuple[Path, tuple[str, ...]]] = set()
+
+
+def _warn_unknown_keys(table: Mapping[str, object], pyproject: Path, cwd: Path) -> None:
+    """Once per process and file: the keys of ``[tool.schemashift]`` that nothing reads."""
+    unknown = tuple(sorted(k for k in table if k not in TOOL_KEYS))
+    if not unknown or (pyproject, unknown) in _WARNED:
+        return
+    _WARNED.add((pyproject, unknown))
+    import difflib
+
+    named = []
+    for key in unknown:
+        close = difflib.get_close_matches(key, TOOL_KEYS, n=1)
+        named.append(f"`{key}`" + (f" (did you mean `{close[0]}`?)" if close else ""))
+    warning_sink(
+        f"Warning: unknown key{'s' if len(unknown) > 1 else ''} in [tool.schemashift] of "
+        f"{_display(pyproject, cwd)}, ignored: {', '.join(named)}. Known keys: {', '.join(TOOL_KEYS)}."
+    )
+
+
 def tool_settings(cwd: Path) -> dict[str, object]:
     """``[tool.schemashift]`` of ``cwd/pyproject.toml`` ({} without one): the one reader of it,
     for the schema path, the settings and the seed command. A file that is not UTF-8 or not TOML
-    is a clear error naming it, never a crash."""
+    is a clear error naming it, never a crash; keys not in :data:`TOOL_KEYS` get a warning."""
     import tomllib
 
     pyproject = cwd / "pyproject.toml"
@@ -113,6 +160,7 @@ def tool_settings(cwd: Path) -> dict[str, object]:
     table = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise SchemashiftError(f"`[tool.schemashift]` in {_display(pyproject, cwd)} must be a table.")
+    _warn_unknown_keys(table, pyproject, cwd)
     return table
 
 
