@@ -216,13 +216,15 @@ class Dialect:
 def normalize_predicate(text: str) -> str:
     """``text`` with runs of whitespace made one space and enclosing parentheses removed."""
     text = " ".join(text.split())
-    while text.startswith("(") and text.endswith(")") and _encloses(text):
-        text = text[1:-1].strip()
+    while (inner := unparenthesize(text)) is not text:
+        text = inner.strip()
     return text
 
 
-def _encloses(text: str) -> bool:
-    """The ``(`` at the start of ``text`` closes at its end (quotes taken into account)."""
+def unparenthesize(text: str) -> str:
+    """``text`` without one pair of parentheses enclosing all of it (``(a) AND (b)`` is kept)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
     depth, quote_char = 0, ""
     for i, c in enumerate(text):
         if quote_char:
@@ -235,8 +237,8 @@ def _encloses(text: str) -> bool:
         elif c == ")":
             depth -= 1
             if depth == 0:
-                return i == len(text) - 1
-    return False
+                return text[1:-1] if i == len(text) - 1 else text
+    return text
 
 
 def string_literal(value: str) -> str:

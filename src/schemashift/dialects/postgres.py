@@ -118,14 +118,16 @@ def _predicate_tree(predicate: str) -> str | None:
 
     try:
         (raw,) = pglast.parse_sql(f"SELECT 1 WHERE {predicate}")
-    except pglast.parser.ParseError:
+    except (pglast.parser.ParseError, ValueError):
         return None
 
-    class _StripCasts(Visitor):  # type: ignore[misc]
+    class _StripCasts(Visitor):
         def visit_TypeCast(self, ancestors: object, node: pg.TypeCast) -> object:
             return node.arg if isinstance(node.arg, pg.A_Const) else None
 
     stmt = raw.stmt
+    if not isinstance(stmt, pg.SelectStmt):
+        return None
     _StripCasts()(stmt)
     return repr(_without_locations(stmt.whereClause))
 
