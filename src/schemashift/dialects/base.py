@@ -128,11 +128,11 @@ class Dialect:
 
     def predicates_match(self, previous: str | None, next: str | None) -> bool:
         """Two partial-index predicates (``Index.predicate``) are the same condition: the schema's
-        as written against the database's as it prints it back. Here: equal once whitespace and
-        enclosing parentheses are ignored (SQLite keeps the text as written)."""
+        as written against the database's as it prints it back. Here: the same text (SQLite keeps
+        the statement as written; Prisma 7 compares it as text, so `a  =  1` is a change)."""
         if previous is None or next is None:
             return previous is next
-        return normalize_predicate(previous) == normalize_predicate(next)
+        return previous.strip() == next.strip()
 
     def where_clause(self, index: Index) -> str:
         """`` WHERE <predicate>`` of a partial index (empty for the others); PostgreSQL wraps it
@@ -211,14 +211,6 @@ class Dialect:
 
 
 # ---------------------------------------------------------------- literal helpers shared by dialects
-
-
-def normalize_predicate(text: str) -> str:
-    """``text`` with runs of whitespace made one space and enclosing parentheses removed."""
-    text = " ".join(text.split())
-    while (inner := unparenthesize(text)) is not text:
-        text = inner.strip()
-    return text
 
 
 def unparenthesize(text: str) -> str:

@@ -802,27 +802,25 @@ class _Parser:
         return ArrayExpression(elements, _span((pos, p + 1, self.fid)))
 
     def object(self, pos: int) -> ObjectExpression | None:
-        """``"{" ~ (identifier ~ ":" ~ expression ~ ("," ~ identifier ~ ":" ~ expression)*)? ~ ","? ~ "}"``
-        (Prisma 7: the object form of a partial index's ``where:``)."""
+        """``"{" ~ (identifier ~ ":" ~ expression ~ ("," ~ identifier ~ ":" ~ expression)*)? ~ "}"``
+        (Prisma 7: the object form of a partial index's ``where:``; no trailing comma)."""
         s, fid = self.s, self.fid
         saved = len(self.errors)
         members: list[ObjectMember] = []
         p = self.ws(pos + 1)
-        while s[p] != "}":
+        expect_member = s[p] != "}"
+        while expect_member:
             key = self.ident(p)
-            if key is None:
-                break
-            q = self.ws(key.span.end)
-            if s[q] != ":":
-                break
-            value = self.expression(self.ws(q + 1))
-            if value is None:
-                break
+            q = self.ws(key.span.end) if key is not None else p
+            value = self.expression(self.ws(q + 1)) if key is not None and s[q] == ":" else None
+            if key is None or value is None:
+                del self.errors[saved:]
+                return None
             members.append(ObjectMember(key, value, _span((p, value.span.end, fid))))
             p = self.ws(value.span.end)
-            if s[p] != ",":
-                break
-            p = self.ws(p + 1)
+            expect_member = s[p] == ","
+            if expect_member:
+                p = self.ws(p + 1)
         if s[p] != "}":
             del self.errors[saved:]
             return None

@@ -618,14 +618,10 @@ class _Parser:
         s = self.s
         members: list[str] = []
         p = self.ws(pos + 1)
-        while s[p] != "}":
+        while s[p] != "}":  # no trailing comma, as Prisma's grammar
             end = _ident_end(self.src, p)
-            if end < 0:
-                return None
-            q = self.ws(end)
-            if s[q] != ":":
-                return None
-            r = self.expression(self.ws(q + 1))
+            q = self.ws(end) if end >= 0 else p
+            r = self.expression(self.ws(q + 1)) if end >= 0 and s[q] == ":" else None
             if r is None:
                 return None
             members.append(f"{self.src[p:end]}: {r[0].text}")
@@ -633,6 +629,8 @@ class _Parser:
             if s[p] != ",":
                 break
             p = self.ws(p + 1)
+            if s[p] == "}":
+                return None
         if s[p] != "}":
             return None
         text = "{ " + ", ".join(members) + " }" if members else "{}"
