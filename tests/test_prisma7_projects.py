@@ -547,3 +547,97 @@ def test_url_flag_serves_a_schema_without_url(tmp_path: Path, sqlite_url: str, r
         conn.execute('CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY)')
     r = run_cli("db", "pull", "--print", "--url", sqlite_url)
     assert r.exit_code == 0 and "model Post" in r.out, r.err
+
+
+# ---------------------------------------------------------------- .env as Prisma 7 loads it
+
+import re  # noqa: E402
+
+_CONFIG = 'import {{ defineConfig, env }} from "prisma/config";\n{imports}\nexport default defineConfig({{\n  datasource: {{ url: env("APP_DATABASE_URL") }},\n}});\n'
+
+
+@pytest.mark.parametrize(
+    ("imports", "loaded"),
+    [
+        ("", False),
+        ('import "dotenv/config";\n', True),
+        ("require('dotenv/config')\n", True),
+        ('import { config } from "dotenv";\nconfig();\n', True),
+        ('import dotenv from "dotenv";\ndotenv.config();\n', True),
+        ('// import "dotenv/config";\n', False),
+    ],
+)
+def test_env_file_only_through_the_config(
+    tmp_path: Path, imports: str, loaded: bool, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prisma 7 loads no .env itself: only the configuration's `import "dotenv/config"` (dotenv:
+    `.env` of the current directory) does; the schema folder's .env is never read."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("APP_DATABASE_URL", "unset")
+    monkeypatch.delenv("APP_DATABASE_URL")
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(_schema("sqlite"))
+    (tmp_path / "prisma" / ".env").write_text('APP_DATABASE_URL="file:./from-schema-folder.db"\n')
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports=imports))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./dev.db"\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert "Traceback" not in r.err
+    if loaded:
+        assert r.exit_code == 0, r.err
+        assert (tmp_path / "dev.db").is_file()
+    else:
+        assert r.exit_code == 1
+        assert re.search(r"prisma\.config\.ts:\d: Cannot resolve environment variable: APP_DATABASE_URL\.", r.err), r.err
+    assert not (tmp_path / "prisma" / "from-schema-folder.db").exists() and not (tmp_path / "from-schema-folder.db").exists()
+
+
+def test_dotenv_config_path(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dotenv/config reads $DOTENV_CONFIG_PATH instead of ./.env; the environment wins over the file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    (tmp_path / "schema.prisma").write_text(_schema("sqlite"))
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports='import "dotenv/config";') .replace("defineConfig({\n", 'defineConfig({\n  schema: "schema.prisma",\n'))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./not-this.db"\n')
+    (tmp_path / "env.staging").write_text('APP_DATABASE_URL="file:./staging.db"\n')
+    monkeypatch.setenv("DOTENV_CONFIG_PATH", "env.staging")
+    r = run_cli("db", "push")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "staging.db").is_file() and not (tmp_path / "not-this.db").exists()
+    monkeypatch.setenv("APP_DATABASE_URL", f"file:{tmp_path / 'env-wins.db'}")
+    assert run_cli("db", "push").exit_code == 0
+    assert (tmp_path / "env-wins.db").is_file()
+
+
+def test_generate_takes_the_config_url(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`generate` on a Prisma 7 project: the client reads the variable prisma.config.ts names
+    (not DATABASE_URL), and a relative SQLite path starts at the config's folder, as for migrate."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text('generator client {\n  provider = "schemashift-py"\n}\n\n' + _schema("sqlite"))
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports='import "dotenv/config";'))
+    r = run_cli("generate")  # needs no URL value: the variable may be unset
+    assert r.exit_code == 0, r.err
+    assert any("url_env='APP_DATABASE_URL'" in p.read_text() for p in (tmp_path / "prisma" / "prisma_client").glob("*.py"))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./dev.db"\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "dev.db").is_file()
+    script = tmp_path / "use.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys
+        sys.path.insert(0, "prisma")
+        os.environ["APP_DATABASE_URL"] = "file:./dev.db"
+        from prisma_client import Client
+        with Client() as db:
+            db.user.create(data={"email": "a@example.com"})
+            print(db.user.count())
+    """))
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]
+    assert not (tmp_path / "prisma" / "dev.db").exists()
