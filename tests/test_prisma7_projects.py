@@ -641,3 +641,74 @@ def test_generate_takes_the_config_url(tmp_path: Path, run_cli, monkeypatch: pyt
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"]
     assert not (tmp_path / "prisma" / "dev.db").exists()
+
+
+def test_guide_troubleshooting_on_a_prisma7_project(
+    tmp_path: Path, provider: str, db_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide's troubleshooting and testing steps on a project that has only prisma.config.ts
+    and .env: a migration failed halfway is resolved (--rolled-back, fixed, deployed again; and
+    --applied), drift is reported by migrate dev, and a test database named by the environment
+    is deployed to and pulled."""
+    root = tmp_path / "app"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("APP_DATABASE_URL", "unset")
+    monkeypatch.delenv("APP_DATABASE_URL")
+    _prisma7_project(root, provider, db_url)
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0
+    migrations = root / "prisma" / "migrations"
+
+    # a migration that fails halfway
+    broken = migrations / "20990101000000_broken"
+    broken.mkdir()
+    q = "`" if provider == "mysql" else '"'
+    good = f"CREATE TABLE {q}Audit{q} ({q}id{q} INTEGER NOT NULL PRIMARY KEY);\n"
+    (broken / "migration.sql").write_text(good + "INSERT INTO no_such_table VALUES (1);\n")
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "20990101000000_broken" in r.err, r.out + r.err
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 1 and "20990101000000_broken" in r.out + r.err
+    r = run_cli("migrate", "deploy")  # blocked (MySQL: resumed at the failed statement, which fails again)
+    assert r.exit_code == 1, r.out + r.err
+    assert ("Resuming migration `20990101000000_broken` at statement 2 of 2" in r.out) if provider == "mysql" else ("P3009" in r.err)
+    with connect(db_url) as conn:  # what ran before the failure (MySQL has no transactional DDL)
+        conn.execute(f"DROP TABLE IF EXISTS {q}Audit{q}")
+    r = run_cli("migrate", "resolve", "--rolled-back", "20990101000000_broken")
+    assert r.exit_code == 0, r.err
+    (broken / "migration.sql").write_text(good)
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0 and "All migrations have been successfully applied." in r.out, r.err
+    (root / "prisma" / "schema.prisma").write_text(
+        (root / "prisma" / "schema.prisma").read_text() + "\nmodel Audit {\n  id Int @id\n}\n"
+    )
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 0 and "Database schema is up to date!" in r.out, r.out + r.err
+
+    # --applied: a change made by hand, recorded as applied
+    manual = migrations / "20990102000000_manual"
+    manual.mkdir()
+    (manual / "migration.sql").write_text(f"CREATE INDEX {q}Audit_manual_idx{q} ON {q}Audit{q}({q}id{q});\n")
+    with connect(db_url) as conn:
+        conn.execute(f"CREATE INDEX {q}Audit_manual_idx{q} ON {q}Audit{q}({q}id{q})")
+    r = run_cli("migrate", "resolve", "--applied", "20990102000000_manual")
+    assert r.exit_code == 0, r.err
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 0 and "Database schema is up to date!" in r.out, r.out + r.err
+
+    # drift: a table made outside the migrations
+    with connect(db_url) as conn:
+        conn.execute(f"CREATE TABLE {q}Stray{q} ({q}id{q} INTEGER NOT NULL PRIMARY KEY)")
+    r = run_cli("migrate", "dev", "--name", "after_drift")
+    assert r.exit_code != 0 and "Drift detected" in r.out + r.err, r.out + r.err
+    assert "Stray" in r.out + r.err
+
+    # test database from the environment (which wins over .env): deploy, then pull
+    with dbutil.second_database(provider, tmp_path) as test_db:
+        monkeypatch.setenv("APP_DATABASE_URL", test_db)
+        r = run_cli("migrate", "deploy")
+        assert r.exit_code == 0, r.err
+        r = run_cli("db", "pull", "--print")
+        assert r.exit_code == 0 and "model Audit" in r.out and "model User" in r.out, r.err
+        assert "Stray" not in r.out
