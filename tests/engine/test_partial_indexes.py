@@ -170,6 +170,7 @@ CHANGES = {
     "object_to_raw": ("where: { b: false }", 'where: raw("b")'),
     "object_reordered": ("b: true, n: 3", "n: 3, b: true"),
     "unchanged_but_spacing": ("status = 'active'", "status  =  'active'"),
+    "table_rebuilt": ("  f         Float", "  f         Int"),  # SQLite: RedefineTables keeps the predicates
 }
 
 
@@ -186,6 +187,8 @@ def test_sql_between_schemas(tmp_path: Path, provider: str, change: str, run_cli
     assert r.exit_code == 0, r.err
     if change == "unchanged_but_spacing" and provider == "postgresql":  # the same once parsed
         assert r.out == "-- This is an empty migration.\n"
+    elif change == "table_rebuilt":
+        assert "WHERE" in r.out if provider == "sqlite" else "ALTER COLUMN" in r.out
     else:  # SQLite keeps the text as written, and Prisma 7 compares it as text
         assert "DROP INDEX" in r.out and "CREATE" in r.out
     if ORACLE.exists() and shutil.which("node"):
