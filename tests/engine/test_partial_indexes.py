@@ -135,7 +135,7 @@ def test_preview_features_of_prisma7(tmp_path: Path, provider: str, features: st
 
 
 def test_preview_feature_is_unknown_to_prisma6_schemas(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A schema with ``url`` keeps Prisma 6.19's rules, which have no partialIndexes."""
+    """A schema with ``url`` keeps Prisma 6.19's rules, which have no partialIndexes and no `where:`."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/d")
     text = schema("postgresql").replace('provider = "postgresql"\n', 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n')
@@ -143,6 +143,7 @@ def test_preview_feature_is_unknown_to_prisma6_schemas(tmp_path: Path, run_cli, 
     r = run_cli("validate", "--schema", "schema.prisma")
     assert r.exit_code == 1
     assert 'The preview feature "partialIndexes" is not known. Expected one of: fullTextSearchPostgres, metrics,' in r.err
+    assert r.err.count("error: No such argument.") == 4  # Prisma 6.19 has no `where:` (its corpus' wording)
 
 
 # ---------------------------------------------------------------- SQL, offline

@@ -160,6 +160,7 @@ class Configuration:
     datasources: list[Datasource] = field(default_factory=list)
     generators: list[Generator] = field(default_factory=list)
     diags: Diagnostics = field(default_factory=Diagnostics)
+    prisma7: bool = False  # a datasource without `url`: Prisma 7.10's rules
 
     @property
     def preview_features(self) -> set[str]:
@@ -237,6 +238,7 @@ def load(schema: ast.SchemaAst) -> Configuration:
     provider = _first_provider(schema)
     adapters = "schemaEngineDriverAdapters" in _declared_features(schema)
     prisma7 = not adapters and _url_less(schema)
+    config.prisma7 = prisma7
     for f in schema.files:
         sources = [t for t in f.tops if isinstance(t, ast.SourceConfig)]
         loaded = [ds for ds in (_datasource(s, config.diags, adapters) for s in sources) if ds is not None]

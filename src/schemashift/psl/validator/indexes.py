@@ -476,12 +476,15 @@ _VALUE_TYPES = {
 
 def _where_arg(attrs: AttributeSet, model: ModelInfo, written: str) -> None:
     """``where:`` of ``@unique``, ``@@unique`` and ``@@index`` (Prisma 7.10's partial indexes,
-    preview feature ``partialIndexes``), with prisma7 validate's messages; ``written`` is the
+    preview feature ``partialIndexes``; a schema with ``url`` follows Prisma 6.19, which has no
+    such argument), with prisma7 validate's messages; ``written`` is the
     attribute as written (``@@index``), which the first two messages name."""
+    ctx = attrs.ctx
+    if ctx.config is None or not ctx.config.prisma7:
+        return  # Prisma 6.19 has no `where:`: "No such argument."
     expr = attrs.optional_arg("where")
     if expr is None:
         return
-    ctx = attrs.ctx
     if "partialIndexes" not in ctx.preview_features:
         attrs.error(
             f'Error parsing attribute "{written}": Partial indexes are a preview feature. Add "partialIndexes" to '
