@@ -7,7 +7,8 @@ Schema lookup, first match wins:
 3. ``prisma/schema.prisma``, then the ``prisma/schema/`` folder (multi-file), then ``schema.prisma``.
 
 ``.env`` files are read from the current directory and from the schema's directory; variables
-already set in the environment win. Datasource URLs are resolved with Prisma's rules and messages
+already set in the environment win. A Prisma 7 project (``prisma.config.ts``) reads only the
+``.env`` its configuration loads (``import "dotenv/config"``), as Prisma 7 does. Datasource URLs are resolved with Prisma's rules and messages
 (``env("VAR")``, non-empty, protocol per provider). Never print a URL without
 :func:`schemashift.errors.redact`.
 """
@@ -222,8 +223,17 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
 
 
 def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
-    """Load ``.env`` from the current directory and the schema's folder; return the files read."""
+    """Load ``.env`` files as the project's Prisma would; return the files read.
+
+    A Prisma 7 project (a ``prisma.config.ts`` in the current directory): only what the
+    configuration loads, as Prisma 7 loads no ``.env`` itself (:func:`load_config_env`).
+    Otherwise Prisma 6's rule: ``.env`` of the current directory, then of the schema's folder."""
+    from schemashift.prisma_config import find_config
+
     cwd = (cwd or Path.cwd()).resolve()
+    config = find_config(cwd)
+    if config is not None:
+        return load_config_env(config, cwd)
     candidates = [cwd / ".env"]
     if location is not None:
         candidates.append(location.directory / ".env")
@@ -235,6 +245,23 @@ def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[P
             load_dotenv(env_file, override=False)
             loaded.append(env_file.resolve())
     return loaded
+
+
+def load_config_env(config: "PrismaConfig", cwd: Path) -> list[Path]:
+    """The ``.env`` a Prisma 7 configuration loads: with ``import "dotenv/config"`` (or
+    ``dotenv.config()``), dotenv's file, ``$DOTENV_CONFIG_PATH`` or ``.env`` of the current
+    directory, variables already set winning; nothing without it (the file is then not read)."""
+    if not config.loads_dotenv:
+        return []
+    env_file = Path(os.environ.get("DOTENV_CONFIG_PATH") or cwd / ".env")
+    if not env_file.is_absolute():
+        env_file = cwd / env_file
+    if not env_file.is_file():
+        return []
+    from dotenv import load_dotenv
+
+    load_dotenv(env_file, override=False)
+    return [env_file.resolve()]
 
 
 # ---------------------------------------------------------------- datasource
@@ -488,6 +515,26 @@ class Project:
             config.check(config_key)  # unreadable, and not given another way
         return None
 
+    def client_url_source(self) -> tuple[str | None, str | None, Path] | None:
+        """Where the generated client takes its URL from when the project configures one outside
+        the schema (``prisma.config.ts`` > ``[tool.schemashift] url``): ``(variable, literal URL,
+        folder relative file: paths start from)``, read without evaluating it (``generate`` needs no
+        URL value, so an unset variable is no error); None when nothing is configured or the
+        configured value cannot be read (the schema's then applies)."""
+        from schemashift.errors import redact
+
+        config = self.prisma_config
+        value = config.values.get("datasource.url") if config is not None and config.error is None else None
+        if config is not None and value is not None:
+            if value.kind == "unreadable":
+                return None
+            literal = value.text if value.kind == "str" and redact(value.text) == value.text else None
+            return value.env_var, literal, config.directory
+        raw = self._pyproject("url")
+        if raw is not None:  # a literal: written into the client only without a password
+            return None, raw if redact(raw) == raw else None, self.cwd
+        return None
+
     def _pyproject(self, key: str | None) -> str | None:
         raw = tool_settings(self.cwd).get(key) if key is not None else None
         if raw is not None and not isinstance(raw, str):
@@ -515,8 +562,10 @@ def load_project(schema_option: str | None = None, cwd: Path | None = None) -> P
 
     cwd = (cwd or Path.cwd()).resolve()
     prisma_config = find_config(cwd)
-    if prisma_config is not None:
-        load_env(None, cwd)  # `import "dotenv/config"`: the folder's .env before the config's values
-    location = find_schema(schema_option, cwd, prisma_config)
-    env_files = load_env(location, cwd)
+    if prisma_config is not None:  # Prisma 7: `.env` only through the configuration, before its values
+        env_files = load_config_env(prisma_config, cwd)
+        location = find_schema(schema_option, cwd, prisma_config)
+    else:
+        location = find_schema(schema_option, cwd, prisma_config)
+        env_files = load_env(location, cwd)
     return Project(cwd, location, tuple(env_files), prisma_config)

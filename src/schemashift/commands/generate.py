@@ -44,7 +44,8 @@ def run_generate(project: object, echo: bool = True, required: bool = True) -> i
             f'generator client {{\n  provider = "{PROVIDER}"\n}}'
         )
     start = time.perf_counter()
-    results = generate(files, schema_dir, generators)
+    source = getattr(project, "client_url_source", None)  # prisma.config.ts's URL wins, as for every command
+    results = generate(files, schema_dir, generators, source() if source is not None else None)
     ms = int((time.perf_counter() - start) * 1000)
     if echo:
         cwd = Path.cwd()

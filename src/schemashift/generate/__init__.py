@@ -148,8 +148,15 @@ def _default(f_info: object, autoincrement: bool) -> tuple[str | None, int | Non
     return "db", None
 
 
-def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: Path) -> SchemaMeta:
-    """Validate and lower the schema; the facts the generated client needs."""
+def build_meta(
+    files: Sequence[tuple[str, str]],
+    package_dir: Path,
+    schema_dir: Path,
+    url_source: tuple[str | None, str | None, Path] | None = None,
+) -> SchemaMeta:
+    """Validate and lower the schema; the facts the generated client needs. ``url_source``: the
+    URL configured outside the schema (``Project.client_url_source``: Prisma 7's prisma.config.ts),
+    which wins over the schema's as for every command."""
     from schemashift.errors import SchemaValidationError
     from schemashift.lower import lower_schema
     from schemashift.psl import analyze_files, ast
@@ -236,6 +243,9 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
             url_env = env_arg.value if isinstance(env_arg, ast.StringValue) else None
         elif isinstance(value, ast.StringValue):
             url = value.value
+    url_dir = schema_dir
+    if url_source is not None and (url_source[0] or url_source[1]):
+        url_env, url, url_dir = url_source
     if url_env is None and url is None:
         url_env = "DATABASE_URL"  # Prisma 7 style: the url lives outside the schema
     return SchemaMeta(
@@ -244,7 +254,7 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
         enums=enums,
         url_env=url_env,
         url=url,
-        schema_dir=os.path.relpath(schema_dir, package_dir),
+        schema_dir=os.path.relpath(url_dir, package_dir),
     )
 
 
@@ -279,12 +289,17 @@ def _relation(ctx: object, lowered: object, model: str, field_name: str, target:
     return None
 
 
-def generate(files: Sequence[tuple[str, str]], schema_dir: Path, generators: Sequence[GeneratorConfig]) -> list[GenerateResult]:
+def generate(
+    files: Sequence[tuple[str, str]],
+    schema_dir: Path,
+    generators: Sequence[GeneratorConfig],
+    url_source: tuple[str | None, str | None, Path] | None = None,
+) -> list[GenerateResult]:
     from schemashift.generate.render import render_package
 
     results: list[GenerateResult] = []
     for g in generators:
-        meta = build_meta(files, g.output, schema_dir)
+        meta = build_meta(files, g.output, schema_dir, url_source)
         rendered = render_package(meta)
         if g.output.exists() and not (g.output / "client.py").is_file():
             if any(g.output.iterdir()):
