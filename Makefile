@@ -14,13 +14,13 @@ help:
 	@echo "make test       the test suite in parallel (pytest -n auto), without the slow tests"
 	@echo "make test-slow  only the long exhaustive runs (marker: slow)"
 	@echo "make bench      benchmarks against the Prisma reference engines (bench/run.py)"
-	@echo "make install    create .venv and install schemashift with its test extras"
+	@echo "make install    create .venv and install schemashift with all its extras and the test tools"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[all,test]'
 	@# byte-compile the editable sources once: start-up is ~0.1 s slower without .pyc files, and an
 	@# environment with PYTHONDONTWRITEBYTECODE=1 would never write them
 	$(BIN)/python -m compileall -q src >/dev/null
@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 test: $(STAMP)
+	-@bash scripts/install-chromium  # the ERD browser tests' Chromium; they skip without it
 	$(PYTEST) -n auto -m "not slow" tests/
 
 test-slow: $(STAMP)

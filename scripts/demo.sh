@@ -38,23 +38,16 @@ else
     run schemashift init --datasource-provider "$PROVIDER"
 fi
 
-step "2. Make schema changes in prisma/schema.prisma: the guide's User model"
-printf '%s$ cat >> prisma/schema.prisma <<EOF ... EOF%s\n' "$DIM" "$RESET"
-cat >> prisma/schema.prisma <<'PRISMA'
-
-model User {
-  id        String   @id @default(cuid())
-  email     String   @unique
-  createdAt DateTime @default(now())
-}
-PRISMA
+step "2. The schema: init wrote the guide's User model (and prisma/seed.py for it)"
 run cat prisma/schema.prisma
 run schemashift validate
 run schemashift format --check
 
-step "3. Generate the first migration and apply it (migrate dev)"
+step "3. Generate the first migration and apply it (migrate dev), then seed (twice: it upserts)"
 run schemashift migrate dev --name init
 run cat prisma/migrations/*_init/migration.sql
+run schemashift db seed
+run schemashift db seed
 
 step "4. Example: adding a new field (the guide's firstName)"
 printf '%s$ sed -i '\''s|email     String   @unique|&\\n  firstName String?|'\'' prisma/schema.prisma%s\n' "$DIM" "$RESET"

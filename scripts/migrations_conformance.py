@@ -25,12 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from schemashift.diff.corpus import CORPUS, REPO, load_cases
 from schemashift.engine import diff_schemas
 
+REPO = Path(__file__).resolve().parents[1]
 ORACLE = REPO.parent / "shared" / "oracle" / "prisma6"
 
 sys.path.insert(0, str(REPO / "tests" / "engine"))
+from conformance_corpus import CORPUS, load_cases  # noqa: E402  (test helpers, not in the package)
 from schema_gen import schema_pair  # noqa: E402  (the generator lives with the tests that use it)
 
 

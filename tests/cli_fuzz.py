@@ -310,6 +310,21 @@ def argv(draw: st.DrawFn, password: str) -> list[str]:
             ("--url", url),
         ],
         ("db", "pull"): [("--schema", path), ("--print", None), ("--force", None), ("--url", url)],
+        ("erd",): [
+            ("--schema", path),
+            ("--format", st.sampled_from(["svg", "html", "mermaid", "dot", "png"])),
+            ("-o", st.sampled_from(["out.svg", "out.html", "out.txt", "unreadable/out.svg", "prisma", "missing/x.dot"])),
+        ],
+        ("check",): [
+            ("--schema", path),
+            ("--url", url),
+            ("--shadow-database-url", url),
+            ("--since", st.sampled_from(["HEAD", "nope~1"])),
+            ("--backups", st.sampled_from(["backups", "afile.txt", "missing", "badbackups"])),
+            ("--max-backup-age", st.sampled_from(["1h", "0", "soon", "-1s"])),
+            ("--only", st.sampled_from(["schema-in-sync", "lint", "backup", "nope"])),
+            ("--format", st.sampled_from(["text", "json", "github", "xml"])),
+        ],
         ("backup", "list"): [("-o", st.sampled_from(["backups", "afile.txt", "missing", "unreadable", "badbackups"]))],
         ("backup", "create"): [
             ("--schema", path),

@@ -547,3 +547,168 @@ def test_url_flag_serves_a_schema_without_url(tmp_path: Path, sqlite_url: str, r
         conn.execute('CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY)')
     r = run_cli("db", "pull", "--print", "--url", sqlite_url)
     assert r.exit_code == 0 and "model Post" in r.out, r.err
+
+
+# ---------------------------------------------------------------- .env as Prisma 7 loads it
+
+import re  # noqa: E402
+
+_CONFIG = 'import {{ defineConfig, env }} from "prisma/config";\n{imports}\nexport default defineConfig({{\n  datasource: {{ url: env("APP_DATABASE_URL") }},\n}});\n'
+
+
+@pytest.mark.parametrize(
+    ("imports", "loaded"),
+    [
+        ("", False),
+        ('import "dotenv/config";\n', True),
+        ("require('dotenv/config')\n", True),
+        ('import { config } from "dotenv";\nconfig();\n', True),
+        ('import dotenv from "dotenv";\ndotenv.config();\n', True),
+        ('// import "dotenv/config";\n', False),
+    ],
+)
+def test_env_file_only_through_the_config(
+    tmp_path: Path, imports: str, loaded: bool, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prisma 7 loads no .env itself: only the configuration's `import "dotenv/config"` (dotenv:
+    `.env` of the current directory) does; the schema folder's .env is never read."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("APP_DATABASE_URL", "unset")
+    monkeypatch.delenv("APP_DATABASE_URL")
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text(_schema("sqlite"))
+    (tmp_path / "prisma" / ".env").write_text('APP_DATABASE_URL="file:./from-schema-folder.db"\n')
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports=imports))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./dev.db"\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert "Traceback" not in r.err
+    if loaded:
+        assert r.exit_code == 0, r.err
+        assert (tmp_path / "dev.db").is_file()
+    else:
+        assert r.exit_code == 1
+        assert re.search(r"prisma\.config\.ts:\d: Cannot resolve environment variable: APP_DATABASE_URL\.", r.err), r.err
+    assert not (tmp_path / "prisma" / "from-schema-folder.db").exists() and not (tmp_path / "from-schema-folder.db").exists()
+
+
+def test_dotenv_config_path(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dotenv/config reads $DOTENV_CONFIG_PATH instead of ./.env; the environment wins over the file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    (tmp_path / "schema.prisma").write_text(_schema("sqlite"))
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports='import "dotenv/config";') .replace("defineConfig({\n", 'defineConfig({\n  schema: "schema.prisma",\n'))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./not-this.db"\n')
+    (tmp_path / "env.staging").write_text('APP_DATABASE_URL="file:./staging.db"\n')
+    monkeypatch.setenv("DOTENV_CONFIG_PATH", "env.staging")
+    r = run_cli("db", "push")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "staging.db").is_file() and not (tmp_path / "not-this.db").exists()
+    monkeypatch.setenv("APP_DATABASE_URL", f"file:{tmp_path / 'env-wins.db'}")
+    assert run_cli("db", "push").exit_code == 0
+    assert (tmp_path / "env-wins.db").is_file()
+
+
+def test_generate_takes_the_config_url(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`generate` on a Prisma 7 project: the client reads the variable prisma.config.ts names
+    (not DATABASE_URL), and a relative SQLite path starts at the config's folder, as for migrate."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma" / "schema.prisma").write_text('generator client {\n  provider = "schemashift-py"\n}\n\n' + _schema("sqlite"))
+    (tmp_path / "prisma.config.ts").write_text(_CONFIG.format(imports='import "dotenv/config";'))
+    r = run_cli("generate")  # needs no URL value: the variable may be unset
+    assert r.exit_code == 0, r.err
+    assert any("url_env='APP_DATABASE_URL'" in p.read_text() for p in (tmp_path / "prisma" / "prisma_client").glob("*.py"))
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./dev.db"\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "dev.db").is_file()
+    script = tmp_path / "use.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys
+        sys.path.insert(0, "prisma")
+        os.environ["APP_DATABASE_URL"] = "file:./dev.db"
+        from prisma_client import Client
+        with Client() as db:
+            db.user.create(data={"email": "a@example.com"})
+            print(db.user.count())
+    """))
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]
+    assert not (tmp_path / "prisma" / "dev.db").exists()
+
+
+def test_guide_troubleshooting_on_a_prisma7_project(
+    tmp_path: Path, provider: str, db_url: str, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide's troubleshooting and testing steps on a project that has only prisma.config.ts
+    and .env: a migration failed halfway is resolved (--rolled-back, fixed, deployed again; and
+    --applied), drift is reported by migrate dev, and a test database named by the environment
+    is deployed to and pulled."""
+    root = tmp_path / "app"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("APP_DATABASE_URL", "unset")
+    monkeypatch.delenv("APP_DATABASE_URL")
+    _prisma7_project(root, provider, db_url)
+    assert run_cli("migrate", "dev", "--name", "init").exit_code == 0
+    migrations = root / "prisma" / "migrations"
+
+    # a migration that fails halfway
+    broken = migrations / "20990101000000_broken"
+    broken.mkdir()
+    q = "`" if provider == "mysql" else '"'
+    good = f"CREATE TABLE {q}Audit{q} ({q}id{q} INTEGER NOT NULL PRIMARY KEY);\n"
+    (broken / "migration.sql").write_text(good + "INSERT INTO no_such_table VALUES (1);\n")
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "20990101000000_broken" in r.err, r.out + r.err
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 1 and "20990101000000_broken" in r.out + r.err
+    r = run_cli("migrate", "deploy")  # blocked (MySQL: resumed at the failed statement, which fails again)
+    assert r.exit_code == 1, r.out + r.err
+    assert ("Resuming migration `20990101000000_broken` at statement 2 of 2" in r.out) if provider == "mysql" else ("P3009" in r.err)
+    with connect(db_url) as conn:  # what ran before the failure (MySQL has no transactional DDL)
+        conn.execute(f"DROP TABLE IF EXISTS {q}Audit{q}")
+    r = run_cli("migrate", "resolve", "--rolled-back", "20990101000000_broken")
+    assert r.exit_code == 0, r.err
+    (broken / "migration.sql").write_text(good)
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0 and "All migrations have been successfully applied." in r.out, r.err
+    (root / "prisma" / "schema.prisma").write_text(
+        (root / "prisma" / "schema.prisma").read_text() + "\nmodel Audit {\n  id Int @id\n}\n"
+    )
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 0 and "Database schema is up to date!" in r.out, r.out + r.err
+
+    # --applied: a change made by hand, recorded as applied
+    manual = migrations / "20990102000000_manual"
+    manual.mkdir()
+    (manual / "migration.sql").write_text(f"CREATE INDEX {q}Audit_manual_idx{q} ON {q}Audit{q}({q}id{q});\n")
+    with connect(db_url) as conn:
+        conn.execute(f"CREATE INDEX {q}Audit_manual_idx{q} ON {q}Audit{q}({q}id{q})")
+    r = run_cli("migrate", "resolve", "--applied", "20990102000000_manual")
+    assert r.exit_code == 0, r.err
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 0 and "Database schema is up to date!" in r.out, r.out + r.err
+
+    # drift: a table made outside the migrations
+    with connect(db_url) as conn:
+        conn.execute(f"CREATE TABLE {q}Stray{q} ({q}id{q} INTEGER NOT NULL PRIMARY KEY)")
+    r = run_cli("migrate", "dev", "--name", "after_drift")
+    assert r.exit_code != 0 and "Drift detected" in r.out + r.err, r.out + r.err
+    assert "Stray" in r.out + r.err
+
+    # test database from the environment (which wins over .env): deploy, then pull
+    with dbutil.second_database(provider, tmp_path) as test_db:
+        monkeypatch.setenv("APP_DATABASE_URL", test_db)
+        r = run_cli("migrate", "deploy")
+        assert r.exit_code == 0, r.err
+        r = run_cli("db", "pull", "--print")
+        assert r.exit_code == 0 and "model Audit" in r.out and "model User" in r.out, r.err
+        assert "Stray" not in r.out

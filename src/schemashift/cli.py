@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from schemashift import __version__
-from schemashift.commands import stderr_color
+from schemashift.commands import click_color, stderr_color, tolerate_unencodable_output
 from schemashift.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, SchemashiftError, redact
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("schemashift.commands.db:db", "Push, execute SQL, seed"),
     "backup": ("schemashift.commands.backup:backup", "Back up, restore and prune database backups"),
     "generate": ("schemashift.commands.generate:generate", "Generate the typed Python client"),
+    "erd": ("schemashift.commands.erd:erd", "Draw the schema as a diagram (svg, html, mermaid, dot)"),
+    "check": ("schemashift.commands.check:check", "Run the pre-deployment checklist (exit 1 when a check fails)"),
 }
 
 
@@ -77,8 +79,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
     if sys.stdin is None:  # started with standard input closed (`<&-`): it reads as empty
         sys.stdin = open(os.devnull, encoding="utf-8")
+    tolerate_unencodable_output()
     try:
-        result = cli.main(args=args, prog_name="schemashift", standalone_mode=False)
+        result = cli.main(args=args, prog_name="schemashift", standalone_mode=False, color=click_color())
     except SchemashiftError as exc:
         exit_code = exc.exit_code
         from schemashift.commands import output

@@ -7,7 +7,8 @@ Schema lookup, first match wins:
 3. ``prisma/schema.prisma``, then the ``prisma/schema/`` folder (multi-file), then ``schema.prisma``.
 
 ``.env`` files are read from the current directory and from the schema's directory; variables
-already set in the environment win. Datasource URLs are resolved with Prisma's rules and messages
+already set in the environment win. A Prisma 7 project (``prisma.config.ts``) reads only the
+``.env`` its configuration loads (``import "dotenv/config"``), as Prisma 7 does. Datasource URLs are resolved with Prisma's rules and messages
 (``env("VAR")``, non-empty, protocol per provider). Never print a URL without
 :func:`schemashift.errors.redact`.
 """
@@ -15,7 +16,7 @@ already set in the environment win. Datasource URLs are resolved with Prisma's r
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,10 +95,57 @@ def _location(path: Path, cwd: Path) -> SchemaLocation:
     return SchemaLocation(absolute, _display(absolute, cwd), absolute.is_dir())
 
 
+#: Every key of ``[tool.schemashift]`` and what it is for: the one list of them. A key missing
+#: here is reported as unknown (a typo such as ``lock_timout`` would otherwise be ignored silently).
+TOOL_KEYS: dict[str, str] = {
+    "schema": "where the schema is (config.find_schema)",
+    "migrations": "the migrations folder (Project.migrations_dir)",
+    "url": "the datasource URL (Project.url_setting)",
+    "shadow_url": "the shadow database URL (Project.url_setting)",
+    "seed": "the seed command (seed.py)",
+    "lock_timeout": "PostgreSQL/MySQL lock timeout of migration connections (settings.py)",
+    "statement_timeout": "longest statement of a migration (settings.py)",
+    "migration_lock_timeout": "how long deploy/dev wait for the migration lock (settings.py)",
+    "production_hosts": "host patterns of the production guard (settings.py)",
+    "keep_labelled_days": "backup prune: age of labelled backups to delete (settings.py)",
+    "lint": "[tool.schemashift.lint]: migrate lint rule levels (safety/lint/runner.py)",
+}
+
+
+def _print_warning(message: str) -> None:
+    import sys
+
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+
+
+#: Where configuration warnings go (stderr; a library caller may replace it).
+warning_sink: Callable[[str], None] = _print_warning
+_WARNED: set[tuple[Path, tuple[str, ...]]] = set()
+
+
+def _warn_unknown_keys(table: Mapping[str, object], pyproject: Path, cwd: Path) -> None:
+    """Once per process and file: the keys of ``[tool.schemashift]`` that nothing reads."""
+    unknown = tuple(sorted(k for k in table if k not in TOOL_KEYS))
+    if not unknown or (pyproject, unknown) in _WARNED:
+        return
+    _WARNED.add((pyproject, unknown))
+    import difflib
+
+    named = []
+    for key in unknown:
+        close = difflib.get_close_matches(key, TOOL_KEYS, n=1)
+        named.append(f"`{key}`" + (f" (did you mean `{close[0]}`?)" if close else ""))
+    warning_sink(
+        f"Warning: unknown key{'s' if len(unknown) > 1 else ''} in [tool.schemashift] of "
+        f"{_display(pyproject, cwd)}, ignored: {', '.join(named)}. Known keys: {', '.join(TOOL_KEYS)}."
+    )
+
+
 def tool_settings(cwd: Path) -> dict[str, object]:
     """``[tool.schemashift]`` of ``cwd/pyproject.toml`` ({} without one): the one reader of it,
     for the schema path, the settings and the seed command. A file that is not UTF-8 or not TOML
-    is a clear error naming it, never a crash."""
+    is a clear error naming it, never a crash; keys not in :data:`TOOL_KEYS` get a warning."""
     import tomllib
 
     pyproject = cwd / "pyproject.toml"
@@ -113,6 +161,7 @@ def tool_settings(cwd: Path) -> dict[str, object]:
     table = tool.get("schemashift", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise SchemashiftError(f"`[tool.schemashift]` in {_display(pyproject, cwd)} must be a table.")
+    _warn_unknown_keys(table, pyproject, cwd)
     return table
 
 
@@ -173,7 +222,17 @@ def read_schema(location: SchemaLocation, cwd: Path | None = None) -> list[tuple
     return out
 
 
-def _env_files(location: SchemaLocation | None, cwd: Path) -> list[Path]:
+def _env_files(location: SchemaLocation | None, cwd: Path, env: Mapping[str, str]) -> list[Path]:
+    """The ``.env`` files the project's Prisma reads, in order (found, not read).
+
+    A Prisma 7 project (a ``prisma.config.ts`` in the current directory): only what the
+    configuration loads, as Prisma 7 loads no ``.env`` itself (:func:`_config_env_files`).
+    Otherwise Prisma 6's rule: ``.env`` of the current directory, then of the schema's folder."""
+    from schemashift.prisma_config import find_config
+
+    config = find_config(cwd)
+    if config is not None:
+        return _config_env_files(config, cwd, env)
     candidates = [cwd / ".env"]
     if location is not None:
         candidates.append(location.directory / ".env")
@@ -184,16 +243,36 @@ def _env_files(location: SchemaLocation | None, cwd: Path) -> list[Path]:
     return found
 
 
-def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
-    """Load ``.env`` from the current directory and the schema's folder into ``os.environ``
-    (variables already set win); return the files read. The command line's behaviour, as Prisma's:
-    the seed and generators it starts see the variables. The library API uses :func:`read_env`."""
-    loaded = _env_files(location, (cwd or Path.cwd()).resolve())
-    for env_file in loaded:
+def _config_env_files(config: "PrismaConfig", cwd: Path, env: Mapping[str, str]) -> list[Path]:
+    """The ``.env`` a Prisma 7 configuration loads: with ``import "dotenv/config"`` (or
+    ``dotenv.config()``), dotenv's file, ``$DOTENV_CONFIG_PATH`` or ``.env`` of the current
+    directory; nothing without it (the file is then not read)."""
+    if not config.loads_dotenv:
+        return []
+    env_file = Path(env.get("DOTENV_CONFIG_PATH") or cwd / ".env")
+    if not env_file.is_absolute():
+        env_file = cwd / env_file
+    return [env_file.resolve()] if env_file.is_file() else []
+
+
+def _load_into_environ(files: list[Path]) -> list[Path]:
+    for env_file in files:
         from dotenv import load_dotenv  # only with a .env file: it imports tempfile, shutil, lzma...
 
         load_dotenv(env_file, override=False)
-    return loaded
+    return files
+
+
+def load_env(location: SchemaLocation | None, cwd: Path | None = None) -> list[Path]:
+    """Load the ``.env`` files of :func:`_env_files` into ``os.environ`` (variables already set
+    win); return the files read. The command line's behaviour, as Prisma's: the seed and
+    generators it starts see the variables. The library API uses :func:`read_env`."""
+    return _load_into_environ(_env_files(location, (cwd or Path.cwd()).resolve(), os.environ))
+
+
+def load_config_env(config: "PrismaConfig", cwd: Path) -> list[Path]:
+    """Load the ``.env`` a Prisma 7 configuration loads into ``os.environ`` (variables already set win)."""
+    return _load_into_environ(_config_env_files(config, cwd, os.environ))
 
 
 def read_env(
@@ -202,7 +281,7 @@ def read_env(
     """What :func:`load_env` would make of ``base`` (the environment), returned instead of set:
     ``(files read, base + their variables)``, ``base``'s values winning; ``os.environ`` is untouched."""
     merged = dict(base)
-    files = _env_files(location, (cwd or Path.cwd()).resolve())
+    files = _env_files(location, (cwd or Path.cwd()).resolve(), base)
     for env_file in files:
         from dotenv import dotenv_values
 
@@ -471,6 +550,26 @@ class Project:
             config.check(config_key)  # unreadable, and not given another way
         return None
 
+    def client_url_source(self) -> tuple[str | None, str | None, Path] | None:
+        """Where the generated client takes its URL from when the project configures one outside
+        the schema (``prisma.config.ts`` > ``[tool.schemashift] url``): ``(variable, literal URL,
+        folder relative file: paths start from)``, read without evaluating it (``generate`` needs no
+        URL value, so an unset variable is no error); None when nothing is configured or the
+        configured value cannot be read (the schema's then applies)."""
+        from schemashift.errors import redact
+
+        config = self.prisma_config
+        value = config.values.get("datasource.url") if config is not None and config.error is None else None
+        if config is not None and value is not None:
+            if value.kind == "unreadable":
+                return None
+            literal = value.text if value.kind == "str" and redact(value.text) == value.text else None
+            return value.env_var, literal, config.directory
+        raw = self._pyproject("url")
+        if raw is not None:  # a literal: written into the client only without a password
+            return None, raw if redact(raw) == raw else None, self.cwd
+        return None
+
     def _pyproject(self, key: str | None) -> str | None:
         raw = tool_settings(self.cwd).get(key) if key is not None else None
         if raw is not None and not isinstance(raw, str):
@@ -507,8 +606,10 @@ def load_project(
         location = find_schema(schema_option, cwd, prisma_config)
         env_files, merged = read_env(location, env, cwd)
         return Project(cwd, location, tuple(env_files), prisma_config, merged)
-    if prisma_config is not None:
-        load_env(None, cwd)  # `import "dotenv/config"`: the folder's .env before the config's values
-    location = find_schema(schema_option, cwd, prisma_config)
-    env_files = load_env(location, cwd)
+    if prisma_config is not None:  # Prisma 7: `.env` only through the configuration, before its values
+        env_files = load_config_env(prisma_config, cwd)
+        location = find_schema(schema_option, cwd, prisma_config)
+    else:
+        location = find_schema(schema_option, cwd, prisma_config)
+        env_files = load_env(location, cwd)
     return Project(cwd, location, tuple(env_files), prisma_config)

@@ -301,6 +301,10 @@ class Index:
     columns: tuple[IndexColumn, ...]
     kind: IndexKind = IndexKind.NORMAL
     algorithm: IndexAlgorithm | None = None  # None = the dialect's default (B-tree)
+    # a partial index (Prisma 7's `where:`, preview feature partialIndexes): its condition as SQL,
+    # without the parentheses PostgreSQL prints around it; as the schema or the database spells
+    # it, so it is compared by Dialect.indexes_match, never by ==
+    predicate: str | None = None
 
     @property
     def unique(self) -> bool:
@@ -333,6 +337,10 @@ class UnmanagedIndex:
     # the statement that creates it as the database prints it (PostgreSQL ``pg_get_indexdef``,
     # SQLite ``sqlite_master.sql``); None where the database does not keep one (MySQL)
     definition: str | None = None
+    # a partial index whose predicate is all the schema cannot express: the same index as an
+    # Index with its predicate, which the differ manages when the schema enables Prisma 7's
+    # partialIndexes (Schema.partial_indexes)
+    managed: Index | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,6 +431,9 @@ class Schema:
     namespaces: tuple[str, ...] = ()  # multi-schema: the declared namespaces, in declaration order
     extensions: tuple[Extension, ...] = ()
     default_namespace: str | None = field(default=None, compare=False)  # e.g. "public"; informative
+    # the schema enables Prisma 7's partialIndexes preview feature: the differ then manages the
+    # partial indexes of the other side (UnmanagedIndex.managed) instead of keeping them
+    partial_indexes: bool = field(default=False, compare=False)
 
     @cached_property
     def _tables_by_key(self) -> dict[tuple[str | None, str], Table]:

@@ -12,7 +12,8 @@ engine anyway. The subset is small and closed, so a tokenizer plus a recursive-d
 about two hundred lines is the simplest honest tool. What it reads:
 
 - comments (``//``, ``/* */``); ``import "dotenv/config"`` and other ``import ... from "..."`` lines
-  (skipped: ``.env`` files are loaded by schemashift anyway);
+  (skipped, but :attr:`PrismaConfig.loads_dotenv` records whether the file loads ``.env``: Prisma 7
+  loads no ``.env`` itself, the configuration's ``import "dotenv/config"`` does);
 - ``export default defineConfig({...})``, ``export default {...}`` (or CommonJS's
   ``module.exports = ...`` with ``const { defineConfig } = require("prisma/config")`` and
   ``"use strict"``), optionally followed by ``satisfies PrismaConfig`` (or ``as PrismaConfig``);
@@ -121,6 +122,9 @@ class PrismaConfig:
     values: dict[str, Value] = field(default_factory=dict)
     #: why the whole file could not be read (then every key is unreadable)
     error: str | None = None
+    #: the file loads ``.env`` (``import "dotenv/config"``, ``require("dotenv/config")``, or
+    #: ``config()``/``dotenv.config()`` of an imported ``dotenv``), found even when it cannot be read
+    loads_dotenv: bool = False
 
     def readable(self, key: str) -> bool:
         """Whether ``key`` was read (set or absent); False when the file or that value could not be read."""
@@ -265,6 +269,10 @@ class _Reader:
                 values = self.default_export()
             elif self.peek().kind == "str":  # a directive: "use strict";
                 self.next()
+            elif self.at("require") and self.peek(1).text == "(" and self.peek(2).kind == "str" and self.peek(3).text == ")":
+                self.i += 4  # require("dotenv/config"): see _loads_dotenv
+            elif self._bare_call():  # config() or dotenv.config(): see _loads_dotenv
+                pass
             elif self.at("const") or self.at("let") or self.at("var"):
                 self.require_()
             else:
@@ -272,6 +280,16 @@ class _Reader:
         if values is None:
             raise ConfigFileError(f"{self.where}: no `export default defineConfig({{...}})` found. {HINT}")
         return values
+
+    def _bare_call(self) -> bool:
+        """Skip a statement ``name()`` or ``name.name()`` (dotenv's ``config()``); False if it is not one."""
+        k = 1 if self.peek().kind == "name" else 0
+        if k and self.peek(1).text == "." and self.peek(2).kind == "name":
+            k = 3
+        if k and self.peek(k).text == "(" and self.peek(k + 1).text == ")":
+            self.i += k + 2
+            return True
+        return False
 
     def import_(self) -> None:
         start = self.next()
@@ -437,7 +455,30 @@ class _Reader:
 def parse_config(text: str, path: Path, display: str) -> PrismaConfig:
     """``text`` of the configuration file at ``path`` read (a :class:`ConfigFileError` when it cannot be)."""
     try:
-        reader = _Reader(_tokens(text, display), display, path.parent)
-        return PrismaConfig(path=path, display=display, values=reader.module())
+        tokens = _tokens(text, display)
     except ConfigFileError as exc:
-        return PrismaConfig(path=path, display=display, error=str(exc))
+        return PrismaConfig(path=path, display=display, error=str(exc), loads_dotenv="dotenv" in text)
+    dotenv = _loads_dotenv(tokens)
+    try:
+        reader = _Reader(tokens, display, path.parent)
+        return PrismaConfig(path=path, display=display, values=reader.module(), loads_dotenv=dotenv)
+    except ConfigFileError as exc:
+        return PrismaConfig(path=path, display=display, error=str(exc), loads_dotenv=dotenv)
+
+
+def _loads_dotenv(tokens: list[_Tok]) -> bool:
+    """Whether the file loads ``.env`` the way Prisma 7's generated configuration does."""
+    texts = [t.text if t.kind != "str" else "'" + t.text for t in tokens]
+    imports_dotenv = False
+    for i, tok in enumerate(tokens):
+        if tok.kind == "str" and tok.text in ("dotenv/config", "dotenv"):
+            before = texts[i - 1] if i else ""
+            required = before == "(" and i >= 2 and texts[i - 2] == "require"
+            if before in ("import", "from") or required:
+                if tok.text == "dotenv/config":
+                    return True
+                imports_dotenv = True
+        # a top-level call `config()` or `dotenv.config()` once dotenv is imported
+        if imports_dotenv and texts[i] == "config" and texts[i + 1 : i + 3] == ["(", ")"]:
+            return True
+    return False

@@ -1,6 +1,6 @@
-"""The guide's seed (``prisma.user.createMany`` of an admin and a user with a ``planTier``) in
-Python: ``init`` writes ``prisma/seed.py``, ``migrate dev`` generates the client, ``migrate reset
---force`` runs the seed; on SQLite, PostgreSQL and MySQL."""
+"""The guide's seed (an admin and a user with a ``planTier``) in Python: ``init`` writes
+``prisma/seed.py``, ``migrate dev`` generates the client, ``migrate reset --force`` runs the seed,
+and the seed can run again (upserts); on SQLite, PostgreSQL and MySQL."""
 
 from __future__ import annotations
 
@@ -44,11 +44,13 @@ def test_guide_seed_runs_on_reset(
     r = run_cli("init", "--datasource-provider", provider, "--url", db_url)
     assert r.exit_code == 0, r.err
     seed = (tmp_path / "prisma" / "seed.py").read_text()
-    assert "prisma.user.create_many(" in seed and '"planTier": "PRO"' in seed
+    assert "prisma.user.upsert(" in seed and '"planTier": "PRO"' in seed
     monkeypatch.setenv("DATABASE_URL", db_url)
-    # before the client exists the seed says so and does not fail (reset keeps working)
+    # before the client exists the seed says so and fails: nothing seeded is not reported as done
     r = run_cli("db", "seed")
-    assert r.exit_code == 0, r.err
+    assert r.exit_code == 1
+    assert "The seed command has been executed" not in r.out
+    assert "An error occurred while running the seed command" in r.err
 
     (tmp_path / "prisma" / "schema.prisma").write_text(GUIDE_SCHEMA.format(provider=provider))
     r = run_cli("migrate", "dev", "--name", "init")
@@ -65,10 +67,12 @@ def test_guide_seed_runs_on_reset(
     assert [(e, t) for e, t, _ in rows] == [("admin@example.com", "PRO"), ("user@example.com", "FREE")]
     assert all(len(i) == 25 and i.startswith("c") for _, _, i in rows)  # cuid() filled by the client
 
-    # a second seed fails on the unique email: the seed's own error, reported with exit 1
+    # a second seed upserts the same rows: same emails, same ids
     r = run_cli("db", "seed")
-    assert r.exit_code == 1
-    assert "An error occurred while running the seed command" in r.err
+    assert r.exit_code == 0, r.err
+    with connect(db_url) as conn:
+        again = conn.query(f"SELECT {q}email{q}, {q}planTier{q}, {q}id{q} FROM {q}User{q} ORDER BY {q}email{q}")
+    assert again == rows
 
     # --skip-generate leaves the client alone
     (tmp_path / "prisma" / "prisma_client" / "marker").write_text("x")

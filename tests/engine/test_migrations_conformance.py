@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemashift.diff.corpus import load_cases
+from conformance_corpus import load_cases
 from schemashift.migrations.engine import diff_schemas
 
 CASES = load_cases()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from schemashift.backup.clients import ClientConnection, check_client_settings, confirm_mysql_tls, mysql_client, pg_client
 from schemashift.backup.errors import BackupError
@@ -80,7 +81,7 @@ def write_manifest(directory: Path, entries: list[BackupEntry]) -> None:
     path = directory / MANIFEST
     tmp = path.with_suffix(".tmp")
     data = {"version": 1, "backups": [asdict(e) for e in sorted(entries, key=lambda e: e.created_at)]}
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=2)
         f.write("\n")
@@ -144,7 +145,7 @@ def _private_file(directory: Path, url: ConnectionUrl, now: datetime, label: str
     for n in range(1, 1000):
         path = directory / _file_name(url, now, label, n)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)
         except FileExistsError:
             continue
         os.close(fd)
@@ -242,13 +243,15 @@ def _dump_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, path: Pa
     with path.open("wb") as raw:
         hashing = _HashingWriter(raw)
         with gzip.GzipFile(filename="", mode="wb", fileobj=hashing) as out:
-            proc = subprocess.Popen(argv, env=_mysql_env(client), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            assert proc.stdout is not None
-            for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
-                out.write(chunk)
-            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-            if proc.wait() != 0:
-                raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
+            # stderr goes to a file, never an unread pipe: a tool that writes more than a pipe
+            # holds there (warnings) would block while we wait for its stdout
+            with tempfile.TemporaryFile() as err:
+                proc = subprocess.Popen(argv, env=_mysql_env(client), stdout=subprocess.PIPE, stderr=err)
+                assert proc.stdout is not None
+                for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
+                    out.write(chunk)
+                if proc.wait() != 0:
+                    raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
     return hashing.digest.hexdigest()
 
 
@@ -272,6 +275,8 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
 
     The pipe is widened to 1 MiB (Linux) and read into one reused buffer, so the copy costs a few
     hundred system calls and the hash (which releases the GIL) overlaps the dump tool's own work.
+    Portable: no Unix-only call is required (``fcntl`` is optional, reads go through ``FileIO``,
+    files are opened binary), and the tool's stderr goes to a file, so it never blocks on it.
     """
     read_fd, write_fd = os.pipe()
     try:
@@ -281,7 +286,7 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
     except (ImportError, OSError):
         pass  # not Linux, or above /proc/sys/fs/pipe-max-size: the default pipe works too
     digest = hashlib.sha256()
-    out = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    out = os.open(path, os.O_WRONLY | os.O_TRUNC | _BINARY)
     try:
         with tempfile.TemporaryFile() as err:
             try:
@@ -291,7 +296,8 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
             try:
                 buffer = bytearray(_PIPE_SIZE)
                 view = memoryview(buffer)
-                while n := os.readv(read_fd, [buffer]):
+                reader = io.FileIO(read_fd, "rb", closefd=False)
+                while n := reader.readinto(buffer):
                     chunk = view[:n]
                     digest.update(chunk)
                     while chunk:
@@ -301,9 +307,7 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
                 proc.wait()
                 raise
             if proc.wait() != 0:
-                err.seek(0)
-                message = _redact(err.read().decode("utf-8", "replace"), secrets)
-                raise BackupError(f"{what} failed (exit {proc.returncode}):\n{message}")
+                raise BackupError(f"{what} failed (exit {proc.returncode}):\n{_read_err(err, secrets)}")
     finally:
         os.close(read_fd)
         os.close(out)
@@ -311,6 +315,13 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
 
 
 _PIPE_SIZE = 1 << 20
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation in files written by fd
+
+
+def _read_err(err: IO[bytes], secrets: tuple[str, ...]) -> str:
+    """The error output a tool wrote to the temporary file ``err``, redacted."""
+    err.seek(0)
+    return _redact(err.read().decode("utf-8", "replace"), secrets)
 
 
 def _redact(text: str, secrets: tuple[str, ...]) -> str:
@@ -337,7 +348,7 @@ def write_checksum(path: Path, digest: str) -> Path:
     """``<file>.sha256`` beside the dump, in ``sha256sum`` format (``sha256sum -c`` checks it), so a
     dump copied away from its manifest can still be verified."""
     sidecar = Path(f"{path}{CHECKSUM_SUFFIX}")
-    fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(f"{digest}  {path.name}\n")
     return sidecar
@@ -533,8 +544,16 @@ def restore_backup(
 
 def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry) -> None:
     # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
+    # stderr to a file: the client's messages can never fill a pipe while we feed its stdin
+    with tempfile.TemporaryFile() as err:
+        _feed_mysql(exe, client, url, file, entry, err)
+
+
+def _feed_mysql(
+    exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry, err: IO[bytes]
+) -> None:
     proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.PIPE, stderr=err)
     assert proc.stdin is not None
     from schemashift.dialects.mysql import quote
 
@@ -565,9 +584,8 @@ def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file:
         proc.kill()
         proc.wait()
         raise
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.wait() != 0:
-        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_redact(err, url.secrets)}")
+        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
 
 
 # ---------------------------------------------------------------- prune

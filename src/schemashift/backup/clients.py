@@ -93,9 +93,9 @@ def confirm_mysql_tls(url: ConnectionUrl) -> None:
     the migration connection's guarantee (an attacker able to strip TLS from the tool's connection
     could equally intercept the unverified one: ``sslaccept=strict`` makes the tool verify).
     """
-    import pymysql  # type: ignore[import-untyped]
+    from schemashift.connectors.mysql import _connect_kwargs  # reports a missing PyMySQL
 
-    from schemashift.connectors.mysql import _connect_kwargs
+    import pymysql  # type: ignore[import-untyped]
 
     kwargs = dict(_connect_kwargs(url, None))
     if not any(k.startswith("ssl") and kwargs[k] for k in kwargs):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import click
 
@@ -31,12 +31,49 @@ def schema_option(func: F) -> F:
     )(func)
 
 
+def use_color(stream: TextIO | None) -> bool:
+    """Colour on ``stream``: never with ``NO_COLOR`` (no-color.org: set and not empty, whatever
+    its value), always with ``FORCE_COLOR`` (force-color.org: set and not empty, whatever its
+    value, ``0`` included), else only on a terminal. ``NO_COLOR`` wins when both are set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream is not None and stream.isatty()
+
+
+def click_color() -> bool | None:
+    """click's ``Context.color``: True keeps styles in output that is not a terminal
+    (``FORCE_COLOR``), False strips them everywhere (``NO_COLOR``), None lets click decide."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return None
+
+
+def tolerate_unencodable_output() -> None:
+    """Output whose encoding cannot hold our symbols (✔, 🚀, 🌱: ``PYTHONIOENCODING=latin-1``, a
+    Windows code page) gets ``?`` for them instead of a UnicodeEncodeError. (click already writes
+    UTF-8 bytes to a stream that says ASCII, e.g. under ``LANG=C``.)"""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not encoding or reconfigure is None or getattr(stream, "errors", "strict") != "strict":
+            continue
+        try:
+            "✔🚀🌱".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure(errors="replace")
+
+
 def stdout_color() -> bool:
-    return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on stdout (``NO_COLOR``, ``FORCE_COLOR``, a terminal: see :func:`use_color`)."""
+    return use_color(sys.stdout)
 
 
 def stderr_color() -> bool:
-    return sys.stderr is not None and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    return use_color(sys.stderr)
 
 
 def info(message: str) -> None:

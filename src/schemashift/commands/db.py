@@ -82,8 +82,10 @@ def execute(schema: str | None, file: str | None, use_stdin: bool, url: str | No
 
 @db.command()
 @schema_option
-def seed(schema: str | None) -> None:
-    """Run the seed command (`[tool.schemashift] seed`, or prisma/seed.py)."""
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[-- ARGS...]")
+def seed(schema: str | None, args: tuple[str, ...]) -> None:
+    """Run the seed command (prisma.config.ts, `[tool.schemashift] seed`, package.json's
+    `prisma.seed`, or prisma/seed.py); `db seed -- ARGS` passes ARGS on to it."""
     from schemashift.config import load_project
     from schemashift.errors import SchemashiftError
     from schemashift.seed import find_seed, run_seed
@@ -97,7 +99,7 @@ def seed(schema: str | None) -> None:
         )
     if project.env_files:
         info("Environment variables loaded from .env")
-    run_seed(command, project.cwd, echo=click.echo)
+    run_seed(command, project.cwd, echo=click.echo, args=args)
 
 
 _EMPTY_DATABASE_HELP = """P4001 The introspected database was empty:

@@ -1,10 +1,10 @@
-"""The terminal side of the workflow's :class:`schemashift.migrations.dev.UI`."""
+"""The terminal side of the workflow's :class:`schemashift.migrations.dev.UI` (colour and output
+encoding: ``schemashift.commands``, which ``cli.py`` imports without any command module)."""
 
 from __future__ import annotations
 
 import os
 import sys
-
 import click
 
 

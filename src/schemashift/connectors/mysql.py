@@ -6,7 +6,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import pymysql  # type: ignore[import-untyped]
+from schemashift.extras import missing
+
+try:
+    import pymysql  # type: ignore[import-untyped]
+except ImportError:
+    raise missing("pymysql") from None
 
 from . import errors
 from .base import APPLICATION_NAME, MYSQL_LOCK_NAME, Connector, LockHolder, Params, Row

@@ -7,8 +7,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
-from psycopg import sql as pgsql
+from schemashift.extras import missing
+
+try:
+    import psycopg
+    from psycopg import sql as pgsql
+except ImportError:
+    raise missing("psycopg") from None
 
 from . import errors
 from .base import APPLICATION_NAME, PG_ADVISORY_LOCK_KEY, Connector, LockHolder, Params, Row

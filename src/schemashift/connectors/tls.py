@@ -345,8 +345,10 @@ def _pkcs12_to_pem(path: Path, password: str | None, encrypted_key: bool) -> tup
     try:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.serialization import pkcs12
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise InvalidUrl(f"{_INVALID} `sslidentity` (PKCS#12) needs the `cryptography` package.") from None
+    except ImportError:
+        from schemashift.extras import missing
+
+        raise missing("cryptography") from None
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(path.read_bytes(), password.encode() if password else None)
     except ValueError:

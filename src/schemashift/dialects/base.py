@@ -122,8 +122,22 @@ class Dialect:
         return previous.autoincrement != next.autoincrement
 
     def indexes_match(self, previous: Index, next: Index) -> bool:
-        """Dialect-specific facts of two indexes on the same columns agree (algorithm, opclasses)."""
-        return True
+        """Dialect-specific facts of two indexes on the same columns agree (algorithm, opclasses,
+        the predicate of a partial index)."""
+        return self.predicates_match(previous.predicate, next.predicate)
+
+    def predicates_match(self, previous: str | None, next: str | None) -> bool:
+        """Two partial-index predicates (``Index.predicate``) are the same condition: the schema's
+        as written against the database's as it prints it back. Here: the same text (SQLite keeps
+        the statement as written; Prisma 7 compares it as text, so `a  =  1` is a change)."""
+        if previous is None or next is None:
+            return previous is next
+        return previous.strip() == next.strip()
+
+    def where_clause(self, index: Index) -> str:
+        """`` WHERE <predicate>`` of a partial index (empty for the others); PostgreSQL wraps it
+        in parentheses as Prisma 7 does."""
+        return "" if index.predicate is None else f" WHERE {index.predicate}"
 
     def needs_table_rebuild(self, facts: TablePairFacts) -> bool:
         """Whether this table must be migrated by a ``RedefineTables`` rebuild (SQLite); only
@@ -197,6 +211,26 @@ class Dialect:
 
 
 # ---------------------------------------------------------------- literal helpers shared by dialects
+
+
+def unparenthesize(text: str) -> str:
+    """``text`` without one pair of parentheses enclosing all of it (``(a) AND (b)`` is kept)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth, quote_char = 0, ""
+    for i, c in enumerate(text):
+        if quote_char:
+            if c == quote_char:
+                quote_char = ""
+        elif c in "'\"`":
+            quote_char = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return text[1:-1] if i == len(text) - 1 else text
+    return text
 
 
 def string_literal(value: str) -> str:

@@ -109,6 +109,49 @@ def _is_default_opclass(opclass: str | None, algorithm: IndexAlgorithm | None) -
     return opclass in _DEFAULT_OPCLASSES
 
 
+def _predicate_tree(predicate: str) -> str | None:
+    """A canonical form of a WHERE condition: its parse tree without locations, with the casts
+    PostgreSQL adds to constants (``'a'::text``) removed; None when pglast cannot parse it."""
+    import pglast
+    from pglast import ast as pg
+    from pglast.visitors import Visitor
+
+    try:
+        (raw,) = pglast.parse_sql(f"SELECT 1 WHERE {predicate}")
+    except (pglast.parser.ParseError, ValueError):
+        return None
+
+    class _StripCasts(Visitor):
+        def visit_TypeCast(self, ancestors: object, node: pg.TypeCast) -> object:
+            return node.arg if isinstance(node.arg, pg.A_Const) else None
+
+    stmt = raw.stmt
+    if not isinstance(stmt, pg.SelectStmt):
+        return None
+    _StripCasts()(stmt)
+    return repr(_without_locations(stmt.whereClause))
+
+
+def _is_location(key: str) -> bool:
+    return key == "location" or key.endswith(("_location", "_list_start", "_list_end"))
+
+
+def _without_locations(node: object) -> object:
+    """A plain-data copy of a pglast node tree without its source offsets."""
+    from pglast import ast as pg
+
+    if isinstance(node, pg.Node):
+        return {
+            "@": type(node).__name__,
+            **{k: _without_locations(v) for k, v in node(depth=None, skip_none=True).items() if not _is_location(k)},
+        }
+    if isinstance(node, (list, tuple)):
+        return [_without_locations(x) for x in node]
+    if isinstance(node, dict):
+        return {k: _without_locations(v) for k, v in node.items() if not _is_location(k)}
+    return node
+
+
 def quote(identifier: str) -> str:
     """Double quotes, inner ones doubled (Prisma 6.19 does not escape them: a ``"`` in a mapped
     name breaks its script)."""
@@ -198,7 +241,23 @@ class PostgresDialect(Dialect):
             return st.TypeChange.RISKY_CAST
         return None if pt.raw == nt.raw else st.TypeChange.RISKY_CAST
 
+    def where_clause(self, index: Index) -> str:
+        return "" if index.predicate is None else f" WHERE ({index.predicate})"
+
+    def predicates_match(self, previous: str | None, next: str | None) -> bool:
+        """The same condition once parsed (pglast): ``status = 'active'`` as written in the schema
+        and ``(status = 'active'::text)`` as ``pg_get_expr`` prints it are one predicate; casts of
+        constants, parentheses, ``!=``/``<>`` and identifier quoting do not count."""
+        if previous is None or next is None:
+            return previous is next
+        a, b = _predicate_tree(previous), _predicate_tree(next)
+        if a is None or b is None:
+            return super().predicates_match(previous, next)
+        return a == b
+
     def indexes_match(self, previous: Index, next: Index) -> bool:
+        if not self.predicates_match(previous.predicate, next.predicate):
+            return False
         if (previous.algorithm or IndexAlgorithm.BTREE) is not (next.algorithm or IndexAlgorithm.BTREE):
             return False
         for a, b in zip(previous.columns, next.columns):
@@ -278,7 +337,7 @@ class PostgresDialect(Dialect):
             + (" DESC" if c.sort is SortOrder.DESC else "")
             for c in index.columns
         )
-        return f"CREATE {unique}INDEX {quote(index.name)} ON {_table(table)}{using}({cols})"
+        return f"CREATE {unique}INDEX {quote(index.name)} ON {_table(table)}{using}({cols}){self.where_clause(index)}"
 
     def render_foreign_key(self, table: Table, fk: ForeignKey) -> str:
         cols = ", ".join(quote(c) for c in fk.columns)

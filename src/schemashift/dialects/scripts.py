@@ -121,8 +121,14 @@ def split_mysql(script: str) -> list[str]:
 
 def split_postgres(script: str) -> list[str]:
     """By PostgreSQL's scanner; a script it cannot scan (an unterminated literal or comment) is one
-    statement, for the server to reject with its own message."""
-    import pglast
+    statement, for the server to reject with its own message. Every PostgreSQL script is split
+    here first, so this is where a missing pglast is reported (``schemashift[postgres]``)."""
+    try:
+        import pglast
+    except ImportError:
+        from schemashift.extras import missing
+
+        raise missing("pglast") from None
 
     try:
         return [s.strip() for s in pglast.split(script, with_parser=False) if has_code(s)]

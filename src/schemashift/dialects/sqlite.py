@@ -201,7 +201,7 @@ class SqliteDialect(Dialect):
         cols = ", ".join(
             quote(c.name) + (" DESC" if c.sort is SortOrder.DESC else "") for c in index.columns
         )
-        sql = f"CREATE {unique}INDEX {quote(index.name)} ON {quote(table.name)}({cols})"
+        sql = f"CREATE {unique}INDEX {quote(index.name)} ON {quote(table.name)}({cols}){self.where_clause(index)}"
         if index.name.startswith("sqlite_"):
             # SQLite reserves the prefix; Prisma writes such indexes through writable_schema
             sql = f"Pragma writable_schema=1;\n{sql};\nPragma writable_schema=0"

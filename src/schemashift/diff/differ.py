@@ -21,7 +21,7 @@ table lacks (:attr:`steps.RedefineTable.unmanaged_indexes`).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from schemashift.diff import steps as st
@@ -713,4 +713,22 @@ def _move_dropped_unique_indexes(steps: list[st.Step]) -> list[st.Step]:
 
 def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
     """The steps that migrate a database shaped like ``previous`` to ``next``, in Prisma's order."""
+    if previous.partial_indexes or next.partial_indexes:
+        previous, next = _manage_partial_indexes(previous), _manage_partial_indexes(next)
     return _Differ(dialect.prepare_schema(previous), dialect.prepare_schema(next), dialect).run()
+
+
+def _manage_partial_indexes(schema: Schema) -> Schema:
+    """``schema`` with the partial indexes it keeps as unmanaged (a described database) made
+    managed indexes with their predicate: the other side enables Prisma 7's ``partialIndexes``,
+    so its ``where:`` indexes are compared with them, and one it lacks is dropped (Prisma 7.10)."""
+    if not any(u.managed is not None for t in schema.tables for u in t.unmanaged_indexes):
+        return schema
+    tables = []
+    for t in schema.tables:
+        managed = tuple(u.managed for u in t.unmanaged_indexes if u.managed is not None)
+        if managed:
+            kept = tuple(u for u in t.unmanaged_indexes if u.managed is None)
+            t = replace(t, indexes=t.indexes + managed, unmanaged_indexes=kept)
+        tables.append(t)
+    return replace(schema, tables=tuple(tables))

@@ -29,7 +29,15 @@ from typing import Any
 from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta
 from schemashift.errors import SchemashiftError
 
-__all__ = ["PROVIDER", "GeneratorConfig", "find_generators", "build_meta", "render_package", "generate"]
+__all__ = [
+    "PROVIDER",
+    "GeneratorConfig",
+    "find_generators",
+    "skipped_generators",
+    "build_meta",
+    "render_package",
+    "generate",
+]
 
 PROVIDER = "schemashift-py"
 DEFAULT_OUTPUT = "prisma_client"
@@ -98,6 +106,24 @@ def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfi
     return out
 
 
+def skipped_generators(schema_ast: object) -> list[tuple[str, str]]:
+    """``(name, provider)`` of the generator blocks schemashift does not run (every provider but
+    ``schemashift-py``), for ``generate`` and ``migrate dev`` to name them."""
+    from schemashift.psl import ast
+
+    out: list[tuple[str, str]] = []
+    for g in schema_ast.generators():  # type: ignore[attr-defined]
+        provider = _prop(g, "provider")
+        if isinstance(provider, ast.StringValue):
+            if provider.value == PROVIDER:
+                continue
+            shown = provider.value
+        else:
+            shown = "(not a string)" if provider is None else "(from the environment)"
+        out.append((g.name.name, shown))
+    return out
+
+
 def _default(f_info: object, autoincrement: bool) -> tuple[str | None, int | None]:
     from schemashift.psl import ast
 
@@ -122,8 +148,15 @@ def _default(f_info: object, autoincrement: bool) -> tuple[str | None, int | Non
     return "db", None
 
 
-def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: Path) -> SchemaMeta:
-    """Validate and lower the schema; the facts the generated client needs."""
+def build_meta(
+    files: Sequence[tuple[str, str]],
+    package_dir: Path,
+    schema_dir: Path,
+    url_source: tuple[str | None, str | None, Path] | None = None,
+) -> SchemaMeta:
+    """Validate and lower the schema; the facts the generated client needs. ``url_source``: the
+    URL configured outside the schema (``Project.client_url_source``: Prisma 7's prisma.config.ts),
+    which wins over the schema's as for every command."""
     from schemashift.errors import SchemaValidationError
     from schemashift.lower import lower_schema
     from schemashift.psl import analyze_files, ast
@@ -210,6 +243,9 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
             url_env = env_arg.value if isinstance(env_arg, ast.StringValue) else None
         elif isinstance(value, ast.StringValue):
             url = value.value
+    url_dir = schema_dir
+    if url_source is not None and (url_source[0] or url_source[1]):
+        url_env, url, url_dir = url_source
     if url_env is None and url is None:
         url_env = "DATABASE_URL"  # Prisma 7 style: the url lives outside the schema
     return SchemaMeta(
@@ -218,7 +254,7 @@ def build_meta(files: Sequence[tuple[str, str]], package_dir: Path, schema_dir: 
         enums=enums,
         url_env=url_env,
         url=url,
-        schema_dir=os.path.relpath(schema_dir, package_dir),
+        schema_dir=os.path.relpath(url_dir, package_dir),
     )
 
 
@@ -253,12 +289,17 @@ def _relation(ctx: object, lowered: object, model: str, field_name: str, target:
     return None
 
 
-def generate(files: Sequence[tuple[str, str]], schema_dir: Path, generators: Sequence[GeneratorConfig]) -> list[GenerateResult]:
+def generate(
+    files: Sequence[tuple[str, str]],
+    schema_dir: Path,
+    generators: Sequence[GeneratorConfig],
+    url_source: tuple[str | None, str | None, Path] | None = None,
+) -> list[GenerateResult]:
     from schemashift.generate.render import render_package
 
     results: list[GenerateResult] = []
     for g in generators:
-        meta = build_meta(files, g.output, schema_dir)
+        meta = build_meta(files, g.output, schema_dir, url_source)
         rendered = render_package(meta)
         if g.output.exists() and not (g.output / "client.py").is_file():
             if any(g.output.iterdir()):

@@ -252,6 +252,8 @@ class _Lowering:
         self.enums = {e.name.name: e for e in schema_ast.enums()}
         self.lowered: dict[str, _Model] = {}
         self.inline_enums: list[EnumType] = []
+        self.provider = provider
+        self.partial_indexes = "partialIndexes" in self._preview_features()
 
     # -- names
 
@@ -309,6 +311,7 @@ class _Lowering:
             namespaces=tuple(sorted(self.namespaces)),
             extensions=self._extensions(),
             default_namespace=self.rules.default_namespace,
+            partial_indexes=self.partial_indexes,
         )
 
     def _enums(self) -> list[EnumType]:
@@ -504,7 +507,38 @@ class _Lowering:
             )
         algo = _named(a, "type")
         algorithm = _ALGORITHMS.get(algo.value) if isinstance(algo, ast.ConstantValue) else None
-        return Index(name, columns, kind, algorithm)
+        where = _named(a, "where") if self.partial_indexes else None
+        return Index(name, columns, kind, algorithm, self._predicate(lm, where) if where is not None else None)
+
+    def _predicate(self, lm: _Model, where: ast.Expression) -> str | None:
+        """A partial index's ``where:`` (Prisma 7) as SQL: ``raw("...")`` as written; an object
+        ``{ a: null, b: { not: "x" }, c: true }`` as Prisma 7 writes it, conditions joined by
+        AND (``"a" IS NULL AND "b" != 'x' AND "c" = true``)."""
+        if isinstance(where, ast.FunctionCall):
+            text = _string(where.arguments.arguments[0].value) if where.arguments.arguments else None
+            return text
+        if not isinstance(where, ast.ObjectExpression):
+            return None
+        from schemashift.dialects import get_dialect
+
+        dialect = get_dialect(self.provider)
+        conditions: list[str] = []
+        for member in where.members:
+            column = dialect.quote(lm.column_of_field.get(member.key.name, member.key.name))
+            value, negated = member.value, False
+            if isinstance(value, ast.ObjectExpression) and value.members:
+                value, negated = value.members[0].value, True
+            if isinstance(value, ast.ConstantValue) and value.value == "null":
+                conditions.append(f"{column} IS NOT NULL" if negated else f"{column} IS NULL")
+                continue
+            if isinstance(value, ast.StringValue):
+                literal = dialect.quote_literal(value.value)
+            elif isinstance(value, (ast.NumericValue, ast.ConstantValue)):
+                literal = value.value  # a number as written, true or false
+            else:
+                continue
+            conditions.append(f"{column} {'!=' if negated else '='} {literal}")
+        return " AND ".join(conditions)
 
 
 class _Relations:

@@ -57,7 +57,22 @@ class ArrayExpression:
     span: Span
 
 
-Expression = Union[StringValue, NumericValue, ConstantValue, FunctionCall, ArrayExpression]
+@dataclass(slots=True)
+class ObjectMember:
+    key: Identifier
+    value: "Expression"
+    span: Span
+
+
+@dataclass(slots=True)
+class ObjectExpression:
+    """``{ key: value, ... }`` (Prisma 7's grammar; the ``where:`` argument of partial indexes)."""
+
+    members: list[ObjectMember]
+    span: Span
+
+
+Expression = Union[StringValue, NumericValue, ConstantValue, FunctionCall, ArrayExpression, ObjectExpression]
 
 
 @dataclass(slots=True)

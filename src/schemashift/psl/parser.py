@@ -41,6 +41,8 @@ from schemashift.psl.ast import (
     Identifier,
     Model,
     NumericValue,
+    ObjectExpression,
+    ObjectMember,
     SchemaAst,
     SchemaFile,
     SourceConfig,
@@ -741,11 +743,13 @@ class _Parser:
     # ------------------------------------------------------------ expressions
 
     def expression(self, pos: int) -> Expression | None:
-        """``function_call | array_expression | numeric_literal | string_literal | path``."""
+        """``function_call | array_expression | object_expression | numeric_literal | string_literal | path``."""
         src, s, fid = self.src, self.s, self.fid
         c = s[pos]
         if c == '"':
             return self.string_literal(pos)
+        if c == "{":
+            return self.object(pos)
         if c == "[":
             simple = _simple_array(src, pos)
             if simple is None:
@@ -796,6 +800,31 @@ class _Parser:
             del self.errors[saved:]
             return None
         return ArrayExpression(elements, _span((pos, p + 1, self.fid)))
+
+    def object(self, pos: int) -> ObjectExpression | None:
+        """``"{" ~ (identifier ~ ":" ~ expression ~ ("," ~ identifier ~ ":" ~ expression)*)? ~ "}"``
+        (Prisma 7: the object form of a partial index's ``where:``; no trailing comma)."""
+        s, fid = self.s, self.fid
+        saved = len(self.errors)
+        members: list[ObjectMember] = []
+        p = self.ws(pos + 1)
+        expect_member = s[p] != "}"
+        while expect_member:
+            key = self.ident(p)
+            q = self.ws(key.span.end) if key is not None else p
+            value = self.expression(self.ws(q + 1)) if key is not None and s[q] == ":" else None
+            if key is None or value is None:
+                del self.errors[saved:]
+                return None
+            members.append(ObjectMember(key, value, _span((p, value.span.end, fid))))
+            p = self.ws(value.span.end)
+            expect_member = s[p] == ","
+            if expect_member:
+                p = self.ws(p + 1)
+        if s[p] != "}":
+            del self.errors[saved:]
+            return None
+        return ObjectExpression(members, _span((pos, p + 1, fid)))
 
     def string_literal(self, pos: int) -> StringValue | None:
         m = _string(self.src, pos)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from schemashift.dialects.base import unparenthesize
 from schemashift.dialects.postgres import quote_literal
 from schemashift.model import (
     Arity,
@@ -93,7 +94,8 @@ SELECT n.nspname, tc.relname, ic.relname, i.indisprimary, i.indisunique, am.amna
                    WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
                      AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid
                      AND d.refobjsubid = ua.attnum))
-               ORDER BY ua.attnum) END
+               ORDER BY ua.attnum) END,
+       pg_get_expr(i.indpred, i.indrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class tc ON tc.oid = i.indrelid
@@ -408,12 +410,6 @@ def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str
             continue
         _, _, _, primary, unique, amname, *_ = rows[0]
         unexpressed = _unexpressed(rows[0])
-        if unexpressed and not primary:
-            definition, used = rows[0][14], rows[0][15]
-            parts.unmanaged_indexes.append(UnmanagedIndex(index_name, unique, unexpressed, tuple(used), definition))
-            continue
-        if any(r[6] is None for r in rows):  # an expression in a primary key: not modelled
-            continue
         columns = tuple(
             IndexColumn(
                 name=attname,
@@ -422,6 +418,18 @@ def _add_indexes(conn: Connector, spaces: list[str], tables: dict[tuple[str, str
             )
             for *_, attname, desc, opcname, opc_default in (r[:10] for r in rows)
         )
+        if unexpressed and not primary:
+            definition, used, predicate = rows[0][14], rows[0][15], rows[0][16]
+            managed = None
+            if unexpressed == {Unexpressed.PREDICATE}:  # Prisma 7's `where:` expresses it
+                kind = IndexKind.UNIQUE if unique else IndexKind.NORMAL
+                managed = Index(index_name, columns, kind, _ALGORITHMS.get(amname), unparenthesize(predicate))
+            parts.unmanaged_indexes.append(
+                UnmanagedIndex(index_name, unique, unexpressed, tuple(used), definition, managed)
+            )
+            continue
+        if any(r[6] is None for r in rows):  # an expression in a primary key: not modelled
+            continue
         if primary:
             parts.primary_key = PrimaryKey(index_name, tuple(IndexColumn(c.name, c.sort) for c in columns))
             continue

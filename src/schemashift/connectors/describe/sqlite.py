@@ -58,6 +58,8 @@ WHERE {_TABLES} AND x.key = 1 ORDER BY m.name, il.name, x.seqno
 """
 #: a string literal (skipped) or an identifier, bare or quoted the ways SQLite takes
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"((?:[^\"]|\"\")*)\"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([A-Za-z_][\w$]*)")
+#: what a statement's WHERE is found among: literals and quoted identifiers (skipped), parentheses, words
+_WORDS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]|[()]|[A-Za-z_][\w$]*")
 _FOREIGN_KEYS_SQL = f"""
 SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete
 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
@@ -171,12 +173,16 @@ def describe_sqlite(conn: Connector) -> Schema:
             )
             if present
         )
+        index_columns = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
         if unexpressed:
             used = _identifiers(sql or "")
             names = tuple(c.name for c in columns.get(table, ()) if c.name.lower() in used)
-            unmanaged[table].append(UnmanagedIndex(index_name, bool(unique), unexpressed, names, sql))
+            predicate = _predicate_of(sql or "") if unexpressed == {Unexpressed.PREDICATE} else None
+            managed = None
+            if predicate is not None:  # Prisma 7's `where:` expresses it
+                managed = Index(index_name, index_columns, IndexKind.UNIQUE if unique else IndexKind.NORMAL, predicate=predicate)
+            unmanaged[table].append(UnmanagedIndex(index_name, bool(unique), unexpressed, names, sql, managed))
             continue
-        index_columns = tuple(IndexColumn(r[5], SortOrder.DESC if r[6] else None) for r in rows)
         if origin == "pk":
             pk_index[table] = index_columns
             continue
@@ -250,3 +256,17 @@ def _foreign_keys(by_id: dict[int, list[Row]], pk_positions: dict[str, list[tupl
             )
         )
     return result
+
+
+def _predicate_of(sql: str) -> str | None:
+    """The condition after the top-level ``WHERE`` of a ``CREATE INDEX`` statement, as written."""
+    depth = 0
+    for m in _WORDS.finditer(sql):
+        word = m.group()
+        if word == "(":
+            depth += 1
+        elif word == ")":
+            depth -= 1
+        elif depth == 0 and word.upper() == "WHERE":
+            return sql[m.end() :].strip() or None
+    return None

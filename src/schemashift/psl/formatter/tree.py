@@ -80,7 +80,7 @@ class Raw:
 
 @dataclass(slots=True)
 class Expr:
-    kind: str  # "str", "num", "path", "call", "array"
+    kind: str  # "str", "num", "path", "call", "array", "object"
     text: str  # canonical text
     name: str = ""  # path of a call, raw text otherwise
     args: "ArgList | None" = None  # arguments of a call
@@ -571,6 +571,8 @@ class _Parser:
         c = s[pos]
         if c == "[":
             return self.array(pos)
+        if c == "{":
+            return self.object(pos)
         if c == '"':
             m = _string(src, pos)
             if m is None:
@@ -610,6 +612,29 @@ class _Parser:
             return None
         text = "[" + ", ".join(e.text for e in items) + "]"
         return Expr("array", text, text, None, items), p + 1
+
+    def object(self, pos: int) -> tuple[Expr, int] | None:
+        """``{ key: value, ... }`` (Prisma 7: a partial index's ``where:``), written ``{ a: 1, b: null }``."""
+        s = self.s
+        members: list[str] = []
+        p = self.ws(pos + 1)
+        while s[p] != "}":  # no trailing comma, as Prisma's grammar
+            end = _ident_end(self.src, p)
+            q = self.ws(end) if end >= 0 else p
+            r = self.expression(self.ws(q + 1)) if end >= 0 and s[q] == ":" else None
+            if r is None:
+                return None
+            members.append(f"{self.src[p:end]}: {r[0].text}")
+            p = self.ws(r[1])
+            if s[p] != ",":
+                break
+            p = self.ws(p + 1)
+            if s[p] == "}":
+                return None
+        if s[p] != "}":
+            return None
+        text = "{ " + ", ".join(members) + " }" if members else "{}"
+        return Expr("object", text, text), p + 1
 
 
 def parse(src: str) -> ParsedFile:

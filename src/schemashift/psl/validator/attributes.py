@@ -67,6 +67,8 @@ def render_expr(expr: ast.Expression) -> str:
     if isinstance(expr, ast.FunctionCall):
         args = ",".join(render_argument(a) for a in expr.arguments.arguments)
         return f"{expr.name}({args})"
+    if isinstance(expr, ast.ObjectExpression):
+        return "{" + ", ".join(f"{m.key.name}: {render_expr(m.value)}" for m in expr.members) + "}"
     return "[" + ",".join(render_expr(e) for e in expr.elements) + "]"
 
 
@@ -84,6 +86,8 @@ def describe_value_type(expr: ast.Expression) -> str:
         return "literal"
     if isinstance(expr, ast.FunctionCall):
         return "functional"
+    if isinstance(expr, ast.ObjectExpression):
+        return "object"
     return "array"
 
 

@@ -101,12 +101,19 @@ RENAMED_FEATURES = {("fullTextSearch", "postgresql"): ("fullTextSearchPostgres",
 
 _ALL_FEATURES = {
     f.lower(): f
-    for f in (*ACTIVE_FEATURES, *HIDDEN_FEATURES, *DEPRECATED_FEATURES, *NATIVE_FEATURES["postgresql"])
+    for f in (*ACTIVE_FEATURES, *HIDDEN_FEATURES, *DEPRECATED_FEATURES, *NATIVE_FEATURES["postgresql"], "partialIndexes")
 }
 
 
-def _active_features(provider: str | None) -> list[str]:
-    return sorted([*ACTIVE_FEATURES, *NATIVE_FEATURES.get(provider or "", ())])
+# Prisma 7.10 (a datasource without `url`): `metrics` is gone (not known), `typedSql` is listed
+# and `partialIndexes` is new; checked against `prisma7 validate`'s list of expected features.
+PRISMA7_ACTIVE_FEATURES = (*(f for f in ACTIVE_FEATURES if f != "metrics"), "partialIndexes", "typedSql")
+PRISMA7_HIDDEN_FEATURES = tuple(f for f in HIDDEN_FEATURES if f != "typedSql")
+
+
+def _active_features(provider: str | None, prisma7: bool = False) -> list[str]:
+    active = PRISMA7_ACTIVE_FEATURES if prisma7 else ACTIVE_FEATURES
+    return sorted([*active, *NATIVE_FEATURES.get(provider or "", ())])
 
 
 # ------------------------------------------------------------------ results
@@ -153,6 +160,7 @@ class Configuration:
     datasources: list[Datasource] = field(default_factory=list)
     generators: list[Generator] = field(default_factory=list)
     diags: Diagnostics = field(default_factory=Diagnostics)
+    prisma7: bool = False  # a datasource without `url`: Prisma 7.10's rules
 
     @property
     def preview_features(self) -> set[str]:
@@ -229,6 +237,8 @@ def load(schema: ast.SchemaAst) -> Configuration:
     config = Configuration()
     provider = _first_provider(schema)
     adapters = "schemaEngineDriverAdapters" in _declared_features(schema)
+    prisma7 = not adapters and _url_less(schema)
+    config.prisma7 = prisma7
     for f in schema.files:
         sources = [t for t in f.tops if isinstance(t, ast.SourceConfig)]
         loaded = [ds for ds in (_datasource(s, config.diags, adapters) for s in sources) if ds is not None]
@@ -242,7 +252,7 @@ def load(schema: ast.SchemaAst) -> Configuration:
         config.datasources.extend(loaded)
         for top in f.tops:
             if isinstance(top, ast.GeneratorConfig):
-                gen = _generator(top, config.diags, provider)
+                gen = _generator(top, config.diags, provider, prisma7)
                 if gen is not None:
                     config.generators.append(gen)
     return config
@@ -258,6 +268,12 @@ def _declared_features(schema: ast.SchemaAst) -> set[str]:
                     if isinstance(e, ast.StringValue):
                         out.add(_ALL_FEATURES.get(e.value.lower(), e.value))
     return out
+
+
+def _url_less(schema: ast.SchemaAst) -> bool:
+    """A datasource without ``url``: the schema follows Prisma 7's rules."""
+    sources = schema.datasources()
+    return bool(sources) and all(p.name.name != "url" for ds in sources for p in ds.properties)
 
 
 def _first_provider(schema: ast.SchemaAst) -> str | None:
@@ -282,7 +298,7 @@ def _properties(
     return out
 
 
-def _generator(gen: ast.GeneratorConfig, diags: Diagnostics, provider: str | None) -> Generator | None:
+def _generator(gen: ast.GeneratorConfig, diags: Diagnostics, provider: str | None, prisma7: bool = False) -> Generator | None:
     args = _properties(gen, "generator", diags)
     if args is None:
         return None
@@ -306,13 +322,16 @@ def _generator(gen: ast.GeneratorConfig, diags: Diagnostics, provider: str | Non
     if pf is not None and pf.value is not None:
         names = _array(diags, pf.value, _string)
         if names is not None:
-            features = _preview_features(names, pf.value.span, diags, provider)
+            features = _preview_features(names, pf.value.span, diags, provider, prisma7)
     return Generator(gen, gen.name.name, provider_value, output, features)
 
 
-def _preview_features(names: list[str], span: Span, diags: Diagnostics, provider: str | None) -> set[str]:
+def _preview_features(
+    names: list[str], span: Span, diags: Diagnostics, provider: str | None, prisma7: bool = False
+) -> set[str]:
     out: set[str] = set()
-    valid = {f.lower() for f in (*_active_features(provider), *HIDDEN_FEATURES)}
+    hidden = PRISMA7_HIDDEN_FEATURES if prisma7 else HIDDEN_FEATURES
+    valid = {f.lower() for f in (*_active_features(provider, prisma7), *hidden)}
     for raw in names:
         canonical = _ALL_FEATURES.get(raw.lower())
         if canonical is not None and canonical in DEPRECATED_FEATURES:
@@ -333,13 +352,13 @@ def _preview_features(names: list[str], span: Span, diags: Diagnostics, provider
                 )
         elif canonical is not None and canonical.lower() in valid:
             out.add(canonical)
-            if canonical in REMOVED_SOON_FEATURES:
+            if canonical in REMOVED_SOON_FEATURES and not prisma7:
                 diags.warning(
                     f'Preview feature "{raw}" is deprecated. It will be removed in a future version of Prisma.', span
                 )
         else:
             diags.error(
-                f'The preview feature "{raw}" is not known. Expected one of: {", ".join(_active_features(provider))}',
+                f'The preview feature "{raw}" is not known. Expected one of: {", ".join(_active_features(provider, prisma7))}',
                 span,
             )
     return out

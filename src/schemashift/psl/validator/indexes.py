@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from schemashift.diagnostics import Span
 from schemashift.psl import ast
 from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
+from schemashift.psl.validator.attributes import render_expr
 from schemashift.psl.validator.context import FieldInfo, IndexFieldInfo, IndexInfo, ModelInfo, PrimaryKeyInfo
 
 if TYPE_CHECKING:
@@ -415,6 +416,7 @@ def field_unique(attrs: AttributeSet, model: ModelInfo, info: FieldInfo) -> None
             clustered=clustered,
         )
     )
+    _where_arg(attrs, model, f"@{attr.name.name}")
 
 
 def model_index(attrs: AttributeSet, model: ModelInfo, kind: Literal["index", "unique", "fulltext"]) -> None:
@@ -451,7 +453,112 @@ def model_index(attrs: AttributeSet, model: ModelInfo, kind: Literal["index", "u
             _validate_client_name(attrs, model, name, "@@unique", attr.span)
         index.name = name
         index.clustered = _clustered_arg(attrs)
+    if kind != "fulltext":
+        _where_arg(attrs, model, f"@@{attr.name.name}")
     model.indexes.append(index)
+
+
+# ------------------------------------------------------------------ partial indexes (Prisma 7)
+
+#: connectors with partial indexes (Prisma 7.10: PostgreSQL, CockroachDB, SQLite, SQL Server)
+PARTIAL_INDEX_PROVIDERS = ("postgresql", "cockroachdb", "sqlite", "sqlserver")
+_WHERE_FORMS = (
+    "The `where` argument must be either a raw() function call or an object literal, e.g. "
+    "`where: raw(\"status = 'active'\")` or `where: { active: true }`."
+)
+#: the field types a where-object value may be compared with (String, Number, Boolean)
+_VALUE_TYPES = {
+    "String": ("String", "DateTime"),
+    "Number": ("Int", "BigInt", "Float", "Decimal"),
+    "Boolean": ("Boolean",),
+}
+
+
+def _where_arg(attrs: AttributeSet, model: ModelInfo, written: str) -> None:
+    """``where:`` of ``@unique``, ``@@unique`` and ``@@index`` (Prisma 7.10's partial indexes,
+    preview feature ``partialIndexes``; a schema with ``url`` follows Prisma 6.19, which has no
+    such argument), with prisma7 validate's messages; ``written`` is the
+    attribute as written (``@@index``), which the first two messages name."""
+    ctx = attrs.ctx
+    if ctx.config is None or not ctx.config.prisma7:
+        return  # Prisma 6.19 has no `where:`: "No such argument."
+    expr = attrs.optional_arg("where")
+    if expr is None:
+        return
+    if "partialIndexes" not in ctx.preview_features:
+        attrs.error(
+            f'Error parsing attribute "{written}": Partial indexes are a preview feature. Add "partialIndexes" to '
+            "previewFeatures in your generator block.",
+            attrs.current.span if attrs.current is not None else expr.span,
+        )
+        return
+    if ctx.provider not in PARTIAL_INDEX_PROVIDERS:
+        attrs.error(
+            f'Error parsing attribute "{written}": Partial indexes (with a `where` clause) are not supported by the '
+            "current connector.",
+            attrs.current.span if attrs.current is not None else expr.span,
+        )
+        return
+    if isinstance(expr, ast.FunctionCall) and expr.name == "raw":
+        args = expr.arguments.arguments
+        text = attrs.coerce_string(args[0].value) if args else None
+        if text is None:
+            attrs.attr_error(
+                "The `where` argument must be a raw() function with a string argument, e.g. "
+                "`where: raw(\"status = 'active'\")`."
+            )
+        elif text == "":
+            attrs.attr_error("The `where` argument cannot contain an empty string.")
+        return
+    if not isinstance(expr, ast.ObjectExpression):
+        if not isinstance(expr, ast.FunctionCall):
+            attrs.type_mismatch("function", expr)
+        attrs.attr_error(_WHERE_FORMS)
+        return
+    if not expr.members:
+        attrs.attr_error("The `where` argument cannot be an empty object.")
+        return
+    for member in expr.members:
+        problem = _where_member(attrs, model, member)
+        if problem is not None:
+            attrs.attr_error(problem)
+            return
+
+
+def _where_member(attrs: AttributeSet, model: ModelInfo, member: ast.ObjectMember) -> str | None:
+    """What is wrong with one ``field: value`` of a where object (the first problem), or None."""
+    name = member.key.name
+    info = model.fields.get(name)
+    if info is None or info.kind in ("model", "unknown", "composite"):
+        return f"Field '{name}' does not exist in model '{model.name}'."
+    value = member.value
+    if isinstance(value, ast.ObjectExpression):
+        if len(value.members) != 1:
+            return "Nested object in where clause must have exactly one key. Use `{ not: null }` or `{ not: \"value\" }`."
+        if value.members[0].key.name != "not":
+            return f"Unknown key '{value.members[0].key.name}' in nested where clause object. Only 'not' is supported."
+        value = value.members[0].value
+    if isinstance(value, ast.ConstantValue) and value.value == "null":
+        return None
+    if isinstance(value, ast.StringValue):
+        kind, article = "String", "a String"
+    elif isinstance(value, ast.NumericValue):
+        kind, article = "Number", "a Number"
+    elif isinstance(value, ast.ConstantValue) and value.value in ("true", "false"):
+        kind, article = "Boolean", "Boolean"
+    else:
+        return (
+            f"Invalid value '{render_expr(value)}' in where clause. Expected true, false, null, a string, a number, "
+            "or an object like { not: null }."
+        )
+    if info.kind == "enum":
+        if kind == "String":
+            return None
+        return f"Type mismatch: field '{name}' is an Enum and only accepts String values in the where clause."
+    field_type = info.target or ""
+    if info.kind == "scalar" and field_type in _VALUE_TYPES[kind]:
+        return None
+    return f"Type mismatch: field '{name}' is of type {field_type}, but the value is {article}."
 
 
 def _common_index_validations(attrs: AttributeSet, model: ModelInfo, index: IndexInfo) -> None:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+from schemashift import gitrepo
 from schemashift.safety.lint.model import REGISTRY, Finding
+
+#: SARIF's name for the root that result paths are relative to (GitHub code scanning resolves it
+#: to the checkout)
+SRCROOT = "%SRCROOT%"
 
 
 def render(findings: list[Finding], fmt: str, files: int) -> str:
@@ -27,27 +34,43 @@ def as_json(findings: list[Finding], files: int) -> str:
     return f'{{\n  "files": {files},\n  "findings": [' + (f"\n    {rows}\n  " if rows else "") + "]\n}\n"
 
 
-def _escape_data(s: str) -> str:
+def escape_data(s: str) -> str:
+    """A GitHub workflow command's message, escaped (``%``, CR, LF)."""
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_prop(s: str) -> str:
-    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+def escape_property(s: str) -> str:
+    """A GitHub workflow command's property value (``file=``, ``title=``), escaped."""
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def github(findings: list[Finding], files: int) -> str:
+    """Workflow commands; ``file=`` is relative to the repository root, as GitHub expects, also
+    when the command runs in a sub-folder (``working-directory:``)."""
     lines = []
+    root = gitrepo.repo_root()
     for f in findings:
         kind = "error" if f.level == "error" else "warning"
+        path = gitrepo.repo_path(f.path, root) or f.path
         props = (
-            f"file={_escape_prop(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
-            f"endColumn={f.end_column},title={_escape_prop(f.rule)}"
+            f"file={escape_property(path)},line={f.line},col={f.column},endLine={f.end_line},"
+            f"endColumn={f.end_column},title={escape_property(f.rule)}"
         )
-        lines.append(f"::{kind} {props}::{_escape_data(f.message + ' Help: ' + f.help)}")
+        lines.append(f"::{kind} {props}::{escape_data(f.message + ' Help: ' + f.help)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    relative = gitrepo.repo_path(path, root)
+    if relative is None:  # outside the repository: an absolute file URI
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": relative, "uriBaseId": SRCROOT}
+
+
 def sarif(findings: list[Finding], files: int) -> str:
+    """SARIF 2.1.0; result paths are relative to the repository root (``uriBaseId`` %SRCROOT%,
+    whose absolute URI is in ``originalUriBaseIds``), as GitHub code scanning expects."""
+    root = gitrepo.repo_root()
     used = sorted({f.rule for f in findings})
     index = {r: i for i, r in enumerate(used)}
     rules = [
@@ -69,7 +92,7 @@ def sarif(findings: list[Finding], files: int) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path.replace("\\", "/")},
+                        "artifactLocation": _artifact(f.path, root),
                         "region": {
                             "startLine": f.line,
                             "startColumn": f.column,
@@ -97,6 +120,7 @@ def sarif(findings: list[Finding], files: int) -> str:
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri() + "/"}},
                 "results": results,
             }
         ],

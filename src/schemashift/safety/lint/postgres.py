@@ -13,7 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import pglast
+from schemashift.extras import missing
+
+try:
+    import pglast
+except ImportError:
+    raise missing("pglast", "lint") from None
 
 from schemashift.safety.lint import pgrules as R
 from schemashift.safety.lint.engine import SYNTAX_ERROR, Context
@@ -239,12 +244,44 @@ class PgLinter:
             return
         if kind == "VacuumStmt" and not body.get("is_vacuumcmd"):
             return  # ANALYZE: a SHARE UPDATE EXCLUSIVE lock that blocks no reads or writes
-        if not self.lock_timeout:
+        touched = self._touched_tables(kind, body)
+        if touched is not None:
+            own, referenced = touched
+            # A table created earlier in this transaction (or by this very statement) is invisible
+            # to other sessions: locking it waits for nobody, and the work on it (an index, a
+            # foreign key's check) reads no rows. Only the tables that already exist count: the
+            # foreign key of a new table still locks the table it references.
+            waits = any(not self.new_table(r) for r in referenced) or (
+                own is not None and kind != "CreateStmt" and not self.new_table(own)
+            )
+            slow = own is not None and kind != "CreateStmt" and not self.new_table(own)
+        else:  # a statement whose tables are not followed: it may lock and be slow
+            waits = slow = True
+        if waits and not self.lock_timeout:
             self.report(R.REQUIRE_LOCK_TIMEOUT)
             self.lock_timeout = True  # once per file
-        if not self.statement_timeout:
+        if slow and not self.statement_timeout:
             self.report(R.REQUIRE_STATEMENT_TIMEOUT)
             self.statement_timeout = True
+
+    def _touched_tables(self, kind: str, body: Node) -> tuple[Node | None, list[Node]] | None:
+        """(the table a CREATE TABLE / CREATE INDEX / ALTER TABLE works on, the tables its foreign
+        keys reference), or None for the other statements (not followed)."""
+        if kind not in ("CreateStmt", "IndexStmt", "AlterTableStmt"):
+            return None
+        if kind == "AlterTableStmt" and body.get("objtype", "OBJECT_TABLE") != "OBJECT_TABLE":
+            return None
+        referenced: list[Node] = []
+        elements = body.get("tableElts", ()) if kind == "CreateStmt" else [
+            cmd.get("AlterTableCmd", {}).get("def") or {} for cmd in body.get("cmds", ())
+        ]
+        for elt in elements:
+            if not elt:
+                continue
+            el_kind, el = _one(elt)
+            cons = [el] if el_kind == "Constraint" else [c["Constraint"] for c in el.get("constraints", ()) if "Constraint" in c]
+            referenced += [c["pktable"] for c in cons if c.get("contype") == "CONSTR_FOREIGN" and c.get("pktable")]
+        return body.get("relation"), referenced
 
     def identifiers(self) -> None:
         script = self.ctx.script

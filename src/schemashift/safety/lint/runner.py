@@ -3,7 +3,6 @@ and with which provider and levels."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,20 +80,25 @@ def select_files(migrations: Path, names: list[str], since: str | None) -> list[
 
 
 def _git(args: list[str], cwd: Path) -> list[str]:
-    try:
-        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise SchemashiftError("--since needs git, which was not found.") from None
-    if proc.returncode != 0:
-        raise SchemashiftError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
-    return [line for line in proc.stdout.splitlines() if line.strip()]
+    from schemashift import gitrepo
+
+    return gitrepo.run(args, cwd, "--since")
+
+
+def _changed(migrations: Path, ref: str, diff_filter: str) -> tuple[Path, list[str]]:
+    """The repository root and the files under ``migrations`` git reports changed since ``ref``
+    (a missing ref in a shallow clone: the advice to fetch the history)."""
+    from schemashift import gitrepo
+
+    gitrepo.verify_ref(ref, migrations)
+    top = Path(_git(["rev-parse", "--show-toplevel"], migrations)[0])
+    return top, _git(["diff", "--name-only", f"--diff-filter={diff_filter}", ref, "--", str(migrations)], migrations)
 
 
 def _since(migrations: Path, ref: str) -> list[Path]:
     """migration.sql files added or changed since ``ref``, committed or not (untracked included)."""
     migrations = migrations.resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], migrations)[0])
-    changed = _git(["diff", "--name-only", "--diff-filter=AMR", ref, "--", str(migrations)], migrations)
+    top, changed = _changed(migrations, ref, "AMR")
     untracked = _git(["ls-files", "--others", "--exclude-standard", "--full-name", "--", str(migrations)], migrations)
     paths = {top / p for p in changed + untracked if p.endswith("migration.sql")}
     return sorted(p for p in paths if p.is_file())
@@ -103,8 +107,7 @@ def _since(migrations: Path, ref: str) -> list[Path]:
 def edited_since(migrations: Path, ref: str) -> set[Path]:
     """migration.sql files that existed at ``ref`` and were changed since (not added)."""
     migrations = migrations.resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], migrations)[0])
-    changed = _git(["diff", "--name-only", "--diff-filter=M", ref, "--", str(migrations)], migrations)
+    top, changed = _changed(migrations, ref, "M")
     return {(top / p).resolve() for p in changed if p.endswith("migration.sql")}
 
 

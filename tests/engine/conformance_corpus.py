@@ -1,7 +1,7 @@
 """The migrations conformance corpus (``../shared/conformance/migrations-postgres``), read in place.
 
-Shared by ``scripts/migrations_conformance.py`` and the data-driven test; never copied into the
-repository.
+Shared by ``scripts/migrations_conformance.py`` and the data-driven test; kept with the tests (it
+is not part of the package) and never copied into the repository.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "conformance"
 MANIFEST = CORPUS / "manifests" / "migrations-postgres.jsonl"
 
