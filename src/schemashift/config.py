@@ -113,13 +113,14 @@ TOOL_KEYS: dict[str, str] = {
 
 
 def _print_warning(message: str) -> None:
-    import sys
+    """A warning on the ``schemashift.config`` logger: the CLI shows it on stderr (not with -q),
+    the library API never prints it (the application's logging decides)."""
+    import logging
 
-    if sys.stderr is not None:
-        print(message, file=sys.stderr)
+    logging.getLogger("schemashift.config").warning("%s", message)
 
 
-#: Where configuration warnings go (stderr; a library caller may replace it).
+#: Where configuration warnings go (the ``schemashift.config`` logger; a library caller may replace it).
 warning_sink: Callable[[str], None] = _print_warning
 _WARNED: set[tuple[Path, tuple[str, ...]]] = set()
 

@@ -3,6 +3,7 @@ nothing printed, ``os.environ`` unchanged, ``.env`` files read without being loa
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -274,3 +275,12 @@ def test_dry_run_refuses_what_deploy_refuses(provider: str, db_url: str, tmp_pat
         api.deploy(dry_run=True, cwd=tmp_path, env={"APP_DB_URL": db_url})
     assert refused.value.code == "P3005"
     assert tables(db_url) == ["legacy"]
+
+
+def test_config_warnings_are_logged_not_printed(tmp_path: Path, untouched: None, caplog: pytest.LogCaptureFixture) -> None:
+    write_schema(tmp_path, "sqlite", V1)
+    (tmp_path / "pyproject.toml").write_text("[tool.schemashift]\nlock_timout = \"1s\"\n")
+    with caplog.at_level(logging.WARNING, logger="schemashift.config"):
+        api.status(cwd=tmp_path, env={"APP_DB_URL": f"file:{tmp_path / 'dev.db'}"})
+    (record,) = [r for r in caplog.records if r.name == "schemashift.config"]
+    assert "unknown key" in record.getMessage() and "lock_timout" in record.getMessage()
