@@ -284,3 +284,26 @@ def test_config_warnings_are_logged_not_printed(tmp_path: Path, untouched: None,
         api.status(cwd=tmp_path, env={"APP_DB_URL": f"file:{tmp_path / 'dev.db'}"})
     (record,) = [r for r in caplog.records if r.name == "schemashift.config"]
     assert "unknown key" in record.getMessage() and "lock_timout" in record.getMessage()
+
+
+@pytest.mark.parametrize("loads_dotenv", [True, False])
+def test_prisma7_env_only_through_the_config(tmp_path: Path, untouched: None, loads_dotenv: bool) -> None:
+    """A prisma.config.ts project: the API reads the .env its configuration loads, and only that
+    one, into its own mapping (Prisma 7's rule, as the CLI)."""
+    (tmp_path / "prisma").mkdir()
+    (tmp_path / "prisma/schema.prisma").write_text('datasource db {\n  provider = "sqlite"\n}\n' + V1)
+    imports = 'import "dotenv/config";\n' if loads_dotenv else ""
+    (tmp_path / "prisma.config.ts").write_text(
+        f'import {{ defineConfig, env }} from "prisma/config";\n{imports}'
+        'export default defineConfig({\n  datasource: { url: env("APP_DATABASE_URL") },\n});\n'
+    )
+    (tmp_path / ".env").write_text('APP_DATABASE_URL="file:./dev.db"\n')
+    (tmp_path / "prisma/.env").write_text('APP_DATABASE_URL="file:./from-schema-folder.db"\n')
+    if loads_dotenv:
+        assert api.status(cwd=tmp_path, env={}).state == "up_to_date"
+        done = api.deploy(cwd=tmp_path, env={})
+        assert done.found == 0 and (tmp_path / "dev.db").is_file()
+    else:
+        with pytest.raises(SchemashiftError, match="APP_DATABASE_URL"):
+            api.status(cwd=tmp_path, env={})
+    assert not (tmp_path / "prisma/from-schema-folder.db").exists()
