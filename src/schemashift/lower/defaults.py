@@ -73,3 +73,31 @@ def _literal(expr: ast.Expression, scalar: str | None, enum_value: Callable[[str
             return BoolLit(expr.value == "true")
         return StrLit(expr.value)
     return None
+
+
+def sequence_options(call: ast.FunctionCall) -> tuple[str, ...]:
+    """The identity options of a CockroachDB ``sequence(...)`` default as Prisma renders them
+    (the cockroach flavour of its renderer): in the order VIRTUAL, INCREMENT, CACHE, START,
+    MINVALUE, MAXVALUE, each only when it differs from the sequence's default."""
+    args: dict[str, str] = {}
+    for arg in call.arguments.arguments:
+        if arg.name is not None and isinstance(arg.value, (ast.NumericValue, ast.ConstantValue)):
+            args[arg.name.name] = arg.value.value
+    out: list[str] = []
+    if args.get("virtual") == "true":
+        out.append("VIRTUAL")
+    for key, word, shown in (
+        ("increment", "INCREMENT", lambda v: v > 1),
+        ("cache", "CACHE", lambda v: v > 1),
+        ("start", "START", lambda v: v > 1),
+        ("minValue", "MINVALUE", lambda v: v > 1),
+        ("maxValue", "MAXVALUE", lambda v: v not in (0, 2**63 - 1)),
+    ):
+        if key in args:
+            try:
+                value = int(args[key])
+            except ValueError:
+                continue
+            if shown(value):
+                out.append(f"{word} {value}")
+    return tuple(out)
