@@ -82,6 +82,8 @@ class CockroachDialect(PostgresDialect):
     sends_whole_scripts = False
     # a single primary key column that is dropped or cannot be cast rebuilds its table
     rebuilds_tables = True
+    # ALTER TABLE ... ALTER PRIMARY KEY USING COLUMNS (...) instead of DROP + ADD CONSTRAINT
+    can_alter_primary_keys = True
 
     def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
         super().__init__(default_namespace, target_is_empty)
@@ -186,6 +188,13 @@ class CockroachDialect(PostgresDialect):
 
     def alter_table_statements(self, table: str, clauses: list[str]) -> list[str]:
         return [f"ALTER TABLE {table} {clause}" for clause in clauses]
+
+    def render_alter_primary_key(self, step: st.AlterPrimaryKey) -> list[str]:
+        assert step.next.primary_key is not None  # the differ makes this step for two primary keys
+        columns = ", ".join(quote(c.name) for c in step.next.primary_key.columns)
+        return [
+            f"ALTER TABLE {qualified(step.previous.schema, step.previous.name)} ALTER PRIMARY KEY USING COLUMNS ({columns})"
+        ]
 
     def render_alter_enum(self, step: st.AlterEnum) -> list[str]:
         p, n = step.previous, step.next

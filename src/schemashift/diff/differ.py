@@ -474,6 +474,10 @@ class _Differ:
                         prev, nxt, tuple(changes), sort_key=(self._tkey(self.pp, prev), self._tkey(self.np, nxt))
                     )
                 )
+            both_pks = prev.primary_key is not None and nxt.primary_key is not None
+            if both_pks and d.can_alter_primary_keys and pair.primary_key_changed():
+                key = (self._tkey(self.pp, prev), self._tkey(self.np, nxt))
+                self.steps.append(st.AlterPrimaryKey(prev, nxt, sort_key=key))
 
     def _foreign_key_pair(self, pair: _TablePair, pi: int, ni: int) -> None:
         d = self.dialect

@@ -284,6 +284,23 @@ class AlterTable:
 
 
 @dataclass(frozen=True, slots=True)
+class AlterPrimaryKey:
+    """The primary key changes columns in place (CockroachDB's ``ALTER PRIMARY KEY``; only for
+    dialects with ``can_alter_primary_keys``, where both tables have a primary key)."""
+
+    previous: Table
+    next: Table
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "AlterPrimaryKey":
+        return AlterPrimaryKey(self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class DropTable:
     table: Table
     sort_key: SortKey = field(default=(), compare=False)
@@ -474,6 +491,7 @@ Step = Union[
     DropForeignKey,
     DropIndex,
     AlterTable,
+    AlterPrimaryKey,
     DropTable,
     DropEnum,
     DropSchema,
@@ -496,6 +514,7 @@ STEP_ORDER: tuple[type, ...] = (
     DropForeignKey,
     DropIndex,
     AlterTable,
+    AlterPrimaryKey,
     DropTable,
     DropEnum,
     DropSchema,
