@@ -23,6 +23,7 @@ from schemashift.model import (
     Column,
     ColumnType,
     DbGeneratedDefault,
+    Default,
     EnumType,
     Extension,
     Family,
@@ -415,7 +416,7 @@ class _Lowering:
             and default_expr.name == "sequence"
             else None
         )
-        default = None
+        default: Default | None = None
         if autoincrement and self.rules.autoincrement_default is not None:
             default = DbGeneratedDefault(self.rules.autoincrement_default)
         elif sequence_call is not None:
