@@ -44,6 +44,8 @@ LOCK_TABLE = "_schemashift_migrate_lock"
 #: a lease older than this is taken over (its holder was killed without releasing it)
 LOCK_LEASE_SECONDS = 3600
 _LOCK_POLL_SECONDS = 0.25
+#: unique violation, duplicate table, serialization failure: a concurrent CREATE TABLE IF NOT EXISTS
+_CREATE_RACE_CODES = frozenset({"23505", "42P07", "40001"})
 
 #: Prisma's session settings on CockroachDB (see the module docstring), one round trip
 SESSION_SETTINGS = (
@@ -101,10 +103,7 @@ class CockroachConnector(PostgresConnector):
         both get it. Released by deleting the row; waits up to ``timeout`` like the PostgreSQL lock."""
         timeout = self.lock_timeout if timeout is None else timeout
         table = self._lock_table()
-        self.execute(
-            f"CREATE TABLE IF NOT EXISTS {table} (id INT8 PRIMARY KEY, holder STRING NOT NULL,"
-            " acquired_at TIMESTAMPTZ NOT NULL DEFAULT now(), expires_at TIMESTAMPTZ NOT NULL)"
-        )
+        self._ensure_lock_table(table)
         acquire = (
             f"INSERT INTO {table} (id, holder, expires_at) VALUES (1, %s, now() + %s * INTERVAL '1 second')"
             f" ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, acquired_at = now(),"
@@ -125,6 +124,22 @@ class CockroachConnector(PostgresConnector):
             time.sleep(_LOCK_POLL_SECONDS)
         with self.released_by(f"DELETE FROM {table} WHERE id = 1 AND holder = %s", (self._lock_holder_name,)):
             yield
+
+    def _ensure_lock_table(self, table: str) -> None:
+        """``CREATE TABLE IF NOT EXISTS``: sessions creating it at the same moment can get a unique
+        violation (PostgreSQL's catalog), a duplicate table, or a serialization failure to retry
+        (CockroachDB); each means another session is creating it, so try again."""
+        for attempt in range(5):
+            try:
+                self.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} (id INT8 PRIMARY KEY, holder TEXT NOT NULL,"
+                    " acquired_at TIMESTAMPTZ NOT NULL DEFAULT now(), expires_at TIMESTAMPTZ NOT NULL)"
+                )
+                return
+            except errors.DatabaseError as exc:
+                if exc.db_code not in _CREATE_RACE_CODES or attempt == 4:
+                    raise
+                time.sleep(_LOCK_POLL_SECONDS)
 
     def lock_holder(self) -> LockHolder | None:
         row = self.query_one(

@@ -19,6 +19,7 @@ written from CockroachDB's documentation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -60,6 +61,8 @@ def cockroach_column(table: str, c: Column) -> Column:
         default, autoincrement, sequence = DbGeneratedDefault(UNIQUE_ROWID), True, None
     elif autoincrement:  # an identity column (sequence()); its options are not compared
         sequence = sequence or f"prisma_sequence_{table}_{c.name}"
+        if isinstance(default, DbGeneratedDefault) and (default.expression or "").lower().startswith("nextval("):
+            default = None
     return replace(c, type=cockroach_type(c.type), default=default, autoincrement=autoincrement, sequence=sequence)
 
 
@@ -92,9 +95,20 @@ def annotations_as_casts(expr: str) -> str:
     return "".join(out)
 
 
+_NOW_CAST = re.compile(r"((?:now|current_timestamp)\(\d*\))::[\w ]+(?:\(\d+\))?", re.IGNORECASE)
+
+
+def cockroach_default_text(expr: str) -> str:
+    """A default as CockroachDB prints it, as the PostgreSQL default parser reads it: annotations as
+    casts, and ``now():::TIMESTAMP`` (CockroachDB annotates the function's result) as ``now()``."""
+    text = annotations_as_casts(expr.strip())
+    now = _NOW_CAST.fullmatch(text)
+    return now.group(1) if now else text
+
+
 def describe_cockroachdb(conn: Connector, namespaces: Sequence[str], multi_schema: bool = False) -> Schema:
     """``describe_postgres``'s queries plus one for hidden columns; see the module docstring."""
-    schema = describe_postgres(conn, namespaces, multi_schema, default_text=annotations_as_casts)
+    schema = describe_postgres(conn, namespaces, multi_schema, default_text=cockroach_default_text)
     hidden = {(n, t, c) for n, t, c in conn.query(_HIDDEN_COLUMNS_SQL, (list(namespaces),))}
     tables = []
     for t in schema.tables:

@@ -172,6 +172,7 @@ _ALGORITHMS = {
     "gin": IndexAlgorithm.GIN,
     "spgist": IndexAlgorithm.SPGIST,
     "brin": IndexAlgorithm.BRIN,
+    "inverted": IndexAlgorithm.GIN,  # CockroachDB's access method of a GIN (inverted) index
 }
 
 
