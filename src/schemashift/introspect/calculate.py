@@ -818,7 +818,7 @@ class _Calculator:
             map_arg = names.map_argument(ix.name, default)
             if map_arg is not None:
                 args.append(map_arg)
-            if ix.algorithm is not None and self.provider == "postgresql" and ix.algorithm in _ALGORITHMS:
+            if ix.algorithm is not None and self.provider in ("postgresql", "cockroachdb") and ix.algorithm in _ALGORITHMS:
                 args.append(f"type: {_ALGORITHMS[ix.algorithm]}")
             kind = "unique" if ix.unique else "fulltext" if ix.kind is IndexKind.FULLTEXT else "index"
             out.append((prev.position if prev is not None else None, f"@@{kind}" + _args(args)))
@@ -829,6 +829,8 @@ class _Calculator:
 
     def default(self, t: Table, c: Column, client_default: str | None) -> str | None:
         family = c.type.family
+        if c.autoincrement and self.rules.sequence_defaults and c.sequence is not None:
+            return "sequence()"  # a CockroachDB identity column (its options are not read back)
         if c.autoincrement and family in (Family.INT, Family.BIGINT):
             return "autoincrement()"
         if c.autoincrement:
