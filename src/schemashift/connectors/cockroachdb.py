@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from . import errors
-from .base import APPLICATION_NAME, LockHolder
+from .base import APPLICATION_NAME, Connector, LockHolder
 from .postgres import PostgresConnector, quote_ident
 from .url import ConnectionUrl
 
@@ -157,3 +157,26 @@ class CockroachConnector(PostgresConnector):
             self.execute(f"SET lock_timeout = {int(lock_ms)}")
         if statement_ms is not None:
             self.execute(f"SET statement_timeout = {int(statement_ms)}")
+
+
+def check_provider(conn: Connector, provider: str) -> None:
+    """The schema's provider and the server agree: ``cockroachdb`` on CockroachDB, ``postgresql`` on
+    PostgreSQL. Otherwise a clear error before anything is described or applied: the two lower
+    the schema to different types (``INTEGER`` against ``INT4``), and every diff would be drift."""
+    if conn.url.provider != "postgresql":
+        return
+    on_cockroach = conn.dialect.name == "cockroachdb"
+    where = f"{conn.url.host}:{conn.url.port}"
+    if provider == "cockroachdb" and not on_cockroach:
+        raise errors.ConnectorError(
+            f'The datasource provider is `cockroachdb`, but the server at `{where}` is not CockroachDB.'
+            ' Use `provider = "postgresql"` for a PostgreSQL database.',
+            secrets=conn.url.secrets,
+        )
+    if provider in ("postgresql", "postgres") and on_cockroach:
+        raise errors.ConnectorError(
+            f'The datasource provider is `postgresql`, but the server at `{where}` is CockroachDB.'
+            ' Use `provider = "cockroachdb"` (Prisma does not migrate or introspect CockroachDB as PostgreSQL'
+            ' either).',
+            secrets=conn.url.secrets,
+        )

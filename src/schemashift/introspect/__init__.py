@@ -88,5 +88,5 @@ def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force:
 
     schema = describe(conn)
     # CockroachDB is reached with a postgresql:// URL; its dialect names the datasource provider
-    provider = "cockroachdb" if conn.dialect.name == "cockroachdb" else conn.provider
+    provider = "cockroachdb" if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb" else conn.provider
     return introspect(schema, provider, files, force, read_extras(conn))
