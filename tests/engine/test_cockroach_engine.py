@@ -106,6 +106,40 @@ def test_fixtures_cover_the_cockroach_flavour() -> None:
         assert needle in every, needle
 
 
+# ---------------------------------------------------------------- Prisma's validation corpus
+
+CORPUS = SHARED / "conformance"
+
+
+def _corpus_cases() -> list[tuple[str, dict[str, object]]]:
+    cases = []
+    for suite in ("validation", "validation_inline"):
+        manifest = CORPUS / "manifests" / f"{suite}.jsonl"
+        if manifest.exists():
+            for line in manifest.read_text().splitlines():
+                case = json.loads(line)
+                if case.get("provider") == "cockroachdb":
+                    cases.append((suite, case))
+    return cases
+
+
+CORPUS_CASES = _corpus_cases()
+
+
+@pytest.mark.skipif(not CORPUS_CASES, reason="conformance corpus (../shared/conformance) absent")
+@pytest.mark.parametrize(("suite", "case"), CORPUS_CASES, ids=[f"{s}/{c['path']}" for s, c in CORPUS_CASES])
+def test_corpus_cockroachdb_cases(suite: str, case: dict[str, object]) -> None:
+    """Prisma's validation snapshots with ``provider = "cockroachdb"``: the same diagnostics, and
+    the valid schemas lower and render from the empty database."""
+    from schemashift import psl
+
+    source = (CORPUS / suite / str(case["path"])).read_bytes().decode()
+    diagnostics = psl.validate(source)
+    assert psl.render(source, diagnostics) == case["expected_plain"]
+    if not any(d.is_error for d in diagnostics):
+        assert diff_schemas(None, source, "cockroachdb").startswith(("--", "-- This is an empty migration."))
+
+
 # ---------------------------------------------------------------- lowering and the dialect
 
 
@@ -186,6 +220,20 @@ def test_fixtures_are_prismas_output(tmp_path: Path) -> None:
     pairs = [(_read(c, "from.prisma"), _read(c, "to.prisma")) for c in CASES]
     answers = _oracle(pairs, tmp_path)
     assert [a.get("sql") for a in answers] == [_read(c, "expected.sql") for c in CASES]
+
+
+@pytest.mark.slow  # make test-slow
+@needs_oracle
+@pytest.mark.skipif(not CORPUS_CASES, reason="conformance corpus (../shared/conformance) absent")
+def test_valid_corpus_schemas_byte_exact(tmp_path: Path) -> None:
+    from schemashift import psl
+
+    sources = [(CORPUS / suite / str(case["path"])).read_bytes().decode() for suite, case in CORPUS_CASES]
+    valid: list[tuple[str | None, str | None]] = [
+        (None, src) for src in sources if not any(d.is_error for d in psl.validate(src))
+    ]
+    compared, misses = _compare(valid, tmp_path)
+    assert compared == len(valid) >= 2 and not misses, "\n\n".join(misses[:2])
 
 
 @pytest.mark.slow  # make test-slow
