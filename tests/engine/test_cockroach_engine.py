@@ -265,3 +265,19 @@ def test_big_generated_schemas_byte_exact(models: int, tmp_path: Path) -> None:
     pairs: list[tuple[str | None, str | None]] = [(None, v0), (v0, v1), (v1, v0), (v0, None)]
     compared, misses = _compare(pairs, tmp_path)
     assert compared == 4 and not misses, "\n\n".join(m[:2000] for m in misses[:1])
+
+
+def test_long_names_are_not_flagged_on_cockroachdb() -> None:
+    """CockroachDB keeps names of any length (PostgreSQL cuts them at 63 bytes, and schemashift warns
+    there): a long table, column and enum value are valid and reach the SQL whole."""
+    from schemashift import psl
+
+    long = "x" * 80
+    source = (
+        'datasource db {\n  provider = "cockroachdb"\n  url      = env("DATABASE_URL")\n}\n\n'
+        f'enum E {{\n  {long}\n}}\n\nmodel M {{\n  id BigInt @id @default(autoincrement())\n'
+        f'  e  E @map("{long}")\n\n  @@map("{long}")\n}}\n'
+    )
+    assert not psl.validate(source)
+    assert f'CREATE TABLE "{long}"' in diff_schemas(None, source, "cockroachdb")
+    assert psl.validate(source.replace("cockroachdb", "postgresql"))  # PostgreSQL: warned

@@ -76,7 +76,10 @@ def native_sql(t: ColumnType) -> str:
 class CockroachDialect(PostgresDialect):
     name: ClassVar[str] = "cockroachdb"
 
+    # Prisma's limit for the constraint names it generates; CockroachDB itself neither cuts nor
+    # refuses longer names (no NAMEDATALEN), so no table, column or enum name is too long there
     max_identifier_length = MAX_IDENTIFIER_LENGTH["cockroachdb"]
+    truncates_identifiers = False
     supports_extensions = False
     # each statement commits on its own (see the module docstring)
     sends_whole_scripts = False
@@ -92,6 +95,9 @@ class CockroachDialect(PostgresDialect):
         # ids stay theirs
         self._indexed: set[int] = set()
         self._prepared: list[Schema] = []
+
+    def identifier_too_long(self, name: str) -> str | None:
+        return None
 
     # ---------------------------------------------------------------- scripts
 
