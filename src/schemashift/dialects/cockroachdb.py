@@ -24,7 +24,7 @@ foreign keys, CREATE TABLE's layout, enums' CREATE/DROP) is inherited:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from schemashift.dialects.base import TablePairFacts
@@ -73,6 +73,15 @@ def native_sql(t: ColumnType) -> str:
     return sql
 
 
+def _indexed_columns(schema: Schema) -> Iterator[Column]:
+    """The columns of ``schema`` that a secondary index or the primary key covers."""
+    for table in schema.tables:
+        names = {c.name for i in table.indexes for c in i.columns}
+        if table.primary_key is not None:
+            names.update(c.name for c in table.primary_key.columns)
+        yield from (c for c in table.columns if c.name in names)
+
+
 class CockroachDialect(PostgresDialect):
     name: ClassVar[str] = "cockroachdb"
 
@@ -90,11 +99,11 @@ class CockroachDialect(PostgresDialect):
 
     def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
         super().__init__(default_namespace, target_is_empty)
-        # ids of the columns that are in a secondary index or the primary key, in the schemas the
-        # differ prepared (Prisma's type-change rules depend on it); the schemas are kept so the
-        # ids stay theirs
-        self._indexed: set[int] = set()
+        # the two schemas the differ prepared last (the two sides of the diff it runs) and the ids
+        # of their columns that are in a secondary index or the primary key (Prisma's type-change
+        # rules depend on it); the schemas are held so the ids stay theirs
         self._prepared: list[Schema] = []
+        self._indexed: set[int] = set()
 
     def identifier_too_long(self, name: str) -> str | None:
         return None
@@ -110,12 +119,8 @@ class CockroachDialect(PostgresDialect):
     # ---------------------------------------------------------------- differ hooks
 
     def prepare_schema(self, schema: Schema) -> Schema:
-        for table in schema.tables:
-            names = {c.name for i in table.indexes for c in i.columns}
-            if table.primary_key is not None:
-                names.update(c.name for c in table.primary_key.columns)
-            self._indexed.update(id(c) for c in table.columns if c.name in names)
-        self._prepared.append(schema)
+        self._prepared = [*self._prepared[-1:], schema]
+        self._indexed = {id(c) for s in self._prepared for c in _indexed_columns(s)}
         return schema
 
     def autoincrement_changed(self, previous: Column, next: Column) -> bool:
