@@ -54,13 +54,11 @@ def connect(url: UrlLike, base_dir: Path | str | None = None) -> Connector:
     connector: type[Connector] = getattr(_module(parsed), _CONNECTOR_CLASS[parsed.provider])
     opened = connector(parsed)
     if parsed.provider == "postgresql":
-        from .cockroachdb import CockroachConnector, is_cockroachdb
-        from .postgres import PostgresConnector
+        from .cockroachdb import for_server
 
-        # the server is CockroachDB (a postgresql:// URL either way): its own connector, as
+        # a CockroachDB server (a postgresql:// URL either way) gets its own connector, as
         # Prisma's schema engine picks its cockroach flavour from the connection
-        if isinstance(opened, PostgresConnector) and is_cockroachdb(opened._conn):
-            return CockroachConnector.adopt(opened)
+        return for_server(opened)
     return opened
 
 

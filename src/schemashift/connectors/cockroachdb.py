@@ -60,6 +60,14 @@ def is_cockroachdb(conn: psycopg.Connection[Any]) -> bool:
     return conn.info.parameter_status("crdb_version") is not None
 
 
+def for_server(connector: Connector) -> Connector:
+    """``connector`` (just opened on a ``postgresql://`` URL), or a :class:`CockroachConnector` on
+    its connection when the server is CockroachDB."""
+    if type(connector) is PostgresConnector and is_cockroachdb(connector._conn):
+        return CockroachConnector.adopt(connector)
+    return connector
+
+
 class CockroachConnector(PostgresConnector):
     """A connection to CockroachDB. Built by :func:`schemashift.connectors.connect` from the
     PostgreSQL connection it opened (:meth:`adopt`), or directly from a URL."""
