@@ -26,13 +26,13 @@ from schemashift.connectors import cockroachdb as crdb
 from schemashift.connectors import postgres as pgconn
 from schemashift.connectors.base import LockHolder
 from schemashift.connectors.describe import postgres as pgdesc
-from schemashift.connectors.describe.cockroachdb import _HIDDEN_COLUMNS_SQL, cockroach_default_text
+from schemashift.connectors.describe.cockroachdb import _HIDDEN_COLUMNS_SQL, _SEQUENCES_SQL, cockroach_default_text
 from schemashift.connectors.errors import DatabaseError, LockTimeout
 from schemashift.dialects.cockroachdb import CockroachDialect
 from schemashift.diff.differ import diff
 from schemashift.lower import lower_source
 from schemashift.migrations import engine
-from schemashift.model import DbGeneratedDefault, IndexAlgorithm
+from schemashift.model import DbGeneratedDefault, IndexAlgorithm, SequenceOptions
 
 SCHEMA = """
 datasource db {
@@ -54,6 +54,7 @@ model User {
   tags      String[] @default(["a"])
   createdAt DateTime @default(now())
   seq       Int      @default(sequence())
+  ticket    Int      @default(sequence(start: 100, increment: 5))
   doc       Json
   groups    Group[]
 
@@ -93,6 +94,7 @@ CATALOG: dict[str, list[tuple[Any, ...]]] = {
         _column("User", "tags", False, -1, "text", "ARRAY['a':::STRING]:::STRING[]", array=True),
         _column("User", "createdAt", True, 3, "timestamp", "now():::TIMESTAMP"),
         _column("User", "seq", True, -1, "int4", "nextval('public.\"User_seq_seq\"'::REGCLASS)", identity="d"),
+        _column("User", "ticket", True, -1, "int4", "nextval('public.\"User_ticket_seq\"'::REGCLASS)", identity="d"),
         _column("User", "doc", True, -1, "jsonb"),
         _column("_GroupToUser", "A", True, -1, "text"),
         _column("_GroupToUser", "B", True, -1, "int8"),
@@ -117,6 +119,10 @@ CATALOG: dict[str, list[tuple[Any, ...]]] = {
     ],
     pgdesc._EXTENSIONS_SQL: [],
     _HIDDEN_COLUMNS_SQL: [(P, "_GroupToUser", "rowid")],
+    _SEQUENCES_SQL: [
+        (P, "User_seq_seq", 1, 1, 1, 2**63 - 1, 1),
+        (P, "User_ticket_seq", 100, 5, 1, 2**63 - 1, 1),
+    ],
 }
 
 
@@ -181,6 +187,8 @@ def test_describe_reads_the_catalog_as_cockroachdb_and_matches_the_schema(fake: 
     by_name = {c.name: c for c in user.columns}
     assert by_name["id"].default == DbGeneratedDefault("unique_rowid()") and by_name["id"].autoincrement
     assert by_name["seq"].autoincrement and by_name["seq"].default is None
+    assert by_name["ticket"].sequence == "User_ticket_seq"
+    assert by_name["ticket"].sequence_options == SequenceOptions(start=100, increment=5)
     assert [c.name for c in join.columns] == ["A", "B"] and join.primary_key is None  # the hidden rowid is gone
     assert {i.name: i.algorithm for i in user.indexes}["User_doc_idx"] is IndexAlgorithm.GIN
     # the database Prisma's script made is the schema: no step between them
@@ -189,15 +197,19 @@ def test_describe_reads_the_catalog_as_cockroachdb_and_matches_the_schema(fake: 
 
 
 def test_a_changed_database_is_drift(fake: FakeCockroach) -> None:
-    """A column CockroachDB reports that the schema lacks (and a different default) is found."""
+    """A column the schema lacks, and a sequence whose options changed, are found."""
     fake.answers = dict(CATALOG)
     fake.answers[pgdesc._COLUMNS_SQL] = [
         *CATALOG[pgdesc._COLUMNS_SQL],
         _column("User", "extra", False, -1, "text", "'x':::STRING"),
     ]
+    fake.answers[_SEQUENCES_SQL] = [(P, "User_seq_seq", 1, 1, 1, 2**63 - 1, 1), (P, "User_ticket_seq", 100, 2, 1, 500, 1)]
     with connectors.connect(URL) as conn:
         script = engine.render(engine.diff(engine.describe(conn), lower_source(SCHEMA), conn.dialect), conn.dialect)
-    assert script == '-- AlterTable\nALTER TABLE "User" DROP COLUMN "extra";\n'
+    assert script == (
+        '-- AlterSequence\nALTER SEQUENCE "User_ticket_seq" MAXVALUE 9223372036854775807 INCREMENT 5;\n\n'
+        '-- AlterTable\nALTER TABLE "User" DROP COLUMN "extra";\n'
+    )
 
 
 @pytest.mark.parametrize(
@@ -317,7 +329,8 @@ def test_db_pull_writes_a_cockroachdb_schema_that_describes_the_database(fake: F
         described = engine.describe(conn)
         pulled = pull(conn).text
     assert 'provider = "cockroachdb"' in pulled
-    assert "seq       Int      @default(sequence())" in pulled  # the identity column
+    assert "seq       Int      @default(sequence())" in pulled  # the identity columns
+    assert "ticket    Int      @default(sequence(start: 100, increment: 5))" in pulled
     assert "id        BigInt   @id @default(autoincrement())" in pulled  # unique_rowid()
     assert "@@index([doc], type: Gin)" in pulled and "bio       String?  @db.String(20)" in pulled
     assert not [d for d in validate(pulled) if d.is_error]

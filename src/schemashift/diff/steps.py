@@ -198,6 +198,24 @@ class AlterExtension:
 
 
 @dataclass(frozen=True, slots=True)
+class AlterSequence:
+    """The options of a column's sequence change (CockroachDB ``sequence(...)``; only for dialects
+    with ``has_sequence_options``). ``table`` is the previous one."""
+
+    table: Table
+    previous: Column
+    next: Column
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "AlterSequence":
+        return AlterSequence(self.table, self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class CreateEnum:
     enum: EnumType
     sort_key: SortKey = field(default=(), compare=False)
@@ -486,6 +504,7 @@ Step = Union[
     DropExtension,
     CreateExtension,
     AlterExtension,
+    AlterSequence,
     CreateEnum,
     AlterEnum,
     DropForeignKey,
@@ -509,6 +528,7 @@ STEP_ORDER: tuple[type, ...] = (
     DropExtension,
     CreateExtension,
     AlterExtension,
+    AlterSequence,
     CreateEnum,
     AlterEnum,
     DropForeignKey,

@@ -46,6 +46,7 @@ from schemashift.model import (
     NowDefault,
     ReferentialAction,
     Schema,
+    SequenceOptions,
     SortOrder,
     StrLit,
     Table,
@@ -830,7 +831,7 @@ class _Calculator:
     def default(self, t: Table, c: Column, client_default: str | None) -> str | None:
         family = c.type.family
         if c.autoincrement and self.rules.sequence_defaults and c.sequence is not None:
-            return "sequence()"  # a CockroachDB identity column (its options are not read back)
+            return _sequence_call(c.sequence_options)  # a CockroachDB identity column
         if c.autoincrement and family in (Family.INT, Family.BIGINT):
             return "autoincrement()"
         if c.autoincrement:
@@ -1169,3 +1170,21 @@ def calculate(
     datasource_name: str = "db",
 ) -> Introspected:
     return _Calculator(schema, provider, previous or Previous(), extras or Extras(), datasource_name).run()
+
+
+def _sequence_call(options: SequenceOptions | None) -> str:
+    """``sequence(...)`` with the options that are not Prisma's defaults."""
+    default = SequenceOptions()
+    o = options or default
+    args = [
+        f"{name}: {value}"
+        for name, value, usual in (
+            ("start", o.start, default.start),
+            ("increment", o.increment, default.increment),
+            ("minValue", o.min_value, default.min_value),
+            ("maxValue", o.max_value, default.max_value),
+            ("cache", o.cache, default.cache),
+        )
+        if value != usual
+    ]
+    return f"sequence({', '.join(args)})"

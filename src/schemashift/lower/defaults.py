@@ -19,6 +19,7 @@ from schemashift.model import (
     Literal,
     LiteralDefault,
     NowDefault,
+    SequenceOptions,
     StrLit,
 )
 from schemashift.psl import ast
@@ -75,29 +76,26 @@ def _literal(expr: ast.Expression, scalar: str | None, enum_value: Callable[[str
     return None
 
 
-def sequence_options(call: ast.FunctionCall) -> tuple[str, ...]:
-    """The identity options of a CockroachDB ``sequence(...)`` default as Prisma renders them
-    (the cockroach flavour of its renderer): in the order VIRTUAL, INCREMENT, CACHE, START,
-    MINVALUE, MAXVALUE, each only when it differs from the sequence's default."""
+def sequence_options(call: ast.FunctionCall) -> SequenceOptions:
+    """The arguments of a CockroachDB ``sequence(...)`` default (validated: integers, a boolean);
+    a missing one keeps Prisma's value."""
     args: dict[str, str] = {}
     for arg in call.arguments.arguments:
         if arg.name is not None and isinstance(arg.value, (ast.NumericValue, ast.ConstantValue)):
             args[arg.name.name] = arg.value.value
-    out: list[str] = []
-    if args.get("virtual") == "true":
-        out.append("VIRTUAL")
-    for key, word, shown in (
-        ("increment", "INCREMENT", lambda v: v > 1),
-        ("cache", "CACHE", lambda v: v > 1),
-        ("start", "START", lambda v: v > 1),
-        ("minValue", "MINVALUE", lambda v: v > 1),
-        ("maxValue", "MAXVALUE", lambda v: v not in (0, 2**63 - 1)),
-    ):
-        if key in args:
-            try:
-                value = int(args[key])
-            except ValueError:
-                continue
-            if shown(value):
-                out.append(f"{word} {value}")
-    return tuple(out)
+    default = SequenceOptions()
+
+    def number(key: str, otherwise: int) -> int:
+        try:
+            return int(args[key])
+        except (KeyError, ValueError):
+            return otherwise
+
+    return SequenceOptions(
+        start=number("start", default.start),
+        increment=number("increment", default.increment),
+        min_value=number("minValue", default.min_value),
+        max_value=number("maxValue", default.max_value),
+        cache=number("cache", default.cache),
+        virtual=args.get("virtual") == "true",
+    )

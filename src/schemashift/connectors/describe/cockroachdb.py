@@ -9,7 +9,8 @@ CockroachDB implements ``pg_catalog`` (``pg_class``, ``pg_attribute``, ``pg_attr
   ``Bool``, ``bytea`` is ``Bytes``, ``json`` (an alias) is ``JsonB``: Prisma's cockroach native
   types, the ones the lowering writes (:data:`schemashift.lower.rules.COCKROACH`);
 * ``unique_rowid()`` (Prisma's ``autoincrement()``) is an autoincrement column with that default;
-  an identity column (``sequence()``) is an autoincrement column without default;
+  an identity column (``sequence()``) is an autoincrement column without default, with the
+  options of its sequence from ``pg_sequence``;
 * the migration lock's lease table (:data:`schemashift.connectors.cockroachdb.LOCK_TABLE`) is left
   out, like ``_prisma_migrations``.
 
@@ -20,10 +21,10 @@ written from CockroachDB's documentation.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from schemashift.model import Column, ColumnType, DbGeneratedDefault, Family, Schema
+from schemashift.model import Column, ColumnType, DbGeneratedDefault, Family, Schema, SequenceOptions
 
 from ..base import Connector
 from ..cockroachdb import LOCK_TABLE
@@ -53,17 +54,27 @@ def cockroach_type(t: ColumnType) -> ColumnType:
     return replace(t, native=native) if native is not None else t
 
 
-def cockroach_column(table: str, c: Column) -> Column:
+def cockroach_column(table: str, c: Column, sequences: Mapping[str, SequenceOptions]) -> Column:
+    """``sequences``: the options of the schema's sequences by name (:data:`_SEQUENCES_SQL`)."""
     default = c.default
     autoincrement = c.autoincrement
     sequence = c.sequence
+    options = None
     if isinstance(default, DbGeneratedDefault) and (default.expression or "").replace(" ", "").lower() == UNIQUE_ROWID:
         default, autoincrement, sequence = DbGeneratedDefault(UNIQUE_ROWID), True, None
-    elif autoincrement:  # an identity column (sequence()); its options are not compared
-        sequence = sequence or f"prisma_sequence_{table}_{c.name}"
+    elif autoincrement:  # an identity column (sequence()): its sequence, named after it if unknown
+        sequence = sequence or f"{table}_{c.name}_seq"
+        options = sequences.get(sequence, SequenceOptions())
         if isinstance(default, DbGeneratedDefault) and (default.expression or "").lower().startswith("nextval("):
             default = None
-    return replace(c, type=cockroach_type(c.type), default=default, autoincrement=autoincrement, sequence=sequence)
+    return replace(
+        c,
+        type=cockroach_type(c.type),
+        default=default,
+        autoincrement=autoincrement,
+        sequence=sequence,
+        sequence_options=options,
+    )
 
 
 #: CockroachDB's hidden columns (``information_schema.columns.is_hidden``): the ``rowid`` it adds
@@ -73,6 +84,16 @@ _HIDDEN_COLUMNS_SQL = """
 SELECT table_schema, table_name, column_name
 FROM information_schema.columns
 WHERE table_schema = ANY(%s) AND is_hidden = 'YES'
+"""
+
+
+#: the options of the sequences behind identity columns (``sequence(...)``), by name
+_SEQUENCES_SQL = """
+SELECT n.nspname, c.relname, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%s)
 """
 
 
@@ -110,12 +131,18 @@ def describe_cockroachdb(conn: Connector, namespaces: Sequence[str], multi_schem
     """``describe_postgres``'s queries plus one for hidden columns; see the module docstring."""
     schema = describe_postgres(conn, namespaces, multi_schema, default_text=cockroach_default_text)
     hidden = {(n, t, c) for n, t, c in conn.query(_HIDDEN_COLUMNS_SQL, (list(namespaces),))}
+    sequences = {
+        name: SequenceOptions(start=int(start), increment=int(inc), min_value=int(lo), max_value=int(hi), cache=int(cache))
+        for _, name, start, inc, lo, hi, cache in conn.query(_SEQUENCES_SQL, (list(namespaces),))
+    }
     tables = []
     for t in schema.tables:
         if t.name == LOCK_TABLE:
             continue
         nsp = t.schema or namespaces[0]
-        columns = tuple(cockroach_column(t.name, c) for c in t.columns if (nsp, t.name, c.name) not in hidden)
+        columns = tuple(
+            cockroach_column(t.name, c, sequences) for c in t.columns if (nsp, t.name, c.name) not in hidden
+        )
         pk = t.primary_key
         if pk is not None and all((nsp, t.name, c.name) in hidden for c in pk.columns):
             pk = None  # the key CockroachDB made on its rowid: the table has none in Prisma's terms
