@@ -104,9 +104,11 @@ def _set_error(result: TargetResult, exc: SchemashiftError) -> None:
 
 
 def _history(conn: Connector, fleet: FleetProject) -> HistoryStatus:
+    """The target's history against the folder (``rows()`` looks for the table itself: a history
+    with rows exists, so only an empty one costs a second look)."""
     history = History(conn)
-    exists = history.exists()
-    return diagnose(fleet.local, history.rows() if exists else [], table_exists=exists)
+    rows = history.rows()
+    return diagnose(fleet.local, rows, table_exists=bool(rows) or history.exists())
 
 
 def backup_folder(root: Path, target: Target) -> Path:
