@@ -103,6 +103,7 @@ class Runner:
         targets taken (0: all of them), or the stream ends, or the run stops."""
         done: list[TargetResult] = []
         count = {"inflight": 0, "taken": 0, "changing": 0, "changed": 0}
+        undecided: set[int] = set()  # running targets that have not asked the gate yet
         cond = self._cond
 
         def may_take() -> bool:
@@ -133,12 +134,18 @@ class Runner:
                         return
                     count["inflight"] += 1
                     count["taken"] += 1
+                    undecided.add(target.index)
                 granted = False
 
                 def gate() -> bool:
                     nonlocal granted
                     with cond:
+                        # the canary is the *first* targets that change: wait for the earlier ones to know
+                        while canary and any(i < target.index for i in undecided):
+                            cond.wait()
+                        undecided.discard(target.index)
                         if self._stopping is not None or (canary and count["changed"] + count["changing"] >= canary):
+                            cond.notify_all()
                             return False
                         count["changing"] += 1
                         granted = True
@@ -154,6 +161,7 @@ class Runner:
                     )
                 with cond:
                     count["inflight"] -= 1
+                    undecided.discard(target.index)
                     if granted:
                         count["changing"] -= 1
                         count["changed"] += 1 if result is not None and result.did_work else 0
