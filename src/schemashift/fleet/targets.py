@@ -20,8 +20,8 @@ else on ``url``.
 
 Secrets stay out of the file: a value ``env("VAR")`` is the variable's value, and ``${VAR}`` inside
 a string is replaced by it (a missing variable is an error naming it). Targets are produced one at a
-time (:meth:`TargetSource.targets`); only the listing query's rows (names) are held, never
-connections or per-target state.
+time (:meth:`TargetSource.targets`); only the listing query's rows (names and URLs, checked
+before the first target is handed out) are held, never connections or per-target state.
 """
 
 from __future__ import annotations
@@ -104,12 +104,14 @@ class TargetSource:
         elif self.form == "tenants":
             for i, tenant in enumerate(self.tenants):
                 yield Target(i, tenant, self.url.replace(PLACEHOLDER, quote(tenant, safe="")))
-        else:
-            for i, value in enumerate(self._listing()):
-                if "://" in value or value.startswith(("file:", "sqlite:")):
-                    yield Target(i, short_name(self._parse(value, f"row {i + 1} of the query")), value)
-                else:
-                    yield Target(i, value, namespace_url(self.url, value))
+        else:  # the listing is checked whole before the first target: its errors stop the command at once
+            listed = [self._listed(i, value) for i, value in enumerate(self._listing())]
+            yield from listed
+
+    def _listed(self, i: int, value: str) -> Target:
+        if "://" in value or value.startswith(("file:", "sqlite:")):
+            return Target(i, short_name(self._parse(value, f"row {i + 1} of the query")), value)
+        return Target(i, value, namespace_url(self.url, value))
 
     def _listing(self) -> Iterator[str]:
         from schemashift.connectors import connect
@@ -139,7 +141,10 @@ def namespace_url(url: str, name: str) -> str:
     if PLACEHOLDER in url:
         return url.replace(PLACEHOLDER, quote(name, safe=""))
     parts = urlsplit(url)
-    if parse_url(url).schema is not None:
+    parsed = parse_url(url)
+    if parsed.path is not None:  # a file: no namespace to switch to
+        raise TargetsFileError(f"The name `{name}` cannot address a SQLite file: write `{PLACEHOLDER}` in `url` where it goes.")
+    if parsed.schema is not None:
         params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "schema"]
         params.append(("schema", name))
         return urlunsplit(parts._replace(query=urlencode(params, safe="/:", quote_via=quote)))

@@ -197,6 +197,8 @@ def inspect_target(targets: Targets, target: Target, *, drift: bool) -> TargetRe
         url = targets.claim(target)
         mp = fleet.for_target(url)
         try:
+            if url.path is not None and not url.path.is_file():  # opening a SQLite file creates it
+                raise DatabaseDoesNotExist(f"Database {url.path.name} does not exist at {url.path}")
             conn = mp.connect()
         except DatabaseDoesNotExist as exc:  # nothing applied yet: deploy creates it
             result.state, result.code, result.error = "pending", exc.code, exc.message
