@@ -73,7 +73,7 @@ def test_generated_targets_files(project: Path, document: dict[str, Any], comman
     assert code in (0, 1, 2, 3, 4, 5), (document, out, err)
     assert "Traceback" not in err and "internal error" not in out + err
     if code == 1:
-        assert err.startswith("Error:")
+        assert "\nError: " in "\n" + err
     elif code != 2:
         report = json.loads(out)
         assert report["exit_code"] == code
@@ -87,7 +87,7 @@ def test_unreadable_targets_files(project: Path, content: bytes, monkeypatch: py
     targets.write_bytes(content)
     assert run(["fleet", "status", "--targets", str(targets)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("Error:") and "bad.toml" in err
+    assert "\nError: " in "\n" + err and "bad.toml" in err
 
 
 @pytest.mark.parametrize(

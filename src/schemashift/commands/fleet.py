@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from schemashift.commands import schema_loaded, schema_option, stderr_color
+from schemashift.commands import schema_option, stderr_color
 
 if TYPE_CHECKING:
     from schemashift.connectors.base import LockHolder
@@ -128,11 +128,11 @@ def _open(schema: str | None, targets_file: Path) -> tuple[FleetProject, Iterato
     the project read once."""
     import itertools
 
-    from schemashift.config import load_project
+    from schemashift.commands import open_project
     from schemashift.fleet.project import FleetProject
     from schemashift.fleet.targets import TargetsFileError, load_targets
 
-    project = load_project(schema)  # loads .env files first: the targets file may use their variables
+    project = open_project(schema)  # loads .env files first: the targets file may use their variables
     source = load_targets(targets_file)
     stream = source.targets()
     first = next(stream, None)
@@ -140,7 +140,6 @@ def _open(schema: str | None, targets_file: Path) -> tuple[FleetProject, Iterato
         what = {"query": "its query returned no row", "schemas": f"no schema or database matches `{source.pattern}`"}
         raise TargetsFileError(f"The targets file {targets_file} lists no target: {what.get(source.form, 'it is empty')}.")
     fleet_project = FleetProject(project, first.url, targets_file.resolve().parent)
-    schema_loaded(project)
     return fleet_project, itertools.chain([first], stream)
 
 
