@@ -112,9 +112,11 @@ def _history(conn: Connector, fleet: FleetProject) -> HistoryStatus:
 
 
 def backup_folder(root: Path, target: Target) -> Path:
-    """``root/<target name>`` (characters other than letters, digits, ``_.-`` become ``_``): one
-    folder, and one manifest, per target."""
-    return root / (_SLUG.sub("_", target.name).strip("._") or f"target_{target.index}")
+    """``root/<target name>``: one folder, and one manifest, per target. A name with characters
+    other than letters, digits, ``_.-`` has them replaced by ``_`` and gets ``-<index>`` appended
+    (two such names must not share a folder)."""
+    slug = _SLUG.sub("_", target.name).strip("._")
+    return root / (slug if slug == target.name else f"{slug or 'target'}-{target.index}")
 
 
 def deploy_target(
