@@ -38,7 +38,7 @@ def _user_error(result: object, *needles: str, code: int = 1) -> None:
 # ---------------------------------------------------------------- unsupported providers, no datasource
 
 
-@pytest.mark.parametrize("provider", ["cockroachdb", "sqlserver", "mongodb"])
+@pytest.mark.parametrize("provider", ["sqlserver", "mongodb"])
 @pytest.mark.parametrize(
     "command",
     [
@@ -54,14 +54,14 @@ def test_unsupported_provider_names_it_and_the_supported_ones(
     provider: str, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    url = f'"postgresql://u@127.0.0.1:{closed_port()}/db"' if provider == "cockroachdb" else f'"{provider}://u@127.0.0.1/db"'
+    url = f'"{provider}://u@127.0.0.1/db"'
     models = 'model A {\n  id String @id @map("_id") @db.ObjectId\n}\n' if provider == "mongodb" else MODEL
     _project(tmp_path, provider, url, models)
     result = run_cli(*command)
     _user_error(
         result,
         f"The datasource provider `{provider}` in `prisma/schema.prisma` is not supported by schemashift.",
-        "Supported providers: sqlite, postgresql, mysql.",
+        "Supported providers: sqlite, postgresql, mysql, cockroachdb.",
     )
 
 

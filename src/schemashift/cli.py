@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("schemashift.commands.migrate:migrate", "Create, apply and inspect migrations"),
     "db": ("schemashift.commands.db:db", "Push, execute SQL, seed"),
     "backup": ("schemashift.commands.backup:backup", "Back up, restore and prune database backups"),
+    "fleet": ("schemashift.commands.fleet:fleet", "Deploy and inspect migrations on many databases (tenants, shards)"),
     "generate": ("schemashift.commands.generate:generate", "Generate the typed Python client"),
     "erd": ("schemashift.commands.erd:erd", "Draw the schema as a diagram (svg, html, mermaid, dot)"),
     "check": ("schemashift.commands.check:check", "Run the pre-deployment checklist (exit 1 when a check fails)"),

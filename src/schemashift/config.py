@@ -46,6 +46,7 @@ _PROTOCOLS: dict[str, tuple[str, ...]] = {
     "sqlite": ("file:",),
     "postgresql": ("postgresql://", "postgres://"),
     "mysql": ("mysql://",),
+    "cockroachdb": ("postgresql://", "postgres://"),  # CockroachDB speaks PostgreSQL's protocol
 }
 #: The datasource providers schemashift has a dialect and a connector for.
 SUPPORTED_PROVIDERS = tuple(_PROTOCOLS)

@@ -242,6 +242,19 @@ Default = Union[LiteralDefault, NowDefault, DbGeneratedDefault]
 
 
 @dataclass(frozen=True, slots=True)
+class SequenceOptions:
+    """A CockroachDB sequence (``sequence(start:, increment:, minValue:, maxValue:, cache:,
+    virtual:)``), with the values Prisma gives the arguments left out."""
+
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 2**63 - 1
+    cache: int = 1
+    virtual: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     name: str
     type: ColumnType
@@ -254,6 +267,9 @@ class Column:
     # the schema gives the column a client-side default (cuid(), uuid(), nanoid()...): the database
     # has none, but Prisma's client fills it; known to the lowering only, never compared
     client_default: bool = field(default=False, compare=False)
+    # CockroachDB ``sequence(...)``: the options of the sequence behind the identity column (None:
+    # not a ``sequence()`` column); not compared here: a change is its own AlterSequence step
+    sequence_options: SequenceOptions | None = field(default=None, compare=False)
 
     @property
     def nullable(self) -> bool:

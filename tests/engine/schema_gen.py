@@ -24,6 +24,19 @@ NATIVE = {
     "DateTime": ("@db.Timestamp(6)", "@db.Timestamptz(3)", "@db.Date", "@db.Time(2)", "@db.Timestamp"),
     "Json": ("@db.Json", "@db.JsonB"),
 }
+# CockroachDB's native types (Prisma's cockroachdb connector)
+NATIVE_COCKROACH = {
+    "String": ("@db.String(255)", "@db.String", "@db.Char(10)", "@db.String(20)", "@db.Uuid", "@db.Inet"),
+    "Int": ("@db.Int2", "@db.Int4"),
+    "BigInt": ("@db.Int8",),
+    "Float": ("@db.Float4", "@db.Float8"),
+    "Decimal": ("@db.Decimal(10, 2)", "@db.Decimal(5,0)", "@db.Decimal"),
+    "DateTime": ("@db.Timestamp(6)", "@db.Timestamptz(3)", "@db.Date", "@db.Time(2)", "@db.Timestamptz"),
+    "Json": ("@db.JsonB",),
+    "Boolean": ("@db.Bool",),
+    "Bytes": ("@db.Bytes",),
+}
+NATIVE_BY_PROVIDER = {"postgresql": NATIVE, "cockroachdb": NATIVE_COCKROACH}
 DEFAULTS = {
     "String": ('"hello"', '"it\'s"', '""', "uuid()", "cuid()"),
     "Int": ("0", "42", "-7"),
@@ -63,13 +76,13 @@ class _Schema:
     relations: list[tuple[int, int, str, int]]  # (model a, model b, kind, number)
 
 
-def _field(rng: random.Random, name: str, enums: dict[str, list[str]], native: bool) -> _Field:
+def _field(rng: random.Random, name: str, enums: dict[str, list[str]], native: dict[str, tuple[str, ...]]) -> _Field:
     ftype = rng.choice(SCALARS + tuple(enums))
-    lists = native  # scalar lists: PostgreSQL only
+    lists = bool(native)  # scalar lists: PostgreSQL and CockroachDB only
     arity = rng.choice(("", "", "?", "[]") if lists and ftype != "Json" else ("", "?"))
     f = _Field(name, ftype, arity)
-    if native and ftype in NATIVE and rng.random() < 0.3:
-        f.attrs.append(rng.choice(NATIVE[ftype]))
+    if ftype in native and rng.random() < 0.3:
+        f.attrs.append(rng.choice(native[ftype]))
     if rng.random() < 0.35:
         if arity == "[]":
             if ftype in LIST_DEFAULTS:
@@ -86,12 +99,14 @@ def _field(rng: random.Random, name: str, enums: dict[str, list[str]], native: b
 
 
 def _schema(rng: random.Random, provider: str) -> _Schema:
-    native = provider == "postgresql"
+    native = NATIVE_BY_PROVIDER.get(provider, {})
     enums = {f"E{i}": sorted(rng.sample(VALUES, rng.randint(1, 4))) for i in range(rng.randint(0, 2))}
     models = []
     for m in range(rng.randint(2, 5)):
         id_type = rng.choice(("Int", "String", "BigInt"))
         id_default = {"Int": " @default(autoincrement())", "String": " @default(cuid())", "BigInt": ""}[id_type]
+        if provider == "cockroachdb":  # autoincrement() is BigInt-only there (unique_rowid())
+            id_default = {"Int": " @default(sequence())", "BigInt": " @default(autoincrement())"}.get(id_type, id_default)
         fields = [_Field("id", id_type, "", [f"@id{id_default if rng.random() < 0.5 else ''}"])]
         fields += [_field(rng, f"f{i}", enums, native) for i in range(rng.randint(1, 6))]
         model = _Model(f"M{m}", id_type, fields)
@@ -112,7 +127,7 @@ def _schema(rng: random.Random, provider: str) -> _Schema:
 
 def _mutate(rng: random.Random, s: _Schema) -> _Schema:
     s = copy.deepcopy(s)
-    native = s.provider == "postgresql"
+    native = NATIVE_BY_PROVIDER.get(s.provider, {})
     for _ in range(rng.randint(1, 4)):
         model = rng.choice(s.models)
         others = [f for f in model.fields if f.name != "id"]
@@ -141,7 +156,7 @@ def _mutate(rng: random.Random, s: _Schema) -> _Schema:
             if model.block and rng.random() < 0.5:
                 model.block.pop(rng.randrange(len(model.block)))
             elif plain:
-                extra = rng.choice(("", ', map: "custom_name"', ", type: Hash" if native else ""))
+                extra = rng.choice(("", ', map: "custom_name"', ", type: Hash" if s.provider == "postgresql" else ""))
                 model.block.append(f"@@index([{rng.choice(plain)}]{extra})")
         elif op == 6 and s.enums:
             values = s.enums[rng.choice(list(s.enums))]

@@ -47,6 +47,7 @@ from schemashift.model import (
     PrimaryKey,
     ReferentialAction,
     Schema,
+    SequenceOptions,
     SortOrder,
     StrLit,
     Table,
@@ -69,6 +70,8 @@ def every_type() -> Schema:
         Column("c_enum", ColumnType(Family.ENUM, enum="Role", enum_schema="auth")),
         Column("c_raw", ColumnType(Family.UNSUPPORTED, raw="circle")),
         Column("id", ColumnType(Family.BIGINT, "BigInt"), autoincrement=True, sequence="t_id_seq"),
+        Column("c_seq", ColumnType(Family.INT, "Int4"), autoincrement=True, sequence="prisma_sequence_t_c_seq",
+               sequence_options=SequenceOptions(start=5, increment=2, virtual=True)),
         Column("c_client", ColumnType(Family.STRING, "Text", (1, 2)), client_default=True),
         *(Column(f"lit{i}", ColumnType(f), default=LiteralDefault(lit)) for i, (lit, f) in enumerate(zip(literals, Family))),
     ]

@@ -52,7 +52,14 @@ def connect(url: UrlLike, base_dir: Path | str | None = None) -> Connector:
     """Open a connection; ``base_dir`` anchors relative ``file:`` paths (the schema's folder)."""
     parsed = _parsed(url, base_dir)
     connector: type[Connector] = getattr(_module(parsed), _CONNECTOR_CLASS[parsed.provider])
-    return connector(parsed)
+    opened = connector(parsed)
+    if parsed.provider == "postgresql":
+        from .cockroachdb import for_server
+
+        # a CockroachDB server (a postgresql:// URL either way) gets its own connector, as
+        # Prisma's schema engine picks its cockroach flavour from the connection
+        return for_server(opened)
+    return opened
 
 
 def create_database(url: UrlLike, base_dir: Path | str | None = None) -> None:

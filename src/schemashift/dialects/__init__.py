@@ -1,7 +1,7 @@
 """SQL dialects: pure type mapping, capabilities, differ hooks and rendering per database.
 
 ``get_dialect(provider)`` returns the dialect of a datasource provider (``postgresql``,
-``sqlite``, ``mysql``); the modules are imported on first use.
+``sqlite``, ``mysql``, ``cockroachdb``); the modules are imported on first use.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ _MODULES = {
     "postgres": ("schemashift.dialects.postgres", "PostgresDialect"),
     "sqlite": ("schemashift.dialects.sqlite", "SqliteDialect"),
     "mysql": ("schemashift.dialects.mysql", "MysqlDialect"),
+    "cockroachdb": ("schemashift.dialects.cockroachdb", "CockroachDialect"),
 }
 
 

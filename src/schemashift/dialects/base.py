@@ -97,6 +97,8 @@ class Dialect:
     foreign_keys_imply_indexes: ClassVar[bool] = False
     can_cope_with_fk_column_becoming_required: ClassVar[bool] = True
     ignore_json_defaults: ClassVar[bool] = False
+    # sequences carry options the differ compares (CockroachDB's sequence(...)): AlterSequence steps
+    has_sequence_options: ClassVar[bool] = False
     # a script that runs in one transaction is sent whole, in one round trip (PostgreSQL's simple
     # query protocol, as Prisma sends it); otherwise statement by statement
     sends_whole_scripts: ClassVar[bool] = False
@@ -142,6 +144,11 @@ class Dialect:
     def needs_table_rebuild(self, facts: TablePairFacts) -> bool:
         """Whether this table must be migrated by a ``RedefineTables`` rebuild (SQLite); only
         called when :attr:`rebuilds_tables` is set."""
+        return False
+
+    def sequence_changed(self, previous: Column, next: Column) -> bool:
+        """The options of the sequence behind both columns differ (only called when
+        :attr:`has_sequence_options`)."""
         return False
 
     def bytes_match_string(self, text: str, data: bytes) -> bool:

@@ -501,7 +501,12 @@ class PostgresDialect(Dialect):
                 lines.append(f"ADD COLUMN {self.render_column(change.next)}")
         if not lines:
             return []
-        return [*before, f"ALTER TABLE {_table(prev)} " + ",\n".join(lines), *after]
+        return [*before, *self.alter_table_statements(_table(prev), lines), *after]
+
+    def alter_table_statements(self, table: str, clauses: list[str]) -> list[str]:
+        """The clauses of one table's changes: one ``ALTER TABLE`` with all of them (CockroachDB
+        writes one statement per clause)."""
+        return [f"ALTER TABLE {table} " + ",\n".join(clauses)]
 
     def _alter_column(
         self, table: Table, change: st.AlterColumn, before: list[str], lines: list[str], after: list[str]

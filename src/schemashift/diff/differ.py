@@ -303,6 +303,7 @@ class _Differ:
         self._altered_tables()
         self._redefined_tables()
         self._enums()
+        self._sequences()
         return self._sorted()
 
     # -- keys
@@ -474,6 +475,10 @@ class _Differ:
                         prev, nxt, tuple(changes), sort_key=(self._tkey(self.pp, prev), self._tkey(self.np, nxt))
                     )
                 )
+            both_pks = prev.primary_key is not None and nxt.primary_key is not None
+            if both_pks and d.can_alter_primary_keys and pair.primary_key_changed():
+                key = (self._tkey(self.pp, prev), self._tkey(self.np, nxt))
+                self.steps.append(st.AlterPrimaryKey(prev, nxt, sort_key=key))
 
     def _foreign_key_pair(self, pair: _TablePair, pi: int, ni: int) -> None:
         d = self.dialect
@@ -569,6 +574,21 @@ class _Differ:
             for p in redefined
         )
         self.steps.append(st.RedefineTables(tables))
+
+    def _sequences(self) -> None:
+        """Prisma's ``push_alter_sequence_steps`` (CockroachDB): a column with a sequence on both
+        sides whose options changed."""
+        d = self.dialect
+        if not d.has_sequence_options:
+            return
+        for pair in self.pairs:
+            for p in pair.column_pairs:
+                if p.previous.sequence is None or p.next.sequence is None:
+                    continue
+                if not d.sequence_changed(p.previous, p.next):
+                    continue
+                key = (self._tkey(self.pp, pair.previous), pair.prev_col_pos[p.previous.name])
+                self.steps.append(st.AlterSequence(pair.previous, p.previous, p.next, sort_key=key))
 
     def _enums(self) -> None:
         d = self.dialect

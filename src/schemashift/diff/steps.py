@@ -198,6 +198,24 @@ class AlterExtension:
 
 
 @dataclass(frozen=True, slots=True)
+class AlterSequence:
+    """The options of a column's sequence change (CockroachDB ``sequence(...)``; only for dialects
+    with ``has_sequence_options``). ``table`` is the previous one."""
+
+    table: Table
+    previous: Column
+    next: Column
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "AlterSequence":
+        return AlterSequence(self.table, self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class CreateEnum:
     enum: EnumType
     sort_key: SortKey = field(default=(), compare=False)
@@ -281,6 +299,23 @@ class AlterTable:
     @property
     def loses_data(self) -> bool:
         return any(c.loses_data for c in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class AlterPrimaryKey:
+    """The primary key changes columns in place (CockroachDB's ``ALTER PRIMARY KEY``; only for
+    dialects with ``can_alter_primary_keys``, where both tables have a primary key)."""
+
+    previous: Table
+    next: Table
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "AlterPrimaryKey":
+        return AlterPrimaryKey(self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,11 +504,13 @@ Step = Union[
     DropExtension,
     CreateExtension,
     AlterExtension,
+    AlterSequence,
     CreateEnum,
     AlterEnum,
     DropForeignKey,
     DropIndex,
     AlterTable,
+    AlterPrimaryKey,
     DropTable,
     DropEnum,
     DropSchema,
@@ -491,11 +528,13 @@ STEP_ORDER: tuple[type, ...] = (
     DropExtension,
     CreateExtension,
     AlterExtension,
+    AlterSequence,
     CreateEnum,
     AlterEnum,
     DropForeignKey,
     DropIndex,
     AlterTable,
+    AlterPrimaryKey,
     DropTable,
     DropEnum,
     DropSchema,

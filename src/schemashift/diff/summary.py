@@ -56,7 +56,7 @@ def _items(step: st.Step) -> list[tuple[_Section, str]]:
         return [(_Section.REMOVED_TABLE, "")]
     if isinstance(step, st.RedefineTables):
         return [(_Section.REDEFINED_TABLE, t.previous.name) for t in step.tables]
-    if isinstance(step, st.AlterTable):
+    if isinstance(step, (st.AlterTable, st.AlterPrimaryKey)):
         return [(_Section.CHANGED_TABLE, step.previous.name)]
     if isinstance(step, (st.DropForeignKey, st.DropIndex, st.RenameIndex, st.RedefineIndex)):
         return [(_Section.CHANGED_TABLE, step.table.name)]
@@ -131,6 +131,9 @@ def _lines(step: st.Step) -> list[str]:
         return [f"  [*] Renamed index `{step.previous.name}` to `{step.next.name}`\n"]
     if isinstance(step, st.RedefineIndex):
         return [f"  [*] Redefined index `{step.previous.name}`\n"]
+    if isinstance(step, st.AlterPrimaryKey):
+        # three spaces: Prisma's own indentation of this line
+        return [f"   [*] Changed the primary key for `{step.previous.name}`\n"]
     if isinstance(step, st.AlterTable):
         return [line for change in step.changes for line in _table_change(change, step.previous, step.next)]
     return []

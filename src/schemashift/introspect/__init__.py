@@ -87,4 +87,6 @@ def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force:
     from schemashift.connectors.describe import describe
 
     schema = describe(conn)
-    return introspect(schema, conn.provider, files, force, read_extras(conn))
+    # CockroachDB is reached with a postgresql:// URL; its dialect names the datasource provider
+    provider = "cockroachdb" if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb" else conn.provider
+    return introspect(schema, provider, files, force, read_extras(conn))

@@ -46,6 +46,7 @@ from schemashift.model import (
     NowDefault,
     ReferentialAction,
     Schema,
+    SequenceOptions,
     SortOrder,
     StrLit,
     Table,
@@ -818,7 +819,7 @@ class _Calculator:
             map_arg = names.map_argument(ix.name, default)
             if map_arg is not None:
                 args.append(map_arg)
-            if ix.algorithm is not None and self.provider == "postgresql" and ix.algorithm in _ALGORITHMS:
+            if ix.algorithm is not None and self.provider in ("postgresql", "cockroachdb") and ix.algorithm in _ALGORITHMS:
                 args.append(f"type: {_ALGORITHMS[ix.algorithm]}")
             kind = "unique" if ix.unique else "fulltext" if ix.kind is IndexKind.FULLTEXT else "index"
             out.append((prev.position if prev is not None else None, f"@@{kind}" + _args(args)))
@@ -829,6 +830,8 @@ class _Calculator:
 
     def default(self, t: Table, c: Column, client_default: str | None) -> str | None:
         family = c.type.family
+        if c.autoincrement and self.rules.sequence_defaults and c.sequence is not None:
+            return _sequence_call(c.sequence_options)  # a CockroachDB identity column
         if c.autoincrement and family in (Family.INT, Family.BIGINT):
             return "autoincrement()"
         if c.autoincrement:
@@ -1167,3 +1170,21 @@ def calculate(
     datasource_name: str = "db",
 ) -> Introspected:
     return _Calculator(schema, provider, previous or Previous(), extras or Extras(), datasource_name).run()
+
+
+def _sequence_call(options: SequenceOptions | None) -> str:
+    """``sequence(...)`` with the options that are not Prisma's defaults."""
+    default = SequenceOptions()
+    o = options or default
+    args = [
+        f"{name}: {value}"
+        for name, value, usual in (
+            ("start", o.start, default.start),
+            ("increment", o.increment, default.increment),
+            ("minValue", o.min_value, default.min_value),
+            ("maxValue", o.max_value, default.max_value),
+            ("cache", o.cache, default.cache),
+        )
+        if value != usual
+    ]
+    return f"sequence({', '.join(args)})"

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Sequence
 
-from schemashift.lower.defaults import CLIENT_SIDE, lower_default
+from schemashift.lower.defaults import CLIENT_SIDE, lower_default, sequence_options
 from schemashift.lower.rules import SCALAR_FAMILIES, ProviderRules, rules_for
 from schemashift.model import (
     Arity,
     Column,
     ColumnType,
+    DbGeneratedDefault,
+    Default,
     EnumType,
     Extension,
     Family,
@@ -410,7 +412,26 @@ class _Lowering:
                 cached = self._column_types[key] = ColumnType(family, native, args)
             ctype = cached
         autoincrement = isinstance(default_expr, ast.FunctionCall) and default_expr.name == "autoincrement"
-        default = None
+        sequence_call = (
+            default_expr
+            if self.rules.sequence_defaults
+            and isinstance(default_expr, ast.FunctionCall)
+            and default_expr.name == "sequence"
+            else None
+        )
+        default: Default | None = None
+        if autoincrement and self.rules.autoincrement_default is not None:
+            default = DbGeneratedDefault(self.rules.autoincrement_default)
+        elif sequence_call is not None:
+            return Column(
+                name,
+                ctype,
+                arity,
+                None,
+                True,
+                sequence=f"prisma_sequence_{lm.table}_{name}",
+                sequence_options=sequence_options(sequence_call),
+            )
         if default_expr is not None and not autoincrement:
             enum = self.enums.get(ftype.name) if isinstance(ftype, ast.SupportedFieldType) else None
             enum_value = None

@@ -19,6 +19,7 @@ from schemashift.model import (
     Literal,
     LiteralDefault,
     NowDefault,
+    SequenceOptions,
     StrLit,
 )
 from schemashift.psl import ast
@@ -73,3 +74,28 @@ def _literal(expr: ast.Expression, scalar: str | None, enum_value: Callable[[str
             return BoolLit(expr.value == "true")
         return StrLit(expr.value)
     return None
+
+
+def sequence_options(call: ast.FunctionCall) -> SequenceOptions:
+    """The arguments of a CockroachDB ``sequence(...)`` default (validated: integers, a boolean);
+    a missing one keeps Prisma's value."""
+    args: dict[str, str] = {}
+    for arg in call.arguments.arguments:
+        if arg.name is not None and isinstance(arg.value, (ast.NumericValue, ast.ConstantValue)):
+            args[arg.name.name] = arg.value.value
+    default = SequenceOptions()
+
+    def number(key: str, otherwise: int) -> int:
+        try:
+            return int(args[key])
+        except (KeyError, ValueError):
+            return otherwise
+
+    return SequenceOptions(
+        start=number("start", default.start),
+        increment=number("increment", default.increment),
+        min_value=number("minValue", default.min_value),
+        max_value=number("maxValue", default.max_value),
+        cache=number("cache", default.cache),
+        virtual=args.get("virtual") == "true",
+    )

@@ -44,6 +44,10 @@ class ProviderRules:
     autoincrement_is_sequence: bool = False
     # a single-column Int primary key autoincrements by itself (SQLite's rowid alias)
     int_primary_key_autoincrements: bool = False
+    # autoincrement() is this database default expression (CockroachDB: ``unique_rowid()``)
+    autoincrement_default: str | None = None
+    # ``sequence(...)`` defaults exist (CockroachDB): an identity column backed by a named sequence
+    sequence_defaults: bool = False
 
 
 POSTGRES = ProviderRules(
@@ -120,8 +124,38 @@ SQLITE = ProviderRules(
     int_primary_key_autoincrements=True,
 )
 
+# Prisma's cockroachdb connector: its own native types, autoincrement() is unique_rowid() (BigInt
+# only, the validator says so), sequence() is an identity column, implicit m:n join tables get a
+# unique index instead of a primary key (psl's cockroach connector and the schema calculator's
+# cockroach flavour)
+COCKROACH = ProviderRules(
+    provider="cockroachdb",
+    default_types=MappingProxyType(
+        {
+            "String": ("String", ()),
+            "Int": ("Int4", ()),
+            "BigInt": ("Int8", ()),
+            "Float": ("Float8", ()),
+            "Decimal": ("Decimal", (65, 30)),
+            "Boolean": ("Bool", ()),
+            "DateTime": ("Timestamp", (3,)),
+            "Json": ("JsonB", ()),
+            "Bytes": ("Bytes", ()),
+        }
+    ),
+    max_identifier_length=MAX_IDENTIFIER_LENGTH["cockroachdb"],
+    native_enums=True,
+    inline_enums=False,
+    named_primary_keys=True,
+    m2m_primary_key=False,
+    supports_namespaces=True,
+    default_namespace="public",
+    autoincrement_default="unique_rowid()",
+    sequence_defaults=True,
+)
+
 RULES: Mapping[str, ProviderRules] = MappingProxyType(
-    {"postgresql": POSTGRES, "postgres": POSTGRES, "mysql": MYSQL, "sqlite": SQLITE}
+    {"postgresql": POSTGRES, "postgres": POSTGRES, "mysql": MYSQL, "sqlite": SQLITE, "cockroachdb": COCKROACH}
 )
 
 

@@ -126,6 +126,10 @@ class MigrateProject:
         _LOG.debug("connecting: %s", self.describe_target())
         conn = self._connect_waiting(create, log, wait)
         try:
+            if conn.url.provider == "postgresql":  # the schema's provider and the server agree
+                from schemashift.connectors.cockroachdb import check_provider
+
+                check_provider(conn, self.provider)
             conn.set_timeouts(self.settings.lock_timeout_ms, self.settings.statement_timeout_ms)
             if lock_timeout is None and self.settings.migration_lock_timeout_ms is not None:
                 lock_timeout = self.settings.migration_lock_timeout_ms / 1000

@@ -22,6 +22,10 @@ def describe(conn: Connector, schema_name: str | None = None, namespaces: Sequen
     ``namespaces`` (PostgreSQL multi-schema) describes several schemas at once and records each
     table's namespace in the model.
     """
+    if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb":  # (no query on PostgreSQL)
+        from .cockroachdb import describe_cockroachdb
+
+        return describe_cockroachdb(conn, list(namespaces) or [schema_name or conn.schema_name], bool(namespaces))
     if conn.provider == "postgresql":
         from .postgres import describe_postgres
 

@@ -174,6 +174,7 @@ _ALGORITHMS = {
     "gin": IndexAlgorithm.GIN,
     "spgist": IndexAlgorithm.SPGIST,
     "brin": IndexAlgorithm.BRIN,
+    "inverted": IndexAlgorithm.GIN,  # CockroachDB's access method of a GIN (inverted) index
 }
 
 
@@ -348,9 +349,16 @@ class _TableParts:
     unmanaged_indexes: list[UnmanagedIndex] = field(default_factory=list)
 
 
-def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: bool = False) -> Schema:
+def describe_postgres(
+    conn: Connector,
+    namespaces: Sequence[str],
+    multi_schema: bool = False,
+    default_text: Callable[[str], str] | None = None,
+) -> Schema:
     """Describe the tables and enums of ``namespaces``; with ``multi_schema`` the model records
-    each table's and enum's namespace (else they are left ``None``: the default schema)."""
+    each table's and enum's namespace (else they are left ``None``: the default schema).
+    ``default_text`` rewrites a default expression before it is parsed (CockroachDB's ``:::``
+    type annotations)."""
     spaces = list(namespaces)
 
     def ns(name: str) -> str | None:
@@ -367,6 +375,8 @@ def describe_postgres(conn: Connector, namespaces: Sequence[str], multi_schema: 
             continue
         ctype = column_type(typname, typtype, typ_schema, typmod, formatted, ns(typ_schema))
         arity = Arity.LIST if is_array else Arity.REQUIRED if notnull else Arity.NULLABLE
+        if default_text is not None and default_expr is not None:
+            default_expr = default_text(default_expr)
         default, autoincrement = (None, False) if generated else parse_default(default_expr, ctype, is_array)
         if identity in ("a", "d"):
             autoincrement = True
