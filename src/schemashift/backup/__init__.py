@@ -32,6 +32,7 @@ from typing import IO, BinaryIO
 
 from schemashift.backup.clients import ClientConnection, check_client_settings, confirm_mysql_tls, mysql_client, pg_client
 from schemashift.backup.errors import BackupError
+from schemashift import progress
 from schemashift.backup.retention import Policy, rotation
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.errors import EXIT_INTERRUPTED, SchemashiftError, redact
@@ -116,20 +117,6 @@ def _mysql_env(client: ClientConnection) -> dict[str, str]:
     return {**env, **client.env}
 
 
-def _run(argv: list[str], env: dict[str, str], what: str, secrets: tuple[str, ...], **kw: object) -> None:
-    try:
-        proc = subprocess.run(argv, env=env, capture_output=True, **kw)  # type: ignore[call-overload]
-    except KeyboardInterrupt:  # subprocess.run kills the tool; say what that leaves
-        raise SchemashiftError(
-            f"Interrupted: {what} was stopped part way; the database holds part of the backup. Run "
-            "`schemashift backup restore FILE --force` again to restore it whole.",
-            EXIT_INTERRUPTED,
-        ) from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace") if isinstance(proc.stderr, bytes) else str(proc.stderr)
-        raise BackupError(f"{what} failed (exit {proc.returncode}):\n{_redact(err, secrets)}")
-
-
 # ---------------------------------------------------------------- create
 
 
@@ -171,7 +158,8 @@ def create_backup(
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending = pool.submit(migration) if callable(migration) else None
         try:
-            tools, digest = _dump(url, path, pool)
+            with progress.task(f"Backing up `{url.database}`", None, "bytes") as t:
+                tools, digest = _dump(url, path, pool, t)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -193,8 +181,11 @@ def create_backup(
     return entry
 
 
-def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dict[str, str], str | None]:
-    """Write the dump; returns the tool versions and the file's sha256 when computed on the way."""
+def _dump(
+    url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor, t: progress.Task
+) -> tuple[dict[str, str], str | None]:
+    """Write the dump (``t`` hears the bytes as they come); returns the tool versions and the
+    file's sha256 when computed on the way."""
     if url.provider == "sqlite":
         assert url.path is not None
         if not url.path.is_file():
@@ -202,7 +193,9 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
         src = sqlite3.connect(f"file:{url.path}?mode=ro", uri=True, timeout=30)
         dst = sqlite3.connect(path)
         try:
-            src.backup(dst)  # the online backup API: a consistent snapshot while others write
+            # the online backup API: a consistent snapshot while others write (in steps of 1024
+            # pages, so that progress can be told; each step is consistent with the last)
+            src.backup(dst, pages=1024, progress=_sqlite_progress(t, src))
         except sqlite3.Error as exc:  # e.g. a file that is not a SQLite database
             raise BackupError(f"Could not back up the SQLite database {url.path}: {exc}.") from None
         finally:
@@ -220,7 +213,7 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
             argv += ["-n", url.schema]
         try:
             with pg_client(url) as client:
-                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", url.secrets)
+                digest = _pipe_to_file(argv, _pg_env(client), path, "pg_dump", url.secrets, t)
         except BackupError as exc:
             if "server version mismatch" in exc.message:
                 raise BackupError(
@@ -232,10 +225,23 @@ def _dump(url: ConnectionUrl, path: Path, pool: ThreadPoolExecutor) -> tuple[dic
     exe = _tool("mariadb-dump", "mysqldump")
     version = pool.submit(_version, exe)
     with mysql_client(url) as client:
-        return {Path(exe).name: version.result()}, _dump_mysql(exe, client, url, path)
+        return {Path(exe).name: version.result()}, _dump_mysql(exe, client, url, path, t)
 
 
-def _dump_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, path: Path) -> str:
+def _sqlite_progress(t: progress.Task, src: sqlite3.Connection) -> Callable[[int, int, int], None]:
+    page = src.execute("PRAGMA page_size").fetchone()[0]
+
+    def told(_status: int, remaining: int, total: int) -> None:
+        t.total = total * page
+        t.advance((total - remaining) * page - t.done)
+
+    return told
+
+
+def _dump_mysql(
+    exe: str, client: ClientConnection, url: ConnectionUrl, path: Path, t: progress.Task | None = None
+) -> str:
+    t = t or progress.task("mariadb-dump")
     if client.unenforced_tls:
         confirm_mysql_tls(url)
     argv = [exe, *client.args, "--single-transaction", "--routines", "--triggers", "--events",
@@ -250,6 +256,7 @@ def _dump_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, path: Pa
                 assert proc.stdout is not None
                 for chunk in iter(lambda: proc.stdout.read(1 << 20), b""):  # type: ignore[union-attr]
                     out.write(chunk)
+                    t.advance(len(chunk))
                 if proc.wait() != 0:
                     raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
     return hashing.digest.hexdigest()
@@ -270,7 +277,10 @@ class _HashingWriter:
         self.raw.flush()
 
 
-def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, secrets: tuple[str, ...]) -> str:
+def _pipe_to_file(
+    argv: list[str], env: dict[str, str], path: Path, what: str, secrets: tuple[str, ...],
+    t: progress.Task | None = None,
+) -> str:
     """Run ``argv`` with its standard output written to ``path``; the sha256 of what was written.
 
     The pipe is widened to 1 MiB (Linux) and read into one reused buffer, so the copy costs a few
@@ -278,6 +288,7 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
     Portable: no Unix-only call is required (``fcntl`` is optional, reads go through ``FileIO``,
     files are opened binary), and the tool's stderr goes to a file, so it never blocks on it.
     """
+    t = t or progress.task(what)
     read_fd, write_fd = os.pipe()
     try:
         import fcntl
@@ -300,6 +311,7 @@ def _pipe_to_file(argv: list[str], env: dict[str, str], path: Path, what: str, s
                 while n := reader.readinto(buffer):
                     chunk = view[:n]
                     digest.update(chunk)
+                    t.advance(n)
                     while chunk:
                         chunk = chunk[os.write(out, chunk) :]
             except BaseException:
@@ -525,21 +537,59 @@ def restore_backup(
         src = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
         dst = sqlite3.connect(url.path)
         try:
-            src.backup(dst)
+            with _restoring(file, url) as t:
+                src.backup(dst, pages=1024, progress=_sqlite_progress(t, src))
         finally:
             dst.close()
             src.close()
         return Restored(entry, previous)
     if url.provider == "postgresql":
-        argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database, str(file)]
+        # the archive on pg_restore's standard input, fed here, so that progress can be told (a
+        # dump taken through a pipe has no data offsets: pg_restore reads a file sequentially too)
+        argv = [exe, "--no-password", "--no-owner", "--exit-on-error", "-d", url.database]
         if url.schema and url.schema != "public":
             argv += ["-n", url.schema]
-        with pg_client(url) as client:
-            _run(argv, _pg_env(client), "pg_restore", url.secrets)
+        with pg_client(url) as client, tempfile.TemporaryFile() as err:
+            _feed_pg(argv, _pg_env(client), file, url, err)
         return Restored(entry, previous)
     with mysql_client(url) as client:
         _restore_mysql(exe, client, url, file, entry)
     return Restored(entry, previous)
+
+
+def _feed_pg(argv: list[str], env: dict[str, str], file: Path, url: ConnectionUrl, err: IO[bytes]) -> None:
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
+    assert proc.stdin is not None
+    try:
+        with _restoring(file, url) as t, file.open("rb") as raw:
+            for chunk in iter(lambda: raw.read(1 << 20), b""):
+                proc.stdin.write(chunk)
+                t.advance(len(chunk))
+            proc.stdin.close()
+    except BrokenPipeError:
+        pass  # pg_restore stopped reading (--exit-on-error): its exit status and error output say why
+    except KeyboardInterrupt:
+        proc.kill()  # it got the same SIGINT; make sure it is gone before saying what is left
+        proc.wait()
+        raise _interrupted_restore(file, url) from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    if proc.wait() != 0:
+        raise BackupError(f"pg_restore failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
+
+
+def _restoring(file: Path, url: ConnectionUrl) -> progress.Task:
+    return progress.task(f"Restoring `{url.database}`", file.stat().st_size, "bytes")
+
+
+def _interrupted_restore(file: Path, url: ConnectionUrl) -> SchemashiftError:
+    return SchemashiftError(
+        f"Interrupted: the restore into `{url.database}` was stopped part way; the database holds part "
+        f"of {file.name}. Run `schemashift backup restore {file} --force` again to restore it whole.",
+        EXIT_INTERRUPTED,
+    )
 
 
 def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry) -> None:
@@ -562,11 +612,14 @@ def _feed_mysql(
     # database, so every such line names it
     source_db = quote(entry.database).encode() if entry.database else b""
     try:
-        with gzip.open(file, "rb") as dump:
-            for line in dump:
+        with _restoring(file, url) as t, file.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as dump:
+            for i, line in enumerate(dump):
                 if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
                     continue
                 proc.stdin.write(line)
+                if not i % 1024:  # the compressed bytes read so far, of the file's size
+                    t.advance(raw.tell() - t.done)
+            t.advance(raw.tell() - t.done)
         proc.stdin.close()
     except BrokenPipeError:
         pass  # the client stopped reading: its exit status and error output say why
@@ -575,11 +628,7 @@ def _feed_mysql(
         # stop it, or it would go on restoring the rest of the dump
         proc.kill()
         proc.wait()
-        raise SchemashiftError(
-            f"Interrupted: the restore into `{url.database}` was stopped part way; the database holds part "
-            f"of {file.name}. Run `schemashift backup restore {file} --force` again to restore it whole.",
-            EXIT_INTERRUPTED,
-        ) from None
+        raise _interrupted_restore(file, url) from None
     except BaseException:
         proc.kill()
         proc.wait()

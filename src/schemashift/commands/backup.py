@@ -44,8 +44,11 @@ def backup() -> None:
 @json_option
 def create(schema: str | None, output: str, label: str | None, as_json: bool) -> None:
     """Back up the datasource's database."""
+    from schemashift.commands import progressbar
+
     mp = _open(schema)
-    entry = take_backup(mp, Path(output), label)
+    with progressbar.on_terminal():
+        entry = take_backup(mp, Path(output), label)
     if as_json:
         emit({"backup": entry.as_dict()})
         return
@@ -99,11 +102,14 @@ def restore(
         mp = _open(schema)
         mp.guard_production("restore a backup over the database", allow_production)
         url = mp.url
+    from schemashift.commands import progressbar
+
     path = Path(file)
-    done = restore_backup(
-        path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url),
-        verify=not no_verify, warn=lambda text: click.echo(f"Warning: {text}", err=True),
-    )
+    with progressbar.on_terminal():
+        done = restore_backup(
+            path, url, force=force, copy_dir=path.parent, migration=lambda: current_migration(url),
+            verify=not no_verify, warn=lambda text: click.echo(f"Warning: {text}", err=True),
+        )
     if done.previous is not None:
         click.echo(f"Backup of the replaced contents written: {done.previous}")
     e = done.entry

@@ -90,10 +90,14 @@ def deploy(
     """Apply pending migrations (no prompts, no shadow database): for production and CI."""
     from schemashift.api import deploy_of
 
+    from schemashift.commands import progressbar
+
     mp = _open(schema)
-    result = deploy_of(
-        mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait, progress=human
-    )
+    with progressbar.on_terminal():  # a backup's and the migrations' progress line, at a terminal
+        result = deploy_of(
+            mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait,
+            progress=progressbar.echo,
+        )
     if as_json:
         emit(
             {

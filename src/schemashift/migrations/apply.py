@@ -40,6 +40,7 @@ from schemashift.dialects.scripts import RunMode, ScriptPlan
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
 from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables
+from schemashift import progress
 from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
 
@@ -176,7 +177,7 @@ def apply_migrations(
                 raise failed_migrations_error(list(status.failed), by_name, planner)
             resume[r.migration_name] = (r, at)
         todo = [m for m in migrations if m.name in status.pending or m.name in resume]
-        with SigintGuard(conn) as sigint:
+        with SigintGuard(conn) as sigint, progress.task("Applying migrations", len(todo), "migrations") as bar:
             for m in todo:
                 if sigint.requested:
                     done = f" after applying {', '.join(f'`{n}`' for n in result.applied)}" if result.applied else ""
@@ -194,6 +195,7 @@ def apply_migrations(
                 _Run(conn, history, m, planner(m), sigint).run(row, at)
                 result.durations[m.name] = time.perf_counter() - started
                 result.applied.append(m.name)
+                bar.advance(1, m.name)
     return result
 
 

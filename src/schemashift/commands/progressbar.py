@@ -1,0 +1,163 @@
+"""The CLI's progress line on stderr, at a terminal only (``schemashift.progress`` listener).
+
+One line, redrawn in place at most ten times a second: what, how much of how much (bytes in
+KiB/MiB/GiB), the rate and, when the total is known, the percentage and the time left. Nothing
+is drawn when stderr is not a terminal (CI logs, pipes: Prisma's output stays byte for byte),
+with ``-q``, or with ``TERM=dumb``; a task that ends within half a second draws nothing either
+(``SCHEMASHIFT_PROGRESS_AFTER``: another number of seconds, 0 to draw at once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from typing import TextIO
+
+from schemashift import progress
+from schemashift.commands.output import human, state
+
+_REDRAW = 0.1  # seconds between redraws
+_QUIET_START = 0.5  # a task shorter than this draws nothing (SCHEMASHIFT_PROGRESS_AFTER: seconds)
+
+
+def _quiet_start() -> float:
+    try:
+        return max(0.0, float(os.environ.get("SCHEMASHIFT_PROGRESS_AFTER", _QUIET_START)))
+    except ValueError:
+        return _QUIET_START
+
+
+def human_size(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def render(t: progress.Task, elapsed: float, width: int | None = None) -> str:
+    """The progress line of ``t`` after ``elapsed`` seconds (pure: tested directly); longer than
+    ``width``, the current item's name is shortened, then the task's, never the figures."""
+    line = _line(t, elapsed)
+    if width is not None and len(line) > width and t.detail:  # the current item's name first
+        keep = len(t.detail) - (len(line) - width) - 1
+        detail = t.detail[:keep] + "…" if keep > 8 else ""
+        line = _line(progress.Task(t.what, t.total, t.unit, t.done, detail), elapsed)
+    if width is not None and len(line) > width:
+        cut = len(line) - width + 1
+        what = t.what[: max(0, len(t.what) - cut)] + "…"
+        line = what + line[len(t.what):]
+        line = line[:width]
+    return line
+
+
+def _line(t: progress.Task, elapsed: float) -> str:
+    size = t.unit == "bytes"
+    amount = human_size(t.done) if size else str(t.done)
+    if t.total:
+        total = human_size(t.total) if size else f"{t.total} {t.unit}".rstrip()
+        head = f"{t.what}: {amount} of {total} ({min(100, int(100 * t.done / t.total))}%)"
+    else:
+        head = f"{t.what}: {amount}" if size else f"{t.what}: {amount} {t.unit}".rstrip()
+    parts = [head]
+    if elapsed > 0 and t.done:
+        rate = t.done / elapsed
+        parts.append(f"{human_size(rate)}/s" if size else f"{rate:.1f} {t.unit}/s".replace(" /s", "/s"))
+        if t.total and t.done < t.total:
+            parts.append(f"ETA {_clock((t.total - t.done) / rate)}")
+    if t.detail:
+        parts.append(t.detail)
+    return ", ".join(parts)
+
+
+class TerminalBar(progress.Listener):
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started_at: dict[int, float] = {}
+        self.drawn_at: dict[int, float] = {}
+        self.line = ""  # what is drawn now ("" after a task ended)
+        self.after = _quiet_start()
+
+    def print_above(self, text: str) -> None:
+        """``text`` on stdout, above the progress line (cleared, then drawn again below it)."""
+        if self.line:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+        human(text)
+        if self.line:
+            self._draw(self.line)
+
+    def started(self, task: progress.Task) -> None:
+        self.started_at[id(task)] = time.monotonic()
+
+    def advanced(self, task: progress.Task) -> None:
+        now = time.monotonic()
+        start = self.started_at.get(id(task), now)
+        if now - start < self.after or now - self.drawn_at.get(id(task), 0.0) < _REDRAW:
+            return
+        self.drawn_at[id(task)] = now
+        self._draw(render(task, now - start, _width()))
+
+    def finished(self, task: progress.Task) -> None:
+        start = self.started_at.pop(id(task), None)
+        if self.drawn_at.pop(id(task), None) is not None and start is not None:
+            self._draw(render(task, time.monotonic() - start, _width()))
+            self.stream.write("\n")
+            self.stream.flush()
+            self.line = ""
+
+    def _draw(self, line: str) -> None:
+        self.line = line
+        try:
+            self.stream.write("\r\x1b[2K" + line)
+            self.stream.flush()
+        except UnicodeEncodeError:  # a terminal whose encoding lacks the ellipsis
+            self.stream.write("\r\x1b[2K" + line.encode("ascii", "replace").decode())
+            self.stream.flush()
+
+
+def _width() -> int:
+    return max(20, shutil.get_terminal_size((100, 20)).columns - 1)
+
+
+def wanted(stream: TextIO) -> bool:
+    """A progress line on ``stream``: a terminal, not ``-q``, not ``TERM=dumb``."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return tty and not state.quiet and os.environ.get("TERM") != "dumb"
+
+
+_active: TerminalBar | None = None
+
+
+def echo(text: str) -> None:
+    """A line of the command's human output that keeps clear of the progress line."""
+    if _active is not None:
+        _active.print_above(text)
+    else:
+        human(text)
+
+
+@contextlib.contextmanager
+def on_terminal() -> Iterator[None]:
+    """Show the progress of the work inside the block on stderr when it is a terminal."""
+    global _active
+    stream = sys.stderr
+    bar = TerminalBar(stream) if wanted(stream) else None
+    previous, _active = _active, bar
+    try:
+        with progress.listening(bar):
+            yield
+    finally:
+        _active = previous
