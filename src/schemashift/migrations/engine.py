@@ -29,17 +29,22 @@ from schemashift.model import Schema
 from schemashift.safety.dataloss import DataLossWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from schemashift.diff.renames import Rename, RenamePlan
     from schemashift.psl.ast import SchemaAst
 
 __all__ = [
     "REVERSE_OF",
     "apply_script",
+    "choose_renames",
     "data_loss_warnings",
     "describe",
     "dialect_for",
     "diff",
     "diff_schemas",
     "empty_schema",
+    "parse_renames",
     "plan",
     "render",
     "render_down",
@@ -100,12 +105,13 @@ def describe(conn: Connector) -> Schema:
     return _describe(conn)
 
 
-def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
+def diff(previous: Schema, next: Schema, dialect: Dialect, renames: Sequence[Rename] = ()) -> list[st.Step]:
     """Steps from ``previous`` to ``next``, for ``dialect`` (a live database's ``conn.dialect``
     carries its flavour: on MariaDB, Prisma drops and recreates an index instead of renaming it).
 
     Extensions are managed only when the schema declares them (Prisma's ``postgresqlExtensions``):
     when one side has none, the other side's (e.g. ``plpgsql`` of a described database) are ignored.
+    ``renames`` (:mod:`schemashift.diff.renames`) become rename steps instead of drops and adds.
     """
     from dataclasses import replace
 
@@ -113,7 +119,43 @@ def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
 
     if not previous.extensions or not next.extensions:
         previous, next = replace(previous, extensions=()), replace(next, extensions=())
-    return _diff(previous, next, dialect)
+    return _diff(previous, next, dialect, renames)
+
+
+def parse_renames(values: Sequence[str]) -> list[Rename]:
+    """``--rename`` values (``Table.old:new``, ``Old:New``) as renames; a bad one is a usage error."""
+    from schemashift.diff.renames import parse_rename
+
+    return [parse_rename(v) for v in values]
+
+
+def choose_renames(
+    previous: Schema, next: Schema, given: Sequence[Rename] = (), ask: Callable[[Rename], bool] | None = None
+) -> RenamePlan:
+    """The renames to do from ``previous`` to ``next``: ``given`` (checked), then the likely renames
+    ``ask`` accepts (``declined``: the others, for :func:`rename_hint`)."""
+    from schemashift.diff.renames import choose
+
+    return choose(previous, next, given, ask)
+
+
+def rename_hint(declined: Sequence[Rename]) -> str:
+    from schemashift.diff.renames import hint
+
+    return hint(declined)
+
+
+def rename_question(rename: Rename) -> str:
+    from schemashift.diff.renames import question
+
+    return question(rename)
+
+
+def reversed_renames(renames: Sequence[Rename], previous: Schema, next: Schema) -> list[Rename]:
+    """The renames ``down.sql`` does (from ``next`` back to ``previous``)."""
+    from schemashift.diff.renames import reversed_renames as _reversed
+
+    return _reversed(renames, previous, next)
 
 
 def plan(from_src: str | None, to_src: str | None, provider: str | None = None) -> tuple[list[st.Step], Dialect]:
