@@ -320,6 +320,51 @@ def diff(previous: Schema, next: Schema, renames: Sequence[Rename], run: Callabl
     return [*steps, *run(schema)]
 
 
+#: a line of a generated ``down.sql`` naming a rename it does (``migrate rollback``'s data-loss
+#: check diffs the states before and after the down scripts with these renames)
+MARK = "-- schemashift:rename "
+
+
+def marks(renames: Sequence[Rename]) -> str:
+    return "".join(f"{MARK}{r.flag()}\n" for r in renames)
+
+
+def marked(script: str) -> list[Rename]:
+    """The renames a script's ``-- schemashift:rename`` lines name (malformed lines are ignored)."""
+    out: list[Rename] = []
+    for line in script.splitlines():
+        if line.startswith(MARK):
+            try:
+                out.append(parse_rename(line[len(MARK):].strip()))
+            except RenameError:
+                continue
+    return out
+
+
+def compose(batches: Sequence[Sequence[Rename]]) -> list[Rename]:
+    """The renames that do ``batches`` one after the other (each in :func:`apply_renames`'s
+    convention: column renames name their table after that batch's table renames)."""
+    tables: list[Rename] = []
+    columns: list[Rename] = []
+    for batch in batches:
+        for r in batch:
+            if r.is_table:
+                prior = next((t for t in tables if t.new == r.old), None)
+                if prior is not None:
+                    tables[tables.index(prior)] = Rename(prior.old, r.new)
+                else:
+                    tables.append(r)
+                columns = [Rename(c.old, c.new, r.new if c.table == r.old else c.table) for c in columns]
+        for r in batch:
+            if not r.is_table:
+                prior = next((c for c in columns if c.table == r.table and c.new == r.old), None)
+                if prior is not None:
+                    columns[columns.index(prior)] = Rename(prior.old, r.new, r.table)
+                else:
+                    columns.append(r)
+    return [r for r in (*tables, *columns) if r.old != r.new]
+
+
 def hint(declined: Sequence[Rename]) -> str:
     """What ``migrate dev``/``migrate diff`` print when candidates were not asked about."""
     lines = ["", "Some dropped and added tables or columns look like renames:"]

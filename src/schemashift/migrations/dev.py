@@ -200,8 +200,9 @@ def migrate_dev(
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
             script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
-            down_steps = engine.diff(target, before, conn.dialect, engine.reversed_renames(accepted, before, target))
-            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")))
+            back = engine.reversed_renames(accepted, before, target)
+            down_steps = engine.diff(target, before, conn.dialect, back)
+            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")), back)
             if folder.read_lock_provider(mp.migrations_dir) is None:
                 folder.write_lock(mp.migrations_dir, mp.provider)
             created = folder.create_migration(mp.migrations_dir, name, script, down=down)
