@@ -100,6 +100,11 @@ def test_candidates_and_checks() -> None:
         choose(v1, v2, [Rename("id", "fullName", "User")])
     v3 = schema("postgresql", V1.replace("model User {", "model Person {").replace("User   @relation", "Person @relation"))
     assert choose(v1, v3).declined == [Rename("User", "Person")]
+    # a column of a renamed table, named by its previous or its next table name
+    v4 = schema("postgresql", V1.replace("model User {", "model Person {").replace("User   @relation", "Person @relation").replace("name  String", "fullName String"))
+    for table in ("User", "Person"):
+        plan = choose(v1, v4, [Rename("User", "Person"), Rename("name", "fullName", table)])
+        assert plan.accepted == [Rename("User", "Person"), Rename("name", "fullName", "Person")] and plan.declined == []
 
 
 def test_steps_reverse() -> None:
