@@ -102,6 +102,8 @@ def test_candidates_and_checks() -> None:
     assert choose(v1, v3).declined == [Rename("User", "Person")]
     # a column of a renamed table, named by its previous or its next table name
     v4 = schema("postgresql", V1.replace("model User {", "model Person {").replace("User   @relation", "Person @relation").replace("name  String", "fullName String"))
+    # the table renamed with one of its columns is still a candidate, then the column in it
+    assert choose(v1, v4, ask=lambda r: True).accepted == [Rename("User", "Person"), Rename("name", "fullName", "Person")]
     for table in ("User", "Person"):
         plan = choose(v1, v4, [Rename("User", "Person"), Rename("name", "fullName", table)])
         assert plan.accepted == [Rename("User", "Person"), Rename("name", "fullName", "Person")] and plan.declined == []

@@ -4,7 +4,9 @@ Prisma's differ pairs tables and columns by name, so a renamed column is ``DROP 
 COLUMN`` (its data lost). This module knows three things:
 
 * **candidates** (:func:`table_candidates`, :func:`column_candidates`): a table dropped and one of
-  the same shape created (the same columns: names, type families, arities); a column dropped and
+  the same shape created (the same columns: names, type families, arities; or the same type
+  families and arities with half of the names in common: a table renamed with some of its
+  columns); a column dropped and
   one added in the same table with the same type family, arity and autoincrement, and compatible
   defaults (equal, or one side without a default). Each dropped or added object is in at most one
   candidate, the first in schema order.
@@ -88,7 +90,20 @@ def _tables(schema: Schema) -> dict[str, Table]:
 
 
 def _shape(t: Table) -> tuple[object, ...]:
-    return (t.schema, tuple(sorted((c.name, c.type.family, c.arity) for c in t.columns)))
+    return (t.schema, tuple(sorted((c.name, c.type.family.value, c.arity.value) for c in t.columns)))
+
+
+def _loose_shape(t: Table) -> tuple[object, ...]:
+    return (t.schema, tuple(sorted((c.type.family.value, c.arity.value) for c in t.columns)))
+
+
+def _similar(a: Table, b: Table) -> bool:
+    """The same shape, or (a table renamed with some of its columns) the same type families and
+    arities with at least half of the column names in common."""
+    if _shape(a) == _shape(b):
+        return True
+    common = {c.name for c in a.columns} & {c.name for c in b.columns}
+    return _loose_shape(a) == _loose_shape(b) and 2 * len(common) >= len(a.columns)
 
 
 def table_candidates(previous: Schema, next: Schema) -> list[Rename]:
@@ -97,12 +112,15 @@ def table_candidates(previous: Schema, next: Schema) -> list[Rename]:
     added = [t for n, t in nxt.items() if n not in prev]
     out: list[Rename] = []
     used: set[str] = set()
-    for d in dropped:
-        for a in added:
-            if a.name not in used and _shape(a) == _shape(d):
-                used.add(a.name)
-                out.append(Rename(d.name, a.name))
-                break
+    for exact in (True, False):
+        for d in dropped:
+            if any(r.old == d.name for r in out):
+                continue
+            for a in added:
+                if a.name not in used and (_shape(a) == _shape(d) if exact else _similar(d, a)):
+                    used.add(a.name)
+                    out.append(Rename(d.name, a.name))
+                    break
     return out
 
 
