@@ -4,6 +4,9 @@ real CLI on SQLite, PostgreSQL and MySQL/MariaDB: data kept, the next diff empty
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,32 @@ def test_prompt_declined_is_a_drop_and_add(project: Path, provider: str, db_url:
     assert "Did you rename `User.nick` to `User.nickname`? [y/N]" in r.output
     assert "Are you sure you want to create and apply this migration?" in r.output
     assert query(db_url, 'SELECT "nick" FROM "User"') == [("a",), ("b",), ("c",)]
+
+
+def _prisma7() -> Path | None:
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "oracle" / "prisma7"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+PRISMA7 = _prisma7()
+
+
+@pytest.mark.skipif(PRISMA7 is None or shutil.which("node") is None, reason="needs node and ../shared/oracle/prisma7")
+@pytest.mark.parametrize("provider", ["sqlite", "postgresql"], indirect=True)
+def test_prisma7_sees_no_difference_after_the_renames(project: Path, provider: str, db_url: str, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Prisma 7.10's own `migrate diff --from-config-datasource --to-schema` is empty too."""
+    write_schema(project, provider, V2)
+    r = run_cli("migrate", "dev", "--name", "renames", *RENAMES)
+    assert r.exit_code == 0, r.out + r.err
+    schema7 = project / "prisma7.prisma"  # Prisma 7: no url in the datasource block
+    schema7.write_text(f'datasource db {{\n  provider = "{provider}"\n}}\n{V2}')
+    assert PRISMA7 is not None
+    p = subprocess.run(
+        [str(PRISMA7), "diff-db", str(schema7)], cwd=project, env={**os.environ, "DATABASE_URL": db_url},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "This is an empty migration." in p.stdout, p.stdout

@@ -390,7 +390,7 @@ def hint(declined: Sequence[Rename]) -> str:
         lines.append(f"  • `{r.describe()}`?  --rename {r.flag()}")
     lines.append(
         "They are dropped and added (their data lost), as Prisma does. To rename instead, run in a "
-        "terminal to be asked, or pass the `--rename` options above."
+        "terminal to be asked, or pass the `--rename` options above.\n"
     )
     return "\n".join(lines)
 
