@@ -221,3 +221,49 @@ def test_random_column_renames_keep_every_row(db_url: str, provider: str, exampl
             assert remaining(conn, v2) == ""
 
     check()
+
+
+def test_referenced_primary_key_column_rename(conn: Connector, provider: str) -> None:
+    """The primary key column a foreign key of another table references."""
+    v1 = setup_v1(conn, provider)
+    models = V1.replace("  id    Int    @id", "  uid   Int    @id").replace("references: [id]", "references: [uid]")
+    v2 = schema(provider, models)
+    migrate(conn, v1, v2, [Rename("id", "uid", "User")])
+    assert rows(conn, "User", "uid", "name") == [(1, "ann"), (2, "bob"), (3, "cy")]
+    assert remaining(conn, v2) == ""
+    (fk,) = engine.describe(conn).table("Post").foreign_keys  # type: ignore[union-attr]
+    assert fk.referenced_columns == ("uid",)
+
+
+def test_rename_of_the_table_that_owns_the_foreign_key(conn: Connector, provider: str) -> None:
+    """`Post` -> `Article`: `Post_pkey`, `Post_authorId_fkey`, `Post_authorId_idx` follow."""
+    v1 = setup_v1(conn, provider)
+    v2 = schema(provider, V1.replace("model Post {", "model Article {").replace("posts Post[]", "posts Article[]"))
+    plan = choose(v1, v2, ask=lambda r: True)
+    assert plan.accepted == [Rename("Post", "Article")]
+    migrate(conn, v1, v2, plan.accepted)
+    assert rows(conn, "Article", "title", "authorId") == [("t1", 1), ("t2", 2), ("t3", 3)]
+    assert remaining(conn, v2) == ""
+    with pytest.raises(Exception):
+        conn.execute(f"INSERT INTO {q(conn, 'Article')} ({q(conn, 'title')}, {q(conn, 'authorId')}) VALUES ('x', 99)")
+
+
+def test_render_escapes_and_summary() -> None:
+    from schemashift.model import Column, ColumnType, Family, Table
+
+    col = Column("a`b\"c", ColumnType(Family.INT))
+    table = Table('t"1`', (col,), schema=None)
+    steps: list[st.Step] = [
+        st.RenameTable(table, Table('n"2`', (col,))),
+        st.RenameColumn(Table('n"2`', (col,)), col, Column('d"e`', ColumnType(Family.INT))),
+    ]
+    pg = engine.render(steps, engine.dialect_for("postgresql"))
+    assert 'ALTER TABLE "t""1`" RENAME TO "n""2`"' in pg
+    assert 'ALTER TABLE "n""2`" RENAME COLUMN "a`b""c" TO "d""e`"' in pg
+    my = engine.render(steps, engine.dialect_for("mysql"))
+    assert 'ALTER TABLE `t"1``` RENAME TO `n"2```' in my
+    assert 'ALTER TABLE `n"2``` RENAME COLUMN `a``b"c` TO `d"e```' in my
+    namespaced = st.RenameTable(Table("u", (col,), schema="s"), Table("v", (col,), schema="s"))
+    assert 'ALTER TABLE "s"."u" RENAME TO "v"' in engine.render([namespaced], engine.dialect_for("postgresql"))
+    text = engine.summary(steps)
+    assert "[*] Renamed the table `t\"1`` to `n\"2``" in text and "[*] Renamed column `a`b\"c` to `d\"e``" in text
