@@ -267,3 +267,18 @@ def test_render_escapes_and_summary() -> None:
     assert 'ALTER TABLE "s"."u" RENAME TO "v"' in engine.render([namespaced], engine.dialect_for("postgresql"))
     text = engine.summary(steps)
     assert "[*] Renamed the table `t\"1`` to `n\"2``" in text and "[*] Renamed column `a`b\"c` to `d\"e``" in text
+
+
+def test_live_data_loss_check_counts_under_the_old_names(conn: Connector, provider: str) -> None:
+    """The live check runs before the migration: a probe of a renamed column reads its old name."""
+    v1 = setup_v1(conn, provider)
+    conn.execute(f"UPDATE {q(conn, 'User')} SET {q(conn, 'age')} = 30")
+    models = (
+        V1.replace("model User {", "model Person {").replace("User   @relation", "Person @relation")
+        .replace("age   Int    @default(0)", "years Int    @default(0) @unique")
+    )
+    v2 = schema(provider, models)
+    steps = engine.diff(v1, v2, conn.dialect, [Rename("User", "Person"), Rename("age", "years", "Person")])
+    warnings = engine.data_loss_warnings(conn, steps)
+    assert [w.unexecutable for w in warnings] == [True], warnings
+    assert "`years`" in warnings[0].message or "years" in warnings[0].message
