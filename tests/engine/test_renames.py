@@ -282,3 +282,17 @@ def test_live_data_loss_check_counts_under_the_old_names(conn: Connector, provid
     warnings = engine.data_loss_warnings(conn, steps)
     assert [w.unexecutable for w in warnings] == [True], warnings
     assert "`years`" in warnings[0].message or "years" in warnings[0].message
+
+
+def test_map_changes_are_candidates() -> None:
+    """`@map`/`@@map` added while the Prisma names stay: a rename of the database objects."""
+    v1 = schema("postgresql", V1)
+    mapped = V1.replace("name  String @unique", 'name  String @unique @map("full_name")').replace(
+        "  posts Post[]\n}", '  posts Post[]\n\n  @@map("users")\n}'
+    )
+    v2 = schema("postgresql", mapped)
+    plan = choose(v1, v2, ask=lambda r: True)
+    assert plan.accepted == [Rename("User", "users"), Rename("name", "full_name", "users")]
+    steps = engine.diff(v1, v2, engine.dialect_for("postgresql"), plan.accepted)
+    script = engine.render(steps, engine.dialect_for("postgresql"))
+    assert 'ALTER TABLE "User" RENAME TO "users"' in script and "DROP" not in script
