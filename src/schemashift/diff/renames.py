@@ -31,10 +31,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from schemashift.diff import steps as st
+from schemashift.diff.differ import MIGRATIONS_TABLE
 from schemashift.errors import UsageError
 from schemashift.model import Column, ForeignKey, Index, IndexColumn, PrimaryKey, Schema, Table
-
-MIGRATIONS_TABLE = "_prisma_migrations"
 
 
 @dataclass(frozen=True, slots=True)
