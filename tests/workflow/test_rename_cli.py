@@ -140,7 +140,6 @@ def test_migrate_diff_rename(project: Path, provider: str, db_url: str, run_cli)
     assert r.exit_code == 2 and "no column `nope`" in r.err  # a usage error
 
 
-@pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
 def test_prompt_at_a_terminal(project: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
@@ -153,10 +152,9 @@ def test_prompt_at_a_terminal(project: Path, provider: str, db_url: str, monkeyp
     assert r.exit_code == 0, r.output
     assert "Did you rename `User.nick` to `User.nickname`? [y/N]" in r.output
     assert "RENAME COLUMN" in (newest(project) / "migration.sql").read_text()
-    assert query(db_url, 'SELECT "nickname" FROM "User"') == [("a",), ("b",), ("c",)]
+    assert query(db_url, f"SELECT {quote(db_url, 'nickname')} FROM {quote(db_url, 'User')}") == [("a",), ("b",), ("c",)]
 
 
-@pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
 def test_prompt_declined_is_a_drop_and_add(project: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
@@ -169,7 +167,7 @@ def test_prompt_declined_is_a_drop_and_add(project: Path, provider: str, db_url:
     r = CliRunner().invoke(cli, ["migrate", "dev", "--name", "fullname"], input="n\nn\n")
     assert "Did you rename `User.nick` to `User.nickname`? [y/N]" in r.output
     assert "Are you sure you want to create and apply this migration?" in r.output
-    assert query(db_url, 'SELECT "nick" FROM "User"') == [("a",), ("b",), ("c",)]
+    assert query(db_url, f"SELECT {quote(db_url, 'nick')} FROM {quote(db_url, 'User')}") == [("a",), ("b",), ("c",)]
 
 
 def _prisma7() -> Path | None:
