@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from schemashift.connectors.base import Connector
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.diagnostics import Diagnostic
+    from schemashift.diff.renames import Rename
     from schemashift.dialects.scripts import ScriptPlan
     from schemashift.migrations.dev import UI
     from schemashift.migrations.folder import Migration
@@ -426,13 +427,16 @@ def dev_of(
     create_only: bool = False,
     run_seed: Callable[[], None] | None = None,
     run_generate: Callable[[], None] | None = None,
+    renames: Sequence[Rename] = (),
 ) -> DevResult:
     """:func:`dev` of a project already opened, with the command line's ``ui`` (a terminal that
-    may confirm a reset or data loss), seed and generators."""
+    may confirm a reset or data loss, or a likely rename), seed and generators; ``renames``: the
+    renames to write as such (``--rename``, :func:`schemashift.migrations.engine.parse_renames`)."""
     from schemashift.migrations.dev import migrate_dev
 
     result = migrate_dev(
-        mp, ui or _SilentUI(), name=name, create_only=create_only, run_seed=run_seed, run_generate=run_generate
+        mp, ui or _SilentUI(), name=name, create_only=create_only, run_seed=run_seed, run_generate=run_generate,
+        renames=renames,
     )
     created = result.created.path if result.created is not None else None
     return DevResult(created, tuple(result.applied), result.in_sync, result.reset)

@@ -190,6 +190,15 @@ def _seed_runner(mp: MigrateProject, skip: bool) -> Callable[[], None] | None:
     return lambda: run_seed(command, mp.project.cwd, echo=click.echo)
 
 
+def rename_option(func: _F) -> _F:
+    """``--rename Table.old:new`` / ``--rename Old:New`` (repeatable): a rename, not a drop and an add."""
+    return click.option(
+        "--rename", "rename", multiple=True, metavar="T.OLD:NEW|OLD:NEW",
+        help="Rename a column (Table.old:new) or a table (Old:New) instead of dropping and adding it; "
+        "database names (after @map/@@map). Repeatable. See docs/renames.md.",
+    )(func)
+
+
 def allow_production_option(func: _F) -> _F:
     """``--allow-production``: the only way past the production guard (``--force`` is not)."""
     return click.option(
@@ -220,17 +229,20 @@ def retired_force_option(command: str) -> Callable[[_F], _F]:
 @click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+@rename_option
 @allow_production_option
 @retired_force_option("migrate dev")
 @json_option
 def dev(
     schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool,
-    allow_production: bool, as_json: bool,
+    allow_production: bool, as_json: bool, rename: tuple[str, ...] = (),
 ) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.api import dev_of
     from schemashift.commands.ui import ClickUI
+    from schemashift.migrations import engine
 
+    renames = engine.parse_renames(rename)
     mp = _open(schema)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
@@ -241,6 +253,7 @@ def dev(
         create_only=create_only,
         run_seed=_seed_runner(mp, skip_seed),
         run_generate=None if skip_generate else (lambda: _generate_client(mp)),
+        renames=renames,
     )
     if as_json:
         emit(
@@ -343,8 +356,10 @@ def _config_shadow_url() -> str | None:
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 0 when empty, 2 when there is a difference, 1 on error.")
 @click.option("-o", "--output", metavar="FILE", help="Write to a file instead of stdout.")
 @json_option
+@rename_option
 def diff_(
-    shadow_database_url: str | None, script: bool, exit_code: bool, output: str | None, as_json: bool, **sources: object
+    shadow_database_url: str | None, script: bool, exit_code: bool, output: str | None, as_json: bool,
+    rename: tuple[str, ...] = (), **sources: object,
 ) -> None:
     """Compare two schema sources (schema files, databases, migrations) and print the difference."""
     from pathlib import Path
@@ -369,6 +384,17 @@ def diff_(
     if shadow_database_url is None and "migrations" in (from_.kind, to.kind):
         shadow_database_url = _config_shadow_url()
     result = resolve_pair(from_, to, shadow_database_url, late_check=True)
+    if rename:
+        from schemashift.migrations import engine
+
+        plan = engine.choose_renames(result.previous, result.next, engine.parse_renames(rename))
+        result.steps = engine.diff(result.previous, result.next, result.dialect, plan.accepted)
+    elif result.steps:
+        from schemashift.migrations import engine
+
+        declined = engine.choose_renames(result.previous, result.next).declined
+        if declined:
+            click.echo(engine.rename_hint(declined), err=True)
     if as_json:
         summary = result.summary()
         sql = result.script()

@@ -203,6 +203,23 @@ class Dialect:
         method: Callable[[st.Step], list[str]] = getattr(self, _render_method_name(type(step).__name__))
         return method(step)
 
+    def table_reference(self, table: Table) -> str:
+        """``table`` as a statement names it (with its namespace, where it has one)."""
+        name = self.quote(table.name)
+        return f"{self.quote(table.schema)}.{name}" if table.schema else name
+
+    def render_rename_table(self, step: st.RenameTable) -> list[str]:
+        """The same statement on the three databases (SQLite 3.26+ also rewrites the foreign keys
+        of other tables that point at it; PostgreSQL and MySQL keep constraints by oid/id)."""
+        return [f"ALTER TABLE {self.table_reference(step.previous)} RENAME TO {self.quote(step.next.name)}"]
+
+    def render_rename_column(self, step: st.RenameColumn) -> list[str]:
+        """PostgreSQL, MySQL 8, MariaDB 10.5+, SQLite 3.25+: indexes, keys and foreign keys follow."""
+        return [
+            f"ALTER TABLE {self.table_reference(step.table)} RENAME COLUMN "
+            f"{self.quote(step.previous.name)} TO {self.quote(step.next.name)}"
+        ]
+
     def render_script(self, steps: Sequence[st.Step]) -> str:
         """Prisma's ``migrate diff --script`` layout: ``-- Header`` per step, blank line between."""
         chunks: list[str] = []

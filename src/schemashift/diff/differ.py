@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from schemashift.diff import steps as st
 from schemashift.diff.columns import column_changes
@@ -39,6 +39,9 @@ from schemashift.model import (
     Table,
     UnmanagedIndex,
 )
+
+if TYPE_CHECKING:
+    from schemashift.diff.renames import Rename
 
 MIGRATIONS_TABLE = "_prisma_migrations"
 
@@ -731,8 +734,17 @@ def _move_dropped_unique_indexes(steps: list[st.Step]) -> list[st.Step]:
     return steps
 
 
-def diff(previous: Schema, next: Schema, dialect: Dialect) -> list[st.Step]:
-    """The steps that migrate a database shaped like ``previous`` to ``next``, in Prisma's order."""
+def diff(
+    previous: Schema, next: Schema, dialect: Dialect, renames: Sequence[Rename] = ()
+) -> list[st.Step]:
+    """The steps that migrate a database shaped like ``previous`` to ``next``, in Prisma's order.
+
+    With ``renames`` (:mod:`schemashift.diff.renames`), the rename steps come first and the rest is
+    diffed from ``previous`` with the renames done."""
+    if renames:
+        from schemashift.diff import renames as rn
+
+        return rn.diff(previous, next, renames, lambda renamed: diff(renamed, next, dialect))
     if previous.partial_indexes or next.partial_indexes:
         previous, next = _manage_partial_indexes(previous), _manage_partial_indexes(next)
     return _Differ(dialect.prepare_schema(previous), dialect.prepare_schema(next), dialect).run()

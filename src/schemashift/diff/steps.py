@@ -145,6 +145,42 @@ TableChange = Union[
 
 
 @dataclass(frozen=True, slots=True)
+class RenameTable:
+    """``ALTER TABLE previous RENAME TO next`` (:mod:`schemashift.diff.renames`): ``next`` is
+    ``previous`` under its new name. Renames sort before every other step: the others are diffed
+    from the renamed schema."""
+
+    previous: Table
+    next: Table
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "RenameTable":
+        return RenameTable(self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn:
+    """``ALTER TABLE table RENAME COLUMN previous TO next`` (:mod:`schemashift.diff.renames`);
+    ``table`` is the table under its new name (after any :class:`RenameTable`)."""
+
+    table: Table
+    previous: Column
+    next: Column
+    sort_key: SortKey = field(default=(), compare=False)
+
+    def reverse(self) -> "RenameColumn":
+        return RenameColumn(self.table, self.next, self.previous)
+
+    @property
+    def loses_data(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class CreateSchema:
     namespace: str
     sort_key: SortKey = field(default=(), compare=False)
@@ -500,6 +536,8 @@ class RedefineIndex:
 
 
 Step = Union[
+    RenameTable,
+    RenameColumn,
     CreateSchema,
     DropExtension,
     CreateExtension,
@@ -524,6 +562,9 @@ Step = Union[
 ]
 
 STEP_ORDER: tuple[type, ...] = (
+    # not Prisma's (it has no renames): first, since every other step is diffed from the renamed schema
+    RenameTable,
+    RenameColumn,
     CreateSchema,
     DropExtension,
     CreateExtension,

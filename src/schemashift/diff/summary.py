@@ -58,6 +58,10 @@ def _items(step: st.Step) -> list[tuple[_Section, str]]:
         return [(_Section.REDEFINED_TABLE, t.previous.name) for t in step.tables]
     if isinstance(step, (st.AlterTable, st.AlterPrimaryKey)):
         return [(_Section.CHANGED_TABLE, step.previous.name)]
+    if isinstance(step, st.RenameTable):
+        return [(_Section.CHANGED_TABLE, step.next.name)]
+    if isinstance(step, st.RenameColumn):
+        return [(_Section.CHANGED_TABLE, step.table.name)]
     if isinstance(step, (st.DropForeignKey, st.DropIndex, st.RenameIndex, st.RedefineIndex)):
         return [(_Section.CHANGED_TABLE, step.table.name)]
     if isinstance(step, (st.CreateIndex, st.AddForeignKey, st.RenameForeignKey)):
@@ -127,6 +131,10 @@ def _lines(step: st.Step) -> list[str]:
         return [f"  [+] Added {unique}index on columns ({_cols(step.index.column_names)})\n"]
     if isinstance(step, st.RenameForeignKey):
         return [f'  [*] Renamed the foreign key "{step.previous.name}" to "{step.next.name}"\n']
+    if isinstance(step, st.RenameTable):
+        return [f"  [*] Renamed the table `{step.previous.name}` to `{step.next.name}`\n"]
+    if isinstance(step, st.RenameColumn):
+        return [f"  [*] Renamed column `{step.previous.name}` to `{step.next.name}`\n"]
     if isinstance(step, st.RenameIndex):
         return [f"  [*] Renamed index `{step.previous.name}` to `{step.next.name}`\n"]
     if isinstance(step, st.RedefineIndex):

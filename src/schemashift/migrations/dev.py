@@ -33,6 +33,7 @@ from schemashift.migrations.status import HistoryStatus, diagnose
 from schemashift.model import Schema
 
 if TYPE_CHECKING:
+    from schemashift.diff.renames import Rename
     from schemashift.safety.dataloss import DataLossWarning
 
 
@@ -142,7 +143,10 @@ def migrate_dev(
     create_only: bool = False,
     run_seed: Callable[[], None] | None = None,
     run_generate: Callable[[], None] | None = None,
+    renames: Sequence[Rename] = (),
 ) -> DevResult:
+    """``renames``: the ``--rename`` options (:mod:`schemashift.diff.renames`); other likely
+    renames are asked at a terminal, or named in a hint without one (then dropped and added)."""
     result = DevResult()
     target = mp.target
     local = mp.migrations()
@@ -169,7 +173,8 @@ def migrate_dev(
             result.reset = True
         applied = apply_migrations(conn, local, log=ui.echo, baseline_check=not result.reset).applied
         result.applied = applied
-        steps = engine.diff(before, target, conn.dialect)
+        accepted = _renames(before, target, renames, ui)
+        steps = engine.diff(before, target, conn.dialect, accepted)
         if not steps and not create_only:
             result.in_sync = True
         else:
@@ -195,8 +200,9 @@ def migrate_dev(
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
             script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
-            down_steps = engine.diff(target, before, conn.dialect)
-            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")))
+            back = engine.reversed_renames(accepted, before, target)
+            down_steps = engine.diff(target, before, conn.dialect, back)
+            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")), back)
             if folder.read_lock_provider(mp.migrations_dir) is None:
                 folder.write_lock(mp.migrations_dir, mp.provider)
             created = folder.create_migration(mp.migrations_dir, name, script, down=down)
@@ -208,6 +214,16 @@ def migrate_dev(
     if run_seed is not None and result.reset:
         run_seed()
     return result
+
+
+def _renames(before: Schema, target: Schema, given: Sequence[Rename], ui: UI) -> list[Rename]:
+    """The renames to do: ``given``, then those confirmed at a terminal; without one, the likely
+    renames are named in a hint and stay drops and adds (Prisma's behaviour)."""
+    ask = (lambda r: ui.confirm(engine.rename_question(r))) if ui.interactive else None
+    plan = engine.choose_renames(before, target, given, ask)
+    if plan.declined and not ui.interactive:
+        ui.echo(engine.rename_hint(plan.declined))
+    return plan.accepted
 
 
 RESET_NON_INTERACTIVE = (

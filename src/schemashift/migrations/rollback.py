@@ -133,8 +133,17 @@ def _run_down(conn: Connector, script: str, then: Callable[[], None] | None = No
     execute_plan(conn, conn.dialect.plan_script(script), then)
 
 
-def _diff(before: Schema, after: Schema, conn: Connector) -> list[Step]:
-    """The one call into the engine's diff, with the connection's dialect (and its flavour)."""
+def _diff(before: Schema, after: Schema, conn: Connector, down_scripts: Sequence[str] = ()) -> list[Step]:
+    """The one call into the engine's diff, with the connection's dialect (and its flavour), and
+    the renames the down scripts name (``-- schemashift:rename``), unless they do not fit."""
+    from schemashift.errors import UsageError
+
+    renames = engine.down_renames(down_scripts)
+    if renames:
+        try:
+            return engine.diff(before, after, conn.dialect, renames)
+        except UsageError:
+            pass  # edited by hand: the plain diff
     return engine.diff(before, after, conn.dialect)
 
 
@@ -157,7 +166,7 @@ def _uncounted(
         except (MigrationError, ConnectorError):
             after = None  # not cached, and no shadow database to replay it in
         if after is not None:
-            warnings = check(_diff(engine.describe(conn), after, conn))
+            warnings = check(_diff(engine.describe(conn), after, conn, [p.script for p in plans]))
     return RollbackCheck(plans, warnings, uncounted=why)
 
 
@@ -217,7 +226,7 @@ def check_rollback(
                     f"then run the rollback again.\n\nDatabase error:\n{exc.message}"
                 ) from None
         after = engine.describe(sconn)
-    steps = _diff(before, after, conn)
+    steps = _diff(before, after, conn, [p.script for p in plans])
     try:
         return RollbackCheck(plans, check(steps, conn))
     except DatabaseError as exc:

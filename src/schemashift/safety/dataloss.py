@@ -65,18 +65,30 @@ _INTEGER_RANGES: dict[str, tuple[int, int]] = {
 class _Facts:
     """Live counts, or None in pure mode."""
 
-    def __init__(self, conn: Connector | None) -> None:
+    def __init__(self, conn: Connector | None, steps: Sequence[st.Step] = ()) -> None:
         self.conn = conn
         # the probes quote names and literals with the dialect's functions (escaping is the same
         # in every flavour of a database, so the provider's dialect is enough)
         self.dialect = conn.dialect if conn is not None else None
+        self.renamed = _renamed_tables(steps)
 
     def _q(self, name: str) -> str:
         assert self.dialect is not None
         return self.dialect.quote(name)
 
+    def _ref(self, schema: str | None, name: str) -> str:
+        return self._q(name) if not schema else f"{self._q(schema)}.{self._q(name)}"
+
     def _table(self, table: Table) -> str:
-        return self._q(table.name) if not table.schema else f"{self._q(table.schema)}.{self._q(table.name)}"
+        """The table a probe reads. The probes run before the migration: a table the migration
+        renames (or whose columns it renames) is read under its old names, through a derived
+        table that gives them their new ones."""
+        renamed = self.renamed.get(table.key)
+        if renamed is None:
+            return self._ref(table.schema, table.name)
+        original, columns = renamed
+        select = ", ".join(f"{self._q(old)} AS {self._q(new)}" for new, old in columns.items())
+        return f"(SELECT {select} FROM {self._ref(original.schema, original.name)}) AS {self._q(table.name)}"
 
     def count(self, sql: str) -> int | None:
         if self.conn is None:
@@ -144,6 +156,22 @@ class _Facts:
         literals = ", ".join(self.dialect.quote_literal(v) for v in values)
         text = "CHAR(255)" if self.conn.provider == "mysql" else "TEXT"
         return self.count(f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS {text}) IN ({literals})")
+
+
+def _renamed_tables(steps: Sequence[st.Step]) -> dict[tuple[str | None, str], tuple[Table, dict[str, str]]]:
+    """Tables the rename steps touch, by their name after the renames: the table as the database
+    has it, and its columns {name after the renames: name in the database}."""
+    out: dict[tuple[str | None, str], tuple[Table, dict[str, str]]] = {}
+    for step in steps:
+        if isinstance(step, st.RenameTable):
+            out[step.next.key] = (step.previous, {c.name: c.name for c in step.previous.columns})
+        elif isinstance(step, st.RenameColumn):
+            original, columns = out.setdefault(
+                step.table.key, (step.table, {c.name: c.name for c in step.table.columns})
+            )
+            columns = {step.next.name if new == step.previous.name else new: old for new, old in columns.items()}
+            out[step.table.key] = (original, columns)
+    return out
 
 
 def _type_text(column: Column) -> str:
@@ -278,7 +306,7 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
 
 def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataLossWarning]:
     """Warnings for ``steps``; ``conn`` is the database they will run on (None: pure check)."""
-    facts = _Facts(conn)
+    facts = _Facts(conn, steps)
     live = conn is not None
     out: list[DataLossWarning] = []
     for step in steps:
