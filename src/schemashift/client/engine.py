@@ -177,6 +177,12 @@ class Engine:
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._cursor(sql, params).fetchall())
 
+    def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query; its rows as ``{column: value}`` (raw queries of the prisma-client-py surface)."""
+        cur = self._cursor(sql, params)
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
@@ -357,9 +363,67 @@ class Engine:
         skip: int | None = None,
         select: Mapping[str, Any] | None = None,
         include: Mapping[str, Any] | None = None,
+        cursor: Mapping[str, Any] | None = None,
+        distinct: Sequence[str] | None = None,
     ) -> list[Record]:
+        """``cursor`` (a unique where): the rows from that record on, in the order (Prisma's
+        cursor pagination; the primary key breaks ties). ``distinct``: the first row of each
+        combination of those fields, then ``skip``/``take`` (in memory, as Prisma's engine does)."""
         m = self.models[model]
-        return self._read(m, where, order_by, take, skip, select, include)
+        extra = None
+        if cursor is not None:
+            extra = self._cursor_condition(m, cursor, order_by)
+            if extra is None:
+                return []
+        if distinct:
+            names = [distinct] if isinstance(distinct, str) else list(distinct)
+            for n in names:
+                m.field(n)
+            keep = [n for n in names if select is not None and not select.get(n)]
+            sel = {**select, **{n: True for n in keep}} if select is not None else None
+            rows = self._read(m, where, order_by, None, None, sel, include, extra=extra)
+            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if sel is not None else getattr
+            seen: set[Any] = set()
+            out: list[Record] = []
+            for r in rows:
+                key = tuple(get(r, n) for n in names)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(r)
+            for r in out:
+                for n in keep:
+                    del r[n]
+            start = skip or 0
+            return out[start : None if take is None else start + take]
+        return self._read(m, where, order_by, take, skip, select, include, extra=extra)
+
+    def _cursor_condition(self, m: _Model, cursor: Mapping[str, Any], order_by: Any) -> tuple[str, list[Any]] | None:
+        """``(order fields..., primary key) >= the cursor record's`` in the query's order."""
+        keys: list[tuple[str, str]] = []
+        for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []):
+            for name, spec in item.items():
+                keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
+        for name in m.meta.primary_key or m.scalars:
+            if name not in {k for k, _ in keys}:
+                keys.append((name, "asc"))
+        found = self._read(m, cursor, None, 1, None, {k: True for k, _ in keys}, None)
+        if not found:
+            return None
+        row = found[0]
+        ph = self.dialect.placeholder
+        params: list[Any] = []
+        ors: list[str] = []
+        for i in range(len(keys) + 1):
+            ands = []
+            for name, _ in keys[:i]:
+                ands.append(f"{m.table}.{m.column[name]} = {ph}")
+                params.append(m.writers[name](row[name]) if name in m.writers else row[name])
+            if i < len(keys):
+                name, sort = keys[i]
+                ands.append(f"{m.table}.{m.column[name]} {'>' if sort == 'asc' else '<'} {ph}")
+                params.append(m.writers[name](row[name]) if name in m.writers else row[name])
+            ors.append("(" + " AND ".join(ands) + ")")
+        return " OR ".join(ors), params
 
     def _read(
         self,
