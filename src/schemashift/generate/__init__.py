@@ -123,8 +123,8 @@ def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfi
                 )
             # recursive_type_depth, partial_type_generator, enable_experimental_decimal: accepted;
             # the generated types are not recursive, partial types are not generated, Decimal is always on
-            folder = (schema_dir / output.value).resolve() if isinstance(output, ast.StringValue) else prisma_py_default_output()
-            out.append(GeneratorConfig(g.name.name, folder, "prisma-client-py", shown))
+            target = (schema_dir / output.value).resolve() if isinstance(output, ast.StringValue) else prisma_py_default_output()
+            out.append(GeneratorConfig(g.name.name, target, "prisma-client-py", shown))
             continue
         if not (isinstance(provider, ast.StringValue) and provider.value == PROVIDER):
             continue
