@@ -365,3 +365,36 @@ def test_generator_defaults_and_bad_interface(tmp_path: Path, run_cli: Callable[
     r = run_cli("generate", "--schema", str(path))
     assert r.exit_code != 0 and "not overwriting" in r.err
     assert (out / "__init__.py").read_text(encoding="utf-8") == "# someone else's\n"
+
+
+def test_nested_create(prisma: ModuleType) -> None:
+    async def main() -> None:
+        async with prisma.Prisma() as db:
+            user = await db.user.create(
+                {
+                    "name": "Robert",
+                    "profile": {"create": {"description": "bio", "country": "Scotland"}},
+                    "posts": {"create": [{"title": "one", "published": True}, {"title": "two"}]},
+                },
+                include={"posts": True, "profile": True},
+            )
+            assert user.profile is not None and user.profile.userId == user.id
+            assert sorted(p.title for p in user.posts) == ["one", "two"]
+            post = await db.post.create(
+                {"title": "by new author", "author": {"create": {"name": "Tegan", "email": "t@x.io"}}}, include={"author": True}
+            )
+            assert post.author is not None and post.author.name == "Tegan" and post.authorId == post.author.id
+            post2 = await db.post.create(
+                {"title": "or create", "author": {"connectOrCreate": {"where": {"email": "t@x.io"}, "create": {"name": "x"}}}}
+            )
+            assert post2.authorId == post.authorId
+            loose = await db.post.create({"title": "loose"})
+            callum = await db.user.create({"name": "Callum", "posts": {"connect": [{"id": loose.id}]}}, include={"posts": True})
+            assert [p.title for p in callum.posts] == ["loose"]
+            # a failing nested write rolls the whole create back
+            with pytest.raises(prisma.errors.RecordNotFoundError):
+                await db.user.create({"name": "Ghost", "posts": {"connect": [{"id": 99999}]}})
+            assert await db.user.count(where={"name": "Ghost"}) == 0
+            assert await db.user.count() == 3 and await db.post.count() == 5
+
+    run(main())

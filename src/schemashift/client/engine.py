@@ -678,8 +678,75 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
+    def _nested(self, m: _Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
+        """Nested writes of a ``create``: those through a relation whose foreign key this model
+        holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
+        those through the other side (``posts: {create: [...]}``) are returned, to run once the
+        record exists. Many-to-many links are not supported yet."""
+        relations = m.meta.relation_by_name
+        flat: dict[str, Any] = {}
+        after: list[tuple[RelationMeta, str, Any]] = []
+        for key, value in data.items():
+            rel = relations.get(key)
+            if rel is None:
+                flat[key] = value
+                continue
+            if not isinstance(value, Mapping) or rel.join_table is not None:
+                raise errors.ClientValidationError(
+                    f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
+                )
+            for op, arg in value.items():
+                if op not in ("create", "connect", "connectOrCreate"):
+                    raise errors.ClientValidationError(f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in a create.")
+                if not rel.holds_foreign_key:
+                    after.append((rel, op, arg))
+                    continue
+                target: Any
+                if op == "create":
+                    target = self.create(rel.target, arg)
+                else:
+                    where = arg if op == "connect" else arg["where"]
+                    target = self.find_unique(rel.target, where, None, None)
+                    if target is None and op == "connectOrCreate":
+                        target = self.create(rel.target, arg["create"])
+                    if target is None:
+                        raise errors.RecordNotFoundError(
+                            f"No '{rel.target}' record was found to connect to `{m.meta.name}.{key}`."
+                        )
+                flat.update({l: getattr(target, r) for l, r in zip(rel.local, rel.remote)})
+        return flat, after
+
+    def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        for item in arg if isinstance(arg, (list, tuple)) else [arg]:
+            if op == "create":
+                self.create(rel.target, {**item, **link})
+                continue
+            where = item if op == "connect" else item["where"]
+            if self.find_unique(rel.target, where, None, None) is not None:
+                self.update(rel.target, where, link)
+            elif op == "connectOrCreate":
+                self.create(rel.target, {**item["create"], **link})
+            else:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
+
     def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
+        nested = any(k in m.meta.relation_by_name for k in data)
+        with self.transaction() if nested else _nothing():
+            after: list[tuple[RelationMeta, str, Any]] = []
+            if nested:
+                data, after = self._nested(m, data)
+            record = self._create(m, data, include if not after else None)
+            for rel, op, arg in after:
+                self._nested_after(rel, op, arg, record)
+            if after and include:
+                for rel_name, args in include.items():
+                    if args:
+                        self._load(m, m.meta.relation_by_name[rel_name], [record], args, False)
+            return record
+
+    def _create(self, m: _Model, data: Mapping[str, Any], include: Any) -> Record:
         row = self._prepare_create(m, data, _now())
         names = list(row)
         params = [m.writers[n](row[n]) if n in m.writers else row[n] for n in names]
