@@ -94,6 +94,11 @@ def test_create_find_update_upsert_delete(prisma: ModuleType) -> None:
                 await db.user.find_unique_or_raise(where={"id": "nope"})
             first = await db.user.find_first(where={"points": {"gt": 0}})
             assert first is not None and first.name == "Callum"
+            rows = [{"name": "Dup", "email": "r@x.io"}, {"name": "Fresh", "email": "fresh@x.io"}]
+            with pytest.raises(errors.UniqueViolationError):
+                await db.user.create_many(rows)
+            assert await db.user.create_many(rows, skip_duplicates=True) == 1
+            assert (await db.user.delete(where={"email": "fresh@x.io"})) is not None
             assert await db.user.find_first(where={"name": "Nobody"}) is None
             with pytest.raises(errors.RecordNotFoundError):
                 await db.user.find_first_or_raise(where={"name": "Nobody"})
@@ -180,6 +185,8 @@ def test_filters_order_and_pagination(prisma: ModuleType) -> None:
             robert = await db.user.find_first_or_raise(where={"name": "Robert"})
             p = await db.post.find_unique(where={"title_authorId": {"title": "My first post", "authorId": robert.id}})
             assert p is not None and p.published is True
+            key = {"title_authorId": {"title": "My first post", "authorId": robert.id}}
+            assert (await db.post.update(where=key, data={"views": {"increment": 2}})).views == 2  # type: ignore[union-attr]
 
     run(main())
 
