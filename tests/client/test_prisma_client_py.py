@@ -405,3 +405,42 @@ def test_nested_create(prisma: ModuleType) -> None:
             assert await db.user.count() == 3 and await db.post.count() == 5
 
     run(main())
+
+
+def test_group_by(prisma: ModuleType) -> None:
+    people = [("Ann", "ADMIN", 10), ("Bob", "USER", 3), ("Cy", "USER", 4), ("Dee", "USER", 8), ("Eve", "ADMIN", 2)]
+
+    async def main() -> None:
+        async with prisma.Prisma() as db:
+            await db.user.create_many([{"name": n, "role": r, "points": p, "email": None if n == "Bob" else f"{n}@x"} for n, r, p in people])
+            rows = await db.user.group_by(
+                ["role"], count={"_all": True, "email": True}, sum={"points": True}, avg={"points": True},
+                min={"points": True}, max={"points": True}, order={"role": "asc"},
+            )
+            expected = []
+            for role in sorted({r for _, r, _ in people}):
+                pts = [p for n, r, p in people if r == role]
+                expected.append({
+                    "role": prisma.enums.Role[role],
+                    "_count": {"_all": len(pts), "email": sum(1 for n, r, _ in people if r == role and n != "Bob")},
+                    "_sum": {"points": sum(pts)}, "_avg": {"points": sum(pts) / len(pts)},
+                    "_min": {"points": min(pts)}, "_max": {"points": max(pts)},
+                })
+            # enums sort in declaration order on PostgreSQL/MySQL, as text on SQLite (the database's order)
+            assert sorted(rows, key=lambda r: r["role"].value) == expected
+            high = await db.user.group_by(["role"], count=True, having={"points": {"_avg": {"gt": 5}}}, order={"role": "asc"})
+            assert high == [{"role": prisma.enums.Role.ADMIN, "_count": {"_all": 2}}]
+            either = await db.user.group_by(
+                ["role"], having={"OR": [{"points": {"_max": {"equals": 8}}}, {"points": {"_sum": {"lt": 0}}}]}, order={"role": "asc"}
+            )
+            assert either == [{"role": prisma.enums.Role.USER}]
+            assert await db.user.group_by(["name"], where={"points": {"lt": 4}}, order={"name": "desc"}, take=1) == [{"name": "Eve"}]
+            assert await db.user.group_by(["name"], where={"points": {"lt": 4}}, order={"name": "desc"}, skip=1) == [{"name": "Bob"}]
+            with pytest.raises(prisma.errors.InputError, match="Missing fields: name"):
+                await db.user.group_by(["role"], order={"name": "asc"})
+            with pytest.raises(prisma.errors.InputError, match="Missing fields: points"):
+                await db.user.group_by(["role"], having={"points": {"gt": 1}})
+            with pytest.raises(TypeError):
+                await db.user.group_by(["role"], take=1)
+
+    run(main())

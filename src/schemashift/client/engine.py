@@ -605,6 +605,109 @@ class Engine:
         sql = f"SELECT COUNT(*) FROM {m.table}" + (f" WHERE {w}" if w else "")
         return int(self.fetch(sql, params)[0][0])
 
+    def group_by(
+        self,
+        model: str,
+        by: Sequence[str],
+        *,
+        where: Mapping[str, Any] | None = None,
+        having: Mapping[str, Any] | None = None,
+        order_by: Any = None,
+        take: int | None = None,
+        skip: int | None = None,
+        aggregates: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Prisma's ``groupBy``: one dict per group, the ``by`` fields and the asked aggregates
+        (``{"_count": ["_all", "city"], "_sum": ["views"], "_avg"|"_min"|"_max": [...]}`` ->
+        ``{"_count": {"_all": 2, "city": 1}, "_sum": {"views": 10}}``). ``having`` filters the
+        ``by`` fields or aggregates: ``{"views": {"_avg": {"gt": 200}}}``, with AND/OR/NOT."""
+        m = self.models[model]
+        by = list(by)
+        if not by:
+            raise errors.ClientValidationError("group_by needs at least one field in `by`.")
+        for n in by:
+            m.field(n)
+        ordered = [k for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []) for k in item]
+        missing = [k for k in ordered if k not in by]
+        if missing:
+            raise errors.ClientValidationError(
+                "Every field used for orderBy must be included in the by-arguments of the query. "
+                f"Missing fields: {', '.join(missing)}"
+            )
+        fns = {"_count": "COUNT", "_sum": "SUM", "_avg": "AVG", "_min": "MIN", "_max": "MAX"}
+        cols = [f"{m.table}.{m.column[n]}" for n in by]
+        picks: list[tuple[str, str]] = []
+        for agg, names in (aggregates or {}).items():
+            if agg not in fns:
+                raise errors.ClientValidationError(f"Unknown aggregate `{agg}`.")
+            for n in names:
+                if n == "_all" and agg == "_count":
+                    cols.append("COUNT(*)")
+                else:
+                    m.field(n)
+                    cols.append(f"{fns[agg]}({m.table}.{m.column[n]})")
+                picks.append((agg, n))
+        params: list[Any] = []
+        sql = f"SELECT {', '.join(cols)} FROM {m.table}"
+        w = self.where(m, where, m.table, params)
+        if w:
+            sql += f" WHERE {w}"
+        sql += " GROUP BY " + ", ".join(f"{m.table}.{m.column[n]}" for n in by)
+        h = self._having(m, having, by, fns, params)
+        if h:
+            sql += f" HAVING {h}"
+        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        out: list[dict[str, Any]] = []
+        for row in self.fetch(sql, params):
+            group: dict[str, Any] = {}
+            for n, v in zip(by, row):
+                r = m.readers.get(n)
+                group[n] = r(v) if r is not None and v is not None else v
+            for (agg, n), v in zip(picks, row[len(by):]):
+                f = m.meta.by_name.get(n)
+                if v is not None and f is not None:
+                    if agg == "_avg":
+                        v = v if f.type == "Decimal" else float(v)
+                    elif agg == "_count":
+                        v = int(v)
+                    elif agg == "_sum" and f.type in ("Int", "BigInt"):
+                        v = int(v)
+                    elif agg == "_sum" and f.type == "Float":
+                        v = float(v)
+                    elif (r := m.readers.get(n)) is not None:
+                        v = r(v)
+                elif agg == "_count":
+                    v = int(v or 0)
+                group.setdefault(agg, {})[n] = v
+            out.append(group)
+        return out
+
+    def _having(self, m: _Model, having: Any, by: Sequence[str], fns: Mapping[str, str], params: list[Any]) -> str:
+        if not having:
+            return ""
+        parts: list[str] = []
+        for key, value in having.items():
+            if key in ("AND", "OR", "NOT"):
+                items = list(value) if isinstance(value, (list, tuple)) else [value]
+                subs = [self._having(m, x, by, fns, params) or "1=1" for x in items]
+                joined = (" OR " if key == "OR" else " AND ").join(f"({x})" for x in subs) or ("1=0" if key == "OR" else "1=1")
+                parts.append(f"NOT ({joined})" if key == "NOT" else f"({joined})")
+                continue
+            f = m.field(key)
+            col = f"{m.table}.{m.column[key]}"
+            aggs = {k: v for k, v in value.items() if k in fns} if isinstance(value, Mapping) else {}
+            plain = {k: v for k, v in value.items() if k not in fns} if isinstance(value, Mapping) else value
+            for agg, flt in aggs.items():
+                parts.append(self._scalar(m, f, flt, f"{fns[agg]}({col})", params))
+            if plain or not aggs:
+                if key not in by:
+                    raise errors.ClientValidationError(
+                        "Input error. Every field used in `having` filters must either be an aggregation filter "
+                        f"or be included in the selection of the query. Missing fields: {key}"
+                    )
+                parts.append(self._scalar(m, f, plain, col, params))
+        return " AND ".join(p for p in parts if p)
+
     def _check_unique(self, m: _Model, where: Mapping[str, Any]) -> None:
         plain = {
             k

@@ -131,7 +131,7 @@ def translate_error(exc: engine_errors.ClientError) -> PrismaError:
     if isinstance(exc, engine_errors.ClientValidationError):
         if exc.message.startswith(("Unknown field", "Unknown argument", "Unknown relation")):
             return FieldNotFoundError(exc.message)
-        return DataError(exc.message)
+        return InputError(exc.message)
     if isinstance(exc, engine_errors.DatabaseError):
         return DataError(exc.message, exc.code)
     return PrismaError(exc.message)
@@ -460,6 +460,39 @@ class Core:
             return {k: total for k, on in select.items() if on}
         return total
 
+    def _group_by(self, model: str, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
+                  avg: Any = None, count: Any = None, min: Any = None, max: Any = None, sum: Any = None,
+                  having: Any = None, order: Any = None) -> list[dict[str, Any]]:
+        for name, given in (("take", take), ("skip", skip)):
+            if given is not None and not order:
+                raise TypeError(f"Missing argument: 'order' which is required when '{name}' is present")
+        if isinstance(order, Mapping) and len(order) > 1:
+            raise DataError(f"Expected a minimum of 0 and at most 1 fields to be present, got {len(order)}")
+        aggregates: dict[str, list[str]] = {}
+        for agg, spec in (("_count", count), ("_avg", avg), ("_sum", sum), ("_min", min), ("_max", max)):
+            if spec is True:
+                aggregates[agg] = ["_all"]
+            elif isinstance(spec, Mapping):
+                aggregates[agg] = [k for k, on in spec.items() if on]
+        return self.engine.group_by(model, by, where=self.tr.where(model, where), having=self._having(model, having),
+                                    order_by=order, take=take, skip=skip, aggregates=aggregates)
+
+    def _having(self, model: str, having: Any) -> Any:
+        if not isinstance(having, Mapping):
+            return having
+        out: dict[str, Any] = {}
+        for key, value in having.items():
+            if key in ("AND", "OR", "NOT"):
+                out[key] = [self._having(model, x) for x in value] if isinstance(value, (list, tuple)) else self._having(model, value)
+            elif isinstance(value, Mapping):
+                out[key] = {k: (self.tr._filter(v) if k.startswith("_") else v) for k, v in value.items()}
+                plain = {k: v for k, v in value.items() if not k.startswith("_")}
+                if plain:
+                    out[key].update(self.tr._filter(plain))
+            else:
+                out[key] = value
+        return out
+
     # raw
 
     def query_raw(self, sql: str, args: Sequence[Any], model: Any = None) -> list[Any]:
@@ -475,7 +508,7 @@ class Core:
 
 
 OPERATIONS = (
-    "find_many", "find_first", "find_first_or_raise", "find_unique", "find_unique_or_raise", "create",
+    "group_by", "find_many", "find_first", "find_first_or_raise", "find_unique", "find_unique_or_raise", "create",
     "create_many", "update", "update_many", "upsert", "delete", "delete_many", "count",
 )
 BATCHABLE = ("create", "create_many", "update", "update_many", "upsert", "delete", "delete_many")
@@ -535,6 +568,11 @@ class Actions(Generic[T]):
               cursor: Any = None, order: Any = None, distinct: Any = None) -> Any:
         return self._op("count", dict(select=select, take=take, skip=skip, where=where, cursor=cursor, order=order, distinct=distinct))
 
+    def group_by(self, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
+                 avg: Any = None, count: Any = None, min: Any = None, max: Any = None, sum: Any = None,
+                 having: Any = None, order: Any = None) -> list[dict[str, Any]]:
+        return self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
+
 
 class AsyncActions(Generic[T]):
     """``db.user`` of an async client: the same operations, awaited (run on the client's thread)."""
@@ -589,6 +627,11 @@ class AsyncActions(Generic[T]):
     async def count(self, select: Any = None, take: int | None = None, skip: int | None = None, where: Any = None,
                     cursor: Any = None, order: Any = None, distinct: Any = None) -> Any:
         return await self._op("count", dict(select=select, take=take, skip=skip, where=where, cursor=cursor, order=order, distinct=distinct))
+
+    async def group_by(self, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
+                 avg: Any = None, count: Any = None, min: Any = None, max: Any = None, sum: Any = None,
+                 having: Any = None, order: Any = None) -> list[dict[str, Any]]:
+        return await self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
 
 
 class _BatchActions:
