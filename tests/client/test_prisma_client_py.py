@@ -444,3 +444,51 @@ def test_group_by(prisma: ModuleType) -> None:
                 await db.user.group_by(["role"], take=1)
 
     run(main())
+
+
+MYPY_GOOD = """
+from prisma import Prisma
+from prisma.models import Post, User
+
+
+async def main() -> list[Post]:
+    async with Prisma() as db:
+        user: User = await db.user.create({"name": "x", "email": "a@x.io"})
+        found = await db.user.find_unique(where={"email": "a@x.io"}, include={"posts": True})
+        name: str | None = found.name if found is not None else None
+        n: int = await db.user.update_many(data={"points": {"increment": 1}}, where={"name": name})
+        return await db.post.find_many(where={"authorId": user.id}, order={"id": "asc"}, take=n)
+"""
+
+MYPY_BAD = """
+from prisma import Prisma
+
+
+async def main() -> None:
+    async with Prisma() as db:
+        await db.user.create({"name": 1})
+        await db.user.find_many(where={"nmae": "x"})
+        post = await db.post.find_unique(where={"id": 1})
+        title: int = post.title if post is not None else 0
+"""
+
+
+@pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
+def test_generated_package_passes_mypy_strict(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> None:
+    make_prisma(tmp_path, provider, db_url, run_cli)
+    purge()
+    (tmp_path / "good.py").write_text(MYPY_GOOD, encoding="utf-8")
+    (tmp_path / "bad.py").write_text(MYPY_BAD, encoding="utf-8")
+    env = {**os.environ, "MYPYPATH": str(tmp_path / "gen"), "PYTHONPATH": str(ROOT / "src")}
+
+    def mypy(*files: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, *files]
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+
+    good = mypy("good.py", "gen/prisma")
+    assert good.returncode == 0, good.stdout
+    bad = mypy("bad.py")
+    assert bad.returncode == 1
+    assert 'bad.py:7: error' in bad.stdout and "name" in bad.stdout  # "name" is a str
+    assert 'bad.py:8: error' in bad.stdout and "UserWhereInput" in bad.stdout  # the misspelt field
+    assert 'bad.py:10: error' in bad.stdout  # title is a str

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from schemashift.client import errors as engine_errors
 from schemashift.client.engine import Engine
@@ -759,7 +760,7 @@ class SyncPrismaBase(_ClientBase):
     def disconnect(self, timeout: Any = None) -> None:
         self._disconnect()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         self.connect()
         return self
 
@@ -774,7 +775,7 @@ class SyncPrismaBase(_ClientBase):
         return Batch(self)
 
     @contextmanager
-    def tx(self, max_wait: Any = None, timeout: Any = None) -> Iterator[Any]:
+    def tx(self, max_wait: Any = None, timeout: Any = None) -> Iterator[Self]:
         """One transaction: the yielded client's operations commit together, or roll back when
         the block raises."""
         self._core.check()
@@ -813,7 +814,7 @@ class AsyncPrismaBase(_ClientBase):
     async def disconnect(self, timeout: Any = None) -> None:
         await self._run(self._disconnect)
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         await self.connect()
         return self
 
@@ -824,11 +825,12 @@ class AsyncPrismaBase(_ClientBase):
     def batch_(self) -> AsyncBatch:
         return AsyncBatch(self)
 
-    def tx(self, max_wait: Any = None, timeout: Any = None) -> Any:
+    def tx(self, max_wait: Any = None, timeout: Any = None) -> AbstractAsyncContextManager[Self]:
+        from collections.abc import AsyncIterator
         from contextlib import asynccontextmanager
 
         @asynccontextmanager
-        async def manager() -> Any:
+        async def manager() -> AsyncIterator[Self]:
             self._core.check()
             cm = self._core.engine.transaction()
             await self._run(cm.__enter__)

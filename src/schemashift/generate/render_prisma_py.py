@@ -135,17 +135,17 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         HEADER,
         "from __future__ import annotations\n\n",
         "from pathlib import Path\n",
-        "from typing import Any, ClassVar, Mapping\n\n",
+        "from typing import Any, ClassVar, Mapping, Sequence\n\n",
         f"from schemashift.client.prisma_py import {actions}, {base}, Registry, row_factory\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
-        "from . import enums, models\n\n",
+        "from . import enums, models, types\n\n",
         "__all__ = ['Prisma', 'Client', 'register', 'get_client']\n\n",
         "_ = (EnumMeta, FieldMeta, ModelMeta, RelationMeta)\n\n",
         _meta_literal(meta),
         "\n_registry = Registry()\nregister = _registry.register\nget_client = _registry.get_client\n\n",
     ]
     for m in meta.models.values():
-        out.append(f"\nclass {m.name}Actions({actions}['models.{m.name}']):\n    _model = {m.name!r}\n\n")
+        out.append(_actions(m.name, actions, is_async))
     out.append(f"\nclass Prisma({base}):\n")
     out.append(f'    """The client ({"async" if is_async else "sync"}): `db.<model>.<action>(...)`."""\n\n')
     out.append("    _meta: ClassVar[SchemaMeta] = META\n")
@@ -164,6 +164,64 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         out.append(f"    {_attr(n)}: {n}Actions\n")
     out.append("\n\nClient = Prisma\n")
     return "".join(out)
+
+
+ACTIONS = """
+class {n}Actions({base}[models.{n}]):
+    \"\"\"`db.{attr}` / `{n}.prisma()`: typed signatures over the runtime's operations.\"\"\"
+
+    _model = {n!r}
+
+    def find_many(self, take: int | None = None, skip: int | None = None, where: types.{n}WhereInput | None = None,
+                  cursor: types.{n}WhereUniqueInput | None = None, include: types.{n}Include | None = None,
+                  order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+                  distinct: Sequence[str] | None = None) -> list[models.{n}]:
+        return super().find_many(take, skip, where, cursor, include, order, distinct)
+
+    def find_first(self, skip: int | None = None, where: types.{n}WhereInput | None = None,
+                   cursor: types.{n}WhereUniqueInput | None = None, include: types.{n}Include | None = None,
+                   order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+                   distinct: Sequence[str] | None = None) -> models.{n} | None:
+        return super().find_first(skip, where, cursor, include, order, distinct)
+
+    def find_first_or_raise(self, skip: int | None = None, where: types.{n}WhereInput | None = None,
+                            cursor: types.{n}WhereUniqueInput | None = None, include: types.{n}Include | None = None,
+                            order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+                            distinct: Sequence[str] | None = None) -> models.{n}:
+        return super().find_first_or_raise(skip, where, cursor, include, order, distinct)
+
+    def find_unique(self, where: types.{n}WhereUniqueInput, include: types.{n}Include | None = None) -> models.{n} | None:
+        return super().find_unique(where, include)
+
+    def find_unique_or_raise(self, where: types.{n}WhereUniqueInput, include: types.{n}Include | None = None) -> models.{n}:
+        return super().find_unique_or_raise(where, include)
+
+    def create(self, data: types.{n}CreateInput, include: types.{n}Include | None = None) -> models.{n}:
+        return super().create(data, include)
+
+    def create_many(self, data: Sequence[types.{n}CreateInput], *, skip_duplicates: bool | None = None) -> int:
+        return super().create_many(data, skip_duplicates=skip_duplicates)
+
+    def update(self, data: types.{n}UpdateInput, where: types.{n}WhereUniqueInput,
+               include: types.{n}Include | None = None) -> models.{n} | None:
+        return super().update(data, where, include)
+
+    def update_many(self, data: types.{n}UpdateInput, where: types.{n}WhereInput) -> int:
+        return super().update_many(data, where)
+
+    def delete(self, where: types.{n}WhereUniqueInput, include: types.{n}Include | None = None) -> models.{n} | None:
+        return super().delete(where, include)
+
+    def delete_many(self, where: types.{n}WhereInput | None = None) -> int:
+        return super().delete_many(where)
+"""
+
+
+def _actions(n: str, base: str, is_async: bool) -> str:
+    text = ACTIONS.format(n=n, base=base, attr=_attr(n))
+    if is_async:
+        text = text.replace("    def ", "    async def ").replace("return super()", "return await super()")
+    return text
 
 
 def render_prisma_package(meta: SchemaMeta, interface: str) -> dict[str, str]:
