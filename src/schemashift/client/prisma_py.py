@@ -297,8 +297,13 @@ class Translator:
 def row_factory(cls: Any, names: Sequence[str], bytes_fields: Sequence[str]) -> Callable[..., Any]:
     """What the engine calls with a row's values: a pydantic model built without validation
     (the values come from the database, already typed)."""
-    construct = cls.model_construct
     wrap = [i for i, n in enumerate(names) if n in set(bytes_fields)]
+    # what ``model_construct`` does, without its per-call field walk: the instance dict holds
+    # every field (relations None until loaded); the scalar fields count as set
+    rest = {n: None for n in cls.model_fields if n not in set(names)}
+    fields_set = frozenset(names)
+    new = cls.__new__
+    setattr_ = object.__setattr__
 
     def make(*row: Any) -> Any:
         if wrap:
@@ -308,7 +313,15 @@ def row_factory(cls: Any, names: Sequence[str], bytes_fields: Sequence[str]) -> 
                 if v is not None:
                     values[i] = [Base64.encode(x) for x in v] if isinstance(v, list) else Base64.encode(v)
             row = tuple(values)
-        return construct(**dict(zip(names, row)))
+        obj = new(cls)
+        data = dict(zip(names, row))
+        if rest:
+            data.update(rest)
+        setattr_(obj, "__dict__", data)
+        setattr_(obj, "__pydantic_fields_set__", set(fields_set))
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        return obj
 
     return make
 
