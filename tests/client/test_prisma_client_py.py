@@ -492,3 +492,35 @@ def test_generated_package_passes_mypy_strict(tmp_path: Path, provider: str, db_
     assert 'bad.py:7: error' in bad.stdout and "name" in bad.stdout  # "name" is a str
     assert 'bad.py:8: error' in bad.stdout and "UserWhereInput" in bad.stdout  # the misspelt field
     assert 'bad.py:10: error' in bad.stdout  # title is a str
+
+
+def test_nested_writes_in_update(prisma: ModuleType) -> None:
+    async def main() -> None:
+        async with prisma.Prisma() as db:
+            user = await db.user.create({"name": "Robert"})
+            updated = await db.user.update(
+                where={"id": user.id},
+                data={"posts": {"create": [{"title": "a"}, {"title": "b"}, {"title": "c"}]}, "profile": {"create": {"description": "d", "country": "c"}}},
+                include={"posts": {"order_by": {"title": "asc"}}, "profile": True},
+            )
+            assert updated is not None and [p.title for p in updated.posts] == ["a", "b", "c"] and updated.profile is not None
+            a, b, c = updated.posts
+            updated = await db.user.update(
+                where={"id": user.id}, data={"posts": {"disconnect": [{"id": a.id}], "delete": [{"id": b.id}]}}, include={"posts": True}
+            )
+            assert [p.title for p in updated.posts] == ["c"]  # type: ignore[union-attr]
+            assert (await db.post.find_unique_or_raise(where={"id": a.id})).authorId is None
+            assert await db.post.find_unique(where={"id": b.id}) is None
+            other = await db.user.create({"name": "Tegan"})
+            moved = await db.post.update(where={"id": c.id}, data={"author": {"connect": {"id": other.id}}}, include={"author": True})
+            assert moved is not None and moved.author is not None and moved.author.name == "Tegan"
+            moved = await db.post.update(where={"id": c.id}, data={"author": {"create": {"name": "Callum"}}}, include={"author": True})
+            assert moved.author.name == "Callum"  # type: ignore[union-attr]
+            await db.user.update(where={"id": user.id}, data={"posts": {"connect": [{"id": a.id}]}})
+            assert await db.post.count(where={"authorId": user.id}) == 1
+            await db.user.update(where={"id": user.id}, data={"posts": {"delete_many": {"title": {"startswith": "a"}}}})
+            assert await db.post.count() == 1
+            with pytest.raises(prisma.errors.MissingRequiredValueError):
+                await db.post.update(where={"id": c.id}, data={"published": None})
+
+    run(main())

@@ -781,7 +781,9 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
-    def _nested(self, m: _Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
+    def _nested(
+        self, m: _Model, data: Mapping[str, Any], update: bool = False
+    ) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
         """Nested writes of a ``create``: those through a relation whose foreign key this model
         holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
         those through the other side (``posts: {create: [...]}``) are returned, to run once the
@@ -799,12 +801,23 @@ class Engine:
                     f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
                 )
             for op, arg in value.items():
-                if op not in ("create", "connect", "connectOrCreate"):
-                    raise errors.ClientValidationError(f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in a create.")
+                allowed: tuple[str, ...] = ("create", "connect", "connectOrCreate")
+                if update:
+                    allowed += ("disconnect",) if rel.holds_foreign_key else ("disconnect", "delete", "deleteMany")
+                if op not in allowed:
+                    raise errors.ClientValidationError(
+                        f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in {'an update' if update else 'a create'}."
+                    )
                 if not rel.holds_foreign_key:
                     after.append((rel, op, arg))
                     continue
                 target: Any
+                if op == "disconnect":
+                    if not rel.optional:
+                        raise errors.ClientValidationError(f"The relation `{m.meta.name}.{key}` is required: it cannot be disconnected.")
+                    if arg:
+                        flat.update({name: None for name in rel.local})
+                    continue
                 if op == "create":
                     target = self.create(rel.target, arg)
                 else:
@@ -821,7 +834,28 @@ class Engine:
 
     def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
         link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        if op == "deleteMany":
+            for w in arg if isinstance(arg, (list, tuple)) else [arg]:
+                self.delete_many(rel.target, {**(w if isinstance(w, Mapping) else {}), **link})
+            return
+        if op in ("disconnect", "delete") and not isinstance(arg, (list, tuple, Mapping)):
+            if arg:  # to-one back side: `profile: {disconnect: true}`
+                if op == "delete":
+                    self.delete_many(rel.target, link)
+                else:
+                    self.update_many(rel.target, link, {name: None for name in link})
+            return
         for item in arg if isinstance(arg, (list, tuple)) else [arg]:
+            if op in ("disconnect", "delete"):
+                if not self.read(rel.target, where={**item, **link}, take=1):
+                    if op == "delete":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
+                    continue
+                if op == "delete":
+                    self.delete(rel.target, item)
+                else:
+                    self.update(rel.target, item, {name: None for name in link})
+                continue
             if op == "create":
                 self.create(rel.target, {**item, **link})
                 continue
@@ -967,6 +1001,12 @@ class Engine:
                 raise errors.RecordNotFoundError(
                     f"An operation failed because it depends on one or more records that were required but not found. No '{m.meta.name}' record was found for an update."
                 )
+            after: list[tuple[RelationMeta, str, Any]] = []
+            relations = m.meta.relation_by_name
+            if any(k in relations for k in data):
+                plain = {k: v for k, v in data.items() if k not in relations or self._only_connects(relations[k], v)}
+                flat, after = self._nested(m, {k: v for k, v in data.items() if k not in plain}, update=True)
+                data = {**plain, **flat}
             key = self._pk_where(m, found[0])
             params: list[Any] = []
             sets = self._set(m, data, params)
@@ -979,7 +1019,18 @@ class Engine:
                     key[n] = v
                 elif isinstance(v, Mapping) and "set" in v:
                     key[n] = v["set"]
+            if after:
+                record = self._read(m, key, None, 1, None, None, None)[0]
+                for rel, op, arg in after:
+                    self._nested_after(rel, op, arg, record)
             return self._read(m, key, None, 1, None, None, include)[0]
+
+    @staticmethod
+    def _only_connects(rel: RelationMeta, value: Any) -> bool:
+        """A write `_set` handles itself (connect/disconnect on the side holding the key)."""
+        return rel.holds_foreign_key and isinstance(value, Mapping) and len(value) == 1 and (
+            "connect" in value or ("disconnect" in value and rel.optional)
+        )
 
     def update_many(self, model: str, where: Mapping[str, Any] | None, data: Mapping[str, Any]) -> int:
         m = self.models[model]

@@ -197,6 +197,7 @@ class Base64:
 
 _FILTER_KEYS = {"not_in": "notIn", "startswith": "startsWith", "endswith": "endsWith"}
 _RELATION_KEYS = {"is_not": "isNot"}
+_NESTED_OPS = {"connect_or_create": "connectOrCreate", "delete_many": "deleteMany"}
 
 
 def _value(v: Any) -> Any:
@@ -256,9 +257,12 @@ class Translator:
             rel = m.relation_by_name.get(key)
             if rel is not None and isinstance(value, Mapping):
                 nested: dict[str, Any] = {}
-                for op, arg in value.items():
-                    if op in ("connect", "disconnect", "delete") and isinstance(arg, Mapping):
+                for given, arg in value.items():
+                    op = str(_NESTED_OPS.get(given, given))
+                    if op in ("connect", "disconnect", "delete", "deleteMany") and isinstance(arg, Mapping):
                         nested[op] = self.where(rel.target, arg)
+                    elif op in ("connect", "disconnect", "delete", "deleteMany") and isinstance(arg, (list, tuple)):
+                        nested[op] = [self.where(rel.target, x) for x in arg]
                     elif op == "create":
                         nested[op] = [self.data(rel.target, x) for x in arg] if isinstance(arg, (list, tuple)) else self.data(rel.target, arg)
                     else:
