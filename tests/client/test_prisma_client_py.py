@@ -226,6 +226,9 @@ def test_errors(prisma: ModuleType) -> None:
                 await db.profile.create({"description": "d", "country": "c", "userId": "missing"})
             with pytest.raises(errors.FieldNotFoundError):
                 await db.user.find_many(where={"nope": 1})
+            with pytest.raises(errors.MissingRequiredValueError):
+                await db.user.create({"email": "no-name@x.io"})  # `name` is required
+            assert await db.user.count() == 1
             with pytest.raises(errors.RecordNotFoundError):
                 await db.post.create({"title": "t", "author": {"connect": {"id": "missing"}}})
             with pytest.raises(errors.DataError):
