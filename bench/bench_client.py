@@ -37,6 +37,12 @@ generator client {{
   output   = "../{package}"
 }}
 
+generator py {{
+  provider  = "prisma-client-py"
+  interface = "sync"
+  output    = "../prisma_py/prisma"
+}}
+
 datasource db {{
   provider = "{provider}"
   url      = env("DATABASE_URL")
@@ -212,7 +218,62 @@ def notes(provider: str, ctx: Context) -> list[str]:
     return [f"{ROWS:,} rows; read back as {type(first).__name__} dataclasses ({n} in the check run, tier {first.tier!r})"]
 
 
+def _prisma_py(ctx: Context, provider: str) -> Any:
+    """The prisma-client-py compatible package generated next to the client (named ``prisma``)."""
+    _setup(ctx, provider)
+    root = ctx.workdir / f"client_{provider}" / "prisma_py"
+    for name in [n for n in sys.modules if n == "prisma" or n.startswith("prisma.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("prisma")
+    finally:
+        sys.path.remove(str(root))
+
+
+def _read_timer(ctx: Context, provider: str, read: Any) -> float:
+    module, url = _setup(ctx, provider)
+    with module.Client(url=url) as client:
+        client.item.delete_many()
+        client.item.create_many(data=_rows())
+        try:
+            return _time(ctx, lambda: None, read)
+        finally:
+            client.item.delete_many()
+
+
+def prisma_py_read(provider: str, ctx: Context) -> float:
+    """find_many of every row through the prisma-client-py surface (pydantic records)."""
+    _, url = _setup(ctx, provider)
+    db = _prisma_py(ctx, provider).Prisma(datasource={"url": url})
+    db.connect()
+    try:
+        return _read_timer(ctx, provider, lambda: len(db.item.find_many()) == ROWS or _fail())
+    finally:
+        db.disconnect()
+
+
+def schemashift_read(provider: str, ctx: Context) -> float:
+    """The same read through the schemashift-py surface (dataclass records), same engine."""
+    module, url = _setup(ctx, provider)
+    with module.Client(url=url) as client:
+        return _read_timer(ctx, provider, lambda: len(client.item.find_many()) == ROWS or _fail())
+
+
+def _fail() -> None:
+    raise AssertionError("find_many did not return every row")
+
+
 BENCHMARKS = [
+    Benchmark(
+        f"prisma-client-py surface find_many {ROWS // 1000}k rows ({provider})",
+        partial(prisma_py_read, provider),
+        partial(schemashift_read, provider),
+        "the schemashift-py surface (same engine)",
+        max_ratio=3.0,
+    )
+    for provider in ("sqlite",)
+] + [
     Benchmark(
         f"client create_many+find_many {ROWS // 1000}k rows ({provider})",
         partial(ours, provider),

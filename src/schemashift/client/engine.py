@@ -185,6 +185,12 @@ class Engine:
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._cursor(sql, params).fetchall())
 
+    def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query; its rows as ``{column: value}`` (raw queries of the prisma-client-py surface)."""
+        cur = self._cursor(sql, params)
+        names = [d[0] for d in cur.description or ()]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
@@ -365,9 +371,67 @@ class Engine:
         skip: int | None = None,
         select: Mapping[str, Any] | None = None,
         include: Mapping[str, Any] | None = None,
+        cursor: Mapping[str, Any] | None = None,
+        distinct: Sequence[str] | None = None,
     ) -> list[Record]:
+        """``cursor`` (a unique where): the rows from that record on, in the order (Prisma's
+        cursor pagination; the primary key breaks ties). ``distinct``: the first row of each
+        combination of those fields, then ``skip``/``take`` (in memory, as Prisma's engine does)."""
         m = self.models[model]
-        return self._read(m, where, order_by, take, skip, select, include)
+        extra = None
+        if cursor is not None:
+            extra = self._cursor_condition(m, cursor, order_by)
+            if extra is None:
+                return []
+        if distinct:
+            names = [distinct] if isinstance(distinct, str) else list(distinct)
+            for n in names:
+                m.field(n)
+            keep = [n for n in names if select is not None and not select.get(n)]
+            sel = {**select, **{n: True for n in keep}} if select is not None else None
+            rows = self._read(m, where, order_by, None, None, sel, include, extra=extra)
+            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if sel is not None else getattr
+            seen: set[Any] = set()
+            out: list[Record] = []
+            for r in rows:
+                key = tuple(get(r, n) for n in names)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(r)
+            for r in out:
+                for n in keep:
+                    del r[n]
+            start = skip or 0
+            return out[start : None if take is None else start + take]
+        return self._read(m, where, order_by, take, skip, select, include, extra=extra)
+
+    def _cursor_condition(self, m: _Model, cursor: Mapping[str, Any], order_by: Any) -> tuple[str, list[Any]] | None:
+        """``(order fields..., primary key) >= the cursor record's`` in the query's order."""
+        keys: list[tuple[str, str]] = []
+        for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []):
+            for name, spec in item.items():
+                keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
+        for name in m.meta.primary_key or m.scalars:
+            if name not in {k for k, _ in keys}:
+                keys.append((name, "asc"))
+        found = self._read(m, cursor, None, 1, None, {k: True for k, _ in keys}, None)
+        if not found:
+            return None
+        row = found[0]
+        ph = self.dialect.placeholder
+        params: list[Any] = []
+        ors: list[str] = []
+        for i in range(len(keys) + 1):
+            ands = []
+            for name, _ in keys[:i]:
+                ands.append(f"{m.table}.{m.column[name]} = {ph}")
+                params.append(m.writers[name](row[name]) if name in m.writers else row[name])
+            if i < len(keys):
+                name, sort = keys[i]
+                ands.append(f"{m.table}.{m.column[name]} {'>' if sort == 'asc' else '<'} {ph}")
+                params.append(m.writers[name](row[name]) if name in m.writers else row[name])
+            ors.append("(" + " AND ".join(ands) + ")")
+        return " OR ".join(ors), params
 
     def _read(
         self,
@@ -549,6 +613,109 @@ class Engine:
         sql = f"SELECT COUNT(*) FROM {m.table}" + (f" WHERE {w}" if w else "")
         return int(self.fetch(sql, params)[0][0])
 
+    def group_by(
+        self,
+        model: str,
+        by: Sequence[str],
+        *,
+        where: Mapping[str, Any] | None = None,
+        having: Mapping[str, Any] | None = None,
+        order_by: Any = None,
+        take: int | None = None,
+        skip: int | None = None,
+        aggregates: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Prisma's ``groupBy``: one dict per group, the ``by`` fields and the asked aggregates
+        (``{"_count": ["_all", "city"], "_sum": ["views"], "_avg"|"_min"|"_max": [...]}`` ->
+        ``{"_count": {"_all": 2, "city": 1}, "_sum": {"views": 10}}``). ``having`` filters the
+        ``by`` fields or aggregates: ``{"views": {"_avg": {"gt": 200}}}``, with AND/OR/NOT."""
+        m = self.models[model]
+        by = list(by)
+        if not by:
+            raise errors.ClientValidationError("group_by needs at least one field in `by`.")
+        for n in by:
+            m.field(n)
+        ordered = [k for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []) for k in item]
+        missing = [k for k in ordered if k not in by]
+        if missing:
+            raise errors.ClientValidationError(
+                "Every field used for orderBy must be included in the by-arguments of the query. "
+                f"Missing fields: {', '.join(missing)}"
+            )
+        fns = {"_count": "COUNT", "_sum": "SUM", "_avg": "AVG", "_min": "MIN", "_max": "MAX"}
+        cols = [f"{m.table}.{m.column[n]}" for n in by]
+        picks: list[tuple[str, str]] = []
+        for agg, names in (aggregates or {}).items():
+            if agg not in fns:
+                raise errors.ClientValidationError(f"Unknown aggregate `{agg}`.")
+            for n in names:
+                if n == "_all" and agg == "_count":
+                    cols.append("COUNT(*)")
+                else:
+                    m.field(n)
+                    cols.append(f"{fns[agg]}({m.table}.{m.column[n]})")
+                picks.append((agg, n))
+        params: list[Any] = []
+        sql = f"SELECT {', '.join(cols)} FROM {m.table}"
+        w = self.where(m, where, m.table, params)
+        if w:
+            sql += f" WHERE {w}"
+        sql += " GROUP BY " + ", ".join(f"{m.table}.{m.column[n]}" for n in by)
+        h = self._having(m, having, by, fns, params)
+        if h:
+            sql += f" HAVING {h}"
+        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        out: list[dict[str, Any]] = []
+        for row in self.fetch(sql, params):
+            group: dict[str, Any] = {}
+            for n, v in zip(by, row):
+                r = m.readers.get(n)
+                group[n] = r(v) if r is not None and v is not None else v
+            for (agg, n), v in zip(picks, row[len(by):]):
+                f = m.meta.by_name.get(n)
+                if v is not None and f is not None:
+                    if agg == "_avg":
+                        v = v if f.type == "Decimal" else float(v)
+                    elif agg == "_count":
+                        v = int(v)
+                    elif agg == "_sum" and f.type in ("Int", "BigInt"):
+                        v = int(v)
+                    elif agg == "_sum" and f.type == "Float":
+                        v = float(v)
+                    elif (r := m.readers.get(n)) is not None:
+                        v = r(v)
+                elif agg == "_count":
+                    v = int(v or 0)
+                group.setdefault(agg, {})[n] = v
+            out.append(group)
+        return out
+
+    def _having(self, m: _Model, having: Any, by: Sequence[str], fns: Mapping[str, str], params: list[Any]) -> str:
+        if not having:
+            return ""
+        parts: list[str] = []
+        for key, value in having.items():
+            if key in ("AND", "OR", "NOT"):
+                items = list(value) if isinstance(value, (list, tuple)) else [value]
+                subs = [self._having(m, x, by, fns, params) or "1=1" for x in items]
+                joined = (" OR " if key == "OR" else " AND ").join(f"({x})" for x in subs) or ("1=0" if key == "OR" else "1=1")
+                parts.append(f"NOT ({joined})" if key == "NOT" else f"({joined})")
+                continue
+            f = m.field(key)
+            col = f"{m.table}.{m.column[key]}"
+            aggs = {k: v for k, v in value.items() if k in fns} if isinstance(value, Mapping) else {}
+            plain = {k: v for k, v in value.items() if k not in fns} if isinstance(value, Mapping) else value
+            for agg, flt in aggs.items():
+                parts.append(self._scalar(m, f, flt, f"{fns[agg]}({col})", params))
+            if plain or not aggs:
+                if key not in by:
+                    raise errors.ClientValidationError(
+                        "Input error. Every field used in `having` filters must either be an aggregation filter "
+                        f"or be included in the selection of the query. Missing fields: {key}"
+                    )
+                parts.append(self._scalar(m, f, plain, col, params))
+        return " AND ".join(p for p in parts if p)
+
     def _check_unique(self, m: _Model, where: Mapping[str, Any]) -> None:
         plain = {
             k
@@ -622,8 +789,109 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
+    def _nested(
+        self, m: _Model, data: Mapping[str, Any], update: bool = False
+    ) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
+        """Nested writes of a ``create``: those through a relation whose foreign key this model
+        holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
+        those through the other side (``posts: {create: [...]}``) are returned, to run once the
+        record exists. Many-to-many links are not supported yet."""
+        relations = m.meta.relation_by_name
+        flat: dict[str, Any] = {}
+        after: list[tuple[RelationMeta, str, Any]] = []
+        for key, value in data.items():
+            rel = relations.get(key)
+            if rel is None:
+                flat[key] = value
+                continue
+            if not isinstance(value, Mapping) or rel.join_table is not None:
+                raise errors.ClientValidationError(
+                    f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
+                )
+            for op, arg in value.items():
+                allowed: tuple[str, ...] = ("create", "connect", "connectOrCreate")
+                if update:
+                    allowed += ("disconnect",) if rel.holds_foreign_key else ("disconnect", "delete", "deleteMany")
+                if op not in allowed:
+                    raise errors.ClientValidationError(
+                        f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in {'an update' if update else 'a create'}."
+                    )
+                if not rel.holds_foreign_key:
+                    after.append((rel, op, arg))
+                    continue
+                target: Any
+                if op == "disconnect":
+                    if not rel.optional:
+                        raise errors.ClientValidationError(f"The relation `{m.meta.name}.{key}` is required: it cannot be disconnected.")
+                    if arg:
+                        flat.update({name: None for name in rel.local})
+                    continue
+                if op == "create":
+                    target = self.create(rel.target, arg)
+                else:
+                    where = arg if op == "connect" else arg["where"]
+                    target = self.find_unique(rel.target, where, None, None)
+                    if target is None and op == "connectOrCreate":
+                        target = self.create(rel.target, arg["create"])
+                    if target is None:
+                        raise errors.RecordNotFoundError(
+                            f"No '{rel.target}' record was found to connect to `{m.meta.name}.{key}`."
+                        )
+                flat.update({l: getattr(target, r) for l, r in zip(rel.local, rel.remote)})
+        return flat, after
+
+    def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        if op == "deleteMany":
+            for w in arg if isinstance(arg, (list, tuple)) else [arg]:
+                self.delete_many(rel.target, {**(w if isinstance(w, Mapping) else {}), **link})
+            return
+        if op in ("disconnect", "delete") and not isinstance(arg, (list, tuple, Mapping)):
+            if arg:  # to-one back side: `profile: {disconnect: true}`
+                if op == "delete":
+                    self.delete_many(rel.target, link)
+                else:
+                    self.update_many(rel.target, link, {name: None for name in link})
+            return
+        for item in arg if isinstance(arg, (list, tuple)) else [arg]:
+            if op in ("disconnect", "delete"):
+                if not self.read(rel.target, where={**item, **link}, take=1):
+                    if op == "delete":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
+                    continue
+                if op == "delete":
+                    self.delete(rel.target, item)
+                else:
+                    self.update(rel.target, item, {name: None for name in link})
+                continue
+            if op == "create":
+                self.create(rel.target, {**item, **link})
+                continue
+            where = item if op == "connect" else item["where"]
+            if self.find_unique(rel.target, where, None, None) is not None:
+                self.update(rel.target, where, link)
+            elif op == "connectOrCreate":
+                self.create(rel.target, {**item["create"], **link})
+            else:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
+
     def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
+        nested = any(k in m.meta.relation_by_name for k in data)
+        with self.transaction() if nested else _nothing():
+            after: list[tuple[RelationMeta, str, Any]] = []
+            if nested:
+                data, after = self._nested(m, data)
+            record = self._create(m, data, include if not after else None)
+            for rel, op, arg in after:
+                self._nested_after(rel, op, arg, record)
+            if after and include:
+                for rel_name, args in include.items():
+                    if args:
+                        self._load(m, m.meta.relation_by_name[rel_name], [record], args, False)
+            return record
+
+    def _create(self, m: _Model, data: Mapping[str, Any], include: Any) -> Record:
         row = self._prepare_create(m, data, _now())
         names = list(row)
         params = [m.writers[n](row[n]) if n in m.writers else row[n] for n in names]
@@ -741,6 +1009,12 @@ class Engine:
                 raise errors.RecordNotFoundError(
                     f"An operation failed because it depends on one or more records that were required but not found. No '{m.meta.name}' record was found for an update."
                 )
+            after: list[tuple[RelationMeta, str, Any]] = []
+            relations = m.meta.relation_by_name
+            if any(k in relations for k in data):
+                plain = {k: v for k, v in data.items() if k not in relations or self._only_connects(relations[k], v)}
+                flat, after = self._nested(m, {k: v for k, v in data.items() if k not in plain}, update=True)
+                data = {**plain, **flat}
             key = self._pk_where(m, found[0])
             params: list[Any] = []
             sets = self._set(m, data, params)
@@ -753,7 +1027,18 @@ class Engine:
                     key[n] = v
                 elif isinstance(v, Mapping) and "set" in v:
                     key[n] = v["set"]
+            if after:
+                record = self._read(m, key, None, 1, None, None, None)[0]
+                for rel, op, arg in after:
+                    self._nested_after(rel, op, arg, record)
             return self._read(m, key, None, 1, None, None, include)[0]
+
+    @staticmethod
+    def _only_connects(rel: RelationMeta, value: Any) -> bool:
+        """A write `_set` handles itself (connect/disconnect on the side holding the key)."""
+        return rel.holds_foreign_key and isinstance(value, Mapping) and len(value) == 1 and (
+            "connect" in value or ("disconnect" in value and rel.optional)
+        )
 
     def update_many(self, model: str, where: Mapping[str, Any] | None, data: Mapping[str, Any]) -> int:
         m = self.models[model]
