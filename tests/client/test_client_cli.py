@@ -39,7 +39,7 @@ def test_no_python_generator_is_an_error(run_cli: Callable[..., Any], tmp_path: 
     (tmp_path / "prisma" / "schema.prisma").write_text(SCHEMA.replace("schemashift-py", "prisma-client-js"))
     r = run_cli("generate")
     assert r.exit_code == 1
-    assert 'No `schemashift-py` generator in the schema' in r.err
+    assert 'No `schemashift-py` (or `prisma-client-py`) generator in the schema' in r.err
     assert not (tmp_path / "prisma" / "prisma_client").exists()
 
 

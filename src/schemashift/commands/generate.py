@@ -23,7 +23,7 @@ def run_generate(project: object, echo: bool = True, required: bool = True) -> i
     ``required=False`` (the hooks of ``migrate dev``/``reset``) skips a schema without one. A
     generator block of another provider is never skipped in silence: each is named on stderr."""
     from schemashift.errors import SchemashiftError
-    from schemashift.generate import PROVIDER, find_generators, generate, skipped_generators
+    from schemashift.generate import PRISMA_PY_PROVIDERS, PROVIDER, find_generators, generate, skipped_generators
     from schemashift.psl import parse_files
 
     files = project.read()  # type: ignore[attr-defined]
@@ -34,13 +34,13 @@ def run_generate(project: object, echo: bool = True, required: bool = True) -> i
     for name, provider in skipped:
         warn(
             f"The generator `{name}` (provider `{provider}`) was not run: schemashift runs only "
-            f"`{PROVIDER}` generators; run it with its own tool (e.g. `npx prisma generate`)."
+            f"`{PROVIDER}` and `{PRISMA_PY_PROVIDERS[0]}` generators; run it with its own tool (e.g. `npx prisma generate`)."
         )
     if not generators:
         if not required:
             return 0
         raise SchemashiftError(
-            f"No `{PROVIDER}` generator in the schema. Add one:\n\n"
+            f"No `{PROVIDER}` (or `{PRISMA_PY_PROVIDERS[0]}`) generator in the schema. Add one:\n\n"
             f'generator client {{\n  provider = "{PROVIDER}"\n}}'
         )
     start = time.perf_counter()
@@ -54,7 +54,8 @@ def run_generate(project: object, echo: bool = True, required: bool = True) -> i
                 shown = os.path.relpath(r.output, cwd)
             except ValueError:
                 shown = str(r.output)
-            click.echo(f"✔ Generated the schemashift Python client ({r.models} models) to ./{shown} in {ms}ms")
+            kind = "the prisma-client-py compatible client" if r.flavor != PROVIDER else "the schemashift Python client"
+            click.echo(f"✔ Generated {kind} ({r.models} models) to ./{shown} in {ms}ms")
     return len(results)
 
 

@@ -97,6 +97,7 @@ class GenerateResult:
     output: Path
     models: int
     files: list[Path] = field(default_factory=list)
+    flavor: str = PROVIDER  # the generator's kind: PROVIDER or "prisma-client-py"
 
 
 def _prop(block: object, name: str) -> object:
@@ -351,7 +352,7 @@ def generate(
             path = g.output / name
             path.write_text(text, encoding="utf-8")
             written.append(path)
-        results.append(GenerateResult(g.output, len(meta.models), written))
+        results.append(GenerateResult(g.output, len(meta.models), written, g.flavor))
     return results
 
 
