@@ -106,6 +106,12 @@ that is not empty (it must contain at least one table).
 Then you can run schemashift db pull again."""
 
 
+def _locale_key(path: str) -> tuple[str, str]:
+    """Close to JavaScript's ``localeCompare`` (Prisma sorts the files with it) for file names:
+    letters compare case-insensitively first."""
+    return (path.casefold(), path)
+
+
 @db.command()
 @schema_option
 @click.option("--print", "print_", is_flag=True, help="Print the introspected schema to stdout instead of writing it.")
@@ -113,6 +119,7 @@ Then you can run schemashift db pull again."""
 @click.option("--url", default=None, help="The URL of the database to introspect (instead of the datasource's).")
 def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None:
     """Introspect the database and write (or print) the Prisma schema (`db pull`)."""
+    import os
     import time
     from pathlib import Path
 
@@ -131,14 +138,22 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None
             name = Path(mp.project.schema.display).name
             raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
     if print_:
-        click.echo(result.text, nl=False)
+        # as Prisma 7 prints it: the schema and a newline (a folder: each file under a `// path`
+        # line, files sorted by path), then the empty line its CLI ends every command with
+        if result.files:
+            for path, text in sorted(result.files, key=lambda f: _locale_key(f[0])):
+                click.echo(f"// {os.path.relpath(path)}\n{text}")
+        else:
+            click.echo(result.text)
+        click.echo()
         if result.warnings:
             click.echo("\n" + result.warnings.render_commented(), err=True, nl=False)
         return
-    paths = mp.project.schema.files()
-    if len(paths) != 1:
-        raise SchemashiftError("`db pull` writes one schema file; use --print with a schema folder.")
-    paths[0].write_text(result.text, encoding="utf-8")
+    if force and result.files:
+        for path in mp.project.schema.files():
+            path.unlink()
+    for path, text in result.files or [(str(mp.project.schema.files()[0]), result.text)]:
+        Path(path).write_text(text, encoding="utf-8")
     ms = round((time.perf_counter() - start) * 1000)
     what = f"{result.models} model{'s' if result.models != 1 else ''}"
     if result.enums:

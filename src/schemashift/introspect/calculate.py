@@ -173,6 +173,14 @@ DOC_RLS = (
     "This model contains row level security and requires additional setup for migrations. "
     "Visit https://pris.ly/d/row-level-security for more info."
 )
+DOC_DEFERRING = (
+    "This model has constraints using non-default deferring rules and requires additional setup for "
+    "migrations. Visit https://pris.ly/d/constraint-deferring for more info."
+)
+DOC_NULL_ORDER = (
+    "This model contains an index with non-default null sort order and requires additional setup for "
+    "migrations. Visit https://pris.ly/d/default-index-null-ordering for more info."
+)
 DOC_EXPRESSION_INDEX = (
     "This model contains an expression index which requires additional setup for migrations. "
     "Visit https://pris.ly/d/expression-indexes for more info."
@@ -210,6 +218,7 @@ class ModelOut:
     docs: list[str] = field(default_factory=list)
     commented: bool = False
     position: int | None = None
+    file: str | None = None  # the existing schema's file it came from; None: new
 
     def add_doc(self, doc: str) -> None:
         if not any(doc in d for d in self.docs):
@@ -233,6 +242,7 @@ class EnumOut:
     block_attributes: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     position: int | None = None
+    file: str | None = None  # the existing schema's file it came from; None: new
 
     def render(self) -> str:
         lines = [f"/// {line}" for d in self.docs for line in d.split("\n")]
@@ -258,15 +268,46 @@ class Introspected:
     def is_empty(self) -> bool:
         return not self.models and not self.enums
 
-    def render(self, config_blocks: list[str]) -> str:
-        # The formatter's layout without its relation completion (there is nothing to complete:
-        # every relation is rendered with both sides), as ``psl.format`` would lay it out.
-        from schemashift.psl.formatter.layout import render
-        from schemashift.psl.formatter.tree import parse
+    view_files: list[str] = field(default_factory=list)  # the file of each view block
 
+    def render(self, config_blocks: list[str]) -> str:
         parts = [*config_blocks, *(m.render() for m in self.models), *self.views, *(e.render() for e in self.enums)]
-        text = render(parse("\n\n".join(parts) + "\n"), 2)
-        return text if text.endswith("\n") else text + "\n"
+        return _layout(parts)
+
+    def render_files(
+        self, config_blocks: list[str], config_files: list[str], files: list[str], new_file: str
+    ) -> list[tuple[str, str]]:
+        """A schema folder, as Prisma 7 writes it back: every block to the file it came from, new
+        models and enums to ``new_file`` (``introspected.prisma``); in each file the datasource and
+        generators, then models, views and enums. A file left without blocks is written as one
+        newline, as Prisma does."""
+        order = [*files, *([new_file] if new_file not in files else [])]
+        parts: dict[str, list[str]] = {f: [] for f in order}
+        for block, f in zip(config_blocks, config_files):
+            parts.setdefault(f, []).append(block)
+        for m in self.models:
+            parts.setdefault(m.file or new_file, []).append(m.render())
+        for view, f in zip(self.views, self.view_files):
+            parts.setdefault(f, []).append(view)
+        for e in self.enums:
+            parts.setdefault(e.file or new_file, []).append(e.render())
+        out = []
+        for f, blocks in parts.items():
+            if blocks:
+                out.append((f, _layout(blocks)))
+            elif f != new_file:
+                out.append((f, "\n"))
+        return out
+
+
+def _layout(parts: list[str]) -> str:
+    # The formatter's layout without its relation completion (there is nothing to complete:
+    # every relation is rendered with both sides), as ``psl.format`` would lay it out.
+    from schemashift.psl.formatter.layout import render
+    from schemashift.psl.formatter.tree import parse
+
+    text = render(parse("\n\n".join(parts) + "\n"), 2)
+    return text if text.endswith("\n") else text + "\n"
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -561,7 +602,7 @@ class _Calculator:
     def model(self, t: Table) -> ModelOut:
         pm = self.prev_model(t.name)
         name, mapped = self.model_name(t.name)
-        m = ModelOut(name, position=pm.position if pm else None)
+        m = ModelOut(name, position=pm.position if pm else None, file=pm.file if pm else None)
         if pm is not None and pm.documentation:
             m.add_doc(pm.documentation)
         if pm is None and names.is_reserved(t.name):
@@ -599,8 +640,14 @@ class _Calculator:
         )
         if pm is None and has_comment:
             m.add_doc(DOC_COMMENTS)
+        deferring = self.extras.non_default_deferring.get(t.name, [])
+        if pm is None and deferring:
+            m.add_doc(DOC_DEFERRING)
         if pm is None and t.name in self.extras.row_level_security:
             m.add_doc(DOC_RLS)
+        null_order = self.extras.non_default_null_order.get(t.name, [])
+        if pm is None and null_order:
+            m.add_doc(DOC_NULL_ORDER)
         expr_indexes, left_out = self._unmanaged_indexes(t)
         if expr_indexes:
             m.add_doc(DOC_EXPRESSION_INDEX)
@@ -622,6 +669,10 @@ class _Calculator:
             self.warnings.add("check_constraints", f'Model: "{name}", constraint: "{c}"')
         for c in self.extras.exclusion_constraints.get(t.name, []):
             self.warnings.add("exclusion_constraints", f'Model: "{name}", constraint: "{c}"')
+        for ix, col in null_order:
+            self.warnings.add("non_default_index_null_sort_order", f'Index: "{ix}", column: "{col}"')
+        for c in deferring:
+            self.warnings.add("non_default_deferring", f'Model: "{name}", constraint: "{c}"')
         for ix in expr_indexes:
             self.warnings.add("expression_indexes", f'Model: "{name}", constraint: "{ix}"')
         for ix in left_out:
@@ -1028,7 +1079,7 @@ class _Calculator:
         e = self.enums_by_name[e_name]
         pe = self.prev_enum(e.name)
         name, mapped = self.enum_name(e.name)
-        out = EnumOut(name, [], position=pe.position if pe else None)
+        out = EnumOut(name, [], position=pe.position if pe else None, file=pe.file if pe else None)
         if pe is not None and pe.documentation:
             out.docs.append(pe.documentation)
         if mapped is not None:
@@ -1052,7 +1103,7 @@ class _Calculator:
 
     def text_enum(self, pe: PrevEnum) -> EnumOut:
         """An enum of the existing schema that text columns use (no database type to read)."""
-        out = EnumOut(pe.name, [], position=pe.position)
+        out = EnumOut(pe.name, [], position=pe.position, file=pe.file)
         if pe.documentation:
             out.docs.append(pe.documentation)
         if pe.mapped is not None:
@@ -1085,7 +1136,7 @@ class _Calculator:
                 seen.add(e.name)
                 deduped.append(e)
             enums = deduped
-        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks))
+        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks), list(self.prev.view_files))
 
 
 _SQLITE_INT = re.compile(r"^'?(-?\d+)'?$")
