@@ -149,11 +149,11 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None
         if result.warnings:
             click.echo("\n" + result.warnings.render_commented(), err=True, nl=False)
         return
-    if force and result.files:
-        for path in mp.project.schema.files():
-            path.unlink()
-    for path, text in result.files or [(str(mp.project.schema.files()[0]), result.text)]:
-        Path(path).write_text(text, encoding="utf-8")
+    if force and result.files:  # Prisma 7 deletes the folder's files before writing its result
+        for old in mp.project.schema.files():
+            old.unlink()
+    for name, text in result.files or [(str(mp.project.schema.files()[0]), result.text)]:
+        Path(name).write_text(text, encoding="utf-8")
     ms = round((time.perf_counter() - start) * 1000)
     what = f"{result.models} model{'s' if result.models != 1 else ''}"
     if result.enums:

@@ -524,6 +524,10 @@ class _Calculator:
         x, y = self.table_id[a], self.table_id[b]
         return (x, y) if x <= y else (y, x)
 
+    # Generated relation and relation field names come from the tables' and columns' own (sanitized)
+    # names, never from the existing schema's model and field names: Prisma computes them before it
+    # matches the existing schema (relation_names.rs runs while its introspection map is empty).
+
     def _ambiguous(self) -> set[tuple[int, int]]:
         out: set[tuple[int, int]] = set()
         join = {t.name for t in self.join_tables}
@@ -559,8 +563,8 @@ class _Calculator:
                 ):
                     out.add(pair)
                     continue
-                default_field = self.model_name(fk.referenced_table)[0]
-                if any(self.column_name(t.name, c)[0] == default_field for c in fk.columns):
+                default_field = names.type_name(fk.referenced_table)[0]
+                if any(names.field_name(c)[0] == default_field for c in fk.columns):
                     out.add(pair)
         return out
 
@@ -570,13 +574,13 @@ class _Calculator:
 
     def _inline_name(self, t: Table, fk: ForeignKey, ambiguous: set[tuple[int, int]]) -> tuple[str, str, str]:
         is_self = t.name == fk.referenced_table
-        referencing = self.model_name(t.name)[0]
-        referenced = self.model_name(fk.referenced_table)[0]
+        referencing = names.type_name(t.name)[0]
+        referenced = names.type_name(fk.referenced_table)[0]
         prefix = "other_" if is_self else ""
         if self._pair(t.name, fk.referenced_table) not in ambiguous:
             relation = f"{referencing}To{referenced}" if is_self else ""
             return relation, referenced, f"{prefix}{referencing}"
-        cols = "_".join(self.column_name(t.name, c)[0] for c in fk.columns)
+        cols = "_".join(names.field_name(c)[0] for c in fk.columns)
         relation = f"{referencing}_{cols}To{referenced}"
         return relation, f"{referenced}_{relation}", f"{prefix}{referencing}_{relation}"
 
@@ -587,14 +591,14 @@ class _Calculator:
         if pair in ambiguous:
             relation, suffix = t.name[1:], t.name
         else:
-            default = f"{self.model_name(first)[0]}To{self.model_name(second)[0]}"
+            default = f"{names.type_name(first)[0]}To{names.type_name(second)[0]}"
             found = t.name[1:]
             relation = "" if found == default and not is_self else found
             suffix = ""
         return (
             relation,
-            f"{self.model_name(second)[0]}{suffix}{'_A' if is_self else ''}",
-            f"{self.model_name(first)[0]}{suffix}{'_B' if is_self else ''}",
+            f"{names.type_name(second)[0]}{suffix}{'_A' if is_self else ''}",
+            f"{names.type_name(first)[0]}{suffix}{'_B' if is_self else ''}",
         )
 
     # -- rendering of a model
@@ -646,7 +650,7 @@ class _Calculator:
         if pm is None and t.name in self.extras.row_level_security:
             m.add_doc(DOC_RLS)
         null_order = self.extras.non_default_null_order.get(t.name, [])
-        if pm is None and null_order:
+        if null_order:  # also on a model the schema had (Prisma 7 does)
             m.add_doc(DOC_NULL_ORDER)
         expr_indexes, left_out = self._unmanaged_indexes(t)
         if expr_indexes:
