@@ -412,3 +412,19 @@ def _prisma7_folder(cwd: Path, url: str, *args: str) -> str:
     )
     assert p.returncode == 0, p.stderr
     return p.stdout
+
+
+@pytest.mark.skipif(not HAS_ORACLE, reason="needs node and ../shared/oracle/prisma7")
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_config_blocks_order_matches_prisma7(provider: str, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A datasource written before the generator: Prisma 7 writes the generators first."""
+    with _database(provider, tmp_path) as url:
+        _deploy(url, provider, FOLDER["user.prisma"] + "\n" + FOLDER["post.prisma"], [])
+        schema = tmp_path / "schema.prisma"
+        schema.write_text(
+            f'datasource db {{\n  provider = "{provider}"\n}}\n\n// the client\n'
+            'generator client {\n  provider = "prisma-client-js"\n  output = "./generated"\n}\n'
+        )
+        assert _compare(schema, url, run_cli) is None
+        ours = run_cli("db", "pull", "--print", "--schema", str(schema), "--url", url).out
+        assert ours.index("generator client") < ours.index("datasource db")

@@ -164,11 +164,13 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
     prev = Previous(files=[f.path for f in schema_ast.files])
     sources = {f.file_id: f.source for f in schema_ast.files}
     paths = {f.file_id: f.path for f in schema_ast.files}
-    for top in schema_ast.tops():
-        if isinstance(top, (ast.SourceConfig, ast.GeneratorConfig)):
-            src = sources.get(top.span.file_id, "")
-            prev.config_blocks.append(src[top.span.start : top.span.end])
-            prev.config_files.append(paths.get(top.span.file_id, ""))
+    # Prisma 7 writes the generators first, then the datasources, whatever order the file had
+    configs = [t for t in schema_ast.tops() if isinstance(t, ast.GeneratorConfig)]
+    configs += [t for t in schema_ast.tops() if isinstance(t, ast.SourceConfig)]
+    for top in configs:
+        src = sources.get(top.span.file_id, "")
+        prev.config_blocks.append(src[top.span.start : top.span.end])
+        prev.config_files.append(paths.get(top.span.file_id, ""))
     for ds in schema_ast.datasources():
         for p in ds.properties:
             if p.name.name in ("relationMode", "referentialIntegrity") and _str(p.value) == "prisma":
