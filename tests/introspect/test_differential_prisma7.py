@@ -6,8 +6,9 @@ Each case: a generated schema (models with scalar fields of the provider's types
 relations, PostgreSQL enums) is deployed, then objects are added by hand, each with some
 probability: partial indexes (plain and unique), ``INCLUDE`` indexes, operator classes (B-tree and
 GIN), ``DEFERRABLE`` foreign keys and unique constraints, a partitioned table with a partition,
-table and column comments, a view, CHECK constraints, ``NULLS FIRST`` index columns, expression
-indexes (SQLite: expression indexes, a view, CHECK constraints; no partial index: Prisma 7's
+table and column comments, a view, CHECK and EXCLUDE constraints, ``NULLS FIRST`` index columns,
+expression indexes, row level security, an inherited table, unsupported column types, a table
+without a unique identifier (SQLite: expression indexes, a view, CHECK constraints, a table without identifier; no partial index: Prisma 7's
 SQLite describer fails on one, "Error accessing result set, column not found: <index name>"). Then a fresh pull
 (the schema has only its generator and datasource) and a re-introspection (the generated schema,
 its relation fields written before its scalars) are printed by both tools; stdout and the
@@ -222,6 +223,18 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
             sql.append(f"COMMENT ON TABLE {t} IS 'table {n}'")
         if want("column_comment") and ints:
             sql.append(f"COMMENT ON COLUMN {t}.{q(ints[0])} IS 'column'")
+    if provider == "postgresql":
+        m = models[-1]
+        if want("row_level_security", 0.1):
+            sql.append(f"ALTER TABLE {q(m.db)} ENABLE ROW LEVEL SECURITY")
+        if want("exclusion", 0.1):
+            sql.append(f"ALTER TABLE {q(m.db)} ADD CONSTRAINT {q(m.db + '_excl')} EXCLUDE USING btree (id WITH =)")
+        if want("inherited", 0.1):
+            sql.append(f'CREATE TABLE "child" (extra INTEGER) INHERITS ({q(m.db)})')
+        if want("unsupported_type", 0.1):
+            sql.append(f"ALTER TABLE {q(m.db)} ADD COLUMN search tsvector, ADD COLUMN area circle")
+    if want("no_identifier", 0.1):
+        sql.append('CREATE TABLE "keyless" (a INTEGER, b TEXT)')
     if want("view", 0.3):
         m = models[0]
         sql.append(f'CREATE VIEW "{m.db}_view" AS SELECT id FROM "{m.db}"')
@@ -359,7 +372,7 @@ def test_pull_matches_prisma7(provider: str, tmp_path: Path, run_cli) -> None:  
 @pytest.mark.skipif(not HAS_ORACLE, reason="needs node and ../shared/oracle/prisma7")
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_pull_matches_prisma7_many(provider: str, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    run_cases(provider, SLOW_CASES, 20000, tmp_path, run_cli)
+    run_cases(provider, SLOW_CASES, int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_SEED", "20000")), tmp_path, run_cli)
 
 
 # ---------------------------------------------------------------- a schema folder (prismaSchemaFolder)
