@@ -108,8 +108,8 @@ Then you can run schemashift db pull again."""
 
 def _locale_key(path: str) -> tuple[str, str]:
     """Close to JavaScript's ``localeCompare`` (Prisma sorts the files with it) for file names:
-    letters compare case-insensitively first."""
-    return (path.casefold(), path)
+    letters compare case-insensitively first, then a lower-case letter before its capital."""
+    return (path.casefold(), path.swapcase())
 
 
 @db.command()

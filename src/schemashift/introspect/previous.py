@@ -165,7 +165,9 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
     sources = {f.file_id: f.source for f in schema_ast.files}
     paths = {f.file_id: f.path for f in schema_ast.files}
     # Prisma 7 writes the generators first, then the datasources, whatever order the file had
-    configs = [t for t in schema_ast.tops() if isinstance(t, ast.GeneratorConfig)]
+    configs: list[ast.GeneratorConfig | ast.SourceConfig] = [
+        t for t in schema_ast.tops() if isinstance(t, ast.GeneratorConfig)
+    ]
     configs += [t for t in schema_ast.tops() if isinstance(t, ast.SourceConfig)]
     for top in configs:
         src = sources.get(top.span.file_id, "")
