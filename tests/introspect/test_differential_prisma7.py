@@ -404,7 +404,7 @@ FOLDER = {
 def test_schema_folder_matches_prisma7(provider: str, tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Re-introspection of a ``prisma/schema/`` folder: each model back to its file, new tables to
     ``introspected.prisma``, a file whose table is gone written empty; ``--print`` and the files
-    written, both as Prisma 7."""
+    written, both as Prisma 7; then the same with ``--force``."""
     with _database(provider, tmp_path) as url:
         body = "\n".join(text for name, text in FOLDER.items() if name not in ("config.prisma", "gone.prisma"))
         _deploy(url, provider, body, ['CREATE TABLE "Zeta" (id INTEGER PRIMARY KEY, note TEXT)'])
@@ -428,6 +428,18 @@ def test_schema_folder_matches_prisma7(provider: str, tmp_path: Path, run_cli, m
         }
         assert written["schemashift"] == written["prisma7"]
         assert written["schemashift"]["gone.prisma"] == "\n"
+        # --force: everything, datasource and generator too, into introspected.prisma alone
+        ours = run_cli("db", "pull", "--print", "--force", "--schema", "prisma/schema", "--url", url)
+        assert ours.exit_code == 0, ours.err
+        assert ours.out == _prisma7_folder(tmp_path / "prisma7", url, "prisma", "prisma/schema", "db", "pull", "--print", "--force")
+        assert run_cli("db", "pull", "--force", "--schema", "prisma/schema", "--url", url).exit_code == 0
+        _prisma7_folder(tmp_path / "prisma7", url, "prisma", "prisma/schema", "db", "pull", "--force")
+        written = {
+            tool: {p.name: p.read_text() for p in (tmp_path / tool / "prisma" / "schema").iterdir()}
+            for tool in ("prisma7", "schemashift")
+        }
+        assert written["schemashift"] == written["prisma7"]
+        assert list(written["schemashift"]) == ["introspected.prisma"]
 
 
 def _prisma7_folder(cwd: Path, url: str, *args: str) -> str:

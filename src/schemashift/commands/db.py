@@ -140,16 +140,16 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None) -> None
     if print_:
         # as Prisma 7 prints it: the schema and a newline (a folder: each file under a `// path`
         # line, files sorted by path), then the empty line its CLI ends every command with
-        if result.files:
+        if len(result.files) > 1:
             for path, text in sorted(result.files, key=lambda f: _locale_key(f[0])):
                 click.echo(f"// {os.path.relpath(path)}\n{text}")
         else:
-            click.echo(result.text)
+            click.echo(result.files[0][1] if result.files else result.text)
         click.echo()
         if result.warnings:
             click.echo("\n" + result.warnings.render_commented(), err=True, nl=False)
         return
-    if force and result.files:  # Prisma 7 deletes the folder's files before writing its result
+    if force and result.files:  # Prisma 7 deletes the folder's files before writing its result (one file)
         for old in mp.project.schema.files():
             old.unlink()
     for name, text in result.files or [(str(mp.project.schema.files()[0]), result.text)]:

@@ -96,7 +96,10 @@ def introspect(
     if len(previous.files) > 1:
         folder = os.path.commonpath([os.path.dirname(f) for f in previous.files])
         new_file = os.path.join(folder, NEW_MODELS_FILE)
-        out_files = result.render_files(config, previous.config_files, previous.files, new_file)
+        if force:  # Prisma 7: everything, datasource and generators too, into the one new file
+            out_files = result.render_files(config, [new_file] * len(config), [], new_file)
+        else:
+            out_files = result.render_files(config, previous.config_files, previous.files, new_file)
     return PullResult(text, result.warnings, len(result.models), len(result.enums), result, out_files)
 
 
