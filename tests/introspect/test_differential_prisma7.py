@@ -66,7 +66,7 @@ ORACLE = next(
 HAS_ORACLE = ORACLE.exists() and shutil.which("node") is not None
 
 SMALL_CASES = 3  # per database, in make test
-SLOW_CASES = int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_CASES", "60"))
+SLOW_CASES = int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_CASES", "30"))  # per database
 
 PROVIDERS = [
     pytest.param("sqlite", id="sqlite"),
