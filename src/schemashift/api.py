@@ -837,6 +837,9 @@ class PullResult:
     warnings: tuple[PullWarning, ...] = field(default=())
     warnings_text: str = ""  # Prisma's rendering of the warnings ("" when none)
     warnings_commented: str = ""  # the same behind ``// `` (what ``db pull --print`` shows)
+    # (path, text) of each file of a schema folder, as Prisma 7 writes them back (new models and
+    # enums into ``introspected.prisma``); empty for a one-file schema (``schema`` is its text)
+    files: tuple[tuple[str, str], ...] = ()
 
 
 def pull(
@@ -874,4 +877,5 @@ def pull_of(mp: MigrateProject, force: bool = False) -> PullResult:
             warnings.append(PullWarning(kind, message, shown))
     text = result.warnings.render() if result.warnings else ""
     commented = result.warnings.render_commented() if result.warnings else ""
-    return PullResult(result.text, result.models, result.enums, tuple(warnings), text, commented)
+    files = tuple((str(path), body) for path, body in result.files)
+    return PullResult(result.text, result.models, result.enums, tuple(warnings), text, commented, files)

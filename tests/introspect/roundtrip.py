@@ -77,5 +77,26 @@ def round_trip(source: str, conn: "Connector", provider: str) -> RoundTrip:
         pulled = lower_source(text, provider)
         return [type(s).__name__ for s in engine.diff(target, pulled, engine.dialect_for(provider))]
 
-    formatted = psl.format(source)
+    formatted = _generators_first(psl.format(source))
     return RoundTrip(True, diff(fresh), diff(again), fresh == formatted, again == formatted)
+
+
+def _generators_first(text: str) -> str:
+    """``text`` with its generator blocks, then its datasource blocks, at the top: where Prisma 7's
+    db pull writes them, whatever order the schema had."""
+    from schemashift import psl
+    from schemashift.psl import ast
+
+    schema_ast, _ = psl.parse_files([("schema.prisma", text)])
+    tops = schema_ast.tops()
+    configs = [t for t in tops if isinstance(t, ast.GeneratorConfig)] + [t for t in tops if isinstance(t, ast.SourceConfig)]
+    if not configs:
+        return text
+    rest, last = [], 0
+    for top in sorted(configs, key=lambda t: t.span.start):
+        rest.append(text[last : top.span.start])
+        last = top.span.end
+    rest.append(text[last:])
+    blocks = [text[t.span.start : t.span.end] for t in configs]
+    body = "".join(rest).strip("\n")
+    return psl.format("\n\n".join(blocks) + ("\n\n" + body if body else "") + "\n")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from schemashift.commands import info, schema_option
 from schemashift.commands.migrate import _open, allow_production_option, retired_force_option
 from schemashift.commands.output import emit, json_option
+
+if TYPE_CHECKING:
+    from schemashift.api import PullResult
+    from schemashift.migrations.project import MigrateProject
 
 
 @click.group()
@@ -116,6 +121,24 @@ that is not empty (it must contain at least one table).
 Then you can run schemashift db pull again."""
 
 
+def _locale_key(path: str) -> tuple[str, str]:
+    """Close to JavaScript's ``localeCompare`` (Prisma sorts the files with it) for file names:
+    letters compare case-insensitively first, then a lower-case letter before its capital."""
+    return (path.casefold(), path.swapcase())
+
+
+def _write_pulled(mp: MigrateProject, result: PullResult, force: bool) -> None:
+    """Write what ``db pull`` introspected: each file of a schema folder back to its own file
+    (new models into ``introspected.prisma``), or the one schema file."""
+    from pathlib import Path
+
+    if force and result.files:  # Prisma 7 deletes the folder's files before writing its result (one file)
+        for old in mp.project.schema.files():
+            old.unlink()
+    for name, text in result.files or [(str(mp.project.schema.files()[0]), result.schema)]:
+        Path(name).write_text(text, encoding="utf-8")
+
+
 @db.command()
 @schema_option
 @click.option("--print", "print_", is_flag=True, help="Print the introspected schema to stdout instead of writing it.")
@@ -124,6 +147,7 @@ Then you can run schemashift db pull again."""
 @json_option
 def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json: bool) -> None:
     """Introspect the database and write (or print) the Prisma schema (`db pull`)."""
+    import os
     import time
     from pathlib import Path
 
@@ -139,16 +163,14 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json
             name = Path(mp.project.schema.display).name
             raise SchemashiftError(_EMPTY_DATABASE_HELP.format(name=name)) from None
         raise
-    paths = mp.project.schema.files()
-    if not print_ and len(paths) != 1:
-        raise SchemashiftError("`db pull` writes one schema file; use --print with a schema folder.")
-    if not print_:
-        paths[0].write_text(result.schema, encoding="utf-8")
     if as_json:
+        if not print_:
+            _write_pulled(mp, result, force)
         emit(
             {
                 "schema": result.schema,
-                "written": None if print_ else str(paths[0]),
+                "files": [{"path": path, "schema": text} for path, text in result.files],
+                "written": None if print_ else [path for path, _ in result.files] or [str(mp.project.schema.files()[0])],
                 "models": result.models,
                 "enums": result.enums,
                 "warnings": [{"kind": w.kind, "message": w.message, "items": list(w.items)} for w in result.warnings],
@@ -156,10 +178,18 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json
         )
         return
     if print_:
-        click.echo(result.schema, nl=False)
+        # as Prisma 7 prints it: the schema and a newline (a folder: each file under a `// path`
+        # line, files sorted by path), then the empty line its CLI ends every command with
+        if len(result.files) > 1:
+            for path, text in sorted(result.files, key=lambda f: _locale_key(f[0])):
+                click.echo(f"// {os.path.relpath(path)}\n{text}")
+        else:
+            click.echo(result.files[0][1] if result.files else result.schema)
+        click.echo()
         if result.warnings_commented:
             click.echo("\n" + result.warnings_commented, err=True, nl=False)
         return
+    _write_pulled(mp, result, force)
     ms = round((time.perf_counter() - start) * 1000)
     what = f"{result.models} model{'s' if result.models != 1 else ''}"
     if result.enums:

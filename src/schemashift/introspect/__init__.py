@@ -12,7 +12,8 @@ fields and enums that still match the database (see :mod:`.previous`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from schemashift.connectors.base import Connector
@@ -23,6 +24,9 @@ from schemashift.introspect.warnings import Warnings
 from schemashift.model import Schema
 
 __all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "read_extras", "Warnings", "Extras", "Previous"]
+
+#: where re-introspection of a schema folder writes the models and enums it did not have
+NEW_MODELS_FILE = "introspected.prisma"
 
 EMPTY_DATABASE_MESSAGE = "The introspected database was empty: "
 
@@ -40,6 +44,9 @@ class PullResult:
     models: int
     enums: int
     introspected: Introspected
+    # (path, text) per file when the existing schema is a folder of several files (Prisma 7 writes
+    # each model and enum back to its file, new ones to ``introspected.prisma``); empty otherwise
+    files: list[tuple[str, str]] = field(default_factory=list)
 
 
 _PROVIDER_NAMES = {"postgresql": "postgresql", "postgres": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
@@ -73,14 +80,27 @@ def introspect(
             datasource_name = schema_ast.datasources()[0].name.name
         if force:
             relation_mode = previous.relation_mode_prisma
-            previous = Previous(config_blocks=config, relation_mode_prisma=relation_mode)
+            previous = Previous(
+                config_blocks=config,
+                config_files=previous.config_files,
+                files=previous.files,
+                relation_mode_prisma=relation_mode,
+            )
     if not config:
         config = _default_config(provider)
     result = calculate(schema, provider, previous, extras, datasource_name)
     if result.is_empty:
         raise EmptyDatabaseError(EMPTY_DATABASE_MESSAGE)
     text = result.render(config)
-    return PullResult(text, result.warnings, len(result.models), len(result.enums), result)
+    out_files: list[tuple[str, str]] = []
+    if len(previous.files) > 1:
+        folder = os.path.commonpath([os.path.dirname(f) for f in previous.files])
+        new_file = os.path.join(folder, NEW_MODELS_FILE)
+        if force:  # Prisma 7: everything, datasource and generators too, into the one new file
+            out_files = result.render_files(config, [new_file] * len(config), [], new_file)
+        else:
+            out_files = result.render_files(config, previous.config_files, previous.files, new_file)
+    return PullResult(text, result.warnings, len(result.models), len(result.enums), result, out_files)
 
 
 def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force: bool = False) -> PullResult:

@@ -174,6 +174,14 @@ DOC_RLS = (
     "This model contains row level security and requires additional setup for migrations. "
     "Visit https://pris.ly/d/row-level-security for more info."
 )
+DOC_DEFERRING = (
+    "This model has constraints using non-default deferring rules and requires additional setup for "
+    "migrations. Visit https://pris.ly/d/constraint-deferring for more info."
+)
+DOC_NULL_ORDER = (
+    "This model contains an index with non-default null sort order and requires additional setup for "
+    "migrations. Visit https://pris.ly/d/default-index-null-ordering for more info."
+)
 DOC_EXPRESSION_INDEX = (
     "This model contains an expression index which requires additional setup for migrations. "
     "Visit https://pris.ly/d/expression-indexes for more info."
@@ -211,6 +219,7 @@ class ModelOut:
     docs: list[str] = field(default_factory=list)
     commented: bool = False
     position: int | None = None
+    file: str | None = None  # the existing schema's file it came from; None: new
 
     def add_doc(self, doc: str) -> None:
         if not any(doc in d for d in self.docs):
@@ -234,6 +243,7 @@ class EnumOut:
     block_attributes: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     position: int | None = None
+    file: str | None = None  # the existing schema's file it came from; None: new
 
     def render(self) -> str:
         lines = [f"/// {line}" for d in self.docs for line in d.split("\n")]
@@ -259,15 +269,46 @@ class Introspected:
     def is_empty(self) -> bool:
         return not self.models and not self.enums
 
-    def render(self, config_blocks: list[str]) -> str:
-        # The formatter's layout without its relation completion (there is nothing to complete:
-        # every relation is rendered with both sides), as ``psl.format`` would lay it out.
-        from schemashift.psl.formatter.layout import render
-        from schemashift.psl.formatter.tree import parse
+    view_files: list[str] = field(default_factory=list)  # the file of each view block
 
+    def render(self, config_blocks: list[str]) -> str:
         parts = [*config_blocks, *(m.render() for m in self.models), *self.views, *(e.render() for e in self.enums)]
-        text = render(parse("\n\n".join(parts) + "\n"), 2)
-        return text if text.endswith("\n") else text + "\n"
+        return _layout(parts)
+
+    def render_files(
+        self, config_blocks: list[str], config_files: list[str], files: list[str], new_file: str
+    ) -> list[tuple[str, str]]:
+        """A schema folder, as Prisma 7 writes it back: every block to the file it came from, new
+        models and enums to ``new_file`` (``introspected.prisma``); in each file the datasource and
+        generators, then models, views and enums. A file left without blocks is written as one
+        newline, as Prisma does."""
+        order = [*files, *([new_file] if new_file not in files else [])]
+        parts: dict[str, list[str]] = {f: [] for f in order}
+        for block, f in zip(config_blocks, config_files):
+            parts.setdefault(f, []).append(block)
+        for m in self.models:
+            parts.setdefault(m.file or new_file, []).append(m.render())
+        for view, f in zip(self.views, self.view_files):
+            parts.setdefault(f, []).append(view)
+        for e in self.enums:
+            parts.setdefault(e.file or new_file, []).append(e.render())
+        out = []
+        for f, blocks in parts.items():
+            if blocks:
+                out.append((f, _layout(blocks)))
+            elif f != new_file:
+                out.append((f, "\n"))
+        return out
+
+
+def _layout(parts: list[str]) -> str:
+    # The formatter's layout without its relation completion (there is nothing to complete:
+    # every relation is rendered with both sides), as ``psl.format`` would lay it out.
+    from schemashift.psl.formatter.layout import render
+    from schemashift.psl.formatter.tree import parse
+
+    text = render(parse("\n\n".join(parts) + "\n"), 2)
+    return text if text.endswith("\n") else text + "\n"
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -484,6 +525,10 @@ class _Calculator:
         x, y = self.table_id[a], self.table_id[b]
         return (x, y) if x <= y else (y, x)
 
+    # Generated relation and relation field names come from the tables' and columns' own (sanitized)
+    # names, never from the existing schema's model and field names: Prisma computes them before it
+    # matches the existing schema (relation_names.rs runs while its introspection map is empty).
+
     def _ambiguous(self) -> set[tuple[int, int]]:
         out: set[tuple[int, int]] = set()
         join = {t.name for t in self.join_tables}
@@ -519,8 +564,8 @@ class _Calculator:
                 ):
                     out.add(pair)
                     continue
-                default_field = self.model_name(fk.referenced_table)[0]
-                if any(self.column_name(t.name, c)[0] == default_field for c in fk.columns):
+                default_field = names.type_name(fk.referenced_table)[0]
+                if any(names.field_name(c)[0] == default_field for c in fk.columns):
                     out.add(pair)
         return out
 
@@ -530,13 +575,13 @@ class _Calculator:
 
     def _inline_name(self, t: Table, fk: ForeignKey, ambiguous: set[tuple[int, int]]) -> tuple[str, str, str]:
         is_self = t.name == fk.referenced_table
-        referencing = self.model_name(t.name)[0]
-        referenced = self.model_name(fk.referenced_table)[0]
+        referencing = names.type_name(t.name)[0]
+        referenced = names.type_name(fk.referenced_table)[0]
         prefix = "other_" if is_self else ""
         if self._pair(t.name, fk.referenced_table) not in ambiguous:
             relation = f"{referencing}To{referenced}" if is_self else ""
             return relation, referenced, f"{prefix}{referencing}"
-        cols = "_".join(self.column_name(t.name, c)[0] for c in fk.columns)
+        cols = "_".join(names.field_name(c)[0] for c in fk.columns)
         relation = f"{referencing}_{cols}To{referenced}"
         return relation, f"{referenced}_{relation}", f"{prefix}{referencing}_{relation}"
 
@@ -547,14 +592,14 @@ class _Calculator:
         if pair in ambiguous:
             relation, suffix = t.name[1:], t.name
         else:
-            default = f"{self.model_name(first)[0]}To{self.model_name(second)[0]}"
+            default = f"{names.type_name(first)[0]}To{names.type_name(second)[0]}"
             found = t.name[1:]
             relation = "" if found == default and not is_self else found
             suffix = ""
         return (
             relation,
-            f"{self.model_name(second)[0]}{suffix}{'_A' if is_self else ''}",
-            f"{self.model_name(first)[0]}{suffix}{'_B' if is_self else ''}",
+            f"{names.type_name(second)[0]}{suffix}{'_A' if is_self else ''}",
+            f"{names.type_name(first)[0]}{suffix}{'_B' if is_self else ''}",
         )
 
     # -- rendering of a model
@@ -562,7 +607,7 @@ class _Calculator:
     def model(self, t: Table) -> ModelOut:
         pm = self.prev_model(t.name)
         name, mapped = self.model_name(t.name)
-        m = ModelOut(name, position=pm.position if pm else None)
+        m = ModelOut(name, position=pm.position if pm else None, file=pm.file if pm else None)
         if pm is not None and pm.documentation:
             m.add_doc(pm.documentation)
         if pm is None and names.is_reserved(t.name):
@@ -600,8 +645,14 @@ class _Calculator:
         )
         if pm is None and has_comment:
             m.add_doc(DOC_COMMENTS)
+        deferring = self.extras.non_default_deferring.get(t.name, [])
+        if pm is None and deferring:
+            m.add_doc(DOC_DEFERRING)
         if pm is None and t.name in self.extras.row_level_security:
             m.add_doc(DOC_RLS)
+        null_order = self.extras.non_default_null_order.get(t.name, [])
+        if null_order:  # also on a model the schema had (Prisma 7 does)
+            m.add_doc(DOC_NULL_ORDER)
         expr_indexes, left_out = self._unmanaged_indexes(t)
         if expr_indexes:
             m.add_doc(DOC_EXPRESSION_INDEX)
@@ -623,6 +674,10 @@ class _Calculator:
             self.warnings.add("check_constraints", f'Model: "{name}", constraint: "{c}"')
         for c in self.extras.exclusion_constraints.get(t.name, []):
             self.warnings.add("exclusion_constraints", f'Model: "{name}", constraint: "{c}"')
+        for ix, col in null_order:
+            self.warnings.add("non_default_index_null_sort_order", f'Index: "{ix}", column: "{col}"')
+        for c in deferring:
+            self.warnings.add("non_default_deferring", f'Model: "{name}", constraint: "{c}"')
         for ix in expr_indexes:
             self.warnings.add("expression_indexes", f'Model: "{name}", constraint: "{ix}"')
         for ix in left_out:
@@ -1031,7 +1086,7 @@ class _Calculator:
         e = self.enums_by_name[e_name]
         pe = self.prev_enum(e.name)
         name, mapped = self.enum_name(e.name)
-        out = EnumOut(name, [], position=pe.position if pe else None)
+        out = EnumOut(name, [], position=pe.position if pe else None, file=pe.file if pe else None)
         if pe is not None and pe.documentation:
             out.docs.append(pe.documentation)
         if mapped is not None:
@@ -1055,7 +1110,7 @@ class _Calculator:
 
     def text_enum(self, pe: PrevEnum) -> EnumOut:
         """An enum of the existing schema that text columns use (no database type to read)."""
-        out = EnumOut(pe.name, [], position=pe.position)
+        out = EnumOut(pe.name, [], position=pe.position, file=pe.file)
         if pe.documentation:
             out.docs.append(pe.documentation)
         if pe.mapped is not None:
@@ -1088,7 +1143,7 @@ class _Calculator:
                 seen.add(e.name)
                 deduped.append(e)
             enums = deduped
-        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks))
+        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks), list(self.prev.view_files))
 
 
 _SQLITE_INT = re.compile(r"^'?(-?\d+)'?$")

@@ -3,8 +3,8 @@
 SQLite: the default expressions as ``pragma_table_info`` prints them (Prisma reads them raw).
 
 PostgreSQL: default expressions as the database prints them (Prisma writes ``dbgenerated(...)``
-for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments and
-row level security. One query each, filtered by namespace. (Expression indexes are in the model:
+for date/time, uuid and unsupported-type defaults), CHECK and EXCLUDE constraints, comments,
+row level security, DEFERRABLE constraints and index columns with a non-default NULLS FIRST/LAST. One query each, filtered by namespace. (Expression indexes are in the model:
 ``Table.unmanaged_indexes``.)
 """
 
@@ -27,6 +27,10 @@ class Extras:
     partitioned: set[str] = field(default_factory=set)  # partitioned tables (their partitions are not described)
     inherited: set[str] = field(default_factory=set)  # tables other tables inherit from
     views: list[str] = field(default_factory=list)
+    # per table, in Prisma's order: PRIMARY KEY/UNIQUE constraints by name, then foreign keys by name
+    non_default_deferring: dict[str, list[str]] = field(default_factory=dict)
+    # per table: (index, column) of index columns sorted NULLS FIRST ascending or NULLS LAST descending
+    non_default_null_order: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 _PG_DEFAULTS = """
@@ -58,6 +62,28 @@ JOIN pg_class c ON c.oid = ds.objoid AND ds.classoid = 'pg_class'::regclass
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid
 WHERE n.nspname = %s AND ds.objsubid > 0 AND c.relkind IN ('r', 'p')
+"""
+_PG_DEFERRING = """
+SELECT c.relname, con.conname
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'f') AND (con.condeferrable OR con.condeferred)
+  AND c.relkind IN ('r', 'p')
+ORDER BY c.relname, con.contype = 'f', con.conname COLLATE "C"
+"""
+# indoption bit 1 = DESC, bit 2 = NULLS FIRST; the default is NULLS LAST ascending, NULLS FIRST descending
+_PG_NULL_ORDER = """
+SELECT c.relname, ic.relname, a.attname
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indoption::int2[]) WITH ORDINALITY AS k(attnum, opt, pos)
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND k.pos <= i.indnkeyatts
+  AND ((k.opt & 1) = 0) = ((k.opt & 2) <> 0)
+ORDER BY c.relname, ic.relname COLLATE "C", k.pos
 """
 _PG_ENUM_COMMENTS = """
 SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -101,6 +127,10 @@ def read_extras(conn: Connector) -> Extras:
             extras.table_comments.add(table)
     for table, column in conn.query(_PG_COLUMN_COMMENTS, (ns,)):
         extras.column_comments.add((table, column))
+    for table, name in conn.query(_PG_DEFERRING, (ns,)):
+        extras.non_default_deferring.setdefault(table, []).append(name)
+    for table, index, column in conn.query(_PG_NULL_ORDER, (ns,)):
+        extras.non_default_null_order.setdefault(table, []).append((index, column))
     for (name,) in conn.query(_PG_ENUM_COMMENTS, (ns,)):
         extras.enum_comments.add(name)
     return extras

@@ -66,6 +66,7 @@ class PrevModel:
     relation_fields: list[PrevRelationField] = field(default_factory=list)
     indexes: list[PrevIndex] = field(default_factory=list)
     id_name: str | None = None  # @@id(name: ...)
+    file: str = ""  # the schema file it came from (re-introspection writes it back there)
 
     @property
     def db_name(self) -> str:
@@ -79,6 +80,7 @@ class PrevEnum:
     position: int
     documentation: str | None
     values: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)  # db -> (name, map, doc)
+    file: str = ""  # the schema file it came from
 
 
 @dataclass
@@ -107,10 +109,13 @@ class Previous:
     inline: dict[tuple[str, tuple[str, ...]], list[InlineRelation]] = field(default_factory=dict)
     m2m: dict[str, M2mRelation] = field(default_factory=dict)  # by relation name
     config_blocks: list[str] = field(default_factory=list)  # datasource/generator text, verbatim
+    config_files: list[str] = field(default_factory=list)  # the file of each config block
+    files: list[str] = field(default_factory=list)  # the existing schema's files, in the order given
     relation_mode_prisma: bool = False
     # `view` blocks, verbatim, kept when the `views` preview feature is on (views are not introspected)
     view_blocks: list[str] = field(default_factory=list)
     view_names: set[str] = field(default_factory=set)
+    view_files: list[str] = field(default_factory=list)  # the file of each view block
 
 
 def _attr(attrs: Sequence[ast.Attribute], name: str) -> ast.Attribute | None:
@@ -156,12 +161,18 @@ def _field_list(expr: ast.Expression | None) -> list[str]:
 
 
 def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previous:
-    prev = Previous()
+    prev = Previous(files=[f.path for f in schema_ast.files])
     sources = {f.file_id: f.source for f in schema_ast.files}
-    for top in schema_ast.tops():
-        if isinstance(top, (ast.SourceConfig, ast.GeneratorConfig)):
-            src = sources.get(top.span.file_id, "")
-            prev.config_blocks.append(src[top.span.start : top.span.end])
+    paths = {f.file_id: f.path for f in schema_ast.files}
+    # Prisma 7 writes the generators first, then the datasources, whatever order the file had
+    configs: list[ast.GeneratorConfig | ast.SourceConfig] = [
+        t for t in schema_ast.tops() if isinstance(t, ast.GeneratorConfig)
+    ]
+    configs += [t for t in schema_ast.tops() if isinstance(t, ast.SourceConfig)]
+    for top in configs:
+        src = sources.get(top.span.file_id, "")
+        prev.config_blocks.append(src[top.span.start : top.span.end])
+        prev.config_files.append(paths.get(top.span.file_id, ""))
     for ds in schema_ast.datasources():
         for p in ds.properties:
             if p.name.name in ("relationMode", "referentialIntegrity") and _str(p.value) == "prisma":
@@ -177,10 +188,11 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
             src = sources.get(view.span.file_id, "")
             prev.view_blocks.append(src[view.span.start : view.span.end])
             prev.view_names.add(view.name.name)
+            prev.view_files.append(paths.get(view.span.file_id, ""))
     enum_nodes = {e.name.name: e for e in schema_ast.enums()}
     for pos, enum in enumerate(schema_ast.enums()):
         mapped = _positional_str(_attr(enum.attributes, "map"))
-        pe = PrevEnum(enum.name.name, mapped, pos, enum.documentation)
+        pe = PrevEnum(enum.name.name, mapped, pos, enum.documentation, file=paths.get(enum.span.file_id, ""))
         for v in enum.values:
             vmap = _positional_str(_attr(v.attributes, "map"))
             pe.values[vmap or v.name.name] = (v.name.name, vmap, v.documentation)
@@ -193,6 +205,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
         pm = PrevModel(
             model.name.name, mapped, pos, model.documentation, _attr(model.attributes, "ignore") is not None
         )
+        pm.file = paths.get(model.span.file_id, "")
         src = sources.get(model.span.file_id, "")
         column_of: dict[str, str] = {}
         for fpos, f in enumerate(model.fields):

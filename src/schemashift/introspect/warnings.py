@@ -54,6 +54,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ("partition_tables", "These tables are partition tables, which are not yet fully supported:"),
     ("inherited_tables", "These tables are inherited tables, which are not yet fully supported:"),
     (
+        "non_default_index_null_sort_order",
+        "These index columns are having a non-default null sort order, which is not yet fully supported. Read "
+        "more: https://pris.ly/d/non-default-index-null-ordering",
+    ),
+    (
         "row_level_security_tables",
         "These tables contain row level security, which is not yet fully supported. Read more: "
         "https://pris.ly/d/row-level-security",
@@ -67,6 +72,11 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "exclusion_constraints",
         "These constraints are not supported by Prisma Client, because Prisma currently does not fully support "
         "exclusion constraints. Read more: https://pris.ly/d/exclusion-constraints",
+    ),
+    (
+        "non_default_deferring",
+        "These primary key, foreign key or unique constraints are using non-default deferring in the database, "
+        "which is not yet fully supported. Read more: https://pris.ly/d/constraint-deferring",
     ),
     (
         "objects_with_comments",
