@@ -356,6 +356,7 @@ _TOKEN_COMMON = [
     (r"`(?:[^`]|``)*`", "ident"),
     (r"[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*", "word"),
     (r"\d+(?:\.\d*)?(?:[eE][-+]?\d+)?", "number"),
+    (r"['\"`]", "unterminated"),  # a quote no pattern above closed
     (r".", "punct"),
 ]
 _TOKENS_MYSQL = re.compile(
@@ -372,7 +373,7 @@ _TOKENS_SQLITE = re.compile(
     "|".join(
         f"(?P<{kind}{i}>{rx})"
         for i, (rx, kind) in enumerate(
-            [(r"'(?:[^']|'')*'", "string"), (r'"(?:[^"]|"")*"', "ident"), (r"\[[^\]]*\]", "ident")] + _TOKEN_COMMON
+            [(r"'(?:[^']|'')*'", "string"), (r'"(?:[^"]|"")*"', "ident"), (r"\[[^\]]*\]", "ident"), (r"\[", "unterminated")] + _TOKEN_COMMON
         )
     ),
     re.S,

@@ -155,17 +155,18 @@ class NoReporter:
 
 
 class JsonLinesReporter:
-    """One JSON object per line; batches at most every ``interval`` seconds."""
+    """One JSON object per line: the first batch, then batches at most every ``interval`` seconds."""
 
     def __init__(self, stream: TextIO, interval: float = 1.0) -> None:
         self.stream, self.interval = stream, interval
-        self._last = float("-inf")
+        self._last: float | None = None
 
     def report(self, event: ProgressEvent) -> None:
         now = time.monotonic()
-        if event.event == "batch" and now - self._last < self.interval:
-            return
-        self._last = now
+        if event.event == "batch":
+            if self._last is not None and now - self._last < self.interval:
+                return
+            self._last = now
         data = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(event).items()}
         self.stream.write(json.dumps(data) + "\n")
         self.stream.flush()
