@@ -280,3 +280,23 @@ def test_replica_lag_holds_the_batches(project: Path, provider: str, db_url: str
     assert slept == [0.25, 0.5]
     with connect(db_url) as conn:
         assert conn.query('SELECT COUNT(*) FROM pg_stat_replication') is not None
+
+
+@pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
+def test_a_table_without_primary_key_fails_resumably(project: Path, provider: str, db_url: str, run_cli) -> None:
+    t = q(provider, "Loose")
+    name = "20260201000000_loose"
+    add(project, name, f"CREATE TABLE {t} (id INTEGER NOT NULL, n INTEGER NOT NULL);\nINSERT INTO {t} VALUES (1, 0), (2, 0);\n"
+        f"-- schemashift:backfill\nUPDATE {t} SET n = n + 1;\n")
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "Traceback" not in r.err
+    assert f"{name}/migration.sql line 4 (statement 3): cannot run this statement as a batched backfill: the table `Loose` has no primary key" in r.err
+    [(steps, finished, logs)] = history(db_url, name)
+    assert (steps, finished) == (2, False) and logs.startswith("statement 3 of 3 failed")
+    with connect(db_url) as conn:
+        conn.execute(f"ALTER TABLE {t} ADD PRIMARY KEY (id)")  # the fix; the migration file is unchanged
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0, r.err
+    with connect(db_url) as conn:
+        assert sorted(conn.query(f"SELECT id, n FROM {t}")) == [(1, 1), (2, 1)]
+    assert history(db_url, name)[0][:2] == (3, True)

@@ -631,7 +631,8 @@ class Backfill:
                             upper = tuple(row) if row is not None else None
                             params = (*lower, *(upper or ()))
                             count = conn.execute(bounded(last is not None, upper is not None), params)
-                            n_scanned = size if upper is not None else self._tail_size(conn, plain_table, key_sql, marks, lower)
+                            # the last batch's key count is not looked up: the rows it updated stand in
+                            n_scanned = size if upper is not None else max(0, count)
                             progress = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
                             if upper is None:
                                 store.finish()
@@ -664,18 +665,12 @@ class Backfill:
                 event("batch")
                 ratio = opts.batch_time / elapsed if elapsed > 0 else 2.0
                 floor = min(opts.min_batch_size, opts.batch_size)
-                size = int(min(opts.max_batch_size, max(floor, size * min(2.0, max(0.5, ratio)))))
+                size = int(min(opts.max_batch_size, max(floor, size * min(4.0, max(0.5, ratio)))))
         finally:
             try:
                 restore()
             except DatabaseError:
                 pass
-
-    def _tail_size(self, conn: Connector, table: str, key_sql: str, marks: str, lower: tuple[Any, ...]) -> int:
-        """Keys in the last batch (after ``lower``): for the count of rows scanned."""
-        sql = f"SELECT COUNT(*) FROM {table}" + (f" WHERE {key_sql} > {marks}" if lower else "")
-        row = conn.query_one(sql, lower or None)
-        return int(row[0]) if row is not None else 0
 
     def _wait_for_replicas(self, event: Callable[..., None]) -> None:
         max_lag = self.options.max_lag
