@@ -67,3 +67,4 @@ def test_directive_options() -> None:
     assert (opts.batch_time, opts.max_lag, opts.batch_size, opts.lock_timeout_ms) == (0.05, None, 7, 1000)
     with pytest.raises(BackfillError, match=r"x\.sql line 2: bad backfill option `speed=fast`"):
         directive_options("-- schemashift:backfill speed=fast\nUPDATE t SET a = 1", where="x.sql line 2")
+
