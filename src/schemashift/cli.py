@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fleet": ("schemashift.commands.fleet:fleet", "Deploy and inspect migrations on many databases (tenants, shards)"),
     "generate": ("schemashift.commands.generate:generate", "Generate the typed Python client"),
     "erd": ("schemashift.commands.erd:erd", "Draw the schema as a diagram (svg, html, mermaid, dot)"),
+    "backfill": ("schemashift.commands.backfill:backfill", "Run an UPDATE in small resumable batches over the primary key"),
     "check": ("schemashift.commands.check:check", "Run the pre-deployment checklist (exit 1 when a check fails)"),
 }
 

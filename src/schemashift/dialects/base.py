@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, ClassVar, Sequence
 
-from schemashift.dialects.scripts import TRANSACTION_OFF, RunMode, ScriptPlan
+from schemashift.dialects.scripts import BACKFILL, TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
 
@@ -174,9 +174,13 @@ class Dialect:
         """The script split once, with the way it runs (see :mod:`schemashift.dialects.scripts`)."""
         statements = tuple(self.split_statements(script))
         mode, reason, refusing = self.script_mode(script, statements)
+        # backfill statements run in batches only statement by statement (as written: plain)
+        backfills = tuple(i for i, s in enumerate(statements) if BACKFILL.search(s))
         if TRANSACTION_OFF.search(script):
-            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off", refusing)
-        return ScriptPlan(script, mode, statements, reason, refusing)
+            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off", refusing, backfills)
+        if backfills and mode is RunMode.TRANSACTION:  # each batch commits on its own
+            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:backfill", refusing, backfills)
+        return ScriptPlan(script, mode, statements, reason, refusing, backfills if mode is RunMode.STATEMENTS else ())
 
     # ---------------------------------------------------------------- rendering
 

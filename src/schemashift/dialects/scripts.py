@@ -31,6 +31,9 @@ from dataclasses import dataclass
 
 #: ``-- schemashift:transaction off`` on the first line: run the script statement by statement.
 TRANSACTION_OFF = re.compile(r"\A\s*--\s*schemashift:transaction\s+off\b", re.I)
+#: ``-- schemashift:backfill`` on a comment line of a statement: a batched backfill
+#: (:mod:`schemashift.online.backfill`); the script runs statement by statement.
+BACKFILL = re.compile(r"^[ \t]*--[ \t]*schemashift:backfill\b", re.I | re.M)
 
 
 class RunMode(enum.Enum):
@@ -51,6 +54,8 @@ class ScriptPlan:
     #: a statement of the script that PostgreSQL refuses inside a transaction block (also when
     #: the script runs as written), or ""
     refusing: str = ""
+    #: indexes of the statements marked ``-- schemashift:backfill`` (run in batches)
+    backfills: tuple[int, ...] = ()
 
     @property
     def resumable(self) -> bool:

@@ -33,6 +33,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
@@ -43,6 +44,9 @@ from schemashift.migrations.history import TABLE, History, HistoryRow, list_tabl
 from schemashift import progress
 from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
+
+if TYPE_CHECKING:
+    from schemashift.online.backfill import Backfill
 
 Log = Callable[[str], None]
 #: the statements of migration scripts as they are sent, at DEBUG (``schemashift --verbose``)
@@ -276,6 +280,7 @@ class _Run:
         m, history, conn, sigint = self.m, self.history, self.conn, self.sigint
         stmts = self.plan.statements
         n = len(stmts)
+        backfills = self._backfills()
         row_id = row.id if row is not None else history.start(m.name, m.checksum)
         if row is not None:  # a run that stopped at statement `at` may have left its index INVALID
             self._drop_leftover(stmts[at])
@@ -284,6 +289,11 @@ class _Run:
                 sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} not run: interrupted by the user (SIGINT)", i))
                 raise self._interrupted(i, n)
             try:
+                if i in backfills:  # batches, each committed with its progress; resumable
+                    if not self._backfill(backfills[i], row_id, i, n, fresh=row is None or i != at):
+                        sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted by the user (SIGINT): backfill stopped between batches, progress kept", i))
+                        raise self._interrupted(i, n)
+                    continue
                 conn.execute(stmts[i])
             except DatabaseError as exc:
                 if not sigint.requested:  # "not applied" means nothing left behind; after Ctrl-C the
@@ -302,6 +312,33 @@ class _Run:
                 raise self._failed(exc, f"\n\nPlease check the query number {i + 1} from the migration file.") from None
             sigint.write(lambda: history.set_progress(row_id, i + 1))
         sigint.write(lambda: history.finish(row_id, n))
+
+    def _backfills(self) -> dict[int, Backfill]:
+        if not self.plan.backfills:
+            return {}
+        from schemashift.online.backfill import migration_backfills
+
+        path = f"{self.m.path.name}/migration.sql"
+        return migration_backfills(self.conn, self.m.name, path, self.plan.script, self.plan.statements, self.plan.backfills)
+
+    def _backfill(self, backfill: Backfill, row_id: str, i: int, n: int, *, fresh: bool) -> bool:
+        """``-- schemashift:backfill``: the row says "resumable at statement i" while it runs."""
+        from schemashift.online.backfill import BackfillError, run_in_migration
+        from schemashift.online.backfill_progress import reporter_for
+
+        history = self.history
+        try:
+            return run_in_migration(
+                backfill,
+                fresh=fresh,
+                reporter=reporter_for(),
+                stop=lambda: self.sigint.requested,
+                started=lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted: batched backfill in progress (deploy continues it)", i),
+                on_done=lambda: history.set_progress(row_id, i + 1),
+            )
+        except BackfillError as exc:  # its table has no primary key: resumable once one is added
+            history.fail(row_id, f"statement {i + 1} of {n} failed:\n{exc.message}", i)
+            raise
 
     def _drop_leftover(self, stmt: str) -> bool:
         """A failed or cancelled ``CREATE INDEX CONCURRENTLY`` leaves its index INVALID (and in the

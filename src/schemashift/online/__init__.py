@@ -1,0 +1,1 @@
+"""Online schema changes: work on live tables without long locks (batched backfills...)."""

@@ -1,0 +1,720 @@
+"""Batched backfills: one big ``UPDATE`` run as many short transactions over the primary key.
+
+``-- schemashift:backfill`` on a comment line before an ``UPDATE`` in a migration (Prisma sees a
+comment and runs the plain UPDATE), or ``schemashift backfill "UPDATE ..."``. The statement is
+parsed (PostgreSQL: pglast, the server's own parser; MySQL/SQLite: a tokeniser of the
+``UPDATE <table> SET ... [WHERE ...]`` form) and run as::
+
+    UPDATE <table> SET <set> WHERE (<where>) AND (<pk>) > (<last>) AND (<pk>) <= (<next>)
+
+where ``<next>`` is the key ``batch size`` rows after ``<last>`` (keyset pagination; composite
+keys compare as row values). Each batch is its own transaction, which also records ``<next>`` in
+:mod:`~schemashift.online.backfill_progress`'s table: a crash or Ctrl-C loses at most the batch
+that was running, and a rerun continues after the last committed key. The batch size follows a
+target time per batch (100 ms); a lock timeout (set for each batch) is retried with backoff;
+between batches, the run waits while replicas lag more than ``max_lag``.
+
+What differs between databases (parsing, primary-key lookup, lock-timeout errors, replica lag,
+row estimates) is in one :class:`BackfillSql` per dialect class, picked by the connection's
+typed :class:`~schemashift.dialects.Dialect`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from schemashift.connectors.base import Connector
+from schemashift.connectors.errors import DatabaseError
+from schemashift.dialects import Dialect
+from schemashift.dialects.mysql import MysqlDialect
+from schemashift.dialects.postgres import PostgresDialect
+from schemashift.dialects.sqlite import SqliteDialect
+from schemashift.errors import EXIT_INTERRUPTED, SchemashiftError
+from schemashift.online.backfill_progress import (
+    NoReporter,
+    ProgressEvent,
+    ProgressKey,
+    ProgressStore,
+    Reporter,
+    SavedProgress,
+)
+from schemashift.settings import parse_duration_ms
+
+#: the directive: a comment line of the statement, with options (``batch-time=50ms max-lag=5s``)
+DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*schemashift:backfill\b([^\n]*)$", re.I | re.M)
+
+
+class BackfillError(SchemashiftError):
+    """A statement that cannot be backfilled in batches, or bad backfill options (exit 1)."""
+
+
+class BackfillInterrupted(SchemashiftError):
+    """Ctrl-C: stopped between batches, progress kept (exit 130)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Interrupted: {message}", EXIT_INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class BackfillOptions:
+    batch_time: float = 0.1  # seconds per batch aimed at
+    max_lag: float | None = 10.0  # seconds of replica lag tolerated (None: not checked)
+    batch_size: int = 1000  # the first batch's size
+    #: the size never adapts below this: a commit's fixed cost (an fsync) dwarfs a few rows' work
+    min_batch_size: int = 100
+    max_batch_size: int = 1_000_000
+    lock_timeout_ms: int = 2000
+    lock_retries: int = 10
+
+
+def directive_options(statement: str, base: BackfillOptions | None = None, where: str = "") -> BackfillOptions:
+    """The options written after the directive: ``batch-time``, ``max-lag`` (durations; ``max-lag=off``),
+    ``batch-size``, ``lock-timeout``."""
+    options = base or BackfillOptions()
+    found = DIRECTIVE.search(statement)
+    if found is None:
+        return options
+    for word in found.group(1).split():
+        name, _, value = word.partition("=")
+        try:
+            options = _with_option(options, name.lower(), value)
+        except (ValueError, SchemashiftError):
+            raise BackfillError(
+                f"{where}: bad backfill option `{word}` (expected batch-time=100ms, max-lag=10s or off, "
+                "batch-size=1000, lock-timeout=2s)"
+            ) from None
+    return options
+
+
+def _with_option(options: BackfillOptions, name: str, value: str) -> BackfillOptions:
+    if name == "batch-time":
+        return replace(options, batch_time=max(0.001, parse_duration_ms(value, name) / 1000))
+    if name == "max-lag":
+        return replace(options, max_lag=None if value.lower() == "off" else parse_duration_ms(value, name) / 1000)
+    if name == "batch-size":
+        size = int(value)
+        if size < 1:
+            raise ValueError(value)
+        return replace(options, batch_size=size)
+    if name == "lock-timeout":
+        return replace(options, lock_timeout_ms=max(1, parse_duration_ms(value, name)))
+    raise ValueError(name)
+
+
+# ---------------------------------------------------------------- the parsed statement
+
+
+@dataclass(frozen=True)
+class Target:
+    """``UPDATE <schema.table [alias]> SET <set_sql> [WHERE <where_sql>]`` (texts ready for SQL)."""
+
+    schema: str | None
+    table: str
+    alias: str | None
+    set_sql: str
+    where_sql: str | None
+
+    @property
+    def display(self) -> str:
+        return f"{self.schema}.{self.table}" if self.schema else self.table
+
+
+def _refuse(where: str, why: str) -> BackfillError:
+    return BackfillError(
+        f"{where}: cannot run this statement as a batched backfill: {why}. A backfill is one "
+        "`UPDATE <table> SET ... [WHERE ...]` on a table with a primary key."
+    )
+
+
+class BackfillSql:
+    """What differs between databases; one subclass per dialect class."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    def parse(self, statement: str, where: str) -> Target:
+        raise NotImplementedError
+
+    def primary_key(self, conn: Connector, target: Target) -> list[str]:
+        raise NotImplementedError
+
+    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
+        return None
+
+    def replica_lag(self, conn: Connector) -> float | None:
+        """Seconds the replicas lag behind, or None when none is visible."""
+        return None
+
+    def is_lock_timeout(self, exc: DatabaseError) -> bool:
+        return False
+
+    def batch_prelude(self, lock_timeout_ms: int) -> list[str]:
+        """Statements at the start of each batch's transaction."""
+        return []
+
+    def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
+        """Session settings for the run; returns what restores them."""
+        return lambda: None
+
+    def table_ref(self, target: Target) -> str:
+        q = self.dialect.quote
+        ref = f"{q(target.schema)}.{q(target.table)}" if target.schema else q(target.table)
+        return f"{ref} AS {q(target.alias)}" if target.alias else ref
+
+
+class PostgresBackfill(BackfillSql):
+    def parse(self, statement: str, where: str) -> Target:
+        import pglast
+        from pglast import ast as pg
+        from pglast.stream import RawStream
+
+        try:
+            parsed = pglast.parse_sql(statement)
+        except pglast.parser.ParseError as exc:
+            raise _refuse(where, f"PostgreSQL cannot parse it ({exc})") from None
+        if len(parsed) != 1 or not isinstance(parsed[0].stmt, pg.UpdateStmt):
+            raise _refuse(where, "it is not one UPDATE statement")
+        node = parsed[0].stmt
+        if node.withClause is not None:
+            raise _refuse(where, "it has a WITH clause")
+        if node.fromClause:
+            raise _refuse(where, "it joins other tables (UPDATE ... FROM)")
+        if getattr(node, "returningClause", None) or getattr(node, "returningList", None):
+            raise _refuse(where, "it has a RETURNING clause")
+        if node.whereClause is not None and isinstance(node.whereClause, pg.CurrentOfExpr):
+            raise _refuse(where, "it updates WHERE CURRENT OF a cursor")
+        rel = node.relation
+        if rel is None or not rel.relname:
+            raise _refuse(where, "no table name after UPDATE")
+        if not getattr(rel, "inh", True):
+            raise _refuse(where, "UPDATE ONLY is not supported")
+        stream = RawStream()
+        whole = RawStream()(replace_where(node, None))
+        prefix = f"UPDATE {stream(rel)} SET "
+        if not whole.startswith(prefix):  # pglast prints it so; anything else is not understood
+            raise _refuse(where, "its SET list could not be read")
+        where_sql = RawStream()(node.whereClause) if node.whereClause is not None else None
+        return Target(
+            rel.schemaname or None,
+            str(rel.relname),
+            rel.alias.aliasname if rel.alias is not None else None,
+            whole[len(prefix) :].replace("%", "%%"),  # the batches bind parameters
+            where_sql.replace("%", "%%") if where_sql is not None else None,
+        )
+
+    def primary_key(self, conn: Connector, target: Target) -> list[str]:
+        schema = target.schema or conn.schema_name
+        rows = conn.query(
+            "SELECT a.attname FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            " WHERE i.indisprimary AND c.relname = %s AND n.nspname = %s"
+            " ORDER BY array_position(i.indkey::int2[], a.attnum)",
+            (target.table, schema),
+        )
+        return [str(r[0]) for r in rows]
+
+    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
+        row = conn.query_one(
+            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = %s AND n.nspname = %s",
+            (target.table, target.schema or conn.schema_name),
+        )
+        if row is not None and row[0] is not None and int(row[0]) >= 0:
+            return int(row[0]) or None
+        counted = conn.query_one(f"SELECT COUNT(*) FROM {self.table_ref(replace(target, alias=None))}")
+        return int(counted[0]) if counted is not None else None  # never analysed: counted once
+
+    def replica_lag(self, conn: Connector) -> float | None:
+        try:
+            row = conn.query_one(
+                "SELECT COUNT(*), MAX(EXTRACT(EPOCH FROM COALESCE(replay_lag, write_lag, flush_lag)))::float8"
+                " FROM pg_stat_replication"
+            )
+        except DatabaseError:
+            return None
+        if row is None or not row[0]:
+            return None
+        return float(row[1] or 0.0)
+
+    def is_lock_timeout(self, exc: DatabaseError) -> bool:
+        return exc.db_code in ("55P03", "40P01", "40001")  # lock_not_available, deadlock, serialization
+
+    def batch_prelude(self, lock_timeout_ms: int) -> list[str]:
+        return [f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"]
+
+
+def replace_where(node: Any, where: Any) -> Any:
+    import copy
+
+    clone = copy.copy(node)
+    clone.whereClause = where
+    return clone
+
+
+class MysqlBackfill(BackfillSql):
+    hash_comments = True
+    backslash_escapes = True
+
+    def parse(self, statement: str, where: str) -> Target:
+        return _parse_update_text(statement, where, self)
+
+    def primary_key(self, conn: Connector, target: Target) -> list[str]:
+        rows = conn.query(
+            "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = %s"
+            " AND TABLE_NAME = %s AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+            (target.schema or conn.schema_name, target.table),
+        )
+        return [str(r[0]) for r in rows]
+
+    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
+        row = conn.query_one(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
+            (target.schema or conn.schema_name, target.table),
+        )
+        return int(row[0]) if row is not None and row[0] else None
+
+    def replica_lag(self, conn: Connector) -> float | None:
+        """``Seconds_Behind_Source`` of ``SHOW REPLICA STATUS`` on this server, where it is itself a
+        replica (a chained or circular topology) and the privilege allows; a primary does not see
+        its own replicas' lag. None: nothing visible."""
+        for sql in ("SHOW REPLICA STATUS", "SHOW SLAVE STATUS"):
+            try:
+                rows = conn.query(sql)
+            except DatabaseError:
+                continue
+            # column 33 in MySQL 5.7-8.x and MariaDB alike: Seconds_Behind_Source / _Master
+            lags = [float(r[32]) for r in rows if len(r) > 32 and isinstance(r[32], (int, float))]
+            return max(lags) if lags else None
+        return None
+
+    def is_lock_timeout(self, exc: DatabaseError) -> bool:
+        return str(exc.db_code) in ("1205", "1213")  # lock wait timeout, deadlock
+
+    def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
+        row = conn.query_one("SELECT @@SESSION.innodb_lock_wait_timeout")
+        old = int(row[0]) if row is not None else 50
+        conn.execute(f"SET SESSION innodb_lock_wait_timeout = {max(1, -(-int(lock_timeout_ms) // 1000))}")
+
+        def restore() -> None:
+            conn.execute(f"SET SESSION innodb_lock_wait_timeout = {old}")
+
+        return restore
+
+
+class SqliteBackfill(BackfillSql):
+    hash_comments = False
+    backslash_escapes = False
+
+    def parse(self, statement: str, where: str) -> Target:
+        return _parse_update_text(statement, where, self)
+
+    def primary_key(self, conn: Connector, target: Target) -> list[str]:
+        schema = self.dialect.quote(target.schema or "main")
+        rows = conn.query(f"PRAGMA {schema}.table_info({self.dialect.quote(target.table)})")
+        if not rows:
+            return []
+        keyed = sorted((int(r[5]), str(r[1])) for r in rows if int(r[5]) > 0)
+        if keyed:
+            return [name for _, name in keyed]
+        return ["rowid"]  # a rowid table without a declared key
+
+    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
+        row = conn.query_one(f"SELECT COUNT(*) FROM {self.table_ref(replace(target, alias=None))}")
+        return int(row[0]) if row is not None else None
+
+    def is_lock_timeout(self, exc: DatabaseError) -> bool:
+        return str(exc.db_code or "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+_BY_DIALECT: tuple[tuple[type[Dialect], type[BackfillSql]], ...] = (
+    (PostgresDialect, PostgresBackfill),
+    (MysqlDialect, MysqlBackfill),
+    (SqliteDialect, SqliteBackfill),
+)
+
+
+def backfill_sql(dialect: Dialect) -> BackfillSql:
+    for dialect_class, sql_class in _BY_DIALECT:
+        if isinstance(dialect, dialect_class):
+            return sql_class(dialect)
+    raise BackfillError(f"batched backfills are not supported on {dialect.name}")
+
+
+# ---------------------------------------------------------------- the MySQL/SQLite tokeniser
+
+_TOKEN_COMMON = [
+    (r"\s+", "space"),
+    (r"--[^\n]*", "comment"),
+    (r"/\*.*?\*/", "comment"),
+    (r"`(?:[^`]|``)*`", "ident"),
+    (r"[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*", "word"),
+    (r"\d+(?:\.\d*)?(?:[eE][-+]?\d+)?", "number"),
+    (r"['\"`]", "unterminated"),  # a quote no pattern above closed
+    (r".", "punct"),
+]
+_TOKENS_MYSQL = re.compile(
+    "|".join(
+        f"(?P<{kind}{i}>{rx})"
+        for i, (rx, kind) in enumerate(
+            [(r"#[^\n]*", "comment"), (r"'(?:[^'\\]|\\.|'')*'", "string"), (r'"(?:[^"\\]|\\.|"")*"', "string")]
+            + _TOKEN_COMMON
+        )
+    ),
+    re.S,
+)
+_TOKENS_SQLITE = re.compile(
+    "|".join(
+        f"(?P<{kind}{i}>{rx})"
+        for i, (rx, kind) in enumerate(
+            [(r"'(?:[^']|'')*'", "string"), (r'"(?:[^"]|"")*"', "ident"), (r"\[[^\]]*\]", "ident"), (r"\[", "unterminated")] + _TOKEN_COMMON
+        )
+    ),
+    re.S,
+)
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def _tokens(text: str, sql: BackfillSql) -> list[_Tok]:
+    rx = _TOKENS_MYSQL if isinstance(sql, MysqlBackfill) else _TOKENS_SQLITE
+    out: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        m = rx.match(text, pos)
+        if m is None or m.end() == pos:  # an unterminated string or identifier
+            out.append(_Tok("unterminated", text[pos:], pos, len(text)))
+            break
+        kind = re.sub(r"\d+$", "", m.lastgroup or "punct")
+        if kind not in ("space", "comment"):
+            out.append(_Tok(kind, m.group(), pos, m.end()))
+        pos = m.end()
+    return out
+
+
+def _name(tok: _Tok) -> str | None:
+    if tok.kind == "word":
+        return tok.text
+    if tok.kind == "ident":
+        if tok.text[0] == "[":
+            return tok.text[1:-1]
+        q = tok.text[0]
+        return tok.text[1:-1].replace(q + q, q)
+    return None
+
+
+#: at the top level after SET, these mean more than `UPDATE t SET ... WHERE ...`
+_FORBIDDEN = {
+    "FROM": "it joins other tables (UPDATE ... FROM)",
+    "JOIN": "it joins other tables",
+    "ORDER": "it has ORDER BY",
+    "LIMIT": "it has LIMIT",
+    "RETURNING": "it has a RETURNING clause",
+}
+
+
+def _parse_update_text(statement: str, where: str, sql: BackfillSql) -> Target:
+    toks = _tokens(statement, sql)
+    if any(t.kind == "unterminated" for t in toks):
+        raise _refuse(where, "it has an unterminated string or quoted name")
+    if toks and toks[-1].text == ";":
+        toks = toks[:-1]
+    if not toks or toks[0].upper != "UPDATE":
+        raise _refuse(where, "it is not an UPDATE statement")
+    i = 1
+    if i < len(toks) and toks[i].upper in ("LOW_PRIORITY", "IGNORE", "OR"):
+        raise _refuse(where, f"UPDATE {toks[i].text.upper()} is not supported")
+    names: list[str] = []
+    while True:
+        name = _name(toks[i]) if i < len(toks) else None
+        if name is None:
+            raise _refuse(where, "no table name after UPDATE")
+        names.append(name)
+        i += 1
+        if i < len(toks) and toks[i].text == ".":
+            i += 1
+            continue
+        break
+    if len(names) > 2:
+        raise _refuse(where, "the table name has more than two parts")
+    alias = None
+    if i < len(toks) and toks[i].upper == "AS":
+        i += 1
+    if i < len(toks) and toks[i].upper != "SET" and _name(toks[i]) is not None and toks[i].upper not in _JOINS:
+        alias = _name(toks[i])
+        i += 1
+    if i >= len(toks) or toks[i].upper != "SET":
+        found = toks[i].text if i < len(toks) else "the end"
+        why = "it updates several tables (a join)" if i < len(toks) and (toks[i].text == "," or toks[i].upper in _JOINS) else f"expected SET, found {found}"
+        raise _refuse(where, why)
+    set_start = toks[i].end
+    depth = 0
+    where_tok: _Tok | None = None
+    for t in toks[i + 1 :]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif t.text == ";" and depth == 0:
+            raise _refuse(where, "it is more than one statement")
+        elif depth == 0 and t.upper in _FORBIDDEN:
+            raise _refuse(where, _FORBIDDEN[t.upper])
+        elif depth == 0 and t.upper == "WHERE" and where_tok is None:
+            where_tok = t
+    end = toks[-1].end
+    set_sql = statement[set_start : where_tok.start if where_tok else end].strip()
+    if not set_sql:
+        raise _refuse(where, "its SET list is empty")
+    where_sql = statement[where_tok.end : end].strip() if where_tok else None
+    if where_tok is not None and not where_sql:
+        raise _refuse(where, "its WHERE clause is empty")
+    return Target(
+        names[0] if len(names) == 2 else None,
+        names[-1],
+        alias,
+        set_sql.replace("%", "%%"),
+        where_sql.replace("%", "%%") if where_sql else None,
+    )
+
+
+_JOINS = {"JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "STRAIGHT_JOIN", "NATURAL"}
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class BackfillResult:
+    completed: bool
+    rows_updated: int
+    rows_scanned: int
+    batches: int  # this run's
+    resumed: bool
+    seconds: float
+
+
+def statement_key(statement: str) -> ProgressKey:
+    """The progress key of an ad-hoc statement: its text (whitespace folded), hashed."""
+    digest = hashlib.sha256(" ".join(statement.split()).encode()).hexdigest()[:24]
+    return ProgressKey(f"cli:{digest}", 0)
+
+
+def statement_line(script: str, statement: str) -> int | None:
+    """The 1-based line where ``statement`` starts in ``script`` (its first code line)."""
+    at = script.find(statement)
+    if at < 0:
+        return None
+    for offset, line in enumerate(statement.splitlines()):
+        s = line.strip()
+        if s and not s.startswith("--"):
+            return script.count("\n", 0, at) + 1 + offset
+    return script.count("\n", 0, at) + 1
+
+
+class Backfill:
+    """One batched run of ``statement`` on ``conn`` (an autocommit connection)."""
+
+    def __init__(
+        self,
+        conn: Connector,
+        statement: str,
+        key: ProgressKey,
+        *,
+        where: str,
+        options: BackfillOptions | None = None,
+        reporter: Reporter | None = None,
+        stop: Callable[[], bool] = lambda: False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.conn, self.key, self.where = conn, key, where
+        self.options = options or BackfillOptions()
+        self.reporter = reporter or NoReporter()
+        self.stop, self.sleep = stop, sleep
+        self.sql = backfill_sql(conn.dialect)
+        self.target = self.sql.parse(DIRECTIVE.sub("", statement), where)
+
+    def _prepare(self) -> list[str]:
+        pk = self.sql.primary_key(self.conn, self.target)
+        if not pk:
+            raise BackfillError(
+                f"{self.where}: cannot run this statement as a batched backfill: the table "
+                f"`{self.target.display}` has no primary key (or does not exist), and batches walk the primary key."
+            )
+        return pk
+
+    def run(self, *, fresh: bool = False, on_done: Callable[[], None] | None = None) -> BackfillResult:
+        """Run (or continue) the backfill. ``fresh``: ignore saved progress. ``on_done`` runs in the
+        last batch's transaction (deploy's history update). Returns with ``completed=False`` when
+        :attr:`stop` said so between batches (or cancelled a batch)."""
+        conn, opts, q = self.conn, self.options, self.sql.dialect.quote
+        pk = self._prepare()
+        store = ProgressStore(conn, self.key)
+        saved = None if fresh else store.load()
+        if saved is None:
+            store.start(self.target.display)
+            saved = SavedProgress(None, 0, 0, 0)
+        resumed = saved.batches > 0
+        cols = [q(c) for c in pk]
+        key_sql = cols[0] if len(cols) == 1 else f"({', '.join(cols)})"
+        marks = "%s" if len(cols) == 1 else f"({', '.join(['%s'] * len(cols))})"
+        table = self.sql.table_ref(self.target)
+        plain_table = self.sql.table_ref(replace(self.target, alias=None))
+        order = ", ".join(cols)
+        pred = f"({self.target.where_sql})" if self.target.where_sql else ""
+        update_head = f"UPDATE {table} SET {self.target.set_sql} WHERE "
+
+        def bounded(lower: bool, upper: bool) -> str:
+            parts = [p for p in (pred, f"{key_sql} > {marks}" if lower else "", f"{key_sql} <= {marks}" if upper else "") if p]
+            return update_head + (" AND ".join(parts) if parts else "1 = 1")
+
+        next_sql = {
+            lower: f"SELECT {order} FROM {plain_table}"
+            + (f" WHERE {key_sql} > {marks}" if lower else "")
+            + f" ORDER BY {order} LIMIT 1 OFFSET %s"
+            for lower in (False, True)
+        }
+        estimate = self.sql.estimate_rows(conn, self.target)
+        restore = self.sql.session_setup(conn, opts.lock_timeout_ms)
+        started = time.monotonic()
+        size = max(1, min(opts.batch_size, opts.max_batch_size))
+        last = saved.last_key
+        updated, scanned, batches_total = saved.rows_updated, saved.rows_scanned, saved.batches
+        run_batches = 0
+        run_scanned = 0
+        next_lag_check = 0.0
+
+        def event(kind: str, message: str = "", lag: float | None = None) -> None:
+            elapsed = time.monotonic() - started
+            rate = run_scanned / elapsed if elapsed > 0 else 0.0
+            eta = None
+            if estimate and rate > 0:
+                eta = max(0.0, (estimate - scanned) / rate)
+            self.reporter.report(
+                ProgressEvent(kind, self.target.display, batches_total, updated, scanned, estimate, size, rate, eta, elapsed, lag, message)
+            )
+
+        event("start", "resuming after the last committed batch" if resumed else "")
+        try:
+            while True:
+                if self.stop():
+                    return BackfillResult(False, updated, scanned, run_batches, resumed, time.monotonic() - started)
+                if opts.max_lag is not None and time.monotonic() >= next_lag_check:
+                    self._wait_for_replicas(event)
+                    next_lag_check = time.monotonic() + 1.0
+                    if self.stop():
+                        continue
+                attempt = 0
+                while True:
+                    t0 = time.monotonic()
+                    try:
+                        with conn.transaction():
+                            for s in self.sql.batch_prelude(opts.lock_timeout_ms):
+                                conn.execute(s)
+                            lower = tuple(last) if last is not None else ()
+                            row = conn.query_one(next_sql[last is not None], (*lower, size - 1))
+                            upper = tuple(row) if row is not None else None
+                            params = (*lower, *(upper or ()))
+                            count = conn.execute(bounded(last is not None, upper is not None), params)
+                            # the last batch's key count is not looked up: the rows it updated stand in
+                            n_scanned = size if upper is not None else max(0, count)
+                            progress = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
+                            if upper is None:
+                                store.finish()
+                                if on_done is not None:
+                                    on_done()
+                            else:
+                                store.save(upper, progress)
+                        break
+                    except DatabaseError as exc:
+                        if self.stop():
+                            return BackfillResult(False, updated, scanned, run_batches, resumed, time.monotonic() - started)
+                        if not self.sql.is_lock_timeout(exc) or attempt >= opts.lock_retries:
+                            raise
+                        attempt += 1
+                        size = max(min(opts.min_batch_size, size), size // 2)
+                        pause = min(5.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2)
+                        event("waiting", f"lock timeout, retry {attempt} of {opts.lock_retries} in {pause:.2f}s")
+                        self.sleep(pause)
+                elapsed = time.monotonic() - t0
+                run_batches += 1
+                run_scanned += progress.rows_scanned - scanned
+                last, updated, scanned, batches_total = progress.last_key, progress.rows_updated, progress.rows_scanned, progress.batches
+                if last is None:
+                    event("done")
+                    try:
+                        store.drop_if_unused()
+                    except DatabaseError:
+                        conn.abort_open_transaction()
+                    return BackfillResult(True, updated, scanned, run_batches, resumed, time.monotonic() - started)
+                event("batch")
+                ratio = opts.batch_time / elapsed if elapsed > 0 else 2.0
+                floor = min(opts.min_batch_size, opts.batch_size)
+                size = int(min(opts.max_batch_size, max(floor, size * min(4.0, max(0.5, ratio)))))
+        finally:
+            try:
+                restore()
+            except DatabaseError:
+                pass
+
+    def _wait_for_replicas(self, event: Callable[..., None]) -> None:
+        max_lag = self.options.max_lag
+        assert max_lag is not None
+        pause = 0.25
+        while not self.stop():
+            lag = self.sql.replica_lag(self.conn)
+            if lag is None or lag <= max_lag:
+                return
+            event("waiting", f"replicas lag {lag:.1f}s > {max_lag:g}s, waiting", lag)
+            self.sleep(pause)
+            pause = min(5.0, pause * 2)
+
+
+# ---------------------------------------------------------------- in a migration (migrate deploy)
+
+
+def migration_backfills(conn: Connector, name: str, script_path: str, script: str, statements: Sequence[str], indexes: Sequence[int]) -> dict[int, Backfill]:
+    """The backfills of a migration, parsed before anything of it runs: a statement that cannot
+    run in batches is an error naming the file and line, and nothing is applied."""
+    out: dict[int, Backfill] = {}
+    for i in indexes:
+        line = statement_line(script, statements[i])
+        where = f"{script_path}{f' line {line}' if line else ''} (statement {i + 1})"
+        options = directive_options(statements[i], where=where)
+        out[i] = Backfill(conn, statements[i], ProgressKey(name, i), where=where, options=options)
+    return out
+
+
+def run_in_migration(
+    backfill: Backfill,
+    *,
+    fresh: bool,
+    reporter: Reporter | None,
+    stop: Callable[[], bool],
+    started: Callable[[], None],
+    on_done: Callable[[], None],
+) -> bool:
+    """Run one backfill statement of a migration; False when stopped (Ctrl-C) between batches.
+    ``started`` marks the history row resumable at this statement before the first batch (a
+    killed deploy is continued by the next one); ``on_done`` advances it in the last batch's
+    transaction, so the statement is never run twice."""
+    backfill.reporter = reporter or backfill.reporter
+    backfill.stop = stop
+    backfill._prepare()  # a missing key is an error before the row says "in progress"
+    started()
+    return backfill.run(fresh=fresh, on_done=on_done).completed
