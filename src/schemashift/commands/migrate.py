@@ -155,16 +155,27 @@ def retired_force_option(command: str) -> Callable[[_F], _F]:
 @click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+@click.option("--online/--no-online", "online_flag", default=None, help="Write lock-safe SQL (docs/online.md); default: [tool.schemashift] online.")
+@click.option("--stats-url", metavar="URL", help="--online: the database whose table sizes count (e.g. production).")
 @allow_production_option
 @retired_force_option("migrate dev")
 def dev(
-    schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool, allow_production: bool
+    schema: str | None,
+    name: str | None,
+    create_only: bool,
+    skip_seed: bool,
+    skip_generate: bool,
+    online_flag: bool | None,
+    stats_url: str | None,
+    allow_production: bool,
 ) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations.dev import migrate_dev
+    from schemashift.online.plan import online_options
 
     mp = _open(schema)
+    online, stats_url = online_options(mp.project.cwd, online_flag, stats_url)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
     result = migrate_dev(
@@ -174,7 +185,13 @@ def dev(
         create_only=create_only,
         run_seed=_seed_runner(mp, skip_seed),
         run_generate=None if skip_generate else (lambda: _generate_client(mp)),
+        online=online,
+        stats_url=stats_url,
     )
+    for note in result.notes:
+        click.echo(note, err=True)
+    if result.created_all[:-1]:
+        click.echo("Online mode: migrations written, in apply order: " + ", ".join(m.name for m in result.created_all))
     if result.created is not None:
         rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
         if create_only:
