@@ -241,7 +241,9 @@ def _write_online(
 
     typed = list(steps)
     created = created_tables(typed)
-    tables = sorted({t for s in typed if (t := step_table(s)) is not None and t not in created})
+    named = {t for s in typed if (t := step_table(s)) is not None}
+    named |= {r.previous.name for s in typed if isinstance(s, st.RedefineTables) for r in s.tables}
+    tables = sorted(named - created)
     if stats_url is not None:
         with connect(stats_url) as stats:
             sizes = table_sizes(stats, tables)
