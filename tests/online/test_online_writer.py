@@ -61,6 +61,7 @@ def deploy_with_writer(project: Path, db_url: str, run_cli, first_id: int) -> Wr
     return writer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
 def test_writer_is_not_blocked_by_the_online_index_build(
     tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli
