@@ -186,6 +186,7 @@ def test_lint_passes_online_forms_and_flags_prismas(project: Path, provider: str
     r = run_cli("migrate", "lint")
     assert r.exit_code != 0
     assert "require-concurrent-index-creation" in r.out + r.err
+    assert "constraint-missing-not-valid" in r.out + r.err
 
 
 @pytest.mark.parametrize("provider", ["postgresql", "mysql"], indirect=True)
