@@ -105,8 +105,5 @@ def plan(steps: Sequence[st.Step], dialect: MysqlDialect, options: OnlineOptions
         else:
             raise OnlineRefused(refusal(step, table, options))
         chunks.append((Chunk.STATEMENTS, f"{header(step)}\n{_body(online)}"))
-    result = OnlinePlan()
-    # MySQL commits each DDL statement: every script already runs statement by statement, so
-    # one script holds them all (without the transaction-off marker: it changes nothing there)
-    result.scripts = [s.__class__(s.suffix, s.script.replace("-- schemashift:transaction off\n", "", 1)) for s in assemble(chunks)]
-    return result
+    # MySQL commits each DDL statement: every script already runs statement by statement
+    return OnlinePlan(scripts=assemble(chunks, marker=False))

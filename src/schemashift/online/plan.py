@@ -95,9 +95,10 @@ def header(step: st.Step) -> str:
     return f"-- {st.step_name(step)}"
 
 
-def assemble(chunks: Sequence[tuple[Chunk, str]], name_parts: Sequence[str] = ()) -> list[OnlineScript]:
+def assemble(chunks: Sequence[tuple[Chunk, str]], *, marker: bool = True) -> list[OnlineScript]:
     """Group rendered chunks into scripts in order: adjacent transaction chunks share one script,
-    adjacent statement chunks one ``transaction off`` script; each ALONE chunk is a script."""
+    adjacent statement chunks one ``transaction off`` script (the marker line only with
+    ``marker``: MySQL runs every script statement by statement anyway); each ALONE chunk is a script."""
     groups: list[tuple[Chunk, list[str]]] = []
     for kind, text in chunks:
         if groups and kind is not Chunk.ALONE and groups[-1][0] is kind:
@@ -107,7 +108,7 @@ def assemble(chunks: Sequence[tuple[Chunk, str]], name_parts: Sequence[str] = ()
     scripts: list[OnlineScript] = []
     for i, (kind, texts) in enumerate(groups):
         body = "\n".join(texts)
-        if kind is Chunk.STATEMENTS:
+        if kind is Chunk.STATEMENTS and marker:
             body = "-- schemashift:transaction off\n" + body
         suffix = "" if i == 0 else f"_online_{i}"
         scripts.append(OnlineScript(suffix, body))
