@@ -40,6 +40,7 @@ PATTERNS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     ),
     "not_null": ({}, {}),
     "drop_index": ({"user_extra": "  @@index([name])"}, {}),
+    "add_column": ({}, {"user_extra": "  age Int?"}),
 }
 
 EXPECTED = {
@@ -58,12 +59,14 @@ EXPECTED = {
             'ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";',
         ],
         "drop_index": ['DROP INDEX CONCURRENTLY "User_name_idx";'],
+        "add_column": ["SET LOCAL lock_timeout = '2s';", 'ALTER TABLE "User" ADD COLUMN     "age" INTEGER;'],
     },
     "mysql": {
         "index": ["CREATE INDEX `User_name_idx` ON `User`(`name`) ALGORITHM=INPLACE LOCK=NONE;"],
         "unique": ["CREATE UNIQUE INDEX `User_email_key` ON `User`(`email`) ALGORITHM=INPLACE LOCK=NONE;"],
         "not_null": ["MODIFY `name` VARCHAR(191) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
         "drop_index": ["ALTER TABLE `User` DROP INDEX `User_name_idx`, ALGORITHM=INPLACE, LOCK=NONE;"],
+        "add_column": ["ALTER TABLE `User` ADD COLUMN `age` INTEGER NULL, ALGORITHM=INSTANT;"],
     },
 }
 
