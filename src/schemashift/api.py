@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.diagnostics import Diagnostic
     from schemashift.diff.renames import Rename
+    from schemashift.online.plan import OnlineOptions
     from schemashift.dialects.scripts import ScriptPlan
     from schemashift.migrations.dev import UI
     from schemashift.migrations.folder import Migration
@@ -397,6 +398,9 @@ class DevResult:
     applied: tuple[str, ...]
     in_sync: bool
     reset: bool = False  # the database was reset first (only when a UI confirmed it)
+    # every migration folder written, in apply order (--online may write several; else `created`)
+    created_all: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()  # --online's notes (rebuilt tables, type changes kept one-shot)
 
 
 def dev(
@@ -428,6 +432,8 @@ def dev_of(
     run_seed: Callable[[], None] | None = None,
     run_generate: Callable[[], None] | None = None,
     renames: Sequence[Rename] = (),
+    online: OnlineOptions | None = None,
+    stats_url: str | None = None,
 ) -> DevResult:
     """:func:`dev` of a project already opened, with the command line's ``ui`` (a terminal that
     may confirm a reset or data loss, or a likely rename), seed and generators; ``renames``: the
@@ -436,10 +442,13 @@ def dev_of(
 
     result = migrate_dev(
         mp, ui or _SilentUI(), name=name, create_only=create_only, run_seed=run_seed, run_generate=run_generate,
-        renames=renames,
+        renames=renames, online=online, stats_url=stats_url,
     )
     created = result.created.path if result.created is not None else None
-    return DevResult(created, tuple(result.applied), result.in_sync, result.reset)
+    return DevResult(
+        created, tuple(result.applied), result.in_sync, result.reset,
+        tuple(m.path for m in result.created_all), tuple(result.notes),
+    )
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,9 @@ TOOL_KEYS: dict[str, str] = {
     "migration_lock_timeout": "how long deploy/dev wait for the migration lock (settings.py)",
     "production_hosts": "host patterns of the production guard (settings.py)",
     "keep_labelled_days": "backup prune: age of labelled backups to delete (settings.py)",
+    "online": "migrate dev writes lock-safe SQL, as with --online (online/plan.py)",
+    "stats_url": "the database whose table sizes decide --online forms (online/plan.py)",
+    "online_lock_timeout": "lock_timeout written before strong locks by --online (online/plan.py)",
     "lint": "[tool.schemashift.lint]: migrate lint rule levels (safety/lint/runner.py)",
 }
 

@@ -230,20 +230,32 @@ def retired_force_option(command: str) -> Callable[[_F], _F]:
 @click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
 @rename_option
+@click.option("--online/--no-online", "online_flag", default=None, help="Write lock-safe SQL (docs/online.md); default: [tool.schemashift] online.")
+@click.option("--stats-url", metavar="URL", help="--online: the database whose table sizes count (e.g. production).")
 @allow_production_option
 @retired_force_option("migrate dev")
 @json_option
 def dev(
-    schema: str | None, name: str | None, create_only: bool, skip_seed: bool, skip_generate: bool,
-    allow_production: bool, as_json: bool, rename: tuple[str, ...] = (),
+    schema: str | None,
+    name: str | None,
+    create_only: bool,
+    skip_seed: bool,
+    skip_generate: bool,
+    online_flag: bool | None,
+    stats_url: str | None,
+    allow_production: bool,
+    as_json: bool,
+    rename: tuple[str, ...] = (),
 ) -> None:
     """Create a migration from changes in the schema, apply it, and regenerate the client."""
     from schemashift.api import dev_of
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations import engine
+    from schemashift.online.plan import online_options
 
     renames = engine.parse_renames(rename)
     mp = _open(schema)
+    online, stats_url = online_options(mp.project.cwd, online_flag, stats_url)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
     result = dev_of(
@@ -254,6 +266,8 @@ def dev(
         run_seed=_seed_runner(mp, skip_seed),
         run_generate=None if skip_generate else (lambda: _generate_client(mp)),
         renames=renames,
+        online=online,
+        stats_url=stats_url,
     )
     if as_json:
         emit(
@@ -263,6 +277,8 @@ def dev(
                     "path": str(result.created),
                     "migration_sql": str(result.created / "migration.sql"),
                 },
+                "created_all": [str(p) for p in result.created_all],
+                "notes": list(result.notes),
                 "applied": list(result.applied),
                 "create_only": create_only,
                 "reset": result.reset,
@@ -270,6 +286,10 @@ def dev(
             }
         )
         return
+    for note in result.notes:
+        click.echo(note, err=True)
+    if result.created_all[:-1]:
+        click.echo("Online mode: migrations written, in apply order: " + ", ".join(m.name for m in result.created_all))
     if result.created is not None:
         rel = f"{mp.migrations_display}/{result.created.name}/migration.sql"
         if create_only:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Sequence
 
+from schemashift.diff import steps as st
 from schemashift.migrations import engine
 from schemashift.connectors.base import Connector
 from schemashift.migrations import folder
@@ -34,6 +35,7 @@ from schemashift.model import Schema
 
 if TYPE_CHECKING:
     from schemashift.diff.renames import Rename
+    from schemashift.online.plan import OnlineOptions
     from schemashift.safety.dataloss import DataLossWarning
 
 
@@ -54,6 +56,10 @@ class DevResult:
     reset: bool = False
     in_sync: bool = False
     warnings: list[DataLossWarning] = field(default_factory=list)
+    #: --online: every migration written (``created`` is the last one)
+    created_all: list[Migration] = field(default_factory=list)
+    #: --online: what the user must know (table rebuilds, rewrites kept), for stderr
+    notes: list[str] = field(default_factory=list)
 
 
 def _cache(mp: MigrateProject) -> ShadowCache:
@@ -144,9 +150,13 @@ def migrate_dev(
     run_seed: Callable[[], None] | None = None,
     run_generate: Callable[[], None] | None = None,
     renames: Sequence[Rename] = (),
+    online: OnlineOptions | None = None,
+    stats_url: str | None = None,
 ) -> DevResult:
     """``renames``: the ``--rename`` options (:mod:`schemashift.diff.renames`); other likely
-    renames are asked at a terminal, or named in a hint without one (then dropped and added)."""
+    renames are asked at a terminal, or named in a hint without one (then dropped and added).
+    ``online``: write lock-safe SQL (:mod:`schemashift.online`); row counts come from
+    ``stats_url`` when given (and then decide which tables need online forms)."""
     result = DevResult()
     target = mp.target
     local = mp.migrations()
@@ -199,16 +209,20 @@ def migrate_dev(
                     raise MigrationError("Migration cancelled: nothing was changed.", exit_code=130)
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
-            script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
-            back = engine.reversed_renames(accepted, before, target)
-            down_steps = engine.diff(target, before, conn.dialect, back)
-            down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")), back)
-            if folder.read_lock_provider(mp.migrations_dir) is None:
-                folder.write_lock(mp.migrations_dir, mp.provider)
-            created = folder.create_migration(mp.migrations_dir, name, script, down=down)
-            result.created = created
+            if online is not None:
+                created_all, result.notes = _write_online(mp, conn, steps, name, online, stats_url)
+                result.created, result.created_all = created_all[-1], created_all
+            else:
+                script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
+                back = engine.reversed_renames(accepted, before, target)
+                down_steps = engine.diff(target, before, conn.dialect, back)
+                down = engine.render_down(down_steps, conn.dialect, folder.checksum(script.encode("utf-8")), back)
+                if folder.read_lock_provider(mp.migrations_dir) is None:
+                    folder.write_lock(mp.migrations_dir, mp.provider)
+                created_all = [folder.create_migration(mp.migrations_dir, name, script, down=down)]
+                result.created, result.created_all = created_all[0], created_all
             if not create_only:
-                result.applied += apply_migrations(conn, [*local, created], log=ui.echo).applied
+                result.applied += apply_migrations(conn, [*local, *created_all], log=ui.echo).applied
     if run_generate is not None and not create_only:
         run_generate()
     if run_seed is not None and result.reset:
@@ -224,6 +238,39 @@ def _renames(before: Schema, target: Schema, given: Sequence[Rename], ui: UI) ->
     if plan.declined and not ui.interactive:
         ui.echo(engine.rename_hint(plan.declined))
     return plan.accepted
+
+
+def _write_online(
+    mp: MigrateProject,
+    conn: Connector,
+    steps: Sequence[st.Step],
+    name: str,
+    online: OnlineOptions,
+    stats_url: str | None,
+) -> tuple[list[Migration], list[str]]:
+    """--online: the steps as an online plan, written as one or more migrations (notes on stderr)."""
+    import dataclasses
+
+    from schemashift.connectors import connect
+    from schemashift.online.plan import created_tables, plan_online, step_table, table_sizes, write_plan
+    from schemashift.safety.dataloss import header
+
+    typed = list(steps)
+    created = created_tables(typed)
+    named = {t for s in typed if (t := step_table(s)) is not None}
+    named |= {r.previous.name for s in typed if isinstance(s, st.RedefineTables) for r in s.tables}
+    tables = sorted(named - created)
+    if stats_url is not None:
+        with connect(stats_url) as stats:
+            sizes = table_sizes(stats, tables)
+        online = dataclasses.replace(online, sizes=sizes, row_counts=sizes)
+    else:
+        online = dataclasses.replace(online, row_counts=table_sizes(conn, tables))
+    planned = plan_online(typed, conn.dialect, online)
+    if folder.read_lock_provider(mp.migrations_dir) is None:
+        folder.write_lock(mp.migrations_dir, mp.provider)
+    warnings_header = header(engine.data_loss_warnings(None, typed))
+    return write_plan(mp.migrations_dir, name, planned, warnings_header), planned.notes
 
 
 RESET_NON_INTERACTIVE = (

@@ -1,1 +1,2 @@
-"""Online schema changes: work on live tables without long locks (batched backfills...)."""
+"""Online schema changes: work on live tables without long locks (``migrate dev --online``, batched
+backfills; see docs/online.md)."""
