@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from schemashift.connectors.base import Connector
@@ -133,8 +134,13 @@ def apply_migrations(
     *,
     log: Log = lambda _m: None,
     baseline_check: bool = True,
+    lock: bool = True,
 ) -> ApplyResult:
-    """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma."""
+    """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma.
+
+    ``lock=False``: the caller already holds the migration lock that covers this connection's
+    target, on another session (``fleet deploy`` holds each database's or server's lock once:
+    see :mod:`schemashift.fleet.locks`); the history is still read only now, under it."""
     result = ApplyResult()
     history = History(conn)
     plans: dict[str, ScriptPlan] = {}
@@ -144,17 +150,16 @@ def apply_migrations(
             plans[m.name] = conn.dialect.plan_script(m.sql)
         return plans[m.name]
 
-    with conn.advisory_lock():
-        tables = list_tables(conn)
-        if TABLE not in tables:
-            if baseline_check and tables:
+    with conn.advisory_lock() if lock else nullcontext():
+        if not history.exists():  # else rows() below would look for it a second time
+            if baseline_check and list_tables(conn):
                 raise MigrationError(
                     "The database schema is not empty. Read more about how to baseline an existing "
                     "production database: https://pris.ly/d/migrate-baseline",
                     code="P3005",
                 )
             history.ensure()
-        rows = history.rows()
+        rows = history.rows(exists=True)
         status = diagnose(migrations, rows)
         by_name = {m.name: m for m in migrations}
         resume: dict[str, tuple[HistoryRow, int]] = {}

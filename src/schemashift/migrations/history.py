@@ -53,12 +53,30 @@ _COLUMNS = (
 )
 
 
+#: PostgreSQL (and CockroachDB): from pg_catalog, not information_schema.tables, whose view joins
+#: and privilege checks run over every relation of the database before the schema is filtered (with
+#: a thousand tenant schemas, most of a deploy's history reads). Same rows as information_schema's
+#: ``BASE TABLE`` and ``VIEW``: ordinary and partitioned tables and views the user has any right on.
+_PG_RELATIONS = (
+    "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v')"
+    " AND (pg_catalog.pg_has_role(c.relowner, 'USAGE')"
+    " OR pg_catalog.has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')"
+    " OR pg_catalog.has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))"
+)
+
 _TABLES_SQL = {
-    "postgresql": "SELECT table_name FROM information_schema.tables"
-    " WHERE table_schema = %s AND table_type IN ('BASE TABLE', 'VIEW')",
+    "postgresql": _PG_RELATIONS,
     "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
     "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
     " AND name NOT LIKE 'sqlite_%%' AND %s IS NOT NULL",
+}
+
+#: One table of the schema, by name (PostgreSQL: an index lookup on pg_class's name).
+_TABLE_EXISTS_SQL = {
+    "postgresql": f"{_PG_RELATIONS} AND c.relname = %s",
+    "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+    "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND %s IS NOT NULL AND name = %s",
 }
 
 
@@ -78,6 +96,11 @@ def list_tables(conn: Connection) -> list[str]:
     """Tables and views of the connection's schema, the history table included."""
     rows = conn.query(_TABLES_SQL[_family(conn.provider)], (conn.schema_name,))
     return sorted(str(r[0]) for r in rows)
+
+
+def table_exists(conn: Connection, name: str) -> bool:
+    """``name in list_tables(conn)``, asking only for that table."""
+    return bool(conn.query(_TABLE_EXISTS_SQL[_family(conn.provider)], (conn.schema_name, name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +166,15 @@ class History:
         self.provider = _family(conn.provider)
 
     def exists(self) -> bool:
-        return TABLE in list_tables(self.conn)
+        return table_exists(self.conn, TABLE)
 
     def ensure(self) -> None:
         self.conn.execute(_DDL[self.provider])
 
-    def rows(self) -> list[HistoryRow]:
-        """All rows in the order they were started, as Prisma lists them."""
-        if not self.exists():
+    def rows(self, *, exists: bool | None = None) -> list[HistoryRow]:
+        """All rows in the order they were started, as Prisma lists them. ``exists``: whether the
+        table exists, when the caller just found out (else it is looked up first)."""
+        if not (self.exists() if exists is None else exists):
             return []
         raw = self.conn.query(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY started_at ASC")
         rows = [
