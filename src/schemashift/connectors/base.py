@@ -114,6 +114,16 @@ class Connector(ABC):
         """The transaction a migration script runs in (SQLite adds its foreign-key dance)."""
         return self.transaction()
 
+    def execute_atomically(self, parts: Sequence[tuple[str, Params | None]]) -> None:
+        """Statements (``params`` None: a whole script) that commit together or not at all, in
+        :meth:`ddl_transaction`; PostgreSQL sends them in one round trip (and its COMMIT)."""
+        with self.ddl_transaction():
+            for sql, params in parts:
+                if params is None:
+                    self.execute_script(sql)
+                else:
+                    self.execute(sql, params)
+
     @abstractmethod
     def advisory_lock(self, timeout: float | None = None) -> AbstractContextManager[None]:
         """Hold the migration lock for the duration of the block (Prisma's lock, same key),

@@ -127,6 +127,21 @@ class PostgresConnector(Connector):
         except psycopg.Error as exc:
             raise statement_error(self.url, exc) from None
 
+    def execute_atomically(self, parts: Sequence[tuple[str, Params | None]]) -> None:
+        """Two round trips: ``BEGIN`` and the statements in one simple query (parameters bound
+        client-side by psycopg; ``\\n;`` ends a script's last line comment), then ``COMMIT``. The
+        commit is a message of its own, as with :meth:`transaction`: a process killed while the
+        server runs the statements leaves nothing committed (the server rolls back when it finds
+        the connection gone), instead of a commit landing after the process died."""
+        mogrify = psycopg.ClientCursor(self._conn).mogrify
+        body = "\n;\n".join(sql if params is None else mogrify(sql, params) for sql, params in parts)
+        try:
+            self.execute_script(f"BEGIN;\n{body}")
+            self.execute("COMMIT")
+        except BaseException:
+            self.abort_open_transaction()
+            raise
+
     def can_switch_to(self, url: ConnectionUrl) -> bool:
         """Another schema of the same database, with the same user, password and options, on a
         connection that is open and idle (no transaction, failed or not, left open)."""

@@ -38,7 +38,7 @@ from schemashift.connectors.errors import DatabaseError
 from schemashift.dialects.scripts import RunMode, ScriptPlan
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
-from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables
+from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables, now
 from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
 
@@ -237,10 +237,16 @@ class _Run:
     def _transaction(self) -> None:
         m, history, conn = self.m, self.history, self.conn
         try:
-            with conn.ddl_transaction():
-                row_id = history.start(m.name, m.checksum)
-                send_script(conn, self.plan)
-                history.finish(row_id, 1)
+            if conn.dialect.sends_whole_scripts:  # PostgreSQL: row, script and update in one round trip, then COMMIT
+                at = now()
+                row_id, insert, values = history.start_statement(m.name, m.checksum, at)
+                finish = history.finish_in_batch_statement(row_id, 1, at)
+                conn.execute_atomically([(insert, values), (self.plan.script, None), finish])
+            else:
+                with conn.ddl_transaction():
+                    row_id = history.start(m.name, m.checksum)
+                    send_script(conn, self.plan)
+                    history.finish(row_id, 1)
         except DatabaseError as exc:
             if self.sigint.requested:
                 self.sigint.write(

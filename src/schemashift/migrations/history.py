@@ -195,18 +195,36 @@ class History:
 
     def start(self, name: str, checksum: str) -> str:
         """Record that a migration started (finished_at NULL: a crash leaves it as failed)."""
-        row_id = str(uuid.uuid4())
-        self.conn.execute(
-            f"INSERT INTO {TABLE} (id, checksum, migration_name, started_at, applied_steps_count)"
-            " VALUES (%s, %s, %s, %s, 0)",
-            (row_id, checksum, name, _to_db(self.provider, now())),
-        )
+        row_id, sql, params = self.start_statement(name, checksum, now())
+        self.conn.execute(sql, params)
         return row_id
+
+    def start_statement(self, name: str, checksum: str, at: datetime) -> tuple[str, str, tuple[Any, ...]]:
+        """:meth:`start`'s row id and statement (started ``at``), to send with others."""
+        row_id = str(uuid.uuid4())
+        sql = (
+            f"INSERT INTO {TABLE} (id, checksum, migration_name, started_at, applied_steps_count)"
+            " VALUES (%s, %s, %s, %s, 0)"
+        )
+        return row_id, sql, (row_id, checksum, name, _to_db(self.provider, at))
 
     def finish(self, row_id: str, applied_steps: int) -> None:
         self.conn.execute(
             f"UPDATE {TABLE} SET finished_at = %s, applied_steps_count = %s WHERE id = %s",
             (_to_db(self.provider, now()), applied_steps, row_id),
+        )
+
+    def finish_in_batch_statement(self, row_id: str, applied_steps: int, sent_at: datetime) -> tuple[str, tuple[Any, ...]]:
+        """:meth:`finish` as the last statement of a batch sent at ``sent_at`` (PostgreSQL, one
+        simple query): ``finished_at`` is ``sent_at`` plus the time the server has spent on the
+        batch when it gets there (``clock_timestamp() - statement_timestamp()``), in milliseconds
+        as :func:`now`: the client's clock, as :meth:`finish` writes it, without a round trip."""
+        if self.provider != "postgresql":
+            raise ValueError("finish_in_batch_statement: PostgreSQL only")
+        return (
+            f"UPDATE {TABLE} SET finished_at = date_trunc('milliseconds', %s::timestamptz"
+            " + (clock_timestamp() - statement_timestamp())), applied_steps_count = %s WHERE id = %s",
+            (sent_at, applied_steps, row_id),
         )
 
     def set_progress(self, row_id: str, applied_steps: int, logs: str | None = None) -> None:
