@@ -83,7 +83,7 @@ def deploy(
     if lock_timeout is None and project.base.settings.migration_lock_timeout_ms is not None:
         lock_timeout = project.base.settings.migration_lock_timeout_ms / 1000
     options = DeployOptions(Path(backup_dir) if backup_dir else None, lock, lock_timeout, wait)
-    claims = Targets(project)
+    claims = Targets(project, keep_sessions=jobs)
     locks = ScopeLocks(connect, lock_timeout=lock_timeout, keep_idle=jobs, on_wait=_lock_wait(quiet))
     log = _log(quiet)
     try:
@@ -92,6 +92,7 @@ def deploy(
             lambda t, gate: deploy_target(claims, t, gate, options, locks, log), quiet=quiet,
         )
     finally:
+        claims.close()
         locks.close()
     _finish(report, as_json)
 
@@ -115,11 +116,14 @@ def _inspect(command: str, schema: str | None, targets_file: Path, jobs: int, as
     from schemashift.fleet.work import Targets, inspect_target
 
     project, targets = _open(schema, targets_file)
-    claims = Targets(project)
-    report = _run(
-        command, project, targets, Plan(jobs=jobs, stop_on_failure=False),
-        lambda t, _gate: inspect_target(claims, t, drift=drift), quiet=True,
-    )
+    claims = Targets(project, keep_sessions=jobs)
+    try:
+        report = _run(
+            command, project, targets, Plan(jobs=jobs, stop_on_failure=False),
+            lambda t, _gate: inspect_target(claims, t, drift=drift), quiet=True,
+        )
+    finally:
+        claims.close()
     _finish(report, as_json)
 
 

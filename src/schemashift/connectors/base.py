@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from .url import ConnectionUrl, Provider
 
@@ -57,9 +57,19 @@ class LockHolder:
 #: Called once when the migration lock is busy, before waiting: (holder or None, seconds it waits).
 LockWaitCallback = Callable[[LockHolder | None, float], None]
 
+#: What the migration lock (:meth:`Connector.advisory_lock`) of a connection covers: every schema
+#: of its ``database`` (PostgreSQL's advisory locks), every database of its ``server`` (MySQL's
+#: ``GET_LOCK`` names), its database ``file`` (SQLite's ``flock``), or its ``schema`` (a lease row
+#: in a table of the schema: CockroachDB).
+LockExtent = Literal["database", "server", "file", "schema"]
+#: A key naming what one lock covers: two connections with equal keys share one lock.
+LockScope = tuple[object, ...]
+
 
 class Connector(ABC):
     provider: Provider
+    #: What :meth:`advisory_lock` covers (see :data:`LockExtent`).
+    lock_extent: ClassVar[LockExtent]
 
     def __init__(self, url: ConnectionUrl) -> None:
         self.url = url
@@ -104,6 +114,16 @@ class Connector(ABC):
         """The transaction a migration script runs in (SQLite adds its foreign-key dance)."""
         return self.transaction()
 
+    def execute_atomically(self, parts: Sequence[tuple[str, Params | None]]) -> None:
+        """Statements (``params`` None: a whole script) that commit together or not at all, in
+        :meth:`ddl_transaction`; PostgreSQL sends them in one round trip (and its COMMIT)."""
+        with self.ddl_transaction():
+            for sql, params in parts:
+                if params is None:
+                    self.execute_script(sql)
+                else:
+                    self.execute(sql, params)
+
     @abstractmethod
     def advisory_lock(self, timeout: float | None = None) -> AbstractContextManager[None]:
         """Hold the migration lock for the duration of the block (Prisma's lock, same key),
@@ -113,6 +133,31 @@ class Connector(ABC):
     def lock_holder(self) -> LockHolder | None:
         """Who holds the migration lock now (None: free, or the database cannot tell)."""
         return None
+
+    @property
+    def lock_scope(self) -> LockScope | None:
+        """What this connection's migration lock covers when that is wider than its own target
+        (its schema, database or file), as a key: connections with equal keys wait for one another
+        (every schema of a PostgreSQL database, every database of a MySQL server). None when the
+        lock covers only the target (SQLite's file, CockroachDB's lease row in the schema)."""
+        url = self.url
+        if self.lock_extent == "database":
+            return (self.provider, url.host.lower(), url.port, url.database)
+        if self.lock_extent == "server":
+            return (self.provider, url.host.lower(), url.port)
+        return None
+
+    # --- reusing a connection for another target ---------------------------------------------
+    def can_switch_to(self, url: ConnectionUrl) -> bool:
+        """Whether :meth:`switch_to` can point this connection at ``url`` instead of opening one
+        (PostgreSQL: another schema of the same database, same user and options), and the
+        connection is idle (open, no transaction left open)."""
+        return False
+
+    def switch_to(self, url: ConnectionUrl) -> None:
+        """Work on ``url`` from now on, as a new connection to it would (only when
+        :meth:`can_switch_to` says so)."""
+        raise NotImplementedError(f"a {self.provider} connection is not reused for another target")
 
     def _lock_busy(self, timeout: float) -> None:
         """The lock is taken: tell :attr:`on_lock_wait` who holds it (best effort)."""

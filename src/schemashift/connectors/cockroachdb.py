@@ -27,12 +27,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
 
 from . import errors
-from .base import APPLICATION_NAME, Connector, LockHolder
+from .base import APPLICATION_NAME, Connector, LockExtent, LockHolder
 from .postgres import PostgresConnector, quote_ident
 from .url import ConnectionUrl
 
@@ -72,6 +72,8 @@ class CockroachConnector(PostgresConnector):
     """A connection to CockroachDB. Built by :func:`schemashift.connectors.connect` from the
     PostgreSQL connection it opened (:meth:`adopt`), or directly from a URL."""
 
+    lock_extent: ClassVar[LockExtent] = "schema"  # the lease row is in a table of the schema (see advisory_lock)
+
     def __init__(self, url: ConnectionUrl) -> None:
         super().__init__(url)
         self._start_session()
@@ -87,7 +89,7 @@ class CockroachConnector(PostgresConnector):
         return self
 
     def _start_session(self) -> None:
-        self.execute(SESSION_SETTINGS)
+        self._set_session(SESSION_SETTINGS)
         self._lock_holder_name = f"{APPLICATION_NAME} pid {os.getpid()} on {socket.gethostname()}"
 
     @cached_property
@@ -162,9 +164,9 @@ class CockroachConnector(PostgresConnector):
 
     def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
         if lock_ms is not None:  # CockroachDB's lock_timeout is a session variable too (v22.1+)
-            self.execute(f"SET lock_timeout = {int(lock_ms)}")
+            self._set_session(f"SET lock_timeout = {int(lock_ms)}")
         if statement_ms is not None:
-            self.execute(f"SET statement_timeout = {int(statement_ms)}")
+            self._set_session(f"SET statement_timeout = {int(statement_ms)}")
 
 
 def check_provider(conn: Connector, provider: str) -> None:

@@ -115,6 +115,7 @@ def quote_ident(name: str) -> str:
 
 class MysqlConnector(Connector):
     provider = "mysql"
+    lock_extent = "server"  # GET_LOCK names are server-wide
 
     def __init__(self, url: ConnectionUrl) -> None:
         super().__init__(url)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from schemashift.extras import missing
 
@@ -16,7 +17,7 @@ except ImportError:
     raise missing("psycopg") from None
 
 from . import errors
-from .base import APPLICATION_NAME, PG_ADVISORY_LOCK_KEY, Connector, LockHolder, Params, Row
+from .base import APPLICATION_NAME, PG_ADVISORY_LOCK_KEY, Connector, LockExtent, LockHolder, Params, Row
 from .tls import is_tls_failure, tls_settings
 from .url import ConnectionUrl
 
@@ -89,11 +90,19 @@ def statement_error(url: ConnectionUrl, exc: psycopg.Error) -> errors.ConnectorE
 
 class PostgresConnector(Connector):
     provider = "postgresql"
+    lock_extent: ClassVar[LockExtent] = "database"  # pg_advisory_lock keys belong to the database
 
     def __init__(self, url: ConnectionUrl) -> None:
         super().__init__(url)
         self._conn = _open(url, url.database)
+        #: the session settings made after connecting (``set_timeouts``...), made again after the
+        #: ``RESET ALL`` of :meth:`switch_to`
+        self._session_sql: list[str] = []
         self.execute(f"SET search_path TO {quote_ident(self.schema_name)}")
+
+    def _set_session(self, sql: str) -> None:
+        self.execute(sql)
+        self._session_sql.append(sql)
 
     def _run(self, sql: str, params: Params | None) -> psycopg.Cursor[Any]:
         self.queries_sent += 1
@@ -110,8 +119,47 @@ class PostgresConnector(Connector):
         return cur.fetchall() if cur.description is not None else []
 
     def execute_script(self, sql: str) -> None:
-        """One simple-query round trip, as Prisma sends a migration (implicitly atomic)."""
-        self._run(sql, None)
+        """One simple-query round trip, as Prisma sends a migration (implicitly atomic); never a
+        prepared statement, however often a connection sends the same script."""
+        self.queries_sent += 1
+        try:
+            self._conn.execute(sql, None, prepare=False)
+        except psycopg.Error as exc:
+            raise statement_error(self.url, exc) from None
+
+    def execute_atomically(self, parts: Sequence[tuple[str, Params | None]]) -> None:
+        """Two round trips: ``BEGIN`` and the statements in one simple query (parameters bound
+        client-side by psycopg; ``\\n;`` ends a script's last line comment), then ``COMMIT``. The
+        commit is a message of its own, as with :meth:`transaction`: a process killed while the
+        server runs the statements leaves nothing committed (the server rolls back when it finds
+        the connection gone), instead of a commit landing after the process died."""
+        mogrify = psycopg.ClientCursor(self._conn).mogrify
+        body = "\n;\n".join(sql if params is None else mogrify(sql, params) for sql, params in parts)
+        try:
+            self.execute_script(f"BEGIN;\n{body}")
+            self.execute("COMMIT")
+        except BaseException:
+            self.abort_open_transaction()
+            raise
+
+    def can_switch_to(self, url: ConnectionUrl) -> bool:
+        """Another schema of the same database, with the same user, password and options, on a
+        connection that is open and idle (no transaction, failed or not, left open)."""
+        if url.provider != self.url.provider or url.schema is None:
+            return False
+        return _without_schema(url) == _without_schema(self.url) and (
+            self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        )
+
+    def switch_to(self, url: ConnectionUrl) -> None:
+        """One round trip: ``RESET ALL`` (a migration's session-level ``SET`` does not follow the
+        connection to the next schema), the session settings again, the new ``search_path``."""
+        if not self.can_switch_to(url):
+            raise ValueError("switch_to: not another schema of this connection's database")
+        statements = ["RESET ALL", *self._session_sql, f"SET search_path TO {quote_ident(url.schema or 'public')}"]
+        self.execute_script("; ".join(statements))
+        self.url = url
+        self.__dict__.pop("dialect", None)  # its default namespace is the schema
 
     @contextmanager
     def advisory_lock(self, timeout: float | None = None) -> Iterator[None]:
@@ -170,9 +218,9 @@ class PostgresConnector(Connector):
 
     def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
         if lock_ms is not None:
-            self.execute(f"SET lock_timeout = {int(lock_ms)}")
+            self._set_session(f"SET lock_timeout = {int(lock_ms)}")
         if statement_ms is not None:
-            self.execute(f"SET statement_timeout = {int(statement_ms)}")
+            self._set_session(f"SET statement_timeout = {int(statement_ms)}")
 
     def server_version(self) -> str:
         return str(self.query("SHOW server_version")[0][0])
@@ -197,6 +245,12 @@ class PostgresConnector(Connector):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _without_schema(url: ConnectionUrl) -> ConnectionUrl:
+    """The URL with its ``?schema=`` left out (what every schema of a database shares)."""
+    params = {k: v for k, v in url.params.items() if k != "schema"}
+    return dataclasses.replace(url, schema=None, params=params)
 
 
 def quote_ident(name: str) -> str:

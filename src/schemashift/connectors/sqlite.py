@@ -59,6 +59,7 @@ def split_script(script: str) -> Iterator[str]:
 
 class SqliteConnector(Connector):
     provider = "sqlite"
+    lock_extent = "file"  # a flock on the database file
 
     def __init__(self, url: ConnectionUrl) -> None:
         super().__init__(url)

@@ -6,14 +6,17 @@ MySQL's ``GET_LOCK('prisma_migrate')`` is per *server* (every database of it sha
 target, it would let only one target of a database (PostgreSQL schemas) or of a server (MySQL
 databases) deploy at a time, whatever ``--jobs`` says.
 
-So, by default (``--lock run``), the fleet takes the lock once per *scope* (database or server) on a
-session of its own, the first time a target of that scope needs it, and holds it while targets of
-that scope deploy, in parallel, on their own connections; their apply does not take it again.
+Each connector says what its lock covers (:attr:`Connector.lock_scope`: a key per database or
+server, None when it covers only the target: SQLite's file, CockroachDB's lease row). So, by
+default (``--lock run``), the fleet takes the lock once per *scope* on a session of its own, the
+first time a target of that scope needs it, and holds it while targets of that scope deploy, in
+parallel, on their own connections; their apply does not take it again
+(``apply_migrations(lock=False)``).
 Nothing else (``migrate deploy``, Prisma, another fleet run) can apply migrations in that scope
 meanwhile, exactly as during one ``migrate deploy``; the fleet itself never runs a target twice at
 once (targets are de-duplicated). Idle scope sessions beyond a few are closed, releasing their
 lock. ``--lock target`` takes the lock per target instead (``migrate deploy``'s behaviour, which
-serialises the targets of one scope). SQLite's lock is the database file's own, per target.
+serialises the targets of one scope). A lock that covers only its target is always taken per target.
 """
 
 from __future__ import annotations
@@ -25,22 +28,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 
-from schemashift.connectors.base import Connector, LockHolder
+from schemashift.connectors.base import Connector, LockHolder, LockScope
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.errors import SchemashiftError
 
-Scope = tuple[object, ...]
-
-
-def lock_scope(url: ConnectionUrl) -> Scope | None:
-    """What Prisma's migration lock of ``url``'s database covers: the server (MySQL), the
-    database (PostgreSQL), or only the target (SQLite: None)."""
-    if url.provider == "sqlite":
-        return None
-    host = url.host.lower()
-    if url.provider == "mysql":  # GET_LOCK names are server-wide
-        return (url.provider, host, url.port)
-    return (url.provider, host, url.port, url.database)  # advisory locks are per database
+Scope = LockScope
 
 
 def target_key(url: ConnectionUrl) -> tuple[object, ...]:
@@ -60,17 +52,6 @@ class LockUnavailable(SchemashiftError):
             f"another target of it earlier in this run:\n{first.message}",
             code=first.code,
         )
-
-
-@contextlib.contextmanager
-def _held_by_the_fleet(timeout: float | None = None) -> Iterator[None]:
-    yield
-
-
-def use_fleet_lock(conn: Connector) -> None:
-    """The target's connection applies under the lock the fleet holds for its scope
-    (:class:`ScopeLocks`): its own ``advisory_lock`` would wait for the fleet's session."""
-    setattr(conn, "advisory_lock", _held_by_the_fleet)  # noqa: B010 - an instance override
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """What a fleet command does on one target, built from the single-database workflow.
 
-Each call opens one connection (:meth:`MigrateProject.connect`, with the project's timeouts), works,
-closes it, and returns a :class:`TargetResult`; every error of the target becomes its result (a
-failure of one target never stops the process). Where the fleet stands is read from each target's
+Each call uses one connection (:meth:`MigrateProject.connect`, with the project's timeouts, or one
+kept from an earlier target of the same database: :mod:`.sessions`), works, gives it back, and
+returns a :class:`TargetResult`; every error of the target becomes its result (a failure of one
+target never stops the process). Where the fleet stands is read from each target's
 ``_prisma_migrations`` table, the same history ``migrate status`` reads: there is no local state
 file, so a second run (or another machine) sees what the first one left, including what a killed
 run left.
@@ -30,9 +31,10 @@ from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseDoesNotExist
 from schemashift.connectors.url import ConnectionUrl
 from schemashift.errors import SchemashiftError, redact
-from schemashift.fleet.locks import ScopeLocks, lock_scope, target_key, use_fleet_lock
+from schemashift.fleet.locks import ScopeLocks, target_key
 from schemashift.fleet.project import FleetProject
 from schemashift.fleet.report import TargetResult
+from schemashift.fleet.sessions import Sessions
 from schemashift.fleet.targets import Target
 from schemashift.migrations.history import History
 from schemashift.migrations.status import HistoryStatus, diagnose
@@ -57,10 +59,16 @@ class Targets:
     file's folder), checks the provider, and refuses a target seen before in this run (two names
     for the same tables must not deploy in parallel). Thread-safe; keeps one key per target."""
 
-    def __init__(self, fleet: FleetProject) -> None:
+    def __init__(self, fleet: FleetProject, keep_sessions: int = 4) -> None:
         self.fleet = fleet
         self._seen: dict[tuple[object, ...], tuple[int, str]] = {}
         self._lock = threading.Lock()
+        #: connections kept for the next target of the same database (see :mod:`.sessions`)
+        self.sessions = Sessions(keep_sessions)
+
+    def close(self) -> None:
+        """Close the connections kept between targets (at the end of the run)."""
+        self.sessions.close()
 
     def claim(self, target: Target) -> ConnectionUrl:
         url = self.fleet.parse(target.url)
@@ -104,11 +112,10 @@ def _set_error(result: TargetResult, exc: SchemashiftError) -> None:
 
 
 def _history(conn: Connector, fleet: FleetProject) -> HistoryStatus:
-    """The target's history against the folder (``rows()`` looks for the table itself: a history
-    with rows exists, so only an empty one costs a second look)."""
+    """The target's history against the folder."""
     history = History(conn)
-    rows = history.rows()
-    return diagnose(fleet.local, rows, table_exists=bool(rows) or history.exists())
+    exists = history.exists()
+    return diagnose(fleet.local, history.rows(exists=exists), table_exists=exists)
 
 
 def backup_folder(root: Path, target: Target) -> Path:
@@ -129,18 +136,20 @@ def deploy_target(
     try:
         url = targets.claim(target)
         mp = fleet.for_target(url)
-        with mp.connect(create=True, log=lambda m: log(target, m), wait=options.wait, lock_timeout=options.lock_timeout) as conn:
+        session = targets.sessions.connect(
+            mp, create=True, log=lambda m: log(target, m), wait=options.wait, lock_timeout=options.lock_timeout
+        )
+        with session as conn:
             before = _history(conn, fleet)
             _set_status(result, before)
             if before.pending or before.failed:  # else nothing to apply: no lock needed
                 if not gate():
                     return None
-                scope = lock_scope(url) if options.lock == "run" and locks is not None else None
+                # the fleet holds a lock wider than the target (database, server) once for all of its targets
+                scope = conn.lock_scope if options.lock == "run" and locks is not None else None
                 held: AbstractContextManager[None] = locks.hold(scope, url) if locks is not None and scope else nullcontext()
                 with held:
-                    if scope is not None:
-                        use_fleet_lock(conn)
-                    _apply(conn, fleet, target, url, before, result, options, log)
+                    _apply(conn, fleet, target, url, before, result, options, log, own_lock=scope is None)
     except SchemashiftError as exc:
         _set_error(result, exc)
     result.seconds = time.perf_counter() - started
@@ -156,7 +165,10 @@ def _apply(
     result: TargetResult,
     options: DeployOptions,
     log: Log,
+    *,
+    own_lock: bool,
 ) -> None:
+    """``own_lock``: apply takes the target's migration lock itself (else the fleet holds it)."""
     from schemashift.migrations.apply import apply_migrations
 
     if options.backup_dir is not None and before.history_table_exists and before.pending:
@@ -167,7 +179,7 @@ def _apply(
         result.backup = str(folder / entry.file)
     failure: SchemashiftError | None = None
     try:
-        apply_migrations(conn, fleet.local, log=lambda m: _resumed(target, m, log))
+        apply_migrations(conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock)
     except SchemashiftError as exc:
         failure = exc
     try:
@@ -201,15 +213,13 @@ def inspect_target(targets: Targets, target: Target, *, drift: bool) -> TargetRe
         try:
             if url.path is not None and not url.path.is_file():  # opening a SQLite file creates it
                 raise DatabaseDoesNotExist(f"Database {url.path.name} does not exist at {url.path}")
-            conn = mp.connect()
-        except DatabaseDoesNotExist as exc:  # nothing applied yet: deploy creates it
-            result.state, result.code, result.error = "pending", exc.code, exc.message
-        else:
-            with conn:
+            with targets.sessions.connect(mp) as conn:  # only connecting raises DatabaseDoesNotExist
                 st = _history(conn, fleet)
                 _set_status(result, st)
                 if drift and result.state in ("up_to_date", "pending"):
                     _check_drift(conn, fleet, url, st, result)
+        except DatabaseDoesNotExist as exc:  # nothing applied yet: deploy creates it
+            result.state, result.code, result.error = "pending", exc.code, exc.message
     except SchemashiftError as exc:
         _set_error(result, exc)
     result.seconds = time.perf_counter() - started

@@ -32,16 +32,17 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from schemashift import progress
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
 from schemashift.dialects.scripts import RunMode, ScriptPlan
 from schemashift.migrations.errors import MigrationError
 from schemashift.migrations.folder import Migration
-from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables
-from schemashift import progress
+from schemashift.migrations.history import TABLE, History, HistoryRow, list_tables, now
 from schemashift.migrations.interrupt import MigrationInterrupted, SigintGuard
 from schemashift.migrations.status import diagnose
 
@@ -153,8 +154,13 @@ def apply_migrations(
     *,
     log: Log = lambda _m: None,
     baseline_check: bool = True,
+    lock: bool = True,
 ) -> ApplyResult:
-    """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma."""
+    """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma.
+
+    ``lock=False``: the caller already holds the migration lock that covers this connection's
+    target, on another session (``fleet deploy`` holds each database's or server's lock once:
+    see :mod:`schemashift.fleet.locks`); the history is still read only now, under it."""
     result = ApplyResult()
     history = History(conn)
     plans: dict[str, ScriptPlan] = {}
@@ -164,13 +170,12 @@ def apply_migrations(
             plans[m.name] = conn.dialect.plan_script(m.sql)
         return plans[m.name]
 
-    with conn.advisory_lock():
-        tables = list_tables(conn)
-        if TABLE not in tables:
-            if baseline_check and tables:
+    with conn.advisory_lock() if lock else nullcontext():
+        if not history.exists():  # else rows() below would look for it a second time
+            if baseline_check and list_tables(conn):
                 raise not_empty_error()
             history.ensure()
-        rows = history.rows()
+        rows = history.rows(exists=True)
         status = diagnose(migrations, rows)
         by_name = {m.name: m for m in migrations}
         resume: dict[str, tuple[HistoryRow, int]] = {}
@@ -253,10 +258,16 @@ class _Run:
     def _transaction(self) -> None:
         m, history, conn = self.m, self.history, self.conn
         try:
-            with conn.ddl_transaction():
-                row_id = history.start(m.name, m.checksum)
-                send_script(conn, self.plan)
-                history.finish(row_id, 1)
+            if conn.dialect.sends_whole_scripts:  # PostgreSQL: row, script and update in one round trip, then COMMIT
+                at = now()
+                row_id, insert, values = history.start_statement(m.name, m.checksum, at)
+                finish = history.finish_in_batch_statement(row_id, 1, at)
+                conn.execute_atomically([(insert, values), (self.plan.script, None), finish])
+            else:
+                with conn.ddl_transaction():
+                    row_id = history.start(m.name, m.checksum)
+                    send_script(conn, self.plan)
+                    history.finish(row_id, 1)
         except DatabaseError as exc:
             if self.sigint.requested:
                 self.sigint.write(

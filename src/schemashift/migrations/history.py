@@ -53,12 +53,30 @@ _COLUMNS = (
 )
 
 
+#: PostgreSQL (and CockroachDB): from pg_catalog, not information_schema.tables, whose view joins
+#: and privilege checks run over every relation of the database before the schema is filtered (with
+#: a thousand tenant schemas, most of a deploy's history reads). Same rows as information_schema's
+#: ``BASE TABLE`` and ``VIEW``: ordinary and partitioned tables and views the user has any right on.
+_PG_RELATIONS = (
+    "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v')"
+    " AND (pg_catalog.pg_has_role(c.relowner, 'USAGE')"
+    " OR pg_catalog.has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')"
+    " OR pg_catalog.has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))"
+)
+
 _TABLES_SQL = {
-    "postgresql": "SELECT table_name FROM information_schema.tables"
-    " WHERE table_schema = %s AND table_type IN ('BASE TABLE', 'VIEW')",
+    "postgresql": _PG_RELATIONS,
     "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
     "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
     " AND name NOT LIKE 'sqlite_%%' AND %s IS NOT NULL",
+}
+
+#: One table of the schema, by name (PostgreSQL: an index lookup on pg_class's name).
+_TABLE_EXISTS_SQL = {
+    "postgresql": f"{_PG_RELATIONS} AND c.relname = %s",
+    "mysql": "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+    "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND %s IS NOT NULL AND name = %s",
 }
 
 
@@ -78,6 +96,11 @@ def list_tables(conn: Connection) -> list[str]:
     """Tables and views of the connection's schema, the history table included."""
     rows = conn.query(_TABLES_SQL[_family(conn.provider)], (conn.schema_name,))
     return sorted(str(r[0]) for r in rows)
+
+
+def table_exists(conn: Connection, name: str) -> bool:
+    """``name in list_tables(conn)``, asking only for that table."""
+    return bool(conn.query(_TABLE_EXISTS_SQL[_family(conn.provider)], (conn.schema_name, name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +166,15 @@ class History:
         self.provider = _family(conn.provider)
 
     def exists(self) -> bool:
-        return TABLE in list_tables(self.conn)
+        return table_exists(self.conn, TABLE)
 
     def ensure(self) -> None:
         self.conn.execute(_DDL[self.provider])
 
-    def rows(self) -> list[HistoryRow]:
-        """All rows in the order they were started, as Prisma lists them."""
-        if not self.exists():
+    def rows(self, *, exists: bool | None = None) -> list[HistoryRow]:
+        """All rows in the order they were started, as Prisma lists them. ``exists``: whether the
+        table exists, when the caller just found out (else it is looked up first)."""
+        if not (self.exists() if exists is None else exists):
             return []
         raw = self.conn.query(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY started_at ASC")
         rows = [
@@ -171,18 +195,36 @@ class History:
 
     def start(self, name: str, checksum: str) -> str:
         """Record that a migration started (finished_at NULL: a crash leaves it as failed)."""
-        row_id = str(uuid.uuid4())
-        self.conn.execute(
-            f"INSERT INTO {TABLE} (id, checksum, migration_name, started_at, applied_steps_count)"
-            " VALUES (%s, %s, %s, %s, 0)",
-            (row_id, checksum, name, _to_db(self.provider, now())),
-        )
+        row_id, sql, params = self.start_statement(name, checksum, now())
+        self.conn.execute(sql, params)
         return row_id
+
+    def start_statement(self, name: str, checksum: str, at: datetime) -> tuple[str, str, tuple[Any, ...]]:
+        """:meth:`start`'s row id and statement (started ``at``), to send with others."""
+        row_id = str(uuid.uuid4())
+        sql = (
+            f"INSERT INTO {TABLE} (id, checksum, migration_name, started_at, applied_steps_count)"
+            " VALUES (%s, %s, %s, %s, 0)"
+        )
+        return row_id, sql, (row_id, checksum, name, _to_db(self.provider, at))
 
     def finish(self, row_id: str, applied_steps: int) -> None:
         self.conn.execute(
             f"UPDATE {TABLE} SET finished_at = %s, applied_steps_count = %s WHERE id = %s",
             (_to_db(self.provider, now()), applied_steps, row_id),
+        )
+
+    def finish_in_batch_statement(self, row_id: str, applied_steps: int, sent_at: datetime) -> tuple[str, tuple[Any, ...]]:
+        """:meth:`finish` as the last statement of a batch sent at ``sent_at`` (PostgreSQL, one
+        simple query): ``finished_at`` is ``sent_at`` plus the time the server has spent on the
+        batch when it gets there (``clock_timestamp() - statement_timestamp()``), in milliseconds
+        as :func:`now`: the client's clock, as :meth:`finish` writes it, without a round trip."""
+        if self.provider != "postgresql":
+            raise ValueError("finish_in_batch_statement: PostgreSQL only")
+        return (
+            f"UPDATE {TABLE} SET finished_at = date_trunc('milliseconds', %s::timestamptz"
+            " + (clock_timestamp() - statement_timestamp())), applied_steps_count = %s WHERE id = %s",
+            (sent_at, applied_steps, row_id),
         )
 
     def set_progress(self, row_id: str, applied_steps: int, logs: str | None = None) -> None:
