@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from schemashift.dialects.scripts import RunMode
 from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
@@ -273,11 +273,21 @@ class PostgresDialect(Dialect):
     def bytes_match_string(self, text: str, data: bytes) -> bool:
         return text.startswith("\\x") and text[2:].lower() == data.hex()
 
-    def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
+    def __init__(
+        self,
+        default_namespace: str = "public",
+        target_is_empty: bool = False,
+        prisma_major: int = 6,
+        source_is_empty: bool = False,
+    ) -> None:
         self.default_namespace = default_namespace  # the connection's schema (``?schema=``)
         # diffing to the empty schema (``--to-empty``): Prisma then knows no default namespace and
         # qualifies every dropped object, the default namespace's too
         self.target_is_empty = target_is_empty
+        # the rules of a Prisma 7 schema (datasource without ``url``), and whether the diff starts
+        # from the empty database (``--from-empty``): see :meth:`render_script`
+        self.prisma_major = prisma_major
+        self.source_is_empty = source_is_empty
 
     # ---------------------------------------------------------------- rendering helpers
 
@@ -348,6 +358,39 @@ class PostgresDialect(Dialect):
             f"REFERENCES {qualified(fk.referenced_schema, fk.referenced_table)}({refs}) "
             f"ON DELETE {fk.on_delete.value} ON UPDATE {fk.on_update.value}"
         )
+
+    # ---------------------------------------------------------------- script
+
+    def render_script(self, steps: Sequence[st.Step]) -> str:
+        return super().render_script(self.with_default_namespace_step(steps))
+
+    def with_default_namespace_step(self, steps: Sequence[st.Step]) -> Sequence[st.Step]:
+        """Prisma 7 counts the default namespace among a schema's namespaces (prisma-engines PR
+        #5699): from the empty database (``migrate diff --from-empty``) its script creates it
+        (``CREATE SCHEMA IF NOT EXISTS "public"``) when it creates a table or an enum in it, placed
+        among the other created namespaces in name order. Checked against prisma 7.10: not from a
+        schema, a database or a migrations folder (``migrate dev`` on an empty database neither),
+        and always ``public`` (``migrate diff`` is offline: ``?schema=`` plays no part)."""
+        if self.prisma_major < 7 or not self.source_is_empty:
+            return steps
+        ns = self.default_namespace
+        created = [s.namespace for s in steps if isinstance(s, st.CreateSchema)]
+        if ns in created:
+            return steps
+        uses = any(
+            (isinstance(s, st.CreateTable) and s.table.schema in (None, ns))
+            or (isinstance(s, st.CreateEnum) and s.enum.schema in (None, ns))
+            for s in steps
+        )
+        if not uses:
+            return steps
+        at = 0
+        for i, s in enumerate(steps):
+            if isinstance(s, st.CreateSchema) and s.namespace < ns:
+                at = i + 1
+        out = list(steps)
+        out.insert(at, st.CreateSchema(ns))
+        return out
 
     # ---------------------------------------------------------------- steps
 
