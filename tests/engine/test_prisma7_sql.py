@@ -108,6 +108,13 @@ OTHER_ONLY = (
     'datasource db {\n  provider = "postgresql"\n  schemas  = ["other"]\n}\n'
     '\nmodel B {\n  id Int @id\n\n  @@schema("other")\n}\n'
 )
+MULTI_PUBLIC = (
+    'datasource db {\n  provider = "postgresql"\n  schemas  = ["public", "other"]\n}\n'
+    '\nenum Role {\n  A\n  B\n\n  @@schema("public")\n}\n'
+    "\nmodel A {\n  id   Int  @id\n  role Role\n  bId  Int\n  b    B    @relation(fields: [bId], references: [id])\n"
+    '\n  @@index([bId])\n  @@schema("public")\n}\n'
+    '\nmodel B {\n  id Int @id\n  as A[]\n\n  @@schema("other")\n}\n'
+)
 
 #: where Prisma 7 writes ``CREATE SCHEMA IF NOT EXISTS "public"`` and where it does not
 CREATE_SCHEMA_CASES = {
@@ -117,6 +124,9 @@ CREATE_SCHEMA_CASES = {
     "namespace other only": (None, OTHER_ONLY),
     "schema to schema": (PG, PG + USER + ROLE),
     "to empty": (PG + USER, None),
+    # multiSchema: Prisma 7 never writes the default namespace (Prisma 6.19: "public"."A")
+    "multiSchema with public from empty": (None, MULTI_PUBLIC),
+    "multiSchema with public from a schema": (MULTI_PUBLIC.split("\nenum")[0], MULTI_PUBLIC),
 }
 QUICK_CASES = ("table from empty", "namespace other only", "schema to schema")
 
@@ -132,6 +142,9 @@ def test_create_schema_rule_without_oracle() -> None:
     assert '"public"' not in diff_schemas(None, OTHER_ONLY)
     with_url = PG.replace("}\n", '  url      = env("DATABASE_URL")\n}\n')
     assert create not in diff_schemas(None, with_url + USER)
+    multi = diff_schemas(None, MULTI_PUBLIC)
+    assert 'CREATE TABLE "A"' in multi and 'CREATE TYPE "Role"' in multi and '"public"."' not in multi
+    assert '"public"."A"' in diff_schemas(None, MULTI_PUBLIC.replace("}\n", '  url      = env("DATABASE_URL")\n}\n', 1))
     sqlite = 'datasource db {\n  provider = "sqlite"\n}\n' + USER
     assert "SCHEMA" not in diff_schemas(None, sqlite)
 
