@@ -102,6 +102,9 @@ class Dialect:
     # a script that runs in one transaction is sent whole, in one round trip (PostgreSQL's simple
     # query protocol, as Prisma sends it); otherwise statement by statement
     sends_whole_scripts: ClassVar[bool] = False
+    # the Prisma major version whose output the dialect writes: 7 for a schema whose datasource has
+    # no ``url`` (Prisma 7's rules), given to the constructor as the option ``prisma_major``
+    prisma_major: int = 6
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -140,8 +140,8 @@ class CockroachDialect(PostgresDialect):
     # sequence(...) options are compared: ALTER SEQUENCE
     has_sequence_options = True
 
-    def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
-        super().__init__(default_namespace, target_is_empty)
+    def __init__(self, default_namespace: str = "public", target_is_empty: bool = False, **options: object) -> None:
+        super().__init__(default_namespace, target_is_empty)  # Prisma 7's rules (options) not checked on CockroachDB
         # the two schemas the differ prepared last (the two sides of the diff it runs) and the ids
         # of their columns that are in a secondary index or the primary key (Prisma's type-change
         # rules depend on it); the schemas are held so the ids stay theirs

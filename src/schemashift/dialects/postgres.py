@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 from schemashift.dialects.scripts import RunMode
 from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
@@ -169,10 +169,6 @@ def qualified(schema: str | None, name: str) -> str:
     return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
 
 
-def _table(t: Table) -> str:
-    return qualified(t.schema, t.name)
-
-
 class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgresql"
 
@@ -273,11 +269,21 @@ class PostgresDialect(Dialect):
     def bytes_match_string(self, text: str, data: bytes) -> bool:
         return text.startswith("\\x") and text[2:].lower() == data.hex()
 
-    def __init__(self, default_namespace: str = "public", target_is_empty: bool = False) -> None:
+    def __init__(
+        self,
+        default_namespace: str = "public",
+        target_is_empty: bool = False,
+        prisma_major: int = 6,
+        source_is_empty: bool = False,
+    ) -> None:
         self.default_namespace = default_namespace  # the connection's schema (``?schema=``)
         # diffing to the empty schema (``--to-empty``): Prisma then knows no default namespace and
         # qualifies every dropped object, the default namespace's too
         self.target_is_empty = target_is_empty
+        # the rules of a Prisma 7 schema (datasource without ``url``), and whether the diff starts
+        # from the empty database (``--from-empty``): see :meth:`render_script`
+        self.prisma_major = prisma_major
+        self.source_is_empty = source_is_empty
 
     # ---------------------------------------------------------------- rendering helpers
 
@@ -298,11 +304,21 @@ class PostgresDialect(Dialect):
             return qualified(schema or self.default_namespace, name)
         return qualified(None if schema == self.default_namespace else schema, name)
 
+    def qualified(self, schema: str | None, name: str) -> str:
+        """A created or altered object's name: Prisma 7 never writes the default namespace
+        (``CREATE TABLE "A"`` for a multiSchema model in ``public``), Prisma 6.19 does."""
+        if self.prisma_major >= 7 and schema == self.default_namespace:
+            schema = None
+        return qualified(schema, name)
+
+    def table_name(self, t: Table) -> str:
+        return self.qualified(t.schema, t.name)
+
     def render_type(self, column: Column) -> str:
         t = column.type
         suffix = "[]" if column.arity is Arity.LIST else ""
         if t.family is Family.ENUM:
-            return qualified(t.enum_schema, t.enum or "") + suffix
+            return self.qualified(t.enum_schema, t.enum or "") + suffix
         if t.family is Family.UNSUPPORTED:
             return (t.raw or "") + suffix
         return _native_sql(t, column.autoincrement) + suffix
@@ -337,17 +353,50 @@ class PostgresDialect(Dialect):
             + (" DESC" if c.sort is SortOrder.DESC else "")
             for c in index.columns
         )
-        return f"CREATE {unique}INDEX {quote(index.name)} ON {_table(table)}{using}({cols}){self.where_clause(index)}"
+        return f"CREATE {unique}INDEX {quote(index.name)} ON {self.table_name(table)}{using}({cols}){self.where_clause(index)}"
 
     def render_foreign_key(self, table: Table, fk: ForeignKey) -> str:
         cols = ", ".join(quote(c) for c in fk.columns)
         refs = ", ".join(quote(c) for c in fk.referenced_columns)
         constraint = f"CONSTRAINT {quote(fk.name)} " if fk.name else ""
         return (
-            f"ALTER TABLE {_table(table)} ADD {constraint}FOREIGN KEY ({cols}) "
-            f"REFERENCES {qualified(fk.referenced_schema, fk.referenced_table)}({refs}) "
+            f"ALTER TABLE {self.table_name(table)} ADD {constraint}FOREIGN KEY ({cols}) "
+            f"REFERENCES {self.qualified(fk.referenced_schema, fk.referenced_table)}({refs}) "
             f"ON DELETE {fk.on_delete.value} ON UPDATE {fk.on_update.value}"
         )
+
+    # ---------------------------------------------------------------- script
+
+    def render_script(self, steps: Sequence[st.Step]) -> str:
+        return super().render_script(self.with_default_namespace_step(steps))
+
+    def with_default_namespace_step(self, steps: Sequence[st.Step]) -> Sequence[st.Step]:
+        """Prisma 7 counts the default namespace among a schema's namespaces (prisma-engines PR
+        #5699): from the empty database (``migrate diff --from-empty``) its script creates it
+        (``CREATE SCHEMA IF NOT EXISTS "public"``) when it creates a table or an enum in it, placed
+        among the other created namespaces in name order. Checked against prisma 7.10: not from a
+        schema, a database or a migrations folder (``migrate dev`` on an empty database neither),
+        and always ``public`` (``migrate diff`` is offline: ``?schema=`` plays no part)."""
+        if self.prisma_major < 7 or not self.source_is_empty:
+            return steps
+        ns = self.default_namespace
+        created = [s.namespace for s in steps if isinstance(s, st.CreateSchema)]
+        if ns in created:
+            return steps
+        uses = any(
+            (isinstance(s, st.CreateTable) and s.table.schema in (None, ns))
+            or (isinstance(s, st.CreateEnum) and s.enum.schema in (None, ns))
+            for s in steps
+        )
+        if not uses:
+            return steps
+        at = 0
+        for i, s in enumerate(steps):
+            if isinstance(s, st.CreateSchema) and s.namespace < ns:
+                at = i + 1
+        out = list(steps)
+        out.insert(at, st.CreateSchema(ns))
+        return out
 
     # ---------------------------------------------------------------- steps
 
@@ -383,7 +432,7 @@ class PostgresDialect(Dialect):
     def render_create_enum(self, step: st.CreateEnum) -> list[str]:
         e = step.enum
         values = ", ".join(quote_literal(v) for v in e.values)
-        return [f"CREATE TYPE {qualified(e.schema, e.name)} AS ENUM ({values})"]
+        return [f"CREATE TYPE {self.qualified(e.schema, e.name)} AS ENUM ({values})"]
 
     def render_drop_enum(self, step: st.DropEnum) -> list[str]:
         return [f"DROP TYPE {self.drop_name(step.enum.schema, step.enum.name)}"]
@@ -391,34 +440,34 @@ class PostgresDialect(Dialect):
     def render_alter_enum(self, step: st.AlterEnum) -> list[str]:
         p, n = step.previous, step.next
         if not step.dropped:
-            stmts = [f"ALTER TYPE {qualified(p.schema, p.name)} ADD VALUE {quote_literal(v)}" for v in step.added]
+            stmts = [f"ALTER TYPE {self.qualified(p.schema, p.name)} ADD VALUE {quote_literal(v)}" for v in step.added]
             if len(stmts) > 1:
                 stmts[0] = _MULTI_VALUE_WARNING + "\n\n\n" + stmts[0]
             return stmts
-        tmp = qualified(n.schema, n.name + "_new")
+        tmp = self.qualified(n.schema, n.name + "_new")
         old = p.name + "_old"
         stmts = ["BEGIN"]
         values = ", ".join(quote_literal(v) for v in n.values)
         stmts.append(f"CREATE TYPE {tmp} AS ENUM ({values})")
         for u in step.default_usages:
-            table = qualified(u.table_schema, u.table)
+            table = self.qualified(u.table_schema, u.table)
             stmts.append(f"ALTER TABLE {table} ALTER COLUMN {quote(u.column.name)} DROP DEFAULT")
         for u in step.column_usages:
             arr = "[]" if u.column.arity is Arity.LIST else ""
             col = quote(u.column.name)
             stmts.append(
-                f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {col} TYPE {tmp}{arr} "
+                f"ALTER TABLE {self.qualified(u.table_schema, u.table)} ALTER COLUMN {col} TYPE {tmp}{arr} "
                 f"USING ({col}::text::{tmp}{arr})"
             )
-        stmts.append(f"ALTER TYPE {qualified(p.schema, p.name)} RENAME TO {quote(old)}")
+        stmts.append(f"ALTER TYPE {self.qualified(p.schema, p.name)} RENAME TO {quote(old)}")
         stmts.append(f"ALTER TYPE {tmp} RENAME TO {quote(n.name)}")
-        stmts.append(f"DROP TYPE {qualified(p.schema, old)}")
+        stmts.append(f"DROP TYPE {self.qualified(p.schema, old)}")
         for u in step.default_usages:
             if u.next_column is None or u.next_column.default is None:
                 continue
             default = render_default(u.next_column.default, self.render_type(u.next_column))
             stmts.append(
-                f"ALTER TABLE {qualified(u.table_schema, u.table)} ALTER COLUMN {quote(u.column.name)} "
+                f"ALTER TABLE {self.qualified(u.table_schema, u.table)} ALTER COLUMN {quote(u.column.name)} "
                 f"SET DEFAULT {default}"
             )
         stmts.append("COMMIT")
@@ -435,7 +484,7 @@ class PostgresDialect(Dialect):
         return [f"DROP TABLE {self.drop_name(step.table.schema, step.table.name)}"]
 
     def render_create_table(self, step: st.CreateTable) -> list[str]:
-        return [self.render_table_body(step.table, _table(step.table))]
+        return [self.render_table_body(step.table, self.table_name(step.table))]
 
     def render_create_index(self, step: st.CreateIndex) -> list[str]:
         return [self.render_index(step.table, step.index)]
@@ -445,12 +494,12 @@ class PostgresDialect(Dialect):
 
     def render_rename_foreign_key(self, step: st.RenameForeignKey) -> list[str]:
         return [
-            f"ALTER TABLE {_table(step.table)} RENAME CONSTRAINT {quote(step.previous.name or '')} "
+            f"ALTER TABLE {self.table_name(step.table)} RENAME CONSTRAINT {quote(step.previous.name or '')} "
             f"TO {quote(step.next.name or '')}"
         ]
 
     def render_rename_index(self, step: st.RenameIndex) -> list[str]:
-        return [f"ALTER INDEX {qualified(step.table.schema, step.previous.name)} RENAME TO {quote(step.next.name)}"]
+        return [f"ALTER INDEX {self.qualified(step.table.schema, step.previous.name)} RENAME TO {quote(step.next.name)}"]
 
     def render_redefine_index(self, step: st.RedefineIndex) -> list[str]:
         drop = f"DROP INDEX {self.drop_name(step.table.schema, step.previous.name)}"
@@ -460,7 +509,7 @@ class PostgresDialect(Dialect):
         out: list[str] = []
         for r in step.tables:
             tmp_name = "_prisma_new_" + r.next.name
-            tmp = qualified(r.next.schema, tmp_name)
+            tmp = self.qualified(r.next.schema, tmp_name)
             out.append(self.render_table_body(r.next, tmp))
             for i in r.previous.indexes:
                 out.append(f"DROP INDEX {self.drop_name(r.previous.schema, i.name)}")
@@ -501,7 +550,7 @@ class PostgresDialect(Dialect):
                 lines.append(f"ADD COLUMN {self.render_column(change.next)}")
         if not lines:
             return []
-        return [*before, *self.alter_table_statements(_table(prev), lines), *after]
+        return [*before, *self.alter_table_statements(self.table_name(prev), lines), *after]
 
     def alter_table_statements(self, table: str, clauses: list[str]) -> list[str]:
         """The clauses of one table's changes: one ``ALTER TABLE`` with all of them (CockroachDB
@@ -547,7 +596,7 @@ class PostgresDialect(Dialect):
                     seq = f"{quote(table.schema)}.{seq}".lower()
                 before.append(f"CREATE SEQUENCE {seq}")
                 actions.append(f"{prefix} SET DEFAULT nextval({quote_literal(seq)})")
-                after.append(f"ALTER SEQUENCE {seq} OWNED BY {_table(table)}.{quote(n.name)}")
+                after.append(f"ALTER SEQUENCE {seq} OWNED BY {self.table_name(table)}.{quote(n.name)}")
         if set_type:
             actions.append(f"{prefix} SET DATA TYPE {self.render_type(n)}")
         lines.extend(actions)

@@ -159,6 +159,12 @@ def _load(
     if source.kind == "schema-datamodel":
         files, _ = _schema_files(source.value, source.env)
         parsed = _PARSED.pop(_key(files), None)
+        if parsed is None:
+            from schemashift.psl import parse_files
+
+            parsed = parse_files(files)
+        if flavour is not None and engine.prisma_major_of(parsed[0]) == 7:  # type: ignore[index]
+            flavour["prisma_major"] = 7
         return engine.target_schema(files, provider, parsed=parsed, validate=not checked_elsewhere)  # type: ignore[arg-type]
     if source.kind in ("schema-datasource", "url"):
         if source.kind == "url":
@@ -259,6 +265,13 @@ def _resolve_pair(
     next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    dialect = engine.dialect_for(provider, target_is_empty=to.kind == "empty", **flavour)
+    major = flavour.pop("prisma_major", 6)
+    dialect = engine.dialect_for(
+        provider,
+        target_is_empty=to.kind == "empty",
+        source_is_empty=from_.kind == "empty",
+        prisma_major=major if isinstance(major, int) else 6,
+        **flavour,
+    )
     steps = engine.diff(previous, next_, dialect)
     return DiffResult(dialect, previous, next_, steps, pending=list(pending.values()))

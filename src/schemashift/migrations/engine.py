@@ -47,6 +47,7 @@ __all__ = [
     "empty_schema",
     "parse_renames",
     "plan",
+    "prisma_major_of",
     "render",
     "render_down",
     "summary",
@@ -55,14 +56,34 @@ __all__ = [
 ]
 
 
-def dialect_for(provider: str, *, target_is_empty: bool = False, **flavour: object) -> Dialect:
+def dialect_for(
+    provider: str,
+    *,
+    target_is_empty: bool = False,
+    source_is_empty: bool = False,
+    prisma_major: int = 6,
+    **flavour: object,
+) -> Dialect:
     """The dialect of a provider with no server to ask (schema-to-schema diffs); a live database
     gives its own, with its flavour, as ``Connector.dialect``. ``target_is_empty``: the diff goes
-    to the empty database (``--to-empty``), whose DROP statements Prisma schema-qualifies."""
+    to the empty database (``--to-empty``), whose DROP statements Prisma schema-qualifies.
+    ``prisma_major=7``: the schema follows Prisma 7's rules (:func:`prisma_major_of`), whose
+    scripts differ from Prisma 6's when ``source_is_empty`` (``--from-empty``)."""
     options = dict(flavour)
     if target_is_empty:
         options["target_is_empty"] = True
+    if prisma_major != 6:
+        options["prisma_major"] = prisma_major
+        options["source_is_empty"] = source_is_empty
     return get_dialect(provider, **options)
+
+
+def prisma_major_of(*schemas: "SchemaAst | None") -> int:
+    """7 when a schema follows Prisma 7's rules (a datasource without ``url``, the validator's
+    one test of it), else 6."""
+    from schemashift.psl.validator.config import load
+
+    return 7 if any(s is not None and load(s).prisma7 for s in schemas) else 6
 
 
 def empty_schema(provider: str) -> Schema:
@@ -175,7 +196,12 @@ def plan(from_src: str | None, to_src: str | None, provider: str | None = None) 
             provider = provider_of(source_ast)
         previous = lower_schema(from_ast, provider) if from_ast is not None else empty_schema(provider)
         next_ = lower_schema(to_ast, provider) if to_ast is not None else empty_schema(provider)
-        dialect = dialect_for(provider, target_is_empty=to_ast is None)
+        dialect = dialect_for(
+            provider,
+            target_is_empty=to_ast is None,
+            source_is_empty=from_ast is None,
+            prisma_major=prisma_major_of(to_ast, from_ast),
+        )
         # schema to schema: the extensions both schemas declare are compared as they are (the
         # rule of diff() is for a described database, which always has plpgsql)
         from schemashift.diff.differ import diff as _diff
