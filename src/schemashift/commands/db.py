@@ -170,7 +170,8 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json
             {
                 "schema": result.schema,
                 "files": [{"path": path, "schema": text} for path, text in result.files],
-                "written": None if print_ else [path for path, _ in result.files] or [str(mp.project.schema.files()[0])],
+                # the schema file, or the schema folder (its files: `files`)
+                "written": None if print_ else str(mp.project.schema.path),
                 "models": result.models,
                 "enums": result.enums,
                 "warnings": [{"kind": w.kind, "message": w.message, "items": list(w.items)} for w in result.warnings],
