@@ -103,6 +103,16 @@ def schemashift_error_document(exc: SchemashiftError, exit_code: int) -> str:
     return error_document(exc.code, redact(message), exit_code, extra)
 
 
+class _Formatter(logging.Formatter):
+    """Warnings and errors as their message alone (``Warning: ...``, as the CLI always printed
+    them); DEBUG and INFO (``--verbose``) with their level and logger."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno >= logging.WARNING:
+            return record.getMessage()
+        return f"{record.levelname} {record.name}: {record.getMessage()}"
+
+
 class _ClickHandler(logging.Handler):
     """Log records on the current stderr (click's, so a test runner's capture sees them)."""
 
@@ -128,6 +138,6 @@ def setup_logging(quiet: bool, verbose: bool) -> None:
     logger = logging.getLogger("schemashift")
     if _HANDLER is None:
         _HANDLER = _ClickHandler()
-        _HANDLER.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        _HANDLER.setFormatter(_Formatter())
         logger.addHandler(_HANDLER)
     logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
