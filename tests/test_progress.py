@@ -212,3 +212,18 @@ def test_backup_draws_bytes_at_a_terminal(tmp_path: Path, postgres_url: str, com
     assert "MiB" in final or "KiB" in final, final
     if command == "restore":
         assert "(100%)" in final, final
+
+
+def test_pull_draws_its_steps_at_a_terminal(tmp_path: Path, postgres_url: str) -> None:
+    root = _project(tmp_path, "postgresql", 1)
+    deploy(schema=root / "prisma/schema.prisma", url=postgres_url, cwd=root)
+    plain = subprocess.run([sys.executable, "-m", "schemashift", "db", "pull", "--print"], cwd=root,
+                           env=_env(postgres_url, after="0"), capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
+    assert "Introspecting `" not in plain.stderr  # not a terminal: nothing drawn
+    rc, out, tty = _run_on_pty(["db", "pull", "--print"], root, _env(postgres_url, after="0"))
+    assert rc == 0, tty
+    assert out == plain.stdout  # the schema on stdout is the same, byte for byte
+    lines = [line.replace("\x1b[2K", "") for line in tty.replace("\r", "\n").split("\n")]
+    drawn = [line for line in lines if line.startswith("Introspecting `sstest_")]  # the name may be cut
+    assert drawn and "3 of 3 steps (100%)" in drawn[-1], tty

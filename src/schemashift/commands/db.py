@@ -154,10 +154,13 @@ def pull(schema: str | None, print_: bool, force: bool, url: str | None, as_json
     from schemashift.api import pull_of
     from schemashift.errors import SchemashiftError
 
+    from schemashift.commands import progressbar
+
     start = time.perf_counter()
     mp = _open(schema, url)
     try:
-        result = pull_of(mp, force)
+        with progressbar.on_terminal():
+            result = pull_of(mp, force)
     except SchemashiftError as exc:
         if exc.code == "P4001":
             name = Path(mp.project.schema.display).name

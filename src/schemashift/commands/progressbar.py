@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import TextIO
@@ -85,10 +86,16 @@ class TerminalBar(progress.Listener):
         self.started_at: dict[int, float] = {}
         self.drawn_at: dict[int, float] = {}
         self.line = ""  # what is drawn now ("" after a task ended)
+        self.tickers: dict[int, threading.Event] = {}
+        self.lock = threading.RLock()  # the ticker's thread and the work's thread both draw
         self.after = _quiet_start()
 
     def print_above(self, text: str) -> None:
         """``text`` on stdout, above the progress line (cleared, then drawn again below it)."""
+        with self.lock:
+            self._print_above(text)
+
+    def _print_above(self, text: str) -> None:
         if self.line:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
@@ -98,9 +105,25 @@ class TerminalBar(progress.Listener):
 
     def started(self, task: progress.Task) -> None:
         self.started_at[id(task)] = time.monotonic()
+        # a ticker redraws while the task runs, so a long step with no news (describing a big
+        # database, a dump tool that has not written yet) still shows its time going on
+        stop = threading.Event()
+        self.tickers[id(task)] = stop
+
+        def tick() -> None:
+            while not stop.wait(0.25):
+                self.advanced(task)
+
+        threading.Thread(target=tick, daemon=True, name="schemashift-progress").start()
 
     def advanced(self, task: progress.Task) -> None:
+        with self.lock:
+            self._advanced(task)
+
+    def _advanced(self, task: progress.Task) -> None:
         now = time.monotonic()
+        if id(task) not in self.started_at:
+            return  # finished meanwhile (the ticker's last wake-up)
         start = self.started_at.get(id(task), now)
         if now - start < self.after or now - self.drawn_at.get(id(task), 0.0) < _REDRAW:
             return
@@ -108,6 +131,13 @@ class TerminalBar(progress.Listener):
         self._draw(render(task, now - start, _width()))
 
     def finished(self, task: progress.Task) -> None:
+        stop = self.tickers.pop(id(task), None)
+        if stop is not None:
+            stop.set()
+        with self.lock:
+            self._finished(task)
+
+    def _finished(self, task: progress.Task) -> None:
         start = self.started_at.pop(id(task), None)
         if self.drawn_at.pop(id(task), None) is not None and start is not None:
             self._draw(render(task, time.monotonic() - start, _width()))

@@ -104,9 +104,17 @@ def introspect(
 
 
 def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force: bool = False) -> PullResult:
+    from schemashift import progress
     from schemashift.connectors.describe import describe
 
-    schema = describe(conn)
-    # CockroachDB is reached with a postgresql:// URL; its dialect names the datasource provider
-    provider = "cockroachdb" if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb" else conn.provider
-    return introspect(schema, provider, files, force, read_extras(conn))
+    with progress.task(f"Introspecting `{conn.url.database}`", 3, "steps") as t:
+        t.advance(0, "describing the database")
+        schema = describe(conn)
+        t.advance(1, f"{len(schema.tables)} tables described; reading comments and extras")
+        # CockroachDB is reached with a postgresql:// URL; its dialect names the datasource provider
+        provider = "cockroachdb" if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb" else conn.provider
+        extras = read_extras(conn)
+        t.advance(1, "writing the schema")
+        result = introspect(schema, provider, files, force, extras)
+        t.advance(1, "done")
+    return result
