@@ -77,7 +77,7 @@ def _check_metadata(wheel: Path) -> None:
     assert extra("mysql") == ["PyMySQL[rsa]"]
     assert extra("lint") == ["pglast"]
     assert extra("tls") == ["cryptography"]
-    assert extra("all") == ["schemashift[lint,mysql,postgres,tls]"]
+    assert extra("all") == ["schemashift[lint,mysql,postgres,prisma-client-py,tls]"]
     assert {"postgres", "mysql", "lint", "tls", "all"} <= set(meta.get_all("Provides-Extra") or [])
     # the README is the long description, with links that work on PyPI (absolute)
     body = meta.get_payload()

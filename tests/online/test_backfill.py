@@ -216,7 +216,8 @@ def test_adhoc_backfill_interrupted_then_resumed(project: Path, provider: str, d
                 if event.event == "batch":
                     stop_after["batches"] -= 1
 
-        opts = BackfillOptions(batch_size=100, batch_time=0.001, max_lag=None)
+        # the size pinned to 100 (a batch under 1 ms on an idle server would otherwise grow it)
+        opts = BackfillOptions(batch_size=100, batch_time=0.001, max_lag=None, max_batch_size=100)
         first = Backfill(conn, statement, statement_key(statement), where="test", options=opts, reporter=Collect(),
                          stop=lambda: stop_after["batches"] <= 0)
         result = first.run()
