@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -558,18 +558,33 @@ def restore_backup(
 
 
 def _feed_pg(argv: list[str], env: dict[str, str], file: Path, url: ConnectionUrl, err: IO[bytes]) -> None:
+    def archive(raw: BinaryIO, t: progress.Task) -> Iterator[bytes]:
+        for chunk in iter(lambda: raw.read(1 << 20), b""):
+            yield chunk
+            t.advance(len(chunk))
+
+    _feed(argv, env, "pg_restore", file, url, err, archive)
+
+
+def _feed(
+    argv: list[str], env: dict[str, str], tool: str, file: Path, url: ConnectionUrl, err: IO[bytes],
+    source: Callable[[BinaryIO, progress.Task], Iterator[bytes]],
+) -> None:
+    """Run a restore client with what ``source`` reads from ``file`` on its standard input (its
+    stderr to the file ``err``: its messages can never fill a pipe while we feed it)."""
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err)
     assert proc.stdin is not None
     try:
         with _restoring(file, url) as t, file.open("rb") as raw:
-            for chunk in iter(lambda: raw.read(1 << 20), b""):
-                proc.stdin.write(chunk)
-                t.advance(len(chunk))
-            proc.stdin.close()
+            for data in source(raw, t):
+                proc.stdin.write(data)
+        proc.stdin.close()
     except BrokenPipeError:
-        pass  # pg_restore stopped reading (--exit-on-error): its exit status and error output say why
+        pass  # the client stopped reading (an error): its exit status and error output say why
     except KeyboardInterrupt:
-        proc.kill()  # it got the same SIGINT; make sure it is gone before saying what is left
+        # the client got the same SIGINT (the mariadb client only kills its current query,
+        # "Continuing normally"): stop it before saying what is left, or it would go on
+        proc.kill()
         proc.wait()
         raise _interrupted_restore(file, url) from None
     except BaseException:
@@ -577,7 +592,7 @@ def _feed_pg(argv: list[str], env: dict[str, str], file: Path, url: ConnectionUr
         proc.wait()
         raise
     if proc.wait() != 0:
-        raise BackupError(f"pg_restore failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
+        raise BackupError(f"{tool} failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
 
 
 def _restoring(file: Path, url: ConnectionUrl) -> progress.Task:
@@ -593,8 +608,6 @@ def _interrupted_restore(file: Path, url: ConnectionUrl) -> SchemashiftError:
 
 
 def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry) -> None:
-    # the dump names its database (CREATE DATABASE/USE): rewrite those lines to the target's name
-    # stderr to a file: the client's messages can never fill a pipe while we feed its stdin
     with tempfile.TemporaryFile() as err:
         _feed_mysql(exe, client, url, file, entry, err)
 
@@ -602,39 +615,25 @@ def _restore_mysql(exe: str, client: ClientConnection, url: ConnectionUrl, file:
 def _feed_mysql(
     exe: str, client: ClientConnection, url: ConnectionUrl, file: Path, entry: BackupEntry, err: IO[bytes]
 ) -> None:
-    proc = subprocess.Popen([exe, *client.args, url.database], env=_mysql_env(client),
-                            stdin=subprocess.PIPE, stderr=err)
-    assert proc.stdin is not None
     from schemashift.dialects.mysql import quote
 
-    # the source database's name as the dump writes it (backticks doubled, as the dialect quotes);
-    # without its manifest entry the source database's name is unknown: the dump holds one
-    # database, so every such line names it
+    # the dump names its database (CREATE DATABASE/USE): those lines are left out, the client
+    # restores into the target it is given. The source database's name as the dump writes it
+    # (backticks doubled, as the dialect quotes); without its manifest entry the source
+    # database's name is unknown: the dump holds one database, so every such line names it
     source_db = quote(entry.database).encode() if entry.database else b""
-    try:
-        with _restoring(file, url) as t, file.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as dump:
+
+    def lines(raw: BinaryIO, t: progress.Task) -> Iterator[bytes]:
+        with gzip.GzipFile(fileobj=raw, mode="rb") as dump:
             for i, line in enumerate(dump):
                 if line.startswith((b"CREATE DATABASE", b"USE `")) and source_db in line:
                     continue
-                proc.stdin.write(line)
+                yield line
                 if not i % 1024:  # the compressed bytes read so far, of the file's size
                     t.advance(raw.tell() - t.done)
             t.advance(raw.tell() - t.done)
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass  # the client stopped reading: its exit status and error output say why
-    except KeyboardInterrupt:
-        # the client got the same SIGINT and only kills its current query ("Continuing normally"):
-        # stop it, or it would go on restoring the rest of the dump
-        proc.kill()
-        proc.wait()
-        raise _interrupted_restore(file, url) from None
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
-    if proc.wait() != 0:
-        raise BackupError(f"{Path(exe).name} failed (exit {proc.returncode}):\n{_read_err(err, url.secrets)}")
+
+    _feed([exe, *client.args, url.database], _mysql_env(client), Path(exe).name, file, url, err, lines)
 
 
 # ---------------------------------------------------------------- prune
