@@ -16,26 +16,12 @@ from schemashift.connectors import connect, database_exists
 from schemashift.errors import SchemashiftError, SchemaValidationError
 from schemashift.migrations.history import TABLE, list_tables
 
-V1 = """
-model User {
-  id    Int    @id
-  email String @unique
-}
-"""
-
-V2 = V1 + """
-model Post {
-  id    Int    @id
-  title String
-}
-"""
+from api_schemas import V1, V2
+from api_schemas import write_schema as _write_schema
 
 
 def write_schema(root: Path, provider: str, models: str) -> Path:
-    path = root / "prisma" / "schema.prisma"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(f'datasource db {{\n  provider = "{provider}"\n  url      = env("APP_DB_URL")\n}}\n{models}')
-    return path
+    return _write_schema(root, provider, models, url_var="APP_DB_URL")
 
 
 @pytest.fixture

@@ -15,26 +15,7 @@ import pytest
 from schemashift.connectors import connect, database_exists
 from schemashift.migrations.history import TABLE, list_tables
 
-V1 = """
-model User {
-  id    Int    @id
-  email String @unique
-}
-"""
-
-V2 = V1 + """
-model Post {
-  id    Int    @id
-  title String
-}
-"""
-
-
-def write_schema(root: Path, provider: str, models: str) -> Path:
-    path = root / "prisma" / "schema.prisma"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(f'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n{models}')
-    return path
+from api_schemas import V1, V2, write_schema
 
 
 def add_migration(root: Path, name: str, sql: str) -> Path:

@@ -60,6 +60,9 @@ class TablePairFacts:
 
 class Dialect:
     name: ClassVar[str] = "base"
+    # the datasource `provider` a schema for this database names (MariaDB: "mysql"; CockroachDB,
+    # reached with a postgresql:// URL: "cockroachdb")
+    datasource_provider: ClassVar[str] = ""
 
     # ---------------------------------------------------------------- capabilities
     supports_transactional_ddl: ClassVar[bool] = True

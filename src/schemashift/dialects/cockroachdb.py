@@ -125,6 +125,7 @@ def _indexed_columns(schema: Schema) -> Iterator[Column]:
 
 class CockroachDialect(PostgresDialect):
     name: ClassVar[str] = "cockroachdb"
+    datasource_provider: ClassVar[str] = "cockroachdb"
 
     # Prisma's limit for the constraint names it generates; CockroachDB itself neither cuts nor
     # refuses longer names (no NAMEDATALEN), so no table, column or enum name is too long there

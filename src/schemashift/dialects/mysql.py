@@ -450,6 +450,7 @@ def _renders_default(column: Column) -> bool:
 
 class MysqlDialect(Dialect):
     name: ClassVar[str] = "mysql"
+    datasource_provider: ClassVar[str] = "mysql"
 
     supports_transactional_ddl = False
     max_identifier_length = MAX_IDENTIFIER_LENGTH["mysql"]  # Prisma's limit, kept in psl/constraint_names.py

@@ -171,6 +171,7 @@ def qualified(schema: str | None, name: str) -> str:
 
 class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgresql"
+    datasource_provider: ClassVar[str] = "postgresql"
 
     supports_transactional_ddl = True
     max_identifier_length = MAX_IDENTIFIER_LENGTH["postgresql"]  # Prisma's limit, kept in psl/constraint_names.py

@@ -111,8 +111,7 @@ def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force:
         t.advance(0, "describing the database")
         schema = describe(conn)
         t.advance(1, f"{len(schema.tables)} tables described; reading comments and extras")
-        # CockroachDB is reached with a postgresql:// URL; its dialect names the datasource provider
-        provider = "cockroachdb" if conn.provider == "postgresql" and conn.dialect.name == "cockroachdb" else conn.provider
+        provider = conn.dialect.datasource_provider  # CockroachDB: "cockroachdb" (a postgresql:// URL)
         extras = read_extras(conn)
         t.advance(1, "writing the schema")
         result = introspect(schema, provider, files, force, extras)
