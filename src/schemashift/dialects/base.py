@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, ClassVar, Sequence
 
+from schemashift.dialects.numeric_casts import NumericCasts
 from schemashift.dialects.scripts import BACKFILL, TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
@@ -108,6 +109,13 @@ class Dialect:
     # the Prisma major version whose output the dialect writes: 7 for a schema whose datasource has
     # no ``url`` (Prisma 7's rules), given to the constructor as the option ``prisma_major``
     prisma_major: int = 6
+    # how the server casts a numeric column in place (what the data-loss checker counts as rounded
+    # or out of range); None where columns are not cast in place or the casts were never measured
+    numeric_casts: ClassVar[NumericCasts | None] = None
+    # the type a probe casts a column to, to compare it with string literals
+    text_cast_type: ClassVar[str] = "TEXT"
+    # ADD COLUMN with a non-constant default fails on a table with rows (SQLite)
+    refuses_nonconstant_default_on_rows: ClassVar[bool] = False
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from schemashift.dialects.base import TablePairFacts
+from schemashift.dialects.numeric_casts import NumericCasts
 from schemashift.dialects.postgres import PostgresDialect, qualified, quote
 from schemashift.dialects.scripts import RunMode
 from schemashift.diff import steps as st
@@ -126,6 +127,8 @@ def _indexed_columns(schema: Schema) -> Iterator[Column]:
 class CockroachDialect(PostgresDialect):
     name: ClassVar[str] = "cockroachdb"
     datasource_provider: ClassVar[str] = "cockroachdb"
+    # CockroachDB's in-place casts were never measured on a live server: no rounding counted
+    numeric_casts: ClassVar[NumericCasts | None] = None
 
     # Prisma's limit for the constraint names it generates; CockroachDB itself neither cuts nor
     # refuses longer names (no NAMEDATALEN), so no table, column or enum name is too long there

@@ -38,6 +38,7 @@ from schemashift.dialects.scripts import RunMode
 from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, quoted_identifier, string_literal
+from schemashift.dialects.numeric_casts import MysqlNumericCasts, NumericCasts
 from schemashift.model import (
     Arity,
     BoolLit,
@@ -451,6 +452,8 @@ def _renders_default(column: Column) -> bool:
 class MysqlDialect(Dialect):
     name: ClassVar[str] = "mysql"
     datasource_provider: ClassVar[str] = "mysql"
+    numeric_casts: ClassVar[NumericCasts | None] = MysqlNumericCasts()
+    text_cast_type: ClassVar[str] = "CHAR(255)"
 
     supports_transactional_ddl = False
     max_identifier_length = MAX_IDENTIFIER_LENGTH["mysql"]  # Prisma's limit, kept in psl/constraint_names.py

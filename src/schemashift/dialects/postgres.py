@@ -10,6 +10,7 @@ from schemashift.dialects.scripts import RunMode
 from schemashift.psl.constraint_names import MAX_IDENTIFIER_LENGTH
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect, datetime_literal_text, decode_base64, quoted_identifier, string_literal
+from schemashift.dialects.numeric_casts import NumericCasts, PostgresNumericCasts
 from schemashift.dialects.postgres_casts import native_type_change
 from schemashift.model import (
     Arity,
@@ -172,6 +173,7 @@ def qualified(schema: str | None, name: str) -> str:
 class PostgresDialect(Dialect):
     name: ClassVar[str] = "postgresql"
     datasource_provider: ClassVar[str] = "postgresql"
+    numeric_casts: ClassVar[NumericCasts | None] = PostgresNumericCasts()
 
     supports_transactional_ddl = True
     max_identifier_length = MAX_IDENTIFIER_LENGTH["postgresql"]  # Prisma's limit, kept in psl/constraint_names.py

@@ -82,6 +82,7 @@ quote_literal = string_literal
 class SqliteDialect(Dialect):
     name: ClassVar[str] = "sqlite"
     datasource_provider: ClassVar[str] = "sqlite"
+    refuses_nonconstant_default_on_rows: ClassVar[bool] = True
 
     # Prisma's scripts switch foreign keys off around a table rebuild (PRAGMA foreign_keys=OFF),
     # which SQLite ignores inside a transaction: callers run them in ``Connector.ddl_transaction``,

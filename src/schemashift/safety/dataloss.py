@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from schemashift.connectors.base import Connector
+from schemashift.dialects.numeric_casts import Narrowing
 from schemashift.diff import steps as st
 from schemashift.model import Arity, Column, DbGeneratedDefault, Family, IndexKind, NowDefault, Table
 
@@ -43,23 +44,6 @@ class DataLossWarning:
     #: fractional values as REAL in a column rebuilt as an integer type, no data is lost); None
     #: for the others
     kind: str | None = None
-
-
-#: integer native types a fractional value can be cast to in place, and their ranges (MySQL's
-#: ``Boolean`` is a ``TinyInt``: it rounds, and holds -128 to 127)
-_INTEGER_RANGES: dict[str, tuple[int, int]] = {
-    "TinyInt": (-(2**7), 2**7 - 1),
-    "SmallInt": (-(2**15), 2**15 - 1),
-    "MediumInt": (-(2**23), 2**23 - 1),
-    "Int": (-(2**31), 2**31 - 1),
-    "Integer": (-(2**31), 2**31 - 1),
-    "BigInt": (-(2**63), 2**63 - 1),
-    "UnsignedTinyInt": (0, 2**8 - 1),
-    "UnsignedSmallInt": (0, 2**16 - 1),
-    "UnsignedMediumInt": (0, 2**24 - 1),
-    "UnsignedInt": (0, 2**32 - 1),
-    "UnsignedBigInt": (0, 2**64 - 1),
-}
 
 
 class _Facts:
@@ -154,7 +138,7 @@ class _Facts:
         assert self.dialect is not None
         # the values as literals, not parameters: a name holding `%` would be read as a placeholder
         literals = ", ".join(self.dialect.quote_literal(v) for v in values)
-        text = "CHAR(255)" if self.conn.provider == "mysql" else "TEXT"
+        text = self.dialect.text_cast_type
         return self.count(f"SELECT COUNT(*) FROM {self._table(t)} WHERE CAST({self._q(column)} AS {text}) IN ({literals})")
 
 
@@ -216,7 +200,10 @@ def _column_checks(facts: _Facts, table: Table, change: object, out: list[DataLo
             ))
     elif isinstance(change, st.AddColumn):
         col = change.column
-        if live and facts.conn.provider == "sqlite" and isinstance(col.default, (NowDefault, DbGeneratedDefault)):  # type: ignore[union-attr]
+        if (
+            live and facts.dialect is not None and facts.dialect.refuses_nonconstant_default_on_rows
+            and isinstance(col.default, (NowDefault, DbGeneratedDefault))
+        ):
             n = facts.rows(table)
             if n:  # SQLite: "Cannot add a column with non-constant default" once the table has rows
                 out.append(DataLossWarning(
@@ -387,194 +374,6 @@ def check(steps: Sequence[st.Step], conn: Connector | None = None) -> list[DataL
     return out
 
 
-#: a 4-byte float (PostgreSQL's ``real``, MySQL's ``FLOAT``): the largest magnitude it holds, and
-#: the magnitudes a double rounds to an infinity or to zero (round to nearest: FLT_MAX plus half
-#: an ulp, half the smallest subnormal); PostgreSQL refuses both, MySQL refuses above FLT_MAX
-_FLT_MAX = "3.4028234663852886e38"
-_FLT_OVERFLOW = "3.4028235677973366e38"
-_FLT_UNDERFLOW = "7.006492321624085e-46"
-_FLOAT32 = {("DoublePrecision", "Real"), ("Double", "Float")}  # (from, to) per provider's natives
-
-
-@dataclass(frozen=True, slots=True)
-class _Narrowing:
-    """A cast that keeps fewer digits, or a smaller range, than the column's values have: SQL
-    tests and expressions of a stored value ``v``, as the server performs the cast."""
-
-    what: str  # the values it rounds, in the warning: "fractional values", ...
-    changes: Callable[[str], str] | None  # v is one of them (None: it rounds nothing)
-    rounded: Callable[[str], str]  # what the cast leaves of v (compared under unique constraints)
-    outside: Callable[[str], str] | None  # the cast cannot hold v (None: it holds every value)
-    range_text: str  # the new type's range, in the warning
-    #: MySQL without strict SQL mode clips a value outside the range to these bounds (SQL
-    #: literals: low, high; used on MySQL only); None: no bounds to clip to
-    bounds: tuple[str, str] | None = None
-    #: the range is checked on the value once rounded (False: integer to integer, nothing rounds)
-    once_rounded: bool = True
-
-    def clipped(self, v: str) -> str:
-        """What MySQL without strict SQL mode leaves of ``v``: rounded, then clipped to the range."""
-        if self.outside is None or self.bounds is None:
-            return self.rounded(v)
-        low, high = self.bounds
-        return f"CASE WHEN {self.outside(v)} THEN CASE WHEN {v} < 0 THEN {low} ELSE {high} END ELSE {self.rounded(v)} END"
-
-
-def _decimal_args(column: Column, provider: str) -> tuple[int, int] | None:
-    """(precision, scale) of a Decimal column; None for PostgreSQL's unconstrained ``numeric``."""
-    args = column.type.args
-    if len(args) == 2:
-        return args[0], args[1]
-    return (10, 0) if provider == "mysql" else None  # MySQL's DECIMAL is DECIMAL(10,0)
-
-
-def _narrowing(provider: str, previous: Column, next: Column) -> _Narrowing | None:  # noqa: C901 - per target
-    """What an in-place cast from ``previous`` to ``next`` rounds or cannot hold, if anything.
-
-    Measured on PostgreSQL 15 and MariaDB 10.11: a cast to an integer type rounds half to even
-    for floating-point values, half away from zero for decimals (``ROUND`` does the same); a cast
-    to ``Decimal(p,s)`` rounds half away from zero at ``s`` places (a double goes through its
-    15-digit decimal form first, which ``CAST(v AS numeric)`` and MySQL's ``CAST(v AS DECIMAL)``
-    reproduce) and refuses values of ``p - s`` integer digits or more once rounded (MySQL without
-    strict SQL mode clips them); a cast from a double to a 4-byte float keeps about 7
-    significant digits (counted: values it changes that have more than 6, so not 0.1, whose float
-    reads back as 0.1, nor 16777216, a float already) and refuses values beyond its range
-    (PostgreSQL also refuses nonzero values it would make 0; MySQL makes them 0), from a decimal
-    too; a decimal to a double, see :func:`_decimal_to_double`. An integer type to a smaller one
-    rounds nothing and refuses values outside the new range (PostgreSQL: "integer out of range",
-    "smallint out of range"; MariaDB: error 1264). MySQL without strict SQL mode clips what is out
-    of range to the bounds (``bounds``; an unsigned type: 0 for a negative value).
-    """
-    pt, nt = previous.type, next.type
-    pg = provider == "postgresql"
-    if pt.native in _INTEGER_RANGES and nt.native in _INTEGER_RANGES:
-        # an integer type to a smaller one (BigInt -> Int, Int -> SmallInt, signed <-> unsigned,
-        # MySQL's Boolean, a TinyInt): nothing rounds, values outside fail or are clipped
-        (old_low, old_high), (low, high) = _INTEGER_RANGES[pt.native], _INTEGER_RANGES[nt.native]
-        if low <= old_low and old_high <= high:
-            return None
-        return _Narrowing(
-            "", None, lambda v: v, lambda v: f"({v} < {low} OR {v} > {high})", f"{low} to {high}",
-            bounds=(str(low), str(high)), once_rounded=False,
-        )
-    if pt.family not in (Family.FLOAT, Family.DECIMAL):
-        return None
-    if nt.native in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[nt.native]
-        whole = pt.family is Family.DECIMAL and (_decimal_args(previous, provider) or (0, 1))[1] == 0
-        return _Narrowing(
-            "fractional values",
-            None if whole else (lambda v: f"{v} <> FLOOR({v})"),
-            lambda v: f"ROUND({v})",
-            lambda v: f"ROUND({v}) NOT BETWEEN {low} AND {high}",
-            f"{low} to {high}",
-            bounds=(str(low), str(high)),
-        )
-    if nt.family is Family.DECIMAL and nt.native == "Decimal":
-        new = _decimal_args(next, provider)
-        if new is None:
-            return None  # unconstrained numeric: holds every value
-        p, s = new
-        old = _decimal_args(previous, provider) if pt.family is Family.DECIMAL else None
-        fewer_places = pt.family is Family.FLOAT or old is None or s < old[1]
-        fewer_digits = pt.family is Family.FLOAT or old is None or p - s < old[0] - old[1] or s < old[1]
-        if not fewer_places and not fewer_digits:
-            return None
-
-        def rounded(v: str) -> str:
-            return f"ROUND(CAST({v} AS numeric), {s})" if pg else f"CAST({v} AS DECIMAL(65, {s}))"
-
-        limit = "1" + "0" * (p - s)  # an exact literal (numeric / DECIMAL) on both servers
-        top = ("9" * (p - s) or "0") + ("." + "9" * s if s else "")
-
-        def outside(v: str) -> str:
-            not_nan = f"{v} <> 'NaN' AND " if pg else ""  # NaN fits any numeric(p,s)
-            return f"{not_nan}ABS({rounded(v)}) >= {limit}"
-
-        return _Narrowing(
-            "fractional values" if s == 0 else f"values with more than {s} decimal places",
-            (lambda v: f"{v} <> {rounded(v)}") if fewer_places else None,
-            rounded,
-            outside if fewer_digits else None,
-            f"-{top} to {top}",
-            bounds=(f"-{top}", top),
-        )
-    if pt.family is Family.DECIMAL and (nt.native, provider) in (("DoublePrecision", "postgresql"), ("Double", "mysql")):
-        return _decimal_to_double(pg, _decimal_args(previous, provider))
-    if (pt.native, nt.native) in _FLOAT32 or (
-        pt.family is Family.DECIMAL and (nt.native, provider) in (("Real", "postgresql"), ("Float", "mysql"))
-    ):
-        if pg:
-            def fits(v: str) -> str:
-                return f"ABS({v}) < {_FLT_OVERFLOW} AND ({v} = 0 OR ABS({v}) > {_FLT_UNDERFLOW})"
-
-            return _Narrowing(
-                "values with more than 6 significant digits",
-                # changed (not a float already, 16777216) beyond 6 significant digits (not 0.1):
-                # real -> numeric prints 6 significant digits, double precision -> numeric 15
-                lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST({v} AS real) AS double precision) <> {v}"
-                f" AND CAST(CAST({v} AS real) AS numeric) <> CAST({v} AS numeric) ELSE FALSE END",
-                lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST({v} AS real) AS double precision) ELSE {v} END",
-                lambda v: f"{v} <> 'NaN' AND ABS({v}) <> 'Infinity' AND NOT ({fits(v)})",
-                "magnitudes from 1.4e-45 to 3.4e38",
-            )
-        return _Narrowing(
-            "values with more than 6 significant digits",
-            lambda v: f"CAST(CAST({v} AS FLOAT) AS DOUBLE) <> {v} AND ROUND({v}, 5 - FLOOR(LOG10(ABS({v})))) <> {v}",
-            lambda v: f"CAST({v} AS FLOAT)",
-            lambda v: f"ABS({v}) > {_FLT_MAX}",
-            "-3.4e38 to 3.4e38",
-            bounds=(f"-{_FLT_MAX}", _FLT_MAX),
-        )
-    return None
-
-
-#: a double: the magnitudes a decimal rounds to an infinity (DBL_MAX plus half an ulp, 2**1024 -
-#: 2**970) or to zero (half the smallest subnormal, 2**-1075), exact decimal literals; PostgreSQL
-#: refuses both (numeric -> double precision goes through strtod)
-_DBL_OVERFLOW = str(2**1024 - 2**970)
-_DBL_UNDERFLOW = "0." + str(5**1075).rjust(1075, "0")
-
-
-def _decimal_to_double(pg: bool, old: tuple[int, int] | None) -> _Narrowing | None:
-    """Decimal -> Float (a double): the nearest double, so values of more than 15 significant
-    digits can change (any decimal of 15 digits or fewer reads back as written); measured on
-    PostgreSQL 15 and MariaDB 10.11 (ROUND-half-even of the binary value; 9007199254740993 becomes
-    9007199254740992). A changed value is one whose shortest round-trip form differs from it: as
-    text on PostgreSQL (``extra_float_digits`` >= 1, the default), as MariaDB's ``CAST(... AS
-    DECIMAL)`` of the double, which prints the same 17 digits at most. Only PostgreSQL's
-    unconstrained ``numeric`` (or one of more than 308 integer digits or 323 decimal places) can
-    hold values a double cannot: PostgreSQL refuses them; MySQL's DECIMAL has 65 digits at most.
-    """
-    changes = old is None or old[0] > 15
-    if pg:
-        in_range = old is not None and old[0] - old[1] <= 308 and old[1] <= 323
-
-        def fits(v: str) -> str:
-            return f"(ABS({v}) < {_DBL_OVERFLOW} AND ({v} = 0 OR ABS({v}) > {_DBL_UNDERFLOW}))"
-
-        def outside(v: str) -> str:
-            return f"{v} <> 'NaN' AND ABS({v}) <> 'Infinity' AND NOT {fits(v)}"
-
-        return _Narrowing(
-            "values with more than 15 significant digits",
-            (lambda v: f"CASE WHEN {fits(v)} THEN CAST(CAST(CAST({v} AS double precision) AS text) AS numeric) <> {v}"
-             " ELSE FALSE END") if changes else None,
-            lambda v: f"CASE WHEN {fits(v)} THEN CAST({v} AS double precision) END",
-            None if in_range else outside,
-            "magnitudes from 4.9e-324 to 1.8e308",
-        ) if changes or not in_range else None
-    if not changes:
-        return None
-    return _Narrowing(
-        "values with more than 15 significant digits",
-        lambda v: f"CAST(CAST({v} AS DOUBLE) AS DECIMAL(65, 30)) <> {v}",
-        lambda v: f"CAST({v} AS DOUBLE)",
-        None,
-        "-1.8e308 to 1.8e308",
-    )
-
-
 def _narrowing_checks(
     facts: _Facts, previous: Table, next: Table, changes: Sequence[st.TableChange], out: list[DataLossWarning]
 ) -> None:
@@ -593,18 +392,18 @@ def _narrowing_checks(
     ``INSERT ... SELECT``, and the column keeps what it cannot convert losslessly (the in-place
     ``AlterColumn`` never reaches it; see :func:`_sqlite_real_checks`).
     """
-    assert facts.conn is not None
-    provider = facts.conn.provider
-    if provider == "sqlite":
+    assert facts.dialect is not None
+    numeric = facts.dialect.numeric_casts
+    if numeric is None:  # SQLite rebuilds the table; CockroachDB's casts were never measured
         return
     # previous, next, what the cast does, rows it rounds, rows out of range
-    casts: list[tuple[Column, Column, _Narrowing, int, int]] = []
+    casts: list[tuple[Column, Column, Narrowing, int, int]] = []
     for change in changes:
         if not isinstance(change, st.AlterColumn) or change.type_change is st.TypeChange.NOT_CASTABLE:
             continue
         if not (change.changes & st.ColumnChange.TYPE):
             continue
-        narrowing = _narrowing(provider, change.previous, change.next)
+        narrowing = numeric.narrowing(change.previous, change.next)
         if narrowing is None:
             continue
         name, is_list = change.previous.name, change.previous.arity is Arity.LIST
@@ -613,7 +412,7 @@ def _narrowing_checks(
         casts.append((change.previous, change.next, narrowing, rounds or 0, outside or 0))
     # MySQL without strict SQL mode clips values outside the range, and the clipped values can
     # collide under a unique constraint too (error 1062: the migration fails)
-    clipping = provider == "mysql" and any(o for *_, o in casts) and not facts.strict_mysql()
+    clipping = numeric.clips_unless_strict and any(o for *_, o in casts) and not facts.strict_mysql()
     rounded = {
         prev.name: (prev.arity is Arity.LIST, nar.clipped if clipping and o else nar.rounded)
         for prev, _, nar, n, o in casts if n or (clipping and o)
