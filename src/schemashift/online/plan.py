@@ -66,6 +66,8 @@ class OnlinePlan:
     scripts: list[OnlineScript] = field(default_factory=list)
     #: messages for stderr (table rebuilds, type changes left to expand/contract)
     notes: list[str] = field(default_factory=list)
+    #: the steps whose data-loss warnings matter (a multi-step plan's expand: :mod:`.phases`)
+    checked_steps: list[st.Step] = field(default_factory=list)
 
 
 def created_tables(steps: Sequence[st.Step]) -> set[str]:
