@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from schemashift.diff import steps as st
 from schemashift.diff.renames import Rename
 from schemashift.dialects.base import Dialect
+from schemashift.dialects.scripts import TRANSACTION_OFF
 from schemashift.model import Arity, Column, Family, Index, IndexColumn, Schema, Table
 from schemashift.online.contract import PLACEHOLDER, mark_contract
 from schemashift.online.plan import OnlineOptions, OnlinePlan, OnlineScript, plan_online
@@ -359,10 +360,8 @@ def _merge(dialect: Dialect, scripts: Sequence[str]) -> list[str]:
         if out:
             a, b = dialect.plan_script(out[-1]), dialect.plan_script(script)
             if a.mode is b.mode and not a.refusing and not b.refusing and a.mode.value != "as written":
-                second = script
                 first_line, _, rest = script.partition("\n")
-                if "schemashift:transaction" in first_line and "schemashift:transaction" in out[-1].partition("\n")[0]:
-                    second = rest
+                second = rest if TRANSACTION_OFF.match(first_line) else script  # the first decides
                 out[-1] = out[-1].rstrip("\n") + "\n\n" + second
                 continue
         out.append(script)
