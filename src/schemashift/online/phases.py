@@ -91,7 +91,7 @@ def _uses(index: Index, column: str) -> bool:
 
 def _in_keys(schema: Schema, table: Table, column: str) -> bool:
     """The column is part of the primary key or of a foreign key (either end)."""
-    if table.primary_key is not None and column in table.primary_key.columns:
+    if table.primary_key is not None and any(c.name == column for c in table.primary_key.columns):
         return True
     if any(column in fk.columns for fk in table.foreign_keys):
         return True
