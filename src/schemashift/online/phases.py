@@ -277,7 +277,7 @@ def value_for(dialect: Dialect, column: Column) -> tuple[str, str]:
         )
     return PLACEHOLDER, (
         f"{PLACEHOLDER} is a placeholder: replace it with the value existing rows get (a constant, "
-        "an expression of other columns...); deploy refuses this migration until then"
+        "an expression of other columns...), deploy refuses this migration until then"
     )
 
 
@@ -400,7 +400,7 @@ def plan(
         value, comment = value_for(dialect, add.column)
         where = f"{dialect.quote(add.column.name)} IS NULL"
         backfill.append(_backfill(dialect, add.table, add.column, value, comment, where))
-        catch_up.append(_backfill(dialect, add.table, add.column, value, "rows the previous application version inserted since the backfill; " + comment, where))
+        catch_up.append(_backfill(dialect, add.table, add.column, value, "rows the previous application version inserted since the backfill, " + comment, where))
     for move in phases.moves:
         q = dialect.quote
         value = _cast(dialect, q(move.old.name), replace(move.new, name=move.during), move.old)
