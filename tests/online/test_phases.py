@@ -196,31 +196,61 @@ def test_postgres_rename_and_type_change_keep_both_versions_in_step(
     assert r.exit_code == 0, r.err
     sql = "\n".join((p / "migration.sql").read_text() for p in _folders(project)[1:])
     assert 'RENAME COLUMN "name"' not in sql and "CREATE TRIGGER" in sql and "CONCURRENTLY" in sql
-    r = run_cli("migrate", "deploy")
-    assert r.exit_code == 0 and "Stopped before the contract migration" in r.err, r.err
-
-    # both application versions write while the expand is deployed, from other connections
     errors: list[BaseException] = []
+    # the old application version writes while the expand and the backfill are deployed
+    stop = threading.Event()
+    during: list[int] = []
 
-    def old_app() -> None:
+    def old_app_during_deploy() -> None:
         try:
             with connect(db_url) as conn:
-                for i in range(1000, 1040):
-                    conn.execute(f"INSERT INTO \"User\" (id, name, score) VALUES ({i}, 'old{i}', {i})")
-                    conn.execute(f"UPDATE \"User\" SET name = 'old-upd{i}', score = {i + 100000} WHERE id = {i - 999}")
+                i = 3000
+                while not stop.is_set() and i < 8000:
+                    conn.execute(f"INSERT INTO \"User\" (id, name, score) VALUES ({i}, 'during{i}', {i})")
+                    conn.execute(f"UPDATE \"User\" SET name = 'during-upd{i}' WHERE id = {i % ROWS + 1}")
+                    during.append(i)
+                    i += 1
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    def new_app() -> None:
+    background = threading.Thread(target=old_app_during_deploy)
+    background.start()
+    try:
+        r = run_cli("migrate", "deploy")
+    finally:
+        stop.set()
+        background.join()
+    assert r.exit_code == 0 and "Stopped before the contract migration" in r.err, r.err
+    assert not errors, errors
+    assert during
+
+    # then both application versions write, from other connections
+
+    def writer(statements: list[str]) -> None:
         try:
             with connect(db_url) as conn:
-                for i in range(2000, 2040):
-                    conn.execute(f'INSERT INTO "User" (id, "fullName") VALUES ({i}, \'new{i}\')')
-                    conn.execute(f'UPDATE "User" SET "fullName" = \'new-upd{i}\' WHERE id = {i - 1900}')
+                for sql in statements:
+                    conn.execute(sql)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=old_app), threading.Thread(target=new_app)]
+    old_app = [
+        sql
+        for i in range(1000, 1040)
+        for sql in (
+            f"INSERT INTO \"User\" (id, name, score) VALUES ({i}, 'old{i}', {i})",
+            f"UPDATE \"User\" SET name = 'old-upd{i}', score = {i + 100000} WHERE id = {i - 999}",
+        )
+    ]
+    new_app = [
+        sql
+        for i in range(2000, 2040)
+        for sql in (
+            f'INSERT INTO "User" (id, "fullName") VALUES ({i}, \'new{i}\')',
+            f'UPDATE "User" SET "fullName" = \'new-upd{i}\' WHERE id = {i - 1900}',
+        )
+    ]
+    threads = [threading.Thread(target=writer, args=(old_app,)), threading.Thread(target=writer, args=(new_app,))]
     for t in threads:
         t.start()
     for t in threads:
@@ -239,7 +269,9 @@ def test_postgres_rename_and_type_change_keep_both_versions_in_step(
     r = run_cli("migrate", "deploy", "--contract")
     assert r.exit_code == 0, r.err
     _converged(project, db_url, schema, run_cli)
-    assert _pg_rows(db_url, 'SELECT COUNT(*), COUNT("fullName") FROM "User"') == [(ROWS + 80, ROWS + 80)]
+    total = ROWS + 80 + len(during)
+    assert _pg_rows(db_url, 'SELECT COUNT(*), COUNT("fullName") FROM "User"') == [(total, total)]
+    assert _pg_rows(db_url, 'SELECT COUNT(*), COUNT("fullName") FROM "User" WHERE id >= 3000') == [(len(during), len(during))]
     assert _pg_rows(db_url, 'SELECT "fullName", score FROM "User" WHERE id IN (5, 1000, 2000) ORDER BY id') == [
         ("old-upd1004", 101004), ("old1000", 1000), ("new2000", None),
     ]

@@ -275,7 +275,7 @@ def _plan_online(
     import dataclasses
 
     from schemashift.connectors import connect
-    from schemashift.online.phases import plan_with_phases
+    from schemashift.online.phases import Change, plan_with_phases
     from schemashift.online.plan import created_tables, step_table, table_sizes
 
     typed = list(steps)
@@ -290,7 +290,7 @@ def _plan_online(
         online = dataclasses.replace(online, sizes=sizes, row_counts=sizes)
     else:
         online = dataclasses.replace(online, row_counts=dev_rows)
-    return plan_with_phases(before, target, typed, renames, conn.dialect, online, dev_rows)
+    return plan_with_phases(Change(before, target, typed, renames), conn.dialect, online, dev_rows)
 
 
 def _write_online(mp: MigrateProject, planned: OnlinePlan, name: str) -> tuple[list[Migration], list[str]]:

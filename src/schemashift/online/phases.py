@@ -111,16 +111,19 @@ def _movable(before: Schema, target: Schema, old_table: Table, table: Table, old
     return not any(_uses(i, old.name) and i.name in target_names and old.name != new.name for i in old_table.indexes)
 
 
-def find(
-    before: Schema,
-    target: Schema,
-    steps: Sequence[st.Step],
-    renames: Sequence[Rename],
-    dialect: Dialect,
-    options: OnlineOptions,
-    dev_rows: Mapping[str, int],
-) -> Phases:
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What ``migrate dev`` is about to write: the schemas, the differ's steps, the renames."""
+
+    before: Schema
+    target: Schema
+    steps: Sequence[st.Step]
+    renames: Sequence[Rename] = ()
+
+
+def find(change: Change, dialect: Dialect, options: OnlineOptions, dev_rows: Mapping[str, int]) -> Phases:
     """The changes of ``before`` -> ``target`` that need a multi-step plan."""
+    before, target, steps, renames = change.before, change.target, change.steps, change.renames
     phases = Phases()
     table_from = {r.new: r.old for r in renames if r.is_table}
     column_from = {(r.table, r.new): r.old for r in renames if not r.is_table}
@@ -449,20 +452,12 @@ def plan(
     return result
 
 
-def plan_with_phases(
-    before: Schema,
-    target: Schema,
-    steps: Sequence[st.Step],
-    renames: Sequence[Rename],
-    dialect: Dialect,
-    options: OnlineOptions,
-    dev_rows: Mapping[str, int],
-) -> OnlinePlan:
+def plan_with_phases(change: Change, dialect: Dialect, options: OnlineOptions, dev_rows: Mapping[str, int]) -> OnlinePlan:
     """``migrate dev --online``'s plan: multi-step where needed, else :func:`plan_online`."""
-    phases = find(before, target, steps, renames, dialect, options, dev_rows)
+    phases = find(change, dialect, options, dev_rows)
     if not phases:
-        planned = plan_online(steps, dialect, options)
-        planned.checked_steps = list(steps)
+        planned = plan_online(change.steps, dialect, options)
+        planned.checked_steps = list(change.steps)
         return planned
-    return plan(before, target, phases, dialect, options)
+    return plan(change.before, change.target, phases, dialect, options)
 
