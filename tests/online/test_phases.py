@@ -312,3 +312,12 @@ def test_contract_marker_and_placeholder_text() -> None:
     assert not is_contract("-- schemashift:contracts are nice\nSELECT 1;")
     script = f"-- {PLACEHOLDER} in a comment\nUPDATE t SET c = {PLACEHOLDER} WHERE c IS NULL;\n"
     assert placeholder_lines(script) == [2]
+
+
+@pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
+def test_without_online_the_refusal_names_the_plan(project: Path, provider: str, db_url: str, run_cli) -> None:
+    _init(project, provider, db_url, BASE % "", run_cli)
+    _write(project, provider, BASE % "  email String")
+    r = run_cli("migrate", "dev", "-n", "email", "--skip-generate")
+    assert r.exit_code == 1 and "migrate dev --online" in r.out + r.err
+    assert len(_folders(project)) == 1  # nothing written

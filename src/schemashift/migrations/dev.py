@@ -122,7 +122,8 @@ def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], s
 UNEXECUTABLE_HELP = (
     "You can use `schemashift migrate dev --create-only` to create the migration file, and manually "
     "modify it to address the underlying issue(s).\nThen run `schemashift migrate dev` to apply it and "
-    "verify it works."
+    "verify it works.\nA required column added to a table with rows: `schemashift migrate dev --online` "
+    "writes it as expand, backfill and contract migrations (docs/online.md)."
 )
 
 
