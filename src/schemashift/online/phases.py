@@ -24,6 +24,7 @@ contract is the differ's steps from there to the target, in the online forms of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -346,8 +347,40 @@ def drop_trigger_sql(dialect: Dialect, move: Move) -> str:
     q = dialect.quote
     return (
         f"DROP TRIGGER {q(_sync_name(dialect, move, 'sync'))} ON {_table_sql(dialect, move.table)};\n"
+        "-- schemashift:ignore ban-drop-function the sync trigger's own function, its trigger dropped above\n"
         f"DROP FUNCTION {_function_sql(dialect, move)}();\n"
     )
+
+
+#: ``migrate lint``'s rules a contract breaks on purpose, with the reason (``-- schemashift:ignore``)
+_CONTRACT_IGNORES = (
+    (re.compile(r"\bDROP\s+COLUMN\b", re.I), "ban-drop-column",
+     "the contract of an expand/contract plan: the new column holds the data, and deploy applies it only with --contract"),
+    (re.compile(r"\bRENAME\s+COLUMN\b", re.I), "renaming-column",
+     "the new column takes the old one's name in the transaction that drops the old one"),
+)
+
+
+def _justify(script: str) -> str:
+    """The contract's statements that lint rules flag on purpose, preceded by an ignore comment
+    naming the rule and why (only statements that do break the rule, so no ignore is unused)."""
+    out: list[str] = []
+    statement: list[str] = []
+    for line in script.splitlines():
+        text = line.strip()
+        if not statement and (not text or text.startswith("--")):
+            out.append(line)
+            continue
+        statement.append(line)
+        if text.endswith(";"):
+            body = "\n".join(statement)
+            for pattern, rule, reason in _CONTRACT_IGNORES:
+                if pattern.search(body):
+                    out.append(f"-- schemashift:ignore {rule} {reason}")
+            out.extend(statement)
+            statement = []
+    out.extend(statement)
+    return "\n".join(out) + ("\n" if script.endswith("\n") else "")
 
 
 # ---------------------------------------------------------------- the plan
@@ -379,23 +412,23 @@ def _steps_scripts(steps: Sequence[st.Step], dialect: Dialect, options: OnlineOp
     return [s.script for s in planned.scripts]
 
 
-def plan(
-    before: Schema,
-    target: Schema,
-    phases: Phases,
-    dialect: Dialect,
-    options: OnlineOptions,
-) -> OnlinePlan:
+def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOptions) -> OnlinePlan:
     """The migrations of a multi-step plan, in apply order: expand, backfill, contract."""
     from schemashift.migrations import engine
 
+    before, target = change.before, change.target
     result = OnlinePlan()
     mid = middle(before, target, phases, dialect)
     expand_steps = engine.diff(before, mid, dialect, phases.renames)
-    result.checked_steps = expand_steps
+    # the data-loss warnings are the change's own (a cast's, a dropped column's...), without
+    # the one the plan answers: a required column added to a table with rows
+    relaxed = middle(before, target, Phases(required=phases.required), dialect)
+    result.checked_steps = engine.diff(before, relaxed, dialect, change.renames)
     notes: list[str] = []
     expand = _steps_scripts(expand_steps, dialect, options, notes)
-    expand += [trigger_sql(dialect, m) for m in phases.moves]
+    timeout = f"SET LOCAL lock_timeout = {dialect.quote_literal(options.lock_timeout)};\n"
+    # CREATE/DROP TRIGGER take a SHARE ROW EXCLUSIVE / ACCESS EXCLUSIVE lock on the table
+    expand += [timeout + "".join(trigger_sql(dialect, m) for m in phases.moves)] if phases.moves else []
 
     backfill: list[str] = []
     catch_up: list[str] = []
@@ -412,7 +445,7 @@ def plan(
 
     # the catch-up first: the triggers' drop then shares a transaction with the old columns' drop
     contract: list[str] = list(catch_up)
-    contract += ["".join(drop_trigger_sql(dialect, m) for m in phases.moves)] if phases.moves else []
+    contract += [timeout + "".join(drop_trigger_sql(dialect, m) for m in phases.moves)] if phases.moves else []
     dropped = _dropped(mid, phases)
     defaults = _with_defaults(dropped, target, phases)
     retyped = [Rename(m.during, m.new.name, m.table.name) for m in phases.moves if m.retyped_in_place]
@@ -432,6 +465,7 @@ def plan(
     if backfill:
         scripts.append(OnlineScript("_backfill", "\n".join(backfill)))
     for i, text in enumerate(_merge(dialect, contract)):
+        text = _justify(text) if _is_postgres(dialect) else text
         scripts.append(OnlineScript("_contract" if i == 0 else f"_contract_{i}", mark_contract(text)))
     result.scripts = scripts
     for add in phases.required:
@@ -459,5 +493,5 @@ def plan_with_phases(change: Change, dialect: Dialect, options: OnlineOptions, d
         planned = plan_online(change.steps, dialect, options)
         planned.checked_steps = list(change.steps)
         return planned
-    return plan(change.before, change.target, phases, dialect, options)
+    return plan(change, phases, dialect, options)
 
