@@ -158,6 +158,7 @@ def test_migrate_dev_stops_at_the_placeholder_and_continues_once_edited(
     r = run_cli("migrate", "dev", "--online", "-n", "email", "--skip-generate")
     assert r.exit_code == 0, r.err
     assert PLACEHOLDER in r.err and "run `schemashift migrate dev` again" in r.err
+    assert "Not applied yet" in r.out and "in sync" not in r.out
     status = json.loads(run_cli("migrate", "status", "--json").out)
     assert len(status["applied"]) == 2 and len(status["pending"]) >= 2  # init + expand
     for p in _folders(project):
@@ -324,3 +325,20 @@ def test_without_online_the_refusal_names_the_plan(project: Path, provider: str,
     r = run_cli("migrate", "dev", "-n", "email", "--skip-generate")
     assert r.exit_code == 1 and "migrate dev --online" in r.out + r.err
     assert len(_folders(project)) == 1  # nothing written
+
+
+def test_binary_coercible_type_changes_are_not_moves() -> None:
+    from schemashift.model import Column, ColumnType, Family
+    from schemashift.online.phases import rewrites
+
+    def col(native: str, *args: int, family: Family = Family.STRING) -> Column:
+        return Column("c", ColumnType(family, native, args))
+
+    assert not rewrites(col("VarChar", 10), col("VarChar", 50))
+    assert not rewrites(col("VarChar", 10), col("Text"))
+    assert not rewrites(col("VarChar", 10), col("VarChar"))
+    assert rewrites(col("VarChar", 50), col("VarChar", 10))  # checks every value
+    assert rewrites(col("Text"), col("VarChar", 10))
+    assert not rewrites(col("Decimal", 10, 2, family=Family.DECIMAL), col("Decimal", 12, 2, family=Family.DECIMAL))
+    assert rewrites(col("Decimal", 10, 2, family=Family.DECIMAL), col("Decimal", 12, 3, family=Family.DECIMAL))
+    assert rewrites(col("Integer", family=Family.INT), col("BigInt", family=Family.BIGINT))

@@ -321,6 +321,11 @@ def dev(
             click.echo(f"Prisma Migrate created the following migration without applying it {result.created.name}\n")
             click.echo(f"You can now edit it and apply it by running schemashift migrate dev.\n  {rel}")
             return
+        waiting = [p.name for p in result.created_all if p.name not in result.applied]
+        if waiting:  # --online: the plan stops at a migration to edit (the note above says which)
+            click.echo("\nNot applied yet (edit them, then run `schemashift migrate dev` again):\n")
+            click.echo(f"{mp.migrations_display}/" + "".join(f"\n  └─ {n}/\n    └─ migration.sql" for n in waiting))
+            return
         click.echo("\nThe following migration(s) have been created and applied from new schema changes:\n")
         click.echo(f"{mp.migrations_display}/\n  └─ {result.created.name}/\n    └─ migration.sql\n")
         click.echo("Your database is now in sync with your schema.")

@@ -103,6 +103,21 @@ def _in_keys(schema: Schema, table: Table, column: str) -> bool:
     )
 
 
+def rewrites(old: Column, new: Column) -> bool:
+    """Whether PostgreSQL rewrites the table to change ``old``'s type to ``new``'s. Not for a
+    wider ``varchar`` (or ``text``), nor a ``decimal`` with more digits and the same scale
+    (binary coercible: only the catalog changes): those keep Prisma's one statement."""
+    a, b = old.type, new.type
+    if old.arity is not new.arity and Arity.LIST in (old.arity, new.arity):
+        return True
+    if a.family is Family.STRING and b.family is Family.STRING and a.native in ("VarChar", "Text"):
+        if b.native == "Text" or (b.native == "VarChar" and (not b.args or (a.native == "VarChar" and a.args and b.args[0] >= a.args[0]))):
+            return False
+    if a.native == b.native == "Decimal" and len(a.args) == len(b.args) == 2 and a.args[1] == b.args[1]:
+        return b.args[0] < a.args[0]
+    return True
+
+
 def _movable(before: Schema, target: Schema, old_table: Table, table: Table, old: Column, new: Column) -> bool:
     if _in_keys(before, old_table, old.name) or _in_keys(target, table, new.name):
         return False
@@ -167,7 +182,8 @@ def find(change: Change, dialect: Dialect, options: OnlineOptions, dev_rows: Map
             if not postgres or old_name != table.name or not online(table.name):
                 continue
             renamed = source != column.name
-            if (renamed or (table.name, column.name) in retyped) and _movable(before, target, old_table, table, old, column):
+            changed = (table.name, column.name) in retyped and rewrites(old, column)
+            if (renamed or changed) and _movable(before, target, old_table, table, old, column):
                 during = column.name if renamed else _temp_name(dialect, column.name)
                 phases.moves.append(Move(table, old, column, during))
                 if renamed:
