@@ -342,3 +342,16 @@ def test_binary_coercible_type_changes_are_not_moves() -> None:
     assert not rewrites(col("Decimal", 10, 2, family=Family.DECIMAL), col("Decimal", 12, 2, family=Family.DECIMAL))
     assert rewrites(col("Decimal", 10, 2, family=Family.DECIMAL), col("Decimal", 12, 3, family=Family.DECIMAL))
     assert rewrites(col("Integer", family=Family.INT), col("BigInt", family=Family.BIGINT))
+
+
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_mysql_rename_is_online_in_place(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """MariaDB/MySQL rename a column in the catalog only: one in-place statement, no plan."""
+    _init(project, provider, db_url, BASE % "", run_cli)
+    schema = _write(project, provider, BASE.replace("name ", "label") % "")
+    r = run_cli("migrate", "dev", "--online", "-n", "label", "--rename", "User.name:label", "--skip-generate")
+    assert r.exit_code == 0, r.err
+    (created,) = _folders(project)[1:]
+    assert "RENAME COLUMN `name` TO `label`, ALGORITHM=INPLACE, LOCK=NONE;" in (created / "migration.sql").read_text()
+    _converged(project, db_url, schema, run_cli)
+    assert _one(db_url, "SELECT COUNT(*) FROM `User` WHERE `label` = CONCAT('n', `id`)") == (ROWS,)
