@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from schemashift.connectors import connect
+from test_online_patterns import project  # noqa: F401  (the fixture: a project folder on db_url)
 from schemashift.online.contract import (
     PLACEHOLDER,
     is_contract,
@@ -26,14 +27,6 @@ HEAD = 'datasource db {\n  provider = "%s"\n  url      = env("DATABASE_URL")\n}\
 
 def _q(provider: str) -> str:
     return "`" if provider == "mysql" else '"'
-
-
-@pytest.fixture
-def project(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "prisma").mkdir()
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _write(project: Path, provider: str, body: str) -> Path:
