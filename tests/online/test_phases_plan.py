@@ -72,3 +72,11 @@ def test_a_wider_varchar_keeps_prismas_sql() -> None:
     steps = engine.diff(b, t, dialect)
     planned = plan_with_phases(Change(b, t, steps), dialect, OnlineOptions(), {})
     assert len(planned.scripts) == 1 and "TRIGGER" not in planned.scripts[0].script
+
+
+def test_a_renamed_and_retyped_column_converts_both_ways() -> None:
+    after = BEFORE.replace("score Int", "points BigInt")
+    text = "\n".join(_plan("postgresql", after, [Rename("score", "points", "User")]))
+    assert 'NEW."points" := CAST(NEW."score" AS BIGINT);' in text
+    assert 'NEW."score" := CAST(NEW."points" AS INTEGER);' in text
+    assert 'SET "points" = CAST("score" AS BIGINT) WHERE "points" IS NULL AND "score" IS NOT NULL;' in text
