@@ -152,6 +152,9 @@ class StatusResult:
     history_table_exists: bool
     #: the diagnosis it was made from (:mod:`schemashift.migrations.status`)
     history: HistoryStatus = field(repr=False, compare=False)
+    #: pending contract migrations (``-- schemashift:contract``: deploy applies them only with
+    #: ``--contract``), in order
+    pending_contract: tuple[str, ...] = ()
 
     @property
     def up_to_date(self) -> bool:
@@ -169,6 +172,7 @@ class StatusResult:
             "unknown": list(self.unknown),
             "last_common": self.last_common,
             "history_table_exists": self.history_table_exists,
+            "pending_contract": list(self.pending_contract),
         }
 
 
@@ -224,6 +228,9 @@ def status_of(mp: MigrateProject) -> StatusResult:
         exists = TABLE in list_tables(conn)
         rows = History(conn).rows() if exists else []
     st = diagnose(local, rows, table_exists=exists)
+    from schemashift.online.contract import is_contract
+
+    pending = set(st.pending)
     return StatusResult(
         state=_state(st),
         migrations_dir=mp.migrations_dir,
@@ -236,6 +243,7 @@ def status_of(mp: MigrateProject) -> StatusResult:
         last_common=st.last_common,
         history_table_exists=exists,
         history=st,
+        pending_contract=tuple(m.name for m in local if m.name in pending and is_contract(m.sql)),
     )
 
 
@@ -263,6 +271,9 @@ class DeployResult:
     migrations: tuple[PlannedMigration, ...]
     backup: Path | None = None
     seconds: float = 0.0
+    #: pending migrations not applied (would not be, ``dry_run``): the first is a contract
+    #: migration and ``contract`` was not given (docs/online.md)
+    held: tuple[str, ...] = ()
 
     @property
     def applied(self) -> tuple[str, ...]:
@@ -280,12 +291,14 @@ def deploy(
     backup_dir: PathLike | None = None,
     lock_timeout: float | None = None,
     wait: float | None = None,
+    contract: bool = False,
 ) -> DeployResult:
     """Apply the pending migrations (``prisma migrate deploy``). With ``dry_run``: what would be
     applied, in order, with the linter's findings, changing nothing (no database is created, no
-    ``_prisma_migrations`` table, no lock taken). Raises P3005/P3009/P3018 like deploy does."""
+    ``_prisma_migrations`` table, no lock taken). Raises P3005/P3009/P3018 like deploy does.
+    Stops before a contract migration (:attr:`DeployResult.held`) unless ``contract``."""
     mp = _project(schema, url, migrations, cwd, env)
-    return deploy_of(mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait)
+    return deploy_of(mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait, contract=contract)
 
 
 def deploy_of(
@@ -296,21 +309,22 @@ def deploy_of(
     lock_timeout: float | None = None,
     wait: float | None = None,
     progress: Callable[[str], None] = _progress,
+    contract: bool = False,
 ) -> DeployResult:
     """:func:`deploy` of a project already opened; ``progress`` gets deploy's lines (Prisma's
     ``Applying migration ...``; default: the ``schemashift`` logger at INFO)."""
     started = time.perf_counter()
     if dry_run:
-        return _dry_run(mp, started)
+        return _dry_run(mp, started, contract)
     from schemashift.migrations.deploy import deploy as run_deploy
 
-    done = run_deploy(mp, backup_dir=_str(backup_dir), log=progress, lock_timeout=lock_timeout, wait=wait)
+    done = run_deploy(mp, backup_dir=_str(backup_dir), log=progress, lock_timeout=lock_timeout, wait=wait, contract=contract)
     by_name = {m.name: m for m in mp.migrations()}
     planned = []
     for name in done.applied:
         plan = _plan(mp, by_name[name].sql)
         planned.append(PlannedMigration(name, plan.mode.value, len(plan.statements), seconds=done.durations.get(name)))
-    return DeployResult(False, done.found, tuple(planned), done.backup, time.perf_counter() - started)
+    return DeployResult(False, done.found, tuple(planned), done.backup, time.perf_counter() - started, tuple(done.held))
 
 
 def _plan(mp: MigrateProject, sql: str, conn: Connector | None = None) -> ScriptPlan:
@@ -320,7 +334,7 @@ def _plan(mp: MigrateProject, sql: str, conn: Connector | None = None) -> Script
     return dialect.plan_script(sql)
 
 
-def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
+def _dry_run(mp: MigrateProject, started: float, contract: bool = False) -> DeployResult:
     from schemashift.connectors import database_exists
     from schemashift.migrations.apply import failed_migrations_error, not_empty_error, resume_point
     from schemashift.migrations.history import TABLE, History, list_tables
@@ -351,6 +365,12 @@ def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
                         )
                     resume[r.migration_name] = at
                 pending = [m.name for m in local if m.name in st.pending or m.name in resume]
+        held: list[str] = []
+        if not contract:
+            from schemashift.online.contract import is_contract
+
+            cut = next((i for i, n in enumerate(pending) if is_contract(by_name[n].sql)), len(pending))
+            pending, held = pending[:cut], pending[cut:]
         plans = {name: _plan(mp, by_name[name].sql, conn) for name in pending}
     finally:
         if conn is not None:
@@ -366,7 +386,7 @@ def _dry_run(mp: MigrateProject, started: float) -> DeployResult:
         )
         for name in pending
     )
-    return DeployResult(True, len(local), planned, None, time.perf_counter() - started)
+    return DeployResult(True, len(local), planned, None, time.perf_counter() - started, tuple(held))
 
 
 def _lint_pending(mp: MigrateProject, todo: Sequence[Migration]) -> dict[str, list[Finding]]:

@@ -56,6 +56,11 @@ def status(schema: str | None, as_json: bool, exit_code: bool) -> None:
         emit(result.as_dict())
     else:
         click.echo(render_status(result.history, mp.migrations_display), nl=False)
+        if result.pending_contract:
+            click.echo(
+                "\nPending contract migration(s) (`-- schemashift:contract`: `migrate deploy` applies them "
+                "only with --contract):\n" + "\n".join(result.pending_contract)
+            )
     if exit_code:
         click.get_current_context().exit(STATUS_EXIT_CODES[result.state])
     if not result.up_to_date:
@@ -82,10 +87,15 @@ def status(schema: str | None, as_json: bool, exit_code: bool) -> None:
     "--dry-run", is_flag=True,
     help="Show the migrations that would be applied, in order, with the linter's findings; change nothing.",
 )
+@click.option(
+    "--contract", is_flag=True,
+    help="Also apply contract migrations (-- schemashift:contract): run it once the previous "
+    "application version is gone (docs/online.md).",
+)
 @json_option
 def deploy(
     schema: str | None, backup_dir: str | None, lock_timeout: float | None, wait: float | None, dry_run: bool,
-    as_json: bool,
+    as_json: bool, contract: bool = False,
 ) -> None:
     """Apply pending migrations (no prompts, no shadow database): for production and CI."""
     from schemashift.api import deploy_of
@@ -96,8 +106,10 @@ def deploy(
     with progressbar.on_terminal():  # a backup's and the migrations' progress line, at a terminal
         result = deploy_of(
             mp, dry_run=dry_run, backup_dir=backup_dir, lock_timeout=lock_timeout, wait=wait,
-            progress=progressbar.echo,
+            progress=progressbar.echo, contract=contract,
         )
+    if result.held and not as_json:
+        click.echo(_held_message(result.held, result.dry_run), err=True)
     if as_json:
         emit(
             {
@@ -117,6 +129,7 @@ def deploy(
                 ],
                 "backup": None if result.backup is None else str(result.backup),
                 "seconds": round(result.seconds, 6),
+                "held_for_contract": list(result.held),
             }
         )
         return
@@ -124,13 +137,25 @@ def deploy(
         _print_dry_run(mp, result)
         return
     if not result.applied:
-        click.echo("No pending migrations to apply.")
+        click.echo("No pending migrations to apply." if not result.held else "No migration applied.")
         return
     click.echo("\nThe following migration(s) have been applied:\n")
     click.echo(f"{mp.migrations_display}/")
     for name in result.applied:
         click.echo(f"  └─ {name}/\n    └─ migration.sql")
-    click.echo("\nAll migrations have been successfully applied.")
+    if not result.held:
+        click.echo("\nAll migrations have been successfully applied.")
+
+
+def _held_message(held: tuple[str, ...], dry_run: bool) -> str:
+    """Why deploy stopped before a contract migration (exit code 0: the expand is deployed)."""
+    verb = "Would stop" if dry_run else "Stopped"
+    rest = f" It and the {len(held) - 1} migration(s) after it were not applied." if len(held) > 1 else ""
+    return (
+        f"{verb} before the contract migration `{held[0]}` (-- schemashift:contract): it removes what "
+        f"the previous application version still uses.{rest} Once no instance of that version runs, "
+        "apply it with `schemashift migrate deploy --contract`."
+    )
 
 
 def _print_dry_run(mp: MigrateProject, result: Any) -> None:
@@ -295,6 +320,11 @@ def dev(
         if create_only:
             click.echo(f"Prisma Migrate created the following migration without applying it {result.created.name}\n")
             click.echo(f"You can now edit it and apply it by running schemashift migrate dev.\n  {rel}")
+            return
+        waiting = [p.name for p in result.created_all if p.name not in result.applied]
+        if waiting:  # --online: the plan stops at a migration to edit (the note above says which)
+            click.echo("\nNot applied yet (edit them, then run `schemashift migrate dev` again):\n")
+            click.echo(f"{mp.migrations_display}/" + "".join(f"\n  └─ {n}/\n    └─ migration.sql" for n in waiting))
             return
         click.echo("\nThe following migration(s) have been created and applied from new schema changes:\n")
         click.echo(f"{mp.migrations_display}/\n  └─ {result.created.name}/\n    └─ migration.sql\n")

@@ -63,6 +63,9 @@ class ApplyResult:
     applied: list[str] = field(default_factory=list)
     #: seconds each applied migration took (script and history writes), by name
     durations: dict[str, float] = field(default_factory=dict)
+    #: pending migrations not applied because the first of them is a contract migration
+    #: (``-- schemashift:contract``) and ``contract`` was not given, in order
+    held: list[str] = field(default_factory=list)
 
 
 class MigrationFailed(MigrationError):
@@ -155,8 +158,13 @@ def apply_migrations(
     log: Log = lambda _m: None,
     baseline_check: bool = True,
     lock: bool = True,
+    contract: bool = True,
 ) -> ApplyResult:
     """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma.
+
+    ``contract=False`` (``migrate deploy`` without ``--contract``): stop before the first
+    contract migration (:mod:`schemashift.online.contract`); it and those after it are
+    :attr:`ApplyResult.held`. A migration with the backfill placeholder is refused before anything runs.
 
     ``lock=False``: the caller already holds the migration lock that covers this connection's
     target, on another session (``fleet deploy`` holds each database's or server's lock once:
@@ -186,6 +194,7 @@ def apply_migrations(
                 raise failed_migrations_error(list(status.failed), by_name, planner)
             resume[r.migration_name] = (r, at)
         todo = [m for m in migrations if m.name in status.pending or m.name in resume]
+        todo, result.held = _contract_gate(todo, contract)
         with SigintGuard(conn) as sigint, progress.task("Applying migrations", len(todo), "migrations") as bar:
             for m in todo:
                 if sigint.requested:
@@ -206,6 +215,18 @@ def apply_migrations(
                 result.applied.append(m.name)
                 bar.advance(1, m.name)
     return result
+
+
+def _contract_gate(todo: list[Migration], contract: bool) -> tuple[list[Migration], list[str]]:
+    """The migrations to run and those held before a contract migration; refuses placeholders."""
+    from schemashift.online.contract import check_placeholders, is_contract
+
+    held: list[str] = []
+    if not contract:
+        cut = next((i for i, m in enumerate(todo) if is_contract(m.sql)), len(todo))
+        todo, held = todo[:cut], [m.name for m in todo[cut:]]
+    check_placeholders([(m.name, m.sql) for m in todo])
+    return todo, held
 
 
 def send_script(conn: Connector, plan: ScriptPlan) -> None:

@@ -28,6 +28,8 @@ class DeployResult:
     durations: dict[str, float] = field(default_factory=dict)
     #: The backup taken before applying (``backup_dir`` given and migrations pending).
     backup: Path | None = None
+    #: pending migrations held before a contract migration (``contract`` not given), in order
+    held: list[str] = field(default_factory=list)
 
 
 def deploy(
@@ -37,8 +39,10 @@ def deploy(
     log: Log = lambda _m: None,
     lock_timeout: float | None = None,
     wait: float | None = None,
+    contract: bool = False,
 ) -> DeployResult:
-    """Apply the pending migrations of ``mp`` to its database, as ``prisma migrate deploy``.
+    """Apply the pending migrations of ``mp`` to its database, as ``prisma migrate deploy``,
+    stopping before a contract migration unless ``contract`` (:mod:`schemashift.online.contract`).
 
     The schema is validated first (P1012: nothing is touched). The database is created when
     missing (``log`` gets Prisma's line). With ``backup_dir``, a backup is written there before
@@ -56,8 +60,8 @@ def deploy(
             if result.backup is not None:
                 log(f"Backup written: {result.backup}\n")
         try:
-            applied = apply_migrations(conn, local, log=log)
-            result.applied, result.durations = applied.applied, applied.durations
+            applied = apply_migrations(conn, local, log=log, contract=contract)
+            result.applied, result.durations, result.held = applied.applied, applied.durations, applied.held
         except MigrationFailed as exc:
             if result.backup is not None:
                 exc.message += f"\n\nThe backup taken before this deploy is {result.backup}."

@@ -35,7 +35,7 @@ from schemashift.model import Schema
 
 if TYPE_CHECKING:
     from schemashift.diff.renames import Rename
-    from schemashift.online.plan import OnlineOptions
+    from schemashift.online.plan import OnlineOptions, OnlinePlan
     from schemashift.safety.dataloss import DataLossWarning
 
 
@@ -122,7 +122,8 @@ def reset_reasons(mp: MigrateProject, conn: Connector, local: list[Migration], s
 UNEXECUTABLE_HELP = (
     "You can use `schemashift migrate dev --create-only` to create the migration file, and manually "
     "modify it to address the underlying issue(s).\nThen run `schemashift migrate dev` to apply it and "
-    "verify it works."
+    "verify it works.\nA required column added to a table with rows: `schemashift migrate dev --online` "
+    "writes it as expand, backfill and contract migrations (docs/online.md)."
 )
 
 
@@ -185,10 +186,14 @@ def migrate_dev(
         result.applied = applied
         accepted = _renames(before, target, renames, ui)
         steps = engine.diff(before, target, conn.dialect, accepted)
+        planned = None
+        if online is not None and steps:
+            # --online: a multi-step plan's expand is what must run on this data, not Prisma's one step
+            planned = _plan_online(conn, before, target, steps, accepted, online, stats_url)
         if not steps and not create_only:
             result.in_sync = True
         else:
-            warnings = engine.data_loss_warnings(conn, steps)
+            warnings = engine.data_loss_warnings(conn, planned.checked_steps if planned is not None else steps)
             result.warnings = warnings
             if any(w.unexecutable for w in warnings):
                 # Prisma's migrate dev: a migration that cannot run on this data is never applied;
@@ -209,8 +214,8 @@ def migrate_dev(
                     raise MigrationError("Migration cancelled: nothing was changed.", exit_code=130)
             if name is None:
                 name = ui.prompt("Enter a name for the new migration:") if ui.interactive else ""
-            if online is not None:
-                created_all, result.notes = _write_online(mp, conn, steps, name, online, stats_url)
+            if planned is not None:
+                created_all, result.notes = _write_online(mp, planned, name)
                 result.created, result.created_all = created_all[-1], created_all
             else:
                 script = engine.render(steps, conn.dialect, warnings=engine.data_loss_warnings(None, steps))
@@ -222,7 +227,8 @@ def migrate_dev(
                 created_all = [folder.create_migration(mp.migrations_dir, name, script, down=down)]
                 result.created, result.created_all = created_all[0], created_all
             if not create_only:
-                result.applied += apply_migrations(conn, [*local, *created_all], log=ui.echo).applied
+                runnable = _before_placeholder(created_all, result.notes)
+                result.applied += apply_migrations(conn, [*local, *runnable], log=ui.echo).applied
     if run_generate is not None and not create_only:
         run_generate()
     if run_seed is not None and result.reset:
@@ -240,37 +246,63 @@ def _renames(before: Schema, target: Schema, given: Sequence[Rename], ui: UI) ->
     return plan.accepted
 
 
-def _write_online(
-    mp: MigrateProject,
+def _before_placeholder(created: list[Migration], notes: list[str]) -> list[Migration]:
+    """The migrations written that can run now: those before the first one with the backfill
+    placeholder (its value is the user's to write); a note says what to edit."""
+    from schemashift.online.contract import PLACEHOLDER, placeholder_lines
+
+    waiting = [m for m in created if placeholder_lines(m.sql)]
+    if not waiting:
+        return created
+    notes.append(
+        f"Online mode: {PLACEHOLDER} in "
+        + " and ".join(f"{m.name}/migration.sql" for m in waiting)
+        + " stands for the value existing rows get: replace it, then run `schemashift migrate dev` again "
+        "to apply the rest of the plan."
+    )
+    return created[: created.index(waiting[0])]
+
+
+def _plan_online(
     conn: Connector,
+    before: Schema,
+    target: Schema,
     steps: Sequence[st.Step],
-    name: str,
+    renames: Sequence[Rename],
     online: OnlineOptions,
     stats_url: str | None,
-) -> tuple[list[Migration], list[str]]:
-    """--online: the steps as an online plan, written as one or more migrations (notes on stderr)."""
+) -> OnlinePlan:
+    """--online: the steps as an online plan (multi-step where a change needs it)."""
     import dataclasses
 
     from schemashift.connectors import connect
-    from schemashift.online.plan import created_tables, plan_online, step_table, table_sizes, write_plan
-    from schemashift.safety.dataloss import header
+    from schemashift.online.phases import Change, plan_with_phases
+    from schemashift.online.plan import created_tables, step_table, table_sizes
 
     typed = list(steps)
     created = created_tables(typed)
     named = {t for s in typed if (t := step_table(s)) is not None}
     named |= {r.previous.name for s in typed if isinstance(s, st.RedefineTables) for r in s.tables}
     tables = sorted(named - created)
+    dev_rows = table_sizes(conn, tables)
     if stats_url is not None:
         with connect(stats_url) as stats:
             sizes = table_sizes(stats, tables)
         online = dataclasses.replace(online, sizes=sizes, row_counts=sizes)
     else:
-        online = dataclasses.replace(online, row_counts=table_sizes(conn, tables))
-    planned = plan_online(typed, conn.dialect, online)
+        online = dataclasses.replace(online, row_counts=dev_rows)
+    return plan_with_phases(Change(before, target, typed, renames), conn.dialect, online, dev_rows)
+
+
+def _write_online(mp: MigrateProject, planned: OnlinePlan, name: str) -> tuple[list[Migration], list[str]]:
+    """--online: the plan written as one or more migrations (notes on stderr)."""
+    from schemashift.online.plan import write_plan
+    from schemashift.safety.dataloss import header
+
     if folder.read_lock_provider(mp.migrations_dir) is None:
         folder.write_lock(mp.migrations_dir, mp.provider)
-    warnings_header = header(engine.data_loss_warnings(None, typed))
-    return write_plan(mp.migrations_dir, name, planned, warnings_header), planned.notes
+    warnings_header = header(engine.data_loss_warnings(None, planned.checked_steps))
+    return write_plan(mp.migrations_dir, name, planned, warnings_header), list(planned.notes)
 
 
 RESET_NON_INTERACTIVE = (

@@ -8,7 +8,8 @@ Each statement on an existing table says how the server must run it, so that the
   no algorithm clause);
 * ``ALTER TABLE`` that only adds columns: ``, ALGORITHM=INSTANT`` (MariaDB 10.4+, MySQL 8.0.29+
   at any position); adding columns and making columns required (``MODIFY ... NOT NULL``, no type
-  change, strict mode): ``, ALGORITHM=INPLACE, LOCK=NONE``; dropping a foreign key: the same.
+  change, strict mode): ``, ALGORITHM=INPLACE, LOCK=NONE``; dropping a foreign key, renaming a
+  column: the same.
 * anything else on an existing table (a foreign key added with ``foreign_key_checks`` on, a type
   change, a primary key change, dropped columns...) copies the table while writes wait: refused,
   with the lock it would take, the table's row count and a time estimate, and
@@ -98,7 +99,7 @@ def plan(steps: Sequence[st.Step], dialect: MysqlDialect, options: OnlineOptions
             online = [f"{statements[0]} ALGORITHM=INPLACE LOCK=NONE"]
         elif isinstance(step, st.DropIndex):
             online = [f"ALTER TABLE {quote(table)} DROP INDEX {quote(step.index.name)}, {INPLACE}"]
-        elif isinstance(step, st.DropForeignKey):
+        elif isinstance(step, (st.DropForeignKey, st.RenameColumn)):  # a rename changes the catalog only
             online = [f"{statements[0]}, {INPLACE}"]
         elif isinstance(step, st.AlterTable) and (algorithm := _alter_algorithm(step)) is not None:
             online = [f"{statements[0]}, {algorithm}"]

@@ -12,7 +12,8 @@ scripts (each a migration folder of its own, applied in order):
 
 Which tables get online forms: every table that exists before the migration, unless sizes are
 given (``--stats-url``): then only tables with at least :data:`MIN_ROWS` rows in that database.
-The per-database rules live in :mod:`.postgres`, :mod:`.mysql` and :mod:`.sqlite`.
+The per-database rules live in :mod:`.postgres`, :mod:`.mysql` and :mod:`.sqlite`; the
+multi-step plans (expand, backfill, contract) in :mod:`.phases`, which uses this plan per phase.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class OnlinePlan:
     scripts: list[OnlineScript] = field(default_factory=list)
     #: messages for stderr (table rebuilds, type changes left to expand/contract)
     notes: list[str] = field(default_factory=list)
+    #: the steps whose data-loss warnings matter (a multi-step plan's expand: :mod:`.phases`)
+    checked_steps: list[st.Step] = field(default_factory=list)
 
 
 def created_tables(steps: Sequence[st.Step]) -> set[str]:

@@ -11,8 +11,8 @@
   it fails fast instead of queueing every other query behind it. Retries: the constraint scripts
   run statement by statement (``-- schemashift:transaction off``), so a statement that timed out
   leaves the migration failed at that statement and ``migrate deploy`` run again resumes there.
-* a column type change that rewrites the table keeps Prisma's SQL, with a note: expand/contract
-  migrations are not part of online mode.
+* a column type change reaches this module only when it gets no expand/contract plan
+  (:mod:`.phases`: a key or autoincrement column): Prisma's SQL is kept, with a note.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def plan(steps: Sequence[st.Step], dialect: PostgresDialect, options: OnlineOpti
                     assert isinstance(change, st.AlterColumn)
                     result.notes.append(
                         f"Online mode: changing the type of `{table}.{change.next.name}` may rewrite the table "
-                        "under an ACCESS EXCLUSIVE lock; Prisma's SQL is kept (expand/contract migrations "
-                        "are not part of --online)."
+                        "under an ACCESS EXCLUSIVE lock; Prisma's SQL is kept (a column in a key, or an "
+                        "autoincrement one, gets no expand/contract plan)."
                     )
             if rest:
                 plain(dataclasses.replace(step, changes=rest), True)
