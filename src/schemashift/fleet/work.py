@@ -19,6 +19,7 @@ run left.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -36,6 +37,7 @@ from schemashift.fleet.project import FleetProject
 from schemashift.fleet.report import TargetResult
 from schemashift.fleet.sessions import Sessions
 from schemashift.fleet.targets import Target
+from schemashift.migrations.apply import KnownHistory
 from schemashift.migrations.history import History
 from schemashift.migrations.status import HistoryStatus, diagnose
 
@@ -113,9 +115,28 @@ def _set_error(result: TargetResult, exc: SchemashiftError) -> None:
 
 def _history(conn: Connector, fleet: FleetProject) -> HistoryStatus:
     """The target's history against the folder."""
+    return _read(conn, fleet)[0]
+
+
+def _read(conn: Connector, fleet: FleetProject) -> tuple[HistoryStatus, KnownHistory]:
+    """The target's history against the folder, and as read (for an apply under the same lock)."""
     history = History(conn)
     exists = history.exists()
-    return diagnose(fleet.local, history.rows(exists=exists), table_exists=exists)
+    rows = history.rows(exists=exists)
+    return diagnose(fleet.local, rows, table_exists=exists), KnownHistory(exists, tuple(rows))
+
+
+def _after(before: HistoryStatus, applied_now: list[str]) -> HistoryStatus:
+    """The history once ``applied_now`` succeeded (every pending migration and every failed one it
+    resumed: apply stops at the first failure), without reading it again."""
+    done = set(before.applied).union(applied_now)
+    return dataclasses.replace(
+        before,
+        applied=tuple(name for name in before.local if name in done),
+        pending=tuple(name for name in before.pending if name not in done),
+        failed=tuple(r for r in before.failed if r.migration_name not in done),
+        history_table_exists=True,
+    )
 
 
 def backup_folder(root: Path, target: Target) -> Path:
@@ -140,16 +161,24 @@ def deploy_target(
             mp, create=True, log=lambda m: log(target, m), wait=options.wait, lock_timeout=options.lock_timeout
         )
         with session as conn:
-            before = _history(conn, fleet)
-            _set_status(result, before)
-            if before.pending or before.failed:  # else nothing to apply: no lock needed
-                if not gate():
-                    return None
-                # the fleet holds a lock wider than the target (database, server) once for all of its targets
-                scope = conn.lock_scope if options.lock == "run" and locks is not None else None
-                held: AbstractContextManager[None] = locks.hold(scope, url) if locks is not None and scope else nullcontext()
-                with held:
-                    _apply(conn, fleet, target, url, before, result, options, log, own_lock=scope is None)
+            # the fleet holds a lock wider than the target (database, server) once for all of its targets
+            scope = conn.lock_scope if options.lock == "run" and locks is not None else None
+            # when it holds it already, the history is read under it, and apply needs not read it again
+            under = locks.hold(scope, url) if locks is not None and scope is not None and locks.held(scope) else None
+            with under or nullcontext():
+                before, known = _read(conn, fleet)
+                _set_status(result, before)
+                if before.pending or before.failed:  # else nothing to apply: no lock needed
+                    if not gate():
+                        return None
+                    held: AbstractContextManager[None] = nullcontext()
+                    if under is None and locks is not None and scope is not None:
+                        held = locks.hold(scope, url)
+                    with held:
+                        _apply(
+                            conn, fleet, target, url, before, result, options, log,
+                            own_lock=scope is None, known=known if under is not None else None,
+                        )
     except SchemashiftError as exc:
         _set_error(result, exc)
     result.seconds = time.perf_counter() - started
@@ -167,8 +196,10 @@ def _apply(
     log: Log,
     *,
     own_lock: bool,
+    known: KnownHistory | None = None,
 ) -> None:
-    """``own_lock``: apply takes the target's migration lock itself (else the fleet holds it)."""
+    """``own_lock``: apply takes the target's migration lock itself (else the fleet holds it).
+    ``known``: the history as read under the lock the fleet holds (apply does not read it again)."""
     from schemashift.migrations.apply import apply_migrations
 
     if options.backup_dir is not None and before.history_table_exists and before.pending:
@@ -178,14 +209,19 @@ def _apply(
         entry = create_backup(url, folder, label="before_deploy", migration=before.applied[-1] if before.applied else None)
         result.backup = str(folder / entry.file)
     failure: SchemashiftError | None = None
+    after: HistoryStatus | None = None
     try:
-        apply_migrations(conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock)
+        applied = apply_migrations(
+            conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock,
+            planner=fleet.planner(conn.dialect), known=known,
+        )
+        after = _after(before, applied.applied)
     except SchemashiftError as exc:
         failure = exc
-    try:
-        after = _history(conn, fleet)
-    except SchemashiftError:  # the failure broke the connection: the report keeps what was read before
-        after = None
+        try:
+            after = _history(conn, fleet)
+        except SchemashiftError:  # the failure broke the connection: the report keeps what was read before
+            after = None
     if after is not None:
         done = set(before.applied)
         result.applied_now = tuple(name for name in after.applied if name not in done)
