@@ -5,6 +5,7 @@ connection does not."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,9 @@ def test_lock_scopes(pg_fleet: PgFleet, tmp_path: Path) -> None:
     mysql_admin = parse_url(dbutil.admin_url_or_skip("mysql"))
     with connect(mysql_admin) as conn:
         assert conn.lock_scope == ("mysql", mysql_admin.host, mysql_admin.port)
-        assert not conn.can_switch_to(mysql_admin)  # a MySQL target always gets its own connection
+        assert conn.can_switch_to(dataclasses.replace(mysql_admin, database="other"))  # another database of the server
+        assert not conn.can_switch_to(dataclasses.replace(mysql_admin, database="other", user="someone_else"))
+        assert not conn.can_switch_to(dataclasses.replace(mysql_admin, database="other", port=mysql_admin.port + 1))
     with connect(parse_url(f"file:{tmp_path / 'a.db'}")) as conn:
         assert conn.lock_scope is None
         assert not conn.can_switch_to(parse_url(f"file:{tmp_path / 'b.db'}"))

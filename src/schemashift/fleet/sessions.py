@@ -60,15 +60,35 @@ class Sessions:
     ) -> Iterator[Connector]:
         """:meth:`MigrateProject.connect` (same arguments), or a kept connection switched to the
         project's URL; given back when the block ends."""
+        conn = self._take(mp, create, log, wait, lock_timeout)
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    @contextmanager
+    def connect_existing(
+        self, mp: MigrateProject, *, log: Log | None = None, wait: float | None = None, lock_timeout: float | None = None
+    ) -> Iterator[Connector | None]:
+        """:meth:`connect` without creating anything, or None when the target's database does
+        not exist (only connecting is told apart: an error of the block is the block's)."""
+        try:
+            conn = self._take(mp, False, log, wait, lock_timeout)
+        except DatabaseDoesNotExist:
+            yield None
+            return
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    def _take(self, mp: MigrateProject, create: bool, log: Log | None, wait: float | None, lock_timeout: float | None) -> Connector:
         conn = self._switched(mp, create, log)
         if conn is None:
             conn = mp.connect(create=create, log=log, wait=wait, lock_timeout=lock_timeout)
             with self._mutex:
                 self.opened += 1
-        try:
-            yield conn
-        finally:
-            self._give_back(conn)
+        return conn
 
     def _switched(self, mp: MigrateProject, create: bool, log: Log | None) -> Connector | None:
         url = mp.url

@@ -150,39 +150,69 @@ def backup_folder(root: Path, target: Target) -> Path:
 def deploy_target(
     targets: Targets, target: Target, gate: Callable[[], bool], options: DeployOptions, locks: ScopeLocks | None, log: Log
 ) -> TargetResult | None:
-    """Deploy one target; None when ``gate()`` said not now (the canary is full, the run stops)."""
+    """Deploy one target; None when ``gate()`` said not now (the canary is full, the run stops).
+    Nothing is created or written before the gate says yes: a database (MySQL) or schema
+    (PostgreSQL) that does not exist yet is created only then."""
     fleet = targets.fleet
     started = time.perf_counter()
     result = _start(target, len(fleet.local))
     try:
         url = targets.claim(target)
         mp = fleet.for_target(url)
-        session = targets.sessions.connect(
-            mp, create=True, log=lambda m: log(target, m), wait=options.wait, lock_timeout=options.lock_timeout
-        )
-        with session as conn:
-            # the fleet holds a lock wider than the target (database, server) once for all of its targets
-            scope = conn.lock_scope if options.lock == "run" and locks is not None else None
-            # when it holds it already, the history is read under it, and apply needs not read it again
-            under = locks.hold(scope, url) if locks is not None and scope is not None and locks.held(scope) else None
-            with under or nullcontext():
-                before, known = _read(conn, fleet)
-                _set_status(result, before)
-                if before.pending or before.failed:  # else nothing to apply: no lock needed
-                    if not gate():
-                        return None
-                    held: AbstractContextManager[None] = nullcontext()
-                    if under is None and locks is not None and scope is not None:
-                        held = locks.hold(scope, url)
-                    with held:
-                        _apply(
-                            conn, fleet, target, url, before, result, options, log,
-                            own_lock=scope is None, known=known if under is not None else None,
-                        )
+        sessions = targets.sessions
+
+        def on_log(message: str) -> None:
+            log(target, message)
+
+        with sessions.connect_existing(mp, log=on_log, wait=options.wait, lock_timeout=options.lock_timeout) as conn:
+            if conn is not None and not _deploy_on(conn, targets, target, url, gate, options, locks, log, result):
+                return None
+        if conn is None:  # no database yet: every migration is pending
+            if not gate():
+                return None
+            with sessions.connect(mp, create=True, log=on_log, wait=options.wait, lock_timeout=options.lock_timeout) as conn:
+                _deploy_on(conn, targets, target, url, lambda: True, options, locks, log, result)
     except SchemashiftError as exc:
         _set_error(result, exc)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _deploy_on(
+    conn: Connector,
+    targets: Targets,
+    target: Target,
+    url: ConnectionUrl,
+    gate: Callable[[], bool],
+    options: DeployOptions,
+    locks: ScopeLocks | None,
+    log: Log,
+    result: TargetResult,
+) -> bool:
+    """The target's deploy on ``conn``; False when ``gate()`` said not now."""
+    fleet = targets.fleet
+    # the fleet holds a lock wider than the target (database, server) once for all of its targets
+    scope = conn.lock_scope if options.lock == "run" and locks is not None else None
+    # when it holds it already, the history is read under it, and apply needs not read it again
+    under = locks.hold(scope, url) if locks is not None and scope is not None and locks.held(scope) else None
+    with under or nullcontext():
+        before, known = _read(conn, fleet)
+        _set_status(result, before)
+        if not (before.pending or before.failed):  # nothing to apply: no lock needed
+            return True
+        if not gate():
+            return False
+        if not before.history_table_exists:
+            conn.ensure_namespace()  # a PostgreSQL schema not created yet
+        held: AbstractContextManager[None] = nullcontext()
+        if under is None and locks is not None and scope is not None:
+            held = locks.hold(scope, url)
+        with held:
+            _apply(
+                conn, fleet, target, url, before, result, options, log,
+                own_lock=scope is None, known=known if under is not None else None,
+            )
+    return True
 
 
 def _apply(
