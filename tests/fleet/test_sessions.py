@@ -133,3 +133,84 @@ def test_lock_scopes(pg_fleet: PgFleet, tmp_path: Path) -> None:
     with connect(parse_url(f"file:{tmp_path / 'a.db'}")) as conn:
         assert conn.lock_scope is None
         assert not conn.can_switch_to(parse_url(f"file:{tmp_path / 'b.db'}"))
+
+
+# ---------------------------------------------------------------- MySQL/MariaDB: databases of one server
+
+#: records the session's foreign_key_checks, a user variable and how many rows a temporary table
+#: has (1 in a new session: the row just added), then changes the first two for the rest of the session
+SETS_SESSION_MYSQL = (
+    "CREATE TABLE IF NOT EXISTS `{trace}`.seen (db VARCHAR(100), fk INT, var INT, tmp INT);\n"
+    "CREATE TEMPORARY TABLE IF NOT EXISTS `{trace}`.scratch (id INT);\n"
+    "INSERT INTO `{trace}`.scratch VALUES (1);\n"
+    "INSERT INTO `{trace}`.seen SELECT DATABASE(), @@SESSION.foreign_key_checks, @leak, (SELECT COUNT(*) FROM `{trace}`.scratch);\n"
+    "SET SESSION foreign_key_checks = 0;\nSET @leak = 1;\n"
+)
+
+
+@pytest.fixture
+def mysql_claims(tmp_path: Path, mysql_fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    made: list[Targets] = []
+
+    def make(scripts: list[str]) -> Targets:
+        project = write_project(tmp_path / "app", "mysql", scripts)
+        monkeypatch.chdir(project)
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        made.append(Targets(open_fleet_project(None, mysql_fleet.url("x"), tmp_path), keep_sessions=1))
+        return made[-1]
+
+    yield make
+    for t in made:
+        t.close()
+
+
+def mysql_history(mysql_fleet: Any, database: str) -> list[tuple[Any, ...]]:
+    return mysql_fleet.sql(
+        database,
+        "SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NOT NULL, applied_steps_count, logs"
+        " FROM _prisma_migrations ORDER BY started_at",
+    )
+
+
+def test_mysql_databases_share_one_connection_with_the_history_of_a_connection_each(mysql_claims: Any, mysql_fleet: Any) -> None:
+    """Databases of one server deployed on one kept connection: created by deploy on it, each
+    with the history and tables a connection of its own gives, and nothing of a migration's session
+    (variables, user variables, temporary tables) carried to the next database."""
+    trace, solo, *tenants = mysql_fleet.names(5)
+    mysql_fleet.sql(None, f"CREATE DATABASE `{trace}`")
+    mysql_fleet.sql(None, f"CREATE DATABASE `{solo}`")
+    fleet = mysql_claims([*SCRIPTS["mysql"], SETS_SESSION_MYSQL.format(trace=trace)])
+    with connect(parse_url(mysql_fleet.url(solo))) as conn:  # migrate deploy's way: its own connection
+        apply_migrations(conn, fleet.fleet.local)
+    logged: list[str] = []
+
+    results = [
+        deploy_target(fleet, Target(i, name, mysql_fleet.url(name)), lambda: True, DeployOptions(lock="target"), None,
+                      lambda t, m: logged.append(m))
+        for i, name in enumerate(tenants)
+    ]
+
+    assert [(r.state, len(r.applied_now)) for r in results if r is not None] == [("up_to_date", 4)] * 3
+    assert (fleet.sessions.opened, fleet.sessions.reused) == (1, 2)
+    assert sum("MySQL database" in m and "created at" in m for m in logged) == 3
+    expected = [row[:5] for row in mysql_history(mysql_fleet, solo)]
+    assert len(expected) == 4 and all(row[2] and not row[3] for row in expected)
+    tables = lambda db: mysql_fleet.sql(None, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (db,))  # noqa: E731
+    for name in tenants:
+        assert [row[:5] for row in mysql_history(mysql_fleet, name)] == expected
+        assert tables(name) == tables(solo)
+    seen = {db: (fk, var, tmp) for db, fk, var, tmp in mysql_fleet.sql(trace, "SELECT db, fk, var, tmp FROM seen")}
+    assert seen[tenants[1]] == seen[tenants[2]] == seen[solo] == (1, None, 1)
+
+
+def test_mysql_status_of_a_missing_database_keeps_the_connection(mysql_claims: Any, mysql_fleet: Any) -> None:
+    """A tenant whose database does not exist yet is pending (P1003); the kept connection that
+    found out serves the next target, and status creates nothing."""
+    there, missing, also = mysql_fleet.names(3)
+    mysql_fleet.sql(None, f"CREATE DATABASE `{there}`")
+    mysql_fleet.sql(None, f"CREATE DATABASE `{also}`")
+    fleet = mysql_claims(SCRIPTS["mysql"])
+    states = [inspect_target(fleet, Target(i, n, mysql_fleet.url(n)), drift=False) for i, n in enumerate([there, missing, also])]
+    assert [(s.state, s.code) for s in states] == [("pending", None), ("pending", "P1003"), ("pending", None)]
+    assert (fleet.sessions.opened, fleet.sessions.reused) == (1, 1)  # the third took it from the second
+    assert not mysql_fleet.exists(missing)
