@@ -1,7 +1,7 @@
-"""Connections reused from one target to the next schema of the same PostgreSQL database
-(fleet/sessions.py): same history and tables as a connection per target, no session setting
-carried over, a failed migration in one schema does not harm the next, and what may not share a
-connection does not."""
+"""Connections reused from one target to the next schema of the same PostgreSQL database, or the
+next database of the same MySQL server (fleet/sessions.py): same history and tables as a
+connection per target, no session state carried over, a failed migration in one schema does not
+harm the next, and what may not share a connection does not."""
 
 from __future__ import annotations
 
@@ -26,21 +26,25 @@ SETS_WORK_MEM = "INSERT INTO public.seen VALUES (current_schema(), current_setti
 FAILS_IN_A = "DO $$ BEGIN IF current_schema() = 'tenant_a' THEN RAISE EXCEPTION 'boom in %', current_schema(); END IF; END $$;\n"
 
 
-@pytest.fixture
-def claims(tmp_path: Path, pg_fleet: PgFleet, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A fleet of the project written in tmp_path/app, keeping one idle connection."""
+def _claims(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provider: str, sample_url: str) -> Iterator[Any]:
+    """Fleets of the project written in tmp_path/app, each keeping one idle connection."""
     made: list[Targets] = []
 
     def make(scripts: list[str]) -> Targets:
-        project = write_project(tmp_path / "app", "postgresql", scripts)
+        project = write_project(tmp_path / "app", provider, scripts)
         monkeypatch.chdir(project)
         monkeypatch.delenv("DATABASE_URL", raising=False)
-        made.append(Targets(open_fleet_project(None, pg_fleet.schema_url("public"), tmp_path), keep_sessions=1))
+        made.append(Targets(open_fleet_project(None, sample_url, tmp_path), keep_sessions=1))
         return made[-1]
 
     yield make
     for t in made:
         t.close()
+
+
+@pytest.fixture
+def claims(tmp_path: Path, pg_fleet: PgFleet, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    yield from _claims(tmp_path, monkeypatch, "postgresql", pg_fleet.schema_url("public"))
 
 
 def deploy(claims: Targets, pg_fleet: PgFleet, schemas: list[str], lock: str = "target") -> list[TargetResult]:
@@ -150,18 +154,7 @@ SETS_SESSION_MYSQL = (
 
 @pytest.fixture
 def mysql_claims(tmp_path: Path, mysql_fleet: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    made: list[Targets] = []
-
-    def make(scripts: list[str]) -> Targets:
-        project = write_project(tmp_path / "app", "mysql", scripts)
-        monkeypatch.chdir(project)
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-        made.append(Targets(open_fleet_project(None, mysql_fleet.url("x"), tmp_path), keep_sessions=1))
-        return made[-1]
-
-    yield make
-    for t in made:
-        t.close()
+    yield from _claims(tmp_path, monkeypatch, "mysql", mysql_fleet.url("x"))
 
 
 def mysql_history(mysql_fleet: Any, database: str) -> list[tuple[Any, ...]]:
