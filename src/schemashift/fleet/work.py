@@ -1,7 +1,7 @@
 """What a fleet command does on one target, built from the single-database workflow.
 
 Each call uses one connection (:meth:`MigrateProject.connect`, with the project's timeouts, or one
-kept from an earlier target of the same database: :mod:`.sessions`), works, gives it back, and
+kept from an earlier target of the same database or server: :mod:`.sessions`), works, gives it back, and
 returns a :class:`TargetResult`; every error of the target becomes its result (a failure of one
 target never stops the process). Where the fleet stands is read from each target's
 ``_prisma_migrations`` table, the same history ``migrate status`` reads: there is no local state
@@ -9,9 +9,12 @@ file, so a second run (or another machine) sees what the first one left, includi
 run left.
 
 - :func:`deploy_target`: reads the history; a target with nothing to apply is done without taking
-  the migration lock; otherwise (under the lock: see :mod:`.locks`) the optional backup, then
+  the migration lock; otherwise, once the runner's gate lets it change, its missing database or
+  schema is created, then (under the lock: see :mod:`.locks`) the optional backup, then
   :func:`~schemashift.migrations.apply.apply_migrations` (``migrate deploy``'s apply, with its
-  atomicity, resumption and P3009/P3018 rules), then the history again for the report.
+  atomicity, resumption and P3009/P3018 rules; scripts planned once for the fleet, the history not
+  read again when it was read under the lock the fleet holds). The report's history after it is
+  the one read before plus what apply applied; read again only after a failure.
 - :func:`inspect_target`: ``status`` (the history, :func:`~schemashift.migrations.status.diagnose`)
   and, for ``check``, the drift: the live schema against what its applied migrations produce (a
   shadow database, once per distinct history, as ``migrate dev`` does).
