@@ -207,3 +207,22 @@ def test_mysql_status_of_a_missing_database_keeps_the_connection(mysql_claims: A
     assert [(s.state, s.code) for s in states] == [("pending", None), ("pending", "P1003"), ("pending", None)]
     assert (fleet.sessions.opened, fleet.sessions.reused) == (1, 1)  # the third took it from the second
     assert not mysql_fleet.exists(missing)
+
+
+def test_each_script_is_planned_once_for_the_whole_fleet(claims: Any, pg_fleet: PgFleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripts are split and classified once per run, not once per target."""
+    from schemashift.dialects.base import Dialect
+
+    planned: list[str] = []
+    plan_script = Dialect.plan_script
+
+    def counted(self: Dialect, script: str) -> Any:
+        planned.append(script)
+        return plan_script(self, script)
+
+    monkeypatch.setattr(Dialect, "plan_script", counted)
+    fleet = claims(SCRIPTS["postgresql"])
+    pg_fleet.create("tenant_a", "tenant_b", "tenant_c")
+    results = deploy(fleet, pg_fleet, ["tenant_a", "tenant_b", "tenant_c"], lock="run")
+    assert [(r.state, len(r.applied_now)) for r in results] == [("up_to_date", 3)] * 3
+    assert sorted(planned) == sorted(SCRIPTS["postgresql"])
