@@ -6,12 +6,14 @@
   at most 33.3 s. The notes give migrations/s and the process's peak RSS for 100, 500 and 1,000
   schemas (memory must not grow with the number of targets).
 - ``fleet deploy`` of the same 10 migrations to 200 MariaDB databases (``url`` + ``tenants``: deploy
-  creates them), ``--jobs 8``.
+  creates them), ``--jobs 8``; the notes add 50 and 400 databases (peak RSS must stay flat).
 - ``fleet status`` of the 1,000 deployed schemas (nothing to apply: one history read each).
 
 Each deploy runs once on fresh targets (a second run would find nothing to do); the database and
 schemas are made before the clock starts and dropped afterwards. ``SCHEMASHIFT_BENCH_FLEET_JOBS``
-changes ``--jobs``.
+changes ``--jobs``. On a machine shared with other work the wall time says more about the load than
+about schemashift, so the notes also give the CPU time per migration: the fleet process's (from
+``wait4``) and, when the server runs on this machine, its PostgreSQL backends' (from ``/proc``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,17 @@ JOBS = int(os.environ.get("SCHEMASHIFT_BENCH_FLEET_JOBS", "8"))
 MIGRATIONS = 10
 SIZES = (100, 500, 1000)
 MIGRATOR_RATE = 300  # migrations/s, "migrator" over 1,000 tenants
+MYSQL_SIZES = (50, 200, 400)
+MYSQL_TIMED = 200
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    rss_kib: int
+    cpu: float  # the fleet process's user + system seconds
+    server_cpu: float | None  # its PostgreSQL backends' (None: not measured)
+    load: float  # the 1-minute load average, mean of before and after
 
 
 def _scripts(provider: str) -> list[str]:
@@ -90,11 +105,14 @@ def _project(root: Path, provider: str) -> Path:
     return root
 
 
-def _run(ctx: Context, project: Path, targets: Path, command: str, *extra: str) -> tuple[float, int, dict[str, Any]]:
-    """One fleet process: wall seconds, peak RSS in KiB (its own, from wait4), its JSON report."""
+def _run(ctx: Context, project: Path, targets: Path, command: str, *extra: str, database: str | None = None) -> tuple[Measured, dict[str, Any]]:
+    """One fleet process: what it cost, and its JSON report. ``database``: a PostgreSQL database
+    whose backends' CPU time is sampled meanwhile."""
     argv = [*ctx.schemashift(), "fleet", command, "--targets", str(targets), "--jobs", str(JOBS), "--json", *extra]
     out = project / f"{command}.json"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    sampler = _BackendCpu(database) if database else None
+    load = os.getloadavg()[0]
     with out.open("wb") as stdout:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=project, stdout=stdout, stderr=subprocess.PIPE, env=env)
@@ -102,11 +120,56 @@ def _run(ctx: Context, project: Path, targets: Path, command: str, *extra: str) 
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+    server = sampler.stop() if sampler else None
     proc.returncode = os.waitstatus_to_exitcode(status)
     report = json.loads(out.read_text() or "{}")
     if proc.returncode != 0 or not report:
         raise RuntimeError(f"fleet {command} exited {proc.returncode}: {err.decode()[-300:]}")
-    return elapsed, usage.ru_maxrss, report  # KiB on Linux
+    load = (load + os.getloadavg()[0]) / 2
+    return Measured(elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, server, load), report  # KiB on Linux
+
+
+class _BackendCpu:
+    """The CPU seconds of a database's PostgreSQL backends while a run lasts: their pids from
+    pg_stat_activity, their times from /proc (a local server only; None otherwise), sampled until
+    :meth:`stop` (the fleet's sessions live for the whole run, so the last sample is nearly all)."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.seen: dict[int, float] = {}
+        self.readable = True
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psycopg
+
+        tick = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            while not self._stop.is_set():
+                for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.database,)).fetchall():
+                    try:
+                        with open(f"/proc/{pid}/stat") as f:
+                            fields = f.read().rsplit(")", 1)[1].split()
+                    except FileNotFoundError:  # ended meanwhile
+                        continue
+                    except OSError:  # not ours to read
+                        self.readable = False
+                        return
+                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+                time.sleep(0.05)
+
+    def stop(self) -> float | None:
+        self._stop.set()
+        self._thread.join()
+        return sum(self.seen.values()) if self.readable and self.seen else None
+
+
+def _cost(m: Measured, migrations: int) -> str:
+    server = f", its backends {m.server_cpu / migrations * 1000:.2f} ms" if m.server_cpu is not None and migrations else ""
+    per = f"; CPU per migration: fleet {m.cpu / migrations * 1000:.2f} ms{server}" if migrations else f"; fleet CPU {m.cpu:.1f} s"
+    return f"peak RSS {m.rss_kib / 1024:.0f} MiB, load {m.load:.1f}{per}"
 
 
 # ---------------------------------------------------------------- PostgreSQL: schemas of one database
@@ -137,9 +200,9 @@ def _pg_drop(name: str) -> None:
     _pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _pg_results(ctx: Context) -> dict[int, tuple[float, int]]:
+def _pg_results(ctx: Context) -> dict[int, Measured]:
     """Deploy to 100, 500 and 1,000 schemas (once each); the 1,000 database is kept for status."""
-    found: dict[int, tuple[float, int]] | None = getattr(ctx, "_fleet_pg", None)
+    found: dict[int, Measured] | None = getattr(ctx, "_fleet_pg", None)
     if found is not None:
         return found
     project = _project(ctx.workdir / "fleet_pg", "postgresql")
@@ -147,13 +210,13 @@ def _pg_results(ctx: Context) -> dict[int, tuple[float, int]]:
     for size in SIZES:
         name, targets = _pg_fleet(ctx, size)
         try:
-            seconds, rss, report = _run(ctx, project, targets, "deploy")
+            measured, report = _run(ctx, project, targets, "deploy", database=name)
             _expect(report, size)
-            found[size] = (seconds, rss)
+            found[size] = measured
             if size == max(SIZES):
-                status = _run(ctx, project, targets, "status")
-                _expect(status[2], size, applied=0)
-                setattr(ctx, "_fleet_pg_status", status[:2])
+                status, report = _run(ctx, project, targets, "status", database=name)
+                _expect(report, size, applied=0)
+                setattr(ctx, "_fleet_pg_status", status)
         finally:
             _pg_drop(name)
     setattr(ctx, "_fleet_pg", found)
@@ -168,27 +231,27 @@ def _expect(report: dict[str, Any], size: int, applied: int | None = None) -> No
 
 
 def pg_deploy(ctx: Context) -> float:
-    return _pg_results(ctx)[max(SIZES)][0]
+    return _pg_results(ctx)[max(SIZES)].seconds
 
 
 def pg_notes(ctx: Context) -> list[str]:
     found = _pg_results(ctx)
     rows = [
-        f"{size} schemas: {seconds:.1f} s, {size * MIGRATIONS / seconds:.0f} migrations/s, peak RSS {rss / 1024:.0f} MiB"
-        for size, (seconds, rss) in sorted(found.items())
+        f"{size} schemas: {m.seconds:.1f} s, {size * MIGRATIONS / m.seconds:.0f} migrations/s, {_cost(m, size * MIGRATIONS)}"
+        for size, m in sorted(found.items())
     ]
     return [f"--jobs {JOBS}; migrator: ~{MIGRATOR_RATE} migrations/s over 1,000 tenants", *rows]
 
 
 def pg_status(ctx: Context) -> float:
     _pg_results(ctx)
-    seconds: float = getattr(ctx, "_fleet_pg_status")[0]
+    seconds: float = getattr(ctx, "_fleet_pg_status").seconds
     return seconds
 
 
 def pg_status_notes(ctx: Context) -> list[str]:
-    seconds, rss = getattr(ctx, "_fleet_pg_status")
-    return [f"1,000 schemas read: {1000 / seconds:.0f} targets/s, peak RSS {rss / 1024:.0f} MiB"]
+    m: Measured = getattr(ctx, "_fleet_pg_status")
+    return [f"{max(SIZES)} schemas read: {max(SIZES) / m.seconds:.0f} targets/s, {_cost(m, 0)}"]
 
 
 # ---------------------------------------------------------------- MariaDB: one database per tenant
@@ -209,18 +272,14 @@ def _mysql_admin() -> Any:
         raise Unavailable(f"MariaDB not reachable at {MYSQL_ADMIN}: {exc}") from None
 
 
-def mysql_deploy(ctx: Context) -> float:
-    found: tuple[float, int] | None = getattr(ctx, "_fleet_mysql", None)
-    if found is not None:
-        return found[0]
-    project = _project(ctx.workdir / "fleet_mysql", "mysql")
+def _mysql_once(ctx: Context, project: Path, size: int) -> Measured:
     prefix = f"bf{uuid.uuid4().hex[:8]}"
-    tenants = [f"{prefix}_{i:03d}" for i in range(200)]
+    tenants = [f"{prefix}_{i:03d}" for i in range(size)]
     targets = ctx.workdir / f"{prefix}.toml"
     base = MYSQL_ADMIN.rsplit("/", 1)[0]
     targets.write_text(f'url = "{base}/{{tenant}}"\ntenants = {json.dumps(tenants)}\n')
     try:
-        seconds, rss, report = _run(ctx, project, targets, "deploy")
+        measured, report = _run(ctx, project, targets, "deploy")
         _expect(report, len(tenants))
     finally:
         conn = _mysql_admin()
@@ -228,13 +287,28 @@ def mysql_deploy(ctx: Context) -> float:
             for t in tenants:
                 cur.execute(f"DROP DATABASE IF EXISTS `{t}`")
         conn.close()
-    setattr(ctx, "_fleet_mysql", (seconds, rss))
-    return seconds
+    return measured
+
+
+def _mysql_results(ctx: Context) -> dict[int, Measured]:
+    found: dict[int, Measured] | None = getattr(ctx, "_fleet_mysql", None)
+    if found is None:
+        project = _project(ctx.workdir / "fleet_mysql", "mysql")
+        found = {size: _mysql_once(ctx, project, size) for size in MYSQL_SIZES}
+        setattr(ctx, "_fleet_mysql", found)
+    return found
+
+
+def mysql_deploy(ctx: Context) -> float:
+    return _mysql_results(ctx)[MYSQL_TIMED].seconds
 
 
 def mysql_notes(ctx: Context) -> list[str]:
-    seconds, rss = getattr(ctx, "_fleet_mysql")
-    return [f"--jobs {JOBS}; {200 * MIGRATIONS / seconds:.0f} migrations/s (databases created by deploy), peak RSS {rss / 1024:.0f} MiB"]
+    rows = [
+        f"{size} databases: {m.seconds:.1f} s, {size * MIGRATIONS / m.seconds:.0f} migrations/s, {_cost(m, size * MIGRATIONS)}"
+        for size, m in sorted(_mysql_results(ctx).items())
+    ]
+    return [f"--jobs {JOBS}; databases created by deploy", *rows]
 
 
 BENCHMARKS = [

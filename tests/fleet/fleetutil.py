@@ -89,6 +89,12 @@ def fleet_process(project: Path, command: str, targets: Path, *options: str) -> 
     )
 
 
+def single_database_cli(project: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A single-database command (``migrate resolve``...) on ``url``, as a process."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO / "src")}
+    return subprocess.run([sys.executable, "-m", "schemashift", *args], cwd=project, env=env, capture_output=True, text=True)
+
+
 # ---------------------------------------------------------------- PostgreSQL: schemas of one database
 
 

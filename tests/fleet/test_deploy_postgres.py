@@ -1,5 +1,6 @@
 """fleet deploy on PostgreSQL schemas of one database: --jobs and the migration lock, the canary
-and waves, --backup, and a run killed with SIGKILL resumed by a second run."""
+and waves, --backup, a run killed with SIGKILL resumed by a second run, the second run after a
+failed canary, and P3005 under the fleet's lock."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fleetutil import SCRIPTS, PgFleet, Run, add_migration, fleet_process, migration_names, write_project
+from fleetutil import SCRIPTS, PgFleet, Run, add_migration, fleet_process, migration_names, single_database_cli, write_project
 from schemashift.connectors import connect
 from schemashift.migrations.history import History
 
@@ -172,3 +173,44 @@ def test_a_killed_run_is_resumed_by_the_next_one(tmp_path: Path, pg_fleet: PgFle
         assert [row[0] for row in pg_fleet.history(target["name"])] == names
     status = fleet(project, "status", targets, "--json")
     assert status.exit_code == 0 and status.report["summary"]["up_to_date"] == 10
+
+
+def test_after_a_failed_canary_the_second_run_takes_only_the_failed_and_pending_targets(
+    tmp_path: Path, pg_fleet: PgFleet, fleet: Callable[..., Run]
+) -> None:
+    """Once the canary's failure is dealt with (the table in the way dropped, the failed attempt
+    resolved as rolled back), the next run applies what is missing where it is missing; the target
+    already up to date is read, not written (its history rows are the same rows)."""
+    project = write_project(tmp_path / "app", "postgresql")
+    names = migration_names(project)
+    pg_fleet.create(*(f"tenant_{c}" for c in "abcd"))
+    break_second_schema(pg_fleet, "tenant_b")
+    targets = schemas_file(tmp_path, pg_fleet)
+    first = fleet(project, "deploy", targets, "--json", "--canary", "2", "--jobs", "3")
+    assert [t["state"] for t in first.report["targets"]] == ["up_to_date", "failed", "skipped", "skipped"]
+    rows_a = pg_fleet.sql("SELECT id, started_at, finished_at FROM tenant_a._prisma_migrations ORDER BY started_at")
+
+    pg_fleet.sql('DROP TABLE tenant_b."Account"')
+    resolved = single_database_cli(project, pg_fleet.schema_url("tenant_b"), "migrate", "resolve", "--rolled-back", names[0])
+    assert resolved.returncode == 0, resolved.stderr
+    second = fleet(project, "deploy", targets, "--json", "--canary", "2", "--jobs", "3")
+
+    assert second.exit_code == 0, second.err
+    assert [t["applied_now"] for t in second.report["targets"]] == [[], names, names, names]
+    assert pg_fleet.sql("SELECT id, started_at, finished_at FROM tenant_a._prisma_migrations ORDER BY started_at") == rows_a
+    assert [row[:3] for row in pg_fleet.history("tenant_b")] == [(names[0], False, True)] + [(n, True, False) for n in names]
+
+
+def test_a_schema_with_tables_and_no_history_is_refused_under_the_fleets_lock(
+    tmp_path: Path, pg_fleet: PgFleet, fleet: Callable[..., Run]
+) -> None:
+    """P3005 (not empty, no history) also for targets whose history was read under the lock the
+    fleet already held for an earlier schema of the database: nothing is written there."""
+    project = write_project(tmp_path / "app", "postgresql")
+    pg_fleet.create("tenant_a", "tenant_b", "tenant_c")
+    pg_fleet.sql('CREATE TABLE tenant_c."Legacy" (id INT)')
+    run = fleet(project, "deploy", schemas_file(tmp_path, pg_fleet), "--json", "--jobs", "1")
+    assert run.exit_code == 5
+    assert run.states() == {"tenant_a": "up_to_date", "tenant_b": "up_to_date", "tenant_c": "error"}
+    assert run.report["targets"][2]["error"]["code"] == "P3005"
+    assert pg_fleet.tables("tenant_c") == ["Legacy"]

@@ -1,5 +1,6 @@
 """fleet on MariaDB: one database per tenant (created by deploy), every database matching a
-pattern, the server-wide migration lock and --jobs, status/check, and a killed run."""
+pattern, the server-wide migration lock and --jobs, status/check, a killed run, a failing canary
+and the second run after it, exit codes and passwords."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from fleetutil import SCRIPTS, MysqlFleet, Run, fleet_process, migration_names, write_project
+from fleetutil import SCRIPTS, MysqlFleet, Run, fleet_process, migration_names, single_database_cli, write_project
+from schemashift.connectors import connect
+from schemashift.migrations.history import History
 
 
 def tenants_file(tmp_path: Path, mysql_fleet: MysqlFleet, names: list[str]) -> Path:
@@ -123,3 +126,60 @@ def test_a_killed_run_on_mariadb(tmp_path: Path, mysql_fleet: MysqlFleet, fleet:
         else:
             assert target["state"] == "up_to_date"
             assert [r[0] for r in mysql_fleet.history(target["name"]) if r[1]] == migrations
+
+
+def test_a_failing_canary_on_mariadb_then_a_second_run_takes_only_what_is_left(
+    tmp_path: Path, mysql_fleet: MysqlFleet, fleet: Callable[..., Run]
+) -> None:
+    """The canary's second database fails: the run stops, the databases after it are not even
+    created. Once the failure is dealt with, a second run takes only the failed and pending
+    targets: the first one, up to date, is not written to."""
+    project = write_project(tmp_path / "app", "mysql")
+    migrations = migration_names(project)
+    names = mysql_fleet.names(5)
+    mysql_fleet.sql(None, f"CREATE DATABASE `{names[1]}`")
+    mysql_fleet.sql(names[1], "CREATE TABLE `Account` (id INT)")  # the first migration's table is in the way
+    mysql_fleet.sql(names[1], "CREATE TABLE `keep` (id INT)")  # not empty: needs a history table to be deployed
+    with connect(mysql_fleet.url(names[1])) as conn:
+        History(conn).ensure()
+    targets = tenants_file(tmp_path, mysql_fleet, names)
+
+    run = fleet(project, "deploy", targets, "--json", "--canary", "2", "--jobs", "4")
+
+    assert run.exit_code == 5
+    assert [t["state"] for t in run.report["targets"]] == ["up_to_date", "failed", "skipped", "skipped", "skipped"]
+    assert run.report["targets"][1]["error"]["code"] == "P3018" and "canary" in run.report["stopped"]
+    assert not any(mysql_fleet.exists(n) for n in names[2:])  # untouched: not even created
+    first_rows = mysql_fleet.history(names[0])
+
+    mysql_fleet.sql(names[1], "DROP TABLE `Account`")
+    resolved = single_database_cli(project, mysql_fleet.url(names[1]), "migrate", "resolve", "--rolled-back", migrations[0])
+    assert resolved.returncode == 0, resolved.stderr
+    again = fleet(project, "deploy", targets, "--json", "--canary", "2", "--jobs", "4")
+
+    assert again.exit_code == 0, again.err
+    assert [len(t["applied_now"]) for t in again.report["targets"]] == [0, 3, 3, 3, 3]
+    assert mysql_fleet.history(names[0]) == first_rows  # the up-to-date target was not written to
+    assert [r[0] for r in mysql_fleet.history(names[1]) if r[1]] == migrations
+
+
+def test_exit_codes_and_no_password_on_mariadb(tmp_path: Path, mysql_fleet: MysqlFleet, fleet: Callable[..., Run]) -> None:
+    """A target refused by the server (wrong password) is an error (exit 5) whose message, like the
+    table, the JSON and the progress lines, never shows the password; the others deploy."""
+    project = write_project(tmp_path / "app", "mysql")
+    good, other = mysql_fleet.names(2)
+    secret = "pw-Mq72-secret"
+    admin = mysql_fleet.url(good)
+    bad = admin.replace("://", f"://schemashift_nobody:{secret}@", 1) if "@" not in admin else admin.replace("@", f":{secret}@", 1)
+    path = tmp_path / "targets.toml"
+    path.write_text(f'urls = ["{admin}", {{ name = "refused", url = "{bad.rsplit("/", 1)[0]}/{other}" }}]\n')
+    for args in (("--json",), ()):
+        run = fleet(project, "deploy", path, *args)
+        assert run.exit_code == 5, run.err
+        assert secret not in run.out + run.err
+    report = fleet(project, "status", path, "--json")
+    assert report.exit_code == 5 and secret not in report.out + report.err
+    assert report.states()["refused"] == "error" and report.report["targets"][1]["error"]["code"] in ("P1000", "P1010")
+    assert "****" in report.report["targets"][1]["url"]
+    assert report.report["targets"][0]["state"] == "up_to_date"
+    assert not mysql_fleet.exists(other)

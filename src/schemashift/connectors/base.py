@@ -150,13 +150,17 @@ class Connector(ABC):
     # --- reusing a connection for another target ---------------------------------------------
     def can_switch_to(self, url: ConnectionUrl) -> bool:
         """Whether :meth:`switch_to` can point this connection at ``url`` instead of opening one
-        (PostgreSQL: another schema of the same database, same user and options), and the
-        connection is idle (open, no transaction left open)."""
+        (PostgreSQL: another schema of the same database; MySQL: another database of the same
+        server; same user, password and options), and the connection is idle (open, no
+        transaction left open)."""
         return False
 
-    def switch_to(self, url: ConnectionUrl) -> None:
+    def switch_to(self, url: ConnectionUrl, *, create: bool = False) -> bool:
         """Work on ``url`` from now on, as a new connection to it would (only when
-        :meth:`can_switch_to` says so)."""
+        :meth:`can_switch_to` says so). ``create``: create its namespace (PostgreSQL schema,
+        MySQL database) when it is missing; True when this call created a database. A missing
+        database without ``create`` raises :class:`DatabaseDoesNotExist` (the connection stays
+        usable for another target)."""
         raise NotImplementedError(f"a {self.provider} connection is not reused for another target")
 
     def _lock_busy(self, timeout: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -10,6 +11,7 @@ from schemashift.extras import missing
 
 try:
     import pymysql  # type: ignore[import-untyped]
+    from pymysql.constants import SERVER_STATUS  # type: ignore[import-untyped]
 except ImportError:
     raise missing("pymysql") from None
 
@@ -31,7 +33,12 @@ _UNREACHABLE = {2002, 2003, 2005, 2006, 2013}
 _CONNECTION_LOST = {2006, 2013}
 
 
-SESSION_SQL_MODE = "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')"
+_SQL_MODE = "SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')"
+SESSION_SQL_MODE = f"SET {_SQL_MODE}"
+#: COM_RESET_CONNECTION (MySQL 5.7.3+, MariaDB 10.2.4+): the session as a new connection's, in one
+#: round trip (variables, temporary tables, user locks, transaction; character set and autocommit
+#: back to the server's defaults). PyMySQL has no call for it.
+_COM_RESET_CONNECTION = 0x1F
 
 
 def _connect_kwargs(url: ConnectionUrl, database: str | None) -> dict[str, Any]:
@@ -123,6 +130,9 @@ class MysqlConnector(Connector):
         self._mariadb: bool | None = None
         #: The server's id of this connection, for ``KILL QUERY`` from another connection.
         self.connection_id: int = self._conn.thread_id()
+        #: the session settings made after connecting (``set_timeouts``), as ``SET`` assignments,
+        #: made again after :meth:`switch_to` resets the session
+        self._session_sets: list[str] = []
 
     def _run(self, sql: str, params: Params | None, index: int | None = None) -> pymysql.cursors.Cursor:
         self.queries_sent += 1
@@ -212,16 +222,59 @@ class MysqlConnector(Connector):
         self.execute(f"USE {name}")
 
     def set_timeouts(self, lock_ms: int | None, statement_ms: int | None) -> None:
+        sets = []
         if lock_ms is not None:
             seconds = max(1, -(-int(lock_ms) // 1000))  # whole seconds, rounded up
-            self.execute(f"SET SESSION lock_wait_timeout = {seconds}")
-            self.execute(f"SET SESSION innodb_lock_wait_timeout = {seconds}")
+            sets += [f"SESSION lock_wait_timeout = {seconds}", f"SESSION innodb_lock_wait_timeout = {seconds}"]
         if statement_ms is not None:
-            self.execute(
-                f"SET SESSION max_statement_time = {int(statement_ms) / 1000}"
+            sets.append(
+                f"SESSION max_statement_time = {int(statement_ms) / 1000}"
                 if self.is_mariadb
-                else f"SET SESSION max_execution_time = {int(statement_ms)}"
+                else f"SESSION max_execution_time = {int(statement_ms)}"
             )
+        if sets:
+            self.execute(f"SET {', '.join(sets)}")
+            self._session_sets += sets
+
+    def can_switch_to(self, url: ConnectionUrl) -> bool:
+        """Another database of the same server, with the same user, password and options, on a
+        connection that is open and idle (no transaction left open)."""
+        if url.provider != self.url.provider:
+            return False
+        in_transaction = self._conn.server_status & SERVER_STATUS.SERVER_STATUS_IN_TRANS
+        return _without_database(url) == _without_database(self.url) and bool(self._conn.open) and not in_transaction
+
+    def switch_to(self, url: ConnectionUrl, *, create: bool = False) -> bool:
+        """Three round trips: ``COM_RESET_CONNECTION`` (a migration's session variables, temporary
+        tables and ``GET_LOCK`` locks do not follow the connection to the next database), one
+        ``SET`` of what connecting sets (character set, sql_mode, autocommit) and of the timeouts,
+        then ``USE`` the database (``create``: ``CREATE DATABASE`` first when it is missing, as
+        Prisma creates it)."""
+        if not self.can_switch_to(url):
+            raise ValueError("switch_to: not another database of this connection's server")
+        conn = self._conn
+        collation = f" COLLATE {conn.collation}" if conn.collation else ""
+        sets = [f"NAMES {conn.charset}{collation}", _SQL_MODE, "SESSION autocommit = 1", *self._session_sets]
+        self.queries_sent += 1
+        try:
+            conn._execute_command(_COM_RESET_CONNECTION, b"")
+            conn._read_ok_packet()
+        except pymysql.MySQLError as exc:
+            raise statement_error(self.url, exc) from None
+        self.execute(f"SET {', '.join(sets)}")
+        self.url = url
+        name = quote_ident(url.database)
+        try:
+            self.execute(f"USE {name}")
+            return False
+        except errors.DatabaseError as exc:
+            if exc.db_code != str(_UNKNOWN_DATABASE):
+                raise
+            if not create:
+                raise errors.database_does_not_exist(url, url.database) from None
+        created = self.execute(f"CREATE DATABASE IF NOT EXISTS {name} {CREATE_DATABASE_OPTIONS}") == 1
+        self.execute(f"USE {name}")
+        return created
 
     def server_version(self) -> str:
         return str(self.query("SELECT VERSION()")[0][0])
@@ -239,6 +292,11 @@ class MysqlConnector(Connector):
     def close(self) -> None:
         if self._conn.open:
             self._conn.close()
+
+
+def _without_database(url: ConnectionUrl) -> ConnectionUrl:
+    """The URL without its database (what every database of a server shares)."""
+    return dataclasses.replace(url, database="")
 
 
 def create_database(url: ConnectionUrl) -> None:

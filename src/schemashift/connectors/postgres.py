@@ -151,15 +151,19 @@ class PostgresConnector(Connector):
             self._conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         )
 
-    def switch_to(self, url: ConnectionUrl) -> None:
+    def switch_to(self, url: ConnectionUrl, *, create: bool = False) -> bool:
         """One round trip: ``RESET ALL`` (a migration's session-level ``SET`` does not follow the
-        connection to the next schema), the session settings again, the new ``search_path``."""
+        connection to the next schema), the session settings again, the new ``search_path``
+        (``create``: then the schema when it is missing)."""
         if not self.can_switch_to(url):
             raise ValueError("switch_to: not another schema of this connection's database")
         statements = ["RESET ALL", *self._session_sql, f"SET search_path TO {quote_ident(url.schema or 'public')}"]
         self.execute_script("; ".join(statements))
         self.url = url
         self.__dict__.pop("dialect", None)  # its default namespace is the schema
+        if create:
+            self.ensure_namespace()
+        return False  # the database is this connection's: it exists
 
     @contextmanager
     def advisory_lock(self, timeout: float | None = None) -> Iterator[None]:

@@ -87,6 +87,14 @@ class ScopeLocks:
         self._failed: dict[Scope, SchemashiftError] = {}
         self.sessions_opened = 0
 
+    def held(self, scope: Scope) -> bool:
+        """Whether the lock of ``scope`` is held now (taken for an earlier target, not released):
+        a :meth:`hold` of it then takes no time, and what is read under it stays true until its
+        block ends."""
+        with self._mutex:
+            entry = self._entries.get(scope)
+            return entry is not None and entry.stack is not None
+
     def hold(self, scope: Scope, url: ConnectionUrl) -> AbstractContextManager[None]:
         """While the block runs, the fleet holds the lock of ``scope`` (``url``: a target in it)."""
         return self._holding(scope, url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,8 @@ from schemashift.migrations.folder import Migration
 from schemashift.migrations.project import MigrateProject
 
 if TYPE_CHECKING:
+    from schemashift.dialects import Dialect
+    from schemashift.dialects.scripts import ScriptPlan
     from schemashift.model import Schema
     from schemashift.psl.ast import SchemaAst
 
@@ -60,6 +62,23 @@ class FleetProject:
         self.local: list[Migration] = base.migrations()
         self._end_states: dict[tuple[str, ...], Schema] = {}
         self._end_state_lock = threading.Lock()
+        #: each migration's plan (split, run mode), by dialect class and name: made once per run
+        self._plans: dict[tuple[type[Dialect], str], ScriptPlan] = {}
+
+    def planner(self, dialect: Dialect) -> Callable[[Migration], ScriptPlan]:
+        """A migration's plan by ``dialect`` (its statements and run mode), split and classified
+        once for the whole fleet, not once per target: a plan depends only on the script and the
+        kind of database (not on a target's schema or server)."""
+        kind, plans = type(dialect), self._plans
+
+        def plan(m: Migration) -> ScriptPlan:
+            key = (kind, m.name)
+            found = plans.get(key)
+            if found is None:  # two threads may plan the same script once each: same result
+                found = plans[key] = dialect.plan_script(m.sql)
+            return found
+
+        return plan
 
     @property
     def provider(self) -> str:

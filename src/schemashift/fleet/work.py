@@ -1,7 +1,7 @@
 """What a fleet command does on one target, built from the single-database workflow.
 
 Each call uses one connection (:meth:`MigrateProject.connect`, with the project's timeouts, or one
-kept from an earlier target of the same database: :mod:`.sessions`), works, gives it back, and
+kept from an earlier target of the same database or server: :mod:`.sessions`), works, gives it back, and
 returns a :class:`TargetResult`; every error of the target becomes its result (a failure of one
 target never stops the process). Where the fleet stands is read from each target's
 ``_prisma_migrations`` table, the same history ``migrate status`` reads: there is no local state
@@ -9,9 +9,12 @@ file, so a second run (or another machine) sees what the first one left, includi
 run left.
 
 - :func:`deploy_target`: reads the history; a target with nothing to apply is done without taking
-  the migration lock; otherwise (under the lock: see :mod:`.locks`) the optional backup, then
+  the migration lock; otherwise, once the runner's gate lets it change, its missing database or
+  schema is created, then (under the lock: see :mod:`.locks`) the optional backup, then
   :func:`~schemashift.migrations.apply.apply_migrations` (``migrate deploy``'s apply, with its
-  atomicity, resumption and P3009/P3018 rules), then the history again for the report.
+  atomicity, resumption and P3009/P3018 rules; scripts planned once for the fleet, the history not
+  read again when it was read under the lock the fleet holds). The report's history after it is
+  the one read before plus what apply applied; read again only after a failure.
 - :func:`inspect_target`: ``status`` (the history, :func:`~schemashift.migrations.status.diagnose`)
   and, for ``check``, the drift: the live schema against what its applied migrations produce (a
   shadow database, once per distinct history, as ``migrate dev`` does).
@@ -19,6 +22,7 @@ run left.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -36,6 +40,7 @@ from schemashift.fleet.project import FleetProject
 from schemashift.fleet.report import TargetResult
 from schemashift.fleet.sessions import Sessions
 from schemashift.fleet.targets import Target
+from schemashift.migrations.apply import KnownHistory
 from schemashift.migrations.history import History
 from schemashift.migrations.status import HistoryStatus, diagnose
 
@@ -113,9 +118,28 @@ def _set_error(result: TargetResult, exc: SchemashiftError) -> None:
 
 def _history(conn: Connector, fleet: FleetProject) -> HistoryStatus:
     """The target's history against the folder."""
+    return _read(conn, fleet)[0]
+
+
+def _read(conn: Connector, fleet: FleetProject) -> tuple[HistoryStatus, KnownHistory]:
+    """The target's history against the folder, and as read (for an apply under the same lock)."""
     history = History(conn)
     exists = history.exists()
-    return diagnose(fleet.local, history.rows(exists=exists), table_exists=exists)
+    rows = history.rows(exists=exists)
+    return diagnose(fleet.local, rows, table_exists=exists), KnownHistory(exists, tuple(rows))
+
+
+def _after(before: HistoryStatus, applied_now: list[str]) -> HistoryStatus:
+    """The history once ``applied_now`` succeeded (every pending migration and every failed one it
+    resumed: apply stops at the first failure), without reading it again."""
+    done = set(before.applied).union(applied_now)
+    return dataclasses.replace(
+        before,
+        applied=tuple(name for name in before.local if name in done),
+        pending=tuple(name for name in before.pending if name not in done),
+        failed=tuple(r for r in before.failed if r.migration_name not in done),
+        history_table_exists=True,
+    )
 
 
 def backup_folder(root: Path, target: Target) -> Path:
@@ -129,31 +153,69 @@ def backup_folder(root: Path, target: Target) -> Path:
 def deploy_target(
     targets: Targets, target: Target, gate: Callable[[], bool], options: DeployOptions, locks: ScopeLocks | None, log: Log
 ) -> TargetResult | None:
-    """Deploy one target; None when ``gate()`` said not now (the canary is full, the run stops)."""
+    """Deploy one target; None when ``gate()`` said not now (the canary is full, the run stops).
+    Nothing is created or written before the gate says yes: a database (MySQL) or schema
+    (PostgreSQL) that does not exist yet is created only then."""
     fleet = targets.fleet
     started = time.perf_counter()
     result = _start(target, len(fleet.local))
     try:
         url = targets.claim(target)
         mp = fleet.for_target(url)
-        session = targets.sessions.connect(
-            mp, create=True, log=lambda m: log(target, m), wait=options.wait, lock_timeout=options.lock_timeout
-        )
-        with session as conn:
-            before = _history(conn, fleet)
-            _set_status(result, before)
-            if before.pending or before.failed:  # else nothing to apply: no lock needed
-                if not gate():
-                    return None
-                # the fleet holds a lock wider than the target (database, server) once for all of its targets
-                scope = conn.lock_scope if options.lock == "run" and locks is not None else None
-                held: AbstractContextManager[None] = locks.hold(scope, url) if locks is not None and scope else nullcontext()
-                with held:
-                    _apply(conn, fleet, target, url, before, result, options, log, own_lock=scope is None)
+        sessions = targets.sessions
+
+        def on_log(message: str) -> None:
+            log(target, message)
+
+        with sessions.connect_existing(mp, log=on_log, wait=options.wait, lock_timeout=options.lock_timeout) as conn:
+            if conn is not None and not _deploy_on(conn, targets, target, url, gate, options, locks, log, result):
+                return None
+        if conn is None:  # no database yet: every migration is pending
+            if not gate():
+                return None
+            with sessions.connect(mp, create=True, log=on_log, wait=options.wait, lock_timeout=options.lock_timeout) as conn:
+                _deploy_on(conn, targets, target, url, lambda: True, options, locks, log, result)
     except SchemashiftError as exc:
         _set_error(result, exc)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _deploy_on(
+    conn: Connector,
+    targets: Targets,
+    target: Target,
+    url: ConnectionUrl,
+    gate: Callable[[], bool],
+    options: DeployOptions,
+    locks: ScopeLocks | None,
+    log: Log,
+    result: TargetResult,
+) -> bool:
+    """The target's deploy on ``conn``; False when ``gate()`` said not now."""
+    fleet = targets.fleet
+    # the fleet holds a lock wider than the target (database, server) once for all of its targets
+    scope = conn.lock_scope if options.lock == "run" and locks is not None else None
+    # when it holds it already, the history is read under it, and apply needs not read it again
+    under = locks.hold(scope, url) if locks is not None and scope is not None and locks.held(scope) else None
+    with under or nullcontext():
+        before, known = _read(conn, fleet)
+        _set_status(result, before)
+        if not (before.pending or before.failed):  # nothing to apply: no lock needed
+            return True
+        if not gate():
+            return False
+        if not before.history_table_exists:
+            conn.ensure_namespace()  # a PostgreSQL schema not created yet
+        held: AbstractContextManager[None] = nullcontext()
+        if under is None and locks is not None and scope is not None:
+            held = locks.hold(scope, url)
+        with held:
+            _apply(
+                conn, fleet, target, url, before, result, options, log,
+                own_lock=scope is None, known=known if under is not None else None,
+            )
+    return True
 
 
 def _apply(
@@ -167,8 +229,10 @@ def _apply(
     log: Log,
     *,
     own_lock: bool,
+    known: KnownHistory | None = None,
 ) -> None:
-    """``own_lock``: apply takes the target's migration lock itself (else the fleet holds it)."""
+    """``own_lock``: apply takes the target's migration lock itself (else the fleet holds it).
+    ``known``: the history as read under the lock the fleet holds (apply does not read it again)."""
     from schemashift.migrations.apply import apply_migrations
 
     if options.backup_dir is not None and before.history_table_exists and before.pending:
@@ -178,14 +242,19 @@ def _apply(
         entry = create_backup(url, folder, label="before_deploy", migration=before.applied[-1] if before.applied else None)
         result.backup = str(folder / entry.file)
     failure: SchemashiftError | None = None
+    after: HistoryStatus | None = None
     try:
-        apply_migrations(conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock)
+        applied = apply_migrations(
+            conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock,
+            planner=fleet.planner(conn.dialect), known=known,
+        )
+        after = _after(before, applied.applied)
     except SchemashiftError as exc:
         failure = exc
-    try:
-        after = _history(conn, fleet)
-    except SchemashiftError:  # the failure broke the connection: the report keeps what was read before
-        after = None
+        try:
+            after = _history(conn, fleet)
+        except SchemashiftError:  # the failure broke the connection: the report keeps what was read before
+            after = None
     if after is not None:
         done = set(before.applied)
         result.applied_now = tuple(name for name in after.applied if name not in done)

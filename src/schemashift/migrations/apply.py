@@ -68,6 +68,15 @@ class ApplyResult:
     held: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class KnownHistory:
+    """The history table as the caller read it under the migration lock the apply runs under
+    (``fleet deploy``, whose lock session holds a database's lock for all of its targets)."""
+
+    table_exists: bool
+    rows: tuple[HistoryRow, ...]
+
+
 class MigrationFailed(MigrationError):
     """P3018: a migration failed to apply; it is recorded as failed in the history."""
 
@@ -159,6 +168,8 @@ def apply_migrations(
     baseline_check: bool = True,
     lock: bool = True,
     contract: bool = True,
+    planner: Callable[[Migration], ScriptPlan] | None = None,
+    known: KnownHistory | None = None,
 ) -> ApplyResult:
     """Apply every pending migration in order. Raises P3005/P3009/P3018 like Prisma.
 
@@ -168,22 +179,25 @@ def apply_migrations(
 
     ``lock=False``: the caller already holds the migration lock that covers this connection's
     target, on another session (``fleet deploy`` holds each database's or server's lock once:
-    see :mod:`schemashift.fleet.locks`); the history is still read only now, under it."""
+    see :mod:`schemashift.fleet.locks`); the history is still read only now, under it, unless
+    the caller read it under that same lock and passes it as ``known``. ``planner``: a
+    migration's plan by this connection's dialect (``fleet deploy`` plans each script once for
+    all of its targets); by default each is planned once per call."""
     result = ApplyResult()
     history = History(conn)
-    plans: dict[str, ScriptPlan] = {}
-
-    def planner(m: Migration) -> ScriptPlan:
-        if m.name not in plans:
-            plans[m.name] = conn.dialect.plan_script(m.sql)
-        return plans[m.name]
+    if planner is None:
+        planner = _planner(conn)
 
     with conn.advisory_lock() if lock else nullcontext():
-        if not history.exists():  # else rows() below would look for it a second time
+        if known is None:
+            exists = history.exists()  # else rows() below would look for it a second time
+            rows = history.rows(exists=True) if exists else []
+        else:
+            exists, rows = known.table_exists, list(known.rows)
+        if not exists:
             if baseline_check and list_tables(conn):
                 raise not_empty_error()
             history.ensure()
-        rows = history.rows(exists=True)
         status = diagnose(migrations, rows)
         by_name = {m.name: m for m in migrations}
         resume: dict[str, tuple[HistoryRow, int]] = {}
@@ -227,6 +241,17 @@ def _contract_gate(todo: list[Migration], contract: bool) -> tuple[list[Migratio
         todo, held = todo[:cut], [m.name for m in todo[cut:]]
     check_placeholders([(m.name, m.sql) for m in todo])
     return todo, held
+
+
+def _planner(conn: Connector) -> Callable[[Migration], ScriptPlan]:
+    plans: dict[str, ScriptPlan] = {}
+
+    def plan(m: Migration) -> ScriptPlan:
+        if m.name not in plans:
+            plans[m.name] = conn.dialect.plan_script(m.sql)
+        return plans[m.name]
+
+    return plan
 
 
 def send_script(conn: Connector, plan: ScriptPlan) -> None:
@@ -424,6 +449,7 @@ class _Run:
 
 __all__ = [
     "ApplyResult",
+    "KnownHistory",
     "MigrationFailed",
     "MigrationInterrupted",
     "apply_migrations",

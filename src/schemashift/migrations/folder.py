@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -39,10 +39,11 @@ class Migration:
     name: str  # the folder name: "<timestamp>_<name>"
     path: Path
     script: bytes
+    #: the script's checksum, computed once (a fleet compares and records it for every target)
+    checksum: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def checksum(self) -> str:
-        return checksum(self.script)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checksum", checksum(self.script))
 
     @property
     def sql(self) -> str:
@@ -54,7 +55,7 @@ class Migration:
         return self.path / DOWN_FILE
 
     def matches_checksum(self, recorded: str) -> bool:
-        return script_matches_checksum(self.script, recorded)
+        return self.checksum == recorded or script_matches_checksum(self.script, recorded)
 
 
 def checksum(script: bytes) -> str:
