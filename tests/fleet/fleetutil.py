@@ -139,6 +139,13 @@ class PgFleet:
         rows = self.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (schema,))
         return [r[0] for r in rows]
 
+    def columns(self, schema: str, table: str) -> list[str]:
+        rows = self.sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+            (schema, table),
+        )
+        return [r[0] for r in rows]
+
 
 # ---------------------------------------------------------------- MariaDB: databases of one server
 

@@ -214,3 +214,30 @@ def test_a_schema_with_tables_and_no_history_is_refused_under_the_fleets_lock(
     assert run.states() == {"tenant_a": "up_to_date", "tenant_b": "up_to_date", "tenant_c": "error"}
     assert run.report["targets"][2]["error"]["code"] == "P3005"
     assert pg_fleet.tables("tenant_c") == ["Legacy"]
+
+
+def test_contract_migrations_are_held_until_contract_is_given(tmp_path: Path, pg_fleet: PgFleet, fleet: Callable[..., Run]) -> None:
+    """A contract migration (-- schemashift:contract) is where fleet deploy stops each target, as
+    migrate deploy does: state held (exit 0), the migrations after it not applied; --contract
+    applies them; status reports held too."""
+    project = write_project(tmp_path / "app", "postgresql", SCRIPTS["postgresql"][:2])
+    contract = add_migration(project, "-- schemashift:contract\n" + 'ALTER TABLE "Account" DROP COLUMN "name";\n')
+    after = add_migration(project, SCRIPTS["postgresql"][2])
+    pg_fleet.create("tenant_a", "tenant_b")
+    targets = schemas_file(tmp_path, pg_fleet)
+    run = fleet(project, "deploy", targets, "--json")
+    assert run.exit_code == 0, run.err
+    assert run.states() == {"tenant_a": "held", "tenant_b": "held"}
+    for target in run.report["targets"]:
+        assert target["held"] == [contract, after] and target["pending"] == 2
+    for schema in ("tenant_a", "tenant_b"):
+        assert [row[0] for row in pg_fleet.history(schema)] == migration_names(project)[:2]
+        assert "name" in pg_fleet.columns(schema, "Account")
+    status = fleet(project, "status", targets)
+    assert status.exit_code == 0 and "held for --contract" in status.out
+    done = fleet(project, "deploy", targets, "--json", "--contract")
+    assert done.exit_code == 0, done.err
+    assert done.states() == {"tenant_a": "up_to_date", "tenant_b": "up_to_date"}
+    for schema in ("tenant_a", "tenant_b"):
+        assert [row[0] for row in pg_fleet.history(schema)] == migration_names(project)
+        assert "name" not in pg_fleet.columns(schema, "Account")

@@ -10,7 +10,7 @@ from fleetutil import PgFleet, Run, add_migration, migration_names, write_projec
 from schemashift.fleet.report import JSON_VERSION, STATES
 
 TARGET_KEYS = {
-    "index", "name", "url", "state", "at", "applied", "pending", "applied_now", "failed", "edited", "unknown",
+    "index", "name", "url", "state", "at", "applied", "pending", "applied_now", "failed", "edited", "unknown", "held",
     "error", "drift", "backup", "seconds",
 }
 

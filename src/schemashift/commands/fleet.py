@@ -69,9 +69,13 @@ def _common(func: _F) -> _F:
     "--wait", "wait", is_flag=False, flag_value=60.0, type=click.FloatRange(min=0), default=None, metavar="[SECONDS]",
     help="Wait up to SECONDS (default 60) for each database server that is unreachable or still starting.",
 )
+@click.option(
+    "--contract", is_flag=True,
+    help="Apply contract migrations (-- schemashift:contract) too; without it each target stops before its first one.",
+)
 def deploy(
     schema: str | None, targets_file: Path, jobs: int, as_json: bool, quiet: bool, canary: int, wave: int,
-    backup_dir: str | None, lock: str, lock_timeout: float | None, wait: float | None,
+    backup_dir: str | None, lock: str, lock_timeout: float | None, wait: float | None, contract: bool,
 ) -> None:
     """Apply pending migrations to every target: a canary first, then waves, JOBS at a time."""
     from schemashift.connectors import connect
@@ -82,7 +86,7 @@ def deploy(
     project, targets = _open(schema, targets_file)
     if lock_timeout is None and project.base.settings.migration_lock_timeout_ms is not None:
         lock_timeout = project.base.settings.migration_lock_timeout_ms / 1000
-    options = DeployOptions(Path(backup_dir) if backup_dir else None, lock, lock_timeout, wait)
+    options = DeployOptions(Path(backup_dir) if backup_dir else None, lock, lock_timeout, wait, contract)
     claims = Targets(project, keep_sessions=jobs)
     locks = ScopeLocks(connect, lock_timeout=lock_timeout, keep_idle=jobs, on_wait=_lock_wait(quiet))
     log = _log(quiet)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from schemashift.online.contract import is_contract
 from schemashift.config import Project, load_project, resolve_datasource, supported_provider
 from schemashift.connectors.url import ConnectionUrl, parse_url
 from schemashift.errors import SchemashiftError
@@ -60,6 +61,9 @@ class FleetProject:
         base.validate()  # P1012 before any target is touched
         self.base = base
         self.local: list[Migration] = base.migrations()
+        #: contract migrations (``-- schemashift:contract``): deploy stops before the first pending
+        #: one unless ``--contract`` is given (see online/contract.py)
+        self.contracts: frozenset[str] = frozenset(m.name for m in self.local if is_contract(m.sql))
         self._end_states: dict[tuple[str, ...], Schema] = {}
         self._end_state_lock = threading.Lock()
         #: each migration's plan (split, run mode), by dialect class and name: made once per run

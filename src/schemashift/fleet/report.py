@@ -7,6 +7,8 @@ States, from best to worst (the exit code is the worst one's):
 state           exit  meaning
 ==============  ====  ==========================================================================
 ``up_to_date``  0     every migration of the folder is applied (``check``: and no drift)
+``held``        0     applied up to a contract migration (``-- schemashift:contract``), which
+                      ``fleet deploy`` applies only with ``--contract``, as ``migrate deploy``
 ``pending``     3     migrations are not applied yet (a missing database or schema counts)
 ``skipped``     3     not visited: the run stopped before it (canary or wave failed, Ctrl-C)
 ``diverged``    4     the history differs from the folder: an applied migration was edited, or
@@ -32,8 +34,8 @@ from schemashift.errors import redact
 #: The JSON document's version: bumped on any incompatible change of its shape.
 JSON_VERSION = 1
 
-STATES = ("up_to_date", "pending", "skipped", "diverged", "drifted", "failed", "error")
-EXIT_CODES = {"up_to_date": 0, "pending": 3, "skipped": 3, "diverged": 4, "drifted": 4, "failed": 5, "error": 5}
+STATES = ("up_to_date", "held", "pending", "skipped", "diverged", "drifted", "failed", "error")
+EXIT_CODES = {"up_to_date": 0, "held": 0, "pending": 3, "skipped": 3, "diverged": 4, "drifted": 4, "failed": 5, "error": 5}
 EXIT_OK, EXIT_BEHIND, EXIT_DIVERGED, EXIT_FAILED = 0, 3, 4, 5
 
 
@@ -53,6 +55,7 @@ class TargetResult:
     failed: tuple[str, ...] = ()
     edited: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()  # pending from a contract migration on (state ``held``)
     code: str | None = None  # Prisma's/schemashift's error code of ``error``
     error: str | None = None  # redacted
     drift: str | None = None  # ``check``: the summary of the differences
@@ -83,6 +86,8 @@ class TargetResult:
             parts.append(f"edited: {', '.join(self.edited)}")
         if self.unknown:
             parts.append(f"not in the folder: {', '.join(self.unknown)}")
+        if self.held:
+            parts.append(f"held for --contract: {', '.join(self.held)}")
         if self.drift:
             parts.append("drift: " + "; ".join(line.strip() for line in self.drift.splitlines() if line.strip()))
         if self.error:
@@ -105,6 +110,7 @@ class TargetResult:
             "failed": list(self.failed),
             "edited": list(self.edited),
             "unknown": list(self.unknown),
+            "held": list(self.held),
             "error": None if self.error is None else {"code": self.code, "message": self.error},
             "drift": self.drift,
             "backup": self.backup,

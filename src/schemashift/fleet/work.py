@@ -57,6 +57,9 @@ class DeployOptions:
     lock: str = "run"
     lock_timeout: float | None = None
     wait: float | None = None
+    #: apply contract migrations too (``fleet deploy --contract``); without it a target stops
+    #: before its first pending contract migration, as ``migrate deploy`` does
+    contract: bool = False
 
 
 class Targets:
@@ -93,7 +96,7 @@ def _start(target: Target, total: int) -> TargetResult:
     return TargetResult(target.index, target.name, target.shown_url, "error", total=total)
 
 
-def _set_status(result: TargetResult, st: HistoryStatus) -> None:
+def _set_status(result: TargetResult, st: HistoryStatus, contracts: frozenset[str] = frozenset()) -> None:
     result.at = st.applied[-1] if st.applied else None
     result.applied = len(st.applied)
     result.total = len(st.local)
@@ -104,6 +107,9 @@ def _set_status(result: TargetResult, st: HistoryStatus) -> None:
         result.state = "failed"
     elif st.edited or st.unknown:
         result.state = "diverged"
+    elif st.pending and st.pending[0] in contracts:
+        result.state = "held"  # up to date as far as deploy goes without --contract
+        result.held = st.pending
     elif st.pending:
         result.state = "pending"
     else:
@@ -200,8 +206,8 @@ def _deploy_on(
     under = locks.hold(scope, url) if locks is not None and scope is not None and locks.held(scope) else None
     with under or nullcontext():
         before, known = _read(conn, fleet)
-        _set_status(result, before)
-        if not (before.pending or before.failed):  # nothing to apply: no lock needed
+        _set_status(result, before, fleet.contracts)
+        if not (before.pending or before.failed) or (result.state == "held" and not options.contract):  # nothing to apply: no lock needed
             return True
         if not gate():
             return False
@@ -246,7 +252,7 @@ def _apply(
     try:
         applied = apply_migrations(
             conn, fleet.local, log=lambda m: _resumed(target, m, log), lock=own_lock,
-            planner=fleet.planner(conn.dialect), known=known,
+            planner=fleet.planner(conn.dialect), known=known, contract=options.contract,
         )
         after = _after(before, applied.applied)
     except SchemashiftError as exc:
@@ -258,7 +264,7 @@ def _apply(
     if after is not None:
         done = set(before.applied)
         result.applied_now = tuple(name for name in after.applied if name not in done)
-        _set_status(result, after)
+        _set_status(result, after, fleet.contracts)
     if failure is not None:
         _set_error(result, failure)
         if result.backup:
@@ -284,8 +290,8 @@ def inspect_target(targets: Targets, target: Target, *, drift: bool) -> TargetRe
                 raise DatabaseDoesNotExist(f"Database {url.path.name} does not exist at {url.path}")
             with targets.sessions.connect(mp) as conn:  # only connecting raises DatabaseDoesNotExist
                 st = _history(conn, fleet)
-                _set_status(result, st)
-                if drift and result.state in ("up_to_date", "pending"):
+                _set_status(result, st, fleet.contracts)
+                if drift and result.state in ("up_to_date", "held", "pending"):
                     _check_drift(conn, fleet, url, st, result)
         except DatabaseDoesNotExist as exc:  # nothing applied yet: deploy creates it
             result.state, result.code, result.error = "pending", exc.code, exc.message
