@@ -33,6 +33,7 @@ from schemashift.errors import (
 )
 
 if TYPE_CHECKING:
+    from schemashift.diff.external import ExternalObjects
     from schemashift.prisma_config import PrismaConfig
     from schemashift.psl import ast
 
@@ -581,6 +582,32 @@ class Project:
             raise SchemashiftError(f"`[tool.schemashift] {key}` in pyproject.toml must be a string.")
         return raw
 
+    def init_shadow_db(self) -> str:
+        """``migrations.initShadowDb`` of ``prisma.config.ts`` (SQL run on the shadow database before
+        the migrations), or ""; Prisma 7 requires ``experimental.externalTables`` for it."""
+        config = self.prisma_config
+        if config is None:
+            return ""
+        script = config.get("migrations.initShadowDb", self.env) or ""
+        if script and not config.flag("experimental.externalTables"):
+            raise _experimental(config, "migrations.initShadowDb")
+        return script
+
+    def external_objects(self, provider: str) -> "ExternalObjects | None":
+        """``tables.external``/``enums.external`` of ``prisma.config.ts``: what migrate leaves
+        alone (:mod:`schemashift.diff.external`); None when none are configured."""
+        from schemashift.diff.external import ExternalObjects
+
+        config = self.prisma_config
+        if config is None:
+            return None
+        tables = config.strings("tables.external", self.env) or ()
+        enums = config.strings("enums.external", self.env) or ()
+        if tables and not config.flag("experimental.externalTables"):
+            raise _experimental(config, "tables.external")
+        external = ExternalObjects.parse(tables, enums, namespaced=provider in ("postgresql", "cockroachdb"))
+        return external or None
+
     @property
     def migrations_dir(self) -> Path:
         """``migrations.path`` of ``prisma.config.ts`` > ``[tool.schemashift] migrations`` > next to the schema."""
@@ -595,6 +622,15 @@ class Project:
         if config is not None:
             config.check("migrations.path")
         return self.schema.directory / "migrations"
+
+
+def _experimental(config: "PrismaConfig", key: str) -> SchemashiftError:
+    """Prisma 7's refusal of a key whose experimental switch is off, naming the file."""
+    from schemashift.prisma_config import ConfigFileError
+
+    return ConfigFileError(
+        f"{config.origin(key)}: The `{key}` configuration requires `experimental.externalTables` to be set to `true`."
+    )
 
 
 def load_project(

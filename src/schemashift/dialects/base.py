@@ -24,11 +24,14 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, ClassVar, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
 
 from schemashift.dialects.scripts import BACKFILL, TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
+
+if TYPE_CHECKING:
+    from schemashift.diff.external import ExternalObjects
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -108,6 +111,9 @@ class Dialect:
     # the Prisma major version whose output the dialect writes: 7 for a schema whose datasource has
     # no ``url`` (Prisma 7's rules), given to the constructor as the option ``prisma_major``
     prisma_major: int = 6
+    # Prisma 7's externally managed tables and enums (prisma.config.ts), left out of every diff;
+    # set on the dialect of a project that configures them (Connector.follow_prisma, dialect_for)
+    external: ExternalObjects | None = None
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -122,9 +122,11 @@ def target_schema(
 
 
 def describe(conn: Connector) -> Schema:
-    from schemashift.connectors.describe import describe as _describe
+    """The live database; a multi-schema project's connection describes its ``schemas`` together
+    (``Connector.namespaces``), its own schema first."""
+    from schemashift.migrations.shadow import describe_namespaces
 
-    return _describe(conn)
+    return describe_namespaces(conn, conn.namespaces)
 
 
 def diff(previous: Schema, next: Schema, dialect: Dialect, renames: Sequence[Rename] = ()) -> list[st.Step]:
