@@ -584,29 +584,12 @@ class Project:
 
     def init_shadow_db(self) -> str:
         """``migrations.initShadowDb`` of ``prisma.config.ts`` (SQL run on the shadow database before
-        the migrations), or ""; Prisma 7 requires ``experimental.externalTables`` for it."""
-        config = self.prisma_config
-        if config is None:
-            return ""
-        script = config.get("migrations.initShadowDb", self.env) or ""
-        if script and not config.flag("experimental.externalTables"):
-            raise _experimental(config, "migrations.initShadowDb")
-        return script
+        the migrations), or ""."""
+        return init_shadow_db(self.prisma_config, self.env)
 
     def external_objects(self, provider: str) -> "ExternalObjects | None":
-        """``tables.external``/``enums.external`` of ``prisma.config.ts``: what migrate leaves
-        alone (:mod:`schemashift.diff.external`); None when none are configured."""
-        from schemashift.diff.external import ExternalObjects
-
-        config = self.prisma_config
-        if config is None:
-            return None
-        tables = config.strings("tables.external", self.env) or ()
-        enums = config.strings("enums.external", self.env) or ()
-        if tables and not config.flag("experimental.externalTables"):
-            raise _experimental(config, "tables.external")
-        external = ExternalObjects.parse(tables, enums, namespaced=provider in ("postgresql", "cockroachdb"))
-        return external or None
+        """``tables.external``/``enums.external`` of ``prisma.config.ts`` (:func:`external_objects`)."""
+        return external_objects(self.prisma_config, self.env, provider)
 
     @property
     def migrations_dir(self) -> Path:
@@ -622,6 +605,32 @@ class Project:
         if config is not None:
             config.check("migrations.path")
         return self.schema.directory / "migrations"
+
+
+def init_shadow_db(config: "PrismaConfig | None", env: Mapping[str, str] | None) -> str:
+    """``migrations.initShadowDb`` of the configuration, or ""; Prisma 7 requires
+    ``experimental.externalTables`` for it."""
+    if config is None:
+        return ""
+    script = config.get("migrations.initShadowDb", env) or ""
+    if script and not config.flag("experimental.externalTables"):
+        raise _experimental(config, "migrations.initShadowDb")
+    return script
+
+
+def external_objects(config: "PrismaConfig | None", env: Mapping[str, str] | None, provider: str) -> "ExternalObjects | None":
+    """``tables.external``/``enums.external`` of the configuration: what migrate leaves alone
+    (:mod:`schemashift.diff.external`); None when none are configured. Prisma 7 requires
+    ``experimental.externalTables`` for external tables."""
+    from schemashift.diff.external import ExternalObjects
+
+    if config is None:
+        return None
+    tables = config.strings("tables.external", env) or ()
+    enums = config.strings("enums.external", env) or ()
+    if tables and not config.flag("experimental.externalTables"):
+        raise _experimental(config, "tables.external")
+    return ExternalObjects.parse(tables, enums, namespaced=provider in ("postgresql", "cockroachdb")) or None
 
 
 def _experimental(config: "PrismaConfig", key: str) -> SchemashiftError:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,8 +213,23 @@ class PrismaConfig:
         return f"{self.display}:{value.line}" if value is not None else self.display
 
 
+#: Prisma 7's ``--config PATH`` (the command line's custom configuration file), None: looked up.
+CONFIG_FILE: ContextVar[str | None] = ContextVar("schemashift_prisma_config_file", default=None)
+
+
 def find_config(cwd: Path) -> PrismaConfig | None:
-    """The configuration file of ``cwd`` read, or None when there is none."""
+    """The configuration file of ``cwd`` (or the one ``--config`` names, :data:`CONFIG_FILE`)
+    read, or None when there is none."""
+    explicit = CONFIG_FILE.get()
+    if explicit is not None:
+        from schemashift.errors import read_text
+
+        path = cwd / explicit
+        if not path.is_file():
+            raise ConfigFileError(f"Config file not found at `{explicit}` (--config).")
+        if not path.name.endswith(_EXTENSIONS):
+            raise ConfigFileError(f"Unsupported Prisma config file extension: {path.suffix or path.name} (--config).")
+        return parse_config(read_text(path), path.resolve(), explicit, root=cwd)
     for name in CONFIG_FILES:
         path = cwd / name
         if path.is_file():  # (Prisma: a ``.config/`` file's relative paths start in ``.config/`` too)

@@ -56,6 +56,10 @@ class ExternalObjects:
 
         return cls(frozenset(key(n) for n in tables), frozenset(key(n) for n in enums))
 
+    def has_table(self, namespace: str | None, name: str) -> bool:
+        """Whether the table ``name`` of ``namespace`` is external."""
+        return (namespace, name) in self.tables or (None, name) in self.tables
+
     def managed(self, schema: "Schema") -> "Schema":
         """``schema`` without the external tables and enums (a table or enum outside any named
         namespace is in the schema's default one)."""
@@ -65,9 +69,7 @@ class ExternalObjects:
         def where(ns: str | None) -> str | None:
             return ns if ns is not None else schema.default_namespace
 
-        tables = tuple(
-            t for t in schema.tables if (where(t.schema), t.name) not in self.tables and (None, t.name) not in self.tables
-        )
+        tables = tuple(t for t in schema.tables if not self.has_table(where(t.schema), t.name))
         enums = tuple(
             e for e in schema.enums if (where(e.schema), e.name) not in self.enums and (None, e.name) not in self.enums
         )

@@ -148,6 +148,13 @@ def not_empty_error() -> MigrationError:
     )
 
 
+def _managed_tables(conn: Connector) -> list[str]:
+    """The connection schema's tables, but Prisma 7's external ones (never migrated: no reason to baseline)."""
+    external = conn.dialect.external
+    tables = list_tables(conn)
+    return [t for t in tables if not external.has_table(conn.schema_name, t)] if external else tables
+
+
 def apply_migrations(
     conn: Connector,
     migrations: list[Migration],
@@ -172,7 +179,7 @@ def apply_migrations(
 
     with conn.advisory_lock() if lock else nullcontext():
         if not history.exists():  # else rows() below would look for it a second time
-            if baseline_check and list_tables(conn):
+            if baseline_check and _managed_tables(conn):
                 raise not_empty_error()
             history.ensure()
         rows = history.rows(exists=True)

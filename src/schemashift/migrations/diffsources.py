@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from schemashift.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
+    from schemashift.connectors.base import Connector
     from schemashift.connectors.url import ConnectionUrl
+    from schemashift.prisma_config import PrismaConfig
     from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
     from schemashift.model import Schema
@@ -151,9 +153,9 @@ def _load(
     if source.kind == "empty":
         return engine.empty_schema(provider)
     if source.kind == "config-datasource":
-        with connect(_config_datasource(source.env)[1]) as conn:
-            if flavour is not None:
-                flavour.update(conn.dialect_options())
+        files, url = _config_datasource(source.env)
+        with connect(url) as conn:
+            _follow_schema(conn, files, flavour)
             return engine.describe(conn)
     assert source.value is not None
     if source.kind == "schema-datamodel":
@@ -175,21 +177,54 @@ def _load(
             files, base = _schema_files(source.value, source.env)
             url = parse_url(resolve_datasource(files, env=_source_env(source)).url, base)
         with connect(url) as conn:
-            if flavour is not None:
-                flavour.update(conn.dialect_options())
+            if source.kind == "url":
+                if flavour is not None:
+                    flavour.update(conn.dialect_options())
+                return engine.describe(conn)
+            _follow_schema(conn, files, flavour)
             return engine.describe(conn)
     from schemashift.migrations.folder import list_migrations
     from schemashift.migrations.shadow import history_end_state
 
     migrations = list_migrations(Path(source.value))
+    init = _init_shadow_db(source.env)
     if shadow_url:
-        return history_end_state(None, migrations, shadow_url=parse_url(shadow_url))
+        return history_end_state(None, migrations, shadow_url=parse_url(shadow_url), init_script=init)
     if provider != "sqlite":
         raise UsageError(
             "You must pass the --shadow-database-url if you want to diff a migrations directory "
             "on a database server."
         )
-    return history_end_state(parse_url("file:schemashift-shadow.db"), migrations)
+    return history_end_state(parse_url("file:schemashift-shadow.db"), migrations, init_script=init)
+
+
+def _follow_schema(conn: "Connector", files: list[tuple[str, str]], flavour: dict[str, object] | None) -> None:
+    """A database named by a schema (``--from-config-datasource``, ``--from-schema-datasource``):
+    described with the schema's ``schemas`` (multi-schema), its SQL written as the schema's Prisma
+    version writes it (:func:`engine.prisma_major_of`)."""
+    from schemashift.migrations import engine
+    from schemashift.psl import parse_files
+
+    schema_ast = parse_files(files)[0]
+    conn.namespaces = engine.schema_namespaces(schema_ast)
+    if flavour is not None:
+        flavour.update(conn.dialect_options())
+        if engine.prisma_major_of(schema_ast) == 7:
+            flavour["prisma_major"] = 7
+
+
+def _project_config() -> "PrismaConfig | None":
+    """The ``prisma.config.ts`` of the current directory (Prisma 7's ``migrate diff`` reads its
+    ``tables.external``, ``enums.external`` and ``migrations.initShadowDb``)."""
+    from schemashift.prisma_config import find_config
+
+    return find_config(Path.cwd())
+
+
+def _init_shadow_db(env: Mapping[str, str] | None) -> str:
+    from schemashift.config import init_shadow_db
+
+    return init_shadow_db(_project_config(), env)
 
 
 def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: bool = False) -> DiffResult:
@@ -273,5 +308,9 @@ def _resolve_pair(
         prisma_major=major if isinstance(major, int) else 6,
         **flavour,
     )
+    from schemashift.config import external_objects
+
+    env = from_.env if from_.env is not None else to.env
+    dialect.external = external_objects(_project_config(), env, provider)
     steps = engine.diff(previous, next_, dialect)
     return DiffResult(dialect, previous, next_, steps, pending=list(pending.values()))

@@ -80,10 +80,9 @@ class MigrateProject:
     @cached_property
     def namespaces(self) -> tuple[str, ...]:
         """A multi-schema datasource's ``schemas`` (PostgreSQL), in declaration order; () otherwise."""
-        from schemashift.psl.validator.config import load
+        from schemashift.migrations import engine
 
-        sources = load(self.parsed[0]).datasources
-        return tuple(name for name, _ in sources[0].schemas) if sources else ()
+        return engine.schema_namespaces(self.parsed[0])
 
     @cached_property
     def external(self) -> "ExternalObjects | None":
@@ -114,8 +113,10 @@ class MigrateProject:
 
     @cached_property
     def url(self) -> ConnectionUrl:
-        if self.url_override:
-            return parse_url(self.url_override, self.schema_dir)
+        if self.url_override:  # a relative file: path starts where the schema is (Prisma 6), in the
+            # project folder in a Prisma 7 project (its --url stands for the config's datasource URL)
+            base = self.project.cwd if self.project.prisma_config is not None else self.schema_dir
+            return parse_url(self.url_override, base)
         return parse_url(self.datasource.migration_url, self.datasource.base_dir or self.schema_dir)
 
     def migrations(self) -> list[Migration]:
