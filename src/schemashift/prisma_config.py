@@ -417,10 +417,12 @@ class _Reader:
             key = prefix + tok.text
             self.expect(":", f"the value of `{key}`")
             if key in USED_KEYS:
+                start = self.i
                 try:
                     values[key] = self.expression(key)
                 except ConfigFileError as exc:  # this key only: it may be given elsewhere
                     values[key] = Value("unreadable", str(exc), line=tok.line)
+                    self.i = start  # the whole value skipped, from its start (a list may have stopped inside)
                     self.skip_value()
             elif self.at("{") and any(k.startswith(key + ".") for k in USED_KEYS):
                 self.object_(key + ".", values)
