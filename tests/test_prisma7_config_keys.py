@@ -423,3 +423,23 @@ def test_config_option_and_url_override(tmp_path: Path, run_cli, monkeypatch: py
     (tmp_path / "script.sql").write_text('DELETE FROM "Post";\n')
     r = run_cli("db", "execute", "--config", "custom.config.ts", "--file", "script.sql")  # Prisma 7: no --url/--schema
     assert r.exit_code == 0 and "Script executed successfully." in r.out, r.out + r.err
+
+
+def test_online_forms_follow_the_dialects_naming() -> None:
+    """``--online`` rewrites (NOT VALID + VALIDATE, CHECK then SET NOT NULL) name tables as the
+    dialect does: a Prisma 7 multi-schema project's default-schema table unqualified, others qualified."""
+    from schemashift.migrations import engine
+    from schemashift.online.plan import OnlineOptions
+    from schemashift.online.postgres import plan
+
+    before = MULTI.replace("  userId Int\n", "  userId Int?\n").replace(
+        "  user   User   @relation", "  user   User?  @relation"
+    ).replace("  email String @unique\n", "  email String? @unique\n")
+    old, new = engine.target_schema([("s.prisma", before)]), engine.target_schema([("s.prisma", MULTI)])
+    for major, post in ((7, '"Post"'), (6, '"public"."Post"')):
+        dialect = engine.dialect_for("postgresql", prisma_major=major)
+        old_fk = engine.diff(old, new, dialect)
+        text = "\n".join(s.script for s in plan(old_fk, dialect, OnlineOptions(sizes=None)).scripts)
+        assert f"ALTER TABLE {post} ALTER COLUMN \"userId\" SET NOT NULL" in text, text
+        assert f"ALTER TABLE {post} VALIDATE CONSTRAINT" in text, text
+        assert 'ALTER TABLE "auth"."User" VALIDATE CONSTRAINT "User_email_not_null"' in text, text
