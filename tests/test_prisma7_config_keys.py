@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,16 +20,7 @@ import pytest
 from schemashift.prisma_config import CONFIG_FILES, find_config, parse_config
 
 
-def _oracle() -> Path | None:
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "oracle" / "prisma7"
-        if candidate.exists():
-            return candidate
-    return None
-
-
-ORACLE = _oracle()
-
+from test_prisma7_projects import ORACLE
 
 def _prisma_cli() -> tuple[Path, dict[str, str]] | None:
     """The oracle's installed ``prisma@7.10.1`` CLI and its environment, to run it on a project's own
@@ -64,6 +57,36 @@ def _script(p: subprocess.CompletedProcess[str]) -> str:
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.endswith("\n\n")
     return p.stdout[:-2]  # the CLI adds two newlines to the engine's script
+
+
+@contextmanager
+def _twin_projects(tmp_path: Path, postgres_url: str, write: Callable[[Path, str], None]) -> Iterator[tuple[Path, Path]]:
+    """Two copies of a project (``write(root, url)``), ours on ``postgres_url`` and prisma7's on a
+    second database; the current directory is ours."""
+    import dbutil
+
+    ours_root, theirs_root = tmp_path / "ours", tmp_path / "theirs"
+    with dbutil.second_database("postgresql", tmp_path) as other_url:
+        for root, url in ((ours_root, postgres_url), (theirs_root, other_url)):
+            root.mkdir()
+            write(root, url)
+        os.chdir(ours_root)
+        yield ours_root, theirs_root
+
+
+def _dev_both(ours_root: Path, theirs_root: Path, run_cli) -> str:
+    """``migrate dev --name init`` by schemashift and by prisma7: the migration, the same byte for
+    byte; then schemashift's next ``migrate dev`` finds nothing to do."""
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.out + r.err
+    p = prisma7(theirs_root, "migrate", "dev", "--name", "init")
+    assert p.returncode == 0, p.stdout + p.stderr
+    (ours_sql,) = (ours_root / "migrations").glob("*/migration.sql")
+    (theirs_sql,) = (theirs_root / "migrations").glob("*/migration.sql")
+    assert ours_sql.read_text() == theirs_sql.read_text()
+    r = run_cli("migrate", "dev", "--name", "again")
+    assert r.exit_code == 0 and "Already in sync" in r.out, r.out + r.err
+    return ours_sql.read_text()
 
 
 # ---------------------------------------------------------------- the reader
@@ -247,33 +270,21 @@ def test_external_table_with_init_shadow_db_migrate_dev_as_prisma7(
     """``migrate dev`` on PostgreSQL: the external table exists in the database (made by someone
     else) and in the shadow database (``initShadowDb``); the migration is Prisma 7's, byte for
     byte, and the external table is never drift."""
-    import dbutil
-
     from schemashift.connectors import connect
 
     init = 'CREATE TYPE "Role" AS ENUM (\'A\', \'B\');\nCREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "name" TEXT NOT NULL, "role" "Role" NOT NULL);\n'
-    ours_root, theirs_root = tmp_path / "ours", tmp_path / "theirs"
-    with dbutil.second_database("postgresql", tmp_path) as other_url:
-        for root, url in ((ours_root, postgres_url), (theirs_root, other_url)):
-            root.mkdir()
-            (root / "init.sql").write_text(init)
-            _external_project(root, "postgresql", f'  migrations: {{ initShadowDb: fs.readFileSync("init.sql", "utf-8") }},\n  datasource: {{ url: "{url}" }},\n')
-            text = (root / "prisma.config.ts").read_text()
-            (root / "prisma.config.ts").write_text('import fs from "node:fs"\n' + text)
-            with connect(url) as conn:
-                conn.execute_script(init)
-        monkeypatch.chdir(ours_root)
-        monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
-        r = run_cli("migrate", "dev", "--name", "init")
-        assert r.exit_code == 0, r.out + r.err
-        p = prisma7(theirs_root, "migrate", "dev", "--name", "init")
-        assert p.returncode == 0, p.stdout + p.stderr
-        (ours_sql,) = (ours_root / "migrations").glob("*/migration.sql")
-        (theirs_sql,) = (theirs_root / "migrations").glob("*/migration.sql")
-        assert ours_sql.read_text() == theirs_sql.read_text()
-        assert 'CREATE TABLE "User"' not in ours_sql.read_text()
-        r = run_cli("migrate", "dev", "--name", "again")
-        assert r.exit_code == 0 and "Already in sync" in r.out, r.out + r.err
+
+    def write(root: Path, url: str) -> None:
+        (root / "init.sql").write_text(init)
+        _external_project(root, "postgresql", f'  migrations: {{ initShadowDb: fs.readFileSync("init.sql", "utf-8") }},\n  datasource: {{ url: "{url}" }},\n')
+        (root / "prisma.config.ts").write_text('import fs from "node:fs"\n' + (root / "prisma.config.ts").read_text())
+        with connect(url) as conn:
+            conn.execute_script(init)
+
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.chdir(tmp_path)
+    with _twin_projects(tmp_path, postgres_url, write) as (ours_root, theirs_root):
+        assert 'CREATE TABLE "User"' not in _dev_both(ours_root, theirs_root, run_cli)
 
 
 # ---------------------------------------------------------------- multi-schema Prisma 7 projects
@@ -325,26 +336,16 @@ def test_multi_schema_migrate_dev_and_diff_as_prisma7(
     """The default schema's objects unqualified (Prisma 7), the other schema created and
     qualified; the next ``migrate dev`` in sync; ``reset`` drops both schemas; ``migrate diff
     --from-config-datasource`` as Prisma 7's."""
-    import dbutil
 
-    ours_root, theirs_root = tmp_path / "ours", tmp_path / "theirs"
-    with dbutil.second_database("postgresql", tmp_path) as other_url:
-        for root, url in ((ours_root, postgres_url), (theirs_root, other_url)):
-            root.mkdir()
-            (root / "schema.prisma").write_text(MULTI)
-            (root / "prisma.config.ts").write_text(f'export default {{ schema: "schema.prisma", datasource: {{ url: "{url}" }} }}\n')
-        monkeypatch.chdir(ours_root)
-        monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
-        r = run_cli("migrate", "dev", "--name", "init")
-        assert r.exit_code == 0, r.out + r.err
-        p = prisma7(theirs_root, "migrate", "dev", "--name", "init")
-        assert p.returncode == 0, p.stdout + p.stderr
-        (ours_sql,) = (ours_root / "migrations").glob("*/migration.sql")
-        (theirs_sql,) = (theirs_root / "migrations").glob("*/migration.sql")
-        assert ours_sql.read_text() == theirs_sql.read_text()
-        assert 'CREATE TABLE "Post"' in ours_sql.read_text() and 'CREATE TABLE "auth"."User"' in ours_sql.read_text()
-        r = run_cli("migrate", "dev", "--name", "again")
-        assert r.exit_code == 0 and "Already in sync" in r.out, r.out + r.err
+    def write(root: Path, url: str) -> None:
+        (root / "schema.prisma").write_text(MULTI)
+        (root / "prisma.config.ts").write_text(f'export default {{ schema: "schema.prisma", datasource: {{ url: "{url}" }} }}\n')
+
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.chdir(tmp_path)
+    with _twin_projects(tmp_path, postgres_url, write) as (ours_root, theirs_root):
+        sql = _dev_both(ours_root, theirs_root, run_cli)
+        assert 'CREATE TABLE "Post"' in sql and 'CREATE TABLE "auth"."User"' in sql
 
         changed = MULTI.replace("  kind   Kind\n", "  kind   Kind\n  body   String?\n")
         for root in (ours_root, theirs_root):
