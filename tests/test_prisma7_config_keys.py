@@ -60,14 +60,21 @@ def _script(p: subprocess.CompletedProcess[str]) -> str:
 
 
 @contextmanager
-def _twin_projects(tmp_path: Path, postgres_url: str, write: Callable[[Path, str], None]) -> Iterator[tuple[Path, Path]]:
-    """Two copies of a project (``write(root, url)``), ours on ``postgres_url`` and prisma7's on a
-    second database; the current directory is ours."""
+def _twin_projects(tmp_path: Path, db_url: str, write: Callable[[Path, str], None]) -> Iterator[tuple[Path, Path]]:
+    """Two copies of a project (``write(root, url)``), ours on ``db_url`` and prisma7's on a
+    second database (SQLite: a ``dev.db`` in each); the current directory is ours."""
     import dbutil
 
     ours_root, theirs_root = tmp_path / "ours", tmp_path / "theirs"
+    if db_url.startswith("file:"):
+        for root in (ours_root, theirs_root):
+            root.mkdir()
+            write(root, f"file:{root / 'dev.db'}")
+        os.chdir(ours_root)
+        yield ours_root, theirs_root
+        return
     with dbutil.second_database("postgresql", tmp_path) as other_url:
-        for root, url in ((ours_root, postgres_url), (theirs_root, other_url)):
+        for root, url in ((ours_root, db_url), (theirs_root, other_url)):
             root.mkdir()
             write(root, url)
         os.chdir(ours_root)
@@ -359,6 +366,31 @@ def test_multi_schema_migrate_dev_and_diff_as_prisma7(
         assert r.exit_code == 0, r.out + r.err
         r = run_cli("migrate", "dev", "--name", "body")
         assert r.exit_code == 0 and "Your database is now in sync" in r.out, r.out + r.err
+
+
+@needs_prisma7
+def test_sqlite_migrate_dev_as_prisma7(tmp_path: Path, sqlite_url: str, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Prisma 7 SQLite project: ``migrate dev``'s migrations byte-identical with Prisma 7's, the
+    first and one that redefines a table."""
+
+    def write(root: Path, url: str) -> None:
+        (root / "schema.prisma").write_text(SQLITE_EXTERNAL)
+        (root / "prisma.config.ts").write_text(f'export default {{ schema: "schema.prisma", datasource: {{ url: "{url}" }} }}\n')
+
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.chdir(tmp_path)
+    with _twin_projects(tmp_path, sqlite_url, write) as (ours_root, theirs_root):
+        assert 'CREATE TABLE "User"' in _dev_both(ours_root, theirs_root, run_cli)
+        for root in (ours_root, theirs_root):
+            (root / "schema.prisma").write_text(SQLITE_EXTERNAL.replace("  title  String\n", "  title  String?\n  body   String @default(\"\")\n"))
+        r = run_cli("migrate", "dev", "--name", "second")
+        assert r.exit_code == 0, r.out + r.err
+        p = prisma7(theirs_root, "migrate", "dev", "--name", "second")
+        assert p.returncode == 0, p.stdout + p.stderr
+        ours = sorted((ours_root / "migrations").glob("*_second/migration.sql"))
+        theirs = sorted((theirs_root / "migrations").glob("*_second/migration.sql"))
+        assert len(ours) == len(theirs) == 1 and ours[0].read_text() == theirs[0].read_text()
+        assert "RedefineTables" in ours[0].read_text()
 
 
 # ---------------------------------------------------------------- the CLI surface
