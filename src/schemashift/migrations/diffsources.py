@@ -14,10 +14,10 @@ from schemashift.errors import UsageError
 if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
     from schemashift.connectors.base import Connector
     from schemashift.connectors.url import ConnectionUrl
-    from schemashift.prisma_config import PrismaConfig
     from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
     from schemashift.model import Schema
+    from schemashift.prisma_config import PrismaConfig
     from schemashift.psl.background import BackgroundValidation
 
 
@@ -177,11 +177,10 @@ def _load(
             files, base = _schema_files(source.value, source.env)
             url = parse_url(resolve_datasource(files, env=_source_env(source)).url, base)
         with connect(url) as conn:
-            if source.kind == "url":
-                if flavour is not None:
-                    flavour.update(conn.dialect_options())
-                return engine.describe(conn)
-            _follow_schema(conn, files, flavour)
+            if source.kind == "schema-datasource":
+                _follow_schema(conn, files, flavour)
+            elif flavour is not None:
+                flavour.update(conn.dialect_options())
             return engine.describe(conn)
     from schemashift.migrations.folder import list_migrations
     from schemashift.migrations.shadow import history_end_state
