@@ -199,17 +199,13 @@ def _load(
 
 def _follow_schema(conn: "Connector", files: list[tuple[str, str]], flavour: dict[str, object] | None) -> None:
     """A database named by a schema (``--from-config-datasource``, ``--from-schema-datasource``):
-    described with the schema's ``schemas`` (multi-schema), its SQL written as the schema's Prisma
-    version writes it (:func:`engine.prisma_major_of`)."""
+    described with the schema's ``schemas`` (multi-schema)."""
     from schemashift.migrations import engine
     from schemashift.psl import parse_files
 
-    schema_ast = parse_files(files)[0]
-    conn.namespaces = engine.schema_namespaces(schema_ast)
+    conn.namespaces = engine.schema_namespaces(parse_files(files)[0])
     if flavour is not None:
         flavour.update(conn.dialect_options())
-        if engine.prisma_major_of(schema_ast) == 7:
-            flavour["prisma_major"] = 7
 
 
 def _project_config() -> "PrismaConfig | None":
@@ -299,7 +295,9 @@ def _resolve_pair(
     next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    major = flavour.pop("prisma_major", 6)
+    # Prisma 7's names (the default namespace left out) when the diff goes to a Prisma 7 schema;
+    # to a database prisma 7.10 qualifies them as Prisma 6 does (checked: --to-config-datasource)
+    major = flavour.pop("prisma_major", 6) if to.kind == "schema-datamodel" else 6
     dialect = engine.dialect_for(
         provider,
         target_is_empty=to.kind == "empty",
