@@ -482,3 +482,20 @@ def test_online_forms_follow_the_dialects_naming() -> None:
         assert f"ALTER TABLE {post} ALTER COLUMN \"userId\" SET NOT NULL" in text, text
         assert f"ALTER TABLE {post} VALIDATE CONSTRAINT" in text, text
         assert 'ALTER TABLE "auth"."User" VALIDATE CONSTRAINT "User_email_not_null"' in text, text
+
+
+def test_config_schema_folder(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``schema`` naming a folder: every ``.prisma`` file below it is the schema (Prisma 7's
+    multi-file schema), migrations next to it by default."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    folder = tmp_path / "db" / "schema"
+    folder.mkdir(parents=True)
+    head, _, models = SQLITE_EXTERNAL.partition("model User")
+    (folder / "main.prisma").write_text(head)
+    (folder / "models.prisma").write_text("model User" + models)
+    (tmp_path / "prisma.config.ts").write_text('export default { schema: "db/schema", datasource: { url: "file:./dev.db" } }\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.out + r.err
+    (sql,) = (folder / "migrations").glob("*_init/migration.sql")
+    assert 'CREATE TABLE "User"' in sql.read_text() and 'CREATE TABLE "Post"' in sql.read_text()
