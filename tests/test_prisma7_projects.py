@@ -395,11 +395,16 @@ def test_guide_on_a_prisma7_project(
         assert r.exit_code == 0, r.out + r.err
         monkeypatch.setenv("APP_DATABASE_URL", db_url)
 
-    # reset runs the seed command of prisma.config.ts
+    # reset empties the database and, as Prisma 7's, runs no seed: `db seed` runs prisma.config.ts's
     q = "`" if provider == "mysql" else '"'
     with connect(db_url) as conn:
         conn.execute(f"INSERT INTO {q}User{q} ({q}id{q}, {q}email{q}) VALUES ('old', 'old@example.com')")
     r = run_cli("migrate", "reset", "--force")
+    assert r.exit_code == 0 and "Database reset successful" in r.out, r.err
+    assert "seed" not in r.out
+    with connect(db_url) as conn:
+        assert conn.query(f"SELECT {q}email{q} FROM {q}User{q}") == []
+    r = run_cli("db", "seed")
     assert r.exit_code == 0, r.err
     assert "prisma/seed.py` ..." in r.out and "The seed command has been executed." in r.out
     with connect(db_url) as conn:

@@ -33,6 +33,7 @@ from schemashift.errors import (
 )
 
 if TYPE_CHECKING:
+    from schemashift.diff.external import ExternalObjects
     from schemashift.prisma_config import PrismaConfig
     from schemashift.psl import ast
 
@@ -581,6 +582,15 @@ class Project:
             raise SchemashiftError(f"`[tool.schemashift] {key}` in pyproject.toml must be a string.")
         return raw
 
+    def init_shadow_db(self) -> str:
+        """``migrations.initShadowDb`` of ``prisma.config.ts`` (SQL run on the shadow database before
+        the migrations), or ""."""
+        return init_shadow_db(self.prisma_config, self.env)
+
+    def external_objects(self, provider: str) -> "ExternalObjects | None":
+        """``tables.external``/``enums.external`` of ``prisma.config.ts`` (:func:`external_objects`)."""
+        return external_objects(self.prisma_config, self.env, provider)
+
     @property
     def migrations_dir(self) -> Path:
         """``migrations.path`` of ``prisma.config.ts`` > ``[tool.schemashift] migrations`` > next to the schema."""
@@ -595,6 +605,41 @@ class Project:
         if config is not None:
             config.check("migrations.path")
         return self.schema.directory / "migrations"
+
+
+def init_shadow_db(config: "PrismaConfig | None", env: Mapping[str, str] | None) -> str:
+    """``migrations.initShadowDb`` of the configuration, or ""; Prisma 7 requires
+    ``experimental.externalTables`` for it."""
+    if config is None:
+        return ""
+    script = config.get("migrations.initShadowDb", env) or ""
+    if script and not config.flag("experimental.externalTables"):
+        raise _experimental(config, "migrations.initShadowDb")
+    return script
+
+
+def external_objects(config: "PrismaConfig | None", env: Mapping[str, str] | None, provider: str) -> "ExternalObjects | None":
+    """``tables.external``/``enums.external`` of the configuration: what migrate leaves alone
+    (:mod:`schemashift.diff.external`); None when none are configured. Prisma 7 requires
+    ``experimental.externalTables`` for external tables."""
+    from schemashift.diff.external import ExternalObjects
+
+    if config is None:
+        return None
+    tables = config.strings("tables.external", env) or ()
+    enums = config.strings("enums.external", env) or ()
+    if tables and not config.flag("experimental.externalTables"):
+        raise _experimental(config, "tables.external")
+    return ExternalObjects.parse(tables, enums, namespaced=provider in ("postgresql", "cockroachdb")) or None
+
+
+def _experimental(config: "PrismaConfig", key: str) -> SchemashiftError:
+    """Prisma 7's refusal of a key whose experimental switch is off, naming the file."""
+    from schemashift.prisma_config import ConfigFileError
+
+    return ConfigFileError(
+        f"{config.origin(key)}: The `{key}` configuration requires `experimental.externalTables` to be set to `true`."
+    )
 
 
 def load_project(

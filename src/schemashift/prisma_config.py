@@ -22,11 +22,14 @@ about two hundred lines is the simplest honest tool. What it reads:
   not set), TypeScript's ``x!`` and ``x as string``, ``a || b`` and ``a ?? b`` fallbacks, ``path.join(...)``/``path.resolve(...)``/``join(...)``
   of those and of ``__dirname``/``import.meta.dirname`` (the file's folder); nested objects.
 
-Keys schemashift uses (Prisma 7's documented ``PrismaConfig``): ``schema``, ``migrations.path``,
-``migrations.seed``, ``datasource.url``, ``datasource.shadowDatabaseUrl``. Other keys (``views``,
-``typedSql``, ``experimental``, ``tables``, ``enums``, ``migrations.initShadowDb``...) are skipped
-whatever their value, so a function or a variable there does not stop a project. Relative paths
-are relative to the configuration file's folder, as in Prisma.
+Keys schemashift uses (Prisma 7.10's ``PrismaConfig``, :data:`USED_KEYS`): ``schema``,
+``migrations.path``, ``migrations.seed``, ``migrations.initShadowDb`` (also as
+``fs.readFileSync("file.sql", "utf-8")``), ``datasource.url``, ``datasource.shadowDatabaseUrl``,
+``tables.external``, ``enums.external`` (lists of strings) and ``experimental.externalTables``
+(``true``/``false``). Other keys (``views``, ``typedSql``, ``extensions``...) are skipped whatever
+their value, so a function or a variable there does not stop a project. Relative paths are
+relative to the configuration file's folder, as in Prisma (``readFileSync``: to the project folder,
+Node's current directory).
 
 A value (or a whole file) the reader cannot read is kept as an error, raised only when that key
 is needed and not given another way (``--schema``/``--url``, ``[tool.schemashift]``), so the
@@ -38,22 +41,37 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemashift.errors import SchemashiftError
 
-#: Prisma 7's file names, in its lookup order.
+#: Prisma 7.10's file names, in its lookup order (``@prisma/config``'s ``findPrismaConfigFile``):
+#: ``prisma7.config.*`` and ``.config/prisma7.*`` first, then the ``prisma.config`` names.
+_EXTENSIONS = (".js", ".ts", ".mjs", ".cjs", ".mts", ".cts")
 CONFIG_FILES = (
-    "prisma.config.ts",
-    "prisma.config.mts",
-    "prisma.config.cts",
-    "prisma.config.js",
-    "prisma.config.mjs",
-    "prisma.config.cjs",
+    *(f"prisma7.config{e}" for e in _EXTENSIONS),
+    *(f".config/prisma7{e}" for e in _EXTENSIONS),
+    *(
+        name
+        for base in ("prisma.config", ".config/prisma", ".config/prisma.config")
+        for name in (*(f"{base}{e}" for e in _EXTENSIONS), *(f"{base}/index{e}" for e in _EXTENSIONS))
+    ),
 )
-#: The keys read (dotted); every other key is skipped.
-USED_KEYS = ("schema", "migrations.path", "migrations.seed", "datasource.url", "datasource.shadowDatabaseUrl")
+#: The keys read (dotted); every other key is skipped. ``views.path`` and ``typedSql.path`` (db
+#: pull's view files, the client's typed queries) and ``extensions`` change nothing migrate does.
+USED_KEYS = (
+    "schema",
+    "migrations.path",
+    "migrations.seed",
+    "migrations.initShadowDb",
+    "datasource.url",
+    "datasource.shadowDatabaseUrl",
+    "tables.external",
+    "enums.external",
+    "experimental.externalTables",
+)
 
 HINT = (
     "Write it as a string literal, env(\"VAR\") or process.env.VAR in the file, or give it to schemashift "
@@ -73,7 +91,8 @@ class ConfigFileError(SchemashiftError):
 class Value:
     """An expression of the file, evaluated against the environment when used."""
 
-    kind: str  # "str", "env" (env("X"): required), "penv" (process.env.X), "join", "or", "coalesce", "other"
+    kind: str  # "str", "env" (env("X"): required), "penv" (process.env.X), "join", "or", "coalesce",
+    # "file" (fs.readFileSync(path)), "list" ([...] of values), "bool" (true/false), "unreadable"
     text: str = ""
     parts: tuple["Value", ...] = ()
     line: int = 0
@@ -101,6 +120,15 @@ class Value:
             if any(p is None for p in pieces):
                 raise ConfigFileError(f"{where}:{self.line}: path.join() of an unset environment variable.")
             return os.path.normpath(os.path.join(*[p for p in pieces if p is not None]))
+        if self.kind == "file":  # fs.readFileSync(path, "utf-8"): the path as Node takes it (the text)
+            path = self.parts[0].evaluate(env, where)
+            if path is None:
+                raise ConfigFileError(f"{where}:{self.line}: readFileSync() of an unset environment variable.")
+            from schemashift.errors import read_text
+
+            return read_text(Path(path))
+        if self.kind in ("list", "bool"):
+            raise ConfigFileError(f"{where}:{self.line}: expected a string, found a {'list' if self.kind == 'list' else 'boolean'}.")
         return None
 
     @property
@@ -118,7 +146,7 @@ class PrismaConfig:
     """The keys schemashift reads from one configuration file."""
 
     path: Path  # absolute
-    display: str  # as shown in messages
+    display: str  # as shown in messages (relative to the project folder)
     values: dict[str, Value] = field(default_factory=dict)
     #: why the whole file could not be read (then every key is unreadable)
     error: str | None = None
@@ -151,6 +179,30 @@ class PrismaConfig:
             return None
         return value.evaluate(os.environ if env is None else env, self.display)
 
+    def strings(self, key: str, env: Mapping[str, str] | None = None) -> tuple[str, ...] | None:
+        """A list key (``tables.external``) evaluated; None when absent."""
+        self.check(key)
+        value = self.values.get(key)
+        if value is None:
+            return None
+        if value.kind != "list":
+            raise ConfigFileError(f"{self.display}:{value.line}: `{key}` must be a list of strings.")
+        out = []
+        for part in value.parts:
+            text = part.evaluate(os.environ if env is None else env, self.display)
+            if text is None:
+                raise ConfigFileError(f"{self.display}:{part.line}: `{key}` holds an unset environment variable.")
+            out.append(text)
+        return tuple(out)
+
+    def flag(self, key: str) -> bool:
+        """A boolean key (``experimental.externalTables``): True only when written ``true``."""
+        self.check(key)
+        value = self.values.get(key)
+        if value is not None and value.kind != "bool":
+            raise ConfigFileError(f"{self.display}:{value.line}: `{key}` must be `true` or `false`.")
+        return value is not None and value.text == "true"
+
     def path_of(self, key: str) -> Path | None:
         """A path key, absolute (relative paths start at the file's folder)."""
         raw = self.get(key)
@@ -161,14 +213,29 @@ class PrismaConfig:
         return f"{self.display}:{value.line}" if value is not None else self.display
 
 
+#: Prisma 7's ``--config PATH`` (the command line's custom configuration file), None: looked up.
+CONFIG_FILE: ContextVar[str | None] = ContextVar("schemashift_prisma_config_file", default=None)
+
+
 def find_config(cwd: Path) -> PrismaConfig | None:
-    """The configuration file of ``cwd`` read, or None when there is none."""
+    """The configuration file of ``cwd`` (or the one ``--config`` names, :data:`CONFIG_FILE`)
+    read, or None when there is none."""
+    explicit = CONFIG_FILE.get()
+    if explicit is not None:
+        from schemashift.errors import read_text
+
+        path = cwd / explicit
+        if not path.is_file():
+            raise ConfigFileError(f"Config file not found at `{explicit}` (--config).")
+        if not path.name.endswith(_EXTENSIONS):
+            raise ConfigFileError(f"Unsupported Prisma config file extension: {path.suffix or path.name} (--config).")
+        return parse_config(read_text(path), path.resolve(), explicit, root=cwd)
     for name in CONFIG_FILES:
         path = cwd / name
-        if path.is_file():
+        if path.is_file():  # (Prisma: a ``.config/`` file's relative paths start in ``.config/`` too)
             from schemashift.errors import read_text
 
-            return parse_config(read_text(path), path, name)
+            return parse_config(read_text(path), path, name, root=cwd)
     return None
 
 
@@ -186,17 +253,13 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", "'": "'", '"
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # "str", "num", "name", "op", "end"
+    kind: str  # "str", "tpl" (a template string with ${...}), "num", "name", "op", "end"
     text: str
     line: int
 
 
-def _unquote(raw: str, line: int, where: str) -> str:
+def _unquote(raw: str) -> str:
     body = raw[1:-1]
-    if raw[0] == "`" and "${" in body:
-        raise ConfigFileError(
-            f"{where}:{line}: cannot read a template string with `${{...}}` without running it. {HINT}"
-        )
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.S)
 
 
@@ -209,8 +272,10 @@ def _tokens(text: str, where: str) -> list[_Tok]:
             raise ConfigFileError(f"{where}:{line}: cannot read {text[pos:pos + 20]!r}. {HINT}")
         kind = m.lastgroup or "ws"
         raw = m.group()
-        if kind == "str":
-            out.append(_Tok("str", _unquote(raw, line, where), line))
+        if kind == "str" and raw[0] == "`" and "${" in raw:  # an error only where it is used
+            out.append(_Tok("tpl", raw, line))
+        elif kind == "str":
+            out.append(_Tok("str", _unquote(raw), line))
         elif kind in ("num", "name", "op"):
             out.append(_Tok(kind, raw, line))
         line += raw.count("\n")
@@ -223,11 +288,12 @@ def _tokens(text: str, where: str) -> list[_Tok]:
 
 
 class _Reader:
-    def __init__(self, tokens: list[_Tok], where: str, directory: Path) -> None:
+    def __init__(self, tokens: list[_Tok], where: str, directory: Path, root: Path) -> None:
         self.toks = tokens
         self.i = 0
         self.where = where
         self.directory = directory  # __dirname, import.meta.dirname
+        self.root = root  # the project folder: Node's current directory (relative readFileSync paths)
 
     def peek(self, ahead: int = 0) -> _Tok:
         return self.toks[min(self.i + ahead, len(self.toks) - 1)]
@@ -244,7 +310,7 @@ class _Reader:
     def fail(self, what: str, tok: _Tok | None = None) -> ConfigFileError:
         tok = tok or self.peek()
         # a string's content is never shown: it may be a URL with a password
-        got = {"end": "the end of the file", "str": "a string"}.get(tok.kind, f"`{tok.text}`")
+        got = {"end": "the end of the file", "str": "a string", "tpl": "a template string"}.get(tok.kind, f"`{tok.text}`")
         return ConfigFileError(f"{self.where}:{tok.line}: cannot read {what} (found {got}). {HINT}")
 
     def expect(self, text: str, what: str) -> _Tok:
@@ -351,10 +417,12 @@ class _Reader:
             key = prefix + tok.text
             self.expect(":", f"the value of `{key}`")
             if key in USED_KEYS:
+                start = self.i
                 try:
                     values[key] = self.expression(key)
                 except ConfigFileError as exc:  # this key only: it may be given elsewhere
                     values[key] = Value("unreadable", str(exc), line=tok.line)
+                    self.i = start  # the whole value skipped, from its start (a list may have stopped inside)
                     self.skip_value()
             elif self.at("{") and any(k.startswith(key + ".") for k in USED_KEYS):
                 self.object_(key + ".", values)
@@ -402,9 +470,38 @@ class _Reader:
     def primary(self, key: str) -> Value:
         tok = self.peek()
         what = f"the value of `{key}`"
+        if tok.kind == "tpl":
+            raise ConfigFileError(
+                f"{self.where}:{tok.line}: cannot read a template string with `${{...}}` without running it. {HINT}"
+            )
         if tok.kind == "str":
             self.next()
             return Value("str", tok.text, line=tok.line)
+        if tok.kind == "op" and tok.text == "[":
+            self.next()
+            items = []
+            while not self.at("]"):
+                items.append(self.expression(key))
+                if not self.at(","):
+                    break
+                self.next()
+            self.expect("]", what)
+            return Value("list", parts=tuple(items), line=tok.line)
+        if tok.kind == "name" and tok.text in ("true", "false"):
+            self.next()
+            return Value("bool", tok.text, line=tok.line)
+        if tok.kind == "name" and (
+            (tok.text == "fs" and self.peek(1).text == "." and self.peek(2).text == "readFileSync")
+            or tok.text == "readFileSync"
+        ):
+            self.i += 3 if tok.text == "fs" else 1
+            self.expect("(", what)
+            path = self.expression(key)
+            if self.at(","):  # the encoding: "utf-8", "utf8" or { encoding: ... }; text either way
+                self.next()
+                self.skip_value()
+            self.expect(")", what)
+            return Value("file", parts=(Value("join", parts=(Value("str", str(self.root)), path), line=tok.line),), line=tok.line)
         if tok.kind == "name" and tok.text == "__dirname":
             self.next()
             return Value("str", str(self.directory), line=tok.line)
@@ -452,15 +549,16 @@ class _Reader:
         return tok.text
 
 
-def parse_config(text: str, path: Path, display: str) -> PrismaConfig:
-    """``text`` of the configuration file at ``path`` read (a :class:`ConfigFileError` when it cannot be)."""
+def parse_config(text: str, path: Path, display: str, root: Path | None = None) -> PrismaConfig:
+    """``text`` of the configuration file at ``path`` read (a :class:`ConfigFileError` when it cannot
+    be); ``root``: the project folder (default: the file's)."""
     try:
         tokens = _tokens(text, display)
     except ConfigFileError as exc:
         return PrismaConfig(path=path, display=display, error=str(exc), loads_dotenv="dotenv" in text)
     dotenv = _loads_dotenv(tokens)
     try:
-        reader = _Reader(tokens, display, path.parent)
+        reader = _Reader(tokens, display, path.parent, root or path.parent)
         return PrismaConfig(path=path, display=display, values=reader.module(), loads_dotenv=dotenv)
     except ConfigFileError as exc:
         return PrismaConfig(path=path, display=display, error=str(exc), loads_dotenv=dotenv)

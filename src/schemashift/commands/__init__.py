@@ -21,13 +21,30 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def schema_option(func: F) -> F:
-    """The ``--schema PATH`` option every schema-reading command takes."""
+    """The ``--schema PATH`` option every schema-reading command takes (with Prisma 7's ``--config``)."""
+    return config_option(
+        click.option(
+            "--schema",
+            "schema",
+            metavar="PATH",
+            default=None,
+            help="Schema file or folder (default: prisma/schema.prisma, or the prisma/schema/ folder).",
+        )(func)
+    )
+
+
+def config_option(func: F) -> F:
+    """Prisma 7's ``--config PATH``: the project's configuration file instead of the one looked up
+    (prisma7.config.ts, prisma.config.ts, .config/prisma.ts...)."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        from schemashift.prisma_config import CONFIG_FILE
+
+        CONFIG_FILE.set(value)  # None too: a command run in the same process never inherits it
+
     return click.option(
-        "--schema",
-        "schema",
-        metavar="PATH",
-        default=None,
-        help="Schema file or folder (default: prisma/schema.prisma, or the prisma/schema/ folder).",
+        "--config", metavar="PATH", default=None, expose_value=False, callback=remember, is_eager=True,
+        help="Custom path to the Prisma config file (Prisma 7).",
     )(func)
 
 

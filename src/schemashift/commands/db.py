@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from schemashift.commands import info, schema_option
-from schemashift.commands.migrate import _open, allow_production_option, retired_force_option
+from schemashift.commands.migrate import _open, allow_production_option, retired_force_option, url_override_option
 from schemashift.commands.output import emit, json_option
 
 if TYPE_CHECKING:
@@ -26,12 +26,13 @@ def db() -> None:
 @click.option("--accept-data-loss", is_flag=True, help="Ignore data loss warnings.")
 @click.option("--force-reset", is_flag=True, help="Reset the database before syncing it with the schema.")
 @click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+@url_override_option
 @allow_production_option
 @retired_force_option("db push")
 @json_option
 def push(
     schema: str | None, accept_data_loss: bool, force_reset: bool, skip_generate: bool, allow_production: bool,
-    as_json: bool,
+    as_json: bool, url: str | None = None,
 ) -> None:
     """Push the state of the schema to the database without migrations (prototyping)."""
     import time
@@ -40,7 +41,7 @@ def push(
     from schemashift.migrations.dev import db_push
 
     start = time.perf_counter()
-    mp = _open(schema)
+    mp = _open(schema, url)
     if force_reset:
         mp.guard_production("reset the database (db push --force-reset)", allow_production)
     # db_push's `force` is the guard's override of the reset it offers: --allow-production only

@@ -107,9 +107,11 @@ export default defineConfig({
 
 # prisma/seed.py: the guide's prisma/seed.ts with the Python client, for the model above.
 SEED_TEMPLATE = '''\
-"""Seed the database: run by `schemashift db seed` and after `schemashift migrate reset`.
+"""Seed the database: run by `schemashift db seed` (and after `schemashift migrate reset` in a
+Prisma 6 project, whose datasource has a url).
 
-Uses the typed client that `schemashift generate` (or `migrate dev`) writes to prisma/prisma_client.
+Uses the typed client that `schemashift generate` (or a Prisma 6 project's `migrate dev`) writes to
+prisma/prisma_client.
 It can run any number of times: each user is upserted by its unique email.
 """
 {imports}
@@ -120,7 +122,7 @@ except ModuleNotFoundError as exc:
         raise
     sys.exit(
         "prisma/seed.py: the Python client is not generated yet: run `schemashift generate` "
-        "(or `schemashift migrate dev`). Nothing was seeded."
+        "(a Prisma 6 project's `schemashift migrate dev` does too). Nothing was seeded."
     )
 
 USERS = [
@@ -254,7 +256,16 @@ def next_steps(plan: Plan, env_kept: bool) -> list[str]:
         f"Edit the models in {green('prisma/schema.prisma')} (a {green('User')} model to start with) "
         f"and check them with {green('schemashift validate')}."
     )
-    if plan.generator == PROVIDER:
+    if plan.generator == PROVIDER and plan.prisma7:  # Prisma 7's migrate dev runs no generator
+        steps.append(
+            f"Run {green('schemashift migrate dev --name init')} to create and apply your first migration, "
+            f"then {green('schemashift generate')} to write the Python client ({green('prisma/' + DEFAULT_OUTPUT)})."
+        )
+        steps.append(
+            f"Run {green('schemashift db seed')} to add the rows of {green('prisma/seed.py')} "
+            "(safe to run again; `migrate reset` does not seed a Prisma 7 project)."
+        )
+    elif plan.generator == PROVIDER:
         steps.append(
             f"Run {green('schemashift migrate dev --name init')} to create and apply your first migration; "
             f"it also generates the Python client ({green('prisma/' + DEFAULT_OUTPUT)})."

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from schemashift.commands import info, schema_loaded, schema_option
+from schemashift.commands import config_option, info, schema_loaded, schema_option
 from schemashift.commands.output import emit, human, json_option
 
 if TYPE_CHECKING:
@@ -205,7 +205,9 @@ def _generate_client(mp: MigrateProject) -> None:
 
 
 def _seed_runner(mp: MigrateProject, skip: bool) -> Callable[[], None] | None:
-    if skip:
+    """The seed ``migrate dev``/``reset`` run after a reset: none in a Prisma 7 project (Prisma 7
+    seeds only with ``db seed``), nor with ``--skip-seed``."""
+    if skip or mp.prisma_major >= 7:
         return None
     from schemashift.seed import find_seed, run_seed
 
@@ -213,6 +215,13 @@ def _seed_runner(mp: MigrateProject, skip: bool) -> Callable[[], None] | None:
     if command is None:
         return None
     return lambda: run_seed(command, mp.project.cwd, echo=click.echo)
+
+
+def url_override_option(func: _F) -> _F:
+    """``--url``: Prisma 7's override of the configured datasource URL (``migrate dev``, ``db push``)."""
+    return click.option(
+        "--url", "url", default=None, metavar="URL", help="Override the datasource URL of the configuration (Prisma 7)."
+    )(func)
 
 
 def rename_option(func: _F) -> _F:
@@ -252,8 +261,9 @@ def retired_force_option(command: str) -> Callable[[_F], _F]:
 @schema_option
 @click.option("-n", "--name", default=None, help="Name of the migration.")
 @click.option("--create-only", is_flag=True, help="Create the migration without applying it.")
-@click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
-@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+@click.option("--skip-seed", is_flag=True, help="Skip triggering seed (Prisma 6 projects; Prisma 7 ones never seed here).")
+@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (Prisma 6 projects; Prisma 7 ones never generate here).")
+@url_override_option
 @rename_option
 @click.option("--online/--no-online", "online_flag", default=None, help="Write lock-safe SQL (docs/online.md); default: [tool.schemashift] online.")
 @click.option("--stats-url", metavar="URL", help="--online: the database whose table sizes count (e.g. production).")
@@ -270,16 +280,18 @@ def dev(
     stats_url: str | None,
     allow_production: bool,
     as_json: bool,
+    url: str | None = None,
     rename: tuple[str, ...] = (),
 ) -> None:
-    """Create a migration from changes in the schema, apply it, and regenerate the client."""
+    """Create a migration from changes in the schema, apply it, and regenerate the client (not in
+    a Prisma 7 project, as Prisma 7)."""
     from schemashift.api import dev_of
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations import engine
     from schemashift.online.plan import online_options
 
     renames = engine.parse_renames(rename)
-    mp = _open(schema)
+    mp = _open(schema, url)
     online, stats_url = online_options(mp.project.cwd, online_flag, stats_url)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
@@ -289,7 +301,7 @@ def dev(
         name=name,
         create_only=create_only,
         run_seed=_seed_runner(mp, skip_seed),
-        run_generate=None if skip_generate else (lambda: _generate_client(mp)),
+        run_generate=None if skip_generate or mp.prisma_major >= 7 else (lambda: _generate_client(mp)),
         renames=renames,
         online=online,
         stats_url=stats_url,
@@ -339,11 +351,12 @@ def dev(
 @migrate.command()
 @schema_option
 @click.option("-f", "--force", is_flag=True, help="Skip the confirmation prompt (the production guard still applies).")
-@click.option("--skip-seed", is_flag=True, help="Skip triggering seed.")
-@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (e.g. the client).")
+@click.option("--skip-seed", is_flag=True, help="Skip triggering seed (Prisma 6 projects; Prisma 7 ones never seed here).")
+@click.option("--skip-generate", is_flag=True, help="Skip triggering generators (Prisma 6 projects; Prisma 7 ones never generate here).")
 @allow_production_option
 def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool, allow_production: bool) -> None:
-    """Drop the database, re-create it, apply every migration and run the seed."""
+    """Drop the database, re-create it, apply every migration, then run the generators and the seed
+    (not in a Prisma 7 project, as Prisma 7: run `db seed`)."""
     from schemashift.api import reset_of
     from schemashift.commands.ui import ClickUI
 
@@ -356,7 +369,7 @@ def reset(schema: str | None, force: bool, skip_seed: bool, skip_generate: bool,
         click.echo(f"{mp.migrations_display}/")
         for n in applied:
             click.echo(f"  └─ {n}/\n    └─ migration.sql")
-    if not skip_generate:
+    if not skip_generate and mp.prisma_major < 7:
         _generate_client(mp)
     seed = _seed_runner(mp, skip_seed)
     if seed is not None:
@@ -400,6 +413,7 @@ def _config_shadow_url() -> str | None:
 
 
 @migrate.command("diff")
+@config_option
 @_source_options
 @click.option("--shadow-database-url", metavar="URL", help="Shadow database for --from/--to-migrations.")
 @click.option("--script", is_flag=True, help="Print a SQL script instead of the human summary.")

@@ -19,6 +19,7 @@ from .url import ConnectionUrl, Provider
 
 if TYPE_CHECKING:
     from schemashift.dialects import Dialect
+    from schemashift.diff.external import ExternalObjects
 
 Row = tuple[Any, ...]
 Params = Sequence[Any]
@@ -78,6 +79,13 @@ class Connector(ABC):
         self.lock_timeout = LOCK_TIMEOUT_SECONDS
         #: Told who holds the migration lock when it is busy (connectors never print).
         self.on_lock_wait: LockWaitCallback | None = None
+        #: The Prisma major version whose SQL the dialect writes (:meth:`follow_prisma`).
+        self.prisma_major = 6
+        #: Prisma 7's externally managed tables and enums, left out of diffs (:meth:`follow_prisma`).
+        self.external: ExternalObjects | None = None
+        #: A multi-schema datasource's ``schemas`` (PostgreSQL): described and reset together
+        #: (set by the project that opens the connection; empty: the URL's schema alone).
+        self.namespaces: tuple[str, ...] = ()
 
     # --- statements -------------------------------------------------------------------------
     @abstractmethod
@@ -178,6 +186,10 @@ class Connector(ABC):
         """Cancel the statement running on this connection, from another thread or a signal
         handler; the statement raises :class:`DatabaseError` and the connection stays usable."""
 
+    def existing_namespaces(self, names: Sequence[str]) -> set[str]:
+        """Which of ``names`` (PostgreSQL schemas) exist in the database."""
+        return set()
+
     def ensure_namespace(self) -> None:
         """Create the URL's namespace when it is missing (PostgreSQL ``?schema=``), race-free."""
 
@@ -200,13 +212,33 @@ class Connector(ABC):
         Prisma's schema engine picks its flavour from the connection (``Circumstances``)."""
         return {}
 
+    def follow_prisma(self, major: int, external: ExternalObjects | None = None) -> None:
+        """Write SQL as Prisma ``major`` does: 7 for a project whose schema follows Prisma 7's rules
+        (``engine.prisma_major_of``), leaving out the ``external`` tables and enums of its
+        ``prisma.config.ts``; the dialect is made again with them."""
+        self.prisma_major = major
+        self.external = external
+        self.__dict__.pop("dialect", None)
+
+    def all_dialect_options(self) -> dict[str, object]:
+        """:meth:`dialect_options` and the Prisma major version the SQL follows."""
+        options = self.dialect_options()
+        if self.prisma_major != 6:
+            options["prisma_major"] = self.prisma_major
+        return options
+
     @cached_property
     def dialect(self) -> Dialect:
-        """The typed dialect of this connection, with its flavour (MariaDB...): what diffs,
-        renders and runs scripts for this database."""
+        """The typed dialect of this connection, with its flavour (MariaDB...) and the Prisma
+        version it follows: what diffs, renders and runs scripts for this database."""
+        return self._make_dialect(self.provider)
+
+    def _make_dialect(self, provider: str) -> Dialect:
         from schemashift.dialects import get_dialect
 
-        return get_dialect(self.provider, **self.dialect_options())
+        dialect = get_dialect(provider, **self.all_dialect_options())
+        dialect.external = self.external
+        return dialect
 
     def drop_invalid_index(self, schema: str | None, name: str) -> bool:
         """Drop the index ``name`` if a failed ``CREATE INDEX CONCURRENTLY`` left it INVALID

@@ -95,9 +95,7 @@ class CockroachConnector(PostgresConnector):
     @cached_property
     def dialect(self) -> Dialect:
         """CockroachDB's dialect, whatever the URL's scheme (``postgresql://``)."""
-        from schemashift.dialects import get_dialect
-
-        return get_dialect("cockroachdb", **self.dialect_options())
+        return self._make_dialect("cockroachdb")
 
     # ---------------------------------------------------------------- the migration lock
 

@@ -213,6 +213,9 @@ class PostgresConnector(Connector):
         if self.query_one("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)) is None:
             _create_schema(self._conn, self.url)
 
+    def existing_namespaces(self, names: Sequence[str]) -> set[str]:
+        return {row[0] for row in self.query("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (list(names),))}
+
     def reset(self, namespaces: Sequence[str] = ()) -> None:
         schema = quote_ident(self.schema_name)
         drops = "".join(

@@ -24,12 +24,15 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, ClassVar, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
 
 from schemashift.dialects.numeric_casts import NumericCasts
 from schemashift.dialects.scripts import BACKFILL, TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
+
+if TYPE_CHECKING:
+    from schemashift.diff.external import ExternalObjects
 
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -116,6 +119,9 @@ class Dialect:
     text_cast_type: ClassVar[str] = "TEXT"
     # ADD COLUMN with a non-constant default fails on a table with rows (SQLite)
     refuses_nonconstant_default_on_rows: ClassVar[bool] = False
+    # Prisma 7's externally managed tables and enums (prisma.config.ts), left out of every diff;
+    # set on the dialect of a project that configures them (Connector.follow_prisma, dialect_for)
+    external: ExternalObjects | None = None
 
     # ---------------------------------------------------------------- differ hooks
 

@@ -481,8 +481,8 @@ class MysqlDialect(Dialect):
         ``is_mariadb()``: indexes are dropped and recreated rather than renamed)."""
         return super().__new__(MariadbDialect if mariadb and cls is MysqlDialect else cls)
 
-    def __init__(self, mariadb: bool = False, **_options: object) -> None:
-        pass
+    def __init__(self, mariadb: bool = False, prisma_major: int = 6, **_options: object) -> None:
+        self.prisma_major = prisma_major
 
     def split_statements(self, script: str) -> list[str]:
         from schemashift.dialects.scripts import split_mysql

@@ -118,8 +118,8 @@ class SqliteDialect(Dialect):
             return RunMode.AS_WRITTEN, "the script manages its own transaction", ""
         return RunMode.TRANSACTION, "", ""
 
-    def __init__(self, **_options: object) -> None:
-        pass
+    def __init__(self, prisma_major: int = 6, **_options: object) -> None:
+        self.prisma_major = prisma_major  # no SQL of SQLite differs between Prisma 6 and 7 (tested)
 
     # ---------------------------------------------------------------- differ hooks
 

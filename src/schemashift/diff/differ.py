@@ -747,6 +747,8 @@ def diff(
         return rn.diff(previous, next, renames, lambda renamed: diff(renamed, next, dialect))
     if previous.partial_indexes or next.partial_indexes:
         previous, next = _manage_partial_indexes(previous), _manage_partial_indexes(next)
+    if dialect.external:  # Prisma 7's tables.external/enums.external: never migrated
+        previous, next = dialect.external.managed(previous), dialect.external.managed(next)
     return _Differ(dialect.prepare_schema(previous), dialect.prepare_schema(next), dialect).run()
 
 

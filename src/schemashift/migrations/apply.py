@@ -160,6 +160,13 @@ def not_empty_error() -> MigrationError:
     )
 
 
+def _managed_tables(conn: Connector) -> list[str]:
+    """The connection schema's tables, but Prisma 7's external ones (never migrated: no reason to baseline)."""
+    external = conn.dialect.external
+    tables = list_tables(conn)
+    return [t for t in tables if not external.has_table(conn.schema_name, t)] if external else tables
+
+
 def apply_migrations(
     conn: Connector,
     migrations: list[Migration],
@@ -195,7 +202,7 @@ def apply_migrations(
         else:
             exists, rows = known.table_exists, list(known.rows)
         if not exists:
-            if baseline_check and list_tables(conn):
+            if baseline_check and _managed_tables(conn):
                 raise not_empty_error()
             history.ensure()
         status = diagnose(migrations, rows)

@@ -86,6 +86,8 @@ def _end_state(mp: MigrateProject, migrations: Sequence[Migration]) -> Schema:
         list(migrations),
         shadow_url=parse_url(shadow, mp.schema_dir) if shadow else None,
         cache=_cache(mp),
+        namespaces=mp.namespaces,
+        init_script=mp.init_shadow_db,
     )
 
 
@@ -139,7 +141,7 @@ def _reset_question(mp: MigrateProject) -> str:
 
 
 def reset_database(conn: Connector) -> None:
-    conn.reset()
+    conn.reset(conn.namespaces)
 
 
 def migrate_dev(

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from schemashift.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: on a big schema they load while a forked child validates
+    from schemashift.connectors.base import Connector
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
     from schemashift.model import Schema
+    from schemashift.prisma_config import PrismaConfig
     from schemashift.psl.background import BackgroundValidation
 
 
@@ -151,9 +153,9 @@ def _load(
     if source.kind == "empty":
         return engine.empty_schema(provider)
     if source.kind == "config-datasource":
-        with connect(_config_datasource(source.env)[1]) as conn:
-            if flavour is not None:
-                flavour.update(conn.dialect_options())
+        files, url = _config_datasource(source.env)
+        with connect(url) as conn:
+            _follow_schema(conn, files, flavour)
             return engine.describe(conn)
     assert source.value is not None
     if source.kind == "schema-datamodel":
@@ -175,21 +177,49 @@ def _load(
             files, base = _schema_files(source.value, source.env)
             url = parse_url(resolve_datasource(files, env=_source_env(source)).url, base)
         with connect(url) as conn:
-            if flavour is not None:
+            if source.kind == "schema-datasource":
+                _follow_schema(conn, files, flavour)
+            elif flavour is not None:
                 flavour.update(conn.dialect_options())
             return engine.describe(conn)
     from schemashift.migrations.folder import list_migrations
     from schemashift.migrations.shadow import history_end_state
 
     migrations = list_migrations(Path(source.value))
+    init = _init_shadow_db(source.env)
     if shadow_url:
-        return history_end_state(None, migrations, shadow_url=parse_url(shadow_url))
+        return history_end_state(None, migrations, shadow_url=parse_url(shadow_url), init_script=init)
     if provider != "sqlite":
         raise UsageError(
             "You must pass the --shadow-database-url if you want to diff a migrations directory "
             "on a database server."
         )
-    return history_end_state(parse_url("file:schemashift-shadow.db"), migrations)
+    return history_end_state(parse_url("file:schemashift-shadow.db"), migrations, init_script=init)
+
+
+def _follow_schema(conn: "Connector", files: list[tuple[str, str]], flavour: dict[str, object] | None) -> None:
+    """A database named by a schema (``--from-config-datasource``, ``--from-schema-datasource``):
+    described with the schema's ``schemas`` (multi-schema)."""
+    from schemashift.migrations import engine
+    from schemashift.psl import parse_files
+
+    conn.namespaces = engine.schema_namespaces(parse_files(files)[0])
+    if flavour is not None:
+        flavour.update(conn.dialect_options())
+
+
+def _project_config() -> "PrismaConfig | None":
+    """The ``prisma.config.ts`` of the current directory (Prisma 7's ``migrate diff`` reads its
+    ``tables.external``, ``enums.external`` and ``migrations.initShadowDb``)."""
+    from schemashift.prisma_config import find_config
+
+    return find_config(Path.cwd())
+
+
+def _init_shadow_db(env: Mapping[str, str] | None) -> str:
+    from schemashift.config import init_shadow_db
+
+    return init_shadow_db(_project_config(), env)
 
 
 def resolve_pair(from_: Source, to: Source, shadow_url: str | None, late_check: bool = False) -> DiffResult:
@@ -265,7 +295,9 @@ def _resolve_pair(
     next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    major = flavour.pop("prisma_major", 6)
+    # Prisma 7's names (the default namespace left out) when the diff goes to a Prisma 7 schema;
+    # to a database prisma 7.10 qualifies them as Prisma 6 does (checked: --to-config-datasource)
+    major = flavour.pop("prisma_major", 6) if to.kind == "schema-datamodel" else 6
     dialect = engine.dialect_for(
         provider,
         target_is_empty=to.kind == "empty",
@@ -273,5 +305,9 @@ def _resolve_pair(
         prisma_major=major if isinstance(major, int) else 6,
         **flavour,
     )
+    from schemashift.config import external_objects
+
+    env = from_.env if from_.env is not None else to.env
+    dialect.external = external_objects(_project_config(), env, provider)
     steps = engine.diff(previous, next_, dialect)
     return DiffResult(dialect, previous, next_, steps, pending=list(pending.values()))

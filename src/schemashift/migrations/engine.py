@@ -50,6 +50,7 @@ __all__ = [
     "prisma_major_of",
     "render",
     "render_down",
+    "schema_namespaces",
     "summary",
     "target_schema",
     "warning_block",
@@ -84,6 +85,14 @@ def prisma_major_of(*schemas: "SchemaAst | None") -> int:
     from schemashift.psl.validator.config import load
 
     return 7 if any(s is not None and load(s).prisma7 for s in schemas) else 6
+
+
+def schema_namespaces(schema: "SchemaAst") -> tuple[str, ...]:
+    """A multi-schema datasource's ``schemas`` (PostgreSQL), in declaration order; () otherwise."""
+    from schemashift.psl.validator.config import load
+
+    sources = load(schema).datasources
+    return tuple(name for name, _ in sources[0].schemas) if sources else ()
 
 
 def empty_schema(provider: str) -> Schema:
@@ -122,9 +131,11 @@ def target_schema(
 
 
 def describe(conn: Connector) -> Schema:
-    from schemashift.connectors.describe import describe as _describe
+    """The live database; a multi-schema project's connection describes its ``schemas`` together
+    (``Connector.namespaces``), its own schema first."""
+    from schemashift.migrations.shadow import describe_namespaces
 
-    return _describe(conn)
+    return describe_namespaces(conn, conn.namespaces)
 
 
 def diff(previous: Schema, next: Schema, dialect: Dialect, renames: Sequence[Rename] = ()) -> list[st.Step]:

@@ -27,6 +27,7 @@ from schemashift.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from schemashift.diagnostics import Diagnostics
+    from schemashift.diff.external import ExternalObjects
     from schemashift.psl.ast import SchemaAst
 
 Log = Callable[[str], None]
@@ -68,6 +69,31 @@ class MigrateProject:
     def provider(self) -> str:
         return self.datasource.provider
 
+    @cached_property
+    def prisma_major(self) -> int:
+        """7 when the schema follows Prisma 7's rules (a datasource without ``url``): the SQL
+        written for it, and what ``migrate dev``/``reset`` run after, are Prisma 7's."""
+        from schemashift.migrations import engine
+
+        return engine.prisma_major_of(self.parsed[0])
+
+    @cached_property
+    def namespaces(self) -> tuple[str, ...]:
+        """A multi-schema datasource's ``schemas`` (PostgreSQL), in declaration order; () otherwise."""
+        from schemashift.migrations import engine
+
+        return engine.schema_namespaces(self.parsed[0])
+
+    @cached_property
+    def external(self) -> "ExternalObjects | None":
+        """Prisma 7's externally managed tables and enums (``prisma.config.ts``), never migrated."""
+        return self.project.external_objects(self.provider)
+
+    @property
+    def init_shadow_db(self) -> str:
+        """Prisma 7's ``migrations.initShadowDb`` (run on the shadow database first), or ""."""
+        return self.project.init_shadow_db()
+
     @property
     def schema_dir(self) -> Path:
         return self.project.schema.directory
@@ -87,8 +113,10 @@ class MigrateProject:
 
     @cached_property
     def url(self) -> ConnectionUrl:
-        if self.url_override:
-            return parse_url(self.url_override, self.schema_dir)
+        if self.url_override:  # a relative file: path starts where the schema is (Prisma 6), in the
+            # project folder in a Prisma 7 project (its --url stands for the config's datasource URL)
+            base = self.project.cwd if self.project.prisma_config is not None else self.schema_dir
+            return parse_url(self.url_override, base)
         return parse_url(self.datasource.migration_url, self.datasource.base_dir or self.schema_dir)
 
     def migrations(self) -> list[Migration]:
@@ -124,7 +152,10 @@ class MigrateProject:
           ``log`` with its holder.
         """
         _LOG.debug("connecting: %s", self.describe_target())
+        major, external, namespaces = self.prisma_major, self.external, self.namespaces  # errors before connecting
         conn = self._connect_waiting(create, log, wait)
+        conn.follow_prisma(major, external)
+        conn.namespaces = namespaces
         try:
             if conn.url.provider == "postgresql":  # the schema's provider and the server agree
                 from schemashift.connectors.cockroachdb import check_provider

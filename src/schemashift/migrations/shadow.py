@@ -38,11 +38,14 @@ CACHE_DIR_NAME = ".schemashift/shadow-cache"
 
 
 @contextmanager
-def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None = None) -> Iterator[Connector]:
+def shadow_database(
+    main: ConnectionUrl | None, shadow_url: ConnectionUrl | None = None, namespaces: Sequence[str] = ()
+) -> Iterator[Connector]:
     """An empty database for replaying migrations; dropped (or emptied) afterwards.
 
     ``main`` is the development database (None when only a shadow database is given, as with
     ``migrate diff --shadow-database-url``): the temporary database is created on its server.
+    ``namespaces`` (a multi-schema datasource's ``schemas``) are emptied with a configured one.
     """
     if shadow_url is not None:
         if shadow_url == main:
@@ -54,10 +57,10 @@ def shadow_database(main: ConnectionUrl | None, shadow_url: ConnectionUrl | None
 
         with _connect_shadow(shadow_url) as conn:
             with sigint_deferred():  # MySQL's reset drops the database, then creates it again
-                conn.reset()
+                conn.reset(namespaces)
             yield conn
             with sigint_deferred():
-                conn.reset()
+                conn.reset(namespaces)
         return
     if main is None:
         raise ValueError("a shadow database needs either the main database or a shadow URL")
@@ -123,6 +126,37 @@ def replay_into(conn: Connector, migrations: Sequence[Migration]) -> None:
                 raise MigrationInterrupted(stopped)
 
 
+def run_init_script(conn: Connector, script: str) -> None:
+    """Prisma 7's ``migrations.initShadowDb``: the setup of the shadow database (external tables
+    and enums) before the migrations are replayed; a failure says where the script comes from."""
+    from schemashift.migrations.apply import execute_plan
+
+    try:
+        execute_plan(conn, conn.dialect.plan_script(script))
+    except ConnectorError as exc:
+        raise MigrationError(
+            f"The `migrations.initShadowDb` script of the Prisma config failed on the shadow database.\nError:\n{exc.message}",
+            code="P3006",
+        ) from None
+
+
+def describe_namespaces(conn: Connector, namespaces: Sequence[str]) -> Schema:
+    """The database; a multi-schema datasource's ``schemas`` described together, the connection's
+    own first (the default namespace), the model listing those that exist (as Prisma's describer:
+    a declared schema not yet created is created by the next migration)."""
+    from dataclasses import replace
+
+    from schemashift.connectors.describe import describe
+
+    if not namespaces:
+        return describe(conn)
+    own = conn.schema_name
+    spaces = tuple(dict.fromkeys([own, *namespaces])) if own in namespaces else tuple(namespaces)
+    schema = describe(conn, namespaces=spaces)
+    existing = conn.existing_namespaces(spaces)
+    return replace(schema, namespaces=tuple(ns for ns in schema.namespaces if ns in existing))
+
+
 def _replay_failed(m: Migration, exc: ConnectorError) -> NoReturn:
     raise MigrationError(
         f"Migration `{m.name}` failed to apply cleanly to the shadow database. \n"
@@ -131,8 +165,14 @@ def _replay_failed(m: Migration, exc: ConnectorError) -> NoReturn:
     ) from None
 
 
-def history_key(provider: str, migrations: Sequence[Migration], server_version: str = "") -> str:
+def history_key(
+    provider: str, migrations: Sequence[Migration], server_version: str = "", setup: Sequence[str] = ()
+) -> str:
+    """The cache key of a history's end state; ``setup``: what else shapes it (the namespaces
+    described, Prisma 7's ``migrations.initShadowDb`` script)."""
     h = hashlib.sha256(f"{__version__}\0{provider}\0{server_version}".encode())
+    for part in setup:
+        h.update(f"\0setup\0{part}".encode())
     for m in migrations:
         h.update(f"\0{m.name}\0{m.checksum}".encode())
     return h.hexdigest()
@@ -246,20 +286,26 @@ def history_end_state(
     *,
     shadow_url: ConnectionUrl | None = None,
     cache: ShadowCache | None = None,
+    namespaces: Sequence[str] = (),
+    init_script: str = "",
 ) -> Schema:
-    """The schema that ``migrations`` produce from an empty database (cached when possible)."""
-    from schemashift.connectors.describe import describe
+    """The schema that ``migrations`` produce from an empty database (cached when possible).
 
+    ``namespaces``: a multi-schema datasource's ``schemas``, described together. ``init_script``:
+    Prisma 7's ``migrations.initShadowDb`` (the external tables the migrations refer to), run on
+    the shadow database before the migrations."""
     target = main or shadow_url
     assert target is not None, "history_end_state needs a main or a shadow database"
-    key = history_key(target.provider, migrations)
+    key = history_key(target.provider, migrations, setup=(*namespaces, init_script) if namespaces or init_script else ())
     if cache is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    with shadow_database(main, shadow_url) as conn:
+    with shadow_database(main, shadow_url, namespaces) as conn:
+        if init_script.strip():
+            run_init_script(conn, init_script)
         replay_into(conn, migrations)
-        schema = describe(conn)
+        schema = describe_namespaces(conn, namespaces)
     if cache is not None:
         cache.put(key, schema)
     return schema

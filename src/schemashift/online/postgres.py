@@ -21,7 +21,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from schemashift.diff import steps as st
-from schemashift.dialects.postgres import PostgresDialect, qualified, quote
+from schemashift.dialects.postgres import PostgresDialect, quote
 from schemashift.model import Arity
 from schemashift.online.plan import (
     Chunk,
@@ -88,7 +88,7 @@ def plan(steps: Sequence[st.Step], dialect: PostgresDialect, options: OnlineOpti
             chunks.append((Chunk.ALONE, f"{header(step)}\n{_body([_concurrently(create, 'INDEX')])}"))
         elif isinstance(step, st.AddForeignKey) and step.foreign_key.name:
             (stmt,) = dialect.render_step(step)
-            target = qualified(step.table.schema, step.table.name)
+            target = dialect.qualified(step.table.schema, step.table.name)
             validate = f"ALTER TABLE {target} VALIDATE CONSTRAINT {quote(step.foreign_key.name)}"
             text = f"{header(step)}\n{_body([timeout, stmt + ' NOT VALID', validate])}"
             chunks.append((Chunk.STATEMENTS, text))
@@ -105,7 +105,7 @@ def plan(steps: Sequence[st.Step], dialect: PostgresDialect, options: OnlineOpti
                     )
             if rest:
                 plain(dataclasses.replace(step, changes=rest), True)
-            target = qualified(step.previous.schema, step.previous.name)
+            target = dialect.qualified(step.previous.schema, step.previous.name)
             for change in required:
                 assert isinstance(change, st.AlterColumn)
                 column = change.next.name
