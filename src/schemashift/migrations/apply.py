@@ -335,14 +335,12 @@ class _Run:
     def _backfill(self, backfill: Backfill, row_id: str, i: int, n: int, *, fresh: bool) -> bool:
         """``-- schemashift:backfill``: the row says "resumable at statement i" while it runs."""
         from schemashift.online.backfill import BackfillError, run_in_migration
-        from schemashift.online.backfill_progress import reporter_for
 
         history = self.history
         try:
             return run_in_migration(
                 backfill,
                 fresh=fresh,
-                reporter=reporter_for(),
                 stop=lambda: self.sigint.requested,
                 started=lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted: batched backfill in progress (deploy continues it)", i),
                 on_done=lambda: history.set_progress(row_id, i + 1),
