@@ -254,7 +254,7 @@ class Bench:
         self.runs += 1
         for i, script in enumerate(scripts):
             folder.create_migration(directory, f"{label}_{i}", script)
-        apply_migrations(conn, folder.list_migrations(directory), baseline_check=False)
+        apply_migrations(conn, folder.list_migrations(directory), baseline_check=False, lock=False)
 
     def reset(self, conn: Any) -> None:
         """Back to the base schema, and forget the bench's migration history."""

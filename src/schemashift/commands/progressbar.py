@@ -92,7 +92,7 @@ def _rate(t: progress.Task, elapsed: float) -> float:
 class JsonLines(progress.Listener):
     """One JSON object per line for the tasks that carry figures (the others are not written):
     ``{"event", "what", "unit", "done", "total", "per_second", "eta_seconds", "elapsed_seconds",
-    **figures}``; the start, every event other than ``batch``, and a batch at most every
+    **figures}``; the start, every event other than ``batch``, the first batch, then a batch at most every
     ``interval`` seconds."""
 
     def __init__(self, stream: TextIO, interval: float = 1.0) -> None:
