@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from schemashift import progress
+from schemashift.online import lock_retry
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
 from schemashift.dialects.scripts import RunMode, ScriptPlan
@@ -305,7 +306,7 @@ class _Run:
                         sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted by the user (SIGINT): backfill stopped between batches, progress kept", i))
                         raise self._interrupted(i, n)
                     continue
-                conn.execute(stmts[i])
+                lock_retry.execute(conn, stmts[i], before_retry=lambda: self._drop_leftover(stmts[i]))
             except DatabaseError as exc:
                 if not sigint.requested:  # "not applied" means nothing left behind; after Ctrl-C the
                     self._drop_leftover(stmts[i])  # resumed deploy drops it (it could wait on a lock now)
