@@ -560,6 +560,7 @@ class Backfill:
         conn, opts, q = self.conn, self.options, self.sql.dialect.quote
         pk = self._prepare()
         store = ProgressStore(conn, self.key)
+        store.ensure()  # first: reading a missing table would cost an error and a rollback
         saved = None if fresh else store.load()
         if saved is None:
             store.start(self.target.display)
