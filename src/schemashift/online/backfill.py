@@ -152,6 +152,9 @@ class BackfillSql:
         """Session settings for the run; returns what restores them."""
         return lambda: None
 
+    def durable_commit(self, conn: Connector) -> None:
+        """In the last batch's transaction: its commit waits until every batch is on disk."""
+
     def table_ref(self, target: Target) -> str:
         q = self.dialect.quote
         ref = f"{q(target.schema)}.{q(target.table)}" if target.schema else q(target.table)
@@ -237,14 +240,24 @@ class PostgresBackfill(BackfillSql):
         return exc.db_code in ("55P03", "40P01", "40001")  # lock_not_available, deadlock, serialization
 
     def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
-        row = conn.query_one("SELECT current_setting('lock_timeout')")
-        old = str(row[0]) if row is not None else "0"
+        """``lock_timeout`` for every batch, and ``synchronous_commit = off``: a batch's commit does
+        not wait for its WAL flush. Safe here: the batch and its progress row commit together, so
+        a server crash loses both or neither, and the rerun redoes exactly the lost batches; the
+        last batch commits synchronously (:meth:`durable_commit`), which flushes them all."""
+        row = conn.query_one("SELECT current_setting('lock_timeout'), current_setting('synchronous_commit')")
+        old = (str(row[0]), str(row[1])) if row is not None else ("0", "on")
         conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        conn.execute("SET synchronous_commit = off")
 
         def restore() -> None:
-            conn.execute("SELECT set_config('lock_timeout', %s, false)", (old,))
+            conn.execute(
+                "SELECT set_config('lock_timeout', %s, false), set_config('synchronous_commit', %s, false)", old
+            )
 
         return restore
+
+    def durable_commit(self, conn: Connector) -> None:
+        conn.execute("SET LOCAL synchronous_commit = on")
 
 
 def replace_where(node: Any, where: Any) -> Any:
@@ -581,11 +594,14 @@ class Backfill:
 
         # the batch's upper key: the last of the next `size` keys (an index range, no OFFSET), and
         # how many there are (fewer than `size`: the last batch, which has no upper bound)
+        # (one key column: MAX and COUNT over the keys, no sort; a composite key: its last row)
         desc = ", ".join(f"{c} DESC" for c in cols)
+        outer = f"MAX({cols[0]}), COUNT(*)" if len(cols) == 1 else f"{order}, COUNT(*) OVER ()"
+        last_row = "" if len(cols) == 1 else f" ORDER BY {desc} LIMIT 1"
         next_sql = {
-            lower: f"SELECT {order}, COUNT(*) OVER () FROM (SELECT {order} FROM {plain_table}"
+            lower: f"SELECT {outer} FROM (SELECT {order} FROM {plain_table}"
             + (f" WHERE {key_sql} > {marks}" if lower else "")
-            + f" ORDER BY {order} LIMIT %s) AS batch ORDER BY {desc} LIMIT 1"
+            + f" ORDER BY {order} LIMIT %s) AS batch{last_row}"
             for lower in (False, True)
         }
         estimate = self.sql.estimate_rows(conn, self.target)
@@ -639,6 +655,7 @@ class Backfill:
                             n_scanned = size if upper is not None else max(0, count)
                             saved_now = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
                             if upper is None:
+                                self.sql.durable_commit(conn)
                                 store.finish()
                                 if on_done is not None:
                                     on_done()
