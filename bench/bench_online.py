@@ -245,16 +245,22 @@ class Bench:
         names = {k: q(k) for k in ("User", "plan")}
         return p.backfill.format(**names)
 
-    def deploy(self, conn: Any, scripts: Sequence[str], label: str) -> None:
-        """The scripts as migration folders, applied by ``migrate deploy``'s code."""
+    def deploy(self, conn: Any, scripts: Sequence[str], label: str) -> list[tuple[str, float, float]]:
+        """The scripts as migration folders, applied by ``migrate deploy``'s code one after the
+        other; returns (what, start, end) of each."""
         from schemashift.migrations import folder
         from schemashift.migrations.apply import apply_migrations
 
         directory = self.workdir / f"m{self.runs}"
         self.runs += 1
+        phases = []
         for i, script in enumerate(scripts):
             folder.create_migration(directory, f"{label}_{i}", script)
-        apply_migrations(conn, folder.list_migrations(directory), baseline_check=False, lock=False)
+            start = time.monotonic()
+            apply_migrations(conn, folder.list_migrations(directory), baseline_check=False, lock=False)
+            phases.append((_summary(script), start, time.monotonic()))
+        return phases
+
 
     def reset(self, conn: Any) -> None:
         """Back to the base schema, and forget the bench's migration history."""
@@ -262,6 +268,15 @@ class Bench:
 
         self.to_schema(conn, schema_text(self.provider, fields_of({})))
         conn.execute(f"DELETE FROM {conn.dialect.quote(TABLE)}")
+
+
+def _summary(script: str) -> str:
+    """The first SQL line of a script, shortened (what a phase of a plan is)."""
+    lines = [line.strip() for line in script.splitlines()]
+    code = [line for line in lines if line and not line.startswith(("--", "/*", "*", "SET "))]
+    backfill = any("schemashift:backfill" in line for line in lines)
+    first = code[0] if code else "?"
+    return ("backfill: " if backfill else "") + (first[:70] + "..." if len(first) > 70 else first)
 
 
 # ---------------------------------------------------------------- the writers
@@ -317,6 +332,8 @@ class Run:
     rows_kept: bool | None = None
     error: str = ""
     load: str = ""
+    #: each script of the plan: (its first SQL line, seconds, the longest write overlapping it)
+    phases: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int = WRITERS) -> Run:
@@ -348,8 +365,9 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     quiet_from = time.monotonic()
     time.sleep(1.0)
     t1 = time.monotonic()
+    phases: list[tuple[str, float, float]] = []
     try:
-        bench.deploy(conn, scripts, f"{pattern.name.replace(' ', '_')}_{mode.replace('-', '_')}")
+        phases = bench.deploy(conn, scripts, f"{pattern.name.replace(' ', '_')}_{mode.replace('-', '_')}")
     except Exception as exc:  # noqa: BLE001
         run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     t2 = time.monotonic()
@@ -366,6 +384,9 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     during = [e for s, e in slow if s < t2 and s + e > t1]
     quiet = [e for s, e in slow if s >= quiet_from and s < quiet_from + min(window, 1.0)]
     run.stall = max(during, default=KEEP_LATENCY)
+    run.phases = [
+        (what, b - a, max((e for s, e in slow if s < b and s + e > a), default=KEEP_LATENCY)) for what, a, b in phases
+    ]
     run.baseline = max(quiet, default=KEEP_LATENCY)
     run.seconds = t2 - t1
     run.writes = sum(r[1] for r in results)
@@ -411,10 +432,11 @@ def _line(provider: str, r: Run) -> str:
     if r.error and r.stall is None:
         return f"{provider} {r.pattern:30} {r.mode:8}  not run: {r.error}"
     err = f"  ERROR {r.error}" if r.error else ""
+    phases = "".join(f"\n    {what}: {_fmt(secs)}, stall {_fmt(stall)}" for what, secs, stall in r.phases) if len(r.phases) > 1 else ""
     return (
         f"{provider} {r.pattern:30} {r.mode:8}  stall {_fmt(r.stall):>9} (quiet {_fmt(r.baseline)})  "
         f"change {_fmt(r.seconds):>9}  writes {r.writes} ({r.write_errors} refused)  scripts {r.scripts}  "
-        f"load {r.load}{err}"
+        f"load {r.load}{err}{phases}"
     )
 
 
