@@ -38,7 +38,7 @@ def execute(
     conn: Connector,
     statement: str,
     *,
-    before_retry: Callable[[], None] = lambda: None,
+    before_retry: Callable[[], object] = lambda: None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Run ``statement`` (autocommit), retrying a lock timeout :data:`RETRIES` times; the last
