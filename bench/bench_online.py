@@ -40,13 +40,12 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import Benchmark, Context, Unavailable
+from harness import Benchmark, Context, server_database
 
 ADMIN = {
     "postgresql": os.environ.get("SCHEMASHIFT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -143,17 +142,8 @@ class Bench:
     # -------------------------------------------------------- setup
     def create(self) -> None:
         from schemashift.connectors import connect
-        from schemashift.connectors.errors import ConnectorError
 
-        self.name = f"ssbench_online_{uuid.uuid4().hex[:10]}"
-        admin = ADMIN[self.provider]
-        try:
-            with connect(admin) as conn:
-                conn.execute(f"CREATE DATABASE {conn.dialect.quote(self.name)}")
-        except ConnectorError as exc:
-            raise Unavailable(f"no {self.provider} server at {admin}: {exc.message.splitlines()[0]}") from None
-        base = admin.rsplit("/", 1)[0]
-        self.url = f"{base}/{self.name}" + ("?schema=public" if self.provider == "postgresql" else "")
+        self.url, self.name = server_database(ADMIN[self.provider], "ssbench_online")
         with connect(self.url) as conn:
             self.to_schema(conn, schema_text(self.provider, fields_of({})))
             self.populate(conn)
