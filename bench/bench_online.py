@@ -11,8 +11,8 @@ change) the same change is made twice on the same populated table, while several
   ``transaction off`` scripts statement by statement, ``-- schemashift:backfill`` in batches).
 
 The figure is the **stall**: the longest single write (an ``UPDATE`` by key or an ``INSERT``)
-overlapping the change, beside the longest one in an equal window just before it (the noise of a
-loaded machine). Between runs the table goes back to the base schema (untimed).
+overlapping the change, beside the longest one in the second just before it (the noise of a
+loaded machine), and the 99th percentile of the writes during the change. Between runs the table goes back to the base schema (untimed).
 
 Patterns are data (:data:`PATTERNS`): the base ``User`` model's fields overridden before and after,
 and renames; both plans come from the library, so a pattern the planner learns (expand/contract
@@ -314,7 +314,8 @@ class Run:
     mode: str  # "one-shot" or "online"
     rows: int
     stall: float | None = None  # the longest write overlapping the change (s)
-    baseline: float | None = None  # the longest write in an equal window before it (s)
+    baseline: float | None = None  # the longest write in the second before it (s)
+    p99: float | None = None  # the 99th percentile of the writes overlapping the change (s)
     seconds: float | None = None  # the change's duration
     writes: int = 0
     write_errors: int = 0
@@ -374,6 +375,9 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     during = [e for s, e in slow if s < t2 and s + e > t1]
     quiet = [e for s, e in slow if s >= quiet_from and s < quiet_from + min(window, 1.0)]
     run.stall = max(during, default=KEEP_LATENCY)
+    total = sum(r[1] for r in results)
+    rank = max(1, total // 100)  # the 1% slowest writes (of all, not only the kept slow ones)
+    run.p99 = sorted(during, reverse=True)[rank - 1] if len(during) >= rank else KEEP_LATENCY
     run.phases = [
         (what, b - a, max((e for s, e in slow if s < b and s + e > a), default=KEEP_LATENCY)) for what, a, b in phases
     ]
@@ -424,7 +428,7 @@ def _line(provider: str, r: Run) -> str:
     err = f"  ERROR {r.error}" if r.error else ""
     phases = "".join(f"\n    {what}: {_fmt(secs)}, stall {_fmt(stall)}" for what, secs, stall in r.phases) if len(r.phases) > 1 else ""
     return (
-        f"{provider} {r.pattern:30} {r.mode:8}  stall {_fmt(r.stall):>9} (quiet {_fmt(r.baseline)})  "
+        f"{provider} {r.pattern:30} {r.mode:8}  stall {_fmt(r.stall):>9} (quiet {_fmt(r.baseline)}, p99 {_fmt(r.p99)})  "
         f"change {_fmt(r.seconds):>9}  writes {r.writes} ({r.write_errors} refused)  scripts {r.scripts}  "
         f"load {r.load}{err}{phases}"
     )

@@ -71,7 +71,7 @@ class ProgressStore:
         return SavedProgress(last, int(row[1]), int(row[2]), int(row[3]))
 
     def start(self, target: str) -> None:
-        """A fresh backfill (the table :meth:`ensure`\ d): any row left by an earlier attempt
+        """A fresh backfill (after :meth:`ensure`): any row left by an earlier attempt
         (rolled back, resolved) goes."""
         self.conn.execute(
             f"DELETE FROM {self.table} WHERE name = %s AND statement_index = %s", (self.key.name, self.key.statement_index)
