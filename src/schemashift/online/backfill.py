@@ -570,8 +570,19 @@ class Backfill:
         """Run (or continue) the backfill. ``fresh``: ignore saved progress. ``on_done`` runs in the
         last batch's transaction (deploy's history update). Returns with ``completed=False`` when
         :attr:`stop` said so between batches (or cancelled a batch)."""
-        conn, opts, q = self.conn, self.options, self.sql.dialect.quote
         pk = self._prepare()
+        # first: the progress table's statements run with the run's settings too (no fsync wait)
+        restore = self.sql.session_setup(self.conn, self.options.lock_timeout_ms)
+        try:
+            return self._run(pk, fresh, on_done)
+        finally:
+            try:
+                restore()
+            except DatabaseError:
+                self.conn.abort_open_transaction()
+
+    def _run(self, pk: list[str], fresh: bool, on_done: Callable[[], None] | None) -> BackfillResult:
+        conn, opts, q = self.conn, self.options, self.sql.dialect.quote
         store = ProgressStore(conn, self.key)
         store.ensure()  # first: reading a missing table would cost an error and a rollback
         saved = None if fresh else store.load()
@@ -605,7 +616,6 @@ class Backfill:
             for lower in (False, True)
         }
         estimate = self.sql.estimate_rows(conn, self.target)
-        restore = self.sql.session_setup(conn, opts.lock_timeout_ms)
         started = time.monotonic()
         size = max(1, min(opts.batch_size, opts.max_batch_size))
         last = saved.last_key
@@ -690,10 +700,6 @@ class Backfill:
             if task.figures.get("event") != "done":
                 task.figures = self._figures("stopped", batches_total, updated, size, None, "")
                 task.__exit__(None, None, None)
-            try:
-                restore()
-            except DatabaseError:
-                conn.abort_open_transaction()
 
     def _figures(self, event: str, batches: int, updated: int, size: int, lag: float | None, message: str) -> dict[str, object]:
         return {

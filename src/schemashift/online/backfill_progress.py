@@ -72,15 +72,16 @@ class ProgressStore:
 
     def start(self, target: str) -> None:
         """A fresh backfill (after :meth:`ensure`): any row left by an earlier attempt
-        (rolled back, resolved) goes."""
-        self.conn.execute(
-            f"DELETE FROM {self.table} WHERE name = %s AND statement_index = %s", (self.key.name, self.key.statement_index)
-        )
-        self.conn.execute(
-            f"INSERT INTO {self.table} (name, statement_index, target, last_key, rows_updated, rows_scanned,"
-            " batches, updated_at) VALUES (%s, %s, %s, NULL, 0, 0, 0, %s)",
-            (self.key.name, self.key.statement_index, target[:255], _now()),
-        )
+        (rolled back, resolved) goes; one transaction."""
+        with self.conn.transaction():
+            self.conn.execute(
+                f"DELETE FROM {self.table} WHERE name = %s AND statement_index = %s", (self.key.name, self.key.statement_index)
+            )
+            self.conn.execute(
+                f"INSERT INTO {self.table} (name, statement_index, target, last_key, rows_updated, rows_scanned,"
+                " batches, updated_at) VALUES (%s, %s, %s, NULL, 0, 0, 0, %s)",
+                (self.key.name, self.key.statement_index, target[:255], _now()),
+            )
 
     def save(self, last_key: Sequence[Any], progress: SavedProgress) -> None:
         """In the batch's transaction: the batch up to ``last_key`` is done."""
