@@ -161,3 +161,30 @@ def test_a_bad_threshold_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / "pyproject.toml").write_text('[tool.schemashift]\nlarge_table_rows = "many"\n')
     r = run_cli("migrate", "lint", "--migrations", "prisma/migrations")
     assert r.exit_code == 1 and "large_table_rows" in r.err and "Traceback" not in r.err
+
+
+def test_sizes_raise_only_the_sized_table_and_respect_off_and_ignores() -> None:
+    """No database: the statistics given directly. A one-shot form on the big table is an error
+    naming the online form; on the small table it keeps its level; `off` and an ignore still win."""
+    from schemashift.safety.lint.engine import LintConfig, lint_script
+    from schemashift.safety.lint.sizes import TableStats
+
+    sql = (
+        'ALTER TABLE "Big" ALTER COLUMN "n" SET DATA TYPE BIGINT;\n'
+        'ALTER TABLE "Small" ADD CONSTRAINT "f" FOREIGN KEY ("x") REFERENCES "Big"("id");\n'
+        'ALTER TABLE "Big" ADD CONSTRAINT "g" FOREIGN KEY ("x") REFERENCES "Small"("id");\n'
+        "-- schemashift:ignore require-concurrent-index-creation built at night\n"
+        'CREATE INDEX "i" ON "Big"("n");\n'
+    )
+    stats = TableStats({"Big": 2_000_000, "Small": 10})
+    found = {(f.rule, f.line): f for f in lint_script("m.sql", sql, "postgresql", LintConfig(stats=stats, large_table_rows=1000))}
+    big_type = found[("changing-column-type", 1)]
+    assert big_type.level == "error" and big_type.message.startswith(
+        'ALTER COLUMN TYPE on "Big" (2,000,000 rows) rewrites the table while reads and writes wait: use expand and contract'
+    )
+    assert found[("adding-foreign-key-constraint", 2)].level == "warning"  # the small table
+    big_fk = found[("adding-foreign-key-constraint", 3)]
+    assert big_fk.level == "error" and "(2,000,000 rows)" in big_fk.message
+    assert ("require-concurrent-index-creation", 5) not in found  # the ignore still silences it
+    off = LintConfig(stats=stats, large_table_rows=1000, levels={"adding-foreign-key-constraint": "off"})
+    assert not [f for f in lint_script("m.sql", sql, "postgresql", off) if f.rule == "adding-foreign-key-constraint"]
