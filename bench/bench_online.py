@@ -150,8 +150,11 @@ class Bench:
             self.populate(conn)
 
     def drop(self) -> None:
+        import shutil
+
         from schemashift.connectors import connect
 
+        shutil.rmtree(self.workdir, ignore_errors=True)
         if not self.name:
             return
         with connect(ADMIN[self.provider]) as conn:
