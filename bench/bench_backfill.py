@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 import statistics
 import time
-import uuid
 from typing import Any
 
-from harness import Benchmark, Context, Unavailable
+from harness import Benchmark, Context, server_database
 
 PG_ADMIN = os.environ.get("SCHEMASHIFT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 GOAL_ROWS_PER_SECOND = 100_000
@@ -30,18 +29,7 @@ def _database() -> str:
     """One database for all sizes, made on first use (one table per size)."""
     if "url" in _state:
         return str(_state["url"])
-    from schemashift.connectors import connect
-    from schemashift.connectors.errors import ConnectorError
-
-    name = f"ssbench_backfill_{uuid.uuid4().hex[:12]}"
-    try:
-        with connect(PG_ADMIN) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except ConnectorError as exc:
-        raise Unavailable(f"no PostgreSQL server at {PG_ADMIN}: {exc.message.splitlines()[0]}") from None
-    base = PG_ADMIN.rsplit("/", 1)[0]
-    _state["url"] = f"{base}/{name}?schema=public"
-    _state["name"] = name
+    _state["url"], _state["name"] = server_database(PG_ADMIN, "ssbench_backfill")
     import atexit
 
     atexit.register(_drop)

@@ -144,3 +144,21 @@ class Context:
     def output(self, argv: Sequence[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """One run of a process, for checking what it printed."""
         return subprocess.run(argv, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=self.workdir)
+
+
+def server_database(admin: str, prefix: str) -> tuple[str, str]:
+    """A new database ``<prefix>_<random>`` on the server of the admin URL ``admin``: its URL
+    (PostgreSQL: ``?schema=public``) and name; :class:`Unavailable` when the server is not there."""
+    import uuid
+
+    from schemashift.connectors import connect
+    from schemashift.connectors.errors import ConnectorError
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        with connect(admin) as conn:
+            conn.execute(f"CREATE DATABASE {conn.dialect.quote(name)}")
+            postgres = conn.dialect.name == "postgresql"
+    except ConnectorError as exc:
+        raise Unavailable(f"no server at {admin}: {exc.message.splitlines()[0]}") from None
+    return admin.rsplit("/", 1)[0] + f"/{name}" + ("?schema=public" if postgres else ""), name

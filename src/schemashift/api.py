@@ -675,9 +675,12 @@ def lint(
     since: str | None = None,
     provider: str | None = None,
     cwd: PathLike | None = None,
+    stats_url: str | None = None,
 ) -> LintReport:
     """Lint migration scripts (the folder, the ``names`` given, or those changed ``since`` a git ref).
-    Paths in findings are relative to ``cwd`` (default: the current directory)."""
+    Paths in findings are relative to ``cwd`` (default: the current directory). ``stats_url``: the
+    database whose live table sizes count (one-shot forms on large tables are errors naming the
+    online form: :mod:`schemashift.safety.lint.sizes`)."""
     from schemashift.safety.lint.runner import (
         config_from_settings,
         edited_since,
@@ -696,6 +699,10 @@ def lint(
         found, directory = _lint_provider(schema, directory, root)
         provider = provider or found
     config = config_from_settings(load_settings(root))
+    if stats_url is not None:
+        from schemashift.safety.lint.sizes import read_stats
+
+        config.stats = read_stats(stats_url)
     files = select_files(directory, list(names), since)
     edited = edited_since(directory, since) if since is not None else None
     result = lint_files(files, provider, config, display_root=root, context=folder_files(directory), edited=edited)

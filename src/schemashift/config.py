@@ -114,6 +114,7 @@ TOOL_KEYS: dict[str, str] = {
     "stats_url": "the database whose table sizes decide --online forms (online/plan.py)",
     "online_lock_timeout": "lock_timeout written before strong locks by --online (online/plan.py)",
     "lint": "[tool.schemashift.lint]: migrate lint rule levels (safety/lint/runner.py)",
+    "large_table_rows": "migrate lint --stats-url: tables this big get errors naming the online form (settings.py)",
 }
 
 

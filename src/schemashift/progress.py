@@ -36,13 +36,20 @@ class Listener:
 @dataclass
 class Task:
     """One piece of long work: ``what`` (e.g. "Backing up `shop`"), ``done`` of ``total``
-    ``unit`` ("bytes", "migrations", "tables"), and a ``detail`` (the current item)."""
+    ``unit`` ("bytes", "migrations", "tables"), and a ``detail`` (the current item).
+
+    ``initial``: what was done before this run (a resumed backfill), so that rates count this
+    run only. ``figures``: the work's own structured figures, for listeners that write them out
+    (JSON lines off a terminal): a batched backfill's ``event`` (``start``, ``batch``,
+    ``waiting``, ``done``), batches, rows updated, batch size, replica lag, message."""
 
     what: str
     total: int | None
     unit: str
     done: int = 0
     detail: str = ""
+    initial: int = 0
+    figures: dict[str, object] = field(default_factory=dict)
     _listener: Listener | None = field(default=None, repr=False)
 
     def advance(self, n: int = 1, detail: str | None = None) -> None:
@@ -63,10 +70,13 @@ class Task:
 _LISTENER: contextvars.ContextVar[Listener | None] = contextvars.ContextVar("schemashift_progress", default=None)
 
 
-def task(what: str, total: int | None = None, unit: str = "") -> Task:
-    """Start a task; use it as a context manager so its listener hears when it ends."""
+def task(
+    what: str, total: int | None = None, unit: str = "", *, done: int = 0, figures: dict[str, object] | None = None
+) -> Task:
+    """Start a task (``done``: already done before this run); use it as a context manager so its
+    listener hears when it ends."""
     listener = _LISTENER.get()
-    t = Task(what, total, unit, _listener=listener)
+    t = Task(what, total, unit, done, initial=done, figures=dict(figures or {}), _listener=listener)
     if listener is not None:
         listener.started(t)
     return t

@@ -8,6 +8,7 @@
     migration_lock_timeout = "10s"       # how long deploy/dev wait for the migration lock (Prisma: 10 s)
     production_hosts = ["*.prod.internal", "db.example.com"]   # production guard (fnmatch patterns)
     keep_labelled_days = 90              # backup prune: labelled backups older than this are deleted
+    large_table_rows = 10000             # migrate lint --stats-url: one-shot forms on tables this big are errors
 
     [tool.schemashift.lint]              # migrate lint: rule levels ("error", "warning", "off")
     require-concurrent-index-creation = "error"
@@ -51,6 +52,7 @@ class Settings:
     lint: dict[str, str] = field(default_factory=dict)
     environment: str | None = None
     keep_labelled_days: int | None = None  # backup prune; None: labelled backups are kept
+    large_table_rows: int | None = None  # migrate lint --stats-url; None: the online planner's threshold
 
     def is_production(self, host: str | None) -> bool:
         if (self.environment or "").lower() in ("production", "prod"):
@@ -82,8 +84,12 @@ def load_settings(cwd: Path | None = None) -> Settings:
     keep_labelled = data.get("keep_labelled_days")
     if keep_labelled is not None and (type(keep_labelled) is not int or keep_labelled < 0):
         raise SchemashiftError("`[tool.schemashift] keep_labelled_days` must be a whole number of days (0 or more).")
+    large = data.get("large_table_rows")
+    if large is not None and (type(large) is not int or large < 0):
+        raise SchemashiftError("`[tool.schemashift] large_table_rows` must be a whole number of rows (0 or more).")
     return Settings(
         keep_labelled_days=keep_labelled,
+        large_table_rows=large,
         lock_timeout_ms=_duration_setting(data, "lock_timeout"),
         statement_timeout_ms=_duration_setting(data, "statement_timeout"),
         migration_lock_timeout_ms=_duration_setting(data, "migration_lock_timeout"),

@@ -17,7 +17,25 @@ import pytest
 from schemashift.connectors import connect
 from schemashift.connectors.errors import DatabaseError
 from schemashift.online.backfill import Backfill, BackfillOptions, statement_key
-from schemashift.online.backfill_progress import TABLE, ProgressEvent
+from schemashift import progress
+from schemashift.online.backfill_progress import TABLE
+
+
+class Collect(progress.Listener):
+    """The figures of each progress event of a backfill (``on``: called with each)."""
+
+    def __init__(self, on=lambda figures: None) -> None:
+        self.events: list[dict] = []
+        self.on = on
+
+    def started(self, task: progress.Task) -> None:
+        self.advanced(task)
+
+    def advanced(self, task: progress.Task) -> None:
+        self.events.append(dict(task.figures))
+        self.on(task.figures)
+
+    finished = advanced
 
 SCHEMA = 'datasource db {\n  provider = "%s"\n  url      = env("DATABASE_URL")\n}\n'
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -208,19 +226,17 @@ def test_adhoc_backfill_interrupted_then_resumed(project: Path, provider: str, d
     statement = UPDATE.format(t=q(provider, "Item")).replace("n + 1 WHERE x % 3 <> 0", "n + 1")
     with connect(db_url) as conn:
         stop_after = {"batches": 5}
-        events: list[ProgressEvent] = []
 
-        class Collect:
-            def report(self, event: ProgressEvent) -> None:
-                events.append(event)
-                if event.event == "batch":
-                    stop_after["batches"] -= 1
+        def count(figures: dict) -> None:
+            if figures["event"] == "batch":
+                stop_after["batches"] -= 1
 
         # the size pinned to 100 (a batch under 1 ms on an idle server would otherwise grow it)
         opts = BackfillOptions(batch_size=100, batch_time=0.001, max_lag=None, max_batch_size=100)
-        first = Backfill(conn, statement, statement_key(statement), where="test", options=opts, reporter=Collect(),
+        first = Backfill(conn, statement, statement_key(statement), where="test", options=opts,
                          stop=lambda: stop_after["batches"] <= 0)
-        result = first.run()
+        with progress.listening(Collect(count)):
+            result = first.run()
         assert not result.completed and result.batches == 5 and result.rows_updated == 500
         again = Backfill(conn, statement, statement_key(statement), where="test", options=opts)
         result = again.run()
@@ -241,14 +257,10 @@ def test_a_lock_timeout_is_retried(project: Path, provider: str, db_url: str, ru
     try:
         with connect(db_url) as conn:
             waits: list[str] = []
-
-            class Collect:
-                def report(self, event: ProgressEvent) -> None:
-                    if event.event == "waiting":
-                        waits.append(event.message)
-
+            collect = Collect(lambda f: waits.append(str(f["message"])) if f["event"] == "waiting" else None)
             opts = BackfillOptions(batch_size=100, lock_timeout_ms=200, max_lag=None)
-            result = Backfill(conn, f"UPDATE {t} SET n = n + 1", statement_key("lock"), where="test", options=opts, reporter=Collect()).run()
+            with progress.listening(collect):
+                result = Backfill(conn, f"UPDATE {t} SET n = n + 1", statement_key("lock"), where="test", options=opts).run()
     finally:
         release.join()
         holder.close()
@@ -267,16 +279,12 @@ def test_replica_lag_holds_the_batches(project: Path, provider: str, db_url: str
     monkeypatch.setattr(PostgresBackfill, "replica_lag", lambda self, conn: next(lags, None))
     slept: list[float] = []
     messages: list[str] = []
-
-    class Collect:
-        def report(self, event: ProgressEvent) -> None:
-            if event.event == "waiting":
-                messages.append(event.message)
-
+    collect = Collect(lambda f: messages.append(str(f["message"])) if f["event"] == "waiting" else None)
     with connect(db_url) as conn:
         run = Backfill(conn, 'UPDATE "Item" SET n = n + 1', statement_key("lag"), where="test",
-                       options=BackfillOptions(max_lag=10.0), reporter=Collect(), sleep=slept.append)
-        assert run.run().completed
+                       options=BackfillOptions(max_lag=10.0), sleep=slept.append)
+        with progress.listening(collect):
+            assert run.run().completed
     assert messages == ["replicas lag 30.0s > 10s, waiting", "replicas lag 12.0s > 10s, waiting"]
     assert slept == [0.25, 0.5]
     with connect(db_url) as conn:

@@ -47,7 +47,7 @@ def backfill(
         directive_options,
         statement_key,
     )
-    from schemashift.online.backfill_progress import reporter_for
+    from schemashift.commands import progressbar
 
     if bool(file) == bool(statement):
         raise UsageError("Give the UPDATE statement as an argument or with --file (one of them).")
@@ -63,8 +63,8 @@ def backfill(
         raise UsageError("--url and --schema cannot be used together.")
     conn = connect(url) if url else _open(schema).connect()
     with conn:
-        run = Backfill(conn, text, statement_key(text), where=where, options=options, reporter=reporter_for(progress))
-        with SigintGuard(conn) as sigint:
+        run = Backfill(conn, text, statement_key(text), where=where, options=options)
+        with SigintGuard(conn) as sigint, progressbar.on_terminal(progress):
             run.stop = lambda: sigint.requested
             result = run.run()
         if not result.completed:

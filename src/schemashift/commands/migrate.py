@@ -532,11 +532,15 @@ def rollback(
 @click.option("--since", metavar="REF", default=None, help="Only the migrations added or changed since a git ref.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text", show_default=True)
 @click.option("--provider", default=None, hidden=True, help="Override the provider (postgresql, mysql, sqlite).")
+@click.option(
+    "--stats-url", metavar="URL", default=None,
+    help="Read live table sizes there: one-shot forms on large tables are errors that name the online form.",
+)
 @json_option
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 def lint(
     schema: str | None, migrations_dir: str | None, since: str | None, fmt: str, provider: str | None,
-    as_json: bool, names: tuple[str, ...],
+    stats_url: str | None, as_json: bool, names: tuple[str, ...],
 ) -> None:
     """Check migration.sql files for locking, data-loss and rerun hazards (exit 1 on an error-level finding)."""
     from schemashift import api
@@ -547,7 +551,9 @@ def lint(
 
         as_json = output.state.json = True
         output.state.command = "migrate lint"
-    result = api.lint(schema=schema, migrations=migrations_dir, names=names, since=since, provider=provider)
+    result = api.lint(
+        schema=schema, migrations=migrations_dir, names=names, since=since, provider=provider, stats_url=stats_url
+    )
     if as_json:
         emit(
             {

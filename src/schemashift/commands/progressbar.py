@@ -1,15 +1,19 @@
-"""The CLI's progress line on stderr, at a terminal only (``schemashift.progress`` listener).
+"""The CLI's progress on stderr (``schemashift.progress`` listeners).
 
-One line, redrawn in place at most ten times a second: what, how much of how much (bytes in
-KiB/MiB/GiB), the rate and, when the total is known, the percentage and the time left. Nothing
-is drawn when stderr is not a terminal (CI logs, pipes: Prisma's output stays byte for byte),
-with ``-q``, or with ``TERM=dumb``; a task that ends within half a second draws nothing either
-(``SCHEMASHIFT_PROGRESS_AFTER``: another number of seconds, 0 to draw at once).
+At a terminal, one line, redrawn in place at most ten times a second: what, how much of how much
+(bytes in KiB/MiB/GiB), the rate and, when the total is known, the percentage and the time left.
+Nothing is drawn with ``-q`` or ``TERM=dumb``; a task that ends within half a second draws
+nothing either (``SCHEMASHIFT_PROGRESS_AFTER``: another number of seconds, 0 to draw at once).
+
+Off a terminal (CI logs, pipes), nothing is drawn (Prisma's output stays byte for byte), except
+for the tasks that carry structured figures (``Task.figures``: a batched backfill): those are
+written as JSON lines, the start, the end and at most one line a second between.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -52,7 +56,7 @@ def render(t: progress.Task, elapsed: float, width: int | None = None) -> str:
     if width is not None and len(line) > width and t.detail:  # the current item's name first
         keep = len(t.detail) - (len(line) - width) - 1
         detail = t.detail[:keep] + "…" if keep > 8 else ""
-        line = _line(progress.Task(t.what, t.total, t.unit, t.done, detail), elapsed)
+        line = _line(progress.Task(t.what, t.total, t.unit, t.done, detail, t.initial), elapsed)
     if width is not None and len(line) > width:
         cut = len(line) - width + 1
         what = t.what[: max(0, len(t.what) - cut)] + "…"
@@ -70,14 +74,74 @@ def _line(t: progress.Task, elapsed: float) -> str:
     else:
         head = f"{t.what}: {amount}" if size else f"{t.what}: {amount} {t.unit}".rstrip()
     parts = [head]
-    if elapsed > 0 and t.done:
-        rate = t.done / elapsed
+    rate = _rate(t, elapsed)
+    if rate:
         parts.append(f"{human_size(rate)}/s" if size else f"{rate:.1f} {t.unit}/s".replace(" /s", "/s"))
         if t.total and t.done < t.total:
             parts.append(f"ETA {_clock((t.total - t.done) / rate)}")
     if t.detail:
         parts.append(t.detail)
     return ", ".join(parts)
+
+
+def _rate(t: progress.Task, elapsed: float) -> float:
+    """Units per second in this run (what a resumed task did before does not count)."""
+    return (t.done - t.initial) / elapsed if elapsed > 0 and t.done > t.initial else 0.0
+
+
+class JsonLines(progress.Listener):
+    """One JSON object per line for the tasks that carry figures (the others are not written):
+    ``{"event", "what", "unit", "done", "total", "per_second", "eta_seconds", "elapsed_seconds",
+    **figures}``; the start, every event other than ``batch``, the first batch, then a batch at most every
+    ``interval`` seconds."""
+
+    def __init__(self, stream: TextIO, interval: float = 1.0) -> None:
+        self.stream, self.interval = stream, interval
+        self.started_at: dict[int, float] = {}
+        self.written_at: dict[int, float] = {}
+
+    def started(self, task: progress.Task) -> None:
+        self.started_at[id(task)] = time.monotonic()
+        if task.figures:
+            self._write(task, "start")
+
+    def advanced(self, task: progress.Task) -> None:
+        if not task.figures:
+            return
+        event = str(task.figures.get("event", "batch"))
+        now = time.monotonic()
+        if event == "batch" and now - self.written_at.get(id(task), float("-inf")) < self.interval:
+            return
+        self._write(task, event)
+
+    def finished(self, task: progress.Task) -> None:
+        if task.figures:
+            self._write(task, str(task.figures.get("event", "done")))
+        self.started_at.pop(id(task), None)
+        self.written_at.pop(id(task), None)
+
+    def _write(self, task: progress.Task, event: str) -> None:
+        now = time.monotonic()
+        if event == "batch":  # the first batch is written, then one a second
+            self.written_at[id(task)] = now
+        elapsed = now - self.started_at.get(id(task), now)
+        rate = _rate(task, elapsed)
+        eta = (task.total - task.done) / rate if rate and task.total and task.done < task.total else None
+        if event == "done":
+            eta = 0.0
+        data: dict[str, object] = {
+            "event": event,
+            "what": task.what,
+            "unit": task.unit,
+            "done": task.done,
+            "total": task.total,
+            "per_second": round(rate, 3),
+            "eta_seconds": round(eta, 3) if eta is not None else None,
+            "elapsed_seconds": round(elapsed, 3),
+        }
+        data.update({k: v for k, v in task.figures.items() if k != "event"})
+        self.stream.write(json.dumps(data, default=str) + "\n")
+        self.stream.flush()
 
 
 class TerminalBar(progress.Listener):
@@ -161,11 +225,7 @@ def _width() -> int:
 
 def wanted(stream: TextIO) -> bool:
     """A progress line on ``stream``: a terminal, not ``-q``, not ``TERM=dumb``."""
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-    return tty and not state.quiet and os.environ.get("TERM") != "dumb"
+    return _isatty(stream) and not state.quiet and os.environ.get("TERM") != "dumb"
 
 
 _active: TerminalBar | None = None
@@ -179,15 +239,32 @@ def echo(text: str) -> None:
         human(text)
 
 
+MODES = ("auto", "bar", "json", "none")
+
+
 @contextlib.contextmanager
-def on_terminal() -> Iterator[None]:
-    """Show the progress of the work inside the block on stderr when it is a terminal."""
+def on_terminal(mode: str = "auto") -> Iterator[None]:
+    """Show the progress of the work inside the block on stderr: ``auto``, a bar at a terminal
+    (unless ``-q`` or ``TERM=dumb``) and JSON lines of the tasks with figures otherwise; ``bar``,
+    ``json`` or ``none`` whatever stderr is."""
     global _active
     stream = sys.stderr
-    bar = TerminalBar(stream) if wanted(stream) else None
+    listener: progress.Listener | None = None
+    bar: TerminalBar | None = None
+    if mode == "bar" or (mode == "auto" and wanted(stream)):
+        listener = bar = TerminalBar(stream)
+    elif mode == "json" or (mode == "auto" and not _isatty(stream)):
+        listener = JsonLines(stream)
     previous, _active = _active, bar
     try:
-        with progress.listening(bar):
+        with progress.listening(listener):
             yield
     finally:
         _active = previous
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

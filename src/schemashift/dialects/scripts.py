@@ -10,7 +10,7 @@ that runs or reads it: ``migrate deploy``, the shadow-database replay, the linte
     Statement by statement in autocommit, the history row's ``applied_steps_count`` updated after
     each one: every MySQL/MariaDB script (MySQL commits DDL implicitly), a PostgreSQL script with a
     statement that refuses a transaction block (``CREATE INDEX CONCURRENTLY``, ``VACUUM``...), and
-    any script whose first line is ``-- schemashift:transaction off``.
+    any script whose first line (or a line of its opening comments) is ``-- schemashift:transaction off``.
 ``AS_WRITTEN``
     The script has its own top-level ``BEGIN``/``COMMIT``/``ROLLBACK`` (the guide's "Use
     Transactions"): it runs statement by statement exactly as written, in autocommit, so its own
@@ -29,8 +29,13 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: ``-- schemashift:transaction off`` on the first line: run the script statement by statement.
-TRANSACTION_OFF = re.compile(r"\A\s*--\s*schemashift:transaction\s+off\b", re.I)
+#: ``-- schemashift:transaction off`` on the first line, or on a line of the comments that open
+#: the script (after Prisma's ``/* Warnings: ... */`` block, which ``migrate dev`` puts first):
+#: run the script statement by statement.
+TRANSACTION_OFF = re.compile(
+    r"\A(?:\s*(?:--(?!\s*schemashift:transaction\s+off\b)[^\n]*(?:\n|\Z)|/\*.*?\*/))*\s*--\s*schemashift:transaction\s+off\b",
+    re.I | re.S,
+)
 #: ``-- schemashift:backfill`` on a comment line of a statement: a batched backfill
 #: (:mod:`schemashift.online.backfill`); the script runs statement by statement.
 BACKFILL = re.compile(r"^[ \t]*--[ \t]*schemashift:backfill\b", re.I | re.M)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from schemashift import progress
+from schemashift.online import lock_retry
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
 from schemashift.dialects.scripts import RunMode, ScriptPlan
@@ -358,7 +359,7 @@ class _Run:
                         sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted by the user (SIGINT): backfill stopped between batches, progress kept", i))
                         raise self._interrupted(i, n)
                     continue
-                conn.execute(stmts[i])
+                lock_retry.execute(conn, stmts[i], before_retry=lambda: self._drop_leftover(stmts[i]))
             except DatabaseError as exc:
                 if not sigint.requested:  # "not applied" means nothing left behind; after Ctrl-C the
                     self._drop_leftover(stmts[i])  # resumed deploy drops it (it could wait on a lock now)
@@ -388,14 +389,12 @@ class _Run:
     def _backfill(self, backfill: Backfill, row_id: str, i: int, n: int, *, fresh: bool) -> bool:
         """``-- schemashift:backfill``: the row says "resumable at statement i" while it runs."""
         from schemashift.online.backfill import BackfillError, run_in_migration
-        from schemashift.online.backfill_progress import reporter_for
 
         history = self.history
         try:
             return run_in_migration(
                 backfill,
                 fresh=fresh,
-                reporter=reporter_for(),
                 stop=lambda: self.sigint.requested,
                 started=lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted: batched backfill in progress (deploy continues it)", i),
                 on_done=lambda: history.set_progress(row_id, i + 1),

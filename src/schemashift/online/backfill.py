@@ -36,14 +36,8 @@ from schemashift.dialects.mysql import MysqlDialect
 from schemashift.dialects.postgres import PostgresDialect
 from schemashift.dialects.sqlite import SqliteDialect
 from schemashift.errors import EXIT_INTERRUPTED, SchemashiftError
-from schemashift.online.backfill_progress import (
-    NoReporter,
-    ProgressEvent,
-    ProgressKey,
-    ProgressStore,
-    Reporter,
-    SavedProgress,
-)
+from schemashift import progress
+from schemashift.online.backfill_progress import ProgressKey, ProgressStore, SavedProgress
 from schemashift.settings import parse_duration_ms
 
 #: the directive: a comment line of the statement, with options (``batch-time=50ms max-lag=5s``)
@@ -154,13 +148,12 @@ class BackfillSql:
     def is_lock_timeout(self, exc: DatabaseError) -> bool:
         return False
 
-    def batch_prelude(self, lock_timeout_ms: int) -> list[str]:
-        """Statements at the start of each batch's transaction."""
-        return []
-
     def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
         """Session settings for the run; returns what restores them."""
         return lambda: None
+
+    def durable_commit(self, conn: Connector) -> None:
+        """In the last batch's transaction: its commit waits until every batch is on disk."""
 
     def table_ref(self, target: Target) -> str:
         q = self.dialect.quote
@@ -246,8 +239,25 @@ class PostgresBackfill(BackfillSql):
     def is_lock_timeout(self, exc: DatabaseError) -> bool:
         return exc.db_code in ("55P03", "40P01", "40001")  # lock_not_available, deadlock, serialization
 
-    def batch_prelude(self, lock_timeout_ms: int) -> list[str]:
-        return [f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}"]
+    def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
+        """``lock_timeout`` for every batch, and ``synchronous_commit = off``: a batch's commit does
+        not wait for its WAL flush. Safe here: the batch and its progress row commit together, so
+        a server crash loses both or neither, and the rerun redoes exactly the lost batches; the
+        last batch commits synchronously (:meth:`durable_commit`), which flushes them all."""
+        row = conn.query_one("SELECT current_setting('lock_timeout'), current_setting('synchronous_commit')")
+        old = (str(row[0]), str(row[1])) if row is not None else ("0", "on")
+        conn.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        conn.execute("SET synchronous_commit = off")
+
+        def restore() -> None:
+            conn.execute(
+                "SELECT set_config('lock_timeout', %s, false), set_config('synchronous_commit', %s, false)", old
+            )
+
+        return restore
+
+    def durable_commit(self, conn: Connector) -> None:
+        conn.execute("SET LOCAL synchronous_commit = on")
 
 
 def replace_where(node: Any, where: Any) -> Any:
@@ -538,13 +548,11 @@ class Backfill:
         *,
         where: str,
         options: BackfillOptions | None = None,
-        reporter: Reporter | None = None,
         stop: Callable[[], bool] = lambda: False,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.conn, self.key, self.where = conn, key, where
         self.options = options or BackfillOptions()
-        self.reporter = reporter or NoReporter()
         self.stop, self.sleep = stop, sleep
         self.sql = backfill_sql(conn.dialect)
         self.target = self.sql.parse(DIRECTIVE.sub("", statement), where)
@@ -562,9 +570,21 @@ class Backfill:
         """Run (or continue) the backfill. ``fresh``: ignore saved progress. ``on_done`` runs in the
         last batch's transaction (deploy's history update). Returns with ``completed=False`` when
         :attr:`stop` said so between batches (or cancelled a batch)."""
-        conn, opts, q = self.conn, self.options, self.sql.dialect.quote
         pk = self._prepare()
+        # first: the progress table's statements run with the run's settings too (no fsync wait)
+        restore = self.sql.session_setup(self.conn, self.options.lock_timeout_ms)
+        try:
+            return self._run(pk, fresh, on_done)
+        finally:
+            try:
+                restore()
+            except DatabaseError:
+                self.conn.abort_open_transaction()
+
+    def _run(self, pk: list[str], fresh: bool, on_done: Callable[[], None] | None) -> BackfillResult:
+        conn, opts, q = self.conn, self.options, self.sql.dialect.quote
         store = ProgressStore(conn, self.key)
+        store.ensure()  # first: reading a missing table would cost an error and a rollback
         saved = None if fresh else store.load()
         if saved is None:
             store.start(self.target.display)
@@ -583,33 +603,45 @@ class Backfill:
             parts = [p for p in (pred, f"{key_sql} > {marks}" if lower else "", f"{key_sql} <= {marks}" if upper else "") if p]
             return update_head + (" AND ".join(parts) if parts else "1 = 1")
 
+        # the batch's upper key: the last of the next `size` keys (an index range, no OFFSET), and
+        # how many there are (fewer than `size`: the last batch, which has no upper bound)
+        # (one key column: MAX and COUNT over the keys, no sort; a composite key: its last row)
+        desc = ", ".join(f"{c} DESC" for c in cols)
+        outer = f"MAX({cols[0]}), COUNT(*)" if len(cols) == 1 else f"{order}, COUNT(*) OVER ()"
+        last_row = "" if len(cols) == 1 else f" ORDER BY {desc} LIMIT 1"
         next_sql = {
-            lower: f"SELECT {order} FROM {plain_table}"
+            lower: f"SELECT {outer} FROM (SELECT {order} FROM {plain_table}"
             + (f" WHERE {key_sql} > {marks}" if lower else "")
-            + f" ORDER BY {order} LIMIT 1 OFFSET %s"
+            + f" ORDER BY {order} LIMIT %s) AS batch{last_row}"
             for lower in (False, True)
         }
         estimate = self.sql.estimate_rows(conn, self.target)
-        restore = self.sql.session_setup(conn, opts.lock_timeout_ms)
         started = time.monotonic()
         size = max(1, min(opts.batch_size, opts.max_batch_size))
         last = saved.last_key
         updated, scanned, batches_total = saved.rows_updated, saved.rows_scanned, saved.batches
         run_batches = 0
-        run_scanned = 0
         next_lag_check = 0.0
 
-        def event(kind: str, message: str = "", lag: float | None = None) -> None:
-            elapsed = time.monotonic() - started
-            rate = run_scanned / elapsed if elapsed > 0 else 0.0
-            eta = None
-            if estimate and rate > 0:
-                eta = max(0.0, (estimate - scanned) / rate)
-            self.reporter.report(
-                ProgressEvent(kind, self.target.display, batches_total, updated, scanned, estimate, size, rate, eta, elapsed, lag, message)
-            )
+        task = progress.task(
+            f"Backfill {self.target.display}",
+            max(estimate, scanned) if estimate else None,
+            "rows",
+            done=scanned,
+            figures=self._figures("start", batches_total, updated, size, None, "resuming after the last committed batch" if resumed else ""),
+        )
 
-        event("start", "resuming after the last committed batch" if resumed else "")
+        def event(kind: str, message: str = "", lag: float | None = None) -> None:
+            task.figures = self._figures(kind, batches_total, updated, size, lag, message)
+            if task.total is not None and scanned > task.total:
+                task.total = scanned  # more rows than estimated
+            detail = f"{updated:,} rows updated" + (f"; {message}" if message else "")
+            if kind == "done":
+                task.done, task.detail = scanned, detail
+                task.__exit__(None, None, None)
+            else:
+                task.advance(scanned - task.done, detail)
+
         try:
             while True:
                 if self.stop():
@@ -624,22 +656,21 @@ class Backfill:
                     t0 = time.monotonic()
                     try:
                         with conn.transaction():
-                            for s in self.sql.batch_prelude(opts.lock_timeout_ms):
-                                conn.execute(s)
                             lower = tuple(last) if last is not None else ()
-                            row = conn.query_one(next_sql[last is not None], (*lower, size - 1))
-                            upper = tuple(row) if row is not None else None
+                            row = conn.query_one(next_sql[last is not None], (*lower, size))
+                            upper = tuple(row[:-1]) if row is not None and int(row[-1]) >= size else None
                             params = (*lower, *(upper or ()))
                             count = conn.execute(bounded(last is not None, upper is not None), params)
                             # the last batch's key count is not looked up: the rows it updated stand in
                             n_scanned = size if upper is not None else max(0, count)
-                            progress = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
+                            saved_now = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
                             if upper is None:
+                                self.sql.durable_commit(conn)
                                 store.finish()
                                 if on_done is not None:
                                     on_done()
                             else:
-                                store.save(upper, progress)
+                                store.save(upper, saved_now)
                         break
                     except DatabaseError as exc:
                         if self.stop():
@@ -653,8 +684,7 @@ class Backfill:
                         self.sleep(pause)
                 elapsed = time.monotonic() - t0
                 run_batches += 1
-                run_scanned += progress.rows_scanned - scanned
-                last, updated, scanned, batches_total = progress.last_key, progress.rows_updated, progress.rows_scanned, progress.batches
+                last, updated, scanned, batches_total = saved_now.last_key, saved_now.rows_updated, saved_now.rows_scanned, saved_now.batches
                 if last is None:
                     event("done")
                     try:
@@ -667,10 +697,20 @@ class Backfill:
                 floor = min(opts.min_batch_size, opts.batch_size)
                 size = int(min(opts.max_batch_size, max(floor, size * min(4.0, max(0.5, ratio)))))
         finally:
-            try:
-                restore()
-            except DatabaseError:
-                pass
+            if task.figures.get("event") != "done":
+                task.figures = self._figures("stopped", batches_total, updated, size, None, "")
+                task.__exit__(None, None, None)
+
+    def _figures(self, event: str, batches: int, updated: int, size: int, lag: float | None, message: str) -> dict[str, object]:
+        return {
+            "event": event,
+            "target": self.target.display,
+            "batches": batches,
+            "rows_updated": updated,
+            "batch_size": size,
+            "lag_seconds": lag,
+            "message": message,
+        }
 
     def _wait_for_replicas(self, event: Callable[..., None]) -> None:
         max_lag = self.options.max_lag
@@ -704,7 +744,6 @@ def run_in_migration(
     backfill: Backfill,
     *,
     fresh: bool,
-    reporter: Reporter | None,
     stop: Callable[[], bool],
     started: Callable[[], None],
     on_done: Callable[[], None],
@@ -713,7 +752,6 @@ def run_in_migration(
     ``started`` marks the history row resumable at this statement before the first batch (a
     killed deploy is continued by the next one); ``on_done`` advances it in the last batch's
     transaction, so the statement is never run twice."""
-    backfill.reporter = reporter or backfill.reporter
     backfill.stop = stop
     backfill._prepare()  # a missing key is an error before the row says "in progress"
     started()

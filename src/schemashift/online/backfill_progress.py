@@ -1,4 +1,4 @@
-"""A batched backfill's progress: the table that makes it resumable, and what the user sees.
+"""A batched backfill's progress table: what makes it resumable.
 
 ``_schemashift_backfill`` holds one row per running backfill, keyed by (name, statement index):
 a migration's name and the statement's index in its script, or ``cli:<hash of the statement>``
@@ -6,19 +6,18 @@ for ``schemashift backfill``. Each batch updates the row in the batch's own tran
 row's ``last_key`` is exactly the key up to which the UPDATE is committed. The last batch deletes
 the row (and the table, once no backfill uses it: it must not show up as drift in ``migrate dev``).
 
-Progress is shown on stderr: a one-line bar with rows/s and ETA at a terminal, JSON lines
-otherwise (one per second at most, plus the first and the last).
+What the user sees goes through the library's progress listener (:mod:`schemashift.progress`):
+the backfill is a task whose ``figures`` carry its batches, rows updated and batch size
+(:mod:`schemashift.commands.progressbar` draws the bar at a terminal, JSON lines otherwise).
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol, TextIO
+from typing import Any
 
 from schemashift.connectors.base import Connector
 from schemashift.connectors.errors import DatabaseError
@@ -72,16 +71,17 @@ class ProgressStore:
         return SavedProgress(last, int(row[1]), int(row[2]), int(row[3]))
 
     def start(self, target: str) -> None:
-        """A fresh backfill: any row left by an earlier attempt (rolled back, resolved) goes."""
-        self.ensure()
-        self.conn.execute(
-            f"DELETE FROM {self.table} WHERE name = %s AND statement_index = %s", (self.key.name, self.key.statement_index)
-        )
-        self.conn.execute(
-            f"INSERT INTO {self.table} (name, statement_index, target, last_key, rows_updated, rows_scanned,"
-            " batches, updated_at) VALUES (%s, %s, %s, NULL, 0, 0, 0, %s)",
-            (self.key.name, self.key.statement_index, target[:255], _now()),
-        )
+        """A fresh backfill (after :meth:`ensure`): any row left by an earlier attempt
+        (rolled back, resolved) goes; one transaction."""
+        with self.conn.transaction():
+            self.conn.execute(
+                f"DELETE FROM {self.table} WHERE name = %s AND statement_index = %s", (self.key.name, self.key.statement_index)
+            )
+            self.conn.execute(
+                f"INSERT INTO {self.table} (name, statement_index, target, last_key, rows_updated, rows_scanned,"
+                " batches, updated_at) VALUES (%s, %s, %s, NULL, 0, 0, 0, %s)",
+                (self.key.name, self.key.statement_index, target[:255], _now()),
+            )
 
     def save(self, last_key: Sequence[Any], progress: SavedProgress) -> None:
         """In the batch's transaction: the batch up to ``last_key`` is done."""
@@ -122,99 +122,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value).hex()
     return str(value)  # UUID, Decimal, dates: their text, which the database casts back
-
-
-# ---------------------------------------------------------------- what the user sees
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """One report: ``event`` is ``start``, ``batch``, ``waiting`` (replica lag, lock retry) or ``done``."""
-
-    event: str
-    target: str
-    batches: int
-    rows_updated: int
-    rows_scanned: int
-    rows_estimate: int | None
-    batch_size: int
-    rows_per_second: float
-    eta_seconds: float | None
-    elapsed_seconds: float
-    lag_seconds: float | None = None
-    message: str = ""
-
-
-class Reporter(Protocol):
-    def report(self, event: ProgressEvent) -> None: ...
-
-
-class NoReporter:
-    def report(self, event: ProgressEvent) -> None:
-        pass
-
-
-class JsonLinesReporter:
-    """One JSON object per line: the first batch, then batches at most every ``interval`` seconds."""
-
-    def __init__(self, stream: TextIO, interval: float = 1.0) -> None:
-        self.stream, self.interval = stream, interval
-        self._last: float | None = None
-
-    def report(self, event: ProgressEvent) -> None:
-        now = time.monotonic()
-        if event.event == "batch":
-            if self._last is not None and now - self._last < self.interval:
-                return
-            self._last = now
-        data = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(event).items()}
-        self.stream.write(json.dumps(data) + "\n")
-        self.stream.flush()
-
-
-class BarReporter:
-    """One line at a terminal, redrawn: rows, percent, rows/s, ETA."""
-
-    WIDTH = 24
-
-    def __init__(self, stream: TextIO, interval: float = 0.1) -> None:
-        self.stream, self.interval = stream, interval
-        self._last = float("-inf")
-
-    def report(self, event: ProgressEvent) -> None:
-        now = time.monotonic()
-        if event.event == "batch" and now - self._last < self.interval:
-            return
-        self._last = now
-        fraction = None
-        if event.rows_estimate:
-            fraction = min(1.0, event.rows_scanned / event.rows_estimate)
-        if event.event == "done":
-            fraction = 1.0
-        bar = ""
-        if fraction is not None:
-            filled = round(fraction * self.WIDTH)
-            bar = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction * 100:3.0f}% "
-        eta = f" ETA {_clock(event.eta_seconds)}" if event.eta_seconds is not None and event.event != "done" else ""
-        note = f" ({event.message})" if event.message else ""
-        line = (
-            f"\rbackfill {event.target}: {bar}{event.rows_updated:,} rows updated, "
-            f"{event.rows_per_second:,.0f} rows/s{eta}{note}"
-        )
-        self.stream.write(line + "\x1b[K" + ("\n" if event.event == "done" else ""))
-        self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-def reporter_for(mode: str = "auto", stream: TextIO | None = None) -> Reporter:
-    """``auto``: a bar at a terminal, JSON lines otherwise; or ``bar``, ``json``, ``none``."""
-    out = stream if stream is not None else sys.stderr
-    if mode == "none":
-        return NoReporter()
-    if mode == "bar" or (mode == "auto" and out.isatty()):
-        return BarReporter(out)
-    return JsonLinesReporter(out)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from schemashift.safety.lint import model
 from schemashift.safety.lint.model import REGISTRY, Finding
 from schemashift.safety.lint.source import Script, Statement, load
 from schemashift.safety.lint.suppress import Ignore, parse_ignores
 from schemashift.safety.lint.tokens import Tok
+
+if TYPE_CHECKING:
+    from schemashift.safety.lint.sizes import TableStats
 
 INVALID_IGNORE = model.rule(
     "invalid-ignore",
@@ -45,6 +48,10 @@ class LintConfig:
     lock_timeout: bool = False  # [tool.schemashift] lock_timeout is set: applied on every connection
     statement_timeout: bool = False
     all_rules: bool = False  # every rule at least at "warning" (the squawk comparison uses it)
+    #: live table sizes (``--stats-url``): one-shot forms on tables of at least
+    #: ``large_table_rows`` rows are errors naming the online form (:mod:`.sizes`)
+    stats: TableStats | None = None
+    large_table_rows: int = 10_000
 
     def level(self, rule_id: str) -> str:
         if rule_id in self.levels:
@@ -70,6 +77,26 @@ class Context:
         self.in_transaction = in_transaction
         self.reports: list[tuple[str, Statement, int | None, int | None, str | None]] = []
         self.history = History()
+        #: statement index -> ("table" or "index", name): what the statement works on, for sizes
+        self.targets: dict[int, tuple[str, str]] = {}
+
+    def on_table(self, stmt: Statement, name: Any, kind: str = "table") -> None:
+        """``stmt`` works on the table (or index) ``name``: its size may raise its findings."""
+        if name:
+            self.targets[stmt.index] = (kind, str(name))
+
+    def table_rows(self, stmt: Statement) -> tuple[str, int] | None:
+        """(table, rows) of the statement's table when live sizes say it is large."""
+        stats = self.config.stats
+        target = self.targets.get(stmt.index)
+        if stats is None or target is None:
+            return None
+        kind, name = target
+        table = stats.index_tables.get(name) if kind == "index" else name
+        found = stats.table(table) if table is not None else None
+        if found is None or found[1] < self.config.large_table_rows:
+            return None
+        return found
 
     def enabled(self, rule_id: str) -> bool:
         return self.config.level(rule_id) != "off"
@@ -134,6 +161,9 @@ def lint_script(
 
 
 def _resolve(ctx: Context) -> list[Finding]:
+    from schemashift.safety.lint.sizes import ONLINE_FORMS
+    from schemashift.safety.lint.sizes import message as size_message
+
     script, config = ctx.script, ctx.config
     ignores = parse_ignores(script)
     by_stmt: dict[int, list[Ignore]] = {}
@@ -171,6 +201,9 @@ def _resolve(ctx: Context) -> list[Finding]:
             continue
         rule = REGISTRY.rules[rule_id]
         (l1, c1), (l2, c2) = script.position(a), script.position(b)
+        large = ctx.table_rows(stmt) if rule_id in ONLINE_FORMS else None
+        if large is not None:  # a one-shot form on a big table: an error naming the online form
+            level, message = "error", size_message(ONLINE_FORMS[rule_id], *large)
         findings.append(
             Finding(rule_id, level, script.path, l1, c1, l2, c2, message or rule.message, rule.help, stmt.index)
         )

@@ -107,6 +107,7 @@ def check(ctx: Context) -> None:
 
 def _alter_table(ctx: Context, stmt: Statement, toks: list[Tok], at: int, created: set[str], report: TokenReport) -> None:
     table, i = table_name(toks, at)
+    ctx.on_table(stmt, table)
     new = table in created
     algorithm = _option(toks, "ALGORITHM")
     online = algorithm in ("INSTANT", "INPLACE")

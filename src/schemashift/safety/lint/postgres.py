@@ -226,6 +226,14 @@ class PgLinter:
             self.report(R.BAN_UNCOMMITTED_TRANSACTION)
 
     def statement(self, kind: str, body: Node) -> None:
+        assert self.stmt is not None
+        if kind in ("IndexStmt", "AlterTableStmt", "UpdateStmt", "DeleteStmt"):
+            self.ctx.on_table(self.stmt, (body.get("relation") or {}).get("relname"))
+        elif kind == "DropStmt" and body.get("removeType") == "OBJECT_INDEX":
+            objects = body.get("objects") or []
+            names = _names(objects[0].get("List", {}).get("items")) if len(objects) == 1 and "List" in objects[0] else []
+            if names:
+                self.ctx.on_table(self.stmt, names[-1], "index")
         self.timeouts(kind, body)
         handler = getattr(self, f"on_{kind}", None)
         if handler is not None:

@@ -43,10 +43,13 @@ def config_from_settings(settings: Settings) -> LintConfig:
             )
         for i in ids:
             levels[i] = level
+    from schemashift.online.plan import MIN_ROWS
+
     return LintConfig(
         levels=levels,
         lock_timeout=bool(settings.lock_timeout_ms),
         statement_timeout=bool(settings.statement_timeout_ms),
+        large_table_rows=settings.large_table_rows if settings.large_table_rows is not None else MIN_ROWS,
     )
 
 
