@@ -28,6 +28,11 @@ from pathlib import Path
 
 from schemashift.errors import SchemashiftError
 
+#: a table at least this big (rows) is a big table: the online planner gives it online forms when
+#: sizes come from ``--stats-url``, and ``migrate lint --stats-url`` makes one-shot forms on it
+#: errors (``[tool.schemashift] large_table_rows`` changes the lint's)
+LARGE_TABLE_ROWS = 10_000
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$")
 _UNIT_MS = {"ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, None: 1000}
 

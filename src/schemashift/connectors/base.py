@@ -193,6 +193,29 @@ class Connector(ABC):
     def ensure_namespace(self) -> None:
         """Create the URL's namespace when it is missing (PostgreSQL ``?schema=``), race-free."""
 
+    # --- table sizes ----------------------------------------------------------------------------
+    def row_estimates(self, tables: Sequence[str] | None = None, schema: str | None = None) -> dict[str, int]:
+        """Rows per base table of ``schema`` (default: the connection's), ``tables`` only if given:
+        the server's statistics where it keeps them (cheap on a big table), else, and for a table
+        they have never seen or call empty, ``COUNT(*)`` (the online planner, lint's table sizes,
+        a backfill's ETA all read sizes here)."""
+        wanted = None if tables is None else set(tables)
+        q = self.dialect.quote
+        out: dict[str, int] = {}
+        for name, estimate in self._table_statistics(schema):
+            if wanted is not None and name not in wanted:
+                continue
+            if estimate is None or estimate <= 0:
+                ref = f"{q(schema)}.{q(name)}" if schema else q(name)
+                row = self.query_one(f"SELECT COUNT(*) FROM {ref}")
+                estimate = int(row[0]) if row is not None else 0
+            out[name] = estimate
+        return out
+
+    def _table_statistics(self, schema: str | None) -> list[tuple[str, int | None]]:
+        """(base table, the statistics' row estimate or None) of ``schema``."""
+        raise NotImplementedError
+
     # --- database level ---------------------------------------------------------------------
     @abstractmethod
     def reset(self, namespaces: Sequence[str] = ()) -> None:

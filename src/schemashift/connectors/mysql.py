@@ -276,6 +276,14 @@ class MysqlConnector(Connector):
         self.execute(f"USE {name}")
         return created
 
+    def _table_statistics(self, schema: str | None) -> list[tuple[str, int | None]]:
+        rows = self.query(
+            "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s"
+            " AND TABLE_TYPE = 'BASE TABLE'",
+            (schema or self.schema_name,),
+        )
+        return [(str(name), None if n is None else int(n)) for name, n in rows]
+
     def server_version(self) -> str:
         return str(self.query("SELECT VERSION()")[0][0])
 

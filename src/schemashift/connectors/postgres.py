@@ -213,6 +213,14 @@ class PostgresConnector(Connector):
         if self.query_one("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)) is None:
             _create_schema(self._conn, self.url)
 
+    def _table_statistics(self, schema: str | None) -> list[tuple[str, int | None]]:
+        rows = self.query(
+            "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
+            (schema or self.schema_name,),
+        )
+        return [(str(name), None if n is None else int(n)) for name, n in rows]
+
     def existing_namespaces(self, names: Sequence[str]) -> set[str]:
         return {row[0] for row in self.query("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (list(names),))}
 

@@ -180,6 +180,12 @@ class SqliteConnector(Connector):
         if lock_ms is not None:
             self.execute(f"PRAGMA busy_timeout = {int(lock_ms)}")
 
+    def _table_statistics(self, schema: str | None) -> list[tuple[str, int | None]]:
+        """SQLite keeps no row statistics (``sqlite_stat1`` only after ANALYZE): counted."""
+        master = f"{self.dialect.quote(schema)}.sqlite_master" if schema else "sqlite_master"
+        rows = self.query(f"SELECT name FROM {master} WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        return [(str(r[0]), None) for r in rows]
+
     def server_version(self) -> str:
         return sqlite3.sqlite_version
 

@@ -288,8 +288,8 @@ def _plan_online(
     tables = sorted(named - created)
     dev_rows = table_sizes(conn, tables)
     if stats_url is not None:
-        with connect(stats_url) as stats:
-            sizes = table_sizes(stats, tables)
+        with connect(stats_url) as stats:  # the statistics: a production table is not counted
+            sizes = stats.row_estimates(tables)
         online = dataclasses.replace(online, sizes=sizes, row_counts=sizes)
     else:
         online = dataclasses.replace(online, row_counts=dev_rows)

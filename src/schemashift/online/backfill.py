@@ -139,7 +139,8 @@ class BackfillSql:
         raise NotImplementedError
 
     def estimate_rows(self, conn: Connector, target: Target) -> int | None:
-        return None
+        """The table's rows for the ETA: the server's statistics, else counted (None: empty)."""
+        return conn.row_estimates([target.table], target.schema).get(target.table) or None
 
     def replica_lag(self, conn: Connector) -> float | None:
         """Seconds the replicas lag behind, or None when none is visible."""
@@ -213,17 +214,6 @@ class PostgresBackfill(BackfillSql):
         )
         return [str(r[0]) for r in rows]
 
-    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
-        row = conn.query_one(
-            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relname = %s AND n.nspname = %s",
-            (target.table, target.schema or conn.schema_name),
-        )
-        if row is not None and row[0] is not None and int(row[0]) >= 0:
-            return int(row[0]) or None
-        counted = conn.query_one(f"SELECT COUNT(*) FROM {self.table_ref(replace(target, alias=None))}")
-        return int(counted[0]) if counted is not None else None  # never analysed: counted once
-
     def replica_lag(self, conn: Connector) -> float | None:
         try:
             row = conn.query_one(
@@ -283,13 +273,6 @@ class MysqlBackfill(BackfillSql):
         )
         return [str(r[0]) for r in rows]
 
-    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
-        row = conn.query_one(
-            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
-            (target.schema or conn.schema_name, target.table),
-        )
-        return int(row[0]) if row is not None and row[0] else None
-
     def replica_lag(self, conn: Connector) -> float | None:
         """``Seconds_Behind_Source`` of ``SHOW REPLICA STATUS`` on this server, where it is itself a
         replica (a chained or circular topology) and the privilege allows; a primary does not see
@@ -335,9 +318,6 @@ class SqliteBackfill(BackfillSql):
             return [name for _, name in keyed]
         return ["rowid"]  # a rowid table without a declared key
 
-    def estimate_rows(self, conn: Connector, target: Target) -> int | None:
-        row = conn.query_one(f"SELECT COUNT(*) FROM {self.table_ref(replace(target, alias=None))}")
-        return int(row[0]) if row is not None else None
 
     def is_lock_timeout(self, exc: DatabaseError) -> bool:
         return str(exc.db_code or "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))

@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING
 from schemashift.diff import steps as st
 from schemashift.dialects.base import Dialect
 from schemashift.errors import SchemashiftError
+from schemashift.settings import LARGE_TABLE_ROWS
 
 if TYPE_CHECKING:
     from schemashift.connectors.base import Connector
     from schemashift.migrations.folder import Migration
 
 #: with table sizes from ``--stats-url``, tables smaller than this keep Prisma's SQL
-MIN_ROWS = 10_000
+MIN_ROWS = LARGE_TABLE_ROWS
 DEFAULT_LOCK_TIMEOUT = "2s"
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from schemashift.safety.lint import model
+from schemashift.settings import LARGE_TABLE_ROWS
 from schemashift.safety.lint.model import REGISTRY, Finding
 from schemashift.safety.lint.source import Script, Statement, load
 from schemashift.safety.lint.suppress import Ignore, parse_ignores
@@ -51,7 +52,7 @@ class LintConfig:
     #: live table sizes (``--stats-url``): one-shot forms on tables of at least
     #: ``large_table_rows`` rows are errors naming the online form (:mod:`.sizes`)
     stats: TableStats | None = None
-    large_table_rows: int = 10_000
+    large_table_rows: int = LARGE_TABLE_ROWS
 
     def level(self, rule_id: str) -> str:
         if rule_id in self.levels:

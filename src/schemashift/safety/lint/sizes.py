@@ -117,26 +117,10 @@ def read_stats(url: str) -> TableStats:
     with connect(url) as conn:
         schema = conn.schema_name
         if isinstance(conn.dialect, PostgresDialect):
-            rows = conn.query(
-                "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = %s AND c.relkind IN ('r', 'p')",
-                (schema,),
-            )
             indexes = conn.query("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = %s", (schema,))
         elif isinstance(conn.dialect, MysqlDialect):
-            rows = conn.query(
-                "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s"
-                " AND TABLE_TYPE = 'BASE TABLE'",
-                (schema,),
-            )
             indexes = []
         else:  # SQLite: one writer at a time, no lock to escalate
             return TableStats()
-        sizes: dict[str, int] = {}
-        for name, estimate in rows:
-            n = int(estimate) if estimate is not None else -1
-            if n <= 0:  # never analysed (-1), or an estimate of none: counted (small, or worth it)
-                counted = conn.query_one(f"SELECT COUNT(*) FROM {conn.dialect.quote(str(name))}")
-                n = int(counted[0]) if counted is not None else 0
-            sizes[str(name)] = n
+        sizes = conn.row_estimates(schema=schema)
         return TableStats(sizes, {str(i): str(t) for i, t in indexes})
