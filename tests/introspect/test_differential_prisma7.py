@@ -66,7 +66,7 @@ ORACLE = next(
 HAS_ORACLE = ORACLE.exists() and shutil.which("node") is not None
 
 SMALL_CASES = 3  # per database, in make test
-SLOW_CASES = int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_CASES", "30"))  # per database
+SLOW_CASES = int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_CASES", "100"))  # per database: 200 pulls compared
 
 PROVIDERS = [
     pytest.param("sqlite", id="sqlite"),
@@ -74,7 +74,7 @@ PROVIDERS = [
 ]
 
 # the hand-added objects whose Prisma 7 rendering schemashift deliberately does not copy (docstring)
-DIVERGENT = frozenset({"partial_index", "partial_unique", "include_index", "btree_opclass"})
+DIVERGENT = frozenset({"include_index", "btree_opclass"})
 
 _TYPES = {
     "postgresql": ["String", "Int", "Boolean", "DateTime", "Float", "BigInt", "Decimal", "Json", "Bytes"],
@@ -254,10 +254,32 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
     if provider == "postgresql" and want("partitioned", 0.2):
         sql.append('CREATE TABLE "measure" (id INTEGER NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)')
         sql.append("CREATE TABLE \"measure_2020\" PARTITION OF \"measure\" FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')")
+    if provider == "postgresql" and want("partitioned_without_partitions", 0.1):
+        sql.append('CREATE TABLE "pending" (id INTEGER NOT NULL, at DATE NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)')
+    if provider == "postgresql" and want("deferrable_pk", 0.05):
+        sql.append('CREATE TABLE "deferred_pk" (id INTEGER PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)')
+    if provider == "postgresql" and want("partial_gin", 0.05) and any(m.json_columns for m in models):
+        m = next(m for m in models if m.json_columns)
+        sql.append(f"CREATE INDEX {q(m.db + '_pgin')} ON {q(m.db)} USING GIN ({q(m.json_columns[0])}) WHERE id > 10")
     return [s for s in sql if s], kinds, drops
 
 
 HEADER = 'generator client {{\n  provider = "prisma-client-js"\n}}\n\ndatasource db {{\n  provider = "{provider}"\n}}\n'
+# other ways projects write them (Prisma 7 re-renders both blocks: comments dropped, its property
+# order, sorted preview features, the datasource after the generators)
+HEADERS = [
+    HEADER,
+    (
+        "// the client\ngenerator client {{\n  provider = \"prisma-client-js\" // JS\n"
+        '  previewFeatures = ["relationJoins", "nativeDistinct"]\n  output = "../generated"\n}}\n\n'
+        'datasource db {{\n  provider = "{provider}" // the database\n}}\n'
+    ),
+    (
+        'datasource db {{\n  provider = "{provider}"\n  relationMode = "foreignKeys"\n}}\n\n'
+        'generator client {{\n  /// the generated client\n  provider = "prisma-client"\n  moduleFormat = "esm"\n'
+        '  output = "../src/generated"\n}}\n\ngenerator py {{\n  provider = "prisma-client-py"\n}}\n'
+    ),
+]
 
 
 @contextmanager
@@ -341,7 +363,7 @@ def run_cases(provider: str, count: int, seed0: int, tmp_path: Path, run_cli) ->
             differing: list[tuple[Tally, str, str]] = []
             for tally, existing in ((fresh, ""), (reintro, "\n" + body)):
                 schema = tmp / ("fresh.prisma" if not existing else "existing.prisma")
-                schema.write_text(HEADER.format(provider=provider) + existing)
+                schema.write_text(HEADERS[seed % len(HEADERS)].format(provider=provider) + existing)
                 tally.cases += 1
                 diff = _compare(schema, url, run_cli)
                 if diff is None:

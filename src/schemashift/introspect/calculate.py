@@ -893,8 +893,12 @@ class _Calculator:
 
     def block_indexes(self, t: Table, pm: PrevModel | None) -> list[str]:
         out: list[tuple[int | None, str]] = []
+        on_field: set[str] = set()  # columns whose first single-column unique index is their @unique
         for ix in self._rendered_indexes(t):
-            if ix.unique and len(ix.columns) == 1:
+            if ix.unique and len(ix.columns) == 1 and ix.columns[0].name not in on_field:
+                # a second one on the same column is a @@unique (Prisma 7 leaves it out, and the
+                # next migration would drop it)
+                on_field.add(ix.columns[0].name)
                 continue
             if self.provider == "mysql" and _backs_foreign_key(t, ix.name, ix.column_names, ix.kind):
                 continue
