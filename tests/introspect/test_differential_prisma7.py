@@ -370,6 +370,7 @@ def run_cases(provider: str, count: int, seed0: int, tmp_path: Path, run_cli) ->
                     tally.identical += 1
                 else:
                     differing.append((tally, existing, diff))
+            print(f"[{provider}] seed {seed}: {'identical' if not differing else f'{len(differing)} differing'}", flush=True)
             if differing and drops:
                 _deploy_more(url, drops)
             for tally, existing, diff in differing:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,22 +47,24 @@ _SQL = {
 }
 
 
-def _run(url: str, statements: list[str]) -> None:
+def _pull(provider: str, header: str, tmp_path: Path, run_cli, request, *options: str) -> tuple[str, Path, Any]:  # type: ignore[no-untyped-def]
+    """The database of ``_SQL[provider]`` pulled into a schema that has only ``header``: (url, schema, result)."""
     from schemashift.connectors import connect
 
+    url = request.getfixturevalue("sqlite_url" if provider == "sqlite" else "postgres_url")
     with connect(url) as conn:
-        for statement in statements:
+        for statement in _SQL[provider]:
             conn.execute(statement)
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(header.format(provider=provider))
+    pulled = run_cli("db", "pull", *options, "--schema", str(schema), "--url", url)
+    assert pulled.exit_code == 0, pulled.err
+    return url, schema, pulled
 
 
 @pytest.mark.parametrize("provider", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_partial_indexes_pulled_with_where_and_no_drift(provider: str, tmp_path: Path, run_cli, request) -> None:  # type: ignore[no-untyped-def]
-    url = request.getfixturevalue("sqlite_url" if provider == "sqlite" else "postgres_url")
-    _run(url, _SQL[provider])
-    schema = tmp_path / "schema.prisma"
-    schema.write_text(PRISMA7.format(provider=provider))
-    pulled = run_cli("db", "pull", "--schema", str(schema), "--url", url)
-    assert pulled.exit_code == 0, pulled.err
+    url, schema, _ = _pull(provider, PRISMA7, tmp_path, run_cli, request)
     text = schema.read_text()
     assert 'previewFeatures = ["partialIndexes"]' in text
     if provider == "postgresql":
@@ -83,12 +86,7 @@ def test_partial_indexes_pulled_with_where_and_no_drift(provider: str, tmp_path:
 
 @pytest.mark.parametrize("provider", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_prisma6_schema_leaves_partial_indexes_out_with_a_warning(provider: str, tmp_path: Path, run_cli, request) -> None:  # type: ignore[no-untyped-def]
-    url = request.getfixturevalue("sqlite_url" if provider == "sqlite" else "postgres_url")
-    _run(url, _SQL[provider])
-    schema = tmp_path / "schema.prisma"
-    schema.write_text(PRISMA6.format(provider=provider))
-    pulled = run_cli("db", "pull", "--print", "--schema", str(schema), "--url", url)
-    assert pulled.exit_code == 0, pulled.err
+    _, _, pulled = _pull(provider, PRISMA6, tmp_path, run_cli, request, "--print")
     assert "where:" not in pulled.out and "previewFeatures" not in pulled.out
     left_out = ["p_gin", "p_x_part", "c_pid", "c_flag", "nopk_a"] if provider == "postgresql" else ["t_a", "t_b"]
     for name in left_out:
