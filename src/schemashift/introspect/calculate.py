@@ -415,6 +415,7 @@ class _Calculator:
         # existing schema follows Prisma 7's rules (no datasource `url`)
         self.partial_indexes = previous.prisma7
         self.wrote_partial_index = False
+        self._indexes_cache: dict[str, list[Index]] = {}
         self._raw_predicates = {
             u.name: _raw_predicate(u.definition, u.managed.predicate)
             for t in schema.tables
@@ -834,12 +835,14 @@ class _Calculator:
         """The table's indexes as the schema writes them: with ``where:`` (Prisma 7's partial
         indexes) also those whose predicate is all the schema could not express, in the
         describer's order (PostgreSQL: by name)."""
+        cached = self._indexes_cache.get(t.name)
+        if cached is not None:
+            return cached
         partial = [u.managed for u in t.unmanaged_indexes if u.managed is not None] if self.partial_indexes else []
-        if not partial:
-            return list(t.indexes)
         merged = [*t.indexes, *partial]
-        if self.provider == "postgresql":
+        if partial and self.provider == "postgresql":
             merged.sort(key=lambda ix: ix.name.encode())
+        self._indexes_cache[t.name] = merged
         return merged
 
     def _where(self, ix: Index) -> list[str]:
@@ -1033,7 +1036,8 @@ class _Calculator:
     def _usable(self, table: str) -> bool:
         usable = self._usable_cache.get(table)
         if usable is None:
-            usable = self._usable_cache[table] = has_usable_identifier(self.by_name[table], self._rendered_indexes(self.by_name[table]))
+            t = self.by_name[table]
+            usable = self._usable_cache[table] = has_usable_identifier(t, self._rendered_indexes(t))
         return usable
 
     def _is_ignored(self, table: str) -> bool:
