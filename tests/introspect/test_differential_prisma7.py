@@ -186,10 +186,10 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
         texts = m.text_columns
         # (SQLite: Prisma 7's describer fails on a partial index, "Error accessing result set, column
         # not found: <index name>", so none there)
-        if provider == "postgresql" and len(ints) > 1 and want("partial_index", 0.06):
+        if provider == "postgresql" and len(ints) > 1 and want("partial_index", 0.15):
             drops.append(f"DROP INDEX {q(m.db + '_partial')}")
             sql.append(f"CREATE INDEX {q(m.db + '_partial')} ON {t} ({q(ints[1])}) WHERE {q(ints[1])} > 0")
-        if provider == "postgresql" and texts and want("partial_unique", 0.04):
+        if provider == "postgresql" and texts and want("partial_unique", 0.1):
             drops.append(f"DROP INDEX {q(m.db + '_puniq')}")
             sql.append(f"CREATE UNIQUE INDEX {q(m.db + '_puniq')} ON {t} ({q(texts[0])}) WHERE {q(texts[0])} <> ''")
         if want("expression_index", 0.08) and texts:
@@ -200,7 +200,7 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
                 kinds.discard("check")  # SQLite cannot add a CHECK to an existing table: a new table below
         if provider != "postgresql":
             continue
-        if len(ints) > 1 and texts and want("include_index", 0.04):
+        if ints and texts and want("include_index", 0.04):
             drops.append(f"DROP INDEX {q(m.db + '_incl')}")
             sql.append(f"CREATE INDEX {q(m.db + '_incl')} ON {t} ({q(ints[0])}) INCLUDE ({q(texts[0])})")
         if texts and want("btree_opclass", 0.04):
