@@ -14,13 +14,7 @@ import pytest
 from introspect.oracle_cases import HERE, pull_script, scripts
 
 #: differences we did not close, with the reason
-KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("postgres", "31_partial_and_include_index"): (
-        "Prisma 7 pulls a partial index as `where: raw(...)` and adds the `partialIndexes` preview feature; "
-        "Prisma 6 (whose semantics schemashift follows) has no index predicates: like Prisma 6.19's describer, "
-        "schemashift leaves the index out of the schema (an unmanaged index, which migrations keep), with a warning"
-    ),
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
 
 def _expected(provider: str, name: str) -> tuple[str, str]:

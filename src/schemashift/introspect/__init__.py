@@ -18,10 +18,12 @@ from typing import Sequence
 
 from schemashift.connectors.base import Connector
 from schemashift.introspect.calculate import Introspected, calculate
+from schemashift.introspect.config import render_datasource, render_generator
 from schemashift.introspect.extras import Extras, read_extras
 from schemashift.introspect.previous import Previous, read_previous
 from schemashift.introspect.warnings import Warnings
 from schemashift.model import Schema
+from schemashift.psl import ast
 
 __all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "read_extras", "Warnings", "Extras", "Previous"]
 
@@ -69,28 +71,30 @@ def introspect(
     limit = rules_for(provider).max_identifier_length
     previous = Previous()
     datasource_name = "db"
-    config: list[str] = []
     if files:
         from schemashift.psl import parse_files
 
         schema_ast, _ = parse_files(files)
         previous = read_previous(schema_ast, provider, limit)
-        config = previous.config_blocks
         if schema_ast.datasources():
             datasource_name = schema_ast.datasources()[0].name.name
         if force:
-            relation_mode = previous.relation_mode_prisma
             previous = Previous(
-                config_blocks=config,
+                config_nodes=previous.config_nodes,
                 config_files=previous.config_files,
                 files=previous.files,
-                relation_mode_prisma=relation_mode,
+                relation_mode_prisma=previous.relation_mode_prisma,
+                prisma7=previous.prisma7,
             )
-    if not config:
-        config = _default_config(provider)
     result = calculate(schema, provider, previous, extras, datasource_name)
     if result.is_empty:
         raise EmptyDatabaseError(EMPTY_DATABASE_MESSAGE)
+    config = [
+        render_generator(node, source, result.partial_indexes)
+        if isinstance(node, ast.GeneratorConfig)
+        else render_datasource(node, source)
+        for node, source in previous.config_nodes
+    ] or _default_config(provider)
     text = result.render(config)
     out_files: list[tuple[str, str]] = []
     if len(previous.files) > 1:

@@ -270,6 +270,8 @@ class Introspected:
         return not self.models and not self.enums
 
     view_files: list[str] = field(default_factory=list)  # the file of each view block
+    # a partial index was written (`where:`): the generators need the partialIndexes preview feature
+    partial_indexes: bool = False
 
     def render(self, config_blocks: list[str]) -> str:
         parts = [*config_blocks, *(m.render() for m in self.models), *self.views, *(e.render() for e in self.enums)]
@@ -361,8 +363,9 @@ def _is_relay_table(table: Table) -> bool:
     )
 
 
-def has_usable_identifier(table: Table) -> bool:
-    keys = [ix.columns for ix in table.indexes if ix.unique]
+def has_usable_identifier(table: Table, indexes: list[Index] | None = None) -> bool:
+    """``indexes``: the table's indexes as written (partial unique indexes count, as in Prisma 7)."""
+    keys = [ix.columns for ix in (table.indexes if indexes is None else indexes) if ix.unique]
     if table.primary_key is not None:
         keys.append(table.primary_key.columns)
     for key in keys:
@@ -408,7 +411,17 @@ class _Calculator:
         self.enum_alias = self._mysql_enum_aliases()
         self.text_enums_used: set[str] = set()
         self._usable_cache: dict[str, bool] = {}
-        self._uniques_cache: dict[str, dict[str, list[Index]]] = {}
+        # Prisma 7's partial indexes (`where:`, preview feature partialIndexes): written when the
+        # existing schema follows Prisma 7's rules (no datasource `url`)
+        self.partial_indexes = previous.prisma7
+        self.wrote_partial_index = False
+        self._indexes_cache: dict[str, list[Index]] = {}
+        self._raw_predicates = {
+            u.name: _raw_predicate(u.definition, u.managed.predicate)
+            for t in schema.tables
+            for u in t.unmanaged_indexes
+            if u.managed is not None and u.managed.predicate is not None and u.definition is not None
+        }
 
     # -- names
 
@@ -805,15 +818,40 @@ class _Calculator:
         return f"@{self.ds}.{native}" + _args([str(a) for a in args])
 
     def field_unique(self, t: Table, c: Column) -> str | None:
-        for ix in self._single_uniques(t).get(c.name, ()):
-                map_arg = names.map_argument(ix.name, default_names.unique_name(t.name, [c.name], self.limit))
-                args = [map_arg] if map_arg is not None else []
-                if ix.columns[0].sort is SortOrder.DESC:
-                    args.append("sort: Desc")
-                if ix.columns[0].length is not None:
-                    args.append(f"length: {ix.columns[0].length}")
-                return "@unique" + _args(args)
+        for ix in self._rendered_indexes(t):
+            if not (ix.unique and len(ix.columns) == 1 and ix.columns[0].name == c.name):
+                continue
+            map_arg = names.map_argument(ix.name, default_names.unique_name(t.name, [c.name], self.limit))
+            args = [map_arg] if map_arg is not None else []
+            if ix.columns[0].sort is SortOrder.DESC:
+                args.append("sort: Desc")
+            if ix.columns[0].length is not None:
+                args.append(f"length: {ix.columns[0].length}")
+            args.extend(self._where(ix))
+            return "@unique" + _args(args)
         return None
+
+    def _rendered_indexes(self, t: Table) -> list[Index]:
+        """The table's indexes as the schema writes them: with ``where:`` (Prisma 7's partial
+        indexes) also those whose predicate is all the schema could not express, in the
+        describer's order (PostgreSQL: by name)."""
+        cached = self._indexes_cache.get(t.name)
+        if cached is not None:
+            return cached
+        partial = [u.managed for u in t.unmanaged_indexes if u.managed is not None] if self.partial_indexes else []
+        merged = [*t.indexes, *partial]
+        if partial and self.provider == "postgresql":
+            merged.sort(key=lambda ix: ix.name.encode())
+        self._indexes_cache[t.name] = merged
+        return merged
+
+    def _where(self, ix: Index) -> list[str]:
+        """``where: raw("...")`` of a partial index, the predicate as the database prints it
+        (PostgreSQL: ``pg_get_expr``, with its parentheses)."""
+        if ix.predicate is None:
+            return []
+        self.wrote_partial_index = True
+        return [f"where: raw({names.string_literal(self._raw_predicates.get(ix.name, ix.predicate))})"]
 
     def compound_id(self, t: Table, pm: PrevModel | None) -> str:
         assert t.primary_key is not None
@@ -847,6 +885,8 @@ class _Calculator:
         expression: list[str] = []
         left_out: list[str] = []
         for u in t.unmanaged_indexes:
+            if u.managed is not None and self.partial_indexes:
+                continue  # written with `where:`
             if Unexpressed.EXPRESSION in u.unexpressed:
                 if self.provider == "postgresql":
                     expression.append(u.name)
@@ -856,8 +896,12 @@ class _Calculator:
 
     def block_indexes(self, t: Table, pm: PrevModel | None) -> list[str]:
         out: list[tuple[int | None, str]] = []
-        for ix in t.indexes:
-            if ix.unique and len(ix.columns) == 1:
+        on_field: set[str] = set()  # columns whose first single-column unique index is their @unique
+        for ix in self._rendered_indexes(t):
+            if ix.unique and len(ix.columns) == 1 and ix.columns[0].name not in on_field:
+                # a second one on the same column is a @@unique (Prisma 7 leaves it out, and the
+                # next migration would drop it)
+                on_field.add(ix.columns[0].name)
                 continue
             if self.provider == "mysql" and _backs_foreign_key(t, ix.name, ix.column_names, ix.kind):
                 continue
@@ -876,6 +920,7 @@ class _Calculator:
                 args.append(map_arg)
             if ix.algorithm is not None and self.provider in ("postgresql", "cockroachdb") and ix.algorithm in _ALGORITHMS:
                 args.append(f"type: {_ALGORITHMS[ix.algorithm]}")
+            args.extend(self._where(ix))
             kind = "unique" if ix.unique else "fulltext" if ix.kind is IndexKind.FULLTEXT else "index"
             out.append((prev.position if prev is not None else None, f"@@{kind}" + _args(args)))
         out.sort(key=lambda p: (p[0] is None, p[0] if p[0] is not None else 0))
@@ -988,20 +1033,11 @@ class _Calculator:
             self.warnings.add("reintrospected_relations", f'"{rf.target}"')
         return out
 
-    def _single_uniques(self, t: Table) -> dict[str, list[Index]]:
-        cached = self._uniques_cache.get(t.name)
-        if cached is None:
-            cached = {}
-            for ix in t.indexes:
-                if ix.kind is IndexKind.UNIQUE and len(ix.columns) == 1:
-                    cached.setdefault(ix.columns[0].name, []).append(ix)
-            self._uniques_cache[t.name] = cached
-        return cached
-
     def _usable(self, table: str) -> bool:
         usable = self._usable_cache.get(table)
         if usable is None:
-            usable = self._usable_cache[table] = has_usable_identifier(self.by_name[table])
+            t = self.by_name[table]
+            usable = self._usable_cache[table] = has_usable_identifier(t, self._rendered_indexes(t))
         return usable
 
     def _is_ignored(self, table: str) -> bool:
@@ -1053,7 +1089,7 @@ class _Calculator:
                 out.attributes.append("@ignore")
             return out
         out = FieldOut(back_name, self.model_name(t.name)[0])
-        unique = _fk_is_unique(t, fk)
+        unique = _fk_is_unique(t, fk, self._rendered_indexes(t))
         out.arity = "?" if unique else "[]"
         if relation:
             out.attributes.append(f"@relation({names.string_literal(relation)})")
@@ -1143,7 +1179,14 @@ class _Calculator:
                 seen.add(e.name)
                 deduped.append(e)
             enums = deduped
-        return Introspected(models, enums, self.warnings, list(self.prev.view_blocks), list(self.prev.view_files))
+        return Introspected(
+            models,
+            enums,
+            self.warnings,
+            list(self.prev.view_blocks),
+            list(self.prev.view_files),
+            self.wrote_partial_index,
+        )
 
 
 _SQLITE_INT = re.compile(r"^'?(-?\d+)'?$")
@@ -1202,8 +1245,17 @@ def _on_delete(any_required: bool, action: ReferentialAction) -> str | None:
     return _ACTIONS[action]
 
 
-def _fk_is_unique(t: Table, fk: ForeignKey) -> bool:
-    keys = [ix.column_names for ix in t.indexes if ix.unique]
+def _raw_predicate(definition: str, predicate: str) -> str:
+    """A partial index's predicate as the database prints it: PostgreSQL's ``pg_get_expr`` puts
+    parentheses around most of them, which the model's predicate does not keep (``definition``
+    ends with ``WHERE (a > 0)`` for the predicate ``a > 0``)."""
+    if definition.endswith(f" WHERE ({predicate})"):
+        return f"({predicate})"
+    return predicate
+
+
+def _fk_is_unique(t: Table, fk: ForeignKey, indexes: list[Index]) -> bool:
+    keys = [ix.column_names for ix in indexes if ix.unique]
     if t.primary_key is not None:
         keys.append(t.primary_key.column_names)
     return any(all(c in fk.columns for c in key) for key in keys)

@@ -24,7 +24,7 @@ class Extras:
     column_comments: set[tuple[str, str]] = field(default_factory=set)
     enum_comments: set[str] = field(default_factory=set)
     row_level_security: set[str] = field(default_factory=set)
-    partitioned: set[str] = field(default_factory=set)  # partitioned tables (their partitions are not described)
+    partitioned: set[str] = field(default_factory=set)  # partitioned tables with partitions (these are not described)
     inherited: set[str] = field(default_factory=set)  # tables other tables inherit from
     views: list[str] = field(default_factory=list)
     # per table, in Prisma's order: PRIMARY KEY/UNIQUE constraints by name, then foreign keys by name
@@ -118,7 +118,8 @@ def read_extras(conn: Connector) -> Extras:
             extras.views.append(table)
             continue
         if kind == "p":
-            extras.partitioned.add(table)
+            if has_subclass:  # Prisma warns about a partitioned table only once it has partitions
+                extras.partitioned.add(table)
         elif has_subclass:
             extras.inherited.add(table)
         if rls:

@@ -18,6 +18,7 @@ from typing import Sequence
 
 from schemashift.psl import ast
 from schemashift.psl import constraint_names as default_names
+from schemashift.psl.validator.config import load as load_config
 
 _CLIENT_DEFAULTS = frozenset({"cuid", "uuid", "nanoid", "ulid"})
 
@@ -108,10 +109,14 @@ class Previous:
     # by (referencing table, referencing columns); several relations can share the columns
     inline: dict[tuple[str, tuple[str, ...]], list[InlineRelation]] = field(default_factory=dict)
     m2m: dict[str, M2mRelation] = field(default_factory=dict)  # by relation name
-    config_blocks: list[str] = field(default_factory=list)  # datasource/generator text, verbatim
+    # the generator and datasource blocks (with their file's text), generators first
+    config_nodes: list[tuple[ast.GeneratorConfig | ast.SourceConfig, str]] = field(default_factory=list)
     config_files: list[str] = field(default_factory=list)  # the file of each config block
     files: list[str] = field(default_factory=list)  # the existing schema's files, in the order given
     relation_mode_prisma: bool = False
+    # the schema follows Prisma 7's rules (its datasource has no `url`): partial indexes are
+    # written with `where:`, which Prisma 6's schema language does not have
+    prisma7: bool = False
     # `view` blocks, verbatim, kept when the `views` preview feature is on (views are not introspected)
     view_blocks: list[str] = field(default_factory=list)
     view_names: set[str] = field(default_factory=set)
@@ -171,8 +176,9 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
     configs += [t for t in schema_ast.tops() if isinstance(t, ast.SourceConfig)]
     for top in configs:
         src = sources.get(top.span.file_id, "")
-        prev.config_blocks.append(src[top.span.start : top.span.end])
+        prev.config_nodes.append((top, src))
         prev.config_files.append(paths.get(top.span.file_id, ""))
+    prev.prisma7 = load_config(schema_ast).prisma7
     for ds in schema_ast.datasources():
         for p in ds.properties:
             if p.name.name in ("relationMode", "referentialIntegrity") and _str(p.value) == "prisma":
