@@ -133,11 +133,14 @@ def converge(
         assert r.exit_code == 1 and "cannot be done by the server without blocking writes" in r.err, r.err
         assert migrations(project) == init
         changes = changes - refused
-        renames = []
+        renames = [v for name in sorted(changes) for v in PATTERNS[name][3]]
         schema.write_text(schema_text(provider, changes, after=True) if changes else schema_text(provider, changes, after=False))
         if not changes:
             return
-        r = run_cli("migrate", "dev", "--online", "--create-only", "-n", "change", "--skip-generate")
+        r = run_cli(
+            "migrate", "dev", "--online", "--create-only", "-n", "change", "--skip-generate",
+            *(a for v in renames for a in ("--rename", v)),
+        )
     assert r.exit_code == 0, r.err
     written = [m for m in migrations(project) if m not in init]
     assert written, "the change wrote no migration"
