@@ -1,7 +1,9 @@
 """The query engine of the generated client: Prisma's query semantics compiled to SQL.
 
-One :class:`Engine` holds one database connection (opened on first use, autocommit) and the
-schema metadata; every delegate call of the generated client lands here. Reads are one SELECT,
+One :class:`Engine` holds the schema metadata and a pool of connections (opened on first use,
+autocommit; :mod:`schemashift.client.pool`); every delegate call of the generated client lands
+here. It builds the SQL and decodes the rows; the statements go through a
+:class:`schemashift.client.executor.Connection`, synchronous or asynchronous (``arun``). Reads are one SELECT,
 plus one SELECT per loaded relation (``include``/``select``), batched over all parent rows, as
 Prisma does. Writes that touch one record (``update``, ``upsert``, ``delete``) run in a
 transaction of their own unless one is open. Values are always bound as parameters.
@@ -9,23 +11,28 @@ transaction of their own unless one is open. Values are always bound as paramete
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from schemashift.client import errors, ids
+from schemashift.client import errors, executor, ids
 from schemashift.client.dialect import Dialect, dialect_for
 from schemashift.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+from schemashift.client.pool import AsyncPool, Pool, pool_settings
 
 __all__ = ["Engine", "resolve_url"]
 
 Record = Any  # a model instance, or a dict for `select`
+T = TypeVar("T")
 _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "cuid": lambda f: ids.cuid(),
     "cuid2": lambda f: ids.cuid2(),
@@ -41,6 +48,16 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
 #: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+def _server_error(exc: Exception) -> bool:
+    """An error the server reported (the connection is fine), not a lost connection."""
+    if getattr(exc, "sqlstate", None):  # psycopg
+        return True
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    if code is not None:  # PyMySQL, asyncmy: 2000-2999 are the client's own (connection) errors
+        return not 2000 <= code < 3000
+    return type(exc).__module__.startswith("sqlite3")
 
 
 def _now() -> datetime:
@@ -120,6 +137,7 @@ class Engine:
         enum_classes: Mapping[str, type[Enum]],
         url: str | None = None,
         package_dir: Path | None = None,
+        asynchronous: bool = False,
     ) -> None:
         self.meta = meta
         self.classes = dict(classes)
@@ -127,17 +145,19 @@ class Engine:
         self.dialect: Dialect = dialect_for(meta.provider)
         self._url = url
         self._package_dir = package_dir or Path.cwd()
-        self._raw: Any = None
-        self._connector: Any = None
-        self.depth = 0
+        #: async: PostgreSQL/MySQL on asyncio drivers, SQLite on a thread per connection
+        self.asynchronous = asynchronous
+        self._pool: Any = None
+        #: the connection every statement goes to (an engine bound to a transaction)
+        self._conn: executor.Connection | None = None
+        #: the connection of the operation or transaction running in this context (thread, task)
+        self._scope: ContextVar[executor.Connection | None] = ContextVar("schemashift_client_conn", default=None)
         self._aliases = 0
         self.models = {name: _Model(self, m) for name, m in meta.models.items()}
 
     # ------------------------------------------------------------------ connection
 
-    def connect(self) -> None:
-        if self._raw is not None:
-            return
+    def _parsed_url(self) -> Any:
         url, base_dir = resolve_url(self.meta, self._package_dir, self._url)
         connectors = importlib.import_module("schemashift.connectors")
         parsed = connectors.parse_url(url, base_dir)
@@ -145,70 +165,196 @@ class Engine:
             raise errors.ClientError(
                 f"The URL is a {parsed.provider} URL but the client was generated for {self.dialect.provider}."
             )
-        if parsed.provider == "mysql":
-            # matched (not changed) rows in update counts, as Prisma reports them
-            mysql = importlib.import_module("schemashift.connectors.mysql")
-            pymysql = importlib.import_module("pymysql")
-            self._raw = mysql.connect_raw(parsed, parsed.database, client_flag=pymysql.constants.CLIENT.FOUND_ROWS)
-            return
-        self._connector = connectors.connect(parsed)
-        self._raw = self._connector._conn
+        return parsed
+
+    def _get_pool(self) -> Any:
+        """The pool (created on first use; its first connection opens with the first query)."""
+        pool = self._pool
+        if pool is None:
+            parsed = self._parsed_url()
+            limit, timeout = pool_settings(parsed.params)
+            if self.asynchronous:
+                pool = AsyncPool(partial(executor.open_async, parsed), limit, timeout)
+            else:
+                pool = Pool(partial(executor.open_sync, parsed), limit, timeout)
+            self._pool = pool
+        return pool
+
+    def connect(self) -> None:
+        """Open the pool's first connection (errors surface here, as Prisma's ``$connect``)."""
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            pool.put(pool.get())
 
     def close(self) -> None:
-        if self._connector is not None:
-            self._connector.close()
-        elif self._raw is not None:
-            self._raw.close()
-        self._raw = self._connector = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
-    def _cursor(self, sql: str, params: Sequence[Any]) -> Any:
-        if self._raw is None:
-            self.connect()
+    async def aconnect(self) -> None:
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            await pool.release(await pool.acquire())
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @property
+    def _raw(self) -> Any:
+        """The driver connection of an idle pooled connection (diagnostics, tests)."""
+        return self._pool.idle[-1].raw if self._pool is not None and self._pool.idle else None
+
+    def _bound(self, conn: executor.Connection) -> Engine:
+        """This engine with every statement on ``conn`` (a transaction's connection)."""
+        bound = copy.copy(self)
+        bound._conn = conn
+        return bound
+
+    @contextmanager
+    def pinned(self) -> Iterator[Engine]:
+        """A connection of the pool held for a block: the engine yielded runs on it only."""
+        pool = self._get_pool()
+        conn = pool.get()
+        try:
+            yield self._bound(conn)
+        finally:
+            pool.put(conn)
+
+    @asynccontextmanager
+    async def apinned(self) -> AsyncIterator[Engine]:
+        pool = self._get_pool()
+        conn = await pool.acquire()
+        try:
+            yield self._bound(conn)
+        finally:
+            await pool.release(conn)
+
+    async def arun(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` (engine calls) natively async: on one pooled connection for its whole run,
+        PostgreSQL and MySQL in a greenlet of this task (no thread), SQLite on its connection's
+        thread."""
+        conn = self._conn
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = await pool.acquire()
+        try:
+            if isinstance(conn, executor.SqliteThreadConnection):
+                return await conn.run(self._scoped, conn, fn, args)
+            return await executor.run_async(self._scoped, conn, fn, args)
+        finally:
+            if pool is not None:
+                await pool.release(conn)
+
+    def _scoped(self, conn: executor.Connection, fn: Callable[..., T], args: Sequence[Any]) -> T:
+        token = self._scope.set(conn)
+        try:
+            return fn(*args)
+        finally:
+            self._scope.reset(token)
+
+    def _io(self, method: str, sql: str, params: Sequence[Any], conn: executor.Connection | None = None) -> Any:
+        """Send one statement: on ``conn``, else the pinned or the current operation's connection,
+        else one of the pool's for this statement."""
         if _QUERY_LOG.isEnabledFor(logging.DEBUG):
             _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
+        if conn is None:
+            conn = self._conn or self._scope.get()
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
         try:
-            if self.dialect.provider == "mysql":
-                cur = self._raw.cursor()
-                cur.execute(sql, params)
-                return cur
-            return self._raw.execute(sql, params)
+            return getattr(conn, method)(sql, params)
         except errors.ClientError:
             raise
         except Exception as exc:
-            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql"):
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql", "asyncmy"):
+                conn.broken = conn.broken and not _server_error(exc)
                 raise self.dialect.map_error(exc) from exc
             raise
+        finally:
+            if pool is not None:
+                pool.put(conn)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return int(self._cursor(sql, params).rowcount)
+        return int(self._io("execute", sql, params))
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self._cursor(sql, params).fetchall())
+        return self._io("fetch", sql, params)  # type: ignore[no-any-return]
 
     def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query; its rows as ``{column: value}`` (raw queries of the prisma-client-py surface)."""
-        cur = self._cursor(sql, params)
-        names = [d[0] for d in cur.description or ()]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return self._io("fetch_dicts", sql, params)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN ... COMMIT (ROLLBACK on an exception); inside a transaction it joins it."""
-        if self.depth:
+        """BEGIN ... COMMIT (ROLLBACK on an exception) on one connection, held for the block;
+        inside a transaction it joins it."""
+        conn = self._conn or self._scope.get()
+        if conn is not None and conn.depth:
             yield
             return
-        self.execute("BEGIN")
-        self.depth = 1
+        pool = token = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
+            token = self._scope.set(conn)
         try:
-            yield
-        except BaseException:
-            self.depth = 0
-            self.execute("ROLLBACK")
-            raise
-        self.depth = 0
-        self.execute("COMMIT")
+            self._begin(conn)
+            try:
+                yield
+            except BaseException:
+                self._end(conn, False)
+                raise
+            self._end(conn, True)
+        finally:
+            if pool is not None:
+                self._scope.reset(token)  # type: ignore[arg-type]
+                pool.put(conn)
+
+    def _begin(self, conn: executor.Connection) -> None:
+        self._io("execute", "BEGIN", (), conn)
+        conn.depth = 1
+
+    def _end(self, conn: executor.Connection, commit: bool) -> None:
+        conn.depth = 0
+        if commit:
+            self._io("execute", "COMMIT", (), conn)
+        elif not conn.broken:  # a statement cut short: the pool drops the connection instead
+            self._io("execute", "ROLLBACK", (), conn)
+
+    @contextmanager
+    def tx(self) -> Iterator[Engine]:
+        """A client's ``tx()``: one transaction on a connection held for the block; the engine
+        yielded runs on it. Inside a transaction it joins it."""
+        if self._conn is not None:
+            with self.transaction():
+                yield self
+            return
+        with self.pinned() as engine, engine.transaction():
+            yield engine
+
+    @asynccontextmanager
+    async def atx(self) -> AsyncIterator[Engine]:
+        """:meth:`tx` of an async client."""
+        if self._conn is not None and self._conn.depth:
+            yield self
+            return
+        async with self.apinned() as engine:
+            conn = engine._conn
+            assert conn is not None
+            await engine.arun(engine._begin, conn)
+            try:
+                yield engine
+            except BaseException:
+                await engine.arun(engine._end, conn, False)
+                raise
+            await engine.arun(engine._end, conn, True)
 
     # ------------------------------------------------------------------ where
 
@@ -901,10 +1047,10 @@ class Engine:
                 fetched = self.fetch(f"{sql} RETURNING {m.returning}", params)
                 record = self._record(m, fetched[0])
             else:
-                cur = self._cursor(sql, params)
+                last_id = self._io("insert_id", sql, params)
                 key = {n: row[n] for n in m.identity if n in row}
                 if m.autoincrement in m.identity and m.autoincrement not in key:
-                    key[m.autoincrement] = cur.lastrowid
+                    key[m.autoincrement] = last_id
                 found = self._read(m, key, None, 1, None, None, None)
                 record = found[0]
             if include:
