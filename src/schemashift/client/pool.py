@@ -34,11 +34,15 @@ class PoolTimeoutError(errors.ClientError):
 
 def pool_settings(params: Any) -> tuple[int, float | None]:
     """``(connection_limit, pool_timeout)`` from the URL's parameters (timeout None: wait forever)."""
+    raw_limit, raw_timeout = params.get("connection_limit"), params.get("pool_timeout")
     try:
-        limit = int(params.get("connection_limit") or default_limit())
-        timeout = float(params.get("pool_timeout") or DEFAULT_TIMEOUT)
-    except ValueError as exc:
-        raise errors.ClientError(f"Invalid connection pool parameter in the database URL: {exc}.") from None
+        limit = int(raw_limit) if raw_limit else default_limit()
+    except ValueError:
+        raise errors.ClientError(f"`connection_limit` in the database URL must be a whole number, not `{raw_limit}`.") from None
+    try:
+        timeout = float(raw_timeout) if raw_timeout else DEFAULT_TIMEOUT
+    except ValueError:
+        raise errors.ClientError(f"`pool_timeout` in the database URL must be a number of seconds, not `{raw_timeout}`.") from None
     if limit < 1:
         raise errors.ClientError("`connection_limit` in the database URL must be at least 1.")
     return limit, (timeout if timeout > 0 else None)
