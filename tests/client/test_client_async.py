@@ -50,6 +50,7 @@ def test_concurrent_transactions_run_on_different_connections(
                     await tx.user.create(data={"email": f"t{i}@example.com"})
                     await asyncio.wait_for(barrier.wait(), 10)  # every task is inside its transaction now
                     seen = await tx.user.count(where={"email": {"startsWith": "t"}})
+                    await asyncio.wait_for(barrier.wait(), 10)  # every task has counted: now commit
                     if i == 0:
                         raise RuntimeError("task 0 rolls back")
                 return backend, seen

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -35,14 +35,21 @@ def _ms(value: datetime) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+_MS = timedelta(milliseconds=1)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
+
+
 def _dt_to_naive(value: Any) -> Any:
-    return _ms(value).replace(tzinfo=None) if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
+    return value
 
 
 def _dt_to_millis(value: Any) -> Any:
-    if isinstance(value, datetime):
-        delta = _ms(value) - _EPOCH
-        return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    if isinstance(value, datetime):  # whole milliseconds since the epoch (naive: UTC)
+        return (value - (_NAIVE_EPOCH if value.tzinfo is None else _EPOCH)) // _MS
     return value
 
 
@@ -166,12 +173,9 @@ class Dialect:
 
     def reader(self, f: FieldMeta, enum_class: type[Enum] | None, enums: dict[str, EnumMeta]) -> Converter | None:
         if f.kind == "enum" and enum_class is not None:
-            by_db = {db: enum_class[name] for name, db in enums[f.type].values.items()}
-
-            def enum_member(v: Any) -> Any:
-                return None if v is None else by_db[v]
-
-            conv: Converter | None = enum_member
+            by_db: dict[Any, Any] = {db: enum_class[name] for name, db in enums[f.type].values.items()}
+            by_db[None] = None
+            conv: Converter | None = by_db.__getitem__  # a C call per value
         else:
             conv = self.scalar_reader(f)
         if conv is None:

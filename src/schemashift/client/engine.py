@@ -15,13 +15,15 @@ import copy
 import importlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from functools import partial
+from itertools import chain, starmap
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from schemashift.client import errors, executor, ids
@@ -640,25 +642,13 @@ class Engine:
         start = 1 if lead is not None else 0
         if leads_out is not None:
             leads_out.extend(r[0] for r in rows)
-        readers = [m.readers.get(n) for n in fetch]
-        if any(readers):
-            pairs = [(i + start, r) for i, r in enumerate(readers) if r is not None]
-            converted = []
-            for row in rows:
-                values = list(row[start:]) if start else list(row)
-                for i, r in pairs:
-                    values[i - start] = r(values[i - start])
-                converted.append(values)
-            rows = converted  # type: ignore[assignment]
-        elif start:
-            rows = [r[start:] for r in rows]
+        values = _decode(rows, [m.readers.get(n) for n in fetch], start)
         records: list[Record]
         if select is not None:
-            records = [dict(zip(fetch, row)) for row in rows]
+            records = [dict(zip(fetch, row)) for row in values]
         else:
-            cls = m.cls
-            assert cls is not None
-            records = [cls(*row) for row in rows]
+            assert m.cls is not None
+            records = list(starmap(m.cls, values))
         for rel_name, args in relations.items():
             self._load(m, m.meta.relation_by_name[rel_name], records, args, select is not None)
         if select is not None and len(fetch) != len(selected):
@@ -1067,37 +1057,73 @@ class Engine:
     def create_many(self, model: str, data: Sequence[Mapping[str, Any]], skip_duplicates: bool = False) -> int:
         m = self.models[model]
         now = _now()
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in data:
-            row = self._prepare_create(m, item, now)
-            groups.setdefault(tuple(row), []).append(row)
         total = 0
         with self.transaction():
-            for names, rows in groups.items():
+            for names, columns in self._create_columns(m, data, now):
                 if not names:
-                    for _ in rows:
+                    for _ in range(len(columns[0]) if columns else 0):
                         total += max(self.execute(self._insert_sql(m, names, 1, skip_duplicates)), 0)
                     continue
-                convs = [m.writers.get(n) for n in names]
                 if self.dialect.provider == "postgresql" and all(m.unnest_type.get(n) for n in names):
-                    total += self._insert_unnest(m, names, convs, rows, skip_duplicates)
+                    total += self._insert_unnest(m, names, columns, skip_duplicates)
                     continue
                 per_batch = max(1, min(self.dialect.max_params // len(names), 10_000))
-                for start in range(0, len(rows), per_batch):
-                    batch = rows[start : start + per_batch]
-                    params: list[Any] = []
-                    if any(convs):
-                        for row in batch:
-                            params.extend(c(row[n]) if c else row[n] for n, c in zip(names, convs))
-                    else:
-                        for row in batch:
-                            params.extend(row.values())
-                    total += max(self.execute(self._insert_sql(m, names, len(batch), skip_duplicates), params), 0)
+                count = len(columns[0])
+                for start in range(0, count, per_batch):
+                    end = min(start + per_batch, count)
+                    params = list(chain.from_iterable(zip(*(c[start:end] for c in columns))))
+                    total += max(self.execute(self._insert_sql(m, names, end - start, skip_duplicates), params), 0)
         return total
 
-    def _insert_unnest(
-        self, m: _Model, names: Sequence[str], convs: Sequence[Any], rows: list[dict[str, Any]], skip_duplicates: bool
-    ) -> int:
+    def _create_columns(
+        self, m: _Model, data: Sequence[Mapping[str, Any]], now: datetime
+    ) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+        """``create_many``'s rows, grouped by the fields they give: per group the column names
+        (given fields, then client-side defaults) and each column's values, converted for the
+        driver. Rows of plain scalar fields are handled column by column; others (``connect``
+        through a relation, unknown fields: an error) row by row (:meth:`_prepare_create`)."""
+        shapes: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+        for item in data:
+            shapes.setdefault(tuple(item), []).append(item)
+        by_name = m.meta.by_name
+        prepared: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for shape, items in shapes.items():
+            if not all(k in by_name for k in shape):
+                for item in items:
+                    row = self._prepare_create(m, item, now)
+                    prepared.setdefault(tuple(row), []).append(row)
+                continue
+            names = list(shape)
+            if len(shape) == 1:
+                columns = [[item[shape[0]] for item in items]]
+            elif shape:
+                columns = [list(c) for c in zip(*map(itemgetter(*shape), items))]
+            else:
+                columns = []
+            given = set(shape)
+            for f in m.generated:
+                if f.name not in given:
+                    make = _GENERATORS[f.default]  # type: ignore[index]
+                    names.append(f.name)
+                    columns.append([make(f) for _ in items])
+            for name in m.now_fields:
+                if name not in given:
+                    names.append(name)
+                    columns.append([now] * len(items))
+            yield tuple(names), self._convert_columns(m, names, columns) if names else [[None] * len(items)]
+        for names_, rows in prepared.items():
+            columns = [[row[n] for row in rows] for n in names_]
+            yield names_, self._convert_columns(m, names_, columns) if names_ else [[None] * len(rows)]
+
+    @staticmethod
+    def _convert_columns(m: _Model, names: Sequence[str], columns: list[list[Any]]) -> list[list[Any]]:
+        for i, name in enumerate(names):
+            conv = m.writers.get(name)
+            if conv is not None:
+                columns[i] = list(map(conv, columns[i]))
+        return columns
+
+    def _insert_unnest(self, m: _Model, names: Sequence[str], columns: list[list[Any]], skip_duplicates: bool) -> int:
         """PostgreSQL: one multi-row ``INSERT ... SELECT * FROM unnest($1::t1[], $2::t2[]...)`` per
         batch: one array parameter per column instead of one parameter per value (the driver
         parses a short statement, the server plans it once)."""
@@ -1106,12 +1132,8 @@ class Engine:
         arrays = ", ".join(f"%b::{m.unnest_type[n]}[]" for n in names)  # binary: no text quoting
         sql = f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) SELECT * FROM unnest({arrays}){d.insert_suffix(skip_duplicates)}"
         total = 0
-        for start in range(0, len(rows), 50_000):
-            batch = rows[start : start + 50_000]
-            params = [
-                [c(r[n]) for r in batch] if c is not None else [r[n] for r in batch] for n, c in zip(names, convs)
-            ]
-            total += max(self.execute(sql, params), 0)
+        for start in range(0, len(columns[0]), 50_000):
+            total += max(self.execute(sql, [c[start : start + 50_000] for c in columns]), 0)
         return total
 
     def _set(self, m: _Model, data: Mapping[str, Any], params: list[Any]) -> str:
@@ -1224,6 +1246,18 @@ class Engine:
         params: list[Any] = []
         w = self.where(m, where, m.table, params)
         return self.execute(f"DELETE FROM {m.table}" + (f" WHERE {w}" if w else ""), params)
+
+
+def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any] | None], start: int) -> Iterable[Sequence[Any]]:
+    """The rows' values (from column ``start`` on) through their columns' readers, converted
+    column by column (``map``: no per-row Python loop)."""
+    if not any(readers) or not rows:
+        return [r[start:] for r in rows] if start else rows
+    columns: list[Any] = list(zip(*rows))[start:]
+    for i, reader in enumerate(readers):
+        if reader is not None:
+            columns[i] = map(reader, columns[i])
+    return zip(*columns)
 
 
 @contextmanager
