@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from schemashift.client import errors
@@ -102,6 +103,15 @@ def _decimal_to_text(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
+#: readers of NOT NULL columns: C calls instead of Python functions testing for None (a required
+#: DateTime is read naive, except a timestamptz: UTC is attached)
+_NOT_NULL_READERS: dict[Converter, Converter] = {
+    _to_bool: bool,
+    _to_float: float,
+    _dt_from_naive: partial(datetime.replace, tzinfo=UTC),
+}
+
+
 class Dialect:
     provider = ""
     placeholder = "%s"
@@ -178,6 +188,8 @@ class Dialect:
             conv: Converter | None = by_db.__getitem__  # a C call per value
         else:
             conv = self.scalar_reader(f)
+            if conv is not None and not f.optional and not f.is_list and f.native != "Timestamptz":
+                conv = _NOT_NULL_READERS.get(conv, conv)
         if conv is None:
             return None
         if f.is_list:

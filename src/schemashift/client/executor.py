@@ -146,13 +146,14 @@ class _DbapiConnection(Connection):
         return out
 
 
+_PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open, no statement running
+
+
 class _PgConnection(_DbapiConnection):
     __slots__ = ()
 
     def reusable(self) -> bool:
-        from psycopg.pq import TransactionStatus
-
-        return super().reusable() and self.raw.info.transaction_status == TransactionStatus.IDLE
+        return super().reusable() and self.raw.pgconn.transaction_status == _PG_IDLE
 
 
 class _MysqlConnection(Connection):
