@@ -219,3 +219,17 @@ def test_prisma_client_py_async_transactions_run_concurrently(
         purge()
     assert len(set(backends)) == TASKS
     assert count == TASKS
+
+
+def test_client_used_from_two_event_loops(tmp_path: Path, sqlite_url: str, run_cli: Callable[..., Any]) -> None:
+    """One AsyncClient, two ``asyncio.run`` calls: the second loop gets connections of its own."""
+    mod = make_client(tmp_path, "sqlite", sqlite_url, run_cli)
+    db = mod.AsyncClient(url=sqlite_url)
+
+    async def create(email: str) -> int:
+        await db.user.create(data={"email": email})
+        return int(await db.user.count())
+
+    assert asyncio.run(create("one@example.com")) == 1
+    assert asyncio.run(create("two@example.com")) == 2
+    asyncio.run(db.close())

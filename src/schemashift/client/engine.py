@@ -11,6 +11,7 @@ transaction of their own unless one is open. Values are always bound as paramete
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import importlib
 import logging
@@ -172,6 +173,12 @@ class Engine:
     def _get_pool(self) -> Any:
         """The pool (created on first use; its first connection opens with the first query)."""
         pool = self._pool
+        if pool is not None and self.asynchronous and pool.loop is not asyncio.get_running_loop():
+            # a new event loop (another asyncio.run): the old loop's connections cannot serve it
+            for conn in pool.idle:
+                if isinstance(conn, executor.SqliteThreadConnection):
+                    conn.close()  # its thread too; the others go with their loop
+            pool = None
         if pool is None:
             parsed = self._parsed_url()
             limit, timeout = pool_settings(parsed.params)

@@ -120,6 +120,7 @@ class AsyncPool:
         self.size = 0
         self._waiters: deque[asyncio.Future[Connection | None]] = deque()
         self.closed = False
+        self.loop = asyncio.get_running_loop()  # the connections belong to it
 
     async def acquire(self) -> Connection:
         loop = asyncio.get_running_loop()
