@@ -16,6 +16,7 @@ import copy
 import importlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -51,6 +52,9 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
 #: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+_POOL_CREATION = threading.Lock()
 
 
 def _server_error(exc: Exception) -> bool:
@@ -173,20 +177,21 @@ class Engine:
     def _get_pool(self) -> Any:
         """The pool (created on first use; its first connection opens with the first query)."""
         pool = self._pool
-        if pool is not None and self.asynchronous and pool.loop is not asyncio.get_running_loop():
-            # a new event loop (another asyncio.run): the old loop's connections cannot serve it
-            for conn in pool.idle:
-                if isinstance(conn, executor.SqliteThreadConnection):
-                    conn.close()  # its thread too; the others go with their loop
-            pool = None
-        if pool is None:
-            parsed = self._parsed_url()
-            limit, timeout = pool_settings(parsed.params)
-            if self.asynchronous:
-                pool = AsyncPool(partial(executor.open_async, parsed), limit, timeout)
-            else:
-                pool = Pool(partial(executor.open_sync, parsed), limit, timeout)
-            self._pool = pool
+        if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+            with _POOL_CREATION:  # threads sharing a client create one pool
+                pool = self._pool
+                if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+                    if pool is not None:  # another asyncio.run: the old loop's connections cannot serve it
+                        for conn in pool.idle:
+                            if isinstance(conn, executor.SqliteThreadConnection):
+                                conn.close()  # its thread too; the others go with their loop
+                    parsed = self._parsed_url()
+                    limit, timeout = pool_settings(parsed.params)
+                    if self.asynchronous:
+                        pool = AsyncPool(partial(executor.open_async, parsed), limit, timeout)
+                    else:
+                        pool = Pool(partial(executor.open_sync, parsed), limit, timeout)
+                    self._pool = pool
         return pool
 
     def connect(self) -> None:
