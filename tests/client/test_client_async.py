@@ -233,3 +233,24 @@ def test_client_used_from_two_event_loops(tmp_path: Path, sqlite_url: str, run_c
     assert asyncio.run(create("one@example.com")) == 1
     assert asyncio.run(create("two@example.com")) == 2
     asyncio.run(db.close())
+
+
+def test_sqlite_cancelled_operation_returns_its_connection(tmp_path: Path, sqlite_url: str, run_cli: Callable[..., Any]) -> None:
+    """A cancelled task's SQLite statement finishes on its thread first (sqlite3 cannot be cut
+    short), then the connection is idle again for the next task."""
+    mod = make_client(tmp_path, "sqlite", sqlite_url, run_cli)
+    slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT COUNT(*) FROM n"
+
+    async def main() -> tuple[int, int, int]:
+        async with mod.AsyncClient(url=with_params(sqlite_url, connection_limit=1, pool_timeout=20)) as db:
+            task = asyncio.ensure_future(db.query_raw(slow))
+            await asyncio.sleep(0.05)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            pool = db._engine._pool
+            idle_after_cancel = len(pool.idle)
+            await db.user.create(data={"email": "after@example.com"})
+            return idle_after_cancel, pool.size, int(await db.user.count())
+
+    assert asyncio.run(main()) == (1, 1, 1)

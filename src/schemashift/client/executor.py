@@ -264,15 +264,15 @@ class SqliteThreadConnection(_DbapiConnection):
         """``fn(*args)`` on this connection's thread, in the task's context. A cancelled caller
         still waits for the thread to finish the operation (it cannot be interrupted), so the
         connection goes back to the pool idle."""
-        context = contextvars.copy_context()
-        future = asyncio.get_running_loop().run_in_executor(self.thread, context.run, fn, *args)
+        done = self.thread.submit(contextvars.copy_context().run, fn, *args)
         try:
-            return await asyncio.shield(future)
+            return await asyncio.wrap_future(done)
         except asyncio.CancelledError:
-            try:
-                await future
-            except BaseException:  # noqa: BLE001 - the cancellation is what the caller sees
-                pass
+            if not done.cancelled():  # it started: wait for the thread to finish it
+                try:
+                    await asyncio.wrap_future(done)
+                except BaseException:  # noqa: BLE001 - the cancellation is what the caller sees
+                    pass
             raise
 
     def close(self) -> None:
