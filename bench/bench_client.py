@@ -1,17 +1,25 @@
-"""Client benchmark: insert 100,000 rows with ``create_many`` and read them back with ``find_many``.
+"""Client benchmarks against SQLAlchemy 2 Core, on SQLite, PostgreSQL and MySQL/MariaDB, sync and async.
 
-Reference: SQLAlchemy 2.x Core doing the same on the same table of the same database
-(``conn.execute(table.insert(), rows)`` in one transaction, then ``select(table)``; its own
-batching: ``executemany`` on SQLite and PyMySQL, "insertmanyvalues" on psycopg). Both sides get
-the same rows (every column given, so no client-side default is computed) and read back every
-column; our side builds typed dataclasses (enum members, UTC datetimes), SQLAlchemy ``Row``s.
-Each sample starts from an empty table (emptied untimed). Needs ``pip install sqlalchemy``; the
-servers come from ``SCHEMASHIFT_TEST_POSTGRES_URL`` / ``SCHEMASHIFT_TEST_MYSQL_URL`` (the test
-servers' defaults otherwise). Goal: within 1.5x of SQLAlchemy.
+Two workloads: ``create_many`` of 100,000 rows then ``find_many`` of them all (one transaction
+for the insert on both sides), and 10,000 single-row ``find_unique`` round trips by id (a loop
+of one query each, on a table of 10,000 rows). The reference is SQLAlchemy 2 Core doing the same
+on the same table of the same database: ``conn.execute(table.insert(), rows)`` then
+``select(table)``; ``select(table).where(table.c.id == i)`` per round trip, on one connection
+held for the loop (its fastest way). The drivers are the same on both sides, so the comparison
+is of the layers above them: psycopg 3 (sync; async: its ``AsyncConnection``), PyMySQL (sync)
+and asyncmy (async), sqlite3 (sync) and, for SQLAlchemy's async SQLite, aiosqlite (ours: its
+own thread per connection). SQLAlchemy's async side is its asyncio extension
+(``create_async_engine``). Both sides get the same rows (every column given, so no client-side
+default is computed) and read back every column; our side builds typed dataclasses (enum
+members, UTC datetimes), SQLAlchemy ``Row``s. Each bulk sample starts from an empty table
+(emptied untimed). Needs ``pip install sqlalchemy aiosqlite``; the servers come from
+``SCHEMASHIFT_TEST_POSTGRES_URL`` / ``SCHEMASHIFT_TEST_MYSQL_URL`` (the test servers' defaults
+otherwise). Goal: at most 1.0x SQLAlchemy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import importlib
 import os
@@ -28,6 +36,7 @@ from typing import Any
 from harness import Benchmark, Context, Unavailable
 
 ROWS = 100_000
+LOOKUPS = 10_000
 PG_ADMIN = os.environ.get("SCHEMASHIFT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 MYSQL_ADMIN = os.environ.get("SCHEMASHIFT_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql")
 
@@ -119,7 +128,9 @@ def _setup(ctx: Context, provider: str) -> tuple[Any, str]:
     (root / "prisma" / "schema.prisma").write_text(SCHEMA.format(package=package, provider=provider))
     env = {**os.environ, "DATABASE_URL": url}
     for args in (["db", "push", "--force-reset"], ["generate"]):
-        subprocess.run([*ctx.schemashift(), *args], cwd=root, env=env, check=True, capture_output=True)
+        r = subprocess.run([*ctx.schemashift(), *args], cwd=root, env=env, capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(f"schemashift {' '.join(args)}: {r.stderr.strip()}")
     sys.path.insert(0, str(root))
     module = importlib.import_module(package)
     _setups[provider] = (module, url)
@@ -138,9 +149,45 @@ def _time(ctx: Context, empty: Any, work: Any) -> float:
     return statistics.median(samples)
 
 
-def ours(provider: str, ctx: Context) -> float:
+async def _atime(ctx: Context, empty: Any, work: Any) -> float:
+    samples = []
+    for i in range(min(ctx.repeat, 3) + 1):
+        await empty()
+        start = time.perf_counter()
+        await work()
+        elapsed = time.perf_counter() - start
+        if i:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+async def _nothing() -> None:
+    pass
+
+
+def _async_client(module: Any, url: str) -> Any:
+    return module.AsyncClient(url=url)
+
+
+# ---------------------------------------------------------------------------- ours
+
+
+def ours(provider: str, mode: str, ctx: Context) -> float:
+    """create_many + find_many of ROWS rows."""
     module, url = _setup(ctx, provider)
     rows = _rows()
+    if mode == "async":
+
+        async def run() -> float:
+            async with module.AsyncClient(url=url) as db:
+
+                async def work() -> None:
+                    assert await db.item.create_many(data=rows) == ROWS
+                    assert len(await db.item.find_many()) == ROWS
+
+                return await _atime(ctx, db.item.delete_many, work)
+
+        return asyncio.run(run())
     client = module.Client(url=url)
 
     def work() -> None:
@@ -153,24 +200,75 @@ def ours(provider: str, ctx: Context) -> float:
         client.close()
 
 
-def _sqlalchemy_url(provider: str, url: str) -> str:
+def _fill_lookup(ctx: Context, provider: str) -> tuple[Any, str, list[int]]:
+    """The table with LOOKUPS rows (left for the round-trip benchmarks); their ids."""
+    module, url = _setup(ctx, provider)
+    with module.Client(url=url) as client:
+        if client.item.count() != LOOKUPS:
+            client.item.delete_many()
+            client.item.create_many(data=_rows()[:LOOKUPS])
+        ids = [r.id for r in client.item.find_many()]
+    return module, url, ids
+
+
+def ours_unique(provider: str, mode: str, ctx: Context) -> float:
+    """LOOKUPS find_unique round trips."""
+    module, url, ids = _fill_lookup(ctx, provider)
+    if mode == "async":
+
+        async def run() -> float:
+            async with module.AsyncClient(url=url) as db:
+                find = db.item.find_unique
+
+                async def work() -> None:
+                    for i in ids:
+                        assert (await find(where={"id": i})) is not None
+
+                return await _atime(ctx, _nothing, work)
+
+        return asyncio.run(run())
+    with module.Client(url=url) as client:
+        find = client.item.find_unique
+
+        def work() -> None:
+            for i in ids:
+                assert find(where={"id": i}) is not None
+
+        return _time(ctx, lambda: None, work)
+
+
+# ---------------------------------------------------------------------------- SQLAlchemy
+
+
+def _sqlalchemy_url(provider: str, url: str, mode: str) -> str:
     from schemashift.connectors import parse_url
 
-    if provider == "sqlite":
-        return f"sqlite:///{parse_url(url).path}"
     u = parse_url(url)
-    driver = "postgresql+psycopg" if provider == "postgresql" else "mysql+pymysql"
+    if provider == "sqlite":
+        return f"sqlite{'+aiosqlite' if mode == 'async' else ''}:///{u.path}"
+    if provider == "postgresql":
+        driver = "postgresql+psycopg"  # psycopg's AsyncConnection under create_async_engine
+    else:
+        driver = "mysql+asyncmy" if mode == "async" else "mysql+pymysql"
     auth = u.user + (f":{u.password}" if u.password else "")
     return f"{driver}://{auth}@{u.host}:{u.port}/{u.database}"
 
 
-def reference(provider: str, ctx: Context) -> float:
+def _sqlalchemy(provider: str, mode: str, ctx: Context, ours_wrote: bool = False) -> tuple[Any, Any, Any]:
+    """(sqlalchemy, engine, table). ``ours_wrote``: the rows were written by our client (on
+    SQLite its DateTime is Prisma's Unix milliseconds: SQLAlchemy reads that column as an
+    integer, less work than our side's conversion to datetimes)."""
     try:
         import sqlalchemy as sa
+        from sqlalchemy.ext.asyncio import create_async_engine
     except ImportError:
-        raise Unavailable("SQLAlchemy is not installed (pip install 'sqlalchemy>=2')") from None
+        raise Unavailable("SQLAlchemy is not installed (pip install 'sqlalchemy>=2' aiosqlite)") from None
     _, url = _setup(ctx, provider)
-    engine = sa.create_engine(_sqlalchemy_url(provider, url))
+    sa_url = _sqlalchemy_url(provider, url, mode)
+    try:
+        engine = create_async_engine(sa_url) if mode == "async" else sa.create_engine(sa_url)
+    except ImportError as exc:
+        raise Unavailable(f"a driver SQLAlchemy needs is missing: {exc}") from None
     tier = (
         sa.Enum("FREE", "PRO", name="PlanTier", create_type=False)
         if provider == "postgresql"
@@ -184,9 +282,37 @@ def reference(provider: str, ctx: Context) -> float:
         sa.Column("name", sa.String, nullable=True),
         sa.Column("tier", tier),
         sa.Column("score", sa.Float),
-        sa.Column("createdAt", sa.DateTime),
+        sa.Column("createdAt", sa.BigInteger if ours_wrote and provider == "sqlite" else sa.DateTime),
     )
+    return sa, engine, table
+
+
+def reference(provider: str, mode: str, ctx: Context) -> float:
+    sa, engine, table = _sqlalchemy(provider, mode, ctx)
     rows = [{**r, "createdAt": r["createdAt"].replace(tzinfo=None)} for r in _rows()]
+    if mode == "async":
+
+        async def run() -> float:
+            async with engine.connect() as conn:
+
+                async def empty() -> None:
+                    await conn.execute(table.delete())
+                    await conn.commit()
+
+                async def work() -> None:
+                    async with conn.begin():
+                        await conn.execute(table.insert(), rows)
+                    got = (await conn.execute(sa.select(table))).all()
+                    await conn.commit()
+                    assert len(got) == ROWS
+
+                try:
+                    return await _atime(ctx, empty, work)
+                finally:
+                    await empty()
+            await engine.dispose()
+
+        return asyncio.run(run())
     conn = engine.connect()
 
     def empty() -> None:
@@ -203,8 +329,39 @@ def reference(provider: str, ctx: Context) -> float:
     try:
         return _time(ctx, empty, work)
     finally:
+        empty()
         conn.close()
         engine.dispose()
+
+
+def reference_unique(provider: str, mode: str, ctx: Context) -> float:
+    _, _, ids = _fill_lookup(ctx, provider)
+    sa, engine, table = _sqlalchemy(provider, mode, ctx, ours_wrote=True)
+    if mode == "async":
+
+        async def run() -> float:
+            async with engine.connect() as conn:
+
+                async def work() -> None:
+                    for i in ids:
+                        assert (await conn.execute(sa.select(table).where(table.c.id == i))).one() is not None
+                    await conn.commit()
+
+                result = await _atime(ctx, _nothing, work)
+            await engine.dispose()
+            return result
+
+        return asyncio.run(run())
+    with engine.connect() as conn:
+
+        def work() -> None:
+            for i in ids:
+                assert conn.execute(sa.select(table).where(table.c.id == i)).one() is not None
+            conn.commit()
+
+        result = _time(ctx, lambda: None, work)
+    engine.dispose()
+    return result
 
 
 def notes(provider: str, ctx: Context) -> list[str]:
@@ -273,14 +430,23 @@ BENCHMARKS = [
         max_ratio=3.0,
     )
     for provider in ("sqlite",)
-] + [
-    Benchmark(
-        f"client create_many+find_many {ROWS // 1000}k rows ({provider})",
-        partial(ours, provider),
-        partial(reference, provider),
-        "SQLAlchemy 2 Core",
-        partial(notes, provider),
-        max_ratio=1.5,
-    )
-    for provider in ("sqlite", "postgresql", "mysql")
 ]
+for _provider in ("sqlite", "postgresql", "mysql"):
+    for _mode in ("sync", "async"):
+        BENCHMARKS += [
+            Benchmark(
+                f"client create_many+find_many {ROWS // 1000}k rows ({_provider}, {_mode})",
+                partial(ours, _provider, _mode),
+                partial(reference, _provider, _mode),
+                "SQLAlchemy 2 Core",
+                partial(notes, _provider) if _mode == "sync" else None,
+                max_ratio=1.0,
+            ),
+            Benchmark(
+                f"client find_unique x{LOOKUPS // 1000}k round trips ({_provider}, {_mode})",
+                partial(ours_unique, _provider, _mode),
+                partial(reference_unique, _provider, _mode),
+                "SQLAlchemy 2 Core",
+                max_ratio=1.0,
+            ),
+        ]

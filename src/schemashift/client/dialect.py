@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from schemashift.client import errors
@@ -35,14 +36,21 @@ def _ms(value: datetime) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+_MS = timedelta(milliseconds=1)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
+
+
 def _dt_to_naive(value: Any) -> Any:
-    return _ms(value).replace(tzinfo=None) if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
+    return value
 
 
 def _dt_to_millis(value: Any) -> Any:
-    if isinstance(value, datetime):
-        delta = _ms(value) - _EPOCH
-        return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    if isinstance(value, datetime):  # whole milliseconds since the epoch (naive: UTC)
+        return (value - (_NAIVE_EPOCH if value.tzinfo is None else _EPOCH)) // _MS
     return value
 
 
@@ -93,6 +101,15 @@ def _to_str(value: Any) -> Any:
 
 def _decimal_to_text(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
+
+
+#: readers of NOT NULL columns: C calls instead of Python functions testing for None (a required
+#: DateTime is read naive, except a timestamptz: UTC is attached)
+_NOT_NULL_READERS: dict[Converter, Converter] = {
+    _to_bool: bool,
+    _to_float: float,
+    _dt_from_naive: partial(datetime.replace, tzinfo=UTC),
+}
 
 
 class Dialect:
@@ -166,14 +183,13 @@ class Dialect:
 
     def reader(self, f: FieldMeta, enum_class: type[Enum] | None, enums: dict[str, EnumMeta]) -> Converter | None:
         if f.kind == "enum" and enum_class is not None:
-            by_db = {db: enum_class[name] for name, db in enums[f.type].values.items()}
-
-            def enum_member(v: Any) -> Any:
-                return None if v is None else by_db[v]
-
-            conv: Converter | None = enum_member
+            by_db: dict[Any, Any] = {db: enum_class[name] for name, db in enums[f.type].values.items()}
+            by_db[None] = None
+            conv: Converter | None = by_db.__getitem__  # a C call per value
         else:
             conv = self.scalar_reader(f)
+            if conv is not None and not f.optional and not f.is_list and f.native != "Timestamptz":
+                conv = _NOT_NULL_READERS.get(conv, conv)
         if conv is None:
             return None
         if f.is_list:

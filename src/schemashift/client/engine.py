@@ -1,7 +1,9 @@
 """The query engine of the generated client: Prisma's query semantics compiled to SQL.
 
-One :class:`Engine` holds one database connection (opened on first use, autocommit) and the
-schema metadata; every delegate call of the generated client lands here. Reads are one SELECT,
+One :class:`Engine` holds the schema metadata and a pool of connections (opened on first use,
+autocommit; :mod:`schemashift.client.pool`); every delegate call of the generated client lands
+here. It builds the SQL and decodes the rows; the statements go through a
+:class:`schemashift.client.executor.Connection`, synchronous or asynchronous (``arun``). Reads are one SELECT,
 plus one SELECT per loaded relation (``include``/``select``), batched over all parent rows, as
 Prisma does. Writes that touch one record (``update``, ``upsert``, ``delete``) run in a
 transaction of their own unless one is open. Values are always bound as parameters.
@@ -9,23 +11,32 @@ transaction of their own unless one is open. Values are always bound as paramete
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import importlib
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from functools import partial
+from itertools import chain, starmap
+from operator import itemgetter
+from typing import Any, TypeVar
 
-from schemashift.client import errors, ids
+from schemashift.client import errors, executor, ids
 from schemashift.client.dialect import Dialect, dialect_for
 from schemashift.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+from schemashift.client.pool import AsyncPool, Pool, pool_settings
 
 __all__ = ["Engine", "resolve_url"]
 
 Record = Any  # a model instance, or a dict for `select`
+T = TypeVar("T")
 _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "cuid": lambda f: ids.cuid(),
     "cuid2": lambda f: ids.cuid2(),
@@ -41,6 +52,19 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
 #: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+_POOL_CREATION = threading.Lock()
+
+
+def _server_error(exc: Exception) -> bool:
+    """An error the server reported (the connection is fine), not a lost connection."""
+    if getattr(exc, "sqlstate", None):  # psycopg
+        return True
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    if code is not None:  # PyMySQL, asyncmy: 2000-2999 are the client's own (connection) errors
+        return not 2000 <= code < 3000
+    return type(exc).__module__.startswith("sqlite3")
 
 
 def _now() -> datetime:
@@ -120,6 +144,7 @@ class Engine:
         enum_classes: Mapping[str, type[Enum]],
         url: str | None = None,
         package_dir: Path | None = None,
+        asynchronous: bool = False,
     ) -> None:
         self.meta = meta
         self.classes = dict(classes)
@@ -127,17 +152,19 @@ class Engine:
         self.dialect: Dialect = dialect_for(meta.provider)
         self._url = url
         self._package_dir = package_dir or Path.cwd()
-        self._raw: Any = None
-        self._connector: Any = None
-        self.depth = 0
+        #: async: PostgreSQL/MySQL on asyncio drivers, SQLite on a thread per connection
+        self.asynchronous = asynchronous
+        self._pool: Any = None
+        #: the connection every statement goes to (an engine bound to a transaction)
+        self._conn: executor.Connection | None = None
+        #: the connection of the operation or transaction running in this context (thread, task)
+        self._scope: ContextVar[executor.Connection | None] = ContextVar("schemashift_client_conn", default=None)
         self._aliases = 0
         self.models = {name: _Model(self, m) for name, m in meta.models.items()}
 
     # ------------------------------------------------------------------ connection
 
-    def connect(self) -> None:
-        if self._raw is not None:
-            return
+    def _parsed_url(self) -> Any:
         url, base_dir = resolve_url(self.meta, self._package_dir, self._url)
         connectors = importlib.import_module("schemashift.connectors")
         parsed = connectors.parse_url(url, base_dir)
@@ -145,70 +172,203 @@ class Engine:
             raise errors.ClientError(
                 f"The URL is a {parsed.provider} URL but the client was generated for {self.dialect.provider}."
             )
-        if parsed.provider == "mysql":
-            # matched (not changed) rows in update counts, as Prisma reports them
-            mysql = importlib.import_module("schemashift.connectors.mysql")
-            pymysql = importlib.import_module("pymysql")
-            self._raw = mysql.connect_raw(parsed, parsed.database, client_flag=pymysql.constants.CLIENT.FOUND_ROWS)
-            return
-        self._connector = connectors.connect(parsed)
-        self._raw = self._connector._conn
+        return parsed
+
+    def _get_pool(self) -> Any:
+        """The pool (created on first use; its first connection opens with the first query)."""
+        pool = self._pool
+        if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+            with _POOL_CREATION:  # threads sharing a client create one pool
+                pool = self._pool
+                if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+                    if pool is not None:  # another asyncio.run: the old loop's connections cannot serve it
+                        for conn in pool.idle:
+                            if isinstance(conn, executor.SqliteThreadConnection):
+                                conn.close()  # its thread too; the others go with their loop
+                    parsed = self._parsed_url()
+                    limit, timeout = pool_settings(parsed.params)
+                    if self.asynchronous:
+                        pool = AsyncPool(partial(executor.open_async, parsed), limit, timeout)
+                    else:
+                        pool = Pool(partial(executor.open_sync, parsed), limit, timeout)
+                    self._pool = pool
+        return pool
+
+    def connect(self) -> None:
+        """Open the pool's first connection (errors surface here, as Prisma's ``$connect``)."""
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            pool.put(pool.get())
 
     def close(self) -> None:
-        if self._connector is not None:
-            self._connector.close()
-        elif self._raw is not None:
-            self._raw.close()
-        self._raw = self._connector = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
-    def _cursor(self, sql: str, params: Sequence[Any]) -> Any:
-        if self._raw is None:
-            self.connect()
+    async def aconnect(self) -> None:
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            await pool.release(await pool.acquire())
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @property
+    def _raw(self) -> Any:
+        """The driver connection of an idle pooled connection (diagnostics, tests)."""
+        return self._pool.idle[-1].raw if self._pool is not None and self._pool.idle else None
+
+    def _bound(self, conn: executor.Connection) -> Engine:
+        """This engine with every statement on ``conn`` (a transaction's connection)."""
+        bound = copy.copy(self)
+        bound._conn = conn
+        return bound
+
+    @contextmanager
+    def pinned(self) -> Iterator[Engine]:
+        """A connection of the pool held for a block: the engine yielded runs on it only."""
+        pool = self._get_pool()
+        conn = pool.get()
+        try:
+            yield self._bound(conn)
+        finally:
+            pool.put(conn)
+
+    @asynccontextmanager
+    async def apinned(self) -> AsyncIterator[Engine]:
+        pool = self._get_pool()
+        conn = await pool.acquire()
+        try:
+            yield self._bound(conn)
+        finally:
+            await pool.release(conn)
+
+    async def arun(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` (engine calls) natively async: on one pooled connection for its whole run,
+        PostgreSQL and MySQL in a greenlet of this task (no thread), SQLite on its connection's
+        thread."""
+        conn = self._conn
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = await pool.acquire()
+        try:
+            if isinstance(conn, executor.SqliteThreadConnection):
+                return await conn.run(self._scoped, conn, fn, args)
+            return await executor.run_async(self._scoped, conn, fn, args)
+        finally:
+            if pool is not None:
+                await pool.release(conn)
+
+    def _scoped(self, conn: executor.Connection, fn: Callable[..., T], args: Sequence[Any]) -> T:
+        token = self._scope.set(conn)
+        try:
+            return fn(*args)
+        finally:
+            self._scope.reset(token)
+
+    def _io(self, method: str, sql: str, params: Sequence[Any], conn: executor.Connection | None = None) -> Any:
+        """Send one statement: on ``conn``, else the pinned or the current operation's connection,
+        else one of the pool's for this statement."""
         if _QUERY_LOG.isEnabledFor(logging.DEBUG):
             _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
+        if conn is None:
+            conn = self._conn or self._scope.get()
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
         try:
-            if self.dialect.provider == "mysql":
-                cur = self._raw.cursor()
-                cur.execute(sql, params)
-                return cur
-            return self._raw.execute(sql, params)
+            return getattr(conn, method)(sql, params)
         except errors.ClientError:
             raise
         except Exception as exc:
-            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql"):
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql", "asyncmy"):
+                conn.broken = conn.broken and not _server_error(exc)
                 raise self.dialect.map_error(exc) from exc
             raise
+        finally:
+            if pool is not None:
+                pool.put(conn)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return int(self._cursor(sql, params).rowcount)
+        return int(self._io("execute", sql, params))
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self._cursor(sql, params).fetchall())
+        return self._io("fetch", sql, params)  # type: ignore[no-any-return]
 
     def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query; its rows as ``{column: value}`` (raw queries of the prisma-client-py surface)."""
-        cur = self._cursor(sql, params)
-        names = [d[0] for d in cur.description or ()]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return self._io("fetch_dicts", sql, params)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN ... COMMIT (ROLLBACK on an exception); inside a transaction it joins it."""
-        if self.depth:
+        """BEGIN ... COMMIT (ROLLBACK on an exception) on one connection, held for the block;
+        inside a transaction it joins it."""
+        conn = self._conn or self._scope.get()
+        if conn is not None and conn.depth:
             yield
             return
-        self.execute("BEGIN")
-        self.depth = 1
+        pool = token = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
+            token = self._scope.set(conn)
         try:
-            yield
-        except BaseException:
-            self.depth = 0
-            self.execute("ROLLBACK")
-            raise
-        self.depth = 0
-        self.execute("COMMIT")
+            self._begin(conn)
+            try:
+                yield
+            except BaseException:
+                self._end(conn, False)
+                raise
+            self._end(conn, True)
+        finally:
+            if pool is not None:
+                self._scope.reset(token)  # type: ignore[arg-type]
+                pool.put(conn)
+
+    def _begin(self, conn: executor.Connection) -> None:
+        self._io("execute", "BEGIN", (), conn)
+        conn.depth = 1
+
+    def _end(self, conn: executor.Connection, commit: bool) -> None:
+        conn.depth = 0
+        if commit:
+            self._io("execute", "COMMIT", (), conn)
+        elif not conn.broken:  # a statement cut short: the pool drops the connection instead
+            self._io("execute", "ROLLBACK", (), conn)
+
+    @contextmanager
+    def tx(self) -> Iterator[Engine]:
+        """A client's ``tx()``: one transaction on a connection held for the block; the engine
+        yielded runs on it. Inside a transaction it joins it."""
+        if self._conn is not None:
+            with self.transaction():
+                yield self
+            return
+        with self.pinned() as engine, engine.transaction():
+            yield engine
+
+    @asynccontextmanager
+    async def atx(self) -> AsyncIterator[Engine]:
+        """:meth:`tx` of an async client."""
+        if self._conn is not None and self._conn.depth:
+            yield self
+            return
+        async with self.apinned() as engine:
+            conn = engine._conn
+            assert conn is not None
+            await engine.arun(engine._begin, conn)
+            try:
+                yield engine
+            except BaseException:
+                await engine.arun(engine._end, conn, False)
+                raise
+            await engine.arun(engine._end, conn, True)
 
     # ------------------------------------------------------------------ where
 
@@ -494,25 +654,13 @@ class Engine:
         start = 1 if lead is not None else 0
         if leads_out is not None:
             leads_out.extend(r[0] for r in rows)
-        readers = [m.readers.get(n) for n in fetch]
-        if any(readers):
-            pairs = [(i + start, r) for i, r in enumerate(readers) if r is not None]
-            converted = []
-            for row in rows:
-                values = list(row[start:]) if start else list(row)
-                for i, r in pairs:
-                    values[i - start] = r(values[i - start])
-                converted.append(values)
-            rows = converted  # type: ignore[assignment]
-        elif start:
-            rows = [r[start:] for r in rows]
+        values = _decode(rows, [m.readers.get(n) for n in fetch], start)
         records: list[Record]
         if select is not None:
-            records = [dict(zip(fetch, row)) for row in rows]
+            records = [dict(zip(fetch, row)) for row in values]
         else:
-            cls = m.cls
-            assert cls is not None
-            records = [cls(*row) for row in rows]
+            assert m.cls is not None
+            records = list(starmap(m.cls, values))
         for rel_name, args in relations.items():
             self._load(m, m.meta.relation_by_name[rel_name], records, args, select is not None)
         if select is not None and len(fetch) != len(selected):
@@ -901,10 +1049,10 @@ class Engine:
                 fetched = self.fetch(f"{sql} RETURNING {m.returning}", params)
                 record = self._record(m, fetched[0])
             else:
-                cur = self._cursor(sql, params)
+                last_id = self._io("insert_id", sql, params)
                 key = {n: row[n] for n in m.identity if n in row}
                 if m.autoincrement in m.identity and m.autoincrement not in key:
-                    key[m.autoincrement] = cur.lastrowid
+                    key[m.autoincrement] = last_id
                 found = self._read(m, key, None, 1, None, None, None)
                 record = found[0]
             if include:
@@ -921,37 +1069,73 @@ class Engine:
     def create_many(self, model: str, data: Sequence[Mapping[str, Any]], skip_duplicates: bool = False) -> int:
         m = self.models[model]
         now = _now()
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in data:
-            row = self._prepare_create(m, item, now)
-            groups.setdefault(tuple(row), []).append(row)
         total = 0
         with self.transaction():
-            for names, rows in groups.items():
+            for names, columns in self._create_columns(m, data, now):
                 if not names:
-                    for _ in rows:
+                    for _ in range(len(columns[0]) if columns else 0):
                         total += max(self.execute(self._insert_sql(m, names, 1, skip_duplicates)), 0)
                     continue
-                convs = [m.writers.get(n) for n in names]
                 if self.dialect.provider == "postgresql" and all(m.unnest_type.get(n) for n in names):
-                    total += self._insert_unnest(m, names, convs, rows, skip_duplicates)
+                    total += self._insert_unnest(m, names, columns, skip_duplicates)
                     continue
                 per_batch = max(1, min(self.dialect.max_params // len(names), 10_000))
-                for start in range(0, len(rows), per_batch):
-                    batch = rows[start : start + per_batch]
-                    params: list[Any] = []
-                    if any(convs):
-                        for row in batch:
-                            params.extend(c(row[n]) if c else row[n] for n, c in zip(names, convs))
-                    else:
-                        for row in batch:
-                            params.extend(row.values())
-                    total += max(self.execute(self._insert_sql(m, names, len(batch), skip_duplicates), params), 0)
+                count = len(columns[0])
+                for start in range(0, count, per_batch):
+                    end = min(start + per_batch, count)
+                    params = list(chain.from_iterable(zip(*(c[start:end] for c in columns))))
+                    total += max(self.execute(self._insert_sql(m, names, end - start, skip_duplicates), params), 0)
         return total
 
-    def _insert_unnest(
-        self, m: _Model, names: Sequence[str], convs: Sequence[Any], rows: list[dict[str, Any]], skip_duplicates: bool
-    ) -> int:
+    def _create_columns(
+        self, m: _Model, data: Sequence[Mapping[str, Any]], now: datetime
+    ) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+        """``create_many``'s rows, grouped by the fields they give: per group the column names
+        (given fields, then client-side defaults) and each column's values, converted for the
+        driver. Rows of plain scalar fields are handled column by column; others (``connect``
+        through a relation, unknown fields: an error) row by row (:meth:`_prepare_create`)."""
+        shapes: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+        for item in data:
+            shapes.setdefault(tuple(item), []).append(item)
+        by_name = m.meta.by_name
+        prepared: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for shape, items in shapes.items():
+            if not all(k in by_name for k in shape):
+                for item in items:
+                    row = self._prepare_create(m, item, now)
+                    prepared.setdefault(tuple(row), []).append(row)
+                continue
+            names = list(shape)
+            if len(shape) == 1:
+                columns = [[item[shape[0]] for item in items]]
+            elif shape:
+                columns = [list(c) for c in zip(*map(itemgetter(*shape), items))]
+            else:
+                columns = []
+            given = set(shape)
+            for f in m.generated:
+                if f.name not in given:
+                    make = _GENERATORS[f.default]  # type: ignore[index]
+                    names.append(f.name)
+                    columns.append([make(f) for _ in items])
+            for name in m.now_fields:
+                if name not in given:
+                    names.append(name)
+                    columns.append([now] * len(items))
+            yield tuple(names), self._convert_columns(m, names, columns) if names else [[None] * len(items)]
+        for names_, rows in prepared.items():
+            columns = [[row[n] for row in rows] for n in names_]
+            yield names_, self._convert_columns(m, names_, columns) if names_ else [[None] * len(rows)]
+
+    @staticmethod
+    def _convert_columns(m: _Model, names: Sequence[str], columns: list[list[Any]]) -> list[list[Any]]:
+        for i, name in enumerate(names):
+            conv = m.writers.get(name)
+            if conv is not None:
+                columns[i] = list(map(conv, columns[i]))
+        return columns
+
+    def _insert_unnest(self, m: _Model, names: Sequence[str], columns: list[list[Any]], skip_duplicates: bool) -> int:
         """PostgreSQL: one multi-row ``INSERT ... SELECT * FROM unnest($1::t1[], $2::t2[]...)`` per
         batch: one array parameter per column instead of one parameter per value (the driver
         parses a short statement, the server plans it once)."""
@@ -960,12 +1144,8 @@ class Engine:
         arrays = ", ".join(f"%b::{m.unnest_type[n]}[]" for n in names)  # binary: no text quoting
         sql = f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) SELECT * FROM unnest({arrays}){d.insert_suffix(skip_duplicates)}"
         total = 0
-        for start in range(0, len(rows), 50_000):
-            batch = rows[start : start + 50_000]
-            params = [
-                [c(r[n]) for r in batch] if c is not None else [r[n] for r in batch] for n, c in zip(names, convs)
-            ]
-            total += max(self.execute(sql, params), 0)
+        for start in range(0, len(columns[0]), 50_000):
+            total += max(self.execute(sql, [c[start : start + 50_000] for c in columns]), 0)
         return total
 
     def _set(self, m: _Model, data: Mapping[str, Any], params: list[Any]) -> str:
@@ -1078,6 +1258,18 @@ class Engine:
         params: list[Any] = []
         w = self.where(m, where, m.table, params)
         return self.execute(f"DELETE FROM {m.table}" + (f" WHERE {w}" if w else ""), params)
+
+
+def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any] | None], start: int) -> Iterable[Sequence[Any]]:
+    """The rows' values (from column ``start`` on) through their columns' readers, converted
+    column by column (``map``: no per-row Python loop)."""
+    if not any(readers) or not rows:
+        return [r[start:] for r in rows] if start else rows
+    columns: list[Any] = list(zip(*rows))[start:]
+    for i, reader in enumerate(readers):
+        if reader is not None:
+            columns[i] = map(reader, columns[i])
+    return zip(*columns)
 
 
 @contextmanager

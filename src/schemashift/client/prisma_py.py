@@ -6,20 +6,18 @@ typed layer over this module, and this module is a translation layer over the on
 (``not_in`` -> ``notIn``, ``startswith`` -> ``startsWith``, ``is_not`` -> ``isNot``, ``order`` ->
 ``order_by``, ``upsert(data={"create", "update"})``...), unwraps ``Json``/``Base64`` inputs, gives
 prisma-client-py's return conventions (``update``/``delete`` return ``None`` for a missing record)
-and raises its error classes. Async clients run the synchronous engine on one thread per client,
-as :class:`schemashift.client.AsyncBaseClient` does.
+and raises its error classes. Async clients run the same engine natively on asyncio, on the
+connections of the client's pool (:meth:`schemashift.client.engine.Engine.arun`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
+import copy
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from contextlib import AbstractAsyncContextManager
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -385,10 +383,17 @@ class Registry:
 class Core:
     """One engine and its translator, shared by a client and the clients its ``tx()`` yields."""
 
-    def __init__(self, meta: SchemaMeta, classes: Mapping[str, Any], enums: Mapping[str, type[Enum]], url: str | None, package_dir: Path) -> None:
-        self.engine = Engine(meta, classes, enums, url, package_dir)
+    def __init__(self, meta: SchemaMeta, classes: Mapping[str, Any], enums: Mapping[str, type[Enum]], url: str | None,
+                 package_dir: Path, asynchronous: bool = False) -> None:
+        self.engine = Engine(meta, classes, enums, url, package_dir, asynchronous=asynchronous)
         self.tr = Translator(meta)
         self.connected = False
+
+    def bound(self, engine: Engine) -> Core:
+        """This core on a transaction's engine (:meth:`Engine.pinned`)."""
+        core = copy.copy(self)
+        core.engine = engine
+        return core
 
     def check(self) -> None:
         if not self.connected:
@@ -726,6 +731,11 @@ class AsyncBatch(_Batch):
             await self.commit()
 
 
+def _connection_error(exc: Exception) -> EngineConnectionError:
+    """A failed ``connect()``: the engine's error, or the driver's/connectors' own."""
+    return EngineConnectionError(exc.message if isinstance(exc, engine_errors.ClientError) else str(exc))
+
+
 class _ClientBase:
     """What the generated ``Prisma`` class sets, and its constructor."""
 
@@ -737,11 +747,12 @@ class _ClientBase:
     _delegates: ClassVar[Mapping[str, str]]  # attribute -> model
     _actions: ClassVar[Mapping[str, type]]  # attribute -> actions class
     _core: Core
+    _asynchronous: ClassVar[bool] = False
 
     def __init__(self, *, use_dotenv: bool = True, log_queries: bool = False, datasource: Mapping[str, str] | None = None,
                  connect_timeout: Any = None, http: Any = None, auto_register: bool = False, _core: Core | None = None) -> None:
         url = datasource.get("url") if datasource else None
-        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir)
+        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir, self._asynchronous)
         self._tx_parent = _core is not None
         for attr, cls in self._actions.items():
             setattr(self, attr, cls(self))
@@ -759,10 +770,8 @@ class _ClientBase:
             raise PrismaError("Already connected to the query engine")
         try:
             self._core.engine.connect()
-        except engine_errors.ClientError as exc:
-            raise EngineConnectionError(exc.message) from exc
-        except Exception as exc:  # the driver's connection error
-            raise EngineConnectionError(str(exc)) from exc
+        except Exception as exc:
+            raise _connection_error(exc) from exc
         self._core.connected = True
 
     def _disconnect(self) -> None:
@@ -796,8 +805,8 @@ class SyncPrismaBase(_ClientBase):
         """One transaction: the yielded client's operations commit together, or roll back when
         the block raises."""
         self._core.check()
-        with self._core.engine.transaction():
-            yield type(self)(_core=self._core)
+        with self._core.engine.tx() as engine:
+            yield type(self)(_core=self._core.bound(engine))
 
     def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         return self._core.query_raw(query, args, model)
@@ -811,25 +820,23 @@ class SyncPrismaBase(_ClientBase):
 
 
 class AsyncPrismaBase(_ClientBase):
-    _executor: ThreadPoolExecutor
-
-    def __init__(self, **kwargs: Any) -> None:
-        parent = kwargs.pop("_parent", None)
-        if parent is not None:
-            kwargs["_core"] = parent._core
-            self._executor = parent._executor
-        else:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-prisma")
-        super().__init__(**kwargs)
+    _asynchronous = True
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args))
+        return await self._core.engine.arun(fn, *args)
 
     async def connect(self, timeout: Any = None) -> None:
-        await self._run(self._connect)
+        if self._core.connected:
+            raise PrismaError("Already connected to the query engine")
+        try:
+            await self._core.engine.aconnect()
+        except Exception as exc:
+            raise _connection_error(exc) from exc
+        self._core.connected = True
 
     async def disconnect(self, timeout: Any = None) -> None:
-        await self._run(self._disconnect)
+        await self._core.engine.aclose()
+        self._core.connected = False
 
     async def __aenter__(self) -> Self:
         await self.connect()
@@ -849,14 +856,8 @@ class AsyncPrismaBase(_ClientBase):
         @asynccontextmanager
         async def manager() -> AsyncIterator[Self]:
             self._core.check()
-            cm = self._core.engine.transaction()
-            await self._run(cm.__enter__)
-            try:
-                yield type(self)(_parent=self)
-            except BaseException as exc:
-                await self._run(cm.__exit__, type(exc), exc, exc.__traceback__)
-                raise
-            await self._run(cm.__exit__, None, None, None)
+            async with self._core.engine.atx() as engine:
+                yield type(self)(_core=self._core.bound(engine))
 
         return manager()
 
