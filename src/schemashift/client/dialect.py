@@ -83,6 +83,11 @@ def _to_decimal(value: Any) -> Any:
     return Decimal(str(value))
 
 
+def _to_bytes(value: Any) -> Any:
+    """SQLite: a Bytes column's text value (a DEFAULT '' in the DDL) as bytes."""
+    return value.encode() if isinstance(value, str) else value
+
+
 def _to_float(value: Any) -> Any:
     return None if value is None else float(value)
 
@@ -224,6 +229,7 @@ class SqliteDialect(Dialect):
             "Decimal": _to_decimal,
             "Float": _to_float,
             "Json": _json_load,
+            "Bytes": _to_bytes,
         }.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:

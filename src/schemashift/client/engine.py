@@ -9,12 +9,16 @@ transaction of their own unless one is open. Values are always bound as paramete
 
 from __future__ import annotations
 
+import base64
+import copy
 import importlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,31 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
 #: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+def _literal_default(f: FieldMeta) -> Any:
+    """A schema's literal default as the field's Python value."""
+
+    def one(v: Any) -> Any:
+        if f.kind == "enum":
+            return v
+        if f.type == "Json":
+            return json.loads(v) if isinstance(v, str) else v
+        if f.type == "Bytes":
+            return base64.b64decode(v)
+        if f.type == "DateTime":
+            parsed = datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        if f.type == "Decimal":
+            return Decimal(str(v))
+        if f.type in ("Int", "BigInt"):
+            return int(v)
+        if f.type == "Float":
+            return float(v)
+        return v
+
+    value = f.default_value
+    return [one(v) for v in value] if f.is_list and isinstance(value, list) else one(value)
 
 
 def _now() -> datetime:
@@ -97,6 +126,12 @@ class _Model:
         self.compound = {"_".join(u): u for u in meta.uniques if len(u) > 1}
         if len(meta.primary_key) > 1:
             self.compound["_".join(meta.primary_key)] = meta.primary_key
+        self.compound.update(dict(meta.compound_names))
+        # literal @default values, filled in on create (Prisma's engine does: a MySQL BLOB/TEXT
+        # column cannot hold a default, and create_many rows then share one column list)
+        self.literal_defaults = [
+            (f.name, _literal_default(f)) for f in meta.fields if f.default == "db" and f.default_value is not None
+        ]
         # what identifies a row for update/delete: the id, else the first unique (as Prisma)
         self.identity: tuple[str, ...] = meta.primary_key or (meta.uniques[0] if meta.uniques else ())
         self.row_readers = [self.readers.get(name) for name in self.scalars]
@@ -771,6 +806,9 @@ class Engine:
             if key not in by_name:
                 raise errors.ClientValidationError(f"Unknown field `{key}` on model `{m.meta.name}`.")
         row = dict(data)
+        for name, value in m.literal_defaults:
+            if name not in row:
+                row[name] = copy.deepcopy(value) if isinstance(value, (list, dict)) else value
         for f in m.generated:
             if f.name not in row:
                 row[f.name] = _GENERATORS[f.default](f)  # type: ignore[index]

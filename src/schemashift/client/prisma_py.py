@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
+import importlib
+import json
 import re
+import sys
+import time
+import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -109,11 +117,31 @@ class TransactionNotFoundError(TransactionError):
     pass
 
 
+class UnknownRelationalFieldError(PrismaError):
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(f'Field: "{field}" either does not exist or is not a relational field on the {model} model')
+        self.model = model
+        self.field = field
+
+
+class TransactionNotStartedError(TransactionError):
+    def __init__(self) -> None:
+        super().__init__("Transaction has not been started yet.\nTransactions must be used within a context manager or started manually using `.start()`.")
+
+
+class UnsupportedDatabaseError(PrismaError):
+    def __init__(self, database: str, operation: str) -> None:
+        super().__init__(f"{operation} is not supported by {database}")
+        self.database = database
+        self.operation = operation
+
+
 ERRORS = [
     "PrismaError", "ClientNotConnectedError", "ClientAlreadyRegisteredError", "ClientNotRegisteredError",
     "EngineConnectionError", "DataError", "UniqueViolationError", "ForeignKeyViolationError",
     "MissingRequiredValueError", "RawQueryError", "TableNotFoundError", "FieldNotFoundError", "InputError",
     "RecordNotFoundError", "TransactionError", "TransactionExpiredError", "TransactionNotFoundError",
+    "TransactionNotStartedError", "UnsupportedDatabaseError", "UnknownRelationalFieldError",
 ]
 
 _ERROR_MAP: list[tuple[type[Exception], type[DataError]]] = [
@@ -157,6 +185,9 @@ class Json:
     def __repr__(self) -> str:
         return f"Json({self.data!r})"
 
+    def __getitem__(self, key: Any) -> Any:
+        return self.data[key]
+
 
 class Base64:
     """A ``Bytes`` value as base64 text, as prisma-client-py represents it."""
@@ -181,7 +212,7 @@ class Base64:
         return self.decode().decode(encoding)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Base64) and self.decode() == other.decode()
+        return isinstance(other, Base64) and self._raw == other._raw
 
     def __hash__(self) -> int:
         return hash(self._raw)
@@ -191,6 +222,30 @@ class Base64:
 
     def __repr__(self) -> str:
         return f"Base64({str(self)!r})"
+
+    @classmethod
+    def _validate(cls, value: Any) -> Base64:
+        """pydantic input: a Base64, or base64 text (str/bytes), as prisma-client-py takes it."""
+        if isinstance(value, Base64):
+            return value
+        if isinstance(value, str):
+            return cls(value.encode("ascii"))
+        if isinstance(value, (bytes, bytearray)):
+            return cls(bytes(value))
+        raise ValueError(f"Cannot convert {type(value).__name__} to Base64")
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            cls._validate, core_schema.any_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
+        return {"type": "string", "format": "byte"}
 
 
 # ============================================================================ translation
@@ -332,14 +387,45 @@ def row_factory(cls: Any, names: Sequence[str], bytes_fields: Sequence[str]) -> 
 
 # ============================================================================ raw queries
 
+
+def _raw_value(v: Any) -> Any:
+    """A raw query's value in the JSON form prisma-client-py returns."""
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(v)).decode("ascii")
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=datetime.timezone.utc)
+        v = v.astimezone(datetime.timezone.utc)
+        text = v.strftime("%Y-%m-%dT%H:%M:%S")
+        if v.microsecond:
+            text += f".{v.microsecond // 1000:03d}"
+        return text + "+00:00"
+    if isinstance(v, (datetime.date, datetime.time)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    if isinstance(v, list):
+        return [_raw_value(x) for x in v]
+    return v
+
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\$(\d+)|(\?)|(%)")
+
+
+def _raw_arg(a: Any) -> Any:
+    """A raw query's argument: ``Json``/dict values go as compact JSON text (how Json fields are stored)."""
+    v = _value(a)
+    if isinstance(a, Json) or isinstance(v, dict):
+        return json.dumps(v, separators=(",", ":"))
+    return v
 
 
 def raw_sql(provider: str, sql: str, args: Sequence[Any]) -> tuple[str, list[Any]]:
     """prisma-client-py's placeholders (``$1`` on PostgreSQL, ``?`` on MySQL/SQLite) -> the
     driver's; string literals and quoted names are left alone."""
     if provider == "sqlite":
-        return sql, [_value(a) for a in args]
+        return sql, [_raw_arg(a) for a in args]
     params: list[Any] = []
 
     def sub(match: re.Match[str]) -> str:
@@ -347,12 +433,12 @@ def raw_sql(provider: str, sql: str, args: Sequence[Any]) -> tuple[str, list[Any
             index = int(match.group(1)) - 1
             if not 0 <= index < len(args):
                 raise RawQueryError(f"The query refers to ${index + 1} but {len(args)} arguments were given.")
-            params.append(_value(args[index]))
+            params.append(_raw_arg(args[index]))
             return "%s"
         if match.group(2) is not None:
             if provider == "postgresql":
                 return "?"
-            params.append(_value(args[len(params)]) if len(params) < len(args) else None)
+            params.append(_raw_arg(args[len(params)]) if len(params) < len(args) else None)
             return "%s"
         if match.group(3) is not None:
             return "%%"
@@ -386,13 +472,49 @@ class Core:
     """One engine and its translator, shared by a client and the clients its ``tx()`` yields."""
 
     def __init__(self, meta: SchemaMeta, classes: Mapping[str, Any], enums: Mapping[str, type[Enum]], url: str | None, package_dir: Path) -> None:
+        self.args = (meta, classes, enums, url, package_dir)
         self.engine = Engine(meta, classes, enums, url, package_dir)
         self.tr = Translator(meta)
         self.connected = False
+        self.tx: _TxState | None = None  # set on the core of a `tx()` client
 
     def check(self) -> None:
         if not self.connected:
             raise ClientNotConnectedError()
+        t = self.tx
+        if t is not None:
+            if t.closed:
+                raise TransactionExpiredError("Transaction already closed: A query cannot be executed on a closed transaction.")
+            if t.expired():
+                self.end_tx(commit=False)
+                raise TransactionExpiredError(t.expired_message())
+
+    def begin_tx(self, timeout: float) -> None:
+        """Open this core's own connection and start its transaction (a `tx()` client's core)."""
+        self.engine.connect()
+        self.connected = True
+        self.engine.execute("BEGIN")
+        self.engine.depth = 1
+        self.tx = _TxState(timeout)
+
+    def end_tx(self, commit: bool) -> None:
+        """COMMIT (ROLLBACK if ``commit`` is false or the timeout has passed) and close the
+        connection; past the timeout it raises ``TransactionExpiredError``."""
+        t = self.tx
+        if t is None:
+            raise TransactionNotStartedError()
+        if t.closed:
+            raise TransactionExpiredError("Transaction already closed: A commit cannot be executed on a closed transaction.")
+        expired = t.expired()
+        t.closed = True
+        try:
+            self.engine.execute("COMMIT" if commit and not expired else "ROLLBACK")
+        finally:
+            self.engine.depth = 0
+            self.engine.close()
+            self.connected = False
+        if expired and commit:
+            raise TransactionExpiredError(t.expired_message())
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self.check()
@@ -403,8 +525,24 @@ class Core:
 
     # operations: prisma-client-py arguments in, its results out (synchronous)
 
-    def op(self, model: str, name: str, kw: dict[str, Any]) -> Any:
-        return self.call(getattr(self, "_" + name), model, **kw)
+    def op(self, model: str, name: str, kw: dict[str, Any], cls: Any = None) -> Any:
+        """One operation; ``cls``: a user's model class (a subclass, a ``prisma.bases`` class or a
+        partial) whose instances it returns."""
+        if cls is not None:
+            self._check_class(model, cls, kw.get("include"))
+        result = self.call(getattr(self, "_" + name), model, **kw)
+        if cls is not None and name in RECORD_OPS:
+            result = _as_class(result, cls)
+        return result
+
+    def _check_class(self, model: str, cls: Any, include: Any) -> None:
+        m = self.engine.meta.models[model]
+        for name in getattr(cls, "model_fields", {}):
+            if name not in m.by_name and name not in m.relation_by_name:
+                raise FieldNotFoundError(f"Field '{name}' not found in enclosing type '{model}'")
+        for name in include or {}:
+            if name not in getattr(cls, "model_fields", {}) or name not in m.relation_by_name:
+                raise UnknownRelationalFieldError(cls.__name__, name)
 
     def _read_args(self, model: str, where: Any, include: Any, order: Any) -> tuple[Any, Any, Any]:
         return self.tr.where(model, where), self.tr.include(model, include), order
@@ -514,15 +652,86 @@ class Core:
     # raw
 
     def query_raw(self, sql: str, args: Sequence[Any], model: Any = None) -> list[Any]:
+        """Rows as prisma-client-py gives them: dicts of JSON-like values (Bytes as base64 text,
+        DateTime as ISO text, Decimal as float, BigInt as int), or ``model`` instances (the
+        columns of that model's table read as the model's fields)."""
         text, params = raw_sql(self.engine.dialect.provider, sql, args)
         rows = self.call(self.engine.fetch_dicts, text, params)
-        if model is not None:
+        if model is None:
+            return [{k: _raw_value(v) for k, v in r.items()} for r in rows]
+        name = getattr(model, "__prisma_model__", None)
+        m = self.engine.models.get(name) if name else None
+        if m is None:
             return [model.model_validate(r) for r in rows]
-        return rows
+        by_column = {f.column: f for f in m.meta.fields}
+        out = []
+        for r in rows:
+            data: dict[str, Any] = {}
+            for column, v in r.items():
+                f = by_column.get(column)
+                if f is None:
+                    data[column] = v
+                    continue
+                reader = m.readers.get(f.name)
+                if v is not None and reader is not None:
+                    v = reader(v)
+                if v is not None and f.type == "Bytes":
+                    v = [Base64.encode(x) for x in v] if isinstance(v, list) else Base64.encode(v)
+                data[f.name] = v
+            out.append(model.model_validate(data))
+        return out
 
     def execute_raw(self, sql: str, args: Sequence[Any]) -> int:
         text, params = raw_sql(self.engine.dialect.provider, sql, args)
         return self.call(self.engine.execute, text, params)
+
+
+RECORD_OPS = frozenset(
+    ("find_many", "find_first", "find_first_or_raise", "find_unique", "find_unique_or_raise", "create", "update", "upsert", "delete")
+)
+
+
+def _is_generated(cls: Any, model: str) -> bool:
+    """Whether ``cls`` is the generated ``prisma.models.<model>`` (its records need no conversion)."""
+    return bool(cls.__name__ == model and cls.__module__.rsplit(".", 1)[-1] == "models")
+
+
+def _as_class(result: Any, cls: Any) -> Any:
+    if result is None:
+        return None
+    if isinstance(result, list):
+        return [_as_class(r, cls) for r in result]
+    return cls.model_validate(result, from_attributes=True)
+
+
+def partial_spec(model: str, name: str, include: Any, exclude: Any, required: Any, optional: Any,
+                 relations: Any, exclude_relational_fields: bool, taken: Sequence[str]) -> dict[str, Any]:
+    """What ``Model.create_partial(...)`` declares, checked: the partial's fields and overrides
+    (``schemashift generate`` renders ``prisma.partials`` from these)."""
+    from schemashift.client.errors import ClientValidationError
+
+    models = _PARTIAL_META.get("meta")
+    if models is None:
+        raise ClientValidationError("create_partial() runs only within the partial type generator of `schemashift generate`.")
+    m = models.models[model]
+    names = [f.name for f in m.fields] + ([] if exclude_relational_fields else [r.name for r in m.relations])
+    if name in taken:
+        raise ValueError(f"Partial type \"{name}\" has already been defined.")
+    if include is not None and exclude is not None:
+        raise TypeError("Only one of include or exclude can be given.")
+    for given in (include, exclude, required, optional, relations):
+        for field in given or ():
+            if field not in m.by_name and field not in m.relation_by_name:
+                raise ValueError(f'{model} has no field "{field}"')
+    fields = [n for n in names if (include is None or n in set(include)) and n not in set(exclude or ())]
+    return {
+        "model": model, "name": name, "fields": fields, "required": sorted(required or ()),
+        "optional": sorted(optional or ()), "relations": dict(relations or {}),
+    }
+
+
+#: the schema facts for ``partial_spec`` while ``schemashift generate`` runs a partial type generator
+_PARTIAL_META: dict[str, SchemaMeta] = {}
 
 
 OPERATIONS = (
@@ -537,11 +746,22 @@ class Actions(Generic[T]):
 
     _model: ClassVar[str]
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, cls: Any = None) -> None:
         self._client = client
+        self._cls = cls
+
+    def _for_class(self, cls: Any) -> Any:
+        return self if _is_generated(cls, self._model) else type(self)(self._client, cls)
 
     def _op(self, name: str, kw: dict[str, Any]) -> Any:
-        return self._client._core.op(self._model, name, kw)
+        return self._client._core.op(self._model, name, kw, self._cls)
+
+    def query_raw(self, query: str, *args: Any) -> list[T]:
+        """A raw SELECT whose rows are this model's records."""
+        return self._client.query_raw(query, *args, model=self._cls or self._client._model_class(self._model))  # type: ignore[no-any-return]
+
+    def query_first(self, query: str, *args: Any) -> T | None:
+        return self._client.query_first(query, *args, model=self._cls or self._client._model_class(self._model))  # type: ignore[no-any-return]
 
     def find_many(self, take: int | None = None, skip: int | None = None, where: Any = None, cursor: Any = None,
                   include: Any = None, order: Any = None, distinct: Any = None) -> list[T]:
@@ -597,11 +817,22 @@ class AsyncActions(Generic[T]):
 
     _model: ClassVar[str]
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, cls: Any = None) -> None:
         self._client = client
+        self._cls = cls
+
+    def _for_class(self, cls: Any) -> Any:
+        return self if _is_generated(cls, self._model) else type(self)(self._client, cls)
 
     async def _op(self, name: str, kw: dict[str, Any]) -> Any:
-        return await self._client._run(self._client._core.op, self._model, name, kw)
+        return await self._client._run(self._client._core.op, self._model, name, kw, self._cls)
+
+    async def query_raw(self, query: str, *args: Any) -> list[T]:
+        """A raw SELECT whose rows are this model's records."""
+        return await self._client.query_raw(query, *args, model=self._cls or self._client._model_class(self._model))  # type: ignore[no-any-return]
+
+    async def query_first(self, query: str, *args: Any) -> T | None:
+        return await self._client.query_first(query, *args, model=self._cls or self._client._model_class(self._model))  # type: ignore[no-any-return]
 
     async def find_many(self, take: int | None = None, skip: int | None = None, where: Any = None, cursor: Any = None,
                         include: Any = None, order: Any = None, distinct: Any = None) -> list[T]:
@@ -726,6 +957,132 @@ class AsyncBatch(_Batch):
             await self.commit()
 
 
+class _TxState:
+    """A `tx()` transaction's clock: Prisma's default timeout is 5 s."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self.closed = False
+
+    def expired(self) -> bool:
+        return time.monotonic() - self.started > self.timeout
+
+    def expired_message(self) -> str:
+        elapsed = int((time.monotonic() - self.started) * 1000)
+        return (
+            "Transaction already closed: A query cannot be executed on an expired transaction. The timeout for this "
+            f"transaction was {int(self.timeout * 1000)} ms, however {elapsed} ms passed since the start of the "
+            "transaction. Consider increasing the interactive transaction timeout or doing less work in the transaction."
+        )
+
+
+def _seconds(value: Any, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    return float(value) / 1000  # milliseconds, as Prisma's options
+
+
+def _warn_nested_tx() -> None:
+    """Warn at the user's line (the first frame outside this module)."""
+    frame = sys._getframe(1)
+    level = 2
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(
+        "The current client is already in a transaction. This can lead to surprising behaviour.", UserWarning,
+        stacklevel=level - 1,
+    )
+
+
+class TransactionManager:
+    """``db.tx()`` of a synchronous client: ``with db.tx() as tx:``, or ``tx = db.tx().start()``
+    then ``commit()``/``rollback()``. The transaction has its own connection (the parent client
+    does not see its writes until it commits); past ``timeout`` (default 5 s) it is rolled back
+    and its next query, or its commit, raises ``TransactionExpiredError``."""
+
+    def __init__(self, client: Any, max_wait: Any, timeout: Any) -> None:
+        self._client = client
+        self._timeout = _seconds(timeout, 5.0)
+        self._max_wait = _seconds(max_wait, 2.0)
+        self._core: Core | None = None
+
+    def _new_core(self) -> Core:
+        parent: Core = self._client._core
+        parent.check()
+        if parent.tx is not None:
+            _warn_nested_tx()
+        return Core(*parent.args)
+
+    def start(self) -> Any:
+        core = self._new_core()
+        core.begin_tx(self._timeout)
+        self._core = core
+        return type(self._client)(_core=core)
+
+    def commit(self) -> None:
+        if self._core is None:
+            raise TransactionNotStartedError()
+        self._core.end_tx(commit=True)
+
+    def rollback(self) -> None:
+        if self._core is None:
+            raise TransactionNotStartedError()
+        self._core.end_tx(commit=False)
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        assert self._core is not None
+        if exc_type is not None:
+            if self._core.tx is not None and not self._core.tx.closed:
+                self._core.end_tx(commit=False)
+            return
+        self.commit()
+
+
+class AsyncTransactionManager(TransactionManager):
+    """``db.tx()`` of an async client (``async with``, ``await start()/commit()/rollback()``); the
+    transaction's client runs on a thread of its own."""
+
+    async def start(self) -> Any:  # type: ignore[override]
+        core = self._new_core()
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-prisma-tx")
+        await asyncio.get_running_loop().run_in_executor(executor, core.begin_tx, self._timeout)
+        self._core = core
+        self._executor = executor
+        return type(self._client)(_core=core, _executor=executor)
+
+    async def _end(self, commit: bool) -> None:
+        if self._core is None:
+            raise TransactionNotStartedError()
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._core.end_tx, commit)
+        finally:
+            self._executor.shutdown(wait=False)
+
+    async def commit(self) -> None:  # type: ignore[override]
+        await self._end(True)
+
+    async def rollback(self) -> None:  # type: ignore[override]
+        await self._end(False)
+
+    async def __aenter__(self) -> Any:
+        return await self.start()
+
+    async def __aexit__(self, exc_type: object, *exc: object) -> None:
+        assert self._core is not None
+        if exc_type is not None:
+            if self._core.tx is not None and not self._core.tx.closed:
+                await self._end(False)
+            return
+        await self.commit()
+
+
 class _ClientBase:
     """What the generated ``Prisma`` class sets, and its constructor."""
 
@@ -747,6 +1104,9 @@ class _ClientBase:
             setattr(self, attr, cls(self))
         if auto_register:
             self._registry.register(self)
+
+    def _model_class(self, model: str) -> Any:
+        return getattr(importlib.import_module(type(self).__module__.rsplit(".", 1)[0] + ".models"), model)
 
     def is_registered(self) -> bool:
         return self._registry.client is self
@@ -791,13 +1151,10 @@ class SyncPrismaBase(_ClientBase):
     def batch_(self) -> Batch:
         return Batch(self)
 
-    @contextmanager
-    def tx(self, max_wait: Any = None, timeout: Any = None) -> Iterator[Self]:
-        """One transaction: the yielded client's operations commit together, or roll back when
-        the block raises."""
-        self._core.check()
-        with self._core.engine.transaction():
-            yield type(self)(_core=self._core)
+    def tx(self, max_wait: Any = None, timeout: Any = None) -> TransactionManager:
+        """A transaction on its own connection (``with db.tx() as tx:``); ``timeout``/``max_wait``:
+        a ``timedelta`` or milliseconds."""
+        return TransactionManager(self, max_wait, timeout)
 
     def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         return self._core.query_raw(query, args, model)
@@ -815,9 +1172,12 @@ class AsyncPrismaBase(_ClientBase):
 
     def __init__(self, **kwargs: Any) -> None:
         parent = kwargs.pop("_parent", None)
+        executor = kwargs.pop("_executor", None)
         if parent is not None:
             kwargs["_core"] = parent._core
             self._executor = parent._executor
+        elif executor is not None:
+            self._executor = executor
         else:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-prisma")
         super().__init__(**kwargs)
@@ -842,23 +1202,10 @@ class AsyncPrismaBase(_ClientBase):
     def batch_(self) -> AsyncBatch:
         return AsyncBatch(self)
 
-    def tx(self, max_wait: Any = None, timeout: Any = None) -> AbstractAsyncContextManager[Self]:
-        from collections.abc import AsyncIterator
-        from contextlib import asynccontextmanager
-
-        @asynccontextmanager
-        async def manager() -> AsyncIterator[Self]:
-            self._core.check()
-            cm = self._core.engine.transaction()
-            await self._run(cm.__enter__)
-            try:
-                yield type(self)(_parent=self)
-            except BaseException as exc:
-                await self._run(cm.__exit__, type(exc), exc, exc.__traceback__)
-                raise
-            await self._run(cm.__exit__, None, None, None)
-
-        return manager()
+    def tx(self, max_wait: Any = None, timeout: Any = None) -> AsyncTransactionManager:
+        """A transaction on its own connection (``async with db.tx() as tx:``); ``timeout``/``max_wait``:
+        a ``timedelta`` or milliseconds."""
+        return AsyncTransactionManager(self, max_wait, timeout)
 
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         return await self._run(self._core.query_raw, query, args, model)

@@ -189,7 +189,7 @@ def _cap(name: str) -> str:
 def _meta_literal(meta: SchemaMeta) -> str:
     def field(f: FieldMeta) -> str:
         args = [f"{f.name!r}", f"{f.column!r}", f"{f.type!r}"]
-        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native", "sql_type"):
+        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native", "sql_type", "default_value"):
             value = getattr(f, attr)
             if value != FieldMeta.__dataclass_fields__[attr].default:
                 args.append(f"{attr}={value!r}")
@@ -212,7 +212,12 @@ def _meta_literal(meta: SchemaMeta) -> str:
         lines.append("            (\n" + "".join(f"                {field(f)},\n" for f in m.fields) + "            ),\n")
         lines.append(f"            {m.primary_key!r},\n")
         lines.append("            (\n" + "".join(f"                {relation(r)},\n" for r in m.relations) + "            ),\n")
-        lines.append(f"            {m.uniques!r},\n            {m.schema!r},\n        ),\n")
+        lines.append(f"            {m.uniques!r},\n            {m.schema!r},\n")
+        if m.compound_names:
+            lines.append(f"            compound_names={m.compound_names!r},\n")
+        if m.doc:
+            lines.append(f"            doc={m.doc!r},\n")
+        lines.append("        ),\n")
     lines.append("    },\n    enums={\n")
     for e in meta.enums.values():
         lines.append(f"        {e.name!r}: EnumMeta({e.name!r}, {e.values!r}),\n")
