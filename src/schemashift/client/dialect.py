@@ -8,6 +8,7 @@ stored as its text, Decimal on SQLite as a number.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -81,6 +82,16 @@ def _to_decimal(value: Any) -> Any:
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(str(value))
+
+
+def _pg_array(value: Any) -> Any:
+    """An array the driver returned as its text form (arrays of enum types: ``{USER,ADMIN}``)."""
+    if not isinstance(value, str):
+        return value
+    body = value[1:-1] if value.startswith("{") and value.endswith("}") else value
+    if not body:
+        return []
+    return [x[1:-1].replace('\\"', '"') if x.startswith('"') else x for x in next(csv.reader([body], escapechar="\\"))]
 
 
 def _to_bytes(value: Any) -> Any:
@@ -179,11 +190,11 @@ class Dialect:
             conv: Converter | None = enum_member
         else:
             conv = self.scalar_reader(f)
-        if conv is None:
-            return None
         if f.is_list:
             inner = conv
-            return lambda v: None if v is None else [inner(x) for x in v]
+            if inner is None:
+                return lambda v: [] if v is None else _pg_array(v)  # a NULL list reads as [], as Prisma's
+            return lambda v: [] if v is None else [inner(x) for x in _pg_array(v)]
         return conv
 
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
@@ -237,7 +248,7 @@ class SqliteDialect(Dialect):
         if "UNIQUE constraint failed" in text:
             return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
         if "FOREIGN KEY constraint failed" in text:
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
         if "NOT NULL constraint failed" in text:
             return errors.NullConstraintError(f"Null constraint violation: {text}")
         return errors.DatabaseError(text)
@@ -270,7 +281,7 @@ class PostgresDialect(Dialect):
         if code == "23505":
             return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
         if code == "23503":
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
         if code == "23502":
             return errors.NullConstraintError(f"Null constraint violation: {text}")
         return errors.DatabaseError(text)
@@ -299,7 +310,7 @@ class MysqlDialect(Dialect):
         if code == 1062:
             return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
         if code in (1451, 1452, 1216, 1217):
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
         if code in (1048, 1364):
             return errors.NullConstraintError(f"Null constraint violation: {text}")
         return errors.DatabaseError(text)

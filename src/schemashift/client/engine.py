@@ -39,6 +39,9 @@ _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "ulid": lambda f: ids.ulid(),
 }
 _COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+#: the keys of a Json field's filter (a dict with other keys is a Json value to compare)
+_JSON_FILTERS = frozenset({"equals", "not", "path", "string_contains", "string_starts_with", "string_ends_with",
+                           "array_contains", "array_starts_with", "array_ends_with", "mode"})
 _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
 
 
@@ -266,9 +269,13 @@ class Engine:
                         parts.append("1=1")  # an empty condition in OR matches everything
                     else:
                         parts.append("(" + " OR ".join(f"({s})" for s in subs) + ")")
+                elif key == "NOT":  # Prisma: none of the conditions holds
+                    parts.extend(f"NOT ({s})" for s in subs if s)
+                    if not all(subs):
+                        parts.append("1=0")  # NOT of an empty condition matches nothing
                 else:
                     body = " AND ".join(f"({s})" for s in subs if s) or "1=1"
-                    parts.append(f"NOT ({body})" if key == "NOT" else f"({body})")
+                    parts.append(f"({body})")
             elif key in m.meta.by_name:
                 parts.append(self._scalar(m, m.meta.by_name[key], value, f"{qual}.{m.column[key]}", params))
             elif key in m.meta.relation_by_name:
@@ -283,6 +290,10 @@ class Engine:
         ph = self.dialect.placeholder
         conv = m.writers.get(f.name)
         c: Callable[[Any], Any] = conv if conv is not None else (lambda v: v)
+        if f.is_list:
+            return self._list_filter(m, f, value, col, params)
+        if f.type == "Json" and isinstance(value, Mapping) and not set(value) <= _JSON_FILTERS:
+            value = {"equals": value}  # a Json value, not a filter
         if not isinstance(value, Mapping):
             if value is None:
                 return f"{col} IS NULL"
@@ -317,7 +328,7 @@ class Engine:
             elif op == "not":
                 if v is None:
                     parts.append(f"{col} IS NOT NULL")
-                elif isinstance(v, Mapping):
+                elif isinstance(v, Mapping) and not (f.type == "Json" and not set(v) <= _JSON_FILTERS):
                     parts.append(f"NOT ({self._scalar(m, f, v, col, params)})")
                 else:
                     params.append(c(v))
@@ -326,6 +337,32 @@ class Engine:
                 continue
             else:
                 raise errors.ClientValidationError(f"Unknown filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _list_filter(self, m: _Model, f: FieldMeta, value: Any, col: str, params: list[Any]) -> str:
+        """Scalar-list filters (PostgreSQL arrays): ``has``, ``hasEvery``, ``hasSome``, ``isEmpty``,
+        ``equals``."""
+        if self.dialect.provider != "postgresql":
+            raise errors.ClientValidationError(f"Scalar lists are not supported on {self.dialect.provider}: `{m.meta.name}.{f.name}`.")
+        ph = self.dialect.placeholder
+        conv = m.writers.get(f.name)
+        arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+        if not isinstance(value, Mapping):
+            value = {"equals": value}
+        parts: list[str] = []
+        for op, v in value.items():
+            if op in ("equals", "has", "hasEvery", "hasSome") and v is None:
+                parts.append(f"{col} IS NULL" if op == "equals" else "1=0")
+                continue
+            if op == "isEmpty":
+                parts.append(f"COALESCE(cardinality({col}), 0) = 0" if v else f"cardinality({col}) > 0")
+                continue
+            items = [v] if op == "has" else list(v)
+            params.append(conv(items) if conv else items)
+            sql_op = {"equals": "=", "has": "@>", "hasEvery": "@>", "hasSome": "&&"}.get(op)
+            if sql_op is None:
+                raise errors.ClientValidationError(f"Unknown list filter `{op}` on field `{m.meta.name}.{f.name}`.")
+            parts.append(f"{col} {sql_op} {arr}")
         return " AND ".join(parts) or "1=1"
 
     def _relation_link(self, m: _Model, rel: RelationMeta, qual: str) -> tuple[str, str, _Model]:
@@ -827,13 +864,18 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
+    #: nested writes Prisma allows through a relation, in a create and in an update
+    _CREATE_OPS = ("create", "connect", "connectOrCreate")
+    _UPDATE_OPS = _CREATE_OPS + ("set", "disconnect", "delete", "deleteMany", "update", "updateMany", "upsert")
+
     def _nested(
         self, m: _Model, data: Mapping[str, Any], update: bool = False
     ) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
-        """Nested writes of a ``create``: those through a relation whose foreign key this model
-        holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
-        those through the other side (``posts: {create: [...]}``) are returned, to run once the
-        record exists. Many-to-many links are not supported yet."""
+        """Nested writes: those through a relation whose foreign key this model holds that give
+        the key (``create``/``connect``/``connectOrCreate``/``disconnect``) run now (the key fields
+        join ``data``); the others (the other side's ``posts: {create: [...]}``, many-to-many
+        links, ``update``/``upsert``/``delete`` of the related record) are returned, to run once
+        the record exists."""
         relations = m.meta.relation_by_name
         flat: dict[str, Any] = {}
         after: list[tuple[RelationMeta, str, Any]] = []
@@ -842,19 +884,15 @@ class Engine:
             if rel is None:
                 flat[key] = value
                 continue
-            if not isinstance(value, Mapping) or rel.join_table is not None:
-                raise errors.ClientValidationError(
-                    f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
-                )
+            if not isinstance(value, Mapping):
+                raise errors.NullConstraintError(f"Argument `{key}` of `{m.meta.name}` must be a nested write, not {value!r}.")
             for op, arg in value.items():
-                allowed: tuple[str, ...] = ("create", "connect", "connectOrCreate")
-                if update:
-                    allowed += ("disconnect",) if rel.holds_foreign_key else ("disconnect", "delete", "deleteMany")
-                if op not in allowed:
+                allowed = self._UPDATE_OPS if update else self._CREATE_OPS
+                if op not in allowed or (op in ("set", "updateMany", "deleteMany") and not rel.is_list):
                     raise errors.ClientValidationError(
                         f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in {'an update' if update else 'a create'}."
                     )
-                if not rel.holds_foreign_key:
+                if not rel.holds_foreign_key or op in ("update", "upsert", "delete"):
                     after.append((rel, op, arg))
                     continue
                 target: Any
@@ -878,29 +916,92 @@ class Engine:
                 flat.update({l: getattr(target, r) for l, r in zip(rel.local, rel.remote)})
         return flat, after
 
-    def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+    @staticmethod
+    def _items(arg: Any) -> list[Any]:
+        return list(arg) if isinstance(arg, (list, tuple)) else [arg]
+
+    def _nested_after(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        if rel.join_table is not None:
+            self._nested_many(m, rel, op, arg, parent)
+        elif rel.holds_foreign_key:
+            self._nested_owner(m, rel, op, arg, parent)
+        else:
+            self._nested_other_side(rel, op, arg, parent)
+
+    def _nested_owner(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """``update``/``upsert``/``delete`` of the record this one points to (its foreign key)."""
+        key = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        linked = None if None in key.values() else self.find_unique(rel.target, key, None, None)
+        if op == "update":
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to update.")
+            data = arg["data"] if isinstance(arg, Mapping) and set(arg) <= {"where", "data"} and "data" in arg else arg
+            self.update(rel.target, key, data)
+        elif op == "upsert":
+            if linked is not None:
+                self.update(rel.target, key, arg["update"])
+            else:
+                target = self.create(rel.target, arg["create"])
+                fk = {l: getattr(target, r) for l, r in zip(rel.local, rel.remote)}
+                self.update(m.meta.name, self._pk_where(m, parent), fk)
+        elif op == "delete" and arg:
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to delete.")
+            self.delete(rel.target, key)
+
+    def _nested_other_side(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a relation whose foreign key the related records hold."""
         link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        unlink = {name: None for name in link}
         if op == "deleteMany":
-            for w in arg if isinstance(arg, (list, tuple)) else [arg]:
-                self.delete_many(rel.target, {**(w if isinstance(w, Mapping) else {}), **link})
+            for w in self._items(arg):
+                self.delete_many(rel.target, {"AND": [w if isinstance(w, Mapping) else {}, link]})
             return
-        if op in ("disconnect", "delete") and not isinstance(arg, (list, tuple, Mapping)):
-            if arg:  # to-one back side: `profile: {disconnect: true}`
-                if op == "delete":
-                    self.delete_many(rel.target, link)
-                else:
-                    self.update_many(rel.target, link, {name: None for name in link})
+        if op == "updateMany":
+            for item in self._items(arg):
+                self.update_many(rel.target, {"AND": [item.get("where") or {}, link]}, item["data"])
             return
-        for item in arg if isinstance(arg, (list, tuple)) else [arg]:
-            if op in ("disconnect", "delete"):
-                if not self.read(rel.target, where={**item, **link}, take=1):
-                    if op == "delete":
-                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
-                    continue
-                if op == "delete":
-                    self.delete(rel.target, item)
+        if op == "set":
+            self.update_many(rel.target, link, unlink)
+            for w in self._items(arg):
+                if self.update_many(rel.target, w, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
+            return
+        if not rel.is_list and op in ("disconnect", "delete", "update", "upsert"):
+            # to-one back side: `profile: {disconnect: true}`, `{update: {...}}`, `{upsert: {create, update}}`
+            if op == "disconnect" and arg:
+                self.update_many(rel.target, link, unlink)
+            elif op == "delete" and arg:
+                if self.delete_many(rel.target, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
+            elif op == "update":
+                data = arg["data"] if set(arg) <= {"where", "data"} and "data" in arg else arg
+                if self.update_many(rel.target, link, data) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to update.")
+            elif op == "upsert":
+                if self.read(rel.target, where=link, take=1):
+                    self.update_many(rel.target, link, arg["update"])
                 else:
-                    self.update(rel.target, item, {name: None for name in link})
+                    self.create(rel.target, {**arg["create"], **link})
+            return
+        for item in self._items(arg):
+            if op in ("disconnect", "delete", "update", "upsert"):
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = self.read(rel.target, where={"AND": [where, link]}, take=1)
+                if op == "upsert":
+                    if found:
+                        self.update(rel.target, where, item["update"])
+                    else:
+                        self.create(rel.target, {**item["create"], **link})
+                elif not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to {op}.")
+                elif op == "delete":
+                    self.delete(rel.target, where)
+                elif op == "update":
+                    self.update(rel.target, where, item["data"])
+                else:
+                    self.update(rel.target, where, unlink)
                 continue
             if op == "create":
                 self.create(rel.target, {**item, **link})
@@ -913,6 +1014,79 @@ class Engine:
             else:
                 raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
 
+    def _nested_many(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a many-to-many relation: rows of its join table (``_AToB``: column
+        ``rel.join_local`` holds this record's id, ``rel.join_remote`` the related record's)."""
+        t = self.models[rel.target]
+        d = self.dialect
+        q, ph = d.quote, d.placeholder
+        jt = d.table(rel.join_table or "", t.meta.schema)
+        local, remote = q(rel.join_local), q(rel.join_remote)
+        tpk = t.meta.primary_key[0]
+        mine = getattr(parent, m.meta.primary_key[0])
+        mine_conv = m.writers.get(m.meta.primary_key[0])
+        mine_p = mine_conv(mine) if mine_conv else mine
+        t_conv = t.writers.get(tpk)
+
+        def tid(rec: Record) -> Any:
+            v = getattr(rec, tpk)
+            return t_conv(v) if t_conv else v
+
+        def link(rec: Record) -> None:
+            self.execute(
+                f"{d.insert_prefix(True)} {jt} ({local}, {remote}) VALUES ({ph}, {ph}){d.insert_suffix(True)}", [mine_p, tid(rec)]
+            )
+
+        def linked_ids() -> list[Any]:
+            return [r[0] for r in self.fetch(f"SELECT {remote} FROM {jt} WHERE {local} = {ph}", [mine_p])]
+
+        def linked(where: Any) -> list[Record]:
+            ids = linked_ids()
+            return self.read(rel.target, where={"AND": [where or {}, {tpk: {"in": ids}}]}) if ids else []
+
+        if op == "set":
+            self.execute(f"DELETE FROM {jt} WHERE {local} = {ph}", [mine_p])
+            op = "connect"
+        if op in ("deleteMany", "updateMany"):
+            for item in self._items(arg):
+                where = item if op == "deleteMany" else item.get("where")
+                ids = [getattr(r, tpk) for r in linked(where)]
+                if ids and op == "deleteMany":
+                    self.delete_many(rel.target, {tpk: {"in": ids}})
+                elif ids:
+                    self.update_many(rel.target, {tpk: {"in": ids}}, item["data"])
+            return
+        for item in self._items(arg):
+            if op == "create":
+                link(self.create(rel.target, item))
+            elif op in ("connect", "connectOrCreate"):
+                where = item if op == "connect" else item["where"]
+                rec = self.find_unique(rel.target, where, None, None)
+                if rec is None and op == "connectOrCreate":
+                    rec = self.create(rel.target, item["create"])
+                if rec is None:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{m.meta.name}.{rel.name}`.")
+                link(rec)
+            elif op == "upsert":
+                found = linked(item["where"])
+                if found:
+                    self.update(rel.target, item["where"], item["update"])
+                else:
+                    link(self.create(rel.target, item["create"]))
+            else:  # disconnect, delete, update
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = linked(where)
+                if not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record linked to the parent was found to {op}.")
+                    continue
+                if op == "disconnect":
+                    self.execute(f"DELETE FROM {jt} WHERE {local} = {ph} AND {remote} = {ph}", [mine_p, tid(found[0])])
+                elif op == "delete":
+                    self.delete(rel.target, {tpk: getattr(found[0], tpk)})
+                else:
+                    self.update(rel.target, {tpk: getattr(found[0], tpk)}, item["data"])
+
     def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
         nested = any(k in m.meta.relation_by_name for k in data)
@@ -922,7 +1096,7 @@ class Engine:
                 data, after = self._nested(m, data)
             record = self._create(m, data, include if not after else None)
             for rel, op, arg in after:
-                self._nested_after(rel, op, arg, record)
+                self._nested_after(m, rel, op, arg, record)
             if after and include:
                 for rel_name, args in include.items():
                     if args:
@@ -1020,7 +1194,19 @@ class Engine:
                 raise errors.ClientValidationError(f"Nested writes are not supported: `{key}` on `{m.meta.name}`.")
             col = m.column[key]
             conv = m.writers.get(key)
-            if isinstance(value, Mapping) and f.type != "Json":
+            if f.is_list and isinstance(value, Mapping):
+                for op, v in value.items():
+                    if op not in ("set", "push"):
+                        raise errors.ClientValidationError(f"Unknown update operation `{op}` on `{m.meta.name}.{key}`.")
+                    items = list(v) if isinstance(v, (list, tuple)) or op == "set" else [v]
+                    params.append(conv(items) if conv else items)
+                    arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+                    sets.append(f"{col} = {arr}" if op == "set" else f"{col} = array_cat({col}, {arr})")
+            elif isinstance(value, Mapping) and f.type != "Json":
+                if len(value) != 1:
+                    raise errors.ClientValidationError(
+                        f"Expected exactly one field to be present, got {len(value)} (update of `{m.meta.name}.{key}`)."
+                    )
                 for op, v in value.items():
                     if op == "set":
                         params.append(conv(v) if conv else v)
@@ -1065,10 +1251,15 @@ class Engine:
                     key[n] = v
                 elif isinstance(v, Mapping) and "set" in v:
                     key[n] = v["set"]
+                elif isinstance(v, Mapping) and len(v) == 1 and next(iter(v)) in _NUMBER_OPS:
+                    op, by = next(iter(v.items()))
+                    old = key[n]
+                    key[n] = {"increment": lambda: old + by, "decrement": lambda: old - by,
+                              "multiply": lambda: old * by, "divide": lambda: old // by if isinstance(old, int) else old / by}[op]()
             if after:
                 record = self._read(m, key, None, 1, None, None, None)[0]
                 for rel, op, arg in after:
-                    self._nested_after(rel, op, arg, record)
+                    self._nested_after(m, rel, op, arg, record)
             return self._read(m, key, None, 1, None, None, include)[0]
 
     @staticmethod

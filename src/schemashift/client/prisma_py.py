@@ -250,9 +250,10 @@ class Base64:
 
 # ============================================================================ translation
 
+_NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found. Expected a record, found none."
 _FILTER_KEYS = {"not_in": "notIn", "startswith": "startsWith", "endswith": "endsWith"}
 _RELATION_KEYS = {"is_not": "isNot"}
-_NESTED_OPS = {"connect_or_create": "connectOrCreate", "delete_many": "deleteMany"}
+_NESTED_OPS = {"connect_or_create": "connectOrCreate", "delete_many": "deleteMany", "update_many": "updateMany"}
 
 
 def _value(v: Any) -> Any:
@@ -299,7 +300,8 @@ class Translator:
     def _filter(self, value: Any) -> Any:
         if isinstance(value, Mapping):
             return {
-                _FILTER_KEYS.get(k, k): (self._filter(v) if k == "not" else _value(v)) for k, v in value.items()
+                _FILTER_KEYS.get(k, k): (self._filter(v) if k == "not" and not isinstance(v, Json) else _value(v))
+                for k, v in value.items()
             }
         return _value(value)
 
@@ -311,22 +313,32 @@ class Translator:
         for key, value in data.items():
             rel = m.relation_by_name.get(key)
             if rel is not None and isinstance(value, Mapping):
-                nested: dict[str, Any] = {}
-                for given, arg in value.items():
-                    op = str(_NESTED_OPS.get(given, given))
-                    if op in ("connect", "disconnect", "delete", "deleteMany") and isinstance(arg, Mapping):
-                        nested[op] = self.where(rel.target, arg)
-                    elif op in ("connect", "disconnect", "delete", "deleteMany") and isinstance(arg, (list, tuple)):
-                        nested[op] = [self.where(rel.target, x) for x in arg]
-                    elif op == "create":
-                        nested[op] = [self.data(rel.target, x) for x in arg] if isinstance(arg, (list, tuple)) else self.data(rel.target, arg)
-                    else:
-                        nested[op] = arg
-                out[key] = nested
+                out[key] = {str(_NESTED_OPS.get(op, op)): self._nested(rel.target, str(_NESTED_OPS.get(op, op)), arg)
+                            for op, arg in value.items()}
             elif isinstance(value, Mapping) and key in m.by_name and not isinstance(value, Json):
                 out[key] = {k: _value(v) for k, v in value.items()}  # update operations
             else:
                 out[key] = _value(value)
+        return out
+
+    def _nested(self, target: str, op: str, arg: Any) -> Any:
+        """One nested write's argument, in the engine's spelling (lists item by item)."""
+        if isinstance(arg, (list, tuple)):
+            return [self._nested(target, op, x) for x in arg]
+        if not isinstance(arg, Mapping):
+            return arg  # `disconnect: True`, `delete: True`
+        if op in ("connect", "disconnect", "delete", "deleteMany", "set"):
+            return self.where(target, arg)
+        if op == "create":
+            return self.data(target, arg)
+        out = dict(arg)
+        if "where" in out:
+            out["where"] = self.where(target, out["where"])
+        for part in ("create", "update", "data"):
+            if part in out:
+                out[part] = self.data(target, out[part])
+        if op == "update" and not set(arg) & {"where", "data"}:
+            return self.data(target, arg)  # a to-one relation's `update: {...data}`
         return out
 
     def include(self, model: str, inc: Any) -> Any:
@@ -418,6 +430,8 @@ def _raw_arg(a: Any) -> Any:
     v = _value(a)
     if isinstance(a, Json) or isinstance(v, dict):
         return json.dumps(v, separators=(",", ":"))
+    if isinstance(v, Decimal):
+        return str(v)  # sqlite3 cannot bind Decimal; the others compare the text as a number
     return v
 
 
@@ -545,7 +559,18 @@ class Core:
                 raise UnknownRelationalFieldError(cls.__name__, name)
 
     def _read_args(self, model: str, where: Any, include: Any, order: Any) -> tuple[Any, Any, Any]:
-        return self.tr.where(model, where), self.tr.include(model, include), order
+        return self.tr.where(model, where), self.tr.include(model, include), self._order(model, order)
+
+    def _order(self, model: str, order: Any) -> Any:
+        """prisma-client-py's ``order``: one field per dict (a list for several)."""
+        m = self.engine.meta.models[model]
+        for item in order if isinstance(order, (list, tuple)) else [order] if order else []:
+            if len(item) > 1:
+                raise DataError(f"Expected a minimum of 0 and at most 1 fields to be present, got {len(item)}")
+            for name, spec in item.items():
+                if name not in m.by_name or spec is None:
+                    raise FieldNotFoundError(f"Field does not exist in enclosing type: at `orderBy.{name}`")
+        return order
 
     def _find_many(self, model: str, take: int | None = None, skip: int | None = None, where: Any = None,
                    cursor: Any = None, include: Any = None, order: Any = None, distinct: Any = None) -> list[Any]:
@@ -561,7 +586,7 @@ class Core:
     def _find_first_or_raise(self, model: str, **kw: Any) -> Any:
         found = self._find_first(model, **kw)
         if found is None:
-            raise RecordNotFoundError(f"No {model} record was found for a query.")
+            raise RecordNotFoundError(_NOT_FOUND)
         return found
 
     def _find_unique(self, model: str, where: Any, include: Any = None) -> Any:
@@ -570,7 +595,7 @@ class Core:
     def _find_unique_or_raise(self, model: str, where: Any, include: Any = None) -> Any:
         found = self._find_unique(model, where, include)
         if found is None:
-            raise RecordNotFoundError(f"No {model} record was found for a query.")
+            raise RecordNotFoundError(_NOT_FOUND)
         return found
 
     def _create(self, model: str, data: Any, include: Any = None) -> Any:
@@ -612,8 +637,14 @@ class Core:
             pk = self.engine.meta.models[model].primary_key or tuple(f.name for f in self.engine.meta.models[model].fields)
             total = len(self.engine.read(model, where=w, order_by=order, take=take, skip=skip,
                                          select={n: True for n in pk}, cursor=self.tr.where(model, cursor), distinct=distinct))
-        if select:
-            return {k: total for k, on in select.items() if on}
+        if select is not None:
+            if not select:
+                return {"_all": total}
+            out = {}
+            for k, on in select.items():
+                if on:
+                    out[k] = total if k == "_all" else self.engine.count(model, {"AND": [w or {}, {k: {"not": None}}]})
+            return out
         return total
 
     def _group_by(self, model: str, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
@@ -656,7 +687,7 @@ class Core:
         DateTime as ISO text, Decimal as float, BigInt as int), or ``model`` instances (the
         columns of that model's table read as the model's fields)."""
         text, params = raw_sql(self.engine.dialect.provider, sql, args)
-        rows = self.call(self.engine.fetch_dicts, text, params)
+        rows = self._raw_call(self.engine.fetch_dicts, text, params)
         if model is None:
             return [{k: _raw_value(v) for k, v in r.items()} for r in rows]
         name = getattr(model, "__prisma_model__", None)
@@ -683,7 +714,16 @@ class Core:
 
     def execute_raw(self, sql: str, args: Sequence[Any]) -> int:
         text, params = raw_sql(self.engine.dialect.provider, sql, args)
-        return self.call(self.engine.execute, text, params)
+        return self._raw_call(self.engine.execute, text, params)
+
+    def _raw_call(self, fn: Callable[..., T], *args: Any) -> T:
+        """A raw query: the database's errors other than constraint violations are ``RawQueryError``."""
+        try:
+            return self.call(fn, *args)
+        except PrismaError as exc:
+            if type(exc) is DataError:
+                raise RawQueryError(str(exc)) from exc.__cause__
+            raise
 
 
 RECORD_OPS = frozenset(
@@ -1183,6 +1223,8 @@ class AsyncPrismaBase(_ClientBase):
         super().__init__(**kwargs)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._core.tx is not None and self._core.tx.closed:
+            self._core.check()  # a finished `tx()` client: TransactionExpiredError
         return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args))
 
     async def connect(self, timeout: Any = None) -> None:
