@@ -112,7 +112,8 @@ FILTERS: list[tuple[dict[str, Any], Callable[[dict[str, Any]], bool]]] = [
     ({"OR": [{"age": 18}, {"planTier": "ENTERPRISE"}]}, lambda r: r["age"] == 18 or r.get("planTier") == "ENTERPRISE"),
     ({"OR": []}, lambda r: False),
     ({"NOT": {"email": {"contains": "example"}}}, lambda r: "example" not in r["email"]),
-    ({"NOT": [{"age": 25}, {"planTier": "PRO"}]}, lambda r: not (r["age"] == 25 and r.get("planTier") == "PRO")),
+    # NOT over a list: none of the conditions holds (Prisma's semantics, not NOT(a AND b))
+    ({"NOT": [{"age": 25}, {"planTier": "PRO"}]}, lambda r: r["age"] != 25 and r.get("planTier") != "PRO"),
     (
         {"OR": [{"AND": [{"age": {"lt": 30}}, {"NOT": {"name": None}}]}, {"score": {"gte": 3}}]},
         lambda r: (r["age"] < 30 and r.get("name") is not None) or (r.get("score") or 0) >= 3,

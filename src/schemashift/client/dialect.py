@@ -64,8 +64,12 @@ def _dt_from_sqlite(value: Any) -> Any:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Type {value!r} not serializable" if isinstance(value, type) else f"Type {type(value)} not serializable")
+
+
 def _json_dump(value: Any) -> Any:
-    return json.dumps(value, separators=(",", ":"))
+    return json.dumps(value, separators=(",", ":"), default=_not_json)
 
 
 def _json_load(value: Any) -> Any:
@@ -105,6 +109,16 @@ def _to_float(value: Any) -> Any:
 
 def _to_str(value: Any) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
+
+
+def _decimal_trim(value: Any) -> Any:
+    """A DECIMAL(65,30) value without its padding zeros (``2.1234``, not ``2.1234000...``), as
+    Prisma returns it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def _decimal_to_text(value: Any) -> Any:
@@ -148,6 +162,14 @@ class Dialect:
 
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT INTO"
+
+    def fulltext(self, columns: list[str]) -> str:
+        """A full-text match of ``columns`` against one bound search text (Prisma's ``search``)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
+
+    def relevance(self, columns: list[str]) -> str:
+        """The full-text relevance of ``columns`` for one bound search text (``_relevance`` ordering)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
 
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return ""
@@ -268,12 +290,20 @@ class PostgresDialect(Dialect):
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return " ON CONFLICT DO NOTHING" if skip_duplicates else ""
 
+    def fulltext(self, columns: list[str]) -> str:
+        return f"to_tsvector(concat_ws(' ', {', '.join(columns)})) @@ to_tsquery({self.placeholder})"
+
+    def relevance(self, columns: list[str]) -> str:
+        return f"ts_rank(to_tsvector(concat_ws(' ', {', '.join(columns)})), to_tsquery({self.placeholder}))"
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
         if f.type == "DateTime":
             return _dt_from_naive
         if f.type == "String" and f.native == "Uuid":
             return _to_str
-        return None  # psycopg returns json/jsonb parsed, numeric as Decimal
+        if f.type == "Decimal":
+            return _decimal_trim
+        return None  # psycopg returns json/jsonb parsed
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = getattr(exc, "sqlstate", None)
@@ -301,8 +331,15 @@ class MysqlDialect(Dialect):
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT IGNORE INTO" if skip_duplicates else "INSERT INTO"
 
+    def fulltext(self, columns: list[str]) -> str:
+        return f"MATCH ({', '.join(columns)}) AGAINST ({self.placeholder} IN BOOLEAN MODE)"
+
+    def relevance(self, columns: list[str]) -> str:
+        return self.fulltext(columns)
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
-        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float}.get(f.type)
+        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float,
+                "Decimal": _decimal_trim}.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None

@@ -301,8 +301,17 @@ class Engine:
             return f"{col} = {ph}"
         parts: list[str] = []
         insensitive = value.get("mode") == "insensitive"
+        like_col = col
+        if insensitive and f.type == "String":
+            # equals/in/comparisons ignore case too: both sides lowered (LIKE ops lower their own)
+            col, ph, c = f"LOWER({col})", f"LOWER({ph})", (lambda v: v)
         for op, v in value.items():
-            if op == "equals":
+            if op == "search":
+                if f.type != "String":
+                    raise errors.ClientValidationError(f"`search` is a filter of String fields, not `{m.meta.name}.{f.name}`.")
+                params.append(v)
+                parts.append(self.dialect.fulltext([like_col]))
+            elif op == "equals":
                 if v is None:
                     parts.append(f"{col} IS NULL")
                 else:
@@ -323,7 +332,7 @@ class Engine:
                 text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
                 pattern = {"contains": f"%{text}%", "startsWith": f"{text}%", "endsWith": f"%{text}"}[op]
                 params.append(pattern)
-                like = self.dialect.insensitive(col, "LIKE") if insensitive else f"{col} LIKE {ph}"
+                like = self.dialect.insensitive(like_col, "LIKE") if insensitive else f"{col} LIKE {ph}"
                 parts.append(f"{like} ESCAPE '{e}'")
             elif op == "not":
                 if v is None:
@@ -416,13 +425,25 @@ class Engine:
             return " AND ".join(parts)
         return exists(value)
 
-    def order_by(self, m: _Model, ob: Any, qual: str) -> str:
+    def order_by(self, m: _Model, ob: Any, qual: str, params: list[Any] | None = None) -> str:
+        """``ORDER BY``; ``{"_relevance": {"fields": [...], "search": "...", "sort": "desc"}}`` orders
+        by full-text relevance (its search text goes to ``params``)."""
         if not ob:
             return ""
         items = ob if isinstance(ob, (list, tuple)) else [ob]
         out: list[str] = []
         for item in items:
             for name, spec in item.items():
+                if name == "_relevance":
+                    if params is None:
+                        raise errors.ClientValidationError("Ordering by `_relevance` is not supported here.")
+                    cols = [f"{qual}.{m.column[m.field(n).name]}" for n in spec["fields"]]
+                    sort = spec.get("sort", "asc")
+                    if sort not in ("asc", "desc"):
+                        raise errors.ClientValidationError(f"Invalid sort order `{sort}` for `_relevance`.")
+                    params.append(spec["search"])
+                    out.append(f"{self.dialect.relevance(cols)} {sort.upper()}")
+                    continue
                 m.field(name)
                 col = f"{qual}.{m.column[name]}"
                 sort, nulls = (spec, None) if isinstance(spec, str) else (spec.get("sort", "asc"), spec.get("nulls"))
@@ -482,7 +503,8 @@ class Engine:
         keys: list[tuple[str, str]] = []
         for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []):
             for name, spec in item.items():
-                keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
+                if name != "_relevance":
+                    keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
         for name in m.meta.primary_key or m.scalars:
             if name not in {k for k, _ in keys}:
                 keys.append((name, "asc"))
@@ -561,7 +583,7 @@ class Engine:
             conds.append(w)
         if conds:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         rows = self.fetch(sql, params)
         start = 1 if lead is not None else 0
         if leads_out is not None:
@@ -664,11 +686,10 @@ class Engine:
             def key_of(p: Record) -> Any:
                 return tuple(get(p, n) for n in rel.local)
 
-        skip, take = opts.get("skip") or 0, opts.get("take")
         for p in parents:
             recs = groups.get(key_of(p), [])
             if rel.is_list:
-                put(p, recs[skip : None if take is None else skip + take])
+                put(p, _page(recs, get, opts))
             else:
                 put(p, recs[0] if recs else None)
 
@@ -736,7 +757,7 @@ class Engine:
         h = self._having(m, having, by, fns, params)
         if h:
             sql += f" HAVING {h}"
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         out: list[dict[str, Any]] = []
         for row in self.fetch(sql, params):
             group: dict[str, Any] = {}
@@ -1307,6 +1328,33 @@ class Engine:
         params: list[Any] = []
         w = self.where(m, where, m.table, params)
         return self.execute(f"DELETE FROM {m.table}" + (f" WHERE {w}" if w else ""), params)
+
+
+def _page(recs: list[Record], get: Callable[[Record, str], Any], opts: Mapping[str, Any]) -> list[Record]:
+    """A loaded list relation's ``distinct``, ``cursor``, ``skip`` and ``take`` (negative: the
+    records before the cursor, or the last ones), applied to its ordered records."""
+    distinct = opts.get("distinct")
+    if distinct:
+        names = [distinct] if isinstance(distinct, str) else list(distinct)
+        seen: set[Any] = set()
+        kept = []
+        for r in recs:
+            k = tuple(get(r, n) for n in names)
+            if k not in seen:
+                seen.add(k)
+                kept.append(r)
+        recs = kept
+    skip, take, cursor = opts.get("skip") or 0, opts.get("take"), opts.get("cursor")
+    at: int | None = None
+    if cursor:
+        at = next((i for i, r in enumerate(recs) if all(get(r, k) == v for k, v in cursor.items())), None)
+        if at is None:
+            return []
+    if take is None or take >= 0:
+        start = (at or 0) + skip
+        return recs[start : None if take is None else start + take]
+    end = (len(recs) if at is None else at + 1) - skip
+    return recs[max(0, end + take) : max(0, end)]
 
 
 @contextmanager

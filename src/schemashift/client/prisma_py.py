@@ -251,7 +251,8 @@ class Base64:
 # ============================================================================ translation
 
 _NOT_FOUND = "An operation failed because it depends on one or more records that were required but not found. Expected a record, found none."
-_FILTER_KEYS = {"not_in": "notIn", "startswith": "startsWith", "endswith": "endsWith"}
+_FILTER_KEYS = {"not_in": "notIn", "startswith": "startsWith", "endswith": "endsWith", "has_every": "hasEvery",
+                "has_some": "hasSome", "is_empty": "isEmpty"}
 _RELATION_KEYS = {"is_not": "isNot"}
 _NESTED_OPS = {"connect_or_create": "connectOrCreate", "delete_many": "deleteMany", "update_many": "updateMany"}
 
@@ -357,6 +358,8 @@ class Translator:
                     args["where"] = self.where(rel.target, v)
                 elif k == "include":
                     args["include"] = self.include(rel.target, v)
+                elif k == "cursor":
+                    args["cursor"] = self.where(rel.target, v)
                 elif k in ("order_by", "order"):
                     args["order_by"] = v
                 else:
@@ -482,6 +485,70 @@ class Registry:
         return self.client
 
 
+class Stats:
+    """What ``get_metrics()`` reports: operations run, running, and their durations (ms)."""
+
+    BUCKETS = (0, 1, 5, 10, 50, 100, 500, 1000, 5000, 50000)
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.active = 0
+        self.sum_ms = 0.0
+        self.counts = [0] * len(self.BUCKETS)
+
+    def record(self, ms: float) -> None:
+        self.total += 1
+        self.sum_ms += ms
+        for i, limit in enumerate(self.BUCKETS):
+            if ms <= limit:
+                self.counts[i] += 1
+                break
+
+    def as_json(self, open_connections: int, labels: Mapping[str, str]) -> dict[str, Any]:
+        """Prisma's metrics JSON: counters, gauges and one duration histogram."""
+        cumulative, running = [], 0
+        for limit, n in zip(self.BUCKETS, self.counts):
+            running += n
+            cumulative.append({"max_value": float(limit), "total_count": running})
+
+        def metric(key: str, value: Any, description: str) -> dict[str, Any]:
+            return {"key": key, "labels": dict(labels), "value": value, "description": description}
+
+        return {
+            "counters": [
+                metric("prisma_client_queries_total", self.total, "Total number of Prisma Client queries executed"),
+                metric("prisma_datasource_queries_total", self.total, "Total number of Datasource Queries executed"),
+            ],
+            "gauges": [
+                metric("prisma_client_queries_active", self.active, "Number of currently active Prisma Client queries"),
+                metric("prisma_pool_connections_open", open_connections, "Number of currently open Pool Connections"),
+            ],
+            "histograms": [
+                metric("prisma_client_queries_duration_histogram_ms",
+                       {"buckets": cumulative, "sum": self.sum_ms, "count": self.total},
+                       "Histogram of the duration of all executed Prisma Client queries in ms"),
+            ],
+        }
+
+    def prometheus(self, open_connections: int, labels: Mapping[str, str]) -> str:
+        data = self.as_json(open_connections, labels)
+        tags = ",".join(f'{k}="{v}"' for k, v in labels.items())
+        out: list[str] = []
+        for kind, items in (("counter", data["counters"]), ("gauge", data["gauges"])):
+            for item in items:
+                out += [f"# HELP {item['key']} {item['description']}", f"# TYPE {item['key']} {kind}",
+                        f"{item['key']}{{{tags}}} {item['value']}" if tags else f"{item['key']} {item['value']}", ""]
+        for item in data["histograms"]:
+            key, value = item["key"], item["value"]
+            out += [f"# HELP {key} {item['description']}", f"# TYPE {key} histogram"]
+            sep = "," if tags else ""
+            for b in value["buckets"]:
+                out.append(f'{key}_bucket{{{tags}{sep}le="{b["max_value"]:g}"}} {b["total_count"]}')
+            out.append(f'{key}_bucket{{{tags}{sep}le="+Inf"}} {value["count"]}')
+            out += [f"{key}_sum{{{tags}}} {value['sum']}", f"{key}_count{{{tags}}} {value['count']}", ""]
+        return "\n".join(out)
+
+
 class Core:
     """One engine and its translator, shared by a client and the clients its ``tx()`` yields."""
 
@@ -491,11 +558,12 @@ class Core:
         self.tr = Translator(meta)
         self.connected = False
         self.tx: _TxState | None = None  # set on the core of a `tx()` client
+        self.stats = Stats()
 
     def check(self) -> None:
-        if not self.connected:
-            raise ClientNotConnectedError()
         t = self.tx
+        if not self.connected and (t is None or not t.closed):
+            raise ClientNotConnectedError()
         if t is not None:
             if t.closed:
                 raise TransactionExpiredError("Transaction already closed: A query cannot be executed on a closed transaction.")
@@ -532,10 +600,16 @@ class Core:
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self.check()
+        stats = self.stats
+        stats.active += 1
+        started = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
+        finally:
+            stats.active -= 1
+            stats.record((time.perf_counter() - started) * 1000)
 
     # operations: prisma-client-py arguments in, its results out (synchronous)
 
@@ -568,7 +642,7 @@ class Core:
             if len(item) > 1:
                 raise DataError(f"Expected a minimum of 0 and at most 1 fields to be present, got {len(item)}")
             for name, spec in item.items():
-                if name not in m.by_name or spec is None:
+                if (name not in m.by_name and name != "_relevance") or spec is None:
                     raise FieldNotFoundError(f"Field does not exist in enclosing type: at `orderBy.{name}`")
         return order
 
@@ -604,13 +678,23 @@ class Core:
     def _create_many(self, model: str, data: Sequence[Any], skip_duplicates: bool = False) -> int:
         return self.engine.create_many(model, [self.tr.data(model, d) for d in data], skip_duplicates)
 
+    def _check_ops(self, model: str, data: Any) -> None:
+        """An update's field operations: one per field (``{"increment": 1}``)."""
+        m = self.engine.meta.models[model]
+        for key, value in (data or {}).items():
+            f = m.by_name.get(key)
+            if f is not None and f.type != "Json" and isinstance(value, Mapping) and len(value) != 1:
+                raise DataError(f"Expected exactly one field to be present, got {len(value)}")
+
     def _update(self, model: str, data: Any, where: Any, include: Any = None) -> Any:
+        self._check_ops(model, data)
         try:
             return self.engine.update(model, self.tr.where(model, where), self.tr.data(model, data), self.tr.include(model, include))
         except engine_errors.RecordNotFoundError:
             return None
 
     def _update_many(self, model: str, data: Any, where: Any = None) -> int:
+        self._check_ops(model, data)
         return self.engine.update_many(model, self.tr.where(model, where), self.tr.data(model, data))
 
     def _upsert(self, model: str, where: Any, data: Mapping[str, Any], include: Any = None) -> Any:
@@ -704,7 +788,7 @@ class Core:
                     data[column] = v
                     continue
                 reader = m.readers.get(f.name)
-                if v is not None and reader is not None:
+                if reader is not None and (v is not None or f.is_list):
                     v = reader(v)
                 if v is not None and f.type == "Bytes":
                     v = [Base64.encode(x) for x in v] if isinstance(v, list) else Base64.encode(v)
@@ -1027,14 +1111,16 @@ def _seconds(value: Any, default: float) -> float:
 
 def _warn_nested_tx() -> None:
     """Warn at the user's line (the first frame outside this module)."""
-    frame = sys._getframe(1)
-    level = 2
+    frame: Any = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename == __file__:
-        frame = frame.f_back  # type: ignore[assignment]
-        level += 1
-    warnings.warn(
-        "The current client is already in a transaction. This can lead to surprising behaviour.", UserWarning,
-        stacklevel=level - 1,
+        frame = frame.f_back
+    message = "The current client is already in a transaction. This can lead to surprising behaviour."
+    if frame is None:
+        warnings.warn(message, UserWarning, stacklevel=2)
+        return
+    warnings.warn_explicit(
+        message, UserWarning, frame.f_code.co_filename, frame.f_lineno, module=frame.f_globals.get("__name__"),
+        registry=frame.f_globals.setdefault("__warningregistry__", {}),
     )
 
 
@@ -1145,6 +1231,20 @@ class _ClientBase:
         if auto_register:
             self._registry.register(self)
 
+    @property
+    def _active_provider(self) -> str:
+        """The datasource's provider (``postgresql``, ``mysql``, ``sqlite``)."""
+        return self._meta.provider
+
+    def _metrics(self, format: str, global_labels: Mapping[str, str] | None) -> Any:
+        core = self._core
+        labels = dict(global_labels or {})
+        open_connections = 1 if core.connected else 0
+        if format == "prometheus":
+            return core.stats.prometheus(open_connections, labels)
+        module = importlib.import_module(type(self).__module__.rsplit(".", 1)[0] + ".metrics")
+        return module.Metrics.model_validate(core.stats.as_json(open_connections, labels))
+
     def _model_class(self, model: str) -> Any:
         return getattr(importlib.import_module(type(self).__module__.rsplit(".", 1)[0] + ".models"), model)
 
@@ -1195,6 +1295,10 @@ class SyncPrismaBase(_ClientBase):
         """A transaction on its own connection (``with db.tx() as tx:``); ``timeout``/``max_wait``:
         a ``timedelta`` or milliseconds."""
         return TransactionManager(self, max_wait, timeout)
+
+    def get_metrics(self, format: str = "json", global_labels: Mapping[str, str] | None = None) -> Any:
+        """Query metrics (Prisma's ``$metrics``): ``prisma.metrics.Metrics``, or Prometheus text."""
+        return self._metrics(format, global_labels)
 
     def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         return self._core.query_raw(query, args, model)
@@ -1248,6 +1352,10 @@ class AsyncPrismaBase(_ClientBase):
         """A transaction on its own connection (``async with db.tx() as tx:``); ``timeout``/``max_wait``:
         a ``timedelta`` or milliseconds."""
         return AsyncTransactionManager(self, max_wait, timeout)
+
+    async def get_metrics(self, format: str = "json", global_labels: Mapping[str, str] | None = None) -> Any:
+        """Query metrics (Prisma's ``$metrics``): ``prisma.metrics.Metrics``, or Prometheus text."""
+        return self._metrics(format, global_labels)
 
     async def query_raw(self, query: str, *args: Any, model: Any = None) -> list[Any]:
         return await self._run(self._core.query_raw, query, args, model)

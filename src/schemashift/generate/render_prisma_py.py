@@ -102,13 +102,14 @@ def render_models(meta: SchemaMeta) -> str:
         "from __future__ import annotations\n\n",
         "import datetime\n",
         "from decimal import Decimal\n",
-        "from typing import Any, Iterable, List, Mapping, Optional\n\n",
+        "from typing import Any, ClassVar, Dict, Iterable, List, Mapping, Optional\n\n",
         "from . import bases, enums, fields\n\n",
         "_ = (datetime, Decimal, enums, fields)\n\n",
         f"__all__ = {sorted(meta.models)!r}\n\n",
         "#: what `create_partial` records (read by `schemashift generate` when it runs the partial type generator)\n",
-        "PARTIALS: List[dict] = []\n\n",
+        "PARTIALS: List[Dict[str, Any]] = []\n\n",
         "\nclass _Partials:\n",
+        "    __prisma_model__: ClassVar[str]\n\n",
         "    @classmethod\n",
         "    def create_partial(cls, name: str, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,\n",
         "                       required: Iterable[str] | None = None, optional: Iterable[str] | None = None,\n",
@@ -368,6 +369,40 @@ def unregister_client() -> None:
     _registry.client = None
 '''
 
+METRICS = HEADER + '''# what `db.get_metrics()` returns (prisma-client-py's `prisma.metrics`)
+from __future__ import annotations
+
+from typing import Dict, Generic, List, TypeVar
+
+from pydantic import BaseModel
+
+_V = TypeVar("_V")
+
+
+class HistogramBucket(BaseModel):
+    max_value: float
+    total_count: int
+
+
+class Histogram(BaseModel):
+    buckets: List[HistogramBucket]
+    sum: float
+    count: int
+
+
+class Metric(BaseModel, Generic[_V]):
+    key: str
+    labels: Dict[str, str]
+    value: _V
+    description: str
+
+
+class Metrics(BaseModel):
+    counters: List[Metric[int]]
+    gauges: List[Metric[float]]
+    histograms: List[Metric[Histogram]]
+'''
+
 UTILS = HEADER + '''# helpers under prisma-client-py's names (`prisma.utils`)
 
 from __future__ import annotations
@@ -417,10 +452,11 @@ def render_prisma_package(meta: SchemaMeta, interface: str, partials: list[dict[
         "types.py": render_types(meta),
         "errors.py": HEADER + "from schemashift.client.prisma_py import (  # noqa: F401\n"
         + "".join(f"    {e},\n" for e in __import__("schemashift.client.prisma_py", fromlist=["ERRORS"]).ERRORS)
-        + ")\n",
+        + ")\n\n__all__ = " + repr(list(__import__("schemashift.client.prisma_py", fromlist=["ERRORS"]).ERRORS)) + "\n",
         "fields.py": HEADER + "from schemashift.client.prisma_py import Base64, Json  # noqa: F401\n\n__all__ = ['Base64', 'Json']\n",
         "_compat.py": COMPAT,
         "testing.py": TESTING,
         "utils.py": UTILS,
+        "metrics.py": METRICS,
         "py.typed": "",
     }
