@@ -364,7 +364,7 @@ class Engine:
                 parts.append(f"{col} IS NULL" if op == "equals" else "1=0")
                 continue
             if op == "isEmpty":
-                parts.append(f"COALESCE(cardinality({col}), 0) = 0" if v else f"cardinality({col}) > 0")
+                parts.append(f"cardinality({col}) = 0" if v else f"cardinality({col}) > 0")  # NULL is neither
                 continue
             items = [v] if op == "has" else list(v)
             params.append(conv(items) if conv else items)

@@ -188,6 +188,26 @@ class Json:
     def __getitem__(self, key: Any) -> Any:
         return self.data[key]
 
+    @staticmethod
+    def _parse(value: Any) -> Any:
+        """pydantic input of a Json field: JSON text is parsed (as prisma-client-py's
+        ``pydantic.Json``-based field), a ``Json`` unwrapped, other values kept."""
+        if isinstance(value, Json):
+            return value.data
+        if isinstance(value, (str, bytes)):
+            return json.loads(value)
+        return value
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(cls._parse, core_schema.any_schema())
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Any:
+        return {"contentMediaType": "application/json", "contentSchema": {}, "type": "string"}
+
 
 class Base64:
     """A ``Bytes`` value as base64 text, as prisma-client-py represents it."""
@@ -792,6 +812,8 @@ class Core:
                     v = reader(v)
                 if v is not None and f.type == "Bytes":
                     v = [Base64.encode(x) for x in v] if isinstance(v, list) else Base64.encode(v)
+                elif v is not None and f.type == "Json" and not f.is_list:
+                    v = json.dumps(v)  # the field's validator parses JSON text
                 data[f.name] = v
             out.append(model.model_validate(data))
         return out

@@ -25,7 +25,7 @@ MODEL_TYPES = {
     "Decimal": "Decimal",
     "Boolean": "bool",
     "DateTime": "datetime.datetime",
-    "Json": "Any",
+    "Json": "fields.Json",
     "Bytes": "fields.Base64",
 }
 
