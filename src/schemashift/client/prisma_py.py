@@ -19,6 +19,7 @@ import importlib
 import json
 import re
 import sys
+import threading
 import time
 import uuid
 import warnings
@@ -579,6 +580,7 @@ class Core:
         self.connected = False
         self.tx: _TxState | None = None  # set on the core of a `tx()` client
         self.stats = Stats()
+        self.lock = threading.RLock()
 
     def check(self) -> None:
         t = self.tx
@@ -586,18 +588,48 @@ class Core:
             raise ClientNotConnectedError()
         if t is not None:
             if t.closed:
-                raise TransactionExpiredError("Transaction already closed: A query cannot be executed on a closed transaction.")
+                raise TransactionExpiredError(
+                    t.expired_message() if t.timed_out else "Transaction already closed: A query cannot be executed on a closed transaction."
+                )
             if t.expired():
                 self.end_tx(commit=False)
                 raise TransactionExpiredError(t.expired_message())
 
-    def begin_tx(self, timeout: float) -> None:
-        """Open this core's own connection and start its transaction (a `tx()` client's core)."""
+    def begin_tx(self, timeout: float, schedule: Callable[[Callable[[], None]], Any] | None = None) -> None:
+        """Open this core's own connection and start its transaction (a `tx()` client's core).
+        ``schedule``: how the timeout's rollback runs on the connection's thread (none: at the
+        transaction's next use)."""
         self.engine.connect()
         self.connected = True
         self.engine.execute("BEGIN")
         self.engine.depth = 1
         self.tx = _TxState(timeout)
+        if schedule is not None:
+            def fire() -> None:
+                try:
+                    schedule(self._expire)
+                except RuntimeError:  # the transaction's thread is gone: it has ended
+                    pass
+
+            self.tx.timer = threading.Timer(timeout, fire)
+            self.tx.timer.daemon = True
+            self.tx.timer.start()
+
+    def _expire(self) -> None:
+        """The timeout: roll the transaction back and close its connection, as Prisma's engine does."""
+        with self.lock:
+            t = self.tx
+            if t is None or t.closed:
+                return
+            t.closed = t.timed_out = True
+            try:
+                self.engine.execute("ROLLBACK")
+            except Exception:  # the connection may be gone already
+                pass
+            finally:
+                self.engine.depth = 0
+                self.engine.close()
+                self.connected = False
 
     def end_tx(self, commit: bool) -> None:
         """COMMIT (ROLLBACK if ``commit`` is false or the timeout has passed) and close the
@@ -605,20 +637,34 @@ class Core:
         t = self.tx
         if t is None:
             raise TransactionNotStartedError()
-        if t.closed:
-            raise TransactionExpiredError("Transaction already closed: A commit cannot be executed on a closed transaction.")
-        expired = t.expired()
-        t.closed = True
-        try:
-            self.engine.execute("COMMIT" if commit and not expired else "ROLLBACK")
-        finally:
-            self.engine.depth = 0
-            self.engine.close()
-            self.connected = False
+        with self.lock:
+            if t.timer is not None:
+                t.timer.cancel()
+            if t.closed:
+                if t.timed_out and commit:
+                    raise TransactionExpiredError(t.expired_message())
+                if t.timed_out:
+                    return
+                raise TransactionExpiredError("Transaction already closed: A commit cannot be executed on a closed transaction.")
+            expired = t.expired()
+            t.closed = True
+            t.timed_out = expired
+            try:
+                self.engine.execute("COMMIT" if commit and not expired else "ROLLBACK")
+            finally:
+                self.engine.depth = 0
+                self.engine.close()
+                self.connected = False
         if expired and commit:
             raise TransactionExpiredError(t.expired_message())
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self.tx is not None:
+            with self.lock:  # a transaction's timeout does not cut an operation short
+                return self._call(fn, *args, **kwargs)
+        return self._call(fn, *args, **kwargs)
+
+    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self.check()
         stats = self.stats
         stats.active += 1
@@ -1110,6 +1156,8 @@ class _TxState:
         self.timeout = timeout
         self.started = time.monotonic()
         self.closed = False
+        self.timed_out = False
+        self.timer: threading.Timer | None = None
 
     def expired(self) -> bool:
         return time.monotonic() - self.started > self.timeout
@@ -1167,7 +1215,9 @@ class TransactionManager:
 
     def start(self) -> Any:
         core = self._new_core()
-        core.begin_tx(self._timeout)
+        # the timeout's rollback runs on the timer's thread (sqlite3 connections stay on theirs:
+        # there it happens at the transaction's next use)
+        core.begin_tx(self._timeout, None if core.engine.dialect.provider == "sqlite" else (lambda fn: fn()))
         self._core = core
         return type(self._client)(_core=core)
 
@@ -1200,7 +1250,7 @@ class AsyncTransactionManager(TransactionManager):
     async def start(self) -> Any:  # type: ignore[override]
         core = self._new_core()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-prisma-tx")
-        await asyncio.get_running_loop().run_in_executor(executor, core.begin_tx, self._timeout)
+        await asyncio.get_running_loop().run_in_executor(executor, core.begin_tx, self._timeout, executor.submit)
         self._core = core
         self._executor = executor
         return type(self._client)(_core=core, _executor=executor)
