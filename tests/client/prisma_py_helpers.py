@@ -71,12 +71,14 @@ def purge() -> None:
 
 
 def make_prisma(
-    tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any], interface: str = "asyncio"
+    tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any], interface: str = "asyncio",
+    schema: str = SCHEMA,
 ) -> ModuleType:
-    """Push the schema, run `schemashift generate`, import the generated `prisma` package."""
+    """Push the schema (a template with {output}, {provider}, {interface}), run `schemashift
+    generate`, import the generated `prisma` package."""
     (tmp_path / "prisma").mkdir(exist_ok=True)
     path = tmp_path / "prisma" / "schema.prisma"
-    path.write_text(SCHEMA.format(output="../gen/prisma", provider=provider, interface=interface), encoding="utf-8")
+    path.write_text(schema.format(output="../gen/prisma", provider=provider, interface=interface), encoding="utf-8")
     os.environ["DATABASE_URL"] = db_url
     r = run_cli("db", "push", "--schema", str(path))
     assert r.exit_code == 0, r.err
@@ -87,7 +89,7 @@ def make_prisma(
     sys.path.insert(0, str(tmp_path / "gen"))
     try:
         module = importlib.import_module("prisma")
-        for sub in ("models", "types", "enums", "errors", "fields"):
+        for sub in ("models", "types", "enums", "errors", "fields", "partials", "bases"):
             importlib.import_module(f"prisma.{sub}")
         return module
     finally:

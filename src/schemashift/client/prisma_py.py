@@ -566,7 +566,8 @@ class Stats:
             for b in value["buckets"]:
                 out.append(f'{key}_bucket{{{tags}{sep}le="{b["max_value"]:g}"}} {b["total_count"]}')
             out.append(f'{key}_bucket{{{tags}{sep}le="+Inf"}} {value["count"]}')
-            out += [f"{key}_sum{{{tags}}} {value['sum']}", f"{key}_count{{{tags}}} {value['count']}", ""]
+            suffix = f"{{{tags}}}" if tags else ""
+            out += [f"{key}_sum{suffix} {value['sum']}", f"{key}_count{suffix} {value['count']}", ""]
         return "\n".join(out)
 
 
