@@ -65,6 +65,15 @@ model Post {{
 """
 
 
+def schema_with(models: str, generator: str = 'provider  = "prisma-client-py"') -> str:
+    """A schema template for :func:`make_prisma`: the generator (``generator``: its provider line
+    and any options), the datasource, then ``models`` (braces doubled)."""
+    return (
+        "generator client {{\n  " + generator + '\n  output    = "{output}"\n  interface = "{interface}"\n}}\n\n'
+        'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n\n' + models
+    )
+
+
 def purge() -> None:
     for name in [n for n in sys.modules if n == "prisma" or n.startswith("prisma.")]:
         del sys.modules[name]

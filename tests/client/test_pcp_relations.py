@@ -9,20 +9,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from prisma_py_helpers import make_prisma, purge
+from prisma_py_helpers import make_prisma, purge, schema_with
 
-SCHEMA = """\
-generator client {{
-  provider  = "prisma-client-py"
-  output    = "{output}"
-  interface = "{interface}"
-}}
-
-datasource db {{
-  provider = "{provider}"
-  url      = env("DATABASE_URL")
-}}
-
+SCHEMA = schema_with("""\
 model User {{
   id      String   @id @default(cuid())
   name    String
@@ -52,7 +41,7 @@ model Category {{
   name  String @unique
   posts Post[]
 }}
-"""
+""")
 
 
 @pytest.fixture

@@ -16,23 +16,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from prisma_py_helpers import make_prisma, purge
+from prisma_py_helpers import make_prisma, purge, schema_with
 
 from schemashift.generate import is_prisma_py_provider
 
-SCHEMA = """\
-generator client {{
-  provider               = "coverage run -m prisma"
-  output                 = "{output}"
-  interface              = "{interface}"
-  partial_type_generator = "partials.py"
-}}
-
-datasource db {{
-  provider = "{provider}"
-  url      = env("DATABASE_URL")
-}}
-
+# a provider string of prisma-client-py's own test runner, and a partial type generator
+SCHEMA = schema_with("""\
 model User {{
   id    String @id @default(cuid())
   name  String
@@ -72,7 +61,7 @@ model Key {{
 
   @@id([a, b], name: "ab")
 }}
-"""
+""", generator='provider  = "coverage run -m prisma"\n  partial_type_generator = "partials.py"')
 
 PARTIALS = """\
 from prisma.models import Post, User
@@ -88,20 +77,21 @@ def schema_for(provider: str) -> str:
     return SCHEMA.replace("{fulltext}", fulltext)
 
 
-@pytest.fixture
-def prisma(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> Iterator[ModuleType]:
+def _package(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any], interface: str) -> Iterator[ModuleType]:
     (tmp_path / "prisma").mkdir()
     (tmp_path / "prisma" / "partials.py").write_text(PARTIALS, encoding="utf-8")
-    yield make_prisma(tmp_path, provider, db_url, run_cli, interface="sync", schema=schema_for(provider))
+    yield make_prisma(tmp_path, provider, db_url, run_cli, interface=interface, schema=schema_for(provider))
     purge()
+
+
+@pytest.fixture
+def prisma(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> Iterator[ModuleType]:
+    yield from _package(tmp_path, provider, db_url, run_cli, "sync")
 
 
 @pytest.fixture
 def aprisma(tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any]) -> Iterator[ModuleType]:
-    (tmp_path / "prisma").mkdir()
-    (tmp_path / "prisma" / "partials.py").write_text(PARTIALS, encoding="utf-8")
-    yield make_prisma(tmp_path, provider, db_url, run_cli, interface="asyncio", schema=schema_for(provider))
-    purge()
+    yield from _package(tmp_path, provider, db_url, run_cli, "asyncio")
 
 
 def test_provider_strings() -> None:
@@ -290,18 +280,7 @@ def test_transactions(aprisma: ModuleType, provider: str) -> None:
     asyncio.run(main())
 
 
-LISTS = """\
-generator client {{
-  provider  = "prisma-client-py"
-  output    = "{output}"
-  interface = "{interface}"
-}}
-
-datasource db {{
-  provider = "{provider}"
-  url      = env("DATABASE_URL")
-}}
-
+LISTS = schema_with("""\
 enum Role {{
   USER
   ADMIN
@@ -314,7 +293,7 @@ model Lists {{
   tags    String[] @default(["a"])
   docs    Json[]
 }}
-"""
+""")
 
 
 def test_scalar_lists(tmp_path: Path, postgres_url: str, run_cli: Callable[..., Any]) -> None:

@@ -1248,7 +1248,7 @@ class AsyncTransactionManager(TransactionManager):
     """``db.tx()`` of an async client (``async with``, ``await start()/commit()/rollback()``); the
     transaction's client runs on a thread of its own."""
 
-    async def start(self) -> Any:  # type: ignore[override]
+    async def start(self) -> Any:
         core = self._new_core()
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-prisma-tx")
         await asyncio.get_running_loop().run_in_executor(executor, core.begin_tx, self._timeout, executor.submit)
