@@ -999,7 +999,7 @@ class Actions(Generic[T]):
               cursor: Any = None, order: Any = None, distinct: Any = None) -> Any:
         return self._op("count", dict(select=select, take=take, skip=skip, where=where, cursor=cursor, order=order, distinct=distinct))
 
-    def group_by(self, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
+    def group_by(self, by: Any, where: Any = None, take: int | None = None, skip: int | None = None,
                  avg: Any = None, count: Any = None, min: Any = None, max: Any = None, sum: Any = None,
                  having: Any = None, order: Any = None) -> list[dict[str, Any]]:
         return self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
@@ -1070,7 +1070,7 @@ class AsyncActions(Generic[T]):
                     cursor: Any = None, order: Any = None, distinct: Any = None) -> Any:
         return await self._op("count", dict(select=select, take=take, skip=skip, where=where, cursor=cursor, order=order, distinct=distinct))
 
-    async def group_by(self, by: Sequence[str], where: Any = None, take: int | None = None, skip: int | None = None,
+    async def group_by(self, by: Any, where: Any = None, take: int | None = None, skip: int | None = None,
                  avg: Any = None, count: Any = None, min: Any = None, max: Any = None, sum: Any = None,
                  having: Any = None, order: Any = None) -> list[dict[str, Any]]:
         return await self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]

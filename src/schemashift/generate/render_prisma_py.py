@@ -175,17 +175,35 @@ def _model_types(m: ModelMeta, meta: SchemaMeta) -> list[str]:
     where += [("AND", "Any"), ("OR", "Any"), ("NOT", "Any")]
     unique_fields = {u[0] for u in m.uniques if len(u) == 1} | ({m.primary_key[0]} if len(m.primary_key) == 1 else set())
     unique = [(n, t) for n, t in scalar if n in unique_fields]
-    unique += [("_".join(u), "Mapping[str, Any]") for u in (*m.uniques, m.primary_key) if len(u) > 1]
-    data = [(n, f"{t} | None" if m.by_name[n].optional else t) for n, t in scalar]
-    data += [(r.name, "Mapping[str, Any]") for r in m.relations]
+    unique += [(name, "Mapping[str, Any]") for name, _ in m.compound_names]
+    # required on create: no default, not a list, not @updatedAt, not a foreign key (a relation
+    # write can give it), as prisma-client-py's CreateInput
+    foreign = {n for r in m.relations if r.holds_foreign_key for n in r.local}
+    required = [
+        (f.name, t) for f, (_, t) in zip(m.fields, scalar)
+        if not f.optional and f.default is None and not f.is_list and not f.updated_at and f.name not in foreign
+    ]
+    optional = [(n, f"{t} | None" if m.by_name[n].optional else t) for n, t in scalar if n not in dict(required)]
+    optional += [(r.name, "Mapping[str, Any]") for r in m.relations]
+    create = (
+        f"_{m.name}CreateRequired = TypedDict('_{m.name}CreateRequired', {{{', '.join(f'{k!r}: {v}' for k, v in required)}}})\n"
+        f"\n\nclass {m.name}CreateInput(_{m.name}CreateRequired, total=False):\n"
+        + "".join(f"    {k}: {v}\n" for k, v in optional)
+        + ("    pass\n" if not optional else "")
+        + "\n\n"
+    )
     update = [(n, f"{t} | None | Mapping[str, Any]") for n, t in scalar] + [(r.name, "Mapping[str, Any]") for r in m.relations]
+    keys = ", ".join(repr(f.name) for f in m.fields) or "''"
     return [
         td(f"{m.name}WhereInput", where),
         td(f"{m.name}WhereUniqueInput", unique),
-        td(f"{m.name}CreateInput", data),
+        create,
         td(f"{m.name}UpdateInput", update),
-        td(f"{m.name}OrderByInput", [(n, "SortOrder") for n, _ in scalar]),
+        f"{m.name}UpsertInput = TypedDict('{m.name}UpsertInput', {{'create': {m.name}CreateInput, 'update': {m.name}UpdateInput}})\n",
+        td(f"{m.name}OrderByInput", [(n, "SortOrder | Mapping[str, Any]") for n, _ in scalar] + [("_relevance", "Mapping[str, Any]")]),
         td(f"{m.name}Include", [(r.name, "bool | Mapping[str, Any]") for r in m.relations]),
+        f"{m.name}ScalarFieldKeys = Literal[{keys}]\n",
+        td(f"{m.name}CountAggregateInput", [("_all", "bool")] + [(n, "bool") for n, _ in scalar]),
     ]
 
 
@@ -214,7 +232,8 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         HEADER,
         "from __future__ import annotations\n\n",
         "from pathlib import Path\n",
-        "from typing import Any, ClassVar, Mapping, Sequence\n\n",
+        "from typing import Any, ClassVar, Literal, Mapping, Sequence, overload\n\n",
+        "SortOrder = Literal['asc', 'desc']\n\n",
         f"from schemashift.client.prisma_py import {actions}, {base}, Registry, partial_spec, row_factory\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
         "from . import enums, models, types\n\n",
@@ -277,6 +296,40 @@ class {n}Actions({base}[models.{n}]):
 
     def create(self, data: types.{n}CreateInput, include: types.{n}Include | None = None) -> models.{n}:
         return super().create(data, include)
+
+    def upsert(self, where: types.{n}WhereUniqueInput, data: types.{n}UpsertInput,
+               include: types.{n}Include | None = None) -> models.{n}:
+        return super().upsert(where, data, include)
+
+    @overload
+    def count(self, select: None = None, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> int: ...
+
+    @overload
+    def count(self, select: types.{n}CountAggregateInput, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> dict[str, int]: ...
+
+    def count(self, select: types.{n}CountAggregateInput | None = None, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> int | dict[str, int]:
+        return super().count(select, take, skip, where, cursor, order, distinct)  # type: ignore[no-any-return]
+
+    def group_by(self, by: Sequence[types.{n}ScalarFieldKeys], where: types.{n}WhereInput | None = None,
+                 take: int | None = None, skip: int | None = None,
+                 avg: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 count: bool | Mapping[str, bool] | None = None,
+                 min: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 max: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 sum: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 having: Mapping[str, Any] | None = None,
+                 order: Mapping[types.{n}ScalarFieldKeys, SortOrder] | Sequence[Mapping[types.{n}ScalarFieldKeys, SortOrder]] | None = None,
+                 ) -> list[dict[str, Any]]:
+        return super().group_by(by, where, take, skip, avg, count, min, max, sum, having, order)
 
     def create_many(self, data: Sequence[types.{n}CreateInput], *, skip_duplicates: bool | None = None) -> int:
         return super().create_many(data, skip_duplicates=skip_duplicates)
