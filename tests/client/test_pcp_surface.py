@@ -175,8 +175,11 @@ def test_raw_query_result_types(prisma: ModuleType, provider: str) -> None:
         ph = "$1" if provider == "postgresql" else "?"
         row = db.query_first(f"SELECT * FROM {table} WHERE id = {ph}", thing.id)
         assert row["blob"] == "Zm9v" and row["price"] == 1.25 and row["big"] == 2**40
-        if provider != "sqlite":  # SQLite gives no column types to a raw query: its values stay the stored ones
-            assert row["at"] == "2022-12-25T12:01:34+00:00"
+        assert row["at"] == "2022-12-25T12:01:34+00:00"  # SQLite: typed by the column of the table read
+        post_table = {"postgresql": '"Post"', "mysql": "`Post`"}.get(provider, "Post")
+        db.post.create({"title": "t", "published": True})
+        flags = db.query_raw(f"SELECT published, COUNT(*) AS n FROM {post_table} GROUP BY published")
+        assert flags == [{"published": 1 if provider == "mysql" else True, "n": 1}]
         model = db.query_first(f"SELECT * FROM {table} WHERE id = {ph}", thing.id, model=prisma.models.Thing)
         assert model.blob.decode() == b"foo" and model.at == at and model.price == Decimal("1.25") and model.doc == {"a": 1}
         with pytest.raises(prisma.errors.RawQueryError):

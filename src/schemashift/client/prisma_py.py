@@ -446,6 +446,7 @@ def _raw_value(v: Any) -> Any:
         return [_raw_value(x) for x in v]
     return v
 
+_FROM_TABLES = re.compile(r'(?i)\b(?:FROM|JOIN)\s+((?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*))')
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\$(\d+)|(\?)|(%)")
 
 
@@ -840,7 +841,8 @@ class Core:
         text, params = raw_sql(self.engine.dialect.provider, sql, args)
         rows = self._raw_call(self.engine.fetch_dicts, text, params)
         if model is None:
-            return [{k: _raw_value(v) for k, v in r.items()} for r in rows]
+            readers = self._sqlite_raw_readers(sql, rows[0]) if rows and self.engine.dialect.provider == "sqlite" else {}
+            return [{k: _raw_value(readers[k](v) if k in readers and v is not None else v) for k, v in r.items()} for r in rows]
         name = getattr(model, "__prisma_model__", None)
         m = self.engine.models.get(name) if name else None
         if m is None:
@@ -863,6 +865,22 @@ class Core:
                     v = json.dumps(v)  # the field's validator parses JSON text
                 data[f.name] = v
             out.append(model.model_validate(data))
+        return out
+
+    def _sqlite_raw_readers(self, sql: str, row: Mapping[str, Any]) -> dict[str, Callable[[Any], Any]]:
+        """SQLite gives a raw query's values as stored, without column types: a result column
+        named as a column of a table the query reads (``FROM``/``JOIN``), in one such model
+        only, is read as that field (Boolean ``1`` -> ``True``, DateTime milliseconds -> a
+        datetime), as Prisma's engine did from the declared types."""
+        named = {w.strip('"`[]').lower() for w in _FROM_TABLES.findall(sql)}
+        models = [m for m in self.engine.models.values() if m.meta.table.lower() in named]
+        out: dict[str, Callable[[Any], Any]] = {}
+        for column in row:
+            fields = [(m, f) for m in models for f in m.meta.fields if f.column == column]
+            if len(fields) == 1 and fields[0][1].type in ("Boolean", "DateTime"):
+                reader = fields[0][0].readers.get(fields[0][1].name)
+                if reader is not None:
+                    out[column] = reader
         return out
 
     def execute_raw(self, sql: str, args: Sequence[Any]) -> int:
