@@ -187,11 +187,19 @@ def test_raw_query_result_types(prisma: ModuleType, provider: str) -> None:
         assert db.execute_raw(f"UPDATE {table} SET label = 'raw'") == 1
 
 
-def test_errors_and_argument_checks(prisma: ModuleType) -> None:
+def test_errors_and_argument_checks(prisma: ModuleType, provider: str) -> None:
     errors = prisma.errors
     with prisma.Prisma() as db:
         with pytest.raises(errors.ForeignKeyViolationError, match="(?i)foreign key constraint failed on the field"):
             db.post.create({"title": "t", "author_id": "missing"})
+        db.pair.create({"first": "a", "last": "b"})
+        expected = (
+            "Unique constraint failed on the constraint: `Pair_first_last_key`" if provider == "mysql"
+            else "Unique constraint failed on the fields: (`first`, `last`)"
+        )
+        with pytest.raises(errors.UniqueViolationError) as unique:
+            db.pair.create({"first": "a", "last": "b"})
+        assert str(unique.value) == expected
         with pytest.raises(errors.RecordNotFoundError, match="depends on one or more records that were required but not found"):
             db.post.find_first_or_raise(where={"title": "none"})
         with pytest.raises(errors.DataError, match="at most 1 fields to be present, got 2"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -109,6 +110,11 @@ def _to_float(value: Any) -> Any:
 
 def _to_str(value: Any) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
+
+
+def _on_fields(what: str, columns: list[str]) -> str:
+    """Prisma's message of a constraint error: ``Unique constraint failed on the fields: (`email`)``."""
+    return f"{what} on the fields: ({', '.join(f'`{c}`' for c in columns)})" if columns else what
 
 
 def _decimal_trim(value: Any) -> Any:
@@ -267,12 +273,13 @@ class SqliteDialect(Dialect):
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         text = str(exc)
+        columns = [c.strip().rsplit(".", 1)[-1] for c in text.partition(":")[2].split(",") if c.strip()]
         if "UNIQUE constraint failed" in text:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if "FOREIGN KEY constraint failed" in text:
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
+            return errors.ForeignKeyConstraintError("Foreign key constraint failed on the field: `foreign key`")
         if "NOT NULL constraint failed" in text:
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            return errors.NullConstraintError(_on_fields("Null constraint violation", columns))
         return errors.DatabaseError(text)
 
 
@@ -308,12 +315,18 @@ class PostgresDialect(Dialect):
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = getattr(exc, "sqlstate", None)
         text = str(exc).strip()
+        diag = getattr(exc, "diag", None)
         if code == "23505":
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"Key \((.+?)\)=", getattr(diag, "message_detail", None) or "")
+            columns = [c.strip().strip('"') for c in key.group(1).split(",")] if key else []
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if code == "23503":
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
+            return errors.ForeignKeyConstraintError(
+                f"Foreign key constraint failed on the field: `{getattr(diag, 'constraint_name', None) or 'foreign key'} (index)`"
+            )
         if code == "23502":
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = getattr(diag, "column_name", None)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column] if column else []))
         return errors.DatabaseError(text)
 
 
@@ -345,11 +358,14 @@ class MysqlDialect(Dialect):
         code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
         text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
         if code == 1062:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"for key '(?:[^'.]+\.)?([^']+)'", text)
+            return errors.UniqueConstraintError(f"Unique constraint failed on the constraint: `{key.group(1) if key else 'unique'}`")
         if code in (1451, 1452, 1216, 1217):
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: {text}")
+            key = re.search(r"CONSTRAINT `([^`]+)`", text)
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: `{key.group(1) if key else 'foreign key'}`")
         if code in (1048, 1364):
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = re.search(r"(?:Column|Field) '([^']+)'", text)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column.group(1)] if column else []))
         return errors.DatabaseError(text)
 
 
