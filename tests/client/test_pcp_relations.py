@@ -144,3 +144,18 @@ def test_include_cursor_distinct_and_negative_take(prisma: ModuleType) -> None:
         assert posts(cursor={"id": ids["c"]}, take=-1, skip=1) == ["b"]
         assert posts(take=-2) == ["c", "d"]
         assert posts(distinct=["views"]) == ["a", "c", "d"]
+
+
+def test_find_many_negative_take_and_cursor(prisma: ModuleType) -> None:
+    with prisma.Prisma() as db:
+        db.post.create_many([{"title": t} for t in "abcde"])
+        ids = {p.title: p.id for p in db.post.find_many()}
+
+        def page(**args: Any) -> list[str]:
+            return [p.title for p in db.post.find_many(order={"title": "asc"}, **args)]
+
+        assert page(take=-2) == ["d", "e"]
+        assert page(cursor={"id": ids["d"]}, take=-2) == ["c", "d"]
+        assert page(cursor={"id": ids["d"]}, take=-2, skip=1) == ["b", "c"]
+        assert page(cursor={"id": ids["b"]}, take=2, skip=1) == ["c", "d"]
+        assert db.post.count(take=-3) == 3

@@ -471,6 +471,14 @@ class Engine:
         cursor pagination; the primary key breaks ties). ``distinct``: the first row of each
         combination of those fields, then ``skip``/``take`` (in memory, as Prisma's engine does)."""
         m = self.models[model]
+        if take is not None and take < 0:
+            # a negative take: the last records (before the cursor, when given), in the order
+            rows = self.read(model, where=where, order_by=order_by, select=select, include=include, distinct=distinct)
+            flat: dict[str, Any] = {}
+            for k, v in (cursor or {}).items():
+                flat.update({n: v[n] for n in m.compound[k]} if k in m.compound and isinstance(v, Mapping) else {k: v})
+            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if select is not None else getattr
+            return _page(rows, get, {"cursor": flat or None, "skip": skip, "take": take})
         extra = None
         if cursor is not None:
             extra = self._cursor_condition(m, cursor, order_by)
@@ -483,7 +491,7 @@ class Engine:
             keep = [n for n in names if select is not None and not select.get(n)]
             sel = {**select, **{n: True for n in keep}} if select is not None else None
             rows = self._read(m, where, order_by, None, None, sel, include, extra=extra)
-            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if sel is not None else getattr
+            get = (lambda r, n: r[n]) if sel is not None else getattr
             seen: set[Any] = set()
             out: list[Record] = []
             for r in rows:
