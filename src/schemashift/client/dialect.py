@@ -8,7 +8,9 @@ stored as its text, Decimal on SQLite as a number.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -71,8 +73,12 @@ def _dt_from_sqlite(value: Any) -> Any:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Type {value!r} not serializable" if isinstance(value, type) else f"Type {type(value)} not serializable")
+
+
 def _json_dump(value: Any) -> Any:
-    return json.dumps(value, separators=(",", ":"))
+    return json.dumps(value, separators=(",", ":"), default=_not_json)
 
 
 def _json_load(value: Any) -> Any:
@@ -91,12 +97,42 @@ def _to_decimal(value: Any) -> Any:
     return Decimal(str(value))
 
 
+def _pg_array(value: Any) -> Any:
+    """An array the driver returned as its text form (arrays of enum types: ``{USER,ADMIN}``)."""
+    if not isinstance(value, str):
+        return value
+    body = value[1:-1] if value.startswith("{") and value.endswith("}") else value
+    if not body:
+        return []
+    return [x[1:-1].replace('\\"', '"') if x.startswith('"') else x for x in next(csv.reader([body], escapechar="\\"))]
+
+
+def _to_bytes(value: Any) -> Any:
+    """SQLite: a Bytes column's text value (a DEFAULT '' in the DDL) as bytes."""
+    return value.encode() if isinstance(value, str) else value
+
+
 def _to_float(value: Any) -> Any:
     return None if value is None else float(value)
 
 
 def _to_str(value: Any) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
+
+
+def _on_fields(what: str, columns: list[str]) -> str:
+    """Prisma's message of a constraint error: ``Unique constraint failed on the fields: (`email`)``."""
+    return f"{what} on the fields: ({', '.join(f'`{c}`' for c in columns)})" if columns else what
+
+
+def _decimal_trim(value: Any) -> Any:
+    """A DECIMAL(65,30) value without its padding zeros (``2.1234``, not ``2.1234000...``), as
+    Prisma returns it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def _decimal_to_text(value: Any) -> Any:
@@ -150,6 +186,14 @@ class Dialect:
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT INTO"
 
+    def fulltext(self, columns: list[str]) -> str:
+        """A full-text match of ``columns`` against one bound search text (Prisma's ``search``)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
+
+    def relevance(self, columns: list[str]) -> str:
+        """The full-text relevance of ``columns`` for one bound search text (``_relevance`` ordering)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
+
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return ""
 
@@ -190,11 +234,11 @@ class Dialect:
             conv = self.scalar_reader(f)
             if conv is not None and not f.optional and not f.is_list and f.native != "Timestamptz":
                 conv = _NOT_NULL_READERS.get(conv, conv)
-        if conv is None:
-            return None
         if f.is_list:
             inner = conv
-            return lambda v: None if v is None else [inner(x) for x in v]
+            if inner is None:
+                return lambda v: [] if v is None else _pg_array(v)  # a NULL list reads as [], as Prisma's
+            return lambda v: [] if v is None else [inner(x) for x in _pg_array(v)]
         return conv
 
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
@@ -240,16 +284,18 @@ class SqliteDialect(Dialect):
             "Decimal": _to_decimal,
             "Float": _to_float,
             "Json": _json_load,
+            "Bytes": _to_bytes,
         }.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         text = str(exc)
+        columns = [c.strip().rsplit(".", 1)[-1] for c in text.partition(":")[2].split(",") if c.strip()]
         if "UNIQUE constraint failed" in text:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if "FOREIGN KEY constraint failed" in text:
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError("Foreign key constraint failed on the field: `foreign key`")
         if "NOT NULL constraint failed" in text:
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            return errors.NullConstraintError(_on_fields("Null constraint violation", columns))
         return errors.DatabaseError(text)
 
 
@@ -267,22 +313,36 @@ class PostgresDialect(Dialect):
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return " ON CONFLICT DO NOTHING" if skip_duplicates else ""
 
+    def fulltext(self, columns: list[str]) -> str:
+        return f"to_tsvector(concat_ws(' ', {', '.join(columns)})) @@ to_tsquery({self.placeholder})"
+
+    def relevance(self, columns: list[str]) -> str:
+        return f"ts_rank(to_tsvector(concat_ws(' ', {', '.join(columns)})), to_tsquery({self.placeholder}))"
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
         if f.type == "DateTime":
             return _dt_from_naive
         if f.type == "String" and f.native == "Uuid":
             return _to_str
-        return None  # psycopg returns json/jsonb parsed, numeric as Decimal
+        if f.type == "Decimal":
+            return _decimal_trim
+        return None  # psycopg returns json/jsonb parsed
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = getattr(exc, "sqlstate", None)
         text = str(exc).strip()
+        diag = getattr(exc, "diag", None)
         if code == "23505":
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"Key \((.+?)\)=", getattr(diag, "message_detail", None) or "")
+            columns = [c.strip().strip('"') for c in key.group(1).split(",")] if key else []
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if code == "23503":
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError(
+                f"Foreign key constraint failed on the field: `{getattr(diag, 'constraint_name', None) or 'foreign key'} (index)`"
+            )
         if code == "23502":
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = getattr(diag, "column_name", None)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column] if column else []))
         return errors.DatabaseError(text)
 
 
@@ -300,18 +360,28 @@ class MysqlDialect(Dialect):
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT IGNORE INTO" if skip_duplicates else "INSERT INTO"
 
+    def fulltext(self, columns: list[str]) -> str:
+        return f"MATCH ({', '.join(columns)}) AGAINST ({self.placeholder} IN BOOLEAN MODE)"
+
+    def relevance(self, columns: list[str]) -> str:
+        return self.fulltext(columns)
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
-        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float}.get(f.type)
+        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float,
+                "Decimal": _decimal_trim}.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
         text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
         if code == 1062:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"for key '(?:[^'.]+\.)?([^']+)'", text)
+            return errors.UniqueConstraintError(f"Unique constraint failed on the constraint: `{key.group(1) if key else 'unique'}`")
         if code in (1451, 1452, 1216, 1217):
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            key = re.search(r"CONSTRAINT `([^`]+)`", text)
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: `{key.group(1) if key else 'foreign key'}`")
         if code in (1048, 1364):
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = re.search(r"(?:Column|Field) '([^']+)'", text)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column.group(1)] if column else []))
         return errors.DatabaseError(text)
 
 

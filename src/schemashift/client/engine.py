@@ -12,8 +12,10 @@ transaction of their own unless one is open. Values are always bound as paramete
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import importlib
+import json
 import logging
 import os
 import threading
@@ -21,6 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from functools import partial
@@ -46,6 +49,9 @@ _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "ulid": lambda f: ids.ulid(),
 }
 _COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+#: the keys of a Json field's filter (a dict with other keys is a Json value to compare)
+_JSON_FILTERS = frozenset({"equals", "not", "path", "string_contains", "string_starts_with", "string_ends_with",
+                           "array_contains", "array_starts_with", "array_ends_with", "mode"})
 _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
 
 
@@ -65,6 +71,31 @@ def _server_error(exc: Exception) -> bool:
     if code is not None:  # PyMySQL, asyncmy: 2000-2999 are the client's own (connection) errors
         return not 2000 <= code < 3000
     return type(exc).__module__.startswith("sqlite3")
+
+
+def _literal_default(f: FieldMeta) -> Any:
+    """A schema's literal default as the field's Python value."""
+
+    def one(v: Any) -> Any:
+        if f.kind == "enum":
+            return v
+        if f.type == "Json":
+            return json.loads(v) if isinstance(v, str) else v
+        if f.type == "Bytes":
+            return base64.b64decode(v)
+        if f.type == "DateTime":
+            parsed = datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        if f.type == "Decimal":
+            return Decimal(str(v))
+        if f.type in ("Int", "BigInt"):
+            return int(v)
+        if f.type == "Float":
+            return float(v)
+        return v
+
+    value = f.default_value
+    return [one(v) for v in value] if f.is_list and isinstance(value, list) else one(value)
 
 
 def _now() -> datetime:
@@ -121,6 +152,12 @@ class _Model:
         self.compound = {"_".join(u): u for u in meta.uniques if len(u) > 1}
         if len(meta.primary_key) > 1:
             self.compound["_".join(meta.primary_key)] = meta.primary_key
+        self.compound.update(dict(meta.compound_names))
+        # literal @default values, filled in on create (Prisma's engine does: a MySQL BLOB/TEXT
+        # column cannot hold a default, and create_many rows then share one column list)
+        self.literal_defaults = [
+            (f.name, _literal_default(f)) for f in meta.fields if f.default == "db" and f.default_value is not None
+        ]
         # what identifies a row for update/delete: the id, else the first unique (as Prisma)
         self.identity: tuple[str, ...] = meta.primary_key or (meta.uniques[0] if meta.uniques else ())
         self.row_readers = [self.readers.get(name) for name in self.scalars]
@@ -342,6 +379,50 @@ class Engine:
         elif not conn.broken:  # a statement cut short: the pool drops the connection instead
             self._io("execute", "ROLLBACK", (), conn)
 
+    def begin(self) -> Engine:
+        """BEGIN on a connection taken from the pool; the engine returned runs on it until
+        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``)."""
+        pool = self._get_pool()
+        conn = pool.get()
+        try:
+            engine = self._bound(conn)
+            engine._begin(conn)
+        except BaseException:
+            pool.put(conn)
+            raise
+        return engine
+
+    def end(self, commit: bool) -> None:
+        """COMMIT (or ROLLBACK) the transaction of an engine from :meth:`begin`; its connection
+        goes back to the pool."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            self._end(conn, commit)
+        finally:
+            self._pool.put(conn)
+
+    async def abegin(self) -> Engine:
+        """:meth:`begin` of an async client."""
+        pool = self._get_pool()
+        conn = await pool.acquire()
+        try:
+            engine = self._bound(conn)
+            await engine.arun(engine._begin, conn)
+        except BaseException:
+            await pool.release(conn)
+            raise
+        return engine
+
+    async def aend(self, commit: bool) -> None:
+        """:meth:`end` of an async client."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            await self.arun(self._end, conn, commit)
+        finally:
+            await self._pool.release(conn)
+
     @contextmanager
     def tx(self) -> Iterator[Engine]:
         """A client's ``tx()``: one transaction on a connection held for the block; the engine
@@ -350,8 +431,13 @@ class Engine:
             with self.transaction():
                 yield self
             return
-        with self.pinned() as engine, engine.transaction():
+        engine = self.begin()
+        try:
             yield engine
+        except BaseException:
+            engine.end(False)
+            raise
+        engine.end(True)
 
     @asynccontextmanager
     async def atx(self) -> AsyncIterator[Engine]:
@@ -359,16 +445,13 @@ class Engine:
         if self._conn is not None and self._conn.depth:
             yield self
             return
-        async with self.apinned() as engine:
-            conn = engine._conn
-            assert conn is not None
-            await engine.arun(engine._begin, conn)
-            try:
-                yield engine
-            except BaseException:
-                await engine.arun(engine._end, conn, False)
-                raise
-            await engine.arun(engine._end, conn, True)
+        engine = await self.abegin()
+        try:
+            yield engine
+        except BaseException:
+            await engine.aend(False)
+            raise
+        await engine.aend(True)
 
     # ------------------------------------------------------------------ where
 
@@ -391,9 +474,13 @@ class Engine:
                         parts.append("1=1")  # an empty condition in OR matches everything
                     else:
                         parts.append("(" + " OR ".join(f"({s})" for s in subs) + ")")
+                elif key == "NOT":  # Prisma: none of the conditions holds
+                    parts.extend(f"NOT ({s})" for s in subs if s)
+                    if not all(subs):
+                        parts.append("1=0")  # NOT of an empty condition matches nothing
                 else:
                     body = " AND ".join(f"({s})" for s in subs if s) or "1=1"
-                    parts.append(f"NOT ({body})" if key == "NOT" else f"({body})")
+                    parts.append(f"({body})")
             elif key in m.meta.by_name:
                 parts.append(self._scalar(m, m.meta.by_name[key], value, f"{qual}.{m.column[key]}", params))
             elif key in m.meta.relation_by_name:
@@ -408,6 +495,10 @@ class Engine:
         ph = self.dialect.placeholder
         conv = m.writers.get(f.name)
         c: Callable[[Any], Any] = conv if conv is not None else (lambda v: v)
+        if f.is_list:
+            return self._list_filter(m, f, value, col, params)
+        if f.type == "Json" and isinstance(value, Mapping) and not set(value) <= _JSON_FILTERS:
+            value = {"equals": value}  # a Json value, not a filter
         if not isinstance(value, Mapping):
             if value is None:
                 return f"{col} IS NULL"
@@ -415,8 +506,17 @@ class Engine:
             return f"{col} = {ph}"
         parts: list[str] = []
         insensitive = value.get("mode") == "insensitive"
+        like_col = col
+        if insensitive and f.type == "String":
+            # equals/in/comparisons ignore case too: both sides lowered (LIKE ops lower their own)
+            col, ph, c = f"LOWER({col})", f"LOWER({ph})", (lambda v: v)
         for op, v in value.items():
-            if op == "equals":
+            if op == "search":
+                if f.type != "String":
+                    raise errors.ClientValidationError(f"`search` is a filter of String fields, not `{m.meta.name}.{f.name}`.")
+                params.append(v)
+                parts.append(self.dialect.fulltext([like_col]))
+            elif op == "equals":
                 if v is None:
                     parts.append(f"{col} IS NULL")
                 else:
@@ -437,12 +537,12 @@ class Engine:
                 text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
                 pattern = {"contains": f"%{text}%", "startsWith": f"{text}%", "endsWith": f"%{text}"}[op]
                 params.append(pattern)
-                like = self.dialect.insensitive(col, "LIKE") if insensitive else f"{col} LIKE {ph}"
+                like = self.dialect.insensitive(like_col, "LIKE") if insensitive else f"{col} LIKE {ph}"
                 parts.append(f"{like} ESCAPE '{e}'")
             elif op == "not":
                 if v is None:
                     parts.append(f"{col} IS NOT NULL")
-                elif isinstance(v, Mapping):
+                elif isinstance(v, Mapping) and not (f.type == "Json" and not set(v) <= _JSON_FILTERS):
                     parts.append(f"NOT ({self._scalar(m, f, v, col, params)})")
                 else:
                     params.append(c(v))
@@ -451,6 +551,32 @@ class Engine:
                 continue
             else:
                 raise errors.ClientValidationError(f"Unknown filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _list_filter(self, m: _Model, f: FieldMeta, value: Any, col: str, params: list[Any]) -> str:
+        """Scalar-list filters (PostgreSQL arrays): ``has``, ``hasEvery``, ``hasSome``, ``isEmpty``,
+        ``equals``."""
+        if self.dialect.provider != "postgresql":
+            raise errors.ClientValidationError(f"Scalar lists are not supported on {self.dialect.provider}: `{m.meta.name}.{f.name}`.")
+        ph = self.dialect.placeholder
+        conv = m.writers.get(f.name)
+        arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+        if not isinstance(value, Mapping):
+            value = {"equals": value}
+        parts: list[str] = []
+        for op, v in value.items():
+            if op in ("equals", "has", "hasEvery", "hasSome") and v is None:
+                parts.append(f"{col} IS NULL" if op == "equals" else "1=0")
+                continue
+            if op == "isEmpty":
+                parts.append(f"cardinality({col}) = 0" if v else f"cardinality({col}) > 0")  # NULL is neither
+                continue
+            items = [v] if op == "has" else list(v)
+            params.append(conv(items) if conv else items)
+            sql_op = {"equals": "=", "has": "@>", "hasEvery": "@>", "hasSome": "&&"}.get(op)
+            if sql_op is None:
+                raise errors.ClientValidationError(f"Unknown list filter `{op}` on field `{m.meta.name}.{f.name}`.")
+            parts.append(f"{col} {sql_op} {arr}")
         return " AND ".join(parts) or "1=1"
 
     def _relation_link(self, m: _Model, rel: RelationMeta, qual: str) -> tuple[str, str, _Model]:
@@ -504,13 +630,25 @@ class Engine:
             return " AND ".join(parts)
         return exists(value)
 
-    def order_by(self, m: _Model, ob: Any, qual: str) -> str:
+    def order_by(self, m: _Model, ob: Any, qual: str, params: list[Any] | None = None) -> str:
+        """``ORDER BY``; ``{"_relevance": {"fields": [...], "search": "...", "sort": "desc"}}`` orders
+        by full-text relevance (its search text goes to ``params``)."""
         if not ob:
             return ""
         items = ob if isinstance(ob, (list, tuple)) else [ob]
         out: list[str] = []
         for item in items:
             for name, spec in item.items():
+                if name == "_relevance":
+                    if params is None:
+                        raise errors.ClientValidationError("Ordering by `_relevance` is not supported here.")
+                    cols = [f"{qual}.{m.column[m.field(n).name]}" for n in spec["fields"]]
+                    sort = spec.get("sort", "asc")
+                    if sort not in ("asc", "desc"):
+                        raise errors.ClientValidationError(f"Invalid sort order `{sort}` for `_relevance`.")
+                    params.append(spec["search"])
+                    out.append(f"{self.dialect.relevance(cols)} {sort.upper()}")
+                    continue
                 m.field(name)
                 col = f"{qual}.{m.column[name]}"
                 sort, nulls = (spec, None) if isinstance(spec, str) else (spec.get("sort", "asc"), spec.get("nulls"))
@@ -538,6 +676,14 @@ class Engine:
         cursor pagination; the primary key breaks ties). ``distinct``: the first row of each
         combination of those fields, then ``skip``/``take`` (in memory, as Prisma's engine does)."""
         m = self.models[model]
+        if take is not None and take < 0:
+            # a negative take: the last records (before the cursor, when given), in the order
+            rows = self.read(model, where=where, order_by=order_by, select=select, include=include, distinct=distinct)
+            flat: dict[str, Any] = {}
+            for k, v in (cursor or {}).items():
+                flat.update({n: v[n] for n in m.compound[k]} if k in m.compound and isinstance(v, Mapping) else {k: v})
+            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if select is not None else getattr
+            return _page(rows, get, {"cursor": flat or None, "skip": skip, "take": take})
         extra = None
         if cursor is not None:
             extra = self._cursor_condition(m, cursor, order_by)
@@ -550,7 +696,7 @@ class Engine:
             keep = [n for n in names if select is not None and not select.get(n)]
             sel = {**select, **{n: True for n in keep}} if select is not None else None
             rows = self._read(m, where, order_by, None, None, sel, include, extra=extra)
-            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if sel is not None else getattr
+            get = (lambda r, n: r[n]) if sel is not None else getattr
             seen: set[Any] = set()
             out: list[Record] = []
             for r in rows:
@@ -570,7 +716,8 @@ class Engine:
         keys: list[tuple[str, str]] = []
         for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []):
             for name, spec in item.items():
-                keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
+                if name != "_relevance":
+                    keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
         for name in m.meta.primary_key or m.scalars:
             if name not in {k for k, _ in keys}:
                 keys.append((name, "asc"))
@@ -649,7 +796,7 @@ class Engine:
             conds.append(w)
         if conds:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         rows = self.fetch(sql, params)
         start = 1 if lead is not None else 0
         if leads_out is not None:
@@ -740,11 +887,10 @@ class Engine:
             def key_of(p: Record) -> Any:
                 return tuple(get(p, n) for n in rel.local)
 
-        skip, take = opts.get("skip") or 0, opts.get("take")
         for p in parents:
             recs = groups.get(key_of(p), [])
             if rel.is_list:
-                put(p, recs[skip : None if take is None else skip + take])
+                put(p, _page(recs, get, opts))
             else:
                 put(p, recs[0] if recs else None)
 
@@ -812,7 +958,7 @@ class Engine:
         h = self._having(m, having, by, fns, params)
         if h:
             sql += f" HAVING {h}"
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         out: list[dict[str, Any]] = []
         for row in self.fetch(sql, params):
             group: dict[str, Any] = {}
@@ -919,6 +1065,9 @@ class Engine:
             if key not in by_name:
                 raise errors.ClientValidationError(f"Unknown field `{key}` on model `{m.meta.name}`.")
         row = dict(data)
+        for name, value in m.literal_defaults:
+            if name not in row:
+                row[name] = copy.deepcopy(value) if isinstance(value, (list, dict)) else value
         for f in m.generated:
             if f.name not in row:
                 row[f.name] = _GENERATORS[f.default](f)  # type: ignore[index]
@@ -937,13 +1086,18 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
+    #: nested writes Prisma allows through a relation, in a create and in an update
+    _CREATE_OPS = ("create", "connect", "connectOrCreate")
+    _UPDATE_OPS = _CREATE_OPS + ("set", "disconnect", "delete", "deleteMany", "update", "updateMany", "upsert")
+
     def _nested(
         self, m: _Model, data: Mapping[str, Any], update: bool = False
     ) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
-        """Nested writes of a ``create``: those through a relation whose foreign key this model
-        holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
-        those through the other side (``posts: {create: [...]}``) are returned, to run once the
-        record exists. Many-to-many links are not supported yet."""
+        """Nested writes: those through a relation whose foreign key this model holds that give
+        the key (``create``/``connect``/``connectOrCreate``/``disconnect``) run now (the key fields
+        join ``data``); the others (the other side's ``posts: {create: [...]}``, many-to-many
+        links, ``update``/``upsert``/``delete`` of the related record) are returned, to run once
+        the record exists."""
         relations = m.meta.relation_by_name
         flat: dict[str, Any] = {}
         after: list[tuple[RelationMeta, str, Any]] = []
@@ -952,19 +1106,15 @@ class Engine:
             if rel is None:
                 flat[key] = value
                 continue
-            if not isinstance(value, Mapping) or rel.join_table is not None:
-                raise errors.ClientValidationError(
-                    f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
-                )
+            if not isinstance(value, Mapping):
+                raise errors.NullConstraintError(f"Argument `{key}` of `{m.meta.name}` must be a nested write, not {value!r}.")
             for op, arg in value.items():
-                allowed: tuple[str, ...] = ("create", "connect", "connectOrCreate")
-                if update:
-                    allowed += ("disconnect",) if rel.holds_foreign_key else ("disconnect", "delete", "deleteMany")
-                if op not in allowed:
+                allowed = self._UPDATE_OPS if update else self._CREATE_OPS
+                if op not in allowed or (op in ("set", "updateMany", "deleteMany") and not rel.is_list):
                     raise errors.ClientValidationError(
                         f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in {'an update' if update else 'a create'}."
                     )
-                if not rel.holds_foreign_key:
+                if not rel.holds_foreign_key or op in ("update", "upsert", "delete"):
                     after.append((rel, op, arg))
                     continue
                 target: Any
@@ -988,29 +1138,92 @@ class Engine:
                 flat.update({l: getattr(target, r) for l, r in zip(rel.local, rel.remote)})
         return flat, after
 
-    def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+    @staticmethod
+    def _items(arg: Any) -> list[Any]:
+        return list(arg) if isinstance(arg, (list, tuple)) else [arg]
+
+    def _nested_after(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        if rel.join_table is not None:
+            self._nested_many(m, rel, op, arg, parent)
+        elif rel.holds_foreign_key:
+            self._nested_owner(m, rel, op, arg, parent)
+        else:
+            self._nested_other_side(rel, op, arg, parent)
+
+    def _nested_owner(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """``update``/``upsert``/``delete`` of the record this one points to (its foreign key)."""
+        key = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        linked = None if None in key.values() else self.find_unique(rel.target, key, None, None)
+        if op == "update":
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to update.")
+            data = arg["data"] if isinstance(arg, Mapping) and set(arg) <= {"where", "data"} and "data" in arg else arg
+            self.update(rel.target, key, data)
+        elif op == "upsert":
+            if linked is not None:
+                self.update(rel.target, key, arg["update"])
+            else:
+                target = self.create(rel.target, arg["create"])
+                fk = {l: getattr(target, r) for l, r in zip(rel.local, rel.remote)}
+                self.update(m.meta.name, self._pk_where(m, parent), fk)
+        elif op == "delete" and arg:
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to delete.")
+            self.delete(rel.target, key)
+
+    def _nested_other_side(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a relation whose foreign key the related records hold."""
         link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        unlink = {name: None for name in link}
         if op == "deleteMany":
-            for w in arg if isinstance(arg, (list, tuple)) else [arg]:
-                self.delete_many(rel.target, {**(w if isinstance(w, Mapping) else {}), **link})
+            for w in self._items(arg):
+                self.delete_many(rel.target, {"AND": [w if isinstance(w, Mapping) else {}, link]})
             return
-        if op in ("disconnect", "delete") and not isinstance(arg, (list, tuple, Mapping)):
-            if arg:  # to-one back side: `profile: {disconnect: true}`
-                if op == "delete":
-                    self.delete_many(rel.target, link)
-                else:
-                    self.update_many(rel.target, link, {name: None for name in link})
+        if op == "updateMany":
+            for item in self._items(arg):
+                self.update_many(rel.target, {"AND": [item.get("where") or {}, link]}, item["data"])
             return
-        for item in arg if isinstance(arg, (list, tuple)) else [arg]:
-            if op in ("disconnect", "delete"):
-                if not self.read(rel.target, where={**item, **link}, take=1):
-                    if op == "delete":
-                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
-                    continue
-                if op == "delete":
-                    self.delete(rel.target, item)
+        if op == "set":
+            self.update_many(rel.target, link, unlink)
+            for w in self._items(arg):
+                if self.update_many(rel.target, w, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
+            return
+        if not rel.is_list and op in ("disconnect", "delete", "update", "upsert"):
+            # to-one back side: `profile: {disconnect: true}`, `{update: {...}}`, `{upsert: {create, update}}`
+            if op == "disconnect" and arg:
+                self.update_many(rel.target, link, unlink)
+            elif op == "delete" and arg:
+                if self.delete_many(rel.target, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
+            elif op == "update":
+                data = arg["data"] if set(arg) <= {"where", "data"} and "data" in arg else arg
+                if self.update_many(rel.target, link, data) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to update.")
+            elif op == "upsert":
+                if self.read(rel.target, where=link, take=1):
+                    self.update_many(rel.target, link, arg["update"])
                 else:
-                    self.update(rel.target, item, {name: None for name in link})
+                    self.create(rel.target, {**arg["create"], **link})
+            return
+        for item in self._items(arg):
+            if op in ("disconnect", "delete", "update", "upsert"):
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = self.read(rel.target, where={"AND": [where, link]}, take=1)
+                if op == "upsert":
+                    if found:
+                        self.update(rel.target, where, item["update"])
+                    else:
+                        self.create(rel.target, {**item["create"], **link})
+                elif not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to {op}.")
+                elif op == "delete":
+                    self.delete(rel.target, where)
+                elif op == "update":
+                    self.update(rel.target, where, item["data"])
+                else:
+                    self.update(rel.target, where, unlink)
                 continue
             if op == "create":
                 self.create(rel.target, {**item, **link})
@@ -1023,6 +1236,79 @@ class Engine:
             else:
                 raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
 
+    def _nested_many(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a many-to-many relation: rows of its join table (``_AToB``: column
+        ``rel.join_local`` holds this record's id, ``rel.join_remote`` the related record's)."""
+        t = self.models[rel.target]
+        d = self.dialect
+        q, ph = d.quote, d.placeholder
+        jt = d.table(rel.join_table or "", t.meta.schema)
+        local, remote = q(rel.join_local), q(rel.join_remote)
+        tpk = t.meta.primary_key[0]
+        mine = getattr(parent, m.meta.primary_key[0])
+        mine_conv = m.writers.get(m.meta.primary_key[0])
+        mine_p = mine_conv(mine) if mine_conv else mine
+        t_conv = t.writers.get(tpk)
+
+        def tid(rec: Record) -> Any:
+            v = getattr(rec, tpk)
+            return t_conv(v) if t_conv else v
+
+        def link(rec: Record) -> None:
+            self.execute(
+                f"{d.insert_prefix(True)} {jt} ({local}, {remote}) VALUES ({ph}, {ph}){d.insert_suffix(True)}", [mine_p, tid(rec)]
+            )
+
+        def linked_ids() -> list[Any]:
+            return [r[0] for r in self.fetch(f"SELECT {remote} FROM {jt} WHERE {local} = {ph}", [mine_p])]
+
+        def linked(where: Any) -> list[Record]:
+            ids = linked_ids()
+            return self.read(rel.target, where={"AND": [where or {}, {tpk: {"in": ids}}]}) if ids else []
+
+        if op == "set":
+            self.execute(f"DELETE FROM {jt} WHERE {local} = {ph}", [mine_p])
+            op = "connect"
+        if op in ("deleteMany", "updateMany"):
+            for item in self._items(arg):
+                where = item if op == "deleteMany" else item.get("where")
+                ids = [getattr(r, tpk) for r in linked(where)]
+                if ids and op == "deleteMany":
+                    self.delete_many(rel.target, {tpk: {"in": ids}})
+                elif ids:
+                    self.update_many(rel.target, {tpk: {"in": ids}}, item["data"])
+            return
+        for item in self._items(arg):
+            if op == "create":
+                link(self.create(rel.target, item))
+            elif op in ("connect", "connectOrCreate"):
+                where = item if op == "connect" else item["where"]
+                rec = self.find_unique(rel.target, where, None, None)
+                if rec is None and op == "connectOrCreate":
+                    rec = self.create(rel.target, item["create"])
+                if rec is None:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{m.meta.name}.{rel.name}`.")
+                link(rec)
+            elif op == "upsert":
+                found = linked(item["where"])
+                if found:
+                    self.update(rel.target, item["where"], item["update"])
+                else:
+                    link(self.create(rel.target, item["create"]))
+            else:  # disconnect, delete, update
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = linked(where)
+                if not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record linked to the parent was found to {op}.")
+                    continue
+                if op == "disconnect":
+                    self.execute(f"DELETE FROM {jt} WHERE {local} = {ph} AND {remote} = {ph}", [mine_p, tid(found[0])])
+                elif op == "delete":
+                    self.delete(rel.target, {tpk: getattr(found[0], tpk)})
+                else:
+                    self.update(rel.target, {tpk: getattr(found[0], tpk)}, item["data"])
+
     def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
         nested = any(k in m.meta.relation_by_name for k in data)
@@ -1032,7 +1318,7 @@ class Engine:
                 data, after = self._nested(m, data)
             record = self._create(m, data, include if not after else None)
             for rel, op, arg in after:
-                self._nested_after(rel, op, arg, record)
+                self._nested_after(m, rel, op, arg, record)
             if after and include:
                 for rel_name, args in include.items():
                     if args:
@@ -1113,6 +1399,11 @@ class Engine:
             else:
                 columns = []
             given = set(shape)
+            for name, value in m.literal_defaults:
+                if name not in given:
+                    names.append(name)
+                    mutable = isinstance(value, (list, dict))
+                    columns.append([copy.deepcopy(value) for _ in items] if mutable else [value] * len(items))
             for f in m.generated:
                 if f.name not in given:
                     make = _GENERATORS[f.default]  # type: ignore[index]
@@ -1162,7 +1453,19 @@ class Engine:
                 raise errors.ClientValidationError(f"Nested writes are not supported: `{key}` on `{m.meta.name}`.")
             col = m.column[key]
             conv = m.writers.get(key)
-            if isinstance(value, Mapping) and f.type != "Json":
+            if f.is_list and isinstance(value, Mapping):
+                for op, v in value.items():
+                    if op not in ("set", "push"):
+                        raise errors.ClientValidationError(f"Unknown update operation `{op}` on `{m.meta.name}.{key}`.")
+                    items = list(v) if isinstance(v, (list, tuple)) or op == "set" else [v]
+                    params.append(conv(items) if conv else items)
+                    arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+                    sets.append(f"{col} = {arr}" if op == "set" else f"{col} = array_cat({col}, {arr})")
+            elif isinstance(value, Mapping) and f.type != "Json":
+                if len(value) != 1:
+                    raise errors.ClientValidationError(
+                        f"Expected exactly one field to be present, got {len(value)} (update of `{m.meta.name}.{key}`)."
+                    )
                 for op, v in value.items():
                     if op == "set":
                         params.append(conv(v) if conv else v)
@@ -1207,10 +1510,15 @@ class Engine:
                     key[n] = v
                 elif isinstance(v, Mapping) and "set" in v:
                     key[n] = v["set"]
+                elif isinstance(v, Mapping) and len(v) == 1 and next(iter(v)) in _NUMBER_OPS:
+                    op, by = next(iter(v.items()))
+                    old = key[n]
+                    key[n] = {"increment": lambda: old + by, "decrement": lambda: old - by,
+                              "multiply": lambda: old * by, "divide": lambda: old // by if isinstance(old, int) else old / by}[op]()
             if after:
                 record = self._read(m, key, None, 1, None, None, None)[0]
                 for rel, op, arg in after:
-                    self._nested_after(rel, op, arg, record)
+                    self._nested_after(m, rel, op, arg, record)
             return self._read(m, key, None, 1, None, None, include)[0]
 
     @staticmethod
@@ -1270,6 +1578,33 @@ def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any
         if reader is not None:
             columns[i] = map(reader, columns[i])
     return zip(*columns)
+
+
+def _page(recs: list[Record], get: Callable[[Record, str], Any], opts: Mapping[str, Any]) -> list[Record]:
+    """A loaded list relation's ``distinct``, ``cursor``, ``skip`` and ``take`` (negative: the
+    records before the cursor, or the last ones), applied to its ordered records."""
+    distinct = opts.get("distinct")
+    if distinct:
+        names = [distinct] if isinstance(distinct, str) else list(distinct)
+        seen: set[Any] = set()
+        kept = []
+        for r in recs:
+            k = tuple(get(r, n) for n in names)
+            if k not in seen:
+                seen.add(k)
+                kept.append(r)
+        recs = kept
+    skip, take, cursor = opts.get("skip") or 0, opts.get("take"), opts.get("cursor")
+    at: int | None = None
+    if cursor:
+        at = next((i for i, r in enumerate(recs) if all(get(r, k) == v for k, v in cursor.items())), None)
+        if at is None:
+            return []
+    if take is None or take >= 0:
+        start = (at or 0) + skip
+        return recs[start : None if take is None else start + take]
+    end = (len(recs) if at is None else at + 1) - skip
+    return recs[max(0, end + take) : max(0, end)]
 
 
 @contextmanager
