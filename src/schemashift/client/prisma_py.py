@@ -1285,16 +1285,20 @@ class TransactionManager:
             _warn_nested_tx()
         return parent
 
+    def _started(self, parent: Core, engine: Engine) -> Any:
+        """The transaction's client, once BEGIN ran on ``engine``'s connection; its timer runs."""
+        core = parent.in_tx(engine, self._timeout)
+        core.expire_at_timeout()
+        self._core = core
+        return type(self._client)(_core=core)
+
     def start(self) -> Any:
         parent = self._parent()
         try:
             engine = parent.root.begin()
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
-        core = parent.in_tx(engine, self._timeout)
-        core.expire_at_timeout()
-        self._core = core
-        return type(self._client)(_core=core)
+        return self._started(parent, engine)
 
     def commit(self) -> None:
         if self._core is None:
@@ -1328,10 +1332,7 @@ class AsyncTransactionManager(TransactionManager):
             engine = await parent.root.abegin()
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
-        core = parent.in_tx(engine, self._timeout)
-        core.expire_at_timeout()
-        self._core = core
-        return type(self._client)(_core=core)
+        return self._started(parent, engine)
 
     async def commit(self) -> None:  # type: ignore[override]
         if self._core is None:
@@ -1463,14 +1464,17 @@ class AsyncPrismaBase(_ClientBase):
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         core = self._core
         t = core.tx
-        if t is None:
-            return await core.engine.arun(fn, *args)
-        assert t.alock is not None
-        if not t.closed and t.expired():
-            await core.aexpire()
-        async with t.alock:  # a `tx()` client: one operation at a time, the timeout waits for it
-            core.check()  # a finished or expired transaction: TransactionExpiredError
-            return await core.engine.arun(fn, *args)
+        try:
+            if t is None:
+                return await core.engine.arun(fn, *args)
+            assert t.alock is not None
+            if not t.closed and t.expired():
+                await core.aexpire()
+            async with t.alock:  # a `tx()` client: one operation at a time, the timeout waits for it
+                core.check()  # a finished or expired transaction: TransactionExpiredError
+                return await core.engine.arun(fn, *args)
+        except engine_errors.ClientError as exc:  # the pool's, before `fn` runs (P2024)
+            raise translate_error(exc) from exc
 
     async def connect(self, timeout: Any = None) -> None:
         if self._core.connected:
