@@ -12,8 +12,8 @@ connections of the client's pool (:meth:`schemashift.client.engine.Engine.arun`)
 
 from __future__ import annotations
 
-import base64
 import asyncio
+import base64
 import copy
 import datetime
 import importlib
