@@ -29,6 +29,8 @@ import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -149,55 +151,114 @@ def _time(ctx: Context, empty: Any, work: Any) -> float:
     return statistics.median(samples)
 
 
-async def _atime(ctx: Context, empty: Any, work: Any) -> float:
-    samples = []
-    for i in range(min(ctx.repeat, 3) + 1):
-        await empty()
-        start = time.perf_counter()
-        await work()
-        elapsed = time.perf_counter() - start
-        if i:
-            samples.append(elapsed)
-    return statistics.median(samples)
+# Both sides of a benchmark are measured together, their samples alternating (ours, SQLAlchemy,
+# SQLAlchemy, ours...), so that a machine whose load changes (the benchmarks share it) weighs on
+# both alike; ``ours`` measures the pair, ``reference`` returns its half.
+_PAIRS: dict[tuple[str, str, str], tuple[float, float]] = {}
+
+
+def _pair(kind: str, provider: str, mode: str, ctx: Context) -> tuple[float, float]:
+    key = (kind, provider, mode)
+    if key not in _PAIRS:
+        sides = (_ours_side, _sqlalchemy_side)
+        rounds = min(ctx.repeat, 3) + 1  # the first warms up
+        if mode == "async":
+
+            async def run() -> tuple[float, float]:
+                async with sides[0](kind, provider, mode, ctx) as a, sides[1](kind, provider, mode, ctx) as b:
+                    samples: tuple[list[float], list[float]] = ([], [])
+                    for i in range(rounds):
+                        for j in ((0, 1) if i % 2 else (1, 0)):
+                            empty, work = (a, b)[j]
+                            await empty()
+                            start = time.perf_counter()
+                            await work()
+                            if i:
+                                samples[j].append(time.perf_counter() - start)
+                    return statistics.median(samples[0]), statistics.median(samples[1])
+
+            _PAIRS[key] = asyncio.run(run())
+        else:
+            with sides[0](kind, provider, mode, ctx).sync() as a, sides[1](kind, provider, mode, ctx).sync() as b:
+                samples: tuple[list[float], list[float]] = ([], [])
+                for i in range(rounds):
+                    for j in ((0, 1) if i % 2 else (1, 0)):
+                        empty, work = (a, b)[j]
+                        empty()
+                        start = time.perf_counter()
+                        work()
+                        if i:
+                            samples[j].append(time.perf_counter() - start)
+                _PAIRS[key] = statistics.median(samples[0]), statistics.median(samples[1])
+    return _PAIRS[key]
+
+
+class _Side:
+    """What one side needs per mode: ``sync()`` and ``async with`` give (empty, work)."""
+
+    def __init__(self, make_sync: Any, make_async: Any) -> None:
+        self.sync, self._make_async = make_sync, make_async
+
+    async def __aenter__(self) -> tuple[Any, Any]:
+        self._cm = self._make_async()
+        return await self._cm.__aenter__()  # type: ignore[no-any-return]
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._cm.__aexit__(*exc)
 
 
 async def _nothing() -> None:
     pass
 
 
-def _async_client(module: Any, url: str) -> Any:
-    return module.AsyncClient(url=url)
+def _ours_side(kind: str, provider: str, mode: str, ctx: Context) -> _Side:
+    if kind == "bulk":
+        module, url = _setup(ctx, provider)
+        rows = _rows()
+    else:
+        module, url, ids = _fill_lookup(ctx, provider)
 
+    @contextmanager
+    def sync() -> Iterator[tuple[Any, Any]]:
+        with module.Client(url=url) as client:
+            if kind == "bulk":
 
-# ---------------------------------------------------------------------------- ours
+                def work() -> None:
+                    assert client.item.create_many(data=rows) == ROWS
+                    assert len(client.item.find_many()) == ROWS
 
+                yield client.item.delete_many, work
+                client.item.delete_many()
+            else:
+                find = client.item.find_unique
 
-def ours(provider: str, mode: str, ctx: Context) -> float:
-    """create_many + find_many of ROWS rows."""
-    module, url = _setup(ctx, provider)
-    rows = _rows()
-    if mode == "async":
+                def lookups() -> None:
+                    for i in ids:
+                        assert find(where={"id": i}) is not None
 
-        async def run() -> float:
-            async with module.AsyncClient(url=url) as db:
+                yield (lambda: None), lookups
+
+    @asynccontextmanager
+    async def in_async() -> AsyncIterator[tuple[Any, Any]]:
+        async with module.AsyncClient(url=url) as db:
+            if kind == "bulk":
 
                 async def work() -> None:
                     assert await db.item.create_many(data=rows) == ROWS
                     assert len(await db.item.find_many()) == ROWS
 
-                return await _atime(ctx, db.item.delete_many, work)
+                yield db.item.delete_many, work
+                await db.item.delete_many()
+            else:
+                find = db.item.find_unique
 
-        return asyncio.run(run())
-    client = module.Client(url=url)
+                async def lookups() -> None:
+                    for i in ids:
+                        assert (await find(where={"id": i})) is not None
 
-    def work() -> None:
-        assert client.item.create_many(data=rows) == ROWS
-        assert len(client.item.find_many()) == ROWS
+                yield _nothing, lookups
 
-    try:
-        return _time(ctx, client.item.delete_many, work)
-    finally:
-        client.close()
+    return _Side(sync, in_async)
 
 
 def _fill_lookup(ctx: Context, provider: str) -> tuple[Any, str, list[int]]:
@@ -211,30 +272,22 @@ def _fill_lookup(ctx: Context, provider: str) -> tuple[Any, str, list[int]]:
     return module, url, ids
 
 
+def ours(provider: str, mode: str, ctx: Context) -> float:
+    """create_many + find_many of ROWS rows."""
+    return _pair("bulk", provider, mode, ctx)[0]
+
+
+def reference(provider: str, mode: str, ctx: Context) -> float:
+    return _pair("bulk", provider, mode, ctx)[1]
+
+
 def ours_unique(provider: str, mode: str, ctx: Context) -> float:
     """LOOKUPS find_unique round trips."""
-    module, url, ids = _fill_lookup(ctx, provider)
-    if mode == "async":
+    return _pair("unique", provider, mode, ctx)[0]
 
-        async def run() -> float:
-            async with module.AsyncClient(url=url) as db:
-                find = db.item.find_unique
 
-                async def work() -> None:
-                    for i in ids:
-                        assert (await find(where={"id": i})) is not None
-
-                return await _atime(ctx, _nothing, work)
-
-        return asyncio.run(run())
-    with module.Client(url=url) as client:
-        find = client.item.find_unique
-
-        def work() -> None:
-            for i in ids:
-                assert find(where={"id": i}) is not None
-
-        return _time(ctx, lambda: None, work)
+def reference_unique(provider: str, mode: str, ctx: Context) -> float:
+    return _pair("unique", provider, mode, ctx)[1]
 
 
 # ---------------------------------------------------------------------------- SQLAlchemy
@@ -287,81 +340,75 @@ def _sqlalchemy(provider: str, mode: str, ctx: Context, ours_wrote: bool = False
     return sa, engine, table
 
 
-def reference(provider: str, mode: str, ctx: Context) -> float:
-    sa, engine, table = _sqlalchemy(provider, mode, ctx)
-    rows = [{**r, "createdAt": r["createdAt"].replace(tzinfo=None)} for r in _rows()]
-    if mode == "async":
+def _sqlalchemy_side(kind: str, provider: str, mode: str, ctx: Context) -> _Side:
+    if kind == "bulk":
+        rows = [{**r, "createdAt": r["createdAt"].replace(tzinfo=None)} for r in _rows()]
+    else:
+        _, _, ids = _fill_lookup(ctx, provider)
+    sa, engine, table = _sqlalchemy(provider, mode, ctx, ours_wrote=kind != "bulk")
 
-        async def run() -> float:
-            async with engine.connect() as conn:
+    @contextmanager
+    def sync() -> Iterator[tuple[Any, Any]]:
+        conn = engine.connect()
+        try:
+            if kind == "bulk":
 
-                async def empty() -> None:
-                    await conn.execute(table.delete())
-                    await conn.commit()
+                def empty() -> None:
+                    conn.execute(table.delete())
+                    conn.commit()
 
-                async def work() -> None:
-                    async with conn.begin():
-                        await conn.execute(table.insert(), rows)
-                    got = (await conn.execute(sa.select(table))).all()
-                    await conn.commit()
+                def work() -> None:
+                    with conn.begin():
+                        conn.execute(table.insert(), rows)
+                    got = conn.execute(sa.select(table)).all()
+                    conn.commit()
                     assert len(got) == ROWS
 
-                try:
-                    return await _atime(ctx, empty, work)
-                finally:
-                    await empty()
-            await engine.dispose()
+                yield empty, work
+                empty()
+            else:
 
-        return asyncio.run(run())
-    conn = engine.connect()
-
-    def empty() -> None:
-        conn.execute(table.delete())
-        conn.commit()
-
-    def work() -> None:
-        with conn.begin():
-            conn.execute(table.insert(), rows)
-        got = conn.execute(sa.select(table)).all()
-        conn.commit()
-        assert len(got) == ROWS
-
-    try:
-        return _time(ctx, empty, work)
-    finally:
-        empty()
-        conn.close()
-        engine.dispose()
-
-
-def reference_unique(provider: str, mode: str, ctx: Context) -> float:
-    _, _, ids = _fill_lookup(ctx, provider)
-    sa, engine, table = _sqlalchemy(provider, mode, ctx, ours_wrote=True)
-    if mode == "async":
-
-        async def run() -> float:
-            async with engine.connect() as conn:
-
-                async def work() -> None:
+                def lookups() -> None:
                     for i in ids:
-                        assert (await conn.execute(sa.select(table).where(table.c.id == i))).one() is not None
-                    await conn.commit()
+                        assert conn.execute(sa.select(table).where(table.c.id == i)).one() is not None
+                    conn.commit()
 
-                result = await _atime(ctx, _nothing, work)
+                yield (lambda: None), lookups
+        finally:
+            conn.close()
+            engine.dispose()
+
+    @asynccontextmanager
+    async def in_async() -> AsyncIterator[tuple[Any, Any]]:
+        try:
+            async with engine.connect() as conn:
+                if kind == "bulk":
+
+                    async def empty() -> None:
+                        await conn.execute(table.delete())
+                        await conn.commit()
+
+                    async def work() -> None:
+                        async with conn.begin():
+                            await conn.execute(table.insert(), rows)
+                        got = (await conn.execute(sa.select(table))).all()
+                        await conn.commit()
+                        assert len(got) == ROWS
+
+                    yield empty, work
+                    await empty()
+                else:
+
+                    async def lookups() -> None:
+                        for i in ids:
+                            assert (await conn.execute(sa.select(table).where(table.c.id == i))).one() is not None
+                        await conn.commit()
+
+                    yield _nothing, lookups
+        finally:
             await engine.dispose()
-            return result
 
-        return asyncio.run(run())
-    with engine.connect() as conn:
-
-        def work() -> None:
-            for i in ids:
-                assert conn.execute(sa.select(table).where(table.c.id == i)).one() is not None
-            conn.commit()
-
-        result = _time(ctx, lambda: None, work)
-    engine.dispose()
-    return result
+    return _Side(sync, in_async)
 
 
 def notes(provider: str, ctx: Context) -> list[str]:

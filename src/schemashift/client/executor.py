@@ -48,8 +48,10 @@ if greenlet is not None:
 async def run_async(fn: Callable[..., T], *args: Any) -> T:
     """Run synchronous engine code ``fn(*args)`` in the current task: each :func:`await_only`
     inside it hands an awaitable here, which this coroutine awaits and answers."""
-    if greenlet is None:  # pragma: no cover
-        raise errors.ClientError("The async client needs greenlet: pip install 'schemashift[postgres]' (or [mysql]).")
+    if greenlet is None:  # pragma: no cover - the postgres and mysql extras install it
+        from schemashift.extras import missing
+
+        raise missing("greenlet")
     g = _EngineGreenlet(fn, getcurrent())
     g.gr_context = contextvars.copy_context()  # the task's context variables, visible inside
     step = g.switch(*args)
@@ -333,7 +335,9 @@ async def _open_asyncmy(url: Any) -> Any:
         from asyncmy.constants import CLIENT
         from asyncmy.errors import MySQLError
     except ImportError:  # pragma: no cover - the mysql extra installs it
-        raise errors.ClientError("The async client on MySQL needs asyncmy: pip install 'schemashift[mysql]'.") from None
+        from schemashift.extras import missing
+
+        raise missing("asyncmy") from None
     from schemashift.connectors import mysql
 
     kwargs = mysql._connect_kwargs(url, url.database)
