@@ -334,3 +334,22 @@ def test_scalar_lists(tmp_path: Path, postgres_url: str, run_cli: Callable[..., 
             assert ids({"tags": {"has_some": ["y"]}}) == [empty.id]
     finally:
         purge()
+
+
+def test_json_path_filters(prisma: ModuleType) -> None:
+    with prisma.Prisma() as db:
+        a = db.thing.create({"doc": prisma.Json({"pet": {"name": "Rex", "tags": ["good", "loud"], "age": 3}})})
+        b = db.thing.create({"doc": prisma.Json({"pet": {"name": "Tom", "tags": ["quiet"], "age": 5}})})
+        db.thing.create({"doc": prisma.Json({"other": True})})
+
+        def ids(flt: dict[str, Any]) -> list[int]:
+            return sorted(t.id for t in db.thing.find_many(where={"doc": flt}))
+
+        assert ids({"path": ["pet", "name"], "equals": "Rex"}) == [a.id]
+        assert ids({"path": "$.pet.age", "equals": 5}) == [b.id]  # MySQL's path form works everywhere
+        assert ids({"path": ["pet", "name"], "string_starts_with": "T"}) == [b.id]
+        assert ids({"path": ["pet", "name"], "string_contains": "e"}) == [a.id]
+        assert ids({"path": ["pet", "tags"], "array_contains": ["loud"]}) == [a.id]
+        assert ids({"path": ["pet", "tags"], "array_contains": ["good", "loud"]}) == [a.id]
+        assert ids({"path": ["pet", "tags"], "array_contains": ["good", "quiet"]}) == []
+        assert ids({"path": ["pet", "name"], "not": "Rex"}) == [b.id]

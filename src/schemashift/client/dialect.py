@@ -186,6 +186,27 @@ class Dialect:
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT INTO"
 
+    # -- Json filters under a path (the path is the first bound parameter of each expression)
+
+    def json_path_param(self, keys: list[str]) -> Any:
+        return "$" + "".join(f"[{k}]" if k.isdigit() else "." + json.dumps(k) for k in keys)
+
+    def json_value(self, column: str) -> str:
+        return f"json_extract({column}, {self.placeholder})"
+
+    def json_text(self, column: str) -> str:
+        return f"json_extract({column}, {self.placeholder})"
+
+    def json_literal(self) -> str:
+        return f"json_extract({self.placeholder}, '$')"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        """Every value of the JSON array ``values`` is in the array under the path."""
+        ph = self.placeholder
+        params.extend([values, self.json_path_param(keys)])
+        return (f"NOT EXISTS (SELECT 1 FROM json_each({ph}) AS w WHERE w.value NOT IN "
+                f"(SELECT h.value FROM json_each({column}, {ph}) AS h))")
+
     def fulltext(self, columns: list[str]) -> str:
         """A full-text match of ``columns`` against one bound search text (Prisma's ``search``)."""
         raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
@@ -313,6 +334,22 @@ class PostgresDialect(Dialect):
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return " ON CONFLICT DO NOTHING" if skip_duplicates else ""
 
+    def json_path_param(self, keys: list[str]) -> Any:
+        return keys
+
+    def json_value(self, column: str) -> str:
+        return f"({column} #> {self.placeholder}::text[])"
+
+    def json_text(self, column: str) -> str:
+        return f"({column} #>> {self.placeholder}::text[])"
+
+    def json_literal(self) -> str:
+        return f"{self.placeholder}::jsonb"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        params.extend([keys, values])
+        return f"({column} #> {self.placeholder}::text[]) @> {self.placeholder}::jsonb"
+
     def fulltext(self, columns: list[str]) -> str:
         return f"to_tsvector(concat_ws(' ', {', '.join(columns)})) @@ to_tsquery({self.placeholder})"
 
@@ -359,6 +396,21 @@ class MysqlDialect(Dialect):
 
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT IGNORE INTO" if skip_duplicates else "INSERT INTO"
+
+    # values compare as their unquoted text: MariaDB's JSON_EXTRACT results of strings do not
+    # compare equal as JSON (and MariaDB has no CAST(... AS JSON))
+    def json_value(self, column: str) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({column}, {self.placeholder}))"
+
+    def json_text(self, column: str) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({column}, {self.placeholder}))"
+
+    def json_literal(self) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({self.placeholder}, '$'))"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        params.extend([self.json_path_param(keys), values])
+        return f"JSON_CONTAINS(JSON_EXTRACT({column}, {self.placeholder}), {self.placeholder})"
 
     def fulltext(self, columns: list[str]) -> str:
         return f"MATCH ({', '.join(columns)}) AGAINST ({self.placeholder} IN BOOLEAN MODE)"

@@ -499,6 +499,8 @@ class Engine:
             return self._list_filter(m, f, value, col, params)
         if f.type == "Json" and isinstance(value, Mapping) and not set(value) <= _JSON_FILTERS:
             value = {"equals": value}  # a Json value, not a filter
+        if f.type == "Json" and isinstance(value, Mapping) and set(value) & (_JSON_FILTERS - {"equals", "not", "mode"}):
+            return self._json_filter(m, f, value, col, params)
         if not isinstance(value, Mapping):
             if value is None:
                 return f"{col} IS NULL"
@@ -551,6 +553,37 @@ class Engine:
                 continue
             else:
                 raise errors.ClientValidationError(f"Unknown filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _json_filter(self, m: _Model, f: FieldMeta, value: Mapping[str, Any], col: str, params: list[Any]) -> str:
+        """Json filters under a ``path`` (a list of keys, or MySQL's ``$.a.b``): ``equals``/``not``
+        of the value there, ``string_contains``/``string_starts_with``/``string_ends_with`` of
+        its text, ``array_contains`` (a value or a list of values in the array there)."""
+        d = self.dialect
+        path = value.get("path") or []
+        keys = _json_path_keys(path)
+        parts: list[str] = []
+        for op, v in value.items():
+            if op in ("path", "mode"):
+                continue
+            if op in ("equals", "not"):
+                if v is None:
+                    params.append(d.json_path_param(keys))
+                    parts.append(f"{d.json_value(col)} {'IS NOT' if op == 'not' else 'IS'} NULL")
+                    continue
+                params.append(d.json_path_param(keys))
+                params.append(json.dumps(v, separators=(",", ":")))
+                parts.append(f"{d.json_value(col)} {'<>' if op == 'not' else '='} {d.json_literal()}")
+            elif op in ("string_contains", "string_starts_with", "string_ends_with"):
+                e = d.like_escape
+                text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
+                pattern = {"string_contains": f"%{text}%", "string_starts_with": f"{text}%", "string_ends_with": f"%{text}"}[op]
+                params.extend([d.json_path_param(keys), pattern])
+                parts.append(f"{d.json_text(col)} LIKE {d.placeholder} ESCAPE '{e}'")
+            elif op == "array_contains":
+                parts.append(d.json_array_contains(col, keys, json.dumps(v if isinstance(v, list) else [v], separators=(",", ":")), params))
+            else:
+                raise errors.ClientValidationError(f"Unsupported Json filter `{op}` on field `{m.meta.name}.{f.name}`.")
         return " AND ".join(parts) or "1=1"
 
     def _list_filter(self, m: _Model, f: FieldMeta, value: Any, col: str, params: list[Any]) -> str:
@@ -1578,6 +1611,13 @@ def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any
         if reader is not None:
             columns[i] = map(reader, columns[i])
     return zip(*columns)
+
+
+def _json_path_keys(path: Any) -> list[str]:
+    """A Json filter's path as keys: ``["a", "b"]``, or MySQL's ``"$.a.b"`` / ``"$.a[0]"``."""
+    if isinstance(path, str):
+        return [k for k in path.removeprefix("$").replace("[", ".").replace("]", "").split(".") if k]
+    return [str(k) for k in path]
 
 
 def _page(recs: list[Record], get: Callable[[Record, str], Any], opts: Mapping[str, Any]) -> list[Record]:
