@@ -1,17 +1,25 @@
-"""Client benchmark: insert 100,000 rows with ``create_many`` and read them back with ``find_many``.
+"""Client benchmarks against SQLAlchemy 2 Core, on SQLite, PostgreSQL and MySQL/MariaDB, sync and async.
 
-Reference: SQLAlchemy 2.x Core doing the same on the same table of the same database
-(``conn.execute(table.insert(), rows)`` in one transaction, then ``select(table)``; its own
-batching: ``executemany`` on SQLite and PyMySQL, "insertmanyvalues" on psycopg). Both sides get
-the same rows (every column given, so no client-side default is computed) and read back every
-column; our side builds typed dataclasses (enum members, UTC datetimes), SQLAlchemy ``Row``s.
-Each sample starts from an empty table (emptied untimed). Needs ``pip install sqlalchemy``; the
-servers come from ``SCHEMASHIFT_TEST_POSTGRES_URL`` / ``SCHEMASHIFT_TEST_MYSQL_URL`` (the test
-servers' defaults otherwise). Goal: within 1.5x of SQLAlchemy.
+Two workloads: ``create_many`` of 100,000 rows then ``find_many`` of them all (one transaction
+for the insert on both sides), and 10,000 single-row ``find_unique`` round trips by id (a loop
+of one query each, on a table of 10,000 rows). The reference is SQLAlchemy 2 Core doing the same
+on the same table of the same database: ``conn.execute(table.insert(), rows)`` then
+``select(table)``; ``select(table).where(table.c.id == i)`` per round trip, on one connection
+held for the loop (its fastest way). The drivers are the same on both sides, so the comparison
+is of the layers above them: psycopg 3 (sync; async: its ``AsyncConnection``), PyMySQL (sync)
+and asyncmy (async), sqlite3 (sync) and, for SQLAlchemy's async SQLite, aiosqlite (ours: its
+own thread per connection). SQLAlchemy's async side is its asyncio extension
+(``create_async_engine``). Both sides get the same rows (every column given, so no client-side
+default is computed) and read back every column; our side builds typed dataclasses (enum
+members, UTC datetimes), SQLAlchemy ``Row``s. Each bulk sample starts from an empty table
+(emptied untimed). Needs ``pip install sqlalchemy aiosqlite``; the servers come from
+``SCHEMASHIFT_TEST_POSTGRES_URL`` / ``SCHEMASHIFT_TEST_MYSQL_URL`` (the test servers' defaults
+otherwise). Goal: at most 1.0x SQLAlchemy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import importlib
 import os
@@ -21,6 +29,8 @@ import sys
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,6 +38,7 @@ from typing import Any
 from harness import Benchmark, Context, Unavailable
 
 ROWS = 100_000
+LOOKUPS = 10_000
 PG_ADMIN = os.environ.get("SCHEMASHIFT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 MYSQL_ADMIN = os.environ.get("SCHEMASHIFT_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql")
 
@@ -119,7 +130,9 @@ def _setup(ctx: Context, provider: str) -> tuple[Any, str]:
     (root / "prisma" / "schema.prisma").write_text(SCHEMA.format(package=package, provider=provider))
     env = {**os.environ, "DATABASE_URL": url}
     for args in (["db", "push", "--force-reset"], ["generate"]):
-        subprocess.run([*ctx.schemashift(), *args], cwd=root, env=env, check=True, capture_output=True)
+        r = subprocess.run([*ctx.schemashift(), *args], cwd=root, env=env, capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(f"schemashift {' '.join(args)}: {r.stderr.strip()}")
     sys.path.insert(0, str(root))
     module = importlib.import_module(package)
     _setups[provider] = (module, url)
@@ -138,39 +151,177 @@ def _time(ctx: Context, empty: Any, work: Any) -> float:
     return statistics.median(samples)
 
 
-def ours(provider: str, ctx: Context) -> float:
+# Both sides of a benchmark are measured together, their samples alternating (ours, SQLAlchemy,
+# SQLAlchemy, ours...), so that a machine whose load changes (the benchmarks share it) weighs on
+# both alike; ``ours`` measures the pair, ``reference`` returns its half.
+_PAIRS: dict[tuple[str, str, str], tuple[float, float]] = {}
+
+
+def _pair(kind: str, provider: str, mode: str, ctx: Context) -> tuple[float, float]:
+    key = (kind, provider, mode)
+    if key not in _PAIRS:
+        sides = (_ours_side, _sqlalchemy_side)
+        rounds = min(ctx.repeat, 3) + 1  # the first warms up
+        if mode == "async":
+
+            async def run() -> tuple[float, float]:
+                async with sides[0](kind, provider, mode, ctx) as a, sides[1](kind, provider, mode, ctx) as b:
+                    samples: tuple[list[float], list[float]] = ([], [])
+                    for i in range(rounds):
+                        for j in ((0, 1) if i % 2 else (1, 0)):
+                            empty, work = (a, b)[j]
+                            await empty()
+                            start = time.perf_counter()
+                            await work()
+                            if i:
+                                samples[j].append(time.perf_counter() - start)
+                    return statistics.median(samples[0]), statistics.median(samples[1])
+
+            _PAIRS[key] = asyncio.run(run())
+        else:
+            with sides[0](kind, provider, mode, ctx).sync() as a, sides[1](kind, provider, mode, ctx).sync() as b:
+                samples: tuple[list[float], list[float]] = ([], [])
+                for i in range(rounds):
+                    for j in ((0, 1) if i % 2 else (1, 0)):
+                        empty, work = (a, b)[j]
+                        empty()
+                        start = time.perf_counter()
+                        work()
+                        if i:
+                            samples[j].append(time.perf_counter() - start)
+                _PAIRS[key] = statistics.median(samples[0]), statistics.median(samples[1])
+    return _PAIRS[key]
+
+
+class _Side:
+    """What one side needs per mode: ``sync()`` and ``async with`` give (empty, work)."""
+
+    def __init__(self, make_sync: Any, make_async: Any) -> None:
+        self.sync, self._make_async = make_sync, make_async
+
+    async def __aenter__(self) -> tuple[Any, Any]:
+        self._cm = self._make_async()
+        return await self._cm.__aenter__()  # type: ignore[no-any-return]
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._cm.__aexit__(*exc)
+
+
+async def _nothing() -> None:
+    pass
+
+
+def _ours_side(kind: str, provider: str, mode: str, ctx: Context) -> _Side:
+    if kind == "bulk":
+        module, url = _setup(ctx, provider)
+        rows = _rows()
+    else:
+        module, url, ids = _fill_lookup(ctx, provider)
+
+    @contextmanager
+    def sync() -> Iterator[tuple[Any, Any]]:
+        with module.Client(url=url) as client:
+            if kind == "bulk":
+
+                def work() -> None:
+                    assert client.item.create_many(data=rows) == ROWS
+                    assert len(client.item.find_many()) == ROWS
+
+                yield client.item.delete_many, work
+                client.item.delete_many()
+            else:
+                find = client.item.find_unique
+
+                def lookups() -> None:
+                    for i in ids:
+                        assert find(where={"id": i}) is not None
+
+                yield (lambda: None), lookups
+
+    @asynccontextmanager
+    async def in_async() -> AsyncIterator[tuple[Any, Any]]:
+        async with module.AsyncClient(url=url) as db:
+            if kind == "bulk":
+
+                async def work() -> None:
+                    assert await db.item.create_many(data=rows) == ROWS
+                    assert len(await db.item.find_many()) == ROWS
+
+                yield db.item.delete_many, work
+                await db.item.delete_many()
+            else:
+                find = db.item.find_unique
+
+                async def lookups() -> None:
+                    for i in ids:
+                        assert (await find(where={"id": i})) is not None
+
+                yield _nothing, lookups
+
+    return _Side(sync, in_async)
+
+
+def _fill_lookup(ctx: Context, provider: str) -> tuple[Any, str, list[int]]:
+    """The table with LOOKUPS rows (left for the round-trip benchmarks); their ids."""
     module, url = _setup(ctx, provider)
-    rows = _rows()
-    client = module.Client(url=url)
-
-    def work() -> None:
-        assert client.item.create_many(data=rows) == ROWS
-        assert len(client.item.find_many()) == ROWS
-
-    try:
-        return _time(ctx, client.item.delete_many, work)
-    finally:
-        client.close()
+    with module.Client(url=url) as client:
+        if client.item.count() != LOOKUPS:
+            client.item.delete_many()
+            client.item.create_many(data=_rows()[:LOOKUPS])
+        ids = [r.id for r in client.item.find_many()]
+    return module, url, ids
 
 
-def _sqlalchemy_url(provider: str, url: str) -> str:
+def ours(provider: str, mode: str, ctx: Context) -> float:
+    """create_many + find_many of ROWS rows."""
+    return _pair("bulk", provider, mode, ctx)[0]
+
+
+def reference(provider: str, mode: str, ctx: Context) -> float:
+    return _pair("bulk", provider, mode, ctx)[1]
+
+
+def ours_unique(provider: str, mode: str, ctx: Context) -> float:
+    """LOOKUPS find_unique round trips."""
+    return _pair("unique", provider, mode, ctx)[0]
+
+
+def reference_unique(provider: str, mode: str, ctx: Context) -> float:
+    return _pair("unique", provider, mode, ctx)[1]
+
+
+# ---------------------------------------------------------------------------- SQLAlchemy
+
+
+def _sqlalchemy_url(provider: str, url: str, mode: str) -> str:
     from schemashift.connectors import parse_url
 
-    if provider == "sqlite":
-        return f"sqlite:///{parse_url(url).path}"
     u = parse_url(url)
-    driver = "postgresql+psycopg" if provider == "postgresql" else "mysql+pymysql"
+    if provider == "sqlite":
+        return f"sqlite{'+aiosqlite' if mode == 'async' else ''}:///{u.path}"
+    if provider == "postgresql":
+        driver = "postgresql+psycopg"  # psycopg's AsyncConnection under create_async_engine
+    else:
+        driver = "mysql+asyncmy" if mode == "async" else "mysql+pymysql"
     auth = u.user + (f":{u.password}" if u.password else "")
     return f"{driver}://{auth}@{u.host}:{u.port}/{u.database}"
 
 
-def reference(provider: str, ctx: Context) -> float:
+def _sqlalchemy(provider: str, mode: str, ctx: Context, ours_wrote: bool = False) -> tuple[Any, Any, Any]:
+    """(sqlalchemy, engine, table). ``ours_wrote``: the rows were written by our client (on
+    SQLite its DateTime is Prisma's Unix milliseconds: SQLAlchemy reads that column as an
+    integer, less work than our side's conversion to datetimes)."""
     try:
         import sqlalchemy as sa
+        from sqlalchemy.ext.asyncio import create_async_engine
     except ImportError:
-        raise Unavailable("SQLAlchemy is not installed (pip install 'sqlalchemy>=2')") from None
+        raise Unavailable("SQLAlchemy is not installed (pip install 'sqlalchemy>=2' aiosqlite)") from None
     _, url = _setup(ctx, provider)
-    engine = sa.create_engine(_sqlalchemy_url(provider, url))
+    sa_url = _sqlalchemy_url(provider, url, mode)
+    try:
+        engine = create_async_engine(sa_url) if mode == "async" else sa.create_engine(sa_url)
+    except ImportError as exc:
+        raise Unavailable(f"a driver SQLAlchemy needs is missing: {exc}") from None
     tier = (
         sa.Enum("FREE", "PRO", name="PlanTier", create_type=False)
         if provider == "postgresql"
@@ -184,27 +335,80 @@ def reference(provider: str, ctx: Context) -> float:
         sa.Column("name", sa.String, nullable=True),
         sa.Column("tier", tier),
         sa.Column("score", sa.Float),
-        sa.Column("createdAt", sa.DateTime),
+        sa.Column("createdAt", sa.BigInteger if ours_wrote and provider == "sqlite" else sa.DateTime),
     )
-    rows = [{**r, "createdAt": r["createdAt"].replace(tzinfo=None)} for r in _rows()]
-    conn = engine.connect()
+    return sa, engine, table
 
-    def empty() -> None:
-        conn.execute(table.delete())
-        conn.commit()
 
-    def work() -> None:
-        with conn.begin():
-            conn.execute(table.insert(), rows)
-        got = conn.execute(sa.select(table)).all()
-        conn.commit()
-        assert len(got) == ROWS
+def _sqlalchemy_side(kind: str, provider: str, mode: str, ctx: Context) -> _Side:
+    if kind == "bulk":
+        rows = [{**r, "createdAt": r["createdAt"].replace(tzinfo=None)} for r in _rows()]
+    else:
+        _, _, ids = _fill_lookup(ctx, provider)
+    sa, engine, table = _sqlalchemy(provider, mode, ctx, ours_wrote=kind != "bulk")
 
-    try:
-        return _time(ctx, empty, work)
-    finally:
-        conn.close()
-        engine.dispose()
+    @contextmanager
+    def sync() -> Iterator[tuple[Any, Any]]:
+        conn = engine.connect()
+        try:
+            if kind == "bulk":
+
+                def empty() -> None:
+                    conn.execute(table.delete())
+                    conn.commit()
+
+                def work() -> None:
+                    with conn.begin():
+                        conn.execute(table.insert(), rows)
+                    got = conn.execute(sa.select(table)).all()
+                    conn.commit()
+                    assert len(got) == ROWS
+
+                yield empty, work
+                empty()
+            else:
+
+                def lookups() -> None:
+                    for i in ids:
+                        assert conn.execute(sa.select(table).where(table.c.id == i)).one() is not None
+                    conn.commit()
+
+                yield (lambda: None), lookups
+        finally:
+            conn.close()
+            engine.dispose()
+
+    @asynccontextmanager
+    async def in_async() -> AsyncIterator[tuple[Any, Any]]:
+        try:
+            async with engine.connect() as conn:
+                if kind == "bulk":
+
+                    async def empty() -> None:
+                        await conn.execute(table.delete())
+                        await conn.commit()
+
+                    async def work() -> None:
+                        async with conn.begin():
+                            await conn.execute(table.insert(), rows)
+                        got = (await conn.execute(sa.select(table))).all()
+                        await conn.commit()
+                        assert len(got) == ROWS
+
+                    yield empty, work
+                    await empty()
+                else:
+
+                    async def lookups() -> None:
+                        for i in ids:
+                            assert (await conn.execute(sa.select(table).where(table.c.id == i))).one() is not None
+                        await conn.commit()
+
+                    yield _nothing, lookups
+        finally:
+            await engine.dispose()
+
+    return _Side(sync, in_async)
 
 
 def notes(provider: str, ctx: Context) -> list[str]:
@@ -273,14 +477,23 @@ BENCHMARKS = [
         max_ratio=3.0,
     )
     for provider in ("sqlite",)
-] + [
-    Benchmark(
-        f"client create_many+find_many {ROWS // 1000}k rows ({provider})",
-        partial(ours, provider),
-        partial(reference, provider),
-        "SQLAlchemy 2 Core",
-        partial(notes, provider),
-        max_ratio=1.5,
-    )
-    for provider in ("sqlite", "postgresql", "mysql")
 ]
+for _provider in ("sqlite", "postgresql", "mysql"):
+    for _mode in ("sync", "async"):
+        BENCHMARKS += [
+            Benchmark(
+                f"client create_many+find_many {ROWS // 1000}k rows ({_provider}, {_mode})",
+                partial(ours, _provider, _mode),
+                partial(reference, _provider, _mode),
+                "SQLAlchemy 2 Core",
+                partial(notes, _provider) if _mode == "sync" else None,
+                max_ratio=1.0,
+            ),
+            Benchmark(
+                f"client find_unique x{LOOKUPS // 1000}k round trips ({_provider}, {_mode})",
+                partial(ours_unique, _provider, _mode),
+                partial(reference_unique, _provider, _mode),
+                "SQLAlchemy 2 Core",
+                max_ratio=1.0,
+            ),
+        ]

@@ -73,8 +73,8 @@ def _check_metadata(wheel: Path) -> None:
     def extra(name: str) -> list[str]:
         return sorted(r.split(";")[0].split(">")[0] for r in requires if f'extra == "{name}"' in r)
 
-    assert extra("postgres") == ["pglast", "psycopg[binary]"]
-    assert extra("mysql") == ["PyMySQL[rsa]"]
+    assert extra("postgres") == ["greenlet", "pglast", "psycopg[binary]"]
+    assert extra("mysql") == ["PyMySQL[rsa]", "asyncmy", "greenlet"]
     assert extra("lint") == ["pglast"]
     assert extra("tls") == ["cryptography"]
     assert extra("all") == ["schemashift[lint,mysql,postgres,prisma-client-py,tls]"]

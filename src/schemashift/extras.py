@@ -4,8 +4,10 @@ The core (``pip install schemashift``) needs only click and python-dotenv and wo
 drivers come with extras (``pyproject.toml``)::
 
     schemashift[postgres]   psycopg 3 (binary) + pglast (PostgreSQL's parser: scripts are split
-                            and planned with it, so deploy needs it)
-    schemashift[mysql]      PyMySQL, with cryptography for MySQL 8's RSA password exchange
+                            and planned with it, so deploy needs it); greenlet for the
+                            generated async client
+    schemashift[mysql]      PyMySQL, with cryptography for MySQL 8's RSA password exchange;
+                            asyncmy and greenlet for the generated async client
     schemashift[tls]        cryptography: PKCS#12 client identities (``sslidentity``)
     schemashift[lint]       pglast: `migrate lint` on PostgreSQL scripts
     schemashift[all]        all of the above
@@ -26,6 +28,8 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "psycopg": ("postgres", "The PostgreSQL driver (psycopg)"),
     "pglast": ("postgres", "PostgreSQL's SQL parser (pglast)"),
     "pymysql": ("mysql", "The MySQL/MariaDB driver (PyMySQL)"),
+    "asyncmy": ("mysql", "The async client's MySQL/MariaDB driver (asyncmy)"),
+    "greenlet": ("postgres", "The async client's bridge to asyncio (greenlet)"),
     "cryptography": ("tls", "The `cryptography` package (PKCS#12 client identities, `sslidentity`)"),
 }
 

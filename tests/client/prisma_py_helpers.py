@@ -65,18 +65,29 @@ model Post {{
 """
 
 
+def schema_with(models: str, generator: str = 'provider  = "prisma-client-py"') -> str:
+    """A schema template for :func:`make_prisma`: the generator (``generator``: its provider line
+    and any options), the datasource, then ``models`` (braces doubled)."""
+    return (
+        "generator client {{\n  " + generator + '\n  output    = "{output}"\n  interface = "{interface}"\n}}\n\n'
+        'datasource db {{\n  provider = "{provider}"\n  url      = env("DATABASE_URL")\n}}\n\n' + models
+    )
+
+
 def purge() -> None:
     for name in [n for n in sys.modules if n == "prisma" or n.startswith("prisma.")]:
         del sys.modules[name]
 
 
 def make_prisma(
-    tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any], interface: str = "asyncio"
+    tmp_path: Path, provider: str, db_url: str, run_cli: Callable[..., Any], interface: str = "asyncio",
+    schema: str = SCHEMA,
 ) -> ModuleType:
-    """Push the schema, run `schemashift generate`, import the generated `prisma` package."""
+    """Push the schema (a template with {output}, {provider}, {interface}), run `schemashift
+    generate`, import the generated `prisma` package."""
     (tmp_path / "prisma").mkdir(exist_ok=True)
     path = tmp_path / "prisma" / "schema.prisma"
-    path.write_text(SCHEMA.format(output="../gen/prisma", provider=provider, interface=interface), encoding="utf-8")
+    path.write_text(schema.format(output="../gen/prisma", provider=provider, interface=interface), encoding="utf-8")
     os.environ["DATABASE_URL"] = db_url
     r = run_cli("db", "push", "--schema", str(path))
     assert r.exit_code == 0, r.err
@@ -87,7 +98,7 @@ def make_prisma(
     sys.path.insert(0, str(tmp_path / "gen"))
     try:
         module = importlib.import_module("prisma")
-        for sub in ("models", "types", "enums", "errors", "fields"):
+        for sub in ("models", "types", "enums", "errors", "fields", "partials", "bases"):
             importlib.import_module(f"prisma.{sub}")
         return module
     finally:

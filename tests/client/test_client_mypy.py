@@ -50,6 +50,13 @@ def run(db: Client) -> list[User]:
     db.post.create(data={{"title": "t", "author": {{"connect": {{"email": "a@x.io"}}}}}})
     db.post.update(where={{"id": 1}}, data={{"author": {{"disconnect": True}}}})
     db.user.upsert(where={{"email": "a@x.io"}}, create={{"email": "a@x.io"}}, update={{"age": 2}})
+    db.user.create(data={{"email": "c@x.io", "posts": {{"create": [{{"title": "p"}}]}}, "tags": {{"connect": {{"label": "a"}}}}}})
+    db.user.update(where={{"id": "x"}}, data={{
+        "tags": {{"set": [{{"label": "a"}}], "connectOrCreate": [{{"where": {{"label": "b"}}, "create": {{"label": "b"}}}}]}},
+        "posts": {{"updateMany": {{"where": {{"published": False}}, "data": {{"published": True}}}}, "delete": [{{"id": 1}}]}},
+    }})
+    db.post.update(where={{"id": 1}}, data={{"author": {{"upsert": {{"create": {{"email": "d@x.io"}}, "update": {{"age": 1}}}}}}}})
+    db.user.find_many(where={{"name": {{"search": "cats | dogs"}}}})
     with db.tx() as tx:
         tx.post.delete_many(where={{"author": {{"is": {{"planTier": "PRO"}}}}}})
     return users

@@ -460,6 +460,11 @@ async def main() -> list[Post]:
         found = await db.user.find_unique(where={"email": "a@x.io"}, include={"posts": True})
         name: str | None = found.name if found is not None else None
         n: int = await db.user.update_many(data={"points": {"increment": 1}}, where={"name": name})
+        up: User = await db.user.upsert(where={"id": user.id}, data={"create": {"name": "y"}, "update": {"name": "z"}})
+        total: int = await db.user.count(where={"name": up.name})
+        per_field: dict[str, int] = await db.user.count(select={"_all": True, "email": True})
+        groups = await db.post.group_by(["published"], count=True, sum={"views": True}, order={"published": "asc"})
+        assert total + per_field["_all"] + len(groups) >= 0
         return await db.post.find_many(where={"authorId": user.id}, order={"id": "asc"}, take=n)
 """
 
@@ -473,6 +478,8 @@ async def main() -> None:
         await db.user.find_many(where={"nmae": "x"})
         post = await db.post.find_unique(where={"id": 1})
         title: int = post.title if post is not None else 0
+        await db.user.create({"email": "no-name@x.io"})
+        await db.user.group_by(["nope"])
 """
 
 
@@ -495,6 +502,8 @@ def test_generated_package_passes_mypy_strict(tmp_path: Path, provider: str, db_
     assert 'bad.py:7: error' in bad.stdout and "name" in bad.stdout  # "name" is a str
     assert 'bad.py:8: error' in bad.stdout and "UserWhereInput" in bad.stdout  # the misspelt field
     assert 'bad.py:10: error' in bad.stdout  # title is a str
+    assert 'bad.py:11: error' in bad.stdout and '"name"' in bad.stdout  # a required key of UserCreateInput is missing
+    assert 'bad.py:12: error' in bad.stdout  # not a field of User
 
 
 def test_nested_writes_in_update(prisma: ModuleType) -> None:

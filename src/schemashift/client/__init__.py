@@ -17,16 +17,11 @@ Usage (Prisma's API in Python spelling)::
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from functools import partial
 from enum import Enum
 from pathlib import Path
 from typing import Any, ClassVar, Self, TypeVar
-
-
 
 from schemashift.client.engine import Engine
 from schemashift.client.errors import (
@@ -159,10 +154,10 @@ class BaseClient:
     def tx(self) -> Iterator[Self]:
         """A transaction: the block's operations commit together, or roll back on an exception.
 
-        The yielded client shares this client's connection (a nested ``tx()`` joins the outer
-        transaction)."""
-        with self._engine.transaction():
-            yield type(self)(_engine=self._engine)
+        The yielded client holds one connection of the pool for the block (a nested ``tx()``
+        joins the outer transaction)."""
+        with self._engine.tx() as engine:
+            yield type(self)(_engine=engine)
 
     def execute_raw(self, sql: str, *params: Any) -> int:
         """Run a statement (``%s``/``?`` placeholders as the driver takes them); the row count."""
@@ -177,8 +172,8 @@ class BaseClient:
 
 
 class AsyncModelDelegate:
-    """The async face of a :class:`ModelDelegate`: each call runs the synchronous operation on
-    the client's single database thread (the connection is used from that thread only)."""
+    """The async face of a :class:`ModelDelegate`: each call runs the operation natively on
+    asyncio (see :meth:`Engine.arun`), on a connection of the client's pool."""
 
     def __init__(self, sync: ModelDelegate, client: "AsyncBaseClient") -> None:
         self._sync = sync
@@ -190,35 +185,31 @@ class AsyncModelDelegate:
 
 class AsyncBaseClient:
     """The generated ``AsyncClient`` subclasses this: ``async with AsyncClient() as db:
-    await db.user.find_many(...)``. Operations run one at a time on a dedicated thread holding
-    the connection; concurrent tasks share it (use one client per task for isolation)."""
+    await db.user.find_many(...)``. Concurrent tasks run on different connections of the
+    client's pool (``connection_limit``/``pool_timeout`` in the URL)."""
 
     _sync_client: ClassVar[type[BaseClient]]
-    _executor: ThreadPoolExecutor
     _client: BaseClient
 
-    def __init__(self, url: str | None = None, *, _parent: "AsyncBaseClient | None" = None) -> None:
-        if _parent is not None:
-            self._executor = _parent._executor
-            self._client = _parent._client
-        else:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemashift-client")
-            self._client = self._sync_client(url)
+    def __init__(self, url: str | None = None, *, _engine: Engine | None = None) -> None:
+        if _engine is None:
+            sync = self._sync_client
+            _engine = Engine(sync._meta, sync._classes, sync._enum_classes, url, sync._package_dir, asynchronous=True)
+        self._client = self._sync_client(_engine=_engine)
+        self._engine = _engine
         self._setup()
 
     def _setup(self) -> None:
         """The generated subclass creates its delegates here."""
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(fn, *args))
+        return await self._engine.arun(fn, *args)
 
     async def connect(self) -> None:
-        await self._call(self._client.connect)
+        await self._engine.aconnect()
 
     async def close(self) -> None:
-        await self._call(self._client.close)
-        self._executor.shutdown(wait=False)
+        await self._engine.aclose()
 
     disconnect = close
 
@@ -230,15 +221,9 @@ class AsyncBaseClient:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Self]:
-        """A transaction (see :meth:`BaseClient.tx`)."""
-        manager = self._client._engine.transaction()
-        await self._call(manager.__enter__)
-        try:
-            yield type(self)(_parent=self)
-        except BaseException as exc:
-            await self._call(manager.__exit__, type(exc), exc, exc.__traceback__)
-            raise
-        await self._call(manager.__exit__, None, None, None)
+        """A transaction (see :meth:`BaseClient.tx`) on one connection of the pool."""
+        async with self._engine.atx() as engine:
+            yield type(self)(_engine=engine)
 
     async def execute_raw(self, sql: str, *params: Any) -> int:
         return await self._call(self._client.execute_raw, sql, *params)

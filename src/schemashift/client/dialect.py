@@ -8,11 +8,14 @@ stored as its text, Decimal on SQLite as a number.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from schemashift.client import errors
@@ -35,14 +38,21 @@ def _ms(value: datetime) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+_MS = timedelta(milliseconds=1)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
+
+
 def _dt_to_naive(value: Any) -> Any:
-    return _ms(value).replace(tzinfo=None) if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
+    return value
 
 
 def _dt_to_millis(value: Any) -> Any:
-    if isinstance(value, datetime):
-        delta = _ms(value) - _EPOCH
-        return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+    if isinstance(value, datetime):  # whole milliseconds since the epoch (naive: UTC)
+        return (value - (_NAIVE_EPOCH if value.tzinfo is None else _EPOCH)) // _MS
     return value
 
 
@@ -63,8 +73,12 @@ def _dt_from_sqlite(value: Any) -> Any:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Type {value!r} not serializable" if isinstance(value, type) else f"Type {type(value)} not serializable")
+
+
 def _json_dump(value: Any) -> Any:
-    return json.dumps(value, separators=(",", ":"))
+    return json.dumps(value, separators=(",", ":"), default=_not_json)
 
 
 def _json_load(value: Any) -> Any:
@@ -83,6 +97,21 @@ def _to_decimal(value: Any) -> Any:
     return Decimal(str(value))
 
 
+def _pg_array(value: Any) -> Any:
+    """An array the driver returned as its text form (arrays of enum types: ``{USER,ADMIN}``)."""
+    if not isinstance(value, str):
+        return value
+    body = value[1:-1] if value.startswith("{") and value.endswith("}") else value
+    if not body:
+        return []
+    return [x[1:-1].replace('\\"', '"') if x.startswith('"') else x for x in next(csv.reader([body], escapechar="\\"))]
+
+
+def _to_bytes(value: Any) -> Any:
+    """SQLite: a Bytes column's text value (a DEFAULT '' in the DDL) as bytes."""
+    return value.encode() if isinstance(value, str) else value
+
+
 def _to_float(value: Any) -> Any:
     return None if value is None else float(value)
 
@@ -91,8 +120,32 @@ def _to_str(value: Any) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
 
 
+def _on_fields(what: str, columns: list[str]) -> str:
+    """Prisma's message of a constraint error: ``Unique constraint failed on the fields: (`email`)``."""
+    return f"{what} on the fields: ({', '.join(f'`{c}`' for c in columns)})" if columns else what
+
+
+def _decimal_trim(value: Any) -> Any:
+    """A DECIMAL(65,30) value without its padding zeros (``2.1234``, not ``2.1234000...``), as
+    Prisma returns it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
 def _decimal_to_text(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
+
+
+#: readers of NOT NULL columns: C calls instead of Python functions testing for None (a required
+#: DateTime is read naive, except a timestamptz: UTC is attached)
+_NOT_NULL_READERS: dict[Converter, Converter] = {
+    _to_bool: bool,
+    _to_float: float,
+    _dt_from_naive: partial(datetime.replace, tzinfo=UTC),
+}
 
 
 class Dialect:
@@ -133,6 +186,35 @@ class Dialect:
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT INTO"
 
+    # -- Json filters under a path (the path is the first bound parameter of each expression)
+
+    def json_path_param(self, keys: list[str]) -> Any:
+        return "$" + "".join(f"[{k}]" if k.isdigit() else "." + json.dumps(k) for k in keys)
+
+    def json_value(self, column: str) -> str:
+        return f"json_extract({column}, {self.placeholder})"
+
+    def json_text(self, column: str) -> str:
+        return f"json_extract({column}, {self.placeholder})"
+
+    def json_literal(self) -> str:
+        return f"json_extract({self.placeholder}, '$')"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        """Every value of the JSON array ``values`` is in the array under the path."""
+        ph = self.placeholder
+        params.extend([values, self.json_path_param(keys)])
+        return (f"NOT EXISTS (SELECT 1 FROM json_each({ph}) AS w WHERE w.value NOT IN "
+                f"(SELECT h.value FROM json_each({column}, {ph}) AS h))")
+
+    def fulltext(self, columns: list[str]) -> str:
+        """A full-text match of ``columns`` against one bound search text (Prisma's ``search``)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
+
+    def relevance(self, columns: list[str]) -> str:
+        """The full-text relevance of ``columns`` for one bound search text (``_relevance`` ordering)."""
+        raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
+
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return ""
 
@@ -166,19 +248,18 @@ class Dialect:
 
     def reader(self, f: FieldMeta, enum_class: type[Enum] | None, enums: dict[str, EnumMeta]) -> Converter | None:
         if f.kind == "enum" and enum_class is not None:
-            by_db = {db: enum_class[name] for name, db in enums[f.type].values.items()}
-
-            def enum_member(v: Any) -> Any:
-                return None if v is None else by_db[v]
-
-            conv: Converter | None = enum_member
+            by_db: dict[Any, Any] = {db: enum_class[name] for name, db in enums[f.type].values.items()}
+            by_db[None] = None
+            conv: Converter | None = by_db.__getitem__  # a C call per value
         else:
             conv = self.scalar_reader(f)
-        if conv is None:
-            return None
+            if conv is not None and not f.optional and not f.is_list and f.native != "Timestamptz":
+                conv = _NOT_NULL_READERS.get(conv, conv)
         if f.is_list:
             inner = conv
-            return lambda v: None if v is None else [inner(x) for x in v]
+            if inner is None:
+                return lambda v: [] if v is None else _pg_array(v)  # a NULL list reads as [], as Prisma's
+            return lambda v: [] if v is None else [inner(x) for x in _pg_array(v)]
         return conv
 
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
@@ -224,16 +305,18 @@ class SqliteDialect(Dialect):
             "Decimal": _to_decimal,
             "Float": _to_float,
             "Json": _json_load,
+            "Bytes": _to_bytes,
         }.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         text = str(exc)
+        columns = [c.strip().rsplit(".", 1)[-1] for c in text.partition(":")[2].split(",") if c.strip()]
         if "UNIQUE constraint failed" in text:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if "FOREIGN KEY constraint failed" in text:
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError("Foreign key constraint failed on the field: `foreign key`")
         if "NOT NULL constraint failed" in text:
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            return errors.NullConstraintError(_on_fields("Null constraint violation", columns))
         return errors.DatabaseError(text)
 
 
@@ -251,22 +334,52 @@ class PostgresDialect(Dialect):
     def insert_suffix(self, skip_duplicates: bool) -> str:
         return " ON CONFLICT DO NOTHING" if skip_duplicates else ""
 
+    def json_path_param(self, keys: list[str]) -> Any:
+        return keys
+
+    def json_value(self, column: str) -> str:
+        return f"({column} #> {self.placeholder}::text[])"
+
+    def json_text(self, column: str) -> str:
+        return f"({column} #>> {self.placeholder}::text[])"
+
+    def json_literal(self) -> str:
+        return f"{self.placeholder}::jsonb"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        params.extend([keys, values])
+        return f"({column} #> {self.placeholder}::text[]) @> {self.placeholder}::jsonb"
+
+    def fulltext(self, columns: list[str]) -> str:
+        return f"to_tsvector(concat_ws(' ', {', '.join(columns)})) @@ to_tsquery({self.placeholder})"
+
+    def relevance(self, columns: list[str]) -> str:
+        return f"ts_rank(to_tsvector(concat_ws(' ', {', '.join(columns)})), to_tsquery({self.placeholder}))"
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
         if f.type == "DateTime":
             return _dt_from_naive
         if f.type == "String" and f.native == "Uuid":
             return _to_str
-        return None  # psycopg returns json/jsonb parsed, numeric as Decimal
+        if f.type == "Decimal":
+            return _decimal_trim
+        return None  # psycopg returns json/jsonb parsed
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = getattr(exc, "sqlstate", None)
         text = str(exc).strip()
+        diag = getattr(exc, "diag", None)
         if code == "23505":
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"Key \((.+?)\)=", getattr(diag, "message_detail", None) or "")
+            columns = [c.strip().strip('"') for c in key.group(1).split(",")] if key else []
+            return errors.UniqueConstraintError(_on_fields("Unique constraint failed", columns))
         if code == "23503":
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            return errors.ForeignKeyConstraintError(
+                f"Foreign key constraint failed on the field: `{getattr(diag, 'constraint_name', None) or 'foreign key'} (index)`"
+            )
         if code == "23502":
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = getattr(diag, "column_name", None)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column] if column else []))
         return errors.DatabaseError(text)
 
 
@@ -284,18 +397,43 @@ class MysqlDialect(Dialect):
     def insert_prefix(self, skip_duplicates: bool) -> str:
         return "INSERT IGNORE INTO" if skip_duplicates else "INSERT INTO"
 
+    # values compare as their unquoted text: MariaDB's JSON_EXTRACT results of strings do not
+    # compare equal as JSON (and MariaDB has no CAST(... AS JSON))
+    def json_value(self, column: str) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({column}, {self.placeholder}))"
+
+    def json_text(self, column: str) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({column}, {self.placeholder}))"
+
+    def json_literal(self) -> str:
+        return f"JSON_UNQUOTE(JSON_EXTRACT({self.placeholder}, '$'))"
+
+    def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
+        params.extend([self.json_path_param(keys), values])
+        return f"JSON_CONTAINS(JSON_EXTRACT({column}, {self.placeholder}), {self.placeholder})"
+
+    def fulltext(self, columns: list[str]) -> str:
+        return f"MATCH ({', '.join(columns)}) AGAINST ({self.placeholder} IN BOOLEAN MODE)"
+
+    def relevance(self, columns: list[str]) -> str:
+        return self.fulltext(columns)
+
     def scalar_reader(self, f: FieldMeta) -> Converter | None:
-        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float}.get(f.type)
+        return {"DateTime": _dt_from_naive, "Boolean": _to_bool, "Json": _json_load, "Float": _to_float,
+                "Decimal": _decimal_trim}.get(f.type)
 
     def map_error(self, exc: Exception) -> errors.ClientError:
         code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
         text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
         if code == 1062:
-            return errors.UniqueConstraintError(f"Unique constraint failed: {text}")
+            key = re.search(r"for key '(?:[^'.]+\.)?([^']+)'", text)
+            return errors.UniqueConstraintError(f"Unique constraint failed on the constraint: `{key.group(1) if key else 'unique'}`")
         if code in (1451, 1452, 1216, 1217):
-            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed: {text}")
+            key = re.search(r"CONSTRAINT `([^`]+)`", text)
+            return errors.ForeignKeyConstraintError(f"Foreign key constraint failed on the field: `{key.group(1) if key else 'foreign key'}`")
         if code in (1048, 1364):
-            return errors.NullConstraintError(f"Null constraint violation: {text}")
+            column = re.search(r"(?:Column|Field) '([^']+)'", text)
+            return errors.NullConstraintError(_on_fields("Null constraint violation", [column.group(1)] if column else []))
         return errors.DatabaseError(text)
 
 

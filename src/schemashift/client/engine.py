@@ -1,7 +1,9 @@
 """The query engine of the generated client: Prisma's query semantics compiled to SQL.
 
-One :class:`Engine` holds one database connection (opened on first use, autocommit) and the
-schema metadata; every delegate call of the generated client lands here. Reads are one SELECT,
+One :class:`Engine` holds the schema metadata and a pool of connections (opened on first use,
+autocommit; :mod:`schemashift.client.pool`); every delegate call of the generated client lands
+here. It builds the SQL and decodes the rows; the statements go through a
+:class:`schemashift.client.executor.Connection`, synchronous or asynchronous (``arun``). Reads are one SELECT,
 plus one SELECT per loaded relation (``include``/``select``), batched over all parent rows, as
 Prisma does. Writes that touch one record (``update``, ``upsert``, ``delete``) run in a
 transaction of their own unless one is open. Values are always bound as parameters.
@@ -9,23 +11,35 @@ transaction of their own unless one is open. Values are always bound as paramete
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import copy
 import importlib
+import json
 import logging
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from functools import partial
+from itertools import chain, starmap
+from operator import itemgetter
+from typing import Any, TypeVar
 
-from schemashift.client import errors, ids
+from schemashift.client import errors, executor, ids
 from schemashift.client.dialect import Dialect, dialect_for
 from schemashift.client.meta import FieldMeta, ModelMeta, RelationMeta, SchemaMeta
+from schemashift.client.pool import AsyncPool, Pool, pool_settings
 
 __all__ = ["Engine", "resolve_url"]
 
 Record = Any  # a model instance, or a dict for `select`
+T = TypeVar("T")
 _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "cuid": lambda f: ids.cuid(),
     "cuid2": lambda f: ids.cuid2(),
@@ -35,12 +49,53 @@ _GENERATORS: dict[str, Callable[[FieldMeta], Any]] = {
     "ulid": lambda f: ids.ulid(),
 }
 _COMPARE = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+#: the keys of a Json field's filter (a dict with other keys is a Json value to compare)
+_JSON_FILTERS = frozenset({"equals", "not", "path", "string_contains", "string_starts_with", "string_ends_with",
+                           "array_contains", "array_starts_with", "array_ends_with", "mode"})
 _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/"}
 
 
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
 #: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+_POOL_CREATION = threading.Lock()
+
+
+def _server_error(exc: Exception) -> bool:
+    """An error the server reported (the connection is fine), not a lost connection."""
+    if getattr(exc, "sqlstate", None):  # psycopg
+        return True
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    if code is not None:  # PyMySQL, asyncmy: 2000-2999 are the client's own (connection) errors
+        return not 2000 <= code < 3000
+    return type(exc).__module__.startswith("sqlite3")
+
+
+def _literal_default(f: FieldMeta) -> Any:
+    """A schema's literal default as the field's Python value."""
+
+    def one(v: Any) -> Any:
+        if f.kind == "enum":
+            return v
+        if f.type == "Json":
+            return json.loads(v) if isinstance(v, str) else v
+        if f.type == "Bytes":
+            return base64.b64decode(v)
+        if f.type == "DateTime":
+            parsed = datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        if f.type == "Decimal":
+            return Decimal(str(v))
+        if f.type in ("Int", "BigInt"):
+            return int(v)
+        if f.type == "Float":
+            return float(v)
+        return v
+
+    value = f.default_value
+    return [one(v) for v in value] if f.is_list and isinstance(value, list) else one(value)
 
 
 def _now() -> datetime:
@@ -97,6 +152,12 @@ class _Model:
         self.compound = {"_".join(u): u for u in meta.uniques if len(u) > 1}
         if len(meta.primary_key) > 1:
             self.compound["_".join(meta.primary_key)] = meta.primary_key
+        self.compound.update(dict(meta.compound_names))
+        # literal @default values, filled in on create (Prisma's engine does: a MySQL BLOB/TEXT
+        # column cannot hold a default, and create_many rows then share one column list)
+        self.literal_defaults = [
+            (f.name, _literal_default(f)) for f in meta.fields if f.default == "db" and f.default_value is not None
+        ]
         # what identifies a row for update/delete: the id, else the first unique (as Prisma)
         self.identity: tuple[str, ...] = meta.primary_key or (meta.uniques[0] if meta.uniques else ())
         self.row_readers = [self.readers.get(name) for name in self.scalars]
@@ -120,6 +181,7 @@ class Engine:
         enum_classes: Mapping[str, type[Enum]],
         url: str | None = None,
         package_dir: Path | None = None,
+        asynchronous: bool = False,
     ) -> None:
         self.meta = meta
         self.classes = dict(classes)
@@ -127,17 +189,19 @@ class Engine:
         self.dialect: Dialect = dialect_for(meta.provider)
         self._url = url
         self._package_dir = package_dir or Path.cwd()
-        self._raw: Any = None
-        self._connector: Any = None
-        self.depth = 0
+        #: async: PostgreSQL/MySQL on asyncio drivers, SQLite on a thread per connection
+        self.asynchronous = asynchronous
+        self._pool: Any = None
+        #: the connection every statement goes to (an engine bound to a transaction)
+        self._conn: executor.Connection | None = None
+        #: the connection of the operation or transaction running in this context (thread, task)
+        self._scope: ContextVar[executor.Connection | None] = ContextVar("schemashift_client_conn", default=None)
         self._aliases = 0
         self.models = {name: _Model(self, m) for name, m in meta.models.items()}
 
     # ------------------------------------------------------------------ connection
 
-    def connect(self) -> None:
-        if self._raw is not None:
-            return
+    def _parsed_url(self) -> Any:
         url, base_dir = resolve_url(self.meta, self._package_dir, self._url)
         connectors = importlib.import_module("schemashift.connectors")
         parsed = connectors.parse_url(url, base_dir)
@@ -145,70 +209,249 @@ class Engine:
             raise errors.ClientError(
                 f"The URL is a {parsed.provider} URL but the client was generated for {self.dialect.provider}."
             )
-        if parsed.provider == "mysql":
-            # matched (not changed) rows in update counts, as Prisma reports them
-            mysql = importlib.import_module("schemashift.connectors.mysql")
-            pymysql = importlib.import_module("pymysql")
-            self._raw = mysql.connect_raw(parsed, parsed.database, client_flag=pymysql.constants.CLIENT.FOUND_ROWS)
-            return
-        self._connector = connectors.connect(parsed)
-        self._raw = self._connector._conn
+        return parsed
+
+    def _get_pool(self) -> Any:
+        """The pool (created on first use; its first connection opens with the first query)."""
+        pool = self._pool
+        if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+            with _POOL_CREATION:  # threads sharing a client create one pool
+                pool = self._pool
+                if pool is None or (self.asynchronous and pool.loop is not asyncio.get_running_loop()):
+                    if pool is not None:  # another asyncio.run: the old loop's connections cannot serve it
+                        for conn in pool.idle:
+                            if isinstance(conn, executor.SqliteThreadConnection):
+                                conn.close()  # its thread too; the others go with their loop
+                    parsed = self._parsed_url()
+                    limit, timeout = pool_settings(parsed.params)
+                    if self.asynchronous:
+                        pool = AsyncPool(partial(executor.open_async, parsed), limit, timeout)
+                    else:
+                        pool = Pool(partial(executor.open_sync, parsed), limit, timeout)
+                    self._pool = pool
+        return pool
+
+    def connect(self) -> None:
+        """Open the pool's first connection (errors surface here, as Prisma's ``$connect``)."""
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            pool.put(pool.get())
 
     def close(self) -> None:
-        if self._connector is not None:
-            self._connector.close()
-        elif self._raw is not None:
-            self._raw.close()
-        self._raw = self._connector = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
-    def _cursor(self, sql: str, params: Sequence[Any]) -> Any:
-        if self._raw is None:
-            self.connect()
+    async def aconnect(self) -> None:
+        pool = self._get_pool()
+        if not pool.idle and not pool.size:
+            await pool.release(await pool.acquire())
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+    @property
+    def _raw(self) -> Any:
+        """The driver connection of an idle pooled connection (diagnostics, tests)."""
+        return self._pool.idle[-1].raw if self._pool is not None and self._pool.idle else None
+
+    def _bound(self, conn: executor.Connection) -> Engine:
+        """This engine with every statement on ``conn`` (a transaction's connection)."""
+        bound = copy.copy(self)
+        bound._conn = conn
+        return bound
+
+    @contextmanager
+    def pinned(self) -> Iterator[Engine]:
+        """A connection of the pool held for a block: the engine yielded runs on it only."""
+        pool = self._get_pool()
+        conn = pool.get()
+        try:
+            yield self._bound(conn)
+        finally:
+            pool.put(conn)
+
+    @asynccontextmanager
+    async def apinned(self) -> AsyncIterator[Engine]:
+        pool = self._get_pool()
+        conn = await pool.acquire()
+        try:
+            yield self._bound(conn)
+        finally:
+            await pool.release(conn)
+
+    async def arun(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` (engine calls) natively async: on one pooled connection for its whole run,
+        PostgreSQL and MySQL in a greenlet of this task (no thread), SQLite on its connection's
+        thread."""
+        conn = self._conn
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = await pool.acquire()
+        try:
+            if isinstance(conn, executor.SqliteThreadConnection):
+                return await conn.run(self._scoped, conn, fn, args)
+            return await executor.run_async(self._scoped, conn, fn, args)
+        finally:
+            if pool is not None:
+                await pool.release(conn)
+
+    def _scoped(self, conn: executor.Connection, fn: Callable[..., T], args: Sequence[Any]) -> T:
+        token = self._scope.set(conn)
+        try:
+            return fn(*args)
+        finally:
+            self._scope.reset(token)
+
+    def _io(self, method: str, sql: str, params: Sequence[Any], conn: executor.Connection | None = None) -> Any:
+        """Send one statement: on ``conn``, else the pinned or the current operation's connection,
+        else one of the pool's for this statement."""
         if _QUERY_LOG.isEnabledFor(logging.DEBUG):
             _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
+        if conn is None:
+            conn = self._conn or self._scope.get()
+        pool = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
         try:
-            if self.dialect.provider == "mysql":
-                cur = self._raw.cursor()
-                cur.execute(sql, params)
-                return cur
-            return self._raw.execute(sql, params)
+            return getattr(conn, method)(sql, params)
         except errors.ClientError:
             raise
         except Exception as exc:
-            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql"):
+            if type(exc).__module__.split(".")[0] in ("sqlite3", "psycopg", "pymysql", "asyncmy"):
+                conn.broken = conn.broken and not _server_error(exc)
                 raise self.dialect.map_error(exc) from exc
             raise
+        finally:
+            if pool is not None:
+                pool.put(conn)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return int(self._cursor(sql, params).rowcount)
+        return int(self._io("execute", sql, params))
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self._cursor(sql, params).fetchall())
+        return self._io("fetch", sql, params)  # type: ignore[no-any-return]
 
     def fetch_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query; its rows as ``{column: value}`` (raw queries of the prisma-client-py surface)."""
-        cur = self._cursor(sql, params)
-        names = [d[0] for d in cur.description or ()]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return self._io("fetch_dicts", sql, params)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN ... COMMIT (ROLLBACK on an exception); inside a transaction it joins it."""
-        if self.depth:
+        """BEGIN ... COMMIT (ROLLBACK on an exception) on one connection, held for the block;
+        inside a transaction it joins it."""
+        conn = self._conn or self._scope.get()
+        if conn is not None and conn.depth:
             yield
             return
-        self.execute("BEGIN")
-        self.depth = 1
+        pool = token = None
+        if conn is None:
+            pool = self._get_pool()
+            conn = pool.get()
+            token = self._scope.set(conn)
         try:
-            yield
+            self._begin(conn)
+            try:
+                yield
+            except BaseException:
+                self._end(conn, False)
+                raise
+            self._end(conn, True)
+        finally:
+            if pool is not None:
+                self._scope.reset(token)  # type: ignore[arg-type]
+                pool.put(conn)
+
+    def _begin(self, conn: executor.Connection) -> None:
+        self._io("execute", "BEGIN", (), conn)
+        conn.depth = 1
+
+    def _end(self, conn: executor.Connection, commit: bool) -> None:
+        conn.depth = 0
+        if commit:
+            self._io("execute", "COMMIT", (), conn)
+        elif not conn.broken:  # a statement cut short: the pool drops the connection instead
+            self._io("execute", "ROLLBACK", (), conn)
+
+    def begin(self) -> Engine:
+        """BEGIN on a connection taken from the pool; the engine returned runs on it until
+        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``)."""
+        pool = self._get_pool()
+        conn = pool.get()
+        try:
+            engine = self._bound(conn)
+            engine._begin(conn)
         except BaseException:
-            self.depth = 0
-            self.execute("ROLLBACK")
+            pool.put(conn)
             raise
-        self.depth = 0
-        self.execute("COMMIT")
+        return engine
+
+    def end(self, commit: bool) -> None:
+        """COMMIT (or ROLLBACK) the transaction of an engine from :meth:`begin`; its connection
+        goes back to the pool."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            self._end(conn, commit)
+        finally:
+            self._pool.put(conn)
+
+    async def abegin(self) -> Engine:
+        """:meth:`begin` of an async client."""
+        pool = self._get_pool()
+        conn = await pool.acquire()
+        try:
+            engine = self._bound(conn)
+            await engine.arun(engine._begin, conn)
+        except BaseException:
+            await pool.release(conn)
+            raise
+        return engine
+
+    async def aend(self, commit: bool) -> None:
+        """:meth:`end` of an async client."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            await self.arun(self._end, conn, commit)
+        finally:
+            await self._pool.release(conn)
+
+    @contextmanager
+    def tx(self) -> Iterator[Engine]:
+        """A client's ``tx()``: one transaction on a connection held for the block; the engine
+        yielded runs on it. Inside a transaction it joins it."""
+        if self._conn is not None:
+            with self.transaction():
+                yield self
+            return
+        engine = self.begin()
+        try:
+            yield engine
+        except BaseException:
+            engine.end(False)
+            raise
+        engine.end(True)
+
+    @asynccontextmanager
+    async def atx(self) -> AsyncIterator[Engine]:
+        """:meth:`tx` of an async client."""
+        if self._conn is not None and self._conn.depth:
+            yield self
+            return
+        engine = await self.abegin()
+        try:
+            yield engine
+        except BaseException:
+            await engine.aend(False)
+            raise
+        await engine.aend(True)
 
     # ------------------------------------------------------------------ where
 
@@ -231,9 +474,13 @@ class Engine:
                         parts.append("1=1")  # an empty condition in OR matches everything
                     else:
                         parts.append("(" + " OR ".join(f"({s})" for s in subs) + ")")
+                elif key == "NOT":  # Prisma: none of the conditions holds
+                    parts.extend(f"NOT ({s})" for s in subs if s)
+                    if not all(subs):
+                        parts.append("1=0")  # NOT of an empty condition matches nothing
                 else:
                     body = " AND ".join(f"({s})" for s in subs if s) or "1=1"
-                    parts.append(f"NOT ({body})" if key == "NOT" else f"({body})")
+                    parts.append(f"({body})")
             elif key in m.meta.by_name:
                 parts.append(self._scalar(m, m.meta.by_name[key], value, f"{qual}.{m.column[key]}", params))
             elif key in m.meta.relation_by_name:
@@ -248,6 +495,12 @@ class Engine:
         ph = self.dialect.placeholder
         conv = m.writers.get(f.name)
         c: Callable[[Any], Any] = conv if conv is not None else (lambda v: v)
+        if f.is_list:
+            return self._list_filter(m, f, value, col, params)
+        if f.type == "Json" and isinstance(value, Mapping) and not set(value) <= _JSON_FILTERS:
+            value = {"equals": value}  # a Json value, not a filter
+        if f.type == "Json" and isinstance(value, Mapping) and set(value) & (_JSON_FILTERS - {"equals", "not", "mode"}):
+            return self._json_filter(m, f, value, col, params)
         if not isinstance(value, Mapping):
             if value is None:
                 return f"{col} IS NULL"
@@ -255,8 +508,17 @@ class Engine:
             return f"{col} = {ph}"
         parts: list[str] = []
         insensitive = value.get("mode") == "insensitive"
+        like_col = col
+        if insensitive and f.type == "String":
+            # equals/in/comparisons ignore case too: both sides lowered (LIKE ops lower their own)
+            col, ph, c = f"LOWER({col})", f"LOWER({ph})", (lambda v: v)
         for op, v in value.items():
-            if op == "equals":
+            if op == "search":
+                if f.type != "String":
+                    raise errors.ClientValidationError(f"`search` is a filter of String fields, not `{m.meta.name}.{f.name}`.")
+                params.append(v)
+                parts.append(self.dialect.fulltext([like_col]))
+            elif op == "equals":
                 if v is None:
                     parts.append(f"{col} IS NULL")
                 else:
@@ -277,12 +539,12 @@ class Engine:
                 text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
                 pattern = {"contains": f"%{text}%", "startsWith": f"{text}%", "endsWith": f"%{text}"}[op]
                 params.append(pattern)
-                like = self.dialect.insensitive(col, "LIKE") if insensitive else f"{col} LIKE {ph}"
+                like = self.dialect.insensitive(like_col, "LIKE") if insensitive else f"{col} LIKE {ph}"
                 parts.append(f"{like} ESCAPE '{e}'")
             elif op == "not":
                 if v is None:
                     parts.append(f"{col} IS NOT NULL")
-                elif isinstance(v, Mapping):
+                elif isinstance(v, Mapping) and not (f.type == "Json" and not set(v) <= _JSON_FILTERS):
                     parts.append(f"NOT ({self._scalar(m, f, v, col, params)})")
                 else:
                     params.append(c(v))
@@ -291,6 +553,63 @@ class Engine:
                 continue
             else:
                 raise errors.ClientValidationError(f"Unknown filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _json_filter(self, m: _Model, f: FieldMeta, value: Mapping[str, Any], col: str, params: list[Any]) -> str:
+        """Json filters under a ``path`` (a list of keys, or MySQL's ``$.a.b``): ``equals``/``not``
+        of the value there, ``string_contains``/``string_starts_with``/``string_ends_with`` of
+        its text, ``array_contains`` (a value or a list of values in the array there)."""
+        d = self.dialect
+        path = value.get("path") or []
+        keys = _json_path_keys(path)
+        parts: list[str] = []
+        for op, v in value.items():
+            if op in ("path", "mode"):
+                continue
+            if op in ("equals", "not"):
+                if v is None:
+                    params.append(d.json_path_param(keys))
+                    parts.append(f"{d.json_value(col)} {'IS NOT' if op == 'not' else 'IS'} NULL")
+                    continue
+                params.append(d.json_path_param(keys))
+                params.append(json.dumps(v, separators=(",", ":")))
+                parts.append(f"{d.json_value(col)} {'<>' if op == 'not' else '='} {d.json_literal()}")
+            elif op in ("string_contains", "string_starts_with", "string_ends_with"):
+                e = d.like_escape
+                text = str(v).replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
+                pattern = {"string_contains": f"%{text}%", "string_starts_with": f"{text}%", "string_ends_with": f"%{text}"}[op]
+                params.extend([d.json_path_param(keys), pattern])
+                parts.append(f"{d.json_text(col)} LIKE {d.placeholder} ESCAPE '{e}'")
+            elif op == "array_contains":
+                parts.append(d.json_array_contains(col, keys, json.dumps(v if isinstance(v, list) else [v], separators=(",", ":")), params))
+            else:
+                raise errors.ClientValidationError(f"Unsupported Json filter `{op}` on field `{m.meta.name}.{f.name}`.")
+        return " AND ".join(parts) or "1=1"
+
+    def _list_filter(self, m: _Model, f: FieldMeta, value: Any, col: str, params: list[Any]) -> str:
+        """Scalar-list filters (PostgreSQL arrays): ``has``, ``hasEvery``, ``hasSome``, ``isEmpty``,
+        ``equals``."""
+        if self.dialect.provider != "postgresql":
+            raise errors.ClientValidationError(f"Scalar lists are not supported on {self.dialect.provider}: `{m.meta.name}.{f.name}`.")
+        ph = self.dialect.placeholder
+        conv = m.writers.get(f.name)
+        arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+        if not isinstance(value, Mapping):
+            value = {"equals": value}
+        parts: list[str] = []
+        for op, v in value.items():
+            if op in ("equals", "has", "hasEvery", "hasSome") and v is None:
+                parts.append(f"{col} IS NULL" if op == "equals" else "1=0")
+                continue
+            if op == "isEmpty":
+                parts.append(f"cardinality({col}) = 0" if v else f"cardinality({col}) > 0")  # NULL is neither
+                continue
+            items = [v] if op == "has" else list(v)
+            params.append(conv(items) if conv else items)
+            sql_op = {"equals": "=", "has": "@>", "hasEvery": "@>", "hasSome": "&&"}.get(op)
+            if sql_op is None:
+                raise errors.ClientValidationError(f"Unknown list filter `{op}` on field `{m.meta.name}.{f.name}`.")
+            parts.append(f"{col} {sql_op} {arr}")
         return " AND ".join(parts) or "1=1"
 
     def _relation_link(self, m: _Model, rel: RelationMeta, qual: str) -> tuple[str, str, _Model]:
@@ -344,13 +663,25 @@ class Engine:
             return " AND ".join(parts)
         return exists(value)
 
-    def order_by(self, m: _Model, ob: Any, qual: str) -> str:
+    def order_by(self, m: _Model, ob: Any, qual: str, params: list[Any] | None = None) -> str:
+        """``ORDER BY``; ``{"_relevance": {"fields": [...], "search": "...", "sort": "desc"}}`` orders
+        by full-text relevance (its search text goes to ``params``)."""
         if not ob:
             return ""
         items = ob if isinstance(ob, (list, tuple)) else [ob]
         out: list[str] = []
         for item in items:
             for name, spec in item.items():
+                if name == "_relevance":
+                    if params is None:
+                        raise errors.ClientValidationError("Ordering by `_relevance` is not supported here.")
+                    cols = [f"{qual}.{m.column[m.field(n).name]}" for n in spec["fields"]]
+                    sort = spec.get("sort", "asc")
+                    if sort not in ("asc", "desc"):
+                        raise errors.ClientValidationError(f"Invalid sort order `{sort}` for `_relevance`.")
+                    params.append(spec["search"])
+                    out.append(f"{self.dialect.relevance(cols)} {sort.upper()}")
+                    continue
                 m.field(name)
                 col = f"{qual}.{m.column[name]}"
                 sort, nulls = (spec, None) if isinstance(spec, str) else (spec.get("sort", "asc"), spec.get("nulls"))
@@ -378,6 +709,14 @@ class Engine:
         cursor pagination; the primary key breaks ties). ``distinct``: the first row of each
         combination of those fields, then ``skip``/``take`` (in memory, as Prisma's engine does)."""
         m = self.models[model]
+        if take is not None and take < 0:
+            # a negative take: the last records (before the cursor, when given), in the order
+            rows = self.read(model, where=where, order_by=order_by, select=select, include=include, distinct=distinct)
+            flat: dict[str, Any] = {}
+            for k, v in (cursor or {}).items():
+                flat.update({n: v[n] for n in m.compound[k]} if k in m.compound and isinstance(v, Mapping) else {k: v})
+            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if select is not None else getattr
+            return _page(rows, get, {"cursor": flat or None, "skip": skip, "take": take})
         extra = None
         if cursor is not None:
             extra = self._cursor_condition(m, cursor, order_by)
@@ -390,7 +729,7 @@ class Engine:
             keep = [n for n in names if select is not None and not select.get(n)]
             sel = {**select, **{n: True for n in keep}} if select is not None else None
             rows = self._read(m, where, order_by, None, None, sel, include, extra=extra)
-            get: Callable[[Record, str], Any] = (lambda r, n: r[n]) if sel is not None else getattr
+            get = (lambda r, n: r[n]) if sel is not None else getattr
             seen: set[Any] = set()
             out: list[Record] = []
             for r in rows:
@@ -410,7 +749,8 @@ class Engine:
         keys: list[tuple[str, str]] = []
         for item in (order_by if isinstance(order_by, (list, tuple)) else [order_by] if order_by else []):
             for name, spec in item.items():
-                keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
+                if name != "_relevance":
+                    keys.append((name, spec if isinstance(spec, str) else spec.get("sort", "asc")))
         for name in m.meta.primary_key or m.scalars:
             if name not in {k for k, _ in keys}:
                 keys.append((name, "asc"))
@@ -489,30 +829,18 @@ class Engine:
             conds.append(w)
         if conds:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         rows = self.fetch(sql, params)
         start = 1 if lead is not None else 0
         if leads_out is not None:
             leads_out.extend(r[0] for r in rows)
-        readers = [m.readers.get(n) for n in fetch]
-        if any(readers):
-            pairs = [(i + start, r) for i, r in enumerate(readers) if r is not None]
-            converted = []
-            for row in rows:
-                values = list(row[start:]) if start else list(row)
-                for i, r in pairs:
-                    values[i - start] = r(values[i - start])
-                converted.append(values)
-            rows = converted  # type: ignore[assignment]
-        elif start:
-            rows = [r[start:] for r in rows]
+        values = _decode(rows, [m.readers.get(n) for n in fetch], start)
         records: list[Record]
         if select is not None:
-            records = [dict(zip(fetch, row)) for row in rows]
+            records = [dict(zip(fetch, row)) for row in values]
         else:
-            cls = m.cls
-            assert cls is not None
-            records = [cls(*row) for row in rows]
+            assert m.cls is not None
+            records = list(starmap(m.cls, values))
         for rel_name, args in relations.items():
             self._load(m, m.meta.relation_by_name[rel_name], records, args, select is not None)
         if select is not None and len(fetch) != len(selected):
@@ -592,11 +920,10 @@ class Engine:
             def key_of(p: Record) -> Any:
                 return tuple(get(p, n) for n in rel.local)
 
-        skip, take = opts.get("skip") or 0, opts.get("take")
         for p in parents:
             recs = groups.get(key_of(p), [])
             if rel.is_list:
-                put(p, recs[skip : None if take is None else skip + take])
+                put(p, _page(recs, get, opts))
             else:
                 put(p, recs[0] if recs else None)
 
@@ -664,7 +991,7 @@ class Engine:
         h = self._having(m, having, by, fns, params)
         if h:
             sql += f" HAVING {h}"
-        sql += self.order_by(m, order_by, m.table) + self.dialect.limit_offset(take, skip)
+        sql += self.order_by(m, order_by, m.table, params) + self.dialect.limit_offset(take, skip)
         out: list[dict[str, Any]] = []
         for row in self.fetch(sql, params):
             group: dict[str, Any] = {}
@@ -771,6 +1098,9 @@ class Engine:
             if key not in by_name:
                 raise errors.ClientValidationError(f"Unknown field `{key}` on model `{m.meta.name}`.")
         row = dict(data)
+        for name, value in m.literal_defaults:
+            if name not in row:
+                row[name] = copy.deepcopy(value) if isinstance(value, (list, dict)) else value
         for f in m.generated:
             if f.name not in row:
                 row[f.name] = _GENERATORS[f.default](f)  # type: ignore[index]
@@ -789,13 +1119,18 @@ class Engine:
         cols = ", ".join(m.column[n] for n in names)
         return f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) VALUES {', '.join([group] * rows)}{d.insert_suffix(skip_duplicates)}"
 
+    #: nested writes Prisma allows through a relation, in a create and in an update
+    _CREATE_OPS = ("create", "connect", "connectOrCreate")
+    _UPDATE_OPS = _CREATE_OPS + ("set", "disconnect", "delete", "deleteMany", "update", "updateMany", "upsert")
+
     def _nested(
         self, m: _Model, data: Mapping[str, Any], update: bool = False
     ) -> tuple[dict[str, Any], list[tuple[RelationMeta, str, Any]]]:
-        """Nested writes of a ``create``: those through a relation whose foreign key this model
-        holds run now (``create``/``connect``/``connectOrCreate``; the key fields join ``data``);
-        those through the other side (``posts: {create: [...]}``) are returned, to run once the
-        record exists. Many-to-many links are not supported yet."""
+        """Nested writes: those through a relation whose foreign key this model holds that give
+        the key (``create``/``connect``/``connectOrCreate``/``disconnect``) run now (the key fields
+        join ``data``); the others (the other side's ``posts: {create: [...]}``, many-to-many
+        links, ``update``/``upsert``/``delete`` of the related record) are returned, to run once
+        the record exists."""
         relations = m.meta.relation_by_name
         flat: dict[str, Any] = {}
         after: list[tuple[RelationMeta, str, Any]] = []
@@ -804,19 +1139,15 @@ class Engine:
             if rel is None:
                 flat[key] = value
                 continue
-            if not isinstance(value, Mapping) or rel.join_table is not None:
-                raise errors.ClientValidationError(
-                    f"Unsupported nested write through `{m.meta.name}.{key}` (many-to-many links are not supported yet)."
-                )
+            if not isinstance(value, Mapping):
+                raise errors.NullConstraintError(f"Argument `{key}` of `{m.meta.name}` must be a nested write, not {value!r}.")
             for op, arg in value.items():
-                allowed: tuple[str, ...] = ("create", "connect", "connectOrCreate")
-                if update:
-                    allowed += ("disconnect",) if rel.holds_foreign_key else ("disconnect", "delete", "deleteMany")
-                if op not in allowed:
+                allowed = self._UPDATE_OPS if update else self._CREATE_OPS
+                if op not in allowed or (op in ("set", "updateMany", "deleteMany") and not rel.is_list):
                     raise errors.ClientValidationError(
                         f"Unsupported nested write `{op}` through `{m.meta.name}.{key}` in {'an update' if update else 'a create'}."
                     )
-                if not rel.holds_foreign_key:
+                if not rel.holds_foreign_key or op in ("update", "upsert", "delete"):
                     after.append((rel, op, arg))
                     continue
                 target: Any
@@ -840,29 +1171,92 @@ class Engine:
                 flat.update({l: getattr(target, r) for l, r in zip(rel.local, rel.remote)})
         return flat, after
 
-    def _nested_after(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+    @staticmethod
+    def _items(arg: Any) -> list[Any]:
+        return list(arg) if isinstance(arg, (list, tuple)) else [arg]
+
+    def _nested_after(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        if rel.join_table is not None:
+            self._nested_many(m, rel, op, arg, parent)
+        elif rel.holds_foreign_key:
+            self._nested_owner(m, rel, op, arg, parent)
+        else:
+            self._nested_other_side(rel, op, arg, parent)
+
+    def _nested_owner(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """``update``/``upsert``/``delete`` of the record this one points to (its foreign key)."""
+        key = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        linked = None if None in key.values() else self.find_unique(rel.target, key, None, None)
+        if op == "update":
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to update.")
+            data = arg["data"] if isinstance(arg, Mapping) and set(arg) <= {"where", "data"} and "data" in arg else arg
+            self.update(rel.target, key, data)
+        elif op == "upsert":
+            if linked is not None:
+                self.update(rel.target, key, arg["update"])
+            else:
+                target = self.create(rel.target, arg["create"])
+                fk = {l: getattr(target, r) for l, r in zip(rel.local, rel.remote)}
+                self.update(m.meta.name, self._pk_where(m, parent), fk)
+        elif op == "delete" and arg:
+            if linked is None:
+                raise errors.RecordNotFoundError(f"No '{rel.target}' record is related to the '{m.meta.name}' record to delete.")
+            self.delete(rel.target, key)
+
+    def _nested_other_side(self, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a relation whose foreign key the related records hold."""
         link = {r: getattr(parent, l) for l, r in zip(rel.local, rel.remote)}
+        unlink = {name: None for name in link}
         if op == "deleteMany":
-            for w in arg if isinstance(arg, (list, tuple)) else [arg]:
-                self.delete_many(rel.target, {**(w if isinstance(w, Mapping) else {}), **link})
+            for w in self._items(arg):
+                self.delete_many(rel.target, {"AND": [w if isinstance(w, Mapping) else {}, link]})
             return
-        if op in ("disconnect", "delete") and not isinstance(arg, (list, tuple, Mapping)):
-            if arg:  # to-one back side: `profile: {disconnect: true}`
-                if op == "delete":
-                    self.delete_many(rel.target, link)
-                else:
-                    self.update_many(rel.target, link, {name: None for name in link})
+        if op == "updateMany":
+            for item in self._items(arg):
+                self.update_many(rel.target, {"AND": [item.get("where") or {}, link]}, item["data"])
             return
-        for item in arg if isinstance(arg, (list, tuple)) else [arg]:
-            if op in ("disconnect", "delete"):
-                if not self.read(rel.target, where={**item, **link}, take=1):
-                    if op == "delete":
-                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
-                    continue
-                if op == "delete":
-                    self.delete(rel.target, item)
+        if op == "set":
+            self.update_many(rel.target, link, unlink)
+            for w in self._items(arg):
+                if self.update_many(rel.target, w, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
+            return
+        if not rel.is_list and op in ("disconnect", "delete", "update", "upsert"):
+            # to-one back side: `profile: {disconnect: true}`, `{update: {...}}`, `{upsert: {create, update}}`
+            if op == "disconnect" and arg:
+                self.update_many(rel.target, link, unlink)
+            elif op == "delete" and arg:
+                if self.delete_many(rel.target, link) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to delete.")
+            elif op == "update":
+                data = arg["data"] if set(arg) <= {"where", "data"} and "data" in arg else arg
+                if self.update_many(rel.target, link, data) == 0:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to update.")
+            elif op == "upsert":
+                if self.read(rel.target, where=link, take=1):
+                    self.update_many(rel.target, link, arg["update"])
                 else:
-                    self.update(rel.target, item, {name: None for name in link})
+                    self.create(rel.target, {**arg["create"], **link})
+            return
+        for item in self._items(arg):
+            if op in ("disconnect", "delete", "update", "upsert"):
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = self.read(rel.target, where={"AND": [where, link]}, take=1)
+                if op == "upsert":
+                    if found:
+                        self.update(rel.target, where, item["update"])
+                    else:
+                        self.create(rel.target, {**item["create"], **link})
+                elif not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record related to the parent was found to {op}.")
+                elif op == "delete":
+                    self.delete(rel.target, where)
+                elif op == "update":
+                    self.update(rel.target, where, item["data"])
+                else:
+                    self.update(rel.target, where, unlink)
                 continue
             if op == "create":
                 self.create(rel.target, {**item, **link})
@@ -875,6 +1269,79 @@ class Engine:
             else:
                 raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{rel.name}`.")
 
+    def _nested_many(self, m: _Model, rel: RelationMeta, op: str, arg: Any, parent: Record) -> None:
+        """Writes through a many-to-many relation: rows of its join table (``_AToB``: column
+        ``rel.join_local`` holds this record's id, ``rel.join_remote`` the related record's)."""
+        t = self.models[rel.target]
+        d = self.dialect
+        q, ph = d.quote, d.placeholder
+        jt = d.table(rel.join_table or "", t.meta.schema)
+        local, remote = q(rel.join_local), q(rel.join_remote)
+        tpk = t.meta.primary_key[0]
+        mine = getattr(parent, m.meta.primary_key[0])
+        mine_conv = m.writers.get(m.meta.primary_key[0])
+        mine_p = mine_conv(mine) if mine_conv else mine
+        t_conv = t.writers.get(tpk)
+
+        def tid(rec: Record) -> Any:
+            v = getattr(rec, tpk)
+            return t_conv(v) if t_conv else v
+
+        def link(rec: Record) -> None:
+            self.execute(
+                f"{d.insert_prefix(True)} {jt} ({local}, {remote}) VALUES ({ph}, {ph}){d.insert_suffix(True)}", [mine_p, tid(rec)]
+            )
+
+        def linked_ids() -> list[Any]:
+            return [r[0] for r in self.fetch(f"SELECT {remote} FROM {jt} WHERE {local} = {ph}", [mine_p])]
+
+        def linked(where: Any) -> list[Record]:
+            ids = linked_ids()
+            return self.read(rel.target, where={"AND": [where or {}, {tpk: {"in": ids}}]}) if ids else []
+
+        if op == "set":
+            self.execute(f"DELETE FROM {jt} WHERE {local} = {ph}", [mine_p])
+            op = "connect"
+        if op in ("deleteMany", "updateMany"):
+            for item in self._items(arg):
+                where = item if op == "deleteMany" else item.get("where")
+                ids = [getattr(r, tpk) for r in linked(where)]
+                if ids and op == "deleteMany":
+                    self.delete_many(rel.target, {tpk: {"in": ids}})
+                elif ids:
+                    self.update_many(rel.target, {tpk: {"in": ids}}, item["data"])
+            return
+        for item in self._items(arg):
+            if op == "create":
+                link(self.create(rel.target, item))
+            elif op in ("connect", "connectOrCreate"):
+                where = item if op == "connect" else item["where"]
+                rec = self.find_unique(rel.target, where, None, None)
+                if rec is None and op == "connectOrCreate":
+                    rec = self.create(rel.target, item["create"])
+                if rec is None:
+                    raise errors.RecordNotFoundError(f"No '{rel.target}' record was found to connect to `{m.meta.name}.{rel.name}`.")
+                link(rec)
+            elif op == "upsert":
+                found = linked(item["where"])
+                if found:
+                    self.update(rel.target, item["where"], item["update"])
+                else:
+                    link(self.create(rel.target, item["create"]))
+            else:  # disconnect, delete, update
+                where = item if op in ("disconnect", "delete") else item["where"]
+                found = linked(where)
+                if not found:
+                    if op != "disconnect":
+                        raise errors.RecordNotFoundError(f"No '{rel.target}' record linked to the parent was found to {op}.")
+                    continue
+                if op == "disconnect":
+                    self.execute(f"DELETE FROM {jt} WHERE {local} = {ph} AND {remote} = {ph}", [mine_p, tid(found[0])])
+                elif op == "delete":
+                    self.delete(rel.target, {tpk: getattr(found[0], tpk)})
+                else:
+                    self.update(rel.target, {tpk: getattr(found[0], tpk)}, item["data"])
+
     def create(self, model: str, data: Mapping[str, Any], include: Any = None) -> Record:
         m = self.models[model]
         nested = any(k in m.meta.relation_by_name for k in data)
@@ -884,7 +1351,7 @@ class Engine:
                 data, after = self._nested(m, data)
             record = self._create(m, data, include if not after else None)
             for rel, op, arg in after:
-                self._nested_after(rel, op, arg, record)
+                self._nested_after(m, rel, op, arg, record)
             if after and include:
                 for rel_name, args in include.items():
                     if args:
@@ -901,10 +1368,10 @@ class Engine:
                 fetched = self.fetch(f"{sql} RETURNING {m.returning}", params)
                 record = self._record(m, fetched[0])
             else:
-                cur = self._cursor(sql, params)
+                last_id = self._io("insert_id", sql, params)
                 key = {n: row[n] for n in m.identity if n in row}
                 if m.autoincrement in m.identity and m.autoincrement not in key:
-                    key[m.autoincrement] = cur.lastrowid
+                    key[m.autoincrement] = last_id
                 found = self._read(m, key, None, 1, None, None, None)
                 record = found[0]
             if include:
@@ -921,37 +1388,78 @@ class Engine:
     def create_many(self, model: str, data: Sequence[Mapping[str, Any]], skip_duplicates: bool = False) -> int:
         m = self.models[model]
         now = _now()
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in data:
-            row = self._prepare_create(m, item, now)
-            groups.setdefault(tuple(row), []).append(row)
         total = 0
         with self.transaction():
-            for names, rows in groups.items():
+            for names, columns in self._create_columns(m, data, now):
                 if not names:
-                    for _ in rows:
+                    for _ in range(len(columns[0]) if columns else 0):
                         total += max(self.execute(self._insert_sql(m, names, 1, skip_duplicates)), 0)
                     continue
-                convs = [m.writers.get(n) for n in names]
                 if self.dialect.provider == "postgresql" and all(m.unnest_type.get(n) for n in names):
-                    total += self._insert_unnest(m, names, convs, rows, skip_duplicates)
+                    total += self._insert_unnest(m, names, columns, skip_duplicates)
                     continue
                 per_batch = max(1, min(self.dialect.max_params // len(names), 10_000))
-                for start in range(0, len(rows), per_batch):
-                    batch = rows[start : start + per_batch]
-                    params: list[Any] = []
-                    if any(convs):
-                        for row in batch:
-                            params.extend(c(row[n]) if c else row[n] for n, c in zip(names, convs))
-                    else:
-                        for row in batch:
-                            params.extend(row.values())
-                    total += max(self.execute(self._insert_sql(m, names, len(batch), skip_duplicates), params), 0)
+                count = len(columns[0])
+                for start in range(0, count, per_batch):
+                    end = min(start + per_batch, count)
+                    params = list(chain.from_iterable(zip(*(c[start:end] for c in columns))))
+                    total += max(self.execute(self._insert_sql(m, names, end - start, skip_duplicates), params), 0)
         return total
 
-    def _insert_unnest(
-        self, m: _Model, names: Sequence[str], convs: Sequence[Any], rows: list[dict[str, Any]], skip_duplicates: bool
-    ) -> int:
+    def _create_columns(
+        self, m: _Model, data: Sequence[Mapping[str, Any]], now: datetime
+    ) -> Iterator[tuple[tuple[str, ...], list[list[Any]]]]:
+        """``create_many``'s rows, grouped by the fields they give: per group the column names
+        (given fields, then client-side defaults) and each column's values, converted for the
+        driver. Rows of plain scalar fields are handled column by column; others (``connect``
+        through a relation, unknown fields: an error) row by row (:meth:`_prepare_create`)."""
+        shapes: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+        for item in data:
+            shapes.setdefault(tuple(item), []).append(item)
+        by_name = m.meta.by_name
+        prepared: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for shape, items in shapes.items():
+            if not all(k in by_name for k in shape):
+                for item in items:
+                    row = self._prepare_create(m, item, now)
+                    prepared.setdefault(tuple(row), []).append(row)
+                continue
+            names = list(shape)
+            if len(shape) == 1:
+                columns = [[item[shape[0]] for item in items]]
+            elif shape:
+                columns = [list(c) for c in zip(*map(itemgetter(*shape), items))]
+            else:
+                columns = []
+            given = set(shape)
+            for name, value in m.literal_defaults:
+                if name not in given:
+                    names.append(name)
+                    mutable = isinstance(value, (list, dict))
+                    columns.append([copy.deepcopy(value) for _ in items] if mutable else [value] * len(items))
+            for f in m.generated:
+                if f.name not in given:
+                    make = _GENERATORS[f.default]  # type: ignore[index]
+                    names.append(f.name)
+                    columns.append([make(f) for _ in items])
+            for name in m.now_fields:
+                if name not in given:
+                    names.append(name)
+                    columns.append([now] * len(items))
+            yield tuple(names), self._convert_columns(m, names, columns) if names else [[None] * len(items)]
+        for names_, rows in prepared.items():
+            columns = [[row[n] for row in rows] for n in names_]
+            yield names_, self._convert_columns(m, names_, columns) if names_ else [[None] * len(rows)]
+
+    @staticmethod
+    def _convert_columns(m: _Model, names: Sequence[str], columns: list[list[Any]]) -> list[list[Any]]:
+        for i, name in enumerate(names):
+            conv = m.writers.get(name)
+            if conv is not None:
+                columns[i] = list(map(conv, columns[i]))
+        return columns
+
+    def _insert_unnest(self, m: _Model, names: Sequence[str], columns: list[list[Any]], skip_duplicates: bool) -> int:
         """PostgreSQL: one multi-row ``INSERT ... SELECT * FROM unnest($1::t1[], $2::t2[]...)`` per
         batch: one array parameter per column instead of one parameter per value (the driver
         parses a short statement, the server plans it once)."""
@@ -960,12 +1468,8 @@ class Engine:
         arrays = ", ".join(f"%b::{m.unnest_type[n]}[]" for n in names)  # binary: no text quoting
         sql = f"{d.insert_prefix(skip_duplicates)} {m.table} ({cols}) SELECT * FROM unnest({arrays}){d.insert_suffix(skip_duplicates)}"
         total = 0
-        for start in range(0, len(rows), 50_000):
-            batch = rows[start : start + 50_000]
-            params = [
-                [c(r[n]) for r in batch] if c is not None else [r[n] for r in batch] for n, c in zip(names, convs)
-            ]
-            total += max(self.execute(sql, params), 0)
+        for start in range(0, len(columns[0]), 50_000):
+            total += max(self.execute(sql, [c[start : start + 50_000] for c in columns]), 0)
         return total
 
     def _set(self, m: _Model, data: Mapping[str, Any], params: list[Any]) -> str:
@@ -982,7 +1486,19 @@ class Engine:
                 raise errors.ClientValidationError(f"Nested writes are not supported: `{key}` on `{m.meta.name}`.")
             col = m.column[key]
             conv = m.writers.get(key)
-            if isinstance(value, Mapping) and f.type != "Json":
+            if f.is_list and isinstance(value, Mapping):
+                for op, v in value.items():
+                    if op not in ("set", "push"):
+                        raise errors.ClientValidationError(f"Unknown update operation `{op}` on `{m.meta.name}.{key}`.")
+                    items = list(v) if isinstance(v, (list, tuple)) or op == "set" else [v]
+                    params.append(conv(items) if conv else items)
+                    arr = f"{ph}::{f.sql_type}" if f.sql_type else ph
+                    sets.append(f"{col} = {arr}" if op == "set" else f"{col} = array_cat({col}, {arr})")
+            elif isinstance(value, Mapping) and f.type != "Json":
+                if len(value) != 1:
+                    raise errors.ClientValidationError(
+                        f"Expected exactly one field to be present, got {len(value)} (update of `{m.meta.name}.{key}`)."
+                    )
                 for op, v in value.items():
                     if op == "set":
                         params.append(conv(v) if conv else v)
@@ -1027,10 +1543,15 @@ class Engine:
                     key[n] = v
                 elif isinstance(v, Mapping) and "set" in v:
                     key[n] = v["set"]
+                elif isinstance(v, Mapping) and len(v) == 1 and next(iter(v)) in _NUMBER_OPS:
+                    op, by = next(iter(v.items()))
+                    old = key[n]
+                    key[n] = {"increment": lambda: old + by, "decrement": lambda: old - by,
+                              "multiply": lambda: old * by, "divide": lambda: old // by if isinstance(old, int) else old / by}[op]()
             if after:
                 record = self._read(m, key, None, 1, None, None, None)[0]
                 for rel, op, arg in after:
-                    self._nested_after(rel, op, arg, record)
+                    self._nested_after(m, rel, op, arg, record)
             return self._read(m, key, None, 1, None, None, include)[0]
 
     @staticmethod
@@ -1078,6 +1599,52 @@ class Engine:
         params: list[Any] = []
         w = self.where(m, where, m.table, params)
         return self.execute(f"DELETE FROM {m.table}" + (f" WHERE {w}" if w else ""), params)
+
+
+def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any] | None], start: int) -> Iterable[Sequence[Any]]:
+    """The rows' values (from column ``start`` on) through their columns' readers, converted
+    column by column (``map``: no per-row Python loop)."""
+    if not any(readers) or not rows:
+        return [r[start:] for r in rows] if start else rows
+    columns: list[Any] = list(zip(*rows))[start:]
+    for i, reader in enumerate(readers):
+        if reader is not None:
+            columns[i] = map(reader, columns[i])
+    return zip(*columns)
+
+
+def _json_path_keys(path: Any) -> list[str]:
+    """A Json filter's path as keys: ``["a", "b"]``, or MySQL's ``"$.a.b"`` / ``"$.a[0]"``."""
+    if isinstance(path, str):
+        return [k for k in path.removeprefix("$").replace("[", ".").replace("]", "").split(".") if k]
+    return [str(k) for k in path]
+
+
+def _page(recs: list[Record], get: Callable[[Record, str], Any], opts: Mapping[str, Any]) -> list[Record]:
+    """A loaded list relation's ``distinct``, ``cursor``, ``skip`` and ``take`` (negative: the
+    records before the cursor, or the last ones), applied to its ordered records."""
+    distinct = opts.get("distinct")
+    if distinct:
+        names = [distinct] if isinstance(distinct, str) else list(distinct)
+        seen: set[Any] = set()
+        kept = []
+        for r in recs:
+            k = tuple(get(r, n) for n in names)
+            if k not in seen:
+                seen.add(k)
+                kept.append(r)
+        recs = kept
+    skip, take, cursor = opts.get("skip") or 0, opts.get("take"), opts.get("cursor")
+    at: int | None = None
+    if cursor:
+        at = next((i for i, r in enumerate(recs) if all(get(r, k) == v for k, v in cursor.items())), None)
+        if at is None:
+            return []
+    if take is None or take >= 0:
+        start = (at or 0) + skip
+        return recs[start : None if take is None else start + take]
+    end = (len(recs) if at is None else at + 1) - skip
+    return recs[max(0, end + take) : max(0, end)]
 
 
 @contextmanager

@@ -8,6 +8,7 @@ database name from the lowering (``@map``/``@@map`` applied).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["FieldMeta", "RelationMeta", "ModelMeta", "EnumMeta", "SchemaMeta"]
 
@@ -28,6 +29,9 @@ class FieldMeta:
     updated_at: bool = False
     native: str | None = None  # the column's native type name (e.g. "Uuid")
     sql_type: str | None = None  # PostgreSQL: the column's SQL type (bulk inserts cast arrays to it)
+    #: a literal ``@default(...)`` as written (str/int/float/bool, a list of them; an enum value's
+    #: name; Json's text; Bytes' base64): the client fills it in on create, as Prisma's engine does
+    default_value: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,10 @@ class ModelMeta:
     relations: tuple[RelationMeta, ...] = ()
     uniques: tuple[tuple[str, ...], ...] = ()
     schema: str | None = None  # PostgreSQL namespace (multi-schema)
+    #: compound unique criteria by their client name: ``@@unique([a, b], name: "ab")`` -> ("ab", ("a", "b"));
+    #: unnamed ones are ``a_b``
+    compound_names: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    doc: str | None = None  # the model's /// documentation
     by_name: dict[str, FieldMeta] = field(default_factory=dict, compare=False)
     relation_by_name: dict[str, RelationMeta] = field(default_factory=dict, compare=False)
 

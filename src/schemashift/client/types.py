@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, TypedDict, Union
+from typing import Any, Literal, TypedDict, Union
 
-__all__ = ["IntUpdateOps", "BigIntUpdateOps", "FloatUpdateOps", "DecimalUpdateOps", "JsonValue", "SortOrder", "NullsOrder", "SortOrderInput", "QueryMode", "BoolFilter", "StringFilter", "IntFilter", "BigIntFilter", "FloatFilter", "DecimalFilter", "DateTimeFilter", "BytesFilter", "JsonFilter"]
+__all__ = ["IntUpdateOps", "BigIntUpdateOps", "FloatUpdateOps", "DecimalUpdateOps", "JsonValue", "SortOrder", "NullsOrder", "SortOrderInput", "QueryMode", "BoolFilter", "StringFilter", "IntFilter", "BigIntFilter", "FloatFilter", "DecimalFilter", "DateTimeFilter", "BytesFilter", "JsonFilter", "ScalarListFilter", "ScalarListUpdate"]
 
 JsonValue = Union[None, bool, int, float, str, Sequence["JsonValue"], dict[str, "JsonValue"]]
 SortOrder = Literal["asc", "desc"]
@@ -25,7 +25,7 @@ class SortOrderInput(TypedDict, total=False):
     nulls: NullsOrder
 
 
-StringFilter = TypedDict("StringFilter", {"equals": str | None, "in": Sequence[str], "notIn": Sequence[str], "lt": str, "lte": str, "gt": str, "gte": str, "contains": str, "startsWith": str, "endsWith": str, "mode": QueryMode, "not": "str | None | StringFilter"}, total=False)
+StringFilter = TypedDict("StringFilter", {"equals": str | None, "in": Sequence[str], "notIn": Sequence[str], "lt": str, "lte": str, "gt": str, "gte": str, "contains": str, "startsWith": str, "endsWith": str, "search": str, "mode": QueryMode, "not": "str | None | StringFilter"}, total=False)
 
 IntFilter = TypedDict("IntFilter", {"equals": int | None, "in": Sequence[int], "notIn": Sequence[int], "lt": int, "lte": int, "gt": int, "gte": int, "not": "int | None | IntFilter"}, total=False)
 
@@ -40,6 +40,12 @@ BoolFilter = TypedDict("BoolFilter", {"equals": bool | None, "not": "bool | None
 DateTimeFilter = TypedDict("DateTimeFilter", {"equals": datetime | None, "in": Sequence[datetime], "notIn": Sequence[datetime], "lt": datetime, "lte": datetime, "gt": datetime, "gte": datetime, "not": "datetime | None | DateTimeFilter"}, total=False)
 
 BytesFilter = TypedDict("BytesFilter", {"equals": bytes | None, "in": Sequence[bytes], "notIn": Sequence[bytes], "not": "bytes | None | BytesFilter"}, total=False)
+
+#: a scalar list's filter (PostgreSQL arrays)
+ScalarListFilter = TypedDict("ScalarListFilter", {"equals": "Sequence[Any] | None", "has": Any, "hasEvery": "Sequence[Any]", "hasSome": "Sequence[Any]", "isEmpty": bool}, total=False)
+
+#: a scalar list's update: replace it, or append one value or several
+ScalarListUpdate = TypedDict("ScalarListUpdate", {"set": "Sequence[Any]", "push": Any}, total=False)
 
 JsonFilter = TypedDict("JsonFilter", {"equals": JsonValue, "not": JsonValue}, total=False)
 

@@ -41,8 +41,17 @@ __all__ = [
 
 PROVIDER = "schemashift-py"
 DEFAULT_OUTPUT = "prisma_client"
-#: prisma-client-py's generator provider strings (its users' schemas run unchanged)
+#: prisma-client-py's generator provider strings (its users' schemas run unchanged); also any
+#: command that runs its module or script (``python3 -m prisma``, ``poetry run prisma-client-py``,
+#: ``coverage run -m prisma``): see :func:`is_prisma_py_provider`
 PRISMA_PY_PROVIDERS = ("prisma-client-py", "python -m prisma")
+
+
+def is_prisma_py_provider(provider: str) -> bool:
+    words = provider.split()
+    return provider in PRISMA_PY_PROVIDERS or (
+        bool(words) and (words[-1] == "prisma-client-py" or words[-2:] == ["-m", "prisma"])
+    )
 #: the file that marks a folder as a schemashift-generated ``prisma`` package (safe to replace)
 PRISMA_PY_MARKER = ".schemashift-generated"
 
@@ -81,6 +90,7 @@ class GeneratorConfig:
     output: Path
     flavor: str = PROVIDER  # PROVIDER, or "prisma-client-py" (the prisma-client-py compatible package)
     interface: str = "asyncio"  # prisma-client-py's `interface`: "asyncio" | "sync"
+    partial_type_generator: str | None = None  # prisma-client-py: a script path or module, run after generating
 
 
 def prisma_py_default_output() -> Path:
@@ -114,7 +124,7 @@ def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfi
     out: list[GeneratorConfig] = []
     for g in schema_ast.generators():  # type: ignore[attr-defined]
         provider = _prop(g, "provider")
-        if isinstance(provider, ast.StringValue) and provider.value in PRISMA_PY_PROVIDERS:
+        if isinstance(provider, ast.StringValue) and is_prisma_py_provider(provider.value):
             output = _prop(g, "output")
             interface = _prop(g, "interface")
             shown = interface.value if isinstance(interface, ast.StringValue) else "asyncio"
@@ -122,10 +132,16 @@ def find_generators(schema_ast: object, schema_dir: Path) -> list[GeneratorConfi
                 raise GenerateError(
                     f'The generator `{g.name.name}`: interface must be "asyncio" or "sync", not "{shown}".'
                 )
-            # recursive_type_depth, partial_type_generator, enable_experimental_decimal: accepted;
-            # the generated types are not recursive, partial types are not generated, Decimal is always on
+            # recursive_type_depth, enable_experimental_decimal: accepted (the generated types are
+            # not recursive, Decimal is always on)
             target = (schema_dir / output.value).resolve() if isinstance(output, ast.StringValue) else prisma_py_default_output()
-            out.append(GeneratorConfig(g.name.name, target, "prisma-client-py", shown))
+            partials = _prop(g, "partial_type_generator")
+            script = None
+            if isinstance(partials, ast.StringValue) and partials.value:
+                script = partials.value
+                if script.endswith(".py") and not Path(script).is_absolute():
+                    script = str((schema_dir / script).resolve())
+            out.append(GeneratorConfig(g.name.name, target, "prisma-client-py", shown, script))
             continue
         if not (isinstance(provider, ast.StringValue) and provider.value == PROVIDER):
             continue
@@ -144,13 +160,30 @@ def skipped_generators(schema_ast: object) -> list[tuple[str, str]]:
     for g in schema_ast.generators():  # type: ignore[attr-defined]
         provider = _prop(g, "provider")
         if isinstance(provider, ast.StringValue):
-            if provider.value == PROVIDER or provider.value in PRISMA_PY_PROVIDERS:
+            if provider.value == PROVIDER or is_prisma_py_provider(provider.value):
                 continue
             shown = provider.value
         else:
             shown = "(not a string)" if provider is None else "(from the environment)"
         out.append((g.name.name, shown))
     return out
+
+
+def _literal(value: object) -> Any:
+    """A literal default as the client keeps it (``None``: not a literal)."""
+    from schemashift.psl import ast
+
+    if isinstance(value, ast.StringValue):
+        return value.value
+    if isinstance(value, ast.NumericValue):
+        text = value.value
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    if isinstance(value, ast.ConstantValue):
+        return {"true": True, "false": False}.get(value.value, value.value)
+    if isinstance(value, ast.ArrayExpression):
+        items = [_literal(v) for v in value.elements]
+        return None if any(i is None for i in items) else items
+    return None
 
 
 def _default(f_info: object, autoincrement: bool) -> tuple[str | None, int | None]:
@@ -249,6 +282,7 @@ def build_meta(
                     updated_at=fi.is_updated_at,
                     native=column.type.native,
                     sql_type=sql_type(column) if sql_type is not None else None,
+                    default_value=_literal(fi.default_value) if default == "db" else None,
                 )
             )
         for f in model.fields:
@@ -262,7 +296,16 @@ def build_meta(
                 relations.append(rel)
         pk = tuple(info.primary_key.fields) if info.primary_key else ()
         uniques = tuple(tuple(i.fields) for i in info.indexes if i.kind == "unique" and all("." not in x for x in i.fields))
-        out[name] = ModelMeta(name, table.name, tuple(fields), pk, tuple(relations), uniques, table.schema)
+        named: list[tuple[str, tuple[str, ...]]] = []
+        if info.primary_key and len(pk) > 1:
+            named.append((info.primary_key.name or "_".join(pk), pk))
+        for i in info.indexes:
+            if i.kind == "unique" and len(i.fields) > 1 and all("." not in x for x in i.fields):
+                named.append((i.name or "_".join(i.fields), tuple(i.fields)))
+        out[name] = ModelMeta(
+            name, table.name, tuple(fields), pk, tuple(relations), uniques, table.schema,
+            compound_names=tuple(named), doc=model.documentation,
+        )
     url_env: str | None = None
     url: str | None = None
     for ds in schema_ast.datasources():
@@ -352,8 +395,46 @@ def generate(
             path = g.output / name
             path.write_text(text, encoding="utf-8")
             written.append(path)
+        if g.flavor != PROVIDER and g.partial_type_generator:
+            from schemashift.generate.render_prisma_py import render_partials
+
+            specs = _run_partial_generator(g.output, g.partial_type_generator)
+            (g.output / "partials.py").write_text(render_partials(meta, specs), encoding="utf-8")
         results.append(GenerateResult(g.output, len(meta.models), written, g.flavor))
     return results
+
+
+_PARTIALS_RUNNER = """
+import json, runpy, sys
+sys.path.insert(0, sys.argv[1])
+import prisma.client, prisma.models
+from schemashift.client import prisma_py
+prisma_py._PARTIAL_META["meta"] = prisma.client.META
+script = sys.argv[2]
+if script.endswith(".py"):
+    runpy.run_path(script, run_name="__main__")
+else:
+    runpy.run_module(script, run_name="__main__")
+json.dump(prisma.models.PARTIALS, sys.stdout)
+"""
+
+
+def _run_partial_generator(package: Path, script: str) -> list[dict[str, Any]]:
+    """Run prisma-client-py's ``partial_type_generator`` (a script path or a module) against the
+    freshly written package, in a child interpreter; the ``create_partial`` calls it made."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _PARTIALS_RUNNER, str(package.parent), script],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(package.parent), os.environ.get("PYTHONPATH")]))},
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines()
+        raise GenerateError(f"The partial type generator `{script}` failed: {lines[-1] if lines else 'exit ' + str(proc.returncode)}")
+    specs: list[dict[str, Any]] = json.loads(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "[]")
+    return specs
 
 
 def render_package(meta: SchemaMeta) -> dict[str, str]:

@@ -82,7 +82,7 @@ def render_types(meta: SchemaMeta) -> str:
         "from typing import Literal, NotRequired, TypedDict\n\n",
         "from schemashift.client.types import (\n",
         *(f"    {n},\n" for n in sorted({*FILTERS.values(), *UPDATE_OPS.values()})),
-        "    JsonValue,\n    SortOrder,\n    SortOrderInput,\n)\n",
+        "    JsonValue,\n    ScalarListFilter,\n    ScalarListUpdate,\n    SortOrder,\n    SortOrderInput,\n)\n",
         (f"from .models import {', '.join(sorted(meta.enums))}\n" if meta.enums else ""),
         "_ = (datetime, Decimal, Literal, NotRequired, Sequence)\n\n",
     ]
@@ -106,7 +106,7 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
     for f in m.fields:
         base = _input(meta, f)
         flt = f"{f.type}Filter" if f.kind == "enum" else FILTERS.get(f.type, "JsonFilter")
-        where.append((f.name, base if f.is_list else f"{base} | {flt}"))
+        where.append((f.name, f"{base} | ScalarListFilter" if f.is_list else f"{base} | {flt}"))
     for r in m.relations:
         if r.is_list:
             where.append((r.name, f"{n}{_cap(r.name)}ListFilter"))
@@ -146,19 +146,23 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
         create.append((f.name, t if required else f"NotRequired[{t}]"))
     for r in connectable:
         out.append(_td(f"{n}{_cap(r.name)}ConnectInput", [("connect", f"{r.target}WhereUniqueInput")], total=True))
-        create.append((r.name, f"NotRequired[{n}{_cap(r.name)}ConnectInput]"))
         if r.optional:
             out.append(_td(f"{n}{_cap(r.name)}DisconnectInput", [("disconnect", "Literal[True]")], total=True))
+    # nested writes through each relation (create, connect, ... ; on update also set, update, upsert...)
+    out.extend(_nested_types(n, m))
+    for r in m.relations:
+        create.append((r.name, f"NotRequired[{n}{_cap(r.name)}CreateNested]"))
     out.append(_td(f"{n}CreateInput", create, total=True))
     update: list[tuple[str, str]] = []
     for f in m.fields:
         t = _input(meta, f)
         if f.type in UPDATE_OPS and f.kind == "scalar" and not f.is_list:
             t = f"{t} | {UPDATE_OPS[f.type]}"
+        elif f.is_list:
+            t = f"{t} | ScalarListUpdate"
         update.append((f.name, t))
-    for r in connectable:
-        t = f"{n}{_cap(r.name)}ConnectInput" + (f" | {n}{_cap(r.name)}DisconnectInput" if r.optional else "")
-        update.append((r.name, t))
+    for r in m.relations:
+        update.append((r.name, f"{n}{_cap(r.name)}UpdateNested"))
     out.append(_td(f"{n}UpdateInput", update))
     out.append(_td(f"{n}OrderByInput", [(f.name, "SortOrder | SortOrderInput") for f in m.fields]))
     include: list[tuple[str, str]] = []
@@ -182,6 +186,33 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
     return out
 
 
+def _nested_types(n: str, m: ModelMeta) -> list[str]:
+    """The nested-write inputs of a model's relations, and the model's own pieces of them (what
+    a relation to it takes: ``{where, create}``, ``{where, data}``...)."""
+    out = [
+        _td(f"{n}ConnectOrCreateInput", [("where", f"{n}WhereUniqueInput"), ("create", f"{n}CreateInput")], total=True),
+        _td(f"{n}UpdateWhereInput", [("where", f"{n}WhereUniqueInput"), ("data", f"{n}UpdateInput")], total=True),
+        _td(f"{n}UpdateManyWhereInput", [("where", f"{n}WhereInput"), ("data", f"{n}UpdateInput")], total=True),
+        _td(f"{n}UpsertWhereInput", [("where", f"{n}WhereUniqueInput"), ("create", f"{n}CreateInput"), ("update", f"{n}UpdateInput")], total=True),
+        _td(f"{n}UpsertNestedInput", [("create", f"{n}CreateInput"), ("update", f"{n}UpdateInput")], total=True),
+    ]
+    for r in m.relations:
+        t = r.target
+        many = (lambda x: f"{x} | Sequence[{x}]") if r.is_list else (lambda x: x)
+        create = [("create", many(f"{t}CreateInput")), ("connect", many(f"{t}WhereUniqueInput")),
+                  ("connectOrCreate", many(f"{t}ConnectOrCreateInput"))]
+        if r.is_list:
+            update = [("set", f"Sequence[{t}WhereUniqueInput]"), ("disconnect", many(f"{t}WhereUniqueInput")),
+                      ("delete", many(f"{t}WhereUniqueInput")), ("deleteMany", many(f"{t}WhereInput")),
+                      ("update", many(f"{t}UpdateWhereInput")), ("updateMany", many(f"{t}UpdateManyWhereInput")),
+                      ("upsert", many(f"{t}UpsertWhereInput"))]
+        else:
+            update = [("disconnect", "bool"), ("delete", "bool"), ("update", f"{t}UpdateInput"), ("upsert", f"{t}UpsertNestedInput")]
+        out.append(_td(f"{n}{_cap(r.name)}CreateNested", create))
+        out.append(_td(f"{n}{_cap(r.name)}UpdateNested", create + update))
+    return out
+
+
 def _cap(name: str) -> str:
     return name[0].upper() + name[1:]
 
@@ -189,7 +220,7 @@ def _cap(name: str) -> str:
 def _meta_literal(meta: SchemaMeta) -> str:
     def field(f: FieldMeta) -> str:
         args = [f"{f.name!r}", f"{f.column!r}", f"{f.type!r}"]
-        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native", "sql_type"):
+        for attr in ("kind", "optional", "is_list", "default", "default_arg", "updated_at", "native", "sql_type", "default_value"):
             value = getattr(f, attr)
             if value != FieldMeta.__dataclass_fields__[attr].default:
                 args.append(f"{attr}={value!r}")
@@ -212,7 +243,12 @@ def _meta_literal(meta: SchemaMeta) -> str:
         lines.append("            (\n" + "".join(f"                {field(f)},\n" for f in m.fields) + "            ),\n")
         lines.append(f"            {m.primary_key!r},\n")
         lines.append("            (\n" + "".join(f"                {relation(r)},\n" for r in m.relations) + "            ),\n")
-        lines.append(f"            {m.uniques!r},\n            {m.schema!r},\n        ),\n")
+        lines.append(f"            {m.uniques!r},\n            {m.schema!r},\n")
+        if m.compound_names:
+            lines.append(f"            compound_names={m.compound_names!r},\n")
+        if m.doc:
+            lines.append(f"            doc={m.doc!r},\n")
+        lines.append("        ),\n")
     lines.append("    },\n    enums={\n")
     for e in meta.enums.values():
         lines.append(f"        {e.name!r}: EnumMeta({e.name!r}, {e.values!r}),\n")

@@ -10,6 +10,8 @@ The package is named ``prisma`` by its folder: ``__init__.py`` (``Prisma``, ``Cl
 
 from __future__ import annotations
 
+import re
+
 from schemashift.client.meta import FieldMeta, ModelMeta, SchemaMeta
 from schemashift.generate.render import _meta_literal
 
@@ -23,13 +25,19 @@ MODEL_TYPES = {
     "Decimal": "Decimal",
     "Boolean": "bool",
     "DateTime": "datetime.datetime",
-    "Json": "Any",
+    "Json": "fields.Json",
     "Bytes": "fields.Base64",
 }
 
 
-def _attr(model: str) -> str:
-    return model.lower()  # prisma-client-py: `db.user`, `db.postcomment`
+_INSTANCE_NAME = re.compile(r'@Python\(\s*instance_name\s*:\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)')
+
+
+def _attr(m: ModelMeta) -> str:
+    """The client's attribute for a model: `db.user`, `db.postcomment`, or the model's
+    ``/// @Python(instance_name: "...")``, as prisma-client-py names it."""
+    found = _INSTANCE_NAME.search(m.doc or "")
+    return found.group(1) if found else m.name.lower()
 
 
 def _type(f: FieldMeta) -> str:
@@ -41,13 +49,51 @@ def _type(f: FieldMeta) -> str:
 
 def render_enums(meta: SchemaMeta) -> str:
     out = [HEADER, "import enum\n\n", f"__all__ = {sorted(meta.enums)!r}\n\n"]
+    out.append("\nclass _StrEnum(str, enum.Enum):\n    def __str__(self) -> str:  # 'ADMIN', as prisma-client-py's StrEnum\n        return str(self.value)\n\n")
     for e in meta.enums.values():
-        out.append(f"\nclass {e.name}(str, enum.Enum):\n")
+        out.append(f"\nclass {e.name}(_StrEnum):\n")
         for value in e.values:
             out.append(f"    {value} = {value!r}\n")
         if not e.values:
             out.append("    pass\n")
     return "".join(out)
+
+
+def render_bases(meta: SchemaMeta) -> str:
+    """``prisma.bases``: one ``Base<Model>`` per model (no fields), for users' own model classes
+    (``class MyPost(BasePost): id: str; title: str``); ``MyPost.prisma()`` returns ``MyPost``."""
+    out = [
+        HEADER,
+        "from __future__ import annotations\n\n",
+        "from typing import Any, ClassVar\n\n",
+        "from pydantic import BaseModel, ConfigDict\n\n",
+        f"__all__ = {sorted('Base' + n for n in meta.models)!r}\n\n",
+        "\nclass _PrismaModel(BaseModel):\n",
+        "    model_config = ConfigDict(arbitrary_types_allowed=True)\n",
+        "    __prisma_model__: ClassVar[str] = ''\n",
+        "    __prisma_attr__: ClassVar[str] = ''\n\n",
+        "    @classmethod\n",
+        "    def prisma(cls, client: Any = None) -> Any:\n",
+        '        """This model\'s query builder on `client` (default: the registered client); its\n',
+        '        results are instances of `cls`."""\n',
+        "        from .client import get_client\n\n",
+        "        actions = getattr(client if client is not None else get_client(), cls.__prisma_attr__)\n",
+        "        return actions._for_class(cls)\n",
+    ]
+    for m in meta.models.values():
+        out.append(f"\n\nclass Base{m.name}(_PrismaModel):\n")
+        out.append(f"    __prisma_model__: ClassVar[str] = {m.name!r}\n")
+        out.append(f"    __prisma_attr__: ClassVar[str] = {_attr(m)!r}\n")
+    return "".join(out)
+
+
+def _fields(m: ModelMeta, relation_types: dict[str, str] | None = None) -> list[tuple[str, str, bool]]:
+    """``(name, annotation, optional)`` of a model's fields (relations optional: None unless loaded)."""
+    out = [(f.name, _type(f), f.optional) for f in m.fields]
+    for r in m.relations:
+        target = (relation_types or {}).get(r.name, r.target)
+        out.append((r.name, f"List[{target!r}]" if r.is_list else repr(target), True))
+    return out
 
 
 def render_models(meta: SchemaMeta) -> str:
@@ -56,32 +102,65 @@ def render_models(meta: SchemaMeta) -> str:
         "from __future__ import annotations\n\n",
         "import datetime\n",
         "from decimal import Decimal\n",
-        "from typing import Any, ClassVar, List, Optional\n\n",
-        "from pydantic import BaseModel, ConfigDict\n\n",
-        "from . import enums, fields\n\n",
+        "from typing import Any, ClassVar, Dict, Iterable, List, Mapping, Optional\n\n",
+        "from . import bases, enums, fields\n\n",
         "_ = (datetime, Decimal, enums, fields)\n\n",
         f"__all__ = {sorted(meta.models)!r}\n\n",
-        "\nclass _Model(BaseModel):\n",
-        "    model_config = ConfigDict(arbitrary_types_allowed=True)\n",
-        "    __prisma_attr__: ClassVar[str] = ''\n\n",
+        "#: what `create_partial` records (read by `schemashift generate` when it runs the partial type generator)\n",
+        "PARTIALS: List[Dict[str, Any]] = []\n\n",
+        "\nclass _Partials:\n",
+        "    __prisma_model__: ClassVar[str]\n\n",
         "    @classmethod\n",
-        "    def prisma(cls, client: Any = None) -> Any:\n",
-        '        """This model\'s query builder on `client` (default: the registered client)."""\n',
-        "        from .client import get_client\n\n",
-        "        return getattr(client if client is not None else get_client(), cls.__prisma_attr__)\n",
+        "    def create_partial(cls, name: str, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None,\n",
+        "                       required: Iterable[str] | None = None, optional: Iterable[str] | None = None,\n",
+        "                       relations: Mapping[str, str] | None = None, exclude_relational_fields: bool = False) -> None:\n",
+        '        """Declare a partial model `prisma.partials.<name>` (in the `partial_type_generator` script)."""\n',
+        "        from .client import partial_spec\n\n",
+        "        PARTIALS.append(partial_spec(cls.__prisma_model__, name, include, exclude, required, optional, relations,\n",
+        "                                     exclude_relational_fields, [p['name'] for p in PARTIALS]))\n",
     ]
     for m in meta.models.values():
-        out.append(f"\n\nclass {m.name}(_Model):\n")
-        out.append(f"    __prisma_attr__ = {_attr(m.name)!r}\n\n")
-        for f in m.fields:
-            t = _type(f)
-            out.append(f"    {f.name}: Optional[{t}] = None\n" if f.optional else f"    {f.name}: {t}\n")
-        for r in m.relations:
-            t = f"List[{r.target!r}]" if r.is_list else repr(r.target)
-            out.append(f"    {r.name}: Optional[{t}] = None\n")
+        out.append(f"\n\nclass {m.name}(bases.Base{m.name}, _Partials):\n")
+        for name, t, optional in _fields(m):
+            out.append(f"    {name}: Optional[{t}] = None\n" if optional else f"    {name}: {t}\n")
+        if not m.fields and not m.relations:
+            out.append("    pass\n")
     out.append("\n\n")
     for m in meta.models.values():
         out.append(f"{m.name}.model_rebuild()\n")
+    return "".join(out)
+
+
+def render_partials(meta: SchemaMeta, specs: list[dict[str, object]]) -> str:
+    """``prisma.partials``: the partial models the ``partial_type_generator`` declared."""
+    out = [
+        HEADER,
+        "from __future__ import annotations\n\n",
+        "import datetime\n",
+        "from decimal import Decimal\n",
+        "from typing import List, Optional\n\n",
+        "from . import bases, enums, fields\n",
+        "from .models import *  # noqa: F401,F403 (relation types)\n\n",
+        "_ = (datetime, Decimal, enums, fields)\n\n",
+        f"__all__ = {[str(p['name']) for p in specs]!r}\n",
+    ]
+    for spec in specs:
+        m = meta.models[str(spec["model"])]
+        keep = set(spec["fields"])  # type: ignore[call-overload]
+        required, optional = set(spec["required"]), set(spec["optional"])  # type: ignore[call-overload]
+        out.append(f"\n\nclass {spec['name']}(bases.Base{m.name}):\n")
+        body = [
+            (name, t, (opt or name in optional) and name not in required)
+            for name, t, opt in _fields(m, spec["relations"])  # type: ignore[arg-type]
+            if name in keep
+        ]
+        for name, t, opt in body:
+            out.append(f"    {name}: Optional[{t}] = None\n" if opt else f"    {name}: {t}\n")
+        if not body:
+            out.append("    pass\n")
+    out.append("\n\n")
+    for spec in specs:
+        out.append(f"{spec['name']}.model_rebuild()\n")
     return "".join(out)
 
 
@@ -96,17 +175,35 @@ def _model_types(m: ModelMeta, meta: SchemaMeta) -> list[str]:
     where += [("AND", "Any"), ("OR", "Any"), ("NOT", "Any")]
     unique_fields = {u[0] for u in m.uniques if len(u) == 1} | ({m.primary_key[0]} if len(m.primary_key) == 1 else set())
     unique = [(n, t) for n, t in scalar if n in unique_fields]
-    unique += [("_".join(u), "Mapping[str, Any]") for u in (*m.uniques, m.primary_key) if len(u) > 1]
-    data = [(n, f"{t} | None" if m.by_name[n].optional else t) for n, t in scalar]
-    data += [(r.name, "Mapping[str, Any]") for r in m.relations]
+    unique += [(name, "Mapping[str, Any]") for name, _ in m.compound_names]
+    # required on create: no default, not a list, not @updatedAt, not a foreign key (a relation
+    # write can give it), as prisma-client-py's CreateInput
+    foreign = {n for r in m.relations if r.holds_foreign_key for n in r.local}
+    required = [
+        (f.name, t) for f, (_, t) in zip(m.fields, scalar)
+        if not f.optional and f.default is None and not f.is_list and not f.updated_at and f.name not in foreign
+    ]
+    optional = [(n, f"{t} | None" if m.by_name[n].optional else t) for n, t in scalar if n not in dict(required)]
+    optional += [(r.name, "Mapping[str, Any]") for r in m.relations]
+    create = (
+        f"_{m.name}CreateRequired = TypedDict('_{m.name}CreateRequired', {{{', '.join(f'{k!r}: {v}' for k, v in required)}}})\n"
+        f"\n\nclass {m.name}CreateInput(_{m.name}CreateRequired, total=False):\n"
+        + "".join(f"    {k}: {v}\n" for k, v in optional)
+        + ("    pass\n" if not optional else "")
+        + "\n\n"
+    )
     update = [(n, f"{t} | None | Mapping[str, Any]") for n, t in scalar] + [(r.name, "Mapping[str, Any]") for r in m.relations]
+    keys = ", ".join(repr(f.name) for f in m.fields) or "''"
     return [
         td(f"{m.name}WhereInput", where),
         td(f"{m.name}WhereUniqueInput", unique),
-        td(f"{m.name}CreateInput", data),
+        create,
         td(f"{m.name}UpdateInput", update),
-        td(f"{m.name}OrderByInput", [(n, "SortOrder") for n, _ in scalar]),
+        f"{m.name}UpsertInput = TypedDict('{m.name}UpsertInput', {{'create': {m.name}CreateInput, 'update': {m.name}UpdateInput}})\n",
+        td(f"{m.name}OrderByInput", [(n, "SortOrder | Mapping[str, Any]") for n, _ in scalar] + [("_relevance", "Mapping[str, Any]")]),
         td(f"{m.name}Include", [(r.name, "bool | Mapping[str, Any]") for r in m.relations]),
+        f"{m.name}ScalarFieldKeys = Literal[{keys}]\n",
+        td(f"{m.name}CountAggregateInput", [("_all", "bool")] + [(n, "bool") for n, _ in scalar]),
     ]
 
 
@@ -135,17 +232,18 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         HEADER,
         "from __future__ import annotations\n\n",
         "from pathlib import Path\n",
-        "from typing import Any, ClassVar, Mapping, Sequence\n\n",
-        f"from schemashift.client.prisma_py import {actions}, {base}, Registry, row_factory\n",
+        "from typing import Any, ClassVar, Literal, Mapping, Sequence, overload\n\n",
+        "SortOrder = Literal['asc', 'desc']\n\n",
+        f"from schemashift.client.prisma_py import {actions}, {base}, Registry, partial_spec, row_factory\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
         "from . import enums, models, types\n\n",
-        "__all__ = ['Prisma', 'Client', 'register', 'get_client']\n\n",
+        "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'partial_spec']\n\n",
         "_ = (EnumMeta, FieldMeta, ModelMeta, RelationMeta)\n\n",
         _meta_literal(meta),
         "\n_registry = Registry()\nregister = _registry.register\nget_client = _registry.get_client\n\n",
     ]
     for m in meta.models.values():
-        out.append(_actions(m.name, actions, is_async))
+        out.append(_actions(m, actions, is_async))
     out.append(f"\nclass Prisma({base}):\n")
     out.append(f'    """The client ({"async" if is_async else "sync"}): `db.<model>.<action>(...)`."""\n\n')
     out.append("    _meta: ClassVar[SchemaMeta] = META\n")
@@ -158,10 +256,10 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
     out.append(f"    _enum_classes: ClassVar[Mapping[str, Any]] = {{{', '.join(f'{e!r}: enums.{e}' for e in meta.enums)}}}\n")
     out.append("    _package_dir: ClassVar[Path] = Path(__file__).resolve().parent\n")
     out.append("    _registry: ClassVar[Registry] = _registry\n")
-    out.append(f"    _delegates: ClassVar[Mapping[str, str]] = {{{', '.join(f'{_attr(n)!r}: {n!r}' for n in meta.models)}}}\n")
-    out.append(f"    _actions: ClassVar[Mapping[str, type]] = {{{', '.join(f'{_attr(n)!r}: {n}Actions' for n in meta.models)}}}\n\n")
-    for n in meta.models:
-        out.append(f"    {_attr(n)}: {n}Actions\n")
+    out.append(f"    _delegates: ClassVar[Mapping[str, str]] = {{{', '.join(f'{_attr(m)!r}: {m.name!r}' for m in meta.models.values())}}}\n")
+    out.append(f"    _actions: ClassVar[Mapping[str, type]] = {{{', '.join(f'{_attr(m)!r}: {m.name}Actions' for m in meta.models.values())}}}\n\n")
+    for m in meta.models.values():
+        out.append(f"    {_attr(m)}: {m.name}Actions\n")
     out.append("\n\nClient = Prisma\n")
     return "".join(out)
 
@@ -199,6 +297,40 @@ class {n}Actions({base}[models.{n}]):
     def create(self, data: types.{n}CreateInput, include: types.{n}Include | None = None) -> models.{n}:
         return super().create(data, include)
 
+    def upsert(self, where: types.{n}WhereUniqueInput, data: types.{n}UpsertInput,
+               include: types.{n}Include | None = None) -> models.{n}:
+        return super().upsert(where, data, include)
+
+    @overload
+    def count(self, select: None = None, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> int: ...
+
+    @overload
+    def count(self, select: types.{n}CountAggregateInput, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> dict[str, int]: ...
+
+    def count(self, select: types.{n}CountAggregateInput | None = None, take: int | None = None, skip: int | None = None,
+              where: types.{n}WhereInput | None = None, cursor: types.{n}WhereUniqueInput | None = None,
+              order: types.{n}OrderByInput | Sequence[types.{n}OrderByInput] | None = None,
+              distinct: Sequence[types.{n}ScalarFieldKeys] | None = None) -> int | dict[str, int]:
+        return super().count(select, take, skip, where, cursor, order, distinct)  # type: ignore[no-any-return]
+
+    def group_by(self, by: Sequence[types.{n}ScalarFieldKeys], where: types.{n}WhereInput | None = None,
+                 take: int | None = None, skip: int | None = None,
+                 avg: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 count: bool | Mapping[str, bool] | None = None,
+                 min: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 max: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 sum: Mapping[types.{n}ScalarFieldKeys, bool] | None = None,
+                 having: Mapping[str, Any] | None = None,
+                 order: Mapping[types.{n}ScalarFieldKeys, SortOrder] | Sequence[Mapping[types.{n}ScalarFieldKeys, SortOrder]] | None = None,
+                 ) -> list[dict[str, Any]]:
+        return super().group_by(by, where, take, skip, avg, count, min, max, sum, having, order)
+
     def create_many(self, data: Sequence[types.{n}CreateInput], *, skip_duplicates: bool | None = None) -> int:
         return super().create_many(data, skip_duplicates=skip_duplicates)
 
@@ -217,27 +349,167 @@ class {n}Actions({base}[models.{n}]):
 """
 
 
-def _actions(n: str, base: str, is_async: bool) -> str:
-    text = ACTIONS.format(n=n, base=base, attr=_attr(n))
+def _actions(m: ModelMeta, base: str, is_async: bool) -> str:
+    text = ACTIONS.format(n=m.name, base=base, attr=_attr(m))
     if is_async:
         text = text.replace("    def ", "    async def ").replace("return super()", "return await super()")
     return text
 
 
-def render_prisma_package(meta: SchemaMeta, interface: str) -> dict[str, str]:
+COMPAT = HEADER + '''# pydantic helpers under prisma-client-py's names (`prisma._compat`); pydantic 2 only
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+PYDANTIC_V2 = True
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def model_dict(model: BaseModel, **kwargs: Any) -> dict[str, Any]:
+    return model.model_dump(**kwargs)
+
+
+def model_json(model: BaseModel, **kwargs: Any) -> str:
+    return model.model_dump_json(**kwargs)
+
+
+def model_parse(model: type[_M], obj: Any) -> _M:
+    return model.model_validate(obj)
+
+
+def model_parse_json(model: type[_M], data: str) -> _M:
+    return model.model_validate_json(data)
+
+
+def model_json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def model_copy(model: _M, deep: bool = False) -> _M:
+    return model.model_copy(deep=deep)
+'''
+
+TESTING = HEADER + '''# test helpers (`prisma.testing`): swap the registered client for a block
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator
+
+from .client import _registry
+from .errors import ClientNotRegisteredError
+
+
+@contextlib.contextmanager
+def reset_client(new_client: Any = None) -> Iterator[None]:
+    """Register `new_client` (or none) for the block, then the client registered before."""
+    old = _registry.client
+    if old is None:
+        raise ClientNotRegisteredError()
+    _registry.client = new_client
+    try:
+        yield
+    finally:
+        _registry.client = old
+
+
+def unregister_client() -> None:
+    if _registry.client is None:
+        raise ClientNotRegisteredError()
+    _registry.client = None
+'''
+
+METRICS = HEADER + '''# what `db.get_metrics()` returns (prisma-client-py's `prisma.metrics`)
+from __future__ import annotations
+
+from typing import Dict, Generic, List, TypeVar
+
+from pydantic import BaseModel
+
+_V = TypeVar("_V")
+
+
+class HistogramBucket(BaseModel):
+    max_value: float
+    total_count: int
+
+
+class Histogram(BaseModel):
+    buckets: List[HistogramBucket]
+    sum: float
+    count: int
+
+
+class Metric(BaseModel, Generic[_V]):
+    key: str
+    labels: Dict[str, str]
+    value: _V
+    description: str
+
+
+class Metrics(BaseModel):
+    counters: List[Metric[int]]
+    gauges: List[Metric[float]]
+    histograms: List[Metric[Histogram]]
+'''
+
+UTILS = HEADER + '''# helpers under prisma-client-py's names (`prisma.utils`)
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Coroutine, TypeVar
+
+_T = TypeVar("_T")
+
+
+def get_or_create_event_loop() -> asyncio.AbstractEventLoop:
+    """The running or current event loop, or a new one set as current."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        with __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore", DeprecationWarning)
+            loop = asyncio.get_event_loop()
+        if not loop.is_closed():
+            return loop
+    except RuntimeError:
+        pass
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def async_run(coro: Coroutine[Any, Any, _T]) -> _T:
+    return get_or_create_event_loop().run_until_complete(coro)
+'''
+
+
+def render_prisma_package(meta: SchemaMeta, interface: str, partials: list[dict[str, object]] | None = None) -> dict[str, str]:
     return {
         "__init__.py": HEADER
-        + "from . import enums, errors, fields, models, types\n"
+        + "from . import bases, enums, errors, fields, models, types\n"
         + "from .client import Client, Prisma, get_client, register\n"
         + "from .fields import Base64, Json\n\n"
-        + "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'Json', 'Base64', 'enums', 'errors', 'fields', 'models', 'types']\n",
+        + "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'Json', 'Base64', 'bases', 'enums', 'errors', 'fields', 'models', 'types']\n",
         "client.py": render_client(meta, interface),
+        "bases.py": render_bases(meta),
         "models.py": render_models(meta),
+        "partials.py": render_partials(meta, partials or []),
         "enums.py": render_enums(meta),
         "types.py": render_types(meta),
         "errors.py": HEADER + "from schemashift.client.prisma_py import (  # noqa: F401\n"
         + "".join(f"    {e},\n" for e in __import__("schemashift.client.prisma_py", fromlist=["ERRORS"]).ERRORS)
-        + ")\n",
+        + ")\n\n__all__ = " + repr(list(__import__("schemashift.client.prisma_py", fromlist=["ERRORS"]).ERRORS)) + "\n",
         "fields.py": HEADER + "from schemashift.client.prisma_py import Base64, Json  # noqa: F401\n\n__all__ = ['Base64', 'Json']\n",
+        "_compat.py": COMPAT,
+        "testing.py": TESTING,
+        "utils.py": UTILS,
+        "metrics.py": METRICS,
         "py.typed": "",
     }
