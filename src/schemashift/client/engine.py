@@ -1268,7 +1268,8 @@ def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any
     columns: list[Any] = list(zip(*rows))[start:]
     for i, reader in enumerate(readers):
         if reader is not None:
-            columns[i] = map(reader, columns[i])
+            whole = getattr(reader, "column", None)  # a reader's own converter of a whole column
+            columns[i] = whole(columns[i]) if whole is not None else map(reader, columns[i])
     return zip(*columns)
 
 
