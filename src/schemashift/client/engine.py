@@ -1132,7 +1132,8 @@ class Engine:
         for i, name in enumerate(names):
             conv = m.writers.get(name)
             if conv is not None:
-                columns[i] = list(map(conv, columns[i]))
+                whole = getattr(conv, "column", None)  # a writer's own converter of a whole column
+                columns[i] = whole(columns[i]) if whole is not None else list(map(conv, columns[i]))
         return columns
 
     def _insert_unnest(self, m: _Model, names: Sequence[str], columns: list[list[Any]], skip_duplicates: bool) -> int:
