@@ -66,6 +66,26 @@ class _DtToNaive:
 _dt_to_naive = _DtToNaive()
 
 
+class _EnumWriter:
+    """An enum value (a member or its name) as the database's value (its ``@map``). ``column``:
+    a whole column of names (or None) by one C call per value."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def __call__(self, v: Any) -> Any:
+        if isinstance(v, Enum):
+            v = v.name
+        return self.values.get(v, v) if v is not None else None
+
+    def column(self, values: list[Any]) -> list[Any]:
+        if any(map(isinstance, values, repeat(Enum))):
+            return list(map(self, values))
+        return list(map(self.values.get, values, values))  # None: not a key, stays None
+
+
 def _dt_to_millis(value: Any) -> Any:
     if isinstance(value, datetime):  # whole milliseconds since the epoch (naive: UTC)
         return (value - (_NAIVE_EPOCH if value.tzinfo is None else _EPOCH)) // _MS
@@ -191,13 +211,7 @@ class Dialect:
 
     def writer(self, f: FieldMeta, enums: dict[str, EnumMeta]) -> Converter | None:
         if f.kind == "enum":
-            values = enums[f.type].values
-
-            def enum_value(v: Any) -> Any:
-                if isinstance(v, Enum):
-                    v = v.name
-                return values.get(v, v) if v is not None else None
-
+            enum_value = _EnumWriter(enums[f.type].values)
             return self._list_writer(enum_value) if f.is_list else enum_value
         conv = self.scalar_writer(f)
         if conv is None:

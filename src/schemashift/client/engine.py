@@ -1106,12 +1106,7 @@ class Engine:
                     prepared.setdefault(tuple(row), []).append(row)
                 continue
             names = list(shape)
-            if len(shape) == 1:
-                columns = [[item[shape[0]] for item in items]]
-            elif shape:
-                columns = [list(c) for c in zip(*map(itemgetter(*shape), items))]
-            else:
-                columns = []
+            columns = [list(map(itemgetter(n), items)) for n in shape]  # no tuple per row
             given = set(shape)
             for f in m.generated:
                 if f.name not in given:
