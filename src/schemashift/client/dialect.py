@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
-from functools import partial
+from itertools import repeat
 from typing import Any
 
 from schemashift.client import errors
@@ -42,12 +43,49 @@ _MS = timedelta(milliseconds=1)
 _NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
 
 
-def _dt_to_naive(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None and value.tzinfo is not UTC:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
-    return value
+class _DtToNaive:
+    """A DateTime written as naive UTC, truncated to milliseconds. ``column``: a whole column
+    (``create_many``) of aware datetimes by C operators only, ``naive epoch + (v - epoch) // 1 ms
+    * 1 ms``; a column holding anything else (naive, None): value by value."""
+
+    __slots__ = ()
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value.tzinfo is not None and value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            return value.replace(tzinfo=None, microsecond=value.microsecond // 1000 * 1000)
+        return value
+
+    def column(self, values: list[Any]) -> list[Any]:
+        try:  # naive - aware, None - aware: TypeError
+            since = map(operator.sub, values, repeat(_EPOCH))
+            return list(map(operator.add, map(operator.mul, map(operator.floordiv, since, repeat(_MS)), repeat(_MS)), repeat(_NAIVE_EPOCH)))
+        except TypeError:
+            return list(map(self, values))
+
+
+_dt_to_naive = _DtToNaive()
+
+
+class _EnumWriter:
+    """An enum value (a member or its name) as the database's value (its ``@map``). ``column``:
+    a whole column of names (or None) by one C call per value."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def __call__(self, v: Any) -> Any:
+        if isinstance(v, Enum):
+            v = v.name
+        return self.values.get(v, v) if v is not None else None
+
+    def column(self, values: list[Any]) -> list[Any]:
+        if any(map(isinstance, values, repeat(Enum))):
+            return list(map(self, values))
+        return list(map(self.values.get, values, values))  # None: not a key, stays None
 
 
 def _dt_to_millis(value: Any) -> Any:
@@ -62,6 +100,22 @@ def _dt_from_naive(value: Any) -> Any:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+class _AttachUtc:
+    """A NOT NULL naive (UTC) DateTime read as UTC-aware: ``epoch + (value - naive epoch)``, two C
+    operators, about seven times cheaper than ``value.replace(tzinfo=UTC)`` (a keyword call).
+    ``column`` converts a whole column (:func:`schemashift.client.engine._decode`) with no Python
+    call per value."""
+
+    __slots__ = ()
+
+    def __call__(self, value: datetime) -> datetime:
+        return _EPOCH + (value - _NAIVE_EPOCH)
+
+    @staticmethod
+    def column(values: Iterable[datetime]) -> Iterator[datetime]:
+        return map(operator.add, map(operator.sub, values, repeat(_NAIVE_EPOCH)), repeat(_EPOCH))
 
 
 def _dt_from_sqlite(value: Any) -> Any:
@@ -144,7 +198,7 @@ def _decimal_to_text(value: Any) -> Any:
 _NOT_NULL_READERS: dict[Converter, Converter] = {
     _to_bool: bool,
     _to_float: float,
-    _dt_from_naive: partial(datetime.replace, tzinfo=UTC),
+    _dt_from_naive: _AttachUtc(),
 }
 
 
@@ -222,13 +276,7 @@ class Dialect:
 
     def writer(self, f: FieldMeta, enums: dict[str, EnumMeta]) -> Converter | None:
         if f.kind == "enum":
-            values = enums[f.type].values
-
-            def enum_value(v: Any) -> Any:
-                if isinstance(v, Enum):
-                    v = v.name
-                return values.get(v, v) if v is not None else None
-
+            enum_value = _EnumWriter(enums[f.type].values)
             return self._list_writer(enum_value) if f.is_list else enum_value
         conv = self.scalar_writer(f)
         if conv is None:

@@ -1425,12 +1425,7 @@ class Engine:
                     prepared.setdefault(tuple(row), []).append(row)
                 continue
             names = list(shape)
-            if len(shape) == 1:
-                columns = [[item[shape[0]] for item in items]]
-            elif shape:
-                columns = [list(c) for c in zip(*map(itemgetter(*shape), items))]
-            else:
-                columns = []
+            columns = [list(map(itemgetter(n), items)) for n in shape]  # no tuple per row
             given = set(shape)
             for name, value in m.literal_defaults:
                 if name not in given:
@@ -1456,7 +1451,8 @@ class Engine:
         for i, name in enumerate(names):
             conv = m.writers.get(name)
             if conv is not None:
-                columns[i] = list(map(conv, columns[i]))
+                whole = getattr(conv, "column", None)  # a writer's own converter of a whole column
+                columns[i] = whole(columns[i]) if whole is not None else list(map(conv, columns[i]))
         return columns
 
     def _insert_unnest(self, m: _Model, names: Sequence[str], columns: list[list[Any]], skip_duplicates: bool) -> int:
@@ -1609,7 +1605,8 @@ def _decode(rows: Sequence[Sequence[Any]], readers: Sequence[Callable[[Any], Any
     columns: list[Any] = list(zip(*rows))[start:]
     for i, reader in enumerate(readers):
         if reader is not None:
-            columns[i] = map(reader, columns[i])
+            whole = getattr(reader, "column", None)  # a reader's own converter of a whole column
+            columns[i] = whole(columns[i]) if whole is not None else map(reader, columns[i])
     return zip(*columns)
 
 
