@@ -987,8 +987,8 @@ OPERATIONS = (
 BATCHABLE = ("create", "create_many", "update", "update_many", "upsert", "delete", "delete_many")
 
 
-class Actions(Generic[T]):
-    """``db.user`` / ``User.prisma()`` of a synchronous client: each method is one engine call."""
+class _ActionsBase(Generic[T]):
+    """What the sync and async delegates share: the client, and the model class results are built as."""
 
     _model: ClassVar[str]
 
@@ -998,6 +998,10 @@ class Actions(Generic[T]):
 
     def _for_class(self, cls: Any) -> Any:
         return self if _is_generated(cls, self._model) else type(self)(self._client, cls)
+
+
+class Actions(_ActionsBase[T]):
+    """``db.user`` / ``User.prisma()`` of a synchronous client: each method is one engine call."""
 
     def _op(self, name: str, kw: dict[str, Any]) -> Any:
         return self._client._core.op(self._model, name, kw, self._cls)
@@ -1058,17 +1062,8 @@ class Actions(Generic[T]):
         return self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
 
 
-class AsyncActions(Generic[T]):
-    """``db.user`` of an async client: the same operations, awaited (run on the client's thread)."""
-
-    _model: ClassVar[str]
-
-    def __init__(self, client: Any, cls: Any = None) -> None:
-        self._client = client
-        self._cls = cls
-
-    def _for_class(self, cls: Any) -> Any:
-        return self if _is_generated(cls, self._model) else type(self)(self._client, cls)
+class AsyncActions(_ActionsBase[T]):
+    """``db.user`` of an async client: the same operations, awaited (natively async on the pool)."""
 
     async def _op(self, name: str, kw: dict[str, Any]) -> Any:
         return await self._client._run(self._client._core.op, self._model, name, kw, self._cls)
