@@ -28,10 +28,8 @@ if TYPE_CHECKING:
     from schemashift.connectors.base import Connector
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.diagnostics import Diagnostic
-    from schemashift.diff.renames import Rename
-    from schemashift.online.plan import OnlineOptions
     from schemashift.dialects.scripts import ScriptPlan
-    from schemashift.migrations.dev import UI
+    from schemashift.migrations.dev import UI, DevOptions
     from schemashift.migrations.folder import Migration
     from schemashift.migrations.project import MigrateProject
     from schemashift.migrations.status import HistoryStatus
@@ -436,34 +434,20 @@ def dev(
 ) -> DevResult:
     """``migrate dev`` as a non-interactive run: a reset, or a migration that loses data, is
     refused (raised) rather than asked; the seed and generators are not run."""
-    from schemashift.migrations.dev import migrate_dev
+    from schemashift.migrations.dev import DevOptions
 
     mp = _project(schema, url, migrations, cwd, env)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
-    return dev_of(mp, name=name or "", create_only=create_only)
+    return dev_of(mp, options=DevOptions(name=name or "", create_only=create_only))
 
 
-def dev_of(
-    mp: MigrateProject,
-    ui: UI | None = None,
-    *,
-    name: str | None = None,
-    create_only: bool = False,
-    run_seed: Callable[[], None] | None = None,
-    run_generate: Callable[[], None] | None = None,
-    renames: Sequence[Rename] = (),
-    online: OnlineOptions | None = None,
-    stats_url: str | None = None,
-) -> DevResult:
+def dev_of(mp: MigrateProject, ui: UI | None = None, options: DevOptions | None = None) -> DevResult:
     """:func:`dev` of a project already opened, with the command line's ``ui`` (a terminal that
-    may confirm a reset or data loss, or a likely rename), seed and generators; ``renames``: the
-    renames to write as such (``--rename``, :func:`schemashift.migrations.engine.parse_renames`)."""
-    from schemashift.migrations.dev import migrate_dev
+    may confirm a reset or data loss, or a likely rename) and its :class:`DevOptions` (seed,
+    generators, renames, online mode)."""
+    from schemashift.migrations.dev import DevOptions, migrate_dev
 
-    result = migrate_dev(
-        mp, ui or _SilentUI(), name=name, create_only=create_only, run_seed=run_seed, run_generate=run_generate,
-        renames=renames, online=online, stats_url=stats_url,
-    )
+    result = migrate_dev(mp, ui or _SilentUI(), options or DevOptions())
     created = result.created.path if result.created is not None else None
     return DevResult(
         created, tuple(result.applied), result.in_sync, result.reset,

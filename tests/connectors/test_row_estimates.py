@@ -30,3 +30,15 @@ def test_row_estimates(provider: str, db_url: str) -> None:
             conn.execute('ANALYZE "Big"')
             conn.execute('DELETE FROM "Big" WHERE id > 100')  # the statistics still say 300
             assert conn.row_estimates(["Big"]) == {"Big": 300}
+
+
+@pytest.mark.parametrize("provider", ["sqlite", "postgresql", "mysql"], indirect=True)
+def test_index_tables(provider: str, db_url: str) -> None:
+    """The index -> table map lint needs to size a ``DROP INDEX`` (PostgreSQL names an index
+    alone); elsewhere a statement names the table and the map is empty."""
+    with connect(db_url) as conn:
+        q = conn.dialect.quote
+        _create(conn, provider, "Post", 0)
+        conn.execute(f"CREATE INDEX {q('Post_v_idx')} ON {q('Post')} ({q('v')})")
+        expected = {"Post_pkey": "Post", "Post_v_idx": "Post"} if provider == "postgresql" else {}
+        assert conn.index_tables() == expected

@@ -288,6 +288,7 @@ def dev(
     from schemashift.api import dev_of
     from schemashift.commands.ui import ClickUI
     from schemashift.migrations import engine
+    from schemashift.migrations.dev import DevOptions
     from schemashift.online.plan import online_options
 
     renames = engine.parse_renames(rename)
@@ -295,9 +296,7 @@ def dev(
     online, stats_url = online_options(mp.project.cwd, online_flag, stats_url)
     mp.guard_production("run migrate dev (a development command that may reset the database)", allow_production)
     ui = ClickUI()
-    result = dev_of(
-        mp,
-        ui,
+    result = dev_of(mp, ui, DevOptions(
         name=name,
         create_only=create_only,
         run_seed=_seed_runner(mp, skip_seed),
@@ -305,7 +304,7 @@ def dev(
         renames=renames,
         online=online,
         stats_url=stats_url,
-    )
+    ))
     if as_json:
         emit(
             {

@@ -212,6 +212,12 @@ class Connector(ABC):
             out[name] = estimate
         return out
 
+    def index_tables(self, schema: str | None = None) -> dict[str, str]:
+        """The table of each index of ``schema`` (default: the connection's), where index names
+        are the schema's own (PostgreSQL); empty where an index is named within its table
+        (MySQL, SQLite: a statement names the table beside the index)."""
+        return {}
+
     def _table_statistics(self, schema: str | None) -> list[tuple[str, int | None]]:
         """(base table, the statistics' row estimate or None) of ``schema``."""
         raise NotImplementedError

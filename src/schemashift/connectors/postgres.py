@@ -221,6 +221,10 @@ class PostgresConnector(Connector):
         )
         return [(str(name), None if n is None else int(n)) for name, n in rows]
 
+    def index_tables(self, schema: str | None = None) -> dict[str, str]:
+        rows = self.query("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = %s", (schema or self.schema_name,))
+        return {str(index): str(table) for index, table in rows}
+
     def existing_namespaces(self, names: Sequence[str]) -> set[str]:
         return {row[0] for row in self.query("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (list(names),))}
 

@@ -70,6 +70,9 @@ class Dialect:
 
     # ---------------------------------------------------------------- capabilities
     supports_transactional_ddl: ClassVar[bool] = True
+    #: a schema change locks its table while the rest of the database stays writable, so the
+    #: lock on a big table is worth avoiding (lint's live sizes); SQLite: one writer per database
+    schema_change_locks_table: ClassVar[bool] = True
     max_identifier_length: ClassVar[int] = 63
     # a longer identifier is cut to the limit without an error (PostgreSQL), not refused (MySQL)
     truncates_identifiers: ClassVar[bool] = False

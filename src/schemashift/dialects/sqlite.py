@@ -88,6 +88,7 @@ class SqliteDialect(Dialect):
     # which SQLite ignores inside a transaction: callers run them in ``Connector.ddl_transaction``,
     # which switches them off before BEGIN (else a rebuilt parent's DROP TABLE cascades).
     supports_transactional_ddl = True
+    schema_change_locks_table = False
     max_identifier_length = MAX_IDENTIFIER_LENGTH["sqlite"]  # Prisma's limit, kept in psl/constraint_names.py
     supports_namespaces = False
     has_native_enums = False

@@ -144,22 +144,31 @@ def reset_database(conn: Connector) -> None:
     conn.reset(conn.namespaces)
 
 
-def migrate_dev(
-    mp: MigrateProject,
-    ui: UI,
-    *,
-    name: str | None = None,
-    create_only: bool = False,
-    run_seed: Callable[[], None] | None = None,
-    run_generate: Callable[[], None] | None = None,
-    renames: Sequence[Rename] = (),
-    online: OnlineOptions | None = None,
-    stats_url: str | None = None,
-) -> DevResult:
-    """``renames``: the ``--rename`` options (:mod:`schemashift.diff.renames`); other likely
-    renames are asked at a terminal, or named in a hint without one (then dropped and added).
-    ``online``: write lock-safe SQL (:mod:`schemashift.online`); row counts come from
-    ``stats_url`` when given (and then decide which tables need online forms)."""
+@dataclass(frozen=True)
+class DevOptions:
+    """What ``migrate dev`` is asked to do besides diffing: the migration's ``name`` (None: asked
+    at a terminal), ``create_only``, the seed and generators to run (None: not run), ``renames``
+    (``--rename``: :mod:`schemashift.diff.renames`; other likely renames are asked at a terminal,
+    or named in a hint without one, then dropped and added), ``online`` (lock-safe SQL:
+    :mod:`schemashift.online`) and ``stats_url`` (the database whose row counts decide which
+    tables need online forms)."""
+
+    name: str | None = None
+    create_only: bool = False
+    run_seed: Callable[[], None] | None = None
+    run_generate: Callable[[], None] | None = None
+    renames: Sequence[Rename] = ()
+    online: OnlineOptions | None = None
+    stats_url: str | None = None
+
+
+def migrate_dev(mp: MigrateProject, ui: UI, options: DevOptions = DevOptions()) -> DevResult:
+    """``migrate dev`` on an opened project: diagnose, reset if needed (asked at a terminal),
+    write the migration(s) and apply them, then run the generators and, after a reset, the seed."""
+    name, create_only, renames, online, stats_url = (
+        options.name, options.create_only, options.renames, options.online, options.stats_url
+    )
+    run_seed, run_generate = options.run_seed, options.run_generate
     result = DevResult()
     target = mp.target
     local = mp.migrations()

@@ -109,18 +109,12 @@ def message(form: OnlineForm, table: str, rows: int) -> str:
 
 
 def read_stats(url: str) -> TableStats:
-    """The live statistics of the database at ``url`` (a connection error is the usual P1001)."""
+    """The live statistics of the database at ``url`` (a connection error is the usual P1001).
+    SQLite's are not read: one writer at a time, no lock to escalate (its rules name none)."""
     from schemashift.connectors import connect
-    from schemashift.dialects.mysql import MysqlDialect
-    from schemashift.dialects.postgres import PostgresDialect
 
     with connect(url) as conn:
-        schema = conn.schema_name
-        if isinstance(conn.dialect, PostgresDialect):
-            indexes = conn.query("SELECT indexname, tablename FROM pg_indexes WHERE schemaname = %s", (schema,))
-        elif isinstance(conn.dialect, MysqlDialect):
-            indexes = []
-        else:  # SQLite: one writer at a time, no lock to escalate
+        if not conn.dialect.schema_change_locks_table:
             return TableStats()
-        sizes = conn.row_estimates(schema=schema)
-        return TableStats(sizes, {str(i): str(t) for i, t in indexes})
+        schema = conn.schema_name
+        return TableStats(conn.row_estimates(schema=schema), conn.index_tables(schema))
