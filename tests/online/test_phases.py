@@ -348,3 +348,61 @@ def test_mysql_rename_is_online_in_place(project: Path, provider: str, db_url: s
     assert "RENAME COLUMN `name` TO `label`, ALGORITHM=INPLACE, LOCK=NONE;" in (created / "migration.sql").read_text()
     _converged(project, db_url, schema, run_cli)
     assert _one(db_url, "SELECT COUNT(*) FROM `User` WHERE `label` = CONCAT('n', `id`)") == (ROWS,)
+
+
+FK_BEFORE = """
+model User {
+  id    Int    @id
+  posts Post[]
+}
+
+model Post {
+  id       Int  @id
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)
+  @@index([authorId])
+}
+"""
+FK_AFTER = FK_BEFORE.replace("authorId", "writerId")
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_postgres_foreign_key_column_rename_is_expand_and_contract(
+    project: Path, provider: str, db_url: str, run_cli
+) -> None:
+    """A referencing column renamed online: during the expand both columns carry a foreign key
+    (the new one added NOT VALID, then validated) and the trigger keeps them equal, so the old
+    and new application versions both write; the contract drops the old column and its key."""
+    _write(project, provider, FK_BEFORE)
+    assert run_cli("migrate", "dev", "-n", "init", "--skip-generate").exit_code == 0
+    with connect(db_url) as conn:
+        conn.execute('INSERT INTO "User" (id) SELECT g FROM generate_series(1, 50) g')
+        conn.execute('INSERT INTO "Post" (id, "authorId") SELECT g, g % 50 + 1 FROM generate_series(1, 400) g')
+    schema = _write(project, provider, FK_AFTER)
+    r = run_cli("migrate", "dev", "--online", "-n", "fk", "--rename", "Post.authorId:writerId", "--create-only", "--skip-generate")
+    assert r.exit_code == 0, r.err
+    sql = "\n".join((p / "migration.sql").read_text() for p in _folders(project)[1:])
+    assert 'RENAME COLUMN "authorId"' not in sql and "CREATE TRIGGER" in sql
+    assert '"Post_writerId_fkey"' in sql and "NOT VALID" in sql and "VALIDATE CONSTRAINT" in sql
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0 and "Stopped before the contract migration" in r.err, r.err
+    with connect(db_url) as conn:
+        # both versions write; each column's key holds, whichever column a version wrote
+        conn.execute('INSERT INTO "Post" (id, "authorId") VALUES (1001, 7)')
+        conn.execute('INSERT INTO "Post" (id, "writerId") VALUES (1002, 8)')
+        conn.execute('UPDATE "Post" SET "writerId" = 9 WHERE id = 1')
+        for bad in ('INSERT INTO "Post" (id, "authorId") VALUES (1003, 999)', 'UPDATE "Post" SET "writerId" = 999 WHERE id = 2'):
+            with pytest.raises(Exception, match="foreign key"):
+                conn.execute(bad)
+    assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "Post" WHERE "authorId" IS DISTINCT FROM "writerId"') == [(0,)]
+    assert _pg_rows(db_url, 'SELECT "authorId", "writerId" FROM "Post" WHERE id IN (1, 1001, 1002) ORDER BY id') == [
+        (9, 9), (7, 7), (8, 8),
+    ]
+    r = run_cli("migrate", "deploy", "--contract")
+    assert r.exit_code == 0, r.err
+    _converged(project, db_url, schema, run_cli)
+    assert _pg_rows(db_url, 'SELECT COUNT(*), COUNT("writerId") FROM "Post"') == [(402, 402)]
+    assert _pg_rows(db_url, "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'") == [("Post_writerId_fkey", True)]
+    with connect(db_url) as conn:
+        conn.execute('DELETE FROM "User" WHERE id = 9')  # the key's ON DELETE CASCADE came along
+    assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "Post" WHERE "writerId" = 9') == [(0,)]

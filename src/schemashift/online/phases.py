@@ -32,7 +32,7 @@ from schemashift.diff import steps as st
 from schemashift.diff.renames import Rename
 from schemashift.dialects.base import Dialect
 from schemashift.dialects.scripts import TRANSACTION_OFF
-from schemashift.model import Arity, Column, Family, Index, IndexColumn, Schema, Table
+from schemashift.model import Arity, Column, Family, ForeignKey, Index, IndexColumn, Schema, Table
 from schemashift.online.contract import PLACEHOLDER, mark_contract
 from schemashift.online.plan import OnlineOptions, OnlinePlan, OnlineScript, plan_online
 
@@ -90,17 +90,20 @@ def _uses(index: Index, column: str) -> bool:
     return any(c.name == column for c in index.columns)
 
 
-def _in_keys(schema: Schema, table: Table, column: str) -> bool:
-    """The column is part of the primary key or of a foreign key (either end)."""
+def _in_key(schema: Schema, table: Table, column: str) -> bool:
+    """The column is part of the primary key, or referenced by a foreign key: other rows depend on
+    its values and type, so it is not moved (Prisma's one statement, with a note)."""
     if table.primary_key is not None and any(c.name == column for c in table.primary_key.columns):
-        return True
-    if any(column in fk.columns for fk in table.foreign_keys):
         return True
     return any(
         fk.referenced_table == table.name and column in fk.referenced_columns
         for t in schema.tables
         for fk in t.foreign_keys
     )
+
+
+def _foreign_keys_of(table: Table, column: str) -> tuple[ForeignKey, ...]:
+    return tuple(fk for fk in table.foreign_keys if column in fk.columns)
 
 
 def rewrites(old: Column, new: Column) -> bool:
@@ -119,11 +122,23 @@ def rewrites(old: Column, new: Column) -> bool:
 
 
 def _movable(before: Schema, target: Schema, old_table: Table, table: Table, old: Column, new: Column) -> bool:
-    if _in_keys(before, old_table, old.name) or _in_keys(target, table, new.name):
+    """A column can move when no key depends on it, and when nothing the expand keeps of the old
+    column (its indexes, its foreign keys) has the name the target gives the new column's.
+
+    A referencing column (a foreign key's) moves when it is only renamed: during the expand the
+    old column keeps its foreign key and the new one gets its own (``NOT VALID``, then
+    ``VALIDATE``), both holding because the trigger copies the value. A type change of one goes
+    with its referenced key's, which is not moved."""
+    if _in_key(before, old_table, old.name) or _in_key(target, table, new.name):
         return False
     if old.autoincrement or new.autoincrement or Family.UNSUPPORTED in (old.type.family, new.type.family):
         return False
-    target_names = {i.name for i in table.indexes}
+    old_fks, new_fks = _foreign_keys_of(old_table, old.name), _foreign_keys_of(table, new.name)
+    if (old_fks or new_fks) and (old.name == new.name or len(old_fks) != len(new_fks)):
+        return False
+    target_names = {i.name for i in table.indexes} | {fk.name for fk in table.foreign_keys}
+    if any(fk.name in target_names for fk in old_fks):
+        return False
     return not any(_uses(i, old.name) and i.name in target_names and old.name != new.name for i in old_table.indexes)
 
 
@@ -236,7 +251,8 @@ def middle(before: Schema, target: Schema, phases: Phases, dialect: Dialect) -> 
         else:
             cols = tuple(_relaxed(c) if c.name == move.new.name else c for c in table.columns) + (move.old,)
             kept = table.indexes
-        schema = _replace_table(schema, replace(table, columns=cols, indexes=kept + old_indexes))
+        foreign_keys = table.foreign_keys + _foreign_keys_of(old_table, move.old.name)
+        schema = _replace_table(schema, replace(table, columns=cols, indexes=kept + old_indexes, foreign_keys=foreign_keys))
     return schema
 
 
@@ -248,7 +264,8 @@ def _dropped(schema: Schema, phases: Phases) -> Schema:
         assert table is not None
         cols = tuple(c for c in table.columns if c.name != move.old.name)
         indexes = tuple(i for i in table.indexes if not _uses(i, move.old.name))
-        schema = _replace_table(schema, replace(table, columns=cols, indexes=indexes))
+        foreign_keys = tuple(fk for fk in table.foreign_keys if move.old.name not in fk.columns)
+        schema = _replace_table(schema, replace(table, columns=cols, indexes=indexes, foreign_keys=foreign_keys))
     return schema
 
 
