@@ -406,3 +406,94 @@ def test_postgres_foreign_key_column_rename_is_expand_and_contract(
     with connect(db_url) as conn:
         conn.execute('DELETE FROM "User" WHERE id = 9')  # the key's ON DELETE CASCADE came along
     assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "Post" WHERE "writerId" = 9') == [(0,)]
+
+
+KEY_BEFORE = """
+model User {
+  id       Int       @id @default(autoincrement())
+  name     String?
+  posts    Post[]
+  comments Comment[]
+}
+
+model Post {
+  id       Int  @id @default(autoincrement())
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)
+  @@index([authorId])
+}
+
+model Comment {
+  id     Int   @id
+  userId Int?  @unique
+  user   User? @relation(fields: [userId], references: [id])
+}
+"""
+KEY_AFTER = (
+    KEY_BEFORE.replace("id       Int       @id", "id       BigInt    @id")
+    .replace("authorId Int", "authorId BigInt")
+    .replace("userId Int?", "userId BigInt?")
+)
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_postgres_primary_key_type_change_is_expand_and_contract(
+    project: Path, provider: str, db_url: str, run_cli
+) -> None:
+    """Int -> BigInt on a primary key and the columns referencing it: no table rewrite. New
+    columns filled by triggers and a backfill, the key's index built concurrently, validated NOT
+    NULL checks; the contract swaps the columns, makes the concurrent index the primary key, moves
+    the sequence (now bigint) and adds the foreign keys back, validated after."""
+    _write(project, provider, KEY_BEFORE)
+    assert run_cli("migrate", "dev", "-n", "init", "--skip-generate").exit_code == 0
+    with connect(db_url) as conn:
+        conn.execute('INSERT INTO "User" (name) SELECT \'u\' || g FROM generate_series(1, 60) g')
+        conn.execute('INSERT INTO "Post" ("authorId") SELECT g % 60 + 1 FROM generate_series(1, 300) g')
+        conn.execute('INSERT INTO "Comment" (id, "userId") SELECT g, CASE WHEN g % 2 = 0 THEN g END FROM generate_series(1, 40) g')
+    schema = _write(project, provider, KEY_AFTER)
+    r = run_cli("migrate", "dev", "--online", "-n", "bigint", "--create-only", "--skip-generate")
+    assert r.exit_code == 0, r.err
+    assert "primary key `User.id`" in r.err, r.err
+    sql = "\n".join((p / "migration.sql").read_text() for p in _folders(project)[1:])
+    assert "SET DATA TYPE" not in sql  # no rewrite
+    assert "PRIMARY KEY USING INDEX" in sql and "CREATE UNIQUE INDEX CONCURRENTLY" in sql
+    r = run_cli("migrate", "lint")
+    assert r.exit_code == 0 and "0 error(s)" in r.out + r.err, r.out + r.err
+
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0 and "Stopped before the contract migration" in r.err, r.err
+    with connect(db_url) as conn:  # the old application version writes on
+        conn.execute("INSERT INTO \"User\" (name) VALUES ('during')")
+        conn.execute('INSERT INTO "Post" ("authorId") VALUES (61)')
+        conn.execute('UPDATE "Post" SET "authorId" = 5 WHERE id = 1')
+    assert _pg_rows(
+        db_url, 'SELECT COUNT(*) FROM "User" WHERE id IS DISTINCT FROM "id__schemashift_new"'
+    ) == [(0,)]
+    assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "Post" WHERE "authorId" IS DISTINCT FROM "authorId__schemashift_new"') == [(0,)]
+
+    r = run_cli("migrate", "deploy", "--contract")
+    assert r.exit_code == 0, r.err
+    _converged(project, db_url, schema, run_cli)
+    assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "User"') == [(61,)]
+    assert _pg_rows(db_url, 'SELECT COUNT(*), COUNT(DISTINCT "authorId") FROM "Post"') == [(301, 61)]
+    assert _pg_rows(db_url, 'SELECT "authorId" FROM "Post" WHERE id = 1') == [(5,)]
+    assert _pg_rows(db_url, 'SELECT COUNT("userId") FROM "Comment"') == [(20,)]
+    assert _pg_rows(
+        db_url,
+        "SELECT conname, convalidated FROM pg_constraint WHERE contype IN ('f', 'p')"
+        " AND conrelid::regclass::text IN ('\"User\"', '\"Post\"', '\"Comment\"') ORDER BY conname",
+    ) == [
+        ("Comment_pkey", True), ("Comment_userId_fkey", True), ("Post_authorId_fkey", True),
+        ("Post_pkey", True), ("User_pkey", True),
+    ]
+    with connect(db_url) as conn:
+        # the sequence moved with the key, and ids beyond Int's range fit now
+        conn.execute("SELECT setval(pg_get_serial_sequence('\"User\"', 'id'), 3000000000)")
+        conn.execute("INSERT INTO \"User\" (name) VALUES ('big')")
+        conn.execute('INSERT INTO "Post" ("authorId") VALUES (3000000001)')
+        with pytest.raises(Exception, match="foreign key"):
+            conn.execute('INSERT INTO "Post" ("authorId") VALUES (3000000002)')
+        conn.execute('DELETE FROM "User" WHERE id = 3000000001')  # ON DELETE CASCADE came back
+    assert _pg_rows(db_url, 'SELECT COUNT(*) FROM "Post" WHERE "authorId" > 2147483647') == [(0,)]
+    assert _pg_rows(db_url, "SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal") == [(0,)]
+    assert _pg_rows(db_url, "SELECT COUNT(*) FROM pg_constraint WHERE conname LIKE '%not_null%'") == [(0,)]

@@ -58,9 +58,26 @@ def test_postgres_rename_is_a_move() -> None:
     assert is_contract(scripts[-1]) and 'DROP COLUMN "name"' in "\n".join(s for s in scripts if is_contract(s))
 
 
-def test_a_primary_key_type_change_keeps_prismas_sql() -> None:
+def test_a_primary_key_type_change_is_a_key_move() -> None:
     scripts = _plan("postgresql", BEFORE.replace("id    Int    @id", "id    BigInt @id"))
-    assert len(scripts) == 1 and "TRIGGER" not in scripts[0] and "SET DATA TYPE BIGINT" in scripts[0]
+    text = "\n".join(scripts)
+    assert "SET DATA TYPE" not in text and "CREATE TRIGGER" in text
+    assert 'CREATE UNIQUE INDEX CONCURRENTLY "User_pkey__schemashift_new"' in text
+    contract = "\n".join(s for s in scripts if is_contract(s))
+    assert 'ADD CONSTRAINT "User_pkey" PRIMARY KEY USING INDEX "User_pkey__schemashift_new"' in contract
+    assert "SEQUENCE" not in text  # no autoincrement: no sequence to move
+
+
+def test_a_composite_primary_key_type_change_keeps_prismas_sql() -> None:
+    before = BEFORE.replace("score Int\n", "score Int\n  @@id([id, score])\n").replace("id    Int    @id", "id    Int")
+    after = before.replace("id    Int", "id    BigInt")
+    b = engine.target_schema([("a.prisma", HEAD % "postgresql" + before)])
+    t = engine.target_schema([("b.prisma", HEAD % "postgresql" + after)])
+    dialect = engine.dialect_for("postgresql")
+    planned = plan_with_phases(Change(b, t, engine.diff(b, t, dialect)), dialect, OnlineOptions(), {})
+    assert len(planned.scripts) == 1 and "TRIGGER" not in planned.scripts[0].script
+    assert "SET DATA TYPE BIGINT" in planned.scripts[0].script
+    assert any("Prisma's SQL is kept" in n for n in planned.notes)
 
 
 def test_a_wider_varchar_keeps_prismas_sql() -> None:

@@ -14,7 +14,10 @@ the guide's patterns:
   the new column (a type change: under a temporary name) and a trigger keeping old and new in
   step both ways while both application versions run; backfill copies the existing rows in
   batches; contract drops the trigger and the old column (a type change: renames the new column
-  to the old name, in the same transaction), then sets defaults and NOT NULL lock-safely.
+  to the old name, in the same transaction), then sets defaults and NOT NULL lock-safely. A renamed
+  foreign-key column moves so too, both columns keeping a foreign key during the rollout.
+* **A primary key whose type changes, with the columns referencing it, on PostgreSQL**:
+  :mod:`.key_moves` (the same phases, plus a prepare step, and a contract that swaps the key).
 
 Every phase is computed declaratively: the expand migrates to an intermediate schema
 (:func:`middle`: the target with the new columns relaxed and the old ones kept), and the
@@ -27,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from schemashift.diff import steps as st
 from schemashift.diff.renames import Rename
@@ -35,6 +39,9 @@ from schemashift.dialects.scripts import TRANSACTION_OFF
 from schemashift.model import Arity, Column, Family, ForeignKey, Index, IndexColumn, Schema, Table
 from schemashift.online.contract import PLACEHOLDER, mark_contract
 from schemashift.online.plan import OnlineOptions, OnlinePlan, OnlineScript, plan_online
+
+if TYPE_CHECKING:
+    from schemashift.online.key_moves import KeyMove
 
 #: a type change: the new column's name during the expand (renamed to the old name by the contract)
 TEMP_SUFFIX = "__schemashift_new"
@@ -66,9 +73,11 @@ class Phases:
     moves: list[Move] = field(default_factory=list)
     #: renames the expand does as renames (those that are not moves)
     renames: list[Rename] = field(default_factory=list)
+    #: retyped primary keys with their referencing columns (:mod:`.key_moves`)
+    keys: list[KeyMove] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.required or self.moves)
+        return bool(self.required or self.moves or self.keys)
 
 
 def _is_postgres(dialect: Dialect) -> bool:
@@ -204,6 +213,13 @@ def find(change: Change, dialect: Dialect, options: OnlineOptions, dev_rows: Map
                 if renamed:
                     moved.add((table.name, column.name))
     phases.renames = [r for r in renames if r.is_table or (r.table, r.new) not in moved]
+    if postgres:
+        from schemashift.online import key_moves
+
+        phases.keys = key_moves.find(
+            before, target, retyped, dialect, lambda name: _temp_name(dialect, name), rewrites,
+            lambda name: name not in table_from and name not in created and online(name) and has_rows(name),
+        )
     return phases
 
 
@@ -449,10 +465,15 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
     """The migrations of a multi-step plan, in apply order: expand, backfill, contract."""
     from schemashift.migrations import engine
 
+    from schemashift.online import key_moves
+
     before, target = change.before, change.target
     result = OnlinePlan()
-    mid = middle(before, target, phases, dialect)
-    expand_steps = engine.diff(before, mid, dialect, phases.renames)
+    keys = phases.keys
+    # the key moves write their own SQL; the rest of the plan migrates to the target without them
+    rest = key_moves.without(target, before, keys) if keys else target
+    mid = middle(before, rest, phases, dialect)
+    expand_steps = engine.diff(before, key_moves.with_new_columns(mid, keys, dialect, TEMP_SUFFIX), dialect, phases.renames)
     # the data-loss warnings are the change's own (a cast's, a dropped column's...), without
     # the one the plan answers: a required column added to a table with rows
     relaxed = middle(before, target, Phases(required=phases.required), dialect)
@@ -461,7 +482,8 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
     expand = _steps_scripts(expand_steps, dialect, options, notes)
     timeout = f"SET LOCAL lock_timeout = {dialect.quote_literal(options.lock_timeout)};\n"
     # CREATE/DROP TRIGGER take a SHARE ROW EXCLUSIVE / ACCESS EXCLUSIVE lock on the table
-    expand += [timeout + "".join(trigger_sql(dialect, m) for m in phases.moves)] if phases.moves else []
+    synced = [*phases.moves, *(c for k in keys for c in k.columns)]
+    expand += [timeout + "".join(trigger_sql(dialect, m) for m in synced)] if synced else []
 
     backfill: list[str] = []
     catch_up: list[str] = []
@@ -470,7 +492,7 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
         where = f"{dialect.quote(add.column.name)} IS NULL"
         backfill.append(_backfill(dialect, add.table, add.column, value, comment, where))
         catch_up.append(_backfill(dialect, add.table, add.column, value, "rows the previous application version inserted since the backfill, " + comment, where))
-    for move in phases.moves:
+    for move in synced:
         q = dialect.quote
         value = _cast(dialect, q(move.old.name), replace(move.new, name=move.during), move.old)
         where = f"{q(move.during)} IS NULL AND {q(move.old.name)} IS NOT NULL"
@@ -478,6 +500,9 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
 
     # the catch-up first: the triggers' drop then shares a transaction with the old columns' drop
     contract: list[str] = list(catch_up)
+    if keys:
+        contract.append(key_moves.contract_sql(dialect, keys, TEMP_SUFFIX, options.lock_timeout, lambda m: drop_trigger_sql(dialect, m)))
+        contract.append(key_moves.validate_sql(dialect, keys, options.lock_timeout) or "")
     contract += [timeout + "".join(drop_trigger_sql(dialect, m) for m in phases.moves)] if phases.moves else []
     dropped = _dropped(mid, phases)
     defaults = _with_defaults(dropped, target, phases)
@@ -490,13 +515,15 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
     ]
     contract += _steps_scripts(drop_steps, dialect, options, notes)
     contract += _steps_scripts(engine.diff(dropped, defaults, dialect, retyped), dialect, options, notes)
-    contract += _steps_scripts(engine.diff(defaults, target, dialect), dialect, options, notes)
+    contract += _steps_scripts(engine.diff(defaults, rest, dialect), dialect, options, notes)
 
     scripts: list[OnlineScript] = []
     for i, text in enumerate(_merge(dialect, expand)):
         scripts.append(OnlineScript("" if i == 0 else f"_expand_{i}", text))
     if backfill:
         scripts.append(OnlineScript("_backfill", "\n".join(backfill)))
+    if keys:
+        scripts.append(OnlineScript("_prepare", key_moves.prepare_sql(dialect, keys, options.lock_timeout)))
     for i, text in enumerate(_merge(dialect, contract)):
         text = _justify(text) if _is_postgres(dialect) else text
         scripts.append(OnlineScript("_contract" if i == 0 else f"_contract_{i}", mark_contract(text)))
@@ -514,6 +541,14 @@ def plan(change: Change, phases: Phases, dialect: Dialect, options: OnlineOption
         notes.append(
             f"Online mode: {what} is written as expand (new column and a trigger keeping both in step), "
             "backfill and contract (drop the old column) migrations."
+        )
+    for key in keys:
+        referencing = ", ".join(f"`{m.table.name}.{m.new.name}`" for m in key.columns[1:])
+        notes.append(
+            f"Online mode: the type change of the primary key `{key.key.table.name}.{key.key.new.name}`"
+            + (f" (and of {referencing}, which reference it)" if referencing else "")
+            + " is written as expand (new columns, a trigger, concurrent indexes), backfill, prepare (validated "
+            "NOT NULL checks) and contract (the swap, then the foreign keys validated) migrations."
         )
     result.notes = notes
     return result

@@ -12,7 +12,7 @@
   run statement by statement (``-- schemashift:transaction off``), so a statement that timed out
   leaves the migration failed at that statement and ``migrate deploy`` run again resumes there.
 * a column type change reaches this module only when it gets no expand/contract plan
-  (:mod:`.phases`: a key or autoincrement column): Prisma's SQL is kept, with a note.
+  (:mod:`.phases`, :mod:`.key_moves`: e.g. a composite key): Prisma's SQL is kept, with a note.
 """
 
 from __future__ import annotations
