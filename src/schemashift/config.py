@@ -550,11 +550,18 @@ class Project:
             return UrlSetting(
                 config.get(config_key, self.env), value.env_var, config.origin(config_key), config.directory
             )
+        # Prisma 6's driver adapter (`engine: "js"`, `adapter: ...`) where the file has no datasource.url
+        adapter = config.adapter if config is not None and config_key == "datasource.url" and config.error is None else None
+        if config is not None and adapter is not None and config_key not in config.values and adapter.kind != "unreadable":
+            origin = f"{config.display}:{adapter.line} (the driver adapter's connection string)"
+            return UrlSetting(config.adapter_url(self.env), adapter.env_var, origin, config.directory)
         raw = self._pyproject(pyproject_key)
         if raw is not None:
             return UrlSetting(raw, None, "`[tool.schemashift]` in pyproject.toml", self.cwd)
         if config is not None:
             config.check(config_key)  # unreadable, and not given another way
+            if adapter is not None and config_key not in config.values:
+                config.adapter_url(self.env)  # an adapter it cannot read: says so, never a silent DATABASE_URL
         return None
 
     def client_url_source(self) -> tuple[str | None, str | None, Path] | None:
