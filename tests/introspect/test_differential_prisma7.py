@@ -26,6 +26,11 @@ tools print the same text once these objects are dropped again):
   different index to schemashift's differ; schemashift writes ``ops: raw("text_pattern_ops")``,
   which Prisma 7 validates.
 
+The multi-schema variant (PostgreSQL): the datasource lists two or three of ``SPACES`` in a random
+order, every model and enum has a ``@@schema``, some tables share a name with a table of another
+schema and an enum ``KindToo`` is ``@@map("Kind")`` in another schema than ``Kind``; relations
+(and implicit many-to-many ones) cross schemas.
+
 Every other difference fails the test. Each test prints its figures (``-rP`` shows them); the
 measured figures are in docs/cli.md ("db pull").
 """
