@@ -717,3 +717,91 @@ def test_guide_troubleshooting_on_a_prisma7_project(
         r = run_cli("db", "pull", "--print")
         assert r.exit_code == 0 and "model Audit" in r.out and "model User" in r.out, r.err
         assert "Stray" not in r.out
+
+
+# ---------------------------------------------------------------- Prisma 6 driver adapters in the config
+
+ADAPTER_FORMS = {
+    # Prisma 6.16+: engine "js" and a top-level adapter factory
+    "arrow": (
+        'import { PrismaPg } from "@prisma/adapter-pg";\nexport default defineConfig({\n  engine: "js",\n'
+        '  adapter: async () => new PrismaPg({ connectionString: process.env.APP_URL }),\n})\n'
+    ),
+    "arrow with a body and options": (
+        'export default defineConfig({\n  engine: "js",\n  adapter: async () => {\n'
+        '    return new PrismaPg({ max: 5, connectionString: env("APP_URL") }, { schema: "public" })\n  },\n})\n'
+    ),
+    # Prisma 6.6-6.15: migrate.adapter, a method taking the environment
+    "migrate method": (
+        'export default defineConfig({\n  experimental: { adapter: true },\n  migrate: {\n'
+        '    async adapter(env) {\n      const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3")\n'
+        "      return new PrismaBetterSqlite3({ url: env.APP_URL })\n    },\n  },\n})\n"
+    ),
+    "string argument": 'export default defineConfig({ engine: "js", adapter: () => new PrismaLibSql(process.env.APP_URL!) })\n',
+}
+
+
+@pytest.mark.parametrize("form", list(ADAPTER_FORMS))
+def test_reader_reads_a_driver_adapters_connection_string(form: str) -> None:
+    config = parse_config(ADAPTER_FORMS[form], Path("/p/prisma.config.ts"), "prisma.config.ts")
+    assert config.error is None
+    assert config.adapter_url({"APP_URL": "file:./x.db"}) == "file:./x.db"
+
+
+@pytest.mark.parametrize(
+    "adapter, found",
+    [
+        ("async () => new PrismaPg(pool)", "new PrismaPg(...)"),
+        ("async () => new PrismaPg({ connectionString })", "new PrismaPg(...)"),
+        ("async () => { const pool = new Pool(); return new PrismaPg(pool) }", "new PrismaPg(...)"),
+        ("makeAdapter", "a function"),
+    ],
+)
+def test_reader_names_an_adapter_it_cannot_read(adapter: str, found: str) -> None:
+    config = parse_config(f'export default defineConfig({{\n  engine: "js",\n  adapter: {adapter},\n}})\n', Path("/p/x.ts"), "x.ts")
+    assert config.error is None and config.values == {}
+    with pytest.raises(ConfigFileError) as exc:
+        config.adapter_url({})
+    message = str(exc.value)
+    assert message.startswith(f"x.ts:3: the datasource is a driver adapter ({found})"), message
+    assert "--url" in message and "[tool.schemashift]" in message and "datasource: { url:" in message
+
+
+def test_adapter_url_serves_migrate(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Prisma 6 adapter-only config: its connection string is the URL (not DATABASE_URL); a
+    ``datasource.url`` beside it wins, as in Prisma 7, which ignores the adapter."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("DATABASE_URL", f"file:{tmp_path / 'env.db'}")
+    monkeypatch.setenv("APP_URL", f"file:{tmp_path / 'adapter.db'}")
+    _project(tmp_path, ADAPTER_FORMS["arrow"].replace("engine:", 'schema: "db/schema.prisma",\n  engine:'))
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "adapter.db").exists() and not (tmp_path / "env.db").exists()
+    (tmp_path / "prisma.config.ts").write_text(
+        ADAPTER_FORMS["arrow"].replace("engine:", f'schema: "db/schema.prisma",\n  datasource: {{ url: "file:{tmp_path / "ds.db"}" }},\n  engine:')
+    )
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "ds.db").exists()
+
+
+def test_unreadable_adapter_is_an_error_unless_the_url_is_given(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never a silent fall-back to DATABASE_URL: the error names the adapter and the ways to give
+    the URL; ``--url`` or ``[tool.schemashift] url`` then serve."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCHEMASHIFT_NON_INTERACTIVE", "1")
+    monkeypatch.setenv("DATABASE_URL", f"file:{tmp_path / 'env.db'}")
+    _project(tmp_path, 'export default defineConfig({\n  schema: "db/schema.prisma",\n  engine: "js",\n  adapter: async () => new PrismaPg(pool),\n})\n')
+    r = run_cli("migrate", "status")
+    assert r.exit_code == 1, r.out + r.err
+    assert "prisma.config.ts:4: the datasource is a driver adapter (new PrismaPg(...))" in r.err and "Traceback" not in r.err
+    assert not (tmp_path / "env.db").exists()
+    with connect(f"file:{tmp_path / 'flag.db'}") as conn:
+        conn.execute('CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY)')
+    r = run_cli("db", "pull", "--print", "--url", f"file:{tmp_path / 'flag.db'}")
+    assert r.exit_code == 0 and "model Post" in r.out, r.err
+    (tmp_path / "pyproject.toml").write_text(f'[tool.schemashift]\nurl = "file:{tmp_path / "py.db"}"\n')
+    r = run_cli("migrate", "dev", "--name", "init")
+    assert r.exit_code == 0, r.err
+    assert (tmp_path / "py.db").exists() and not (tmp_path / "env.db").exists()

@@ -878,7 +878,7 @@ def pull(
 def pull_of(mp: MigrateProject, force: bool = False) -> PullResult:
     """:func:`pull` of a project already opened."""
     from schemashift.connectors import connect
-    from schemashift.introspect import EmptyDatabaseError
+    from schemashift.introspect import EmptyDatabaseError, InconsistentSchemaError
     from schemashift.introspect import pull as introspect_pull
     from schemashift.introspect.warnings import MESSAGES
 
@@ -889,6 +889,8 @@ def pull_of(mp: MigrateProject, force: bool = False) -> PullResult:
             raise SchemashiftError(
                 "The introspected database was empty: there is no table to create a model from.", code="P4001"
             ) from None
+        except InconsistentSchemaError as exc:
+            raise SchemashiftError(f"The schema of the introspected database was inconsistent: {exc}", code="P4002") from None
     warnings = []
     for kind, message in MESSAGES:
         items = result.warnings.items.get(kind)

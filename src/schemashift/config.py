@@ -537,24 +537,33 @@ class Project:
             files if files is not None else self.read(),
             schema,
             env=self.env,
-            configured=self.url_setting("datasource.url", "url"),
+            configured=self.url_setting("datasource.url", "url", required=not url_flag),
             shadow_setting=self.url_setting("datasource.shadowDatabaseUrl", "shadow_url"),
             url_flag=UrlSetting(url_flag, None, "--url", self.cwd) if url_flag else None,
         )
 
-    def url_setting(self, config_key: str, pyproject_key: str | None) -> UrlSetting | None:
-        """A URL given outside the schema: ``prisma.config.ts`` > ``[tool.schemashift]``; None when neither."""
+    def url_setting(self, config_key: str, pyproject_key: str | None, required: bool = True) -> UrlSetting | None:
+        """A URL given outside the schema: ``prisma.config.ts`` > ``[tool.schemashift]``; None when neither.
+        A value the config file holds but that cannot be read is an error when ``required`` (not when
+        ``--url`` gives the URL)."""
         config = self.prisma_config
         if config is not None and config.readable(config_key) and config_key in config.values:
             value = config.values[config_key]
             return UrlSetting(
                 config.get(config_key, self.env), value.env_var, config.origin(config_key), config.directory
             )
+        # Prisma 6's driver adapter (`engine: "js"`, `adapter: ...`) where the file has no datasource.url
+        adapter = config.adapter if config is not None and config_key == "datasource.url" and config.error is None else None
+        if config is not None and adapter is not None and config_key not in config.values and adapter.kind != "unreadable":
+            origin = f"{config.display}:{adapter.line} (the driver adapter's connection string)"
+            return UrlSetting(config.adapter_url(self.env), adapter.env_var, origin, config.directory)
         raw = self._pyproject(pyproject_key)
         if raw is not None:
             return UrlSetting(raw, None, "`[tool.schemashift]` in pyproject.toml", self.cwd)
-        if config is not None:
+        if config is not None and required:
             config.check(config_key)  # unreadable, and not given another way
+            if adapter is not None and config_key not in config.values:
+                config.adapter_url(self.env)  # an adapter it cannot read: says so, never a silent DATABASE_URL
         return None
 
     def client_url_source(self) -> tuple[str | None, str | None, Path] | None:

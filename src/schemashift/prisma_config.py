@@ -73,6 +73,21 @@ USED_KEYS = (
     "experimental.externalTables",
 )
 
+#: Where Prisma 6 configurations put a driver adapter (``engine: "js"`` + ``adapter``, 6.16+;
+#: ``migrate.adapter``, 6.6-6.15). Prisma 7.10 ignores both (its ``datasource.url`` is required);
+#: schemashift reads the connection string of the adapter's ``new Prisma...({ ... })`` when
+#: ``datasource.url`` is absent, and stops with :data:`ADAPTER_HINT` when it cannot.
+ADAPTER_KEYS = ("adapter", "migrate.adapter")
+#: the options that hold the connection string in Prisma's adapters (``PrismaPg``, ``PrismaNeon``:
+#: ``connectionString``; ``PrismaBetterSqlite3``, ``PrismaLibSql``, ``PrismaD1Http``...: ``url``)
+_ADAPTER_URL_OPTIONS = ("connectionString", "url")
+ADAPTER_HINT = (
+    "schemashift cannot run a JavaScript driver adapter: give the connection URL instead, with the `--url` "
+    "option, `datasource: { url: env(\"DATABASE_URL\") }` in the config file (Prisma 7 reads only that), "
+    "`url = \"...\"` under `[tool.schemashift]` in pyproject.toml, or a `new <Adapter>({ connectionString: "
+    "process.env.VAR })` that it can read."
+)
+
 HINT = (
     "Write it as a string literal, env(\"VAR\") or process.env.VAR in the file, or give it to schemashift "
     "another way: the `--schema`/`--url` options, or the keys `url`, `shadow_url`, `schema`, `migrations` and `seed` under "
@@ -153,6 +168,9 @@ class PrismaConfig:
     #: the file loads ``.env`` (``import "dotenv/config"``, ``require("dotenv/config")``, or
     #: ``config()``/``dotenv.config()`` of an imported ``dotenv``), found even when it cannot be read
     loads_dotenv: bool = False
+    #: a Prisma 6 driver adapter (:data:`ADAPTER_KEYS`): its connection string, or an "unreadable"
+    #: value whose text says what was found and how to give the URL instead
+    adapter: Value | None = None
 
     def readable(self, key: str) -> bool:
         """Whether ``key`` was read (set or absent); False when the file or that value could not be read."""
@@ -211,6 +229,15 @@ class PrismaConfig:
     def origin(self, key: str) -> str:
         value = self.values.get(key)
         return f"{self.display}:{value.line}" if value is not None else self.display
+
+    def adapter_url(self, env: Mapping[str, str] | None = None) -> str | None:
+        """The driver adapter's connection string (None: no adapter, or an unset variable); a
+        :class:`ConfigFileError` naming the adapter when it cannot be read."""
+        if self.adapter is None:
+            return None
+        if self.adapter.kind == "unreadable":
+            raise ConfigFileError(self.adapter.text)
+        return self.adapter.evaluate(os.environ if env is None else env, self.display)
 
 
 #: Prisma 7's ``--config PATH`` (the command line's custom configuration file), None: looked up.
@@ -294,6 +321,8 @@ class _Reader:
         self.where = where
         self.directory = directory  # __dirname, import.meta.dirname
         self.root = root  # the project folder: Node's current directory (relative readFileSync paths)
+        self.adapter: Value | None = None
+        self.param: str | None = None  # the adapter function's parameter (Prisma 6.6's `env`)
 
     def peek(self, ahead: int = 0) -> _Tok:
         return self.toks[min(self.i + ahead, len(self.toks) - 1)]
@@ -412,26 +441,100 @@ class _Reader:
         self.expect("{", "an object")
         while not self.at("}"):
             tok = self.next()
+            if tok.kind == "name" and tok.text == "async" and self.peek().kind == "name" and self.peek(1).text == "(":
+                tok = self.next()  # `async adapter(env) {...}`
             if tok.kind not in ("name", "str"):
                 raise self.fail("a key of the object", tok)
             key = prefix + tok.text
-            self.expect(":", f"the value of `{key}`")
-            if key in USED_KEYS:
+            if tok.kind == "name" and self.at("("):  # a method: `adapter() {...}`
                 start = self.i
-                try:
-                    values[key] = self.expression(key)
-                except ConfigFileError as exc:  # this key only: it may be given elsewhere
-                    values[key] = Value("unreadable", str(exc), line=tok.line)
-                    self.i = start  # the whole value skipped, from its start (a list may have stopped inside)
-                    self.skip_value()
-            elif self.at("{") and any(k.startswith(key + ".") for k in USED_KEYS):
-                self.object_(key + ".", values)
-            else:
                 self.skip_value()
+                if key in ADAPTER_KEYS:
+                    self.adapter = self.adapter_value(start, self.i, tok.line)
+            else:
+                self.expect(":", f"the value of `{key}`")
+                self.value(key, tok.line, values)
             if not self.at(","):
                 break
             self.next()
         self.expect("}", "the end of the object")
+
+    def value(self, key: str, line: int, values: dict[str, Value]) -> None:
+        """The value of ``key`` (after its ``:``): read, descended into, or skipped."""
+        start = self.i
+        if key in ADAPTER_KEYS:
+            self.skip_value()
+            self.adapter = self.adapter_value(start, self.i, line)
+        elif key in USED_KEYS:
+            try:
+                values[key] = self.expression(key)
+            except ConfigFileError as exc:  # this key only: it may be given elsewhere
+                values[key] = Value("unreadable", str(exc), line=line)
+                self.i = start  # the whole value skipped, from its start (a list may have stopped inside)
+                self.skip_value()
+        elif self.at("{") and any(k.startswith(key + ".") for k in (*USED_KEYS, *ADAPTER_KEYS)):
+            self.object_(key + ".", values)
+        else:
+            self.skip_value()
+
+    def adapter_value(self, start: int, end: int, line: int) -> Value:
+        """A driver adapter's connection string, read from tokens ``start:end``: the first
+        ``new Name(...)`` there, its first argument a string expression or an object with
+        ``connectionString``/``url``; else an "unreadable" value saying what was found."""
+        toks = self.toks[start:end]
+        texts = [t.text if t.kind in ("op", "name") else None for t in toks]
+        # the function's one parameter (`async (env) => ...`, `adapter(env) {...}`): `env.X` is process.env.X
+        if "(" in texts:
+            k = texts.index("(")
+            if k + 2 < len(toks) and toks[k + 1].kind == "name" and texts[k + 2] == ")":
+                self.param = toks[k + 1].text
+        news = [k for k in range(len(toks) - 2) if texts[k] == "new" and toks[k + 1].kind == "name"]
+        # Prisma's adapter classes (PrismaPg, PrismaBetterSqlite3...) before a driver's `new Pool()`
+        found = next((k for k in news if toks[k + 1].text.startswith("Prisma")), news[0] if news else None)
+        what = f"new {toks[found + 1].text}(...)" if found is not None else "a function"
+        unreadable = Value(
+            "unreadable",
+            f"{self.where}:{line}: the datasource is a driver adapter ({what}) whose connection string cannot be read "
+            f"without running the file. {ADAPTER_HINT}",
+            line=line,
+        )
+        if found is None:
+            return unreadable
+        k = start + found + 2
+        saved = self.i
+        try:
+            while self.toks[k].kind == "name" and self.toks[k + 1].text == ".":  # `new pg.Pool(...)`
+                k += 2
+            self.i = k + 1
+            if self.toks[k].text != "(" or self.toks[k].kind != "op":
+                return unreadable
+            if not self.at("{"):
+                return self.adapter_expression()
+            self.next()
+            while not self.at("}"):
+                key = self.next()
+                if key.kind in ("name", "str") and key.text in _ADAPTER_URL_OPTIONS and self.at(":"):
+                    self.next()
+                    return self.adapter_expression()
+                if not self.at(":"):
+                    return unreadable  # `{ connectionString }` (a variable), `...spread`
+                self.next()
+                self.skip_value()
+                if not self.at(","):
+                    break
+                self.next()
+            return unreadable
+        except ConfigFileError:
+            return unreadable
+        finally:
+            self.i = saved
+            self.param = None
+
+    def adapter_expression(self) -> Value:
+        value = self.expression("the adapter's connection string")
+        if value.kind in ("list", "bool", "file"):
+            raise self.fail("the adapter's connection string")
+        return value
 
     def skip_value(self) -> None:
         """A value schemashift does not use: skipped up to the next `,` or `}` at its depth."""
@@ -513,6 +616,9 @@ class _Reader:
             name = self.string_arg(what)
             self.expect(")", what)
             return Value("env", name, line=tok.line)
+        if tok.kind == "name" and tok.text == self.param and self.peek(1).text == "." and self.peek(2).kind == "name":
+            self.i += 3  # Prisma 6.6's `migrate: { async adapter(env) {...} }`: env.X
+            return Value("penv", self.toks[self.i - 1].text, line=tok.line)
         if tok.kind == "name" and tok.text == "process" and self.peek(1).text == "." and self.peek(2).text == "env":
             self.i += 3
             if self.at(".") and self.peek(1).kind == "name":
@@ -559,7 +665,8 @@ def parse_config(text: str, path: Path, display: str, root: Path | None = None) 
     dotenv = _loads_dotenv(tokens)
     try:
         reader = _Reader(tokens, display, path.parent, root or path.parent)
-        return PrismaConfig(path=path, display=display, values=reader.module(), loads_dotenv=dotenv)
+        values = reader.module()
+        return PrismaConfig(path=path, display=display, values=values, loads_dotenv=dotenv, adapter=reader.adapter)
     except ConfigFileError as exc:
         return PrismaConfig(path=path, display=display, error=str(exc), loads_dotenv=dotenv)
 

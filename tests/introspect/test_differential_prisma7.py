@@ -26,6 +26,11 @@ tools print the same text once these objects are dropped again):
   different index to schemashift's differ; schemashift writes ``ops: raw("text_pattern_ops")``,
   which Prisma 7 validates.
 
+The multi-schema variant (PostgreSQL): the datasource lists two or three of ``SPACES`` in a random
+order, every model and enum has a ``@@schema``, some tables share a name with a table of another
+schema and an enum ``KindToo`` is ``@@map("Kind")`` in another schema than ``Kind``; relations
+(and implicit many-to-many ones) cross schemas.
+
 Every other difference fails the test. Each test prints its figures (``-rP`` shows them); the
 measured figures are in docs/cli.md ("db pull").
 """
@@ -60,6 +65,9 @@ PROVIDERS = [
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
 ]
 
+# the schemas of the multi-schema cases ("public" is Prisma's default schema)
+SPACES = ["public", "auth", "billing"]
+
 # the hand-added objects whose Prisma 7 rendering schemashift deliberately does not copy (docstring)
 DIVERGENT = frozenset({"include_index", "btree_opclass"})
 
@@ -88,19 +96,40 @@ class Model:
     text_columns: list[str] = field(default_factory=list)  # required String columns (db names)
     int_columns: list[str] = field(default_factory=list)
     json_columns: list[str] = field(default_factory=list)
+    space: str | None = None  # @@schema (multi-schema cases)
 
     @property
     def db(self) -> str:
         return self.table or self.name
 
+    @property
+    def qualified(self) -> str:
+        """The table in SQL, with its schema in a multi-schema case."""
+        return f'"{self.space}"."{self.db}"' if self.space else f'"{self.db}"'
 
-def generate(rng: random.Random, provider: str) -> tuple[str, list[Model]]:
-    """A schema body (no datasource) and its models."""
-    count = rng.randint(2, 5)
+
+def generate(rng: random.Random, provider: str, spaces: list[str] | None = None) -> tuple[str, list[Model]]:
+    """A schema body (no datasource) and its models. ``spaces``: a multi-schema case, each model
+    and enum in one of them, some tables and enums with the same name in two schemas, relations
+    across schemas."""
+    count = rng.randint(2, 5) if not spaces else rng.randint(3, 6)
     models = [Model(f"M{i}{rng.choice(['', 'x', 'Item'])}", f"m{i}_t" if rng.random() < 0.2 else None) for i in range(count)]
     enums: list[str] = []
     if provider == "postgresql" and rng.random() < 0.5:
         enums.append("enum Kind {\n  A\n  B\n  C\n}")
+    clash_enum = None
+    if spaces:
+        for i, m in enumerate(models):
+            m.space = rng.choice(spaces)
+            others = [o for o in models[:i] if o.space != m.space and o.db not in {x.db for x in models if x.space == m.space}]
+            if others and rng.random() < 0.35:  # the same table name in two schemas
+                m.table = rng.choice(others).db
+        if enums:
+            space = rng.choice(spaces)
+            enums[0] = enums[0][:-1] + f'\n  @@schema("{space}")\n}}'
+            if rng.random() < 0.5:  # an enum of the same name in another schema
+                clash_enum = rng.choice([s for s in spaces if s != space])
+                enums.append(f'enum KindToo {{\n  X\n  Y\n\n  @@map("Kind")\n  @@schema("{clash_enum}")\n}}')
     for m in models:
         m.scalars.append("id Int @id @default(autoincrement())")
         m.int_columns.append("id")
@@ -126,12 +155,16 @@ def generate(rng: random.Random, provider: str) -> tuple[str, list[Model]]:
                 m.json_columns.append(column)
         if enums and rng.random() < 0.5:
             m.scalars.append(f"kind Kind{rng.choice(['', '?'])}")
+        if clash_enum and rng.random() < 0.5:
+            m.scalars.append("kindToo KindToo?")
         if len(m.int_columns) >= 2 and rng.random() < 0.4:
             m.blocks.append(f"@@index([{', '.join(_field_of(m, c) for c in m.int_columns[:2])}])")
         if len(m.text_columns) >= 2 and rng.random() < 0.3:
             m.blocks.append(f"@@unique([{', '.join(_field_of(m, c) for c in m.text_columns[:2])}])")
         if m.table:
             m.blocks.append(f'@@map("{m.table}")')
+        if m.space:
+            m.blocks.append(f'@@schema("{m.space}")')
     for i, m in enumerate(models[1:], start=1):
         for j in rng.sample(range(i), k=min(i, rng.randint(0, 2))):
             target = models[j]
@@ -180,17 +213,20 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
             return True
         return False
 
+    def index(m: Model, suffix: str) -> str:
+        return (f"{q(m.space)}." if m.space else "") + q(m.db + suffix)
+
     for n, m in enumerate(models):
-        t = q(m.db)
+        t = m.qualified
         ints = m.int_columns
         texts = m.text_columns
         # (SQLite: Prisma 7's describer fails on a partial index, "Error accessing result set, column
         # not found: <index name>", so none there)
         if provider == "postgresql" and len(ints) > 1 and want("partial_index", 0.15):
-            drops.append(f"DROP INDEX {q(m.db + '_partial')}")
+            drops.append(f"DROP INDEX {index(m, '_partial')}")
             sql.append(f"CREATE INDEX {q(m.db + '_partial')} ON {t} ({q(ints[1])}) WHERE {q(ints[1])} > 0")
         if provider == "postgresql" and texts and want("partial_unique", 0.1):
-            drops.append(f"DROP INDEX {q(m.db + '_puniq')}")
+            drops.append(f"DROP INDEX {index(m, '_puniq')}")
             sql.append(f"CREATE UNIQUE INDEX {q(m.db + '_puniq')} ON {t} ({q(texts[0])}) WHERE {q(texts[0])} <> ''")
         if want("expression_index", 0.08) and texts:
             sql.append(f"CREATE INDEX {q(m.db + '_expr')} ON {t} (lower({q(texts[0])}))")
@@ -201,10 +237,10 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
         if provider != "postgresql":
             continue
         if ints and texts and want("include_index", 0.04):
-            drops.append(f"DROP INDEX {q(m.db + '_incl')}")
+            drops.append(f"DROP INDEX {index(m, '_incl')}")
             sql.append(f"CREATE INDEX {q(m.db + '_incl')} ON {t} ({q(ints[0])}) INCLUDE ({q(texts[0])})")
         if texts and want("btree_opclass", 0.04):
-            drops.append(f"DROP INDEX {q(m.db + '_ops')}")
+            drops.append(f"DROP INDEX {index(m, '_ops')}")
             sql.append(f"CREATE INDEX {q(m.db + '_ops')} ON {t} ({q(texts[0])} text_pattern_ops)")
         if m.json_columns and want("gin_opclass"):
             sql.append(f"CREATE INDEX {q(m.db + '_gin')} ON {t} USING GIN ({q(m.json_columns[0])} jsonb_path_ops)")
@@ -224,18 +260,18 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
     if provider == "postgresql":
         m = models[-1]
         if want("row_level_security", 0.1):
-            sql.append(f"ALTER TABLE {q(m.db)} ENABLE ROW LEVEL SECURITY")
+            sql.append(f"ALTER TABLE {m.qualified} ENABLE ROW LEVEL SECURITY")
         if want("exclusion", 0.1):
-            sql.append(f"ALTER TABLE {q(m.db)} ADD CONSTRAINT {q(m.db + '_excl')} EXCLUDE USING btree (id WITH =)")
+            sql.append(f"ALTER TABLE {m.qualified} ADD CONSTRAINT {q(m.db + '_excl')} EXCLUDE USING btree (id WITH =)")
         if want("inherited", 0.1):
-            sql.append(f'CREATE TABLE "child" (extra INTEGER) INHERITS ({q(m.db)})')
+            sql.append(f'CREATE TABLE "child" (extra INTEGER) INHERITS ({m.qualified})')
         if want("unsupported_type", 0.1):
-            sql.append(f"ALTER TABLE {q(m.db)} ADD COLUMN search tsvector, ADD COLUMN area circle")
+            sql.append(f"ALTER TABLE {m.qualified} ADD COLUMN search tsvector, ADD COLUMN area circle")
     if want("no_identifier", 0.1):
         sql.append('CREATE TABLE "keyless" (a INTEGER, b TEXT)')
     if want("view", 0.3):
         m = models[0]
-        sql.append(f'CREATE VIEW "{m.db}_view" AS SELECT id FROM "{m.db}"')
+        sql.append(f'CREATE VIEW "{m.db}_view" AS SELECT id FROM {m.qualified}')
     if provider == "sqlite" and want("check", 0.2):
         sql.append('CREATE TABLE "checked" (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0))')
     if provider == "postgresql" and want("partitioned", 0.2):
@@ -247,7 +283,7 @@ def additions(rng: random.Random, provider: str, models: list[Model]) -> tuple[l
         sql.append('CREATE TABLE "deferred_pk" (id INTEGER PRIMARY KEY DEFERRABLE INITIALLY DEFERRED)')
     if provider == "postgresql" and want("partial_gin", 0.05) and any(m.json_columns for m in models):
         m = next(m for m in models if m.json_columns)
-        sql.append(f"CREATE INDEX {q(m.db + '_pgin')} ON {q(m.db)} USING GIN ({q(m.json_columns[0])}) WHERE id > 10")
+        sql.append(f"CREATE INDEX {q(m.db + '_pgin')} ON {m.qualified} USING GIN ({q(m.json_columns[0])}) WHERE id > 10")
     return [s for s in sql if s], kinds, drops
 
 
@@ -269,6 +305,15 @@ HEADERS = [
 ]
 
 
+def _header(template: str, provider: str, spaces: list[str] | None) -> str:
+    """A header of ``HEADERS`` for ``provider``, with the datasource's ``schemas`` in a multi-schema case."""
+    text = template.format(provider=provider)
+    if spaces:
+        listed = ", ".join(f'"{s}"' for s in spaces)
+        text = text.replace(f'provider = "{provider}"', f'provider = "{provider}"\n  schemas  = [{listed}]', 1)
+    return text
+
+
 @contextmanager
 def _database(provider: str, tmp: Path) -> Iterator[str]:
     if provider == "sqlite":
@@ -278,13 +323,13 @@ def _database(provider: str, tmp: Path) -> Iterator[str]:
         yield url
 
 
-def _deploy(url: str, provider: str, body: str, extra: list[str]) -> None:
+def _deploy(url: str, provider: str, body: str, extra: list[str], spaces: list[str] | None = None) -> None:
     from schemashift.connectors import connect
     from schemashift.migrations import engine
     from schemashift.model import Schema
 
     dialect = engine.dialect_for(provider)
-    target = engine.target_schema([("schema.prisma", HEADER.format(provider=provider) + body)], provider)
+    target = engine.target_schema([("schema.prisma", _header(HEADER, provider, spaces) + body)], provider)
     with connect(url) as conn:
         engine.apply_script(conn, engine.render(engine.diff(Schema(), target, dialect), dialect))
         for statement in extra:
@@ -333,24 +378,26 @@ def _compare(schema: Path, url: str, run_cli) -> str | None:  # type: ignore[no-
     return "".join(lines)
 
 
-def run_cases(provider: str, count: int, seed0: int, tmp_path: Path, run_cli) -> tuple[Tally, Tally]:  # type: ignore[no-untyped-def]
+def run_cases(provider: str, count: int, seed0: int, tmp_path: Path, run_cli, multi_schema: bool = False) -> tuple[Tally, Tally]:  # type: ignore[no-untyped-def]
     """``count`` cases from ``seed0`` on: fails on a difference that is not explained by a DIVERGENT
-    object, i.e. one that stays once those objects are dropped again."""
+    object, i.e. one that stays once those objects are dropped again. ``multi_schema``: the
+    datasource lists two or three schemas (in a random order) and the models are spread over them."""
     fresh, reintro = Tally(), Tally()
     failures: list[str] = []
     for n in range(count):
         seed = seed0 + n
         rng = random.Random(seed)
-        body, models = generate(rng, provider)
+        spaces = rng.sample(SPACES, rng.randint(2, 3)) if multi_schema else None
+        body, models = generate(rng, provider, spaces)
         extra, kinds, drops = additions(rng, provider, models)
         tmp = tmp_path / f"case{seed}"
         tmp.mkdir()
         with _database(provider, tmp) as url:
-            _deploy(url, provider, body, extra)
+            _deploy(url, provider, body, extra, spaces)
             differing: list[tuple[Tally, str, str]] = []
             for tally, existing in ((fresh, ""), (reintro, "\n" + body)):
                 schema = tmp / ("fresh.prisma" if not existing else "existing.prisma")
-                schema.write_text(HEADERS[seed % len(HEADERS)].format(provider=provider) + existing)
+                schema.write_text(_header(HEADERS[seed % len(HEADERS)], provider, spaces) + existing)
                 tally.cases += 1
                 diff = _compare(schema, url, run_cli)
                 if diff is None:
@@ -369,6 +416,8 @@ def run_cases(provider: str, count: int, seed0: int, tmp_path: Path, run_cli) ->
                     tally.divergent.append(f"{seed}{'r' if existing else ''}:{sorted(kinds & DIVERGENT)}")
                 else:
                     failures.append(f"{what}, still after dropping {sorted(kinds & DIVERGENT)}:\n{rest}")
+    if multi_schema:
+        provider += ", multi-schema"
     print(f"\n[{provider}] " + fresh.line("fresh pull") + f"\n[{provider}] " + reintro.line("re-introspection"))
     assert not failures, f"{len(failures)} unexplained differences; the first ones:\n" + "\n\n".join(failures[:4])
     return fresh, reintro
@@ -393,6 +442,20 @@ def test_pull_matches_prisma7(provider: str, tmp_path: Path, run_cli) -> None:  
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_pull_matches_prisma7_many(provider: str, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     run_cases(provider, SLOW_CASES, int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_SEED", "20000")), tmp_path, run_cli)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not HAS_ORACLE, reason="needs node and ../shared/oracle/prisma7")
+def test_multi_schema_pull_matches_prisma7(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    run_cases("postgresql", SMALL_CASES, 5000, tmp_path, run_cli, multi_schema=True)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(not HAS_ORACLE, reason="needs node and ../shared/oracle/prisma7")
+def test_multi_schema_pull_matches_prisma7_many(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    seed = int(os.environ.get("SCHEMASHIFT_DIFFERENTIAL_SEED", "20000")) + 50000
+    run_cases("postgresql", SLOW_CASES, seed, tmp_path, run_cli, multi_schema=True)
 
 
 # ---------------------------------------------------------------- a schema folder (prismaSchemaFolder)

@@ -191,7 +191,12 @@ class Context:
         if key not in self._states:
             main, configured = self.shadow()
             self._states[key] = history_end_state(
-                main, list(migrations), shadow_url=configured, cache=ShadowCache(self.cwd / CACHE_DIR_NAME)
+                main,
+                list(migrations),
+                shadow_url=configured,
+                cache=ShadowCache(self.cwd / CACHE_DIR_NAME),
+                namespaces=self.mp.namespaces,  # a multi-schema project: all its schemas
+                init_script=self.mp.init_shadow_db,
             )
         return self._states[key]
 
@@ -412,6 +417,8 @@ def drift(ctx: Context) -> Outcome:
     applied = [m for m in ctx.migrations if m.name in set(st.applied)]
     expected = ctx.end_state(applied)
     with connect(target.url) as conn:
+        conn.follow_prisma(ctx.mp.prisma_major, ctx.mp.external)
+        conn.namespaces = ctx.mp.namespaces  # a multi-schema project: all its schemas
         live = engine.describe(conn)
         steps = engine.diff(expected, live, conn.dialect)
     if not steps:

@@ -119,6 +119,8 @@ class FleetProject:
                     [by_name[name] for name in applied],
                     shadow_url=parse_url(shadow, self.base.schema_dir) if shadow else None,
                     cache=ShadowCache(self.project.cwd / CACHE_DIR_NAME),
+                    namespaces=self.base.namespaces,  # a multi-schema project: all its schemas
+                    init_script=self.base.init_shadow_db,
                 )
             return self._end_states[applied]
 

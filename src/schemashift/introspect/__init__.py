@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from schemashift.connectors.base import Connector
-from schemashift.introspect.calculate import Introspected, calculate
+from schemashift.introspect.calculate import InconsistentSchemaError, Introspected, calculate
 from schemashift.introspect.config import render_datasource, render_generator
 from schemashift.introspect.extras import Extras, read_extras
 from schemashift.introspect.previous import Previous, read_previous
@@ -25,7 +25,7 @@ from schemashift.introspect.warnings import Warnings
 from schemashift.model import Schema
 from schemashift.psl import ast
 
-__all__ = ["PullResult", "EmptyDatabaseError", "introspect", "pull", "read_extras", "Warnings", "Extras", "Previous"]
+__all__ = ["PullResult", "EmptyDatabaseError", "InconsistentSchemaError", "introspect", "pull", "read_extras", "Warnings", "Extras", "Previous"]
 
 #: where re-introspection of a schema folder writes the models and enums it did not have
 NEW_MODELS_FILE = "introspected.prisma"
@@ -113,11 +113,22 @@ def pull(conn: Connector, files: Sequence[tuple[str, str]] | None = None, force:
 
     with progress.task(f"Introspecting `{conn.url.database}`", 3, "steps") as t:
         t.advance(0, "describing the database")
-        schema = describe(conn)
+        namespaces = _namespaces(files) if conn.provider == "postgresql" else ()
+        schema = describe(conn, namespaces=namespaces)
         t.advance(1, f"{len(schema.tables)} tables described; reading comments and extras")
         provider = conn.dialect.datasource_provider  # CockroachDB: "cockroachdb" (a postgresql:// URL)
-        extras = read_extras(conn)
+        extras = read_extras(conn, namespaces)
         t.advance(1, "writing the schema")
         result = introspect(schema, provider, files, force, extras)
         t.advance(1, "done")
     return result
+
+
+def _namespaces(files: Sequence[tuple[str, str]] | None) -> tuple[str, ...]:
+    """The existing schema's multi-schema ``schemas`` (PostgreSQL): every one is introspected."""
+    if not files:
+        return ()
+    from schemashift.migrations.engine import schema_namespaces
+    from schemashift.psl import parse_files
+
+    return schema_namespaces(parse_files(files)[0])

@@ -15,8 +15,9 @@ used for the same database objects.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from schemashift.introspect import names
 from schemashift.introspect.extras import Extras
@@ -322,7 +323,7 @@ def _args(args: list[str]) -> str:
 
 def is_m2m_join_table(table: Table, tables_by_name: dict[str, Table]) -> bool:
     """Prisma's implicit many-to-many join table (``is_prisma_m_to_n_relation``)."""
-    if not table.name.startswith("_") or len(table.foreign_keys) != 2:
+    if not names.unqualified(table.name).startswith("_") or len(table.foreign_keys) != 2:
         return False
 
     def is_a(c: str) -> bool:
@@ -344,9 +345,8 @@ def is_m2m_join_table(table: Table, tables_by_name: dict[str, Table]) -> bool:
     if not first.columns or not second.columns:
         return False
     c1, c2 = first.columns[0], second.columns[0]
-    return (first.referenced_table <= second.referenced_table and is_a(c1) and is_b(c2)) or (
-        second.referenced_table <= first.referenced_table and is_b(c1) and is_a(c2)
-    )
+    t1, t2 = names.unqualified(first.referenced_table), names.unqualified(second.referenced_table)
+    return (t1 <= t2 and is_a(c1) and is_b(c2)) or (t2 <= t1 and is_b(c1) and is_a(c2))
 
 
 def _is_old_migration_table(table: Table) -> bool:
@@ -393,6 +393,9 @@ class _Calculator:
         self.extras = extras
         self.ds = datasource
         self.warnings = Warnings()
+        self.multi_schema = bool(schema.namespaces)
+        if self.multi_schema:
+            schema = _qualified(schema)
         tables = sorted(schema.tables, key=lambda t: t.name)
         self.by_name = {t.name: t for t in tables}
         self.join_tables = [t for t in tables if is_m2m_join_table(t, self.by_name)]
@@ -406,6 +409,9 @@ class _Calculator:
         self.table_id = {t.name: i for i, t in enumerate(tables)}
         self.enums = sorted(schema.enums, key=lambda e: e.name)
         self.enums_by_name = {e.name: e for e in self.enums}
+        # multi-schema: a name used in several schemas becomes "<schema>_<name>" (and a warning)
+        self.duplicated_tables = _duplicated(t.name for t in self.tables)
+        self.duplicated_enums = _duplicated(e.name for e in self.enums)
         self.fk_enabled = not previous.relation_mode_prisma
         self.enum_alias: dict[str, PrevEnum] = {}
         self.enum_alias = self._mysql_enum_aliases()
@@ -432,7 +438,20 @@ class _Calculator:
         pm = self.prev_model(table)
         if pm is not None:
             return pm.name, pm.mapped
-        return names.type_name(table)
+        return self._new_type_name(table, self.duplicated_tables)
+
+    @staticmethod
+    def _new_type_name(key: str, duplicated: set[str]) -> tuple[str, str | None]:
+        db_name = names.unqualified(key)
+        name, mapped = names.type_name(db_name)
+        if db_name in duplicated:
+            return f"{names.space_of(key)}_{name}", db_name
+        return name, mapped
+
+    @staticmethod
+    def _type_name(key: str) -> str:
+        """The PSL name generated relation names start from: the table's own, never prefixed."""
+        return names.type_name(names.unqualified(key))[0]
 
     def column_name(self, table: str, column: str) -> tuple[str, str | None]:
         pm = self.prev_model(table)
@@ -469,7 +488,7 @@ class _Calculator:
         pe = self.prev_enum(enum)
         if pe is not None:
             return pe.name, pe.mapped
-        return names.type_name(enum)
+        return self._new_type_name(enum, self.duplicated_enums)
 
     def enum_value_name(self, enum: str, value: str) -> tuple[str, str | None]:
         pe = self.prev_enum(enum)
@@ -577,7 +596,7 @@ class _Calculator:
                 ):
                     out.add(pair)
                     continue
-                default_field = names.type_name(fk.referenced_table)[0]
+                default_field = self._type_name(fk.referenced_table)
                 if any(names.field_name(c)[0] == default_field for c in fk.columns):
                     out.add(pair)
         return out
@@ -588,8 +607,8 @@ class _Calculator:
 
     def _inline_name(self, t: Table, fk: ForeignKey, ambiguous: set[tuple[int, int]]) -> tuple[str, str, str]:
         is_self = t.name == fk.referenced_table
-        referencing = names.type_name(t.name)[0]
-        referenced = names.type_name(fk.referenced_table)[0]
+        referencing = self._type_name(t.name)
+        referenced = self._type_name(fk.referenced_table)
         prefix = "other_" if is_self else ""
         if self._pair(t.name, fk.referenced_table) not in ambiguous:
             relation = f"{referencing}To{referenced}" if is_self else ""
@@ -603,16 +622,16 @@ class _Calculator:
         first, second = self.all_tables[pair[0]].name, self.all_tables[pair[1]].name
         is_self = pair[0] == pair[1]
         if pair in ambiguous:
-            relation, suffix = t.name[1:], t.name
+            relation, suffix = names.unqualified(t.name)[1:], names.unqualified(t.name)
         else:
-            default = f"{names.type_name(first)[0]}To{names.type_name(second)[0]}"
-            found = t.name[1:]
+            default = f"{self._type_name(first)}To{self._type_name(second)}"
+            found = names.unqualified(t.name)[1:]
             relation = "" if found == default and not is_self else found
             suffix = ""
         return (
             relation,
-            f"{names.type_name(second)[0]}{suffix}{'_A' if is_self else ''}",
-            f"{names.type_name(first)[0]}{suffix}{'_B' if is_self else ''}",
+            f"{self._type_name(second)}{suffix}{'_A' if is_self else ''}",
+            f"{self._type_name(first)}{suffix}{'_B' if is_self else ''}",
         )
 
     # -- rendering of a model
@@ -623,10 +642,10 @@ class _Calculator:
         m = ModelOut(name, position=pm.position if pm else None, file=pm.file if pm else None)
         if pm is not None and pm.documentation:
             m.add_doc(pm.documentation)
-        if pm is None and names.is_reserved(t.name):
+        if pm is None and names.is_reserved(names.unqualified(t.name)):
             m.add_doc(
                 f"This model has been renamed to '{name}' during introspection, because the original name "
-                f"'{t.name}' is reserved."
+                f"'{names.unqualified(t.name)}' is reserved."
             )
         if pm is None and t.name in self.extras.partitioned:
             m.add_doc(DOC_PARTITION)
@@ -708,7 +727,19 @@ class _Calculator:
             m.block_attributes.append(f"@@map({names.string_literal(mapped)})")
         if ignored:
             m.block_attributes.append("@@ignore")
+        self._schema_attribute(m.block_attributes, t.name, "model", name, pm is None, self.duplicated_tables)
         return m
+
+    def _schema_attribute(
+        self, attributes: list[str], key: str, kind: str, name: str, new: bool, duplicated: set[str]
+    ) -> None:
+        """Multi-schema: ``@@schema`` last; a new model or enum renamed for a duplicate name warned."""
+        space = names.space_of(key)
+        if space is None:
+            return
+        attributes.append(f"@@schema({names.string_literal(space)})")
+        if new and names.unqualified(key) in duplicated:
+            self.warnings.add("duplicate_names", f'Type: "{kind}", name: "{name}"')
 
     def scalar_field(self, t: Table, c: Column, model_name: str) -> FieldOut:
         pm = self.prev_model(t.name)
@@ -738,7 +769,7 @@ class _Calculator:
                 args.append("sort: Desc")
             if pk.columns[0].length is not None:
                 args.append(f"length: {pk.columns[0].length}")
-            pk_map = names.map_argument(pk.name, default_names.primary_key_name(t.name, self.limit))
+            pk_map = names.map_argument(pk.name, default_names.primary_key_name(names.unqualified(t.name), self.limit))
             if pk_map is not None:
                 args.append(pk_map)
             attrs.append("@id" + _args(args))
@@ -821,7 +852,7 @@ class _Calculator:
         for ix in self._rendered_indexes(t):
             if not (ix.unique and len(ix.columns) == 1 and ix.columns[0].name == c.name):
                 continue
-            map_arg = names.map_argument(ix.name, default_names.unique_name(t.name, [c.name], self.limit))
+            map_arg = names.map_argument(ix.name, default_names.unique_name(names.unqualified(t.name), [c.name], self.limit))
             args = [map_arg] if map_arg is not None else []
             if ix.columns[0].sort is SortOrder.DESC:
                 args.append("sort: Desc")
@@ -858,7 +889,7 @@ class _Calculator:
         args = [self.field_list(t, t.primary_key.columns)]
         if pm is not None and pm.id_name:
             args.append(f"name: {names.string_literal(pm.id_name)}")
-        pk_map = names.map_argument(t.primary_key.name, default_names.primary_key_name(t.name, self.limit))
+        pk_map = names.map_argument(t.primary_key.name, default_names.primary_key_name(names.unqualified(t.name), self.limit))
         if pk_map is not None:
             args.append(pk_map)
         return "@@id" + _args(args)
@@ -908,9 +939,9 @@ class _Calculator:
             prev = next((p for p in pm.indexes if p.constraint == ix.name), None) if pm else None
             col_names = list(ix.column_names)
             default = (
-                default_names.unique_name(t.name, col_names, self.limit)
+                default_names.unique_name(names.unqualified(t.name), col_names, self.limit)
                 if ix.unique
-                else default_names.index_name(t.name, col_names, self.limit)
+                else default_names.index_name(names.unqualified(t.name), col_names, self.limit)
             )
             args = [self.field_list(t, ix.columns)]
             if prev is not None and prev.name:
@@ -1024,7 +1055,7 @@ class _Calculator:
         pm = self.prev_model(t.name)
         if pm is None:
             return []
-        known = {p.name for p in self.prev.models.values() if p.db_name in self.by_name}
+        known = {p.name for p in self.prev.models.values() if p.key in self.by_name}
         out = []
         for rf in pm.relation_fields:
             if rf.target not in known:
@@ -1081,7 +1112,7 @@ class _Calculator:
             if previous is not None and previous.mapped:  # re-introspection keeps what the schema said
                 args.append(f"map: {names.string_literal(previous.mapped)}")
             else:
-                fk_map = names.map_argument(fk.name, default_names.foreign_key_name(t.name, fk.columns, self.limit))
+                fk_map = names.map_argument(fk.name, default_names.foreign_key_name(names.unqualified(t.name), fk.columns, self.limit))
                 if fk_map is not None:
                     args.append(fk_map)
             out.attributes.append("@relation" + _args(args))
@@ -1101,13 +1132,13 @@ class _Calculator:
         t = self.by_name[join]
         relation, forward_name, back_name = self.m2m_names[join]
         fk_a, fk_b = self._join_fks(t)
-        previous = self.prev.m2m.get(join[1:])
+        previous = self.prev.m2m.get(names.unqualified(join)[1:])
         if previous is not None:
             if not previous.self_relation:
                 forward_name, back_name = previous.field_a, previous.field_b
             # a relation the existing schema had is written with its name, even where that
             # schema left it implicit (Prisma 7: `@relation("OrderToTag")`)
-            relation = join[1:]
+            relation = names.unqualified(join)[1:]
         if direction == "forward":
             out = FieldOut(forward_name, self.model_name(fk_b.referenced_table)[0], "[]")
         else:
@@ -1133,6 +1164,7 @@ class _Calculator:
             if pe is None:
                 out.docs.append(DOC_ENUM_COMMENT)
             self.warnings.add("objects_with_comments", f'Type: "enum", name: "{name}"')
+        self._schema_attribute(out.block_attributes, e.name, "enum", name, pe is None, self.duplicated_enums)
         for value in e.values:
             vname, vmap = self.enum_value_name(e.name, value)
             doc = pe.values[value][2] if pe is not None and value in pe.values else None
@@ -1235,6 +1267,58 @@ def _backs_foreign_key(t: Table, name: str, columns: tuple[str, ...], kind: Inde
     return kind is IndexKind.NORMAL and any(
         fk.name == name and fk.columns == columns for fk in t.foreign_keys
     )
+
+
+CROSS_SCHEMA_MESSAGE = (
+    "The schema of the introspected database was inconsistent: Cross schema references are only allowed when the "
+    "target schema is listed in the schemas property of your datasource. `{table}` points to `{target}` in "
+    "constraint `{constraint}`. Please add `{space}` to your `schemas` property and run this command again."
+)
+
+
+class InconsistentSchemaError(Exception):
+    """Prisma's P4002 (a foreign key into a schema the datasource does not list)."""
+
+    code = "P4002"
+
+
+def _qualified(schema: Schema) -> Schema:
+    """A multi-schema model with every table, enum and reference named by its key
+    (:func:`names.qualified`), so that names shared by several schemas stay apart."""
+    listed = set(schema.namespaces)
+    # Prisma 7.10 names the referencing table with the first schema (in name order), not its own
+    first = min(schema.namespaces)
+
+    def column(c: Column) -> Column:
+        if c.type.family is not Family.ENUM or c.type.enum is None:
+            return c
+        return replace(c, type=replace(c.type, enum=names.qualified(c.type.enum_schema, c.type.enum)))
+
+    def foreign_key(t: Table, fk: ForeignKey) -> ForeignKey:
+        space = fk.referenced_schema
+        if space is not None and space not in listed:
+            raise InconsistentSchemaError(CROSS_SCHEMA_MESSAGE.format(
+                table=f"{first}.{t.name}", target=f"{space}.{fk.referenced_table}", constraint=fk.name, space=space
+            ))
+        return replace(fk, referenced_table=names.qualified(space, fk.referenced_table))
+
+    tables = tuple(
+        replace(
+            t,
+            name=names.qualified(t.schema, t.name),
+            columns=tuple(column(c) for c in t.columns),
+            foreign_keys=tuple(foreign_key(t, fk) for fk in t.foreign_keys),
+        )
+        for t in sorted(schema.tables, key=lambda t: (t.schema or "", t.name))
+    )
+    enums = tuple(replace(e, name=names.qualified(e.schema, e.name)) for e in schema.enums)
+    return replace(schema, tables=tables, enums=enums)
+
+
+def _duplicated(keys: Iterable[str]) -> set[str]:
+    """The database names that more than one schema uses."""
+    counts = Counter(names.unqualified(k) for k in keys)
+    return {name for name, n in counts.items() if n > 1}
 
 
 def _on_delete(any_required: bool, action: ReferentialAction) -> str | None:

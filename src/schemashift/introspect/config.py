@@ -76,6 +76,11 @@ def render_generator(gen: ast.GeneratorConfig, source: str, partial_indexes: boo
 def render_datasource(ds: ast.SourceConfig, source: str) -> str:
     props = {p.name.name: p.value for p in ds.properties}
     lines = [(key, _value(props[key], source)) for key in _DATASOURCE_ORDER if key in props]
+    schemas = props.get("schemas")
+    if isinstance(schemas, ast.ArrayExpression) and all(isinstance(e, ast.StringValue) for e in schemas.elements):
+        # Prisma writes the schemas it introspected in name order
+        names = sorted(e.value for e in schemas.elements if isinstance(e, ast.StringValue))
+        lines = [(k, "[" + ", ".join(map(string_literal, names)) + "]" if k == "schemas" else v) for k, v in lines]
     for key, value in props.items():  # extensions, and anything Prisma would refuse, as written
         if key not in _DATASOURCE_ORDER and value is not None:
             lines.append((key, source[value.span.start : value.span.end]))

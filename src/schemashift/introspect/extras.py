@@ -10,9 +10,11 @@ row level security, DEFERRABLE constraints and index columns with a non-default 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemashift.connectors.base import Connector
+from schemashift.introspect.names import qualified
 
 
 @dataclass
@@ -34,60 +36,60 @@ class Extras:
 
 
 _PG_DEFAULTS = """
-SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
+SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid)
 FROM pg_attrdef d
 JOIN pg_class c ON c.oid = d.adrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum
-WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
+WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p')
 """
 _PG_CONSTRAINTS = """
-SELECT c.relname, con.conname, con.contype
+SELECT n.nspname, c.relname, con.conname, con.contype
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %s AND con.contype IN ('c', 'x') AND c.relkind IN ('r', 'p')
-ORDER BY c.relname, con.conname
+WHERE n.nspname = ANY(%s) AND con.contype IN ('c', 'x') AND c.relkind IN ('r', 'p')
+ORDER BY n.nspname, c.relname, con.conname
 """
 _PG_TABLES = """
-SELECT c.relname, c.relkind, c.relrowsecurity, obj_description(c.oid, 'pg_class') IS NOT NULL,
+SELECT n.nspname, c.relname, c.relkind, c.relrowsecurity, obj_description(c.oid, 'pg_class') IS NOT NULL,
        c.relhassubclass
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm')
+WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm')
 """
 _PG_COLUMN_COMMENTS = """
-SELECT c.relname, a.attname
+SELECT n.nspname, c.relname, a.attname
 FROM pg_description ds
 JOIN pg_class c ON c.oid = ds.objoid AND ds.classoid = 'pg_class'::regclass
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid
-WHERE n.nspname = %s AND ds.objsubid > 0 AND c.relkind IN ('r', 'p')
+WHERE n.nspname = ANY(%s) AND ds.objsubid > 0 AND c.relkind IN ('r', 'p')
 """
 _PG_DEFERRING = """
-SELECT c.relname, con.conname
+SELECT n.nspname, c.relname, con.conname
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'f') AND (con.condeferrable OR con.condeferred)
+WHERE n.nspname = ANY(%s) AND con.contype IN ('p', 'u', 'f') AND (con.condeferrable OR con.condeferred)
   AND c.relkind IN ('r', 'p')
-ORDER BY c.relname, con.contype = 'f', con.conname COLLATE "C"
+ORDER BY n.nspname, c.relname, con.contype = 'f', con.conname COLLATE "C"
 """
 # indoption bit 1 = DESC, bit 2 = NULLS FIRST; the default is NULLS LAST ascending, NULLS FIRST descending
 _PG_NULL_ORDER = """
-SELECT c.relname, ic.relname, a.attname
+SELECT n.nspname, c.relname, ic.relname, a.attname
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indoption::int2[]) WITH ORDINALITY AS k(attnum, opt, pos)
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND k.pos <= i.indnkeyatts
+WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p') AND k.pos <= i.indnkeyatts
   AND ((k.opt & 1) = 0) = ((k.opt & 2) <> 0)
-ORDER BY c.relname, ic.relname COLLATE "C", k.pos
+ORDER BY n.nspname, c.relname, ic.relname COLLATE "C", k.pos
 """
 _PG_ENUM_COMMENTS = """
-SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-WHERE n.nspname = %s AND t.typtype = 'e' AND obj_description(t.oid, 'pg_type') IS NOT NULL
+SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = ANY(%s) AND t.typtype = 'e' AND obj_description(t.oid, 'pg_type') IS NOT NULL
 """
 
 
@@ -98,7 +100,10 @@ WHERE m.type = 'table' AND p.dflt_value IS NOT NULL
 """
 
 
-def read_extras(conn: Connector) -> Extras:
+def read_extras(conn: Connector, namespaces: Sequence[str] = ()) -> Extras:
+    """``namespaces`` (multi-schema): read them all and key every table and enum by
+    :func:`~schemashift.introspect.names.qualified` (as :mod:`.calculate` does); else the
+    connection's schema, keyed by plain names."""
     if conn.provider == "sqlite":
         extras = Extras()
         for table, column, expr in conn.query(_SQLITE_DEFAULTS):
@@ -106,14 +111,20 @@ def read_extras(conn: Connector) -> Extras:
         return extras
     if conn.provider != "postgresql":
         return Extras()
-    ns = conn.schema_name
+    spaces = list(namespaces) or [conn.schema_name]
+
+    def key(space: str, name: str) -> str:
+        return qualified(space if namespaces else None, name)
+
+    ns = (spaces,)
     extras = Extras()
-    for table, column, expr in conn.query(_PG_DEFAULTS, (ns,)):
-        extras.raw_defaults[(table, column)] = expr
-    for table, name, kind in conn.query(_PG_CONSTRAINTS, (ns,)):
+    for space, table, column, expr in conn.query(_PG_DEFAULTS, ns):
+        extras.raw_defaults[(key(space, table), column)] = expr
+    for space, table, name, kind in conn.query(_PG_CONSTRAINTS, ns):
         target = extras.check_constraints if kind == "c" else extras.exclusion_constraints
-        target.setdefault(table, []).append(name)
-    for table, kind, rls, commented, has_subclass in conn.query(_PG_TABLES, (ns,)):
+        target.setdefault(key(space, table), []).append(name)
+    for space, table, kind, rls, commented, has_subclass in conn.query(_PG_TABLES, ns):
+        table = key(space, table)
         if kind in ("v", "m"):
             extras.views.append(table)
             continue
@@ -126,12 +137,12 @@ def read_extras(conn: Connector) -> Extras:
             extras.row_level_security.add(table)
         if commented:
             extras.table_comments.add(table)
-    for table, column in conn.query(_PG_COLUMN_COMMENTS, (ns,)):
-        extras.column_comments.add((table, column))
-    for table, name in conn.query(_PG_DEFERRING, (ns,)):
-        extras.non_default_deferring.setdefault(table, []).append(name)
-    for table, index, column in conn.query(_PG_NULL_ORDER, (ns,)):
-        extras.non_default_null_order.setdefault(table, []).append((index, column))
-    for (name,) in conn.query(_PG_ENUM_COMMENTS, (ns,)):
-        extras.enum_comments.add(name)
+    for space, table, column in conn.query(_PG_COLUMN_COMMENTS, ns):
+        extras.column_comments.add((key(space, table), column))
+    for space, table, name in conn.query(_PG_DEFERRING, ns):
+        extras.non_default_deferring.setdefault(key(space, table), []).append(name)
+    for space, table, index, column in conn.query(_PG_NULL_ORDER, ns):
+        extras.non_default_null_order.setdefault(key(space, table), []).append((index, column))
+    for space, name in conn.query(_PG_ENUM_COMMENTS, ns):
+        extras.enum_comments.add(key(space, name))
     return extras

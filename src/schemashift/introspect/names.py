@@ -56,3 +56,25 @@ def map_argument(live_name: str | None, default_name: str) -> str | None:
     if not live_name or live_name == default_name:
         return None
     return f"map: {string_literal(live_name)}"
+
+
+# Multi-schema (a datasource with ``schemas``): tables and enums of different schemas may share a
+# name, so introspection keys them by "<schema>\x1f<name>" (sorting by key = by schema, then name,
+# Prisma's order); a key without the separator is a name of the one default schema.
+_SEP = "\x1f"
+
+
+def qualified(space: str | None, name: str) -> str:
+    """The introspection key of ``name`` in ``space`` (None: not multi-schema)."""
+    return name if space is None else f"{space}{_SEP}{name}"
+
+
+def unqualified(key: str) -> str:
+    """The database name of a key."""
+    return key.rpartition(_SEP)[2]
+
+
+def space_of(key: str) -> str | None:
+    """The schema of a key (None outside multi-schema)."""
+    space, sep, _ = key.rpartition(_SEP)
+    return space if sep else None

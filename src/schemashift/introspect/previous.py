@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from schemashift.introspect.names import qualified
 from schemashift.psl import ast
 from schemashift.psl import constraint_names as default_names
 from schemashift.psl.validator.config import load as load_config
@@ -68,10 +69,16 @@ class PrevModel:
     indexes: list[PrevIndex] = field(default_factory=list)
     id_name: str | None = None  # @@id(name: ...)
     file: str = ""  # the schema file it came from (re-introspection writes it back there)
+    schema: str | None = None  # @@schema, in a multi-schema datasource
 
     @property
     def db_name(self) -> str:
         return self.mapped or self.name
+
+    @property
+    def key(self) -> str:
+        """The introspection key (:func:`schemashift.introspect.names.qualified`)."""
+        return qualified(self.schema, self.db_name)
 
 
 @dataclass
@@ -179,6 +186,11 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
         prev.config_nodes.append((top, src))
         prev.config_files.append(paths.get(top.span.file_id, ""))
     prev.prisma7 = load_config(schema_ast).prisma7
+    multi_schema = any(p.name.name == "schemas" for ds in schema_ast.datasources() for p in ds.properties)
+
+    def space(attributes: list[ast.Attribute]) -> str | None:
+        return (_positional_str(_attr(attributes, "schema")) or "public") if multi_schema else None
+
     for ds in schema_ast.datasources():
         for p in ds.properties:
             if p.name.name in ("relationMode", "referentialIntegrity") and _str(p.value) == "prisma":
@@ -202,7 +214,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
         for v in enum.values:
             vmap = _positional_str(_attr(v.attributes, "map"))
             pe.values[vmap or v.name.name] = (v.name.name, vmap, v.documentation)
-        prev.enums[mapped or enum.name.name] = pe
+        prev.enums[qualified(space(enum.attributes), mapped or enum.name.name)] = pe
 
     models = [m for m in schema_ast.models() if not m.is_view]
     by_name: dict[str, PrevModel] = {}
@@ -212,6 +224,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
             model.name.name, mapped, pos, model.documentation, _attr(model.attributes, "ignore") is not None
         )
         pm.file = paths.get(model.span.file_id, "")
+        pm.schema = space(model.attributes)
         src = sources.get(model.span.file_id, "")
         column_of: dict[str, str] = {}
         for fpos, f in enumerate(model.fields):
@@ -276,7 +289,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                     else default_names.index_name(pm.db_name, fields, limit)
                 )
             pm.indexes.append(PrevIndex(mapped_name, client_name, apos))
-        prev.models[pm.db_name] = pm
+        prev.models[pm.key] = pm
         by_name[pm.name] = pm
 
     # inline relations: the side with `fields`, paired with the opposite field when there is one
@@ -296,7 +309,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                 if candidates:
                     back = candidates[0].name
             constraint = rf.mapped or default_names.foreign_key_name(pm.db_name, columns, limit)
-            prev.inline.setdefault((pm.db_name, columns), []).append(
+            prev.inline.setdefault((pm.key, columns), []).append(
                 InlineRelation(rf.name, back, rf.relation_name, rf.mapped, constraint)
             )
     # implicit many-to-many relations: both sides are lists without `fields`

@@ -51,6 +51,7 @@ MESSAGES: tuple[tuple[str, str], ...] = (
         "Relations were copied from the previous data model due to not using foreign keys in the database. If any "
         "of the relation columns changed in the database, the relations might not be correct anymore:",
     ),
+    ("duplicate_names", "These items were renamed due to their names being duplicates in the Prisma schema:"),
     ("partition_tables", "These tables are partition tables, which are not yet fully supported:"),
     ("inherited_tables", "These tables are inherited tables, which are not yet fully supported:"),
     (
