@@ -379,11 +379,14 @@ class Engine:
         elif not conn.broken:  # a statement cut short: the pool drops the connection instead
             self._io("execute", "ROLLBACK", (), conn)
 
-    def begin(self) -> Engine:
+    def begin(self, max_wait: float | None = None) -> Engine:
         """BEGIN on a connection taken from the pool; the engine returned runs on it until
-        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``)."""
+        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``).
+        ``max_wait``: seconds to wait for the connection, as Prisma's ``maxWait`` (past it:
+        :class:`~schemashift.client.errors.TransactionStartError`, P2028; the pool's own
+        ``pool_timeout`` when that is shorter)."""
         pool = self._get_pool()
-        conn = pool.get()
+        conn = pool.get(max_wait)
         try:
             engine = self._bound(conn)
             engine._begin(conn)
@@ -402,10 +405,10 @@ class Engine:
         finally:
             self._pool.put(conn)
 
-    async def abegin(self) -> Engine:
+    async def abegin(self, max_wait: float | None = None) -> Engine:
         """:meth:`begin` of an async client."""
         pool = self._get_pool()
-        conn = await pool.acquire()
+        conn = await pool.acquire(max_wait)
         try:
             engine = self._bound(conn)
             await engine.arun(engine._begin, conn)

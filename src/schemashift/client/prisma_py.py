@@ -161,6 +161,8 @@ def translate_error(exc: engine_errors.ClientError) -> PrismaError:
         return InputError(exc.message)
     if isinstance(exc, engine_errors.DatabaseError):
         return DataError(exc.message, exc.code)
+    if isinstance(exc, engine_errors.TransactionStartError):  # P2028, as its engine wrapper raised it
+        return TransactionError(exc.message)
     return PrismaError(exc.message)
 
 
@@ -1290,7 +1292,7 @@ class TransactionManager:
     def start(self) -> Any:
         parent = self._parent()
         try:
-            engine = parent.root.begin()
+            engine = parent.root.begin(self._max_wait)
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
         return self._started(parent, engine)
@@ -1324,7 +1326,7 @@ class AsyncTransactionManager(TransactionManager):
     async def start(self) -> Any:
         parent = self._parent()
         try:
-            engine = await parent.root.abegin()
+            engine = await parent.root.abegin(self._max_wait)
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
         return self._started(parent, engine)
