@@ -36,6 +36,7 @@ def run(db: Client) -> list[User]:
         take=3,
         include={{"posts": {{"where": {{"published": True}}, "take": 2}}}},
     )
+    db.user.count(where={{"meta": {{"path": ["k"], "array_starts_with": 1, "array_ends_with": "x", "string_contains": "y"}}}})
     one = db.user.find_unique(where={{"email": "a@x.io"}})
     if one is not None:
         created: datetime = one.createdAt

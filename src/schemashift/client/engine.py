@@ -561,7 +561,8 @@ class Engine:
     def _json_filter(self, m: _Model, f: FieldMeta, value: Mapping[str, Any], col: str, params: list[Any]) -> str:
         """Json filters under a ``path`` (a list of keys, or MySQL's ``$.a.b``): ``equals``/``not``
         of the value there, ``string_contains``/``string_starts_with``/``string_ends_with`` of
-        its text, ``array_contains`` (a value or a list of values in the array there)."""
+        its text, ``array_contains`` (a value or a list of values in the array there),
+        ``array_starts_with``/``array_ends_with`` (the array's first/last element equals a value)."""
         d = self.dialect
         path = value.get("path") or []
         keys = _json_path_keys(path)
@@ -585,6 +586,8 @@ class Engine:
                 parts.append(f"{d.json_text(col)} LIKE {d.placeholder} ESCAPE '{e}'")
             elif op == "array_contains":
                 parts.append(d.json_array_contains(col, keys, json.dumps(v if isinstance(v, list) else [v], separators=(",", ":")), params))
+            elif op in ("array_starts_with", "array_ends_with"):
+                parts.append(d.json_array_end(col, keys, op == "array_ends_with", json.dumps(v, separators=(",", ":")), params))
             else:
                 raise errors.ClientValidationError(f"Unsupported Json filter `{op}` on field `{m.meta.name}.{f.name}`.")
         return " AND ".join(parts) or "1=1"
