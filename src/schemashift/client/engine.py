@@ -17,6 +17,7 @@ import copy
 import importlib
 import json
 import logging
+import sys
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
@@ -56,8 +57,26 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 
 
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
-#: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
+#: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application); at
+#: INFO for an engine with ``log_queries`` (prisma-client-py's ``Prisma(log_queries=True)``)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+def show_query_log() -> None:
+    """Make the INFO query lines of ``log_queries`` engines visible: the ``schemashift.query``
+    logger at INFO at least and, when the application configured no logging handler for it,
+    one writing ``prisma:query <SQL> -- params: [...]`` lines to stdout (as Prisma's query log).
+    An application's own logging configuration is left as it is."""
+    if _QUERY_LOG.getEffectiveLevel() > logging.INFO:
+        _QUERY_LOG.setLevel(logging.INFO)
+    logger: logging.Logger | None = _QUERY_LOG
+    while logger is not None:
+        if any(not isinstance(h, logging.NullHandler) for h in logger.handlers):
+            return
+        logger = logger.parent if logger.propagate else None
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("prisma:query %(message)s"))
+    _QUERY_LOG.addHandler(handler)
 
 
 _POOL_CREATION = threading.Lock()
@@ -182,8 +201,11 @@ class Engine:
         url: str | None = None,
         package_dir: Path | None = None,
         asynchronous: bool = False,
+        log_queries: bool = False,
     ) -> None:
         self.meta = meta
+        #: log each statement (SQL and parameters, never the URL) at INFO on ``schemashift.query``
+        self.log_queries = log_queries
         self.classes = dict(classes)
         self.enum_classes = dict(enum_classes)
         self.dialect: Dialect = dialect_for(meta.provider)
@@ -309,7 +331,9 @@ class Engine:
     def _io(self, method: str, sql: str, params: Sequence[Any], conn: executor.Connection | None = None) -> Any:
         """Send one statement: on ``conn``, else the pinned or the current operation's connection,
         else one of the pool's for this statement."""
-        if _QUERY_LOG.isEnabledFor(logging.DEBUG):
+        if self.log_queries:
+            _QUERY_LOG.info("%s -- params: %r", sql, list(params))
+        elif _QUERY_LOG.isEnabledFor(logging.DEBUG):
             _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
         if conn is None:
             conn = self._conn or self._scope.get()

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from schemashift.client import errors as engine_errors
-from schemashift.client.engine import Engine
+from schemashift.client.engine import Engine, show_query_log
 from schemashift.client.meta import SchemaMeta
 
 T = TypeVar("T")
@@ -576,8 +576,8 @@ class Core:
     (:meth:`in_tx`: a copy on the transaction's pooled connection)."""
 
     def __init__(self, meta: SchemaMeta, classes: Mapping[str, Any], enums: Mapping[str, type[Enum]], url: str | None,
-                 package_dir: Path, asynchronous: bool = False) -> None:
-        self.engine = Engine(meta, classes, enums, url, package_dir, asynchronous=asynchronous)
+                 package_dir: Path, asynchronous: bool = False, log_queries: bool = False) -> None:
+        self.engine = Engine(meta, classes, enums, url, package_dir, asynchronous=asynchronous, log_queries=log_queries)
         #: the client's engine, on its pool (``engine`` of a `tx()` client is bound to one connection)
         self.root = self.engine
         self.tr = Translator(meta)
@@ -1369,7 +1369,10 @@ class _ClientBase:
     def __init__(self, *, use_dotenv: bool = True, log_queries: bool = False, datasource: Mapping[str, str] | None = None,
                  connect_timeout: Any = None, http: Any = None, auto_register: bool = False, _core: Core | None = None) -> None:
         url = datasource.get("url") if datasource else None
-        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir, self._asynchronous)
+        if log_queries:  # its engine logged each query; here the `schemashift.query` logger, at INFO
+            show_query_log()
+        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir, self._asynchronous,
+                                   log_queries)
         self._tx_parent = _core is not None
         for attr, cls in self._actions.items():
             setattr(self, attr, cls(self))
