@@ -1126,36 +1126,49 @@ class AsyncActions(_ActionsBase[T]):
         return await self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
 
 
-class _BatchActions:
-    """``batcher.user``: records write operations; the batch runs them in one transaction."""
+class BatchActions:
+    """``batcher.user``: records write operations; the batch runs them in one transaction. The
+    generated ``<Model>BatchActions`` subclasses give these methods their typed signatures."""
 
     def __init__(self, batch: Any, model: str) -> None:
         self._batch = batch
         self._model = model
 
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        if name not in BATCHABLE:
-            raise AttributeError(f"`{name}` cannot be batched; batchable: {', '.join(BATCHABLE)}")
-        sig = getattr(Actions, name)
+    def __getattr__(self, name: str) -> Any:  # the operations that are not batchable
+        raise AttributeError(f"`{name}` cannot be batched; batchable: {', '.join(BATCHABLE)}")
 
-        def record(*args: Any, **kwargs: Any) -> None:
-            import inspect
+    def _record(self, name: str, kw: dict[str, Any]) -> None:
+        self._batch._ops.append((self._model, name, kw))
 
-            bound = inspect.signature(sig).bind(None, *args, **kwargs)
-            kw = {k: v for k, v in bound.arguments.items() if k != "self"}
-            if name == "create_many":
-                kw["skip_duplicates"] = bool(kw.get("skip_duplicates"))
-            self._batch._ops.append((self._model, name, kw))
+    def create(self, data: Any, include: Any = None) -> None:
+        self._record("create", dict(data=data, include=include))
 
-        return record
+    def create_many(self, data: Sequence[Any], *, skip_duplicates: bool | None = None) -> None:
+        self._record("create_many", dict(data=data, skip_duplicates=bool(skip_duplicates)))
+
+    def update(self, data: Any, where: Any, include: Any = None) -> None:
+        self._record("update", dict(data=data, where=where, include=include))
+
+    def update_many(self, data: Any, where: Any) -> None:
+        self._record("update_many", dict(data=data, where=where))
+
+    def upsert(self, where: Any, data: Any, include: Any = None) -> None:
+        self._record("upsert", dict(where=where, data=data, include=include))
+
+    def delete(self, where: Any, include: Any = None) -> None:
+        self._record("delete", dict(where=where, include=include))
+
+    def delete_many(self, where: Any = None) -> None:
+        self._record("delete_many", dict(where=where))
 
 
 class _Batch:
     def __init__(self, client: Any) -> None:
         self._client = client
         self._ops: list[tuple[str, str, dict[str, Any]]] = []
+        classes: Mapping[str, type[BatchActions]] = getattr(client, "_batch_actions", {})
         for attr, model in client._delegates.items():
-            setattr(self, attr, _BatchActions(self, model))
+            setattr(self, attr, classes.get(attr, BatchActions)(self, model))
 
     def execute_raw(self, query: str, *args: Any) -> None:
         self._ops.append(("", "execute_raw", {"query": query, "args": args}))
@@ -1178,7 +1191,7 @@ class Batch(_Batch):
     def commit(self) -> None:
         self._commit()
 
-    def __enter__(self) -> Batch:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
@@ -1192,7 +1205,7 @@ class AsyncBatch(_Batch):
     async def commit(self) -> None:
         await self._client._run(self._commit)
 
-    async def __aenter__(self) -> AsyncBatch:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, exc_type: object, *exc: object) -> None:

@@ -73,6 +73,8 @@ def _enum_filter(meta: SchemaMeta, enum: str) -> str:
 
 
 def render_types(meta: SchemaMeta) -> str:
+    shared = [*sorted({*FILTERS.values(), *UPDATE_OPS.values()}), "JsonValue", "ScalarListFilter", "ScalarListUpdate", "SortOrder",
+              "SortOrderInput"]
     out = [
         HEADER,
         "from __future__ import annotations\n\n",
@@ -81,10 +83,11 @@ def render_types(meta: SchemaMeta) -> str:
         "from decimal import Decimal\n",
         "from typing import Literal, NotRequired, TypedDict\n\n",
         "from schemashift.client.types import (\n",
-        *(f"    {n},\n" for n in sorted({*FILTERS.values(), *UPDATE_OPS.values()})),
-        "    JsonValue,\n    ScalarListFilter,\n    ScalarListUpdate,\n    SortOrder,\n    SortOrderInput,\n)\n",
+        *(f"    {n},\n" for n in shared),
+        ")\n",
         (f"from .models import {', '.join(sorted(meta.enums))}\n" if meta.enums else ""),
-        "_ = (datetime, Decimal, Literal, NotRequired, Sequence)\n\n",
+        # keep the imports a schema does not use (pyright strict: reportUnusedImport)
+        f"_ = (datetime, Decimal, Literal, NotRequired, Sequence, {', '.join(shared)})\n\n",
     ]
     for e in meta.enums:
         out.append(_enum_filter(meta, e))
@@ -265,6 +268,8 @@ def render_client(meta: SchemaMeta) -> str:
     )
     out = [
         HEADER,
+        # the async delegates call their sync delegate's underscored methods (the runtime's API)
+        "# pyright: reportPrivateUsage=false\n\n",
         "from __future__ import annotations\n\n",
         "from collections.abc import Mapping, Sequence\n",
         "from enum import Enum\n",

@@ -141,7 +141,7 @@ def render_partials(meta: SchemaMeta, specs: list[dict[str, object]]) -> str:
         "from typing import List, Optional\n\n",
         "from . import bases, enums, fields\n",
         "from .models import *  # noqa: F401,F403 (relation types)\n\n",
-        "_ = (datetime, Decimal, enums, fields)\n\n",
+        "_ = (datetime, Decimal, List, Optional, bases, enums, fields)\n\n",
         f"__all__ = {[str(p['name']) for p in specs]!r}\n",
     ]
     for spec in specs:
@@ -235,16 +235,22 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         "from typing import Any, ClassVar, Literal, Mapping, Sequence, overload\n\n",
         "SortOrder = Literal['asc', 'desc']\n\n",
         f"from schemashift.client.prisma_py import {actions}, {base}, Registry, partial_spec, row_factory\n",
+        f"from schemashift.client.prisma_py import {'AsyncBatch' if is_async else 'Batch'} as BatchBase, BatchActions\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
         "from . import enums, models, types\n\n",
         "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'partial_spec']\n\n",
         "_ = (EnumMeta, FieldMeta, ModelMeta, RelationMeta)\n\n",
         _meta_literal(meta),
-        "\n_registry = Registry()\nregister = _registry.register\nget_client = _registry.get_client\n\n",
+        "\nregistry = Registry()  # the registered client (`register()`, `prisma.testing`)\n"
+        "_registry = registry\nregister = registry.register\nget_client = registry.get_client\n\n",
     ]
     for m in meta.models.values():
         out.append(_actions(m, actions, is_async))
-    out.append(f"\nclass Prisma({base}):\n")
+        out.append(BATCH_ACTIONS.format(n=m.name, attr=_attr(m)))
+    out.append('\n\nclass Batch(BatchBase):\n    """`db.batch_()`: write operations run in one transaction."""\n\n')
+    out.extend(f"    {_attr(m)}: {m.name}BatchActions\n" for m in meta.models.values())
+    out.append("    pass\n" if not meta.models else "")
+    out.append(f"\n\nclass Prisma({base}):\n")
     out.append(f'    """The client ({"async" if is_async else "sync"}): `db.<model>.<action>(...)`."""\n\n')
     out.append("    _meta: ClassVar[SchemaMeta] = META\n")
     out.append("    _classes: ClassVar[Mapping[str, Any]] = {\n")
@@ -258,10 +264,40 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
     out.append("    _registry: ClassVar[Registry] = _registry\n")
     out.append(f"    _delegates: ClassVar[Mapping[str, str]] = {{{', '.join(f'{_attr(m)!r}: {m.name!r}' for m in meta.models.values())}}}\n")
     out.append(f"    _actions: ClassVar[Mapping[str, type]] = {{{', '.join(f'{_attr(m)!r}: {m.name}Actions' for m in meta.models.values())}}}\n\n")
+    out.append(f"    _batch_actions: ClassVar[Mapping[str, type]] = {{{', '.join(f'{_attr(m)!r}: {m.name}BatchActions' for m in meta.models.values())}}}\n\n")
     for m in meta.models.values():
         out.append(f"    {_attr(m)}: {m.name}Actions\n")
+    out.append("\n    def batch_(self) -> Batch:\n        return Batch(self)\n")
     out.append("\n\nClient = Prisma\n")
     return "".join(out)
+
+
+BATCH_ACTIONS = """
+
+class {n}BatchActions(BatchActions):
+    \"\"\"`batcher.{attr}`: records a write; the batch runs them in one transaction.\"\"\"
+
+    def create(self, data: types.{n}CreateInput, include: types.{n}Include | None = None) -> None:
+        super().create(data, include)
+
+    def create_many(self, data: Sequence[types.{n}CreateInput], *, skip_duplicates: bool | None = None) -> None:
+        super().create_many(data, skip_duplicates=skip_duplicates)
+
+    def update(self, data: types.{n}UpdateInput, where: types.{n}WhereUniqueInput, include: types.{n}Include | None = None) -> None:
+        super().update(data, where, include)
+
+    def update_many(self, data: types.{n}UpdateInput, where: types.{n}WhereInput) -> None:
+        super().update_many(data, where)
+
+    def upsert(self, where: types.{n}WhereUniqueInput, data: types.{n}UpsertInput, include: types.{n}Include | None = None) -> None:
+        super().upsert(where, data, include)
+
+    def delete(self, where: types.{n}WhereUniqueInput, include: types.{n}Include | None = None) -> None:
+        super().delete(where, include)
+
+    def delete_many(self, where: types.{n}WhereInput | None = None) -> None:
+        super().delete_many(where)
+"""
 
 
 ACTIONS = """
@@ -397,14 +433,14 @@ TESTING = HEADER + '''# test helpers (`prisma.testing`): swap the registered cli
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from typing import Any, Generator
 
-from .client import _registry
+from .client import registry as _registry
 from .errors import ClientNotRegisteredError
 
 
 @contextlib.contextmanager
-def reset_client(new_client: Any = None) -> Iterator[None]:
+def reset_client(new_client: Any = None) -> Generator[None, None, None]:
     """Register `new_client` (or none) for the block, then the client registered before."""
     old = _registry.client
     if old is None:
