@@ -62,6 +62,19 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 _QUERY_LOG = logging.getLogger("schemashift.query")
 
 
+def aggregate_fields(asked: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A ``group_by``'s aggregates as the clients take them (``count=True``, ``sum={"views": True}``,
+    by name without the underscore) -> :meth:`Engine.group_by`'s ``{"_count": ["_all"], "_sum": ["views"]}``."""
+    out: dict[str, list[str]] = {}
+    for name in ("count", "avg", "sum", "min", "max"):
+        spec = asked.get(name)
+        if spec is True:
+            out["_" + name] = ["_all"]
+        elif isinstance(spec, Mapping):
+            out["_" + name] = [k for k, on in spec.items() if on]
+    return out
+
+
 def show_query_log() -> None:
     """Make the INFO query lines of ``log_queries`` engines visible: the ``schemashift.query``
     logger at INFO at least and, when the application configured no logging handler for it,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from schemashift.client import errors as engine_errors
-from schemashift.client.engine import Engine, show_query_log
+from schemashift.client.engine import Engine, aggregate_fields, show_query_log
 from schemashift.client.meta import SchemaMeta
 
 T = TypeVar("T")
@@ -844,12 +844,7 @@ class Core:
                 raise TypeError(f"Missing argument: 'order' which is required when '{name}' is present")
         if isinstance(order, Mapping) and len(order) > 1:
             raise DataError(f"Expected a minimum of 0 and at most 1 fields to be present, got {len(order)}")
-        aggregates: dict[str, list[str]] = {}
-        for agg, spec in (("_count", count), ("_avg", avg), ("_sum", sum), ("_min", min), ("_max", max)):
-            if spec is True:
-                aggregates[agg] = ["_all"]
-            elif isinstance(spec, Mapping):
-                aggregates[agg] = [k for k, on in spec.items() if on]
+        aggregates = aggregate_fields(dict(count=count, avg=avg, sum=sum, min=min, max=max))
         return self.engine.group_by(model, by, where=self.tr.where(model, where), having=self._having(model, having),
                                     order_by=order, take=take, skip=skip, aggregates=aggregates)
 

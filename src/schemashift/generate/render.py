@@ -168,6 +168,10 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
         update.append((r.name, f"{n}{_cap(r.name)}UpdateNested"))
     out.append(_td(f"{n}UpdateInput", update))
     out.append(_td(f"{n}OrderByInput", [(f.name, "SortOrder | SortOrderInput") for f in m.fields]))
+    scalars = [f.name for f in m.fields]
+    out.append(f"{n}ScalarField = Literal[{', '.join(repr(x) for x in scalars) or repr('')}]\n")
+    out.append(_td(f"{n}CountAggregateInput", [("_all", "bool"), *((x, "bool") for x in scalars)]))
+    out.append(_td(f"{n}AggregateInput", [(x, "bool") for x in scalars]))
     include: list[tuple[str, str]] = []
     select: list[tuple[str, str]] = [(f.name, "bool") for f in m.fields]
     for r in m.relations:
@@ -264,7 +268,8 @@ def render_client(meta: SchemaMeta) -> str:
     type_names = sorted(
         f"{m}{suffix}"
         for m in model_names
-        for suffix in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select")
+        for suffix in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select",
+                       "ScalarField", "CountAggregateInput", "AggregateInput")
     )
     out = [
         HEADER,
@@ -306,6 +311,9 @@ def render_client(meta: SchemaMeta) -> str:
 def _delegate(n: str) -> str:
     W, U, C, Up, O, I, S = (f"{n}{s}" for s in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select"))
     OB = f"{O} | Sequence[{O}] | None"
+    F, AGG = f"{n}ScalarField", f"{n}AggregateInput | None"
+    # cursor pagination and distinct, on find_first/find_many
+    CD = f"cursor: {U} | None = None, distinct: Sequence[{F}] | None = None"
     return f'''
 
 class {n}Delegate(ModelDelegate):
@@ -327,11 +335,13 @@ class {n}Delegate(ModelDelegate):
 
     @overload
     def find_first(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None,
+        {CD},
     ) -> {n} | None: ...
     @overload
     def find_first(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, select: {S}
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, select: {S},
+        {CD},
     ) -> dict[str, Any] | None: ...
     def find_first(
         self,
@@ -341,8 +351,9 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         select: {S} | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> {n} | dict[str, Any] | None:
-        return cast("{n} | dict[str, Any] | None", self._find_first(where, order_by, skip, select, include))
+        return cast("{n} | dict[str, Any] | None", self._find_first(where, order_by, skip, select, include, cursor, distinct))
 
     @overload
     def find_many(
@@ -353,6 +364,7 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         take: int | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> list[{n}]: ...
     @overload
     def find_many(
@@ -363,6 +375,7 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         take: int | None = None,
         select: {S},
+        {CD},
     ) -> list[dict[str, Any]]: ...
     def find_many(
         self,
@@ -373,18 +386,21 @@ class {n}Delegate(ModelDelegate):
         take: int | None = None,
         select: {S} | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> list[{n}] | list[dict[str, Any]]:
-        return cast("list[{n}] | list[dict[str, Any]]", self._find_many(where, order_by, skip, take, select, include))
+        return cast("list[{n}] | list[dict[str, Any]]", self._find_many(where, order_by, skip, take, select, include, cursor, distinct))
 
     def find_unique_or_raise(self, where: {U}, *, include: {I} | None = None) -> {n}:
         """`find_unique`, raising `RecordNotFoundError` (P2025) when there is none (findUniqueOrThrow)."""
         return cast({n}, self._or_raise(self._find_unique(where, None, include), "find_unique_or_raise"))
 
     def find_first_or_raise(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None,
+        {CD},
     ) -> {n}:
         """`find_first`, raising `RecordNotFoundError` (P2025) when there is none (findFirstOrThrow)."""
-        return cast({n}, self._or_raise(self._find_first(where, order_by, skip, None, include), "find_first_or_raise"))
+        found = self._find_first(where, order_by, skip, None, include, cursor, distinct)
+        return cast({n}, self._or_raise(found, "find_first_or_raise"))
 
     def update(self, where: {U}, data: {Up}, *, include: {I} | None = None) -> {n}:
         return cast({n}, self._update(where, data, include))
@@ -403,10 +419,29 @@ class {n}Delegate(ModelDelegate):
 
     def count(self, where: {W} | None = None) -> int:
         return self._count(where)
+
+    def group_by(
+        self,
+        by: Sequence[{F}],
+        *,
+        where: {W} | None = None,
+        having: Mapping[str, Any] | None = None,
+        order_by: {OB} = None,
+        take: int | None = None,
+        skip: int | None = None,
+        count: bool | {n}CountAggregateInput | None = None,
+        sum: {AGG} = None,
+        avg: {AGG} = None,
+        min: {AGG} = None,
+        max: {AGG} = None,
+    ) -> list[dict[str, Any]]:
+        """Prisma's `groupBy`: one dict per group, `{{"city": "Oslo", "_count": {{"_all": 2}}, "_sum": {{"views": 10}}}}`;
+        `having` filters groups by their fields or aggregates (`{{"views": {{"_avg": {{"gt": 200}}}}}}`)."""
+        return self._group_by(by, where, having, order_by, take, skip, dict(count=count, sum=sum, avg=avg, min=min, max=max))
 '''
 
 
-_PRIVATE_CALL = re.compile(r"self\._(create|create_many|find_unique|find_first|find_many|update|update_many|upsert|delete|delete_many|count|or_raise)\(")
+_PRIVATE_CALL = re.compile(r"self\._(create|create_many|find_unique|find_first|find_many|update|update_many|upsert|delete|delete_many|count|group_by|or_raise)\(")
 
 
 def _async_delegate(n: str) -> str:
