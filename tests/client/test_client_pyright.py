@@ -155,6 +155,7 @@ def _pyright(folder: Path, *targets: str) -> subprocess.CompletedProcess[str]:
         "pythonVersion": f"{sys.version_info.major}.{sys.version_info.minor}",
         "extraPaths": ["gen", str(SRC)],
         "reportUnusedVariable": False,  # the programs keep values only to state their types
+        "reportImplicitOverride": True,  # as prisma-client-py's own pyright configuration
     }
     (folder / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
     return subprocess.run(

@@ -27,6 +27,14 @@ def _scalar_type(meta: SchemaMeta, f: FieldMeta, *, inputs: bool) -> str:
     return t
 
 
+#: `@override` for the generated methods that override the runtime's (pyright's reportImplicitOverride,
+#: which prisma-client-py's configuration turns on), with no runtime dependency (typing.override is 3.12+)
+OVERRIDE = (
+    "from typing import TYPE_CHECKING\n\n"
+    "if TYPE_CHECKING:\n    from typing_extensions import override\nelse:\n    def override(f):\n        return f\n\n"
+)
+
+
 def _td(name: str, items: list[tuple[str, str]], total: bool = False) -> str:
     body = ", ".join(f"{k!r}: {v!r}" for k, v in items)
     return f"{name} = TypedDict({name!r}, {{{body}}}, total={total})\n"
@@ -279,7 +287,8 @@ def render_client(meta: SchemaMeta) -> str:
         "from collections.abc import Mapping, Sequence\n",
         "from enum import Enum\n",
         "from pathlib import Path\n",
-        "from typing import Any, ClassVar, cast, overload\n\n",
+        "from typing import Any, ClassVar, cast, overload\n",
+        OVERRIDE,
         "from schemashift.client import AsyncBaseClient, AsyncModelDelegate, BaseClient, ModelDelegate\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
     ]
@@ -299,7 +308,7 @@ def render_client(meta: SchemaMeta) -> str:
     out.append("    _package_dir: ClassVar[Path] = Path(__file__).resolve().parent\n\n")
     for n in model_names:
         out.append(f"    {_delegate_name(n)}: {n}Delegate\n")
-    out.append("\n    def _setup(self) -> None:\n")
+    out.append("\n    @override\n    def _setup(self) -> None:\n")
     if not model_names:
         out.append("        pass\n")
     for n in model_names:
@@ -461,7 +470,7 @@ def render_async(meta: SchemaMeta) -> str:
     out.append("    _sync_client: ClassVar[type[BaseClient]] = Client\n\n")
     for n in names:
         out.append(f"    {_delegate_name(n)}: {n}AsyncDelegate\n")
-    out.append("\n    def _setup(self) -> None:\n")
+    out.append("\n    @override\n    def _setup(self) -> None:\n")
     out.append("        sync = cast(Client, self._client)\n")
     for n in names:
         out.append(f"        self.{_delegate_name(n)} = {n}AsyncDelegate(sync.{_delegate_name(n)}, self)\n")
