@@ -36,6 +36,11 @@ def run(db: Client) -> list[User]:
         take=3,
         include={{"posts": {{"where": {{"published": True}}, "take": 2}}}},
     )
+    db.user.count(where={{"meta": {{"path": ["k"], "array_starts_with": 1, "array_ends_with": "x", "string_contains": "y"}}}})
+    db.user.find_many(cursor={{"email": "a@x.io"}}, distinct=["planTier", "age"], take=-2, order_by={{"email": "asc"}})
+    db.user.find_first(cursor={{"id": "x"}}, skip=1, distinct=["name"])
+    db.user.group_by(["planTier"], where={{"age": {{"gt": 1}}}}, having={{"age": {{"_avg": {{"gt": 1}}}}}},
+                     count={{"_all": True, "email": True}}, sum={{"age": True}}, avg={{"age": True}}, order_by={{"planTier": "asc"}})
     one = db.user.find_unique(where={{"email": "a@x.io"}})
     if one is not None:
         created: datetime = one.createdAt
@@ -77,6 +82,7 @@ from {pkg} import Client
 
 def run(db: Client) -> None:
     db.user.create(data={{"email": 42}})
+    db.user.group_by(["planTeir"])
 """
 
 BAD_ENUM = """
@@ -117,4 +123,5 @@ def test_generated_client_passes_mypy_strict_and_catches_misuse(tmp_path: Path, 
     assert 'bad_field.py:6: error: No overload variant of "find_many"' in out, out
     assert 'bad_field.py:7: error: Extra key "emial" for TypedDict "UserCreateInput"' in out, out
     assert "bad_type.py:6: error:" in out and '"email"' in out and '"int"' in out, out
+    assert "bad_type.py:7: error:" in out and "planTeir" in out, out
     assert "bad_enum.py:6: error:" in out and "GOLD" in out, out

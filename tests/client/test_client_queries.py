@@ -160,6 +160,49 @@ def test_order_skip_take(env: tuple[ModuleType, Any, str]) -> None:
         client.user.find_unique_or_raise(where={"email": "nobody@x"})
 
 
+def _groups(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``group_by`` rows by their tier's name, the aggregates' numbers as floats (AVG's type is the database's)."""
+    return {
+        row["planTier"].name: {k: {f: float(v) if isinstance(v, (int, float, Decimal)) else v for f, v in agg.items()}
+                               for k, agg in row.items() if k != "planTier"}
+        for row in rows
+    }
+
+
+def test_cursor_distinct_and_group_by(env: tuple[ModuleType, Any, str]) -> None:
+    """The engine's cursor pagination, distinct and groupBy on this surface (sync; async below)."""
+    _, client, _ = env
+    by_email = {"email": "asc"}
+    page = client.user.find_many(order_by=by_email, cursor={"email": "bob@example.com"}, take=2)
+    assert [u.email for u in page] == ["bob@example.com", "cy_50%@test.org"]  # from the cursor, included
+    page = client.user.find_many(order_by=by_email, cursor={"email": "bob@example.com"}, take=2, skip=1)
+    assert [u.email for u in page] == ["cy_50%@test.org", "dee@test.org"]
+    page = client.user.find_many(order_by=by_email, cursor={"email": "cy_50%@test.org"}, take=-2)
+    assert [u.email for u in page] == ["bob@example.com", "cy_50%@test.org"]  # backwards, in the query's order
+    after = client.user.find_first(order_by=by_email, cursor={"email": "cy_50%@test.org"}, skip=1)
+    assert after is not None and after.email == "dee@test.org"
+    assert client.user.find_first_or_raise(order_by=by_email, distinct=["age"], where={"age": 25}).email == "bob@example.com"
+    firsts = client.user.find_many(order_by=by_email, distinct=["planTier"])
+    assert [u.email for u in firsts] == ["ann@example.com", "bob@example.com", "cy_50%@test.org"]
+    assert len(client.user.find_many(distinct=["planTier", "age"])) == 5  # every pair differs
+    assert len(client.user.find_many(distinct=["age"])) == 4  # 25 twice
+    assert [r["email"] for r in client.user.find_many(order_by=by_email, distinct=["age"], select={"email": True})] == [
+        "ann@example.com", "bob@example.com", "cy_50%@test.org", "dee@test.org"]
+
+    groups = _groups(client.user.group_by(
+        ["planTier"], count=True, sum={"age": True}, avg={"age": True}, min={"age": True}, max={"email": True}
+    ))
+    assert groups == {
+        "PRO": {"_count": {"_all": 2}, "_sum": {"age": 56}, "_avg": {"age": 28}, "_min": {"age": 25}, "_max": {"email": "eve@example.com"}},
+        "FREE": {"_count": {"_all": 2}, "_sum": {"age": 43}, "_avg": {"age": 21.5}, "_min": {"age": 18}, "_max": {"email": "dee@test.org"}},
+        "ENTERPRISE": {"_count": {"_all": 1}, "_sum": {"age": 40}, "_avg": {"age": 40}, "_min": {"age": 40}, "_max": {"email": "cy_50%@test.org"}},
+    }
+    having = client.user.group_by(["planTier"], having={"age": {"_avg": {"gt": 26}}}, count={"_all": True, "score": True})
+    assert _groups(having) == {"PRO": {"_count": {"_all": 2, "score": 2}}, "ENTERPRISE": {"_count": {"_all": 1, "score": 1}}}
+    ages = client.user.group_by(["age"], where={"age": {"lt": 40}}, order_by={"age": "desc"}, take=2, count=True)
+    assert [(g["age"], g["_count"]["_all"]) for g in ages] == [(31, 1), (25, 2)]
+
+
 def test_relations_include_select_and_relation_filters(env: tuple[ModuleType, Any, str]) -> None:
     mod, client, url = env
     ann = client.user.find_unique(where={"email": "ann@example.com"})
@@ -318,6 +361,12 @@ def test_async_client(tmp_path: Path, provider: str, db_url: str, run_cli: Calla
             except RuntimeError:
                 pass
             counts = await asyncio.gather(db.post.count(), db.user.count(where={"age": 99}))
+            page = await db.user.find_many(order_by={"email": "asc"}, cursor={"email": "dee@test.org"}, distinct=["age"])
+            assert [u.email for u in page] == ["dee@test.org", "eve@example.com"]
+            first = await db.user.find_first(order_by={"email": "asc"}, cursor={"email": "dee@test.org"}, skip=1)
+            assert first is not None and first.email == "eve@example.com"
+            tiers = await db.user.group_by(["planTier"], where={"age": {"lt": 99}}, count=True)
+            assert _groups(tiers) == {"PRO": {"_count": {"_all": 1}}, "FREE": {"_count": {"_all": 2}}, "ENTERPRISE": {"_count": {"_all": 1}}}
             return created, [f"{u.email}:{len(u.posts)}" for u in found], counts[0], counts[1]
 
     assert asyncio.run(main()) == (len(ROWS), ["ann@example.com:1"], 1, 1)

@@ -353,3 +353,38 @@ def test_json_path_filters(prisma: ModuleType) -> None:
         assert ids({"path": ["pet", "tags"], "array_contains": ["good", "loud"]}) == [a.id]
         assert ids({"path": ["pet", "tags"], "array_contains": ["good", "quiet"]}) == []
         assert ids({"path": ["pet", "name"], "not": "Rex"}) == [b.id]
+
+
+def test_json_array_starts_and_ends_with(prisma: ModuleType) -> None:
+    """The array under the path starts (ends) with a JSON value, compared whole: a number, a
+    string, a JSON null element, a nested array; a value that is not an array never matches."""
+    docs = {
+        "nums": [1, 2, 3], "other": [3, 4, 5], "scalar": 3, "strs": ["a", "b"], "string": "a",
+        "nested": [[1, 2], [3, 4]], "null": None, "null_first": [None, "test"], "null_in": [[None], "test", [None]],
+        "empty": [], "object": {"0": 3},
+    }
+    with prisma.Prisma() as db:
+        made = {k: db.thing.create({"doc": prisma.Json({"a": {"b": v}})}).id for k, v in docs.items()}
+        top = db.thing.create({"doc": prisma.Json(["x", 7])}).id
+        names = {v: k for k, v in made.items()}
+
+        def which(op: str, value: Any) -> list[str]:
+            rows = db.thing.find_many(where={"doc": {"path": ["a", "b"], op: value}})
+            return sorted(names[t.id] for t in rows)
+
+        assert which("array_starts_with", 3) == ["other"]
+        assert which("array_starts_with", "a") == ["strs"]
+        assert which("array_starts_with", [1, 2]) == ["nested"]
+        assert which("array_starts_with", prisma.Json([1, 2])) == ["nested"]
+        assert which("array_starts_with", None) == ["null_first"]
+        assert which("array_starts_with", [None]) == ["null_in"]
+        assert which("array_ends_with", 3) == ["nums"]
+        assert which("array_ends_with", "b") == ["strs"]
+        assert which("array_ends_with", [3, 4]) == ["nested"]
+        assert which("array_ends_with", [None]) == ["null_in"]
+        assert which("array_ends_with", "test") == ["null_first"]
+        assert which("array_ends_with", 99) == []
+        both = db.thing.find_many(where={"doc": {"path": ["a", "b"], "array_starts_with": 1, "array_ends_with": 3}})
+        assert [t.id for t in both] == [made["nums"]]
+        assert [t.id for t in db.thing.find_many(where={"doc": {"array_starts_with": "x"}})] == [top]  # no path: the value itself
+        assert [t.id for t in db.thing.find_many(where={"doc": {"array_ends_with": 7}})] == [top]

@@ -23,7 +23,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, ClassVar, Self, TypeVar
 
-from schemashift.client.engine import Engine
+from schemashift.client.engine import Engine, aggregate_fields
 from schemashift.client.errors import (
     ClientError,
     ClientValidationError,
@@ -74,10 +74,12 @@ class ModelDelegate:
         return self._engine.find_unique(self._model, where, select, include)
 
     def _find_first(
-        self, where: Any = None, order_by: Any = None, skip: int | None = None, select: Any = None, include: Any = None
+        self, where: Any = None, order_by: Any = None, skip: int | None = None, select: Any = None, include: Any = None,
+        cursor: Any = None, distinct: Any = None,
     ) -> Any:
         found = self._engine.read(
-            self._model, where=where, order_by=order_by, skip=skip, take=1, select=select, include=include
+            self._model, where=where, order_by=order_by, skip=skip, take=1, select=select, include=include,
+            cursor=cursor, distinct=distinct,
         )
         return found[0] if found else None
 
@@ -89,10 +91,19 @@ class ModelDelegate:
         take: int | None = None,
         select: Any = None,
         include: Any = None,
+        cursor: Any = None,
+        distinct: Any = None,
     ) -> list[Any]:
         return self._engine.read(
-            self._model, where=where, order_by=order_by, skip=skip, take=take, select=select, include=include
+            self._model, where=where, order_by=order_by, skip=skip, take=take, select=select, include=include,
+            cursor=cursor, distinct=distinct,
         )
+
+    def _group_by(self, by: Sequence[str], where: Any, having: Any, order_by: Any, take: int | None, skip: int | None,
+                  aggregates: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """``aggregates``: ``count``/``sum``/``avg``/``min``/``max`` as given (True, or ``{field: True}``)."""
+        return self._engine.group_by(self._model, by, where=where, having=having, order_by=order_by, take=take, skip=skip,
+                                     aggregates=aggregate_fields(aggregates))
 
     def _or_raise(self, found: Any, what: str) -> Any:
         if found is None:

@@ -261,6 +261,15 @@ class Dialect:
         return (f"NOT EXISTS (SELECT 1 FROM json_each({ph}) AS w WHERE w.value NOT IN "
                 f"(SELECT h.value FROM json_each({column}, {ph}) AS h))")
 
+    def json_array_end(self, column: str, keys: list[str], last: bool, value: str, params: list[Any]) -> str:
+        """The value under the path is an array whose first (``last``: last) element equals the
+        JSON ``value`` (Prisma's ``array_starts_with``/``array_ends_with``)."""
+        ph = self.placeholder
+        path = self.json_path_param(keys)
+        params.extend([path, path + ("[#-1]" if last else "[0]"), value])
+        # `->` gives the element's JSON text (minified, a JSON null as 'null'), as json() the value's
+        return f"(json_type({column}, {ph}) = 'array' AND ({column} -> {ph}) = json({ph}))"
+
     def fulltext(self, columns: list[str]) -> str:
         """A full-text match of ``columns`` against one bound search text (Prisma's ``search``)."""
         raise errors.ClientValidationError(f"Full-text search is not supported on {self.provider}.")
@@ -398,6 +407,12 @@ class PostgresDialect(Dialect):
         params.extend([keys, values])
         return f"({column} #> {self.placeholder}::text[]) @> {self.placeholder}::jsonb"
 
+    def json_array_end(self, column: str, keys: list[str], last: bool, value: str, params: list[Any]) -> str:
+        ph = self.placeholder
+        params.extend([keys, keys, value])
+        at = f"({column} #> {ph}::text[])"
+        return f"(jsonb_typeof({at}) = 'array' AND ({at} -> {-1 if last else 0}) = {ph}::jsonb)"
+
     def fulltext(self, columns: list[str]) -> str:
         return f"to_tsvector(concat_ws(' ', {', '.join(columns)})) @@ to_tsquery({self.placeholder})"
 
@@ -459,6 +474,17 @@ class MysqlDialect(Dialect):
     def json_array_contains(self, column: str, keys: list[str], values: str, params: list[Any]) -> str:
         params.extend([self.json_path_param(keys), values])
         return f"JSON_CONTAINS(JSON_EXTRACT({column}, {self.placeholder}), {self.placeholder})"
+
+    def json_array_end(self, column: str, keys: list[str], last: bool, value: str, params: list[Any]) -> str:
+        ph = self.placeholder
+        path = self.json_path_param(keys)
+        if last:  # the index computed, as Prisma's (`$[last]` needs MySQL 8 / MariaDB 10.9)
+            params.extend([path, path, path, value])
+            element = f"JSON_EXTRACT({column}, CONCAT({ph}, '[', GREATEST(JSON_LENGTH({column}, {ph}) - 1, 0), ']'))"
+        else:
+            params.extend([path, path + "[0]", value])
+            element = f"JSON_EXTRACT({column}, {ph})"
+        return f"(JSON_TYPE(JSON_EXTRACT({column}, {ph})) = 'ARRAY' AND JSON_UNQUOTE({element}) = {self.json_literal()})"
 
     def fulltext(self, columns: list[str]) -> str:
         return f"MATCH ({', '.join(columns)}) AGAINST ({self.placeholder} IN BOOLEAN MODE)"

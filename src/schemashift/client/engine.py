@@ -17,6 +17,7 @@ import copy
 import importlib
 import json
 import logging
+import sys
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
@@ -56,8 +57,39 @@ _NUMBER_OPS = {"increment": "+", "decrement": "-", "multiply": "*", "divide": "/
 
 
 #: every SQL statement the client sends, with its parameters, at DEBUG (``schemashift --verbose``,
-#: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application)
+#: or ``logging.getLogger("schemashift.query").setLevel(logging.DEBUG)`` in an application); at
+#: INFO for an engine with ``log_queries`` (prisma-client-py's ``Prisma(log_queries=True)``)
 _QUERY_LOG = logging.getLogger("schemashift.query")
+
+
+def aggregate_fields(asked: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A ``group_by``'s aggregates as the clients take them (``count=True``, ``sum={"views": True}``,
+    by name without the underscore) -> :meth:`Engine.group_by`'s ``{"_count": ["_all"], "_sum": ["views"]}``."""
+    out: dict[str, list[str]] = {}
+    for name in ("count", "avg", "sum", "min", "max"):
+        spec = asked.get(name)
+        if spec is True:
+            out["_" + name] = ["_all"]
+        elif isinstance(spec, Mapping):
+            out["_" + name] = [k for k, on in spec.items() if on]
+    return out
+
+
+def show_query_log() -> None:
+    """Make the INFO query lines of ``log_queries`` engines visible: the ``schemashift.query``
+    logger at INFO at least and, when the application configured no logging handler for it,
+    one writing ``prisma:query <SQL> -- params: [...]`` lines to stdout (as Prisma's query log).
+    An application's own logging configuration is left as it is."""
+    if _QUERY_LOG.getEffectiveLevel() > logging.INFO:
+        _QUERY_LOG.setLevel(logging.INFO)
+    logger: logging.Logger | None = _QUERY_LOG
+    while logger is not None:
+        if any(not isinstance(h, logging.NullHandler) for h in logger.handlers):
+            return
+        logger = logger.parent if logger.propagate else None
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("prisma:query %(message)s"))
+    _QUERY_LOG.addHandler(handler)
 
 
 _POOL_CREATION = threading.Lock()
@@ -182,8 +214,11 @@ class Engine:
         url: str | None = None,
         package_dir: Path | None = None,
         asynchronous: bool = False,
+        log_queries: bool = False,
     ) -> None:
         self.meta = meta
+        #: log each statement (SQL and parameters, never the URL) at INFO on ``schemashift.query``
+        self.log_queries = log_queries
         self.classes = dict(classes)
         self.enum_classes = dict(enum_classes)
         self.dialect: Dialect = dialect_for(meta.provider)
@@ -309,7 +344,9 @@ class Engine:
     def _io(self, method: str, sql: str, params: Sequence[Any], conn: executor.Connection | None = None) -> Any:
         """Send one statement: on ``conn``, else the pinned or the current operation's connection,
         else one of the pool's for this statement."""
-        if _QUERY_LOG.isEnabledFor(logging.DEBUG):
+        if self.log_queries:
+            _QUERY_LOG.info("%s -- params: %r", sql, list(params))
+        elif _QUERY_LOG.isEnabledFor(logging.DEBUG):
             _QUERY_LOG.debug("%s -- params: %r", sql, list(params))
         if conn is None:
             conn = self._conn or self._scope.get()
@@ -379,11 +416,14 @@ class Engine:
         elif not conn.broken:  # a statement cut short: the pool drops the connection instead
             self._io("execute", "ROLLBACK", (), conn)
 
-    def begin(self) -> Engine:
+    def begin(self, max_wait: float | None = None) -> Engine:
         """BEGIN on a connection taken from the pool; the engine returned runs on it until
-        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``)."""
+        :meth:`end` (a transaction that outlives a block: prisma-client-py's ``tx().start()``).
+        ``max_wait``: seconds to wait for the connection, as Prisma's ``maxWait`` (past it:
+        :class:`~schemashift.client.errors.TransactionStartError`, P2028; the pool's own
+        ``pool_timeout`` when that is shorter)."""
         pool = self._get_pool()
-        conn = pool.get()
+        conn = pool.get(max_wait)
         try:
             engine = self._bound(conn)
             engine._begin(conn)
@@ -402,10 +442,10 @@ class Engine:
         finally:
             self._pool.put(conn)
 
-    async def abegin(self) -> Engine:
+    async def abegin(self, max_wait: float | None = None) -> Engine:
         """:meth:`begin` of an async client."""
         pool = self._get_pool()
-        conn = await pool.acquire()
+        conn = await pool.acquire(max_wait)
         try:
             engine = self._bound(conn)
             await engine.arun(engine._begin, conn)
@@ -558,7 +598,8 @@ class Engine:
     def _json_filter(self, m: _Model, f: FieldMeta, value: Mapping[str, Any], col: str, params: list[Any]) -> str:
         """Json filters under a ``path`` (a list of keys, or MySQL's ``$.a.b``): ``equals``/``not``
         of the value there, ``string_contains``/``string_starts_with``/``string_ends_with`` of
-        its text, ``array_contains`` (a value or a list of values in the array there)."""
+        its text, ``array_contains`` (a value or a list of values in the array there),
+        ``array_starts_with``/``array_ends_with`` (the array's first/last element equals a value)."""
         d = self.dialect
         path = value.get("path") or []
         keys = _json_path_keys(path)
@@ -582,6 +623,8 @@ class Engine:
                 parts.append(f"{d.json_text(col)} LIKE {d.placeholder} ESCAPE '{e}'")
             elif op == "array_contains":
                 parts.append(d.json_array_contains(col, keys, json.dumps(v if isinstance(v, list) else [v], separators=(",", ":")), params))
+            elif op in ("array_starts_with", "array_ends_with"):
+                parts.append(d.json_array_end(col, keys, op == "array_ends_with", json.dumps(v, separators=(",", ":")), params))
             else:
                 raise errors.ClientValidationError(f"Unsupported Json filter `{op}` on field `{m.meta.name}.{f.name}`.")
         return " AND ".join(parts) or "1=1"

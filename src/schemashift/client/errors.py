@@ -10,6 +10,7 @@ __all__ = [
     "ForeignKeyConstraintError",
     "NullConstraintError",
     "DatabaseError",
+    "TransactionStartError",
 ]
 
 
@@ -45,3 +46,12 @@ class NullConstraintError(ClientError):
 
 class DatabaseError(ClientError):
     """Any other error the database reported."""
+
+
+class TransactionStartError(ClientError):
+    """No connection for a transaction within its ``max_wait`` (Prisma's P2028)."""
+
+    code = "P2028"
+
+    def __init__(self) -> None:
+        super().__init__("Transaction API error: Unable to start a transaction in the given time.")

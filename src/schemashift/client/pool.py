@@ -48,7 +48,17 @@ def pool_settings(params: Any) -> tuple[int, float | None]:
     return limit, (timeout if timeout > 0 else None)
 
 
-def _timeout_error(limit: int, timeout: float | None) -> PoolTimeoutError:
+def _wait(pool_timeout: float | None, max_wait: float | None) -> tuple[float | None, bool]:
+    """How long a check-out may wait, and whether that is a transaction's ``max_wait`` (shorter
+    than the pool's timeout)."""
+    if max_wait is not None and (pool_timeout is None or max_wait < pool_timeout):
+        return max(max_wait, 0.0), True
+    return pool_timeout, False
+
+
+def _timeout_error(limit: int, timeout: float | None, for_tx: bool = False) -> errors.ClientError:
+    if for_tx:
+        return errors.TransactionStartError()
     return PoolTimeoutError(
         "Timed out fetching a new connection from the connection pool. More info: http://pris.ly/d/connection-pool "
         f"(Current connection pool timeout: {timeout:g}, connection limit: {limit})"
@@ -67,15 +77,18 @@ class Pool:
         self._cond = threading.Condition(threading.Lock())
         self.closed = False
 
-    def get(self) -> Connection:
+    def get(self, max_wait: float | None = None) -> Connection:
+        """A connection, waiting up to the pool's timeout (P2024), or up to ``max_wait`` when
+        shorter (a transaction's: P2028)."""
         with self._cond:
             if self.idle:
                 return self.idle.pop()
-            deadline = None if self.timeout is None else time.monotonic() + self.timeout
+            wait, for_tx = _wait(self.timeout, max_wait)
+            deadline = None if wait is None else time.monotonic() + wait
             while self.size >= self.limit:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    raise _timeout_error(self.limit, self.timeout)
+                    raise _timeout_error(self.limit, self.timeout, for_tx)
                 self._cond.wait(remaining)
                 if self.idle:
                     return self.idle.pop()
@@ -122,9 +135,11 @@ class AsyncPool:
         self.closed = False
         self.loop = asyncio.get_running_loop()  # the connections belong to it
 
-    async def acquire(self) -> Connection:
+    async def acquire(self, max_wait: float | None = None) -> Connection:
+        """:meth:`Pool.get` for a task."""
         loop = asyncio.get_running_loop()
-        deadline = None if self.timeout is None else loop.time() + self.timeout
+        wait, for_tx = _wait(self.timeout, max_wait)
+        deadline = None if wait is None else loop.time() + wait
         while True:
             if self.idle:
                 return self.idle.pop()
@@ -141,7 +156,7 @@ class AsyncPool:
                 elif not waiter.done():
                     waiter.cancel()
                 if isinstance(exc, TimeoutError):
-                    raise _timeout_error(self.limit, self.timeout) from None
+                    raise _timeout_error(self.limit, self.timeout, for_tx) from None
                 raise
             if conn is not None:
                 return conn

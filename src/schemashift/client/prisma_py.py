@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from schemashift.client import errors as engine_errors
-from schemashift.client.engine import Engine
+from schemashift.client.engine import Engine, aggregate_fields, show_query_log
 from schemashift.client.meta import SchemaMeta
 
 T = TypeVar("T")
@@ -161,6 +161,8 @@ def translate_error(exc: engine_errors.ClientError) -> PrismaError:
         return InputError(exc.message)
     if isinstance(exc, engine_errors.DatabaseError):
         return DataError(exc.message, exc.code)
+    if isinstance(exc, engine_errors.TransactionStartError):  # P2028, as its engine wrapper raised it
+        return TransactionError(exc.message)
     return PrismaError(exc.message)
 
 
@@ -574,8 +576,8 @@ class Core:
     (:meth:`in_tx`: a copy on the transaction's pooled connection)."""
 
     def __init__(self, meta: SchemaMeta, classes: Mapping[str, Any], enums: Mapping[str, type[Enum]], url: str | None,
-                 package_dir: Path, asynchronous: bool = False) -> None:
-        self.engine = Engine(meta, classes, enums, url, package_dir, asynchronous=asynchronous)
+                 package_dir: Path, asynchronous: bool = False, log_queries: bool = False) -> None:
+        self.engine = Engine(meta, classes, enums, url, package_dir, asynchronous=asynchronous, log_queries=log_queries)
         #: the client's engine, on its pool (``engine`` of a `tx()` client is bound to one connection)
         self.root = self.engine
         self.tr = Translator(meta)
@@ -842,12 +844,7 @@ class Core:
                 raise TypeError(f"Missing argument: 'order' which is required when '{name}' is present")
         if isinstance(order, Mapping) and len(order) > 1:
             raise DataError(f"Expected a minimum of 0 and at most 1 fields to be present, got {len(order)}")
-        aggregates: dict[str, list[str]] = {}
-        for agg, spec in (("_count", count), ("_avg", avg), ("_sum", sum), ("_min", min), ("_max", max)):
-            if spec is True:
-                aggregates[agg] = ["_all"]
-            elif isinstance(spec, Mapping):
-                aggregates[agg] = [k for k, on in spec.items() if on]
+        aggregates = aggregate_fields(dict(count=count, avg=avg, sum=sum, min=min, max=max))
         return self.engine.group_by(model, by, where=self.tr.where(model, where), having=self._having(model, having),
                                     order_by=order, take=take, skip=skip, aggregates=aggregates)
 
@@ -1124,36 +1121,49 @@ class AsyncActions(_ActionsBase[T]):
         return await self._op("group_by", dict(by=by, where=where, take=take, skip=skip, avg=avg, count=count, min=min, max=max, sum=sum, having=having, order=order))  # type: ignore[no-any-return]
 
 
-class _BatchActions:
-    """``batcher.user``: records write operations; the batch runs them in one transaction."""
+class BatchActions:
+    """``batcher.user``: records write operations; the batch runs them in one transaction. The
+    generated ``<Model>BatchActions`` subclasses give these methods their typed signatures."""
 
     def __init__(self, batch: Any, model: str) -> None:
         self._batch = batch
         self._model = model
 
-    def __getattr__(self, name: str) -> Callable[..., None]:
-        if name not in BATCHABLE:
-            raise AttributeError(f"`{name}` cannot be batched; batchable: {', '.join(BATCHABLE)}")
-        sig = getattr(Actions, name)
+    def __getattr__(self, name: str) -> Any:  # the operations that are not batchable
+        raise AttributeError(f"`{name}` cannot be batched; batchable: {', '.join(BATCHABLE)}")
 
-        def record(*args: Any, **kwargs: Any) -> None:
-            import inspect
+    def _record(self, name: str, kw: dict[str, Any]) -> None:
+        self._batch._ops.append((self._model, name, kw))
 
-            bound = inspect.signature(sig).bind(None, *args, **kwargs)
-            kw = {k: v for k, v in bound.arguments.items() if k != "self"}
-            if name == "create_many":
-                kw["skip_duplicates"] = bool(kw.get("skip_duplicates"))
-            self._batch._ops.append((self._model, name, kw))
+    def create(self, data: Any, include: Any = None) -> None:
+        self._record("create", dict(data=data, include=include))
 
-        return record
+    def create_many(self, data: Sequence[Any], *, skip_duplicates: bool | None = None) -> None:
+        self._record("create_many", dict(data=data, skip_duplicates=bool(skip_duplicates)))
+
+    def update(self, data: Any, where: Any, include: Any = None) -> None:
+        self._record("update", dict(data=data, where=where, include=include))
+
+    def update_many(self, data: Any, where: Any) -> None:
+        self._record("update_many", dict(data=data, where=where))
+
+    def upsert(self, where: Any, data: Any, include: Any = None) -> None:
+        self._record("upsert", dict(where=where, data=data, include=include))
+
+    def delete(self, where: Any, include: Any = None) -> None:
+        self._record("delete", dict(where=where, include=include))
+
+    def delete_many(self, where: Any = None) -> None:
+        self._record("delete_many", dict(where=where))
 
 
 class _Batch:
     def __init__(self, client: Any) -> None:
         self._client = client
         self._ops: list[tuple[str, str, dict[str, Any]]] = []
+        classes: Mapping[str, type[BatchActions]] = getattr(client, "_batch_actions", {})
         for attr, model in client._delegates.items():
-            setattr(self, attr, _BatchActions(self, model))
+            setattr(self, attr, classes.get(attr, BatchActions)(self, model))
 
     def execute_raw(self, query: str, *args: Any) -> None:
         self._ops.append(("", "execute_raw", {"query": query, "args": args}))
@@ -1176,7 +1186,7 @@ class Batch(_Batch):
     def commit(self) -> None:
         self._commit()
 
-    def __enter__(self) -> Batch:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
@@ -1190,7 +1200,7 @@ class AsyncBatch(_Batch):
     async def commit(self) -> None:
         await self._client._run(self._commit)
 
-    async def __aenter__(self) -> AsyncBatch:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, exc_type: object, *exc: object) -> None:
@@ -1290,7 +1300,7 @@ class TransactionManager:
     def start(self) -> Any:
         parent = self._parent()
         try:
-            engine = parent.root.begin()
+            engine = parent.root.begin(self._max_wait)
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
         return self._started(parent, engine)
@@ -1324,7 +1334,7 @@ class AsyncTransactionManager(TransactionManager):
     async def start(self) -> Any:
         parent = self._parent()
         try:
-            engine = await parent.root.abegin()
+            engine = await parent.root.abegin(self._max_wait)
         except engine_errors.ClientError as exc:
             raise translate_error(exc) from exc
         return self._started(parent, engine)
@@ -1367,7 +1377,10 @@ class _ClientBase:
     def __init__(self, *, use_dotenv: bool = True, log_queries: bool = False, datasource: Mapping[str, str] | None = None,
                  connect_timeout: Any = None, http: Any = None, auto_register: bool = False, _core: Core | None = None) -> None:
         url = datasource.get("url") if datasource else None
-        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir, self._asynchronous)
+        if log_queries:  # its engine logged each query; here the `schemashift.query` logger, at INFO
+            show_query_log()
+        self._core = _core or Core(self._meta, self._classes, self._enum_classes, url, self._package_dir, self._asynchronous,
+                                   log_queries)
         self._tx_parent = _core is not None
         for attr, cls in self._actions.items():
             setattr(self, attr, cls(self))

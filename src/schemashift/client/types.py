@@ -47,7 +47,8 @@ ScalarListFilter = TypedDict("ScalarListFilter", {"equals": "Sequence[Any] | Non
 #: a scalar list's update: replace it, or append one value or several
 ScalarListUpdate = TypedDict("ScalarListUpdate", {"set": "Sequence[Any]", "push": Any}, total=False)
 
-JsonFilter = TypedDict("JsonFilter", {"equals": JsonValue, "not": JsonValue}, total=False)
+#: a Json field's filter: the whole value, or (with ``path``: keys, or MySQL's ``"$.a.b"``) the value there
+JsonFilter = TypedDict("JsonFilter", {"equals": JsonValue, "not": JsonValue, "path": "Sequence[str] | str", "string_contains": str, "string_starts_with": str, "string_ends_with": str, "array_contains": JsonValue, "array_starts_with": JsonValue, "array_ends_with": JsonValue, "mode": QueryMode}, total=False)
 
 IntUpdateOps = TypedDict("IntUpdateOps", {"set": int, "increment": int, "decrement": int, "multiply": int, "divide": int}, total=False)
 

@@ -27,6 +27,14 @@ def _scalar_type(meta: SchemaMeta, f: FieldMeta, *, inputs: bool) -> str:
     return t
 
 
+#: `@override` for the generated methods that override the runtime's (pyright's reportImplicitOverride,
+#: which prisma-client-py's configuration turns on), with no runtime dependency (typing.override is 3.12+)
+OVERRIDE = (
+    "from typing import TYPE_CHECKING\n\n"
+    "if TYPE_CHECKING:\n    from typing_extensions import override\nelse:\n    def override(f):\n        return f\n\n"
+)
+
+
 def _td(name: str, items: list[tuple[str, str]], total: bool = False) -> str:
     body = ", ".join(f"{k!r}: {v!r}" for k, v in items)
     return f"{name} = TypedDict({name!r}, {{{body}}}, total={total})\n"
@@ -73,6 +81,8 @@ def _enum_filter(meta: SchemaMeta, enum: str) -> str:
 
 
 def render_types(meta: SchemaMeta) -> str:
+    shared = [*sorted({*FILTERS.values(), *UPDATE_OPS.values()}), "JsonValue", "ScalarListFilter", "ScalarListUpdate", "SortOrder",
+              "SortOrderInput"]
     out = [
         HEADER,
         "from __future__ import annotations\n\n",
@@ -81,10 +91,11 @@ def render_types(meta: SchemaMeta) -> str:
         "from decimal import Decimal\n",
         "from typing import Literal, NotRequired, TypedDict\n\n",
         "from schemashift.client.types import (\n",
-        *(f"    {n},\n" for n in sorted({*FILTERS.values(), *UPDATE_OPS.values()})),
-        "    JsonValue,\n    ScalarListFilter,\n    ScalarListUpdate,\n    SortOrder,\n    SortOrderInput,\n)\n",
+        *(f"    {n},\n" for n in shared),
+        ")\n",
         (f"from .models import {', '.join(sorted(meta.enums))}\n" if meta.enums else ""),
-        "_ = (datetime, Decimal, Literal, NotRequired, Sequence)\n\n",
+        # keep the imports a schema does not use (pyright strict: reportUnusedImport)
+        f"_ = (datetime, Decimal, Literal, NotRequired, Sequence, {', '.join(shared)})\n\n",
     ]
     for e in meta.enums:
         out.append(_enum_filter(meta, e))
@@ -165,6 +176,10 @@ def _model_types(meta: SchemaMeta, m: ModelMeta) -> list[str]:
         update.append((r.name, f"{n}{_cap(r.name)}UpdateNested"))
     out.append(_td(f"{n}UpdateInput", update))
     out.append(_td(f"{n}OrderByInput", [(f.name, "SortOrder | SortOrderInput") for f in m.fields]))
+    scalars = [f.name for f in m.fields]
+    out.append(f"{n}ScalarField = Literal[{', '.join(repr(x) for x in scalars) or repr('')}]\n")
+    out.append(_td(f"{n}CountAggregateInput", [("_all", "bool"), *((x, "bool") for x in scalars)]))
+    out.append(_td(f"{n}AggregateInput", [(x, "bool") for x in scalars]))
     include: list[tuple[str, str]] = []
     select: list[tuple[str, str]] = [(f.name, "bool") for f in m.fields]
     for r in m.relations:
@@ -261,15 +276,19 @@ def render_client(meta: SchemaMeta) -> str:
     type_names = sorted(
         f"{m}{suffix}"
         for m in model_names
-        for suffix in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select")
+        for suffix in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select",
+                       "ScalarField", "CountAggregateInput", "AggregateInput")
     )
     out = [
         HEADER,
+        # the async delegates call their sync delegate's underscored methods (the runtime's API)
+        "# pyright: reportPrivateUsage=false\n\n",
         "from __future__ import annotations\n\n",
         "from collections.abc import Mapping, Sequence\n",
         "from enum import Enum\n",
         "from pathlib import Path\n",
-        "from typing import Any, ClassVar, cast, overload\n\n",
+        "from typing import Any, ClassVar, cast, overload\n",
+        OVERRIDE,
         "from schemashift.client import AsyncBaseClient, AsyncModelDelegate, BaseClient, ModelDelegate\n",
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
     ]
@@ -289,7 +308,7 @@ def render_client(meta: SchemaMeta) -> str:
     out.append("    _package_dir: ClassVar[Path] = Path(__file__).resolve().parent\n\n")
     for n in model_names:
         out.append(f"    {_delegate_name(n)}: {n}Delegate\n")
-    out.append("\n    def _setup(self) -> None:\n")
+    out.append("\n    @override\n    def _setup(self) -> None:\n")
     if not model_names:
         out.append("        pass\n")
     for n in model_names:
@@ -301,6 +320,9 @@ def render_client(meta: SchemaMeta) -> str:
 def _delegate(n: str) -> str:
     W, U, C, Up, O, I, S = (f"{n}{s}" for s in ("WhereInput", "WhereUniqueInput", "CreateInput", "UpdateInput", "OrderByInput", "Include", "Select"))
     OB = f"{O} | Sequence[{O}] | None"
+    F, AGG = f"{n}ScalarField", f"{n}AggregateInput | None"
+    # cursor pagination and distinct, on find_first/find_many
+    CD = f"cursor: {U} | None = None, distinct: Sequence[{F}] | None = None"
     return f'''
 
 class {n}Delegate(ModelDelegate):
@@ -322,11 +344,13 @@ class {n}Delegate(ModelDelegate):
 
     @overload
     def find_first(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None,
+        {CD},
     ) -> {n} | None: ...
     @overload
     def find_first(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, select: {S}
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, select: {S},
+        {CD},
     ) -> dict[str, Any] | None: ...
     def find_first(
         self,
@@ -336,8 +360,9 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         select: {S} | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> {n} | dict[str, Any] | None:
-        return cast("{n} | dict[str, Any] | None", self._find_first(where, order_by, skip, select, include))
+        return cast("{n} | dict[str, Any] | None", self._find_first(where, order_by, skip, select, include, cursor, distinct))
 
     @overload
     def find_many(
@@ -348,6 +373,7 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         take: int | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> list[{n}]: ...
     @overload
     def find_many(
@@ -358,6 +384,7 @@ class {n}Delegate(ModelDelegate):
         skip: int | None = None,
         take: int | None = None,
         select: {S},
+        {CD},
     ) -> list[dict[str, Any]]: ...
     def find_many(
         self,
@@ -368,18 +395,21 @@ class {n}Delegate(ModelDelegate):
         take: int | None = None,
         select: {S} | None = None,
         include: {I} | None = None,
+        {CD},
     ) -> list[{n}] | list[dict[str, Any]]:
-        return cast("list[{n}] | list[dict[str, Any]]", self._find_many(where, order_by, skip, take, select, include))
+        return cast("list[{n}] | list[dict[str, Any]]", self._find_many(where, order_by, skip, take, select, include, cursor, distinct))
 
     def find_unique_or_raise(self, where: {U}, *, include: {I} | None = None) -> {n}:
         """`find_unique`, raising `RecordNotFoundError` (P2025) when there is none (findUniqueOrThrow)."""
         return cast({n}, self._or_raise(self._find_unique(where, None, include), "find_unique_or_raise"))
 
     def find_first_or_raise(
-        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None
+        self, where: {W} | None = None, *, order_by: {OB} = None, skip: int | None = None, include: {I} | None = None,
+        {CD},
     ) -> {n}:
         """`find_first`, raising `RecordNotFoundError` (P2025) when there is none (findFirstOrThrow)."""
-        return cast({n}, self._or_raise(self._find_first(where, order_by, skip, None, include), "find_first_or_raise"))
+        found = self._find_first(where, order_by, skip, None, include, cursor, distinct)
+        return cast({n}, self._or_raise(found, "find_first_or_raise"))
 
     def update(self, where: {U}, data: {Up}, *, include: {I} | None = None) -> {n}:
         return cast({n}, self._update(where, data, include))
@@ -398,10 +428,29 @@ class {n}Delegate(ModelDelegate):
 
     def count(self, where: {W} | None = None) -> int:
         return self._count(where)
+
+    def group_by(
+        self,
+        by: Sequence[{F}],
+        *,
+        where: {W} | None = None,
+        having: Mapping[str, Any] | None = None,
+        order_by: {OB} = None,
+        take: int | None = None,
+        skip: int | None = None,
+        count: bool | {n}CountAggregateInput | None = None,
+        sum: {AGG} = None,
+        avg: {AGG} = None,
+        min: {AGG} = None,
+        max: {AGG} = None,
+    ) -> list[dict[str, Any]]:
+        """Prisma's `groupBy`: one dict per group, `{{"city": "Oslo", "_count": {{"_all": 2}}, "_sum": {{"views": 10}}}}`;
+        `having` filters groups by their fields or aggregates (`{{"views": {{"_avg": {{"gt": 200}}}}}}`)."""
+        return self._group_by(by, where, having, order_by, take, skip, dict(count=count, sum=sum, avg=avg, min=min, max=max))
 '''
 
 
-_PRIVATE_CALL = re.compile(r"self\._(create|create_many|find_unique|find_first|find_many|update|update_many|upsert|delete|delete_many|count|or_raise)\(")
+_PRIVATE_CALL = re.compile(r"self\._(create|create_many|find_unique|find_first|find_many|update|update_many|upsert|delete|delete_many|count|group_by|or_raise)\(")
 
 
 def _async_delegate(n: str) -> str:
@@ -421,7 +470,7 @@ def render_async(meta: SchemaMeta) -> str:
     out.append("    _sync_client: ClassVar[type[BaseClient]] = Client\n\n")
     for n in names:
         out.append(f"    {_delegate_name(n)}: {n}AsyncDelegate\n")
-    out.append("\n    def _setup(self) -> None:\n")
+    out.append("\n    @override\n    def _setup(self) -> None:\n")
     out.append("        sync = cast(Client, self._client)\n")
     for n in names:
         out.append(f"        self.{_delegate_name(n)} = {n}AsyncDelegate(sync.{_delegate_name(n)}, self)\n")
