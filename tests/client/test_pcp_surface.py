@@ -388,3 +388,23 @@ def test_json_array_starts_and_ends_with(prisma: ModuleType) -> None:
         assert [t.id for t in both] == [made["nums"]]
         assert [t.id for t in db.thing.find_many(where={"doc": {"array_starts_with": "x"}})] == [top]  # no path: the value itself
         assert [t.id for t in db.thing.find_many(where={"doc": {"array_ends_with": 7}})] == [top]
+
+
+@pytest.mark.parametrize("provider", ["sqlite"], indirect=True)
+def test_validate_untrusted_data(prisma: ModuleType) -> None:
+    """``prisma.validate``: a dict checked against the package's TypedDicts, unknown top-level
+    keys refused, anything but a TypedDict a TypeError."""
+    import pydantic
+
+    data = prisma.validate(prisma.types.PostCreateInput, {"title": "t", "published": "yes"})
+    assert data == {"title": "t", "published": True}  # coerced as pydantic does; unset keys left out
+    with pytest.raises(pydantic.ValidationError, match="title"):
+        prisma.validate(prisma.types.PostCreateInput, {"published": True})  # a required key missing
+    with pytest.raises(pydantic.ValidationError, match="titel"):
+        prisma.validate(prisma.types.PostCreateInput, {"title": "t", "titel": "x"})
+    with pytest.raises(pydantic.ValidationError, match="title"):
+        prisma.validate(prisma.types.PostWhereInput, {"title": 5})  # neither a string nor a filter
+    with pytest.raises(TypeError, match="Only TypedDict types are supported"):
+        prisma.validate(prisma.models.Post, {})
+    with prisma.Prisma() as db:  # what it returns is what the client takes
+        assert db.post.create(data=data).published is True

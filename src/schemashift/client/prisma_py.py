@@ -169,6 +169,27 @@ def translate_error(exc: engine_errors.ClientError) -> PrismaError:
 # ============================================================================ fields (prisma.fields)
 
 
+_VALIDATORS: dict[Any, Any] = {}
+
+
+def validate(type: Any, data: Any) -> Any:  # noqa: A002 - prisma-client-py's parameter name
+    """``prisma.validate(types.UserCreateInput, data)``: untrusted ``data`` checked against one of
+    the package's TypedDicts with pydantic (unknown keys refused at the top level, values
+    coerced as pydantic does), returned as a dict of the keys given; a ``pydantic.ValidationError``
+    says what is wrong. Anything but a TypedDict is a ``TypeError``, as in prisma-client-py."""
+    from typing_extensions import is_typeddict
+
+    if not is_typeddict(type):
+        raise TypeError(f"Only TypedDict types are supported, got: {type} instead.")
+    adapter = _VALIDATORS.get(type)
+    if adapter is None:
+        from pydantic import ConfigDict, TypeAdapter
+
+        type.__pydantic_config__ = ConfigDict(extra="forbid")
+        adapter = _VALIDATORS[type] = TypeAdapter(type)
+    return adapter.validate_python(data)
+
+
 class Json:
     """Marks a value for a ``Json`` field: ``Json({"a": 1})``, ``Json.keys(a=1)``."""
 

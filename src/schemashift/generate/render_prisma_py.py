@@ -222,7 +222,8 @@ def render_types(meta: SchemaMeta) -> str:
         "import datetime\n",
         "from collections.abc import Mapping, Sequence\n",
         "from decimal import Decimal\n",
-        "from typing import Any, List, Literal, TypedDict\n\n",
+        "from typing import Any, List, Literal\n\n",
+        "from typing_extensions import TypedDict  # pydantic validates these on Python < 3.12 (prisma.validate)\n\n",
         "from . import enums, fields\n\n",
         "_ = (datetime, Decimal, List, Sequence, enums, fields)\n\n",
         "SortOrder = Literal['asc', 'desc']\n",
@@ -561,8 +562,9 @@ def render_prisma_package(meta: SchemaMeta, interface: str, partials: list[dict[
         "__init__.py": HEADER
         + "from . import bases, enums, errors, fields, models, types\n"
         + "from .client import Client, Prisma, get_client, register\n"
-        + "from .fields import Base64, Json\n\n"
-        + "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'Json', 'Base64', 'bases', 'enums', 'errors', 'fields', 'models', 'types']\n",
+        + "from .fields import Base64, Json\n"
+        + "from schemashift.client.prisma_py import validate\n\n"
+        + "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'validate', 'Json', 'Base64', 'bases', 'enums', 'errors', 'fields', 'models', 'types']\n",
         "client.py": render_client(meta, interface),
         "bases.py": render_bases(meta),
         "models.py": render_models(meta),
