@@ -452,6 +452,21 @@ def test_migrate_diff_config_datasource(
         )
         assert p.returncode == 0, p.stderr
         assert ours.out.strip() == p.stdout.strip()
+        # toward the database, Prisma 7 names the namespaces and sort orders its describer gives
+        # ("public"."User", "email" ASC); from a schema the tables still pair with the database's
+        (root / "prisma" / "old.prisma").write_text(_schema(provider).replace("@unique", ""))
+        for args in (
+            ["--from-empty", "--to-config-datasource", "--script"],
+            ["--from-schema", "prisma/old.prisma", "--to-config-datasource", "--script"],
+        ):
+            ours = run_cli("migrate", "diff", *args)
+            assert ours.exit_code == 0, ours.err
+            p = subprocess.run(
+                [str(ORACLE), "prisma", str(root / "prisma" / "schema.prisma"), "migrate", "diff", *args],
+                cwd=root, env={**os.environ, "DATABASE_URL": db_url}, capture_output=True, text=True, timeout=300,
+            )
+            assert p.returncode == 0, p.stderr
+            assert ours.out.strip() == p.stdout.strip(), args
 
 
 def test_config_shadow_database_url_is_used(

@@ -35,7 +35,6 @@ from schemashift.model import (
     Literal,
     LiteralDefault,
     NowDefault,
-    SortOrder,
     StrLit,
     Table,
 )
@@ -278,6 +277,7 @@ class PostgresDialect(Dialect):
         target_is_empty: bool = False,
         prisma_major: int = 6,
         source_is_empty: bool = False,
+        target_is_database: bool = False,
     ) -> None:
         self.default_namespace = default_namespace  # the connection's schema (``?schema=``)
         # diffing to the empty schema (``--to-empty``): Prisma then knows no default namespace and
@@ -287,6 +287,9 @@ class PostgresDialect(Dialect):
         # from the empty database (``--from-empty``): see :meth:`render_script`
         self.prisma_major = prisma_major
         self.source_is_empty = source_is_empty
+        # Prisma 7 diffing to a live database (``--to-config-datasource``): its namespaces are
+        # named, so every name is qualified, the default namespace's too (checked: prisma 7.10)
+        self.target_is_database = target_is_database
 
     # ---------------------------------------------------------------- rendering helpers
 
@@ -303,13 +306,15 @@ class PostgresDialect(Dialect):
     def drop_name(self, schema: str | None, name: str) -> str:
         """Names in DROP statements leave out the default namespace (Prisma 6.19), unless the
         target is the empty schema."""
-        if self.target_is_empty:
+        if self.target_is_empty or self.target_is_database:
             return qualified(schema or self.default_namespace, name)
         return qualified(None if schema == self.default_namespace else schema, name)
 
     def qualified(self, schema: str | None, name: str) -> str:
         """A created or altered object's name: Prisma 7 never writes the default namespace
         (``CREATE TABLE "A"`` for a multiSchema model in ``public``), Prisma 6.19 does."""
+        if self.target_is_database:
+            return qualified(schema or self.default_namespace, name)
         if self.prisma_major >= 7 and schema == self.default_namespace:
             schema = None
         return qualified(schema, name)
@@ -353,7 +358,7 @@ class PostgresDialect(Dialect):
         cols = ", ".join(
             quote(c.name)
             + (f" {c.opclass}" if c.opclass else "")
-            + (" DESC" if c.sort is SortOrder.DESC else "")
+            + (f" {c.sort.value}" if c.sort is not None else "")
             for c in index.columns
         )
         return f"CREATE {unique}INDEX {quote(index.name)} ON {self.table_name(table)}{using}({cols}){self.where_clause(index)}"

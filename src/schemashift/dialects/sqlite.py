@@ -46,7 +46,6 @@ from schemashift.model import (
     Literal,
     LiteralDefault,
     NowDefault,
-    SortOrder,
     StrLit,
     Table,
 )
@@ -202,7 +201,7 @@ class SqliteDialect(Dialect):
     def render_index(self, table: Table, index: Index) -> str:
         unique = "UNIQUE " if index.unique else ""
         cols = ", ".join(
-            quote(c.name) + (" DESC" if c.sort is SortOrder.DESC else "") for c in index.columns
+            quote(c.name) + (f" {c.sort.value}" if c.sort is not None else "") for c in index.columns
         )
         sql = f"CREATE {unique}INDEX {quote(index.name)} ON {quote(table.name)}({cols}){self.where_clause(index)}"
         if index.name.startswith("sqlite_"):

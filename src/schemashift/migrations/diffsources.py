@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported where used: on a big schema they load while a fork
     from schemashift.connectors.url import ConnectionUrl
     from schemashift.dialects import Dialect
     from schemashift.diff import steps as st
-    from schemashift.model import Schema
+    from schemashift.model import Column, Schema, Table
     from schemashift.prisma_config import PrismaConfig
     from schemashift.psl.background import BackgroundValidation
 
@@ -279,6 +279,37 @@ def _check(validations: list[tuple[BackgroundValidation, int]]) -> None:
             raise SchemaValidationError(validation.file_sets[index], diags.all())
 
 
+def as_database_target(schema: Schema, ns: str | None, sorts: bool = True) -> Schema:
+    """A live database as Prisma 7.10 diffs *to* it (``--to-config-datasource``; checked against
+    prisma 7.10 on PostgreSQL and SQLite): its describer names every object's namespace (the
+    default one too: the script qualifies every name, and from the empty database creates the
+    schema; ``ns``: that default namespace, None where the database has none), and every index
+    column's sort order (``"b" ASC``). The other direction (from a
+    database to a schema) renders the schema's names, as Prisma 6. ``sorts=False``: the namespaces
+    only (the diff's other side, so that its tables are the database's)."""
+    from schemashift.model import Family, SortOrder
+
+    def column(c: Column) -> Column:
+        if c.type.family is Family.ENUM and c.type.enum_schema is None and ns is not None:
+            return replace(c, type=replace(c.type, enum_schema=ns))
+        return c
+
+    def table(t: Table) -> Table:
+        indexes = tuple(
+            replace(i, columns=tuple(replace(c, sort=c.sort or SortOrder.ASC) for c in i.columns)) for i in t.indexes
+        ) if sorts else t.indexes
+        fks = tuple(replace(fk, referenced_schema=fk.referenced_schema or ns) for fk in t.foreign_keys)
+        return replace(
+            t, schema=t.schema or ns, columns=tuple(column(c) for c in t.columns), indexes=indexes, foreign_keys=fks
+        )
+
+    enums = tuple(replace(e, schema=e.schema or ns) for e in schema.enums)
+    # its namespaces in name order (CREATE SCHEMA "auth" before "public")
+    return replace(
+        schema, tables=tuple(table(t) for t in schema.tables), enums=enums, namespaces=tuple(sorted(schema.namespaces))
+    )
+
+
 def _resolve_pair(
     from_: Source, to: Source, shadow_url: str | None, pending: dict[Source, tuple[BackgroundValidation, int]]
 ) -> DiffResult:
@@ -295,16 +326,23 @@ def _resolve_pair(
     next_ = _load(to, provider, shadow_url, checked_elsewhere=to in pending, flavour=flavour)
     if previous.default_namespace != next_.default_namespace and not previous.tables and not next_.tables:
         previous = replace(previous, default_namespace=next_.default_namespace)
-    # Prisma 7's names (the default namespace left out) when the diff goes to a Prisma 7 schema;
-    # to a database prisma 7.10 qualifies them as Prisma 6 does (checked: --to-config-datasource)
-    major = flavour.pop("prisma_major", 6) if to.kind == "schema-datamodel" else 6
+    # Prisma 7's names (the default namespace left out) when the diff goes to a Prisma 7 schema
+    major = flavour.pop("prisma_major", 6)
+    to_database = to.kind == "config-datasource"
+    if to_database:
+        major = 7
     dialect = engine.dialect_for(
         provider,
         target_is_empty=to.kind == "empty",
         source_is_empty=from_.kind == "empty",
-        prisma_major=major if isinstance(major, int) else 6,
+        prisma_major=major if isinstance(major, int) and (to.kind == "schema-datamodel" or to_database) else 6,
+        **({"target_is_database": True} if to_database else {}),
         **flavour,
     )
+    if to_database:  # Prisma 7's flag: the database as its describer gives it (below)
+        ns = next_.default_namespace if dialect.supports_namespaces else None
+        next_ = as_database_target(next_, ns)
+        previous = as_database_target(previous, ns, sorts=False)
     from schemashift.config import external_objects
 
     env = from_.env if from_.env is not None else to.env
