@@ -214,13 +214,21 @@ class Bench:
         return ["\n".join(parts)]
 
     def online(self, conn: Any, p: Pattern) -> list[str]:
-        """``migrate dev --online``'s scripts (one per migration folder, in order)."""
-        from schemashift.online.plan import OnlineOptions, plan_online
+        """``migrate dev --online``'s scripts (one per migration folder, in order): the planner's
+        multi-step plans included (PostgreSQL's renames and type changes through expand/contract,
+        their contract applied as ``migrate deploy --contract`` does)."""
+        from schemashift.lower import lower_source
+        from schemashift.migrations import engine
+        from schemashift.online.phases import Change, plan_with_phases
+        from schemashift.online.plan import OnlineOptions
 
         schemas = self._schemas(p)
         scripts: list[str] = []
+        renames = engine.parse_renames(list(p.renames))
         for i, (a, b) in enumerate(zip(schemas, schemas[1:])):
-            planned = plan_online(self.steps(conn, a, b, p.renames), conn.dialect, OnlineOptions())
+            before, target = lower_source(a, self.provider), lower_source(b, self.provider)
+            change = Change(before, target, engine.diff(before, target, conn.dialect, renames), renames)
+            planned = plan_with_phases(change, conn.dialect, OnlineOptions(), {"User": self.rows, "Team": TEAMS})
             scripts += [s.script for s in planned.scripts]
             if i == 0 and p.backfill:
                 scripts.append("-- schemashift:backfill\n" + self._backfill_sql(conn, p) + ";\n")
