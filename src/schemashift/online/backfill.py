@@ -161,6 +161,11 @@ class BackfillSql:
         """Session settings for the run; returns what restores them."""
         return lambda: None
 
+    #: the progress table is dropped (once unused) in the last batch's transaction, whose commit
+    #: waits for the disk anyway (PostgreSQL: a DROP forces a synchronous commit, so a DROP
+    #: of its own would wait for a second flush); elsewhere after it (MySQL's DROP commits)
+    drop_in_last_batch = False
+
     def durable_commit(self, conn: Connector) -> None:
         """In the last batch's transaction: its commit waits until every batch is on disk."""
 
@@ -253,6 +258,8 @@ class PostgresBackfill(BackfillSql):
             )
 
         return restore
+
+    drop_in_last_batch = True
 
     def durable_commit(self, conn: Connector) -> None:
         conn.execute("SET LOCAL synchronous_commit = on")
@@ -658,6 +665,8 @@ class Backfill:
                                 store.finish()
                                 if on_done is not None:
                                     on_done()
+                                if self.sql.drop_in_last_batch:
+                                    store.drop_if_unused()
                             else:
                                 store.save(upper, saved_now)
                         break
@@ -676,10 +685,11 @@ class Backfill:
                 last, updated, scanned, batches_total = saved_now.last_key, saved_now.rows_updated, saved_now.rows_scanned, saved_now.batches
                 if last is None:
                     event("done")
-                    try:
-                        store.drop_if_unused()
-                    except DatabaseError:
-                        conn.abort_open_transaction()
+                    if not self.sql.drop_in_last_batch:
+                        try:
+                            store.drop_if_unused()
+                        except DatabaseError:
+                            conn.abort_open_transaction()
                     return BackfillResult(True, updated, scanned, run_batches, resumed, time.monotonic() - started)
                 event("batch")
                 per_key = self._per_key(per_key, elapsed / max(1, n_scanned))
