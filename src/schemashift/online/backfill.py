@@ -649,14 +649,15 @@ class Backfill:
                         continue
                 attempt = 0
                 while True:
-                    t0 = time.monotonic()
                     try:
                         with conn.transaction():
                             lower = tuple(last) if last is not None else ()
                             row = conn.query_one(next_sql[last is not None], (*lower, size))
                             upper = tuple(row[:-1]) if row is not None and int(row[-1]) >= size else None
                             params = (*lower, *(upper or ()))
+                            t_update = time.monotonic()
                             count = conn.execute(bounded(last is not None, upper is not None), params)
+                            update_seconds = time.monotonic() - t_update
                             # the last batch's key count is not looked up: the rows it updated stand in
                             n_scanned = size if upper is not None else max(0, count)
                             saved_now = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
@@ -680,7 +681,6 @@ class Backfill:
                         pause = min(5.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2)
                         event("waiting", f"lock timeout, retry {attempt} of {opts.lock_retries} in {pause:.2f}s")
                         self.sleep(pause)
-                elapsed = time.monotonic() - t0
                 run_batches += 1
                 last, updated, scanned, batches_total = saved_now.last_key, saved_now.rows_updated, saved_now.rows_scanned, saved_now.batches
                 if last is None:
@@ -692,7 +692,10 @@ class Backfill:
                             conn.abort_open_transaction()
                     return BackfillResult(True, updated, scanned, run_batches, resumed, time.monotonic() - started)
                 event("batch")
-                per_key = self._per_key(per_key, elapsed / max(1, n_scanned))
+                # sized by the UPDATE's own time: the batch's fixed costs (the key lookup, the
+                # progress row, the commit: round trips that a loaded machine makes slow) would
+                # otherwise shrink the batches until those costs alone filled the target
+                per_key = self._per_key(per_key, update_seconds / max(1, n_scanned))
                 floor = min(opts.min_batch_size, opts.batch_size)
                 size = int(min(opts.max_batch_size, size * MAX_GROWTH, max(floor, opts.batch_time / per_key)))
         finally:
