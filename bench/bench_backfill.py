@@ -1,5 +1,5 @@
 """Batched backfills (issue #14): ``UPDATE t SET n = n + 1`` on PostgreSQL in primary-key batches
-of about 100 ms each, against the same UPDATE sent as one statement (the reference column).
+of about 50 ms each (the default target), against the same UPDATE sent as one statement (the reference column).
 
 Tables of 10k, 100k and 1M rows (``SCHEMASHIFT_BENCH_BACKFILL_10M=1`` adds 10M), in one throwaway
 database, vacuumed and analysed before the clock starts. Goal: at least 100,000 rows/s at every

@@ -6,8 +6,9 @@ change) the same change is made twice on the same populated table, while several
 
 * **one-shot**: Prisma's SQL (``dialect.render_script`` of the differ's steps), applied as
   ``migrate deploy`` applies a migration;
-* **online**: what ``migrate dev --online`` writes (:func:`schemashift.online.plan.plan_online` of
-  the same steps), applied by ``migrate deploy`` (``apply_migrations``: ``CONCURRENTLY`` alone,
+* **online**: what ``migrate dev --online`` writes (:func:`schemashift.online.phases.plan_with_phases`
+  of the same change: expand/backfill/contract for PostgreSQL's renames and type changes), applied
+  by ``migrate deploy --contract`` (``apply_migrations``: ``CONCURRENTLY`` alone,
   ``transaction off`` scripts statement by statement, ``-- schemashift:backfill`` in batches).
 
 The figure is the **stall**: the longest single write (an ``UPDATE`` by key or an ``INSERT``)
@@ -214,13 +215,21 @@ class Bench:
         return ["\n".join(parts)]
 
     def online(self, conn: Any, p: Pattern) -> list[str]:
-        """``migrate dev --online``'s scripts (one per migration folder, in order)."""
-        from schemashift.online.plan import OnlineOptions, plan_online
+        """``migrate dev --online``'s scripts (one per migration folder, in order): the planner's
+        multi-step plans included (PostgreSQL's renames and type changes through expand/contract,
+        their contract applied as ``migrate deploy --contract`` does)."""
+        from schemashift.lower import lower_source
+        from schemashift.migrations import engine
+        from schemashift.online.phases import Change, plan_with_phases
+        from schemashift.online.plan import OnlineOptions
 
         schemas = self._schemas(p)
         scripts: list[str] = []
+        renames = engine.parse_renames(list(p.renames))
         for i, (a, b) in enumerate(zip(schemas, schemas[1:])):
-            planned = plan_online(self.steps(conn, a, b, p.renames), conn.dialect, OnlineOptions())
+            before, target = lower_source(a, self.provider), lower_source(b, self.provider)
+            change = Change(before, target, engine.diff(before, target, conn.dialect, renames), renames)
+            planned = plan_with_phases(change, conn.dialect, OnlineOptions(), {"User": self.rows, "Team": TEAMS})
             scripts += [s.script for s in planned.scripts]
             if i == 0 and p.backfill:
                 scripts.append("-- schemashift:backfill\n" + self._backfill_sql(conn, p) + ";\n")
@@ -331,10 +340,11 @@ class Run:
     phases: list[tuple[str, float, float]] = field(default_factory=list)
 
 
-def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int = WRITERS) -> Run:
+def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int = WRITERS, scripts: list[str] | None = None) -> Run:
     run = Run(pattern.name, mode, bench.rows)
     try:
-        scripts = bench.online(conn, pattern) if mode == "online" else bench.one_shot(conn, pattern)
+        if scripts is None:
+            scripts = bench.online(conn, pattern) if mode == "online" else bench.one_shot(conn, pattern)
     except Exception as exc:  # noqa: BLE001 - a refusal (MySQL) is a result
         run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         return run
@@ -396,7 +406,22 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     return run
 
 
-def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int, log: Callable[[str], None]) -> list[Run]:
+#: PostgreSQL's machine reference: the same writers while an index is built on a copy of their
+#: table (a table they never touch: nothing locks theirs; what they wait for is the build's IO)
+REFERENCE = Pattern("reference: index on another table", {})
+
+
+def measure_reference(bench: Bench, conn: Any, writers: int) -> Run:
+    q = conn.dialect.quote
+    conn.execute(f"CREATE TABLE {q('Copy')} AS SELECT * FROM {q('User')}")  # untimed
+    conn.execute("CHECKPOINT")
+    try:
+        return measure(bench, conn, REFERENCE, "machine", writers, [f"CREATE INDEX {q('Copy_name_idx')} ON {q('Copy')} ({q('name')});\n"])
+    finally:
+        conn.execute(f"DROP TABLE {q('Copy')}")
+
+
+def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int, log: Callable[[str], None], reference: bool = False) -> list[Run]:
     from schemashift.connectors import connect
 
     bench = Bench(provider, rows)
@@ -413,6 +438,11 @@ def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int,
                     out.append(r)
                     log(_line(provider, r))
                     bench.reset(conn)
+            if reference and provider == "postgresql":
+                r = measure_reference(bench, conn, writers)
+                out.append(r)
+                log(_line(provider, r))
+                bench.reset(conn)
     finally:
         bench.drop()
     return out
@@ -501,12 +531,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--patterns", default="", help="comma-separated pattern names (default: all)")
     parser.add_argument("--writers", type=int, default=WRITERS)
     parser.add_argument("--json", type=Path, default=None, help="write the runs to this file")
+    parser.add_argument(
+        "--reference", action="store_true",
+        help="PostgreSQL: also the writers' stall while an index is built on a copy of their table (the machine's share)",
+    )
     args = parser.parse_args(argv)
     chosen = [p for p in PATTERNS if not args.patterns or p.name in args.patterns.split(",")]
     providers = ["postgresql", "mysql"] if args.db == "both" else [args.db]
     runs: list[dict[str, Any]] = []
     for provider in providers:
-        for r in run_all(provider, args.rows, chosen, args.writers, lambda s: print(s, flush=True)):
+        for r in run_all(provider, args.rows, chosen, args.writers, lambda s: print(s, flush=True), args.reference):
             runs.append({"provider": provider, **asdict(r)})
             if args.json:
                 args.json.write_text(json.dumps(runs, indent=2))

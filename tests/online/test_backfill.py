@@ -309,3 +309,28 @@ def test_a_table_without_primary_key_fails_resumably(project: Path, provider: st
     with connect(db_url) as conn:
         assert sorted(conn.query(f"SELECT id, n FROM {t}")) == [(1, 1), (2, 1)]
     assert history(db_url, name)[0][:2] == (3, True)
+
+
+@pytest.mark.parametrize("provider", ["postgresql"], indirect=True)
+def test_batches_grow_at_most_twofold_and_stay_under_the_target(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """Each row costs at least 2 ms (a sleeping function in SET), so a batch of 50 ms holds at
+    most 25 keys: the size grows from the first (5) at most twofold per batch and never passes
+    what the target allows, and every row is updated once."""
+    rows = 300
+    create_items(project, provider, db_url, rows, run_cli)
+    with connect(db_url) as conn:
+        conn.execute(
+            "CREATE FUNCTION slow_inc(v INTEGER) RETURNS INTEGER LANGUAGE sql VOLATILE AS"
+            " 'SELECT pg_sleep(0.002); SELECT v + 1'"
+        )
+        sizes: list[int] = []
+        collect = Collect(lambda f: sizes.append(int(f["batch_size"])) if f["event"] in ("start", "batch") else None)
+        opts = BackfillOptions(batch_size=5, batch_time=0.05, max_lag=None)
+        statement = 'UPDATE "Item" SET n = slow_inc(n)'
+        with progress.listening(collect):
+            result = Backfill(conn, statement, statement_key(statement), where="test", options=opts).run()
+    assert result.completed and result.rows_updated == rows
+    assert sizes[0] == 5 and len(sizes) > 5
+    assert all(b <= 2 * a for a, b in zip(sizes, sizes[1:])), sizes
+    assert max(sizes) <= 25, sizes
+    assert [n for _, _, n in data(db_url, provider, "Item")] == [1] * rows

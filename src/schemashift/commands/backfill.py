@@ -11,7 +11,7 @@ from schemashift.commands import info, schema_option
 @schema_option
 @click.option("--url", default=None, help="The URL of the database (instead of --schema's datasource).")
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), help="Read the UPDATE from a file.")
-@click.option("--batch-time", default="100ms", show_default=True, help="Time aimed at per batch (each its own transaction).")
+@click.option("--batch-time", default=None, help="Time aimed at per batch (each its own transaction).  [default: 50ms]")
 @click.option("--max-lag", default="10s", show_default=True, help="Wait while replicas lag more than this ('off': never check).")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(min=1), help="Rows in the first batch.")
 @click.option("--lock-timeout", default="2s", show_default=True, help="Lock timeout of each batch (retried with backoff).")
@@ -27,7 +27,7 @@ def backfill(
     schema: str | None,
     url: str | None,
     file: str | None,
-    batch_time: str,
+    batch_time: str | None,
     max_lag: str,
     batch_size: int,
     lock_timeout: str,
@@ -55,7 +55,9 @@ def backfill(
     text = text.strip().rstrip(";").strip()
     where = file or "the statement given"
     options = directive_options(
-        "-- schemashift:backfill " + f"batch-time={batch_time} max-lag={max_lag} lock-timeout={lock_timeout}",
+        "-- schemashift:backfill "
+        + (f"batch-time={batch_time} " if batch_time is not None else "")
+        + f"max-lag={max_lag} lock-timeout={lock_timeout}",
         BackfillOptions(batch_size=batch_size),
         where="command line",
     )

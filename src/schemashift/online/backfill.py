@@ -11,7 +11,7 @@ where ``<next>`` is the key ``batch size`` rows after ``<last>`` (keyset paginat
 keys compare as row values). Each batch is its own transaction, which also records ``<next>`` in
 :mod:`~schemashift.online.backfill_progress`'s table: a crash or Ctrl-C loses at most the batch
 that was running, and a rerun continues after the last committed key. The batch size follows a
-target time per batch (100 ms); a lock timeout (set for each batch) is retried with backoff;
+target time per batch (:data:`DEFAULT_BATCH_TIME`); a lock timeout (set for each batch) is retried with backoff;
 between batches, the run waits while replicas lag more than ``max_lag``.
 
 What differs between databases (parsing, primary-key lookup, lock-timeout errors, replica lag,
@@ -55,9 +55,17 @@ class BackfillInterrupted(SchemashiftError):
         super().__init__(f"Interrupted: {message}", EXIT_INTERRUPTED)
 
 
+#: the time aimed at per batch (seconds): a batch holds its rows' locks until it commits, so a
+#: writer of one of them may wait this long; well under the 100 ms an online change allows a
+#: writer's stall, since a loaded machine makes some batches take twice the time aimed at
+DEFAULT_BATCH_TIME = 0.05
+#: the batch size grows at most this much from one batch to the next (it shrinks at once)
+MAX_GROWTH = 2.0
+
+
 @dataclass(frozen=True)
 class BackfillOptions:
-    batch_time: float = 0.1  # seconds per batch aimed at
+    batch_time: float = DEFAULT_BATCH_TIME  # seconds per batch aimed at
     max_lag: float | None = 10.0  # seconds of replica lag tolerated (None: not checked)
     batch_size: int = 1000  # the first batch's size
     #: the size never adapts below this: a commit's fixed cost (an fsync) dwarfs a few rows' work
@@ -80,7 +88,7 @@ def directive_options(statement: str, base: BackfillOptions | None = None, where
             options = _with_option(options, name.lower(), value)
         except (ValueError, SchemashiftError):
             raise BackfillError(
-                f"{where}: bad backfill option `{word}` (expected batch-time=100ms, max-lag=10s or off, "
+                f"{where}: bad backfill option `{word}` (expected batch-time=50ms, max-lag=10s or off, "
                 "batch-size=1000, lock-timeout=2s)"
             ) from None
     return options
@@ -152,6 +160,11 @@ class BackfillSql:
     def session_setup(self, conn: Connector, lock_timeout_ms: int) -> Callable[[], None]:
         """Session settings for the run; returns what restores them."""
         return lambda: None
+
+    #: the progress table is dropped (once unused) in the last batch's transaction, whose commit
+    #: waits for the disk anyway (PostgreSQL: a DROP forces a synchronous commit, so a DROP
+    #: of its own would wait for a second flush); elsewhere after it (MySQL's DROP commits)
+    drop_in_last_batch = False
 
     def durable_commit(self, conn: Connector) -> None:
         """In the last batch's transaction: its commit waits until every batch is on disk."""
@@ -245,6 +258,8 @@ class PostgresBackfill(BackfillSql):
             )
 
         return restore
+
+    drop_in_last_batch = True
 
     def durable_commit(self, conn: Connector) -> None:
         conn.execute("SET LOCAL synchronous_commit = on")
@@ -601,6 +616,7 @@ class Backfill:
         last = saved.last_key
         updated, scanned, batches_total = saved.rows_updated, saved.rows_scanned, saved.batches
         run_batches = 0
+        per_key: float | None = None  # seconds per key of the batches so far (see _per_key)
         next_lag_check = 0.0
 
         task = progress.task(
@@ -633,14 +649,15 @@ class Backfill:
                         continue
                 attempt = 0
                 while True:
-                    t0 = time.monotonic()
                     try:
                         with conn.transaction():
                             lower = tuple(last) if last is not None else ()
                             row = conn.query_one(next_sql[last is not None], (*lower, size))
                             upper = tuple(row[:-1]) if row is not None and int(row[-1]) >= size else None
                             params = (*lower, *(upper or ()))
+                            t_update = time.monotonic()
                             count = conn.execute(bounded(last is not None, upper is not None), params)
+                            update_seconds = time.monotonic() - t_update
                             # the last batch's key count is not looked up: the rows it updated stand in
                             n_scanned = size if upper is not None else max(0, count)
                             saved_now = SavedProgress(upper, updated + max(0, count), scanned + n_scanned, batches_total + 1)
@@ -649,6 +666,8 @@ class Backfill:
                                 store.finish()
                                 if on_done is not None:
                                     on_done()
+                                if self.sql.drop_in_last_batch:
+                                    store.drop_if_unused()
                             else:
                                 store.save(upper, saved_now)
                         break
@@ -662,24 +681,36 @@ class Backfill:
                         pause = min(5.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2)
                         event("waiting", f"lock timeout, retry {attempt} of {opts.lock_retries} in {pause:.2f}s")
                         self.sleep(pause)
-                elapsed = time.monotonic() - t0
                 run_batches += 1
                 last, updated, scanned, batches_total = saved_now.last_key, saved_now.rows_updated, saved_now.rows_scanned, saved_now.batches
                 if last is None:
                     event("done")
-                    try:
-                        store.drop_if_unused()
-                    except DatabaseError:
-                        conn.abort_open_transaction()
+                    if not self.sql.drop_in_last_batch:
+                        try:
+                            store.drop_if_unused()
+                        except DatabaseError:
+                            conn.abort_open_transaction()
                     return BackfillResult(True, updated, scanned, run_batches, resumed, time.monotonic() - started)
                 event("batch")
-                ratio = opts.batch_time / elapsed if elapsed > 0 else 2.0
+                # sized by the UPDATE's own time: the batch's fixed costs (the key lookup, the
+                # progress row, the commit: round trips that a loaded machine makes slow) would
+                # otherwise shrink the batches until those costs alone filled the target
+                per_key = self._per_key(per_key, update_seconds / max(1, n_scanned))
                 floor = min(opts.min_batch_size, opts.batch_size)
-                size = int(min(opts.max_batch_size, max(floor, size * min(4.0, max(0.5, ratio)))))
+                size = int(min(opts.max_batch_size, size * MAX_GROWTH, max(floor, opts.batch_time / per_key)))
         finally:
             if task.figures.get("event") != "done":
                 task.figures = self._figures("stopped", batches_total, updated, size, None, "")
                 task.__exit__(None, None, None)
+
+    @staticmethod
+    def _per_key(smoothed: float | None, last: float) -> float:
+        """The seconds per key the next batch is sized by: a slower batch counts at once (the
+        next one shrinks to the target), a faster one half (growth follows a trend, not one
+        quick batch), so that batches converge to the target from below."""
+        if smoothed is None or last >= smoothed:
+            return max(last, 1e-9)
+        return max((smoothed + last) / 2, 1e-9)
 
     def _figures(self, event: str, batches: int, updated: int, size: int, lag: float | None, message: str) -> dict[str, object]:
         return {
