@@ -239,3 +239,55 @@ def test_reintrospection_order_with_emulated_relations(  # type: ignore[no-untyp
     _pull_and_compare(
         tmp_path / "schema.prisma", db_url, provider, run_cli, EMULATED_DATASOURCE, EMULATED_EXISTING, EMULATED_EXPECTED
     )
+
+
+# the existing schema renames `Tag` (`@@map("Tag")`) so that it now sorts before `Order`, keeping the
+# relation's name: the join table's column A references `Order`, the relation's models come in the
+# reverse order
+RENAMED_M2M = """
+model Order {
+  id     Int     @id @default(autoincrement())
+  labels Label[] @relation("OrderToTag")
+}
+
+model Label {
+  id     Int     @id @default(autoincrement())
+  orders Order[] @relation("OrderToTag")
+
+  @@map("Tag")
+}
+"""
+
+
+def _warning_block(err: str) -> str:
+    return err[err.index("// *** WARNING ***") :] if "// *** WARNING ***" in err else ""
+
+
+def test_reintrospection_warns_of_a_broken_many_to_many_relation(  # type: ignore[no-untyped-def]
+    tmp_path, db_url, provider, run_cli, monkeypatch
+):
+    """Prisma's "The many-to-many relation between ... is broken due to the naming of the models"
+    warning, which closes the block, byte for byte with Prisma 7's (PostgreSQL, SQLite)."""
+    _create(db_url, provider, DATABASE)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    schema = tmp_path / "schema.prisma"
+    schema.write_text(DATASOURCE.format(provider=provider) + RENAMED_M2M)
+    result = run_cli("db", "pull", "--print", "--schema", str(schema))
+    assert result.exit_code == 0, result.err
+    block = _warning_block(result.err)
+    assert block.endswith(
+        '// The many-to-many relation between "Order" and "Label" is broken due to the naming of the models. Prisma '
+        "creates many-to-many relations based on the alphabetical ordering of the names of the models and these two "
+        "models now produce the reverse of the expected ordering.\n"
+    ), block
+    if provider == "mysql":
+        return
+    if not HAS_ORACLE:
+        pytest.skip("needs node and ../shared/oracle/prisma7 to compare with Prisma 7")
+    p = subprocess.run(
+        [str(ORACLE), "pull", str(schema)], cwd=tmp_path, env={**os.environ, "DATABASE_URL": db_url},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    assert result.out == p.stdout.split("Prisma schema loaded from")[0]
+    assert block == _warning_block(p.stderr)

@@ -1189,6 +1189,27 @@ class _Calculator:
 
     # -- all
 
+    def _broken_m2m_relations(self) -> None:
+        """Prisma's warning for an implicit many-to-many relation of the existing schema whose
+        join table's columns no longer follow its models' names: column A must reference the
+        model first by name. The pair is named in the existing schema's order."""
+        by_name = {pm.name: pm for pm in self.prev.models.values()}
+        pairs: set[tuple[str, str]] = set()
+        for t in self.join_tables:
+            rel = self.prev.m2m.get(names.unqualified(t.name)[1:])
+            if rel is None or not rel.model_a:
+                continue
+            fk_a, fk_b = self._join_fks(t)
+            for fk, expected in ((fk_a, rel.model_a), (fk_b, rel.model_b)):
+                pm = self.prev_model(fk.referenced_table)
+                if pm is None or pm.name == expected:
+                    continue
+                a, b = by_name.get(rel.model_a), by_name.get(rel.model_b)
+                in_order = a is None or b is None or a.position <= b.position
+                pairs.add((rel.model_a, rel.model_b) if in_order else (rel.model_b, rel.model_a))
+        for pair in sorted(pairs):
+            self.warnings.add("broken_m2m_relations", pair)
+
     def run(self) -> Introspected:
         self.compute_relations()
         used_enums = self.enums
@@ -1197,6 +1218,7 @@ class _Calculator:
             used_enums = [e for e in self.enums if e.name in used]
         enums = [self.enum(e.name) for e in used_enums]
         models = [self.model(t) for t in self.tables]
+        self._broken_m2m_relations()
         for pe in self.prev.enums.values():
             if pe.name in self.text_enums_used:
                 enums.append(self.text_enum(pe))

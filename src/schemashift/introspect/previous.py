@@ -105,6 +105,8 @@ class M2mRelation:
     field_a: str
     field_b: str
     self_relation: bool
+    model_a: str = ""  # the relation's models: A is the first by name (the join table's column A)
+    model_b: str = ""
 
 
 @dataclass
@@ -333,7 +335,7 @@ def read_previous(schema_ast: ast.SchemaAst, provider: str, limit: int) -> Previ
                 continue
             field_on_a = rf if pm.name == a_name else other[0]
             field_on_b = other[0] if field_on_a is rf else rf
-            prev.m2m[name] = M2mRelation(field_on_a.name, field_on_b.name, pm.name == target.name)
+            prev.m2m[name] = M2mRelation(field_on_a.name, field_on_b.name, pm.name == target.name, a_name, b_name)
     return prev
 
 

@@ -96,6 +96,16 @@ MESSAGES: tuple[tuple[str, str], ...] = (
     ),
 )
 _GROUPED = {"fields_with_empty_names_in_model"}
+#: kinds whose items are whole sentences, one line each, with no heading: Prisma writes these
+#: last, the last one without a line break
+_SENTENCES: tuple[tuple[str, str], ...] = (
+    (
+        "broken_m2m_relations",
+        'The many-to-many relation between "{}" and "{}" is broken due to the naming of the models. Prisma '
+        "creates many-to-many relations based on the alphabetical ordering of the names of the models and these "
+        "two models now produce the reverse of the expected ordering.",
+    ),
+)
 
 
 @dataclass
@@ -109,7 +119,7 @@ class Warnings:
         return any(self.items.values())
 
     def kinds(self) -> list[str]:
-        return [k for k, _ in MESSAGES if self.items.get(k)]
+        return [k for k, _ in (*MESSAGES, *_SENTENCES) if self.items.get(k)]
 
     def render(self) -> str:
         """Prisma's ``Display`` of its warnings: ``*** WARNING ***`` and one paragraph per kind."""
@@ -129,7 +139,9 @@ class Warnings:
                     out.append(f'  - Model: "{model}", field(s): [{joined}]\n')
             else:
                 out.extend(f"  - {item}\n" for item in items)
-        return "".join(out)
+        # the sentences close the block: one per line, the last without a line break (Prisma's)
+        sentences = [sentence.format(*item) for kind, sentence in _SENTENCES for item in self.items.get(kind, ())]
+        return "".join(out) + "\n".join(sentences)
 
     def render_commented(self) -> str:
         """What ``db pull --print`` shows: every line of :meth:`render` behind ``// ``."""
