@@ -199,3 +199,18 @@ def test_generated_client_passes_pyright_strict(tmp_path: Path, mode: str, run_c
     assert any(re.search(r"bad\.py:7:\d+ - error: .*\"data\"", e) for e in errors), run.stdout
     if mode != "schemashift-py":
         assert any(re.search(r"bad\.py:9:\d+ - error: .*\"data\"", e) for e in errors) and "titel" in run.stdout, run.stdout
+
+
+def test_a_schema_without_enums_passes_pyright_strict(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """prisma-client-py's SQLite suite has no enum: the package's enum module and its import in
+    the client are then unused, which pyright strict reports unless they are marked used."""
+    if not _pyright_command()[0]:
+        pytest.skip(_pyright_command()[1])
+    schema = (
+        'generator client {\n  provider  = "prisma-client-py"\n  output    = "../gen/prisma"\n  interface = "asyncio"\n}\n\n'
+        'datasource db {\n  provider = "sqlite"\n  url      = "file:dev.db"\n}\n\n'
+        "model Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n"
+    )
+    _generate(tmp_path, schema, run_cli)
+    run = _pyright(tmp_path, "gen/prisma")
+    assert run.returncode == 0 and _errors(run.stdout) == [], run.stdout + run.stderr

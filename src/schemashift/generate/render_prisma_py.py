@@ -50,6 +50,8 @@ def _type(f: FieldMeta) -> str:
 def render_enums(meta: SchemaMeta) -> str:
     out = [HEADER, "import enum\n", OVERRIDE, f"__all__ = {sorted(meta.enums)!r}\n\n"]
     out.append("\nclass _StrEnum(str, enum.Enum):\n    @override\n    def __str__(self) -> str:  # 'ADMIN', as prisma-client-py's StrEnum\n        return str(self.value)\n\n")
+    if not meta.enums:
+        out.append("\n_ = _StrEnum  # a schema without enums\n")
     for e in meta.enums.values():
         out.append(f"\nclass {e.name}(_StrEnum):\n")
         for value in e.values:
@@ -104,7 +106,7 @@ def render_models(meta: SchemaMeta) -> str:
         "from decimal import Decimal\n",
         "from typing import Any, ClassVar, Dict, Iterable, List, Mapping, Optional\n\n",
         "from . import bases, enums, fields\n\n",
-        "_ = (datetime, Decimal, enums, fields)\n\n",
+        "_ = (datetime, Decimal, Optional, enums, fields)\n\n",
         f"__all__ = {sorted(meta.models)!r}\n\n",
         "#: what `create_partial` records (read by `schemashift generate` when it runs the partial type generator)\n",
         "PARTIALS: List[Dict[str, Any]] = []\n\n",
@@ -249,7 +251,7 @@ def render_client(meta: SchemaMeta, interface: str) -> str:
         "from schemashift.client.meta import EnumMeta, FieldMeta, ModelMeta, RelationMeta, SchemaMeta\n\n",
         "from . import enums, models, types\n\n",
         "__all__ = ['Prisma', 'Client', 'register', 'get_client', 'partial_spec']\n\n",
-        "_ = (EnumMeta, FieldMeta, ModelMeta, RelationMeta)\n\n",
+        "_ = (EnumMeta, FieldMeta, ModelMeta, RelationMeta, enums)  # enums: unused by a schema without any\n\n",
         _meta_literal(meta),
         "\nregistry = Registry()  # the registered client (`register()`, `prisma.testing`)\n"
         "_registry = registry\nregister = registry.register\nget_client = registry.get_client\n\n",
