@@ -39,6 +39,9 @@ TRANSACTION_OFF = re.compile(
 #: ``-- schemashift:backfill`` on a comment line of a statement: a batched backfill
 #: (:mod:`schemashift.online.backfill`); the script runs statement by statement.
 BACKFILL = re.compile(r"^[ \t]*--[ \t]*schemashift:backfill\b", re.I | re.M)
+#: ``-- schemashift:online-copy`` on a comment line of a MySQL ``ALTER TABLE``: run through
+#: pt-online-schema-change (:mod:`schemashift.online.ptosc`).
+ONLINE_COPY = re.compile(r"^[ \t]*--[ \t]*schemashift:online-copy\b", re.I | re.M)
 
 
 class RunMode(enum.Enum):
@@ -61,6 +64,8 @@ class ScriptPlan:
     refusing: str = ""
     #: indexes of the statements marked ``-- schemashift:backfill`` (run in batches)
     backfills: tuple[int, ...] = ()
+    #: indexes of the statements marked ``-- schemashift:online-copy`` (MySQL; run by the tool)
+    online_copies: tuple[int, ...] = ()
 
     @property
     def resumable(self) -> bool:
