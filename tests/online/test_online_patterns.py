@@ -258,3 +258,26 @@ def test_sqlite_rebuild_is_announced(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (folder,) = [p for p in (tmp_path / "prisma/migrations").iterdir() if p.name.endswith("_required")]
     assert f"-- schemashift:online Table `User` is rebuilt" in (folder / "migration.sql").read_text()
     assert counts("sqlite", f"file:{tmp_path / 'dev.db'}") == (ROWS, ROWS)
+
+
+@pytest.mark.skipif(shutil.which("pt-online-schema-change") is None, reason="pt-online-schema-change is not installed")
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_lint_passes_mysql_online_forms_and_flags_prismas(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """The foreign key added in place with the checks off and the type change as an online copy
+    pass `migrate lint`; Prisma's SQL for the same change is an error (the type change's copy)."""
+    init_project(project, provider, db_url, {"user_extra": "  score Int?"}, run_cli)
+    after = {"user_extra": "  score BigInt?\n  posts Post[]",
+             "post_extra": "  user User? @relation(fields: [userId], references: [id])"}
+    (project / "prisma/schema.prisma").write_text(schema(provider, after))
+    assert run_cli("migrate", "dev", "--online", "-n", "online", "--create-only", "--skip-generate").exit_code == 0
+    r = run_cli("migrate", "lint")
+    assert r.exit_code == 0 and "0 error(s)" in r.out + r.err, r.out + r.err
+    for rule in ("mysql-column-type-change", "mysql-add-foreign-key"):
+        assert rule not in r.out + r.err
+    for p in (project / "prisma/migrations").iterdir():
+        if p.is_dir() and "online" in p.name:
+            shutil.rmtree(p)
+    assert run_cli("migrate", "dev", "-n", "oneshot", "--create-only", "--skip-generate").exit_code == 0
+    r = run_cli("migrate", "lint")
+    assert r.exit_code != 0
+    assert "mysql-column-type-change" in r.out + r.err and "mysql-add-foreign-key" in r.out + r.err
