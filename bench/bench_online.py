@@ -243,7 +243,9 @@ class Bench:
                 index = re.match(r"\s*CREATE (UNIQUE )?INDEX (`[^`]+`) ON (`[^`]+`)\((.*)\)\s*\Z", code, re.S)
                 if index:
                     code = f"ALTER TABLE {index.group(3)} ADD {index.group(1) or ''}INDEX {index.group(2)} ({index.group(4)})"
-                if code.lstrip().upper().startswith("ALTER TABLE") and "schemashift:backfill" not in stmt:
+                if re.fullmatch(r"\s*ALTER TABLE `[^`]+` ADD COLUMN [^,]*(,\s*ADD COLUMN [^,]*)*", code, re.S):
+                    code += ", ALGORITHM=INSTANT"  # the expand: instant, nothing to copy
+                elif code.lstrip().upper().startswith("ALTER TABLE") and "schemashift:backfill" not in stmt:
                     code = f"-- schemashift:online-copy chunk-time=0.1\n{code}"
                 elif "schemashift:backfill" in stmt or stmt.lstrip().upper().startswith("UPDATE"):
                     code = f"-- schemashift:backfill\n{code}"

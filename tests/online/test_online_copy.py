@@ -233,3 +233,35 @@ def test_clean_after_the_swap_says_applied(provider: str, db_url: str) -> None:
         assert ptosc.clean(conn, "User", said.append) is True
         assert ptosc.leftovers(conn, "User") == [] and len(said) == 3
         assert ptosc.clean(conn, "User", said.append) is False
+
+
+@mysql
+def test_an_orphan_row_stops_the_online_foreign_key_at_its_check(
+    tmp_path: Path, provider: str, db_url: str, monkeypatch: pytest.MonkeyPatch, run_cli
+) -> None:
+    """The foreign key is added with the checks off (no copy); the check that follows fails on
+    a row without its parent, the migration stops there, and resumes there once it is fixed."""
+    (tmp_path / "prisma").mkdir()
+    schema = tmp_path / "prisma/schema.prisma"
+    models = "model User {\n  id Int @id\n}\n\nmodel Post {\n  id Int @id\n  userId Int?\n}\n"
+    schema.write_text(HEAD + models)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("migrate", "dev", "-n", "init", "--skip-generate").exit_code == 0
+    with connect(db_url) as conn:
+        conn.execute("INSERT INTO `User` (`id`) SELECT seq FROM seq_1_to_100")
+        conn.execute("INSERT INTO `Post` (`id`, `userId`) SELECT seq, IF(seq = 77, 999, seq % 100 + 1) FROM seq_1_to_5000")
+    schema.write_text(HEAD + models.replace("  id Int @id\n}\n\nmodel Post", "  id Int @id\n  posts Post[]\n}\n\nmodel Post")
+                      .replace("userId Int?\n", "userId Int?\n  user User? @relation(fields: [userId], references: [id])\n"))
+    r = run_cli("migrate", "dev", "--online", "-n", "fk", "--create-only", "--skip-generate")
+    assert r.exit_code == 0, r.err
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 1 and "Subquery returns more than 1 row" in r.err + r.out, r.err
+    with connect(db_url) as conn:
+        conn.execute("UPDATE `Post` SET `userId` = NULL WHERE `id` = 77")
+    r = run_cli("migrate", "deploy")
+    assert r.exit_code == 0, r.err
+    assert "Resuming migration" in r.err + r.out and "at statement 4 of 4" in r.err + r.out
+    assert run_cli("migrate", "status").exit_code == 0
+    r = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", str(schema), "--exit-code")
+    assert r.exit_code == 0, r.out

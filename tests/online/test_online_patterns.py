@@ -74,8 +74,8 @@ EXPECTED = {
             "SET foreign_key_checks = 0;",
             "ON DELETE SET NULL ON UPDATE CASCADE, ALGORITHM=INPLACE, LOCK=NONE;",
             "SET foreign_key_checks = 1;",
-            "DO (SELECT 1 UNION ALL (SELECT 1 FROM `Post` AS c WHERE c.`userId` IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM `User` AS p WHERE p.`id` = c.`userId`) LIMIT 1));",
+            "SELECT (SELECT 1 UNION ALL (SELECT 1 FROM `Post` AS c WHERE c.`userId` IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM `User` AS p WHERE p.`id` = c.`userId`) LIMIT 1)) AS `foreign key check`;",
         ],
         # the server copies the table: pt-online-schema-change when installed, else refused
         "type_change": ["-- schemashift:online-copy\nALTER TABLE `User` MODIFY `score` BIGINT NULL;"]

