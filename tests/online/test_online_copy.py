@@ -172,6 +172,9 @@ def test_a_bad_directive_option_is_named() -> None:
         ptosc.check("-- schemashift:online-copy\nUPDATE `t` SET `a` = 1", "m/migration.sql")
     copy = ptosc.check("-- schemashift:online-copy lock-wait=5\nALTER TABLE `a``b` MODIFY `x` BIGINT", "m")
     assert (copy.table, copy.alter, copy.options.lock_wait) == ("a`b", "MODIFY `x` BIGINT", 5)
+    # after Prisma's warnings block, as `migrate dev` writes the first statement
+    copy = ptosc.check("/*\n  Warnings: ...\n*/\n-- AlterTable\n-- schemashift:online-copy\nALTER TABLE t MODIFY `x` INT", "m")
+    assert (copy.table, copy.alter) == ("t", "MODIFY `x` INT")
 
 
 def _deploy_process(project: Path, db_url: str) -> subprocess.Popen[bytes]:

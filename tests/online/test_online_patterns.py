@@ -67,7 +67,10 @@ EXPECTED = {
     "mysql": {
         "index": ["CREATE INDEX `User_name_idx` ON `User`(`name`) ALGORITHM=INPLACE LOCK=NONE;"],
         "unique": ["CREATE UNIQUE INDEX `User_email_key` ON `User`(`email`) ALGORITHM=INPLACE LOCK=NONE;"],
-        "not_null": ["MODIFY `name` VARCHAR(191) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
+        "not_null": ["SELECT (SELECT 1 UNION ALL (SELECT 1 FROM `User` WHERE `name` IS NULL LIMIT 1)) AS `not null check`;",
+                     "-- schemashift:online-copy\nALTER TABLE `User` MODIFY `name` VARCHAR(191) NOT NULL;"]
+        if shutil.which("pt-online-schema-change")
+        else ["MODIFY `name` VARCHAR(191) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
         "drop_index": ["ALTER TABLE `User` DROP INDEX `User_name_idx`, ALGORITHM=INPLACE, LOCK=NONE;"],
         "add_column": ["ALTER TABLE `User` ADD COLUMN `age` INTEGER NULL, ALGORITHM=INSTANT;"],
         "foreign_key": [

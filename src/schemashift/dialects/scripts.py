@@ -110,16 +110,17 @@ _MYSQL_TX = re.compile(
 )
 
 
-def _first_code(stmt: str) -> str:
+def first_code(stmt: str) -> str:
+    """The statement from its first code character (leading comments of both kinds skipped)."""
     return stmt[_LEADING_COMMENTS.match(stmt).end() :]  # type: ignore[union-attr]
 
 
 def controls_transaction_sqlite(stmt: str) -> bool:
-    return _SQLITE_TX.match(_first_code(stmt)) is not None
+    return _SQLITE_TX.match(first_code(stmt)) is not None
 
 
 def controls_transaction_mysql(stmt: str) -> bool:
-    return _MYSQL_TX.match(_first_code(stmt)) is not None
+    return _MYSQL_TX.match(first_code(stmt)) is not None
 
 
 # ---------------------------------------------------------------- MySQL

@@ -41,13 +41,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemashift.connectors.base import Connector
+from schemashift.dialects.scripts import first_code
 from schemashift.migrations.errors import MigrationError
 
 TOOL = "pt-online-schema-change"
 DIRECTIVE_TEXT = "-- schemashift:online-copy"
 DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*schemashift:online-copy\b([^\n]*)$", re.I | re.M)
 _ALTER = re.compile(r"\s*ALTER\s+TABLE\s+(`(?:[^`]|``)+`|[A-Za-z0-9_$]+)\s+(\S.*?)\s*\Z", re.I | re.S)
-_COMMENT_LINES = re.compile(r"\A(?:[ \t]*(?:--[^\n]*)?\n)*")
 _FK_LINE = re.compile(r"^\s*CONSTRAINT (`(?:[^`]|``)+`) (FOREIGN KEY .*?),?$", re.M)
 
 
@@ -84,8 +84,7 @@ def _unquote(name: str) -> str:
 
 def parse(statement: str) -> OnlineCopy | None:
     """The copy a (directive-marked) statement asks for; None when it is no ``ALTER TABLE``."""
-    code = statement[_COMMENT_LINES.match(statement).end() :]  # type: ignore[union-attr]
-    found = _ALTER.match(code)
+    found = _ALTER.match(first_code(statement))
     if found is None:
         return None
     return OnlineCopy(_unquote(found.group(1)), found.group(2), _options(statement))
