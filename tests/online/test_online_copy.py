@@ -268,3 +268,17 @@ def test_an_orphan_row_stops_the_online_foreign_key_at_its_check(
     assert run_cli("migrate", "status").exit_code == 0
     r = run_cli("migrate", "diff", "--from-url", db_url, "--to-schema-datamodel", str(schema), "--exit-code")
     assert r.exit_code == 0, r.out
+
+
+def test_the_connection_goes_in_a_private_option_file(tmp_path: Path) -> None:
+    """The password is in a 0600 file, quoted for the option-file reader, never in the command."""
+    from types import SimpleNamespace
+
+    url = parse_url('mysql://app:s3"cr\\et%20x@db.example:3307/shop')
+    path = ptosc._defaults_file(SimpleNamespace(url=url), tmp_path)  # type: ignore[arg-type]
+    assert path.stat().st_mode & 0o777 == 0o600
+    text = path.read_text()
+    assert 'password="s3\\"cr\\\\et x"' in text and 'host="db.example"' in text and "port=3307" in text
+    argv = ptosc.command("/usr/bin/pt-online-schema-change", path, "shop", ptosc.OnlineCopy("User", "MODIFY `a` INT", ptosc.CopyOptions()))
+    assert not any("s3" in a for a in argv) and f"--defaults-file={path}" in argv and argv[-1] == "D=shop,t=User"
+    assert "Threads_running=50" in argv and "lock_wait_timeout=2,innodb_lock_wait_timeout=2" in argv

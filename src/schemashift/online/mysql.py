@@ -8,8 +8,10 @@ Each statement on an existing table says how the server must run it, so that the
   no algorithm clause);
 * ``ALTER TABLE`` that only adds columns: ``, ALGORITHM=INSTANT`` (MariaDB 10.4+, MySQL 8.0.29+
   at any position); adding columns and making columns required (``MODIFY ... NOT NULL``, no type
-  change, strict mode): ``, ALGORITHM=INPLACE, LOCK=NONE``; dropping a foreign key, renaming a
-  column: the same.
+  change, strict mode): the online copy below after a NULL check when pt-online-schema-change is
+  installed (in place, the server applies the writes made meanwhile under an exclusive lock at
+  the end: seconds of stall on big tables), else ``, ALGORITHM=INPLACE, LOCK=NONE``; dropping a
+  foreign key, renaming a column: ``, ALGORITHM=INPLACE, LOCK=NONE``.
 * an added foreign key: ``SET foreign_key_checks = 0``, ``ADD CONSTRAINT ... FOREIGN KEY ...,
   ALGORITHM=INPLACE, LOCK=NONE`` (with the checks off the server adds it without copying or
   checking the rows: PostgreSQL's ``NOT VALID``), ``SET foreign_key_checks = 1``, then a
