@@ -30,6 +30,7 @@ install: $(STAMP)
 
 test: $(STAMP)
 	-@bash scripts/install-chromium  # the ERD browser tests' Chromium; they skip without it
+	-@bash scripts/install-percona-toolkit  # pt-online-schema-change for the MySQL online-copy tests; they skip without it
 	$(PYTEST) -n auto -m "not slow" tests/
 
 test-slow: $(STAMP)

@@ -38,6 +38,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -235,6 +236,32 @@ class Bench:
                 scripts.append("-- schemashift:backfill\n" + self._backfill_sql(conn, p) + ";\n")
         return scripts
 
+    def copied(self, conn: Any, p: Pattern) -> list[str]:
+        """MySQL: Prisma's SQL with every statement on the table made an online copy by
+        pt-online-schema-change (``-- schemashift:online-copy``; a ``CREATE INDEX`` as the
+        ``ALTER TABLE ... ADD INDEX`` the tool takes), to compare with the server's online DDL."""
+        from schemashift.online import ptosc
+
+        if ptosc.tool() is None:
+            raise RuntimeError("pt-online-schema-change is not installed")
+        out = []
+        for script in self.one_shot(conn, p):
+            parts = []
+            for stmt in conn.dialect.split_statements(script):
+                code = "\n".join(line for line in stmt.splitlines() if not line.strip().startswith("--"))
+                index = re.match(r"\s*CREATE (UNIQUE )?INDEX (`[^`]+`) ON (`[^`]+`)\((.*)\)\s*\Z", code, re.S)
+                if index:
+                    code = f"ALTER TABLE {index.group(3)} ADD {index.group(1) or ''}INDEX {index.group(2)} ({index.group(4)})"
+                if re.fullmatch(r"\s*ALTER TABLE `[^`]+` ADD COLUMN [^,]*(,\s*ADD COLUMN [^,]*)*", code, re.S):
+                    code += ", ALGORITHM=INSTANT"  # the expand: instant, nothing to copy
+                elif code.lstrip().upper().startswith("ALTER TABLE") and "schemashift:backfill" not in stmt:
+                    code = f"-- schemashift:online-copy chunk-time=0.1\n{code}"
+                elif "schemashift:backfill" in stmt or stmt.lstrip().upper().startswith("UPDATE"):
+                    code = f"-- schemashift:backfill\n{code}"
+                parts.append(f"{code};\n")
+            out.append("\n".join(parts))
+        return out
+
     def _schemas(self, p: Pattern) -> list[str]:
         base = schema_text(self.provider, fields_of({}))
         after = schema_text(self.provider, fields_of(p.after), p.team_after)
@@ -324,11 +351,14 @@ def _writer(url: str, rows: int, first_id: int, updates_only: bool, stop: Any, o
 @dataclass
 class Run:
     pattern: str
-    mode: str  # "one-shot" or "online"
+    mode: str  # "one-shot", "online" or (MySQL) "pt-osc"
     rows: int
     stall: float | None = None  # the longest write overlapping the change (s)
     baseline: float | None = None  # the longest write in the second before it (s)
     p99: float | None = None  # the 99th percentile of the writes overlapping the change (s)
+    #: when the longest write started, in seconds from the change's start (near ``seconds``: the
+    #: change's end, e.g. an online ALTER's final exclusive lock)
+    stall_at: float | None = None
     seconds: float | None = None  # the change's duration
     writes: int = 0
     write_errors: int = 0
@@ -344,7 +374,8 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     run = Run(pattern.name, mode, bench.rows)
     try:
         if scripts is None:
-            scripts = bench.online(conn, pattern) if mode == "online" else bench.one_shot(conn, pattern)
+            plans = {"online": bench.online, "pt-osc": bench.copied, "one-shot": bench.one_shot}
+            scripts = plans[mode](conn, pattern)
     except Exception as exc:  # noqa: BLE001 - a refusal (MySQL) is a result
         run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         return run
@@ -389,6 +420,7 @@ def measure(bench: Bench, conn: Any, pattern: Pattern, mode: str, writers: int =
     during = [e for s, e in slow if s < t2 and s + e > t1]
     quiet = [e for s, e in slow if s >= quiet_from and s < quiet_from + min(window, 1.0)]
     run.stall = max(during, default=None)
+    run.stall_at = max(((e, s - t1) for s, e in slow if s < t2 and s + e > t1), default=(0.0, None))[1]
     run.p99 = sorted(during)[int(len(during) * 0.99)] if during else None
     run.phases = [
         (what, b - a, max((e for s, e in slow if s < b and s + e > a), default=0.0)) for what, a, b in phases
@@ -421,7 +453,10 @@ def measure_reference(bench: Bench, conn: Any, writers: int) -> Run:
         conn.execute(f"DROP TABLE {q('Copy')}")
 
 
-def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int, log: Callable[[str], None], reference: bool = False) -> list[Run]:
+def run_all(
+    provider: str, rows: int, patterns: Sequence[Pattern], writers: int, log: Callable[[str], None],
+    modes: Sequence[str] = (), reference: bool = False,
+) -> list[Run]:
     from schemashift.connectors import connect
 
     bench = Bench(provider, rows)
@@ -433,7 +468,7 @@ def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int,
     try:
         with connect(bench.url) as conn:
             for p in patterns:
-                for mode in ("one-shot", "online"):
+                for mode in modes or _modes(provider):
                     r = measure(bench, conn, p, mode, writers)
                     out.append(r)
                     log(_line(provider, r))
@@ -448,6 +483,11 @@ def run_all(provider: str, rows: int, patterns: Sequence[Pattern], writers: int,
     return out
 
 
+def _modes(provider: str) -> tuple[str, ...]:
+    """One-shot and online; on MySQL also every change as a pt-online-schema-change copy."""
+    return ("one-shot", "online", "pt-osc") if provider == "mysql" else ("one-shot", "online")
+
+
 def _fmt(seconds: float | None) -> str:
     if seconds is None:
         return "-"
@@ -460,7 +500,7 @@ def _line(provider: str, r: Run) -> str:
     err = f"  ERROR {r.error}" if r.error else ""
     phases = "".join(f"\n    {what}: {_fmt(secs)}, stall {_fmt(stall)}" for what, secs, stall in r.phases) if len(r.phases) > 1 else ""
     return (
-        f"{provider} {r.pattern:30} {r.mode:8}  stall {_fmt(r.stall):>9} (quiet {_fmt(r.baseline)}, p99 {_fmt(r.p99)})  "
+        f"{provider} {r.pattern:30} {r.mode:8}  stall {_fmt(r.stall):>9} at {_fmt(r.stall_at)} (quiet {_fmt(r.baseline)}, p99 {_fmt(r.p99)})  "
         f"change {_fmt(r.seconds):>9}  writes {r.writes} ({r.write_errors} refused)  scripts {r.scripts}  "
         f"load {r.load}{err}{phases}"
     )
@@ -535,12 +575,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--reference", action="store_true",
         help="PostgreSQL: also the writers' stall while an index is built on a copy of their table (the machine's share)",
     )
+    parser.add_argument("--modes", default="", help="comma-separated: one-shot,online,pt-osc (default: all for the database)")
     args = parser.parse_args(argv)
     chosen = [p for p in PATTERNS if not args.patterns or p.name in args.patterns.split(",")]
     providers = ["postgresql", "mysql"] if args.db == "both" else [args.db]
     runs: list[dict[str, Any]] = []
     for provider in providers:
-        for r in run_all(provider, args.rows, chosen, args.writers, lambda s: print(s, flush=True), args.reference):
+        modes = [m for m in args.modes.split(",") if m]
+        for r in run_all(provider, args.rows, chosen, args.writers, lambda s: print(s, flush=True), modes, args.reference):
             runs.append({"provider": provider, **asdict(r)})
             if args.json:
                 args.json.write_text(json.dumps(runs, indent=2))

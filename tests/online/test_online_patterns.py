@@ -4,6 +4,7 @@ applies it to a populated table, the history is up to date, the schema converges
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,12 @@ PATTERNS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "not_null": ({}, {}),
     "drop_index": ({"user_extra": "  @@index([name])"}, {}),
     "add_column": ({}, {"user_extra": "  age Int?"}),
+    "type_change": ({"user_extra": "  score Int?"}, {"user_extra": "  score BigInt?"}),
 }
 
 EXPECTED = {
     "postgresql": {
+        "type_change": None,  # expand/contract: tests/online/test_phases.py
         "index": ['CREATE INDEX CONCURRENTLY "User_name_idx" ON "User"("name");'],
         "unique": ['CREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON "User"("email");'],
         "foreign_key": [
@@ -64,9 +67,23 @@ EXPECTED = {
     "mysql": {
         "index": ["CREATE INDEX `User_name_idx` ON `User`(`name`) ALGORITHM=INPLACE LOCK=NONE;"],
         "unique": ["CREATE UNIQUE INDEX `User_email_key` ON `User`(`email`) ALGORITHM=INPLACE LOCK=NONE;"],
-        "not_null": ["MODIFY `name` VARCHAR(191) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
+        "not_null": ["SELECT (SELECT 1 UNION ALL (SELECT 1 FROM `User` WHERE `name` IS NULL LIMIT 1)) AS `not null check`;",
+                     "-- schemashift:online-copy\nALTER TABLE `User` MODIFY `name` VARCHAR(191) NOT NULL;"]
+        if shutil.which("pt-online-schema-change")
+        else ["MODIFY `name` VARCHAR(191) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
         "drop_index": ["ALTER TABLE `User` DROP INDEX `User_name_idx`, ALGORITHM=INPLACE, LOCK=NONE;"],
         "add_column": ["ALTER TABLE `User` ADD COLUMN `age` INTEGER NULL, ALGORITHM=INSTANT;"],
+        "foreign_key": [
+            "SET foreign_key_checks = 0;",
+            "ON DELETE SET NULL ON UPDATE CASCADE, ALGORITHM=INPLACE, LOCK=NONE;",
+            "SET foreign_key_checks = 1;",
+            "SELECT (SELECT 1 UNION ALL (SELECT 1 FROM `Post` AS c WHERE c.`userId` IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM `User` AS p WHERE p.`id` = c.`userId`) LIMIT 1)) AS `foreign key check`;",
+        ],
+        # the server copies the table: pt-online-schema-change when installed, else refused
+        "type_change": ["-- schemashift:online-copy\nALTER TABLE `User` MODIFY `score` BIGINT NULL;"]
+        if shutil.which("pt-online-schema-change")
+        else None,
     },
 }
 
@@ -128,7 +145,9 @@ def test_online_pattern_deploys_on_a_populated_table(
     schema_path.write_text(schema(provider, after, required_name=pattern == "not_null"))
     r = run_cli("migrate", "dev", "--online", "-n", pattern, "--create-only", "--skip-generate")
     expected = EXPECTED[provider].get(pattern)
-    if expected is None:  # MySQL foreign key: the server copies the table; refused, nothing written
+    if provider == "postgresql" and pattern == "type_change":
+        pytest.skip("a multi-step plan on PostgreSQL: tests/online/test_phases.py")
+    if expected is None:  # MySQL type change without pt-online-schema-change: refused, nothing written
         assert r.exit_code == 1
         assert "SHARED lock" in r.err and f"about {ROWS} rows" in r.err and "Traceback" not in r.err
         assert online_sql(project, init) == ""
@@ -242,3 +261,26 @@ def test_sqlite_rebuild_is_announced(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (folder,) = [p for p in (tmp_path / "prisma/migrations").iterdir() if p.name.endswith("_required")]
     assert f"-- schemashift:online Table `User` is rebuilt" in (folder / "migration.sql").read_text()
     assert counts("sqlite", f"file:{tmp_path / 'dev.db'}") == (ROWS, ROWS)
+
+
+@pytest.mark.skipif(shutil.which("pt-online-schema-change") is None, reason="pt-online-schema-change is not installed")
+@pytest.mark.parametrize("provider", ["mysql"], indirect=True)
+def test_lint_passes_mysql_online_forms_and_flags_prismas(project: Path, provider: str, db_url: str, run_cli) -> None:
+    """The foreign key added in place with the checks off and the type change as an online copy
+    pass `migrate lint`; Prisma's SQL for the same change is an error (the type change's copy)."""
+    init_project(project, provider, db_url, {"user_extra": "  score Int?"}, run_cli)
+    after = {"user_extra": "  score BigInt?\n  posts Post[]",
+             "post_extra": "  user User? @relation(fields: [userId], references: [id])"}
+    (project / "prisma/schema.prisma").write_text(schema(provider, after))
+    assert run_cli("migrate", "dev", "--online", "-n", "online", "--create-only", "--skip-generate").exit_code == 0
+    r = run_cli("migrate", "lint")
+    assert r.exit_code == 0 and "0 error(s)" in r.out + r.err, r.out + r.err
+    for rule in ("mysql-column-type-change", "mysql-add-foreign-key"):
+        assert rule not in r.out + r.err
+    for p in (project / "prisma/migrations").iterdir():
+        if p.is_dir() and "online" in p.name:
+            shutil.rmtree(p)
+    assert run_cli("migrate", "dev", "-n", "oneshot", "--create-only", "--skip-generate").exit_code == 0
+    r = run_cli("migrate", "lint")
+    assert r.exit_code != 0
+    assert "mysql-column-type-change" in r.out + r.err and "mysql-add-foreign-key" in r.out + r.err

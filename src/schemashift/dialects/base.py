@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
 
 from schemashift.dialects.numeric_casts import NumericCasts
-from schemashift.dialects.scripts import BACKFILL, TRANSACTION_OFF, RunMode, ScriptPlan
+from schemashift.dialects.scripts import BACKFILL, ONLINE_COPY, TRANSACTION_OFF, RunMode, ScriptPlan
 from schemashift.diff import steps as st
 from schemashift.model import Column, EnumType, Index, Schema, Table
 
@@ -112,6 +112,8 @@ class Dialect:
     # a script that runs in one transaction is sent whole, in one round trip (PostgreSQL's simple
     # query protocol, as Prisma sends it); otherwise statement by statement
     sends_whole_scripts: ClassVar[bool] = False
+    #: ``-- schemashift:online-copy`` statements run through pt-online-schema-change (MySQL)
+    runs_online_copies: ClassVar[bool] = False
     # the Prisma major version whose output the dialect writes: 7 for a schema whose datasource has
     # no ``url`` (Prisma 7's rules), given to the constructor as the option ``prisma_major``
     prisma_major: int = 6
@@ -199,11 +201,15 @@ class Dialect:
         mode, reason, refusing = self.script_mode(script, statements)
         # backfill statements run in batches only statement by statement (as written: plain)
         backfills = tuple(i for i, s in enumerate(statements) if BACKFILL.search(s))
+        # online copies (MySQL): the tool runs them only statement by statement (as written: plain)
+        copies = tuple(i for i, s in enumerate(statements) if self.runs_online_copies and ONLINE_COPY.search(s))
         if TRANSACTION_OFF.search(script):
-            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off", refusing, backfills)
+            return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:transaction off", refusing, backfills, copies)
         if backfills and mode is RunMode.TRANSACTION:  # each batch commits on its own
             return ScriptPlan(script, RunMode.STATEMENTS, statements, "-- schemashift:backfill", refusing, backfills)
-        return ScriptPlan(script, mode, statements, reason, refusing, backfills if mode is RunMode.STATEMENTS else ())
+        if mode is not RunMode.STATEMENTS:
+            return ScriptPlan(script, mode, statements, reason, refusing)
+        return ScriptPlan(script, mode, statements, reason, refusing, backfills, copies)
 
     # ---------------------------------------------------------------- rendering
 

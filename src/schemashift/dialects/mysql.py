@@ -456,6 +456,7 @@ class MysqlDialect(Dialect):
     text_cast_type: ClassVar[str] = "CHAR(255)"
 
     supports_transactional_ddl = False
+    runs_online_copies = True
     max_identifier_length = MAX_IDENTIFIER_LENGTH["mysql"]  # Prisma's limit, kept in psl/constraint_names.py
     supports_namespaces = False
     has_native_enums = False

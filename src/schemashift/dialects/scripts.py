@@ -39,6 +39,9 @@ TRANSACTION_OFF = re.compile(
 #: ``-- schemashift:backfill`` on a comment line of a statement: a batched backfill
 #: (:mod:`schemashift.online.backfill`); the script runs statement by statement.
 BACKFILL = re.compile(r"^[ \t]*--[ \t]*schemashift:backfill\b", re.I | re.M)
+#: ``-- schemashift:online-copy`` on a comment line of a MySQL ``ALTER TABLE``: run through
+#: pt-online-schema-change (:mod:`schemashift.online.ptosc`).
+ONLINE_COPY = re.compile(r"^[ \t]*--[ \t]*schemashift:online-copy\b", re.I | re.M)
 
 
 class RunMode(enum.Enum):
@@ -61,6 +64,8 @@ class ScriptPlan:
     refusing: str = ""
     #: indexes of the statements marked ``-- schemashift:backfill`` (run in batches)
     backfills: tuple[int, ...] = ()
+    #: indexes of the statements marked ``-- schemashift:online-copy`` (MySQL; run by the tool)
+    online_copies: tuple[int, ...] = ()
 
     @property
     def resumable(self) -> bool:
@@ -105,16 +110,17 @@ _MYSQL_TX = re.compile(
 )
 
 
-def _first_code(stmt: str) -> str:
+def first_code(stmt: str) -> str:
+    """The statement from its first code character (leading comments of both kinds skipped)."""
     return stmt[_LEADING_COMMENTS.match(stmt).end() :]  # type: ignore[union-attr]
 
 
 def controls_transaction_sqlite(stmt: str) -> bool:
-    return _SQLITE_TX.match(_first_code(stmt)) is not None
+    return _SQLITE_TX.match(first_code(stmt)) is not None
 
 
 def controls_transaction_mysql(stmt: str) -> bool:
-    return _MYSQL_TX.match(_first_code(stmt)) is not None
+    return _MYSQL_TX.match(first_code(stmt)) is not None
 
 
 # ---------------------------------------------------------------- MySQL

@@ -49,6 +49,7 @@ from schemashift.migrations.status import diagnose
 
 if TYPE_CHECKING:
     from schemashift.online.backfill import Backfill
+    from schemashift.online.ptosc import OnlineCopy
 
 Log = Callable[[str], None]
 #: the statements of migration scripts as they are sent, at DEBUG (``schemashift --verbose``)
@@ -232,7 +233,7 @@ def apply_migrations(
                     row, at = None, 0
                     log(f"Applying migration `{m.name}`")
                 started = time.perf_counter()
-                _Run(conn, history, m, planner(m), sigint).run(row, at)
+                _Run(conn, history, m, planner(m), sigint, log).run(row, at)
                 result.durations[m.name] = time.perf_counter() - started
                 result.applied.append(m.name)
                 bar.advance(1, m.name)
@@ -295,8 +296,10 @@ def execute_plan(conn: Connector, plan: ScriptPlan, then: Callable[[], None] | N
 class _Run:
     """One migration's run in the mode its plan says."""
 
-    def __init__(self, conn: Connector, history: History, m: Migration, plan: ScriptPlan, sigint: SigintGuard) -> None:
-        self.conn, self.history, self.m, self.plan, self.sigint = conn, history, m, plan, sigint
+    def __init__(
+        self, conn: Connector, history: History, m: Migration, plan: ScriptPlan, sigint: SigintGuard, log: Log = lambda _m: None
+    ) -> None:
+        self.conn, self.history, self.m, self.plan, self.sigint, self.log = conn, history, m, plan, sigint, log
 
     def run(self, row: HistoryRow | None, at: int) -> None:
         if self.plan.mode is RunMode.TRANSACTION:
@@ -346,6 +349,7 @@ class _Run:
         stmts = self.plan.statements
         n = len(stmts)
         backfills = self._backfills()
+        copies = self._online_copies(at)
         row_id = row.id if row is not None else history.start(m.name, m.checksum)
         if row is not None:  # a run that stopped at statement `at` may have left its index INVALID
             self._drop_leftover(stmts[at])
@@ -358,6 +362,10 @@ class _Run:
                     if not self._backfill(backfills[i], row_id, i, n, fresh=row is None or i != at):
                         sigint.write(lambda: history.fail(row_id, f"statement {i + 1} of {n} interrupted by the user (SIGINT): backfill stopped between batches, progress kept", i))
                         raise self._interrupted(i, n)
+                    continue
+                if i in copies:  # pt-online-schema-change; a killed run is cleaned and redone
+                    self._online_copy(copies[i], row_id, i, n)
+                    sigint.write(lambda: history.set_progress(row_id, i + 1))
                     continue
                 lock_retry.execute(conn, stmts[i], before_retry=lambda: self._drop_leftover(stmts[i]))
             except DatabaseError as exc:
@@ -401,6 +409,42 @@ class _Run:
             )
         except BackfillError as exc:  # its table has no primary key: resumable once one is added
             history.fail(row_id, f"statement {i + 1} of {n} failed:\n{exc.message}", i)
+            raise
+
+    def _online_copies(self, at: int) -> dict[int, OnlineCopy]:
+        """The statements to run through pt-online-schema-change, checked before anything runs:
+        a malformed directive or a missing tool stops the migration before its first statement."""
+        if not self.plan.online_copies:
+            return {}
+        from schemashift.online import ptosc
+
+        path = f"{self.m.path.name}/migration.sql"
+        copies = {i: ptosc.check(self.plan.statements[i], f"{path} (statement {i + 1})") for i in self.plan.online_copies}
+        pending = [c for i, c in copies.items() if i >= at]
+        if pending and ptosc.tool() is None:
+            raise ptosc.missing_tool(pending[0], path, self._estimated_rows(pending[0].table))
+        return copies
+
+    def _estimated_rows(self, table: str) -> int | None:
+        row = self.conn.query_one(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", (table,)
+        )
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    def _online_copy(self, copy: OnlineCopy, row_id: str, i: int, n: int) -> None:
+        """``-- schemashift:online-copy``: the row says "resumable at statement i" while the tool
+        runs, so a deploy killed meanwhile is resumed here, after removing the tool's leftovers."""
+        from schemashift.online import ptosc
+
+        path = f"{self.m.path.name}/migration.sql (statement {i + 1})"
+        if ptosc.clean(self.conn, copy.table, self.log):  # the previous run's swap was done
+            return
+        self.history.fail(row_id, f"statement {i + 1} of {n} interrupted: online copy in progress (deploy continues it)", i)
+        try:
+            ptosc.run(self.conn, copy, self.log, where=path, rows=None)
+        except ptosc.OnlineCopyError as exc:
+            ptosc.clean(self.conn, copy.table, self.log)
+            self.history.fail(row_id, f"statement {i + 1} of {n} failed:\n{exc}", i)
             raise
 
     def _drop_leftover(self, stmt: str) -> bool:

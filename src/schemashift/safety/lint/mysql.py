@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schemashift.dialects.scripts import ONLINE_COPY
 from schemashift.safety.lint import myrules as M
 from schemashift.safety.lint import pgrules as R
 from schemashift.safety.lint.engine import Context, TokenReport
@@ -110,7 +111,8 @@ def _alter_table(ctx: Context, stmt: Statement, toks: list[Tok], at: int, create
     ctx.on_table(stmt, table)
     new = table in created
     algorithm = _option(toks, "ALGORITHM")
-    online = algorithm in ("INSTANT", "INPLACE")
+    # an online copy (pt-online-schema-change, `-- schemashift:online-copy`) blocks no writes either
+    online = algorithm in ("INSTANT", "INPLACE") or _online_copy(ctx, stmt)
     for action in split_top(toks[i:]):
         w = words(action)
         first = w[0]
@@ -121,7 +123,7 @@ def _alter_table(ctx: Context, stmt: Statement, toks: list[Tok], at: int, create
                 if len(action) > k:
                     ctx.history.columns[(table, action[k].name)] = column_type(action[k + 1 :])
                 _add_column(action, online, algorithm, new, report)
-            elif has_seq(action, "FOREIGN", "KEY") and not new:
+            elif has_seq(action, "FOREIGN", "KEY") and not new and not online:  # INPLACE: checks off
                 report(M.MYSQL_ADD_FOREIGN_KEY, action[0])
             elif has_seq(action, "PRIMARY", "KEY") and not new and not online:
                 report(M.MYSQL_PRIMARY_KEY_CHANGE, action[0])
@@ -158,6 +160,13 @@ def _alter_table(ctx: Context, stmt: Statement, toks: list[Tok], at: int, create
             report(M.MYSQL_TABLE_REBUILD, action[0])
         elif first == "ALGORITHM" and algorithm == "COPY" and not new:
             report(M.MYSQL_TABLE_REBUILD, action[0])
+
+
+def _online_copy(ctx: Context, stmt: Statement) -> bool:
+    """The statement follows a ``-- schemashift:online-copy`` line (in the comments before it)."""
+    before = [s for s in ctx.script.statements if s.end <= stmt.start]
+    start = before[-1].end if before else 0
+    return ONLINE_COPY.search(ctx.script.sql[start : stmt.start]) is not None
 
 
 def _add_column(action: list[Tok], online: bool, algorithm: str, new: bool, report: TokenReport) -> None:

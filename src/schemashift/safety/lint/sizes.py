@@ -32,7 +32,10 @@ class OnlineForm:
 
 
 _NOT_NULL = "ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL"
-_COPY_TOOL = "expand and contract (new column, batched backfill, switch), or pt-online-schema-change"
+_COPY_TOOL = (
+    "expand and contract (new column, batched backfill, switch), or an online copy by pt-online-schema-change "
+    "(-- schemashift:online-copy: `migrate dev --online` writes it when the tool is installed)"
+)
 
 #: rule id -> the online form its finding names on a big table
 ONLINE_FORMS: dict[str, OnlineForm] = {
@@ -78,7 +81,9 @@ ONLINE_FORMS: dict[str, OnlineForm] = {
         f"ALGORITHM=INPLACE, LOCK=NONE where the server can (`migrate dev --online` writes it), else {_COPY_TOOL}", False,
     ),
     M.MYSQL_ADD_FOREIGN_KEY: OnlineForm(
-        "ADD FOREIGN KEY", "copies the table while writes wait", _COPY_TOOL, False
+        "ADD FOREIGN KEY", "copies the table while writes wait",
+        "SET foreign_key_checks = 0, ADD ... ALGORITHM=INPLACE, LOCK=NONE, then a lock-free check of the rows "
+        "(`migrate dev --online` writes it)", False,
     ),
     M.MYSQL_TABLE_REBUILD: OnlineForm("this ALTER TABLE", "copies the table while writes wait", _COPY_TOOL, False),
     M.MYSQL_PRIMARY_KEY_CHANGE: OnlineForm(
