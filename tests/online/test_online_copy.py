@@ -178,7 +178,9 @@ def test_a_bad_directive_option_is_named() -> None:
 
 
 def _deploy_process(project: Path, db_url: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": SRC}
+    # a deploy killed with -9 cannot remove its option file's folder: keep it in the test's folder
+    (project / "tmp").mkdir(exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": SRC, "TMPDIR": str(project / "tmp")}
     return subprocess.Popen(
         [sys.executable, "-m", "schemashift", "migrate", "deploy"],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
