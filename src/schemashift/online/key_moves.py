@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 from schemashift.dialects.base import Dialect
 from schemashift.dialects.postgres import PostgresDialect
-from schemashift.model import Arity, Column, ForeignKey, Index, IndexColumn, IndexKind, Schema, Table
-from schemashift.online.phases import Move
+from schemashift.model import Arity, Column, ForeignKey, Index, IndexColumn, IndexKind, Schema
+from schemashift.online.phases import Move, _replace_table
 
 __all__ = ["KeyMove", "find", "without", "with_new_columns", "prepare_sql", "contract_sql", "validate_sql"]
 
@@ -59,14 +59,12 @@ def find(
     before: Schema,
     target: Schema,
     retyped: set[tuple[str, str]],
-    dialect: Dialect,
     temp_name: Callable[[str], str],
     rewrites: Callable[[Column, Column], bool],
     movable_table: Callable[[str], bool],
 ) -> list[KeyMove]:
     """The key moves of ``before`` -> ``target``: a single-column primary key retyped (a rewrite)
     on an online table, whose every referencing column is retyped alike."""
-    pg = _pg(dialect)
     moves: list[KeyMove] = []
     for table in target.tables:
         old_table = before.table(table.name, table.schema)
@@ -110,10 +108,6 @@ def find(
             plain = replace(new, autoincrement=False, sequence=None)
             moves.append(KeyMove(Move(table, old, plain, temp_name(name)), tuple(referencing)))
     return moves
-
-
-def _replace_table(schema: Schema, table: Table) -> Schema:
-    return replace(schema, tables=tuple(table if t.key == table.key else t for t in schema.tables))
 
 
 def without(target: Schema, before: Schema, moves: Sequence[KeyMove]) -> Schema:

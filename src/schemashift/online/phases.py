@@ -217,7 +217,7 @@ def find(change: Change, dialect: Dialect, options: OnlineOptions, dev_rows: Map
         from schemashift.online import key_moves
 
         phases.keys = key_moves.find(
-            before, target, retyped, dialect, lambda name: _temp_name(dialect, name), rewrites,
+            before, target, retyped, lambda name: _temp_name(dialect, name), rewrites,
             lambda name: name not in table_from and name not in created and online(name) and has_rows(name),
         )
     return phases
